@@ -1,0 +1,1 @@
+//! accesstype-jwt (work in progress).

@@ -1,0 +1,2 @@
+//! The Accesstype publisher endpoints served by axum.
+fn main() {}

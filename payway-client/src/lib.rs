@@ -1,0 +1,1 @@
+//! payway-client (work in progress).

@@ -1,0 +1,1 @@
+//! tiun-client (work in progress).

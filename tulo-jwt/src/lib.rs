@@ -1,0 +1,1 @@
+//! tulo-jwt (work in progress).
