@@ -1,1 +1,52 @@
-//! tiun-client (work in progress).
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod builder;
+mod client;
+mod environment;
+mod error;
+mod from_env;
+mod http;
+mod id;
+mod problem;
+mod session;
+#[cfg(feature = "tracing")]
+mod trace;
+mod user;
+
+pub use builder::{
+    DEFAULT_API_KEY_HEADER, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, TiunClientBuilder,
+};
+pub use client::TiunClient;
+pub use environment::{Environment, ParseEnvironmentError};
+pub use error::{BuildError, Error, ResponseBody};
+pub use from_env::{
+    ENV_API_KEY, ENV_API_KEY_HEADER, ENV_BASE_URL, ENV_ENVIRONMENT, ENV_PROVIDER_ID,
+};
+pub use http::MAX_BODY_BYTES;
+pub use id::{InvalidId, MAX_ID_BYTES};
+pub use problem::ProblemDetails;
+pub use session::SessionStatus;
+pub use user::{MAX_USER_TOKEN_BYTES, UserInfo, UserLookup, UserVerification};
+
+/// The HTTP client crate this crate is built on, for [`TiunClientBuilder::http_client`].
+pub use reqwest;
+/// The URL crate this crate is built on, for [`TiunClientBuilder::base_url`].
+pub use url;

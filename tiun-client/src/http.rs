@@ -1,0 +1,87 @@
+//! One request to tiun: the key header, the timeout, the redirect check and the capped body.
+
+use reqwest::header::{ACCEPT, HeaderValue};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use url::Url;
+
+use crate::client::TiunClient;
+use crate::error::Error;
+
+/// The most bytes of a response body this crate reads; a larger body is not buffered.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+const ACCEPT_JSON: HeaderValue =
+    HeaderValue::from_static("application/json, application/problem+json");
+
+/// What tiun answered: the status, and the body when it was read.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    /// `None` when the body was larger than [`MAX_BODY_BYTES`]; with [`ReadBody::UnlessOk`],
+    /// also when it was not read (a `200`) or broke off.
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+/// When to read the body of an answer.
+#[derive(Clone, Copy)]
+pub(crate) enum ReadBody {
+    /// Always (the caller parses it); a broken-off body is an error.
+    Always,
+    /// Except for a `200`, whose body the caller ignores.
+    UnlessOk,
+}
+
+impl TiunClient {
+    /// A request to `url` with the API key, `Accept` and the total timeout set.
+    pub(crate) fn request(&self, method: Method, url: &Url) -> RequestBuilder {
+        let inner = &self.inner;
+        inner
+            .http
+            .request(method, url.clone())
+            .header(inner.api_key_header.clone(), inner.api_key.clone())
+            .header(ACCEPT, ACCEPT_JSON)
+            .timeout(inner.timeout)
+    }
+
+    /// Sends one request (never retried) and reads its answer.
+    pub(crate) async fn send(
+        &self,
+        request: RequestBuilder,
+        url: &Url,
+        read: ReadBody,
+    ) -> Result<Answer, Error> {
+        let response = request
+            .send()
+            .await
+            .map_err(|e| Error::Request(e.without_url()))?;
+        if response.url() != url {
+            return Err(Error::RedirectFollowed);
+        }
+        let status = response.status();
+        if matches!(read, ReadBody::UnlessOk) && status == StatusCode::OK {
+            return Ok(Answer { status, body: None });
+        }
+        let body = match read_capped(response).await {
+            Ok(body) => body,
+            // The status is the answer; its body only adds problem details.
+            Err(_) if matches!(read, ReadBody::UnlessOk) => None,
+            Err(e) => return Err(Error::Request(e.without_url())),
+        };
+        Ok(Answer { status, body })
+    }
+}
+
+/// Reads at most [`MAX_BODY_BYTES`]; `Ok(None)` when the body is larger (the rest is not read).
+async fn read_capped(mut response: Response) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    let limit = MAX_BODY_BYTES as u64;
+    if response.content_length().is_some_and(|len| len > limit) {
+        return Ok(None);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_BODY_BYTES {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Some(body))
+}

@@ -1,0 +1,41 @@
+//! The `tracing` feature: one span per call, carrying the operation, the environment and the
+//! outcome. Never the API key, never a session id, user id or token.
+
+use std::future::Future;
+
+use tracing::Instrument;
+use tracing::field::Empty;
+
+use crate::error::Error;
+
+/// Runs `call` inside a `tiun` span and records its outcome on the span.
+pub(crate) async fn traced<T>(
+    operation: &'static str,
+    environment: &'static str,
+    call: impl Future<Output = Result<T, Error>>,
+    label: fn(&T) -> &'static str,
+) -> Result<T, Error> {
+    let span = tracing::info_span!("tiun", operation, environment, outcome = Empty);
+    let result = call.instrument(span.clone()).await;
+    let outcome = match &result {
+        Ok(answer) => label(answer),
+        Err(error) => error_label(error),
+    };
+    span.record("outcome", outcome);
+    result
+}
+
+fn error_label(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidSessionId(_) | Error::InvalidUserId(_) | Error::InvalidUserToken(_) => {
+            "error:invalid_input"
+        }
+        e if e.is_timeout() => "error:timeout",
+        e if e.is_connect() => "error:connect",
+        Error::UnexpectedStatus { .. } => "error:unexpected_status",
+        Error::BodyTooLarge { .. } => "error:body_too_large",
+        Error::Parse { .. } => "error:parse",
+        Error::RedirectFollowed => "error:redirect",
+        _ => "error:request",
+    }
+}

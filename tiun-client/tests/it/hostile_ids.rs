@@ -1,0 +1,114 @@
+//! Session ids come from the browser: none may steer the request anywhere but its own segment.
+
+use httpmock::prelude::*;
+use tiun_client::{Error, InvalidId, MAX_ID_BYTES, SessionStatus};
+
+use crate::support::{client, s2s_path};
+
+/// Hostile ids that are sent, each with the one segment the server must see.
+const ENCODED: &[(&str, &str)] = &[
+    ("a/b", "a%2Fb"),
+    ("../../admin", "..%2F..%2Fadmin"),
+    (
+        "x/../../../users/1/info",
+        "x%2F..%2F..%2F..%2Fusers%2F1%2Finfo",
+    ),
+    ("x?admin=1", "x%3Fadmin%3D1"),
+    ("x#fragment", "x%23fragment"),
+    ("%2e%2e", "%252e%252e"),
+    ("..%2F..%2F", "..%252F..%252F"),
+    ("..;", "..%3B"),
+    ("..;/x", "..%3B%2Fx"),
+    ("a\\..\\b", "a%5C..%5Cb"),
+    ("with space", "with%20space"),
+    ("@evil.example", "%40evil.example"),
+    ("https://evil.example/", "https%3A%2F%2Fevil.example%2F"),
+    ("...", "..."),
+    ("sess\u{2028}ion", "sess%E2%80%A8ion"),
+    ("über", "%C3%BCber"),
+];
+
+#[tokio::test]
+async fn hostile_ids_stay_in_their_segment() {
+    for (id, segment) in ENCODED {
+        let server = MockServer::start_async().await;
+        let expected_path = s2s_path(segment);
+        let own_segment = server
+            .mock_async(|when, then| {
+                when.method(PATCH).path(expected_path.clone());
+                then.status(404);
+            })
+            .await;
+        // Any request that lands anywhere else would be answered "paid for".
+        let elsewhere = server
+            .mock_async(|when, then| {
+                when.path_not(expected_path.clone());
+                then.status(200);
+            })
+            .await;
+
+        let status = client(&server).verify_session(id).await.unwrap();
+
+        assert_eq!(status, SessionStatus::Invalid { problem: None }, "{id:?}");
+        own_segment.assert_calls_async(1).await;
+        elsewhere.assert_calls_async(0).await;
+    }
+}
+
+#[tokio::test]
+async fn unusable_ids_are_refused_before_any_request() {
+    let too_long = "s".repeat(MAX_ID_BYTES + 1);
+    let cases: &[(&str, InvalidId)] = &[
+        ("", InvalidId::Empty),
+        (".", InvalidId::DotSegment),
+        ("..", InvalidId::DotSegment),
+        ("sess\r\nX-Injected: 1", InvalidId::ControlCharacter),
+        ("sess\n", InvalidId::ControlCharacter),
+        ("\tsess", InvalidId::ControlCharacter),
+        ("sess\u{0}", InvalidId::ControlCharacter),
+        ("sess\u{1b}[31m", InvalidId::ControlCharacter),
+        (
+            &too_long,
+            InvalidId::TooLong {
+                len: MAX_ID_BYTES + 1,
+                max: MAX_ID_BYTES,
+            },
+        ),
+    ];
+    let server = MockServer::start_async().await;
+    let anything = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200);
+        })
+        .await;
+    let tiun = client(&server);
+
+    for (id, reason) in cases {
+        let error = tiun.verify_session(id).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidSessionId(r) if r == reason),
+            "{id:?}: {error:?}"
+        );
+        assert_eq!(error.status(), None);
+    }
+    anything.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn the_longest_allowed_id_is_sent() {
+    let server = MockServer::start_async().await;
+    let id = "s".repeat(MAX_ID_BYTES);
+    let check = server
+        .mock_async(|when, then| {
+            when.method(PATCH).path(s2s_path(&id));
+            then.status(200);
+        })
+        .await;
+
+    assert_eq!(
+        client(&server).verify_session(&id).await.unwrap(),
+        SessionStatus::Valid
+    );
+    check.assert_calls_async(1).await;
+}

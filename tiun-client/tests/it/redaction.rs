@@ -1,0 +1,81 @@
+//! No `Debug` or `Display` output of any public type shows the API key.
+
+use httpmock::prelude::*;
+use tiun_client::{BuildError, TiunClient};
+
+use crate::support::{KEY, builder, client, s2s_path};
+
+fn assert_no_key(text: &str) {
+    assert!(!text.contains(KEY), "the API key leaked into: {text}");
+    assert!(
+        !text.contains("9f8e7d6c"),
+        "part of the API key leaked into: {text}"
+    );
+}
+
+#[tokio::test]
+async fn client_builder_outcomes_and_errors_never_show_the_key() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path(s2s_path("s404"));
+            then.status(404).body(r#"{"title":"gone"}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path(s2s_path("s401"));
+            then.status(401).body(r#"{"title":"bad key"}"#);
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path(s2s_path("s500"));
+            then.status(500);
+        })
+        .await;
+
+    let b = builder(&server).provider_id("p").api_key_header("X-Key");
+    assert_no_key(&format!("{b:?}"));
+    assert!(format!("{b:?}").contains("[redacted]"));
+    let tiun = client(&server);
+    assert_no_key(&format!("{tiun:?}"));
+    assert!(format!("{tiun:?}").contains("[redacted]"));
+
+    for id in ["s404", "s401"] {
+        let status = tiun.verify_session(id).await.unwrap();
+        assert_no_key(&format!("{status:?}"));
+    }
+    let error = tiun.verify_session("s500").await.unwrap_err();
+    assert_no_key(&format!("{error:?} {error}"));
+    let error = tiun.verify_session("").await.unwrap_err();
+    assert_no_key(&format!("{error:?} {error}"));
+    let timeout = builder(&server)
+        .base_url("http://127.0.0.1:9/".parse().unwrap())
+        .build()
+        .unwrap()
+        .verify_session("s1")
+        .await
+        .unwrap_err();
+    assert_no_key(&format!("{timeout:?} {timeout}"));
+}
+
+#[test]
+fn build_errors_never_show_the_key() {
+    let cases: Vec<BuildError> = vec![
+        TiunClient::builder()
+            .api_key(format!("{KEY}\n"))
+            .base_url("https://x.example/".parse().unwrap())
+            .build()
+            .unwrap_err(),
+        TiunClient::builder().api_key(KEY).build().unwrap_err(),
+        TiunClient::builder()
+            .api_key(KEY)
+            .base_url("http://x.example/".parse().unwrap())
+            .build()
+            .unwrap_err(),
+    ];
+    for error in cases {
+        assert_no_key(&format!("{error:?} {error}"));
+    }
+}
