@@ -1,0 +1,66 @@
+//! [`Environment`]: Payway's stage and production hosts, for pages that load the JS-API.
+
+/// A Payway environment, in Payway's own words.
+///
+/// Verification is offline and the same in both; the environment only gives the URLs a page
+/// needs to load the JS-API and the value of `Tulo.init`'s `env` option.
+///
+/// ```
+/// use tulo_jwt::Environment;
+///
+/// let env = Environment::Production;
+/// let script = format!(r#"<script src="{}"></script>"#, env.js_api_script_url());
+/// assert!(script.contains("https://backend.worldoftulo.com/javascript/tulo_js_api.js"));
+/// assert_eq!(env.js_api_env(), "prod");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Environment {
+    /// Payway's test environment.
+    Stage,
+    /// Payway's live environment.
+    Production,
+}
+
+impl Environment {
+    /// The Payway API host of this environment, without a trailing slash.
+    #[must_use]
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Self::Stage => "https://payway-api.stage.adeprimo.se",
+            Self::Production => "https://backend.worldoftulo.com",
+        }
+    }
+
+    /// The JS-API script (`tulo_js_api.js`) to load on every page that calls `Tulo.init`.
+    #[must_use]
+    pub fn js_api_script_url(self) -> &'static str {
+        match self {
+            Self::Stage => "https://payway-api.stage.adeprimo.se/javascript/tulo_js_api.js",
+            Self::Production => "https://backend.worldoftulo.com/javascript/tulo_js_api.js",
+        }
+    }
+
+    /// The Safari tracking-prevention fallback script (`safari_11_fallback.js`), which keeps
+    /// the `js_api_token` for `Tulo.init` when third-party cookies are blocked.
+    ///
+    /// Payway's page gives the stage script with `http://`; it is given here with `https://`,
+    /// because browsers block an `http://` script on an `https://` page, and a script fetched
+    /// in clear text could be replaced on the way.
+    #[must_use]
+    pub fn safari_fallback_script_url(self) -> &'static str {
+        match self {
+            Self::Stage => "https://tulo-api.stage.adeprimo.se/javascript/safari_11_fallback.js",
+            Self::Production => "https://backend.worldoftulo.com/javascript/safari_11_fallback.js",
+        }
+    }
+
+    /// The value of `Tulo.init`'s `env` option: `"stage"` or `"prod"`.
+    #[must_use]
+    pub fn js_api_env(self) -> &'static str {
+        match self {
+            Self::Stage => "stage",
+            Self::Production => "prod",
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! [`TuloVerifier`]: checks a `T_ID` cookie, cookie header or bare token.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use aws_lc_rs::hmac;
+
+use crate::builder::{self, TuloVerifierBuilder};
+use crate::claims::{self, Policy};
+use crate::cookie;
+use crate::error::{BuildError, Error};
+use crate::jws;
+use crate::session::SessionState;
+
+/// The longest cookie header, cookie value or token accepted: 8 KiB. Longer input is refused
+/// before any parsing (a browser keeps at most 4 KiB per cookie, and most web servers refuse
+/// an 8 KiB header line anyway).
+pub const MAX_INPUT_LEN: usize = 8 * 1024;
+
+/// Verifies Tulo Payway JS-API session tokens offline, with the API user's client secret.
+///
+/// Build one at start-up with [`TuloVerifier::builder`] or [`TuloVerifier::from_env`] and
+/// share it: it is `Clone` (an `Arc` inside, cloning is cheap), `Send` and `Sync`. Verifying
+/// needs no network and no lock; the HMAC key is prepared once, when the verifier is built.
+///
+/// Each call checks, in this order, and stops at the first failure:
+/// 1. the input is at most [`MAX_INPUT_LEN`] bytes;
+/// 2. the token is three strict base64url segments; the header is a JSON object whose `alg`
+///    is exactly `HS256` (so `none`, `HS384`, `RS256`, ... are refused before any signature
+///    work) and which lists no critical extension (`crit`);
+/// 3. the HMAC-SHA256 signature matches, compared in constant time;
+/// 4. the claims are a JSON object with no repeated member; every known claim has its JSON
+///    type (never skipped when it does not); `iat` and `session.active` are present;
+/// 5. for an active session, `exp`, `nbf`, `iss`, `aud`, `prn` and `session.id` are present;
+/// 6. `iat` is not in the future, `exp` has not passed, `nbf` has, and (if configured) `iat`
+///    is within `max_age`, all with the leeway;
+/// 7. `iss` is `Tulo` and `aud` is the redirect URI (when present, for inactive sessions);
+/// 8. an active session's `prn` equals its `session.id`.
+///
+/// Nothing in the cookie outside the signed token is read.
+#[derive(Clone)]
+pub struct TuloVerifier {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// The shared, immutable state of a verifier.
+pub(crate) struct Inner {
+    pub(crate) client_id: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) key: hmac::Key,
+    pub(crate) leeway: Duration,
+    pub(crate) max_age: Option<Duration>,
+}
+
+impl fmt::Debug for TuloVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TuloVerifier")
+            .field("client_id", &self.inner.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("redirect_uri", &self.inner.redirect_uri)
+            .field("leeway", &self.inner.leeway)
+            .field("max_age", &self.inner.max_age)
+            .finish()
+    }
+}
+
+impl TuloVerifier {
+    /// Starts the configuration; see [`TuloVerifierBuilder`].
+    pub fn builder() -> TuloVerifierBuilder {
+        TuloVerifierBuilder::new()
+    }
+
+    /// A verifier with the default leeway, configured from the environment:
+    /// `TULO_CLIENT_ID`, `TULO_CLIENT_SECRET` and `TULO_REDIRECT_URI`.
+    ///
+    /// For other settings, start from [`TuloVerifier::builder`].
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::EnvVarNotUnicode`] names the variable
+    /// that could not be read; otherwise as [`TuloVerifierBuilder::build`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        builder::from_lookup(std::env::var)?.build()
+    }
+
+    /// Verifies the value of the `T_ID` cookie: the JS-API's JSON object, raw
+    /// (`{"iat":...,"signature":"eyJ..."}`) or URL-encoded (`%7B%22iat%22...`), optionally in
+    /// double quotes. Only its `signature` member, the signed token, is used.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MalformedCookie`] when the value is not such an object; otherwise as
+    /// [`verify_token`](Self::verify_token).
+    pub fn verify_cookie(&self, cookie_value: &str) -> Result<SessionState, Error> {
+        self.verify_cookie_at(cookie_value, SystemTime::now())
+    }
+
+    /// [`verify_cookie`](Self::verify_cookie) as if the time were `now`.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_cookie`](Self::verify_cookie).
+    pub fn verify_cookie_at(
+        &self,
+        cookie_value: &str,
+        now: SystemTime,
+    ) -> Result<SessionState, Error> {
+        check_len(cookie_value)?;
+        let token = cookie::signature(cookie_value)?;
+        self.verify_token_at(&token, now)
+    }
+
+    /// Finds the `T_ID` cookie ([`COOKIE_NAME`](crate::COOKIE_NAME)) in the value of a
+    /// request's `Cookie` header and verifies it as [`verify_cookie`](Self::verify_cookie).
+    ///
+    /// When a request carries several `Cookie` header fields (HTTP/2 may split them), join
+    /// their values with `"; "` first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MissingCookie`] when there is no `T_ID` cookie, [`Error::DuplicateCookie`] when
+    /// there are several; otherwise as [`verify_cookie`](Self::verify_cookie).
+    pub fn verify_cookie_header(&self, cookie_header: &str) -> Result<SessionState, Error> {
+        check_len(cookie_header)?;
+        let value = cookie::find_in_header(cookie_header)?;
+        self.verify_cookie(value)
+    }
+
+    /// Verifies a bare token: the compact JWS that is the cookie's `signature` member.
+    ///
+    /// # Errors
+    ///
+    /// The [`Error`] variant names the first check that failed (see the list on
+    /// [`TuloVerifier`]).
+    pub fn verify_token(&self, token: &str) -> Result<SessionState, Error> {
+        self.verify_token_at(token, SystemTime::now())
+    }
+
+    /// [`verify_token`](Self::verify_token) as if the time were `now`: for replaying a
+    /// logged token or testing the time checks.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_token`](Self::verify_token);
+    /// [`Error::ClockBeforeUnixEpoch`] when `now` is before 1970.
+    pub fn verify_token_at(&self, token: &str, now: SystemTime) -> Result<SessionState, Error> {
+        check_len(token)?;
+        let now = now
+            .duration_since(UNIX_EPOCH)
+            .map_err(|_| Error::ClockBeforeUnixEpoch)?
+            .as_secs_f64();
+        let payload = jws::verify(token, &self.inner.key)?;
+        let policy = Policy {
+            redirect_uri: &self.inner.redirect_uri,
+            leeway: self.inner.leeway.as_secs_f64(),
+            max_age: self.inner.max_age.map(|age| age.as_secs_f64()),
+            now,
+        };
+        claims::evaluate(&payload, &policy)
+    }
+
+    /// The client id this verifier was built with.
+    #[must_use]
+    pub fn client_id(&self) -> &str {
+        &self.inner.client_id
+    }
+
+    /// The redirect URI every token's `aud` must equal.
+    #[must_use]
+    pub fn redirect_uri(&self) -> &str {
+        &self.inner.redirect_uri
+    }
+
+    /// The clock-skew allowance.
+    #[must_use]
+    pub fn leeway(&self) -> Duration {
+        self.inner.leeway
+    }
+
+    /// The maximum token age, when one is configured.
+    #[must_use]
+    pub fn max_age(&self) -> Option<Duration> {
+        self.inner.max_age
+    }
+}
+
+fn check_len(input: &str) -> Result<(), Error> {
+    if input.len() > MAX_INPUT_LEN {
+        return Err(Error::InputTooLarge {
+            len: input.len(),
+            limit: MAX_INPUT_LEN,
+        });
+    }
+    Ok(())
+}

@@ -1,0 +1,46 @@
+//! The JS-API script URLs of each environment.
+
+use tulo_jwt::Environment;
+
+#[test]
+fn production_urls() {
+    let env = Environment::Production;
+    assert_eq!(env.base_url(), "https://backend.worldoftulo.com");
+    assert_eq!(
+        env.js_api_script_url(),
+        "https://backend.worldoftulo.com/javascript/tulo_js_api.js"
+    );
+    assert_eq!(
+        env.safari_fallback_script_url(),
+        "https://backend.worldoftulo.com/javascript/safari_11_fallback.js"
+    );
+    assert_eq!(env.js_api_env(), "prod");
+}
+
+#[test]
+fn stage_urls() {
+    let env = Environment::Stage;
+    assert_eq!(env.base_url(), "https://payway-api.stage.adeprimo.se");
+    assert_eq!(
+        env.js_api_script_url(),
+        "https://payway-api.stage.adeprimo.se/javascript/tulo_js_api.js"
+    );
+    assert_eq!(
+        env.safari_fallback_script_url(),
+        "https://tulo-api.stage.adeprimo.se/javascript/safari_11_fallback.js"
+    );
+    assert_eq!(env.js_api_env(), "stage");
+}
+
+#[test]
+fn every_url_is_https() {
+    for env in [Environment::Stage, Environment::Production] {
+        for url in [
+            env.base_url(),
+            env.js_api_script_url(),
+            env.safari_fallback_script_url(),
+        ] {
+            assert!(url.starts_with("https://"), "{url}");
+        }
+    }
+}
