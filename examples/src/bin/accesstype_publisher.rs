@@ -1,2 +1,206 @@
-//! The Accesstype publisher endpoints served by axum.
-fn main() {}
+//! The Accesstype publisher endpoints, served by axum with the types of `accesstype-jwt`.
+//!
+//! ```text
+//! cargo run -p paywall-examples --features axum --bin accesstype-publisher
+//! ACCESSTYPE_PUBLISHER_PORT=8080 ACCESSTYPE_COOKIE_DOMAIN=news.example.com \
+//!     cargo run -p paywall-examples --features axum --bin accesstype-publisher
+//! ```
+//!
+//! Serves, on 127.0.0.1 only:
+//! - `GET /story-attributes?story-id=...`: the Story Attributes endpoint;
+//! - `GET /content-taxonomy`: the Content Taxonomy endpoint (checked at start-up);
+//! - `GET /taxonomy/section?q=...&limit=...`: a search-url endpoint for the `section` attribute;
+//! - `POST /reader-id`: the reader-id endpoint, which sets the `at-meter` cookie when the
+//!   browser has none.
+//!
+//! The stories and attributes are a small made-up catalogue.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use accesstype_jwt::{
+    AttributeValue, ContentTaxonomy, CookieDomain, ReaderId, SearchQuery, SearchResponse,
+    StoryAttributes, StoryAttributesQuery, TaxonomyAttribute, Visibility,
+};
+use axum::extract::{FromRef, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+const DEFAULT_PORT: u16 = 3000;
+/// Search answers hold at most this many values, whatever `limit` asks for.
+const MAX_SEARCH_RESULTS: usize = 50;
+
+/// What the handlers share; each takes only the part it needs through [`FromRef`].
+#[derive(Clone)]
+struct AppState {
+    catalogue: Arc<Catalogue>,
+    cookie_domain: CookieDomain,
+}
+
+/// The publisher's stories and custom attributes.
+struct Catalogue {
+    stories: HashMap<String, StoryAttributes>,
+    taxonomy: ContentTaxonomy,
+    sections: Vec<AttributeValue>,
+}
+
+impl FromRef<AppState> for Arc<Catalogue> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(&state.catalogue)
+    }
+}
+
+impl FromRef<AppState> for CookieDomain {
+    fn from_ref(state: &AppState) -> Self {
+        state.cookie_domain.clone()
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let port = match std::env::var("ACCESSTYPE_PUBLISHER_PORT") {
+        Ok(port) => port.parse::<u16>()?,
+        Err(_) => DEFAULT_PORT,
+    };
+    let cookie_domain = CookieDomain::new(
+        &std::env::var("ACCESSTYPE_COOKIE_DOMAIN").unwrap_or_else(|_| "localhost".to_owned()),
+    )?;
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let catalogue = catalogue(&format!("http://{address}"))?;
+    // Refuse to start with a taxonomy Accesstype would reject.
+    catalogue.taxonomy.validate()?;
+
+    let state = AppState {
+        catalogue: Arc::new(catalogue),
+        cookie_domain,
+    };
+    let app = Router::new()
+        .route("/story-attributes", get(story_attributes))
+        .route("/content-taxonomy", get(content_taxonomy))
+        .route("/taxonomy/section", get(search_sections))
+        .route("/reader-id", post(reader_id))
+        .with_state(state);
+
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    println!("Accesstype publisher endpoints listening on {base} (Ctrl-C to stop). Try:");
+    println!("  curl '{base}/story-attributes?story-id=cricket-final'");
+    println!("  curl '{base}/story-attributes?story-id=weather-today'");
+    println!("  curl '{base}/content-taxonomy'");
+    println!("  curl '{base}/taxonomy/section?q=sc&limit=5'");
+    println!("  curl -i -X POST '{base}/reader-id'");
+    println!(
+        "  curl -i -X POST -H 'Cookie: at-meter=0123456789abcdef0123456789abcdef' '{base}/reader-id'"
+    );
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+/// `GET /story-attributes?story-id=...`: who may read the story, or 404 for an unknown id.
+async fn story_attributes(
+    State(catalogue): State<Arc<Catalogue>>,
+    Query(query): Query<StoryAttributesQuery>,
+) -> Result<Json<StoryAttributes>, (StatusCode, Json<Value>)> {
+    catalogue
+        .stories
+        .get(&query.story_id)
+        .cloned()
+        .map(Json)
+        .ok_or((
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "unknown story"})),
+        ))
+}
+
+/// `GET /content-taxonomy`: the custom attributes and their values.
+async fn content_taxonomy(State(catalogue): State<Arc<Catalogue>>) -> Json<ContentTaxonomy> {
+    Json(catalogue.taxonomy.clone())
+}
+
+/// `GET /taxonomy/section?q=...&limit=...`: the `section` values matching `q`.
+async fn search_sections(
+    State(catalogue): State<Arc<Catalogue>>,
+    Query(query): Query<SearchQuery>,
+) -> Json<SearchResponse> {
+    let found = catalogue
+        .sections
+        .iter()
+        .filter(|value| query.matches(value))
+        .take(query.limit_or(20, MAX_SEARCH_RESULTS))
+        .cloned();
+    Json(SearchResponse::new("section", found))
+}
+
+/// `POST /reader-id`: 201 `{}`, with a new `at-meter` cookie unless the browser sent a
+/// well-formed one.
+async fn reader_id(State(domain): State<CookieDomain>, headers: HeaderMap) -> Response {
+    let cookies = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut response = (StatusCode::CREATED, Json(json!({}))).into_response();
+    if ReaderId::from_cookie_header(&cookies).is_some() {
+        return response;
+    }
+    let set_cookie = ReaderId::generate()
+        .map(|reader| reader.set_cookie(&domain))
+        .map_err(|error| error.to_string())
+        .and_then(|cookie| HeaderValue::from_str(&cookie).map_err(|error| error.to_string()));
+    match set_cookie {
+        Ok(value) => {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+            response
+        }
+        Err(reason) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Json(json!({"error": reason})),
+        )
+            .into_response(),
+    }
+}
+
+/// A made-up catalogue: two stories and two custom attributes.
+fn catalogue(base: &str) -> Result<Catalogue, url::ParseError> {
+    let sections = vec![
+        AttributeValue::new("Sports", "sports"),
+        AttributeValue::new("Cricket", "cricket"),
+        AttributeValue::new("Science and Tech", "science"),
+        AttributeValue::new("Weather", "weather"),
+    ];
+    let stories = HashMap::from([
+        (
+            "cricket-final".to_owned(),
+            StoryAttributes::new(Visibility::Subscription)
+                .published_at_millis(1_571_716_286_097)
+                .access_level(999)
+                .attribute("section", ["sports", "cricket"])
+                .attribute("author", ["menaka"]),
+        ),
+        (
+            "weather-today".to_owned(),
+            StoryAttributes::new(Visibility::Public).attribute("section", ["weather"]),
+        ),
+    ]);
+    let taxonomy = ContentTaxonomy::stories([
+        TaxonomyAttribute::new("section", sections.clone())
+            .search_url(format!("{base}/taxonomy/section").parse()?),
+        TaxonomyAttribute::new(
+            "author",
+            [
+                AttributeValue::new("Menaka", "menaka"),
+                AttributeValue::new("John", "john"),
+            ],
+        ),
+    ]);
+    Ok(Catalogue {
+        stories,
+        taxonomy,
+        sections,
+    })
+}

@@ -1,9 +1,249 @@
-//! The accesstype section of the demo.
+//! The accesstype section of the demo: the user JWT a publisher signs for Accesstype, the
+//! bodies of the publisher endpoints Accesstype calls, and reader ids for metering.
+//!
+//! Everything here is offline: the demo makes up the JWT secret and the account key, and the
+//! access check's answer is the example Accesstype documents.
+
+use std::time::Duration;
+
+use accesstype_jwt::{
+    AccessGrant, AccesstypeSigner, AttributeValue, ContentTaxonomy, CookieDomain, Environment,
+    ReaderId, StoryAttributes, TaxonomyAttribute, User, Visibility,
+};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde_json::{Value, json};
 
 use crate::DemoResult;
+use crate::narrate::{denied, detail, granted, section, step};
+
+/// Stands in for the JWT secret of an Accesstype account (Settings > General).
+const DEMO_SECRET: &str = "demo-accesstype-jwt-secret-not-for-production";
 
 /// Runs the accesstype section.
 pub(crate) async fn run() -> DemoResult {
-    crate::narrate::section("accesstype", "This section is being written.");
+    section(
+        "accesstype",
+        "Accesstype (Quintype) decides who may read a story. The publisher signs a JWT for the \
+         logged-in reader, serves a few public endpoints Accesstype calls, and gives each \
+         browser a reader id for metering.",
+    );
+
+    step("Build the signer once at start-up, with the account's JWT secret (made up here).");
+    let signer = AccesstypeSigner::builder().secret(DEMO_SECRET).build()?;
+    detail("signer", format!("{signer:?}"));
+
+    step("John logs in on the news site: sign his user JWT (HS256, the documented claims).");
+    let john = User::new("john@example.com", 42).name("John");
+    let jwt = signer.sign(&john)?;
+    detail("token", shorten(&jwt));
+    let claims = decode_independently(&jwt)?;
+    detail(
+        "its claims, as plain jsonwebtoken reads them (keys sorted)",
+        &claims,
+    );
+    detail(
+        "where it goes",
+        "the accesstype_jwt query parameter, or the user context of Accesstype's script",
+    );
+
+    step("A token coming back is verified before it is trusted.");
+    match signer.verify(&jwt) {
+        Ok(user) => granted(&format!(
+            "signature checks out: {} (id {}, provider {})",
+            user.email, user.id, user.provider
+        )),
+        Err(error) => denied(&format!("refused: {error}")),
+    }
+
+    step("Someone edits the token's claims to become another reader.");
+    let forged = forge_claims(&jwt, &json!({"email": "admin@example.com", "id": 1}))?;
+    match signer.verify(&forged) {
+        Ok(user) => granted(&format!(
+            "accepted as {}, which must never happen",
+            user.email
+        )),
+        Err(error) => denied(&format!("refused: {error}")),
+    }
+
+    step("A token signed with some other secret, and one that expired an hour ago.");
+    let stranger = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &john,
+        &EncodingKey::from_secret(b"a-secret-that-is-not-the-accounts-one"),
+    )?;
+    report_refusal(&signer, &stranger);
+    let expired = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &json!({"email": "john@example.com", "id": 42, "exp": unix_now() - 3600}),
+        &EncodingKey::from_secret(DEMO_SECRET.as_bytes()),
+    )?;
+    report_refusal(&signer, &expired);
+
+    step("A signer can also stamp iat/exp on every token, when you configure a lifetime.");
+    let short_lived = AccesstypeSigner::builder()
+        .secret(DEMO_SECRET)
+        .ttl(Duration::from_secs(15 * 60))
+        .build()?;
+    detail(
+        "claims with .ttl(15 min)",
+        decode_independently(&short_lived.sign(&john)?)?,
+    );
+
+    step("Accesstype asks GET /story-attributes?story-id=... : the publisher answers this body.");
+    let story = StoryAttributes::new(Visibility::Subscription)
+        .published_at_millis(1_571_716_286_097)
+        .access_level(999)
+        .attribute("section", ["sports", "cricket"])
+        .attribute("author", ["menaka"]);
+    detail("body", serde_json::to_string(&story)?);
+
+    step("The Content Taxonomy endpoint lists the custom attributes; it is checked first.");
+    let taxonomy = ContentTaxonomy::stories([
+        TaxonomyAttribute::new(
+            "section",
+            [
+                AttributeValue::new("Sports", "sports"),
+                AttributeValue::new("Science and Tech", "science"),
+            ],
+        ),
+        TaxonomyAttribute::new("author", [AttributeValue::new("Menaka", "menaka")]),
+    ]);
+    match taxonomy.validate() {
+        Ok(()) => granted(&format!(
+            "valid, served as {}",
+            serde_json::to_string(&taxonomy)?
+        )),
+        Err(error) => denied(&format!("not served: {error}")),
+    }
+    let reserved = ContentTaxonomy::stories([TaxonomyAttribute::new(
+        "visibility",
+        [AttributeValue::new("Everyone", "everyone")],
+    )]);
+    match reserved.validate() {
+        Ok(()) => granted("a taxonomy using a reserved name was accepted, which is wrong"),
+        Err(error) => denied(&format!(
+            "a taxonomy naming `visibility` is refused: {error}"
+        )),
+    }
+
+    step("A first-time browser calls the reader-id endpoint: it gets an at-meter cookie.");
+    let domain = CookieDomain::new("news.example.com")?;
+    let newcomer = reader_for("theme=dark")?;
+    detail("Set-Cookie", newcomer.set_cookie(&domain));
+
+    step("A returning browser sends its cookie back and keeps its id; a forged one is replaced.");
+    let returning = reader_for(&format!("theme=dark; at-meter={}", newcomer.as_str()))?;
+    detail(
+        "returning reader keeps its id",
+        returning.as_str() == newcomer.as_str(),
+    );
+    let hostile = reader_for("at-meter=x; Domain=evil.example")?;
+    detail(
+        "a malformed at-meter value gets a fresh id",
+        hostile.as_str() != "x",
+    );
+
+    step("The access-check URL the server calls for this reader and story (not called here).");
+    let url = Environment::Staging.story_access_url(
+        "2d1f5c0e-story",
+        "demo-account-key",
+        &newcomer,
+        Some(&jwt),
+    )?;
+    detail(
+        "GET",
+        format!(
+            "{}://{}{}?key=...&readerId=...&accesstype_jwt=... (the URL carries the token: never log it)",
+            url.scheme(),
+            url.host_str().unwrap_or_default(),
+            url.path()
+        ),
+    );
+
+    step("Reading Accesstype's answers: serve only on granted: true.");
+    for body in [
+        r#"{"granted":true,"grantReason":"METERING","data":{"numberRemaining":6,"isLoggedIn":true}}"#,
+        r#"{"granted":false,"wallType":"pay_wall","data":{"numberRemaining":0}}"#,
+        r#"<html>502 Bad Gateway</html>"#,
+    ] {
+        match AccessGrant::from_slice(body.as_bytes()) {
+            Ok(grant) if grant.granted => granted(&format!(
+                "granted by {}; {} metered stories left",
+                grant
+                    .grant_reason
+                    .as_ref()
+                    .map_or("an unnamed reason", |reason| reason.as_str()),
+                grant
+                    .number_remaining()
+                    .map_or_else(|| "unknown".to_owned(), |n| n.to_string())
+            )),
+            Ok(grant) => denied(&format!(
+                "not granted; show the {}",
+                grant
+                    .wall_type
+                    .as_ref()
+                    .map_or("paywall", |wall| wall.as_str())
+            )),
+            Err(error) => denied(&format!("unreadable answer, so no access: {error}")),
+        }
+    }
     Ok(())
+}
+
+/// The reader id a `Cookie` header carries, or a new one.
+fn reader_for(cookie_header: &str) -> Result<ReaderId, accesstype_jwt::Error> {
+    match ReaderId::from_cookie_header(cookie_header) {
+        Some(known) => Ok(known),
+        None => ReaderId::generate(),
+    }
+}
+
+/// The claims as plain jsonwebtoken reads them with its own key object.
+fn decode_independently(jwt: &str) -> Result<Value, jsonwebtoken::errors::Error> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.required_spec_claims.clear();
+    let key = DecodingKey::from_secret(DEMO_SECRET.as_bytes());
+    Ok(jsonwebtoken::decode::<Value>(jwt, &key, &validation)?.claims)
+}
+
+/// The token with its claims replaced and its signature kept, as a forger would try.
+fn forge_claims(jwt: &str, claims: &Value) -> Result<String, Box<dyn std::error::Error>> {
+    let mut parts = jwt.split('.');
+    let (Some(header), Some(_), Some(signature)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Err("a JWT has three parts".into());
+    };
+    // Signing the new claims with a throwaway key gives their base64url form.
+    let throwaway = jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        claims,
+        &EncodingKey::from_secret(b"throwaway"),
+    )?;
+    let forged_claims = throwaway.split('.').nth(1).ok_or("no claims part")?;
+    Ok(format!("{header}.{forged_claims}.{signature}"))
+}
+
+fn report_refusal(signer: &AccesstypeSigner, token: &str) {
+    match signer.verify(token) {
+        Ok(user) => granted(&format!(
+            "accepted as {}, which must never happen",
+            user.email
+        )),
+        Err(error) => denied(&format!("refused: {error}")),
+    }
+}
+
+/// The first characters of a token: enough to recognise it, not enough to use it.
+fn shorten(token: &str) -> String {
+    format!(
+        "{}... ({} characters)",
+        token.get(..20).unwrap_or(token),
+        token.len()
+    )
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
 }

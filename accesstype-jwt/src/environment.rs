@@ -1,0 +1,165 @@
+//! Accesstype's hosts and the URLs built on them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use url::Url;
+
+use crate::{Error, ReaderId};
+
+/// The longest story id [`Environment::story_access_url`] accepts, in bytes.
+pub const MAX_STORY_ID_BYTES: usize = 256;
+
+/// An Accesstype environment, in Accesstype's own words.
+///
+/// ```
+/// use accesstype_jwt::{Environment, ReaderId};
+///
+/// let reader = ReaderId::parse("0123456789abcdef0123456789abcdef")?;
+/// let url = Environment::Staging.story_access_url("story/../1", "acct-key", &reader, None)?;
+/// assert_eq!(
+///     url.as_str(),
+///     "https://staging.accesstype.com/api/access/v1/stories/story%2F..%2F1/access\
+///      ?key=acct-key&readerId=0123456789abcdef0123456789abcdef",
+/// );
+/// # Ok::<(), accesstype_jwt::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Environment {
+    /// `https://www.accesstype.com`.
+    Production,
+    /// `https://staging.accesstype.com`.
+    Staging,
+}
+
+impl Environment {
+    /// The host's URL: `https://www.accesstype.com/` or `https://staging.accesstype.com/`.
+    #[must_use]
+    pub fn base_url(self) -> Url {
+        let base = match self {
+            Self::Production => "https://www.accesstype.com/",
+            Self::Staging => "https://staging.accesstype.com/",
+        };
+        #[allow(
+            clippy::expect_used,
+            reason = "two constant URLs, parsed by a unit test of each variant"
+        )]
+        Url::parse(base).expect("constant base URL parses")
+    }
+
+    /// The browser script for an account: `{host}/frontend/v2/accesstype.js?key={account_key}`.
+    #[must_use]
+    pub fn script_url(self, account_key: &str) -> Url {
+        let mut url = self.base_url();
+        url.set_path("/frontend/v2/accesstype.js");
+        url.query_pairs_mut().append_pair("key", account_key);
+        url
+    }
+
+    /// The browser script with `&env=sandbox` added, so that it uses the payment gateways'
+    /// test modes.
+    #[must_use]
+    pub fn sandbox_script_url(self, account_key: &str) -> Url {
+        let mut url = self.script_url(account_key);
+        url.query_pairs_mut().append_pair("env", "sandbox");
+        url
+    }
+
+    /// The access check for one reader and story:
+    /// `{host}/api/access/v1/stories/{story_id}/access?key=&readerId=&accesstype_jwt=`.
+    ///
+    /// The story id is confined to its path segment (`/`, `?`, `#` and `%` are
+    /// percent-encoded); `accesstype_jwt` is added only when a user JWT is given (it enables
+    /// metering for logged-in readers). For a story behind a hard paywall, append
+    /// `disable-meter=true` with [`Url::query_pairs_mut`]. The answer is an
+    /// [`AccessGrant`](crate::AccessGrant).
+    ///
+    /// The URL holds the reader's JWT: do not log it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidStoryId`] for an empty story id, `.` or `..` (a URL cannot hold them as
+    /// a segment), one longer than [`MAX_STORY_ID_BYTES`] or one with control characters;
+    /// [`Error::InvalidAccountKey`] for an empty key or one with control characters.
+    pub fn story_access_url(
+        self,
+        story_id: &str,
+        account_key: &str,
+        reader_id: &ReaderId,
+        accesstype_jwt: Option<&str>,
+    ) -> Result<Url, Error> {
+        if story_id.is_empty()
+            || story_id == "."
+            || story_id == ".."
+            || story_id.len() > MAX_STORY_ID_BYTES
+            || story_id.chars().any(char::is_control)
+        {
+            return Err(Error::InvalidStoryId);
+        }
+        if account_key.is_empty() || account_key.chars().any(char::is_control) {
+            return Err(Error::InvalidAccountKey);
+        }
+        let mut url = self.base_url();
+        url.path_segments_mut()
+            .map_err(|()| Error::InvalidStoryId)?
+            .clear()
+            .extend(["api", "access", "v1", "stories", story_id, "access"]);
+        {
+            let mut query = url.query_pairs_mut();
+            query.append_pair("key", account_key);
+            query.append_pair("readerId", reader_id.as_str());
+            if let Some(jwt) = accesstype_jwt {
+                query.append_pair("accesstype_jwt", jwt);
+            }
+        }
+        Ok(url)
+    }
+
+    /// `production` or `staging`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Production => "production",
+            Self::Staging => "staging",
+        }
+    }
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Environment {
+    type Err = Error;
+
+    /// `production` or `staging`, ignoring ASCII case and surrounding whitespace.
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("production") {
+            Ok(Self::Production)
+        } else if name.eq_ignore_ascii_case("staging") {
+            Ok(Self::Staging)
+        } else {
+            Err(Error::UnknownEnvironment)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Environment;
+
+    #[test]
+    fn base_urls_parse() {
+        assert_eq!(
+            Environment::Production.base_url().as_str(),
+            "https://www.accesstype.com/"
+        );
+        assert_eq!(
+            Environment::Staging.base_url().as_str(),
+            "https://staging.accesstype.com/"
+        );
+    }
+}

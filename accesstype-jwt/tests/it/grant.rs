@@ -1,0 +1,121 @@
+//! The access grant Accesstype answers the access check with.
+
+use accesstype_jwt::{AccessGrant, AssetVisibility, Error, GrantReason, MAX_GRANT_BYTES, WallType};
+use serde_json::{Value, json};
+
+#[test]
+fn the_documented_example_parses_and_round_trips() {
+    let body = json!({
+      "granted": true,
+      "grantReason": "METERING",
+      "data": {
+        "numberRemaining": 6,
+        "isLoggedIn": true
+      }
+    });
+    let grant = AccessGrant::from_slice(body.to_string().as_bytes()).unwrap();
+    assert!(grant.granted);
+    assert!(grant.is_metered());
+    assert_eq!(grant.grant_reason, Some(GrantReason::Metering));
+    assert_eq!(grant.number_remaining(), Some(6));
+    assert_eq!(grant.is_logged_in(), Some(true));
+    assert_eq!(grant.asset_visibility, None);
+    assert_eq!(serde_json::to_value(&grant).unwrap(), body);
+}
+
+#[test]
+fn every_documented_field_and_unknown_ones_are_kept() {
+    let body = json!({
+        "granted": false,
+        "grantReason": "SUBSCRIBER",
+        "assetVisibility": "subscription",
+        "wallType": "registration_wall",
+        "data": {"numberRemaining": 0, "isLoggedIn": false, "plan": "gold"},
+        "meterId": 7,
+        "debug": {"node": "a"}
+    });
+    let grant: AccessGrant = serde_json::from_value(body.clone()).unwrap();
+    assert!(!grant.granted);
+    assert!(!grant.is_metered());
+    assert_eq!(grant.grant_reason, Some(GrantReason::Subscriber));
+    assert_eq!(grant.asset_visibility, Some(AssetVisibility::Subscription));
+    assert_eq!(grant.wall_type, Some(WallType::RegistrationWall));
+    assert_eq!(grant.extra.get("meterId"), Some(&json!(7)));
+    assert_eq!(grant.extra.get("debug"), Some(&json!({"node": "a"})));
+    assert_eq!(
+        grant.data.as_ref().unwrap().get("plan"),
+        Some(&json!("gold"))
+    );
+    assert_eq!(serde_json::to_value(&grant).unwrap(), body);
+}
+
+#[test]
+fn new_enum_values_are_kept_instead_of_failing() {
+    let body = json!({
+        "granted": true,
+        "grantReason": "TRIAL",
+        "assetVisibility": "premium",
+        "wallType": "survey_wall"
+    });
+    let grant: AccessGrant = serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(
+        grant.grant_reason,
+        Some(GrantReason::Other("TRIAL".to_owned()))
+    );
+    assert_eq!(grant.asset_visibility.as_ref().unwrap().as_str(), "premium");
+    assert_eq!(grant.wall_type.as_ref().unwrap().to_string(), "survey_wall");
+    assert_eq!(serde_json::to_value(&grant).unwrap(), body);
+    assert_eq!(WallType::PayWall.as_str(), "pay_wall");
+    assert_eq!(AssetVisibility::Login.as_str(), "login");
+}
+
+#[test]
+fn garbage_is_an_error_never_a_grant() {
+    for body in [
+        &b""[..],
+        b"null",
+        b"[]",
+        b"{}",
+        b"{\"granted\":\"true\"}",
+        b"{\"granted\":1}",
+        b"{\"granted\":null}",
+        b"{\"granted\":true,\"grantReason\":5}",
+        b"{\"granted\":true,\"data\":\"free\"}",
+        b"<html>502 Bad Gateway</html>",
+        b"{\"granted\":true",
+    ] {
+        let error = AccessGrant::from_slice(body).unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidGrant(_)),
+            "{:?}",
+            String::from_utf8_lossy(body)
+        );
+        assert!(std::error::Error::source(&error).is_some());
+    }
+    let huge = format!(
+        "{{\"granted\":true,\"pad\":\"{}\"}}",
+        "x".repeat(MAX_GRANT_BYTES)
+    );
+    assert!(matches!(
+        AccessGrant::from_slice(huge.as_bytes()),
+        Err(Error::GrantTooLarge {
+            max: MAX_GRANT_BYTES,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn data_accessors_tolerate_odd_data() {
+    let grant: AccessGrant =
+        serde_json::from_value(json!({"granted": true, "data": {"numberRemaining": "6"}})).unwrap();
+    assert_eq!(grant.number_remaining(), None);
+    assert_eq!(grant.is_logged_in(), None);
+    let bare: AccessGrant = serde_json::from_value(json!({"granted": false})).unwrap();
+    assert_eq!(bare.number_remaining(), None);
+    assert_eq!(
+        serde_json::to_value(&bare).unwrap(),
+        json!({"granted": false})
+    );
+    let _: Value = serde_json::to_value(&bare).unwrap();
+}

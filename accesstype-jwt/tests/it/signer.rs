@@ -1,0 +1,651 @@
+//! Signing and verifying the user JWT: exact wire bytes, independent decoding, every refusal.
+
+use std::process::Command;
+use std::time::Duration;
+
+use accesstype_jwt::{
+    AccesstypeSigner, BuildError, Error, MAX_TOKEN_BYTES, Provider, User, UserId,
+};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde_json::{Value, json};
+
+use crate::{HS256_HEADER, SECRET, b64url, b64url_decode, craft, now, signer};
+
+fn parts(jwt: &str) -> (String, String) {
+    let segments: Vec<&str> = jwt.split('.').collect();
+    assert_eq!(segments.len(), 3, "a JWT has three parts: {jwt}");
+    (
+        String::from_utf8(b64url_decode(segments[0])).unwrap(),
+        String::from_utf8(b64url_decode(segments[1])).unwrap(),
+    )
+}
+
+#[test]
+fn payload_is_byte_for_byte_the_documented_one() {
+    let jwt = signer()
+        .sign(&User::new("john@example.com", 42).name("John"))
+        .unwrap();
+    let (header, payload) = parts(&jwt);
+    assert_eq!(header, HS256_HEADER);
+    assert_eq!(
+        payload,
+        r#"{"email":"john@example.com","id":42,"provider":"quintype","name":"John"}"#
+    );
+}
+
+#[test]
+fn name_is_left_out_when_absent_and_ids_keep_their_type() {
+    let signer = signer();
+    let (_, payload) = parts(&signer.sign(&User::new("john@example.com", 42)).unwrap());
+    assert_eq!(
+        payload,
+        r#"{"email":"john@example.com","id":42,"provider":"quintype"}"#
+    );
+
+    let user = User::new("jane@example.org", "wp-1001").provider(Provider::Wordpress);
+    let (_, payload) = parts(&signer.sign(&user).unwrap());
+    assert_eq!(
+        payload,
+        r#"{"email":"jane@example.org","id":"wp-1001","provider":"wordpress"}"#
+    );
+}
+
+#[test]
+fn signature_is_hs256_over_exactly_those_bytes() {
+    // The same header and payload bytes signed by jsonwebtoken's low-level HMAC must give the
+    // very same token.
+    let jwt = signer()
+        .sign(&User::new("john@example.com", 42).name("John"))
+        .unwrap();
+    let expected = craft(
+        HS256_HEADER,
+        r#"{"email":"john@example.com","id":42,"provider":"quintype","name":"John"}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    assert_eq!(jwt, expected);
+}
+
+#[test]
+fn plain_jsonwebtoken_with_a_fresh_key_decodes_the_token() {
+    let jwt = signer()
+        .sign(&User::new("john@example.com", 42).name("John"))
+        .unwrap();
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.required_spec_claims.clear();
+    validation.validate_exp = false;
+    let key = DecodingKey::from_secret(SECRET.as_bytes());
+    let data = jsonwebtoken::decode::<Value>(&jwt, &key, &validation).unwrap();
+    assert_eq!(data.header.alg, Algorithm::HS256);
+    assert_eq!(
+        data.claims,
+        json!({"email": "john@example.com", "id": 42, "provider": "quintype", "name": "John"})
+    );
+
+    let wrong_key = DecodingKey::from_secret(b"some-other-secret-of-enough-length!!");
+    assert!(jsonwebtoken::decode::<Value>(&jwt, &wrong_key, &validation).is_err());
+}
+
+#[test]
+fn ttl_adds_iat_and_exp_after_the_documented_fields() {
+    let signer = AccesstypeSigner::builder()
+        .secret(SECRET)
+        .ttl(Duration::from_secs(600))
+        .build()
+        .unwrap();
+    let before = now();
+    let jwt = signer.sign(&User::new("john@example.com", 42)).unwrap();
+    let after = now();
+    let (_, payload) = parts(&jwt);
+    assert!(
+        payload.starts_with(r#"{"email":"john@example.com","id":42,"provider":"quintype","iat":"#),
+        "{payload}"
+    );
+    let claims: Value = serde_json::from_str(&payload).unwrap();
+    let iat = claims["iat"].as_u64().unwrap();
+    assert!((before..=after).contains(&iat));
+    assert_eq!(claims["exp"].as_u64().unwrap(), iat + 600);
+    assert_eq!(
+        signer.verify(&jwt).unwrap(),
+        User::new("john@example.com", 42)
+    );
+
+    // A signer with a lifetime requires `exp` on what it verifies.
+    let without_exp = craft(
+        HS256_HEADER,
+        r#"{"email":"john@example.com","id":42}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    assert!(matches!(
+        signer.verify(&without_exp),
+        Err(Error::MissingClaim { claim }) if claim == "exp"
+    ));
+}
+
+#[test]
+fn verify_round_trips_every_shape_of_user() {
+    let signer = signer();
+    for user in [
+        User::new("john@example.com", 42).name("John"),
+        User::new("john@example.com", 0),
+        User::new("jörg@bücher.de", "ü-42").provider(Provider::Wordpress),
+        User::new("a@b.co", accesstype_jwt::MAX_SAFE_INTEGER),
+    ] {
+        let jwt = signer.sign(&user).unwrap();
+        assert_eq!(signer.verify(&jwt).unwrap(), user);
+    }
+}
+
+#[test]
+fn verify_accepts_a_token_signed_like_the_javascript_libraries_do() {
+    // `alg` first, an `iat`, provider left out (defaults to quintype), an extra claim.
+    let token = craft(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        r#"{"email":"john@example.com","id":42,"name":"John","iat":1571716286,"role":"reader"}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    let user = signer().verify(&token).unwrap();
+    assert_eq!(user, User::new("john@example.com", 42).name("John"));
+    assert_eq!(user.provider, Provider::Quintype);
+}
+
+#[test]
+fn forged_tokens_are_refused() {
+    let signer = signer();
+    let jwt = signer.sign(&User::new("john@example.com", 42)).unwrap();
+    let segments: Vec<&str> = jwt.split('.').collect();
+
+    // Another user's claims under the original signature.
+    let forged_payload = b64url(br#"{"email":"admin@example.com","id":1,"provider":"quintype"}"#);
+    let forged = format!("{}.{}.{}", segments[0], forged_payload, segments[2]);
+    assert!(matches!(
+        signer.verify(&forged),
+        Err(Error::InvalidSignature)
+    ));
+
+    // One flipped signature character.
+    let mut signature = segments[2].to_owned();
+    let last = signature.pop().unwrap();
+    signature.push(if last == 'A' { 'B' } else { 'A' });
+    let tampered = format!("{}.{}.{}", segments[0], segments[1], signature);
+    assert!(signer.verify(&tampered).unwrap_err().is_token_rejected());
+
+    // No signature at all.
+    let stripped = format!("{}.{}.", segments[0], segments[1]);
+    assert!(signer.verify(&stripped).unwrap_err().is_token_rejected());
+}
+
+#[test]
+fn a_token_signed_with_another_secret_is_refused() {
+    let other = AccesstypeSigner::builder()
+        .secret("a-completely-different-secret-of-40-bytes")
+        .build()
+        .unwrap();
+    let jwt = other.sign(&User::new("john@example.com", 42)).unwrap();
+    let error = signer().verify(&jwt).unwrap_err();
+    assert!(matches!(error, Error::InvalidSignature));
+    assert!(error.is_token_rejected());
+}
+
+#[test]
+fn other_algorithms_are_refused() {
+    let payload = r#"{"email":"john@example.com","id":42}"#;
+    let hs512 = craft(
+        r#"{"typ":"JWT","alg":"HS512"}"#,
+        payload,
+        SECRET.as_bytes(),
+        Algorithm::HS512,
+    );
+    assert!(matches!(
+        signer().verify(&hs512),
+        Err(Error::InvalidAlgorithm)
+    ));
+
+    let hs384 = craft(
+        r#"{"typ":"JWT","alg":"HS384"}"#,
+        payload,
+        SECRET.as_bytes(),
+        Algorithm::HS384,
+    );
+    assert!(matches!(
+        signer().verify(&hs384),
+        Err(Error::InvalidAlgorithm)
+    ));
+
+    // An RS256 header over an HMAC signature (the key-confusion attack).
+    let confused = craft(
+        r#"{"typ":"JWT","alg":"RS256"}"#,
+        payload,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    assert!(matches!(
+        signer().verify(&confused),
+        Err(Error::InvalidAlgorithm)
+    ));
+
+    // `alg: none` with an empty signature.
+    let none = format!(
+        "{}.{}.",
+        b64url(br#"{"typ":"JWT","alg":"none"}"#),
+        b64url(payload.as_bytes())
+    );
+    assert!(matches!(signer().verify(&none), Err(Error::Malformed(_))));
+}
+
+#[test]
+fn expiry_and_not_before_are_checked_with_the_leeway() {
+    let signer = signer();
+    let token = |claims: Value| {
+        craft(
+            HS256_HEADER,
+            &claims.to_string(),
+            SECRET.as_bytes(),
+            Algorithm::HS256,
+        )
+    };
+    let base = json!({"email": "john@example.com", "id": 42});
+    let with = |key: &str, value: Value| {
+        let mut claims = base.clone();
+        claims[key] = value;
+        token(claims)
+    };
+
+    let expired = signer
+        .verify(&with("exp", json!(now() - 3600)))
+        .unwrap_err();
+    assert!(matches!(expired, Error::Expired));
+    assert!(expired.is_expired() && expired.is_token_rejected());
+
+    // Ten seconds late is inside the default 30-second leeway.
+    assert!(signer.verify(&with("exp", json!(now() - 10))).is_ok());
+    assert!(signer.verify(&with("exp", json!(now() + 3600))).is_ok());
+
+    let strict = AccesstypeSigner::builder()
+        .secret(SECRET)
+        .leeway(Duration::ZERO)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        strict.verify(&with("exp", json!(now() - 10))),
+        Err(Error::Expired)
+    ));
+
+    assert!(matches!(
+        signer.verify(&with("nbf", json!(now() + 3600))),
+        Err(Error::NotYetValid)
+    ));
+    assert!(signer.verify(&with("nbf", json!(now() - 5))).is_ok());
+
+    assert!(matches!(
+        signer.verify(&with("exp", json!("tomorrow"))),
+        Err(Error::InvalidClaim { claim }) if claim == "exp"
+    ));
+}
+
+#[test]
+fn a_token_minted_for_an_audience_is_refused() {
+    let token = craft(
+        HS256_HEADER,
+        r#"{"email":"john@example.com","id":42,"aud":"some-other-service"}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    assert!(matches!(
+        signer().verify(&token),
+        Err(Error::InvalidAudience)
+    ));
+}
+
+#[test]
+fn claims_are_held_to_what_sign_produces() {
+    let signer = signer();
+    enum Expect {
+        Missing(&'static str),
+        Invalid(&'static str),
+    }
+    use Expect::{Invalid, Missing};
+    let cases = [
+        (r#"{"id":42}"#, Missing("email")),
+        (r#"{"email":"john@example.com"}"#, Missing("id")),
+        (r#"{"email":"not-an-address","id":42}"#, Invalid("email")),
+        (r#"{"email":42,"id":42}"#, Invalid("email")),
+        (r#"{"email":"john@example.com","id":-1}"#, Invalid("id")),
+        (r#"{"email":"john@example.com","id":4.5}"#, Invalid("id")),
+        (
+            r#"{"email":"john@example.com","id":9007199254740992}"#,
+            Invalid("id"),
+        ),
+        (r#"{"email":"john@example.com","id":""}"#, Invalid("id")),
+        (r#"{"email":"john@example.com","id":null}"#, Missing("id")),
+        (r#"{"email":null,"id":42}"#, Missing("email")),
+        (r#"{"email":"john@example.com","id":[42]}"#, Invalid("id")),
+        (
+            r#"{"email":"john@example.com","id":42,"provider":"facebook"}"#,
+            Invalid("provider"),
+        ),
+        (
+            r#"{"email":"john@example.com","id":42,"provider":"Quintype"}"#,
+            Invalid("provider"),
+        ),
+        (
+            r#"{"email":"john@example.com","id":42,"name":5}"#,
+            Invalid("name"),
+        ),
+    ];
+    for (payload, expected) in cases {
+        let token = craft(HS256_HEADER, payload, SECRET.as_bytes(), Algorithm::HS256);
+        let error = signer.verify(&token).unwrap_err();
+        let matched = match expected {
+            Missing(name) => matches!(&error, Error::MissingClaim { claim } if claim == name),
+            Invalid(name) => matches!(&error, Error::InvalidClaim { claim } if claim == name),
+        };
+        assert!(matched, "{payload}: got {error:?}");
+        assert!(error.is_token_rejected(), "{payload}");
+    }
+    let array = craft(
+        HS256_HEADER,
+        r#"["john@example.com",42]"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    assert!(matches!(signer.verify(&array), Err(Error::Malformed(_))));
+
+    // A claim given twice is ambiguous: refused, whichever copy a reader would pick.
+    let twice = craft(
+        HS256_HEADER,
+        r#"{"email":"john@example.com","id":42,"email":"admin@example.com"}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    assert!(matches!(signer.verify(&twice), Err(Error::Malformed(_))));
+
+    // Optional claims may be null.
+    let token = craft(
+        HS256_HEADER,
+        r#"{"email":"john@example.com","id":"42","provider":null,"name":null}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    assert_eq!(
+        signer.verify(&token).unwrap(),
+        User::new("john@example.com", "42")
+    );
+}
+
+#[test]
+fn garbage_is_malformed_not_a_panic() {
+    let signer = signer();
+    for garbage in [
+        "",
+        ".",
+        "..",
+        "...",
+        "abc",
+        "a.b",
+        "a.b.c",
+        "a.b.c.d",
+        "eyJhbGciOiJIUzI1NiJ9",
+        "eyJhbGciOiJIUzI1NiJ9..",
+        "e30.e30.e30",
+        "!!!.???.***",
+        "\u{0}.\u{0}.\u{0}",
+        "éééé.éééé.éééé",
+    ] {
+        let error = signer.verify(garbage).unwrap_err();
+        assert!(error.is_token_rejected(), "{garbage:?}: {error:?}");
+    }
+}
+
+#[test]
+fn oversized_input_is_refused_before_parsing() {
+    let huge = "a".repeat(MAX_TOKEN_BYTES + 1);
+    assert!(matches!(
+        signer().verify(&huge),
+        Err(Error::TokenTooLarge { len, max }) if len == MAX_TOKEN_BYTES + 1 && max == MAX_TOKEN_BYTES
+    ));
+    // A real but padded-out token is refused the same way.
+    let long_name = "x".repeat(MAX_TOKEN_BYTES);
+    let jwt = signer()
+        .sign(&User::new("john@example.com", 42).name(long_name))
+        .unwrap();
+    assert!(matches!(
+        signer().verify(&jwt),
+        Err(Error::TokenTooLarge { .. })
+    ));
+}
+
+#[test]
+fn sign_refuses_bad_emails_and_ids() {
+    let signer = signer();
+    for email in [
+        "",
+        "john",
+        "john@example",
+        " john@example.com",
+        "john@exa mple.com",
+    ] {
+        assert!(
+            matches!(signer.sign(&User::new(email, 42)), Err(Error::InvalidEmail)),
+            "{email:?}"
+        );
+    }
+    for id in [
+        UserId::from(""),
+        UserId::from("x".repeat(257)),
+        UserId::from("line\nbreak"),
+        UserId::from(accesstype_jwt::MAX_SAFE_INTEGER + 1),
+        UserId::from(u64::MAX),
+    ] {
+        assert!(
+            matches!(
+                signer.sign(&User::new("john@example.com", id.clone())),
+                Err(Error::InvalidUserId)
+            ),
+            "{id:?}"
+        );
+    }
+    assert!(
+        signer
+            .sign(&User::new("john@example.com", "x".repeat(256)))
+            .is_ok()
+    );
+}
+
+#[test]
+fn builder_refuses_weak_or_missing_configuration() {
+    assert_eq!(
+        AccesstypeSigner::builder().build().unwrap_err(),
+        BuildError::MissingSecret
+    );
+    assert_eq!(
+        AccesstypeSigner::builder().secret("").build().unwrap_err(),
+        BuildError::EmptySecret
+    );
+    assert_eq!(
+        AccesstypeSigner::builder()
+            .secret("")
+            .insecure_allow_short_secret()
+            .build()
+            .unwrap_err(),
+        BuildError::EmptySecret
+    );
+    assert_eq!(
+        AccesstypeSigner::builder()
+            .secret("x".repeat(31))
+            .build()
+            .unwrap_err(),
+        BuildError::ShortSecret { len: 31, min: 32 }
+    );
+    assert!(
+        AccesstypeSigner::builder()
+            .secret("x".repeat(32))
+            .build()
+            .is_ok()
+    );
+
+    let short = AccesstypeSigner::builder()
+        .secret("short")
+        .insecure_allow_short_secret()
+        .build()
+        .unwrap();
+    let jwt = short.sign(&User::new("john@example.com", 42)).unwrap();
+    assert_eq!(
+        short.verify(&jwt).unwrap(),
+        User::new("john@example.com", 42)
+    );
+
+    for ttl in [
+        Duration::ZERO,
+        Duration::from_millis(999),
+        Duration::from_secs(367 * 86_400),
+    ] {
+        assert_eq!(
+            AccesstypeSigner::builder()
+                .secret(SECRET)
+                .ttl(ttl)
+                .build()
+                .unwrap_err(),
+            BuildError::InvalidTtl,
+            "{ttl:?}"
+        );
+    }
+    assert_eq!(
+        AccesstypeSigner::builder()
+            .secret(SECRET)
+            .leeway(Duration::from_secs(301))
+            .build()
+            .unwrap_err(),
+        BuildError::InvalidLeeway
+    );
+}
+
+#[test]
+fn error_messages_are_lowercase_and_name_no_secret_or_claim_value() {
+    let short = AccesstypeSigner::builder()
+        .secret("hunter2-is-not-a-good-secret")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        short,
+        "the jwt secret is 28 bytes, shorter than the 32 bytes hs256 needs"
+    );
+
+    let token = craft(
+        HS256_HEADER,
+        r#"{"email":"leaky@example.com","id":"secret-id-123","provider":"evil"}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    let error = signer().verify(&token).unwrap_err();
+    let message = error.to_string();
+    assert_eq!(message, "the token's `provider` claim is invalid");
+    for leak in ["leaky", "secret-id-123", "evil", &token, SECRET] {
+        assert!(!message.contains(leak));
+    }
+    assert!(!format!("{error:?}").contains(SECRET));
+}
+
+// --- from_env, exercised in a child process so that no test changes this process' environment.
+
+const PROBE: &str = "ACCESSTYPE_JWT_TEST_PROBE";
+
+fn run_probe(expectation: &str, secret: Option<&str>, ttl: Option<&str>) {
+    let mut child = Command::new(std::env::current_exe().unwrap());
+    child
+        .args(["--exact", "signer::from_env_probe", "--ignored", "--quiet"])
+        .env(PROBE, expectation)
+        .env_remove(AccesstypeSigner::SECRET_ENV)
+        .env_remove(AccesstypeSigner::TTL_ENV);
+    if let Some(secret) = secret {
+        child.env(AccesstypeSigner::SECRET_ENV, secret);
+    }
+    if let Some(ttl) = ttl {
+        child.env(AccesstypeSigner::TTL_ENV, ttl);
+    }
+    let output = child.output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{expectation}: {stdout}");
+    assert!(
+        stdout.contains("1 passed"),
+        "{expectation}: the probe did not run: {stdout}"
+    );
+}
+
+#[test]
+fn from_env_reads_the_documented_variables() {
+    run_probe("ok-with-ttl", Some(SECRET), Some("120"));
+    run_probe("ok-without-ttl", Some(SECRET), None);
+    run_probe("missing", None, None);
+    run_probe("bad-ttl", Some(SECRET), Some("two minutes"));
+    run_probe("short", Some("short"), None);
+}
+
+#[test]
+#[ignore = "run by from_env_reads_the_documented_variables in a child process"]
+fn from_env_probe() {
+    let expectation =
+        std::env::var(PROBE).expect("run through from_env_reads_the_documented_variables");
+    let result = AccesstypeSigner::from_env();
+    match expectation.as_str() {
+        "ok-with-ttl" => {
+            let jwt = result
+                .unwrap()
+                .sign(&User::new("john@example.com", 42))
+                .unwrap();
+            let claims = jsonwebtoken::dangerous::insecure_decode_claims::<Value>(&jwt).unwrap();
+            assert_eq!(
+                claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+                120
+            );
+        }
+        "ok-without-ttl" => {
+            let jwt = result
+                .unwrap()
+                .sign(&User::new("john@example.com", 42))
+                .unwrap();
+            let claims = jsonwebtoken::dangerous::insecure_decode_claims::<Value>(&jwt).unwrap();
+            assert!(claims.get("exp").is_none());
+        }
+        "missing" => assert_eq!(
+            result.unwrap_err(),
+            BuildError::MissingEnvVar {
+                name: "ACCESSTYPE_JWT_SECRET"
+            }
+        ),
+        "bad-ttl" => assert_eq!(
+            result.unwrap_err(),
+            BuildError::InvalidEnvVar {
+                name: "ACCESSTYPE_JWT_TTL_SECS"
+            }
+        ),
+        "short" => assert!(matches!(
+            result.unwrap_err(),
+            BuildError::ShortSecret { len: 5, .. }
+        )),
+        other => panic!("unknown probe {other}"),
+    }
+}
+
+#[test]
+fn signers_are_cheap_to_share_across_threads() {
+    fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync_clone::<AccesstypeSigner>();
+
+    let signer = signer();
+    let handles: Vec<_> = (0..4_u64)
+        .map(|i| {
+            let signer = signer.clone();
+            std::thread::spawn(move || {
+                let user = User::new("john@example.com", i);
+                signer.verify(&signer.sign(&user).unwrap()).unwrap() == user
+            })
+        })
+        .collect();
+    for handle in handles {
+        assert!(handle.join().unwrap());
+    }
+}
