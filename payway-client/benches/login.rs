@@ -1,2 +1,333 @@
-//! Benchmark placeholder.
-fn main() {}
+//! `login_with_ticket` against a local mock Payway, with the memory store and with Redis,
+//! measured beside the two bare requests it makes (token exchange + `/me` with plain
+//! reqwest) in the same run; then the memory one `MemoryTicketStore` entry takes at
+//! 1 million entries.
+//!
+//! ```text
+//! REDIS_URL=redis://127.0.0.1:6379/ cargo bench -p payway-client --features redis --bench login
+//! ```
+//!
+//! Without `REDIS_URL` (or without the `redis` feature) the Redis part is skipped with a note.
+//!
+//! The ratio is measured in pairs: every timed login is followed by its baseline, timed too:
+//! the same two requests made with plain reqwest plus one bare claim on the same store (the
+//! Redis store adds a Redis round trip that no client can avoid). Both sides so see the same
+//! moment of a shared, busy machine. Criterion's own estimates (read from its
+//! `estimates.json`) are printed beside it for the absolute figures.
+
+use std::cell::Cell;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use httpmock::prelude::*;
+use payway_client::{Fingerprint, MemoryTicketStore, PaywayClient, TicketLogin, TicketStore};
+use serde_json::{Value, json};
+use url::Url;
+
+const GROUP: &str = "login";
+const BARE: &str = "bare_requests";
+const MEMORY: &str = "memory_store";
+#[cfg(feature = "redis")]
+const REDIS: &str = "redis_store";
+const CLIENT_ID: &str = "bench-client";
+const CLIENT_SECRET: &str = "bench-secret";
+
+fn output_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion/payway-client")
+}
+
+/// Mean time of one benchmark, in nanoseconds, from criterion's estimates.
+fn mean_ns(id: &str) -> Option<f64> {
+    let path = output_dir().join(GROUP).join(id).join("new/estimates.json");
+    let estimates: Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    estimates["mean"]["point_estimate"].as_f64()
+}
+
+/// Time spent in our logins and in the baseline timed right after each of them.
+#[derive(Default)]
+struct Pairs {
+    ours: Cell<Duration>,
+    bare: Cell<Duration>,
+    claim: Cell<Duration>,
+    count: Cell<u64>,
+}
+
+impl Pairs {
+    fn report(&self, id: &str, target: f64) {
+        let count = self.count.get().max(1) as f64;
+        let micros = |d: &Cell<Duration>| d.get().as_secs_f64() / count * 1e6;
+        let (ours, bare, claim) = (micros(&self.ours), micros(&self.bare), micros(&self.claim));
+        println!(
+            "{id}: ratio ours/baseline = {:.3}x (target <= {target:.2}x); paired over {} logins: \
+             ours {ours:.1} µs, baseline {:.1} µs = bare requests {bare:.1} µs + bare claim \
+             {claim:.1} µs; ours/bare requests alone = {:.3}x",
+            ours / (bare + claim),
+            self.count.get(),
+            bare + claim,
+            ours / bare
+        );
+        if let (Some(ours_ns), Some(bare_ns)) = (mean_ns(id), mean_ns(BARE)) {
+            println!(
+                "{id}: criterion means: ours {:.1} µs, bare requests {:.1} µs (separate runs: {:.3}x)",
+                ours_ns / 1e3,
+                bare_ns / 1e3,
+                ours_ns / bare_ns
+            );
+        }
+    }
+}
+
+/// The resident set size of this process, in bytes (`VmRSS` in `/proc/self/status`).
+fn rss_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn memory_per_entry(runtime: &tokio::runtime::Runtime) {
+    const ENTRIES: u32 = 1_000_000;
+    let fingerprints: Vec<Fingerprint> = (0..ENTRIES)
+        .map(|i| Fingerprint::of(&format!("ticket-{i}")))
+        .collect();
+    let before = rss_bytes();
+    let store = MemoryTicketStore::with_capacity(ENTRIES as usize);
+    runtime.block_on(async {
+        for fingerprint in &fingerprints {
+            assert!(
+                store
+                    .claim(fingerprint, Duration::from_secs(3600))
+                    .await
+                    .unwrap()
+            );
+        }
+    });
+    let after = rss_bytes();
+    assert_eq!(store.len(), ENTRIES as usize);
+    match (before, after) {
+        (Some(before), Some(after)) => println!(
+            "MemoryTicketStore at {ENTRIES} entries: RSS +{:.1} MiB = {:.0} bytes per entry \
+             (VmRSS from /proc/self/status, before and after filling)",
+            (after.saturating_sub(before)) as f64 / (1024.0 * 1024.0),
+            after.saturating_sub(before) as f64 / f64::from(ENTRIES)
+        ),
+        _ => println!("MemoryTicketStore memory: /proc/self/status is not readable here"),
+    }
+    drop(store);
+}
+
+/// The two requests of a login, with plain reqwest: what any client must do at least.
+async fn bare_login(http: &reqwest::Client, base: &Url, ticket: &str) {
+    let token: Value = http
+        .post(base.join("api/authorization/access_token").unwrap())
+        .header("accept", "application/json")
+        .form(&[
+            ("grant_type", "ticket"),
+            ("ticket", ticket),
+            ("client_id", CLIENT_ID),
+            ("client_secret", CLIENT_SECRET),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access_token = token["access_token"].as_str().unwrap();
+    let account = http
+        .get(base.join("external/api/v1/me").unwrap())
+        .header("accept", "application/json")
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(!account.is_empty());
+}
+
+async fn our_login<S: TicketStore + ?Sized>(payway: &PaywayClient, store: &S, ticket: &str) {
+    let login = payway.login_with_ticket(ticket, store).await.unwrap();
+    assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
+}
+
+/// Everything a benchmark needs, borrowed by each timed routine.
+struct Setup {
+    http: reqwest::Client,
+    base: Url,
+    payway: PaywayClient,
+    tickets: Cell<u64>,
+}
+
+impl Setup {
+    /// Every login needs a fresh ticket.
+    fn next_ticket(&self) -> String {
+        let n = self.tickets.get();
+        self.tickets.set(n + 1);
+        format!("bench-ticket-{n}")
+    }
+
+    /// `iters` logins through `store`, each followed by its baseline (the bare requests and
+    /// one bare claim on `store`); returns the time of our logins (for criterion) and adds
+    /// every side to `pairs`.
+    async fn paired<S: TicketStore + ?Sized>(
+        &self,
+        store: &S,
+        pairs: &Pairs,
+        iters: u64,
+    ) -> Duration {
+        let mut ours = Duration::ZERO;
+        let mut bare = Duration::ZERO;
+        let mut claim = Duration::ZERO;
+        for _ in 0..iters {
+            let ticket = self.next_ticket();
+            let start = Instant::now();
+            our_login(&self.payway, store, &ticket).await;
+            ours += start.elapsed();
+
+            let ticket = self.next_ticket();
+            let start = Instant::now();
+            bare_login(&self.http, &self.base, &ticket).await;
+            bare += start.elapsed();
+
+            let fingerprint = Fingerprint::of(&self.next_ticket());
+            let start = Instant::now();
+            assert!(
+                store
+                    .claim(&fingerprint, Duration::from_secs(60))
+                    .await
+                    .unwrap()
+            );
+            claim += start.elapsed();
+        }
+        pairs.ours.set(pairs.ours.get() + ours);
+        pairs.bare.set(pairs.bare.get() + bare);
+        pairs.claim.set(pairs.claim.get() + claim);
+        pairs.count.set(pairs.count.get() + iters);
+        ours
+    }
+}
+
+#[cfg(feature = "redis")]
+fn redis_store(runtime: &tokio::runtime::Runtime) -> Option<payway_client::RedisTicketStore> {
+    let Ok(url) = std::env::var("REDIS_URL") else {
+        println!("note: REDIS_URL is not set: the Redis benchmark is skipped");
+        return None;
+    };
+    let prefix = format!("payway-bench:{}:", std::process::id());
+    let store = runtime
+        .block_on(payway_client::RedisTicketStore::connect(&url))
+        .unwrap();
+    Some(store.with_prefix(prefix))
+}
+
+fn mock_payway(runtime: &tokio::runtime::Runtime) -> MockServer {
+    runtime.block_on(async {
+        let server = MockServer::start_async().await;
+        server
+            .mock_async(|when, then| {
+                when.method(POST)
+                    .path("/api/authorization/access_token")
+                    .form_urlencoded_tuple("grant_type", "ticket");
+                then.status(200).json_body(json!({
+                    "access_token": "bench-access-token",
+                    "token_type": "Bearer",
+                    "expires_in": 3600,
+                    "refresh_token": "bench-refresh-token"
+                }));
+            })
+            .await;
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path("/external/api/v1/me")
+                    .header("authorization", "Bearer bench-access-token");
+                then.status(200).json_body(json!({"item": {
+                    "id": "acc-1", "email": "reader@example.com", "first_name": "Ada",
+                    "last_name": "Lovelace", "customer_number": "C-1", "status": "active",
+                    "user_products": [{"product_code": "premium", "state": "active"}]
+                }}));
+            })
+            .await;
+        server
+    })
+}
+
+fn main() {
+    // One thread for the client side (the mock server runs on its own threads): fewer
+    // cross-thread wake-ups, less noise on a small machine.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = mock_payway(&runtime);
+    let base = Url::parse(&server.base_url()).unwrap();
+    // One connection pool for both sides, configured as the crate configures its own.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let payway = PaywayClient::builder()
+        .base_url(base.clone())
+        .client_id(CLIENT_ID)
+        .client_secret(CLIENT_SECRET)
+        .http_client(http.clone())
+        .claim_ttl(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let setup = Setup {
+        http,
+        base,
+        payway,
+        tickets: Cell::new(0),
+    };
+    let memory = MemoryTicketStore::with_capacity(10_000_000);
+    let memory_pairs = Pairs::default();
+    #[cfg(feature = "redis")]
+    let redis = redis_store(&runtime);
+    #[cfg(feature = "redis")]
+    let redis_pairs = Pairs::default();
+    #[cfg(not(feature = "redis"))]
+    println!("note: built without the `redis` feature: the Redis benchmark is skipped");
+
+    let mut criterion = Criterion::default()
+        .output_directory(&output_dir())
+        .sample_size(60)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(10))
+        .configure_from_args();
+    {
+        let mut group = criterion.benchmark_group(GROUP);
+        group.bench_function(BARE, |b| {
+            b.to_async(&runtime).iter(|| async {
+                let ticket = setup.next_ticket();
+                bare_login(&setup.http, &setup.base, &ticket).await;
+            });
+        });
+        group.bench_function(MEMORY, |b| {
+            b.to_async(&runtime)
+                .iter_custom(|iters| setup.paired(&memory, &memory_pairs, iters));
+        });
+        #[cfg(feature = "redis")]
+        if let Some(redis) = &redis {
+            group.bench_function(REDIS, |b| {
+                b.to_async(&runtime)
+                    .iter_custom(|iters| setup.paired(redis, &redis_pairs, iters));
+            });
+        }
+        group.finish();
+    }
+    criterion.final_summary();
+
+    println!();
+    memory_pairs.report(MEMORY, 1.10);
+    #[cfg(feature = "redis")]
+    if redis.is_some() {
+        redis_pairs.report(REDIS, 1.10);
+    }
+    memory_per_entry(&runtime);
+}

@@ -46,6 +46,6 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    println!("\nDone: every section ran against its mock provider.");
+    println!("\nDone: every section above ran the crates' real code end to end.");
     ExitCode::SUCCESS
 }

@@ -1,0 +1,347 @@
+//! The reader's account: `GET /external/api/v1/me` and `/me/active_products`.
+
+use reqwest::header::AUTHORIZATION;
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::client::PaywayClient;
+use crate::error::Error;
+use crate::http;
+use crate::secret::AccessToken;
+use crate::trace::in_span;
+
+/// A Payway account, from [`PaywayClient::me`].
+///
+/// Payway documents `/me` wrapped in `item` with snake_case names; the authorization-ticket
+/// guide shows it flat in camelCase. Both read into this type, and every field this type
+/// does not name is kept in [`extra`](Self::extra).
+///
+/// ```
+/// use payway_client::Account;
+///
+/// let wrapped: Account = Account::from_json(br#"{"item":{"id":"a1","first_name":"Ada","user_products":[{"product_code":"premium"}]}}"#)?;
+/// let flat: Account = Account::from_json(br#"{"id":"a1","firstName":"Ada","customerNumber":"C-7"}"#)?;
+/// assert_eq!(wrapped.first_name.as_deref(), Some("Ada"));
+/// assert_eq!(flat.first_name, wrapped.first_name);
+/// assert_eq!(wrapped.products[0].product_code.as_deref(), Some("premium"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Account {
+    /// The Payway account id.
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    /// The account's e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// First name (`first_name` / `firstName`).
+    #[serde(default, alias = "firstName")]
+    pub first_name: Option<String>,
+    /// Last name (`last_name` / `lastName`).
+    #[serde(default, alias = "lastName")]
+    pub last_name: Option<String>,
+    /// Customer number (`customer_number` / `customerNumber`).
+    #[serde(
+        default,
+        alias = "customerNumber",
+        deserialize_with = "optional_string_or_number"
+    )]
+    pub customer_number: Option<String>,
+    /// Postal address, when the account has one.
+    #[serde(default)]
+    pub address: Option<Address>,
+    /// The account's products (`user_products` / `userProducts` / `products`).
+    #[serde(
+        default,
+        rename = "products",
+        alias = "user_products",
+        alias = "userProducts",
+        deserialize_with = "null_as_empty"
+    )]
+    pub products: Vec<UserProduct>,
+    /// Every other field Payway sent (`status`, `verified`, ...), as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A postal address; names in snake_case or camelCase.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Address {
+    /// Street and number.
+    #[serde(default)]
+    pub street: Option<String>,
+    /// Postal code (`zip_code` / `zipCode`).
+    #[serde(default, alias = "zipCode")]
+    pub zip_code: Option<String>,
+    /// City.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// Country code (`country_code` / `countryCode`).
+    #[serde(default, alias = "countryCode")]
+    pub country_code: Option<String>,
+    /// Every other field, as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// One of the account's products, as `/me` lists them. Dates are kept as Payway wrote them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct UserProduct {
+    /// The product code (`product_code` / `productCode`).
+    #[serde(default, alias = "productCode")]
+    pub product_code: Option<String>,
+    /// The title code (`title_code` / `titleCode`).
+    #[serde(default, alias = "titleCode")]
+    pub title_code: Option<String>,
+    /// Start of validity (`valid_from` / `validFrom`).
+    #[serde(default, alias = "validFrom")]
+    pub valid_from: Option<String>,
+    /// End of validity (`valid_to` / `validTo`).
+    #[serde(default, alias = "validTo")]
+    pub valid_to: Option<String>,
+    /// The product's state.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Every other field, as received.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The product codes the reader may use now, from [`PaywayClient::active_products`]: what
+/// Payway recommends for access checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ActiveProducts {
+    /// The account id, when Payway included it.
+    pub account_id: Option<String>,
+    /// The active product codes.
+    pub product_codes: Vec<String>,
+}
+
+impl ActiveProducts {
+    /// `true` when `product_code` is active.
+    pub fn contains(&self, product_code: &str) -> bool {
+        self.product_codes.iter().any(|c| c == product_code)
+    }
+}
+
+impl Account {
+    /// Reads a `/me` body in either shape (wrapped in `item`, or flat).
+    ///
+    /// # Errors
+    ///
+    /// When the body is not JSON, has no `id`, or a named field has the wrong type.
+    pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
+        let value: Value = serde_json::from_slice(body)?;
+        serde_json::from_value(unwrap_item(value))
+    }
+}
+
+impl ActiveProducts {
+    /// Reads a `/me/active_products` body: `{"item": {"id", "active_products": [...]}}`,
+    /// flat, or camelCase; codes as strings or as objects with a `product_code`.
+    ///
+    /// # Errors
+    ///
+    /// When the body is not JSON or has no list of active products.
+    pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
+        let raw: RawActiveProducts =
+            serde_json::from_value(unwrap_item(serde_json::from_slice(body)?))?;
+        Ok(Self {
+            account_id: raw.id,
+            product_codes: raw
+                .active_products
+                .into_iter()
+                .filter_map(|entry| match entry {
+                    Value::String(code) => Some(code),
+                    Value::Object(map) => ["product_code", "productCode", "code"]
+                        .iter()
+                        .find_map(|k| map.get(*k).and_then(Value::as_str))
+                        .map(str::to_owned),
+                    _ => None,
+                })
+                .collect(),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct RawActiveProducts {
+    #[serde(default, deserialize_with = "optional_string_or_number")]
+    id: Option<String>,
+    #[serde(alias = "activeProducts", deserialize_with = "null_as_empty")]
+    active_products: Vec<Value>,
+}
+
+/// `{"item": {...}}` → `{...}`, when the top level is only a wrapper.
+fn unwrap_item(value: Value) -> Value {
+    match value {
+        Value::Object(mut map)
+            if !map.contains_key("id") && map.get("item").is_some_and(Value::is_object) =>
+        {
+            map.remove("item").unwrap_or(Value::Null)
+        }
+        other => other,
+    }
+}
+
+fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::String(s) if !s.is_empty() => Ok(s),
+        Value::Number(n) => Ok(n.to_string()),
+        _ => Err(serde::de::Error::custom(
+            "expected a non-empty string or a number",
+        )),
+    }
+}
+
+fn optional_string_or_number<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    match Value::deserialize(deserializer)? {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        _ => Err(serde::de::Error::custom("expected a string or a number")),
+    }
+}
+
+fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+}
+
+impl PaywayClient {
+    /// The account the access token belongs to (`GET /external/api/v1/me`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unauthorized`] when the token is invalid or expired; [`Error::Parse`] (with
+    /// the body) when the answer is not an account; any other status or transport failure
+    /// as the matching [`Error`].
+    pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
+        in_span("me", async {
+            let body = self.get_json(&self.inner.endpoints.me, token).await?;
+            Account::from_json(&body).map_err(|source| Error::Parse {
+                what: "account",
+                source,
+                body: Some(String::from_utf8_lossy(&body).into_owned()),
+            })
+        })
+        .await
+    }
+
+    /// The reader's active product codes (`GET /external/api/v1/me/active_products`).
+    ///
+    /// # Errors
+    ///
+    /// As [`me`](Self::me).
+    pub async fn active_products(&self, token: &AccessToken) -> Result<ActiveProducts, Error> {
+        in_span("active_products", async {
+            let body = self
+                .get_json(&self.inner.endpoints.active_products, token)
+                .await?;
+            ActiveProducts::from_json(&body).map_err(|source| Error::Parse {
+                what: "active products list",
+                source,
+                body: Some(String::from_utf8_lossy(&body).into_owned()),
+            })
+        })
+        .await
+    }
+
+    /// `GET url` with the bearer token; the body of a `200`.
+    async fn get_json(&self, url: &Url, token: &AccessToken) -> Result<Vec<u8>, Error> {
+        let request = self
+            .request(Method::GET, url)
+            .header(AUTHORIZATION, http::bearer(token)?)
+            .build()
+            .map_err(Error::Transport)?;
+        let response = http::send(&self.inner.http, request).await?;
+        if response.status() != StatusCode::OK {
+            return Err(http::error_from_response(http::Endpoint::Resource, response).await);
+        }
+        http::read_body(response).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_shape_keeps_unknown_fields() {
+        let account = Account::from_json(
+            br#"{"item":{"id":"5f1","email":"ada@example.com","status":"active","verified":true,
+                "customer_number":12,"first_name":"Ada","last_name":"L",
+                "address":{"street":"Main 1","zip_code":"111 22","city":"Sthlm","country_code":"SE","care_of":"B"},
+                "user_products":[{"product_code":"premium","title_code":"news","valid_from":"2024-01-01","valid_to":null,"state":"active","x":1}]}}"#,
+        )
+        .unwrap();
+        assert_eq!(account.id, "5f1");
+        assert_eq!(account.customer_number.as_deref(), Some("12"));
+        assert_eq!(account.extra.get("status"), Some(&Value::from("active")));
+        let address = account.address.unwrap();
+        assert_eq!(address.zip_code.as_deref(), Some("111 22"));
+        assert_eq!(address.extra.get("care_of"), Some(&Value::from("B")));
+        assert_eq!(account.products.len(), 1);
+        assert_eq!(account.products[0].extra.get("x"), Some(&Value::from(1)));
+    }
+
+    #[test]
+    fn flat_camel_case_shape() {
+        let account = Account::from_json(
+            br#"{"id":"account_123","email":"user@example.com","firstName":"John","lastName":"Doe",
+                "customerNumber":"CUST001","address":{"street":"s","zipCode":"z","city":"c","countryCode":"SE"}}"#,
+        )
+        .unwrap();
+        assert_eq!(account.last_name.as_deref(), Some("Doe"));
+        assert_eq!(account.customer_number.as_deref(), Some("CUST001"));
+        assert_eq!(account.address.unwrap().country_code.as_deref(), Some("SE"));
+        assert!(account.products.is_empty());
+        assert!(account.extra.is_empty());
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        for bad in [
+            &br#"{"item":{"email":"x"}}"#[..],
+            br#"{"id":""}"#,
+            br#"{"id":{}}"#,
+            br#"{"item":null}"#,
+            br#"[1,2]"#,
+            b"not json",
+            br#"{"id":"a","user_products":"no"}"#,
+        ] {
+            assert!(
+                Account::from_json(bad).is_err(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn active_products_shapes() {
+        let wrapped = ActiveProducts::from_json(
+            br#"{"item":{"id":"a1","active_products":["premium","plus"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(wrapped.account_id.as_deref(), Some("a1"));
+        assert!(wrapped.contains("plus"));
+        assert!(!wrapped.contains("gold"));
+        let camel =
+            ActiveProducts::from_json(br#"{"activeProducts":[{"productCode":"x"},7,null]}"#)
+                .unwrap();
+        assert_eq!(camel.product_codes, vec!["x".to_owned()]);
+        assert!(ActiveProducts::from_json(br#"{"item":{"id":"a1"}}"#).is_err());
+    }
+}

@@ -1,0 +1,277 @@
+//! [`TicketCallback`]: reading the URL a reader returns from the shop with, without ever
+//! becoming an open redirect.
+
+use std::fmt;
+
+use url::Url;
+
+use crate::secret::Ticket;
+use crate::ticket::check_ticket;
+
+/// The longest query string read, in bytes.
+const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// The longest return URL accepted, in bytes.
+const MAX_RETURN_URL_BYTES: usize = 4096;
+
+/// Which hosts a reader may be sent back to after a ticket login.
+///
+/// Only `https` URLs whose host is exactly one of the allowed hosts pass (names compare
+/// after IDNA and case normalisation; a port must be listed to be allowed: `"localhost:3000"`).
+/// Refused: other hosts and look-alikes (`news.example.com.evil.net`, `evil.net/news.example.com`,
+/// Unicode look-alikes), userinfo (`https://news.example.com@evil.net`), scheme-relative
+/// (`//evil.net`) and relative URLs, other schemes (`javascript:`), plain `http` unless
+/// [`allow_http_for_local_development`](Self::allow_http_for_local_development) was called.
+///
+/// ```
+/// use payway_client::ReturnPolicy;
+///
+/// let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
+/// assert!(policy.check("https://news.example.com/welcome-back").is_ok());
+/// assert!(policy.check("https://news.example.com@evil.example/").is_err());
+/// assert!(policy.check("//evil.example/").is_err());
+/// assert!(policy.check("http://news.example.com/").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct ReturnPolicy {
+    hosts: Vec<AllowedHost>,
+    allow_http: bool,
+}
+
+#[derive(Clone, PartialEq, Eq)]
+struct AllowedHost {
+    host: String,
+    port: Option<u16>,
+}
+
+impl ReturnPolicy {
+    /// Allows `https` return URLs to exactly these hosts (`host` or `host:port`). An entry
+    /// that is not a plain host name or IP address (with a path, credentials, a scheme...)
+    /// allows nothing.
+    pub fn allow_hosts<I, S>(hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self {
+            hosts: hosts
+                .into_iter()
+                .filter_map(|h| AllowedHost::parse(h.as_ref()))
+                .collect(),
+            allow_http: false,
+        }
+    }
+
+    /// Allows no return URL at all: every `returnUrl` is refused.
+    pub fn deny_all() -> Self {
+        Self {
+            hosts: Vec::new(),
+            allow_http: false,
+        }
+    }
+
+    /// Also allows plain `http` to the allowed hosts, for a development machine
+    /// (`http://localhost:3000`). Never turn this on in production.
+    pub fn allow_http_for_local_development(mut self) -> Self {
+        self.allow_http = true;
+        self
+    }
+
+    /// Checks `return_url` against the policy; the parsed, normalised URL when it passes.
+    /// Redirect to the returned URL's `as_str()`, never to the raw input.
+    ///
+    /// # Errors
+    ///
+    /// [`CallbackError::ReturnUrlRefused`] for anything the policy does not allow.
+    pub fn check(&self, return_url: &str) -> Result<Url, CallbackError> {
+        let refused = CallbackError::ReturnUrlRefused;
+        if return_url.len() > MAX_RETURN_URL_BYTES {
+            return Err(refused);
+        }
+        let url = Url::parse(return_url).map_err(|_| CallbackError::ReturnUrlRefused)?;
+        if self.allows(&url) {
+            Ok(url)
+        } else {
+            Err(refused)
+        }
+    }
+
+    /// `true` when the policy allows `url` as a return URL.
+    pub fn allows(&self, url: &Url) -> bool {
+        let scheme_ok = match url.scheme() {
+            "https" => true,
+            "http" => self.allow_http,
+            _ => false,
+        };
+        if !scheme_ok || !url.username().is_empty() || url.password().is_some() {
+            return false;
+        }
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let port = url.port();
+        self.hosts
+            .iter()
+            .any(|allowed| allowed.host == host && allowed.port == port)
+    }
+}
+
+impl AllowedHost {
+    fn parse(entry: &str) -> Option<Self> {
+        let entry = entry.trim();
+        if entry.is_empty() || entry.contains(['/', '\\', '@', '?', '#']) {
+            return None;
+        }
+        // Let the URL parser normalise the host (case, IDNA, IP forms) exactly as it will
+        // normalise the return URLs compared against it.
+        let url = Url::parse(&format!("https://{entry}/")).ok()?;
+        if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
+            return None;
+        }
+        Some(Self {
+            host: url.host_str()?.to_owned(),
+            port: url.port(),
+        })
+    }
+}
+
+impl fmt::Debug for ReturnPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hosts: Vec<String> = self
+            .hosts
+            .iter()
+            .map(|h| match h.port {
+                Some(port) => format!("{}:{port}", h.host),
+                None => h.host.clone(),
+            })
+            .collect();
+        f.debug_struct("ReturnPolicy")
+            .field("hosts", &hosts)
+            .field("allow_http", &self.allow_http)
+            .finish()
+    }
+}
+
+/// Why a return from the shop could not be read. Show the reader a "please log in again"
+/// page; never redirect anywhere on the strength of a refused URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallbackError {
+    /// No `ticket` parameter.
+    #[error("the return url has no ticket")]
+    MissingTicket,
+    /// More than one `ticket` or more than one return URL parameter (parameter pollution).
+    #[error("the return url repeats the ticket or return url parameter")]
+    Duplicate,
+    /// The ticket is empty, over-long, or has whitespace or control characters.
+    #[error("the ticket is not shaped like a ticket")]
+    MalformedTicket,
+    /// The query string is longer than 16 KiB.
+    #[error("the query string is too long")]
+    QueryTooLong,
+    /// The return URL is not allowed by the [`ReturnPolicy`].
+    #[error("the return url is not allowed by the return policy")]
+    ReturnUrlRefused,
+}
+
+/// The URL a reader comes back from Tulo Shop with, read safely.
+///
+/// - ReturnUrl mode: `https://news.example.com/welcome-back?ticket=...`
+/// - SeparateTicketAuth mode: `https://auth.example.com/ticket-login?ticket=...&returnUrl=...`
+///
+/// Parameter names match in any case (`ticket`, `Ticket`, `returnUrl`, `ReturnUrl`,
+/// `return_url`). A return URL must pass the [`ReturnPolicy`].
+///
+/// ```
+/// use payway_client::{ReturnPolicy, TicketCallback};
+/// use url::Url;
+///
+/// let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
+/// let arrived = Url::parse(
+///     "https://auth.example.com/ticket-login?Ticket=abc789&ReturnUrl=https%3A%2F%2Fnews.example.com%2Fwelcome-back",
+/// )?;
+/// let callback = TicketCallback::parse(&arrived, &policy)?;
+/// assert_eq!(callback.ticket().expose_secret(), "abc789");
+/// assert_eq!(callback.return_url().map(|u| u.as_str()), Some("https://news.example.com/welcome-back"));
+///
+/// let evil = Url::parse("https://auth.example.com/ticket-login?ticket=abc&returnUrl=https://evil.example/")?;
+/// assert!(TicketCallback::parse(&evil, &policy).is_err());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct TicketCallback {
+    ticket: Ticket,
+    return_url: Option<Url>,
+}
+
+impl TicketCallback {
+    /// Reads the ticket and the return URL from the URL the reader arrived at.
+    ///
+    /// # Errors
+    ///
+    /// A [`CallbackError`]: no ticket, a repeated parameter, a malformed ticket, an
+    /// over-long query, or a return URL the policy refuses.
+    pub fn parse(url: &Url, policy: &ReturnPolicy) -> Result<Self, CallbackError> {
+        Self::from_query(url.query().unwrap_or_default(), policy)
+    }
+
+    /// Like [`parse`](Self::parse), from the raw query string alone (without the `?`), as
+    /// web frameworks hand it over.
+    ///
+    /// # Errors
+    ///
+    /// As [`parse`](Self::parse).
+    pub fn from_query(query: &str, policy: &ReturnPolicy) -> Result<Self, CallbackError> {
+        if query.len() > MAX_QUERY_BYTES {
+            return Err(CallbackError::QueryTooLong);
+        }
+        let mut ticket = None;
+        let mut return_url = None;
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let slot = if name.eq_ignore_ascii_case("ticket") {
+                &mut ticket
+            } else if name.eq_ignore_ascii_case("returnUrl")
+                || name.eq_ignore_ascii_case("return_url")
+            {
+                &mut return_url
+            } else {
+                continue;
+            };
+            if slot.replace(value).is_some() {
+                return Err(CallbackError::Duplicate);
+            }
+        }
+        let ticket = ticket.ok_or(CallbackError::MissingTicket)?;
+        check_ticket(&ticket).map_err(|_| CallbackError::MalformedTicket)?;
+        let return_url = return_url.map(|raw| policy.check(&raw)).transpose()?;
+        Ok(Self {
+            ticket: Ticket::new(ticket.into_owned()),
+            return_url,
+        })
+    }
+
+    /// The ticket: hand it to [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket)
+    /// with `ticket().expose_secret()`.
+    pub fn ticket(&self) -> &Ticket {
+        &self.ticket
+    }
+
+    /// Where to send the reader afterwards (SeparateTicketAuth mode), already checked
+    /// against the policy; `None` in ReturnUrl mode.
+    pub fn return_url(&self) -> Option<&Url> {
+        self.return_url.as_ref()
+    }
+
+    /// The ticket and the return URL, by value.
+    pub fn into_parts(self) -> (Ticket, Option<Url>) {
+        (self.ticket, self.return_url)
+    }
+}
+
+impl fmt::Debug for TicketCallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TicketCallback")
+            .field("ticket", &self.ticket)
+            .field("return_url", &self.return_url.as_ref().map(Url::as_str))
+            .finish()
+    }
+}

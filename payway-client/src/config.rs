@@ -1,0 +1,338 @@
+//! [`PaywayClientBuilder`]: every setting, checked once at start-up.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::{Host, Url};
+
+use crate::client::{Endpoints, Inner, PaywayClient};
+use crate::environment::Environment;
+use crate::error::BuildError;
+use crate::secret::ClientSecret;
+use crate::server_token::ServerTokenCache;
+
+/// Default total time for one request, body included (10 s).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time to establish a connection (5 s).
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How the token request (`POST /api/authorization/access_token`) encodes its body.
+///
+/// Payway's own plugin code posts `application/x-www-form-urlencoded`, as OAuth 2 specifies;
+/// the authorization-ticket guide shows JSON. Both carry the same fields.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum TokenEncoding {
+    /// `application/x-www-form-urlencoded` (the default).
+    #[default]
+    Form,
+    /// `application/json`.
+    Json,
+}
+
+/// Builds a [`PaywayClient`]; start with [`PaywayClient::builder`].
+///
+/// Required: a client id, a client secret, and an [`environment`](Self::environment) or a
+/// [`base_url`](Self::base_url). [`build`](Self::build) checks everything, so a
+/// misconfiguration shows at start-up rather than on the first reader's login.
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct PaywayClientBuilder {
+    environment: Option<Environment>,
+    base_url: Option<Url>,
+    client_id: Option<String>,
+    client_secret: Option<ClientSecret>,
+    token_encoding: TokenEncoding,
+    http_client: Option<reqwest::Client>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    ticket_scopes: Vec<String>,
+    claim_ttl: Duration,
+}
+
+impl Default for PaywayClientBuilder {
+    fn default() -> Self {
+        Self {
+            environment: None,
+            base_url: None,
+            client_id: None,
+            client_secret: None,
+            token_encoding: TokenEncoding::default(),
+            http_client: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            ticket_scopes: Vec::new(),
+            claim_ttl: crate::DEFAULT_CLAIM_TTL,
+        }
+    }
+}
+
+impl PaywayClientBuilder {
+    /// The Payway environment whose API host to call.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+
+    /// The API host root to call instead of the environment's, e.g. a proxy, or a mock
+    /// server in tests. Takes precedence over [`environment`](Self::environment).
+    ///
+    /// It must be `https://`, except to a loopback host (`127.0.0.1`, `[::1]`, `localhost`),
+    /// and carry no credentials, query or fragment. A path is kept as a prefix:
+    /// `https://proxy.example/payway/` calls `https://proxy.example/payway/external/api/v1/me`.
+    pub fn base_url(mut self, base_url: Url) -> Self {
+        self.base_url = Some(base_url);
+        self
+    }
+
+    /// Your API client id.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// Your API client secret.
+    pub fn client_secret(mut self, client_secret: impl Into<SecretString>) -> Self {
+        self.client_secret = Some(ClientSecret::from(client_secret.into()));
+        self
+    }
+
+    /// How to encode token requests (default [`TokenEncoding::Form`]).
+    pub fn token_encoding(mut self, encoding: TokenEncoding) -> Self {
+        self.token_encoding = encoding;
+        self
+    }
+
+    /// Shares your application's `reqwest::Client` (and its connection pool).
+    ///
+    /// **Build it with `reqwest::redirect::Policy::none()`.** A client that follows
+    /// redirects could carry the client secret or a bearer token to another host. This
+    /// crate notices a followed redirect afterwards (the response URL differs from the
+    /// request URL) and fails the call with [`Error::RedirectFollowed`](crate::Error::RedirectFollowed),
+    /// but by then the request has gone out. The [`timeout`](Self::timeout) still applies to
+    /// every request; [`connect_timeout`](Self::connect_timeout) is yours to set on the client.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Total time for one request, reading the body included (default 10 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time to establish a connection (default 5 s). Ignored with
+    /// [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Scopes to request when exchanging a ticket, sent as `scope` (none by default: Payway
+    /// then grants the ticket's own scope, `/external/me/w`).
+    pub fn ticket_scopes<I, S>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.ticket_scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// How long [`login_with_ticket`](PaywayClient::login_with_ticket) keeps a ticket
+    /// claimed (default [`DEFAULT_CLAIM_TTL`](crate::DEFAULT_CLAIM_TTL), 10 minutes). Make it
+    /// longer than a ticket can live.
+    pub fn claim_ttl(mut self, ttl: Duration) -> Self {
+        self.claim_ttl = ttl;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// A [`BuildError`] when the client id or secret is missing or empty, when neither an
+    /// environment nor a base URL was given, when the base URL is not `https` (or `http` to
+    /// loopback) or cannot serve as an API root, when a timeout or the claim TTL is zero,
+    /// when a ticket scope is malformed, or when the HTTP client cannot be built.
+    pub fn build(self) -> Result<PaywayClient, BuildError> {
+        let client_id = self.client_id.ok_or(BuildError::MissingClientId)?;
+        if client_id.is_empty()
+            || client_id
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(BuildError::InvalidClientId);
+        }
+        let client_secret = self.client_secret.ok_or(BuildError::MissingClientSecret)?;
+        if client_secret.expose_secret().trim().is_empty() {
+            return Err(BuildError::EmptyClientSecret);
+        }
+        let base_url = match (self.base_url, self.environment) {
+            (Some(url), _) => url,
+            (None, Some(environment)) => environment.base_url(),
+            (None, None) => return Err(BuildError::MissingEnvironment),
+        };
+        check_base_url(&base_url)?;
+        for (what, value) in [
+            ("timeout", self.timeout),
+            ("connect timeout", self.connect_timeout),
+            ("claim ttl", self.claim_ttl),
+        ] {
+            if value.is_zero() {
+                return Err(BuildError::ZeroDuration { what });
+            }
+        }
+        if !self.ticket_scopes.iter().all(|s| is_valid_scope(s)) {
+            return Err(BuildError::InvalidScope);
+        }
+        let ticket_scope = (!self.ticket_scopes.is_empty()).then(|| self.ticket_scopes.join(" "));
+        let endpoints = Endpoints::new(&base_url)?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(concat!("payway-client/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(BuildError::HttpClient)?,
+        };
+        Ok(PaywayClient::from_inner(Inner {
+            http,
+            base_url,
+            environment: self.environment,
+            endpoints,
+            client_id,
+            client_secret,
+            token_encoding: self.token_encoding,
+            timeout: self.timeout,
+            ticket_scope,
+            claim_ttl: self.claim_ttl,
+            server_tokens: ServerTokenCache::default(),
+        }))
+    }
+}
+
+/// A scope is a non-empty token without whitespace or control characters (scopes are
+/// joined with spaces on the wire).
+pub(crate) fn is_valid_scope(scope: &str) -> bool {
+    !scope.is_empty() && !scope.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn check_base_url(url: &Url) -> Result<(), BuildError> {
+    let Some(host) = url.host() else {
+        return Err(BuildError::InvalidBaseUrl {
+            reason: "it has no host",
+        });
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(BuildError::InvalidBaseUrl {
+            reason: "it must not contain credentials",
+        });
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(BuildError::InvalidBaseUrl {
+            reason: "it must not have a query or fragment",
+        });
+    }
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&host) => Ok(()),
+        "http" => Err(BuildError::InsecureBaseUrl),
+        _ => Err(BuildError::InvalidBaseUrl {
+            reason: "the scheme must be https",
+        }),
+    }
+}
+
+pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+impl fmt::Debug for PaywayClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaywayClientBuilder")
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url.as_ref().map(Url::as_str))
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("token_encoding", &self.token_encoding)
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "caller-supplied"),
+            )
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("ticket_scopes", &self.ticket_scopes)
+            .field("claim_ttl", &self.claim_ttl)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3/",
+            "http://[::1]:1/",
+            "http://localhost:9/",
+            "https://payway.example/prefix/",
+        ] {
+            assert!(check_base_url(&url(ok)).is_ok(), "{ok}");
+        }
+        for insecure in [
+            "http://backend.worldoftulo.com/",
+            "http://10.0.0.1/",
+            "http://localhost.evil.example/",
+            "http://[::2]/",
+        ] {
+            assert!(
+                matches!(
+                    check_base_url(&url(insecure)),
+                    Err(BuildError::InsecureBaseUrl)
+                ),
+                "{insecure}"
+            );
+        }
+        for invalid in [
+            "https://user:pw@payway.example/",
+            "https://payway.example/?a=1",
+            "https://payway.example/#x",
+            "ftp://payway.example/",
+            "data:text/plain,hi",
+        ] {
+            assert!(
+                matches!(
+                    check_base_url(&url(invalid)),
+                    Err(BuildError::InvalidBaseUrl { .. })
+                ),
+                "{invalid}"
+            );
+        }
+    }
+
+    #[test]
+    fn scopes_are_single_tokens() {
+        assert!(is_valid_scope("/external/me/w"));
+        assert!(!is_valid_scope(""));
+        assert!(!is_valid_scope("/a /b"));
+        assert!(!is_valid_scope("/a\n"));
+    }
+}

@@ -1,0 +1,96 @@
+//! Payway's two API environments.
+
+use std::fmt;
+use std::str::FromStr;
+
+use url::Url;
+
+const STAGE: &str = "https://payway-api.stage.adeprimo.se/";
+const PRODUCTION: &str = "https://backend.worldoftulo.com/";
+
+/// A Payway API environment. The token endpoint and the REST API share one host per
+/// environment (the shop and portal hosts are per organisation and are not listed here).
+///
+/// Client ids and secrets belong to one environment: stage credentials get `401` in
+/// production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Environment {
+    /// Payway stage, for integration and testing: `https://payway-api.stage.adeprimo.se`.
+    Stage,
+    /// Payway production: `https://backend.worldoftulo.com`.
+    Production,
+}
+
+impl Environment {
+    /// The API host root as text, with a trailing slash.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Stage => STAGE,
+            Self::Production => PRODUCTION,
+        }
+    }
+
+    /// The API host root as a [`Url`].
+    ///
+    /// ```
+    /// use payway_client::Environment;
+    ///
+    /// assert_eq!(Environment::Stage.base_url().host_str(), Some("payway-api.stage.adeprimo.se"));
+    /// assert_eq!(Environment::Production.base_url().as_str(), "https://backend.worldoftulo.com/");
+    /// ```
+    pub fn base_url(self) -> Url {
+        // Both constants are valid absolute URLs; a unit test parses each of them.
+        #[allow(clippy::expect_used)]
+        Url::parse(self.as_str()).expect("environment URLs are valid constants")
+    }
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Stage => "stage",
+            Self::Production => "production",
+        })
+    }
+}
+
+/// The text named no Payway environment (expected `stage` or `production`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown payway environment (expected `stage` or `production`)")]
+pub struct ParseEnvironmentError(());
+
+impl FromStr for Environment {
+    type Err = ParseEnvironmentError;
+
+    /// Reads `stage` or `production` (also `prod`), in any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("stage") {
+            Ok(Self::Stage)
+        } else if s.eq_ignore_ascii_case("production") || s.eq_ignore_ascii_case("prod") {
+            Ok(Self::Production)
+        } else {
+            Err(ParseEnvironmentError(()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_parse_and_round_trip() {
+        for env in [Environment::Stage, Environment::Production] {
+            let url = Url::parse(env.as_str()).unwrap();
+            assert_eq!(url.scheme(), "https");
+            assert_eq!(env.base_url(), url);
+            assert_eq!(env.to_string().parse::<Environment>().unwrap(), env);
+        }
+        assert_eq!(
+            " PROD ".parse::<Environment>().unwrap(),
+            Environment::Production
+        );
+        assert!("live".parse::<Environment>().is_err());
+    }
+}

@@ -1,0 +1,156 @@
+//! The HTTP policy every call goes through: no redirects (detected even when a custom client
+//! follows them), a capped body read, sensitive `Authorization` headers.
+
+use reqwest::header::{HeaderValue, InvalidHeaderValue};
+use reqwest::{Request, Response, StatusCode};
+
+use crate::MAX_RESPONSE_BYTES;
+use crate::error::Error;
+use crate::secret::AccessToken;
+
+/// Sends `request`; returns the response once its status is known, body unread.
+///
+/// A `3xx` answer is an `Err` (our own client never follows one); a response that comes
+/// from another URL than the request went to means a caller-supplied client followed a
+/// redirect, which is an `Err` too.
+pub(crate) async fn send(http: &reqwest::Client, request: Request) -> Result<Response, Error> {
+    let sent_to = request.url().clone();
+    let response = http.execute(request).await.map_err(Error::Transport)?;
+    if response.url() != &sent_to {
+        return Err(Error::RedirectFollowed);
+    }
+    let status = response.status();
+    trace_status(status);
+    if status.is_redirection() {
+        return Err(Error::Redirect { status });
+    }
+    Ok(response)
+}
+
+/// Reads the body, refusing more than [`MAX_RESPONSE_BYTES`] without buffering the rest.
+pub(crate) async fn read_body(mut response: Response) -> Result<Vec<u8>, Error> {
+    let too_large = Error::BodyTooLarge {
+        limit: MAX_RESPONSE_BYTES,
+    };
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(too_large);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
+        if body.len().saturating_add(chunk.len()) > MAX_RESPONSE_BYTES {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// `Authorization: Bearer {token}`, marked sensitive so it never shows in `Debug` output.
+pub(crate) fn bearer(token: &AccessToken) -> Result<HeaderValue, Error> {
+    let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(
+        |_: InvalidHeaderValue| Error::InvalidInput {
+            what: "access token",
+            reason: "contains characters not allowed in an HTTP header",
+        },
+    )?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// Which kind of endpoint refused a request: only the token endpoint authenticates this
+/// client with its id and secret, so only there can a refusal be about them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    Token,
+    Resource,
+}
+
+/// The status of a response that is not a success, as the matching [`Error`].
+pub(crate) fn status_error(endpoint: Endpoint, status: StatusCode, body: &[u8]) -> Error {
+    let details = crate::error::ProviderError::from_body(status, body);
+    let about_client = endpoint == Endpoint::Token && details.is_client_credentials_error();
+    match status {
+        StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED if about_client => {
+            Error::ClientCredentials(details)
+        }
+        StatusCode::BAD_REQUEST => Error::BadRequest(details),
+        StatusCode::UNAUTHORIZED => Error::Unauthorized(details),
+        _ => Error::UnexpectedStatus(details),
+    }
+}
+
+/// Reads an error response's body for its details; a body that cannot be read in full
+/// (too large, connection dropped) still yields the status, without details.
+pub(crate) async fn error_from_response(endpoint: Endpoint, response: Response) -> Error {
+    let status = response.status();
+    let body = read_body(response).await.unwrap_or_default();
+    status_error(endpoint, status, &body)
+}
+
+#[cfg(feature = "tracing")]
+fn trace_status(status: StatusCode) {
+    tracing::debug!(status = status.as_u16(), "payway answered");
+}
+
+#[cfg(not(feature = "tracing"))]
+fn trace_status(_status: StatusCode) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_header_is_sensitive() {
+        let value = bearer(&AccessToken::new("tok-123")).unwrap();
+        assert!(value.is_sensitive());
+        assert_eq!(value.to_str().unwrap(), "Bearer tok-123");
+        assert!(!format!("{value:?}").contains("tok-123"));
+    }
+
+    #[test]
+    fn bearer_refuses_header_injection() {
+        let err = bearer(&AccessToken::new("zq9secret\r\nX-Evil: 1")).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput { .. }));
+        assert!(!format!("{err} {err:?}").contains("zq9secret"));
+    }
+
+    #[test]
+    fn statuses_map_to_typed_errors() {
+        let token = Endpoint::Token;
+        assert!(matches!(
+            status_error(token, StatusCode::BAD_REQUEST, b"{}"),
+            Error::BadRequest(_)
+        ));
+        assert!(matches!(
+            status_error(
+                token,
+                StatusCode::UNAUTHORIZED,
+                br#"{"error":"invalid_grant"}"#
+            ),
+            Error::Unauthorized(_)
+        ));
+        assert!(matches!(
+            status_error(
+                token,
+                StatusCode::UNAUTHORIZED,
+                br#"{"error":"invalid_client"}"#
+            ),
+            Error::ClientCredentials(_)
+        ));
+        // Elsewhere "client" is a parameter (the shop's client id), not our credentials.
+        assert!(matches!(
+            status_error(
+                Endpoint::Resource,
+                StatusCode::BAD_REQUEST,
+                br#"{"message":"Unknown client"}"#
+            ),
+            Error::BadRequest(_)
+        ));
+        let e = status_error(token, StatusCode::SERVICE_UNAVAILABLE, b"down");
+        assert!(matches!(e, Error::UnexpectedStatus(_)));
+        assert_eq!(e.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
+    }
+}

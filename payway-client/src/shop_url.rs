@@ -1,0 +1,217 @@
+//! [`ShopUrl`]: links into Tulo Shop carrying a ticket and a way back.
+
+use std::fmt;
+
+use url::Url;
+
+use crate::config::is_loopback;
+use crate::secret::Ticket;
+
+/// Query parameters with a typed setter; [`ShopUrlBuilder::param`] refuses them.
+const TYPED_PARAMS: [&str; 5] = ["at", "returnUrl", "return_url", "campaign", "period"];
+
+/// Builds Tulo Shop URLs:
+/// `{shop}/{path...}?at={ticket}&returnUrl={url}&campaign=..&period=..&{extra}`.
+///
+/// Every path piece becomes exactly one percent-encoded segment (a `/`, `?`, `#` or `..` in
+/// it can never add a segment or start a query) and every query value is
+/// percent-encoded.
+///
+/// ```
+/// use payway_client::{ShopUrl, Ticket};
+/// use url::Url;
+///
+/// let ticket = Ticket::new("tkt-123"); // from PaywayClient::generate_ticket
+/// let url = ShopUrl::builder(Url::parse("https://shop.example.com/")?)
+///     .path(["marketplace", "group1", "market1"])
+///     .ticket(&ticket)
+///     .return_url("https://news.example.com/welcome-back?from=shop")
+///     .campaign("spring")
+///     .build()?;
+/// assert_eq!(
+///     url.as_str(),
+///     "https://shop.example.com/marketplace/group1/market1?at=tkt-123\
+///      &returnUrl=https%3A%2F%2Fnews.example.com%2Fwelcome-back%3Ffrom%3Dshop&campaign=spring"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// The URL carries the ticket: redirect the reader to it, do not log it.
+#[derive(Debug)]
+pub struct ShopUrl {
+    _namespace: (),
+}
+
+impl ShopUrl {
+    /// Starts a shop URL on `shop_base`, your organisation's shop host (for example
+    /// `https://{org}.portal.worldoftulo.com/`). It must be `https`, or `http` to loopback.
+    pub fn builder(shop_base: Url) -> ShopUrlBuilder {
+        ShopUrlBuilder {
+            base: shop_base,
+            path: Vec::new(),
+            ticket: None,
+            return_url: None,
+            campaign: None,
+            period: None,
+            params: Vec::new(),
+        }
+    }
+}
+
+/// Builder of a Tulo Shop URL; see [`ShopUrl`].
+#[must_use = "a builder does nothing until `build()` is called"]
+#[derive(Clone)]
+pub struct ShopUrlBuilder {
+    base: Url,
+    path: Vec<String>,
+    ticket: Option<Ticket>,
+    return_url: Option<String>,
+    campaign: Option<String>,
+    period: Option<String>,
+    params: Vec<(String, String)>,
+}
+
+/// Why a shop URL could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ShopUrlError {
+    /// The shop base URL is not `https` (or `http` to loopback), or cannot take a path.
+    #[error("shop base url must be an https url that can take a path")]
+    InvalidBase,
+    /// A path piece is empty, `.` or `..`.
+    #[error("a shop path piece is empty, `.` or `..`")]
+    InvalidPathPiece,
+    /// The return URL is not an absolute `http` or `https` URL.
+    #[error("the return url is not an absolute http or https url")]
+    InvalidReturnUrl,
+    /// An extra parameter's name is empty or one with its own setter (`at`, `returnUrl`,
+    /// `return_url`, `campaign`, `period`).
+    #[error("extra parameter name is empty or has its own setter")]
+    InvalidParam,
+}
+
+impl ShopUrlBuilder {
+    /// Appends path pieces, each one segment: `["marketplace", group, marketplace]`.
+    pub fn path<I, S>(mut self, pieces: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.path.extend(pieces.into_iter().map(Into::into));
+        self
+    }
+
+    /// The ticket the shop logs the reader in with (`at`).
+    pub fn ticket(mut self, ticket: &Ticket) -> Self {
+        self.ticket = Some(ticket.clone());
+        self
+    }
+
+    /// Where the shop sends the reader back (`returnUrl`): an absolute URL on your site.
+    pub fn return_url(mut self, return_url: &str) -> Self {
+        self.return_url = Some(return_url.to_owned());
+        self
+    }
+
+    /// A campaign to pre-select (`campaign`).
+    pub fn campaign(mut self, campaign: impl Into<String>) -> Self {
+        self.campaign = Some(campaign.into());
+        self
+    }
+
+    /// A payment period to pre-select (`period`).
+    pub fn period(mut self, period: impl Into<String>) -> Self {
+        self.period = Some(period.into());
+        self
+    }
+
+    /// Any other parameter the shop reads (`backUrl`, `tc`, `ref`, `utm_source`, ...), in
+    /// the order given.
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.params.push((name.into(), value.into()));
+        self
+    }
+
+    /// Builds the URL.
+    ///
+    /// # Errors
+    ///
+    /// A [`ShopUrlError`] for an unusable base, path piece, return URL or parameter name.
+    pub fn build(self) -> Result<Url, ShopUrlError> {
+        let mut url = self.base;
+        let secure = match url.scheme() {
+            "https" => true,
+            "http" => url.host().is_some_and(|h| is_loopback(&h)),
+            _ => false,
+        };
+        if !secure || url.cannot_be_a_base() || url.host().is_none() {
+            return Err(ShopUrlError::InvalidBase);
+        }
+        if self
+            .path
+            .iter()
+            .any(|p| p.is_empty() || p == "." || p == "..")
+        {
+            return Err(ShopUrlError::InvalidPathPiece);
+        }
+        if self.params.iter().any(|(name, _)| {
+            name.is_empty() || TYPED_PARAMS.iter().any(|t| t.eq_ignore_ascii_case(name))
+        }) {
+            return Err(ShopUrlError::InvalidParam);
+        }
+        let return_url = match &self.return_url {
+            Some(raw) => {
+                let parsed = Url::parse(raw).map_err(|_| ShopUrlError::InvalidReturnUrl)?;
+                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                    return Err(ShopUrlError::InvalidReturnUrl);
+                }
+                Some(parsed)
+            }
+            None => None,
+        };
+        if !self.path.is_empty() {
+            url.path_segments_mut()
+                .map_err(|()| ShopUrlError::InvalidBase)?
+                .pop_if_empty()
+                .extend(&self.path);
+        }
+        let has_query = self.ticket.is_some()
+            || return_url.is_some()
+            || self.campaign.is_some()
+            || self.period.is_some()
+            || !self.params.is_empty();
+        if has_query {
+            let mut query = url.query_pairs_mut();
+            if let Some(ticket) = &self.ticket {
+                query.append_pair("at", ticket.expose_secret());
+            }
+            if let Some(return_url) = &return_url {
+                query.append_pair("returnUrl", return_url.as_str());
+            }
+            if let Some(campaign) = &self.campaign {
+                query.append_pair("campaign", campaign);
+            }
+            if let Some(period) = &self.period {
+                query.append_pair("period", period);
+            }
+            for (name, value) in &self.params {
+                query.append_pair(name, value);
+            }
+        }
+        Ok(url)
+    }
+}
+
+impl fmt::Debug for ShopUrlBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ShopUrlBuilder")
+            .field("base", &self.base.as_str())
+            .field("path", &self.path)
+            .field("ticket", &self.ticket)
+            .field("return_url", &self.return_url)
+            .field("campaign", &self.campaign)
+            .field("period", &self.period)
+            .field("params", &self.params)
+            .finish()
+    }
+}

@@ -1,0 +1,228 @@
+//! Generating a ticket, `POST /api/authorization/ticket`, and what a ticket may look like.
+
+use reqwest::header::AUTHORIZATION;
+use reqwest::{Method, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::PaywayClient;
+use crate::error::Error;
+use crate::http;
+use crate::secret::{AccessToken, Ticket};
+use crate::trace::in_span;
+
+/// The longest ticket accepted, in bytes. Payway's tickets are far shorter; the bound keeps
+/// hostile input out of requests and stores.
+pub(crate) const MAX_TICKET_BYTES: usize = 4096;
+
+/// The longest client id or account id sent in a ticket request, in bytes.
+const MAX_ID_BYTES: usize = 256;
+
+/// What a ticket is generated for: the client it is for (Tulo Shop's client id) and,
+/// optionally, the account.
+///
+/// Payway's ticket guide describes this call two ways: with the reader's own access token
+/// and the shop's client id only (the account comes from the token), and with a
+/// server-to-server token plus an `accountId`. Both are this request: leave the account id
+/// out in the first case, set it in the second.
+///
+/// ```
+/// use payway_client::TicketRequest;
+///
+/// let for_reader = TicketRequest::new("tulo-shop-client-id");
+/// let for_account = TicketRequest::new("tulo-shop-client-id").account_id("5f3c...");
+/// # let _ = (for_reader, for_account);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketRequest {
+    client_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<String>,
+}
+
+impl TicketRequest {
+    /// A ticket for `client_id`: the client that will exchange it (Tulo Shop's client id).
+    pub fn new(client_id: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            account_id: None,
+        }
+    }
+
+    /// The account to issue the ticket for (with a server-to-server token).
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        check_id(&self.client_id).map_err(|reason| Error::InvalidInput {
+            what: "ticket client id",
+            reason,
+        })?;
+        if let Some(account_id) = &self.account_id {
+            check_id(account_id).map_err(|reason| Error::InvalidInput {
+                what: "ticket account id",
+                reason,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+fn check_id(id: &str) -> Result<(), &'static str> {
+    if id.trim().is_empty() {
+        Err("it is empty")
+    } else if id.len() > MAX_ID_BYTES {
+        Err("it is longer than 256 bytes")
+    } else if id.chars().any(char::is_control) {
+        Err("it contains control characters")
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a ticket's shape before it goes anywhere: 1 to 4096 bytes, no whitespace or
+/// control characters.
+pub(crate) fn check_ticket(ticket: &str) -> Result<(), &'static str> {
+    if ticket.is_empty() {
+        Err("it is empty")
+    } else if ticket.len() > MAX_TICKET_BYTES {
+        Err("it is longer than 4096 bytes")
+    } else if ticket.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err("it contains whitespace or control characters")
+    } else {
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+struct RawTicket {
+    ticket: String,
+}
+
+impl PaywayClient {
+    /// Generates a ticket (`POST /api/authorization/ticket`, JSON `{clientId, accountId?}`)
+    /// to send a reader to Tulo Shop logged in: put it in a
+    /// [`ShopUrl`](crate::ShopUrl) and redirect.
+    ///
+    /// `token` is the reader's access token (then leave the account id out) or a server
+    /// token from [`server_token`](Self::server_token) (then set the account id). Tickets
+    /// are short-lived and single-use: generate one just before the redirect.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an empty, over-long or control-character id (nothing
+    /// sent); [`Error::BadRequest`] (400: unknown client or account id) and
+    /// [`Error::Unauthorized`] (401: token invalid or lacking the scope) with Payway's body;
+    /// [`Error::InvalidResponse`] when the answer holds no usable ticket.
+    pub async fn generate_ticket(
+        &self,
+        token: &AccessToken,
+        request: TicketRequest,
+    ) -> Result<Ticket, Error> {
+        request.check()?;
+        in_span("generate_ticket", async {
+            let http_request = self
+                .request(Method::POST, &self.inner.endpoints.ticket)
+                .header(AUTHORIZATION, http::bearer(token)?)
+                .json(&request)
+                .build()
+                .map_err(Error::Transport)?;
+            let response = http::send(&self.inner.http, http_request).await?;
+            if !response.status().is_success() {
+                return Err(http::error_from_response(http::Endpoint::Resource, response).await);
+            }
+            let status = response.status();
+            let body = http::read_body(response).await?;
+            parse_ticket(status, &body)
+        })
+        .await
+    }
+}
+
+fn parse_ticket(status: StatusCode, body: &[u8]) -> Result<Ticket, Error> {
+    const WHAT: &str = "ticket response";
+    if status == StatusCode::NO_CONTENT {
+        return Err(Error::InvalidResponse {
+            what: WHAT,
+            reason: "it has no body",
+        });
+    }
+    // `{"ticket": ...}`, or wrapped in `item` like Payway's REST answers. The body holds a
+    // ticket: it is not kept in the error.
+    let value: Value = serde_json::from_slice(body).map_err(|source| Error::Parse {
+        what: WHAT,
+        source,
+        body: None,
+    })?;
+    let value = match value {
+        Value::Object(mut map) if !map.contains_key("ticket") && map.contains_key("item") => {
+            map.remove("item").unwrap_or(Value::Null)
+        }
+        other => other,
+    };
+    let raw: RawTicket = serde_json::from_value(value).map_err(|source| Error::Parse {
+        what: WHAT,
+        source,
+        body: None,
+    })?;
+    check_ticket(&raw.ticket).map_err(|reason| Error::InvalidResponse { what: WHAT, reason })?;
+    Ok(Ticket::new(raw.ticket))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticket_shape() {
+        assert!(check_ticket("abc-123_XYZ.~").is_ok());
+        assert!(check_ticket("").is_err());
+        assert!(check_ticket("a b").is_err());
+        assert!(check_ticket("a\u{0}").is_err());
+        assert!(check_ticket(&"a".repeat(MAX_TICKET_BYTES)).is_ok());
+        assert!(check_ticket(&"a".repeat(MAX_TICKET_BYTES + 1)).is_err());
+    }
+
+    #[test]
+    fn request_body_is_camel_case() {
+        let body = serde_json::to_value(TicketRequest::new("shop")).unwrap();
+        assert_eq!(body, serde_json::json!({"clientId": "shop"}));
+        let body = serde_json::to_value(TicketRequest::new("shop").account_id("a1")).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"clientId": "shop", "accountId": "a1"})
+        );
+        assert!(TicketRequest::new(" ").check().is_err());
+        assert!(TicketRequest::new("s").account_id("a\n").check().is_err());
+    }
+
+    #[test]
+    fn ticket_answers() {
+        let ok = StatusCode::OK;
+        assert_eq!(
+            parse_ticket(ok, br#"{"ticket":"t-1"}"#)
+                .unwrap()
+                .expose_secret(),
+            "t-1"
+        );
+        assert_eq!(
+            parse_ticket(ok, br#"{"item":{"ticket":"t-2"}}"#)
+                .unwrap()
+                .expose_secret(),
+            "t-2"
+        );
+        for bad in [
+            &br#"{"ticket":""}"#[..],
+            br#"{"ticket":null}"#,
+            br#"{}"#,
+            b"t-3",
+        ] {
+            let err = parse_ticket(ok, bad).unwrap_err();
+            assert!(!format!("{err:?}").contains("t-3"));
+        }
+        assert!(parse_ticket(StatusCode::NO_CONTENT, b"").is_err());
+    }
+}

@@ -1,0 +1,166 @@
+//! No secret (client secret, access or refresh token, ticket) in any `{:?}` or error text.
+
+use httpmock::prelude::*;
+use payway_client::{
+    AccessToken, ClientSecret, Environment, MemoryTicketStore, PaywayClient, RefreshToken,
+    ReturnPolicy, ShopUrl, Ticket, TicketCallback, TicketLogin,
+};
+use serde_json::json;
+use url::Url;
+
+use crate::support::{CLIENT_SECRET, builder, client, mock_exchange, mock_me};
+
+const SECRETS: [&str; 5] = [
+    CLIENT_SECRET,
+    "ticket-secret-value",
+    "access-secret-value",
+    "refresh-secret-1",
+    "builder-secret-value",
+];
+
+fn assert_clean(what: &str, text: &str) {
+    for secret in SECRETS {
+        assert!(!text.contains(secret), "{what} shows a secret: {text}");
+    }
+}
+
+#[test]
+fn secret_newtypes_print_redacted() {
+    for (what, text) in [
+        (
+            "ClientSecret",
+            format!("{:?}", ClientSecret::new(CLIENT_SECRET)),
+        ),
+        (
+            "AccessToken",
+            format!("{:?}", AccessToken::new("access-secret-value")),
+        ),
+        (
+            "RefreshToken",
+            format!("{:#?}", RefreshToken::new("refresh-secret-1")),
+        ),
+        (
+            "Ticket",
+            format!("{:?}", Ticket::new("ticket-secret-value")),
+        ),
+    ] {
+        assert_clean(what, &text);
+        assert!(text.contains("[redacted]"), "{text}");
+    }
+}
+
+#[test]
+fn builders_clients_and_url_types_print_redacted() {
+    let builder = PaywayClient::builder()
+        .environment(Environment::Stage)
+        .client_id("visible-client-id")
+        .client_secret("builder-secret-value");
+    let shown = format!("{builder:?}");
+    assert_clean("PaywayClientBuilder", &shown);
+    assert!(shown.contains("visible-client-id"));
+    let client = builder.build().unwrap();
+    assert_clean("PaywayClient", &format!("{client:?} {:#?}", client.clone()));
+
+    let shop = ShopUrl::builder(Url::parse("https://shop.example.com/").unwrap())
+        .ticket(&Ticket::new("ticket-secret-value"));
+    assert_clean("ShopUrlBuilder", &format!("{shop:?}"));
+
+    let callback = TicketCallback::parse(
+        &Url::parse("https://news.example.com/back?ticket=ticket-secret-value").unwrap(),
+        &ReturnPolicy::allow_hosts(["news.example.com"]),
+    )
+    .unwrap();
+    assert_clean("TicketCallback", &format!("{callback:?}"));
+    assert_clean(
+        "MemoryTicketStore",
+        &format!("{:?}", MemoryTicketStore::new()),
+    );
+    assert_clean(
+        "Fingerprint",
+        &format!(
+            "{:?}",
+            payway_client::Fingerprint::of("ticket-secret-value")
+        ),
+    );
+}
+
+#[tokio::test]
+async fn login_outcomes_and_tokens_print_redacted() {
+    let server = MockServer::start_async().await;
+    mock_exchange(&server, "ticket-secret-value", "access-secret-value").await;
+    mock_me(&server, "access-secret-value").await;
+    let payway = client(&server);
+    let store = MemoryTicketStore::new();
+    let login = payway
+        .login_with_ticket("ticket-secret-value", &store)
+        .await
+        .unwrap();
+    assert!(matches!(login, TicketLogin::LoggedIn { .. }));
+    let shown = format!("{login:?} {login:#?}");
+    assert_clean("TicketLogin", &shown);
+    assert!(shown.contains("acc-42"));
+    let TicketLogin::LoggedIn { token, .. } = login else {
+        unreachable!()
+    };
+    assert_clean("TokenResponse", &format!("{token:?}"));
+}
+
+#[tokio::test]
+async fn errors_never_carry_secrets() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/api/authorization/access_token");
+            then.status(401)
+                .json_body(json!({"error": "invalid_grant"}));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/external/api/v1/me");
+            then.status(500).body("internal");
+        })
+        .await;
+    let payway = builder(&server).build().unwrap();
+    let store = MemoryTicketStore::new();
+    let mut texts = Vec::new();
+    let rejected = payway
+        .login_with_ticket("ticket-secret-value", &store)
+        .await
+        .unwrap();
+    texts.push(format!("{rejected:?}"));
+    let errors = [
+        payway
+            .exchange_ticket("ticket-secret-value")
+            .await
+            .unwrap_err(),
+        payway
+            .refresh_token(&RefreshToken::new("refresh-secret-1"))
+            .await
+            .unwrap_err(),
+        payway
+            .me(&AccessToken::new("access-secret-value"))
+            .await
+            .unwrap_err(),
+        payway
+            .server_token(&["/external/account/r"])
+            .await
+            .unwrap_err(),
+        payway
+            .me(&AccessToken::new("access-secret-value\n"))
+            .await
+            .unwrap_err(),
+    ];
+    for error in &errors {
+        let mut text = format!("{error} {error:?}");
+        let mut source = std::error::Error::source(error);
+        while let Some(s) = source {
+            text.push_str(&format!(" {s} {s:?}"));
+            source = s.source();
+        }
+        texts.push(text);
+    }
+    for text in texts {
+        assert_clean("error", &text);
+    }
+}
