@@ -150,12 +150,11 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
     let iss = checked(raw.iss, "iss", "a string")?;
     let aud = checked(raw.aud, "aud", "a string or an array of strings")?;
     let prn = checked(raw.prn, "prn", "a string")?;
-    let session = checked(raw.session, "session", "an object")?
-        .ok_or(Error::MissingClaim { claim: "session" })?;
-    let active =
-        checked(session.active, "session.active", "a boolean")?.ok_or(Error::MissingClaim {
-            claim: "session.active",
-        })?;
+    let session = required(checked(raw.session, "session", "an object")?, "session")?;
+    let active = required(
+        checked(session.active, "session.active", "a boolean")?,
+        "session.active",
+    )?;
     let account_id = checked(session.id, "session.id", "a string")?;
     if account_id.as_ref().is_some_and(String::is_empty) {
         return Err(invalid("session.id", "a non-empty string"));
@@ -182,20 +181,19 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         other: session.other,
     };
 
-    let iat = iat.ok_or(Error::MissingClaim { claim: "iat" })?;
-    if active {
-        let presence = [
-            ("exp", exp.is_some()),
-            ("nbf", nbf.is_some()),
-            ("iss", iss.is_some()),
-            ("aud", aud.is_some()),
-            ("prn", prn.is_some()),
-            ("session.id", account_id.is_some()),
-        ];
-        if let Some(&(claim, _)) = presence.iter().find(|(_, present)| !present) {
-            return Err(Error::MissingClaim { claim });
-        }
-    }
+    let iat = required(iat, "iat")?;
+    // An active session must carry every claim that ties it to a time, to Payway, to this
+    // site and to an account; an inactive one carries only `iat`.
+    let identity = if active {
+        let exp = required(exp, "exp")?;
+        let nbf = required(nbf, "nbf")?;
+        required(iss.as_ref(), "iss")?;
+        required(aud.as_ref(), "aud")?;
+        let prn = required(prn, "prn")?;
+        Some((exp, nbf, prn, required(account_id, "session.id")?))
+    } else {
+        None
+    };
 
     check_times(iat, nbf, exp, policy)?;
     if iss.is_some_and(|iss| iss != ISSUER) {
@@ -205,15 +203,9 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         return Err(Error::WrongAudience);
     }
 
-    if !active {
+    let Some((exp, nbf, prn, account_id)) = identity else {
         // A genuine statement from Payway that there is no session: no identity is exposed.
         return Ok(SessionState::Inactive);
-    }
-    let (Some(exp), Some(nbf), Some(prn), Some(account_id)) = (exp, nbf, prn, account_id) else {
-        // Presence was checked above; kept as an error rather than a panic.
-        return Err(Error::MissingClaim {
-            claim: "session.id",
-        });
     };
     if prn != account_id {
         return Err(Error::PrincipalMismatch);
@@ -241,6 +233,11 @@ fn checked<T>(
         Field::Value(value) => Ok(Some(value)),
         Field::Null | Field::WrongType => Err(invalid(claim, expected)),
     }
+}
+
+/// A claim that must be present.
+fn required<T>(value: Option<T>, claim: &'static str) -> Result<T, Error> {
+    value.ok_or(Error::MissingClaim { claim })
 }
 
 /// A profile member: absent or `null` is `None`; another type is an error.

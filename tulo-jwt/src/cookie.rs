@@ -1,12 +1,14 @@
 //! The `T_ID` cookie: finding it in a `Cookie` header and taking the token out of its value.
 //!
 //! The value is the JS-API's session object as JSON, raw or URL-encoded. Only its `signature`
-//! member (the signed token) is read; every other member is unsigned and ignored.
+//! member (the signed token) is read; every other member is unsigned and skipped unread.
 
 use std::borrow::Cow;
 
+use serde::de::{IgnoredAny, MapAccess};
+
 use crate::error::Error;
-use crate::json::{self, JsonError};
+use crate::json::{self, Field, JsonError, Kind, Text};
 
 /// The name of the cookie the Payway JS-API writes on your site: `T_ID`.
 pub const COOKIE_NAME: &str = "T_ID";
@@ -31,7 +33,7 @@ pub(crate) fn find_in_header(header: &str) -> Result<&str, Error> {
 }
 
 /// Takes the signed token out of a `T_ID` cookie value.
-pub(crate) fn signature(value: &str) -> Result<Cow<'_, str>, Error> {
+pub(crate) fn signature(value: &str) -> Result<String, Error> {
     let value = value.trim_matches(is_ows);
     // RFC 6265 allows a cookie value in double quotes.
     let value = value
@@ -46,8 +48,9 @@ pub(crate) fn signature(value: &str) -> Result<Cow<'_, str>, Error> {
         .get(..3)
         .is_some_and(|start| start.eq_ignore_ascii_case("%7B"))
     {
-        let decoded = percent_decode(value);
-        return token_member(&decoded).map(|token| Cow::Owned(token.into_owned()));
+        // One decoding, as `decodeURIComponent` does; a `%` without two hex digits stays.
+        let decoded: Cow<'_, [u8]> = percent_encoding::percent_decode_str(value).into();
+        return token_member(&decoded);
     }
     Err(malformed(
         "the value is neither JSON nor URL-encoded JSON",
@@ -55,44 +58,38 @@ pub(crate) fn signature(value: &str) -> Result<Cow<'_, str>, Error> {
     ))
 }
 
-fn token_member(json: &[u8]) -> Result<Cow<'_, str>, Error> {
-    json::string_member(json, "signature")
-        .map_err(|error| match error {
-            JsonError::Syntax(source) => malformed(
-                "the value is not a JSON object with one string `signature`",
-                Some(source),
-            ),
-            JsonError::NotAnObject => malformed("the value is not a JSON object", None),
-        })?
-        .ok_or_else(|| malformed("the JSON object has no `signature`", None))
+/// The cookie's JSON object: only `signature` is read, and it may appear once.
+#[derive(Default)]
+struct CookieObject {
+    signature: Field<String>,
 }
 
-/// Decodes `%XX` escapes (RFC 3986 §2.1); a `%` not followed by two hex digits stays as it
-/// is.
-fn percent_decode(text: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut rest = text.as_bytes();
-    loop {
-        match rest {
-            [b'%', high, low, tail @ ..] if high.is_ascii_hexdigit() && low.is_ascii_hexdigit() => {
-                out.push(hex_value(*high) << 4 | hex_value(*low));
-                rest = tail;
+impl<'de> Kind<'de> for CookieObject {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
+        let mut object = CookieObject::default();
+        while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
+            if name == "signature" {
+                object.signature.set(map.next_value()?, "signature")?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
-            [byte, tail @ ..] => {
-                out.push(*byte);
-                rest = tail;
-            }
-            [] => return out,
         }
+        Ok(Some(object))
     }
 }
 
-fn hex_value(digit: u8) -> u8 {
-    match digit {
-        b'0'..=b'9' => digit - b'0',
-        b'a'..=b'f' => digit - b'a' + 10,
-        b'A'..=b'F' => digit - b'A' + 10,
-        _ => 0,
+fn token_member(json: &[u8]) -> Result<String, Error> {
+    let object: CookieObject = json::parse_object(json).map_err(|error| match error {
+        JsonError::Syntax(source) => malformed(
+            "the value is not JSON, or repeats `signature`",
+            Some(source),
+        ),
+        JsonError::NotAnObject => malformed("the value is not a JSON object", None),
+    })?;
+    match object.signature {
+        Field::Value(token) => Ok(token),
+        Field::Absent => Err(malformed("the JSON object has no `signature`", None)),
+        Field::Null | Field::WrongType => Err(malformed("`signature` is not a string", None)),
     }
 }
 
@@ -107,7 +104,7 @@ fn malformed(reason: &'static str, source: Option<serde_json::Error>) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::{find_in_header, percent_decode, signature};
+    use super::{find_in_header, signature};
     use crate::Error;
 
     #[test]
@@ -119,11 +116,20 @@ mod tests {
         assert_eq!(find_in_header("T_ID=v").unwrap(), "v");
         assert_eq!(find_in_header(" \tT_ID = v ;x=1").unwrap(), "v");
         assert_eq!(find_in_header("x=1;T_ID=a=b").unwrap(), "a=b");
+        assert_eq!(find_in_header("T_ID=\"q\"").unwrap(), "\"q\"");
     }
 
     #[test]
     fn names_are_exact() {
-        for header in ["", "t_id=v", "T_IDX=v", "XT_ID=v", "T_ID", "a=1; b=2"] {
+        for header in [
+            "",
+            "t_id=v",
+            "T_IDX=v",
+            "XT_ID=v",
+            "T_ID",
+            "a=1; b=2",
+            "\"T_ID\"=v",
+        ] {
             assert!(
                 matches!(find_in_header(header), Err(Error::MissingCookie)),
                 "{header:?}"
@@ -133,14 +139,18 @@ mod tests {
 
     #[test]
     fn two_cookies_are_refused() {
-        assert!(matches!(
-            find_in_header("T_ID=a; x=1; T_ID=b"),
-            Err(Error::DuplicateCookie)
-        ));
-        assert!(matches!(
-            find_in_header("T_ID=a; T_ID=a"),
-            Err(Error::DuplicateCookie)
-        ));
+        for header in [
+            "T_ID=a; x=1; T_ID=b",
+            "T_ID=a; T_ID=a",
+            "T_ID=a; T_ID=\"a\"",
+            "T_ID=a; T_ID=",
+            "T_ID=;T_ID=a",
+        ] {
+            assert!(
+                matches!(find_in_header(header), Err(Error::DuplicateCookie)),
+                "{header:?}"
+            );
+        }
     }
 
     #[test]
@@ -155,34 +165,29 @@ mod tests {
             format!("\"{raw}\""),
             format!("\"{encoded}\""),
             format!("  {raw}\t"),
+            // Only the escapes are decoded; plain characters may be mixed in.
+            "%7B\"signature\":%22a.b.c%22}".to_owned(),
+            // A JSON escape inside the member is the same text.
+            r#"{"signature":"a\u002eb.c"}"#.to_owned(),
+            // Other members, however odd, are skipped unread.
+            r#"{"session":{"signature":"x.y.z"},"signature":"a.b.c","l":[[{}]]}"#.to_owned(),
         ] {
             assert_eq!(signature(&value).unwrap(), "a.b.c", "{value}");
         }
     }
 
     #[test]
-    fn percent_decoding_matches_rfc3986() {
-        assert_eq!(percent_decode("%7B%22a%22%3A1%7d"), b"{\"a\":1}");
-        assert_eq!(percent_decode("plain"), b"plain");
-        assert_eq!(percent_decode("%C3%A9t%C3%A9"), "\u{e9}t\u{e9}".as_bytes());
-        assert_eq!(percent_decode("100%"), b"100%");
-        assert_eq!(percent_decode("%zz%4"), b"%zz%4");
-        assert_eq!(percent_decode("%%41"), b"%A");
-        assert_eq!(percent_decode(""), b"");
-        // The same as the percent-encoding crate, on a few awkward inputs.
-        for text in [
-            "%",
-            "%%",
-            "%4",
-            "%41%",
-            "a%2",
-            "%7B%7b%7G",
-            "%e9%",
-            "x%41y%4Z",
-        ] {
-            let expected: Vec<u8> = percent_encoding::percent_decode_str(text).collect();
-            assert_eq!(percent_decode(text), expected, "{text}");
-        }
+    fn decoding_happens_once_and_keeps_stray_percent_signs() {
+        // `%25` decodes to `%`, which is then part of the token, not decoded again.
+        assert_eq!(
+            signature("%7B%22signature%22%3A%22a%252Eb%22%7D").unwrap(),
+            "a%2Eb"
+        );
+        // A `%` not followed by two hex digits stays as it is.
+        assert_eq!(
+            signature("%7B%22signature%22%3A%22a%zz%4%22%7D").unwrap(),
+            "a%zz%4"
+        );
     }
 
     #[test]
@@ -190,14 +195,25 @@ mod tests {
         for value in [
             "",
             "\"\"",
+            "\"",
             "eyJhbGciOiJIUzI1NiJ9.e30.sig",
             "[\"a.b.c\"]",
+            "\"a.b.c\"",
+            "1",
+            "null",
             "{}",
+            "{\"x\":1}",
             "{\"signature\":1}",
+            "{\"signature\":null}",
+            "{\"signature\":[\"a.b.c\"]}",
             "{\"signature\":\"a\",\"signature\":\"b\"}",
+            "{\"signature\":\"a\",\"signature\":\"a\"}",
             "{\"signature\":\"a\"",
+            "{\"signature\":\"a\"} x",
+            "{\"signature\":\"a\"}{}",
             "%7B",
             "%7Bnot json",
+            "%257B%2522signature%2522%3A%2522a.b.c%2522%257D",
         ] {
             assert!(
                 matches!(signature(value), Err(Error::MalformedCookie { .. })),

@@ -287,79 +287,6 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
 }
 
-/// Reads the string member `name` of a JSON object and skips every other member without
-/// building it. `Ok(None)` when the object has no such member.
-pub(crate) fn string_member<'a>(
-    bytes: &'a [u8],
-    name: &'static str,
-) -> Result<Option<Cow<'a, str>>, JsonError> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let found = deserializer
-        .deserialize_any(MemberVisitor { name })
-        .map_err(JsonError::Syntax)?;
-    deserializer.end().map_err(JsonError::Syntax)?;
-    match found {
-        Field::Value(text) => Ok(Some(text)),
-        Field::Absent => Ok(None),
-        Field::Null | Field::WrongType => Err(JsonError::NotAnObject),
-    }
-}
-
-struct MemberVisitor {
-    name: &'static str,
-}
-
-impl<'de> Visitor<'de> for MemberVisitor {
-    /// `Value` when found, `Absent` when not, `WrongType` when the text is not an object.
-    type Value = Field<Cow<'de, str>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = Field::Absent;
-        while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
-            if key == self.name {
-                let Text(value) = map.next_value()?;
-                found.set(Field::Value(value), self.name)?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Field::WrongType)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Field::WrongType)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Field::WrongType)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Field::WrongType)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Field::WrongType)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Field::WrongType)
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Field::WrongType)
-    }
-}
-
 /// A JSON string, borrowed from the input when it has no escapes.
 pub(crate) struct Text<'a>(pub(crate) Cow<'a, str>);
 
@@ -407,7 +334,7 @@ impl<'de> Kind<'de> for AnyObject {
 
 #[cfg(test)]
 mod tests {
-    use super::{AnyObject, Field, JsonError, Seconds, Strings, parse_object, string_member};
+    use super::{AnyObject, Field, JsonError, Seconds, Strings, parse_object};
     use serde_json::json;
 
     fn field<T: for<'de> super::Kind<'de>>(text: &str) -> Field<T> {
@@ -478,50 +405,6 @@ mod tests {
         );
         for text in [r#"["a",1]"#, r#"["a",null]"#, r#"[["a"]]"#, r#""a""#] {
             assert_eq!(field::<Strings>(text), Field::WrongType, "{text}");
-        }
-    }
-
-    #[test]
-    fn string_member_finds_borrows_and_skips() {
-        let text = br#"{"session":{"active":true,"signature":"no"},"signature":"a.b.c","x":[1]}"#;
-        assert_eq!(
-            string_member(text, "signature").unwrap().as_deref(),
-            Some("a.b.c")
-        );
-        assert_eq!(string_member(br#"{"x":1}"#, "signature").unwrap(), None);
-        assert_eq!(
-            string_member(br#"{"signature":"a\u002eb"}"#, "signature")
-                .unwrap()
-                .as_deref(),
-            Some("a.b")
-        );
-    }
-
-    #[test]
-    fn string_member_refuses_repeats_wrong_types_and_non_objects() {
-        for text in [
-            r#"{"signature":"a","signature":"b"}"#,
-            r#"{"signature":1}"#,
-            r#"{"signature":null}"#,
-            r#"{"signature":"a"} x"#,
-            "{",
-        ] {
-            assert!(
-                matches!(
-                    string_member(text.as_bytes(), "signature"),
-                    Err(JsonError::Syntax(_))
-                ),
-                "{text}"
-            );
-        }
-        for text in [r#"["a.b.c"]"#, "\"a.b.c\"", "1", "null"] {
-            assert!(
-                matches!(
-                    string_member(text.as_bytes(), "signature"),
-                    Err(JsonError::NotAnObject)
-                ),
-                "{text}"
-            );
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The compact JWS layer: segments, header, HS256 signature. Claims are not read here.
 
 use aws_lc_rs::hmac;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::de::{IgnoredAny, MapAccess};
 
-use crate::base64url;
 use crate::error::Error;
 use crate::json::{self, Field, JsonError, Kind, Text};
 
@@ -33,13 +34,19 @@ pub(crate) fn verify(token: &str, key: &hmac::Key) -> Result<Vec<u8>, Error> {
     check_header(header)?;
 
     // Only now, with the algorithm known to be HS256, is any signature work done.
-    let tag = base64url::decode(signature.as_bytes())
-        .ok_or_else(|| malformed("the signature is not base64url"))?;
+    let tag = decode(signature).ok_or_else(|| malformed("the signature is not base64url"))?;
     if tag.len() != TAG_LEN || hmac::verify(key, signing_input.as_bytes(), &tag).is_err() {
         return Err(Error::BadSignature);
     }
 
-    base64url::decode(payload.as_bytes()).ok_or_else(|| malformed("the claims are not base64url"))
+    decode(payload).ok_or_else(|| malformed("the claims are not base64url"))
+}
+
+/// Strict unpadded base64url (RFC 7515 §2), the decoder jsonwebtoken uses: padding,
+/// whitespace, characters outside the URL-safe alphabet, an impossible length and non-zero
+/// unused trailing bits are all refused, so each byte string has exactly one spelling.
+fn decode(segment: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(segment).ok()
 }
 
 /// The header members that matter; every other member is skipped unread.
@@ -69,8 +76,7 @@ impl<'de> Kind<'de> for Header {
 }
 
 fn check_header(header: &str) -> Result<(), Error> {
-    let bytes = base64url::decode(header.as_bytes())
-        .ok_or_else(|| malformed("the header is not base64url"))?;
+    let bytes = decode(header).ok_or_else(|| malformed("the header is not base64url"))?;
     let header: Header = json::parse_object(&bytes).map_err(|error| match error {
         JsonError::Syntax(source) => Error::MalformedToken {
             reason: "the header is not valid JSON, or repeats a name",
@@ -117,7 +123,53 @@ fn not_three_segments() -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    use super::{decode, printable};
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use proptest::prelude::*;
+
+    #[test]
+    fn decodes_rfc4648_vectors_without_padding() {
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(decode(encoded).unwrap(), plain.as_bytes(), "{encoded}");
+        }
+        assert_eq!(decode("-_8").unwrap(), [0xFB, 0xFF]);
+    }
+
+    #[test]
+    fn refuses_every_second_spelling() {
+        for bad in [
+            "+/8",         // the standard alphabet
+            "Zg==",        // padding
+            "Zm8=",        // padding
+            "Zm 9v",       // whitespace
+            "Zm9v\n",      // a line ending
+            "Zm9v.",       // a separator
+            "Z",           // a length no byte string has
+            "Zh",          // "f" with non-zero unused bits
+            "Zm9",         // "fo" with non-zero unused bits
+            "AaAA_a__00-", // non-zero unused bits after a whole 8-character block
+        ] {
+            assert!(decode(bad).is_none(), "{bad:?} must be refused");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_accepted_text_is_the_canonical_one(text in "[A-Za-z0-9_-]{0,40}") {
+            if let Some(bytes) = decode(&text) {
+                prop_assert_eq!(URL_SAFE_NO_PAD.encode(bytes), text);
+            }
+        }
+    }
 
     #[test]
     fn only_short_printable_algorithms_are_reported() {

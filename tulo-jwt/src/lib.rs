@@ -18,7 +18,6 @@
     )
 )]
 
-mod base64url;
 mod builder;
 mod claims;
 mod cookie;

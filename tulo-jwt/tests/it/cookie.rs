@@ -139,6 +139,36 @@ fn cookie_header_with_other_cookies() {
 }
 
 #[test]
+fn cookie_header_with_a_quoted_value() {
+    let claims = active_claims(now_secs());
+    let value = encoded_cookie(&claims, &sign(&claims));
+    let header = format!("a=1; T_ID=\"{value}\"; b=2");
+    let state = verifier().verify_cookie_header(&header).unwrap();
+    assert_eq!(state.session().unwrap().account_id(), ACCOUNT_ID);
+}
+
+#[test]
+fn a_semicolon_in_a_raw_json_cookie_never_yields_access() {
+    // Browsers end a cookie at `;`, so raw JSON with one cannot arrive whole. Whatever the
+    // unsigned part says, the split header is refused, never read as another reader's cookie.
+    let claims = active_claims(now_secs());
+    let token = sign(&claims);
+    let mut unsigned = claims.clone();
+    unsigned["session"]["display_name"] = json!("A; T_ID=x");
+    let header = format!("T_ID={}", raw_cookie(&unsigned, &token));
+    assert!(matches!(
+        verifier().verify_cookie_header(&header),
+        Err(Error::DuplicateCookie)
+    ));
+    unsigned["session"]["display_name"] = json!("A; B");
+    let header = format!("T_ID={}", raw_cookie(&unsigned, &token));
+    assert!(matches!(
+        verifier().verify_cookie_header(&header),
+        Err(Error::MalformedCookie { .. })
+    ));
+}
+
+#[test]
 fn cookie_header_without_t_id() {
     for header in ["", "a=1; b=2", "t_id=x", "T_ID_OLD=x", "XT_ID=x"] {
         let error = verifier().verify_cookie_header(header).unwrap_err();

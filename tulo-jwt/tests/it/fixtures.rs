@@ -100,6 +100,11 @@ pub(crate) fn sign_raw(header_json: &str, payload_json: &str, secret: &str) -> S
         b64(header_json.as_bytes()),
         b64(payload_json.as_bytes())
     );
+    sign_text(&message, secret)
+}
+
+/// `message` (the text of `header.payload`, however spelled) with its HS256 signature.
+pub(crate) fn sign_text(message: &str, secret: &str) -> String {
     let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
     let signature = jsonwebtoken::crypto::sign(
         message.as_bytes(),
@@ -108,6 +113,21 @@ pub(crate) fn sign_raw(header_json: &str, payload_json: &str, secret: &str) -> S
     )
     .unwrap();
     format!("{message}.{signature}")
+}
+
+/// The same base64url text with the last character's unused low bits set: the same bytes,
+/// spelled a second, non-canonical way. `None` when the last character has no unused bits.
+pub(crate) fn respell(segment: &str) -> Option<String> {
+    const ALPHABET: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let unused_bits = match segment.len() % 4 {
+        2 => 0b1111,
+        3 => 0b11,
+        _ => return None,
+    };
+    let (head, last) = segment.split_at(segment.len() - 1);
+    let index = ALPHABET.find(last).unwrap();
+    let sibling = ALPHABET.chars().nth(index | unused_bits).unwrap();
+    Some(format!("{head}{sibling}"))
 }
 
 /// Unpadded base64url, written out here so the tests do not rely on the crate's own.

@@ -6,7 +6,7 @@ use tulo_jwt::{Error, MAX_INPUT_LEN, SessionState, TuloVerifier};
 
 use crate::fixtures::{
     ACCOUNT_ID, NOW, OTHER_SECRET, REDIRECT_URI, SECRET, active_claims, at, b64, inactive_claims,
-    now_secs, sign, sign_raw, sign_with, verifier,
+    now_secs, respell, sign, sign_raw, sign_text, sign_with, verifier,
 };
 
 fn verify_at_now(claims: &Value) -> Result<SessionState, Error> {
@@ -377,8 +377,13 @@ fn header_fields_that_change_the_meaning_are_refused() {
     for header in [
         r#"{"alg":"HS256","crit":["b64"],"b64":false}"#,
         r#"{"alg":"HS256","crit":["exp"]}"#,
+        r#"{"alg":"HS256","crit":[]}"#,
+        r#"{"alg":"HS256","crit":null}"#,
+        r#"{"alg":"HS256","crit":"exp"}"#,
+        r#"{"alg":"HS256","\u0063rit":["exp"]}"#,
         r#"{"alg":"HS256","alg":"HS256"}"#,
         r#"{"alg":"none","alg":"HS256"}"#,
+        r#"{"alg":"HS256","\u0061lg":"none"}"#,
         r#"["HS256"]"#,
         r#"{"alg":"HS256""#,
         "HS256",
@@ -399,6 +404,10 @@ fn header_fields_that_do_not_change_the_meaning_are_ignored() {
         r#"{"alg":"HS256"}"#,
         r#"{"typ":"JWT","alg":"HS256"}"#,
         r#"{"alg":"HS256","kid":"1","jku":"https://evil.example.com/keys"}"#,
+        // `typ` is not checked (RFC 7519 §5.1 makes it optional; jsonwebtoken ignores it too).
+        r#"{"alg":"HS256","typ":"at+jwt"}"#,
+        // An escaped name or value is the same text.
+        r#"{"\u0061lg":"HS\u0032\u0035\u0036"}"#,
     ] {
         let token = sign_raw(header, &payload, SECRET);
         assert!(
@@ -470,12 +479,50 @@ fn tampered_signature() {
     ));
     // Changing only the bits the last character does not use must not give a second
     // accepted spelling of the same signature.
-    let last = signature.chars().last().unwrap();
-    let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let index = alphabet.find(last).unwrap();
-    let sibling = alphabet.chars().nth(index ^ 1).unwrap();
-    let respelled = format!("{unsigned}.{}{sibling}", &signature[..signature.len() - 1]);
-    assert!(verifier().verify_token(&respelled).is_err());
+    let respelled = format!("{unsigned}.{}", respell(signature).unwrap());
+    assert!(matches!(
+        verifier().verify_token(&respelled),
+        Err(Error::MalformedToken { .. })
+    ));
+}
+
+#[test]
+fn every_segment_has_exactly_one_spelling() {
+    // Claims whose encoding ends with unused bits (length % 3 != 0), and a header likewise.
+    let mut claims = inactive_claims(now_secs());
+    while b64(claims.to_string().as_bytes()).len().is_multiple_of(4) {
+        claims["pad"] = json!(format!("{}x", claims["pad"].as_str().unwrap_or_default()));
+    }
+    let header = b64(br#"{"alg":"HS256","kid":"1"}"#);
+    let payload = b64(claims.to_string().as_bytes());
+    assert_ne!(header.len() % 4, 0);
+    // The canonical spelling verifies.
+    let token = sign_text(&format!("{header}.{payload}"), SECRET);
+    assert_eq!(
+        verifier().verify_token(&token).unwrap(),
+        SessionState::Inactive
+    );
+    // A respelled header or payload, genuinely signed as spelled, is still refused: the
+    // decoders are strict even where the signature would not catch it.
+    for message in [
+        format!("{}.{payload}", respell(&header).unwrap()),
+        format!("{header}.{}", respell(&payload).unwrap()),
+        format!("{header}=.{payload}"),
+        format!("{header}.{payload}=="),
+        format!("{header}.{payload}\n"),
+        format!("{header}. {payload}"),
+        format!("{header}.{}", payload.replace('-', "+").replace('_', "/")),
+    ] {
+        if message == format!("{header}.{payload}") {
+            continue; // the payload had no `-` or `_` to swap
+        }
+        let token = sign_text(&message, SECRET);
+        let error = verifier().verify_token(&token).unwrap_err();
+        assert!(
+            matches!(error, Error::MalformedToken { .. }),
+            "{message}: {error:?}"
+        );
+    }
 }
 
 #[test]
@@ -502,21 +549,32 @@ fn two_and_four_segments() {
 fn non_base64() {
     let token = sign(&active_claims(now_secs()));
     let parts: Vec<&str> = token.split('.').collect();
+    // The header and the signature are decoded before the signature is checked: not
+    // base64url is malformed.
     for bad in [
         format!("{}!.{}.{}", parts[0], parts[1], parts[2]),
-        format!("{}.{}*.{}", parts[0], parts[1], parts[2]),
         format!("{}.{}.{}=", parts[0], parts[1], parts[2]),
         format!("{}=.{}.{}", parts[0], parts[1], parts[2]),
         format!("{}.{}.{}", parts[0].replace('e', "+"), parts[1], parts[2]),
         format!("{} .{}.{}", parts[0], parts[1], parts[2]),
+        format!("{}.{}.{} ", parts[0], parts[1], parts[2]),
         "%%%.%%%.%%%".to_owned(),
         format!("{}.{}.Zg\u{e9}", parts[0], parts[1]),
     ] {
         let error = verifier().verify_token(&bad).unwrap_err();
         assert!(
-            matches!(error, Error::MalformedToken { .. } | Error::BadSignature),
+            matches!(error, Error::MalformedToken { .. }),
             "{bad}: {error:?}"
         );
+    }
+    // The claims are decoded only under a genuine signature, which a changed segment lacks.
+    for bad in [
+        format!("{}.{}*.{}", parts[0], parts[1], parts[2]),
+        format!("{}.{}=.{}", parts[0], parts[1], parts[2]),
+        format!("{}. {}.{}", parts[0], parts[1], parts[2]),
+    ] {
+        let error = verifier().verify_token(&bad).unwrap_err();
+        assert!(matches!(error, Error::BadSignature), "{bad}: {error:?}");
     }
     // Header and claims segments that are not base64url are malformed, whatever follows.
     assert!(matches!(
@@ -643,15 +701,66 @@ fn fractional_times_are_accepted() {
 
 #[test]
 fn absurd_times_are_errors_not_panics() {
+    // Times no clock can represent: a typed error naming the claim.
     for (claim, value) in [
         ("exp", json!(1e300)),
         ("exp", json!(u64::MAX)),
+        ("exp", json!(1e20)),
         ("iat", json!(-1e300)),
         ("nbf", json!(-1e300)),
     ] {
         let claims = with(active_claims(NOW), claim, value.clone());
-        assert!(verify_at_now(&claims).is_err(), "{claim} = {value}");
+        let error = verify_at_now(&claims).unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidClaim { claim: c, .. } if c == claim),
+            "{claim} = {value}: {error:?}"
+        );
     }
+    // Times that are representable but fail the checks.
+    for (claim, value, expected) in [
+        ("exp", json!(-1), "expired"),
+        ("exp", json!(i64::MIN), "expired"),
+        ("exp", json!(0.0), "expired"),
+        ("iat", json!(u64::MAX), "future"),
+        ("iat", json!(1e300), "future"),
+        ("nbf", json!(u64::MAX), "not yet"),
+        ("nbf", json!(1e300), "not yet"),
+    ] {
+        let claims = with(active_claims(NOW), claim, value.clone());
+        let error = verify_at_now(&claims).unwrap_err();
+        let ok = match expected {
+            "expired" => matches!(error, Error::Expired),
+            "future" => matches!(error, Error::IssuedInFuture),
+            _ => matches!(error, Error::NotYetValid),
+        };
+        assert!(ok, "{claim} = {value}: {error:?}");
+    }
+    // A number too large for a double is not JSON this crate can read.
+    let payload = format!(r#"{{"iat":{NOW},"exp":1e400,"session":{{"active":false}}}}"#);
+    let token = sign_raw(r#"{"alg":"HS256"}"#, &payload, SECRET);
+    assert!(matches!(
+        verifier().verify_token_at(&token, at(NOW)),
+        Err(Error::MalformedToken { .. })
+    ));
+}
+
+#[test]
+fn fractional_and_exponent_times_are_numeric_dates() {
+    // RFC 7519 §2: a NumericDate may be non-integer; written with an exponent it is the
+    // same number.
+    let payload = format!(
+        r#"{{"iat":{NOW}.25,"nbf":{}e0,"exp":{}.0,"iss":"Tulo","aud":"{REDIRECT_URI}","prn":"{ACCOUNT_ID}","session":{{"active":true,"id":"{ACCOUNT_ID}"}}}}"#,
+        NOW - 300,
+        NOW + 300
+    );
+    let token = sign_raw(r#"{"alg":"HS256"}"#, &payload, SECRET);
+    let state = verifier().verify_token_at(&token, at(NOW)).unwrap();
+    let session = state.session().unwrap();
+    assert_eq!(
+        session.issued_at(),
+        at(NOW) + std::time::Duration::from_millis(250)
+    );
+    assert_eq!(session.expires_at(), at(NOW + 300));
 }
 
 #[test]
