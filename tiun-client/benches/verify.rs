@@ -3,10 +3,16 @@
 //!
 //! The server is a minimal keep-alive HTTP/1.1 responder (every request answered `200` with an
 //! empty body), so the client side dominates the measurement.
+//!
+//! Criterion measures each side for several seconds, one after the other, so on a machine shared
+//! with other work its two estimates can be taken under different loads. The ratio printed is
+//! therefore measured on its own: short batches of both sides, alternating, many rounds, and the
+//! median of the per-round ratios; a busy spell slows both sides of a round alike.
 
+use std::future::Future;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant, SystemTime};
 
 use criterion::Criterion;
 use tiun_client::TiunClient;
@@ -18,6 +24,8 @@ use tokio::task::JoinSet;
 const KEY: &str = "bench-api-key";
 const SESSION: &str = "3f2a9c4e-bench-session";
 const CONCURRENCY: usize = 64;
+/// Rounds of the alternating ratio measurement (odd, for a plain median).
+const ROUNDS: usize = 41;
 
 /// Answers every request on every connection with an empty `200`.
 async fn serve(listener: TcpListener) {
@@ -63,23 +71,89 @@ async fn ours(tiun: &TiunClient) -> bool {
     tiun.verify_session(SESSION).await.unwrap().is_valid()
 }
 
+/// `CONCURRENCY` calls at once, each in its own task, as a server's request handlers make them.
+async fn all_at_once<F: Future<Output = bool> + Send + 'static>(call: impl Fn() -> F) {
+    let mut calls = JoinSet::new();
+    for _ in 0..CONCURRENCY {
+        calls.spawn(call());
+    }
+    while let Some(ok) = calls.join_next().await {
+        assert!(ok.unwrap());
+    }
+}
+
+/// The quartiles (first, median, third) over [`ROUNDS`] of `time(ours batch) / time(bare
+/// batch)`, the two batches of a round run back to back, in alternating order.
+fn alternating_ratio<O, B>(
+    runtime: &Runtime,
+    batch: usize,
+    ours: impl Fn() -> O,
+    bare: impl Fn() -> B,
+) -> [f64; 3]
+where
+    O: Future<Output = ()>,
+    B: Future<Output = ()>,
+{
+    let time = |run: &dyn Fn()| {
+        let start = Instant::now();
+        run();
+        start.elapsed().as_secs_f64()
+    };
+    let ours_batch = || {
+        runtime.block_on(async {
+            for _ in 0..batch {
+                ours().await;
+            }
+        })
+    };
+    let bare_batch = || {
+        runtime.block_on(async {
+            for _ in 0..batch {
+                bare().await;
+            }
+        })
+    };
+    let mut ratios: Vec<f64> = (0..ROUNDS)
+        .map(|round| {
+            if round % 2 == 0 {
+                let bare = time(&bare_batch);
+                time(&ours_batch) / bare
+            } else {
+                let ours = time(&ours_batch);
+                ours / time(&bare_batch)
+            }
+        })
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    [
+        ratios[ROUNDS / 4],
+        ratios[ROUNDS / 2],
+        ratios[3 * ROUNDS / 4],
+    ]
+}
+
 fn output_dir() -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR")).join("criterion-tiun-client")
 }
 
-/// The time per iteration criterion reports: the slope when it has one, else the mean.
-fn estimate_ns(group: &str, id: &str) -> Option<f64> {
+/// The time per iteration criterion reported in this run (`None` for a file left by an earlier
+/// one): the slope when it has one, else the mean.
+fn estimate_ns(group: &str, id: &str, run_started: SystemTime) -> Option<f64> {
     let path = output_dir()
         .join(group)
         .join(id)
         .join("new")
         .join("estimates.json");
+    if std::fs::metadata(&path).ok()?.modified().ok()? < run_started {
+        return None;
+    }
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
     let slope = json["slope"]["point_estimate"].as_f64();
     slope.or_else(|| json["mean"]["point_estimate"].as_f64())
 }
 
 fn main() {
+    let run_started = SystemTime::now();
     let runtime = Runtime::new().unwrap();
     let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
     let address = listener.local_addr().unwrap();
@@ -100,6 +174,14 @@ fn main() {
     let bare_url = format!("{base}live_api/s2s/v1/sessions/{SESSION}/status");
     assert!(runtime.block_on(ours(&tiun)));
     assert!(runtime.block_on(bare_patch(&bare, &bare_url)));
+    let our_task = || {
+        let tiun = tiun.clone();
+        async move { ours(&tiun).await }
+    };
+    let bare_task = || {
+        let (bare, url) = (bare.clone(), bare_url.clone());
+        async move { bare_patch(&bare, &url).await }
+    };
 
     let mut criterion = Criterion::default()
         .output_directory(&output_dir())
@@ -122,46 +204,50 @@ fn main() {
     {
         let mut group = criterion.benchmark_group("concurrent_64");
         group.bench_function("bare_reqwest", |b| {
-            b.to_async(&runtime).iter(|| async {
-                let mut calls = JoinSet::new();
-                for _ in 0..CONCURRENCY {
-                    let (bare, url) = (bare.clone(), bare_url.clone());
-                    calls.spawn(async move { bare_patch(&bare, &url).await });
-                }
-                while let Some(ok) = calls.join_next().await {
-                    assert!(ok.unwrap());
-                }
-            });
+            b.to_async(&runtime).iter(|| all_at_once(bare_task));
         });
         group.bench_function("tiun_client", |b| {
-            b.to_async(&runtime).iter(|| async {
-                let mut calls = JoinSet::new();
-                for _ in 0..CONCURRENCY {
-                    let tiun = tiun.clone();
-                    calls.spawn(async move { ours(&tiun).await });
-                }
-                while let Some(ok) = calls.join_next().await {
-                    assert!(ok.unwrap());
-                }
-            });
+            b.to_async(&runtime).iter(|| all_at_once(our_task));
         });
         group.finish();
     }
     criterion.final_summary();
 
+    // None in test mode (`cargo test --benches`) and for a group a filter left out.
+    let estimates = |group| {
+        Some((
+            estimate_ns(group, "tiun_client", run_started)?,
+            estimate_ns(group, "bare_reqwest", run_started)?,
+        ))
+    };
     println!();
-    for group in ["sequential", "concurrent_64"] {
-        match (
-            estimate_ns(group, "tiun_client"),
-            estimate_ns(group, "bare_reqwest"),
-        ) {
-            (Some(ours), Some(bare)) => println!(
-                "{group}: tiun_client {:.1} us, bare reqwest {:.1} us, ratio ours/bare = {:.3}x (target <= 1.10x)",
-                ours / 1e3,
-                bare / 1e3,
-                ours / bare
-            ),
-            _ => println!("{group}: no estimates (benchmarks filtered out or run in test mode)"),
-        }
+    for (group, batch) in [("sequential", 200), ("concurrent_64", 10)] {
+        let Some((ours_ns, bare_ns)) = estimates(group) else {
+            println!("{group}: no estimates (benchmarks filtered out or run in test mode)");
+            continue;
+        };
+        let [low, ratio, high] = if group == "sequential" {
+            alternating_ratio(
+                &runtime,
+                batch,
+                || async { assert!(ours(&tiun).await) },
+                || async { assert!(bare_patch(&bare, &bare_url).await) },
+            )
+        } else {
+            alternating_ratio(
+                &runtime,
+                batch,
+                || all_at_once(our_task),
+                || all_at_once(bare_task),
+            )
+        };
+        println!(
+            "{group}: tiun_client {:.1} us, bare reqwest {:.1} us (criterion, {:.3}x); \
+             ratio ours/bare = {ratio:.3}x (median of {ROUNDS} alternating rounds, \
+             quartiles {low:.3}-{high:.3}; target <= 1.10x)",
+            ours_ns / 1e3,
+            bare_ns / 1e3,
+            ours_ns / bare_ns,
+        );
     }
 }

@@ -152,7 +152,7 @@ impl TiunClientBuilder {
         let provider_segment = self
             .provider_id
             .as_deref()
-            .map(encode_segment)
+            .map(|id| encode_segment(id).map(String::from))
             .transpose()
             .map_err(BuildError::InvalidProviderId)?;
 

@@ -59,9 +59,11 @@ impl TiunClient {
     /// [`encode_segment`](crate::id::encode_segment) or a literal of unreserved characters.
     ///
     /// The path is set from encoded segments rather than pushed through
-    /// `Url::path_segments_mut`, whose encoder leaves sub-delimiters such as `;` as they are:
-    /// servlet containers read `;` as a path-parameter delimiter, so an id like `..;` would
-    /// climb a level there. Encoded segments contain only unreserved characters and `%XX`.
+    /// `Url::path_segments_mut`, whose encoder leaves sub-delimiters such as `;` as they are
+    /// (servlet containers read `;` as a path-parameter delimiter, so an id like `..;` would
+    /// climb a level there) and silently drops `.` and `..` segments. Encoded segments contain
+    /// only unreserved characters and `%XX` with `%` itself escaped, so `set_path` finds no
+    /// delimiter and no dot segment (`.`/`..` ids are refused) to act on.
     pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
         let mut url = self.inner.base_url.clone();
         let base_path = url.path().trim_end_matches('/');
@@ -95,5 +97,40 @@ impl fmt::Debug for TiunClient {
             .field("legacy_provider_path", &inner.provider_segment.is_some())
             .field("timeout", &inner.timeout)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client(base: &str) -> TiunClient {
+        TiunClient::builder()
+            .base_url(Url::parse(base).unwrap())
+            .api_key("k")
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn endpoint_appends_segments_verbatim_below_the_base_path() {
+        let url = client("https://proxy.example/tiun/").endpoint(&["live_api", "..%3B", "..."]);
+        assert_eq!(
+            url.as_str(),
+            "https://proxy.example/tiun/live_api/..%3B/..."
+        );
+        let url = client("http://127.0.0.1:9").endpoint(&["a%2F..%2Fb", "status"]);
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/a%2F..%2Fb/status");
+    }
+
+    /// Why `endpoint` does not use `path_segments_mut`: if `url` ever changes this, the
+    /// reasoning above needs another look.
+    #[test]
+    fn url_segment_encoder_keeps_semicolons_and_drops_dot_segments() {
+        let mut url = Url::parse("https://x.example/").unwrap();
+        url.path_segments_mut()
+            .unwrap()
+            .extend(["..;", "..", ".", "s"]);
+        assert_eq!(url.path(), "/..;/s");
     }
 }

@@ -25,13 +25,13 @@ use crate::problem::ProblemDetails;
 #[non_exhaustive]
 pub enum Error {
     /// The session id was refused before any request was sent.
-    #[error("session id refused before sending: {0}")]
+    #[error("session id refused before sending")]
     InvalidSessionId(#[source] InvalidId),
     /// The user id was refused before any request was sent.
-    #[error("user id refused before sending: {0}")]
+    #[error("user id refused before sending")]
     InvalidUserId(#[source] InvalidId),
     /// The user verification token was refused before any request was sent.
-    #[error("user verification token refused before sending: {0}")]
+    #[error("user verification token refused before sending")]
     InvalidUserToken(#[source] InvalidId),
     /// The request failed before a complete answer arrived: connection, TLS, timeout, or the
     /// body could not be read. See [`Error::is_timeout`] and [`Error::is_connect`].
@@ -162,7 +162,7 @@ pub enum BuildError {
     #[error("refusing a plain http:// base URL to a non-loopback host; use https://")]
     InsecureBaseUrl,
     /// The provider id cannot be used in the legacy path.
-    #[error("invalid provider id: {0}")]
+    #[error("invalid provider id")]
     InvalidProviderId(#[source] InvalidId),
     /// A connect timeout was set together with a caller's HTTP client, which has its own.
     #[error(

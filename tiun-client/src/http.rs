@@ -1,5 +1,8 @@
 //! One request to tiun: the key header, the timeout, the redirect check and the capped body.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use url::Url;
@@ -41,33 +44,43 @@ impl TiunClient {
             .header(ACCEPT, ACCEPT_JSON)
             .timeout(inner.timeout)
     }
+}
 
-    /// Sends one request (never retried) and reads its answer.
-    pub(crate) async fn send(
-        &self,
-        request: RequestBuilder,
-        url: &Url,
-        read: ReadBody,
-    ) -> Result<Answer, Error> {
-        let response = request
-            .send()
-            .await
-            .map_err(|e| Error::Request(e.without_url()))?;
-        if response.url() != url {
-            return Err(Error::RedirectFollowed);
-        }
-        let status = response.status();
-        if matches!(read, ReadBody::UnlessOk) && status == StatusCode::OK {
-            return Ok(Answer { status, body: None });
-        }
-        let body = match read_capped(response).await {
-            Ok(body) => body,
-            // The status is the answer; its body only adds problem details.
-            Err(_) if matches!(read, ReadBody::UnlessOk) => None,
-            Err(e) => return Err(Error::Request(e.without_url())),
-        };
-        Ok(Answer { status, body })
+/// Sends `request`, built for `url`, once (never retried) and reads its answer.
+///
+/// The future is boxed, as reqwest boxes its own: the caller's future (the public call's, which
+/// is moved into a task and through the runtime on every call) stays a few words instead of
+/// carrying the request, the response and the body reader inline.
+pub(crate) fn send(
+    request: RequestBuilder,
+    url: Url,
+    read: ReadBody,
+) -> Pin<Box<impl Future<Output = Result<Answer, Error>>>> {
+    Box::pin(receive(request.send(), url, read))
+}
+
+async fn receive(
+    response: impl Future<Output = Result<Response, reqwest::Error>>,
+    url: Url,
+    read: ReadBody,
+) -> Result<Answer, Error> {
+    let response = response
+        .await
+        .map_err(|e| Error::Request(e.without_url()))?;
+    if *response.url() != url {
+        return Err(Error::RedirectFollowed);
     }
+    let status = response.status();
+    if matches!(read, ReadBody::UnlessOk) && status == StatusCode::OK {
+        return Ok(Answer { status, body: None });
+    }
+    let body = match read_capped(response).await {
+        Ok(body) => body,
+        // The status is the answer; its body only adds problem details.
+        Err(_) if matches!(read, ReadBody::UnlessOk) => None,
+        Err(e) => return Err(Error::Request(e.without_url())),
+    };
+    Ok(Answer { status, body })
 }
 
 /// Reads at most [`MAX_BODY_BYTES`]; `Ok(None)` when the body is larger (the rest is not read).

@@ -2,10 +2,11 @@
 
 use reqwest::header::CONTENT_LENGTH;
 use reqwest::{Method, StatusCode};
+use url::Url;
 
 use crate::client::TiunClient;
 use crate::error::Error;
-use crate::http::ReadBody;
+use crate::http::{ReadBody, send};
 use crate::id::encode_segment;
 use crate::problem::ProblemDetails;
 
@@ -109,25 +110,13 @@ impl TiunClient {
     }
 
     async fn check_session(&self, session_id: &str) -> Result<SessionStatus, Error> {
-        let session = encode_segment(session_id).map_err(Error::InvalidSessionId)?;
-        let url = match &self.inner.provider_segment {
-            None => self.endpoint(&["live_api", "s2s", "v1", "sessions", &session, "status"]),
-            Some(provider) => self.endpoint(&[
-                "live_api",
-                "v1",
-                "providers",
-                provider,
-                "sessions",
-                &session,
-                "status",
-            ]),
-        };
+        let url = self.session_url(session_id)?;
         // An empty body, announced: PATCH defines meaning for content (RFC 9110 §8.6).
         let request = self
             .request(Method::PATCH, &url)
             .header(CONTENT_LENGTH, "0")
             .body(Vec::new());
-        let answer = self.send(request, &url, ReadBody::UnlessOk).await?;
+        let answer = send(request, url, ReadBody::UnlessOk).await?;
         let problem = || answer.body.as_deref().and_then(ProblemDetails::parse);
         match answer.status {
             StatusCode::OK => Ok(SessionStatus::Valid),
@@ -138,5 +127,22 @@ impl TiunClient {
                 problem: problem().map(Box::new),
             }),
         }
+    }
+
+    /// The check's URL, current or legacy path, with the session id as one encoded segment.
+    fn session_url(&self, session_id: &str) -> Result<Url, Error> {
+        let session = encode_segment(session_id).map_err(Error::InvalidSessionId)?;
+        Ok(match &self.inner.provider_segment {
+            None => self.endpoint(&["live_api", "s2s", "v1", "sessions", &session, "status"]),
+            Some(provider) => self.endpoint(&[
+                "live_api",
+                "v1",
+                "providers",
+                provider,
+                "sessions",
+                &session,
+                "status",
+            ]),
+        })
     }
 }

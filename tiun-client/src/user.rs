@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::client::TiunClient;
 use crate::error::{Error, ResponseBody};
-use crate::http::{Answer, ReadBody};
+use crate::http::{Answer, ReadBody, send};
 use crate::id::{check, encode_segment};
 use crate::problem::ProblemDetails;
 
@@ -142,7 +142,7 @@ impl TiunClient {
         let request = self.request(Method::POST, &url).json(&VerificationRequest {
             user_verification_token: token,
         });
-        let answer = self.send(request, &url, ReadBody::Always).await?;
+        let answer = send(request, url, ReadBody::Always).await?;
         match answer.status {
             StatusCode::OK => {
                 let parsed: VerificationAnswer = parse_json(&answer)?;
@@ -191,9 +191,8 @@ impl TiunClient {
     async fn lookup_user(&self, user_id: &str) -> Result<UserLookup, Error> {
         let user = encode_segment(user_id).map_err(Error::InvalidUserId)?;
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", &user, "info"]);
-        let answer = self
-            .send(self.request(Method::GET, &url), &url, ReadBody::Always)
-            .await?;
+        let request = self.request(Method::GET, &url);
+        let answer = send(request, url, ReadBody::Always).await?;
         match answer.status {
             StatusCode::OK => Ok(UserLookup::Found(parse_json(&answer)?)),
             StatusCode::NOT_FOUND => Ok(UserLookup::NotFound {

@@ -17,7 +17,10 @@ const ENCODED: &[(&str, &str)] = &[
     ("x#fragment", "x%23fragment"),
     ("%2e%2e", "%252e%252e"),
     ("..%2F..%2F", "..%252F..%252F"),
+    (".%2e", ".%252e"),
+    ("%00", "%2500"),
     ("..;", "..%3B"),
+    ("x;jsessionid=1", "x%3Bjsessionid%3D1"),
     ("..;/x", "..%3B%2Fx"),
     ("a\\..\\b", "a%5C..%5Cb"),
     ("with space", "with%20space"),
@@ -91,6 +94,12 @@ async fn unusable_ids_are_refused_before_any_request() {
             "{id:?}: {error:?}"
         );
         assert_eq!(error.status(), None);
+        let source = std::error::Error::source(&error).and_then(|s| s.downcast_ref::<InvalidId>());
+        assert_eq!(
+            source,
+            Some(reason),
+            "{id:?}: the reason is kept as the source"
+        );
     }
     anything.assert_calls_async(0).await;
 }

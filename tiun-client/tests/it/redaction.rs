@@ -1,9 +1,10 @@
 //! No `Debug` or `Display` output of any public type shows the API key.
 
 use httpmock::prelude::*;
+use serde_json::json;
 use tiun_client::{BuildError, TiunClient};
 
-use crate::support::{KEY, builder, client, s2s_path};
+use crate::support::{KEY, builder, client, everything_printed, s2s_path};
 
 fn assert_no_key(text: &str) {
     assert!(!text.contains(KEY), "the API key leaked into: {text}");
@@ -47,17 +48,69 @@ async fn client_builder_outcomes_and_errors_never_show_the_key() {
         assert_no_key(&format!("{status:?}"));
     }
     let error = tiun.verify_session("s500").await.unwrap_err();
-    assert_no_key(&format!("{error:?} {error}"));
+    assert_no_key(&everything_printed(&error));
     let error = tiun.verify_session("").await.unwrap_err();
-    assert_no_key(&format!("{error:?} {error}"));
-    let timeout = builder(&server)
+    assert_no_key(&everything_printed(&error));
+    let unreachable = builder(&server)
         .base_url("http://127.0.0.1:9/".parse().unwrap())
         .build()
         .unwrap()
         .verify_session("s1")
         .await
         .unwrap_err();
-    assert_no_key(&format!("{timeout:?} {timeout}"));
+    assert_no_key(&everything_printed(&unreachable));
+}
+
+#[tokio::test]
+async fn user_calls_never_show_the_key_or_the_token() {
+    const TOKEN: &str = "uvt_5e4d3c2b1a0f";
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/live_api/s2s/v1/users/verification")
+                .json_body(json!({"userVerificationToken": TOKEN}));
+            then.status(200).json_body(json!({
+                "isAuthenticated": true,
+                "userInfo": {"userId": "u-1", "productAccess": []}
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/live_api/s2s/v1/users/verification")
+                .json_body(json!({"userVerificationToken": format!("{TOKEN}-garbage")}));
+            then.status(200).body("not json");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/live_api/s2s/v1/users/u-1/info");
+            then.status(200).json_body(json!({"userId": "u-1"}));
+        })
+        .await;
+    let tiun = client(&server);
+    let unreachable = builder(&server)
+        .base_url("http://127.0.0.1:9/".parse().unwrap())
+        .build()
+        .unwrap();
+
+    let verified = tiun.verify_user(TOKEN).await.unwrap();
+    assert!(verified.user().is_some());
+    let lookup = tiun.user_info("u-1").await.unwrap();
+    let mut printed = format!("{verified:?} {lookup:?} {:?}", verified.user());
+    for error in [
+        tiun.verify_user(&format!("{TOKEN}-garbage"))
+            .await
+            .unwrap_err(),
+        tiun.verify_user(&format!("{TOKEN}\n")).await.unwrap_err(),
+        unreachable.verify_user(TOKEN).await.unwrap_err(),
+    ] {
+        printed.push_str(&everything_printed(&error));
+    }
+    assert_no_key(&printed);
+    assert!(!printed.contains(TOKEN), "the token leaked into: {printed}");
 }
 
 #[test]

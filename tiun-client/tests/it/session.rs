@@ -57,7 +57,7 @@ async fn status_404_is_invalid_with_problem_details() {
 #[tokio::test]
 async fn status_404_with_an_unparsable_body_is_still_invalid() {
     let server = MockServer::start_async().await;
-    server
+    let gone = server
         .mock_async(|when, then| {
             when.method(PATCH).path(s2s_path("gone"));
             then.status(404).body("<html>not found</html>");
@@ -67,6 +67,7 @@ async fn status_404_with_an_unparsable_body_is_still_invalid() {
     let status = client(&server).verify_session("gone").await.unwrap();
 
     assert_eq!(status, SessionStatus::Invalid { problem: None });
+    gone.assert_calls_async(1).await;
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use tiun_client::{Error, MAX_BODY_BYTES, SessionStatus, TiunClient};
 
-use crate::support::{KEY, builder, client, s2s_path};
+use crate::support::{KEY, builder, chunked_server, client, everything_printed, s2s_path};
 
 #[tokio::test]
 async fn redirects_are_never_followed() {
@@ -72,8 +72,25 @@ async fn a_caller_client_is_used_with_the_timeout_applied_per_request() {
             then.status(200).delay(Duration::from_secs(5));
         })
         .await;
+    let fast = server
+        .mock_async(|when, then| {
+            when.method(PATCH)
+                .path(s2s_path("fast"))
+                .header("x-app", "shared-client");
+            then.status(200);
+        })
+        .await;
+    // A default header only the caller's client sends shows which client made the request.
     let shared = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        .default_headers(
+            [(
+                reqwest::header::HeaderName::from_static("x-app"),
+                reqwest::header::HeaderValue::from_static("shared-client"),
+            )]
+            .into_iter()
+            .collect(),
+        )
         .build()
         .unwrap();
     let tiun = builder(&server)
@@ -82,8 +99,12 @@ async fn a_caller_client_is_used_with_the_timeout_applied_per_request() {
         .build()
         .unwrap();
 
+    assert_eq!(
+        tiun.verify_session("fast").await.unwrap(),
+        SessionStatus::Valid
+    );
+    fast.assert_calls_async(1).await;
     let error = tiun.verify_session("slow").await.unwrap_err();
-
     assert!(error.is_timeout(), "{error:?}");
 }
 
@@ -143,17 +164,22 @@ async fn an_unreachable_host_is_a_connect_error() {
         .build()
         .unwrap();
 
-    let error = tiun.verify_session("s1").await.unwrap_err();
+    let error = tiun.verify_session("sess-4c1d9e").await.unwrap_err();
 
     assert!(error.is_connect(), "{error:?}");
-    assert!(!error.to_string().contains("s1"));
+    assert!(!error.is_timeout());
+    assert_eq!(error.status(), None);
+    // The transport error drops the request URL, so the session id is nowhere in it.
+    let printed = everything_printed(&error);
+    assert!(!printed.contains("sess-4c1d9e"), "{printed}");
+    assert!(!printed.contains(KEY), "{printed}");
 }
 
 #[tokio::test]
 async fn a_huge_error_body_is_not_buffered() {
     let server = MockServer::start_async().await;
     let huge = format!(r#"{{"title":"{}"}}"#, "x".repeat(4 * MAX_BODY_BYTES));
-    server
+    let gone = server
         .mock_async(|when, then| {
             when.method(PATCH).path(s2s_path("s1"));
             then.status(404).body(huge);
@@ -162,6 +188,31 @@ async fn a_huge_error_body_is_not_buffered() {
 
     let status = client(&server).verify_session("s1").await.unwrap();
 
+    // Read and parsed, the body would have given problem details with a title.
+    assert_eq!(status, SessionStatus::Invalid { problem: None });
+    gone.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_huge_body_without_a_length_is_cut_off() {
+    let small = chunked_server(404, 16).await;
+    let huge = chunked_server(404, 4 * MAX_BODY_BYTES).await;
+    let tiun = |base: &str| {
+        TiunClient::builder()
+            .base_url(base.parse().unwrap())
+            .api_key(KEY)
+            .build()
+            .unwrap()
+    };
+
+    // Under the cap, the chunked body is read and parsed...
+    let status = tiun(&small).verify_session("s1").await.unwrap();
+    assert_eq!(
+        status.problem().and_then(|p| p.title.as_deref()),
+        Some("x".repeat(16).as_str())
+    );
+    // ...over it, reading stops at the cap and the status alone answers.
+    let status = tiun(&huge).verify_session("s1").await.unwrap();
     assert_eq!(status, SessionStatus::Invalid { problem: None });
 }
 

@@ -4,7 +4,7 @@ use httpmock::prelude::*;
 use serde_json::json;
 use tiun_client::{Error, InvalidId, MAX_USER_TOKEN_BYTES, UserLookup, UserVerification};
 
-use crate::support::{KEY, client};
+use crate::support::{KEY, chunked_server, client};
 
 const VERIFY_PATH: &str = "/live_api/s2s/v1/users/verification";
 
@@ -261,6 +261,31 @@ async fn a_huge_success_body_is_an_error() {
 
     assert!(
         matches!(error, Error::BodyTooLarge { limit, .. } if limit == tiun_client::MAX_BODY_BYTES),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_huge_success_body_without_a_length_is_an_error() {
+    let tiun = |base: String| {
+        tiun_client::TiunClient::builder()
+            .base_url(base.parse().unwrap())
+            .api_key(KEY)
+            .build()
+            .unwrap()
+    };
+    let small = tiun(chunked_server(200, 16).await);
+    let huge = tiun(chunked_server(200, 4 * tiun_client::MAX_BODY_BYTES).await);
+
+    // Under the cap, the chunked body is read and parsed...
+    let UserLookup::Found(user) = small.user_info("u-1").await.unwrap() else {
+        panic!("expected the user")
+    };
+    assert_eq!(user.user_id, "u-1");
+    // ...over it, reading stops at the cap.
+    let error = huge.user_info("u-1").await.unwrap_err();
+    assert!(
+        matches!(error, Error::BodyTooLarge { status, limit } if status == 200 && limit == tiun_client::MAX_BODY_BYTES),
         "{error:?}"
     );
 }

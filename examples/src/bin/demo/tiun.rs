@@ -51,6 +51,13 @@ pub(crate) async fn run() -> DemoResult {
                 .body(r#"{"title":"Unauthorized","detail":"Invalid API key"}"#);
         })
         .await;
+    // Where `../../admin` would land if it were pasted into the path unencoded.
+    let climbed_out = fake_tiun
+        .mock_async(|when, then| {
+            when.path("/live_api/s2s/admin/status");
+            then.status(200);
+        })
+        .await;
     step("Start a stand-in for tiun on this machine (no network, no credentials needed).");
     detail("stand-in tiun", fake_tiun.base_url());
 
@@ -84,11 +91,20 @@ pub(crate) async fn run() -> DemoResult {
         "why",
         "the id was sent as one encoded path segment (..%2F..%2Fadmin), which tiun does not know",
     );
+    detail(
+        "requests that climbed out to /live_api/s2s/admin/status",
+        climbed_out.calls_async().await,
+    );
 
     step("Someone sends a session id with a line break, trying to inject a header.");
     match tiun.verify_session("sess\r\nX-Evil: 1").await {
         Ok(status) => explain(status),
-        Err(error) => denied(&format!("refused before any request was sent: {error}")),
+        Err(error) => {
+            denied(&format!("refused before any request was sent: {error}"));
+            if let Some(reason) = std::error::Error::source(&error) {
+                detail("reason", reason);
+            }
+        }
     }
     Ok(())
 }
