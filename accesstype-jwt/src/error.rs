@@ -32,8 +32,9 @@ pub enum Error {
         max: usize,
     },
 
-    /// The token is not three base64url parts holding a JSON header and a JSON object, or its
-    /// header names an algorithm jsonwebtoken does not know (such as `none`).
+    /// The token is not three base64url parts holding a JSON header and a JSON object, its
+    /// header names an algorithm jsonwebtoken does not know (such as `none`), or its header
+    /// lists critical extensions (`crit`), none of which this crate implements.
     #[error("the token is malformed")]
     Malformed(#[source] jsonwebtoken::errors::Error),
 

@@ -18,7 +18,6 @@
     )
 )]
 
-mod base64url;
 mod environment;
 mod error;
 mod grant;

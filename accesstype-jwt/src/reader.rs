@@ -136,6 +136,12 @@ impl ReaderId {
     ///
     /// `SameSite=None; Secure` lets Accesstype's script use it from any page; there is no
     /// `HttpOnly` because that script reads the cookie in the browser.
+    ///
+    /// The domain is a [`CookieDomain`] rather than a `&str`: it is checked once, when you
+    /// build it from your configuration at start-up, so this per-request call cannot fail and
+    /// no value can smuggle extra attributes (`; HttpOnly`, a second cookie) into the header.
+    /// Accesstype's sample code takes the domain from the request's `Origin` header; use
+    /// your own configured host instead, which a request cannot choose.
     #[must_use]
     pub fn set_cookie(&self, domain: &CookieDomain) -> String {
         let expires = SystemTime::now()

@@ -6,22 +6,20 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::base64url;
 use crate::user::is_valid_email;
 use crate::{BuildError, Error, Provider, User, UserId};
 
 /// The largest token [`AccesstypeSigner::verify`] parses, in bytes (8 KiB). Larger input is
 /// refused with [`Error::TokenTooLarge`] before any decoding.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
-
-/// `{"typ":"JWT","alg":"HS256"}`, base64url-encoded: the header jsonwebtoken writes for HS256.
-const HEADER_SEGMENT: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9";
 
 /// Signs the Accesstype user JWT for a logged-in reader, and verifies one.
 ///
@@ -51,12 +49,16 @@ pub struct AccesstypeSigner {
     inner: Arc<Inner>,
 }
 
+/// The header segment of every token: `{"typ":"JWT","alg":"HS256"}`, base64url-encoded, as
+/// `jsonwebtoken::encode` writes it (a unit test holds the two together).
+const HEADER_SEGMENT: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9";
+
 struct Inner {
     encoding_key: EncodingKey,
     decoding_key: DecodingKey,
+    /// HS256 only, the leeway, `exp` required when `ttl` is set.
     validation: Validation,
     ttl: Option<Duration>,
-    leeway: Duration,
 }
 
 /// The signed payload: the documented fields in the documented order, then the optional
@@ -117,6 +119,9 @@ impl AccesstypeSigner {
     /// `{"email","id","provider","name"}` in that order (`name` left out when absent), then
     /// `iat` and `exp` when a lifetime is configured.
     ///
+    /// The length of `name` is not limited here, but [`verify`](Self::verify) refuses tokens
+    /// over [`MAX_TOKEN_BYTES`], and the token travels in a URL query: keep names short.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidEmail`] for an empty or malformed e-mail address,
@@ -140,15 +145,13 @@ impl AccesstypeSigner {
             iat,
             exp,
         };
-        // The same bytes jsonwebtoken's `encode` produces, with the constant header segment
-        // written once instead of serialised and encoded on every call.
-        let payload = serde_json::to_vec(&claims).map_err(|error| Error::Signing(error.into()))?;
-        let mut token = String::with_capacity(
-            HEADER_SEGMENT.len() + 1 + base64url::encoded_len(payload.len()) + 1 + 43,
-        );
+        // What `jsonwebtoken::encode` does, minus serialising and encoding the constant header
+        // on every call; the HMAC is still jsonwebtoken's.
+        let payload = serde_json::to_vec(&claims).map_err(|e| Error::Signing(e.into()))?;
+        let mut token = String::with_capacity(HEADER_SEGMENT.len() + payload.len() * 4 / 3 + 48);
         token.push_str(HEADER_SEGMENT);
         token.push('.');
-        base64url::encode_into(&payload, &mut token);
+        URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
         let signature = jsonwebtoken::crypto::sign(
             token.as_bytes(),
             &self.inner.encoding_key,
@@ -165,7 +168,8 @@ impl AccesstypeSigner {
     /// Checks, in order: at most [`MAX_TOKEN_BYTES`]; the header's `alg` is HS256 (every other
     /// algorithm, `none` included, is refused); the signature; `exp` and `nbf` when present,
     /// with the configured leeway (`exp` is required when a lifetime is configured); no `aud`
-    /// claim; then the claims themselves: `email` and `id` present and well-formed as
+    /// claim; no `crit` header (critical extensions, none of which are implemented); then the
+    /// claims themselves: `email` and `id` present and well-formed as
     /// [`AccesstypeSigner::sign`] requires, `provider` absent, `quintype` or `wordpress`,
     /// `name` absent or a string (`null` counts as absent). A claim given twice makes the
     /// token malformed; other claims are ignored.
@@ -189,6 +193,11 @@ impl AccesstypeSigner {
             &self.inner.validation,
         )
         .map_err(verification_error)?;
+        // RFC 7515 section 4.1.11: a token whose header names critical extensions must be
+        // refused by a verifier that does not implement them, and this one implements none.
+        if data.header.crit.is_some() {
+            return Err(Error::Malformed(ErrorKind::InvalidToken.into()));
+        }
         user_from_claims(data.claims)
     }
 }
@@ -199,7 +208,7 @@ impl fmt::Debug for AccesstypeSigner {
             .field("secret", &"[redacted]")
             .field("algorithm", &Algorithm::HS256)
             .field("ttl", &self.inner.ttl)
-            .field("leeway", &self.inner.leeway)
+            .field("leeway", &Duration::from_secs(self.inner.validation.leeway))
             .finish()
     }
 }
@@ -338,7 +347,6 @@ impl AccesstypeSignerBuilder {
                 decoding_key: DecodingKey::from_secret(key),
                 validation,
                 ttl: self.ttl,
-                leeway: self.leeway,
             }),
         })
     }
@@ -454,17 +462,12 @@ fn invalid(claim: &str) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use jsonwebtoken::{Algorithm, Header};
-
-    use super::HEADER_SEGMENT;
-    use crate::base64url;
+    use super::*;
 
     #[test]
-    fn header_segment_is_what_jsonwebtoken_writes_for_hs256() {
-        let header = serde_json::to_vec(&Header::new(Algorithm::HS256)).unwrap();
+    fn the_header_segment_is_the_one_jsonwebtoken_writes() {
+        let header = serde_json::to_vec(&jsonwebtoken::Header::new(Algorithm::HS256)).unwrap();
         assert_eq!(header, br#"{"typ":"JWT","alg":"HS256"}"#);
-        let mut encoded = String::new();
-        base64url::encode_into(&header, &mut encoded);
-        assert_eq!(encoded, HEADER_SEGMENT);
+        assert_eq!(URL_SAFE_NO_PAD.encode(header), HEADER_SEGMENT);
     }
 }

@@ -196,32 +196,45 @@ pub(crate) fn is_valid_email(email: &str) -> bool {
 }
 
 fn is_valid_local_part(local: &str) -> bool {
-    const ATEXT_SYMBOLS: &str = "!#$%&'*+/=?^_`{|}~-";
-    !local.is_empty()
-        && local.len() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local.chars().all(|c| {
-            c.is_ascii_alphanumeric()
-                || c == '.'
-                || ATEXT_SYMBOLS.contains(c)
-                || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+    const ATEXT_SYMBOLS: &[u8] = b"!#$%&'*+/=?^_`{|}~-";
+    local.len() <= 64
+        // No empty dot-separated part: no leading, trailing or doubled dot, and not empty.
+        && local.split('.').all(|part| {
+            !part.is_empty()
+                && if part.is_ascii() {
+                    part.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || ATEXT_SYMBOLS.contains(&b))
+                } else {
+                    // Internationalised: ASCII as above, any other visible character.
+                    part.chars().all(|c| {
+                        c.is_ascii_alphanumeric()
+                            || u8::try_from(c).is_ok_and(|b| ATEXT_SYMBOLS.contains(&b))
+                            || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+                    })
+                }
         })
 }
 
 fn is_valid_email_domain(domain: &str) -> bool {
     domain.len() <= 253
-        && domain.split('.').count() >= 2
-        && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| {
-                    c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && c.is_alphanumeric())
-                })
-        })
+        // With every label non-empty, one dot means at least two labels.
+        && domain.contains('.')
+        && domain.split('.').all(is_valid_domain_label)
+}
+
+/// 1 to 63 letters, digits and inner hyphens; non-ASCII letters and digits allowed.
+fn is_valid_domain_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && !label.starts_with('-')
+        && !label.ends_with('-')
+        && if label.is_ascii() {
+            label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        } else {
+            label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        }
 }
 
 #[cfg(test)]
@@ -235,6 +248,7 @@ mod tests {
             "john.doe+news@mail.example.co.uk",
             "o'brien@example.ie",
             "jörg@bücher.de",
+            "jörg+news@bücher-verlag.de",
             "a@b.co",
             "x_y-z@sub-domain.example",
         ] {
@@ -273,6 +287,13 @@ mod tests {
             "john@[127.0.0.1]",
             "\"john\"@example.com",
             "john\u{0}@example.com",
+            "jö rg@example.com",
+            "jö\u{2003}rg@example.com",
+            "jö\u{85}rg@example.com",
+            "jörg..x@example.com",
+            "jörg@bü_cher.de",
+            "jörg@bücher.de-",
+            "jörg@-bücher.de",
             too_long_local.as_str(),
             too_long.as_str(),
         ] {

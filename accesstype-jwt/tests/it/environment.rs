@@ -2,6 +2,8 @@
 
 use accesstype_jwt::{Environment, Error, MAX_STORY_ID_BYTES, ReaderId};
 
+use crate::percent_decode;
+
 const READER: &str = "0123456789abcdef0123456789abcdef";
 
 fn reader() -> ReaderId {
@@ -141,20 +143,4 @@ fn environments_parse_from_their_names() {
         Err(Error::UnknownEnvironment)
     ));
     assert_eq!(Environment::Staging.to_string(), "staging");
-}
-
-fn percent_decode(segment: &str) -> String {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            out.push(u8::from_str_radix(&segment[i + 1..i + 3], 16).unwrap());
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).unwrap()
 }

@@ -1,7 +1,7 @@
 //! The access grant Accesstype answers the access check with.
 
 use accesstype_jwt::{AccessGrant, AssetVisibility, Error, GrantReason, MAX_GRANT_BYTES, WallType};
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[test]
 fn the_documented_example_parses_and_round_trips() {
@@ -117,5 +117,18 @@ fn data_accessors_tolerate_odd_data() {
         serde_json::to_value(&bare).unwrap(),
         json!({"granted": false})
     );
-    let _: Value = serde_json::to_value(&bare).unwrap();
+}
+
+#[test]
+fn a_repeated_field_is_an_error_not_the_last_copy() {
+    // Whichever copy another reader would pick, the answer is ambiguous: no access.
+    for body in [
+        &br#"{"granted":false,"granted":true}"#[..],
+        br#"{"granted":true,"grantReason":"METERING","grantReason":"SUBSCRIBER"}"#,
+    ] {
+        assert!(matches!(
+            AccessGrant::from_slice(body),
+            Err(Error::InvalidGrant(_))
+        ));
+    }
 }

@@ -61,6 +61,23 @@ pub fn b64url_decode(text: &str) -> Vec<u8> {
     out
 }
 
+/// Decodes `%XX` escapes (and nothing else, unlike form decoding); panics on bad input.
+pub fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            out.push(u8::from_str_radix(&segment[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
 /// A JWT with exactly these header and payload bytes, signed with `secret` and `alg` by
 /// jsonwebtoken's low-level signer (not by the crate under test).
 pub fn craft(header: &str, payload: &str, secret: &[u8], alg: Algorithm) -> String {

@@ -236,6 +236,32 @@ fn other_algorithms_are_refused() {
 }
 
 #[test]
+fn critical_header_extensions_are_refused() {
+    // Validly signed, but the header demands an extension this verifier does not implement.
+    let critical = craft(
+        r#"{"typ":"JWT","alg":"HS256","crit":["b64"],"b64":false}"#,
+        r#"{"email":"john@example.com","id":42}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    let error = signer().verify(&critical).unwrap_err();
+    assert!(matches!(error, Error::Malformed(_)), "{error:?}");
+    assert!(error.is_token_rejected());
+
+    // Other header parameters do not matter.
+    let with_kid = craft(
+        r#"{"typ":"JWT","alg":"HS256","kid":"2024-01"}"#,
+        r#"{"email":"john@example.com","id":42}"#,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
+    );
+    assert_eq!(
+        signer().verify(&with_kid).unwrap(),
+        User::new("john@example.com", 42)
+    );
+}
+
+#[test]
 fn expiry_and_not_before_are_checked_with_the_leeway() {
     let signer = signer();
     let token = |claims: Value| {
@@ -634,6 +660,10 @@ fn from_env_probe() {
 fn signers_are_cheap_to_share_across_threads() {
     fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
     assert_send_sync_clone::<AccesstypeSigner>();
+    // Errors fit in `Box<dyn std::error::Error + Send + Sync>`.
+    fn assert_send_sync_error<T: std::error::Error + Send + Sync + 'static>() {}
+    assert_send_sync_error::<Error>();
+    assert_send_sync_error::<BuildError>();
 
     let signer = signer();
     let handles: Vec<_> = (0..4_u64)

@@ -74,7 +74,7 @@ pub(crate) async fn run() -> DemoResult {
     report_refusal(&signer, &stranger);
     let expired = jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
-        &json!({"email": "john@example.com", "id": 42, "exp": unix_now() - 3600}),
+        &json!({"email": "john@example.com", "id": 42, "exp": unix_now().saturating_sub(3600)}),
         &EncodingKey::from_secret(DEMO_SECRET.as_bytes()),
     )?;
     report_refusal(&signer, &expired);
@@ -159,6 +159,19 @@ pub(crate) async fn run() -> DemoResult {
             url.path()
         ),
     );
+
+    step("A hostile story id stays inside its path segment; a bare `..` cannot, so it is refused.");
+    let confined = Environment::Staging.story_access_url(
+        "../../admin",
+        "demo-account-key",
+        &newcomer,
+        None,
+    )?;
+    detail("story id ../../admin gives the path", confined.path());
+    match Environment::Staging.story_access_url("..", "demo-account-key", &newcomer, None) {
+        Ok(url) => detail("story id .. gave the path (wrong)", url.path().to_owned()),
+        Err(error) => detail("story id ..", format!("refused: {error}")),
+    }
 
     step("Reading Accesstype's answers: serve only on granted: true.");
     for body in [
