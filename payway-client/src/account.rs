@@ -267,7 +267,10 @@ impl PaywayClient {
             .map_err(Error::Transport)?;
         let response = http::send(&self.inner.http, request).await?;
         if response.status() != StatusCode::OK {
-            return Err(http::error_from_response(http::Endpoint::Resource, response).await);
+            let secrets = [token.expose_secret()];
+            return Err(
+                http::error_from_response(http::Endpoint::Resource, response, &secrets).await,
+            );
         }
         http::read_body(response).await
     }

@@ -31,13 +31,13 @@ const MAX_RETURN_URL_BYTES: usize = 4096;
 /// assert!(policy.check("//evil.example/").is_err());
 /// assert!(policy.check("http://news.example.com/").is_err());
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReturnPolicy {
     hosts: Vec<AllowedHost>,
     allow_http: bool,
 }
 
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct AllowedHost {
     host: String,
     port: Option<u16>,
@@ -131,23 +131,6 @@ impl AllowedHost {
             host: url.host_str()?.to_owned(),
             port: url.port(),
         })
-    }
-}
-
-impl fmt::Debug for ReturnPolicy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let hosts: Vec<String> = self
-            .hosts
-            .iter()
-            .map(|h| match h.port {
-                Some(port) => format!("{}:{port}", h.host),
-                None => h.host.clone(),
-            })
-            .collect();
-        f.debug_struct("ReturnPolicy")
-            .field("hosts", &hosts)
-            .field("allow_http", &self.allow_http)
-            .finish()
     }
 }
 

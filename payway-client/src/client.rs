@@ -159,12 +159,6 @@ impl PaywayClient {
         Ok(builder)
     }
 
-    pub(crate) fn from_inner(inner: Inner) -> Self {
-        Self {
-            inner: Arc::new(inner),
-        }
-    }
-
     /// The API host root this client calls.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
@@ -142,7 +143,8 @@ impl PaywayClientBuilder {
 
     /// How long [`login_with_ticket`](PaywayClient::login_with_ticket) keeps a ticket
     /// claimed (default [`DEFAULT_CLAIM_TTL`](crate::DEFAULT_CLAIM_TTL), 10 minutes). Make it
-    /// longer than a ticket can live.
+    /// longer than a ticket can live; [`build`](Self::build) refuses one that is not longer
+    /// than the [`timeout`](Self::timeout), as a claim must outlive the exchange it guards.
     pub fn claim_ttl(mut self, ttl: Duration) -> Self {
         self.claim_ttl = ttl;
         self
@@ -155,7 +157,8 @@ impl PaywayClientBuilder {
     /// A [`BuildError`] when the client id or secret is missing or empty, when neither an
     /// environment nor a base URL was given, when the base URL is not `https` (or `http` to
     /// loopback) or cannot serve as an API root, when a timeout or the claim TTL is zero,
-    /// when a ticket scope is malformed, or when the HTTP client cannot be built.
+    /// when the claim TTL is not longer than the timeout, when a ticket scope is malformed,
+    /// or when the HTTP client cannot be built.
     pub fn build(self) -> Result<PaywayClient, BuildError> {
         let client_id = self.client_id.ok_or(BuildError::MissingClientId)?;
         if client_id.is_empty()
@@ -184,6 +187,9 @@ impl PaywayClientBuilder {
                 return Err(BuildError::ZeroDuration { what });
             }
         }
+        if self.claim_ttl <= self.timeout {
+            return Err(BuildError::ClaimTtlTooShort);
+        }
         if !self.ticket_scopes.iter().all(|s| is_valid_scope(s)) {
             return Err(BuildError::InvalidScope);
         }
@@ -199,19 +205,21 @@ impl PaywayClientBuilder {
                 .build()
                 .map_err(BuildError::HttpClient)?,
         };
-        Ok(PaywayClient::from_inner(Inner {
-            http,
-            base_url,
-            environment: self.environment,
-            endpoints,
-            client_id,
-            client_secret,
-            token_encoding: self.token_encoding,
-            timeout: self.timeout,
-            ticket_scope,
-            claim_ttl: self.claim_ttl,
-            server_tokens: ServerTokenCache::default(),
-        }))
+        Ok(PaywayClient {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                environment: self.environment,
+                endpoints,
+                client_id,
+                client_secret,
+                token_encoding: self.token_encoding,
+                timeout: self.timeout,
+                ticket_scope,
+                claim_ttl: self.claim_ttl,
+                server_tokens: ServerTokenCache::default(),
+            }),
+        })
     }
 }
 

@@ -22,15 +22,7 @@ pub enum Environment {
 }
 
 impl Environment {
-    /// The API host root as text, with a trailing slash.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Stage => STAGE,
-            Self::Production => PRODUCTION,
-        }
-    }
-
-    /// The API host root as a [`Url`].
+    /// The API host root as a [`Url`], with a trailing slash.
     ///
     /// ```
     /// use payway_client::Environment;
@@ -41,7 +33,14 @@ impl Environment {
     pub fn base_url(self) -> Url {
         // Both constants are valid absolute URLs; a unit test parses each of them.
         #[allow(clippy::expect_used)]
-        Url::parse(self.as_str()).expect("environment URLs are valid constants")
+        Url::parse(self.url_text()).expect("environment URLs are valid constants")
+    }
+
+    const fn url_text(self) -> &'static str {
+        match self {
+            Self::Stage => STAGE,
+            Self::Production => PRODUCTION,
+        }
     }
 }
 
@@ -82,7 +81,7 @@ mod tests {
     #[test]
     fn constants_parse_and_round_trip() {
         for env in [Environment::Stage, Environment::Production] {
-            let url = Url::parse(env.as_str()).unwrap();
+            let url = Url::parse(env.url_text()).unwrap();
             assert_eq!(url.scheme(), "https");
             assert_eq!(env.base_url(), url);
             assert_eq!(env.to_string().parse::<Environment>().unwrap(), env);

@@ -161,6 +161,9 @@ impl Error {
     }
 }
 
+/// The shortest request secret cut out of an error body that echoes it.
+const MIN_HIDDEN_LEN: usize = 8;
+
 /// What Payway said when it refused a request: the status and the parsed error body.
 ///
 /// Payway's token endpoint answers OAuth-style (`error`, `error_description`); its REST API
@@ -182,15 +185,37 @@ struct ProviderDetails {
 }
 
 impl ProviderError {
-    pub(crate) fn from_body(status: StatusCode, body: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(body).into_owned();
+    /// Parses an error body, cutting every one of `secrets` (what the request carried) out
+    /// of the text and the fields, should Payway echo one back. Values shorter than
+    /// [`MIN_HIDDEN_LEN`] are left alone: cutting them would garble ordinary words, and no
+    /// real ticket, token or secret is that short.
+    pub(crate) fn from_body(status: StatusCode, body: &[u8], secrets: &[&str]) -> Self {
+        // Each secret as sent, and as it reads inside a JSON string.
+        let forms: Vec<String> = secrets
+            .iter()
+            .filter(|s| s.len() >= MIN_HIDDEN_LEN)
+            .flat_map(|s| {
+                let quoted = serde_json::Value::from(*s).to_string();
+                let escaped = quoted.get(1..quoted.len() - 1).unwrap_or(s).to_owned();
+                [(*s).to_owned(), escaped]
+            })
+            .collect();
+        let hide = |mut text: String| {
+            for form in &forms {
+                if text.contains(form.as_str()) {
+                    text = text.replace(form.as_str(), "[redacted]");
+                }
+            }
+            text
+        };
+        let text = hide(String::from_utf8_lossy(body).into_owned());
         let json = serde_json::from_slice::<serde_json::Value>(body).ok();
         let object = json.as_ref().and_then(serde_json::Value::as_object);
         let text_of = |name: &str| -> Option<String> {
             match object?.get(name)? {
-                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::String(s) => Some(hide(s.clone())),
                 serde_json::Value::Null => None,
-                other => Some(other.to_string()),
+                other => Some(hide(other.to_string())),
             }
         };
         Self(Box::new(ProviderDetails {
@@ -316,6 +341,10 @@ pub enum BuildError {
         /// Which setting.
         what: &'static str,
     },
+    /// The claim TTL is not longer than the request timeout: a claim could expire while
+    /// the exchange it guards is still running.
+    #[error("claim ttl must be longer than the request timeout")]
+    ClaimTtlTooShort,
     /// A scope is empty or contains whitespace or control characters.
     #[error("a scope is empty or contains whitespace or control characters")]
     InvalidScope,
@@ -348,6 +377,7 @@ mod tests {
         let oauth = ProviderError::from_body(
             StatusCode::UNAUTHORIZED,
             br#"{"error":"invalid_grant","error_description":"ticket expired"}"#,
+            &[],
         );
         assert_eq!(oauth.error(), Some("invalid_grant"));
         assert_eq!(oauth.error_description(), Some("ticket expired"));
@@ -356,15 +386,29 @@ mod tests {
         let rest = ProviderError::from_body(
             StatusCode::BAD_REQUEST,
             br#"{"code":"invalid_parameter","field":"clientId","message":"unknown","x":1}"#,
+            &[],
         );
         assert_eq!(rest.code(), Some("invalid_parameter"));
         assert_eq!(rest.field(), Some("clientId"));
         assert_eq!(rest.message(), Some("unknown"));
 
-        let garbage = ProviderError::from_body(StatusCode::BAD_GATEWAY, b"<html>oops</html>");
+        let garbage = ProviderError::from_body(StatusCode::BAD_GATEWAY, b"<html>oops</html>", &[]);
         assert_eq!(garbage.error(), None);
         assert_eq!(garbage.body(), "<html>oops</html>");
         assert!(!format!("{garbage:?}").contains("oops"));
+    }
+
+    #[test]
+    fn echoed_secrets_are_cut_out() {
+        let echo = ProviderError::from_body(
+            StatusCode::UNAUTHORIZED,
+            br#"{"error_description":"ticket tkt-9\"q-0123 is used","message":{"s":"cs-1-0123"}}"#,
+            &["tkt-9\"q-0123", "cs-1-0123", "", "is"],
+        );
+        assert_eq!(echo.error_description(), Some("ticket [redacted] is used"));
+        assert_eq!(echo.message(), Some(r#"{"s":"[redacted]"}"#));
+        assert!(!echo.body().contains("cs-1") && !echo.body().contains("tkt-9"));
+        assert!(!format!("{echo:?}").contains("tkt-9"));
     }
 
     #[test]
@@ -383,7 +427,7 @@ mod tests {
             (r#"{}"#, false),
         ];
         for (body, expected) in cases {
-            let e = ProviderError::from_body(StatusCode::UNAUTHORIZED, body.as_bytes());
+            let e = ProviderError::from_body(StatusCode::UNAUTHORIZED, body.as_bytes(), &[]);
             assert_eq!(e.is_client_credentials_error(), expected, "{body}");
         }
     }

@@ -20,7 +20,7 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> Result<Res
         return Err(Error::RedirectFollowed);
     }
     let status = response.status();
-    trace_status(status);
+    crate::trace::status(status);
     if status.is_redirection() {
         return Err(Error::Redirect { status });
     }
@@ -68,9 +68,16 @@ pub(crate) enum Endpoint {
     Resource,
 }
 
-/// The status of a response that is not a success, as the matching [`Error`].
-pub(crate) fn status_error(endpoint: Endpoint, status: StatusCode, body: &[u8]) -> Error {
-    let details = crate::error::ProviderError::from_body(status, body);
+/// The status of a response that is not a success, as the matching [`Error`]. `secrets` are
+/// what the request carried (client secret, ticket, token): cut out of the details, should
+/// Payway echo them.
+pub(crate) fn status_error(
+    endpoint: Endpoint,
+    status: StatusCode,
+    body: &[u8],
+    secrets: &[&str],
+) -> Error {
+    let details = crate::error::ProviderError::from_body(status, body, secrets);
     let about_client = endpoint == Endpoint::Token && details.is_client_credentials_error();
     match status {
         StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED if about_client => {
@@ -84,19 +91,15 @@ pub(crate) fn status_error(endpoint: Endpoint, status: StatusCode, body: &[u8]) 
 
 /// Reads an error response's body for its details; a body that cannot be read in full
 /// (too large, connection dropped) still yields the status, without details.
-pub(crate) async fn error_from_response(endpoint: Endpoint, response: Response) -> Error {
+pub(crate) async fn error_from_response(
+    endpoint: Endpoint,
+    response: Response,
+    secrets: &[&str],
+) -> Error {
     let status = response.status();
     let body = read_body(response).await.unwrap_or_default();
-    status_error(endpoint, status, &body)
+    status_error(endpoint, status, &body, secrets)
 }
-
-#[cfg(feature = "tracing")]
-fn trace_status(status: StatusCode) {
-    tracing::debug!(status = status.as_u16(), "payway answered");
-}
-
-#[cfg(not(feature = "tracing"))]
-fn trace_status(_status: StatusCode) {}
 
 #[cfg(test)]
 mod tests {
@@ -121,14 +124,15 @@ mod tests {
     fn statuses_map_to_typed_errors() {
         let token = Endpoint::Token;
         assert!(matches!(
-            status_error(token, StatusCode::BAD_REQUEST, b"{}"),
+            status_error(token, StatusCode::BAD_REQUEST, b"{}", &[]),
             Error::BadRequest(_)
         ));
         assert!(matches!(
             status_error(
                 token,
                 StatusCode::UNAUTHORIZED,
-                br#"{"error":"invalid_grant"}"#
+                br#"{"error":"invalid_grant"}"#,
+                &[]
             ),
             Error::Unauthorized(_)
         ));
@@ -136,7 +140,8 @@ mod tests {
             status_error(
                 token,
                 StatusCode::UNAUTHORIZED,
-                br#"{"error":"invalid_client"}"#
+                br#"{"error":"invalid_client"}"#,
+                &[]
             ),
             Error::ClientCredentials(_)
         ));
@@ -145,11 +150,12 @@ mod tests {
             status_error(
                 Endpoint::Resource,
                 StatusCode::BAD_REQUEST,
-                br#"{"message":"Unknown client"}"#
+                br#"{"message":"Unknown client"}"#,
+                &[]
             ),
             Error::BadRequest(_)
         ));
-        let e = status_error(token, StatusCode::SERVICE_UNAVAILABLE, b"down");
+        let e = status_error(token, StatusCode::SERVICE_UNAVAILABLE, b"down", &[]);
         assert!(matches!(e, Error::UnexpectedStatus(_)));
         assert_eq!(e.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     }

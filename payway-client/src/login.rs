@@ -3,9 +3,8 @@
 use crate::account::Account;
 use crate::client::PaywayClient;
 use crate::error::{Error, ProviderError};
-use crate::http;
 use crate::store::{Fingerprint, TicketStore};
-use crate::token::{Grant, TokenResponse, parse_token_response};
+use crate::token::{Grant, TokenResponse};
 use crate::trace::{in_span, outcome};
 
 /// What became of a ticket login. Anything but [`LoggedIn`](Self::LoggedIn) means: do not
@@ -21,8 +20,9 @@ pub enum TicketLogin {
         /// The token the ticket was exchanged for (with its refresh token, if any).
         token: TokenResponse,
     },
-    /// Payway refused the ticket, or it is not a ticket at all. The claim is kept: the same
-    /// ticket will be [`AlreadyUsed`](Self::AlreadyUsed) next time.
+    /// Payway refused the ticket (its claim is kept: the same ticket is
+    /// [`AlreadyUsed`](Self::AlreadyUsed) next time), or the text is not a ticket at all
+    /// (nothing was claimed or sent).
     Rejected {
         /// Why.
         reason: RejectReason,
@@ -55,10 +55,16 @@ impl PaywayClient {
     /// 3. Reads the account with `/me`.
     ///
     /// The claim is kept when Payway accepted the ticket or refused it (400, 401), and
-    /// released when the exchange failed without consuming it, so the reader can retry: no
-    /// connection, a timeout before an answer, `429`, `5xx`, or Payway refusing *your*
-    /// client id or secret (an `Err`: that is configuration, not the ticket). A claim
-    /// interrupted by cancelling this future stays until it expires (fail closed).
+    /// released when the exchange failed without Payway answering with a token, so the
+    /// reader can retry: no answer arrived (no connection, or a timeout or dropped
+    /// connection before the response), or Payway answered without issuing a token (`3xx`,
+    /// `429`, `5xx`, any other status, or a refusal of *your* client id or secret, which is
+    /// an `Err`: configuration, not the ticket). A retry after a timeout is safe because
+    /// Payway accepts a ticket once: if the lost request did consume it, the retry is
+    /// answered `401` ([`TicketLogin::Rejected`]). The claim is kept (fail closed) once a
+    /// response has started (its body broke off or did not parse, or `/me` failed), after a
+    /// caller-supplied client followed a redirect (a `307` or `308` re-sends the ticket
+    /// elsewhere), and when this future is cancelled after the claim.
     ///
     /// The ticket is never logged, formatted into an error, or stored: the store sees its
     /// fingerprint only.
@@ -95,48 +101,60 @@ impl PaywayClient {
             outcome("already_used");
             return Ok(TicketLogin::AlreadyUsed);
         }
-
-        let response = match self.send_token_request(Grant::Ticket(ticket)).await {
-            Ok(response) => response,
+        let token = match self.exchange_claimed(ticket).await {
+            Ok(Exchange::Token(token)) => token,
+            Ok(Exchange::Refused(reason)) => {
+                outcome("rejected");
+                return Ok(TicketLogin::Rejected { reason });
+            }
             Err(error) => {
-                // No answer (or a redirect, never followed): the ticket was not consumed.
-                release(store, &fingerprint).await;
+                if !ticket_may_be_consumed(&error) {
+                    release(store, &fingerprint).await;
+                }
                 outcome("exchange_failed");
                 return Err(error);
             }
         };
-        let status = response.status();
-        if !status.is_success() {
-            let error = http::error_from_response(http::Endpoint::Token, response).await;
-            return match error {
-                Error::BadRequest(details) => {
-                    outcome("rejected");
-                    Ok(TicketLogin::Rejected {
-                        reason: RejectReason::Malformed(details),
-                    })
-                }
-                Error::Unauthorized(details) => {
-                    outcome("rejected");
-                    Ok(TicketLogin::Rejected {
-                        reason: RejectReason::Invalid(details),
-                    })
-                }
-                other => {
-                    release(store, &fingerprint).await;
-                    outcome("exchange_failed");
-                    Err(other)
-                }
-            };
-        }
-        // From here Payway has accepted (and consumed) the ticket: the claim stays.
-        let body = http::read_body(response).await?;
-        let token = parse_token_response(&body)?;
+        // Payway has accepted (and consumed) the ticket: the claim stays whatever happens.
         let account = self.me(&token.access_token).await?;
         outcome("logged_in");
         Ok(TicketLogin::LoggedIn {
             account: Box::new(account),
             token,
         })
+    }
+
+    /// The ticket exchange, with Payway's 400 and 401 about the ticket as answers.
+    async fn exchange_claimed(&self, ticket: &str) -> Result<Exchange, Error> {
+        match self.token_request(Grant::Ticket(ticket)).await {
+            Ok(token) => Ok(Exchange::Token(token)),
+            Err(Error::BadRequest(details)) => {
+                Ok(Exchange::Refused(RejectReason::Malformed(details)))
+            }
+            Err(Error::Unauthorized(details)) => {
+                Ok(Exchange::Refused(RejectReason::Invalid(details)))
+            }
+            Err(error) => Err(error),
+        }
+    }
+}
+
+enum Exchange {
+    Token(TokenResponse),
+    Refused(RejectReason),
+}
+
+/// `false` only when the exchange failed without Payway answering with a token: no answer at
+/// all arrived (no connection, a timeout or a dropped connection before the response), or
+/// the answer issued no token. Once a response has started (its body broke off or did not
+/// parse), after a redirect that a client followed, or for any other error, the ticket may
+/// have been consumed. Payway itself accepts a ticket once, so a released ticket that Payway
+/// did consume is answered `401` on the retry.
+fn ticket_may_be_consumed(error: &Error) -> bool {
+    match error {
+        Error::Transport(e) => e.is_body() || e.is_decode() || e.is_redirect(),
+        Error::Redirect { .. } | Error::UnexpectedStatus(_) | Error::ClientCredentials(_) => false,
+        _ => true,
     }
 }
 

@@ -2,7 +2,6 @@
 //! per scope set however many callers ask at once.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -12,7 +11,7 @@ use crate::client::PaywayClient;
 use crate::config::is_valid_scope;
 use crate::error::Error;
 use crate::secret::AccessToken;
-use crate::token::{Grant, TokenResponse, token_from_response};
+use crate::token::{Grant, TokenResponse};
 use crate::trace::in_span;
 
 /// A cached token is replaced this long before Payway said it expires (at most half its
@@ -25,17 +24,17 @@ const MAX_CACHED_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// What a request in flight hands to the callers waiting on it.
 type Outcome = Result<AccessToken, Arc<Error>>;
 
-/// The per-client cache, keyed by the normalised scope set.
+/// The per-client cache, keyed by the normalised scope set. A scope set stays in the map
+/// only while it has a fresh token or a request in flight.
 #[derive(Default)]
 pub(crate) struct ServerTokenCache {
     slots: Mutex<HashMap<String, Slot>>,
-    next_flight: AtomicU64,
 }
 
 #[derive(Default)]
 struct Slot {
     cached: Option<Cached>,
-    in_flight: Option<(u64, watch::Receiver<Option<Outcome>>)>,
+    in_flight: Option<watch::Receiver<Option<Outcome>>>,
 }
 
 struct Cached {
@@ -43,17 +42,24 @@ struct Cached {
     refresh_at: Instant,
 }
 
-/// What one caller does: wait on a request in flight, or send it.
-enum Role {
-    Follow(watch::Receiver<Option<Outcome>>),
-    Lead(Flight),
+impl Slot {
+    fn fresh_token(&self, now: Instant) -> Option<&AccessToken> {
+        self.cached
+            .as_ref()
+            .filter(|cached| now < cached.refresh_at)
+            .map(|cached| &cached.token)
+    }
+
+    fn is_idle(&self, now: Instant) -> bool {
+        self.in_flight.is_none() && self.fresh_token(now).is_none()
+    }
 }
 
-/// The leader's claim on a scope set. Dropped without [`Flight::finish`] (the leader's
-/// future was cancelled), it clears the in-flight mark so a waiting caller takes over.
-struct Flight {
-    id: u64,
-    sender: watch::Sender<Option<Outcome>>,
+/// What one caller does: take the cached token, wait on a request in flight, or send it.
+enum Role {
+    Cached(AccessToken),
+    Follow(watch::Receiver<Option<Outcome>>),
+    Lead(watch::Sender<Option<Outcome>>),
 }
 
 impl ServerTokenCache {
@@ -61,65 +67,76 @@ impl ServerTokenCache {
         self.slots.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn join_or_lead(&self, key: &str) -> Result<AccessToken, Role> {
+    fn role(&self, key: &str) -> Role {
+        let now = Instant::now();
         let mut slots = self.lock();
+        if !slots.contains_key(key) {
+            // Only scope sets with a live token or a flight stay: the map cannot grow
+            // past what is in use.
+            slots.retain(|_, slot| !slot.is_idle(now));
+        }
         let slot = slots.entry(key.to_owned()).or_default();
-        if let Some(cached) = &slot.cached
-            && Instant::now() < cached.refresh_at
-        {
-            return Ok(cached.token.clone());
+        if let Some(token) = slot.fresh_token(now) {
+            return Role::Cached(token.clone());
         }
-        if let Some((_, receiver)) = &slot.in_flight {
-            return Err(Role::Follow(receiver.clone()));
+        if let Some(receiver) = &slot.in_flight {
+            return Role::Follow(receiver.clone());
         }
-        let id = self.next_flight.fetch_add(1, Ordering::Relaxed);
         let (sender, receiver) = watch::channel(None);
-        slot.in_flight = Some((id, receiver));
-        Err(Role::Lead(Flight { id, sender }))
+        slot.in_flight = Some(receiver);
+        Role::Lead(sender)
     }
 
-    fn land(&self, key: &str, id: u64, cached: Option<Cached>) {
+    /// Ends the flight for `key`, caching `cached` if given.
+    fn land(&self, key: &str, cached: Option<Cached>) {
+        let now = Instant::now();
         let mut slots = self.lock();
         if let Some(slot) = slots.get_mut(key) {
-            if slot.in_flight.as_ref().is_some_and(|(i, _)| *i == id) {
-                slot.in_flight = None;
-            }
+            slot.in_flight = None;
             if cached.is_some() {
                 slot.cached = cached;
+            }
+            if slot.is_idle(now) {
+                slots.remove(key);
             }
         }
     }
 
     fn forget(&self, key: &str) {
-        if let Some(slot) = self.lock().get_mut(key) {
+        let mut slots = self.lock();
+        if let Some(slot) = slots.get_mut(key) {
             slot.cached = None;
+            if slot.in_flight.is_none() {
+                slots.remove(key);
+            }
         }
     }
 }
 
-/// Guard that clears the in-flight mark if the leader never finishes.
-struct FlightGuard<'a> {
+/// The leader's flight. Dropped without [`finish`](Self::finish) (the leader's future was
+/// cancelled), it ends the flight empty-handed, so that a waiting caller takes over.
+struct Flight<'a> {
     cache: &'a ServerTokenCache,
     key: &'a str,
-    flight: Option<Flight>,
+    sender: Option<watch::Sender<Option<Outcome>>>,
 }
 
-impl FlightGuard<'_> {
+impl Flight<'_> {
     fn finish(mut self, outcome: &Outcome, cached: Option<Cached>) {
-        if let Some(flight) = self.flight.take() {
-            self.cache.land(self.key, flight.id, cached);
-            flight.sender.send_replace(Some(outcome.clone()));
+        if let Some(sender) = self.sender.take() {
+            self.cache.land(self.key, cached);
+            sender.send_replace(Some(outcome.clone()));
         }
     }
 }
 
-impl Drop for FlightGuard<'_> {
+impl Drop for Flight<'_> {
     fn drop(&mut self) {
-        if let Some(flight) = self.flight.take() {
-            // Clear the mark first, then drop the sender: waiters wake, find no flight, and
-            // one of them leads the next request.
-            self.cache.land(self.key, flight.id, None);
-            drop(flight.sender);
+        if let Some(sender) = self.sender.take() {
+            // End the flight first, then drop the sender: waiters wake, find no flight,
+            // and one of them leads the next request.
+            self.cache.land(self.key, None);
+            drop(sender);
         }
     }
 }
@@ -160,53 +177,46 @@ impl PaywayClient {
     async fn server_token_for(&self, key: &str) -> Result<AccessToken, Error> {
         let cache = &self.inner.server_tokens;
         loop {
-            match cache.join_or_lead(key) {
-                Ok(token) => return Ok(token),
-                Err(Role::Follow(mut receiver)) => {
-                    let outcome = match receiver.wait_for(Option::is_some).await {
-                        Ok(outcome) => outcome.clone(),
-                        // The leader was cancelled: try again (perhaps as the leader).
-                        Err(_) => continue,
-                    };
-                    if let Some(outcome) = outcome {
+            let sender = match cache.role(key) {
+                Role::Cached(token) => return Ok(token),
+                Role::Follow(mut receiver) => {
+                    if let Ok(outcome) = receiver.wait_for(Option::is_some).await
+                        && let Some(outcome) = outcome.clone()
+                    {
                         return outcome.map_err(Error::ServerToken);
                     }
+                    // The leader was cancelled: try again (perhaps as the leader).
+                    continue;
                 }
-                Err(Role::Lead(flight)) => {
-                    let guard = FlightGuard {
-                        cache,
-                        key,
-                        flight: Some(flight),
-                    };
-                    let sent_at = Instant::now();
-                    let result = self.request_server_token(key).await;
-                    let (outcome, cached) = match result {
-                        Ok(response) => {
-                            let cached = response.expires_in.map(|lifetime| {
-                                let lifetime = lifetime.min(MAX_CACHED_LIFETIME);
-                                let fresh_for = lifetime - REFRESH_MARGIN.min(lifetime / 2);
-                                Cached {
-                                    token: response.access_token.clone(),
-                                    refresh_at: sent_at + fresh_for,
-                                }
-                            });
-                            (Ok(response.access_token), cached)
+                Role::Lead(sender) => sender,
+            };
+            let flight = Flight {
+                cache,
+                key,
+                sender: Some(sender),
+            };
+            let sent_at = Instant::now();
+            let (outcome, cached) = match self.request_server_token(key).await {
+                Ok(response) => {
+                    let cached = response.expires_in.map(|lifetime| {
+                        let lifetime = lifetime.min(MAX_CACHED_LIFETIME);
+                        Cached {
+                            token: response.access_token.clone(),
+                            refresh_at: sent_at + lifetime - REFRESH_MARGIN.min(lifetime / 2),
                         }
-                        Err(error) => (Err(Arc::new(error)), None),
-                    };
-                    guard.finish(&outcome, cached);
-                    return outcome.map_err(Error::ServerToken);
+                    });
+                    (Ok(response.access_token), cached)
                 }
-            }
+                Err(error) => (Err(Arc::new(error)), None),
+            };
+            flight.finish(&outcome, cached);
+            return outcome.map_err(Error::ServerToken);
         }
     }
 
     async fn request_server_token(&self, key: &str) -> Result<TokenResponse, Error> {
         let scope = (!key.is_empty()).then_some(key);
-        let response = self
-            .send_token_request(Grant::ServerToServer { scope })
-            .await?;
-        token_from_response(response).await
+        self.token_request(Grant::ServerToServer { scope }).await
     }
 }
 
@@ -225,6 +235,45 @@ fn scope_key(scopes: &[&str]) -> Result<String, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lead<'a>(cache: &'a ServerTokenCache, key: &'static str) -> Flight<'a> {
+        let Role::Lead(sender) = cache.role(key) else {
+            panic!("{key} has a token or a flight")
+        };
+        Flight {
+            cache,
+            key,
+            sender: Some(sender),
+        }
+    }
+
+    #[test]
+    fn only_live_scope_sets_stay_in_the_cache() {
+        let cache = ServerTokenCache::default();
+        let token = AccessToken::new("t");
+        let cached = |lifetime| Cached {
+            token: token.clone(),
+            refresh_at: Instant::now() + lifetime,
+        };
+        // A failure, and a token already due for refresh, leave nothing behind.
+        lead(&cache, "/failed").finish(&Err(Arc::new(Error::RedirectFollowed)), None);
+        lead(&cache, "/stale").finish(&Ok(token.clone()), Some(cached(Duration::ZERO)));
+        assert!(cache.lock().is_empty());
+        // A cancelled leader neither.
+        drop(lead(&cache, "/cancelled"));
+        assert!(cache.lock().is_empty());
+        // A fresh token stays, and is served; a forgotten one goes.
+        lead(&cache, "/fresh").finish(&Ok(token.clone()), Some(cached(Duration::from_secs(60))));
+        assert!(matches!(cache.role("/fresh"), Role::Cached(_)));
+        assert_eq!(cache.lock().len(), 1);
+        cache.forget("/fresh");
+        assert!(cache.lock().is_empty());
+        // A flight's slot stays while in flight; other callers follow it.
+        let flight = lead(&cache, "/flying");
+        assert!(matches!(cache.role("/flying"), Role::Follow(_)));
+        drop(flight);
+        assert!(cache.lock().is_empty());
+    }
 
     #[test]
     fn scope_sets_are_normalised() {

@@ -78,11 +78,13 @@ pub enum ShopUrlError {
     /// The shop base URL is not `https` (or `http` to loopback), or cannot take a path.
     #[error("shop base url must be an https url that can take a path")]
     InvalidBase,
-    /// A path piece is empty, `.` or `..`.
-    #[error("a shop path piece is empty, `.` or `..`")]
+    /// A path piece is empty, `.` or `..`, or holds a control character (URL parsing
+    /// drops tabs and newlines, so `".\n."` would become `..`).
+    #[error("a shop path piece is empty, `.`, `..` or holds a control character")]
     InvalidPathPiece,
-    /// The return URL is not an absolute `http` or `https` URL.
-    #[error("the return url is not an absolute http or https url")]
+    /// The return URL is not an absolute `https` URL (or `http` to loopback): the shop
+    /// sends the reader back to it with a ticket, which must not travel in clear text.
+    #[error("the return url is not an absolute https url")]
     InvalidReturnUrl,
     /// An extra parameter's name is empty or one with its own setter (`at`, `returnUrl`,
     /// `return_url`, `campaign`, `period`).
@@ -91,7 +93,8 @@ pub enum ShopUrlError {
 }
 
 impl ShopUrlBuilder {
-    /// Appends path pieces, each one segment: `["marketplace", group, marketplace]`.
+    /// Appends path pieces, each exactly one percent-encoded segment:
+    /// `["marketplace", group, marketplace]`.
     pub fn path<I, S>(mut self, pieces: I) -> Self
     where
         I: IntoIterator<Item = S>,
@@ -107,7 +110,8 @@ impl ShopUrlBuilder {
         self
     }
 
-    /// Where the shop sends the reader back (`returnUrl`): an absolute URL on your site.
+    /// Where the shop sends the reader back (`returnUrl`), with a ticket: an absolute
+    /// `https` URL on your site (`http` only to loopback, for development).
     pub fn return_url(mut self, return_url: &str) -> Self {
         self.return_url = Some(return_url.to_owned());
         self
@@ -139,18 +143,13 @@ impl ShopUrlBuilder {
     /// A [`ShopUrlError`] for an unusable base, path piece, return URL or parameter name.
     pub fn build(self) -> Result<Url, ShopUrlError> {
         let mut url = self.base;
-        let secure = match url.scheme() {
-            "https" => true,
-            "http" => url.host().is_some_and(|h| is_loopback(&h)),
-            _ => false,
-        };
-        if !secure || url.cannot_be_a_base() || url.host().is_none() {
+        if !is_secure(&url) || url.cannot_be_a_base() {
             return Err(ShopUrlError::InvalidBase);
         }
         if self
             .path
             .iter()
-            .any(|p| p.is_empty() || p == "." || p == "..")
+            .any(|p| p.is_empty() || p == "." || p == ".." || p.contains(char::is_control))
         {
             return Err(ShopUrlError::InvalidPathPiece);
         }
@@ -162,7 +161,7 @@ impl ShopUrlBuilder {
         let return_url = match &self.return_url {
             Some(raw) => {
                 let parsed = Url::parse(raw).map_err(|_| ShopUrlError::InvalidReturnUrl)?;
-                if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+                if !is_secure(&parsed) {
                     return Err(ShopUrlError::InvalidReturnUrl);
                 }
                 Some(parsed)
@@ -199,6 +198,15 @@ impl ShopUrlBuilder {
             }
         }
         Ok(url)
+    }
+}
+
+/// `https` with a host, or `http` to a loopback host (a development machine).
+fn is_secure(url: &Url) -> bool {
+    match (url.scheme(), url.host()) {
+        ("https", Some(_)) => true,
+        ("http", Some(host)) => is_loopback(&host),
+        _ => false,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use reqwest::{Method, Response};
+use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use crate::client::PaywayClient;
@@ -90,11 +90,7 @@ impl PaywayClient {
             what: "ticket",
             reason,
         })?;
-        in_span("exchange_ticket", async {
-            let response = self.send_token_request(Grant::Ticket(ticket)).await?;
-            token_from_response(response).await
-        })
-        .await
+        in_span("exchange_ticket", self.token_request(Grant::Ticket(ticket))).await
     }
 
     /// Trades a refresh token for a new access token (`grant_type=refresh_token`).
@@ -113,16 +109,12 @@ impl PaywayClient {
                 reason: "it is empty",
             });
         }
-        in_span("refresh_token", async {
-            let grant = Grant::RefreshToken(refresh_token.expose_secret());
-            let response = self.send_token_request(grant).await?;
-            token_from_response(response).await
-        })
-        .await
+        let grant = Grant::RefreshToken(refresh_token.expose_secret());
+        in_span("refresh_token", self.token_request(grant)).await
     }
 
-    /// Sends a token request; returns once the status is known.
-    pub(crate) async fn send_token_request(&self, grant: Grant<'_>) -> Result<Response, Error> {
+    /// Sends a token request and reads the answer.
+    pub(crate) async fn token_request(&self, grant: Grant<'_>) -> Result<TokenResponse, Error> {
         let inner = &self.inner;
         let (grant_type, ticket, refresh_token, scope) = match grant {
             Grant::Ticket(ticket) => ("ticket", Some(ticket), None, inner.ticket_scope.as_deref()),
@@ -143,23 +135,22 @@ impl PaywayClient {
             TokenEncoding::Json => request.json(&body),
         };
         let request = request.build().map_err(Error::Transport)?;
-        http::send(&inner.http, request).await
+        let response = http::send(&inner.http, request).await?;
+        if !response.status().is_success() {
+            let secrets = [
+                body.client_secret,
+                ticket.or(refresh_token).unwrap_or_default(),
+            ];
+            return Err(http::error_from_response(http::Endpoint::Token, response, &secrets).await);
+        }
+        // The body holds tokens: it is never kept in an error.
+        parse_token_response(&http::read_body(response).await?)
     }
 }
 
-/// Turns a token endpoint response into a [`TokenResponse`] or the matching error.
-pub(crate) async fn token_from_response(response: Response) -> Result<TokenResponse, Error> {
-    if !response.status().is_success() {
-        return Err(http::error_from_response(http::Endpoint::Token, response).await);
-    }
-    let body = http::read_body(response).await?;
-    parse_token_response(&body)
-}
-
-pub(crate) fn parse_token_response(body: &[u8]) -> Result<TokenResponse, Error> {
+fn parse_token_response(body: &[u8]) -> Result<TokenResponse, Error> {
     const WHAT: &str = "token response";
     let invalid = |reason| Error::InvalidResponse { what: WHAT, reason };
-    // The body holds tokens: it is not kept in the error.
     let raw: RawTokenResponse = serde_json::from_slice(body).map_err(|source| Error::Parse {
         what: WHAT,
         source,

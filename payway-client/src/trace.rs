@@ -27,3 +27,13 @@ pub(crate) fn outcome(what: &'static str) {
 /// Records a login outcome on the current span (feature `tracing`).
 #[cfg(not(feature = "tracing"))]
 pub(crate) fn outcome(_what: &'static str) {}
+
+/// Records the status Payway answered with on the current span (feature `tracing`).
+#[cfg(feature = "tracing")]
+pub(crate) fn status(status: reqwest::StatusCode) {
+    tracing::debug!(status = status.as_u16(), "payway answered");
+}
+
+/// Records the status Payway answered with on the current span (feature `tracing`).
+#[cfg(not(feature = "tracing"))]
+pub(crate) fn status(_status: reqwest::StatusCode) {}

@@ -16,7 +16,7 @@ const SWEEP_INTERVAL_MS: u64 = 1_000;
 /// load balancer, two app servers would each accept the same ticket once. Use
 /// `RedisTicketStore` (feature `redis`) for a fleet.
 ///
-/// It holds at most `capacity` unexpired claims (default 100 000; about 130 bytes each,
+/// It holds at most `capacity` unexpired claims (default 100 000; about 143 bytes each,
 /// measured at 1 million, see the crate docs). Expired claims are dropped in the order they
 /// were made as new claims arrive; with one TTL, as
 /// [`login_with_ticket`](crate::PaywayClient::login_with_ticket) uses, that is expiry order.
@@ -42,13 +42,23 @@ pub struct MemoryTicketStore {
 
 #[derive(Default)]
 struct State {
-    /// Fingerprint → expiry, in milliseconds since `origin`.
-    expiries: HashMap<Fingerprint, u64>,
-    /// Claims in the order they were made; entries whose expiry no longer matches
-    /// `expiries` (released or re-claimed) are skipped when they reach the front.
+    claims: HashMap<Fingerprint, Claim>,
+    /// Claims in the order they were made, by number. An entry whose number is no longer
+    /// the fingerprint's (released or claimed again since) is skipped when it reaches the
+    /// front, and dropped when the queue is compacted.
     order: VecDeque<(Fingerprint, u64)>,
+    /// The number of the next claim: every claim has its own, so each held claim has
+    /// exactly one queue entry.
+    next_number: u64,
     /// No full sweep before this time (ms since `origin`).
     next_sweep: u64,
+}
+
+#[derive(Clone, Copy)]
+struct Claim {
+    /// Expiry, in milliseconds since `origin`.
+    expires: u64,
+    number: u64,
 }
 
 impl MemoryTicketStore {
@@ -77,7 +87,7 @@ impl MemoryTicketStore {
 
     /// How many claims are held now, counting expired ones not yet dropped.
     pub fn len(&self) -> usize {
-        self.lock().expiries.len()
+        self.lock().claims.len()
     }
 
     /// `true` when no claim is held.
@@ -97,15 +107,14 @@ impl MemoryTicketStore {
     fn claim_now(&self, fingerprint: &Fingerprint, ttl: Duration) -> Result<bool, StoreError> {
         let now = self.now_ms();
         let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        let expires = now.saturating_add(ttl_ms);
         let mut state = self.lock();
         state.drop_expired_front(now);
-        match state.expiries.get(fingerprint) {
-            Some(&expiry) if expiry > now => return Ok(false),
+        match state.claims.get(fingerprint) {
+            Some(claim) if claim.expires > now => return Ok(false),
             Some(_) => {}
-            None if state.expiries.len() >= self.capacity => {
+            None if state.claims.len() >= self.capacity => {
                 state.sweep(now);
-                if state.expiries.len() >= self.capacity {
+                if state.claims.len() >= self.capacity {
                     return Err(StoreError::Full {
                         capacity: self.capacity,
                     });
@@ -113,8 +122,14 @@ impl MemoryTicketStore {
             }
             None => {}
         }
-        state.expiries.insert(*fingerprint, expires);
-        state.order.push_back((*fingerprint, expires));
+        let number = state.next_number;
+        state.next_number += 1;
+        let claim = Claim {
+            expires: now.saturating_add(ttl_ms),
+            number,
+        };
+        state.claims.insert(*fingerprint, claim);
+        state.order.push_back((*fingerprint, number));
         if state.order.len() > self.capacity.saturating_mul(2).saturating_add(64) {
             state.compact();
         }
@@ -123,15 +138,23 @@ impl MemoryTicketStore {
 }
 
 impl State {
+    /// The claim `(fingerprint, number)` names, if it is still held.
+    fn held(&self, fingerprint: &Fingerprint, number: u64) -> Option<Claim> {
+        self.claims
+            .get(fingerprint)
+            .copied()
+            .filter(|claim| claim.number == number)
+    }
+
     fn drop_expired_front(&mut self, now: u64) {
-        while let Some(&(fingerprint, expiry)) = self.order.front() {
-            if expiry > now {
-                break;
+        while let Some(&(fingerprint, number)) = self.order.front() {
+            if let Some(claim) = self.held(&fingerprint, number) {
+                if claim.expires > now {
+                    break;
+                }
+                self.claims.remove(&fingerprint);
             }
             self.order.pop_front();
-            if self.expiries.get(&fingerprint) == Some(&expiry) {
-                self.expiries.remove(&fingerprint);
-            }
         }
     }
 
@@ -141,15 +164,16 @@ impl State {
             return;
         }
         self.next_sweep = now.saturating_add(SWEEP_INTERVAL_MS);
-        self.expiries.retain(|_, expiry| *expiry > now);
+        self.claims.retain(|_, claim| claim.expires > now);
         self.compact();
     }
 
-    /// Drops order entries that no longer match a held claim.
+    /// Drops the queue entries of claims no longer held: one entry per held claim remains.
     fn compact(&mut self) {
-        let expiries = &self.expiries;
-        self.order
-            .retain(|(fingerprint, expiry)| expiries.get(fingerprint) == Some(expiry));
+        let claims = &self.claims;
+        self.order.retain(|(fingerprint, number)| {
+            claims.get(fingerprint).is_some_and(|c| c.number == *number)
+        });
     }
 }
 
@@ -175,7 +199,7 @@ impl TicketStore for MemoryTicketStore {
     }
 
     async fn release(&self, fingerprint: &Fingerprint) -> Result<(), StoreError> {
-        self.lock().expiries.remove(fingerprint);
+        self.lock().claims.remove(fingerprint);
         Ok(())
     }
 }
@@ -194,7 +218,7 @@ mod tests {
         let ttl = Duration::from_secs(60);
         assert!(store.claim_now(&fp(1), ttl).unwrap());
         assert!(!store.claim_now(&fp(1), ttl).unwrap());
-        store.lock().expiries.remove(&fp(1));
+        store.lock().claims.remove(&fp(1));
         assert!(store.claim_now(&fp(1), ttl).unwrap());
         assert_eq!(store.len(), 1);
     }
@@ -233,7 +257,7 @@ mod tests {
         let ttl = Duration::from_secs(60);
         for _ in 0..1_000 {
             assert!(store.claim_now(&fp(7), ttl).unwrap());
-            store.lock().expiries.remove(&fp(7));
+            store.lock().claims.remove(&fp(7));
         }
         assert!(store.lock().order.len() <= 8 * 2 + 64 + 1);
     }

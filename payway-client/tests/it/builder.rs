@@ -130,6 +130,21 @@ fn zero_durations_and_bad_scopes_are_refused() {
             Err(BuildError::ZeroDuration { .. })
         ));
     }
+    // A claim must outlive the exchange it guards.
+    for (claim_ttl, timeout) in [(10, 10), (5, 30)] {
+        let short = valid()
+            .claim_ttl(Duration::from_secs(claim_ttl))
+            .timeout(Duration::from_secs(timeout))
+            .build();
+        assert!(matches!(short, Err(BuildError::ClaimTtlTooShort)));
+    }
+    assert!(
+        valid()
+            .claim_ttl(Duration::from_secs(11))
+            .timeout(Duration::from_secs(10))
+            .build()
+            .is_ok()
+    );
     assert!(matches!(
         valid()
             .ticket_scopes(["/external/me/w", "two words"])

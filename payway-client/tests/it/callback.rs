@@ -65,6 +65,25 @@ fn open_redirect_attempts_are_refused() {
         "https://",
         "https://[::1]/",
         "https://127.0.0.1/",
+        // Backslashes, encoded delimiters and stray whitespace.
+        "https:\\\\evil.example",
+        "https:/\\evil.example/",
+        "https://evil.example\\.news.example.com/",
+        "https://news.example.com%40evil.example/",
+        "https://news.example.com%2F@evil.example/",
+        "https://evil.example%23.news.example.com/",
+        "https://news.example.com:443@evil.example/",
+        " https://evil.example/",
+        // Look-alikes: Unicode, punycode, trailing dots, ports, near misses.
+        "https://news.example.com../",
+        "https://news.examp1e.com/",
+        "https://news-example.com/",
+        "https://news.example.co/",
+        "https://ｎｅｗｓ.example.evil/",
+        "https://news.example.com:0/",
+        "https://news.example.com:80/",
+        "wss://news.example.com/",
+        "ftp://news.example.com/",
     ];
     for attempt in attempts {
         let encoded: String = url::form_urlencoded::byte_serialize(attempt.as_bytes()).collect();
@@ -90,6 +109,18 @@ fn normalised_forms_of_an_allowed_host_pass_and_are_returned_normalised() {
     let url = p.check("https://news.example.com\\@evil.example/").unwrap();
     assert_eq!(url.host_str(), Some("news.example.com"));
     assert!(p.check("https://www.news.example.com/").is_ok());
+    // Full-width letters fold to ASCII under IDNA, exactly as in browsers.
+    let url = p.check("https://ｎｅｗｓ.example.com/").unwrap();
+    assert_eq!(url.host_str(), Some("news.example.com"));
+    // An internationalised allowed host matches in either spelling, and nothing else.
+    let idn = ReturnPolicy::allow_hosts(["BÜCHER.example"]);
+    for same in ["https://bücher.example/", "https://xn--bcher-kva.example/"] {
+        assert_eq!(
+            idn.check(same).unwrap().host_str(),
+            Some("xn--bcher-kva.example")
+        );
+    }
+    assert!(idn.check("https://bucher.example/").is_err());
 }
 
 #[test]

@@ -213,7 +213,7 @@ async fn refused_client_credentials_are_an_error_and_release_the_claim() {
 }
 
 #[tokio::test]
-async fn no_connection_or_a_timeout_releases_the_claim() {
+async fn no_connection_releases_the_claim() {
     let store = CountingStore::default();
     let unreachable = PaywayClient::builder()
         .base_url(dead_base_url())
@@ -227,7 +227,19 @@ async fn no_connection_or_a_timeout_releases_the_claim() {
         .unwrap_err();
     assert!(err.is_connect(), "{err:?}");
     assert_eq!(store.counts(), (1, 1));
+    // Released: the ticket is free for a retry.
+    assert!(
+        store
+            .inner
+            .claim(&Fingerprint::of("tkt-net"), Duration::from_secs(1))
+            .await
+            .unwrap()
+    );
+}
 
+#[tokio::test]
+async fn a_timeout_before_payways_answer_releases_the_claim() {
+    // No token was seen; if Payway did consume the ticket, it answers the retry with 401.
     let server = MockServer::start_async().await;
     let slow = server
         .mock_async(|when, then| {
@@ -239,23 +251,123 @@ async fn no_connection_or_a_timeout_releases_the_claim() {
         .await;
     let impatient = builder(&server)
         .timeout(Duration::from_millis(200))
+        .claim_ttl(Duration::from_secs(60))
         .build()
         .unwrap();
+    let store = CountingStore::default();
+
     let err = impatient
-        .login_with_ticket("tkt-net", &store)
+        .login_with_ticket("tkt-slow", &store)
         .await
         .unwrap_err();
-    assert!(err.is_timeout(), "{err:?}");
-    assert_eq!(store.counts(), (2, 2));
+
+    assert!(err.is_timeout() && !err.is_connect(), "{err:?}");
+    assert_eq!(store.counts(), (1, 1));
     slow.assert_calls_async(1).await;
-    // Released: the ticket is free for a retry.
+    slow.delete_async().await;
+    let used = mock_exchange_status(
+        &server,
+        "tkt-slow",
+        401,
+        json!({"error": "invalid_grant", "error_description": "ticket already used"}),
+    )
+    .await;
+    let again = impatient
+        .login_with_ticket("tkt-slow", &store)
+        .await
+        .unwrap();
     assert!(
-        store
-            .inner
-            .claim(&Fingerprint::of("tkt-net"), Duration::from_secs(1))
-            .await
-            .unwrap()
+        matches!(
+            again,
+            TicketLogin::Rejected {
+                reason: RejectReason::Invalid(_)
+            }
+        ),
+        "{again:?}"
     );
+    used.assert_calls_async(1).await;
+    assert_eq!(store.counts(), (2, 1));
+}
+
+/// A Payway stand-in that starts a `200` answer and never finishes its body.
+async fn payway_that_breaks_off() -> (url::Url, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = url::Url::parse(&format!("http://{}/", listener.local_addr().unwrap())).unwrap();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&requests);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut request = [0_u8; 4096];
+                let _ = stream.read(&mut request).await;
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n";
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(br#"{"access_token":"#).await;
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            });
+        }
+    });
+    (base, requests)
+}
+
+#[tokio::test]
+async fn a_response_that_breaks_off_keeps_the_claim() {
+    // Payway answered 200: it consumed the ticket and issued a token that never arrived.
+    let (base, requests) = payway_that_breaks_off().await;
+    let payway = PaywayClient::builder()
+        .base_url(base)
+        .client_id(crate::support::CLIENT_ID)
+        .client_secret(crate::support::CLIENT_SECRET)
+        .timeout(Duration::from_millis(300))
+        .claim_ttl(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let store = CountingStore::default();
+
+    let err = payway
+        .login_with_ticket("tkt-cut", &store)
+        .await
+        .unwrap_err();
+
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(store.counts(), (1, 0));
+    let again = payway.login_with_ticket("tkt-cut", &store).await.unwrap();
+    assert!(matches!(again, TicketLogin::AlreadyUsed), "{again:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_redirect_followed_by_a_callers_client_keeps_the_claim() {
+    // A 307 makes a following client post the ticket again, to wherever it points.
+    let server = MockServer::start_async().await;
+    let location = server.url("/elsewhere");
+    server
+        .mock_async(move |when, then| {
+            when.path("/api/authorization/access_token");
+            then.status(307).header("location", location);
+        })
+        .await;
+    let elsewhere = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/elsewhere")
+                .body_includes("ticket=tkt-307");
+            then.status(200)
+                .json_body(json!({"access_token": "stolen"}));
+        })
+        .await;
+    let following = reqwest::Client::builder().build().unwrap();
+    let payway = builder(&server).http_client(following).build().unwrap();
+    let store = CountingStore::default();
+    let err = payway
+        .login_with_ticket("tkt-307", &store)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::RedirectFollowed), "{err:?}");
+    elsewhere.assert_calls_async(1).await;
+    assert_eq!(store.counts(), (1, 0));
 }
 
 #[tokio::test]
@@ -326,6 +438,33 @@ async fn a_failing_me_after_the_exchange_keeps_the_claim() {
 }
 
 #[tokio::test]
+async fn an_unreadable_token_answer_keeps_the_claim() {
+    let server = MockServer::start_async().await;
+    let exchange = server
+        .mock_async(|when, then| {
+            when.path("/api/authorization/access_token");
+            then.status(200).body("<html>not a token</html>");
+        })
+        .await;
+    let payway = client(&server);
+    let store = CountingStore::default();
+    let err = payway
+        .login_with_ticket("tkt-garbled", &store)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Parse { .. }), "{err:?}");
+    assert!(matches!(
+        payway
+            .login_with_ticket("tkt-garbled", &store)
+            .await
+            .unwrap(),
+        TicketLogin::AlreadyUsed
+    ));
+    exchange.assert_calls_async(1).await;
+    assert_eq!(store.counts(), (2, 0));
+}
+
+#[tokio::test]
 async fn a_store_failure_means_no_exchange() {
     let server = MockServer::start_async().await;
     let exchange = mock_exchange(&server, "tkt-store", "x").await;
@@ -336,6 +475,32 @@ async fn a_store_failure_means_no_exchange() {
     assert!(err.is_store(), "{err:?}");
     assert!(matches!(&err, Error::Store(StoreError::Backend(_))));
     exchange.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_full_memory_store_means_no_exchange() {
+    let server = MockServer::start_async().await;
+    let exchange = mock_exchange(&server, "tkt-full", "x").await;
+    let store = MemoryTicketStore::with_capacity(1);
+    assert!(
+        store
+            .claim(&Fingerprint::of("another-ticket"), Duration::from_secs(60))
+            .await
+            .unwrap()
+    );
+    let err = client(&server)
+        .login_with_ticket("tkt-full", &store)
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Store(e) if e.is_full()), "{err:?}");
+    exchange.assert_calls_async(0).await;
+    // The live claim was not forgotten to make room.
+    assert!(
+        !store
+            .claim(&Fingerprint::of("another-ticket"), Duration::from_secs(60))
+            .await
+            .unwrap()
+    );
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 use httpmock::prelude::*;
 use payway_client::{
     AccessToken, ClientSecret, Environment, MemoryTicketStore, PaywayClient, RefreshToken,
-    ReturnPolicy, ShopUrl, Ticket, TicketCallback, TicketLogin,
+    RejectReason, ReturnPolicy, ShopUrl, Ticket, TicketCallback, TicketLogin,
 };
 use serde_json::json;
 use url::Url;
@@ -108,17 +108,28 @@ async fn login_outcomes_and_tokens_print_redacted() {
 #[tokio::test]
 async fn errors_never_carry_secrets() {
     let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.path("/api/authorization/access_token");
-            then.status(401)
-                .json_body(json!({"error": "invalid_grant"}));
-        })
-        .await;
+    // A provider that echoes what it was sent: the echo is cut out of every error.
+    for (grant, echo) in [
+        ("ticket", "ticket ticket-secret-value"),
+        ("refresh_token", "refresh token refresh-secret-1"),
+        ("none", "server grant"),
+    ] {
+        server
+            .mock_async(move |when, then| {
+                when.path("/api/authorization/access_token")
+                    .form_urlencoded_tuple("grant_type", grant);
+                then.status(401).json_body(json!({
+                    "error": "invalid_grant",
+                    "error_description": format!("{echo} refused for secret {CLIENT_SECRET}"),
+                }));
+            })
+            .await;
+    }
     server
         .mock_async(|when, then| {
             when.path("/external/api/v1/me");
-            then.status(500).body("internal");
+            then.status(500)
+                .body("internal: bad token access-secret-value");
         })
         .await;
     let payway = builder(&server).build().unwrap();
@@ -128,7 +139,14 @@ async fn errors_never_carry_secrets() {
         .login_with_ticket("ticket-secret-value", &store)
         .await
         .unwrap();
-    texts.push(format!("{rejected:?}"));
+    let TicketLogin::Rejected {
+        reason: RejectReason::Invalid(details),
+    } = &rejected
+    else {
+        panic!("{rejected:?}")
+    };
+    assert!(details.body().contains("[redacted]"), "{}", details.body());
+    texts.push(format!("{rejected:?} {}", details.body()));
     let errors = [
         payway
             .exchange_ticket("ticket-secret-value")
@@ -152,7 +170,8 @@ async fn errors_never_carry_secrets() {
             .unwrap_err(),
     ];
     for error in &errors {
-        let mut text = format!("{error} {error:?}");
+        let body = error.provider_error().map(|p| p.body().to_owned());
+        let mut text = format!("{error} {error:?} {body:?}");
         let mut source = std::error::Error::source(error);
         while let Some(s) = source {
             text.push_str(&format!(" {s} {s:?}"));

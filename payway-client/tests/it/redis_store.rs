@@ -47,6 +47,8 @@ async fn claims_are_one_atomic_set_nx_px_of_the_fingerprint() {
         .unwrap()
         .with_prefix(&prefix);
     assert_eq!(store.prefix(), prefix);
+    // The connection (and the URL, which may hold a password) stays out of `{:?}`.
+    assert!(!format!("{store:?}").contains("127.0.0.1"));
     let fp = Fingerprint::of("redis-ticket-1");
     assert!(store.claim(&fp, TTL).await.unwrap());
     assert!(!store.claim(&fp, TTL).await.unwrap());

@@ -135,6 +135,27 @@ async fn tokens_without_a_usable_lifetime_are_not_cached() {
 }
 
 #[tokio::test]
+async fn a_token_is_replaced_before_it_expires() {
+    let server = MockServer::start_async().await;
+    let grant = server
+        .mock_async(|when, then| {
+            when.path("/api/authorization/access_token")
+                .body(grant_none_body("scope=%2Fshort"));
+            // Lives 2 s: replaced after 1 s (half its lifetime, as it is shorter than 2 min).
+            then.status(200)
+                .json_body(json!({"access_token": "short-lived", "expires_in": 2}));
+        })
+        .await;
+    let payway = client(&server);
+    payway.server_token(&["/short"]).await.unwrap();
+    payway.server_token(&["/short"]).await.unwrap();
+    grant.assert_calls_async(1).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    payway.server_token(&["/short"]).await.unwrap();
+    grant.assert_calls_async(2).await;
+}
+
+#[tokio::test]
 async fn a_failure_is_shared_by_the_callers_waiting_on_it_then_retried() {
     let server = MockServer::start_async().await;
     let failing = server

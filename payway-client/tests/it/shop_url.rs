@@ -37,17 +37,20 @@ fn the_documented_shape() {
 #[test]
 fn path_pieces_stay_one_segment_each() {
     let url = ShopUrl::builder(Url::parse("https://shop.example.com/prefix/").unwrap())
-        .path(["a/b", "c?d=1", "e#f", "%2e%2e", "g h", "å"])
+        .path([
+            "a/b", "c?d=1", "e#f", "%2e%2e", ".%2E", "g h", "å", "i\\j", " ..",
+        ])
         .build()
         .unwrap();
     assert_eq!(
         url.path(),
-        "/prefix/a%2Fb/c%3Fd=1/e%23f/%252e%252e/g%20h/%C3%A5"
+        "/prefix/a%2Fb/c%3Fd=1/e%23f/%252e%252e/.%252E/g%20h/%C3%A5/i%5Cj/%20.."
     );
     assert_eq!(url.query(), None);
     assert_eq!(url.fragment(), None);
-    assert_eq!(url.path_segments().unwrap().count(), 7);
-    for bad in ["", ".", ".."] {
+    assert_eq!(url.path_segments().unwrap().count(), 10);
+    // URL parsing drops tabs and newlines: ".\n." would become "..", and pop "prefix".
+    for bad in ["", ".", "..", ".\n.", "\t..", ".\r", "a\tb", "nul\0"] {
         let err = ShopUrl::builder(shop())
             .path(["ok", bad])
             .build()
@@ -112,11 +115,20 @@ fn bases_and_return_urls_are_checked() {
             .build()
             .is_ok()
     );
+    // The shop sends the reader back with a ticket: never over plain http.
+    assert!(
+        ShopUrl::builder(shop())
+            .return_url("http://localhost:3000/back")
+            .build()
+            .is_ok()
+    );
     for return_url in [
         "/relative",
         "//evil.example/",
         "javascript:alert(1)",
         "not a url",
+        "http://news.example.com/welcome-back",
+        "ftp://news.example.com/",
     ] {
         let err = ShopUrl::builder(shop())
             .return_url(return_url)
