@@ -22,6 +22,7 @@
 use std::error::Error;
 
 use httpmock::prelude::*;
+use paywall_examples::mask_query_param;
 use payway_client::{
     Environment, MemoryTicketStore, PaywayClient, ReturnPolicy, ShopUrl, TicketCallback,
     TicketLogin, TicketRequest,
@@ -67,7 +68,7 @@ async fn against_stage(client_id: String, client_secret: String) -> Result<()> {
             .ticket(&ticket)
             .return_url("https://news.example.com/welcome-back")
             .build()?;
-        println!("shop link: {}", masked(&link, "at"));
+        println!("shop link: {}", mask_query_param(&link, "at"));
     } else {
         println!(
             "set PAYWAY_SHOP_CLIENT_ID, PAYWAY_ACCOUNT_ID and PAYWAY_SHOP_URL to build a shop link"
@@ -166,32 +167,20 @@ async fn against_mock() -> Result<()> {
         .ticket(&ticket)
         .return_url("https://news.example.com/welcome-back")
         .build()?;
-    println!("1. redirect the reader to {}", masked(&link, "at"));
+    println!(
+        "1. redirect the reader to {}",
+        mask_query_param(&link, "at")
+    );
 
     // 2. Back from the shop with a ticket for our site.
     let returned = Url::parse("https://news.example.com/welcome-back?ticket=return-ticket")?;
     let callback =
         TicketCallback::parse(&returned, &ReturnPolicy::allow_hosts(["news.example.com"]))?;
-    println!("2. the reader is back at {}", masked(&returned, "ticket"));
+    println!(
+        "2. the reader is back at {}",
+        mask_query_param(&returned, "ticket")
+    );
 
     // 3. Log in, once.
     login_twice(&payway, &callback).await
-}
-
-/// The URL with `param`'s value replaced, so no ticket is printed.
-fn masked(url: &Url, param: &str) -> String {
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if k == param {
-                "TICKET".to_owned()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    let mut shown = url.clone();
-    shown.query_pairs_mut().clear().extend_pairs(pairs);
-    shown.to_string()
 }

@@ -2,6 +2,7 @@
 //! another one, is logged in once, and the same ticket is refused the second time.
 
 use httpmock::prelude::*;
+use paywall_examples::mask_query_param;
 use payway_client::{
     MemoryTicketStore, PaywayClient, RejectReason, ReturnPolicy, ShopUrl, TicketCallback,
     TicketLogin, TicketRequest,
@@ -135,7 +136,7 @@ pub(crate) async fn run() -> DemoResult {
         .return_url("https://news.example.com/welcome-back")
         .campaign("spring")
         .build()?;
-    detail("redirect to", mask_ticket(&shop_url, "at"));
+    detail("redirect to", mask_query_param(&shop_url, "at"));
     detail(
         "note",
         "the real link carries the ticket; it is masked here, as in any log",
@@ -146,7 +147,7 @@ pub(crate) async fn run() -> DemoResult {
         "https://auth.news.example.com/ticket-login?ticket={RETURN_TICKET}\
          &returnUrl=https%3A%2F%2Fnews.example.com%2Fwelcome-back"
     ))?;
-    detail("arrived at", mask_ticket(&arrived, "ticket"));
+    detail("arrived at", mask_query_param(&arrived, "ticket"));
     let callback = TicketCallback::parse(&arrived, &policy)?;
     match callback.return_url() {
         Some(back) => detail("return URL, allowed by the policy", back),
@@ -211,22 +212,4 @@ pub(crate) async fn run() -> DemoResult {
         other => return Err(format!("an expired ticket was not rejected: {other:?}").into()),
     }
     Ok(())
-}
-
-/// The URL with the value of `param` replaced, for display.
-fn mask_ticket(url: &Url, param: &str) -> String {
-    let mut shown = url.clone();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| {
-            let v = if k == param {
-                "TICKET".to_owned()
-            } else {
-                v.into_owned()
-            };
-            (k.into_owned(), v)
-        })
-        .collect();
-    shown.query_pairs_mut().clear().extend_pairs(pairs);
-    shown.to_string()
 }
