@@ -9,8 +9,8 @@
 //! `examples` package.
 
 use accesstype_jwt::{
-    AttributeValue, ContentTaxonomy, CookieDomain, ReaderId, SearchQuery, SearchResponse,
-    StoryAttributes, TaxonomyAttribute, Visibility,
+    AttributeValue, ContentTaxonomy, CookieDomain, ReaderCookie, ReaderId, SearchQuery,
+    SearchResponse, StoryAttributes, TaxonomyAttribute, Visibility,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -31,7 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         serde_json::to_string_pretty(&story)?
     );
 
-    // GET /content-taxonomy: checked against the spec's rules before it is served.
+    // GET /content-taxonomy: checked against the spec's rules; what was checked is served.
     let taxonomy = ContentTaxonomy::stories([
         TaxonomyAttribute::new("section", sections.clone())
             .search_url("https://news.example.com/api/taxonomy/section".parse()?),
@@ -42,8 +42,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 AttributeValue::new("John", "john"),
             ],
         ),
-    ]);
-    taxonomy.validate()?;
+    ])
+    .validated()?;
     println!(
         "Content Taxonomy:\n{}\n",
         serde_json::to_string_pretty(&taxonomy)?
@@ -63,14 +63,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // POST /reader-id for a browser that has no at-meter cookie yet.
-    let domain = CookieDomain::new("news.example.com")?;
+    let cookie = ReaderCookie::for_domain(CookieDomain::new("news.example.com")?);
     let reader = match ReaderId::from_cookie_header("theme=dark") {
-        Some(known) => known,
-        None => ReaderId::generate()?,
+        Ok(Some(known)) => known,
+        // No cookie, a malformed one, or two of them: the reader gets a new id.
+        Ok(None) | Err(_) => ReaderId::generate()?,
     };
     println!(
         "reader-id endpoint answers 201 {{}} with\nSet-Cookie: {}",
-        reader.set_cookie(&domain)
+        reader.set_cookie(&cookie)
     );
     Ok(())
 }

@@ -38,7 +38,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         jwt.get(..24).unwrap_or(&jwt),
         jwt.len()
     );
-    println!("verifies back to: {:?}", signer.verify(&jwt)?);
+    // The user is personal data: print the id, never the e-mail address or name.
+    let back = signer.verify(&jwt)?;
+    println!("verifies back to user id {} ({})", back.id, back.provider);
 
     let reader = ReaderId::generate()?;
     let url =

@@ -5,10 +5,9 @@ use std::str::FromStr;
 
 use url::Url;
 
-use crate::{Error, ReaderId};
-
-/// The longest story id [`Environment::story_access_url`] accepts, in bytes.
-pub const MAX_STORY_ID_BYTES: usize = 256;
+use crate::error::Error;
+use crate::reader::ReaderId;
+use crate::segment::story_segment;
 
 /// An Accesstype environment, in Accesstype's own words.
 ///
@@ -22,6 +21,7 @@ pub const MAX_STORY_ID_BYTES: usize = 256;
 ///     "https://staging.accesstype.com/api/access/v1/stories/story%2F..%2F1/access\
 ///      ?key=acct-key&readerId=0123456789abcdef0123456789abcdef",
 /// );
+/// assert_eq!("staging".parse::<Environment>().unwrap(), Environment::Staging);
 /// # Ok::<(), accesstype_jwt::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -69,30 +69,29 @@ impl Environment {
     /// The access check for one reader and story:
     /// `{host}/api/access/v1/stories/{story_id}/access?key=&readerId=&accesstype_jwt=`.
     ///
-    /// The story id is confined to its path segment (`/`, `?`, `#` and `%` are
-    /// percent-encoded); `accesstype_jwt` is added only when a user JWT is given (it enables
-    /// metering for logged-in readers). For a story behind a hard paywall, append
-    /// `disable-meter=true` with [`Url::query_pairs_mut`]. The answer is an
-    /// [`AccessGrant`](crate::AccessGrant).
+    /// The story id is one path segment that this crate percent-encodes itself: every byte
+    /// but `A-Z a-z 0-9 - . _ ~` becomes `%XX`, so `/`, `?`, `#`, `%`, `;`, `=` and `\`
+    /// cannot change the path (`..;`, which servlet containers read as `..`, is sent as
+    /// `..%3B`). `accesstype_jwt` is added only when a user JWT is given (it enables metering
+    /// for logged-in readers). For a story behind a hard paywall, append `disable-meter=true`
+    /// with [`Url::query_pairs_mut`]. The answer is an [`AccessGrant`](crate::AccessGrant).
     ///
     /// The URL holds the reader's JWT: do not log it.
     ///
     /// # Why a `Result`
     ///
-    /// Some story ids cannot be confined to one segment of any URL. A WHATWG URL (what
-    /// [`url::Url`] and browsers implement) treats a segment `.` or `..`, and its encoded forms
-    /// `%2e` and `%2e%2e`, as a step in the path: `stories/../access` would become
-    /// `stories/access`, a request for another resource. An infallible signature would have to
-    /// send such a request or panic; this one returns an error instead, so a hostile id can
-    /// never change the path. Story ids you get from your CMS (UUIDs, slugs, numbers) always
-    /// succeed.
+    /// Some story ids cannot be one segment of any URL. A WHATWG URL (what [`url::Url`] and
+    /// browsers implement) treats a segment `.` or `..` as a step in the path:
+    /// `stories/../access` would become `stories/access`, a request for another resource.
+    /// An infallible signature would have to send such a request or panic; this one returns
+    /// an error instead, so a hostile id can never change the path. Story ids you get from
+    /// your CMS (UUIDs, slugs, numbers) always succeed.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidStoryId`] for an empty story id, `.` or `..`, one longer than
-    /// [`MAX_STORY_ID_BYTES`] or one with control characters (the URL parser silently
-    /// drops tabs and line breaks); [`Error::InvalidAccountKey`] for an empty key or one with
-    /// control characters.
+    /// [`MAX_STORY_ID_BYTES`](crate::MAX_STORY_ID_BYTES) or one with control characters;
+    /// [`Error::InvalidAccountKey`] for an empty key or one with control characters.
     pub fn story_access_url(
         self,
         story_id: &str,
@@ -100,22 +99,12 @@ impl Environment {
         reader_id: &ReaderId,
         accesstype_jwt: Option<&str>,
     ) -> Result<Url, Error> {
-        if story_id.is_empty()
-            || story_id == "."
-            || story_id == ".."
-            || story_id.len() > MAX_STORY_ID_BYTES
-            || story_id.chars().any(char::is_control)
-        {
-            return Err(Error::InvalidStoryId);
-        }
+        let segment = story_segment(story_id)?;
         if account_key.is_empty() || account_key.chars().any(char::is_control) {
             return Err(Error::InvalidAccountKey);
         }
         let mut url = self.base_url();
-        url.path_segments_mut()
-            .map_err(|()| Error::InvalidStoryId)?
-            .clear()
-            .extend(["api", "access", "v1", "stories", story_id, "access"]);
+        url.set_path(&format!("/api/access/v1/stories/{segment}/access"));
         {
             let mut query = url.query_pairs_mut();
             query.append_pair("key", account_key);
@@ -144,7 +133,7 @@ impl fmt::Display for Environment {
 }
 
 impl FromStr for Environment {
-    type Err = Error;
+    type Err = ParseEnvironmentError;
 
     /// `production` or `staging`, ignoring ASCII case and surrounding whitespace.
     fn from_str(name: &str) -> Result<Self, Self::Err> {
@@ -154,7 +143,13 @@ impl FromStr for Environment {
         } else if name.eq_ignore_ascii_case("staging") {
             Ok(Self::Staging)
         } else {
-            Err(Error::UnknownEnvironment)
+            Err(ParseEnvironmentError)
         }
     }
 }
+
+/// A string that names no [`Environment`]: expected `production` or `staging`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[error("unknown accesstype environment; expected `production` or `staging`")]
+#[non_exhaustive]
+pub struct ParseEnvironmentError;

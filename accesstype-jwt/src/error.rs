@@ -2,12 +2,13 @@
 //! a configuration that [`AccesstypeSignerBuilder::build`](crate::AccesstypeSignerBuilder::build)
 //! refuses at start-up.
 
-use crate::taxonomy::TaxonomyViolation;
+use crate::violation::TaxonomyViolation;
 
 /// Everything a call of this crate can refuse.
 ///
-/// Messages start lowercase, name what was wrong and never contain the secret, the token or a
-/// claim's value. Underlying errors are kept as [`source`](std::error::Error::source).
+/// Messages start lowercase, name what was wrong and never contain the secret, the token, a
+/// claim's value or a body's text. Underlying errors are kept as
+/// [`source`](std::error::Error::source) where they carry no such text.
 ///
 /// Every verification failure means the same thing to a paywall: treat the reader as not
 /// logged in. [`Error::is_token_rejected`] says whether an error is one of those.
@@ -24,21 +25,24 @@ pub enum Error {
     InvalidUserId,
 
     /// The token is larger than [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES); it was not parsed.
-    #[error("the token is {len} bytes, more than the {max} allowed")]
+    #[error("the token is {len} bytes, more than the {limit} allowed")]
     TokenTooLarge {
         /// The token's length in bytes.
         len: usize,
         /// The limit it exceeded.
-        max: usize,
+        limit: usize,
     },
 
-    /// The token is not three base64url parts holding a JSON header and a JSON object, its
-    /// header names an algorithm jsonwebtoken does not know (such as `none`), or its header
-    /// lists critical extensions (`crit`), none of which this crate implements.
-    #[error("the token is malformed")]
-    Malformed(#[source] jsonwebtoken::errors::Error),
+    /// The token is not a compact JWS of three strict base64url parts holding a JSON header
+    /// and a JSON object, it repeats a member name, its header has no `alg`, or it lists
+    /// critical extensions (`crit`), none of which this crate implements.
+    #[error("the token is malformed: {reason}")]
+    Malformed {
+        /// What is wrong, in words that hold nothing of the token.
+        reason: &'static str,
+    },
 
-    /// The token's header names an algorithm other than HS256.
+    /// The token's header names an algorithm other than exactly `HS256` (`none` included).
     #[error("the token is not signed with hs256")]
     InvalidAlgorithm,
 
@@ -51,7 +55,7 @@ pub enum Error {
     #[error("the token has expired")]
     Expired,
 
-    /// The token's `nbf` is in the future (beyond the leeway).
+    /// The token's `nbf` or `iat` is in the future (beyond the leeway).
     #[error("the token is not valid yet")]
     NotYetValid,
 
@@ -59,23 +63,23 @@ pub enum Error {
     #[error("the token carries an audience and was not minted for accesstype")]
     InvalidAudience,
 
-    /// A claim the token must carry is absent.
+    /// A claim the token must carry is absent (or `null`).
     #[error("the token has no `{claim}` claim")]
     MissingClaim {
         /// The claim's name.
-        claim: String,
+        claim: &'static str,
     },
 
     /// A claim is present but has the wrong type or an unacceptable value.
     #[error("the token's `{claim}` claim is invalid")]
     InvalidClaim {
         /// The claim's name.
-        claim: String,
+        claim: &'static str,
     },
 
-    /// jsonwebtoken could not sign the claims.
-    #[error("could not sign the token")]
-    Signing(#[source] jsonwebtoken::errors::Error),
+    /// The claims could not be written as JSON.
+    #[error("could not write the token's claims")]
+    Signing(#[source] serde_json::Error),
 
     /// The system clock reads a time before 1970, so `iat`, `exp` and `nbf` cannot be used.
     #[error("the system clock is set before 1970")]
@@ -90,12 +94,28 @@ pub enum Error {
     #[error("the reader id is malformed")]
     InvalidReaderId,
 
-    /// A cookie domain is not a host name (see [`CookieDomain`](crate::CookieDomain)).
-    #[error("the cookie domain is not a valid host name")]
+    /// A `Cookie` header holds more than one `at-meter` cookie. Browsers send one per
+    /// matching domain and path, so the copies may have been planted by a sibling subdomain:
+    /// none of them is trusted.
+    #[error("the cookie header has more than one at-meter cookie")]
+    DuplicateCookie,
+
+    /// A `Cookie` header is larger than
+    /// [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES); it was not scanned.
+    #[error("the cookie header is {len} bytes, more than the {limit} scanned")]
+    CookieHeaderTooLarge {
+        /// The header's length in bytes (all `Cookie` headers together).
+        len: usize,
+        /// The limit it exceeded.
+        limit: usize,
+    },
+
+    /// A cookie domain is not a canonical host name (see [`CookieDomain`](crate::CookieDomain)).
+    #[error("the cookie domain is not a canonical lowercase host name of two or more labels")]
     InvalidCookieDomain,
 
-    /// A story id cannot be confined to one URL path segment: empty, `.` or `..`, longer than
-    /// 256 bytes, or holding control characters.
+    /// A story id cannot be one URL path segment: empty, `.` or `..`, longer than
+    /// [`MAX_STORY_ID_BYTES`](crate::MAX_STORY_ID_BYTES), or holding control characters.
     #[error("the story id is empty, a dot segment, too long or holds control characters")]
     InvalidStoryId,
 
@@ -103,23 +123,25 @@ pub enum Error {
     #[error("the account key is empty or holds control characters")]
     InvalidAccountKey,
 
-    /// A string names no [`Environment`](crate::Environment): expected `production` or
-    /// `staging`.
-    #[error("unknown accesstype environment; expected `production` or `staging`")]
-    UnknownEnvironment,
-
-    /// An access grant body is larger than [`MAX_GRANT_BYTES`](crate::MAX_GRANT_BYTES).
-    #[error("the access grant body is {len} bytes, more than the {max} allowed")]
-    GrantTooLarge {
-        /// The body's length in bytes.
-        len: usize,
+    /// A body is larger than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES); it was not parsed.
+    #[error("the body is larger than the {limit} bytes allowed")]
+    BodyTooLarge {
         /// The limit it exceeded.
-        max: usize,
+        limit: usize,
     },
 
-    /// An access grant body is not the JSON object Accesstype documents.
-    #[error("the access grant body is not a valid access grant")]
-    InvalidGrant(#[source] serde_json::Error),
+    /// A body is not the JSON Accesstype documents. Neither the message nor the error holds
+    /// any of the body's text.
+    #[error("the {what} body ({len} bytes) does not parse: {reason}")]
+    #[non_exhaustive]
+    Parse {
+        /// What the body should have been, e.g. `access grant`.
+        what: &'static str,
+        /// What is wrong: not JSON, a repeated member, or not the documented shape.
+        reason: &'static str,
+        /// The body's length in bytes.
+        len: usize,
+    },
 
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed")]
@@ -134,7 +156,7 @@ impl Error {
         matches!(
             self,
             Self::TokenTooLarge { .. }
-                | Self::Malformed(_)
+                | Self::Malformed { .. }
                 | Self::InvalidAlgorithm
                 | Self::InvalidSignature
                 | Self::Expired
@@ -174,7 +196,8 @@ pub enum BuildError {
     #[error("the jwt secret is empty")]
     EmptySecret,
 
-    /// The secret is shorter than 32 bytes, the HS256 minimum of RFC 7518 section 3.2, and
+    /// The secret is shorter than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES), the HS256
+    /// minimum of RFC 7518 section 3.2, and
     /// [`insecure_allow_short_secret`](crate::AccesstypeSignerBuilder::insecure_allow_short_secret)
     /// was not called.
     #[error("the jwt secret is {len} bytes, shorter than the {min} bytes hs256 needs")]
@@ -185,7 +208,15 @@ pub enum BuildError {
         min: usize,
     },
 
-    /// The token lifetime is under one second or over [`MAX_TTL`](crate::AccesstypeSignerBuilder::MAX_TTL).
+    /// A duration that must be positive is zero.
+    #[error("the {what} must not be zero")]
+    ZeroDuration {
+        /// Which duration: `ttl`.
+        what: &'static str,
+    },
+
+    /// The token lifetime is under one second or over
+    /// [`MAX_TTL`](crate::AccesstypeSignerBuilder::MAX_TTL).
     #[error("the token lifetime must be between one second and one year")]
     InvalidTtl,
 
@@ -193,17 +224,19 @@ pub enum BuildError {
     #[error("the clock leeway must be at most five minutes")]
     InvalidLeeway,
 
-    /// A required environment variable is not set.
+    /// A required environment variable is not set (or is empty).
     #[error("the environment variable `{name}` is not set")]
     MissingEnvVar {
         /// The variable's name.
         name: &'static str,
     },
 
-    /// An environment variable is set but is not valid Unicode.
-    #[error("the environment variable `{name}` is not valid unicode")]
+    /// An environment variable is set but unusable. Its value is never shown.
+    #[error("the environment variable `{name}` is invalid: {reason}")]
     InvalidEnvVar {
         /// The variable's name.
         name: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
     },
 }

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Library code never unwraps, panics, indexes or prints; tests may (see `.clippy.toml`).
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,36 +9,61 @@
     clippy::print_stdout,
     clippy::print_stderr
 )]
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
+mod builder;
+mod claims;
+mod cookie;
+mod email;
 mod environment;
 mod error;
+mod from_env;
 mod grant;
 mod http_date;
+mod json;
+mod jws;
 mod reader;
 mod search;
+mod segment;
 mod signer;
 mod story;
 mod taxonomy;
+mod text;
 mod user;
+mod violation;
 
-pub use environment::{Environment, MAX_STORY_ID_BYTES};
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+
+pub use builder::{AccesstypeSignerBuilder, MIN_SECRET_BYTES};
+pub use cookie::{CookieDomain, READER_ID_COOKIE, READER_ID_COOKIE_LIFETIME, ReaderCookie};
+pub use environment::{Environment, ParseEnvironmentError};
 pub use error::{BuildError, Error};
-pub use grant::{AccessGrant, AssetVisibility, GrantReason, MAX_GRANT_BYTES, WallType};
-pub use reader::{CookieDomain, READER_ID_COOKIE, READER_ID_COOKIE_LIFETIME, ReaderId};
+pub use from_env::{ENV_JWT_SECRET, ENV_JWT_TTL_SECS};
+pub use grant::{AccessGrant, AssetVisibility, GrantReason, MAX_BODY_BYTES, WallType};
+pub use reader::{MAX_COOKIE_HEADER_BYTES, ReaderId};
 pub use search::{SearchQuery, SearchResponse};
-pub use signer::{AccesstypeSigner, AccesstypeSignerBuilder, MAX_TOKEN_BYTES};
+pub use segment::MAX_STORY_ID_BYTES;
+pub use signer::{AccesstypeSigner, MAX_TOKEN_BYTES};
 pub use story::{StoryAttribute, StoryAttributes, StoryAttributesQuery, Visibility};
 pub use taxonomy::{
     AttributeValue, ContentTaxonomy, DEFAULT_CONTENT_TYPE, MAX_TAXONOMY_ATTRIBUTES,
-    RESERVED_ATTRIBUTE_NAMES, TaxonomyAttribute, TaxonomyEntry, TaxonomyViolation,
+    RESERVED_ATTRIBUTE_NAMES, TaxonomyAttribute, TaxonomyEntry, ValidatedTaxonomy,
 };
 pub use user::{MAX_SAFE_INTEGER, MAX_USER_ID_BYTES, Provider, User, UserId};
+pub use violation::TaxonomyViolation;
+
+/// Internals the fuzz targets drive directly; built only by `cargo fuzz` (`--cfg fuzzing`).
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Whether an e-mail address passes [`User::email`](crate::User::email)'s rules.
+    pub fn is_valid_email(email: &str) -> bool {
+        crate::email::is_valid_email(email)
+    }
+
+    /// A JSON document read strictly (a repeated member at any depth is an error).
+    pub fn strict_json(bytes: &[u8]) -> Option<serde_json::Value> {
+        crate::json::strict_value(bytes).ok()
+    }
+}

@@ -1,23 +1,18 @@
-//! Reader ids for metering: the `at-meter` cookie that Accesstype's browser script reads, and
-//! the reader-id endpoint that sets it.
+//! Reader ids for metering: one per browser or device, read back from the `at-meter` cookie.
 
 use std::fmt;
 use std::str::FromStr;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Error;
-use crate::http_date::http_date;
+use crate::cookie::{READER_ID_COOKIE, READER_ID_COOKIE_LIFETIME, ReaderCookie};
+use crate::error::Error;
 
-/// The cookie Accesstype's browser script reads the reader id from: `at-meter`.
-pub const READER_ID_COOKIE: &str = "at-meter";
-
-/// How long [`ReaderId::set_cookie`] keeps the cookie: 400 days, the longest lifetime browsers
-/// honour (RFC 6265bis caps `Expires` and `Max-Age` there; a later date is cut to it anyway).
-/// A reader who returns within that time keeps their id; the endpoint can renew it on every
-/// visit to keep it alive longer.
-pub const READER_ID_COOKIE_LIFETIME: Duration = Duration::from_secs(400 * 24 * 60 * 60);
+/// The largest `Cookie` header scanned for the `at-meter` cookie, in bytes (64 KiB, all
+/// `Cookie` headers of a request together). News sites with many ad and analytics cookies
+/// send 8 to 16 KiB; a larger header is refused with [`Error::CookieHeaderTooLarge`].
+pub const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
 
 /// A reader id: one per browser or device, so Accesstype can meter anonymous and logged-in
 /// readers.
@@ -31,19 +26,18 @@ pub const READER_ID_COOKIE_LIFETIME: Duration = Duration::from_secs(400 * 24 * 6
 /// `Debug` shows only the first eight characters, so that logs do not collect whole ids.
 ///
 /// ```
-/// use accesstype_jwt::{CookieDomain, ReaderId};
+/// use accesstype_jwt::{ReaderCookie, ReaderId};
 ///
 /// // In the reader-id endpoint: keep the reader's id, or give them one.
 /// let cookie_header = "theme=dark; at-meter=0123456789abcdef0123456789abcdef";
 /// let reader = match ReaderId::from_cookie_header(cookie_header) {
-///     Some(known) => known,
-///     None => ReaderId::generate()?,
+///     Ok(Some(known)) => known,
+///     Ok(None) | Err(_) => ReaderId::generate()?,
 /// };
 /// assert_eq!(reader.as_str(), "0123456789abcdef0123456789abcdef");
 ///
 /// // For a new reader, answer with this `Set-Cookie` header.
-/// let domain = CookieDomain::new("news.example.com")?;
-/// let set_cookie = ReaderId::generate()?.set_cookie(&domain);
+/// let set_cookie = ReaderId::generate()?.set_cookie(&ReaderCookie::host_only());
 /// assert!(set_cookie.starts_with("at-meter="));
 /// assert!(set_cookie.ends_with("; SameSite=None; Secure"));
 /// # Ok::<(), accesstype_jwt::Error>(())
@@ -87,15 +81,22 @@ impl ReaderId {
     /// [`Error::InvalidReaderId`] unless `value` is [`MIN_LEN`](Self::MIN_LEN) to
     /// [`MAX_LEN`](Self::MAX_LEN) ASCII letters, digits, `-` or `_`.
     pub fn parse(value: &str) -> Result<Self, Error> {
+        Self::parse_bytes(value.as_bytes()).ok_or(Error::InvalidReaderId)
+    }
+
+    fn parse_bytes(value: &[u8]) -> Option<Self> {
         let well_formed = (Self::MIN_LEN..=Self::MAX_LEN).contains(&value.len())
             && value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if well_formed {
-            Ok(Self(value.to_owned()))
-        } else {
-            Err(Error::InvalidReaderId)
-        }
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
+        // Only ASCII passed the check, so the bytes are UTF-8.
+        well_formed
+            .then(|| {
+                std::str::from_utf8(value)
+                    .ok()
+                    .map(|id| Self(id.to_owned()))
+            })
+            .flatten()
     }
 
     /// The id, as sent to Accesstype (`readerId`) and stored in the cookie.
@@ -107,65 +108,100 @@ impl ReaderId {
     /// Finds the `at-meter` cookie in a `Cookie` request header and returns its id.
     ///
     /// Cookie pairs are split on `;`, names compared exactly (`at-meter`), surrounding spaces
-    /// and a pair of double quotes around the value removed. The first `at-meter` whose value
-    /// is a well-formed id (see [`parse`](Self::parse)) wins; malformed ones are skipped.
-    /// `None` when there is none, so the endpoint issues a new id. When a request carries
-    /// several `Cookie` headers, join them with `"; "` first.
-    #[must_use]
-    pub fn from_cookie_header(header: &str) -> Option<Self> {
-        header
-            .split(';')
-            .filter_map(|pair| {
-                let (name, value) = pair.split_once('=')?;
-                (name.trim_matches(is_cookie_space) == READER_ID_COOKIE)
-                    .then(|| value.trim_matches(is_cookie_space))
-            })
-            .map(|value| {
-                value
-                    .strip_prefix('"')
-                    .and_then(|inner| inner.strip_suffix('"'))
-                    .unwrap_or(value)
-            })
-            .find_map(|value| Self::parse(value).ok())
+    /// and a pair of double quotes around the value removed. `Ok(None)` when there is no
+    /// `at-meter` cookie, or when its value is not a well-formed id (see
+    /// [`parse`](Self::parse)): give the reader a new one. When a request carries several
+    /// `Cookie` headers (HTTP/2 splits them), join them with `"; "` first, or use the `axum`
+    /// feature's `accesstype_jwt::axum::Reader`, which reads them all.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::DuplicateCookie`] when the header holds more than one `at-meter` cookie:
+    /// browsers send one per matching domain and path, so a second one may have been planted
+    /// by a sibling subdomain, and no id is taken from an ambiguous header.
+    /// [`Error::CookieHeaderTooLarge`] for a header over [`MAX_COOKIE_HEADER_BYTES`]. Either
+    /// way, treat the reader as new.
+    pub fn from_cookie_header(header: &str) -> Result<Option<Self>, Error> {
+        Self::from_cookie_headers(&[header.as_bytes()])
     }
 
-    /// The `Set-Cookie` header value that stores this id for
-    /// [`READER_ID_COOKIE_LIFETIME`] from now:
+    /// Like [`from_cookie_header`](Self::from_cookie_header) over several `Cookie` header
+    /// values, as raw bytes: one request's headers, in order.
+    pub(crate) fn from_cookie_headers(headers: &[&[u8]]) -> Result<Option<Self>, Error> {
+        let len = headers.iter().map(|header| header.len()).sum::<usize>();
+        if len > MAX_COOKIE_HEADER_BYTES {
+            return Err(Error::CookieHeaderTooLarge {
+                len,
+                limit: MAX_COOKIE_HEADER_BYTES,
+            });
+        }
+        let mut found: Option<&[u8]> = None;
+        for header in headers {
+            for pair in header.split(|b| *b == b';') {
+                let Some(equals) = pair.iter().position(|b| *b == b'=') else {
+                    continue;
+                };
+                let (name, value) = pair.split_at(equals);
+                if trim_cookie_space(name) != READER_ID_COOKIE.as_bytes() {
+                    continue;
+                }
+                if found.is_some() {
+                    return Err(Error::DuplicateCookie);
+                }
+                found = Some(value.get(1..).unwrap_or_default());
+            }
+        }
+        Ok(found.and_then(|value| {
+            let value = trim_cookie_space(value);
+            let unquoted = value
+                .strip_prefix(b"\"")
+                .and_then(|inner| inner.strip_suffix(b"\""))
+                .unwrap_or(value);
+            Self::parse_bytes(unquoted)
+        }))
+    }
+
+    /// The `Set-Cookie` header value that stores this id for [`READER_ID_COOKIE_LIFETIME`]
+    /// from now:
     ///
-    /// `at-meter={id}; Path=/; Domain={domain}; Expires={HTTP date}; SameSite=None; Secure`
+    /// `at-meter={id}; Path=/[; Domain={domain}]; Expires={HTTP date}; SameSite=None; Secure`
     ///
     /// `SameSite=None; Secure` lets Accesstype's script use it from any page; there is no
     /// `HttpOnly` because that script reads the cookie in the browser.
     ///
-    /// The domain is a [`CookieDomain`] rather than a `&str`: it is checked once, when you
-    /// build it from your configuration at start-up, so this per-request call cannot fail and
-    /// no value can smuggle extra attributes (`; HttpOnly`, a second cookie) into the header.
-    /// Accesstype's sample code takes the domain from the request's `Origin` header; use
-    /// your own configured host instead, which a request cannot choose.
+    /// The settings are a [`ReaderCookie`], checked once when you build it from your
+    /// configuration at start-up, so this per-request call cannot fail and no value can
+    /// smuggle extra attributes (`; HttpOnly`, a second cookie) into the header. Accesstype's
+    /// sample code takes the domain from the request's `Origin` header; use your own
+    /// configured host instead, which a request cannot choose.
     #[must_use]
-    pub fn set_cookie(&self, domain: &CookieDomain) -> String {
+    pub fn set_cookie(&self, cookie: &ReaderCookie) -> String {
         let expires = SystemTime::now()
             .checked_add(READER_ID_COOKIE_LIFETIME)
             .unwrap_or(SystemTime::UNIX_EPOCH);
-        self.set_cookie_expiring(domain, expires)
+        self.set_cookie_expiring(cookie, expires)
     }
 
     /// Like [`set_cookie`](Self::set_cookie) with your own expiry time, formatted as an HTTP
     /// date (`Wed, 21 Oct 2015 07:28:00 GMT`). Times before 1970 are written as the epoch
     /// (an expired cookie); times after year 9999 as its last second.
     #[must_use]
-    pub fn set_cookie_expiring(&self, domain: &CookieDomain, expires: SystemTime) -> String {
-        format!(
-            "{READER_ID_COOKIE}={}; Path=/; Domain={}; Expires={}; SameSite=None; Secure",
-            self.0,
-            domain.as_str(),
-            http_date(expires)
-        )
+    pub fn set_cookie_expiring(&self, cookie: &ReaderCookie, expires: SystemTime) -> String {
+        cookie.set_cookie_value(&self.0, expires)
     }
 }
 
-fn is_cookie_space(c: char) -> bool {
-    c == ' ' || c == '\t'
+fn trim_cookie_space(bytes: &[u8]) -> &[u8] {
+    let is_space = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = bytes
+        .iter()
+        .position(|b| !is_space(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_space(b))
+        .map_or(start, |i| i + 1);
+    bytes.get(start..end).unwrap_or_default()
 }
 
 impl fmt::Debug for ReaderId {
@@ -208,91 +244,5 @@ impl From<ReaderId> for String {
 impl AsRef<str> for ReaderId {
     fn as_ref(&self) -> &str {
         &self.0
-    }
-}
-
-/// The domain the `at-meter` cookie is set for: your site's host name, checked once.
-///
-/// Accepts a DNS host name (internationalised names are converted to their `xn--` form,
-/// letters lowercased, one leading `.` dropped as RFC 6265 does) or an IPv4 address. Refuses
-/// anything with a port, a path, whitespace, `;`, `,` or other characters that could change
-/// the `Set-Cookie` header, and IPv6 addresses.
-///
-/// ```
-/// use accesstype_jwt::CookieDomain;
-///
-/// assert_eq!(CookieDomain::new("News.Example.com")?.as_str(), "news.example.com");
-/// assert!(CookieDomain::new("example.com; HttpOnly").is_err());
-/// assert!(CookieDomain::new("example.com:8080").is_err());
-/// # Ok::<(), accesstype_jwt::Error>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CookieDomain(String);
-
-impl CookieDomain {
-    /// Checks and normalises a cookie domain.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidCookieDomain`] for anything that is not a host name or IPv4 address.
-    pub fn new(domain: &str) -> Result<Self, Error> {
-        let domain = domain.strip_prefix('.').unwrap_or(domain);
-        // Only what a host name can hold; this also keeps out the percent-escapes and
-        // delimiters the URL host parser would otherwise decode or tolerate.
-        let plausible = !domain.is_empty()
-            && domain.len() <= 253
-            && domain
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.' || !c.is_ascii());
-        if !plausible {
-            return Err(Error::InvalidCookieDomain);
-        }
-        match url::Host::parse(domain) {
-            Ok(url::Host::Domain(ascii)) if is_ldh_host(&ascii) => Ok(Self(ascii)),
-            Ok(url::Host::Ipv4(address)) => Ok(Self(address.to_string())),
-            _ => Err(Error::InvalidCookieDomain),
-        }
-    }
-
-    /// The normalised domain, as written in `Domain=`.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// Letters, digits and inner hyphens in dot-separated labels of 1 to 63 bytes.
-fn is_ldh_host(host: &str) -> bool {
-    host.len() <= 253
-        && host.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-}
-
-impl fmt::Display for CookieDomain {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for CookieDomain {
-    type Err = Error;
-
-    fn from_str(domain: &str) -> Result<Self, Self::Err> {
-        Self::new(domain)
-    }
-}
-
-impl TryFrom<&str> for CookieDomain {
-    type Error = Error;
-
-    fn try_from(domain: &str) -> Result<Self, Self::Error> {
-        Self::new(domain)
     }
 }

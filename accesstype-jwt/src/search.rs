@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::AttributeValue;
+use crate::taxonomy::AttributeValue;
 
 /// The query Accesstype sends to a search-url endpoint: `?q=...&limit=...`.
 ///

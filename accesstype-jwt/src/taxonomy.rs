@@ -2,11 +2,14 @@
 //! Accesstype lets you build subscription plans from.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::Error;
+use crate::error::Error;
+use crate::text::{is_bidi_control, is_hidden};
+use crate::violation::TaxonomyViolation;
 
 /// At most this many distinct attributes per content type.
 pub const MAX_TAXONOMY_ATTRIBUTES: usize = 10;
@@ -65,71 +68,162 @@ impl ContentTaxonomy {
         Self::new([TaxonomyEntry::story(attributes)])
     }
 
-    /// Checks the spec's rules:
+    /// Checks the spec's rules, on types, names and values normalised once: surrounding
+    /// whitespace trimmed and letters lowercased, so that `story`, `Story` and `story ` are
+    /// one content type, `section` and `Section` one name, `sports` and `sports ` one value.
     ///
-    /// - every entry's `type` is non-empty;
+    /// - every entry's `type` is non-blank;
     /// - at most [`MAX_TAXONOMY_ATTRIBUTES`] distinct attribute names per content type (over
     ///   all entries of that type), and no name twice within a type;
-    /// - no attribute uses a [reserved name](RESERVED_ATTRIBUTE_NAMES) (compared ignoring
-    ///   case and surrounding whitespace);
-    /// - every attribute has a non-blank `name` and at least one value (an attribute with a
-    ///   `search-url` may list none: Accesstype searches for them);
+    /// - no attribute uses a [reserved name](RESERVED_ATTRIBUTE_NAMES);
+    /// - every attribute has a non-blank `name` and at least one value (a `search-url` does
+    ///   not replace them);
     /// - every value has a non-blank `label` and `value`, and `value`s are unique within an
     ///   attribute;
-    /// - `search-url`, when present, is an absolute `http` or `https` URL with a host.
+    /// - no control character in a type, name, value or label, and no invisible or
+    ///   bidirectional-control character (zero-width space, soft hyphen, right-to-left
+    ///   override, ...) in a type, name or value, where it would make two spellings look
+    ///   alike;
+    /// - `search-url`, when present, is an absolute `http` or `https` URL with a host and no
+    ///   credentials, written in the form the URL parser writes back (`https:/host`,
+    ///   `HTTPS://host` or a URL with spaces are refused).
     ///
     /// Fields that are required on the wire (`name`, `values`, `label`, `value`) already fail
-    /// to deserialise when absent.
+    /// to deserialise when absent. The taxonomy is served as written; the normalised forms
+    /// are only compared. To serve a taxonomy that cannot skip this check, use
+    /// [`validated`](Self::validated).
     ///
     /// # Errors
     ///
     /// [`Error::InvalidTaxonomy`] with the first rule broken; see
     /// [`Error::taxonomy_violation`].
     pub fn validate(&self) -> Result<(), Error> {
-        self.first_violation()
-            .map_or(Ok(()), |violation| Err(Error::InvalidTaxonomy(violation)))
+        self.first_violation().map_err(Error::InvalidTaxonomy)
     }
 
-    fn first_violation(&self) -> Option<TaxonomyViolation> {
-        let mut names_by_type: HashMap<&str, HashSet<String>> = HashMap::new();
+    /// Checks the taxonomy like [`validate`](Self::validate) and wraps it in a
+    /// [`ValidatedTaxonomy`], which cannot be changed afterwards: what is served is what was
+    /// checked.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidTaxonomy`], as [`validate`](Self::validate).
+    pub fn validated(self) -> Result<ValidatedTaxonomy, Error> {
+        self.validate()?;
+        Ok(ValidatedTaxonomy(self))
+    }
+
+    fn first_violation(&self) -> Result<(), TaxonomyViolation> {
+        let mut names_by_type: HashMap<String, HashSet<String>> = HashMap::new();
         for (index, entry) in self.entries.iter().enumerate() {
-            if entry.content_type.trim().is_empty() {
-                return Some(TaxonomyViolation::EmptyContentType { entry: index });
+            let content_type = identifier(&entry.content_type, "type")?;
+            if content_type.is_empty() {
+                return Err(TaxonomyViolation::EmptyContentType { entry: index });
             }
-            let names = names_by_type.entry(&entry.content_type).or_default();
+            let names = names_by_type.entry(content_type.clone()).or_default();
             for attribute in &entry.attributes {
-                let name = attribute.name.trim();
+                let name = identifier(&attribute.name, "name")?;
                 if name.is_empty() {
-                    return Some(TaxonomyViolation::EmptyAttributeName {
-                        content_type: entry.content_type.clone(),
-                    });
+                    return Err(TaxonomyViolation::EmptyAttributeName { content_type });
                 }
-                if RESERVED_ATTRIBUTE_NAMES
-                    .iter()
-                    .any(|reserved| reserved.eq_ignore_ascii_case(name))
-                {
-                    return Some(TaxonomyViolation::ReservedAttribute {
-                        name: attribute.name.clone(),
-                    });
+                if RESERVED_ATTRIBUTE_NAMES.contains(&name.as_str()) {
+                    return Err(TaxonomyViolation::ReservedAttribute { name });
                 }
-                if !names.insert(name.to_owned()) {
-                    return Some(TaxonomyViolation::DuplicateAttribute {
-                        content_type: entry.content_type.clone(),
-                        name: attribute.name.clone(),
-                    });
+                if names.contains(&name) {
+                    return Err(TaxonomyViolation::DuplicateAttribute { content_type, name });
                 }
+                names.insert(name.clone());
                 if names.len() > MAX_TAXONOMY_ATTRIBUTES {
-                    return Some(TaxonomyViolation::TooManyAttributes {
-                        content_type: entry.content_type.clone(),
+                    return Err(TaxonomyViolation::TooManyAttributes {
+                        content_type,
                         max: MAX_TAXONOMY_ATTRIBUTES,
                     });
                 }
-                if let Some(violation) = attribute.first_violation() {
-                    return Some(violation);
-                }
+                attribute.first_violation(name)?;
             }
         }
-        None
+        Ok(())
+    }
+}
+
+/// The normalised form of a type, name or value (trimmed, lowercased), or the violation its
+/// characters make. The `Err` side is what `validate` reports, so `?` returns it.
+fn identifier(text: &str, field: &'static str) -> Result<String, TaxonomyViolation> {
+    if text.chars().any(is_hidden) {
+        return Err(TaxonomyViolation::HiddenCharacter { field });
+    }
+    Ok(text.trim().to_lowercase())
+}
+
+/// A [`ContentTaxonomy`] that passed [`ContentTaxonomy::validate`] and can no longer change:
+/// the body to serve.
+///
+/// Build it with [`ContentTaxonomy::validated`] or `TryFrom`; it serialises exactly as the
+/// taxonomy inside, derefs to it for reading, and (with the `axum` feature) is the
+/// taxonomy's `IntoResponse`. Deserialising one validates it too.
+///
+/// ```
+/// use accesstype_jwt::{AttributeValue, ContentTaxonomy, TaxonomyAttribute, ValidatedTaxonomy};
+///
+/// let taxonomy = ContentTaxonomy::stories([TaxonomyAttribute::new(
+///     "section",
+///     [AttributeValue::new("Sports", "sports")],
+/// )]);
+/// let body: ValidatedTaxonomy = taxonomy.validated()?;
+/// assert_eq!(body.entries[0].attributes[0].name, "section");
+///
+/// let twice = ContentTaxonomy::stories([
+///     TaxonomyAttribute::new("section", [AttributeValue::new("Sports", "sports")]),
+///     TaxonomyAttribute::new("Section ", [AttributeValue::new("Sports", "sports")]),
+/// ]);
+/// assert!(ValidatedTaxonomy::try_from(twice).is_err());
+/// # Ok::<(), accesstype_jwt::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ValidatedTaxonomy(ContentTaxonomy);
+
+impl<'de> Deserialize<'de> for ValidatedTaxonomy {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ContentTaxonomy::deserialize(deserializer)?
+            .validated()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl ValidatedTaxonomy {
+    /// The taxonomy.
+    #[must_use]
+    pub fn as_taxonomy(&self) -> &ContentTaxonomy {
+        &self.0
+    }
+
+    /// The taxonomy, to change it (and validate it again).
+    #[must_use]
+    pub fn into_inner(self) -> ContentTaxonomy {
+        self.0
+    }
+}
+
+impl Deref for ValidatedTaxonomy {
+    type Target = ContentTaxonomy;
+
+    fn deref(&self) -> &ContentTaxonomy {
+        &self.0
+    }
+}
+
+impl TryFrom<ContentTaxonomy> for ValidatedTaxonomy {
+    type Error = Error;
+
+    fn try_from(taxonomy: ContentTaxonomy) -> Result<Self, Error> {
+        taxonomy.validated()
+    }
+}
+
+impl From<ValidatedTaxonomy> for ContentTaxonomy {
+    fn from(validated: ValidatedTaxonomy) -> Self {
+        validated.0
     }
 }
 
@@ -200,41 +294,62 @@ impl TaxonomyAttribute {
         self
     }
 
-    fn first_violation(&self) -> Option<TaxonomyViolation> {
-        if let Some(search_url) = &self.search_url {
-            let absolute_web_url = Url::parse(search_url)
-                .is_ok_and(|url| matches!(url.scheme(), "http" | "https") && url.host().is_some());
-            if !absolute_web_url {
-                return Some(TaxonomyViolation::InvalidSearchUrl {
-                    attribute: self.name.clone(),
-                });
-            }
-        } else if self.values.is_empty() {
-            return Some(TaxonomyViolation::NoValues {
-                attribute: self.name.clone(),
-            });
+    /// The first violation of this attribute's own rules; `name` is its normalised name.
+    fn first_violation(&self, name: String) -> Result<(), TaxonomyViolation> {
+        if let Some(search_url) = &self.search_url
+            && !is_canonical_web_url(search_url)
+        {
+            return Err(TaxonomyViolation::InvalidSearchUrl { attribute: name });
+        }
+        if self.values.is_empty() {
+            return Err(TaxonomyViolation::NoValues { attribute: name });
         }
         let mut seen = HashSet::with_capacity(self.values.len());
         for value in &self.values {
+            // Labels are shown, not compared: any visible text, but no control or
+            // direction-changing character.
+            if value
+                .label
+                .chars()
+                .any(|c| c.is_control() || is_bidi_control(c))
+            {
+                return Err(TaxonomyViolation::HiddenCharacter { field: "label" });
+            }
             if value.label.trim().is_empty() {
-                return Some(TaxonomyViolation::EmptyLabel {
-                    attribute: self.name.clone(),
-                });
+                return Err(TaxonomyViolation::EmptyLabel { attribute: name });
             }
-            if value.value.trim().is_empty() {
-                return Some(TaxonomyViolation::EmptyValue {
-                    attribute: self.name.clone(),
-                });
+            let slug = identifier(&value.value, "value")?;
+            if slug.is_empty() {
+                return Err(TaxonomyViolation::EmptyValue { attribute: name });
             }
-            if !seen.insert(value.value.as_str()) {
-                return Some(TaxonomyViolation::DuplicateValue {
-                    attribute: self.name.clone(),
-                    value: value.value.clone(),
+            if !seen.insert(slug.clone()) {
+                return Err(TaxonomyViolation::DuplicateValue {
+                    attribute: name,
+                    value: slug,
                 });
             }
         }
-        None
+        Ok(())
     }
+}
+
+/// Whether `text` is an absolute `http(s)` URL with a host and no credentials, written as the
+/// URL parser writes it back (a bare host may lack its `/`). Parsers forgive a lot
+/// (`https:/host`, `HTTPS://host`, spaces, tabs), and Accesstype's may forgive differently.
+fn is_canonical_web_url(text: &str) -> bool {
+    let Ok(url) = Url::parse(text) else {
+        return false;
+    };
+    let written_back = url.as_str() == text
+        || url.path() == "/"
+            && url.query().is_none()
+            && url.fragment().is_none()
+            && url.as_str().strip_suffix('/') == Some(text);
+    matches!(url.scheme(), "http" | "https")
+        && url.host().is_some()
+        && url.username().is_empty()
+        && url.password().is_none()
+        && written_back
 }
 
 /// One possible value of an attribute: a readable `label` and a unique `value` (usually the
@@ -255,76 +370,4 @@ impl AttributeValue {
             value: value.into(),
         }
     }
-}
-
-/// The rule of the content taxonomy spec that [`ContentTaxonomy::validate`] found broken.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TaxonomyViolation {
-    /// An entry's `type` is blank.
-    #[error("entry {entry} has a blank `type`")]
-    EmptyContentType {
-        /// The entry's position in the array.
-        entry: usize,
-    },
-    /// A content type has more than [`MAX_TAXONOMY_ATTRIBUTES`] distinct attributes.
-    #[error("content type `{content_type}` has more than {max} attributes")]
-    TooManyAttributes {
-        /// The content type.
-        content_type: String,
-        /// The limit.
-        max: usize,
-    },
-    /// An attribute uses one of [`RESERVED_ATTRIBUTE_NAMES`].
-    #[error("attribute name `{name}` is reserved")]
-    ReservedAttribute {
-        /// The name as given.
-        name: String,
-    },
-    /// An attribute's `name` is blank.
-    #[error("an attribute of content type `{content_type}` has a blank name")]
-    EmptyAttributeName {
-        /// The content type.
-        content_type: String,
-    },
-    /// The same attribute name appears twice for one content type.
-    #[error("attribute `{name}` appears twice for content type `{content_type}`")]
-    DuplicateAttribute {
-        /// The content type.
-        content_type: String,
-        /// The repeated name.
-        name: String,
-    },
-    /// An attribute lists no values and has no `search-url`.
-    #[error("attribute `{attribute}` has no values and no search url")]
-    NoValues {
-        /// The attribute's name.
-        attribute: String,
-    },
-    /// A value's `label` is blank.
-    #[error("a value of attribute `{attribute}` has a blank label")]
-    EmptyLabel {
-        /// The attribute's name.
-        attribute: String,
-    },
-    /// A value's `value` is blank.
-    #[error("a value of attribute `{attribute}` is blank")]
-    EmptyValue {
-        /// The attribute's name.
-        attribute: String,
-    },
-    /// Two values of one attribute share a `value`.
-    #[error("value `{value}` appears twice in attribute `{attribute}`")]
-    DuplicateValue {
-        /// The attribute's name.
-        attribute: String,
-        /// The repeated value.
-        value: String,
-    },
-    /// A `search-url` is not an absolute `http`/`https` URL with a host.
-    #[error("the search url of attribute `{attribute}` is not an absolute http(s) url")]
-    InvalidSearchUrl {
-        /// The attribute's name.
-        attribute: String,
-    },
 }

@@ -1,6 +1,6 @@
 //! Accesstype's hosts and the URLs built on them; hostile story ids stay in their segment.
 
-use accesstype_jwt::{Environment, Error, MAX_STORY_ID_BYTES, ReaderId};
+use accesstype_jwt::{Environment, Error, MAX_STORY_ID_BYTES, ParseEnvironmentError, ReaderId};
 
 use crate::percent_decode;
 
@@ -81,6 +81,16 @@ fn hostile_story_ids_stay_in_their_segment() {
         "\\..\\",
         "a;b=c",
         "https://evil.example/x",
+        "..;",
+        "..;/admin",
+        ";jsessionid=1",
+        "a=b",
+        "%2e%2e;",
+        "..\u{2028}",
+        "a／b",
+        "a:b",
+        "@evil",
+        "~user",
     ] {
         let url = Environment::Production
             .story_access_url(story_id, "acct", &reader(), None)
@@ -92,9 +102,34 @@ fn hostile_story_ids_stay_in_their_segment() {
         assert_eq!(segments[5], "access");
         let decoded = percent_decode(segments[4]);
         assert_eq!(decoded, story_id, "{url}");
+        // Every byte but the unreserved characters is percent-encoded by the crate itself.
+        assert!(
+            segments[4]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+            "{url}"
+        );
         assert_eq!(url.fragment(), None);
         assert_eq!(url.query_pairs().count(), 2, "{url}");
     }
+}
+
+#[test]
+fn semicolons_and_equals_signs_never_reach_the_path() {
+    // Servlet containers read `..;` as `..`; `url`'s own segment encoder leaves `;` and `=`.
+    let url = Environment::Production
+        .story_access_url("..;", "acct", &reader(), None)
+        .unwrap();
+    assert_eq!(
+        url.as_str(),
+        format!(
+            "https://www.accesstype.com/api/access/v1/stories/..%3B/access?key=acct&readerId={READER}"
+        )
+    );
+    let url = Environment::Production
+        .story_access_url("a;b=c", "acct", &reader(), None)
+        .unwrap();
+    assert_eq!(url.path(), "/api/access/v1/stories/a%3Bb%3Dc/access");
 }
 
 #[test]
@@ -140,7 +175,12 @@ fn environments_parse_from_their_names() {
     );
     assert!(matches!(
         "sandbox".parse::<Environment>(),
-        Err(Error::UnknownEnvironment)
+        Err(ParseEnvironmentError { .. })
     ));
+    assert_eq!(
+        "sandbox".parse::<Environment>().unwrap_err().to_string(),
+        "unknown accesstype environment; expected `production` or `staging`"
+    );
+    assert_eq!(Environment::Production.as_str(), "production");
     assert_eq!(Environment::Staging.to_string(), "staging");
 }

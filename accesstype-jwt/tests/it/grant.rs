@@ -1,6 +1,6 @@
 //! The access grant Accesstype answers the access check with.
 
-use accesstype_jwt::{AccessGrant, AssetVisibility, Error, GrantReason, MAX_GRANT_BYTES, WallType};
+use accesstype_jwt::{AccessGrant, AssetVisibility, Error, GrantReason, MAX_BODY_BYTES, WallType};
 use serde_json::json;
 
 #[test]
@@ -86,21 +86,20 @@ fn garbage_is_an_error_never_a_grant() {
     ] {
         let error = AccessGrant::from_slice(body).unwrap_err();
         assert!(
-            matches!(error, Error::InvalidGrant(_)),
+            matches!(error, Error::Parse { what: "access grant", len, .. } if len == body.len()),
             "{:?}",
             String::from_utf8_lossy(body)
         );
-        assert!(std::error::Error::source(&error).is_some());
     }
+    assert_eq!(MAX_BODY_BYTES, 64 * 1024);
     let huge = format!(
         "{{\"granted\":true,\"pad\":\"{}\"}}",
-        "x".repeat(MAX_GRANT_BYTES)
+        "x".repeat(MAX_BODY_BYTES)
     );
     assert!(matches!(
         AccessGrant::from_slice(huge.as_bytes()),
-        Err(Error::GrantTooLarge {
-            max: MAX_GRANT_BYTES,
-            ..
+        Err(Error::BodyTooLarge {
+            limit: MAX_BODY_BYTES
         })
     ));
 }
@@ -120,15 +119,87 @@ fn data_accessors_tolerate_odd_data() {
 }
 
 #[test]
-fn a_repeated_field_is_an_error_not_the_last_copy() {
+fn a_repeated_member_at_any_depth_is_an_error_not_the_last_copy() {
     // Whichever copy another reader would pick, the answer is ambiguous: no access.
     for body in [
         &br#"{"granted":false,"granted":true}"#[..],
         br#"{"granted":true,"grantReason":"METERING","grantReason":"SUBSCRIBER"}"#,
+        br#"{"granted":true,"data":{"numberRemaining":0,"numberRemaining":6}}"#,
+        br#"{"granted":true,"data":{"isLoggedIn":false,"isLoggedIn":true}}"#,
+        br#"{"granted":false,"meter":{"id":1,"id":2}}"#,
+        br#"{"granted":false,"meters":[{"n":1},{"n":1,"n":2}]}"#,
+        br#"{"granted":false,"wallType":"pay_wall","wallType":"registration_wall"}"#,
     ] {
-        assert!(matches!(
-            AccessGrant::from_slice(body),
-            Err(Error::InvalidGrant(_))
-        ));
+        let error = AccessGrant::from_slice(body).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::Parse {
+                    reason: "a member name is repeated",
+                    ..
+                }
+            ),
+            "{}: {error:?}",
+            String::from_utf8_lossy(body)
+        );
+        // Through any serde deserializer, not only `from_slice`.
+        assert!(serde_json::from_slice::<AccessGrant>(body).is_err());
+    }
+    // Same names at different places are fine.
+    let grant = AccessGrant::from_slice(
+        br#"{"granted":true,"data":{"granted":1,"numberRemaining":2},"numberRemaining":3}"#,
+    )
+    .unwrap();
+    assert_eq!(grant.number_remaining(), Some(2));
+}
+
+#[test]
+fn parse_errors_hold_no_body_text() {
+    let body = br#"{"granted":"reader john@example.com, card 4111 1111 1111 1111"}"#;
+    let error = AccessGrant::from_slice(body).unwrap_err();
+    let mut shown = format!("{error} {error:?}");
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        shown.push_str(&format!(" {cause} {cause:?}"));
+        source = cause.source();
+    }
+    for leak in ["john", "example.com", "4111"] {
+        assert!(!shown.contains(leak), "{shown}");
+    }
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "the access grant body ({} bytes) does not parse: not the documented access grant",
+            body.len()
+        )
+    );
+    assert!(matches!(
+        AccessGrant::from_slice(b"{\"granted\":tru"),
+        Err(Error::Parse {
+            reason: "not JSON",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn debug_shows_no_values_of_free_form_members() {
+    let grant = AccessGrant::from_slice(
+        br#"{"granted":true,"grantReason":"SUBSCRIBER","data":{"numberRemaining":3,"email":"john@example.com"},"subscriber":{"name":"John Smith"}}"#,
+    )
+    .unwrap();
+    let debug = format!("{grant:?}");
+    assert!(
+        !debug.contains("john@example.com") && !debug.contains("John Smith"),
+        "{debug}"
+    );
+    for shown in [
+        "granted: true",
+        "Subscriber",
+        "number_remaining: Some(3)",
+        "\"email\"",
+        "\"subscriber\"",
+    ] {
+        assert!(debug.contains(shown), "{debug} lacks {shown}");
     }
 }

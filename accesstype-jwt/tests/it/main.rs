@@ -1,5 +1,6 @@
 //! Integration tests of accesstype-jwt, one module per concept.
 
+mod axum;
 mod environment;
 mod grant;
 mod properties;

@@ -3,7 +3,10 @@
 use std::collections::HashSet;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use accesstype_jwt::{CookieDomain, Error, READER_ID_COOKIE, READER_ID_COOKIE_LIFETIME, ReaderId};
+use accesstype_jwt::{
+    CookieDomain, Error, MAX_COOKIE_HEADER_BYTES, READER_ID_COOKIE, READER_ID_COOKIE_LIFETIME,
+    ReaderCookie, ReaderId,
+};
 
 const ID: &str = "0123456789abcdef0123456789abcdef";
 
@@ -57,10 +60,14 @@ fn parse_accepts_hex_uuids_and_device_ids_only() {
     }
 }
 
+fn found(header: &str) -> Option<String> {
+    ReaderId::from_cookie_header(header)
+        .unwrap()
+        .map(|id| id.as_str().to_owned())
+}
+
 #[test]
 fn the_cookie_is_found_among_others() {
-    let found =
-        |header: &str| ReaderId::from_cookie_header(header).map(|id| id.as_str().to_owned());
     assert_eq!(found(&format!("at-meter={ID}")), Some(ID.to_owned()));
     assert_eq!(
         found(&format!("theme=dark; at-meter={ID}; session=xyz")),
@@ -77,19 +84,29 @@ fn the_cookie_is_found_among_others() {
 }
 
 #[test]
-fn hostile_cookie_headers_yield_no_id_or_the_first_well_formed_one() {
-    let found =
-        |header: &str| ReaderId::from_cookie_header(header).map(|id| id.as_str().to_owned());
+fn a_repeated_at_meter_cookie_yields_no_id() {
+    // Browsers send one cookie per matching domain and path; a second one may have been
+    // planted by a sibling subdomain. Whichever copy is first, the header is ambiguous.
     let other = "fedcba9876543210fedcba9876543210";
-    // Malformed values are skipped; the first well-formed `at-meter` wins.
-    assert_eq!(
-        found(&format!("at-meter=<script>; at-meter={ID}")),
-        Some(ID.to_owned())
-    );
-    assert_eq!(
-        found(&format!("at-meter={ID}; at-meter={other}")),
-        Some(ID.to_owned())
-    );
+    for header in [
+        format!("at-meter={ID}; at-meter={other}"),
+        format!("at-meter={ID}; at-meter={ID}"),
+        format!("at-meter=<script>; at-meter={ID}"),
+        format!("at-meter={ID}; theme=dark; at-meter="),
+        format!("at-meter={ID};at-meter =\"{other}\""),
+    ] {
+        assert!(
+            matches!(
+                ReaderId::from_cookie_header(&header),
+                Err(Error::DuplicateCookie)
+            ),
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn hostile_cookie_headers_yield_no_id() {
     for hostile in [
         "",
         ";;;;",
@@ -99,6 +116,7 @@ fn hostile_cookie_headers_yield_no_id_or_the_first_well_formed_one() {
         "at-meter=\"\"",
         "at-meter=\"",
         "at-meter=short",
+        "at-meter=<script>",
         "AT-METER=0123456789abcdef0123456789abcdef",
         "xat-meter=0123456789abcdef0123456789abcdef",
         "at-meter2=0123456789abcdef0123456789abcdef",
@@ -112,16 +130,34 @@ fn hostile_cookie_headers_yield_no_id_or_the_first_well_formed_one() {
     ] {
         assert_eq!(found(hostile), None, "{hostile:?}");
     }
-    // A huge header is scanned without trouble.
-    let huge = format!("{}; at-meter={ID}", "junk=1; ".repeat(100_000));
-    assert_eq!(found(&huge), Some(ID.to_owned()));
-    assert_eq!(found(&"a".repeat(1 << 20)), None);
+}
+
+#[test]
+fn large_cookie_headers_are_scanned_up_to_64_kib() {
+    assert_eq!(MAX_COOKIE_HEADER_BYTES, 64 * 1024);
+    // A news site's 16 KiB of ad and analytics cookies, the reader id last.
+    let news_site = format!("{}at-meter={ID}", "_ga=GA1.2.3456789; ".repeat(900));
+    assert!(news_site.len() > 16 * 1024);
+    assert_eq!(found(&news_site), Some(ID.to_owned()));
+
+    let at_limit = format!(
+        "{}; at-meter={ID}",
+        "j".repeat(MAX_COOKIE_HEADER_BYTES - 43)
+    );
+    assert_eq!(at_limit.len(), MAX_COOKIE_HEADER_BYTES);
+    assert_eq!(found(&at_limit), Some(ID.to_owned()));
+    let over = format!("j{at_limit}");
+    assert!(matches!(
+        ReaderId::from_cookie_header(&over),
+        Err(Error::CookieHeaderTooLarge { len, limit })
+            if len == MAX_COOKIE_HEADER_BYTES + 1 && limit == MAX_COOKIE_HEADER_BYTES
+    ));
 }
 
 #[test]
 fn set_cookie_has_the_documented_format() {
     let reader = ReaderId::parse(ID).unwrap();
-    let domain = CookieDomain::new("news.example.com").unwrap();
+    let domain = ReaderCookie::for_domain(CookieDomain::new("news.example.com").unwrap());
     // The sample code's fixed date, 21 Oct 2075 07:28:00 GMT: a Monday, not the "Wed" it shows.
     let documented_date = UNIX_EPOCH + Duration::from_secs(3_338_868_480);
     assert_eq!(
@@ -136,13 +172,28 @@ fn set_cookie_has_the_documented_format() {
             "at-meter={ID}; Path=/; Domain=news.example.com; Expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=None; Secure"
         )
     );
+    // Host-only: the same without `Domain`, for a site on one host or on an IP address.
+    assert_eq!(
+        reader.set_cookie_expiring(&ReaderCookie::host_only(), documented_date),
+        format!(
+            "at-meter={ID}; Path=/; Expires=Mon, 21 Oct 2075 07:28:00 GMT; SameSite=None; Secure"
+        )
+    );
+    assert_eq!(ReaderCookie::default(), ReaderCookie::host_only());
+    assert_eq!(ReaderCookie::host_only().domain(), None);
+    assert_eq!(
+        ReaderCookie::from(CookieDomain::new("example.com").unwrap())
+            .domain()
+            .map(CookieDomain::as_str),
+        Some("example.com")
+    );
 }
 
 #[test]
 fn set_cookie_expires_after_the_documented_lifetime() {
     assert_eq!(READER_ID_COOKIE_LIFETIME, Duration::from_secs(400 * 86_400));
     let reader = ReaderId::generate().unwrap();
-    let domain = CookieDomain::new("example.com").unwrap();
+    let domain = ReaderCookie::for_domain(CookieDomain::new("example.com").unwrap());
     let before = SystemTime::now();
     let cookie = reader.set_cookie(&domain);
     let after = SystemTime::now();
@@ -163,26 +214,45 @@ fn set_cookie_expires_after_the_documented_lifetime() {
 }
 
 #[test]
-fn cookie_domains_are_host_names() {
-    for (given, normalised) in [
-        ("news.example.com", "news.example.com"),
-        ("News.Example.COM", "news.example.com"),
-        (".example.com", "example.com"),
-        ("localhost", "localhost"),
-        ("bücher.de", "xn--bcher-kva.de"),
-        ("127.0.0.1", "127.0.0.1"),
-        ("a-b.c-d.example", "a-b.c-d.example"),
+fn cookie_domains_are_canonical_host_names() {
+    for good in [
+        "news.example.com",
+        "example.com",
+        "xn--bcher-kva.de",
+        "a-b.c-d.example",
+        "123.example.com",
+        "a.b",
+        &format!("{}.com", "a".repeat(63)),
     ] {
-        assert_eq!(
-            CookieDomain::new(given).unwrap().as_str(),
-            normalised,
-            "{given}"
-        );
+        assert_eq!(CookieDomain::new(good).unwrap().as_str(), good, "{good}");
     }
     for bad in [
         "",
         ".",
+        // Single labels: a public suffix, or a name only this machine knows.
+        "com",
+        "localhost",
+        "intranet",
+        // IP addresses and what the URL parser would read as one (`1.2.3` is 1.2.0.3).
+        "127.0.0.1",
+        "1.2.3",
+        "0x7f.1",
+        "10.0.0.256",
+        "example.123",
+        "[::1]",
+        "::1",
+        // Not canonical: upper case, leading or trailing dot, Unicode, bad punycode.
+        "News.Example.com",
+        "EXAMPLE.COM",
+        ".example.com",
+        "example.com.",
         "..example.com",
+        "bücher.de",
+        "xn--a.com",
+        "xn--zz.example",
+        "ｅｘａｍｐｌｅ.com",
+        "exa\u{AD}mple.com",
+        // What could change the header or name another host.
         "example.com; HttpOnly",
         "example.com;",
         "example.com,evil.com",
@@ -197,8 +267,6 @@ fn cookie_domains_are_host_names() {
         "example-.com",
         "exa_mple.com",
         "example..com",
-        "[::1]",
-        "::1",
         "user@example.com",
         &format!("{}.com", "a".repeat(64)),
         &"a.".repeat(130),

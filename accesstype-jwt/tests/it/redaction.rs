@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use accesstype_jwt::{
     AccessGrant, AccesstypeSigner, AssetVisibility, AttributeValue, BuildError, ContentTaxonomy,
-    CookieDomain, Environment, Error, GrantReason, Provider, ReaderId, SearchQuery, SearchResponse,
-    StoryAttribute, StoryAttributes, StoryAttributesQuery, TaxonomyAttribute, TaxonomyEntry,
-    TaxonomyViolation, User, UserId, Visibility, WallType,
+    CookieDomain, Environment, Error, GrantReason, Provider, ReaderCookie, ReaderId, SearchQuery,
+    SearchResponse, StoryAttribute, StoryAttributes, StoryAttributesQuery, TaxonomyAttribute,
+    TaxonomyEntry, TaxonomyViolation, User, UserId, Visibility, WallType,
 };
 use jsonwebtoken::Algorithm;
 
@@ -80,6 +80,25 @@ fn verification_errors_never_show_the_token() {
 }
 
 #[test]
+fn users_debug_without_personal_data() {
+    // A reader's e-mail address and name are personal data; the id and provider print.
+    let user = User::new("john.smith@example.com", 42).name("John Smith");
+    for shown in [format!("{user:?}"), format!("{user:#?}")] {
+        assert_hidden(&shown, &["john.smith", "example.com", "John Smith"]);
+        assert!(
+            shown.contains("[redacted]") && shown.contains("42"),
+            "{shown}"
+        );
+    }
+    let verified = signer().verify(&signer().sign(&user).unwrap()).unwrap();
+    assert_hidden(&format!("{verified:?}"), &["john.smith", "John Smith"]);
+    assert_eq!(
+        format!("{:?}", User::new("a@b.co", "u-1")),
+        r#"User { email: "[redacted]", id: Text("u-1"), provider: Quintype, name: None }"#
+    );
+}
+
+#[test]
 fn every_public_type_debugs_without_secrets() {
     let reader = ReaderId::parse("0123456789abcdef0123456789abcdef").unwrap();
     let reader_debug = format!("{reader:?}");
@@ -110,7 +129,8 @@ fn every_public_type_debugs_without_secrets() {
         Error::InvalidSignature,
     );
     let the_rest = format!(
-        "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+        "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+        ReaderCookie::for_domain(CookieDomain::new("example.com").unwrap()),
         StoryAttribute::new("section", ["sports"]),
         TaxonomyEntry::story([]),
         TaxonomyViolation::EmptyContentType { entry: 0 },
@@ -124,7 +144,12 @@ fn every_public_type_debugs_without_secrets() {
     );
     assert_hidden(
         &format!("{everything} {the_rest}"),
-        &[SECRET, &jwt, "0123456789abcdef0123456789abcdef"],
+        &[
+            SECRET,
+            &jwt,
+            "0123456789abcdef0123456789abcdef",
+            "john@example.com",
+        ],
     );
     // The URL is the caller's to keep private: it must carry the token, that is its job.
     assert!(url.as_str().contains(&jwt));

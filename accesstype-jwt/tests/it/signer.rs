@@ -1,10 +1,9 @@
 //! Signing and verifying the user JWT: exact wire bytes, independent decoding, every refusal.
 
-use std::process::Command;
 use std::time::Duration;
 
 use accesstype_jwt::{
-    AccesstypeSigner, BuildError, Error, MAX_TOKEN_BYTES, Provider, User, UserId,
+    AccesstypeSigner, BuildError, Error, MAX_TOKEN_BYTES, MIN_SECRET_BYTES, Provider, User, UserId,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
@@ -119,7 +118,7 @@ fn ttl_adds_iat_and_exp_after_the_documented_fields() {
     );
     assert!(matches!(
         signer.verify(&without_exp),
-        Err(Error::MissingClaim { claim }) if claim == "exp"
+        Err(Error::MissingClaim { claim: "exp" })
     ));
 }
 
@@ -226,13 +225,49 @@ fn other_algorithms_are_refused() {
         Err(Error::InvalidAlgorithm)
     ));
 
-    // `alg: none` with an empty signature.
-    let none = format!(
-        "{}.{}.",
-        b64url(br#"{"typ":"JWT","alg":"none"}"#),
-        b64url(payload.as_bytes())
+    // `alg: none` in any case, with an empty signature or a valid HS256 one, and near misses
+    // of the one accepted spelling: all refused before any signature work.
+    for alg in [
+        "none", "None", "NONE", "nOnE", "hs256", "HS256 ", " HS256", "HS2560", "",
+    ] {
+        let header = format!(r#"{{"typ":"JWT","alg":"{alg}"}}"#);
+        let empty = format!(
+            "{}.{}.",
+            b64url(header.as_bytes()),
+            b64url(payload.as_bytes())
+        );
+        assert!(
+            matches!(signer().verify(&empty), Err(Error::InvalidAlgorithm)),
+            "{alg:?}"
+        );
+        let signed = craft(&header, payload, SECRET.as_bytes(), Algorithm::HS256);
+        assert!(
+            matches!(signer().verify(&signed), Err(Error::InvalidAlgorithm)),
+            "{alg:?}"
+        );
+    }
+    // An `alg` that is not a string, or none at all.
+    for header in [
+        r#"{"typ":"JWT","alg":256}"#,
+        r#"{"typ":"JWT","alg":["HS256"]}"#,
+        r#"{"typ":"JWT","alg":null}"#,
+    ] {
+        let token = craft(header, payload, SECRET.as_bytes(), Algorithm::HS256);
+        assert!(
+            matches!(signer().verify(&token), Err(Error::InvalidAlgorithm)),
+            "{header}"
+        );
+    }
+    let no_alg = craft(
+        r#"{"typ":"JWT"}"#,
+        payload,
+        SECRET.as_bytes(),
+        Algorithm::HS256,
     );
-    assert!(matches!(signer().verify(&none), Err(Error::Malformed(_))));
+    assert!(matches!(
+        signer().verify(&no_alg),
+        Err(Error::Malformed { .. })
+    ));
 }
 
 #[test]
@@ -245,8 +280,24 @@ fn critical_header_extensions_are_refused() {
         Algorithm::HS256,
     );
     let error = signer().verify(&critical).unwrap_err();
-    assert!(matches!(error, Error::Malformed(_)), "{error:?}");
+    assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
     assert!(error.is_token_rejected());
+    // Even an empty or null `crit` names the member a verifier must understand.
+    for header in [
+        r#"{"typ":"JWT","alg":"HS256","crit":[]}"#,
+        r#"{"typ":"JWT","alg":"HS256","crit":null}"#,
+    ] {
+        let token = craft(
+            header,
+            r#"{"email":"john@example.com","id":42}"#,
+            SECRET.as_bytes(),
+            Algorithm::HS256,
+        );
+        assert!(
+            matches!(signer().verify(&token), Err(Error::Malformed { .. })),
+            "{header}"
+        );
+    }
 
     // Other header parameters do not matter.
     let with_kid = craft(
@@ -307,8 +358,29 @@ fn expiry_and_not_before_are_checked_with_the_leeway() {
 
     assert!(matches!(
         signer.verify(&with("exp", json!("tomorrow"))),
-        Err(Error::InvalidClaim { claim }) if claim == "exp"
+        Err(Error::InvalidClaim { claim: "exp" })
     ));
+    for (claim, value) in [
+        ("exp", json!(now() as f64 + 3600.5)),
+        ("exp", json!(-1)),
+        ("nbf", json!("now")),
+        ("iat", json!(true)),
+    ] {
+        let error = signer.verify(&with(claim, value.clone())).unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidClaim { claim: name } if *name == claim),
+            "{claim}={value}: {error:?}"
+        );
+    }
+
+    // An `iat` in the future is a token from a clock that is wrong, or from a forger who
+    // wants it to look fresh later: refused beyond the leeway, like `nbf`.
+    assert!(matches!(
+        signer.verify(&with("iat", json!(now() + 3600))),
+        Err(Error::NotYetValid)
+    ));
+    assert!(signer.verify(&with("iat", json!(now() + 5))).is_ok());
+    assert!(signer.verify(&with("iat", json!(now() - 86_400))).is_ok());
 }
 
 #[test]
@@ -365,8 +437,8 @@ fn claims_are_held_to_what_sign_produces() {
         let token = craft(HS256_HEADER, payload, SECRET.as_bytes(), Algorithm::HS256);
         let error = signer.verify(&token).unwrap_err();
         let matched = match expected {
-            Missing(name) => matches!(&error, Error::MissingClaim { claim } if claim == name),
-            Invalid(name) => matches!(&error, Error::InvalidClaim { claim } if claim == name),
+            Missing(name) => matches!(&error, Error::MissingClaim { claim } if *claim == name),
+            Invalid(name) => matches!(&error, Error::InvalidClaim { claim } if *claim == name),
         };
         assert!(matched, "{payload}: got {error:?}");
         assert!(error.is_token_rejected(), "{payload}");
@@ -377,16 +449,45 @@ fn claims_are_held_to_what_sign_produces() {
         SECRET.as_bytes(),
         Algorithm::HS256,
     );
-    assert!(matches!(signer.verify(&array), Err(Error::Malformed(_))));
+    assert!(matches!(
+        signer.verify(&array),
+        Err(Error::Malformed { .. })
+    ));
 
-    // A claim given twice is ambiguous: refused, whichever copy a reader would pick.
-    let twice = craft(
-        HS256_HEADER,
+    // A member given twice is ambiguous: refused, whichever copy a reader would pick, at any
+    // depth, whether or not this crate reads that member.
+    for payload in [
         r#"{"email":"john@example.com","id":42,"email":"admin@example.com"}"#,
-        SECRET.as_bytes(),
-        Algorithm::HS256,
-    );
-    assert!(matches!(signer.verify(&twice), Err(Error::Malformed(_))));
+        r#"{"email":"john@example.com","id":42,"id":1}"#,
+        r#"{"email":"john@example.com","id":42,"exp":1,"exp":99999999999}"#,
+        r#"{"email":"john@example.com","id":42,"role":"reader","role":"admin"}"#,
+        r#"{"email":"john@example.com","id":42,"meta":{"plan":"free","plan":"gold"}}"#,
+        r#"{"email":"john@example.com","id":42,"list":[{"a":1,"a":2}]}"#,
+        r#"{"email":"john@example.com","id":42,"provider":null,"provider":"wordpress"}"#,
+    ] {
+        let twice = craft(HS256_HEADER, payload, SECRET.as_bytes(), Algorithm::HS256);
+        assert!(
+            matches!(signer.verify(&twice), Err(Error::Malformed { .. })),
+            "{payload}"
+        );
+    }
+    for header in [
+        r#"{"typ":"JWT","alg":"HS256","alg":"HS256"}"#,
+        r#"{"alg":"none","alg":"HS256"}"#,
+        r#"{"alg":"HS256","kid":"a","kid":"b"}"#,
+        r#"{"alg":"HS256","jwk":{"k":"a","k":"b"}}"#,
+    ] {
+        let token = craft(
+            header,
+            r#"{"email":"john@example.com","id":42}"#,
+            SECRET.as_bytes(),
+            Algorithm::HS256,
+        );
+        assert!(
+            matches!(signer.verify(&token), Err(Error::Malformed { .. })),
+            "{header}"
+        );
+    }
 
     // Optional claims may be null.
     let token = craft(
@@ -425,12 +526,110 @@ fn garbage_is_malformed_not_a_panic() {
     }
 }
 
+/// A token of exactly these segments, correctly signed over them.
+fn signed_segments(header: &str, payload: &str) -> String {
+    let message = format!("{header}.{payload}");
+    let signature = jsonwebtoken::crypto::sign(
+        message.as_bytes(),
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+        Algorithm::HS256,
+    )
+    .unwrap();
+    format!("{message}.{signature}")
+}
+
+#[test]
+fn the_compact_form_and_base64url_are_strict() {
+    let signer = signer();
+    let header = b64url(HS256_HEADER.as_bytes());
+    let payload = b64url(br#"{"email":"john@example.com","id":42}"#);
+    assert!(signer.verify(&signed_segments(&header, &payload)).is_ok());
+
+    // Correctly signed over segments that are not strict unpadded base64url.
+    let odd_header = b64url(br#"{"alg":"HS256"}"#); // 20 characters: padding would be "=="
+    assert!(
+        signer
+            .verify(&signed_segments(&odd_header, &payload))
+            .is_ok()
+    );
+    let mut trailing_bits = odd_header.clone();
+    let last = trailing_bits.pop().unwrap();
+    // `{"alg":"HS256"}` ends in `}`; its last character carries four unused bits.
+    trailing_bits.push(if last == '9' { '-' } else { '9' });
+    for (header, payload) in [
+        (format!("{odd_header}=="), payload.clone()),
+        (header.clone(), format!("{payload}=")),
+        (trailing_bits, payload.clone()),
+        (header.replace('J', "+"), payload.clone()),
+        (header.clone(), payload.replace('e', "/")),
+        (format!(" {header}"), payload.clone()),
+        (header.clone(), format!("{payload}\n")),
+        (format!("{header}A"), payload.clone()),
+    ] {
+        let token = signed_segments(&header, &payload);
+        let error = signer.verify(&token).unwrap_err();
+        assert!(
+            matches!(error, Error::Malformed { .. }),
+            "{header}.{payload}: {error:?}"
+        );
+    }
+
+    // Correctly signed parts that are not UTF-8 JSON.
+    for (header, payload) in [
+        (
+            header.clone(),
+            b64url(b"{\"email\":\"j\xffn@example.com\",\"id\":1}"),
+        ),
+        (
+            b64url(b"{\"alg\":\"HS256\",\"x\":\"\xfe\"}"),
+            payload.clone(),
+        ),
+    ] {
+        let error = signer
+            .verify(&signed_segments(&header, &payload))
+            .unwrap_err();
+        assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
+    }
+
+    let good = signed_segments(&header, &payload);
+    let (message, signature) = good.rsplit_once('.').unwrap();
+    for bad_signature in [
+        format!("{signature}="),
+        format!("{signature}A"),
+        signature[1..].to_owned(),
+        signature.replace(['-', '_'], "+"),
+        String::new(),
+    ] {
+        if bad_signature == signature {
+            continue;
+        }
+        assert!(
+            matches!(
+                signer.verify(&format!("{message}.{bad_signature}")),
+                Err(Error::InvalidSignature)
+            ),
+            "{bad_signature}"
+        );
+    }
+    for shape in [
+        format!("{good}."),
+        format!("{header}.{payload}"),
+        format!(".{payload}.{signature}"),
+        format!("{header}..{signature}"),
+        format!("{header}.{payload}.{signature}.{signature}"),
+    ] {
+        let error = signer.verify(&shape).unwrap_err();
+        assert!(error.is_token_rejected(), "{shape}: {error:?}");
+        assert!(!matches!(error, Error::InvalidAlgorithm), "{shape}");
+    }
+}
+
 #[test]
 fn oversized_input_is_refused_before_parsing() {
     let huge = "a".repeat(MAX_TOKEN_BYTES + 1);
     assert!(matches!(
         signer().verify(&huge),
-        Err(Error::TokenTooLarge { len, max }) if len == MAX_TOKEN_BYTES + 1 && max == MAX_TOKEN_BYTES
+        Err(Error::TokenTooLarge { len, limit }) if len == MAX_TOKEN_BYTES + 1 && limit == MAX_TOKEN_BYTES
     ));
     // A real but padded-out token is refused the same way.
     let long_name = "x".repeat(MAX_TOKEN_BYTES);
@@ -452,6 +651,21 @@ fn sign_refuses_bad_emails_and_ids() {
         "john@example",
         " john@example.com",
         "john@exa mple.com",
+        // Invisible and bidirectional-control characters: each looks like john@example.com.
+        "jo\u{200B}hn@example.com",
+        "\u{FEFF}john@example.com",
+        "jo\u{AD}hn@example.com",
+        "john@exa\u{AD}mple.com",
+        "john\u{202E}@example.com",
+        "john@example.com\u{2069}",
+        // Punycode that does not decode, all-numeric and non-LDH domains.
+        "john@xn--a.com",
+        "john@xn--zz.example",
+        "john@123.456",
+        "john@10.0.0.1",
+        "john@example.123",
+        "john@ex_ample.com",
+        "john@ｅｘａｍｐｌｅ.com",
     ] {
         assert!(
             matches!(signer.sign(&User::new(email, 42)), Err(Error::InvalidEmail)),
@@ -498,6 +712,7 @@ fn builder_refuses_weak_or_missing_configuration() {
             .unwrap_err(),
         BuildError::EmptySecret
     );
+    assert_eq!(MIN_SECRET_BYTES, 32);
     assert_eq!(
         AccesstypeSigner::builder()
             .secret("x".repeat(31))
@@ -523,8 +738,15 @@ fn builder_refuses_weak_or_missing_configuration() {
         User::new("john@example.com", 42)
     );
 
+    assert_eq!(
+        AccesstypeSigner::builder()
+            .secret(SECRET)
+            .ttl(Duration::ZERO)
+            .build()
+            .unwrap_err(),
+        BuildError::ZeroDuration { what: "ttl" }
+    );
     for ttl in [
-        Duration::ZERO,
         Duration::from_millis(999),
         Duration::from_secs(367 * 86_400),
     ] {
@@ -573,87 +795,6 @@ fn error_messages_are_lowercase_and_name_no_secret_or_claim_value() {
         assert!(!message.contains(leak));
     }
     assert!(!format!("{error:?}").contains(SECRET));
-}
-
-// --- from_env, exercised in a child process so that no test changes this process' environment.
-
-const PROBE: &str = "ACCESSTYPE_JWT_TEST_PROBE";
-
-fn run_probe(expectation: &str, secret: Option<&str>, ttl: Option<&str>) {
-    let mut child = Command::new(std::env::current_exe().unwrap());
-    child
-        .args(["--exact", "signer::from_env_probe", "--ignored", "--quiet"])
-        .env(PROBE, expectation)
-        .env_remove(AccesstypeSigner::SECRET_ENV)
-        .env_remove(AccesstypeSigner::TTL_ENV);
-    if let Some(secret) = secret {
-        child.env(AccesstypeSigner::SECRET_ENV, secret);
-    }
-    if let Some(ttl) = ttl {
-        child.env(AccesstypeSigner::TTL_ENV, ttl);
-    }
-    let output = child.output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{expectation}: {stdout}");
-    assert!(
-        stdout.contains("1 passed"),
-        "{expectation}: the probe did not run: {stdout}"
-    );
-}
-
-#[test]
-fn from_env_reads_the_documented_variables() {
-    run_probe("ok-with-ttl", Some(SECRET), Some("120"));
-    run_probe("ok-without-ttl", Some(SECRET), None);
-    run_probe("missing", None, None);
-    run_probe("bad-ttl", Some(SECRET), Some("two minutes"));
-    run_probe("short", Some("short"), None);
-}
-
-#[test]
-#[ignore = "run by from_env_reads_the_documented_variables in a child process"]
-fn from_env_probe() {
-    let expectation =
-        std::env::var(PROBE).expect("run through from_env_reads_the_documented_variables");
-    let result = AccesstypeSigner::from_env();
-    match expectation.as_str() {
-        "ok-with-ttl" => {
-            let jwt = result
-                .unwrap()
-                .sign(&User::new("john@example.com", 42))
-                .unwrap();
-            let claims = jsonwebtoken::dangerous::insecure_decode_claims::<Value>(&jwt).unwrap();
-            assert_eq!(
-                claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
-                120
-            );
-        }
-        "ok-without-ttl" => {
-            let jwt = result
-                .unwrap()
-                .sign(&User::new("john@example.com", 42))
-                .unwrap();
-            let claims = jsonwebtoken::dangerous::insecure_decode_claims::<Value>(&jwt).unwrap();
-            assert!(claims.get("exp").is_none());
-        }
-        "missing" => assert_eq!(
-            result.unwrap_err(),
-            BuildError::MissingEnvVar {
-                name: "ACCESSTYPE_JWT_SECRET"
-            }
-        ),
-        "bad-ttl" => assert_eq!(
-            result.unwrap_err(),
-            BuildError::InvalidEnvVar {
-                name: "ACCESSTYPE_JWT_TTL_SECS"
-            }
-        ),
-        "short" => assert!(matches!(
-            result.unwrap_err(),
-            BuildError::ShortSecret { len: 5, .. }
-        )),
-        other => panic!("unknown probe {other}"),
-    }
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use accesstype_jwt::{
     AttributeValue, ContentTaxonomy, Error, MAX_TAXONOMY_ATTRIBUTES, TaxonomyAttribute,
-    TaxonomyEntry, TaxonomyViolation,
+    TaxonomyEntry, TaxonomyViolation, ValidatedTaxonomy,
 };
 use serde_json::json;
 
@@ -85,7 +85,7 @@ fn reserved_names_are_refused() {
         assert_eq!(
             violation(&taxonomy),
             TaxonomyViolation::ReservedAttribute {
-                name: name.to_owned()
+                name: name.trim().to_lowercase()
             },
             "{name:?}"
         );
@@ -125,7 +125,7 @@ fn every_attribute_needs_a_name() {
 }
 
 #[test]
-fn every_attribute_needs_values_unless_it_can_be_searched() {
+fn every_attribute_needs_values_even_with_a_search_url() {
     let empty = ContentTaxonomy::stories([TaxonomyAttribute::new("section", [])]);
     assert_eq!(
         violation(&empty),
@@ -135,7 +135,183 @@ fn every_attribute_needs_values_unless_it_can_be_searched() {
     );
     let searchable = ContentTaxonomy::stories([TaxonomyAttribute::new("section", [])
         .search_url("https://pub.example/api/taxonomy/section".parse().unwrap())]);
-    searchable.validate().unwrap();
+    assert_eq!(
+        violation(&searchable),
+        TaxonomyViolation::NoValues {
+            attribute: "section".to_owned()
+        }
+    );
+}
+
+#[test]
+fn the_cap_counts_content_types_and_names_after_normalising() {
+    // Ten attributes for `story`, then one more under spellings of the same type. (A tab is a
+    // control character, refused on its own.)
+    for spelling in ["story ", "Story", "  STORY  "] {
+        let taxonomy = ContentTaxonomy::new([
+            TaxonomyEntry::story((0..10).map(|i| attribute(&format!("attr-{i}")))),
+            TaxonomyEntry::new(spelling, [attribute("attr-10")]),
+        ]);
+        assert_eq!(
+            violation(&taxonomy),
+            TaxonomyViolation::TooManyAttributes {
+                content_type: "story".to_owned(),
+                max: 10
+            },
+            "{spelling:?}"
+        );
+    }
+    // An entry without `type` on the wire is `story` too.
+    let body = serde_json::json!([
+        {"type": "story", "attributes": (0..10).map(|i| serde_json::json!({"name": format!("a{i}"), "values": [{"label": "A", "value": "a"}]})).collect::<Vec<_>>()},
+        {"attributes": [{"name": "a10", "values": [{"label": "A", "value": "a"}]}]}
+    ]);
+    let taxonomy: ContentTaxonomy = serde_json::from_value(body).unwrap();
+    assert!(matches!(
+        violation(&taxonomy),
+        TaxonomyViolation::TooManyAttributes { .. }
+    ));
+}
+
+#[test]
+fn names_and_values_are_compared_after_normalising() {
+    for (first, second) in [
+        ("section", "Section"),
+        ("section", "section "),
+        ("Autor", "AUTOR"),
+    ] {
+        let taxonomy = ContentTaxonomy::stories([attribute(first), attribute(second)]);
+        assert_eq!(
+            violation(&taxonomy),
+            TaxonomyViolation::DuplicateAttribute {
+                content_type: "story".to_owned(),
+                name: first.to_lowercase()
+            },
+            "{first:?} {second:?}"
+        );
+    }
+    for (first, second) in [
+        ("sports", "sports "),
+        ("sports", "Sports"),
+        ("sports", " SPORTS"),
+    ] {
+        let taxonomy = ContentTaxonomy::stories([TaxonomyAttribute::new(
+            "section",
+            [
+                AttributeValue::new("Sports", first),
+                AttributeValue::new("Sport", second),
+            ],
+        )]);
+        assert_eq!(
+            violation(&taxonomy),
+            TaxonomyViolation::DuplicateValue {
+                attribute: "section".to_owned(),
+                value: "sports".to_owned()
+            },
+            "{first:?} {second:?}"
+        );
+    }
+}
+
+#[test]
+fn control_and_invisible_characters_are_refused() {
+    for (field, taxonomy) in [
+        (
+            "type",
+            ContentTaxonomy::new([TaxonomyEntry::new("story\n", [attribute("a")])]),
+        ),
+        (
+            "type",
+            ContentTaxonomy::new([TaxonomyEntry::new("sto\u{200B}ry", [attribute("a")])]),
+        ),
+        (
+            "name",
+            ContentTaxonomy::stories([attribute("sec\u{0}tion")]),
+        ),
+        (
+            "name",
+            ContentTaxonomy::stories([attribute("section\u{AD}")]),
+        ),
+        (
+            "name",
+            ContentTaxonomy::stories([attribute("visi\u{200D}bility")]),
+        ),
+        (
+            "name",
+            ContentTaxonomy::stories([attribute("\u{202E}section")]),
+        ),
+        (
+            "value",
+            ContentTaxonomy::stories([TaxonomyAttribute::new(
+                "section",
+                [AttributeValue::new("Sports", "sports\r\n")],
+            )]),
+        ),
+        (
+            "value",
+            ContentTaxonomy::stories([TaxonomyAttribute::new(
+                "section",
+                [AttributeValue::new("Sports", "\u{FEFF}sports")],
+            )]),
+        ),
+        (
+            "label",
+            ContentTaxonomy::stories([TaxonomyAttribute::new(
+                "section",
+                [AttributeValue::new("Sports\u{7}", "sports")],
+            )]),
+        ),
+        (
+            "label",
+            ContentTaxonomy::stories([TaxonomyAttribute::new(
+                "section",
+                [AttributeValue::new("\u{202E}stropS", "sports")],
+            )]),
+        ),
+    ] {
+        assert_eq!(
+            violation(&taxonomy),
+            TaxonomyViolation::HiddenCharacter { field },
+            "{taxonomy:?}"
+        );
+    }
+    // Labels are shown, not compared: emoji and joined scripts stay possible.
+    ContentTaxonomy::stories([TaxonomyAttribute::new(
+        "section",
+        [
+            AttributeValue::new("Love ❤\u{FE0F}", "love"),
+            AttributeValue::new("Family 👨\u{200D}👩\u{200D}👧", "family"),
+        ],
+    )])
+    .validate()
+    .unwrap();
+}
+
+#[test]
+fn a_validated_taxonomy_is_the_one_that_was_checked() {
+    let taxonomy = ContentTaxonomy::stories([attribute("section")]);
+    let validated = taxonomy.clone().validated().unwrap();
+    assert_eq!(*validated, taxonomy);
+    assert_eq!(validated.as_taxonomy(), &taxonomy);
+    assert_eq!(
+        serde_json::to_value(&validated).unwrap(),
+        serde_json::to_value(&taxonomy).unwrap()
+    );
+    assert_eq!(
+        ValidatedTaxonomy::try_from(taxonomy.clone()).unwrap(),
+        validated
+    );
+    assert_eq!(ContentTaxonomy::from(validated.clone()), taxonomy);
+    assert_eq!(validated.into_inner(), taxonomy);
+
+    let reserved = ContentTaxonomy::stories([attribute("visibility")]);
+    assert!(reserved.clone().validated().is_err());
+    assert!(ValidatedTaxonomy::try_from(reserved.clone()).is_err());
+    // Deserialising validates too.
+    let text = serde_json::to_string(&reserved).unwrap();
+    assert!(serde_json::from_str::<ValidatedTaxonomy>(&text).is_err());
+    let text = serde_json::to_string(&ContentTaxonomy::stories([attribute("a")])).unwrap();
+    assert!(serde_json::from_str::<ValidatedTaxonomy>(&text).is_ok());
 }
 
 #[test]
@@ -204,6 +380,17 @@ fn search_url_must_be_an_absolute_web_url() {
         "file:///etc/passwd",
         "https://",
         "mailto:ops@pub.example",
+        // Forms parsers forgive differently (found by fuzzing: `https:/p/ub.com` parsed as
+        // the host `p`).
+        "https:/pub.example/section",
+        "https:pub.example/section",
+        "https:///pub.example/section",
+        "HTTPS://pub.example/section",
+        "https://pub.example/a section",
+        "https://pub.example/section\n",
+        "\thttps://pub.example/section",
+        "https://PUB.example/section",
+        "https://user:password@pub.example/section",
     ] {
         let mut attribute = attribute("section");
         attribute.search_url = Some(bad.to_owned());
@@ -219,6 +406,9 @@ fn search_url_must_be_an_absolute_web_url() {
     for good in [
         "https://pub.example/api/taxonomy/section",
         "http://127.0.0.1:3000/search?x=1",
+        "https://pub.example",
+        "https://pub.example/",
+        "https://xn--bcher-kva.example/s%C3%BCche",
     ] {
         let mut attribute = attribute("section");
         attribute.search_url = Some(good.to_owned());

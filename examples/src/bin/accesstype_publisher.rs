@@ -1,17 +1,18 @@
-//! The Accesstype publisher endpoints, served by axum with the types of `accesstype-jwt`.
+//! The Accesstype publisher endpoints, served by axum with `accesstype-jwt`'s extractor and
+//! responses (its `axum` feature).
 //!
 //! ```text
-//! cargo run -p paywall-examples --features axum --bin accesstype-publisher
-//! ACCESSTYPE_PUBLISHER_PORT=8080 ACCESSTYPE_COOKIE_DOMAIN=news.example.com \
-//!     cargo run -p paywall-examples --features axum --bin accesstype-publisher
+//! cargo run -p paywall-examples --bin accesstype-publisher
+//! ACCESSTYPE_PUBLISHER_PORT=8080 ACCESSTYPE_COOKIE_DOMAIN=example.com \
+//!     cargo run -p paywall-examples --bin accesstype-publisher
 //! ```
 //!
 //! Serves, on 127.0.0.1 only:
 //! - `GET /story-attributes?story-id=...`: the Story Attributes endpoint;
-//! - `GET /content-taxonomy`: the Content Taxonomy endpoint (checked at start-up);
+//! - `GET /content-taxonomy`: the Content Taxonomy endpoint (validated at start-up);
 //! - `GET /taxonomy/section?q=...&limit=...`: a search-url endpoint for the `section` attribute;
 //! - `POST /reader-id`: the reader-id endpoint, which sets the `at-meter` cookie when the
-//!   browser has none.
+//!   browser has none (host-only unless `ACCESSTYPE_COOKIE_DOMAIN` names a domain).
 //!
 //! The stories and attributes are a small made-up catalogue.
 
@@ -19,13 +20,13 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
+use accesstype_jwt::axum::Reader;
 use accesstype_jwt::{
-    AttributeValue, ContentTaxonomy, CookieDomain, ReaderId, SearchQuery, SearchResponse,
-    StoryAttributes, StoryAttributesQuery, TaxonomyAttribute, Visibility,
+    AttributeValue, ContentTaxonomy, CookieDomain, ReaderCookie, SearchQuery, SearchResponse,
+    StoryAttributes, StoryAttributesQuery, TaxonomyAttribute, ValidatedTaxonomy, Visibility,
 };
 use axum::extract::{FromRef, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
@@ -38,13 +39,13 @@ const MAX_SEARCH_RESULTS: usize = 50;
 #[derive(Clone)]
 struct AppState {
     catalogue: Arc<Catalogue>,
-    cookie_domain: CookieDomain,
+    reader_cookie: ReaderCookie,
 }
 
 /// The publisher's stories and custom attributes.
 struct Catalogue {
     stories: HashMap<String, StoryAttributes>,
-    taxonomy: ContentTaxonomy,
+    taxonomy: ValidatedTaxonomy,
     sections: Vec<AttributeValue>,
 }
 
@@ -54,9 +55,9 @@ impl FromRef<AppState> for Arc<Catalogue> {
     }
 }
 
-impl FromRef<AppState> for CookieDomain {
+impl FromRef<AppState> for ReaderCookie {
     fn from_ref(state: &AppState) -> Self {
-        state.cookie_domain.clone()
+        state.reader_cookie.clone()
     }
 }
 
@@ -66,17 +67,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(port) => port.parse::<u16>()?,
         Err(_) => DEFAULT_PORT,
     };
-    let cookie_domain = CookieDomain::new(
-        &std::env::var("ACCESSTYPE_COOKIE_DOMAIN").unwrap_or_else(|_| "localhost".to_owned()),
-    )?;
+    // Host-only by default: right for one host, and the only choice on 127.0.0.1.
+    let reader_cookie = match std::env::var("ACCESSTYPE_COOKIE_DOMAIN") {
+        Ok(domain) if !domain.is_empty() => ReaderCookie::for_domain(CookieDomain::new(&domain)?),
+        _ => ReaderCookie::host_only(),
+    };
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    // Refuses to start with a taxonomy Accesstype would reject.
     let catalogue = catalogue(&format!("http://{address}"))?;
-    // Refuse to start with a taxonomy Accesstype would reject.
-    catalogue.taxonomy.validate()?;
 
     let state = AppState {
         catalogue: Arc::new(catalogue),
-        cookie_domain,
+        reader_cookie,
     };
     let app = Router::new()
         .route("/story-attributes", get(story_attributes))
@@ -104,69 +106,40 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 async fn story_attributes(
     State(catalogue): State<Arc<Catalogue>>,
     Query(query): Query<StoryAttributesQuery>,
-) -> Result<Json<StoryAttributes>, (StatusCode, Json<Value>)> {
-    catalogue
-        .stories
-        .get(&query.story_id)
-        .cloned()
-        .map(Json)
-        .ok_or((
-            StatusCode::NOT_FOUND,
-            Json(json!({"error": "unknown story"})),
-        ))
+) -> Result<StoryAttributes, (StatusCode, Json<Value>)> {
+    catalogue.stories.get(&query.story_id).cloned().ok_or((
+        StatusCode::NOT_FOUND,
+        Json(json!({"error": "unknown story"})),
+    ))
 }
 
-/// `GET /content-taxonomy`: the custom attributes and their values.
-async fn content_taxonomy(State(catalogue): State<Arc<Catalogue>>) -> Json<ContentTaxonomy> {
-    Json(catalogue.taxonomy.clone())
+/// `GET /content-taxonomy`: the custom attributes and their values, as validated.
+async fn content_taxonomy(State(catalogue): State<Arc<Catalogue>>) -> ValidatedTaxonomy {
+    catalogue.taxonomy.clone()
 }
 
 /// `GET /taxonomy/section?q=...&limit=...`: the `section` values matching `q`.
 async fn search_sections(
     State(catalogue): State<Arc<Catalogue>>,
     Query(query): Query<SearchQuery>,
-) -> Json<SearchResponse> {
+) -> SearchResponse {
     let found = catalogue
         .sections
         .iter()
         .filter(|value| query.matches(value))
         .take(query.limit_or(20, MAX_SEARCH_RESULTS))
         .cloned();
-    Json(SearchResponse::new("section", found))
+    SearchResponse::new("section", found)
 }
 
 /// `POST /reader-id`: 201 `{}`, with a new `at-meter` cookie unless the browser sent a
-/// well-formed one.
-async fn reader_id(State(domain): State<CookieDomain>, headers: HeaderMap) -> Response {
-    let cookies = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .collect::<Vec<_>>()
-        .join("; ");
-    let mut response = (StatusCode::CREATED, Json(json!({}))).into_response();
-    if ReaderId::from_cookie_header(&cookies).is_some() {
-        return response;
-    }
-    let set_cookie = ReaderId::generate()
-        .map(|reader| reader.set_cookie(&domain))
-        .map_err(|error| error.to_string())
-        .and_then(|cookie| HeaderValue::from_str(&cookie).map_err(|error| error.to_string()));
-    match set_cookie {
-        Ok(value) => {
-            response.headers_mut().insert(header::SET_COOKIE, value);
-            response
-        }
-        Err(reason) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            Json(json!({"error": reason})),
-        )
-            .into_response(),
-    }
+/// well-formed one (and only one).
+async fn reader_id(reader: Reader) -> (StatusCode, Reader, Json<Value>) {
+    (StatusCode::CREATED, reader, Json(json!({})))
 }
 
 /// A made-up catalogue: two stories and two custom attributes.
-fn catalogue(base: &str) -> Result<Catalogue, url::ParseError> {
+fn catalogue(base: &str) -> Result<Catalogue, Box<dyn std::error::Error>> {
     let sections = vec![
         AttributeValue::new("Sports", "sports"),
         AttributeValue::new("Cricket", "cricket"),
@@ -197,7 +170,8 @@ fn catalogue(base: &str) -> Result<Catalogue, url::ParseError> {
                 AttributeValue::new("John", "john"),
             ],
         ),
-    ]);
+    ])
+    .validated()?;
     Ok(Catalogue {
         stories,
         taxonomy,

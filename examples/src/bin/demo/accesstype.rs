@@ -1,14 +1,15 @@
 //! The accesstype section of the demo: the user JWT a publisher signs for Accesstype, the
 //! bodies of the publisher endpoints Accesstype calls, and reader ids for metering.
 //!
-//! Everything here is offline: the demo makes up the JWT secret and the account key, and the
-//! access check's answer is the example Accesstype documents.
+//! Everything here is offline, whatever the environment holds: the demo makes up the JWT
+//! secret and the account key, reads no variable, and the access check's answers are the
+//! examples Accesstype documents.
 
 use std::time::Duration;
 
 use accesstype_jwt::{
     AccessGrant, AccesstypeSigner, AttributeValue, ContentTaxonomy, CookieDomain, Environment,
-    ReaderId, StoryAttributes, TaxonomyAttribute, User, Visibility,
+    ReaderCookie, ReaderId, StoryAttributes, TaxonomyAttribute, TaxonomyEntry, User, Visibility,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{Value, json};
@@ -49,9 +50,15 @@ pub(crate) async fn run() -> DemoResult {
     step("A token coming back is verified before it is trusted.");
     match signer.verify(&jwt) {
         Ok(user) => granted(&format!(
-            "signature checks out: {} (id {}, provider {})",
-            user.email, user.id, user.provider
+            "signature checks out: user id {}, provider {} (Debug masks the e-mail: {user:?})",
+            user.id, user.provider
         )),
+        Err(error) => denied(&format!("refused: {error}")),
+    }
+
+    step("An address that only looks like John's (a zero-width space inside) is not signed.");
+    match signer.sign(&User::new("jo\u{200B}hn@example.com", 43)) {
+        Ok(_) => granted("signed, which must never happen"),
         Err(error) => denied(&format!("refused: {error}")),
     }
 
@@ -116,20 +123,45 @@ pub(crate) async fn run() -> DemoResult {
         Err(error) => denied(&format!("not served: {error}")),
     }
     let reserved = ContentTaxonomy::stories([TaxonomyAttribute::new(
-        "visibility",
+        "Visibility",
         [AttributeValue::new("Everyone", "everyone")],
     )]);
     match reserved.validate() {
         Ok(()) => granted("a taxonomy using a reserved name was accepted, which is wrong"),
         Err(error) => denied(&format!(
-            "a taxonomy naming `visibility` is refused: {error}"
+            "a taxonomy naming `Visibility` is refused: {error}"
+        )),
+    }
+    let attribute =
+        |name: String| TaxonomyAttribute::new(name, [AttributeValue::new("Yes", "yes")]);
+    let eleven = ContentTaxonomy::new([
+        TaxonomyEntry::story((1..=10).map(|i| attribute(format!("attribute-{i}")))),
+        TaxonomyEntry::new("Story ", [attribute("attribute-11".to_owned())]),
+    ]);
+    match eleven.validate() {
+        Ok(()) => granted("eleven attributes passed as `story` + `Story `, which is wrong"),
+        Err(error) => denied(&format!(
+            "eleven attributes split over `story` and `Story ` are refused: {error}"
         )),
     }
 
     step("A first-time browser calls the reader-id endpoint: it gets an at-meter cookie.");
-    let domain = CookieDomain::new("news.example.com")?;
+    let cookie = ReaderCookie::for_domain(CookieDomain::new("news.example.com")?);
     let newcomer = reader_for("theme=dark")?;
-    detail("Set-Cookie", newcomer.set_cookie(&domain));
+    detail("Set-Cookie", newcomer.set_cookie(&cookie));
+    detail(
+        "host-only, for one host or http://127.0.0.1",
+        newcomer.set_cookie(&ReaderCookie::host_only()),
+    );
+    for domain in ["com", "localhost", "1.2.3", "News.Example.com"] {
+        match CookieDomain::new(domain) {
+            Ok(_) => detail("cookie domain accepted (wrong)", domain),
+            Err(error) => detail(
+                &format!("cookie domain {domain:?}"),
+                format!("refused: {error}"),
+            ),
+        }
+    }
 
     step("A returning browser sends its cookie back and keeps its id; a forged one is replaced.");
     let returning = reader_for(&format!("theme=dark; at-meter={}", newcomer.as_str()))?;
@@ -142,6 +174,20 @@ pub(crate) async fn run() -> DemoResult {
         "a malformed at-meter value gets a fresh id",
         hostile.as_str() != "x",
     );
+    let planted = format!(
+        "at-meter={}; at-meter=0123456789abcdef0123456789abcdef",
+        newcomer.as_str()
+    );
+    match ReaderId::from_cookie_header(&planted) {
+        Ok(found) => detail(
+            "two at-meter cookies gave an id (wrong)",
+            format!("{found:?}"),
+        ),
+        Err(error) => detail(
+            "two at-meter cookies (one planted)",
+            format!("no id: {error}"),
+        ),
+    }
 
     step("The access-check URL the server calls for this reader and story (not called here).");
     let url = Environment::Staging.story_access_url(
@@ -161,13 +207,14 @@ pub(crate) async fn run() -> DemoResult {
     );
 
     step("A hostile story id stays inside its path segment; a bare `..` cannot, so it is refused.");
-    let confined = Environment::Staging.story_access_url(
-        "../../admin",
-        "demo-account-key",
-        &newcomer,
-        None,
-    )?;
-    detail("story id ../../admin gives the path", confined.path());
+    for hostile in ["../../admin", "..;", "a;b=c"] {
+        let confined =
+            Environment::Staging.story_access_url(hostile, "demo-account-key", &newcomer, None)?;
+        detail(
+            &format!("story id {hostile} gives the path"),
+            confined.path(),
+        );
+    }
     match Environment::Staging.story_access_url("..", "demo-account-key", &newcomer, None) {
         Ok(url) => detail("story id .. gave the path (wrong)", url.path().to_owned()),
         Err(error) => detail("story id ..", format!("refused: {error}")),
@@ -178,6 +225,7 @@ pub(crate) async fn run() -> DemoResult {
         r#"{"granted":true,"grantReason":"METERING","data":{"numberRemaining":6,"isLoggedIn":true}}"#,
         r#"{"granted":false,"wallType":"pay_wall","data":{"numberRemaining":0}}"#,
         r#"<html>502 Bad Gateway</html>"#,
+        r#"{"granted":false,"granted":true}"#,
     ] {
         match AccessGrant::from_slice(body.as_bytes()) {
             Ok(grant) if grant.granted => granted(&format!(
@@ -203,11 +251,11 @@ pub(crate) async fn run() -> DemoResult {
     Ok(())
 }
 
-/// The reader id a `Cookie` header carries, or a new one.
+/// The reader id a `Cookie` header carries, or a new one (no cookie, a malformed one, or two).
 fn reader_for(cookie_header: &str) -> Result<ReaderId, accesstype_jwt::Error> {
     match ReaderId::from_cookie_header(cookie_header) {
-        Some(known) => Ok(known),
-        None => ReaderId::generate(),
+        Ok(Some(known)) => Ok(known),
+        Ok(None) | Err(_) => ReaderId::generate(),
     }
 }
 

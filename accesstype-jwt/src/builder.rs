@@ -1,0 +1,143 @@
+//! [`AccesstypeSignerBuilder`]: the signer's configuration, checked once at start-up.
+
+use std::fmt;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::BuildError;
+use crate::jws::Hs256Key;
+use crate::signer::AccesstypeSigner;
+
+/// The shortest secret accepted without
+/// [`insecure_allow_short_secret`](AccesstypeSignerBuilder::insecure_allow_short_secret):
+/// 32 bytes, the output size of SHA-256 (RFC 7518 section 3.2).
+pub const MIN_SECRET_BYTES: usize = 32;
+
+impl AccesstypeSigner {
+    /// Starts configuring a signer.
+    pub fn builder() -> AccesstypeSignerBuilder {
+        AccesstypeSignerBuilder::default()
+    }
+}
+
+/// Configures an [`AccesstypeSigner`]; see [`AccesstypeSigner::builder`].
+///
+/// [`build`](AccesstypeSignerBuilder::build) checks everything, so a bad configuration is
+/// found at start-up.
+#[derive(Clone)]
+#[must_use]
+pub struct AccesstypeSignerBuilder {
+    secret: Option<SecretString>,
+    ttl: Option<Duration>,
+    leeway: Duration,
+    allow_short_secret: bool,
+}
+
+impl Default for AccesstypeSignerBuilder {
+    fn default() -> Self {
+        Self {
+            secret: None,
+            ttl: None,
+            leeway: Self::DEFAULT_LEEWAY,
+            allow_short_secret: false,
+        }
+    }
+}
+
+impl AccesstypeSignerBuilder {
+    /// The longest token lifetime [`ttl`](Self::ttl) accepts: 366 days.
+    pub const MAX_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
+
+    /// The clock leeway applied to `exp`, `nbf` and `iat` unless [`leeway`](Self::leeway) is
+    /// called: 30 seconds.
+    pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
+
+    /// The largest leeway [`leeway`](Self::leeway) accepts: 5 minutes.
+    pub const MAX_LEEWAY: Duration = Duration::from_secs(5 * 60);
+
+    /// The JWT secret of your Accesstype account (Settings > General). Required.
+    ///
+    /// Its UTF-8 bytes are the HMAC key, as the JavaScript libraries Accesstype documents use
+    /// a string secret. It must be at least [`MIN_SECRET_BYTES`] long unless
+    /// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret) is called.
+    pub fn secret(mut self, secret: impl Into<SecretString>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// Adds `iat` (now) and `exp` (now + `ttl`, whole seconds) to every signed token, and
+    /// makes [`AccesstypeSigner::verify`] require `exp`.
+    ///
+    /// Without it the payload is exactly the documented one, with no expiry: Accesstype does
+    /// not document whether it honours `exp`, so a token that must stop working should also
+    /// be kept short-lived on your side. At least one second, at most
+    /// [`MAX_TTL`](Self::MAX_TTL).
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+
+    /// The clock leeway [`AccesstypeSigner::verify`] allows on `exp`, `nbf` and `iat`, in
+    /// whole seconds. Default [`DEFAULT_LEEWAY`](Self::DEFAULT_LEEWAY), at most
+    /// [`MAX_LEEWAY`](Self::MAX_LEEWAY).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Accepts a secret shorter than [`MIN_SECRET_BYTES`].
+    ///
+    /// **Weaker.** An HS256 key shorter than the hash output can be brute-forced more easily
+    /// (RFC 7518 section 3.2), and anyone who finds it can sign tokens for any reader. Use
+    /// this only when Accesstype issued a shorter secret that you cannot replace. An empty
+    /// secret is refused even so.
+    pub fn insecure_allow_short_secret(mut self) -> Self {
+        self.allow_short_secret = true;
+        self
+    }
+
+    /// Checks the configuration and builds the signer.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingSecret`], [`BuildError::EmptySecret`],
+    /// [`BuildError::ShortSecret`], [`BuildError::ZeroDuration`] (a zero `ttl`),
+    /// [`BuildError::InvalidTtl`] or [`BuildError::InvalidLeeway`].
+    pub fn build(self) -> Result<AccesstypeSigner, BuildError> {
+        let secret = self.secret.ok_or(BuildError::MissingSecret)?;
+        let key = secret.expose_secret().as_bytes();
+        if key.is_empty() {
+            return Err(BuildError::EmptySecret);
+        }
+        if key.len() < MIN_SECRET_BYTES && !self.allow_short_secret {
+            return Err(BuildError::ShortSecret {
+                len: key.len(),
+                min: MIN_SECRET_BYTES,
+            });
+        }
+        match self.ttl {
+            Some(ttl) if ttl.is_zero() => return Err(BuildError::ZeroDuration { what: "ttl" }),
+            Some(ttl) if ttl < Duration::from_secs(1) || ttl > Self::MAX_TTL => {
+                return Err(BuildError::InvalidTtl);
+            }
+            _ => {}
+        }
+        if self.leeway > Self::MAX_LEEWAY {
+            return Err(BuildError::InvalidLeeway);
+        }
+        let key = Hs256Key::new(key).ok_or(BuildError::EmptySecret)?;
+        Ok(AccesstypeSigner::from_parts(key, self.ttl, self.leeway))
+    }
+}
+
+impl fmt::Debug for AccesstypeSignerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccesstypeSignerBuilder")
+            .field("secret", &self.secret.as_ref().map(|_| "[redacted]"))
+            .field("ttl", &self.ttl)
+            .field("leeway", &self.leeway)
+            .field("allow_short_secret", &self.allow_short_secret)
+            .finish()
+    }
+}

@@ -1,0 +1,137 @@
+//! Configuration from environment variables.
+
+use std::time::Duration;
+
+use crate::builder::AccesstypeSignerBuilder;
+use crate::error::BuildError;
+use crate::signer::AccesstypeSigner;
+
+/// The variable holding the account's JWT secret (required by
+/// [`AccesstypeSigner::from_env`]).
+pub const ENV_JWT_SECRET: &str = "ACCESSTYPE_JWT_SECRET";
+
+/// The variable holding the token lifetime in whole seconds (optional; see
+/// [`AccesstypeSignerBuilder::ttl`]).
+pub const ENV_JWT_TTL_SECS: &str = "ACCESSTYPE_JWT_TTL_SECS";
+
+impl AccesstypeSigner {
+    /// A signer configured from environment variables:
+    ///
+    /// | variable | meaning |
+    /// | --- | --- |
+    /// | `ACCESSTYPE_JWT_SECRET` ([`ENV_JWT_SECRET`]) | the account's JWT secret (required, at least 32 bytes) |
+    /// | `ACCESSTYPE_JWT_TTL_SECS` ([`ENV_JWT_TTL_SECS`]) | the token lifetime in whole seconds (optional) |
+    ///
+    /// An empty variable counts as not set. To add settings of your own (a leeway), start
+    /// from [`AccesstypeSigner::builder_from_env`] instead.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] when the secret is not set, [`BuildError::InvalidEnvVar`]
+    /// when a variable is not Unicode or the lifetime is not a whole number (never showing
+    /// the value), and every error of [`AccesstypeSignerBuilder::build`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder preset from the variables [`AccesstypeSigner::from_env`] reads.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`], naming the variable.
+    pub fn builder_from_env() -> Result<AccesstypeSignerBuilder, BuildError> {
+        for name in [ENV_JWT_SECRET, ENV_JWT_TTL_SECS] {
+            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
+                return Err(BuildError::InvalidEnvVar {
+                    name,
+                    reason: "not valid unicode",
+                });
+            }
+        }
+        from_lookup(|name| std::env::var(name).ok())
+    }
+}
+
+/// Reads the variables through `lookup`, so tests need not touch the process environment.
+fn from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<AccesstypeSignerBuilder, BuildError> {
+    let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
+    let secret = read(ENV_JWT_SECRET).ok_or(BuildError::MissingEnvVar {
+        name: ENV_JWT_SECRET,
+    })?;
+    let mut builder = AccesstypeSigner::builder().secret(secret);
+    if let Some(ttl) = read(ENV_JWT_TTL_SECS) {
+        let seconds = ttl
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| BuildError::InvalidEnvVar {
+                name: ENV_JWT_TTL_SECS,
+                reason: "not a whole number of seconds",
+            })?;
+        builder = builder.ttl(Duration::from_secs(seconds));
+    }
+    Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::time::Duration;
+
+    use super::{ENV_JWT_SECRET, ENV_JWT_TTL_SECS, from_lookup};
+    use crate::error::BuildError;
+
+    const SECRET: &str = "accesstype-test-secret-0123456789abcde";
+
+    fn build(vars: &[(&str, &str)]) -> Result<crate::AccesstypeSigner, BuildError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        from_lookup(|name| vars.get(name).cloned())?.build()
+    }
+
+    #[test]
+    fn reads_the_documented_variables() {
+        assert_eq!(ENV_JWT_SECRET, "ACCESSTYPE_JWT_SECRET");
+        assert_eq!(ENV_JWT_TTL_SECS, "ACCESSTYPE_JWT_TTL_SECS");
+        let signer = build(&[(ENV_JWT_SECRET, SECRET), (ENV_JWT_TTL_SECS, " 120 ")]).unwrap();
+        assert_eq!(signer.ttl(), Some(Duration::from_secs(120)));
+        let signer = build(&[(ENV_JWT_SECRET, SECRET)]).unwrap();
+        assert_eq!(signer.ttl(), None);
+        // An empty lifetime counts as not set.
+        let signer = build(&[(ENV_JWT_SECRET, SECRET), (ENV_JWT_TTL_SECS, "")]).unwrap();
+        assert_eq!(signer.ttl(), None);
+    }
+
+    #[test]
+    fn names_the_variable_and_never_its_value() {
+        for vars in [&[][..], &[(ENV_JWT_SECRET, "")][..]] {
+            assert_eq!(
+                build(vars).unwrap_err(),
+                BuildError::MissingEnvVar {
+                    name: "ACCESSTYPE_JWT_SECRET"
+                }
+            );
+        }
+        let error =
+            build(&[(ENV_JWT_SECRET, SECRET), (ENV_JWT_TTL_SECS, "two minutes")]).unwrap_err();
+        assert_eq!(
+            error,
+            BuildError::InvalidEnvVar {
+                name: "ACCESSTYPE_JWT_TTL_SECS",
+                reason: "not a whole number of seconds"
+            }
+        );
+        assert!(!error.to_string().contains("two minutes"));
+        assert!(matches!(
+            build(&[(ENV_JWT_SECRET, "short")]).unwrap_err(),
+            BuildError::ShortSecret { len: 5, .. }
+        ));
+        assert_eq!(
+            build(&[(ENV_JWT_SECRET, SECRET), (ENV_JWT_TTL_SECS, "0")]).unwrap_err(),
+            BuildError::ZeroDuration { what: "ttl" }
+        );
+    }
+}
