@@ -1,10 +1,10 @@
-//! `login_with_ticket` against a local mock Payway, with the memory store and with Redis,
+//! `login_with_ticket` against a local fake Payway (`FakePayway`), with the memory store and with Redis,
 //! measured beside the two bare requests it makes (token exchange + `/me` with plain
 //! reqwest) in the same run; and the memory one `MemoryTicketStore` entry takes at
 //! 1 million entries.
 //!
 //! ```text
-//! REDIS_URL=redis://127.0.0.1:6379/ cargo bench -p payway-client --features redis --bench login
+//! REDIS_URL=redis://127.0.0.1:6379/ cargo bench -p payway-client --features redis,test-util --bench login
 //! ```
 //!
 //! Without `REDIS_URL` (or without the `redis` feature) the Redis part is skipped with a note.
@@ -21,9 +21,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
-use httpmock::prelude::*;
-use payway_client::{Fingerprint, MemoryTicketStore, PaywayClient, TicketLogin, TicketStore};
-use serde_json::{Value, json};
+use payway_client::test_util::FakePayway;
+use payway_client::{
+    Fingerprint, MemoryTicketStore, PaywayClient, Ticket, TicketLogin, TicketStore,
+};
+use serde_json::Value;
 use url::Url;
 
 const GROUP: &str = "login";
@@ -31,8 +33,7 @@ const BARE: &str = "bare_requests";
 const MEMORY: &str = "memory_store";
 #[cfg(feature = "redis")]
 const REDIS: &str = "redis_store";
-const CLIENT_ID: &str = "bench-client";
-const CLIENT_SECRET: &str = "bench-secret";
+const ACCOUNT: &str = "acc-1";
 
 fn output_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/criterion/payway-client")
@@ -126,15 +127,15 @@ fn memory_per_entry(runtime: &tokio::runtime::Runtime) -> String {
 }
 
 /// The two requests of a login, with plain reqwest: what any client must do at least.
-async fn bare_login(http: &reqwest::Client, base: &Url, ticket: &str) {
+async fn bare_login(http: &reqwest::Client, fake: &FakePayway, base: &Url, ticket: &str) {
     let token: Value = http
         .post(base.join("api/authorization/access_token").unwrap())
         .header("accept", "application/json")
         .form(&[
             ("grant_type", "ticket"),
             ("ticket", ticket),
-            ("client_id", CLIENT_ID),
-            ("client_secret", CLIENT_SECRET),
+            ("client_id", fake.client_id()),
+            ("client_secret", fake.client_secret()),
         ])
         .send()
         .await
@@ -156,7 +157,7 @@ async fn bare_login(http: &reqwest::Client, base: &Url, ticket: &str) {
     assert!(!account.is_empty());
 }
 
-async fn our_login<S: TicketStore + ?Sized>(payway: &PaywayClient, store: &S, ticket: &str) {
+async fn our_login<S: TicketStore + ?Sized>(payway: &PaywayClient, store: &S, ticket: &Ticket) {
     let login = payway.login_with_ticket(ticket, store).await.unwrap();
     assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
 }
@@ -165,16 +166,16 @@ async fn our_login<S: TicketStore + ?Sized>(payway: &PaywayClient, store: &S, ti
 struct Setup {
     http: reqwest::Client,
     base: Url,
+    fake: FakePayway,
     payway: PaywayClient,
     tickets: Cell<u64>,
 }
 
 impl Setup {
-    /// Every login needs a fresh ticket.
+    /// Every login needs a fresh ticket, issued by the fake (untimed).
     fn next_ticket(&self) -> String {
-        let n = self.tickets.get();
-        self.tickets.set(n + 1);
-        format!("bench-ticket-{n}")
+        self.tickets.set(self.tickets.get() + 1);
+        self.fake.issue_ticket(ACCOUNT)
     }
 
     /// `iters` logins through `store`, each followed by its baseline (the bare requests and
@@ -190,14 +191,14 @@ impl Setup {
         let mut bare = Duration::ZERO;
         let mut claim = Duration::ZERO;
         for _ in 0..iters {
-            let ticket = self.next_ticket();
+            let ticket = Ticket::new(self.next_ticket());
             let start = Instant::now();
             our_login(&self.payway, store, &ticket).await;
             ours += start.elapsed();
 
             let ticket = self.next_ticket();
             let start = Instant::now();
-            bare_login(&self.http, &self.base, &ticket).await;
+            bare_login(&self.http, &self.fake, &self.base, &ticket).await;
             bare += start.elapsed();
 
             let fingerprint = Fingerprint::of(&self.next_ticket());
@@ -231,38 +232,6 @@ fn redis_store(runtime: &tokio::runtime::Runtime) -> Option<payway_client::Redis
     Some(store.with_prefix(prefix))
 }
 
-fn mock_payway(runtime: &tokio::runtime::Runtime) -> MockServer {
-    runtime.block_on(async {
-        let server = MockServer::start_async().await;
-        server
-            .mock_async(|when, then| {
-                when.method(POST)
-                    .path("/api/authorization/access_token")
-                    .form_urlencoded_tuple("grant_type", "ticket");
-                then.status(200).json_body(json!({
-                    "access_token": "bench-access-token",
-                    "token_type": "Bearer",
-                    "expires_in": 3600,
-                    "refresh_token": "bench-refresh-token"
-                }));
-            })
-            .await;
-        server
-            .mock_async(|when, then| {
-                when.method(GET)
-                    .path("/external/api/v1/me")
-                    .header("authorization", "Bearer bench-access-token");
-                then.status(200).json_body(json!({"item": {
-                    "id": "acc-1", "email": "reader@example.com", "first_name": "Ada",
-                    "last_name": "Lovelace", "customer_number": "C-1", "status": "active",
-                    "user_products": [{"product_code": "premium", "state": "active"}]
-                }}));
-            })
-            .await;
-        server
-    })
-}
-
 fn main() {
     // One thread for the client side (the mock server runs on its own threads): fewer
     // cross-thread wake-ups, less noise on a small machine.
@@ -272,8 +241,9 @@ fn main() {
         .unwrap();
     // First, in a process that has not yet allocated and freed much to reuse.
     let memory_figure = memory_per_entry(&runtime);
-    let server = mock_payway(&runtime);
-    let base = Url::parse(&server.base_url()).unwrap();
+    let fake = runtime.block_on(FakePayway::start());
+    fake.add_account(ACCOUNT, ["premium"]);
+    let base = fake.base_url();
     // One connection pool for both sides, configured as the crate configures its own.
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -281,10 +251,8 @@ fn main() {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    let payway = PaywayClient::builder()
-        .base_url(base.clone())
-        .client_id(CLIENT_ID)
-        .client_secret(CLIENT_SECRET)
+    let payway = fake
+        .client_builder()
         .http_client(http.clone())
         .claim_ttl(Duration::from_secs(60))
         .build()
@@ -292,6 +260,7 @@ fn main() {
     let setup = Setup {
         http,
         base,
+        fake,
         payway,
         tickets: Cell::new(0),
     };
@@ -315,7 +284,7 @@ fn main() {
         group.bench_function(BARE, |b| {
             b.to_async(&runtime).iter(|| async {
                 let ticket = setup.next_ticket();
-                bare_login(&setup.http, &setup.base, &ticket).await;
+                bare_login(&setup.http, &setup.fake, &setup.base, &ticket).await;
             });
         });
         group.bench_function(MEMORY, |b| {

@@ -1,5 +1,7 @@
 //! The reader's account: `GET /external/api/v1/me` and `/me/active_products`.
 
+use std::fmt;
+
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -7,16 +9,24 @@ use serde_json::{Map, Value};
 use url::Url;
 
 use crate::client::PaywayClient;
-use crate::error::Error;
+use crate::error::{Error, ResponseBody};
 use crate::http;
 use crate::secret::AccessToken;
+use crate::strict_json::{ParseError, from_value, parse_value};
 use crate::trace::in_span;
+
+/// What `Debug` prints for a personal-data field that is set.
+const MASK: &str = "[redacted]";
 
 /// A Payway account, from [`PaywayClient::me`].
 ///
 /// Payway documents `/me` wrapped in `item` with snake_case names; the authorization-ticket
 /// guide shows it flat in camelCase. Both read into this type, and every field this type
-/// does not name is kept in [`extra`](Self::extra).
+/// does not name is kept in [`extra`](Self::extra). An answer that repeats a member name, at
+/// any depth, is refused.
+///
+/// `{:?}` prints the id and the products; the e-mail, names, customer number and address
+/// print as `Some("[redacted]")`, and of [`extra`](Self::extra) only the names.
 ///
 /// ```
 /// use payway_client::Account;
@@ -26,9 +36,9 @@ use crate::trace::in_span;
 /// assert_eq!(wrapped.first_name.as_deref(), Some("Ada"));
 /// assert_eq!(flat.first_name, wrapped.first_name);
 /// assert_eq!(wrapped.products[0].product_code.as_deref(), Some("premium"));
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), payway_client::ParseError>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Account {
     /// The Payway account id.
@@ -67,8 +77,8 @@ pub struct Account {
     pub extra: Map<String, Value>,
 }
 
-/// A postal address; names in snake_case or camelCase.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// A postal address; names in snake_case or camelCase. `{:?}` masks every field.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Address {
     /// Street and number.
@@ -135,10 +145,10 @@ impl Account {
     ///
     /// # Errors
     ///
-    /// When the body is not JSON, has no `id`, or a named field has the wrong type.
-    pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let value: Value = serde_json::from_slice(body)?;
-        serde_json::from_value(unwrap_item(value))
+    /// A [`ParseError`] when the body is not JSON, repeats a member name, has no `id`, or a
+    /// named field has the wrong type. The error never quotes the body.
+    pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
+        from_value(unwrap_item(parse_value(body)?))
     }
 }
 
@@ -148,10 +158,10 @@ impl ActiveProducts {
     ///
     /// # Errors
     ///
-    /// When the body is not JSON or has no list of active products.
-    pub fn from_json(body: &[u8]) -> Result<Self, serde_json::Error> {
-        let raw: RawActiveProducts =
-            serde_json::from_value(unwrap_item(serde_json::from_slice(body)?))?;
+    /// A [`ParseError`] when the body is not JSON, repeats a member name, or has no list of
+    /// active products.
+    pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
+        let raw: RawActiveProducts = from_value(unwrap_item(parse_value(body)?))?;
         Ok(Self {
             account_id: raw.id,
             product_codes: raw
@@ -224,16 +234,17 @@ impl PaywayClient {
     ///
     /// # Errors
     ///
-    /// [`Error::Unauthorized`] when the token is invalid or expired; [`Error::Parse`] (with
-    /// the body) when the answer is not an account; any other status or transport failure
-    /// as the matching [`Error`].
+    /// [`Error::Unauthorized`] when the token is invalid or expired; [`Error::Parse`] when
+    /// the answer is not an account or repeats a member name (its text only through
+    /// [`ResponseBody::expose_text`]); any other status or transport failure as the
+    /// matching [`Error`].
     pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
         in_span("me", async {
             let body = self.get_json(&self.inner.endpoints.me, token).await?;
-            Account::from_json(&body).map_err(|source| Error::Parse {
+            Account::from_json(&body.bytes).map_err(|source| Error::Parse {
                 what: "account",
                 source,
-                body: Some(String::from_utf8_lossy(&body).into_owned()),
+                body: ResponseBody::kept(&body.bytes, body.content_type),
             })
         })
         .await
@@ -249,17 +260,17 @@ impl PaywayClient {
             let body = self
                 .get_json(&self.inner.endpoints.active_products, token)
                 .await?;
-            ActiveProducts::from_json(&body).map_err(|source| Error::Parse {
+            ActiveProducts::from_json(&body.bytes).map_err(|source| Error::Parse {
                 what: "active products list",
                 source,
-                body: Some(String::from_utf8_lossy(&body).into_owned()),
+                body: ResponseBody::kept(&body.bytes, body.content_type),
             })
         })
         .await
     }
 
     /// `GET url` with the bearer token; the body of a `200`.
-    async fn get_json(&self, url: &Url, token: &AccessToken) -> Result<Vec<u8>, Error> {
+    async fn get_json(&self, url: &Url, token: &AccessToken) -> Result<http::Received, Error> {
         let request = self
             .request(Method::GET, url)
             .header(AUTHORIZATION, http::bearer(token)?)
@@ -273,6 +284,47 @@ impl PaywayClient {
             );
         }
         http::read_body(response).await
+    }
+}
+
+/// `Some("[redacted]")` for a set field, `None` for an unset one.
+fn masked<T>(field: &Option<T>) -> Option<&'static str> {
+    field.as_ref().map(|_| MASK)
+}
+
+/// The names of the unknown fields, never their values (a phone number could be one).
+struct Names<'a>(&'a Map<String, Value>);
+
+impl fmt::Debug for Names<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.keys()).finish()
+    }
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("id", &self.id)
+            .field("email", &masked(&self.email))
+            .field("first_name", &masked(&self.first_name))
+            .field("last_name", &masked(&self.last_name))
+            .field("customer_number", &masked(&self.customer_number))
+            .field("address", &self.address)
+            .field("products", &self.products)
+            .field("extra", &Names(&self.extra))
+            .finish()
+    }
+}
+
+impl fmt::Debug for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Address")
+            .field("street", &masked(&self.street))
+            .field("zip_code", &masked(&self.zip_code))
+            .field("city", &masked(&self.city))
+            .field("country_code", &masked(&self.country_code))
+            .field("extra", &Names(&self.extra))
+            .finish()
     }
 }
 
@@ -329,6 +381,58 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(bad)
             );
+        }
+    }
+
+    #[test]
+    fn repeated_members_are_refused() {
+        for bad in [
+            &br#"{"id":"a","id":"b"}"#[..],
+            br#"{"item":{"id":"a","email":"x@example.com","email":"y@example.com"}}"#,
+            br#"{"item":{"id":"a"},"item":{"id":"b"}}"#,
+            br#"{"id":"a","user_products":[{"product_code":"p","product_code":"q"}]}"#,
+        ] {
+            let err = Account::from_json(bad).unwrap_err();
+            assert!(err.is_repeated_member(), "{}", String::from_utf8_lossy(bad));
+        }
+        let err = ActiveProducts::from_json(
+            br#"{"item":{"id":"a","active_products":[],"active_products":["premium"]}}"#,
+        )
+        .unwrap_err();
+        assert!(err.is_repeated_member());
+    }
+
+    #[test]
+    fn debug_masks_personal_data() {
+        let account = Account::from_json(
+            br#"{"item":{"id":"acc-9","email":"ada@example.com","first_name":"Ada","last_name":"Lovelace",
+                "customer_number":"C-77","mobile_number":"+46701234567",
+                "address":{"street":"Main Street 1","zip_code":"111 22","city":"Sthlm","country_code":"SE","care_of":"Byron"},
+                "user_products":[{"product_code":"premium"}]}}"#,
+        )
+        .unwrap();
+        let shown = format!("{account:?} {account:#?}");
+        for personal in [
+            "ada@",
+            "Ada\"",
+            "Lovelace",
+            "C-77",
+            "+4670",
+            "Main Street",
+            "111 22",
+            "Sthlm",
+            "Byron",
+        ] {
+            assert!(!shown.contains(personal), "{personal} in {shown}");
+        }
+        for visible in [
+            "acc-9",
+            "premium",
+            "mobile_number",
+            "care_of",
+            "Some(\"[redacted]\")",
+        ] {
+            assert!(shown.contains(visible), "{visible} not in {shown}");
         }
     }
 

@@ -5,8 +5,7 @@ use std::fmt;
 
 use url::Url;
 
-use crate::secret::Ticket;
-use crate::ticket::check_ticket;
+use crate::ticket::{Ticket, check_ticket};
 
 /// The longest query string read, in bytes.
 const MAX_QUERY_BYTES: usize = 16 * 1024;
@@ -145,7 +144,8 @@ pub enum CallbackError {
     /// More than one `ticket` or more than one return URL parameter (parameter pollution).
     #[error("the return url repeats the ticket or return url parameter")]
     Duplicate,
-    /// The ticket is empty, over-long, or has whitespace or control characters.
+    /// The ticket is empty, over-long, has whitespace or control characters, or is made only
+    /// of invisible characters (zero-width spaces, byte-order marks, bidi controls, ...).
     #[error("the ticket is not shaped like a ticket")]
     MalformedTicket,
     /// The query string is longer than 16 KiB.
@@ -232,8 +232,8 @@ impl TicketCallback {
         })
     }
 
-    /// The ticket: hand it to [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket)
-    /// with `ticket().expose_secret()`.
+    /// The ticket: hand it to
+    /// [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket) as it is.
     pub fn ticket(&self) -> &Ticket {
         &self.ticket
     }

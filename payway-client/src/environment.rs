@@ -14,6 +14,7 @@ const PRODUCTION: &str = "https://backend.worldoftulo.com/";
 /// Client ids and secrets belong to one environment: stage credentials get `401` in
 /// production.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Environment {
     /// Payway stage, for integration and testing: `https://payway-api.stage.adeprimo.se`.
     Stage,
@@ -36,6 +37,22 @@ impl Environment {
         Url::parse(self.url_text()).expect("environment URLs are valid constants")
     }
 
+    /// The environment's name as [`FromStr`] reads it and `PAYWAY_ENVIRONMENT` takes it:
+    /// `stage` or `production`.
+    ///
+    /// ```
+    /// use payway_client::Environment;
+    ///
+    /// assert_eq!(Environment::Production.as_str(), "production");
+    /// assert_eq!("stage".parse::<Environment>().unwrap(), Environment::Stage);
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Stage => "stage",
+            Self::Production => "production",
+        }
+    }
+
     const fn url_text(self) -> &'static str {
         match self {
             Self::Stage => STAGE,
@@ -46,10 +63,7 @@ impl Environment {
 
 impl fmt::Display for Environment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Stage => "stage",
-            Self::Production => "production",
-        })
+        f.write_str(self.as_str())
     }
 }
 

@@ -1,12 +1,14 @@
 //! The crate's errors: [`Error`] for calls, [`BuildError`] for configuration, and
-//! [`ProviderError`], what Payway said when it refused a request.
+//! [`ResponseBody`], what an error shows of a body it could not use.
 
 use std::fmt;
 use std::sync::Arc;
 
 use reqwest::StatusCode;
 
+use crate::provider_error::ProviderError;
 use crate::store::StoreError;
+use crate::strict_json::ParseError;
 
 /// Why a call failed.
 ///
@@ -54,24 +56,26 @@ pub enum Error {
     #[error("the http client followed a redirect; build it with redirect::Policy::none()")]
     RedirectFollowed,
 
-    /// The response body is larger than [`MAX_RESPONSE_BYTES`](crate::MAX_RESPONSE_BYTES).
+    /// The response body is larger than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES).
     #[error("payway response body is larger than {limit} bytes")]
     BodyTooLarge {
         /// The cap, in bytes.
         limit: usize,
     },
 
-    /// The response body is not the JSON this call expects.
+    /// The response body is not the JSON this call expects (or repeats a member name).
+    /// Neither its `Display`, its `Debug` nor its `source()` holds body text.
     #[error("payway response is not a valid {what}")]
     Parse {
         /// What was expected, e.g. `"token response"`.
         what: &'static str,
-        /// The parser's error.
+        /// What is wrong, and where (never a value from the body).
         #[source]
-        source: serde_json::Error,
-        /// The body as received, kept for responses that carry no secret (`/me`,
-        /// active products); `None` for token and ticket responses.
-        body: Option<String>,
+        source: ParseError,
+        /// The body's length and content type; its text through
+        /// [`ResponseBody::expose_text`] for answers that carry no secret (`/me`, active
+        /// products), never for token and ticket answers.
+        body: ResponseBody,
     },
 
     /// The response parsed but is not usable (an empty access token or ticket, for example).
@@ -161,151 +165,6 @@ impl Error {
     }
 }
 
-/// The shortest request secret cut out of an error body that echoes it.
-const MIN_HIDDEN_LEN: usize = 8;
-
-/// What Payway said when it refused a request: the status and the parsed error body.
-///
-/// Payway's token endpoint answers OAuth-style (`error`, `error_description`); its REST API
-/// answers `{code, field, message}`. Every field is optional; [`body`](Self::body) keeps the
-/// raw text (at most [`MAX_RESPONSE_BYTES`](crate::MAX_RESPONSE_BYTES)). `{:?}` shows the
-/// parsed fields and the body's length, not the body.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ProviderError(Box<ProviderDetails>);
-
-#[derive(Clone, PartialEq, Eq)]
-struct ProviderDetails {
-    status: StatusCode,
-    error: Option<String>,
-    error_description: Option<String>,
-    code: Option<String>,
-    field: Option<String>,
-    message: Option<String>,
-    body: String,
-}
-
-impl ProviderError {
-    /// Parses an error body, cutting every one of `secrets` (what the request carried) out
-    /// of the text and the fields, should Payway echo one back. Values shorter than
-    /// [`MIN_HIDDEN_LEN`] are left alone: cutting them would garble ordinary words, and no
-    /// real ticket, token or secret is that short.
-    pub(crate) fn from_body(status: StatusCode, body: &[u8], secrets: &[&str]) -> Self {
-        // Each secret as sent, and as it reads inside a JSON string.
-        let forms: Vec<String> = secrets
-            .iter()
-            .filter(|s| s.len() >= MIN_HIDDEN_LEN)
-            .flat_map(|s| {
-                let quoted = serde_json::Value::from(*s).to_string();
-                let escaped = quoted.get(1..quoted.len() - 1).unwrap_or(s).to_owned();
-                [(*s).to_owned(), escaped]
-            })
-            .collect();
-        let hide = |mut text: String| {
-            for form in &forms {
-                if text.contains(form.as_str()) {
-                    text = text.replace(form.as_str(), "[redacted]");
-                }
-            }
-            text
-        };
-        let text = hide(String::from_utf8_lossy(body).into_owned());
-        let json = serde_json::from_slice::<serde_json::Value>(body).ok();
-        let object = json.as_ref().and_then(serde_json::Value::as_object);
-        let text_of = |name: &str| -> Option<String> {
-            match object?.get(name)? {
-                serde_json::Value::String(s) => Some(hide(s.clone())),
-                serde_json::Value::Null => None,
-                other => Some(hide(other.to_string())),
-            }
-        };
-        Self(Box::new(ProviderDetails {
-            status,
-            error: text_of("error"),
-            error_description: text_of("error_description"),
-            code: text_of("code"),
-            field: text_of("field"),
-            message: text_of("message"),
-            body: text,
-        }))
-    }
-
-    /// The HTTP status.
-    pub fn status(&self) -> StatusCode {
-        self.0.status
-    }
-
-    /// The OAuth `error` code, e.g. `invalid_grant`, `invalid_client`.
-    pub fn error(&self) -> Option<&str> {
-        self.0.error.as_deref()
-    }
-
-    /// The OAuth `error_description`.
-    pub fn error_description(&self) -> Option<&str> {
-        self.0.error_description.as_deref()
-    }
-
-    /// The REST API's `code`, e.g. `invalid_parameter`, `not_found`.
-    pub fn code(&self) -> Option<&str> {
-        self.0.code.as_deref()
-    }
-
-    /// The REST API's `field`: which parameter was refused.
-    pub fn field(&self) -> Option<&str> {
-        self.0.field.as_deref()
-    }
-
-    /// The REST API's `message`.
-    pub fn message(&self) -> Option<&str> {
-        self.0.message.as_deref()
-    }
-
-    /// The raw body as received (lossy UTF-8, at most 64 KiB).
-    pub fn body(&self) -> &str {
-        &self.0.body
-    }
-
-    /// `true` when the answer says this *client's* credentials are wrong rather than the
-    /// ticket or token: `error` is `invalid_client` or `unauthorized_client`, or the
-    /// description speaks of the client and not of a ticket, token or grant.
-    ///
-    /// Only the token endpoint authenticates the client, so only its answers become
-    /// [`Error::ClientCredentials`]; elsewhere "client" names a parameter (the shop's client
-    /// id in a ticket request).
-    pub fn is_client_credentials_error(&self) -> bool {
-        if matches!(
-            self.0.error.as_deref(),
-            Some("invalid_client" | "unauthorized_client")
-        ) {
-            return true;
-        }
-        let text = [&self.0.error_description, &self.0.message]
-            .into_iter()
-            .flatten()
-            .map(|s| s.to_ascii_lowercase())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let names_client = text.contains("client");
-        let names_grant = ["ticket", "token", "grant"]
-            .iter()
-            .any(|w| text.contains(w));
-        names_client && !names_grant
-    }
-}
-
-impl fmt::Debug for ProviderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProviderError")
-            .field("status", &self.0.status)
-            .field("error", &self.0.error)
-            .field("error_description", &self.0.error_description)
-            .field("code", &self.0.code)
-            .field("field", &self.0.field)
-            .field("message", &self.0.message)
-            .field("body_len", &self.0.body.len())
-            .finish()
-    }
-}
-
 /// Why [`PaywayClientBuilder::build`](crate::PaywayClientBuilder::build) or
 /// [`PaywayClient::from_env`](crate::PaywayClient::from_env) refused the configuration.
 #[derive(Debug, thiserror::Error)]
@@ -320,9 +179,20 @@ pub enum BuildError {
     /// No client secret was given.
     #[error("client secret is missing")]
     MissingClientSecret,
-    /// The client secret is empty.
+    /// The client secret is empty (or only whitespace).
     #[error("client secret is empty")]
     EmptyClientSecret,
+    /// The client secret is shorter than
+    /// [`MIN_CLIENT_SECRET_BYTES`](crate::MIN_CLIENT_SECRET_BYTES) and
+    /// [`insecure_allow_short_secret`](crate::PaywayClientBuilder::insecure_allow_short_secret)
+    /// was not called.
+    #[error("client secret is {len} bytes long, shorter than the {min} required")]
+    ShortSecret {
+        /// The secret's length in bytes.
+        len: usize,
+        /// The shortest length accepted.
+        min: usize,
+    },
     /// Neither an environment nor a base URL was given.
     #[error("neither an environment nor a base url was given")]
     MissingEnvironment,
@@ -335,6 +205,11 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// [`connect_timeout`](crate::PaywayClientBuilder::connect_timeout) was set together with
+    /// [`http_client`](crate::PaywayClientBuilder::http_client): the caller's client owns its
+    /// connect timeout, so the setting could not take effect.
+    #[error("connect_timeout cannot be set with a caller's http_client (set it on that client)")]
+    ConnectTimeoutWithHttpClient,
     /// A duration that must be positive is zero.
     #[error("{what} must be greater than zero")]
     ZeroDuration {
@@ -368,67 +243,96 @@ pub enum BuildError {
     },
 }
 
+/// What an error shows of a response body: its length and content type. Its text only
+/// through [`expose_text`](Self::expose_text), and only for answers that carry no secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    len: usize,
+    content_type: Option<String>,
+    text: Option<String>,
+}
+
+impl ResponseBody {
+    /// A body of `len` bytes whose text is not kept.
+    pub(crate) fn withheld(len: usize, content_type: Option<String>) -> Self {
+        Self {
+            len,
+            content_type,
+            text: None,
+        }
+    }
+
+    /// A body whose (lossy UTF-8) text is kept for [`expose_text`](Self::expose_text).
+    pub(crate) fn kept(bytes: &[u8], content_type: Option<String>) -> Self {
+        Self {
+            len: bytes.len(),
+            content_type,
+            text: Some(String::from_utf8_lossy(bytes).into_owned()),
+        }
+    }
+
+    /// The body's length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// `true` for an empty body.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The `Content-Type` Payway sent, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The body's text (lossy UTF-8), when it was kept: for `/me` and active-products
+    /// answers, never for token and ticket answers.
+    ///
+    /// # Privacy
+    ///
+    /// A `/me` body holds the reader's personal data (e-mail, name, address). Do not log it.
+    pub fn expose_text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseBody")
+            .field("len", &self.len)
+            .field("content_type", &self.content_type)
+            .finish_non_exhaustive()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn provider_error_reads_both_error_shapes() {
-        let oauth = ProviderError::from_body(
-            StatusCode::UNAUTHORIZED,
-            br#"{"error":"invalid_grant","error_description":"ticket expired"}"#,
-            &[],
-        );
-        assert_eq!(oauth.error(), Some("invalid_grant"));
-        assert_eq!(oauth.error_description(), Some("ticket expired"));
-        assert!(!oauth.is_client_credentials_error());
-
-        let rest = ProviderError::from_body(
-            StatusCode::BAD_REQUEST,
-            br#"{"code":"invalid_parameter","field":"clientId","message":"unknown","x":1}"#,
-            &[],
-        );
-        assert_eq!(rest.code(), Some("invalid_parameter"));
-        assert_eq!(rest.field(), Some("clientId"));
-        assert_eq!(rest.message(), Some("unknown"));
-
-        let garbage = ProviderError::from_body(StatusCode::BAD_GATEWAY, b"<html>oops</html>", &[]);
-        assert_eq!(garbage.error(), None);
-        assert_eq!(garbage.body(), "<html>oops</html>");
-        assert!(!format!("{garbage:?}").contains("oops"));
-    }
-
-    #[test]
-    fn echoed_secrets_are_cut_out() {
-        let echo = ProviderError::from_body(
-            StatusCode::UNAUTHORIZED,
-            br#"{"error_description":"ticket tkt-9\"q-0123 is used","message":{"s":"cs-1-0123"}}"#,
-            &["tkt-9\"q-0123", "cs-1-0123", "", "is"],
-        );
-        assert_eq!(echo.error_description(), Some("ticket [redacted] is used"));
-        assert_eq!(echo.message(), Some(r#"{"s":"[redacted]"}"#));
-        assert!(!echo.body().contains("cs-1") && !echo.body().contains("tkt-9"));
-        assert!(!format!("{echo:?}").contains("tkt-9"));
-    }
-
-    #[test]
-    fn client_credential_errors_are_recognised() {
-        let cases = [
-            (r#"{"error":"invalid_client"}"#, true),
-            (
-                r#"{"error_description":"Invalid client credentials"}"#,
-                true,
-            ),
-            (r#"{"error_description":"Invalid ticket"}"#, false),
-            (
-                r#"{"error_description":"Invalid ticket, client_id, or client_secret"}"#,
-                false,
-            ),
-            (r#"{}"#, false),
-        ];
-        for (body, expected) in cases {
-            let e = ProviderError::from_body(StatusCode::UNAUTHORIZED, body.as_bytes(), &[]);
-            assert_eq!(e.is_client_credentials_error(), expected, "{body}");
+    fn a_parse_error_shows_length_and_content_type_only() {
+        let body = br#"{"item":{"email":"ada@example.com","street":"Main Street 1"}}"#;
+        let error = Error::Parse {
+            what: "account",
+            source: ParseError::shape(),
+            body: ResponseBody::kept(body, Some("application/json".to_owned())),
+        };
+        let mut shown = format!("{error} {error:?} {error:#?}");
+        let mut source = std::error::Error::source(&error);
+        while let Some(s) = source {
+            shown.push_str(&format!(" {s} {s:?}"));
+            source = s.source();
         }
+        assert!(
+            !shown.contains("ada@") && !shown.contains("Main Street"),
+            "{shown}"
+        );
+        assert!(shown.contains("application/json") && shown.contains(&body.len().to_string()));
+        let Error::Parse { body: kept, .. } = &error else {
+            unreachable!()
+        };
+        assert!(kept.expose_text().unwrap().contains("ada@example.com"));
+        assert!(ResponseBody::withheld(3, None).expose_text().is_none());
     }
 }

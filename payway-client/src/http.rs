@@ -1,12 +1,23 @@
 //! The HTTP policy every call goes through: no redirects (detected even when a custom client
 //! follows them), a capped body read, sensitive `Authorization` headers.
 
-use reqwest::header::{HeaderValue, InvalidHeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderValue, InvalidHeaderValue};
 use reqwest::{Request, Response, StatusCode};
 
-use crate::MAX_RESPONSE_BYTES;
 use crate::error::Error;
+use crate::provider_error::ProviderError;
 use crate::secret::AccessToken;
+
+/// The largest response body this crate reads from Payway, in bytes (64 KiB).
+///
+/// A larger body is an [`Error::BodyTooLarge`]: it is never buffered whole.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A response body read in full, with its content type.
+pub(crate) struct Received {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) content_type: Option<String>,
+}
 
 /// Sends `request`; returns the response once its status is known, body unread.
 ///
@@ -27,25 +38,33 @@ pub(crate) async fn send(http: &reqwest::Client, request: Request) -> Result<Res
     Ok(response)
 }
 
-/// Reads the body, refusing more than [`MAX_RESPONSE_BYTES`] without buffering the rest.
-pub(crate) async fn read_body(mut response: Response) -> Result<Vec<u8>, Error> {
+/// Reads the body, refusing more than [`MAX_BODY_BYTES`] without buffering the rest.
+pub(crate) async fn read_body(mut response: Response) -> Result<Received, Error> {
     let too_large = Error::BodyTooLarge {
-        limit: MAX_RESPONSE_BYTES,
+        limit: MAX_BODY_BYTES,
     };
     if response
         .content_length()
-        .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
+        .is_some_and(|len| len > MAX_BODY_BYTES as u64)
     {
         return Err(too_large);
     }
-    let mut body = Vec::new();
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
-        if body.len().saturating_add(chunk.len()) > MAX_RESPONSE_BYTES {
+        if bytes.len().saturating_add(chunk.len()) > MAX_BODY_BYTES {
             return Err(too_large);
         }
-        body.extend_from_slice(&chunk);
+        bytes.extend_from_slice(&chunk);
     }
-    Ok(body)
+    Ok(Received {
+        bytes,
+        content_type,
+    })
 }
 
 /// `Authorization: Bearer {token}`, marked sensitive so it never shows in `Debug` output.
@@ -74,10 +93,10 @@ pub(crate) enum Endpoint {
 pub(crate) fn status_error(
     endpoint: Endpoint,
     status: StatusCode,
-    body: &[u8],
+    body: &Received,
     secrets: &[&str],
 ) -> Error {
-    let details = crate::error::ProviderError::from_body(status, body, secrets);
+    let details = ProviderError::from_body(status, body.content_type.clone(), &body.bytes, secrets);
     let about_client = endpoint == Endpoint::Token && details.is_client_credentials_error();
     match status {
         StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED if about_client => {
@@ -97,7 +116,10 @@ pub(crate) async fn error_from_response(
     secrets: &[&str],
 ) -> Error {
     let status = response.status();
-    let body = read_body(response).await.unwrap_or_default();
+    let body = read_body(response).await.unwrap_or(Received {
+        bytes: Vec::new(),
+        content_type: None,
+    });
     status_error(endpoint, status, &body, secrets)
 }
 
@@ -120,18 +142,25 @@ mod tests {
         assert!(!format!("{err} {err:?}").contains("zq9secret"));
     }
 
+    fn body(text: &[u8]) -> Received {
+        Received {
+            bytes: text.to_vec(),
+            content_type: None,
+        }
+    }
+
     #[test]
     fn statuses_map_to_typed_errors() {
         let token = Endpoint::Token;
         assert!(matches!(
-            status_error(token, StatusCode::BAD_REQUEST, b"{}", &[]),
+            status_error(token, StatusCode::BAD_REQUEST, &body(b"{}"), &[]),
             Error::BadRequest(_)
         ));
         assert!(matches!(
             status_error(
                 token,
                 StatusCode::UNAUTHORIZED,
-                br#"{"error":"invalid_grant"}"#,
+                &body(br#"{"error":"invalid_grant"}"#),
                 &[]
             ),
             Error::Unauthorized(_)
@@ -140,7 +169,7 @@ mod tests {
             status_error(
                 token,
                 StatusCode::UNAUTHORIZED,
-                br#"{"error":"invalid_client"}"#,
+                &body(br#"{"error":"invalid_client"}"#),
                 &[]
             ),
             Error::ClientCredentials(_)
@@ -150,12 +179,12 @@ mod tests {
             status_error(
                 Endpoint::Resource,
                 StatusCode::BAD_REQUEST,
-                br#"{"message":"Unknown client"}"#,
+                &body(br#"{"message":"Unknown client"}"#),
                 &[]
             ),
             Error::BadRequest(_)
         ));
-        let e = status_error(token, StatusCode::SERVICE_UNAVAILABLE, b"down", &[]);
+        let e = status_error(token, StatusCode::SERVICE_UNAVAILABLE, &body(b"down"), &[]);
         assert!(matches!(e, Error::UnexpectedStatus(_)));
         assert_eq!(e.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     }

@@ -1,5 +1,15 @@
-#![doc = include_str!("../README.md")]
+#![cfg_attr(
+    all(feature = "axum", feature = "test-util"),
+    doc = include_str!("../README.md")
+)]
+#![cfg_attr(
+    not(all(feature = "axum", feature = "test-util")),
+    doc = "Async client for Tulo Payway and Tulo Shop authorization tickets.\n\n\
+           The crate's guide, with its examples, is its README, built as these docs with the \
+           `axum` and `test-util` features on (as docs.rs builds them)."
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Library code never panics, indexes or prints; `.clippy.toml` allows these in unit tests.
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,55 +18,86 @@
     clippy::print_stdout,
     clippy::print_stderr
 )]
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
 mod account;
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
+mod builder;
 mod callback;
 mod client;
-mod config;
 mod environment;
 mod error;
+mod from_env;
 mod http;
 mod login;
+mod path_segment;
+mod provider_error;
+mod redact;
 mod secret;
 mod server_token;
+mod server_token_cache;
 mod shop_url;
 mod store;
+mod strict_json;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 mod ticket;
+mod ticket_request;
 mod token;
+mod token_encoding;
+mod token_response;
 mod trace;
+mod validate;
 
 pub use account::{Account, ActiveProducts, Address, UserProduct};
+pub use builder::{DEFAULT_CLAIM_TTL, MIN_CLIENT_SECRET_BYTES, PaywayClientBuilder};
 pub use callback::{CallbackError, ReturnPolicy, TicketCallback};
 pub use client::PaywayClient;
-pub use config::{PaywayClientBuilder, TokenEncoding};
 pub use environment::{Environment, ParseEnvironmentError};
-pub use error::{BuildError, Error, ProviderError};
+pub use error::{BuildError, Error, ResponseBody};
+pub use from_env::{
+    ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, ENV_TOKEN_ENCODING,
+};
+pub use http::MAX_BODY_BYTES;
 pub use login::{RejectReason, TicketLogin};
-pub use secret::{AccessToken, ClientSecret, RefreshToken, Ticket};
+pub use provider_error::ProviderError;
+/// The HTTP client this crate's API takes (`PaywayClientBuilder::http_client`) and whose
+/// errors it keeps as sources.
+pub use reqwest;
+pub use secret::{AccessToken, ClientSecret, RefreshToken};
 pub use shop_url::{ShopUrl, ShopUrlBuilder, ShopUrlError};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use store::RedisTicketStore;
 pub use store::{Fingerprint, MemoryTicketStore, StoreError, TicketStore};
-pub use ticket::TicketRequest;
-pub use token::TokenResponse;
+pub use strict_json::{ParseError, ParseErrorKind};
+pub use ticket::Ticket;
+pub use ticket_request::TicketRequest;
+pub use token_encoding::TokenEncoding;
+pub use token_response::TokenResponse;
+/// The URL type this crate's API takes and returns.
+pub use url;
 
-/// The largest response body this crate reads from Payway, in bytes (64 KiB).
-///
-/// A larger body is an [`Error::BodyTooLarge`]: it is never buffered whole.
-pub const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+/// Internals the fuzz targets in `fuzz/` call; built only with `--cfg fuzzing`.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Reads a token answer as the token endpoint's caller does.
+    pub fn parse_token_response(body: &[u8]) -> Result<crate::TokenResponse, crate::Error> {
+        crate::token_response::parse_token_response(body, Some("application/json"))
+    }
 
-/// How long [`PaywayClient::login_with_ticket`] keeps a ticket claimed by default (10 minutes).
-///
-/// Payway tickets are short-lived; the claim must outlive the ticket. Change it with
-/// [`PaywayClientBuilder::claim_ttl`].
-pub const DEFAULT_CLAIM_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+    /// Builds the error a refused request gets, with `secrets` cut out.
+    pub fn provider_error(status: u16, body: &[u8], secrets: &[&str]) -> crate::ProviderError {
+        let status =
+            reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::UNAUTHORIZED);
+        crate::provider_error::ProviderError::from_body(status, None, body, secrets)
+    }
+
+    /// `true` when `ticket` is shaped like a ticket.
+    pub fn is_ticket_shaped(ticket: &str) -> bool {
+        crate::ticket::check_ticket(ticket).is_ok()
+    }
+}

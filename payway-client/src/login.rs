@@ -2,9 +2,12 @@
 
 use crate::account::Account;
 use crate::client::PaywayClient;
-use crate::error::{Error, ProviderError};
+use crate::error::Error;
+use crate::provider_error::ProviderError;
 use crate::store::{Fingerprint, TicketStore};
-use crate::token::{Grant, TokenResponse};
+use crate::ticket::{Ticket, check_ticket};
+use crate::token::Grant;
+use crate::token_response::TokenResponse;
 use crate::trace::{in_span, outcome};
 
 /// What became of a ticket login. Anything but [`LoggedIn`](Self::LoggedIn) means: do not
@@ -37,7 +40,8 @@ pub enum TicketLogin {
 #[non_exhaustive]
 pub enum RejectReason {
     /// The text is not shaped like a ticket (empty, longer than 4096 bytes, whitespace or
-    /// control characters). Neither the store nor Payway was asked.
+    /// control characters, or only invisible characters such as zero-width spaces). Neither
+    /// the store nor Payway was asked.
     NotATicket,
     /// Payway answered `400`: the ticket is malformed.
     Malformed(ProviderError),
@@ -75,11 +79,16 @@ impl PaywayClient {
     /// [`Error::ClientCredentials`], [`Error::Transport`], [`Error::UnexpectedStatus`] and
     /// friends when the exchange failed; any error of [`me`](Self::me) after a successful
     /// exchange (the claim is kept: Payway has consumed the ticket).
-    pub async fn login_with_ticket<S>(&self, ticket: &str, store: &S) -> Result<TicketLogin, Error>
+    pub async fn login_with_ticket<S>(
+        &self,
+        ticket: &Ticket,
+        store: &S,
+    ) -> Result<TicketLogin, Error>
     where
         S: TicketStore + ?Sized,
     {
-        if crate::ticket::check_ticket(ticket).is_err() {
+        let ticket = ticket.expose_secret();
+        if check_ticket(ticket).is_err() {
             outcome("not_a_ticket");
             return Ok(TicketLogin::Rejected {
                 reason: RejectReason::NotATicket,

@@ -1,22 +1,19 @@
-//! Secret newtypes: the client secret, access and refresh tokens, and tickets.
+//! Secret newtypes: the client secret and access and refresh tokens (tickets live in
+//! `ticket.rs`, beside their checks).
 //!
-//! Each wraps a [`SecretString`] (zeroed on drop), prints `[redacted]` under `{:?}`, has no
+//! Each wraps a [`SecretString`](secrecy::SecretString) (zeroed on drop), prints `[redacted]` under `{:?}`, has no
 //! `Display`, and gives its value only through a method whose name and docs say what it does.
-
-use std::fmt;
-
-use secrecy::{ExposeSecret, SecretString};
 
 macro_rules! secret_type {
     ($(#[$meta:meta])* $name:ident, $what:literal) => {
         $(#[$meta])*
         #[derive(Clone)]
-        pub struct $name(SecretString);
+        pub struct $name(::secrecy::SecretString);
 
         impl $name {
             #[doc = concat!("Wraps ", $what, ".")]
             pub fn new(value: impl Into<String>) -> Self {
-                Self(SecretString::from(value.into()))
+                Self(::secrecy::SecretString::from(value.into()))
             }
 
             #[doc = concat!("Returns ", $what, " in clear text.")]
@@ -26,12 +23,12 @@ macro_rules! secret_type {
             /// Whoever holds this value can act with it. Do not log it, print it, put it in an
             /// error message or a URL you log, or keep it longer than you need to.
             pub fn expose_secret(&self) -> &str {
-                self.0.expose_secret()
+                ::secrecy::ExposeSecret::expose_secret(&self.0)
             }
         }
 
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(concat!(stringify!($name), "([redacted])"))
             }
         }
@@ -48,13 +45,15 @@ macro_rules! secret_type {
             }
         }
 
-        impl From<SecretString> for $name {
-            fn from(value: SecretString) -> Self {
+        impl From<::secrecy::SecretString> for $name {
+            fn from(value: ::secrecy::SecretString) -> Self {
                 Self(value)
             }
         }
     };
 }
+
+pub(crate) use secret_type;
 
 secret_type!(
     /// The API client secret Payway issued with your client id.
@@ -79,18 +78,10 @@ secret_type!(
     "the refresh token"
 );
 
-secret_type!(
-    /// An authorization ticket: a short-lived, one-time code that Payway trades for a token
-    /// tied to a reader.
-    ///
-    /// Treat it like a password. It arrives in a URL (`?ticket=...`) and leaves in one
-    /// (`?at=...`), so strip it from the address bar (redirect) and keep it out of access logs.
-    Ticket,
-    "the ticket"
-);
-
 #[cfg(test)]
 mod tests {
+    use secrecy::SecretString;
+
     use super::*;
 
     #[test]
@@ -98,8 +89,8 @@ mod tests {
         let secret = ClientSecret::new("s3cr3t-value");
         assert_eq!(format!("{secret:?}"), "ClientSecret([redacted])");
         assert_eq!(secret.expose_secret(), "s3cr3t-value");
-        let ticket = Ticket::from("tkt-123");
-        assert_eq!(format!("{ticket:?}"), "Ticket([redacted])");
+        let refresh = RefreshToken::from("rt-123");
+        assert_eq!(format!("{refresh:?}"), "RefreshToken([redacted])");
         let token = AccessToken::from(SecretString::from("abc"));
         assert_eq!(format!("{token:#?}"), "AccessToken([redacted])");
         assert_eq!(token.clone().expose_secret(), "abc");

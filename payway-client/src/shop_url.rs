@@ -4,8 +4,9 @@ use std::fmt;
 
 use url::Url;
 
-use crate::config::is_loopback;
-use crate::secret::Ticket;
+use crate::path_segment::{append_path, encode_segment};
+use crate::ticket::Ticket;
+use crate::validate::is_loopback;
 
 /// Query parameters with a typed setter; [`ShopUrlBuilder::param`] refuses them.
 const TYPED_PARAMS: [&str; 5] = ["at", "returnUrl", "return_url", "campaign", "period"];
@@ -13,9 +14,11 @@ const TYPED_PARAMS: [&str; 5] = ["at", "returnUrl", "return_url", "campaign", "p
 /// Builds Tulo Shop URLs:
 /// `{shop}/{path...}?at={ticket}&returnUrl={url}&campaign=..&period=..&{extra}`.
 ///
-/// Every path piece becomes exactly one percent-encoded segment (a `/`, `?`, `#` or `..` in
-/// it can never add a segment or start a query) and every query value is
-/// percent-encoded.
+/// Every path piece becomes exactly one segment that this crate percent-encodes itself:
+/// every byte but `A-Z a-z 0-9 - . _ ~` becomes `%XX`, so a `/`, `?`, `#`, `;` or `=` in it can
+/// never add a segment, start a query or turn `..;` into a parent directory. Empty pieces,
+/// `.`, `..`, control characters and pieces over 256 bytes are refused. Query values are
+/// form-encoded.
 ///
 /// ```
 /// use payway_client::{ShopUrl, Ticket};
@@ -78,9 +81,9 @@ pub enum ShopUrlError {
     /// The shop base URL is not `https` (or `http` to loopback), or cannot take a path.
     #[error("shop base url must be an https url that can take a path")]
     InvalidBase,
-    /// A path piece is empty, `.` or `..`, or holds a control character (URL parsing
-    /// drops tabs and newlines, so `".\n."` would become `..`).
-    #[error("a shop path piece is empty, `.`, `..` or holds a control character")]
+    /// A path piece is empty, `.` or `..`, longer than 256 bytes, or holds a control
+    /// character (URL parsing drops tabs and newlines, so `".\n."` would become `..`).
+    #[error("a shop path piece is empty, `.`, `..`, over 256 bytes or holds a control character")]
     InvalidPathPiece,
     /// The return URL is not an absolute `https` URL (or `http` to loopback): the shop
     /// sends the reader back to it with a ticket, which must not travel in clear text.
@@ -93,7 +96,7 @@ pub enum ShopUrlError {
 }
 
 impl ShopUrlBuilder {
-    /// Appends path pieces, each exactly one percent-encoded segment:
+    /// Appends path pieces, each exactly one segment percent-encoded by this crate:
     /// `["marketplace", group, marketplace]`.
     pub fn path<I, S>(mut self, pieces: I) -> Self
     where
@@ -146,13 +149,12 @@ impl ShopUrlBuilder {
         if !is_secure(&url) || url.cannot_be_a_base() {
             return Err(ShopUrlError::InvalidBase);
         }
-        if self
+        let segments = self
             .path
             .iter()
-            .any(|p| p.is_empty() || p == "." || p == ".." || p.contains(char::is_control))
-        {
-            return Err(ShopUrlError::InvalidPathPiece);
-        }
+            .map(|piece| encode_segment(piece))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|_| ShopUrlError::InvalidPathPiece)?;
         if self.params.iter().any(|(name, _)| {
             name.is_empty() || TYPED_PARAMS.iter().any(|t| t.eq_ignore_ascii_case(name))
         }) {
@@ -168,11 +170,9 @@ impl ShopUrlBuilder {
             }
             None => None,
         };
-        if !self.path.is_empty() {
-            url.path_segments_mut()
-                .map_err(|()| ShopUrlError::InvalidBase)?
-                .pop_if_empty()
-                .extend(&self.path);
+        if !segments.is_empty() {
+            let path = append_path(url.path(), &segments);
+            url.set_path(&path);
         }
         let has_query = self.ticket.is_some()
             || return_url.is_some()

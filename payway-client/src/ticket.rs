@@ -1,174 +1,74 @@
-//! Generating a ticket, `POST /api/authorization/ticket`, and what a ticket may look like.
+//! [`Ticket`], and what a ticket may look like before it is claimed, stored or sent.
 
-use reqwest::Method;
-use reqwest::header::AUTHORIZATION;
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-use crate::client::PaywayClient;
-use crate::error::Error;
-use crate::http;
-use crate::secret::{AccessToken, Ticket};
-use crate::trace::in_span;
+use crate::secret::secret_type;
 
 /// The longest ticket accepted, in bytes. Payway's tickets are far shorter; the bound keeps
 /// hostile input out of requests and stores.
 pub(crate) const MAX_TICKET_BYTES: usize = 4096;
 
-/// The longest client id or account id sent in a ticket request, in bytes.
-const MAX_ID_BYTES: usize = 256;
+secret_type!(
+    /// An authorization ticket: a short-lived, one-time code that Payway trades for a token
+    /// tied to a reader.
+    ///
+    /// Treat it like a password. It arrives in a URL (`?ticket=...`) and leaves in one
+    /// (`?at=...`), so strip it from the address bar (redirect) and keep it out of access logs.
+    Ticket,
+    "the ticket"
+);
 
-/// What a ticket is generated for: the client it is for (Tulo Shop's client id) and,
-/// optionally, the account.
-///
-/// Payway's ticket guide describes this call two ways: with the reader's own access token
-/// and the shop's client id only (the account comes from the token), and with a
-/// server-to-server token plus an `accountId`. Both are this request: leave the account id
-/// out in the first case, set it in the second.
-///
-/// ```
-/// use payway_client::TicketRequest;
-///
-/// let for_reader = TicketRequest::new("tulo-shop-client-id");
-/// let for_account = TicketRequest::new("tulo-shop-client-id").account_id("5f3c...");
-/// # let _ = (for_reader, for_account);
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TicketRequest {
-    client_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    account_id: Option<String>,
-}
-
-impl TicketRequest {
-    /// A ticket for `client_id`: the client that will exchange it (Tulo Shop's client id).
-    pub fn new(client_id: impl Into<String>) -> Self {
-        Self {
-            client_id: client_id.into(),
-            account_id: None,
-        }
-    }
-
-    /// The account to issue the ticket for (with a server-to-server token).
-    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
-        self.account_id = Some(account_id.into());
-        self
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        check_id(&self.client_id).map_err(|reason| Error::InvalidInput {
-            what: "ticket client id",
-            reason,
-        })?;
-        if let Some(account_id) = &self.account_id {
-            check_id(account_id).map_err(|reason| Error::InvalidInput {
-                what: "ticket account id",
-                reason,
-            })?;
-        }
-        Ok(())
-    }
-}
-
-fn check_id(id: &str) -> Result<(), &'static str> {
-    if id.trim().is_empty() {
-        Err("it is empty")
-    } else if id.len() > MAX_ID_BYTES {
-        Err("it is longer than 256 bytes")
-    } else if id.chars().any(char::is_control) {
-        Err("it contains control characters")
-    } else {
-        Ok(())
-    }
-}
+/// Why a text is not shaped like a ticket.
+pub(crate) type TicketShapeError = &'static str;
 
 /// Checks a ticket's shape before it goes anywhere: 1 to 4096 bytes, no whitespace or
-/// control characters.
-pub(crate) fn check_ticket(ticket: &str) -> Result<(), &'static str> {
+/// control characters, and at least one visible character (a ticket made only of zero-width
+/// spaces, byte-order marks, soft hyphens or bidi controls is refused).
+pub(crate) fn check_ticket(ticket: &str) -> Result<(), TicketShapeError> {
     if ticket.is_empty() {
         Err("it is empty")
     } else if ticket.len() > MAX_TICKET_BYTES {
         Err("it is longer than 4096 bytes")
     } else if ticket.chars().any(|c| c.is_whitespace() || c.is_control()) {
         Err("it contains whitespace or control characters")
+    } else if ticket.chars().all(is_invisible) {
+        Err("it has no visible character")
     } else {
         Ok(())
     }
 }
 
-#[derive(Deserialize)]
-struct RawTicket {
-    ticket: String,
-}
-
-impl PaywayClient {
-    /// Generates a ticket (`POST /api/authorization/ticket`, JSON `{clientId, accountId?}`)
-    /// to send a reader to Tulo Shop logged in: put it in a
-    /// [`ShopUrl`](crate::ShopUrl) and redirect.
-    ///
-    /// `token` is the reader's access token (then leave the account id out) or a server
-    /// token from [`server_token`](Self::server_token) (then set the account id). Tickets
-    /// are short-lived and single-use: generate one just before the redirect.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidInput`] for an empty, over-long or control-character id (nothing
-    /// sent); [`Error::BadRequest`] (400: unknown client or account id) and
-    /// [`Error::Unauthorized`] (401: token invalid or lacking the scope) with Payway's body;
-    /// [`Error::InvalidResponse`] when the answer holds no usable ticket.
-    pub async fn generate_ticket(
-        &self,
-        token: &AccessToken,
-        request: TicketRequest,
-    ) -> Result<Ticket, Error> {
-        request.check()?;
-        in_span("generate_ticket", async {
-            let http_request = self
-                .request(Method::POST, &self.inner.endpoints.ticket)
-                .header(AUTHORIZATION, http::bearer(token)?)
-                .json(&request)
-                .build()
-                .map_err(Error::Transport)?;
-            let response = http::send(&self.inner.http, http_request).await?;
-            if !response.status().is_success() {
-                let secrets = [token.expose_secret()];
-                return Err(http::error_from_response(
-                    http::Endpoint::Resource,
-                    response,
-                    &secrets,
-                )
-                .await);
-            }
-            let body = http::read_body(response).await?;
-            parse_ticket(&body)
-        })
-        .await
-    }
-}
-
-fn parse_ticket(body: &[u8]) -> Result<Ticket, Error> {
-    const WHAT: &str = "ticket response";
-    // `{"ticket": ...}`, or wrapped in `item` like Payway's REST answers. The body holds a
-    // ticket: it is not kept in the error.
-    let value: Value = serde_json::from_slice(body).map_err(|source| Error::Parse {
-        what: WHAT,
-        source,
-        body: None,
-    })?;
-    let value = match value {
-        Value::Object(mut map) if !map.contains_key("ticket") && map.contains_key("item") => {
-            map.remove("item").unwrap_or(Value::Null)
-        }
-        other => other,
-    };
-    let raw: RawTicket = serde_json::from_value(value).map_err(|source| Error::Parse {
-        what: WHAT,
-        source,
-        body: None,
-    })?;
-    check_ticket(&raw.ticket).map_err(|reason| Error::InvalidResponse { what: WHAT, reason })?;
-    Ok(Ticket::new(raw.ticket))
+/// `true` for a character that shows nothing: Unicode format characters (category `Cf`:
+/// zero-width space and joiners, byte-order mark, soft hyphen, bidi controls, tags, ...),
+/// variation selectors, combining grapheme joiner, and the blank fillers (Hangul fillers,
+/// braille blank).
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{2800}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{06DD}'
+            | '\u{070F}'
+            | '\u{08E2}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 #[cfg(test)]
@@ -186,41 +86,33 @@ mod tests {
     }
 
     #[test]
-    fn request_body_is_camel_case() {
-        let body = serde_json::to_value(TicketRequest::new("shop")).unwrap();
-        assert_eq!(body, serde_json::json!({"clientId": "shop"}));
-        let body = serde_json::to_value(TicketRequest::new("shop").account_id("a1")).unwrap();
-        assert_eq!(
-            body,
-            serde_json::json!({"clientId": "shop", "accountId": "a1"})
-        );
-        assert!(TicketRequest::new(" ").check().is_err());
-        assert!(TicketRequest::new("s").account_id("a\n").check().is_err());
+    fn invisible_tickets_are_refused() {
+        for invisible in [
+            "\u{200B}",
+            "\u{FEFF}",
+            "\u{00AD}",
+            "\u{202E}",
+            "\u{2066}\u{2069}",
+            "\u{200D}\u{200C}\u{2060}",
+            "\u{E0041}",
+            "\u{FE0F}",
+            "\u{3164}",
+            "\u{2800}",
+        ] {
+            assert_eq!(
+                check_ticket(invisible),
+                Err("it has no visible character"),
+                "{invisible:?}"
+            );
+        }
+        // A visible character among them is a ticket (Payway decides whether it is valid).
+        assert!(check_ticket("a\u{200B}").is_ok());
     }
 
     #[test]
-    fn ticket_answers() {
-        assert_eq!(
-            parse_ticket(br#"{"ticket":"t-1"}"#)
-                .unwrap()
-                .expose_secret(),
-            "t-1"
-        );
-        assert_eq!(
-            parse_ticket(br#"{"item":{"ticket":"t-2"}}"#)
-                .unwrap()
-                .expose_secret(),
-            "t-2"
-        );
-        for bad in [
-            &br#"{"ticket":""}"#[..],
-            br#"{"ticket":null}"#,
-            br#"{}"#,
-            b"t-3",
-            b"",
-        ] {
-            let err = parse_ticket(bad).unwrap_err();
-            assert!(!format!("{err:?}").contains("t-3"));
-        }
+    fn debug_is_redacted() {
+        let ticket = Ticket::from("tkt-123");
+        assert_eq!(format!("{ticket:?}"), "Ticket([redacted])");
+        assert_eq!(ticket.expose_secret(), "tkt-123");
     }
 }

@@ -4,11 +4,12 @@
 //! cargo run -p paywall-examples --bin payway_round_trip
 //! ```
 //!
-//! With no credentials it runs against a mock Payway embedded on 127.0.0.1: server token,
-//! ticket for the shop, shop link, the reader's return, login once, the same ticket refused.
+//! Without credentials it runs against `FakePayway`, the crate's fake Payway and Tulo Shop on
+//! 127.0.0.1: server token, ticket for the shop, shop link, the reader pays and returns, login
+//! once, the same ticket refused.
 //!
-//! With `PAYWAY_CLIENT_ID` and `PAYWAY_CLIENT_SECRET` set it talks to Payway **stage**
-//! instead, and does what those credentials allow:
+//! With `PAYWAY_CLIENT_ID`, `PAYWAY_CLIENT_SECRET` and `PAYWAY_ENVIRONMENT` all set it talks to
+//! that Payway instead (`PaywayClient::from_env`), and does what those credentials allow:
 //! - always: a server-to-server token (`PAYWAY_SCOPES`, default
 //!   `/external/account/r /external/account/w`);
 //! - with `PAYWAY_SHOP_CLIENT_ID`, `PAYWAY_ACCOUNT_ID` and `PAYWAY_SHOP_URL` (your shop's
@@ -21,35 +22,31 @@
 
 use std::error::Error;
 
-use httpmock::prelude::*;
 use paywall_examples::mask_query_param;
+use payway_client::test_util::FakePayway;
 use payway_client::{
-    Environment, MemoryTicketStore, PaywayClient, ReturnPolicy, ShopUrl, TicketCallback,
-    TicketLogin, TicketRequest,
+    ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, MemoryTicketStore, PaywayClient,
+    ReturnPolicy, ShopUrl, TicketCallback, TicketLogin, TicketRequest, reqwest,
 };
-use serde_json::json;
 use url::Url;
 
 type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    match (
-        std::env::var("PAYWAY_CLIENT_ID"),
-        std::env::var("PAYWAY_CLIENT_SECRET"),
-    ) {
-        (Ok(id), Ok(secret)) => against_stage(id, secret).await,
-        _ => against_mock().await,
+    let all_set = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT]
+        .iter()
+        .all(|name| std::env::var(name).is_ok_and(|v| !v.is_empty()));
+    if all_set {
+        against_your_payway().await
+    } else {
+        against_the_fake().await
     }
 }
 
-async fn against_stage(client_id: String, client_secret: String) -> Result<()> {
-    println!("PAYWAY_CLIENT_ID is set: talking to Payway stage");
-    let payway = PaywayClient::builder()
-        .environment(Environment::Stage)
-        .client_id(client_id)
-        .client_secret(client_secret)
-        .build()?;
+async fn against_your_payway() -> Result<()> {
+    println!("PAYWAY_* is set: talking to your Payway");
+    let payway = PaywayClient::from_env()?;
     let scopes = std::env::var("PAYWAY_SCOPES")
         .unwrap_or_else(|_| "/external/account/r /external/account/w".to_owned());
     let scopes: Vec<&str> = scopes.split_whitespace().collect();
@@ -89,9 +86,7 @@ async fn against_stage(client_id: String, client_secret: String) -> Result<()> {
 async fn login_twice(payway: &PaywayClient, callback: &TicketCallback) -> Result<()> {
     let store = MemoryTicketStore::new();
     for attempt in ["first", "second"] {
-        let outcome = payway
-            .login_with_ticket(callback.ticket().expose_secret(), &store)
-            .await?;
+        let outcome = payway.login_with_ticket(callback.ticket(), &store).await?;
         match outcome {
             TicketLogin::LoggedIn { account, .. } => {
                 println!("{attempt} login: logged in as account {}", account.id);
@@ -108,49 +103,11 @@ async fn login_twice(payway: &PaywayClient, callback: &TicketCallback) -> Result
     Ok(())
 }
 
-async fn against_mock() -> Result<()> {
-    println!("no PAYWAY_CLIENT_ID / PAYWAY_CLIENT_SECRET: using a mock Payway on 127.0.0.1");
-    let mock = MockServer::start_async().await;
-    mock.mock_async(|when, then| {
-        when.method(POST)
-            .path("/api/authorization/access_token")
-            .form_urlencoded_tuple("grant_type", "none");
-        then.status(200)
-            .json_body(json!({"access_token": "s2s", "token_type": "Bearer", "expires_in": 3600}));
-    })
-    .await;
-    mock.mock_async(|when, then| {
-        when.method(POST)
-            .path("/api/authorization/ticket")
-            .json_body(json!({"clientId": "tulo-shop", "accountId": "acc-1"}));
-        then.status(200)
-            .json_body(json!({"ticket": "outbound-ticket"}));
-    })
-    .await;
-    mock.mock_async(|when, then| {
-        when.method(POST)
-            .path("/api/authorization/access_token")
-            .form_urlencoded_tuple("grant_type", "ticket")
-            .form_urlencoded_tuple("ticket", "return-ticket");
-        then.status(200).json_body(
-            json!({"access_token": "reader", "token_type": "Bearer", "expires_in": 3600}),
-        );
-    })
-    .await;
-    mock.mock_async(|when, then| {
-        when.method(GET)
-            .path("/external/api/v1/me")
-            .header("authorization", "Bearer reader");
-        then.status(200)
-            .json_body(json!({"item": {"id": "acc-1", "email": "reader@example.com"}}));
-    })
-    .await;
-
-    let payway = PaywayClient::builder()
-        .base_url(Url::parse(&mock.base_url())?)
-        .client_id("news-site")
-        .client_secret("example-secret")
-        .build()?;
+async fn against_the_fake() -> Result<()> {
+    println!("no PAYWAY_CLIENT_ID / PAYWAY_CLIENT_SECRET / PAYWAY_ENVIRONMENT: using FakePayway on 127.0.0.1");
+    let fake = FakePayway::start().await;
+    fake.add_account("acc-1", ["weekend"]);
+    let payway = fake.client();
 
     // 1. To the shop: a server token, a ticket for the reader's account, the shop link.
     let server_token = payway
@@ -162,8 +119,8 @@ async fn against_mock() -> Result<()> {
             TicketRequest::new("tulo-shop").account_id("acc-1"),
         )
         .await?;
-    let link = ShopUrl::builder(Url::parse("https://myorg.portal.worldoftulo.com/")?)
-        .path(["marketplace", "group1", "market1"])
+    let link = ShopUrl::builder(fake.shop_base_url())
+        .path(["marketplace", "group1", "premium"])
         .ticket(&ticket)
         .return_url("https://news.example.com/welcome-back")
         .build()?;
@@ -172,8 +129,23 @@ async fn against_mock() -> Result<()> {
         mask_query_param(&link, "at")
     );
 
-    // 2. Back from the shop with a ticket for our site.
-    let returned = Url::parse("https://news.example.com/welcome-back?ticket=return-ticket")?;
+    // 2. The reader pays in the shop, which sends them back with a ticket for our site.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let page = browser.get(link).send().await?.text().await?;
+    let action = page
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("the checkout page has no Pay form")?;
+    let paid = browser.post(fake.base_url().join(action)?).send().await?;
+    let location = paid
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .ok_or("the shop did not send the reader back")?;
+    let returned = Url::parse(location)?;
     let callback =
         TicketCallback::parse(&returned, &ReturnPolicy::allow_hosts(["news.example.com"]))?;
     println!(
@@ -182,5 +154,7 @@ async fn against_mock() -> Result<()> {
     );
 
     // 3. Log in, once.
-    login_twice(&payway, &callback).await
+    login_twice(&payway, &callback).await?;
+    println!("ticket exchanges Payway saw: {}", fake.exchanges());
+    Ok(())
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use super::{Fingerprint, StoreError, TicketStore};
+use super::fingerprint::Fingerprint;
+use super::ticket_store::{StoreError, TicketStore};
 
 /// The key prefix of [`RedisTicketStore::connect`].
 const DEFAULT_PREFIX: &str = "payway:ticket:";

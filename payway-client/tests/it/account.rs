@@ -63,7 +63,7 @@ async fn me_refusals_and_garbage() {
     server
         .mock_async(|when, then| {
             when.path("/external/api/v1/me")
-                .header("authorization", "Bearer expired");
+                .header("authorization", "Bearer tok-expired-1");
             then.status(401)
                 .json_body(json!({"code": "invalid_token", "message": "Token expired"}));
         })
@@ -73,11 +73,15 @@ async fn me_refusals_and_garbage() {
             when.path("/external/api/v1/me")
                 .header("authorization", "Bearer garbage");
             then.status(200)
+                .header("content-type", "application/json")
                 .json_body(json!({"item": {"email": "no-id@example.com"}}));
         })
         .await;
     let payway = client(&server);
-    let expired = payway.me(&AccessToken::new("expired")).await.unwrap_err();
+    let expired = payway
+        .me(&AccessToken::new("tok-expired-1"))
+        .await
+        .unwrap_err();
     let Error::Unauthorized(details) = &expired else {
         panic!("{expired:?}")
     };
@@ -89,7 +93,37 @@ async fn me_refusals_and_garbage() {
         panic!("{garbage:?}")
     };
     assert_eq!(*what, "account");
-    assert!(body.as_deref().unwrap().contains("no-id@example.com"));
+    assert!(body.expose_text().unwrap().contains("no-id@example.com"));
+    assert_eq!(body.content_type(), Some("application/json"));
+    // Only the length and the content type show, never the reader's e-mail.
+    let shown = format!(
+        "{garbage} {garbage:?} {:?}",
+        std::error::Error::source(&garbage)
+    );
+    assert!(!shown.contains("no-id@"), "{shown}");
+}
+
+#[tokio::test]
+async fn repeated_members_in_me_are_refused() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/external/api/v1/me");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(
+                    r#"{"item":{"id":"acc-victim","id":"acc-attacker","email":"a@example.com"}}"#,
+                );
+        })
+        .await;
+    let err = client(&server)
+        .me(&AccessToken::new("t"))
+        .await
+        .unwrap_err();
+    let Error::Parse { source, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(source.is_repeated_member(), "{source:?}");
 }
 
 #[tokio::test]
@@ -127,7 +161,7 @@ async fn active_products_not_found_is_an_error() {
         })
         .await;
     let err = client(&server)
-        .active_products(&AccessToken::new("t"))
+        .active_products(&AccessToken::new("tok-404"))
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::UnexpectedStatus(d) if d.code() == Some("not_found")));

@@ -1,6 +1,5 @@
 //! Configuration: what `build()` and `from_env()` accept and refuse.
 
-use std::process::Command;
 use std::time::Duration;
 
 use payway_client::{BuildError, Environment, PaywayClient, TokenEncoding};
@@ -10,7 +9,7 @@ fn valid() -> payway_client::PaywayClientBuilder {
     PaywayClient::builder()
         .environment(Environment::Stage)
         .client_id("id-1")
-        .client_secret("secret-1")
+        .client_secret("secret-1-0123456789")
 }
 
 #[test]
@@ -54,7 +53,7 @@ fn environments_choose_the_api_host() {
 fn missing_and_empty_settings_are_refused() {
     let no_id = PaywayClient::builder()
         .environment(Environment::Stage)
-        .client_secret("s")
+        .client_secret("s-0123456789abcdef")
         .build();
     assert!(matches!(no_id, Err(BuildError::MissingClientId)));
     for bad_id in ["", " id", "id\n", "a b"] {
@@ -79,7 +78,7 @@ fn missing_and_empty_settings_are_refused() {
     }
     let nowhere = PaywayClient::builder()
         .client_id("id")
-        .client_secret("s")
+        .client_secret("s-0123456789abcdef")
         .build();
     assert!(matches!(nowhere, Err(BuildError::MissingEnvironment)));
 }
@@ -164,99 +163,67 @@ fn build_errors_never_show_the_secret() {
     assert!(!format!("{err} {err:?}").contains("hunter2"));
 }
 
-/// Runs in a child process (see below) with the variables set: the environment of this
-/// process is left alone, as setting variables in a threaded test binary is not sound.
 #[test]
-#[ignore = "run by from_env_reads_the_documented_variables in a child process"]
-fn from_env_probe() {
-    let client = PaywayClient::from_env().unwrap();
-    assert_eq!(client.client_id(), "env-client");
-    assert_eq!(client.environment(), Some(Environment::Production));
-    assert_eq!(client.token_encoding(), TokenEncoding::Json);
-    assert_eq!(
-        client.base_url().as_str(),
-        "https://backend.worldoftulo.com/"
-    );
-}
-
-/// The child's variables are missing or wrong: from_env says which, never the value.
-#[test]
-#[ignore = "run by from_env_reads_the_documented_variables in a child process"]
-fn from_env_probe_invalid() {
-    let err = PaywayClient::from_env().unwrap_err();
+fn short_secrets_need_the_opt_in_and_empty_ones_are_always_refused() {
+    let short = valid()
+        .client_secret("fifteen-bytes-x")
+        .build()
+        .unwrap_err();
     assert!(
-        matches!(
-            err,
-            BuildError::InvalidEnvVar {
-                name: "PAYWAY_ENVIRONMENT",
-                ..
-            }
-        ),
-        "{err:?}"
+        matches!(short, BuildError::ShortSecret { len: 15, min: 16 }),
+        "{short:?}"
     );
-    assert!(!err.to_string().contains("moon"));
-}
-
-#[test]
-#[ignore = "run by from_env_reads_the_documented_variables in a child process"]
-fn from_env_probe_missing() {
-    let err = PaywayClient::from_env().unwrap_err();
+    assert_eq!(payway_client::MIN_CLIENT_SECRET_BYTES, 16);
+    assert!(!format!("{short} {short:?}").contains("fifteen"));
+    assert!(valid().client_secret("sixteen-bytes-xx").build().is_ok());
     assert!(
-        matches!(
-            err,
-            BuildError::MissingEnvVar {
-                name: "PAYWAY_CLIENT_SECRET"
-            }
-        ),
-        "{err:?}"
+        valid()
+            .client_secret("short")
+            .insecure_allow_short_secret()
+            .build()
+            .is_ok()
     );
-}
-
-fn run_probe(name: &str, vars: &[(&str, &str)]) -> std::process::Output {
-    let mut command = Command::new(std::env::current_exe().unwrap());
-    command
-        .args(["--exact", name, "--ignored", "--test-threads=1"])
-        .env_remove("PAYWAY_CLIENT_ID")
-        .env_remove("PAYWAY_CLIENT_SECRET")
-        .env_remove("PAYWAY_ENVIRONMENT")
-        .env_remove("PAYWAY_BASE_URL")
-        .env_remove("PAYWAY_TOKEN_ENCODING");
-    for (key, value) in vars {
-        command.env(key, value);
-    }
-    command.output().unwrap()
+    assert!(matches!(
+        valid()
+            .client_secret("")
+            .insecure_allow_short_secret()
+            .build(),
+        Err(BuildError::EmptyClientSecret)
+    ));
 }
 
 #[test]
-fn from_env_reads_the_documented_variables() {
-    let ok = run_probe(
-        "builder::from_env_probe",
-        &[
-            ("PAYWAY_CLIENT_ID", "env-client"),
-            ("PAYWAY_CLIENT_SECRET", "env-secret"),
-            ("PAYWAY_ENVIRONMENT", "Production"),
-            ("PAYWAY_TOKEN_ENCODING", "json"),
-        ],
+fn a_connect_timeout_with_a_callers_client_is_refused() {
+    let own = reqwest::Client::new();
+    let both = valid()
+        .http_client(own.clone())
+        .connect_timeout(Duration::from_secs(1))
+        .build();
+    assert!(matches!(
+        both,
+        Err(BuildError::ConnectTimeoutWithHttpClient)
+    ));
+    assert!(valid().http_client(own).build().is_ok());
+    assert!(
+        valid()
+            .connect_timeout(Duration::from_secs(1))
+            .build()
+            .is_ok()
     );
-    let invalid = run_probe(
-        "builder::from_env_probe_invalid",
-        &[
-            ("PAYWAY_CLIENT_ID", "env-client"),
-            ("PAYWAY_CLIENT_SECRET", "env-secret"),
-            ("PAYWAY_ENVIRONMENT", "moon"),
-        ],
-    );
-    let missing = run_probe(
-        "builder::from_env_probe_missing",
-        &[("PAYWAY_CLIENT_ID", "x")],
-    );
-    for (name, output) in [("valid", ok), ("invalid", invalid), ("missing", missing)] {
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{name} probe failed:\n{stdout}");
-        // The probe really ran (a filter matching nothing also exits 0).
-        assert!(
-            stdout.contains("1 passed"),
-            "{name} probe did not run:\n{stdout}"
-        );
+}
+
+#[test]
+fn environments_have_stable_names() {
+    for (environment, name) in [
+        (Environment::Stage, "stage"),
+        (Environment::Production, "production"),
+    ] {
+        assert_eq!(environment.as_str(), name);
+        assert_eq!(environment.to_string(), name);
+        assert_eq!(name.parse::<Environment>().unwrap(), environment);
     }
+    assert_eq!(payway_client::ENV_CLIENT_ID, "PAYWAY_CLIENT_ID");
+    assert_eq!(payway_client::ENV_CLIENT_SECRET, "PAYWAY_CLIENT_SECRET");
+    assert_eq!(payway_client::ENV_ENVIRONMENT, "PAYWAY_ENVIRONMENT");
+    assert_eq!(payway_client::ENV_BASE_URL, "PAYWAY_BASE_URL");
 }

@@ -165,7 +165,17 @@ fn missing_duplicate_or_malformed_tickets() {
         parse("https://news.example.com/back?ticket=a&returnUrl=https://news.example.com/&return_url=https://evil.example/").err(),
         Some(CallbackError::Duplicate)
     );
-    for bad in ["", "a%20b", "a%0Ab", "%00"] {
+    // Tickets made only of invisible characters: zero-width space, BOM, soft hyphen, bidi.
+    for bad in [
+        "",
+        "a%20b",
+        "a%0Ab",
+        "%00",
+        "%E2%80%8B",
+        "%EF%BB%BF",
+        "%C2%AD",
+        "%E2%80%AE%E2%81%A6",
+    ] {
         let url = format!("https://news.example.com/back?ticket={bad}");
         assert_eq!(
             parse(&url).err(),

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use httpmock::prelude::*;
+use payway_client::Ticket;
 use payway_client::{
     Error, Fingerprint, MemoryTicketStore, PaywayClient, RejectReason, StoreError, TicketLogin,
     TicketStore,
@@ -73,7 +74,10 @@ async fn a_ticket_logs_in_once_then_is_already_used() {
     let payway = client(&server);
     let store = CountingStore::default();
 
-    let login = payway.login_with_ticket("tkt-ok", &store).await.unwrap();
+    let login = payway
+        .login_with_ticket(&Ticket::new("tkt-ok"), &store)
+        .await
+        .unwrap();
     let TicketLogin::LoggedIn { account, token } = login else {
         panic!("{login:?}")
     };
@@ -85,7 +89,10 @@ async fn a_ticket_logs_in_once_then_is_already_used() {
         "refresh-secret-1"
     );
 
-    let again = payway.login_with_ticket("tkt-ok", &store).await.unwrap();
+    let again = payway
+        .login_with_ticket(&Ticket::new("tkt-ok"), &store)
+        .await
+        .unwrap();
     assert!(matches!(again, TicketLogin::AlreadyUsed), "{again:?}");
     exchange.assert_calls_async(1).await;
     me.assert_calls_async(1).await;
@@ -103,7 +110,12 @@ async fn fifty_concurrent_logins_of_one_ticket_have_one_winner() {
     for _ in 0..50 {
         let payway = payway.clone();
         let store = Arc::clone(&store);
-        logins.spawn(async move { payway.login_with_ticket("tkt-race", &store).await.unwrap() });
+        logins.spawn(async move {
+            payway
+                .login_with_ticket(&Ticket::new("tkt-race"), &store)
+                .await
+                .unwrap()
+        });
     }
     let outcomes = logins.join_all().await;
     let logged_in = outcomes
@@ -126,7 +138,7 @@ async fn the_claim_is_released_after_a_503_so_the_reader_can_retry() {
     let payway = client(&server);
     let store = CountingStore::default();
     let err = payway
-        .login_with_ticket("tkt-503", &store)
+        .login_with_ticket(&Ticket::new("tkt-503"), &store)
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE));
@@ -137,7 +149,10 @@ async fn the_claim_is_released_after_a_503_so_the_reader_can_retry() {
     // Payway is back: the same ticket goes through.
     let exchange = mock_exchange(&server, "tkt-503", "retry-access").await;
     mock_me(&server, "retry-access").await;
-    let login = payway.login_with_ticket("tkt-503", &store).await.unwrap();
+    let login = payway
+        .login_with_ticket(&Ticket::new("tkt-503"), &store)
+        .await
+        .unwrap();
     assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
     exchange.assert_calls_async(1).await;
 }
@@ -154,7 +169,10 @@ async fn the_claim_is_kept_after_a_401() {
     .await;
     let payway = client(&server);
     let store = CountingStore::default();
-    let login = payway.login_with_ticket("tkt-401", &store).await.unwrap();
+    let login = payway
+        .login_with_ticket(&Ticket::new("tkt-401"), &store)
+        .await
+        .unwrap();
     let TicketLogin::Rejected {
         reason: RejectReason::Invalid(details),
     } = &login
@@ -162,7 +180,10 @@ async fn the_claim_is_kept_after_a_401() {
         panic!("{login:?}")
     };
     assert_eq!(details.error(), Some("invalid_grant"));
-    let again = payway.login_with_ticket("tkt-401", &store).await.unwrap();
+    let again = payway
+        .login_with_ticket(&Ticket::new("tkt-401"), &store)
+        .await
+        .unwrap();
     assert!(matches!(again, TicketLogin::AlreadyUsed), "{again:?}");
     refused.assert_calls_async(1).await;
     assert_eq!(store.counts(), (2, 0));
@@ -175,13 +196,19 @@ async fn the_claim_is_kept_after_a_400() {
         mock_exchange_status(&server, "tkt-400", 400, json!({"error": "invalid_request"})).await;
     let payway = client(&server);
     let store = CountingStore::default();
-    let login = payway.login_with_ticket("tkt-400", &store).await.unwrap();
+    let login = payway
+        .login_with_ticket(&Ticket::new("tkt-400"), &store)
+        .await
+        .unwrap();
     assert!(
         matches!(&login, TicketLogin::Rejected { reason: RejectReason::Malformed(d) } if d.status() == 400),
         "{login:?}"
     );
     assert!(matches!(
-        payway.login_with_ticket("tkt-400", &store).await.unwrap(),
+        payway
+            .login_with_ticket(&Ticket::new("tkt-400"), &store)
+            .await
+            .unwrap(),
         TicketLogin::AlreadyUsed
     ));
     refused.assert_calls_async(1).await;
@@ -202,7 +229,7 @@ async fn refused_client_credentials_are_an_error_and_release_the_claim() {
     let store = CountingStore::default();
     for _ in 0..2 {
         let err = payway
-            .login_with_ticket("tkt-cfg", &store)
+            .login_with_ticket(&Ticket::new("tkt-cfg"), &store)
             .await
             .unwrap_err();
         assert!(matches!(err, Error::ClientCredentials(_)), "{err:?}");
@@ -218,11 +245,11 @@ async fn no_connection_releases_the_claim() {
     let unreachable = PaywayClient::builder()
         .base_url(dead_base_url())
         .client_id("id")
-        .client_secret("secret")
+        .client_secret("secret-0123456789abcdef")
         .build()
         .unwrap();
     let err = unreachable
-        .login_with_ticket("tkt-net", &store)
+        .login_with_ticket(&Ticket::new("tkt-net"), &store)
         .await
         .unwrap_err();
     assert!(err.is_connect(), "{err:?}");
@@ -257,7 +284,7 @@ async fn a_timeout_before_payways_answer_releases_the_claim() {
     let store = CountingStore::default();
 
     let err = impatient
-        .login_with_ticket("tkt-slow", &store)
+        .login_with_ticket(&Ticket::new("tkt-slow"), &store)
         .await
         .unwrap_err();
 
@@ -273,7 +300,7 @@ async fn a_timeout_before_payways_answer_releases_the_claim() {
     )
     .await;
     let again = impatient
-        .login_with_ticket("tkt-slow", &store)
+        .login_with_ticket(&Ticket::new("tkt-slow"), &store)
         .await
         .unwrap();
     assert!(
@@ -327,13 +354,16 @@ async fn a_response_that_breaks_off_keeps_the_claim() {
     let store = CountingStore::default();
 
     let err = payway
-        .login_with_ticket("tkt-cut", &store)
+        .login_with_ticket(&Ticket::new("tkt-cut"), &store)
         .await
         .unwrap_err();
 
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert_eq!(store.counts(), (1, 0));
-    let again = payway.login_with_ticket("tkt-cut", &store).await.unwrap();
+    let again = payway
+        .login_with_ticket(&Ticket::new("tkt-cut"), &store)
+        .await
+        .unwrap();
     assert!(matches!(again, TicketLogin::AlreadyUsed), "{again:?}");
     assert_eq!(requests.load(Ordering::SeqCst), 1);
 }
@@ -362,7 +392,7 @@ async fn a_redirect_followed_by_a_callers_client_keeps_the_claim() {
     let payway = builder(&server).http_client(following).build().unwrap();
     let store = CountingStore::default();
     let err = payway
-        .login_with_ticket("tkt-307", &store)
+        .login_with_ticket(&Ticket::new("tkt-307"), &store)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::RedirectFollowed), "{err:?}");
@@ -392,13 +422,13 @@ async fn a_redirect_or_429_releases_the_claim() {
     let store = CountingStore::default();
     assert!(
         payway
-            .login_with_ticket("tkt-302", &store)
+            .login_with_ticket(&Ticket::new("tkt-302"), &store)
             .await
             .unwrap_err()
             .is_redirect()
     );
     let throttled = payway
-        .login_with_ticket("tkt-429", &store)
+        .login_with_ticket(&Ticket::new("tkt-429"), &store)
         .await
         .unwrap_err();
     assert_eq!(
@@ -421,7 +451,7 @@ async fn a_failing_me_after_the_exchange_keeps_the_claim() {
     let payway = client(&server);
     let store = CountingStore::default();
     let err = payway
-        .login_with_ticket("tkt-me", &store)
+        .login_with_ticket(&Ticket::new("tkt-me"), &store)
         .await
         .unwrap_err();
     assert_eq!(
@@ -429,7 +459,10 @@ async fn a_failing_me_after_the_exchange_keeps_the_claim() {
         Some(reqwest::StatusCode::INTERNAL_SERVER_ERROR)
     );
     assert!(matches!(
-        payway.login_with_ticket("tkt-me", &store).await.unwrap(),
+        payway
+            .login_with_ticket(&Ticket::new("tkt-me"), &store)
+            .await
+            .unwrap(),
         TicketLogin::AlreadyUsed
     ));
     exchange.assert_calls_async(1).await;
@@ -449,13 +482,13 @@ async fn an_unreadable_token_answer_keeps_the_claim() {
     let payway = client(&server);
     let store = CountingStore::default();
     let err = payway
-        .login_with_ticket("tkt-garbled", &store)
+        .login_with_ticket(&Ticket::new("tkt-garbled"), &store)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Parse { .. }), "{err:?}");
     assert!(matches!(
         payway
-            .login_with_ticket("tkt-garbled", &store)
+            .login_with_ticket(&Ticket::new("tkt-garbled"), &store)
             .await
             .unwrap(),
         TicketLogin::AlreadyUsed
@@ -469,7 +502,7 @@ async fn a_store_failure_means_no_exchange() {
     let server = MockServer::start_async().await;
     let exchange = mock_exchange(&server, "tkt-store", "x").await;
     let err = client(&server)
-        .login_with_ticket("tkt-store", &BrokenStore)
+        .login_with_ticket(&Ticket::new("tkt-store"), &BrokenStore)
         .await
         .unwrap_err();
     assert!(err.is_store(), "{err:?}");
@@ -489,7 +522,7 @@ async fn a_full_memory_store_means_no_exchange() {
             .unwrap()
     );
     let err = client(&server)
-        .login_with_ticket("tkt-full", &store)
+        .login_with_ticket(&Ticket::new("tkt-full"), &store)
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Store(e) if e.is_full()), "{err:?}");
@@ -515,8 +548,20 @@ async fn text_that_is_not_a_ticket_is_rejected_without_asking_anyone() {
     let payway = client(&server);
     let store = CountingStore::default();
     let long = "x".repeat(5000);
-    for bad in ["", " ", "two words", "null\0byte", long.as_str()] {
-        let login = payway.login_with_ticket(bad, &store).await.unwrap();
+    for bad in [
+        "",
+        " ",
+        "two words",
+        "null\0byte",
+        long.as_str(),
+        "\u{200B}",
+        "\u{FEFF}\u{00AD}",
+        "\u{202E}\u{2066}",
+    ] {
+        let login = payway
+            .login_with_ticket(&Ticket::new(bad), &store)
+            .await
+            .unwrap();
         assert!(
             matches!(
                 login,
@@ -539,10 +584,13 @@ async fn dyn_and_arc_stores_work() {
     let payway = client(&server);
     let store: Arc<dyn TicketStore> = Arc::new(MemoryTicketStore::new());
     let login = payway
-        .login_with_ticket("tkt-dyn", store.as_ref())
+        .login_with_ticket(&Ticket::new("tkt-dyn"), store.as_ref())
         .await
         .unwrap();
     assert!(matches!(login, TicketLogin::LoggedIn { .. }));
-    let again = payway.login_with_ticket("tkt-dyn", &store).await.unwrap();
+    let again = payway
+        .login_with_ticket(&Ticket::new("tkt-dyn"), &store)
+        .await
+        .unwrap();
     assert!(matches!(again, TicketLogin::AlreadyUsed));
 }

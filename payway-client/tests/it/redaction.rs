@@ -92,7 +92,7 @@ async fn login_outcomes_and_tokens_print_redacted() {
     let payway = client(&server);
     let store = MemoryTicketStore::new();
     let login = payway
-        .login_with_ticket("ticket-secret-value", &store)
+        .login_with_ticket(&Ticket::new("ticket-secret-value"), &store)
         .await
         .unwrap();
     assert!(matches!(login, TicketLogin::LoggedIn { .. }));
@@ -136,7 +136,7 @@ async fn errors_never_carry_secrets() {
     let store = MemoryTicketStore::new();
     let mut texts = Vec::new();
     let rejected = payway
-        .login_with_ticket("ticket-secret-value", &store)
+        .login_with_ticket(&Ticket::new("ticket-secret-value"), &store)
         .await
         .unwrap();
     let TicketLogin::Rejected {
@@ -145,11 +145,15 @@ async fn errors_never_carry_secrets() {
     else {
         panic!("{rejected:?}")
     };
-    assert!(details.body().contains("[redacted]"), "{}", details.body());
-    texts.push(format!("{rejected:?} {}", details.body()));
+    assert!(
+        details.expose_body().contains("[redacted]"),
+        "{}",
+        details.expose_body()
+    );
+    texts.push(format!("{rejected:?} {}", details.expose_body()));
     let errors = [
         payway
-            .exchange_ticket("ticket-secret-value")
+            .exchange_ticket(&Ticket::new("ticket-secret-value"))
             .await
             .unwrap_err(),
         payway
@@ -170,7 +174,7 @@ async fn errors_never_carry_secrets() {
             .unwrap_err(),
     ];
     for error in &errors {
-        let body = error.provider_error().map(|p| p.body().to_owned());
+        let body = error.provider_error().map(|p| p.expose_body().to_owned());
         let mut text = format!("{error} {error:?} {body:?}");
         let mut source = std::error::Error::source(error);
         while let Some(s) = source {
@@ -182,4 +186,51 @@ async fn errors_never_carry_secrets() {
     for text in texts {
         assert_clean("error", &text);
     }
+}
+
+#[tokio::test]
+async fn a_401_echoing_the_form_encoded_request_never_shows_the_secret() {
+    // A secret with characters form encoding changes: `/`, `+`, `=` and a space.
+    let secret = "cs/9+8=7 long-enough-secret";
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/api/authorization/access_token");
+            then.status(401).header("content-type", "application/json").body(
+                r#"{"error":"invalid_client","error_description":"refused: grant_type=ticket&ticket=tkt%2Fq%3D1&client_id=site&client_secret=cs%2F9%2B8%3D7+long-enough-secret","echo":"cs\/9+8=7 long-enough-secret \u0063s\u002F9\u002B8\u003D7\u0020long-enough-secret"}"#,
+            );
+        })
+        .await;
+    let payway = PaywayClient::builder()
+        .base_url(Url::parse(&server.base_url()).unwrap())
+        .client_id("site")
+        .client_secret(secret)
+        .build()
+        .unwrap();
+    let err = payway
+        .exchange_ticket(&Ticket::new("tkt/q=1"))
+        .await
+        .unwrap_err();
+    let details = err.provider_error().unwrap();
+    let shown = format!(
+        "{err} {err:?} {details:?} {} {:?}",
+        details.expose_body(),
+        details.error_description()
+    );
+    for spelling in [
+        "cs%2F9",
+        "cs/9",
+        "cs\\/9",
+        "\\u002B8",
+        "tkt%2Fq",
+        "long-enough",
+    ] {
+        assert!(!shown.contains(spelling), "{spelling} in {shown}");
+    }
+    assert_eq!(
+        details.error_description(),
+        Some(
+            "refused: grant_type=ticket&ticket=[redacted]&client_id=site&client_secret=[redacted]"
+        )
+    );
 }

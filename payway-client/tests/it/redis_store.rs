@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use httpmock::prelude::*;
+use payway_client::Ticket;
 use payway_client::{Fingerprint, RedisTicketStore, TicketLogin, TicketStore};
 use tokio::process::{Child, Command};
 use tokio::task::JoinSet;
@@ -130,7 +131,7 @@ async fn two_app_servers_racing_100_logins_of_one_ticket_log_in_once() {
         let (payway, store) = (payway.clone(), Arc::clone(store));
         logins.spawn(async move {
             payway
-                .login_with_ticket("fleet-ticket", &*store)
+                .login_with_ticket(&Ticket::new("fleet-ticket"), &*store)
                 .await
                 .unwrap()
         });
@@ -220,7 +221,7 @@ async fn redis_stopped_mid_run_fails_closed() {
     let store = RedisTicketStore::connect(&url).await.unwrap();
 
     let login = payway
-        .login_with_ticket("before-stop", &store)
+        .login_with_ticket(&Ticket::new("before-stop"), &store)
         .await
         .unwrap();
     assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
@@ -231,7 +232,7 @@ async fn redis_stopped_mid_run_fails_closed() {
 
     for _ in 0..3 {
         let err = payway
-            .login_with_ticket("after-stop", &store)
+            .login_with_ticket(&Ticket::new("after-stop"), &store)
             .await
             .unwrap_err();
         assert!(err.is_store(), "{err:?}");

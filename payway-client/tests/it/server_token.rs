@@ -179,7 +179,7 @@ async fn a_failure_is_shared_by_the_callers_waiting_on_it_then_retried() {
             err.status(),
             Some(reqwest::StatusCode::INTERNAL_SERVER_ERROR)
         );
-        assert_eq!(err.provider_error().unwrap().body(), "boom");
+        assert_eq!(err.provider_error().unwrap().expose_body(), "boom");
     }
     failing.assert_calls_async(1).await;
     // A failure is not cached: the next call asks again.

@@ -38,25 +38,52 @@ fn the_documented_shape() {
 fn path_pieces_stay_one_segment_each() {
     let url = ShopUrl::builder(Url::parse("https://shop.example.com/prefix/").unwrap())
         .path([
-            "a/b", "c?d=1", "e#f", "%2e%2e", ".%2E", "g h", "å", "i\\j", " ..",
+            "a/b", "c?d=1", "e#f", "%2e%2e", ".%2E", "g h", "å", "i\\j", " ..", "..;", "x;y=z",
+            "／", "\u{2028}",
         ])
         .build()
         .unwrap();
     assert_eq!(
         url.path(),
-        "/prefix/a%2Fb/c%3Fd=1/e%23f/%252e%252e/.%252E/g%20h/%C3%A5/i%5Cj/%20.."
+        "/prefix/a%2Fb/c%3Fd%3D1/e%23f/%252e%252e/.%252E/g%20h/%C3%A5/i%5Cj/%20../..%3B/x%3By%3Dz\
+         /%EF%BC%8F/%E2%80%A8"
     );
     assert_eq!(url.query(), None);
     assert_eq!(url.fragment(), None);
-    assert_eq!(url.path_segments().unwrap().count(), 10);
+    assert_eq!(url.path_segments().unwrap().count(), 14);
     // URL parsing drops tabs and newlines: ".\n." would become "..", and pop "prefix".
-    for bad in ["", ".", "..", ".\n.", "\t..", ".\r", "a\tb", "nul\0"] {
+    let long = "x".repeat(257);
+    for bad in [
+        "",
+        ".",
+        "..",
+        ".\n.",
+        "\t..",
+        ".\r",
+        "a\tb",
+        "nul\0",
+        "a\r\nb",
+        long.as_str(),
+    ] {
         let err = ShopUrl::builder(shop())
             .path(["ok", bad])
             .build()
             .unwrap_err();
         assert_eq!(err, ShopUrlError::InvalidPathPiece);
     }
+}
+
+#[test]
+fn a_servlet_parent_segment_never_reaches_the_url_as_is() {
+    let url = ShopUrl::builder(Url::parse("https://shop.example.com/marketplace/").unwrap())
+        .path(["..;", "admin"])
+        .build()
+        .unwrap();
+    assert_eq!(
+        url.as_str(),
+        "https://shop.example.com/marketplace/..%3B/admin"
+    );
+    assert!(!url.as_str().contains("..;"));
 }
 
 #[test]

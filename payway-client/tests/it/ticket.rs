@@ -75,7 +75,7 @@ async fn refusals_keep_the_provider_body() {
         .await;
     let payway = client(&server);
     let bad = payway
-        .generate_ticket(&AccessToken::new("t"), TicketRequest::new("unknown"))
+        .generate_ticket(&AccessToken::new("tok-1"), TicketRequest::new("unknown"))
         .await
         .unwrap_err();
     let Error::BadRequest(details) = &bad else {

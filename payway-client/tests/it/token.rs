@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use httpmock::prelude::*;
+use payway_client::Ticket;
 use payway_client::{Error, RefreshToken, TokenEncoding};
 use serde_json::json;
 
@@ -14,7 +15,10 @@ use crate::support::{
 async fn ticket_exchange_is_form_encoded_by_default() {
     let server = MockServer::start_async().await;
     let exchange = mock_exchange(&server, "tkt-form-1", "access-1").await;
-    let token = client(&server).exchange_ticket("tkt-form-1").await.unwrap();
+    let token = client(&server)
+        .exchange_ticket(&Ticket::new("tkt-form-1"))
+        .await
+        .unwrap();
     exchange.assert_calls_async(1).await;
     assert_eq!(token.access_token.expose_secret(), "access-1");
     assert_eq!(token.token_type, "Bearer");
@@ -48,7 +52,10 @@ async fn ticket_exchange_as_json_sends_the_same_fields() {
         .token_encoding(TokenEncoding::Json)
         .build()
         .unwrap();
-    let token = payway.exchange_ticket("tkt-json-1").await.unwrap();
+    let token = payway
+        .exchange_ticket(&Ticket::new("tkt-json-1"))
+        .await
+        .unwrap();
     exchange.assert_calls_async(1).await;
     assert_eq!(token.access_token.expose_secret(), "access-json");
     assert_eq!(token.expires_in, None);
@@ -72,7 +79,7 @@ async fn configured_ticket_scopes_are_sent() {
         .ticket_scopes(["/external/me/w", "/external/account/r"])
         .build()
         .unwrap();
-    let token = payway.exchange_ticket("t-1").await.unwrap();
+    let token = payway.exchange_ticket(&Ticket::new("t-1")).await.unwrap();
     exchange.assert_calls_async(1).await;
     assert_eq!(token.scope.as_deref(), Some("/external/me/w"));
 }
@@ -112,7 +119,7 @@ async fn bad_request_keeps_the_provider_body() {
     let body = json!({"error": "invalid_request", "error_description": "Malformed ticket"});
     let exchange = mock_exchange_status(&server, "tkt-400", 400, body).await;
     let err = client(&server)
-        .exchange_ticket("tkt-400")
+        .exchange_ticket(&Ticket::new("tkt-400"))
         .await
         .unwrap_err();
     exchange.assert_calls_async(1).await;
@@ -121,7 +128,7 @@ async fn bad_request_keeps_the_provider_body() {
     };
     assert_eq!(details.error(), Some("invalid_request"));
     assert_eq!(details.error_description(), Some("Malformed ticket"));
-    assert!(details.body().contains("Malformed ticket"));
+    assert!(details.expose_body().contains("Malformed ticket"));
     assert_eq!(err.status(), Some(reqwest::StatusCode::BAD_REQUEST));
     assert!(!err.to_string().contains("tkt-400"));
 }
@@ -144,9 +151,15 @@ async fn unauthorized_ticket_and_refused_client_are_told_apart() {
     )
     .await;
     let payway = client(&server);
-    let expired = payway.exchange_ticket("tkt-expired").await.unwrap_err();
+    let expired = payway
+        .exchange_ticket(&Ticket::new("tkt-expired"))
+        .await
+        .unwrap_err();
     assert!(matches!(&expired, Error::Unauthorized(d) if d.error() == Some("invalid_grant")));
-    let refused = payway.exchange_ticket("tkt-any").await.unwrap_err();
+    let refused = payway
+        .exchange_ticket(&Ticket::new("tkt-any"))
+        .await
+        .unwrap_err();
     assert!(matches!(&refused, Error::ClientCredentials(d) if d.status() == 401));
     assert_eq!(
         refused.provider_error().unwrap().error(),
@@ -164,13 +177,13 @@ async fn other_statuses_are_errors_with_the_body() {
         })
         .await;
     let err = client(&server)
-        .exchange_ticket("tkt-503")
+        .exchange_ticket(&Ticket::new("tkt-503"))
         .await
         .unwrap_err();
     exchange.assert_calls_async(1).await;
     assert!(matches!(&err, Error::UnexpectedStatus(_)));
     assert_eq!(err.status(), Some(reqwest::StatusCode::SERVICE_UNAVAILABLE));
-    assert_eq!(err.provider_error().unwrap().body(), "maintenance");
+    assert_eq!(err.provider_error().unwrap().expose_body(), "maintenance");
 }
 
 #[tokio::test]
@@ -185,7 +198,7 @@ async fn malformed_tickets_are_refused_before_any_request() {
     let payway = client(&server);
     let long = "t".repeat(4097);
     for bad in ["", "with space", "new\nline", "tab\t", long.as_str()] {
-        let err = payway.exchange_ticket(bad).await.unwrap_err();
+        let err = payway.exchange_ticket(&Ticket::new(bad)).await.unwrap_err();
         assert!(
             matches!(err, Error::InvalidInput { what: "ticket", .. }),
             "{err:?}"
@@ -218,14 +231,17 @@ async fn garbage_and_unusable_token_answers_are_errors_without_the_body() {
     }
     let payway = client(&server);
     for ticket in ["g-1", "g-2", "g-3", "g-4"] {
-        let err = payway.exchange_ticket(ticket).await.unwrap_err();
+        let err = payway
+            .exchange_ticket(&Ticket::new(ticket))
+            .await
+            .unwrap_err();
         assert!(
-            matches!(
-                err,
-                Error::InvalidResponse { .. } | Error::Parse { body: None, .. }
-            ),
+            matches!(err, Error::InvalidResponse { .. } | Error::Parse { .. }),
             "{ticket}: {err:?}"
         );
+        if let Error::Parse { body, .. } = &err {
+            assert!(body.expose_text().is_none(), "a token body was kept");
+        }
         let shown = format!("{err} {err:?}");
         assert!(!shown.contains("leaky"), "{shown}");
     }

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use httpmock::prelude::*;
-use payway_client::{AccessToken, Error, MAX_RESPONSE_BYTES, PaywayClient};
+use payway_client::Ticket;
+use payway_client::{AccessToken, Error, MAX_BODY_BYTES, PaywayClient};
 use serde_json::json;
 
 use crate::support::{builder, client, dead_base_url};
@@ -36,7 +37,10 @@ async fn redirects_are_never_followed() {
     let payway = client(&server);
     let token = AccessToken::new("user-token");
 
-    let exchange = payway.exchange_ticket("tkt-r").await.unwrap_err();
+    let exchange = payway
+        .exchange_ticket(&Ticket::new("tkt-r"))
+        .await
+        .unwrap_err();
     assert!(
         matches!(exchange, Error::Redirect { status } if status == 307),
         "{exchange:?}"
@@ -94,11 +98,11 @@ async fn oversized_bodies_are_refused() {
     let server = MockServer::start_async().await;
     let huge = format!(
         "{{\"id\":\"a\",\"pad\":\"{}\"}}",
-        "x".repeat(MAX_RESPONSE_BYTES)
+        "x".repeat(MAX_BODY_BYTES)
     );
     let just_fits = format!(
         "{{\"id\":\"a\",\"pad\":\"{}\"}}",
-        "x".repeat(MAX_RESPONSE_BYTES - 100)
+        "x".repeat(MAX_BODY_BYTES - 100)
     );
     server
         .mock_async(move |when, then| {
@@ -149,10 +153,13 @@ async fn connection_failures_are_reported_as_such() {
     let payway = PaywayClient::builder()
         .base_url(dead_base_url())
         .client_id("id")
-        .client_secret("secret")
+        .client_secret("secret-0123456789abcdef")
         .build()
         .unwrap();
-    let err = payway.exchange_ticket("tkt-c").await.unwrap_err();
+    let err = payway
+        .exchange_ticket(&Ticket::new("tkt-c"))
+        .await
+        .unwrap_err();
     assert!(err.is_connect(), "{err:?}");
     assert_eq!(err.status(), None);
     assert!(std::error::Error::source(&err).is_some());

@@ -1,13 +1,19 @@
-//! The payway section of the demo: a reader goes to Tulo Shop with a ticket, comes back with
-//! another one, is logged in once, and the same ticket is refused the second time.
+//! The payway section of the demo: a reader goes to Tulo Shop with a ticket, pays, comes back
+//! with another one, is logged in once, and the same ticket is refused the second time.
+//!
+//! It always runs against `FakePayway` (the crate's fake Payway and Tulo Shop on 127.0.0.1).
+//! When `PAYWAY_CLIENT_ID`, `PAYWAY_CLIENT_SECRET` and `PAYWAY_ENVIRONMENT` are all set, it
+//! then asks your Payway for a server token too; with `REDIS_URL` set, it also logs in through
+//! a `RedisTicketStore` shared by two app servers.
 
-use httpmock::prelude::*;
 use paywall_examples::mask_query_param;
+use payway_client::reqwest;
+use payway_client::test_util::FakePayway;
 use payway_client::{
-    MemoryTicketStore, PaywayClient, RejectReason, ReturnPolicy, ShopUrl, TicketCallback,
-    TicketLogin, TicketRequest,
+    ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, MemoryTicketStore, PaywayClient,
+    RedisTicketStore, RejectReason, ReturnPolicy, ShopUrl, Ticket, TicketCallback, TicketLogin,
+    TicketRequest,
 };
-use serde_json::json;
 use url::Url;
 
 use crate::DemoResult;
@@ -15,9 +21,6 @@ use crate::narrate::{denied, detail, granted, section, step};
 
 const SHOP_CLIENT_ID: &str = "tulo-shop";
 const ACCOUNT_ID: &str = "5f3c9a1e0d";
-const OUTBOUND_TICKET: &str = "tkt-to-shop-7f2a";
-const RETURN_TICKET: &str = "tkt-back-from-shop-91bd";
-const EXPIRED_TICKET: &str = "tkt-expired-0000";
 
 /// Runs the payway section.
 pub(crate) async fn run() -> DemoResult {
@@ -27,87 +30,25 @@ pub(crate) async fn run() -> DemoResult {
          another, and log them in exactly once.",
     );
 
-    step(
-        "Start a stand-in for the Payway API on 127.0.0.1 (the client talking to it is the real one)",
-    );
-    let payway_api = MockServer::start_async().await;
-    let server_grant = payway_api
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/api/authorization/access_token")
-                .form_urlencoded_tuple("grant_type", "none");
-            then.status(200)
-                .json_body(json!({"access_token": "s2s-demo-token", "token_type": "Bearer", "expires_in": 3600}));
-        })
-        .await;
-    payway_api
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/api/authorization/ticket")
-                .header("authorization", "Bearer s2s-demo-token")
-                .json_body(json!({"clientId": SHOP_CLIENT_ID, "accountId": ACCOUNT_ID}));
-            then.status(200)
-                .json_body(json!({"ticket": OUTBOUND_TICKET}));
-        })
-        .await;
-    let exchange = payway_api
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/api/authorization/access_token")
-                .form_urlencoded_tuple("grant_type", "ticket")
-                .form_urlencoded_tuple("ticket", RETURN_TICKET);
-            then.status(200).json_body(json!({
-                "access_token": "reader-demo-token", "token_type": "Bearer",
-                "expires_in": 3600, "refresh_token": "reader-demo-refresh"
-            }));
-        })
-        .await;
-    payway_api
-        .mock_async(|when, then| {
-            when.method(POST)
-                .path("/api/authorization/access_token")
-                .form_urlencoded_tuple("ticket", EXPIRED_TICKET);
-            then.status(401).json_body(
-                json!({"error": "invalid_grant", "error_description": "Ticket has expired"}),
-            );
-        })
-        .await;
-    payway_api
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/external/api/v1/me")
-                .header("authorization", "Bearer reader-demo-token");
-            then.status(200).json_body(json!({"item": {
-                "id": ACCOUNT_ID, "email": "ada@example.com", "first_name": "Ada",
-                "last_name": "Lovelace", "customer_number": "C-1001",
-                "user_products": [{"product_code": "premium", "state": "active"}]
-            }}));
-        })
-        .await;
-    detail("Payway API", payway_api.base_url());
-
-    let payway = PaywayClient::builder()
-        .base_url(Url::parse(&payway_api.base_url())?)
-        .client_id("news-site")
-        .client_secret("demo-client-secret")
-        .build()?;
+    step("Start FakePayway: a stand-in for the Payway API and Tulo Shop on 127.0.0.1");
+    let fake = FakePayway::start().await;
+    fake.add_account(ACCOUNT_ID, ["weekend"]);
+    detail("Payway API", fake.base_url());
+    detail("Tulo Shop", fake.shop_base_url());
+    let payway = fake.client();
     let store = MemoryTicketStore::new();
     let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
     detail(
         "client",
-        "built once at start-up; its secret prints as [redacted]",
+        "the crate's real client, built once at start-up; its secret prints as [redacted]",
     );
 
     step(
         "A logged-in reader clicks \"Subscribe\": our server asks Payway for a server-to-server token",
     );
-    let server_token = payway
-        .server_token(&["/external/account/r", "/external/account/w"])
-        .await?;
-    detail(
-        "grant",
-        "grant_type=none, scopes /external/account/r /external/account/w",
-    );
+    let scopes = ["/external/account/r", "/external/account/w"];
+    let server_token = payway.server_token(&scopes).await?;
+    detail("grant", "grant_type=none, scopes /external/account/r /external/account/w");
     detail(
         "token",
         format!("{server_token:?} (cached: asking again sends no request)"),
@@ -115,10 +56,6 @@ pub(crate) async fn run() -> DemoResult {
     payway
         .server_token(&["/external/account/w", "/external/account/r"])
         .await?;
-    detail(
-        "token requests Payway saw",
-        server_grant.calls_async().await,
-    );
 
     step("It generates a one-time ticket for the reader's account, for Tulo Shop's client id");
     let ticket = payway
@@ -130,7 +67,7 @@ pub(crate) async fn run() -> DemoResult {
     detail("ticket", format!("{ticket:?}"));
 
     step("... and sends the reader to the shop with it, and a way back");
-    let shop_url = ShopUrl::builder(Url::parse("https://myorg.portal.worldoftulo.com/")?)
+    let shop_url = ShopUrl::builder(fake.shop_base_url())
         .path(["marketplace", "group1", "premium"])
         .ticket(&ticket)
         .return_url("https://news.example.com/welcome-back")
@@ -142,33 +79,24 @@ pub(crate) async fn run() -> DemoResult {
         "the real link carries the ticket; it is masked here, as in any log",
     );
 
-    step("The reader pays; the shop sends them back with a new ticket for our site");
-    let arrived = Url::parse(&format!(
-        "https://auth.news.example.com/ticket-login?ticket={RETURN_TICKET}\
-         &returnUrl=https%3A%2F%2Fnews.example.com%2Fwelcome-back"
-    ))?;
-    detail("arrived at", mask_query_param(&arrived, "ticket"));
+    step("The reader pays (the demo clicks the shop's \"Pay\" button twice, a double click)");
+    let arrived = pay_in_the_shop(&fake, &shop_url).await?;
+    detail("the shop sends the reader to", mask_query_param(&arrived, "ticket"));
     let callback = TicketCallback::parse(&arrived, &policy)?;
-    match callback.return_url() {
-        Some(back) => detail("return URL, allowed by the policy", back),
-        None => return Err("the return URL was lost".into()),
-    }
+    detail("return URL", "ReturnUrl mode: the ticket came to our own page");
 
-    step("Someone forges the same link with a return URL to another site");
-    let forged = Url::parse(&format!(
-        "https://auth.news.example.com/ticket-login?ticket={RETURN_TICKET}\
-         &returnUrl=https%3A%2F%2Fnews.example.com%40evil.example%2F"
-    ))?;
+    step("Someone forges a link with a return URL to another site");
+    let forged = Url::parse(
+        "https://auth.news.example.com/ticket-login?ticket=abc\
+         &returnUrl=https%3A%2F%2Fnews.example.com%40evil.example%2F",
+    )?;
     match TicketCallback::parse(&forged, &policy) {
         Err(error) => denied(&format!("refused: {error} (no open redirect)")),
         Ok(_) => return Err("a forged return URL was accepted".into()),
     }
 
     step("Log the reader in with the ticket: claim it, exchange it with Payway, read /me");
-    match payway
-        .login_with_ticket(callback.ticket().expose_secret(), &store)
-        .await?
-    {
+    let token = match payway.login_with_ticket(callback.ticket(), &store).await? {
         TicketLogin::LoggedIn { account, token } => {
             let products: Vec<&str> = account
                 .products
@@ -176,10 +104,10 @@ pub(crate) async fn run() -> DemoResult {
                 .filter_map(|p| p.product_code.as_deref())
                 .collect();
             granted(&format!(
-                "logged in: account {} ({}), products {products:?}",
-                account.id,
-                account.email.as_deref().unwrap_or("no e-mail")
+                "logged in: account {}, products {products:?}",
+                account.id
             ));
+            detail("account as {:?} shows it", format!("{account:?}"));
             let lifetime = token.expires_in.map_or("an unknown time".to_owned(), |d| {
                 format!("{} s", d.as_secs())
             });
@@ -187,22 +115,37 @@ pub(crate) async fn run() -> DemoResult {
                 "token",
                 format!("{:?}, valid for {lifetime}", token.access_token),
             );
+            token
         }
         other => return Err(format!("the login failed: {other:?}").into()),
-    }
+    };
 
     step("The same link is opened again (a reload, a shared link, a replay)");
-    match payway
-        .login_with_ticket(callback.ticket().expose_secret(), &store)
-        .await?
-    {
+    match payway.login_with_ticket(callback.ticket(), &store).await? {
         TicketLogin::AlreadyUsed => denied("already used: refused without asking Payway"),
         other => return Err(format!("a used ticket was not refused: {other:?}").into()),
     }
-    detail("ticket exchanges Payway saw", exchange.calls_async().await);
+    detail("ticket exchanges Payway saw", fake.exchanges());
 
-    step("A reader comes back with a ticket that has expired");
-    match payway.login_with_ticket(EXPIRED_TICKET, &store).await? {
+    step("Before serving an article: which products are active now? (/me/active_products)");
+    let active = payway.active_products(&token.access_token).await?;
+    if active.contains("premium") {
+        granted(&format!("active products {:?}: serve the premium article", active.product_codes));
+    } else {
+        return Err("the purchase did not show in the active products".into());
+    }
+
+    step("An hour later the access token has expired: trade the refresh token for a new one");
+    let Some(refresh) = &token.refresh_token else {
+        return Err("Payway issued no refresh token".into());
+    };
+    let renewed = payway.refresh_token(refresh).await?;
+    detail("new token", format!("{:?}", renewed.access_token));
+    detail("its account", payway.me(&renewed.access_token).await?.id);
+
+    step("A reader comes back with a ticket Payway does not know (expired)");
+    let expired = Ticket::new("tkt-expired-0000");
+    match payway.login_with_ticket(&expired, &store).await? {
         TicketLogin::Rejected {
             reason: RejectReason::Invalid(details),
         } => denied(&format!(
@@ -211,5 +154,96 @@ pub(crate) async fn run() -> DemoResult {
         )),
         other => return Err(format!("an expired ticket was not rejected: {other:?}").into()),
     }
+
+    step("A ticket made only of a zero-width space");
+    match payway
+        .login_with_ticket(&Ticket::new("\u{200B}"), &store)
+        .await?
+    {
+        TicketLogin::Rejected {
+            reason: RejectReason::NotATicket,
+        } => denied("not a ticket: neither the store nor Payway was asked"),
+        other => return Err(format!("an invisible ticket was accepted: {other:?}").into()),
+    }
+
+    redis_fleet(&fake, &payway).await?;
+    your_payway().await
+}
+
+/// Opens the shop link, clicks "Pay" twice, and returns where the shop sends the reader.
+async fn pay_in_the_shop(fake: &FakePayway, shop_url: &Url) -> Result<Url, Box<dyn std::error::Error>> {
+    // A browser stand-in that shows redirects instead of following them.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let page = browser.get(shop_url.clone()).send().await?.text().await?;
+    let action = page
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or("the checkout page has no Pay form")?;
+    let pay = fake.base_url().join(action)?;
+    let mut locations = Vec::new();
+    for _ in 0..2 {
+        let answer = browser.post(pay.clone()).send().await?;
+        let location = answer
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .ok_or("the shop did not send the reader back")?;
+        locations.push(Url::parse(location)?);
+    }
+    if locations.first() != locations.last() {
+        return Err("a double click issued two tickets".into());
+    }
+    detail("double click", "one order, one ticket");
+    locations.pop().ok_or_else(|| "no location".into())
+}
+
+/// With `REDIS_URL`: two app servers share a Redis; the ticket logs in once across both.
+async fn redis_fleet(fake: &FakePayway, payway: &PaywayClient) -> DemoResult {
+    let Ok(redis_url) = std::env::var("REDIS_URL") else {
+        detail(
+            "Redis",
+            "set REDIS_URL (a redis-server on loopback) to see two app servers share one-time use",
+        );
+        return Ok(());
+    };
+    step("Two app servers share a Redis (RedisTicketStore): a ticket logs in once across both");
+    let prefix = format!("payway-demo:{}:", std::process::id());
+    let server_a = RedisTicketStore::connect(&redis_url).await?.with_prefix(&prefix);
+    let server_b = RedisTicketStore::connect(&redis_url).await?.with_prefix(&prefix);
+    let ticket = Ticket::new(fake.issue_ticket(ACCOUNT_ID));
+    let (a, b) = tokio::join!(
+        payway.login_with_ticket(&ticket, &server_a),
+        payway.login_with_ticket(&ticket, &server_b)
+    );
+    let logged_in = [a?, b?]
+        .iter()
+        .filter(|o| matches!(o, TicketLogin::LoggedIn { .. }))
+        .count();
+    if logged_in != 1 {
+        return Err(format!("{logged_in} app servers logged the ticket in").into());
+    }
+    granted("one app server logged the reader in; the other found the ticket already used");
+    Ok(())
+}
+
+/// With every `PAYWAY_*` variable set: a server token from your own Payway.
+async fn your_payway() -> DemoResult {
+    let all_set = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT]
+        .iter()
+        .all(|name| std::env::var(name).is_ok_and(|v| !v.is_empty()));
+    if !all_set {
+        detail(
+            "your Payway",
+            "set PAYWAY_CLIENT_ID, PAYWAY_CLIENT_SECRET and PAYWAY_ENVIRONMENT to also ask it for a server token",
+        );
+        return Ok(());
+    }
+    step("Your Payway (from PAYWAY_*): a server-to-server token");
+    let payway = PaywayClient::from_env()?;
+    let token = payway.server_token(&["/external/account/r"]).await?;
+    detail("server token from your Payway", format!("{token:?}"));
     Ok(())
 }

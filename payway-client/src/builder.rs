@@ -1,35 +1,56 @@
 //! [`PaywayClientBuilder`]: every setting, checked once at start-up.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
-use url::{Host, Url};
+use url::Url;
 
 use crate::client::{Endpoints, Inner, PaywayClient};
 use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::secret::ClientSecret;
-use crate::server_token::ServerTokenCache;
+use crate::server_token_cache::ServerTokenCache;
+use crate::token_encoding::TokenEncoding;
+use crate::validate::{is_loopback, is_valid_scope};
 
 /// Default total time for one request, body included (10 s).
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time to establish a connection (5 s).
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// How the token request (`POST /api/authorization/access_token`) encodes its body.
+/// How long [`PaywayClient::login_with_ticket`] keeps a ticket claimed by default (10 minutes).
 ///
-/// Payway's own plugin code posts `application/x-www-form-urlencoded`, as OAuth 2 specifies;
-/// the authorization-ticket guide shows JSON. Both carry the same fields.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub enum TokenEncoding {
-    /// `application/x-www-form-urlencoded` (the default).
-    #[default]
-    Form,
-    /// `application/json`.
-    Json,
+/// Payway tickets are short-lived; the claim must outlive the ticket. Change it with
+/// [`PaywayClientBuilder::claim_ttl`].
+pub const DEFAULT_CLAIM_TTL: Duration = Duration::from_secs(600);
+
+/// The shortest client secret [`PaywayClientBuilder::build`] accepts, in bytes (16), unless
+/// [`PaywayClientBuilder::insecure_allow_short_secret`] is called.
+///
+/// Payway issues long random secrets; a short one is a placeholder or a typo that would only
+/// show as a `401` on the first reader's login.
+pub const MIN_CLIENT_SECRET_BYTES: usize = 16;
+
+impl PaywayClient {
+    /// Starts a [`PaywayClientBuilder`].
+    ///
+    /// ```
+    /// use payway_client::{Environment, PaywayClient, TokenEncoding};
+    ///
+    /// let payway = PaywayClient::builder()
+    ///     .environment(Environment::Stage)
+    ///     .client_id("my-client-id")
+    ///     .client_secret("my-client-secret-0123456789")
+    ///     .token_encoding(TokenEncoding::Form)
+    ///     .build()?;
+    /// assert_eq!(payway.base_url().as_str(), "https://payway-api.stage.adeprimo.se/");
+    /// # Ok::<(), payway_client::BuildError>(())
+    /// ```
+    pub fn builder() -> PaywayClientBuilder {
+        PaywayClientBuilder::default()
+    }
 }
 
 /// Builds a [`PaywayClient`]; start with [`PaywayClient::builder`].
@@ -46,9 +67,10 @@ pub struct PaywayClientBuilder {
     token_encoding: TokenEncoding,
     http_client: Option<reqwest::Client>,
     timeout: Duration,
-    connect_timeout: Duration,
+    connect_timeout: Option<Duration>,
     ticket_scopes: Vec<String>,
     claim_ttl: Duration,
+    allow_short_secret: bool,
 }
 
 impl Default for PaywayClientBuilder {
@@ -61,9 +83,10 @@ impl Default for PaywayClientBuilder {
             token_encoding: TokenEncoding::default(),
             http_client: None,
             timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            connect_timeout: None,
             ticket_scopes: Vec::new(),
-            claim_ttl: crate::DEFAULT_CLAIM_TTL,
+            claim_ttl: DEFAULT_CLAIM_TTL,
+            allow_short_secret: false,
         }
     }
 }
@@ -92,9 +115,19 @@ impl PaywayClientBuilder {
         self
     }
 
-    /// Your API client secret.
+    /// Your API client secret: at least [`MIN_CLIENT_SECRET_BYTES`] bytes (see
+    /// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret)).
     pub fn client_secret(mut self, client_secret: impl Into<SecretString>) -> Self {
         self.client_secret = Some(ClientSecret::from(client_secret.into()));
+        self
+    }
+
+    /// Accepts a client secret shorter than [`MIN_CLIENT_SECRET_BYTES`] (never an empty one).
+    ///
+    /// Only for a test account whose secret you cannot change: a short secret is easier to
+    /// guess, and usually a placeholder left in a configuration.
+    pub fn insecure_allow_short_secret(mut self) -> Self {
+        self.allow_short_secret = true;
         self
     }
 
@@ -110,8 +143,10 @@ impl PaywayClientBuilder {
     /// redirects could carry the client secret or a bearer token to another host. This
     /// crate notices a followed redirect afterwards (the response URL differs from the
     /// request URL) and fails the call with [`Error::RedirectFollowed`](crate::Error::RedirectFollowed),
-    /// but by then the request has gone out. The [`timeout`](Self::timeout) still applies to
-    /// every request; [`connect_timeout`](Self::connect_timeout) is yours to set on the client.
+    /// but by then the request has gone out. Build it with `reqwest::retry::never()` too: no
+    /// call of this crate may be sent twice. The [`timeout`](Self::timeout) still applies to
+    /// every request; the connect timeout is yours to set on that client
+    /// ([`connect_timeout`](Self::connect_timeout) together with this is refused).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -123,10 +158,11 @@ impl PaywayClientBuilder {
         self
     }
 
-    /// Time to establish a connection (default 5 s). Ignored with
-    /// [`http_client`](Self::http_client).
+    /// Time to establish a connection (default 5 s). Not with
+    /// [`http_client`](Self::http_client): [`build`](Self::build) refuses the two together
+    /// ([`BuildError::ConnectTimeoutWithHttpClient`]), as that client owns its connect timeout.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -142,7 +178,7 @@ impl PaywayClientBuilder {
     }
 
     /// How long [`login_with_ticket`](PaywayClient::login_with_ticket) keeps a ticket
-    /// claimed (default [`DEFAULT_CLAIM_TTL`](crate::DEFAULT_CLAIM_TTL), 10 minutes). Make it
+    /// claimed (default [`DEFAULT_CLAIM_TTL`], 10 minutes). Make it
     /// longer than a ticket can live; [`build`](Self::build) refuses one that is not longer
     /// than the [`timeout`](Self::timeout), as a claim must outlive the exchange it guards.
     pub fn claim_ttl(mut self, ttl: Duration) -> Self {
@@ -154,8 +190,10 @@ impl PaywayClientBuilder {
     ///
     /// # Errors
     ///
-    /// A [`BuildError`] when the client id or secret is missing or empty, when neither an
-    /// environment nor a base URL was given, when the base URL is not `https` (or `http` to
+    /// A [`BuildError`] when the client id or secret is missing or empty, when the secret is
+    /// shorter than [`MIN_CLIENT_SECRET_BYTES`] without the opt-in, when neither an
+    /// environment nor a base URL was given, when a connect timeout is set with a caller's
+    /// HTTP client, when the base URL is not `https` (or `http` to
     /// loopback) or cannot serve as an API root, when a timeout or the claim TTL is zero,
     /// when the claim TTL is not longer than the timeout, when a ticket scope is malformed,
     /// or when the HTTP client cannot be built.
@@ -169,8 +207,15 @@ impl PaywayClientBuilder {
             return Err(BuildError::InvalidClientId);
         }
         let client_secret = self.client_secret.ok_or(BuildError::MissingClientSecret)?;
+        let secret_len = client_secret.expose_secret().len();
         if client_secret.expose_secret().trim().is_empty() {
             return Err(BuildError::EmptyClientSecret);
+        }
+        if secret_len < MIN_CLIENT_SECRET_BYTES && !self.allow_short_secret {
+            return Err(BuildError::ShortSecret {
+                len: secret_len,
+                min: MIN_CLIENT_SECRET_BYTES,
+            });
         }
         let base_url = match (self.base_url, self.environment) {
             (Some(url), _) => url,
@@ -178,9 +223,10 @@ impl PaywayClientBuilder {
             (None, None) => return Err(BuildError::MissingEnvironment),
         };
         check_base_url(&base_url)?;
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         for (what, value) in [
             ("timeout", self.timeout),
-            ("connect timeout", self.connect_timeout),
+            ("connect timeout", connect_timeout),
             ("claim ttl", self.claim_ttl),
         ] {
             if value.is_zero() {
@@ -194,12 +240,17 @@ impl PaywayClientBuilder {
             return Err(BuildError::InvalidScope);
         }
         let ticket_scope = (!self.ticket_scopes.is_empty()).then(|| self.ticket_scopes.join(" "));
-        let endpoints = Endpoints::new(&base_url)?;
+        let endpoints = Endpoints::new(&base_url);
         let http = match self.http_client {
+            Some(_) if self.connect_timeout.is_some() => {
+                return Err(BuildError::ConnectTimeoutWithHttpClient);
+            }
             Some(client) => client,
             None => reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(self.connect_timeout)
+                // A ticket exchange must never be sent twice.
+                .retry(reqwest::retry::never())
+                .connect_timeout(connect_timeout)
                 .timeout(self.timeout)
                 .user_agent(concat!("payway-client/", env!("CARGO_PKG_VERSION")))
                 .build()
@@ -221,12 +272,6 @@ impl PaywayClientBuilder {
             }),
         })
     }
-}
-
-/// A scope is a non-empty token without whitespace or control characters (scopes are
-/// joined with spaces on the wire).
-pub(crate) fn is_valid_scope(scope: &str) -> bool {
-    !scope.is_empty() && !scope.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 fn check_base_url(url: &Url) -> Result<(), BuildError> {
@@ -255,14 +300,6 @@ fn check_base_url(url: &Url) -> Result<(), BuildError> {
     }
 }
 
-pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-    }
-}
-
 impl fmt::Debug for PaywayClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PaywayClientBuilder")
@@ -282,6 +319,7 @@ impl fmt::Debug for PaywayClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("ticket_scopes", &self.ticket_scopes)
             .field("claim_ttl", &self.claim_ttl)
+            .field("allow_short_secret", &self.allow_short_secret)
             .finish()
     }
 }
@@ -334,13 +372,5 @@ mod tests {
                 "{invalid}"
             );
         }
-    }
-
-    #[test]
-    fn scopes_are_single_tokens() {
-        assert!(is_valid_scope("/external/me/w"));
-        assert!(!is_valid_scope(""));
-        assert!(!is_valid_scope("/a /b"));
-        assert!(!is_valid_scope("/a\n"));
     }
 }

@@ -1,0 +1,52 @@
+//! `TokenResponse` parsing. Invariants: an accepted answer has a non-empty bearer token of
+//! printable ASCII and a `Bearer` token type; no `{:?}` or error shows the token.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+
+fuzz_target!(|data: &[u8]| {
+    let lenient = serde_json::from_slice::<Value>(data).ok();
+    let sent_token = lenient
+        .as_ref()
+        .and_then(|v| v.get("access_token"))
+        .and_then(Value::as_str)
+        .filter(|t| t.len() >= 12)
+        .map(str::to_owned);
+    match payway_client::fuzzing::parse_token_response(data) {
+        Ok(token) => {
+            assert!(
+                lenient.is_some(),
+                "strict JSON accepted what serde_json refuses"
+            );
+            let access = token.access_token.expose_secret();
+            assert!(!access.is_empty());
+            assert!(access.bytes().all(|b| b.is_ascii_graphic()));
+            assert!(token.token_type.eq_ignore_ascii_case("bearer"));
+            let shown = format!("{token:?}");
+            if access.len() >= 12 {
+                assert!(
+                    token.scope.as_deref().is_some_and(|s| s.contains(access))
+                        || token.token_type.contains(access)
+                        || !shown.contains(access),
+                    "the token shows in {shown}"
+                );
+            }
+        }
+        Err(error) => {
+            let mut shown = format!("{error} {error:?}");
+            let mut source = std::error::Error::source(&error);
+            while let Some(s) = source {
+                shown.push_str(&format!(" {s} {s:?}"));
+                source = s.source();
+            }
+            if let Some(token) = sent_token {
+                assert!(
+                    !shown.contains(&token),
+                    "the error shows the token: {shown}"
+                );
+            }
+        }
+    }
+});

@@ -1,0 +1,200 @@
+//! Configuration from environment variables: [`PaywayClient::from_env`] and
+//! [`PaywayClient::builder_from_env`], both over one lookup that tests can replace.
+
+use url::Url;
+
+use crate::builder::PaywayClientBuilder;
+use crate::client::PaywayClient;
+use crate::environment::Environment;
+use crate::error::BuildError;
+use crate::token_encoding::TokenEncoding;
+
+/// The variable holding the API client id (required). Tulo's JS-API user may be the same
+/// API user under the name `TULO_CLIENT_ID`.
+pub const ENV_CLIENT_ID: &str = "PAYWAY_CLIENT_ID";
+/// The variable holding the API client secret (required). Tulo's JS-API user may be the
+/// same API user under the name `TULO_CLIENT_SECRET`.
+pub const ENV_CLIENT_SECRET: &str = "PAYWAY_CLIENT_SECRET";
+/// The variable naming the environment, `stage` or `production` (required unless
+/// [`ENV_BASE_URL`] is set).
+pub const ENV_ENVIRONMENT: &str = "PAYWAY_ENVIRONMENT";
+/// The variable holding an API host root that replaces the environment's (optional).
+pub const ENV_BASE_URL: &str = "PAYWAY_BASE_URL";
+/// The variable choosing the token request encoding, `form` (default) or `json` (optional).
+pub const ENV_TOKEN_ENCODING: &str = "PAYWAY_TOKEN_ENCODING";
+
+impl PaywayClient {
+    /// Builds a client from environment variables:
+    ///
+    /// | variable | |
+    /// | --- | --- |
+    /// | `PAYWAY_CLIENT_ID` ([`ENV_CLIENT_ID`]) | required |
+    /// | `PAYWAY_CLIENT_SECRET` ([`ENV_CLIENT_SECRET`]) | required, at least 16 bytes |
+    /// | `PAYWAY_ENVIRONMENT` ([`ENV_ENVIRONMENT`]) | `stage` or `production`; required unless `PAYWAY_BASE_URL` is set |
+    /// | `PAYWAY_BASE_URL` ([`ENV_BASE_URL`]) | optional API host root, overrides the environment's |
+    /// | `PAYWAY_TOKEN_ENCODING` ([`ENV_TOKEN_ENCODING`]) | optional, `form` (default) or `json` |
+    ///
+    /// An empty variable counts as not set. The same API user may also be configured for
+    /// Tulo's JS-API as `TULO_CLIENT_ID` / `TULO_CLIENT_SECRET` (crate `tulo-jwt`).
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] (which never shows the
+    /// value), or any error of [`PaywayClientBuilder::build`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// Like [`from_env`](Self::from_env), but returns the builder so you can add settings
+    /// (an HTTP client, timeouts) before building.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_env`](Self::from_env), for the variables.
+    pub fn builder_from_env() -> Result<PaywayClientBuilder, BuildError> {
+        from_lookup(|name| std::env::var(name).ok())
+    }
+}
+
+/// Reads the variables through `lookup`, so that tests never touch the process environment.
+pub(crate) fn from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<PaywayClientBuilder, BuildError> {
+    let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
+    let client_id = var(ENV_CLIENT_ID).ok_or(BuildError::MissingEnvVar {
+        name: ENV_CLIENT_ID,
+    })?;
+    let client_secret = var(ENV_CLIENT_SECRET).ok_or(BuildError::MissingEnvVar {
+        name: ENV_CLIENT_SECRET,
+    })?;
+    let mut builder = PaywayClient::builder()
+        .client_id(client_id)
+        .client_secret(client_secret);
+    let base_url = var(ENV_BASE_URL);
+    match var(ENV_ENVIRONMENT) {
+        Some(name) => {
+            let environment =
+                name.parse::<Environment>()
+                    .map_err(|_| BuildError::InvalidEnvVar {
+                        name: ENV_ENVIRONMENT,
+                        reason: "expected `stage` or `production`",
+                    })?;
+            builder = builder.environment(environment);
+        }
+        None if base_url.is_none() => {
+            return Err(BuildError::MissingEnvVar {
+                name: ENV_ENVIRONMENT,
+            });
+        }
+        None => {}
+    }
+    if let Some(base_url) = base_url {
+        let base_url = Url::parse(base_url.trim()).map_err(|_| BuildError::InvalidEnvVar {
+            name: ENV_BASE_URL,
+            reason: "not an absolute URL",
+        })?;
+        builder = builder.base_url(base_url);
+    }
+    if let Some(encoding) = var(ENV_TOKEN_ENCODING) {
+        let encoding = match encoding.trim().to_ascii_lowercase().as_str() {
+            "form" => TokenEncoding::Form,
+            "json" => TokenEncoding::Json,
+            _ => {
+                return Err(BuildError::InvalidEnvVar {
+                    name: ENV_TOKEN_ENCODING,
+                    reason: "expected `form` or `json`",
+                });
+            }
+        };
+        builder = builder.token_encoding(encoding);
+    }
+    Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const SECRET: &str = "env-secret-0123456789";
+
+    fn build(vars: &[(&str, &str)]) -> Result<PaywayClient, BuildError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        from_lookup(|name| vars.get(name).cloned())?.build()
+    }
+
+    #[test]
+    fn reads_the_documented_variables() {
+        let client = build(&[
+            (ENV_CLIENT_ID, "env-client"),
+            (ENV_CLIENT_SECRET, SECRET),
+            (ENV_ENVIRONMENT, "Production"),
+            (ENV_TOKEN_ENCODING, "json"),
+        ])
+        .unwrap();
+        assert_eq!(client.client_id(), "env-client");
+        assert_eq!(client.environment(), Some(Environment::Production));
+        assert_eq!(client.token_encoding(), TokenEncoding::Json);
+        assert_eq!(
+            client.base_url().as_str(),
+            "https://backend.worldoftulo.com/"
+        );
+        let proxied = build(&[
+            (ENV_CLIENT_ID, "env-client"),
+            (ENV_CLIENT_SECRET, SECRET),
+            (ENV_BASE_URL, "http://127.0.0.1:9/payway/"),
+            (ENV_ENVIRONMENT, ""),
+        ])
+        .unwrap();
+        assert_eq!(proxied.environment(), None);
+        assert_eq!(proxied.base_url().as_str(), "http://127.0.0.1:9/payway/");
+    }
+
+    #[test]
+    fn missing_or_invalid_variables_are_named_without_their_values() {
+        let missing = build(&[(ENV_CLIENT_ID, "x"), (ENV_CLIENT_SECRET, "")]).unwrap_err();
+        assert!(matches!(
+            missing,
+            BuildError::MissingEnvVar {
+                name: "PAYWAY_CLIENT_SECRET"
+            }
+        ));
+        let no_env = build(&[(ENV_CLIENT_ID, "x"), (ENV_CLIENT_SECRET, SECRET)]).unwrap_err();
+        assert!(matches!(
+            no_env,
+            BuildError::MissingEnvVar {
+                name: "PAYWAY_ENVIRONMENT"
+            }
+        ));
+        for (name, value) in [
+            (ENV_ENVIRONMENT, "moon-secret"),
+            (ENV_TOKEN_ENCODING, "xml-secret"),
+            (ENV_BASE_URL, "not a url-secret"),
+        ] {
+            let mut vars = vec![
+                (ENV_CLIENT_ID, "x"),
+                (ENV_CLIENT_SECRET, SECRET),
+                (ENV_ENVIRONMENT, "stage"),
+            ];
+            vars.retain(|(n, _)| *n != name);
+            vars.push((name, value));
+            let err = build(&vars).unwrap_err();
+            assert!(
+                matches!(err, BuildError::InvalidEnvVar { name: n, .. } if n == name),
+                "{err:?}"
+            );
+            assert!(!format!("{err} {err:?}").contains("secret"));
+        }
+        let short = build(&[
+            (ENV_CLIENT_ID, "x"),
+            (ENV_CLIENT_SECRET, "short"),
+            (ENV_ENVIRONMENT, "stage"),
+        ])
+        .unwrap_err();
+        assert!(matches!(short, BuildError::ShortSecret { len: 5, min: 16 }));
+    }
+}

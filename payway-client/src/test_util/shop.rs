@@ -1,0 +1,154 @@
+//! The fake Tulo Shop: a checkout page with a "Pay" button; paying issues a ticket and sends
+//! the reader back to the `returnUrl` with it (ReturnUrl mode).
+
+use http::{Method, StatusCode};
+use percent_encoding::percent_decode_str;
+use url::Url;
+
+use super::state::{Answer, Checkout, State};
+
+/// Where the shop lives under the fake's base URL.
+pub(crate) const SHOP_PREFIX: &str = "/shop/";
+
+/// Answers a request under [`SHOP_PREFIX`].
+pub(crate) fn answer(state: &mut State, method: &Method, path: &str, query: &str) -> Answer {
+    let rest = path.strip_prefix(SHOP_PREFIX).unwrap_or_default();
+    let pieces: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+    match (method, pieces.as_slice()) {
+        (&Method::POST, ["checkout", id, "pay"]) => pay(state, id),
+        (&Method::GET, [.., product]) => checkout_page(state, product, query),
+        _ => page(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no such page in this shop.",
+        ),
+    }
+}
+
+fn checkout_page(state: &mut State, product: &str, query: &str) -> Answer {
+    let mut at = None;
+    let mut return_url = None;
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if name.eq_ignore_ascii_case("at") {
+            at = Some(value.into_owned());
+        } else if name.eq_ignore_ascii_case("returnUrl") || name.eq_ignore_ascii_case("return_url")
+        {
+            return_url = Some(value.into_owned());
+        }
+    }
+    let return_url = return_url
+        .and_then(|raw| Url::parse(&raw).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    let Some(return_url) = return_url else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "No way back",
+            "This checkout needs an absolute returnUrl.",
+        );
+    };
+    let product = percent_decode_str(product).decode_utf8_lossy().into_owned();
+    // A reload of the page with the same `at` ticket is the same checkout.
+    let existing = at
+        .as_ref()
+        .and_then(|at| state.checkout_by_at.get(at))
+        .cloned();
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            let account_id = at.as_deref().and_then(|at| state.use_ticket(at));
+            let id = state.token("checkout");
+            state.checkouts.insert(
+                id.clone(),
+                Checkout {
+                    account_id,
+                    product,
+                    return_url,
+                    ticket: None,
+                },
+            );
+            if let Some(at) = at {
+                state.checkout_by_at.insert(at, id.clone());
+            }
+            id
+        }
+    };
+    let Some(checkout) = state.checkouts.get(&id) else {
+        return page(StatusCode::NOT_FOUND, "Not found", "This checkout is gone.");
+    };
+    let who = match &checkout.account_id {
+        Some(account) => format!("logged in as account {}", escape(account)),
+        None => "a new account will be created".to_owned(),
+    };
+    let body = format!(
+        "<p>Product: <strong id=\"product\">{product}</strong></p>\n<p id=\"account\">{who}</p>\n\
+         <form method=\"post\" action=\"{SHOP_PREFIX}checkout/{id}/pay\">\
+         <button id=\"pay\" type=\"submit\">Pay</button></form>\n\
+         <p>Afterwards you go back to <code>{back}</code>.</p>",
+        product = escape(&checkout.product),
+        back = escape(checkout.return_url.as_str()),
+    );
+    Answer::html(StatusCode::OK, document("Checkout", &body))
+}
+
+fn pay(state: &mut State, id: &str) -> Answer {
+    let Some(checkout) = state.checkouts.get(id) else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            "There is no such checkout.",
+        );
+    };
+    let (done, account_id, product, back) = (
+        checkout.ticket.clone(),
+        checkout.account_id.clone(),
+        checkout.product.clone(),
+        checkout.return_url.clone(),
+    );
+    let (ticket, mut back) = match done {
+        // A double click: the order is complete, the reader gets the same ticket.
+        Some(ticket) => (ticket, back),
+        None => {
+            let account_id = match account_id {
+                Some(account_id) => account_id,
+                None => state.token("demo-account"),
+            };
+            state.grant_product(&account_id, &product);
+            let ticket = state.issue_ticket(&account_id);
+            if let Some(checkout) = state.checkouts.get_mut(id) {
+                checkout.account_id = Some(account_id);
+                checkout.ticket = Some(ticket.clone());
+            }
+            (ticket, back)
+        }
+    };
+    back.query_pairs_mut().append_pair("ticket", &ticket);
+    Answer::see_other(back.into())
+}
+
+fn page(status: StatusCode, title: &str, text: &str) -> Answer {
+    Answer::html(status, document(title, &format!("<p>{}</p>", escape(text))))
+}
+
+fn document(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title} - Tulo Shop (fake)</title></head>\n\
+         <body><h1>{title}</h1>\n{body}\n</body></html>\n",
+        title = escape(title)
+    )
+}
+
+/// Text made safe for HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,371 @@
+//! What the fake Payway remembers, and how it answers each API call: accounts, single-use
+//! tickets, access and refresh tokens.
+
+use std::collections::hash_map::RandomState;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hasher};
+
+use http::StatusCode;
+use serde_json::{Value, json};
+
+/// The lifetime every token is issued with, in seconds.
+pub(crate) const EXPIRES_IN: u64 = 3600;
+
+/// A fake answer: status, content type, body and, for redirects, a location.
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) content_type: &'static str,
+    pub(crate) body: String,
+    pub(crate) location: Option<String>,
+}
+
+impl Answer {
+    pub(crate) fn json(status: StatusCode, body: &Value) -> Self {
+        Self {
+            status,
+            content_type: "application/json",
+            body: body.to_string(),
+            location: None,
+        }
+    }
+
+    pub(crate) fn html(status: StatusCode, body: String) -> Self {
+        Self {
+            status,
+            content_type: "text/html; charset=utf-8",
+            body,
+            location: None,
+        }
+    }
+
+    pub(crate) fn see_other(location: String) -> Self {
+        Self {
+            status: StatusCode::SEE_OTHER,
+            content_type: "text/plain; charset=utf-8",
+            body: String::new(),
+            location: Some(location),
+        }
+    }
+}
+
+/// An account the fake knows.
+#[derive(Debug, Clone)]
+pub(crate) struct FakeAccount {
+    pub(crate) email: String,
+    pub(crate) products: Vec<String>,
+}
+
+struct TicketEntry {
+    account_id: String,
+    used: bool,
+}
+
+/// Who an access token acts for: a reader, or the organisation (a server token).
+struct TokenEntry {
+    account_id: Option<String>,
+}
+
+/// A checkout page of the fake shop.
+pub(crate) struct Checkout {
+    pub(crate) account_id: Option<String>,
+    pub(crate) product: String,
+    pub(crate) return_url: url::Url,
+    pub(crate) ticket: Option<String>,
+}
+
+/// Everything the fake remembers.
+pub(crate) struct State {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    accounts: BTreeMap<String, FakeAccount>,
+    tickets: HashMap<String, TicketEntry>,
+    access_tokens: HashMap<String, TokenEntry>,
+    refresh_tokens: HashMap<String, String>,
+    pub(crate) checkouts: HashMap<String, Checkout>,
+    pub(crate) checkout_by_at: HashMap<String, String>,
+    exchanges: usize,
+    counter: u64,
+    random: RandomState,
+}
+
+/// A request as the fake sees it.
+pub(crate) struct Call<'a> {
+    pub(crate) method: &'a http::Method,
+    pub(crate) path: &'a str,
+    pub(crate) bearer: Option<&'a str>,
+    pub(crate) json_body: bool,
+    pub(crate) body: &'a [u8],
+}
+
+impl State {
+    pub(crate) fn new() -> Self {
+        let mut state = Self {
+            client_id: String::new(),
+            client_secret: String::new(),
+            accounts: BTreeMap::new(),
+            tickets: HashMap::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            checkouts: HashMap::new(),
+            checkout_by_at: HashMap::new(),
+            exchanges: 0,
+            counter: 0,
+            random: RandomState::new(),
+        };
+        state.client_id = format!("fake-client-{}", state.token("id"));
+        state.client_secret = format!("fake-secret-{}", state.token("cs"));
+        state
+    }
+
+    /// A fresh, unguessable value: a counter and 64 random bits, as hex.
+    pub(crate) fn token(&mut self, kind: &str) -> String {
+        self.counter += 1;
+        let mut hasher = self.random.build_hasher();
+        hasher.write_u64(self.counter);
+        format!("{kind}-{:x}{:016x}", self.counter, hasher.finish())
+    }
+
+    pub(crate) fn add_account(&mut self, id: &str, products: Vec<String>) {
+        let email = format!("reader.{id}@example.com");
+        self.accounts
+            .insert(id.to_owned(), FakeAccount { email, products });
+    }
+
+    /// Adds `product` to the account, creating the account if needed.
+    pub(crate) fn grant_product(&mut self, id: &str, product: &str) {
+        if !self.accounts.contains_key(id) {
+            self.add_account(id, Vec::new());
+        }
+        if let Some(account) = self.accounts.get_mut(id)
+            && !account.products.iter().any(|p| p == product)
+        {
+            account.products.push(product.to_owned());
+        }
+    }
+
+    pub(crate) fn products(&self, id: &str) -> Option<Vec<String>> {
+        self.accounts.get(id).map(|a| a.products.clone())
+    }
+
+    pub(crate) fn issue_ticket(&mut self, account_id: &str) -> String {
+        if !self.accounts.contains_key(account_id) {
+            self.add_account(account_id, Vec::new());
+        }
+        let ticket = self.token("tkt");
+        self.tickets.insert(
+            ticket.clone(),
+            TicketEntry {
+                account_id: account_id.to_owned(),
+                used: false,
+            },
+        );
+        ticket
+    }
+
+    /// The account of an unused ticket, marking it used.
+    pub(crate) fn use_ticket(&mut self, ticket: &str) -> Option<String> {
+        let entry = self.tickets.get_mut(ticket).filter(|t| !t.used)?;
+        entry.used = true;
+        Some(entry.account_id.clone())
+    }
+
+    pub(crate) fn exchanges(&self) -> usize {
+        self.exchanges
+    }
+
+    /// Answers one API call.
+    pub(crate) fn answer(&mut self, call: &Call<'_>) -> Answer {
+        use http::Method;
+        match (call.method, call.path) {
+            (&Method::POST, "/api/authorization/access_token") => self.token_endpoint(call),
+            (&Method::POST, "/api/authorization/ticket") => self.generate_ticket(call),
+            (&Method::GET, "/external/api/v1/me" | "/external/api/v1/me/") => self.me(call, false),
+            (&Method::GET, "/external/api/v1/me/active_products") => self.me(call, true),
+            _ => Answer::json(
+                StatusCode::NOT_FOUND,
+                &json!({"code": "not_found", "field": null, "message": "No such endpoint"}),
+            ),
+        }
+    }
+
+    fn token_endpoint(&mut self, call: &Call<'_>) -> Answer {
+        let fields = form_or_json(call.body, call.json_body);
+        let field = |name: &str| fields.get(name).map(String::as_str);
+        let grant = field("grant_type");
+        if grant == Some("ticket") {
+            self.exchanges += 1;
+        }
+        if field("client_id") != Some(self.client_id.as_str())
+            || field("client_secret") != Some(self.client_secret.as_str())
+        {
+            return oauth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_client",
+                "Client authentication failed",
+            );
+        }
+        match grant {
+            Some("ticket") => {
+                let Some(ticket) = field("ticket").filter(|t| !t.is_empty()) else {
+                    return oauth_error(
+                        StatusCode::BAD_REQUEST,
+                        "invalid_request",
+                        "The ticket parameter is missing",
+                    );
+                };
+                match self.use_ticket(ticket) {
+                    Some(account_id) => self.issue_tokens(Some(account_id), "/external/me/w"),
+                    None => oauth_error(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_grant",
+                        "The ticket is invalid, expired or already used",
+                    ),
+                }
+            }
+            Some("refresh_token") => {
+                let account = field("refresh_token")
+                    .and_then(|t| self.refresh_tokens.get(t))
+                    .cloned();
+                match account {
+                    Some(account_id) => self.issue_tokens(Some(account_id), "/external/me/w"),
+                    None => oauth_error(
+                        StatusCode::UNAUTHORIZED,
+                        "invalid_grant",
+                        "The refresh token is invalid",
+                    ),
+                }
+            }
+            Some("none") => {
+                let scope = field("scope").unwrap_or_default().to_owned();
+                self.issue_tokens(None, &scope)
+            }
+            _ => oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "The grant type is not supported",
+            ),
+        }
+    }
+
+    fn issue_tokens(&mut self, account_id: Option<String>, scope: &str) -> Answer {
+        let access = self.token("at");
+        let mut body = json!({
+            "access_token": access,
+            "token_type": "Bearer",
+            "expires_in": EXPIRES_IN,
+            "scope": scope,
+        });
+        if let Some(account_id) = &account_id {
+            let refresh = self.token("rt");
+            self.refresh_tokens
+                .insert(refresh.clone(), account_id.clone());
+            if let Some(object) = body.as_object_mut() {
+                object.insert("refresh_token".to_owned(), Value::from(refresh));
+            }
+        }
+        self.access_tokens.insert(access, TokenEntry { account_id });
+        Answer::json(StatusCode::OK, &body)
+    }
+
+    fn bearer(&self, call: &Call<'_>) -> Result<Option<String>, Answer> {
+        let entry = call.bearer.and_then(|t| self.access_tokens.get(t));
+        match entry {
+            Some(entry) => Ok(entry.account_id.clone()),
+            None => Err(Answer::json(
+                StatusCode::UNAUTHORIZED,
+                &json!({"code": "invalid_token", "field": null, "message": "The access token is invalid or expired"}),
+            )),
+        }
+    }
+
+    fn generate_ticket(&mut self, call: &Call<'_>) -> Answer {
+        let reader = match self.bearer(call) {
+            Ok(reader) => reader,
+            Err(answer) => return answer,
+        };
+        let body: Value = serde_json::from_slice(call.body).unwrap_or(Value::Null);
+        let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_owned);
+        if text("clientId").is_none_or(|c| c.is_empty()) {
+            return invalid_parameter("clientId", "The client id is missing");
+        }
+        let account_id = match (reader, text("accountId")) {
+            (Some(reader), None) => reader,
+            (Some(reader), Some(asked)) if asked == reader => reader,
+            (None, Some(asked)) if self.accounts.contains_key(&asked) => asked,
+            _ => return invalid_parameter("accountId", "Unknown account"),
+        };
+        let ticket = self.issue_ticket(&account_id);
+        Answer::json(StatusCode::OK, &json!({"ticket": ticket}))
+    }
+
+    fn me(&self, call: &Call<'_>, active_products: bool) -> Answer {
+        let account_id = match self.bearer(call) {
+            Ok(Some(account_id)) => account_id,
+            Ok(None) => {
+                return Answer::json(
+                    StatusCode::UNAUTHORIZED,
+                    &json!({"code": "invalid_token", "field": null, "message": "A server token has no reader"}),
+                );
+            }
+            Err(answer) => return answer,
+        };
+        let Some(account) = self.accounts.get(&account_id) else {
+            return Answer::json(
+                StatusCode::NOT_FOUND,
+                &json!({"code": "not_found", "field": null, "message": "No such account"}),
+            );
+        };
+        let item = if active_products {
+            json!({"id": account_id, "active_products": account.products})
+        } else {
+            let products: Vec<Value> = account
+                .products
+                .iter()
+                .map(|code| json!({"product_code": code, "title_code": "news", "state": "active"}))
+                .collect();
+            json!({
+                "id": account_id,
+                "email": account.email,
+                "status": "active",
+                "verified": true,
+                "customer_number": format!("C-{account_id}"),
+                "first_name": "Ada",
+                "last_name": "Lovelace",
+                "user_products": products,
+            })
+        };
+        Answer::json(StatusCode::OK, &json!({ "item": item }))
+    }
+}
+
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Answer {
+    Answer::json(
+        status,
+        &json!({"error": error, "error_description": description}),
+    )
+}
+
+fn invalid_parameter(field: &str, message: &str) -> Answer {
+    Answer::json(
+        StatusCode::BAD_REQUEST,
+        &json!({"code": "invalid_parameter", "field": field, "message": message}),
+    )
+}
+
+/// The fields of a form or JSON body (string values only).
+fn form_or_json(body: &[u8], json_body: bool) -> HashMap<String, String> {
+    if json_body {
+        let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        value
+            .as_object()
+            .map(|object| {
+                object
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        url::form_urlencoded::parse(body).into_owned().collect()
+    }
+}

@@ -1,0 +1,198 @@
+//! Generating a ticket, `POST /api/authorization/ticket`.
+
+use reqwest::Method;
+use reqwest::header::AUTHORIZATION;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::client::PaywayClient;
+use crate::error::{Error, ResponseBody};
+use crate::http;
+use crate::secret::AccessToken;
+use crate::strict_json::{from_value, parse_value};
+use crate::ticket::{Ticket, check_ticket};
+use crate::trace::in_span;
+
+/// The longest client id or account id sent in a ticket request, in bytes.
+const MAX_ID_BYTES: usize = 256;
+
+/// What a ticket is generated for: the client it is for (Tulo Shop's client id) and,
+/// optionally, the account.
+///
+/// Payway's ticket guide describes this call two ways: with the reader's own access token
+/// and the shop's client id only (the account comes from the token), and with a
+/// server-to-server token plus an `accountId`. Both are this request: leave the account id
+/// out in the first case, set it in the second.
+///
+/// ```
+/// use payway_client::TicketRequest;
+///
+/// let for_reader = TicketRequest::new("tulo-shop-client-id");
+/// let for_account = TicketRequest::new("tulo-shop-client-id").account_id("5f3c...");
+/// # let _ = (for_reader, for_account);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketRequest {
+    client_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    account_id: Option<String>,
+}
+
+impl TicketRequest {
+    /// A ticket for `client_id`: the client that will exchange it (Tulo Shop's client id).
+    pub fn new(client_id: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            account_id: None,
+        }
+    }
+
+    /// The account to issue the ticket for (with a server-to-server token).
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        check_id(&self.client_id).map_err(|reason| Error::InvalidInput {
+            what: "ticket client id",
+            reason,
+        })?;
+        if let Some(account_id) = &self.account_id {
+            check_id(account_id).map_err(|reason| Error::InvalidInput {
+                what: "ticket account id",
+                reason,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+fn check_id(id: &str) -> Result<(), &'static str> {
+    if id.trim().is_empty() {
+        Err("it is empty")
+    } else if id.len() > MAX_ID_BYTES {
+        Err("it is longer than 256 bytes")
+    } else if id.chars().any(char::is_control) {
+        Err("it contains control characters")
+    } else {
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+struct RawTicket {
+    ticket: String,
+}
+
+impl PaywayClient {
+    /// Generates a ticket (`POST /api/authorization/ticket`, JSON `{clientId, accountId?}`)
+    /// to send a reader to Tulo Shop logged in: put it in a
+    /// [`ShopUrl`](crate::ShopUrl) and redirect.
+    ///
+    /// `token` is the reader's access token (then leave the account id out) or a server
+    /// token from [`server_token`](Self::server_token) (then set the account id). Tickets
+    /// are short-lived and single-use: generate one just before the redirect.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an empty, over-long or control-character id (nothing
+    /// sent); [`Error::BadRequest`] (400: unknown client or account id) and
+    /// [`Error::Unauthorized`] (401: token invalid or lacking the scope) with Payway's body;
+    /// [`Error::InvalidResponse`] when the answer holds no usable ticket.
+    pub async fn generate_ticket(
+        &self,
+        token: &AccessToken,
+        request: TicketRequest,
+    ) -> Result<Ticket, Error> {
+        request.check()?;
+        in_span("generate_ticket", async {
+            let http_request = self
+                .request(Method::POST, &self.inner.endpoints.ticket)
+                .header(AUTHORIZATION, http::bearer(token)?)
+                .json(&request)
+                .build()
+                .map_err(Error::Transport)?;
+            let response = http::send(&self.inner.http, http_request).await?;
+            if !response.status().is_success() {
+                let secrets = [token.expose_secret()];
+                return Err(http::error_from_response(
+                    http::Endpoint::Resource,
+                    response,
+                    &secrets,
+                )
+                .await);
+            }
+            let body = http::read_body(response).await?;
+            parse_ticket(&body.bytes, body.content_type.as_deref())
+        })
+        .await
+    }
+}
+
+fn parse_ticket(body: &[u8], content_type: Option<&str>) -> Result<Ticket, Error> {
+    const WHAT: &str = "ticket response";
+    // `{"ticket": ...}`, or wrapped in `item` like Payway's REST answers. The body holds a
+    // ticket: it is not kept in the error.
+    let parse_error = |source| Error::Parse {
+        what: WHAT,
+        source,
+        body: ResponseBody::withheld(body.len(), content_type.map(str::to_owned)),
+    };
+    let value = match parse_value(body).map_err(parse_error)? {
+        Value::Object(mut map) if !map.contains_key("ticket") && map.contains_key("item") => {
+            map.remove("item").unwrap_or(Value::Null)
+        }
+        other => other,
+    };
+    let raw: RawTicket = from_value(value).map_err(parse_error)?;
+    check_ticket(&raw.ticket).map_err(|reason| Error::InvalidResponse { what: WHAT, reason })?;
+    Ok(Ticket::new(raw.ticket))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_body_is_camel_case() {
+        let body = serde_json::to_value(TicketRequest::new("shop")).unwrap();
+        assert_eq!(body, serde_json::json!({"clientId": "shop"}));
+        let body = serde_json::to_value(TicketRequest::new("shop").account_id("a1")).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({"clientId": "shop", "accountId": "a1"})
+        );
+        assert!(TicketRequest::new(" ").check().is_err());
+        assert!(TicketRequest::new("s").account_id("a\n").check().is_err());
+    }
+
+    #[test]
+    fn ticket_answers() {
+        assert_eq!(
+            parse_ticket(br#"{"ticket":"t-1"}"#, None)
+                .unwrap()
+                .expose_secret(),
+            "t-1"
+        );
+        assert_eq!(
+            parse_ticket(br#"{"item":{"ticket":"t-2"}}"#, None)
+                .unwrap()
+                .expose_secret(),
+            "t-2"
+        );
+        for bad in [
+            &br#"{"ticket":""}"#[..],
+            br#"{"ticket":null}"#,
+            br#"{}"#,
+            b"t-3",
+            b"",
+            br#"{"ticket":"t-3","ticket":"t-4"}"#,
+            br#"{"ticket":"\u200b"}"#,
+        ] {
+            let err = parse_ticket(bad, None).unwrap_err();
+            assert!(!format!("{err:?}").contains("t-3"));
+        }
+    }
+}
