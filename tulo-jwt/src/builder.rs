@@ -4,10 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use aws_lc_rs::hmac;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::BuildError;
+use crate::hs256::Hs256Key;
 use crate::verifier::{Inner, TuloVerifier};
 
 /// The default clock-skew allowance for `exp`, `nbf` and `iat`: 30 seconds.
@@ -20,13 +20,20 @@ pub const MAX_LEEWAY: Duration = Duration::from_secs(300);
 /// The shortest client secret accepted without
 /// [`TuloVerifierBuilder::insecure_allow_short_secret`]: 32 bytes, the HS256 key size
 /// RFC 7518 §3.2 requires.
-pub const MIN_SECRET_LEN: usize = 32;
+pub const MIN_SECRET_BYTES: usize = 32;
 
 /// Longest client id accepted (Payway's are 24 hex digits).
 const MAX_CLIENT_ID_LEN: usize = 256;
 
 /// Longest redirect URI accepted.
 const MAX_REDIRECT_URI_LEN: usize = 2048;
+
+impl TuloVerifier {
+    /// Starts the configuration; see [`TuloVerifierBuilder`].
+    pub fn builder() -> TuloVerifierBuilder {
+        TuloVerifierBuilder::new()
+    }
+}
 
 /// Configures a [`TuloVerifier`]; [`build`](Self::build) checks everything.
 ///
@@ -131,7 +138,7 @@ impl TuloVerifierBuilder {
         self
     }
 
-    /// Accepts a client secret shorter than [`MIN_SECRET_LEN`] (32) bytes.
+    /// Accepts a client secret shorter than [`MIN_SECRET_BYTES`] (32 bytes).
     ///
     /// # Security
     ///
@@ -161,9 +168,10 @@ impl TuloVerifierBuilder {
         if secret.trim() != secret {
             return Err(BuildError::ClientSecretWhitespace);
         }
-        if secret.len() < MIN_SECRET_LEN && !self.allow_short_secret {
-            return Err(BuildError::ShortClientSecret {
-                min: MIN_SECRET_LEN,
+        if secret.len() < MIN_SECRET_BYTES && !self.allow_short_secret {
+            return Err(BuildError::ShortSecret {
+                len: secret.len(),
+                min: MIN_SECRET_BYTES,
             });
         }
 
@@ -180,7 +188,7 @@ impl TuloVerifierBuilder {
             return Err(BuildError::ZeroMaxAge);
         }
 
-        let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
+        let key = Hs256Key::new(secret.as_bytes());
         Ok(TuloVerifier {
             inner: Arc::new(Inner {
                 client_id,
@@ -223,92 +231,4 @@ fn check_redirect_uri(uri: &str) -> Result<(), BuildError> {
         return Ok(());
     };
     Err(BuildError::InvalidRedirectUri { reason })
-}
-
-/// Reads the builder's required values from the environment (see [`TuloVerifier::from_env`]).
-pub(crate) fn from_lookup(
-    lookup: impl Fn(&'static str) -> Result<String, std::env::VarError>,
-) -> Result<TuloVerifierBuilder, BuildError> {
-    let read = |name: &'static str| match lookup(name) {
-        Ok(value) => Ok(value),
-        Err(std::env::VarError::NotPresent) => Err(BuildError::MissingEnvVar { name }),
-        Err(std::env::VarError::NotUnicode(_)) => Err(BuildError::EnvVarNotUnicode { name }),
-    };
-    Ok(TuloVerifierBuilder::new()
-        .client_id(read(ENV_CLIENT_ID)?)
-        .client_secret(read(ENV_CLIENT_SECRET)?)
-        .redirect_uri(read(ENV_REDIRECT_URI)?))
-}
-
-/// The variable [`TuloVerifier::from_env`] reads the client id from.
-pub(crate) const ENV_CLIENT_ID: &str = "TULO_CLIENT_ID";
-/// The variable [`TuloVerifier::from_env`] reads the client secret from.
-pub(crate) const ENV_CLIENT_SECRET: &str = "TULO_CLIENT_SECRET";
-/// The variable [`TuloVerifier::from_env`] reads the redirect URI from.
-pub(crate) const ENV_REDIRECT_URI: &str = "TULO_REDIRECT_URI";
-
-#[cfg(test)]
-mod tests {
-    use super::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, from_lookup};
-    use crate::BuildError;
-    use std::env::VarError;
-    use std::ffi::OsString;
-
-    const SECRET: &str = "0123456789abcdef0123456789abcdef";
-
-    fn env(name: &str) -> Result<String, VarError> {
-        match name {
-            ENV_CLIENT_ID => Ok("52753620400e063f79000001".into()),
-            ENV_CLIENT_SECRET => Ok(SECRET.into()),
-            ENV_REDIRECT_URI => Ok("https://news.example.com/forward".into()),
-            _ => Err(VarError::NotPresent),
-        }
-    }
-
-    #[test]
-    fn from_lookup_reads_the_three_variables() {
-        let verifier = from_lookup(env).unwrap().build().unwrap();
-        assert_eq!(verifier.client_id(), "52753620400e063f79000001");
-        assert_eq!(verifier.redirect_uri(), "https://news.example.com/forward");
-    }
-
-    #[test]
-    fn from_lookup_names_the_missing_variable() {
-        for missing in [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI] {
-            let error = from_lookup(|name| {
-                if name == missing {
-                    Err(VarError::NotPresent)
-                } else {
-                    env(name)
-                }
-            })
-            .unwrap_err();
-            assert!(
-                matches!(error, BuildError::MissingEnvVar { name } if name == missing),
-                "{error:?}"
-            );
-            assert!(error.to_string().contains(missing));
-        }
-    }
-
-    #[test]
-    fn a_non_unicode_secret_is_reported_without_its_value() {
-        let error = from_lookup(|name| {
-            if name == ENV_CLIENT_SECRET {
-                Err(VarError::NotUnicode(OsString::from(
-                    "value-that-must-not-leak",
-                )))
-            } else {
-                env(name)
-            }
-        })
-        .unwrap_err();
-        assert!(matches!(
-            error,
-            BuildError::EnvVarNotUnicode {
-                name: ENV_CLIENT_SECRET
-            }
-        ));
-        assert!(!format!("{error:?} {error}").contains("value-that-must-not-leak"));
-    }
 }

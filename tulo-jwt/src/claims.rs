@@ -1,13 +1,13 @@
 //! The claims of a genuine token: types, presence, times, issuer, audience, principal.
 
+use std::borrow::Cow;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::de::MapAccess;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::json::{self, Field, JsonError, Kind, Seconds, Strings};
-use crate::session::{Profile, Session, SessionState};
+use crate::json::{Field, JsonError, Kind, Reader};
+use crate::session::{Principal, Profile, Session, SessionState, Text};
 
 /// The issuer Payway signs into every token (`iss`).
 pub const ISSUER: &str = "Tulo";
@@ -21,145 +21,233 @@ pub(crate) struct Policy<'a> {
     pub(crate) now: f64,
 }
 
-/// The token's claims as read, before any check.
+/// The token's claims as read, before any check; text borrowed from the payload.
 #[derive(Default)]
-struct RawClaims {
-    iat: Field<Seconds>,
-    nbf: Field<Seconds>,
-    exp: Field<Seconds>,
-    iss: Field<String>,
-    aud: Field<Audience>,
-    prn: Field<String>,
-    session: Field<Box<RawSession>>,
+struct RawClaims<'a> {
+    iat: Field<f64>,
+    nbf: Field<f64>,
+    exp: Field<f64>,
+    iss: Field<Cow<'a, str>>,
+    /// Whether `aud` (a string or an array of strings) names the redirect URI.
+    aud: Field<bool>,
+    prn: Field<Cow<'a, str>>,
+    /// Whether `session` is an object; its members are read into `session_members`.
+    session: Field<()>,
+    session_members: RawSession<'a>,
     other: Map<String, Value>,
-}
-
-impl<'de> Kind<'de> for RawClaims {
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        let mut claims = RawClaims::default();
-        let other = &mut claims.other;
-        json::read_members(&mut map, other, |name, map| {
-            match name {
-                "iat" => claims.iat.set(map.next_value()?, "iat")?,
-                "nbf" => claims.nbf.set(map.next_value()?, "nbf")?,
-                "exp" => claims.exp.set(map.next_value()?, "exp")?,
-                "iss" => claims.iss.set(map.next_value()?, "iss")?,
-                "aud" => claims.aud.set(map.next_value()?, "aud")?,
-                "prn" => claims.prn.set(map.next_value()?, "prn")?,
-                "session" => claims.session.set(map.next_value()?, "session")?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(Some(claims))
-    }
 }
 
 /// The `session` object as read.
 #[derive(Default)]
-struct RawSession {
+struct RawSession<'a> {
     active: Field<bool>,
-    id: Field<String>,
-    sid: Field<String>,
-    contact_email: Field<String>,
-    display_name: Field<String>,
-    organisation: Field<String>,
-    first_name: Field<String>,
-    last_name: Field<String>,
-    customer_number: Field<CustomerNumber>,
-    mobile_number: Field<String>,
-    alias: Field<String>,
+    id: Field<Cow<'a, str>>,
+    sid: Field<Cow<'a, str>>,
+    contact_email: Field<Cow<'a, str>>,
+    display_name: Field<Cow<'a, str>>,
+    organisation: Field<Cow<'a, str>>,
+    first_name: Field<Cow<'a, str>>,
+    last_name: Field<Cow<'a, str>>,
+    customer_number: Field<Cow<'a, str>>,
+    mobile_number: Field<Cow<'a, str>>,
+    alias: Field<Cow<'a, str>>,
     verified: Field<bool>,
-    products: Field<Strings>,
+    products: Field<Vec<Cow<'a, str>>>,
     other: Map<String, Value>,
 }
 
-impl<'de> Kind<'de> for RawSession {
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        let mut s = RawSession::default();
-        let other = &mut s.other;
-        json::read_members(&mut map, other, |name, map| {
-            match name {
-                "active" => s.active.set(map.next_value()?, "active")?,
-                "id" => s.id.set(map.next_value()?, "id")?,
-                "sid" => s.sid.set(map.next_value()?, "sid")?,
-                "contact_email" => s.contact_email.set(map.next_value()?, "contact_email")?,
-                "display_name" => s.display_name.set(map.next_value()?, "display_name")?,
-                "organisation" => s.organisation.set(map.next_value()?, "organisation")?,
-                "first_name" => s.first_name.set(map.next_value()?, "first_name")?,
-                "last_name" => s.last_name.set(map.next_value()?, "last_name")?,
-                "customer_number" => s
-                    .customer_number
-                    .set(map.next_value()?, "customer_number")?,
-                "mobile_number" => s.mobile_number.set(map.next_value()?, "mobile_number")?,
-                "alias" => s.alias.set(map.next_value()?, "alias")?,
-                "verified" => s.verified.set(map.next_value()?, "verified")?,
-                "products" => s.products.set(map.next_value()?, "products")?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        })?;
-        Ok(Some(s))
+fn read_claims<'a>(payload: &'a [u8], redirect_uri: &str) -> Result<RawClaims<'a>, Error> {
+    let mut claims = RawClaims::default();
+    let is_object = Reader::new(payload)
+        .and_then(|reader| {
+            reader.whole_object(|r, name| match name {
+                "iat" => claims.iat.set(r.field(seconds)?),
+                "nbf" => claims.nbf.set(r.field(seconds)?),
+                "exp" => claims.exp.set(r.field(seconds)?),
+                "iss" => claims.iss.set(r.field(string)?),
+                "aud" => claims
+                    .aud
+                    .set(r.field(|r, kind| audience(r, kind, redirect_uri))?),
+                "prn" => claims.prn.set(r.field(string)?),
+                "session" => {
+                    let members = &mut claims.session_members;
+                    claims
+                        .session
+                        .set(r.field(|r, kind| session(r, kind, members))?)
+                }
+                _ => keep(r, name, &mut claims.other),
+            })
+        })
+        .map_err(json_error)?;
+    if !is_object {
+        return Err(Error::MalformedToken {
+            reason: "the claims are not a JSON object",
+            source: None,
+        });
     }
+    Ok(claims)
 }
 
-/// `aud`: one string or an array of strings (RFC 7519 §4.1.3); Payway sends one.
-struct Audience(Vec<String>);
+/// Reads the `session` object into `s`, in place.
+fn session<'a>(
+    r: &mut Reader<'a>,
+    kind: Kind,
+    s: &mut RawSession<'a>,
+) -> Result<Option<()>, JsonError> {
+    if kind != Kind::Object {
+        return Ok(None);
+    }
+    r.object(|r, name| match name {
+        "active" => s.active.set(r.field(boolean)?),
+        "id" => s.id.set(r.field(string)?),
+        "sid" => s.sid.set(r.field(string)?),
+        "contact_email" => s.contact_email.set(r.field(string)?),
+        "display_name" => s.display_name.set(r.field(string)?),
+        "organisation" => s.organisation.set(r.field(string)?),
+        "first_name" => s.first_name.set(r.field(string)?),
+        "last_name" => s.last_name.set(r.field(string)?),
+        "customer_number" => s.customer_number.set(r.field(customer_number)?),
+        "mobile_number" => s.mobile_number.set(r.field(string)?),
+        "alias" => s.alias.set(r.field(string)?),
+        "verified" => s.verified.set(r.field(boolean)?),
+        "products" => s.products.set(r.field(strings)?),
+        _ => keep(r, name, &mut s.other),
+    })?;
+    Ok(Some(()))
+}
 
-impl<'de> Kind<'de> for Audience {
-    fn from_str(v: &str) -> Option<Self> {
-        Some(Audience(vec![v.to_owned()]))
+/// A member without an accessor, kept as a value for `Session::get` and `Session::claim`.
+fn keep(r: &mut Reader<'_>, name: &str, other: &mut Map<String, Value>) -> Result<(), JsonError> {
+    let raw = r.skip_raw()?;
+    let value = serde_json::from_str(raw).map_err(JsonError::Value)?;
+    other.insert(name.to_owned(), value);
+    Ok(())
+}
+
+/// A NumericDate (RFC 7519 §2): seconds since the epoch, integer or not.
+fn seconds(r: &mut Reader<'_>, kind: Kind) -> Result<Option<f64>, JsonError> {
+    if kind != Kind::Number {
+        return Ok(None);
     }
-    fn from_seq<A: serde::de::SeqAccess<'de>>(seq: A) -> Result<Option<Self>, A::Error> {
-        Ok(Strings::from_seq(seq)?.map(|Strings(items)| Audience(items)))
+    let value: f64 = r.number()?.parse().map_err(|_| JsonError::Syntax)?;
+    if !value.is_finite() {
+        return Err(JsonError::OutOfRange);
     }
+    Ok(Some(value))
+}
+
+fn string<'a>(r: &mut Reader<'a>, kind: Kind) -> Result<Option<Cow<'a, str>>, JsonError> {
+    if kind != Kind::String {
+        return Ok(None);
+    }
+    r.string().map(Some)
+}
+
+fn boolean(r: &mut Reader<'_>, kind: Kind) -> Result<Option<bool>, JsonError> {
+    if kind != Kind::Bool {
+        return Ok(None);
+    }
+    r.literal()
 }
 
 /// `session.customer_number`: a string, or an integer given in decimal.
-struct CustomerNumber(String);
+fn customer_number<'a>(r: &mut Reader<'a>, kind: Kind) -> Result<Option<Cow<'a, str>>, JsonError> {
+    match kind {
+        Kind::String => r.string().map(Some),
+        Kind::Number => {
+            let text = r.number()?;
+            let decimal = text
+                .parse::<u64>()
+                .map(|n| n.to_string())
+                .or_else(|_| text.parse::<i64>().map(|n| n.to_string()));
+            Ok(decimal.ok().map(Cow::Owned))
+        }
+        _ => Ok(None),
+    }
+}
 
-impl Kind<'_> for CustomerNumber {
-    fn from_str(v: &str) -> Option<Self> {
-        Some(CustomerNumber(v.to_owned()))
+/// An array of strings; one element of another type makes the whole array the wrong type.
+fn strings<'a>(r: &mut Reader<'a>, kind: Kind) -> Result<Option<Vec<Cow<'a, str>>>, JsonError> {
+    if kind != Kind::Array {
+        return Ok(None);
     }
-    fn from_u64(v: u64) -> Option<Self> {
-        Some(CustomerNumber(v.to_string()))
+    let mut items = Vec::new();
+    let mut all_strings = true;
+    r.array(|r| {
+        if r.peek()? == Kind::String {
+            items.push(r.string()?);
+        } else {
+            all_strings = false;
+            r.skip()?;
+        }
+        Ok(())
+    })?;
+    Ok(all_strings.then_some(items))
+}
+
+/// `aud`: one string or an array of strings (RFC 7519 §4.1.3); Payway sends one. Read as
+/// whether it names `redirect_uri`.
+fn audience(r: &mut Reader<'_>, kind: Kind, redirect_uri: &str) -> Result<Option<bool>, JsonError> {
+    match kind {
+        Kind::String => Ok(Some(r.string()? == redirect_uri)),
+        Kind::Array => {
+            let mut names_us = false;
+            let mut all_strings = true;
+            r.array(|r| {
+                if r.peek()? == Kind::String {
+                    names_us |= r.string()? == redirect_uri;
+                } else {
+                    all_strings = false;
+                    r.skip()?;
+                }
+                Ok(())
+            })?;
+            Ok(all_strings.then_some(names_us))
+        }
+        _ => Ok(None),
     }
-    fn from_i64(v: i64) -> Option<Self> {
-        Some(CustomerNumber(v.to_string()))
+}
+
+fn json_error(error: JsonError) -> Error {
+    let reason = match error {
+        JsonError::Repeated => "the claims repeat a member name",
+        JsonError::OutOfRange => "a time claim is a number no double can hold",
+        JsonError::Value(source) => {
+            return Error::MalformedToken {
+                reason: "a kept claim nests too deeply",
+                source: Some(source),
+            };
+        }
+        JsonError::Syntax => "the claims are not valid JSON",
+    };
+    Error::MalformedToken {
+        reason,
+        source: None,
     }
 }
 
 /// Reads and checks the claims of a token whose signature has been verified.
 pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionState, Error> {
-    let raw: RawClaims = json::parse_object(payload).map_err(|error| match error {
-        JsonError::Syntax(source) => Error::MalformedToken {
-            reason: "the claims are not valid JSON, or repeat a name",
-            source: Some(source),
-        },
-        JsonError::NotAnObject => Error::MalformedToken {
-            reason: "the claims are not a JSON object",
-            source: None,
-        },
-    })?;
+    let raw = read_claims(payload, policy.redirect_uri)?;
 
     // Every known claim is typed first, present or not, so a wrong type is always an error.
     let iat = checked(raw.iat, "iat", SECONDS)?;
     let nbf = checked(raw.nbf, "nbf", SECONDS)?;
     let exp = checked(raw.exp, "exp", SECONDS)?;
     let iss = checked(raw.iss, "iss", "a string")?;
-    let aud = checked(raw.aud, "aud", "a string or an array of strings")?;
+    let names_us = checked(raw.aud, "aud", "a string or an array of strings")?;
     let prn = checked(raw.prn, "prn", "a string")?;
-    let session = required(checked(raw.session, "session", "an object")?, "session")?;
+    required(checked(raw.session, "session", "an object")?, "session")?;
+    let session = raw.session_members;
     let active = required(
         checked(session.active, "session.active", "a boolean")?,
         "session.active",
     )?;
     let account_id = checked(session.id, "session.id", "a string")?;
-    if account_id.as_ref().is_some_and(String::is_empty) {
+    if account_id.as_ref().is_some_and(|id| id.is_empty()) {
         return Err(invalid("session.id", "a non-empty string"));
     }
-    let profile = Profile {
+    let profile = RawProfile {
         sid: optional(session.sid, "session.sid", "a string")?,
         email: optional(session.contact_email, "session.contact_email", "a string")?,
         display_name: optional(session.display_name, "session.display_name", "a string")?,
@@ -170,15 +258,11 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
             session.customer_number,
             "session.customer_number",
             "a string or an integer",
-        )?
-        .map(|CustomerNumber(number)| number),
+        )?,
         mobile_number: optional(session.mobile_number, "session.mobile_number", "a string")?,
         alias: optional(session.alias, "session.alias", "a string")?,
         verified: optional(session.verified, "session.verified", "a boolean")?,
-        products: optional(session.products, "session.products", "an array of strings")?
-            .map(|Strings(products)| products)
-            .unwrap_or_default(),
-        other: session.other,
+        products: optional(session.products, "session.products", "an array of strings")?,
     };
 
     let iat = required(iat, "iat")?;
@@ -188,7 +272,7 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         let exp = required(exp, "exp")?;
         let nbf = required(nbf, "nbf")?;
         required(iss.as_ref(), "iss")?;
-        required(aud.as_ref(), "aud")?;
+        required(names_us, "aud")?;
         let prn = required(prn, "prn")?;
         Some((exp, nbf, prn, required(account_id, "session.id")?))
     } else {
@@ -199,7 +283,7 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
     if iss.is_some_and(|iss| iss != ISSUER) {
         return Err(Error::WrongIssuer);
     }
-    if aud.is_some_and(|Audience(aud)| !aud.iter().any(|aud| aud == policy.redirect_uri)) {
+    if names_us == Some(false) {
         return Err(Error::WrongAudience);
     }
 
@@ -207,17 +291,88 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         // A genuine statement from Payway that there is no session: no identity is exposed.
         return Ok(SessionState::Inactive);
     };
-    if prn != account_id {
+    // Payway's claims table calls `prn` the session's e-mail, its session example carries
+    // the account id: both are signed, so either is accepted, and nothing else.
+    let principal = if prn == account_id {
+        Principal::AccountId
+    } else if profile.email.as_ref().is_some_and(|email| *email == prn) {
+        Principal::Email
+    } else {
         return Err(Error::PrincipalMismatch);
-    }
+    };
+    let mut text = Text::with_capacity(account_id.len() + profile.text_len());
+    let account_id = text.push(&account_id);
+    let profile = profile.into_profile(&mut text, session.other);
     Ok(SessionState::Active(Session::new(
+        text.finish(),
         account_id,
+        principal,
         profile,
         raw.other,
-        to_time(iat, "iat")?,
-        to_time(nbf, "nbf")?,
-        to_time(exp, "exp")?,
+        [
+            to_time(iat, "iat")?,
+            to_time(nbf, "nbf")?,
+            to_time(exp, "exp")?,
+        ],
     )))
+}
+
+/// The profile members, still borrowed from the payload.
+struct RawProfile<'a> {
+    sid: Option<Cow<'a, str>>,
+    email: Option<Cow<'a, str>>,
+    display_name: Option<Cow<'a, str>>,
+    organisation: Option<Cow<'a, str>>,
+    first_name: Option<Cow<'a, str>>,
+    last_name: Option<Cow<'a, str>>,
+    customer_number: Option<Cow<'a, str>>,
+    mobile_number: Option<Cow<'a, str>>,
+    alias: Option<Cow<'a, str>>,
+    verified: Option<bool>,
+    products: Option<Vec<Cow<'a, str>>>,
+}
+
+impl RawProfile<'_> {
+    fn strings(&self) -> [&Option<Cow<'_, str>>; 9] {
+        [
+            &self.sid,
+            &self.email,
+            &self.display_name,
+            &self.organisation,
+            &self.first_name,
+            &self.last_name,
+            &self.customer_number,
+            &self.mobile_number,
+            &self.alias,
+        ]
+    }
+
+    fn text_len(&self) -> usize {
+        self.strings()
+            .iter()
+            .map(|text| text.as_ref().map_or(0, |text| text.len()))
+            .sum()
+    }
+
+    fn into_profile(self, text: &mut Text, other: Map<String, Value>) -> Profile {
+        Profile {
+            sid: text.push_optional(self.sid.as_deref()),
+            email: text.push_optional(self.email.as_deref()),
+            display_name: text.push_optional(self.display_name.as_deref()),
+            organisation: text.push_optional(self.organisation.as_deref()),
+            first_name: text.push_optional(self.first_name.as_deref()),
+            last_name: text.push_optional(self.last_name.as_deref()),
+            customer_number: text.push_optional(self.customer_number.as_deref()),
+            mobile_number: text.push_optional(self.mobile_number.as_deref()),
+            alias: text.push_optional(self.alias.as_deref()),
+            verified: self.verified,
+            products: self
+                .products
+                .map(|items| items.into_iter().map(Cow::into_owned).collect())
+                .unwrap_or_default(),
+            other,
+        }
+    }
 }
 
 const SECONDS: &str = "a number of seconds";
@@ -254,26 +409,26 @@ fn optional<T>(
 }
 
 fn check_times(
-    iat: Seconds,
-    nbf: Option<Seconds>,
-    exp: Option<Seconds>,
+    iat: f64,
+    nbf: Option<f64>,
+    exp: Option<f64>,
     policy: &Policy<'_>,
 ) -> Result<(), Error> {
     let Policy { now, leeway, .. } = *policy;
-    if iat.0 > now + leeway {
+    if iat > now + leeway {
         return Err(Error::IssuedInFuture);
     }
     // RFC 7519 §4.1.4: the token must not be accepted on or after `exp`.
-    if exp.is_some_and(|exp| now >= exp.0 + leeway) {
+    if exp.is_some_and(|exp| now >= exp + leeway) {
         return Err(Error::Expired);
     }
     // RFC 7519 §4.1.5: the token must not be accepted before `nbf`.
-    if nbf.is_some_and(|nbf| now < nbf.0 - leeway) {
+    if nbf.is_some_and(|nbf| now < nbf - leeway) {
         return Err(Error::NotYetValid);
     }
     if policy
         .max_age
-        .is_some_and(|max_age| now - iat.0 > max_age + leeway)
+        .is_some_and(|max_age| now - iat > max_age + leeway)
     {
         return Err(Error::TooOld);
     }
@@ -281,7 +436,7 @@ fn check_times(
 }
 
 /// Seconds since the epoch as a [`SystemTime`]; an unrepresentable time is a wrong value.
-fn to_time(Seconds(seconds): Seconds, claim: &'static str) -> Result<SystemTime, Error> {
+fn to_time(seconds: f64, claim: &'static str) -> Result<SystemTime, Error> {
     let time = if seconds >= 0.0 {
         Duration::try_from_secs_f64(seconds)
             .ok()

@@ -1,5 +1,8 @@
 //! [`Environment`]: Payway's stage and production hosts, for pages that load the JS-API.
 
+use std::fmt;
+use std::str::FromStr;
+
 /// A Payway environment, in Payway's own words.
 ///
 /// Verification is offline and the same in both; the environment only gives the URLs a page
@@ -24,6 +27,9 @@ pub enum Environment {
 
 impl Environment {
     /// The Payway API host of this environment, without a trailing slash.
+    ///
+    /// A string, not a `url::Url` as in the family's HTTP crates: this crate makes no
+    /// request, and the `url` crate would more than double its build time.
     #[must_use]
     pub fn base_url(self) -> &'static str {
         match self {
@@ -55,12 +61,49 @@ impl Environment {
         }
     }
 
+    /// The lowercase name used in configuration: `"stage"` or `"production"` (as
+    /// payway-client's `PAYWAY_ENVIRONMENT`).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stage => "stage",
+            Self::Production => "production",
+        }
+    }
+
     /// The value of `Tulo.init`'s `env` option: `"stage"` or `"prod"`.
     #[must_use]
     pub fn js_api_env(self) -> &'static str {
         match self {
             Self::Stage => "stage",
             Self::Production => "prod",
+        }
+    }
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error returned when a string names no Payway environment.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown Payway environment (expected `stage` or `production`)")]
+pub struct ParseEnvironmentError(());
+
+impl FromStr for Environment {
+    type Err = ParseEnvironmentError;
+
+    /// Parses `stage` or `production`, ignoring ASCII case and surrounding whitespace.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s.eq_ignore_ascii_case("stage") {
+            Ok(Self::Stage)
+        } else if s.eq_ignore_ascii_case("production") {
+            Ok(Self::Production)
+        } else {
+            Err(ParseEnvironmentError(()))
         }
     }
 }

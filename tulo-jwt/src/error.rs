@@ -25,11 +25,20 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The input was longer than [`MAX_INPUT_LEN`](crate::MAX_INPUT_LEN) bytes and was refused
-    /// before any parsing.
-    #[error("input is {len} bytes, more than the {limit} accepted")]
-    InputTooLarge {
-        /// The length of the input, in bytes.
+    /// The cookie value or token was longer than
+    /// [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES) and was refused before any parsing.
+    #[error("token is {len} bytes, more than the {limit} accepted")]
+    TokenTooLarge {
+        /// The length of the cookie value or token, in bytes.
+        len: usize,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+    /// The `Cookie` header (all of a request's `Cookie` headers together) was longer than
+    /// [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES) and was not scanned.
+    #[error("cookie header is {len} bytes, more than the {limit} scanned")]
+    CookieHeaderTooLarge {
+        /// The length of the header, in bytes.
         len: usize,
         /// The limit, in bytes.
         limit: usize,
@@ -42,22 +51,22 @@ pub enum Error {
     /// paths, or planted by a sibling subdomain); none of them is trusted.
     #[error("the cookie header has more than one T_ID cookie")]
     DuplicateCookie,
-    /// The cookie value is not the JS-API's JSON object with a string `signature` member,
-    /// raw or URL-encoded.
+    /// The cookie value is not the JS-API's JSON object with one string `signature` member,
+    /// raw or URL-encoded: not JSON, not an object, a member name repeated at any depth, or
+    /// no `signature`.
     #[error("malformed T_ID cookie: {reason}")]
     MalformedCookie {
         /// What is wrong, in words.
         reason: &'static str,
-        /// The JSON parser's report, when it was a JSON error.
-        #[source]
-        source: Option<serde_json::Error>,
     },
-    /// The token is not a well-formed compact JWS with JSON header and claims.
+    /// The token is not a well-formed compact JWS with JSON header and claims, or its header
+    /// or claims repeat a member name at any depth.
     #[error("malformed token: {reason}")]
     MalformedToken {
         /// What is wrong, in words.
         reason: &'static str,
-        /// The JSON parser's report, when it was a JSON error.
+        /// serde_json's report, when a signed member without an accessor could not be kept
+        /// as a `serde_json::Value` (it nests too deeply).
         #[source]
         source: Option<serde_json::Error>,
     },
@@ -108,8 +117,9 @@ pub enum Error {
         /// What the claim must be, in words.
         expected: &'static str,
     },
-    /// The active session's `prn` (the principal) is not its `session.id` (the account id).
-    #[error("token principal does not match the session's account id")]
+    /// The active session's `prn` (the principal) is neither its `session.id` (the account
+    /// id) nor its `session.contact_email`.
+    #[error("token principal is neither the session's account id nor its e-mail")]
     PrincipalMismatch,
     /// The system clock reads a time before 1970, so no time claim can be checked.
     #[error("the system clock is before the unix epoch")]
@@ -137,7 +147,8 @@ impl Error {
     pub fn is_malformed(&self) -> bool {
         matches!(
             self,
-            Self::InputTooLarge { .. }
+            Self::TokenTooLarge { .. }
+                | Self::CookieHeaderTooLarge { .. }
                 | Self::DuplicateCookie
                 | Self::MalformedCookie { .. }
                 | Self::MalformedToken { .. }
@@ -168,11 +179,13 @@ pub enum BuildError {
     /// The client secret is empty. Always refused.
     #[error("client secret is empty")]
     EmptyClientSecret,
-    /// The client secret is shorter than [`MIN_SECRET_LEN`](crate::MIN_SECRET_LEN) bytes and
+    /// The client secret is shorter than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) and
     /// [`insecure_allow_short_secret`](crate::TuloVerifierBuilder::insecure_allow_short_secret)
     /// was not called (RFC 7518 §3.2).
-    #[error("client secret is shorter than {min} bytes")]
-    ShortClientSecret {
+    #[error("client secret is {len} bytes, shorter than the {min} required")]
+    ShortSecret {
+        /// The secret's length, in bytes.
+        len: usize,
         /// The minimum length, in bytes.
         min: usize,
     },
@@ -202,17 +215,20 @@ pub enum BuildError {
     #[error("max age must be more than zero")]
     ZeroMaxAge,
     /// An environment variable [`TuloVerifier::from_env`](crate::TuloVerifier::from_env)
-    /// needs is not set.
+    /// needs is not set, or is empty.
     #[error("environment variable {name} is not set")]
     MissingEnvVar {
         /// The variable's name.
         name: &'static str,
     },
     /// An environment variable [`TuloVerifier::from_env`](crate::TuloVerifier::from_env)
-    /// needs is not valid Unicode. Its value is not kept: it may be the secret.
-    #[error("environment variable {name} is not valid unicode")]
-    EnvVarNotUnicode {
+    /// reads is set but unusable (not Unicode). Its value is never kept: it may be the
+    /// secret.
+    #[error("environment variable {name} is unusable: {reason}")]
+    InvalidEnvVar {
         /// The variable's name.
         name: &'static str,
+        /// What is wrong, in words.
+        reason: &'static str,
     },
 }

@@ -1,25 +1,33 @@
 //! The compact JWS layer: segments, header, HS256 signature. Claims are not read here.
 
-use aws_lc_rs::hmac;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::de::{IgnoredAny, MapAccess};
 
 use crate::error::Error;
-use crate::json::{self, Field, JsonError, Kind, Text};
+use crate::hs256::{Hs256Key, TAG_LEN};
+use crate::json::{Field, JsonError, Kind, Reader};
 
 /// The only algorithm accepted, spelled as RFC 7518 spells it (case-sensitive).
 const ALGORITHM: &str = "HS256";
 
-/// An HMAC-SHA256 tag is 32 bytes.
-const TAG_LEN: usize = 32;
-
 /// Longest `alg` value copied into [`Error::WrongAlgorithm`].
 const MAX_REPORTED_ALG_LEN: usize = 16;
 
+/// Header segments known to mean HS256 and nothing else, accepted without decoding:
+/// `{"typ":"JWT","alg":"HS256"}` (Payway's), `{"alg":"HS256","typ":"JWT"}` and
+/// `{"alg":"HS256"}`. Any other header is decoded and read.
+const KNOWN_HS256_HEADERS: [&str; 3] = [
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+    "eyJhbGciOiJIUzI1NiJ9",
+];
+
+/// The length of an HMAC-SHA256 tag in unpadded base64url.
+const ENCODED_TAG_LEN: usize = 43;
+
 /// Checks the structure, the header and the signature of `token`; returns the decoded
 /// claims (still unparsed) only when the signature is genuine.
-pub(crate) fn verify(token: &str, key: &hmac::Key) -> Result<Vec<u8>, Error> {
+pub(crate) fn verify(token: &str, key: &Hs256Key) -> Result<Vec<u8>, Error> {
     if token.is_empty() {
         return Err(malformed("the token is empty"));
     }
@@ -31,11 +39,23 @@ pub(crate) fn verify(token: &str, key: &hmac::Key) -> Result<Vec<u8>, Error> {
         return Err(not_three_segments());
     }
 
-    check_header(header)?;
+    if !KNOWN_HS256_HEADERS.contains(&header) {
+        check_header(header)?;
+    }
 
     // Only now, with the algorithm known to be HS256, is any signature work done.
-    let tag = decode(signature).ok_or_else(|| malformed("the signature is not base64url"))?;
-    if tag.len() != TAG_LEN || hmac::verify(key, signing_input.as_bytes(), &tag).is_err() {
+    let mut tag = [0; TAG_LEN + 4];
+    let tag = if signature.len() == ENCODED_TAG_LEN {
+        let len = URL_SAFE_NO_PAD
+            .decode_slice(signature, &mut tag)
+            .map_err(|_| malformed("the signature is not base64url"))?;
+        tag.get(..len).unwrap_or_default()
+    } else {
+        // Not a 32-byte tag, whatever it decodes to; only the error differs.
+        decode(signature).ok_or_else(|| malformed("the signature is not base64url"))?;
+        return Err(Error::BadSignature);
+    };
+    if !key.verify(signing_input.as_bytes(), tag) {
         return Err(Error::BadSignature);
     }
 
@@ -49,42 +69,37 @@ fn decode(segment: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(segment).ok()
 }
 
-/// The header members that matter; every other member is skipped unread.
-#[derive(Default)]
-struct Header {
-    alg: Field<String>,
-    crit: Field<IgnoredAny>,
-}
-
-impl<'de> Kind<'de> for Header {
-    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Option<Self>, A::Error> {
-        let mut header = Header::default();
-        while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
-            match &*name {
-                "alg" => header.alg.set(map.next_value()?, "alg")?,
-                "crit" => {
-                    map.next_value::<IgnoredAny>()?;
-                    header.crit.set(Field::Value(IgnoredAny), "crit")?;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Some(header))
-    }
-}
-
 fn check_header(header: &str) -> Result<(), Error> {
     let bytes = decode(header).ok_or_else(|| malformed("the header is not base64url"))?;
-    let header: Header = json::parse_object(&bytes).map_err(|error| match error {
-        JsonError::Syntax(source) => Error::MalformedToken {
-            reason: "the header is not valid JSON, or repeats a name",
-            source: Some(source),
-        },
-        JsonError::NotAnObject => malformed("the header is not a JSON object"),
-    })?;
-    match header.alg {
+    let mut alg = Field::Absent;
+    let mut crit = false;
+    let is_object = Reader::new(&bytes)
+        .and_then(|reader| {
+            reader.whole_object(|r, name| match name {
+                "alg" => alg.set(r.field(|r, kind| {
+                    if kind == Kind::String {
+                        r.string().map(Some)
+                    } else {
+                        Ok(None)
+                    }
+                })?),
+                "crit" => {
+                    crit = true;
+                    r.skip()
+                }
+                _ => r.skip(),
+            })
+        })
+        .map_err(|error| {
+            malformed(match error {
+                JsonError::Repeated => "the header repeats a member name",
+                _ => "the header is not valid JSON",
+            })
+        })?;
+    if !is_object {
+        return Err(malformed("the header is not a JSON object"));
+    }
+    match alg {
         Field::Value(alg) if alg == ALGORITHM => {}
         Field::Value(alg) => {
             return Err(Error::WrongAlgorithm {
@@ -97,7 +112,7 @@ fn check_header(header: &str) -> Result<(), Error> {
     }
     // RFC 7515 §4.1.11: an extension marked critical that is not understood must be
     // refused; none is understood here (this also refuses RFC 7797's unencoded payloads).
-    if !matches!(header.crit, Field::Absent) {
+    if crit {
         return Err(malformed("the header lists critical extensions"));
     }
     Ok(())
@@ -123,7 +138,7 @@ fn not_three_segments() -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode, printable};
+    use super::{KNOWN_HS256_HEADERS, check_header, decode, printable};
     use base64::Engine as _;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use proptest::prelude::*;
@@ -168,6 +183,17 @@ mod tests {
             if let Some(bytes) = decode(&text) {
                 prop_assert_eq!(URL_SAFE_NO_PAD.encode(bytes), text);
             }
+        }
+    }
+
+    #[test]
+    fn the_known_headers_are_the_ones_the_reader_accepts() {
+        for header in KNOWN_HS256_HEADERS {
+            assert!(check_header(header).is_ok(), "{header}");
+            let json = String::from_utf8(decode(header).unwrap()).unwrap();
+            let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+            assert_eq!(value["alg"], "HS256", "{json}");
+            assert!(value.get("crit").is_none(), "{json}");
         }
     }
 

@@ -1,4 +1,5 @@
-//! Tokens and cookies signed like Payway's, for the tests of applications that use this crate.
+//! Tokens, cookies and `Cookie` headers signed like Payway's, for the tests of applications
+//! that use this crate.
 //!
 //! Enable the `test-util` feature in `[dev-dependencies]` only:
 //!
@@ -7,24 +8,24 @@
 //! tulo-jwt = { version = "0.1", features = ["test-util"] }
 //! ```
 //!
+//! [`FakeTulo`] plays Payway's part offline: the JS-API needs no server of Payway's to verify
+//! against, only the client secret, so the fake is a signer rather than an HTTP server.
+//!
 //! ```
 //! use std::time::SystemTime;
-//! use tulo_jwt::{test_util::FakeTulo, SessionState, TuloVerifier};
+//! use tulo_jwt::test_util::FakeTulo;
 //!
-//! let secret = "test-secret-test-secret-test-secret";
-//! let redirect_uri = "https://news.example.com/forward";
-//! let tulo = FakeTulo::new(secret, redirect_uri);
-//! let verifier = TuloVerifier::builder()
-//!     .client_id("test-client")
-//!     .client_secret(secret)
-//!     .redirect_uri(redirect_uri)
-//!     .build()?;
+//! let tulo = FakeTulo::new(
+//!     "test-secret-test-secret-test-secret",
+//!     "https://news.example.com/forward",
+//! );
+//! let verifier = tulo.verifier()?;
 //!
 //! let mut claims = tulo.active_claims("554e2b9201c6a33e4c000036", SystemTime::now());
 //! claims["session"]["products"] = serde_json::json!(["digital"]);
-//! let cookie = tulo.cookie(&claims);
+//! let header = tulo.cookie_header(&tulo.cookie(&claims), 12 * 1024);
 //!
-//! let state = verifier.verify_cookie(&cookie)?;
+//! let state = verifier.verify_cookie_header(&header)?;
 //! assert!(state.session().is_some_and(|s| s.has_product("digital")));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -32,7 +33,6 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::hmac;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -40,9 +40,16 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
 use crate::claims::ISSUER;
+use crate::cookie::COOKIE_NAME;
+use crate::error::BuildError;
+use crate::hs256::Hs256Key;
+use crate::verifier::TuloVerifier;
 
 /// The JOSE header Payway's tokens carry.
 const HEADER: &[u8] = br#"{"typ":"JWT","alg":"HS256"}"#;
+
+/// The client id [`FakeTulo::verifier`] configures.
+const CLIENT_ID: &str = "fake-tulo-client";
 
 /// What JavaScript's `encodeURIComponent` escapes: everything but `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -56,12 +63,26 @@ const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'(')
     .remove(b')');
 
+/// How a page's script writes the `T_ID` value into `document.cookie`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum CookieEncoding {
+    /// `encodeURIComponent(JSON.stringify(session))`: what the JS-API and most scripts
+    /// write. Only RFC 6265 cookie characters, so every browser keeps it as is.
+    #[default]
+    UriComponent,
+    /// `JSON.stringify(session)` as is. Browsers accept it in practice, but its `"` and `,`
+    /// are not cookie characters (RFC 6265 §4.1.1), and a `;` in any string would cut it.
+    RawJson,
+}
+
 /// Signs `T_ID` tokens and cookies the way Payway does, with a test secret.
 ///
 /// It signs whatever claims it is given (expired, wrongly typed, ...), so tests can build
 /// every case. Never use it outside tests: whoever holds the secret can mint any session.
 pub struct FakeTulo {
-    key: hmac::Key,
+    secret: SecretString,
+    key: Hs256Key,
     redirect_uri: String,
 }
 
@@ -79,9 +100,25 @@ impl FakeTulo {
     pub fn new(client_secret: impl Into<SecretString>, redirect_uri: impl Into<String>) -> Self {
         let secret: SecretString = client_secret.into();
         Self {
-            key: hmac::Key::new(hmac::HMAC_SHA256, secret.expose_secret().as_bytes()),
+            key: Hs256Key::new(secret.expose_secret().as_bytes()),
+            secret,
             redirect_uri: redirect_uri.into(),
         }
+    }
+
+    /// A [`TuloVerifier`] for the same API user (client id `fake-tulo-client`), with the
+    /// default settings: what the application under test would build from its configuration.
+    ///
+    /// # Errors
+    ///
+    /// As [`TuloVerifierBuilder::build`](crate::TuloVerifierBuilder::build): give the fake a
+    /// secret of at least 32 bytes and an absolute `http(s)://` redirect URI.
+    pub fn verifier(&self) -> Result<TuloVerifier, BuildError> {
+        TuloVerifier::builder()
+            .client_id(CLIENT_ID)
+            .client_secret(self.secret.expose_secret())
+            .redirect_uri(self.redirect_uri.as_str())
+            .build()
     }
 
     /// The claims of an active session issued at `now`, in the shape Payway documents:
@@ -118,27 +155,164 @@ impl FakeTulo {
         let mut token = URL_SAFE_NO_PAD.encode(HEADER);
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(claims.to_string(), &mut token);
-        let tag = hmac::sign(&self.key, token.as_bytes());
+        let tag = self.key.sign(token.as_bytes());
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(tag, &mut token);
         token
     }
 
     /// A `T_ID` cookie value as the JS-API writes it: the claims as unsigned JSON plus their
-    /// signed token in `signature`, URL-encoded as JavaScript's `encodeURIComponent` does.
+    /// signed token in `signature`, URL-encoded ([`CookieEncoding::UriComponent`]).
     #[must_use]
     pub fn cookie(&self, claims: &Value) -> String {
+        self.cookie_with(claims, CookieEncoding::UriComponent)
+    }
+
+    /// [`cookie`](Self::cookie) for an active session of `account_id` issued now.
+    #[must_use]
+    pub fn active_cookie(&self, account_id: &str) -> String {
+        self.cookie(&self.active_claims(account_id, SystemTime::now()))
+    }
+
+    /// A `T_ID` cookie value in the given encoding: the value a test page's script writes
+    /// with `document.cookie = "T_ID=" + value + "; path=/"`.
+    #[must_use]
+    pub fn cookie_with(&self, claims: &Value, encoding: CookieEncoding) -> String {
         let mut object = match claims {
             Value::Object(members) => members.clone(),
             _ => serde_json::Map::new(),
         };
         object.insert("signature".to_owned(), Value::String(self.sign(claims)));
         let json = Value::Object(object).to_string();
-        utf8_percent_encode(&json, URI_COMPONENT).to_string()
+        match encoding {
+            CookieEncoding::UriComponent => utf8_percent_encode(&json, URI_COMPONENT).to_string(),
+            CookieEncoding::RawJson => json,
+        }
+    }
+
+    /// A whole `Cookie` header value of `len` bytes, as a news site's readers send it: the
+    /// `T_ID` cookie with the value `t_id`, among analytics, consent and advertising cookies.
+    ///
+    /// Sites with many such cookies send 8 to 16 KiB; use it to test that a reader with a
+    /// valid `T_ID` is not locked out by the others. The header is exactly `len` bytes long,
+    /// unless fewer than 5 bytes are left beside the `T_ID` pair: then it is that pair alone.
+    #[must_use]
+    pub fn cookie_header(&self, t_id: &str, len: usize) -> String {
+        let mut random = Lcg(0x7461_6c6f_2d6a_7774);
+        let mut before: Vec<String> = vec![
+            format!("_ga=GA1.1.{}.1700000000", random.digits(10)),
+            format!(
+                "_ga_Q8WZ4N2C6K=GS1.1.1700000000.5.1.1700000500.0.0.{}",
+                random.digits(9)
+            ),
+            format!("_fbp=fb.1.1700000000000.{}", random.digits(10)),
+            format!(
+                "OptanonConsent=isGpcEnabled=0&datestamp=Mon+Nov+20+2023+10%3A00%3A00+GMT%2B0100&\
+                 version=202310.1.0&browserGpcFlag=0&isIABGlobal=false&hosts=&consentId={}&\
+                 interactionCount=1&landingPath=NotLandingPage&groups=C0001%3A1%2CC0002%3A1%2C\
+                 C0003%3A1%2CC0004%3A1%2CV2STACK42%3A1&AwaitingReconsent=false",
+                random.hex(32)
+            ),
+        ];
+        let mut after: Vec<String> = vec![
+            format!("euconsent-v2=CP{}.YAAAAAAAAAAA", random.base64url(420)),
+            format!(
+                "__gads=ID={}:T=1700000000:RT=1700000500:S=ALNI_M{}",
+                random.hex(16),
+                random.base64url(30)
+            ),
+            format!(
+                "__gpi=UID=00000{}:T=1700000000:RT=1700000500:S=ALNI_M{}",
+                random.hex(11),
+                random.base64url(30)
+            ),
+            format!("_hjSessionUser_1234567=eyJpZCI6I{}", random.base64url(120)),
+            format!("T_SFT={}", random.base64url(64)),
+            format!("_pcid=%7B%22browserId%22%3A%22{}%22%7D", random.hex(16)),
+            "theme=dark".to_owned(),
+        ];
+        let t_id = format!("{COOKIE_NAME}={t_id}");
+        let joined = |before: &[String], after: &[String]| {
+            let mut parts: Vec<&str> = before.iter().map(String::as_str).collect();
+            parts.push(&t_id);
+            parts.extend(after.iter().map(String::as_str));
+            parts.join("; ")
+        };
+        let mut header = joined(&before, &after);
+        while header.len() > len && !(before.is_empty() && after.is_empty()) {
+            if after.pop().is_none() {
+                before.remove(0);
+            }
+            header = joined(&before, &after);
+        }
+        // Advertising sync cookies fill the rest; the last one takes up the remainder.
+        let mut ends_with_t_id = after.is_empty();
+        for filler in 0.. {
+            let name = format!("_ad_sync_{filler}=");
+            let overhead = 2 + name.len();
+            let room = len.saturating_sub(header.len());
+            if room <= overhead {
+                break;
+            }
+            let mut value_len = (room - overhead).min(160);
+            let rest = room - overhead - value_len;
+            if rest <= overhead + 1 {
+                value_len += rest;
+            }
+            header.push_str("; ");
+            header.push_str(&name);
+            header.push_str(&random.hex(value_len));
+            ends_with_t_id = false;
+        }
+        let rest = len.saturating_sub(header.len());
+        if rest > 0 && !ends_with_t_id {
+            header.push_str(&random.hex(rest));
+        } else if rest >= 5 {
+            header.push_str("; x=");
+            header.push_str(&random.hex(rest - 4));
+        }
+        header
     }
 }
 
 fn unix_seconds(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_secs())
+}
+
+/// A fixed pseudo-random sequence, so every header is the same from run to run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn pick(&mut self, alphabet: &[u8], len: usize) -> String {
+        (0..len)
+            .map(|_| {
+                let index = usize::try_from(self.next()).unwrap_or_default() % alphabet.len();
+                char::from(alphabet.get(index).copied().unwrap_or(b'0'))
+            })
+            .collect()
+    }
+
+    fn digits(&mut self, len: usize) -> String {
+        self.pick(b"0123456789", len)
+    }
+
+    fn hex(&mut self, len: usize) -> String {
+        self.pick(b"0123456789abcdef", len)
+    }
+
+    fn base64url(&mut self, len: usize) -> String {
+        self.pick(
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+            len,
+        )
+    }
 }

@@ -4,19 +4,19 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use aws_lc_rs::hmac;
-
-use crate::builder::{self, TuloVerifierBuilder};
 use crate::claims::{self, Policy};
 use crate::cookie;
-use crate::error::{BuildError, Error};
+use crate::error::Error;
+use crate::hs256::Hs256Key;
 use crate::jws;
 use crate::session::SessionState;
 
-/// The longest cookie header, cookie value or token accepted: 8 KiB. Longer input is refused
-/// before any parsing (a browser keeps at most 4 KiB per cookie, and most web servers refuse
-/// an 8 KiB header line anyway).
-pub const MAX_INPUT_LEN: usize = 8 * 1024;
+/// The longest `T_ID` cookie value or token accepted: 8 KiB. Longer input is refused before
+/// any parsing (a browser keeps at most 4 KiB per cookie).
+///
+/// It applies to the value, never to a whole `Cookie` header, which other cookies fill; see
+/// [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES).
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
 /// Verifies Tulo Payway JS-API session tokens offline, with the API user's client secret.
 ///
@@ -25,20 +25,22 @@ pub const MAX_INPUT_LEN: usize = 8 * 1024;
 /// needs no network and no lock; the HMAC key is prepared once, when the verifier is built.
 ///
 /// Each call checks, in this order, and stops at the first failure:
-/// 1. the input is at most [`MAX_INPUT_LEN`] bytes;
+/// 1. the cookie value or token is at most [`MAX_TOKEN_BYTES`];
 /// 2. the token is three strict base64url segments; the header is a JSON object whose `alg`
 ///    is exactly `HS256` (so `none`, `HS384`, `RS256`, ... are refused before any signature
 ///    work) and which lists no critical extension (`crit`);
 /// 3. the HMAC-SHA256 signature matches, compared in constant time;
-/// 4. the claims are a JSON object with no repeated member; every known claim has its JSON
-///    type (never skipped when it does not); `iat` and `session.active` are present;
+/// 4. the claims are a JSON object with no repeated member name at any depth; every known
+///    claim has its JSON type (never skipped when it does not); `iat` and `session.active`
+///    are present;
 /// 5. for an active session, `exp`, `nbf`, `iss`, `aud`, `prn` and `session.id` are present;
 /// 6. `iat` is not in the future, `exp` has not passed, `nbf` has, and (if configured) `iat`
 ///    is within `max_age`, all with the leeway;
 /// 7. `iss` is `Tulo` and `aud` is the redirect URI (when present, for inactive sessions);
-/// 8. an active session's `prn` equals its `session.id`.
+/// 8. an active session's `prn` equals its `session.id` or its `session.contact_email`.
 ///
-/// Nothing in the cookie outside the signed token is read.
+/// In a cookie, nothing outside the signed token is believed: the other members are only
+/// checked to be JSON without repeated names.
 #[derive(Clone)]
 pub struct TuloVerifier {
     pub(crate) inner: Arc<Inner>,
@@ -48,7 +50,7 @@ pub struct TuloVerifier {
 pub(crate) struct Inner {
     pub(crate) client_id: String,
     pub(crate) redirect_uri: String,
-    pub(crate) key: hmac::Key,
+    pub(crate) key: Hs256Key,
     pub(crate) leeway: Duration,
     pub(crate) max_age: Option<Duration>,
 }
@@ -66,24 +68,6 @@ impl fmt::Debug for TuloVerifier {
 }
 
 impl TuloVerifier {
-    /// Starts the configuration; see [`TuloVerifierBuilder`].
-    pub fn builder() -> TuloVerifierBuilder {
-        TuloVerifierBuilder::new()
-    }
-
-    /// A verifier with the default leeway, configured from the environment:
-    /// `TULO_CLIENT_ID`, `TULO_CLIENT_SECRET` and `TULO_REDIRECT_URI`.
-    ///
-    /// For other settings, start from [`TuloVerifier::builder`].
-    ///
-    /// # Errors
-    ///
-    /// [`BuildError::MissingEnvVar`] or [`BuildError::EnvVarNotUnicode`] names the variable
-    /// that could not be read; otherwise as [`TuloVerifierBuilder::build`].
-    pub fn from_env() -> Result<Self, BuildError> {
-        builder::from_lookup(std::env::var)?.build()
-    }
-
     /// Verifies the value of the `T_ID` cookie: the JS-API's JSON object, raw
     /// (`{"iat":...,"signature":"eyJ..."}`) or URL-encoded (`%7B%22iat%22...`), optionally in
     /// double quotes. Only its `signature` member, the signed token, is used.
@@ -114,17 +98,33 @@ impl TuloVerifier {
     /// Finds the `T_ID` cookie ([`COOKIE_NAME`](crate::COOKIE_NAME)) in the value of a
     /// request's `Cookie` header and verifies it as [`verify_cookie`](Self::verify_cookie).
     ///
-    /// When a request carries several `Cookie` header fields (HTTP/2 may split them), join
-    /// their values with `"; "` first.
+    /// The header may hold any number of other cookies, up to
+    /// [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES) (64 KiB) in all; only the
+    /// `T_ID` value must fit in [`MAX_TOKEN_BYTES`] (8 KiB). When a request carries several
+    /// `Cookie` header fields (HTTP/2 may split them), join their values with `"; "` first, or
+    /// use the `axum` feature's extractor, which reads them all.
     ///
     /// # Errors
     ///
     /// [`Error::MissingCookie`] when there is no `T_ID` cookie, [`Error::DuplicateCookie`] when
-    /// there are several; otherwise as [`verify_cookie`](Self::verify_cookie).
+    /// there are several, [`Error::CookieHeaderTooLarge`] over 64 KiB; otherwise as
+    /// [`verify_cookie`](Self::verify_cookie).
     pub fn verify_cookie_header(&self, cookie_header: &str) -> Result<SessionState, Error> {
-        check_len(cookie_header)?;
-        let value = cookie::find_in_header(cookie_header)?;
-        self.verify_cookie(value)
+        self.verify_cookie_header_at(cookie_header, SystemTime::now())
+    }
+
+    /// [`verify_cookie_header`](Self::verify_cookie_header) as if the time were `now`.
+    ///
+    /// # Errors
+    ///
+    /// As [`verify_cookie_header`](Self::verify_cookie_header).
+    pub fn verify_cookie_header_at(
+        &self,
+        cookie_header: &str,
+        now: SystemTime,
+    ) -> Result<SessionState, Error> {
+        let value = cookie::find_cookie(cookie_header)?.ok_or(Error::MissingCookie)?;
+        self.verify_cookie_at(value, now)
     }
 
     /// Verifies a bare token: the compact JWS that is the cookie's `signature` member.
@@ -186,10 +186,10 @@ impl TuloVerifier {
 }
 
 fn check_len(input: &str) -> Result<(), Error> {
-    if input.len() > MAX_INPUT_LEN {
-        return Err(Error::InputTooLarge {
+    if input.len() > MAX_TOKEN_BYTES {
+        return Err(Error::TokenTooLarge {
             len: input.len(),
-            limit: MAX_INPUT_LEN,
+            limit: MAX_TOKEN_BYTES,
         });
     }
     Ok(())

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use tulo_jwt::{
-    BuildError, DEFAULT_LEEWAY, MAX_LEEWAY, MIN_SECRET_LEN, TuloVerifier, TuloVerifierBuilder,
+    BuildError, DEFAULT_LEEWAY, MAX_LEEWAY, MIN_SECRET_BYTES, TuloVerifier, TuloVerifierBuilder,
 };
 
 use crate::fixtures::{CLIENT_ID, NOW, REDIRECT_URI, SECRET, active_claims, at, sign_with};
@@ -64,10 +64,10 @@ fn an_empty_secret_is_always_refused() {
 
 #[test]
 fn a_short_secret_needs_the_explicit_opt_in() {
-    let short = "s".repeat(MIN_SECRET_LEN - 1);
+    let short = "s".repeat(MIN_SECRET_BYTES - 1);
     assert!(matches!(
         complete().client_secret(short.as_str()).build(),
-        Err(BuildError::ShortClientSecret { min: 32 })
+        Err(BuildError::ShortSecret { len: 31, min: 32 })
     ));
     let verifier = complete()
         .client_secret(short.as_str())
@@ -82,7 +82,7 @@ fn a_short_secret_needs_the_explicit_opt_in() {
             .unwrap()
             .is_active()
     );
-    let exactly = "s".repeat(MIN_SECRET_LEN);
+    let exactly = "s".repeat(MIN_SECRET_BYTES);
     assert!(complete().client_secret(exactly).build().is_ok());
 }
 

@@ -2,11 +2,13 @@
 //! token, which must never count.
 
 use serde_json::json;
-use tulo_jwt::{COOKIE_NAME, Error, MAX_INPUT_LEN, SessionState};
+use tulo_jwt::{
+    COOKIE_NAME, Error, MAX_COOKIE_HEADER_BYTES, MAX_TOKEN_BYTES, SessionState, find_cookie,
+};
 
 use crate::fixtures::{
-    ACCOUNT_ID, active_claims, encoded_cookie, inactive_claims, now_secs, percent_encode,
-    raw_cookie, sign, verifier,
+    ACCOUNT_ID, active_claims, encoded_cookie, inactive_claims, news_site_header, now_secs,
+    percent_encode, raw_cookie, sign, verifier,
 };
 
 #[test]
@@ -189,23 +191,128 @@ fn cookie_header_with_two_t_id_cookies_is_refused() {
 
 #[test]
 fn oversized_cookie_and_header_are_refused_before_parsing() {
-    let big = "x".repeat(MAX_INPUT_LEN + 1);
+    let big = "x".repeat(MAX_TOKEN_BYTES + 1);
     assert!(matches!(
         verifier().verify_cookie(&big),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::TokenTooLarge { .. })
     ));
     let header = format!("T_ID={big}");
     assert!(matches!(
         verifier().verify_cookie_header(&header),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::TokenTooLarge { .. })
     ));
+    // The same value among other cookies: still the value's limit, not the header's.
+    let header = news_site_header(&big, 14 * 1024);
+    let error = verifier().verify_cookie_header(&header).unwrap_err();
+    assert!(
+        matches!(error, Error::TokenTooLarge { len, limit: MAX_TOKEN_BYTES } if len == big.len()),
+        "{error:?}"
+    );
     // A cookie whose unsigned copy is large enough to push it over the limit.
     let claims = active_claims(now_secs());
     let mut unsigned = claims.clone();
-    unsigned["filler"] = json!("y".repeat(MAX_INPUT_LEN));
+    unsigned["filler"] = json!("y".repeat(MAX_TOKEN_BYTES));
     let cookie = raw_cookie(&unsigned, &sign(&claims));
     assert!(matches!(
         verifier().verify_cookie(&cookie),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::TokenTooLarge { .. })
+    ));
+}
+
+#[test]
+fn a_reader_with_8_to_64_kib_of_other_cookies_is_not_locked_out() {
+    let claims = active_claims(now_secs());
+    let value = encoded_cookie(&claims, &sign(&claims));
+    for len in [
+        8 * 1024 + 1,
+        10 * 1024,
+        12 * 1024,
+        16 * 1024,
+        40 * 1024,
+        MAX_COOKIE_HEADER_BYTES,
+    ] {
+        let header = news_site_header(&value, len);
+        assert_eq!(header.len(), len);
+        let state = verifier().verify_cookie_header(&header);
+        assert!(
+            state.as_ref().is_ok_and(SessionState::is_active),
+            "{len}: {state:?}"
+        );
+        assert_eq!(find_cookie(&header).unwrap(), Some(value.as_str()));
+    }
+}
+
+#[test]
+fn the_t_id_is_found_first_last_or_anywhere_in_a_large_header() {
+    let claims = active_claims(now_secs());
+    let value = encoded_cookie(&claims, &sign(&claims));
+    let others = news_site_header("x", 12 * 1024).replace("T_ID=x; ", "");
+    for header in [
+        format!("T_ID={value}; {others}"),
+        format!("{others}; T_ID={value}"),
+        format!("{others};T_ID={value};{others}"),
+    ] {
+        assert!(
+            verifier()
+                .verify_cookie_header(&header)
+                .unwrap()
+                .is_active()
+        );
+    }
+}
+
+#[test]
+fn a_header_over_64_kib_is_not_scanned() {
+    let claims = active_claims(now_secs());
+    let value = encoded_cookie(&claims, &sign(&claims));
+    let header = news_site_header(&value, MAX_COOKIE_HEADER_BYTES + 1);
+    let error = verifier().verify_cookie_header(&header).unwrap_err();
+    assert!(
+        matches!(error, Error::CookieHeaderTooLarge { len, limit: 65_536 } if len == header.len()),
+        "{error:?}"
+    );
+    assert!(error.is_malformed());
+    assert!(matches!(
+        find_cookie(&header),
+        Err(Error::CookieHeaderTooLarge { .. })
+    ));
+}
+
+#[test]
+fn a_repeated_t_id_is_refused_in_a_large_header_too() {
+    let claims = active_claims(now_secs());
+    let value = encoded_cookie(&claims, &sign(&claims));
+    let header = format!("{}; T_ID={value}", news_site_header(&value, 12 * 1024));
+    assert!(matches!(
+        verifier().verify_cookie_header(&header),
+        Err(Error::DuplicateCookie)
+    ));
+    assert!(matches!(find_cookie(&header), Err(Error::DuplicateCookie)));
+}
+
+#[test]
+fn find_cookie_returns_a_slice_of_the_header() {
+    let header = "a=1; T_ID = {\"signature\":\"x\"} ;b=2";
+    let value = find_cookie(header).unwrap().unwrap();
+    assert_eq!(value, "{\"signature\":\"x\"}");
+    let start = value.as_ptr() as usize - header.as_ptr() as usize;
+    assert_eq!(&header[start..start + value.len()], value);
+    assert_eq!(find_cookie("a=1; b=2").unwrap(), None);
+    assert_eq!(find_cookie("").unwrap(), None);
+    assert_eq!(find_cookie("T_ID=").unwrap(), Some(""));
+}
+
+#[test]
+fn the_header_is_checked_at_the_given_time() {
+    let claims = active_claims(crate::fixtures::NOW);
+    let header = news_site_header(&encoded_cookie(&claims, &sign(&claims)), 9 * 1024);
+    let at = crate::fixtures::at;
+    let state = verifier()
+        .verify_cookie_header_at(&header, at(crate::fixtures::NOW + 10))
+        .unwrap();
+    assert_eq!(state.session().unwrap().account_id(), ACCOUNT_ID);
+    assert!(matches!(
+        verifier().verify_cookie_header_at(&header, at(crate::fixtures::NOW + 3600)),
+        Err(Error::Expired)
     ));
 }

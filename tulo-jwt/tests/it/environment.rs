@@ -44,3 +44,18 @@ fn every_url_is_https() {
         }
     }
 }
+
+#[test]
+fn names_parse_and_print_as_payway_client_spells_them() {
+    for env in [Environment::Stage, Environment::Production] {
+        assert_eq!(env.as_str().parse::<Environment>(), Ok(env));
+        assert_eq!(env.to_string(), env.as_str());
+    }
+    assert_eq!(Environment::Stage.as_str(), "stage");
+    assert_eq!(Environment::Production.as_str(), "production");
+    assert_eq!(" PRODUCTION ".parse(), Ok(Environment::Production));
+    for name in ["prod", "live", "", "stage2"] {
+        let error = name.parse::<Environment>().unwrap_err();
+        assert!(error.to_string().contains("`stage` or `production`"));
+    }
+}

@@ -172,3 +172,29 @@ pub(crate) fn percent_encode(text: &str) -> String {
     }
     out
 }
+
+/// A `Cookie` header of exactly `len` bytes as news sites' readers send it: analytics,
+/// consent and advertising cookies around `T_ID=<t_id>`. Written here, not with the crate's
+/// `FakeTulo`, so these tests need no feature.
+pub(crate) fn news_site_header(t_id: &str, len: usize) -> String {
+    let mut header = [
+        "_ga=GA1.1.1234567890.1700000000",
+        "_fbp=fb.1.1700000000000.1234567890",
+        "OptanonConsent=isGpcEnabled=0&datestamp=Mon+Nov+20+2023&version=202310.1.0&groups=C0001%3A1%2CC0002%3A1",
+    ]
+    .join("; ");
+    header.push_str("; T_ID=");
+    header.push_str(t_id);
+    header.push_str("; euconsent-v2=CPzAbcdEFGHIJKLMNOPQRSTUVWXYZ.YAAAAAAAAAAA; theme=dark");
+    let mut n = 0;
+    while header.len() + 20 < len {
+        let room = len - header.len() - 14;
+        header.push_str(&format!("; _ad_sync_{}=", n % 10));
+        header.push_str(&"0123456789abcdef".repeat(12)[..room.min(180)]);
+        n += 1;
+    }
+    while header.len() < len {
+        header.push('f');
+    }
+    header
+}

@@ -3,6 +3,8 @@
 //! Every token here is signed by `fixtures` with jsonwebtoken (or, for headers jsonwebtoken
 //! refuses to write, by hand with the same HMAC), never by the crate under test.
 
+#[cfg(feature = "axum")]
+mod axum;
 mod builder;
 mod cookie;
 mod environment;

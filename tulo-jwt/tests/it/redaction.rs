@@ -182,3 +182,15 @@ fn session_debug_leaves_out_the_sid_and_personal_data() {
     assert!(text.contains("554e2b9201c6a33e4c000036"), "{text}");
     assert!(text.contains("adeprimo_digital"), "{text}");
 }
+
+#[test]
+fn a_principal_that_is_the_e_mail_is_not_printed() {
+    let mut claims = active_claims(NOW);
+    claims["prn"] = json!("mange.rosenquist+5@gmail.com");
+    let state = verifier().verify_token_at(&sign(&claims), at(NOW)).unwrap();
+    let session = state.session().unwrap();
+    assert_eq!(session.principal(), "mange.rosenquist+5@gmail.com");
+    let text = format!("{session:?} {session:#?}");
+    assert_clean(&text, &["mange.rosenquist"]);
+    assert!(text.contains("Email"), "{text}");
+}

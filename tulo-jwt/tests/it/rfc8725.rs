@@ -2,7 +2,7 @@
 
 use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
-use tulo_jwt::{Error, MAX_INPUT_LEN, SessionState, TuloVerifier};
+use tulo_jwt::{Error, MAX_TOKEN_BYTES, SessionState, TuloVerifier};
 
 use crate::fixtures::{
     ACCOUNT_ID, NOW, OTHER_SECRET, REDIRECT_URI, SECRET, active_claims, at, b64, inactive_claims,
@@ -284,17 +284,58 @@ fn every_wrong_json_type_is_an_error_never_skipped() {
 }
 
 #[test]
-fn principal_must_be_the_account_id() {
-    // Seed 002's table calls `prn` the e-mail; Payway's example has the account id.
-    let claims = with(
+fn the_principal_may_be_the_account_id_or_the_e_mail() {
+    // Payway's session example has the account id; its claims table says the e-mail.
+    let session = verify_at_now(&active_claims(NOW))
+        .unwrap()
+        .into_session()
+        .unwrap();
+    assert_eq!(session.principal(), ACCOUNT_ID);
+    let email = "mange.rosenquist+5@gmail.com";
+    let claims = with(active_claims(NOW), "prn", json!(email));
+    let session = verify_at_now(&claims).unwrap().into_session().unwrap();
+    assert_eq!(session.principal(), email);
+    assert_eq!(session.account_id(), ACCOUNT_ID);
+    assert_eq!(session.email(), Some(email));
+}
+
+#[test]
+fn any_other_principal_is_refused() {
+    let mut no_email = with(
         active_claims(NOW),
         "prn",
         json!("mange.rosenquist+5@gmail.com"),
     );
-    assert!(matches!(
-        verify_at_now(&claims),
-        Err(Error::PrincipalMismatch)
-    ));
+    no_email["session"]
+        .as_object_mut()
+        .unwrap()
+        .remove("contact_email");
+    let mut null_email = no_email.clone();
+    null_email["session"]["contact_email"] = json!(null);
+    for claims in [
+        with(active_claims(NOW), "prn", json!("someone-else")),
+        with(active_claims(NOW), "prn", json!("")),
+        with(
+            active_claims(NOW),
+            "prn",
+            json!("Mange.Rosenquist+5@gmail.com"),
+        ),
+        with(
+            active_claims(NOW),
+            "prn",
+            json!(" 554e2b9201c6a33e4c000036"),
+        ),
+        with(active_claims(NOW), "prn", json!("Magnus Rosenquist")),
+        with(active_claims(NOW), "prn", json!("10042")),
+        no_email,
+        null_email,
+    ] {
+        assert!(
+            matches!(verify_at_now(&claims), Err(Error::PrincipalMismatch)),
+            "{}",
+            claims["prn"]
+        );
+    }
 }
 
 fn none_token(alg: &str, signature: &str) -> String {
@@ -630,22 +671,22 @@ fn empty() {
 fn oversized_is_refused_before_parsing() {
     // A genuine token padded with an extra claim to just over the limit.
     let mut claims = active_claims(now_secs());
-    claims["padding"] = json!("x".repeat(MAX_INPUT_LEN));
+    claims["padding"] = json!("x".repeat(MAX_TOKEN_BYTES));
     let token = sign(&claims);
-    assert!(token.len() > MAX_INPUT_LEN);
+    assert!(token.len() > MAX_TOKEN_BYTES);
     let error = verifier().verify_token(&token).unwrap_err();
     assert!(
-        matches!(error, Error::InputTooLarge { len, limit: MAX_INPUT_LEN } if len == token.len()),
+        matches!(error, Error::TokenTooLarge { len, limit: MAX_TOKEN_BYTES } if len == token.len()),
         "{error:?}"
     );
     // Garbage of the same size reports the size, not a parse error.
-    let garbage = "\u{0}".repeat(MAX_INPUT_LEN + 1);
+    let garbage = "\u{0}".repeat(MAX_TOKEN_BYTES + 1);
     assert!(matches!(
         verifier().verify_token(&garbage),
-        Err(Error::InputTooLarge { .. })
+        Err(Error::TokenTooLarge { .. })
     ));
     // Exactly at the limit is parsed.
-    let at_limit = "a".repeat(MAX_INPUT_LEN);
+    let at_limit = "a".repeat(MAX_TOKEN_BYTES);
     assert!(matches!(
         verifier().verify_token(&at_limit),
         Err(Error::MalformedToken { .. })
@@ -783,7 +824,7 @@ fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
     ] {
         // Kept members are built as values: serde_json's depth limit stops them.
         let token = sign_raw(r#"{"alg":"HS256"}"#, &payload, SECRET);
-        assert!(token.len() <= MAX_INPUT_LEN);
+        assert!(token.len() <= MAX_TOKEN_BYTES);
         let error = verifier().verify_token(&token).unwrap_err();
         assert!(error.is_malformed(), "{error:?}");
     }

@@ -1,21 +1,27 @@
 //! The tulo section: is this reader logged in to Payway? Checked offline from the `T_ID` cookie.
+//!
+//! It always runs against `FakeTulo`, which signs cookies as Payway does. When every variable
+//! the crate reads (`TULO_CLIENT_ID`, `TULO_CLIENT_SECRET`, `TULO_REDIRECT_URI`) is set, it
+//! also builds the real verifier, and checks a real cookie copied into `T_ID`, if given.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use jsonwebtoken::{EncodingKey, Header};
-use serde_json::{Value, json};
-use tulo_jwt::{Environment, SessionState, TuloVerifier};
+use serde_json::json;
+use tulo_jwt::test_util::FakeTulo;
+use tulo_jwt::{
+    ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, Environment, SessionState, TuloVerifier,
+};
 
 use crate::DemoResult;
 use crate::narrate::{denied, detail, granted, section, step};
 
 /// Stands in for the client secret Payway delivers with the API user.
 const DEMO_SECRET: &str = "demo-client-secret-0123456789abcdef0123456789abcdef";
-const CLIENT_ID: &str = "52753620400e063f79000001";
 const REDIRECT_URI: &str = "https://news.example.com/forward";
 const ACCOUNT_ID: &str = "554e2b9201c6a33e4c000036";
 
-/// Runs the tulo section against tokens it signs itself, as Payway would.
+/// Runs the tulo section against cookies `FakeTulo` signs, then against the real
+/// configuration when the environment holds all of it.
 pub(crate) async fn run() -> DemoResult {
     section(
         "tulo: Payway JS-API session cookie",
@@ -25,11 +31,8 @@ pub(crate) async fn run() -> DemoResult {
     );
 
     step("Build the verifier once, at start-up, with the API user's credentials from Payway.");
-    let verifier = TuloVerifier::builder()
-        .client_id(CLIENT_ID)
-        .client_secret(DEMO_SECRET)
-        .redirect_uri(REDIRECT_URI)
-        .build()?;
+    let tulo = FakeTulo::new(DEMO_SECRET, REDIRECT_URI);
+    let verifier = tulo.verifier()?;
     detail("verifier", format!("{verifier:?}"));
     detail(
         "note",
@@ -37,84 +40,111 @@ pub(crate) async fn run() -> DemoResult {
     );
     detail(
         "stand-in for Payway",
-        "this demo signs each token itself with the same secret, as Payway's backend would",
+        "FakeTulo (tulo-jwt's test-util feature) signs each cookie with the same secret, as \
+         Payway's backend would",
     );
     detail(
         "script for the page",
         Environment::Production.js_api_script_url(),
     );
 
-    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-    // What Payway signs for a logged-in reader: valid five minutes either side of `iat`.
-    let active = json!({
-        "iat": now, "nbf": now - 300, "exp": now + 300,
-        "iss": "Tulo", "aud": REDIRECT_URI, "prn": ACCOUNT_ID,
-        "session": {
-            "active": true, "id": ACCOUNT_ID, "sid": "demo-session-id",
-            "contact_email": "reader@example.com", "display_name": "A Reader",
-            "products": ["digital_plus"]
-        }
-    });
-    // What Payway signs when it finds no session: only `iat` and `active: false`.
-    let inactive = json!({ "iat": now, "session": { "active": false } });
+    let now = SystemTime::now();
+    let mut active = tulo.active_claims(ACCOUNT_ID, now);
+    active["session"]["contact_email"] = json!("reader@example.com");
+    active["session"]["display_name"] = json!("A Reader");
+    active["session"]["products"] = json!(["digital_plus"]);
+    let inactive = tulo.inactive_claims(now);
 
-    step("A logged-in subscriber opens an article; the browser sends the T_ID cookie.");
-    let header = format!("_ga=GA1.2.3; T_ID={}", cookie(&active, &sign(&active)?));
-    detail(
-        "Cookie header (shortened)",
-        format!("{}...", header.get(..70).unwrap_or(&header)),
+    step(
+        "A logged-in subscriber opens an article; the browser sends the T_ID cookie among \
+         12 KiB of analytics, consent and advertising cookies.",
     );
+    let header = tulo.cookie_header(&tulo.cookie(&active), 12 * 1024);
+    detail("Cookie header", format!("{} bytes", header.len()));
     explain(verifier.verify_cookie_header(&header));
 
+    step("Payway's claims table names the e-mail as the principal (prn); that is accepted too.");
+    let mut by_email = active.clone();
+    by_email["prn"] = json!("reader@example.com");
+    if let Ok(SessionState::Active(session)) = verifier.verify_cookie(&tulo.cookie(&by_email)) {
+        detail("principal", "the account's e-mail (not printed)");
+        detail("account id", session.account_id());
+    } else {
+        denied("a token whose prn is the e-mail was refused");
+    }
+
     step("A reader who is not logged in opens the article; Payway signed \"no session\".");
-    explain(verifier.verify_cookie(&cookie(&inactive, &sign(&inactive)?)));
+    explain(verifier.verify_cookie(&tulo.cookie(&inactive)));
 
     step(
         "That reader edits the cookie: its readable JSON now says \"active, account 554e...\", \
          but the signed token inside is still Payway's \"no session\".",
     );
-    explain(verifier.verify_cookie(&cookie(&active, &sign(&inactive)?)));
+    let mut edited = active.clone();
+    edited["signature"] = json!(tulo.sign(&inactive));
+    explain(verifier.verify_cookie(&edited.to_string()));
 
     step(
         "The reader goes further: pastes the logged-in claims into the token itself and keeps \
          Payway's signature.",
     );
-    let genuine = sign(&inactive)?;
+    let genuine = tulo.sign(&inactive);
     let (header_part, _) = genuine.split_once('.').ok_or("not a JWT")?;
     let (_, signature) = genuine.rsplit_once('.').ok_or("not a JWT")?;
-    let active_token = sign(&active)?;
+    let active_token = tulo.sign(&active);
     let (_, rest) = active_token.split_once('.').ok_or("not a JWT")?;
     let (claims_part, _) = rest.split_once('.').ok_or("not a JWT")?;
-    let forged = format!("{header_part}.{claims_part}.{signature}");
-    explain(verifier.verify_cookie(&cookie(&active, &forged)));
+    let forged = json!({ "signature": format!("{header_part}.{claims_part}.{signature}") });
+    explain(verifier.verify_cookie(&forged.to_string()));
 
     step("Or drops the signature and declares the algorithm \"none\".");
-    let unsigned = format!("eyJhbGciOiJub25lIn0.{claims_part}.");
-    explain(verifier.verify_cookie(&cookie(&active, &unsigned)));
+    let unsigned = json!({ "signature": format!("eyJhbGciOiJub25lIn0.{claims_part}.") });
+    explain(verifier.verify_cookie(&unsigned.to_string()));
+
+    step("Or sends a second T_ID cookie, as a sibling subdomain could plant one.");
+    let twice = format!("{header}; T_ID={}", tulo.cookie(&active));
+    explain(verifier.verify_cookie_header(&twice));
 
     step("A subscriber comes back after lunch with a cookie the page did not refresh.");
-    let mut stale = active.clone();
-    stale["iat"] = json!(now - 3600);
-    stale["nbf"] = json!(now - 3900);
-    stale["exp"] = json!(now - 3300);
-    explain(verifier.verify_cookie(&cookie(&stale, &sign(&stale)?)));
+    let stale = tulo.active_claims(ACCOUNT_ID, now - Duration::from_secs(3600));
+    explain(verifier.verify_cookie(&tulo.cookie(&stale)));
 
     step("A first-time visitor: the browser has no T_ID cookie yet.");
     explain(verifier.verify_cookie_header("_ga=GA1.2.3; theme=dark"));
+
+    real_configuration();
     Ok(())
 }
 
-/// Signs claims as Payway does: HS256 with the client secret.
-fn sign(claims: &Value) -> Result<String, jsonwebtoken::errors::Error> {
-    let key = EncodingKey::from_secret(DEMO_SECRET.as_bytes());
-    jsonwebtoken::encode(&Header::default(), claims, &key)
-}
-
-/// The T_ID cookie value the JS-API writes: readable session JSON plus the signed token.
-fn cookie(readable: &Value, token: &str) -> String {
-    let mut value = readable.clone();
-    value["signature"] = json!(token);
-    value.to_string()
+/// Uses the real configuration only when every variable the crate reads is set.
+fn real_configuration() {
+    step("The real configuration, from the environment.");
+    let missing: Vec<&str> = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI]
+        .into_iter()
+        .filter(|name| std::env::var(name).map_or(true, |value| value.is_empty()))
+        .collect();
+    if !missing.is_empty() {
+        detail(
+            "skipped",
+            format!("{} not set; the section above ran on FakeTulo alone", missing.join(", ")),
+        );
+        return;
+    }
+    let verifier = match TuloVerifier::from_env() {
+        Ok(verifier) => verifier,
+        Err(error) => {
+            denied(&format!("the configuration is refused: {error}"));
+            return;
+        }
+    };
+    detail("verifier", format!("{verifier:?}"));
+    match std::env::var("T_ID") {
+        Ok(cookie) if !cookie.is_empty() => explain(verifier.verify_cookie(&cookie)),
+        _ => detail(
+            "cookie",
+            "set T_ID to a T_ID value copied from your browser to check it against Payway's signature",
+        ),
+    }
 }
 
 fn explain(outcome: Result<SessionState, tulo_jwt::Error>) {
@@ -127,7 +157,11 @@ fn explain(outcome: Result<SessionState, tulo_jwt::Error>) {
             ));
             detail(
                 "signed e-mail",
-                session.email().unwrap_or("(not requested)"),
+                if session.email().is_some() {
+                    "present (not printed)"
+                } else {
+                    "(not requested)"
+                },
             );
         }
         Ok(_) => denied("Payway's signed answer: no session. Show the login button."),

@@ -1,0 +1,152 @@
+//! Configuration from environment variables.
+
+use crate::builder::TuloVerifierBuilder;
+use crate::error::BuildError;
+use crate::verifier::TuloVerifier;
+
+/// The variable holding the JS-API user's client id (required).
+pub const ENV_CLIENT_ID: &str = "TULO_CLIENT_ID";
+/// The variable holding the JS-API user's client secret, the HS256 key (required).
+pub const ENV_CLIENT_SECRET: &str = "TULO_CLIENT_SECRET";
+/// The variable holding the JS-API user's redirect URI, every token's `aud` (required).
+pub const ENV_REDIRECT_URI: &str = "TULO_REDIRECT_URI";
+
+/// Every variable [`TuloVerifier::from_env`] reads.
+const VARIABLES: [&str; 3] = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI];
+
+impl TuloVerifier {
+    /// A verifier with the default settings, configured from environment variables:
+    ///
+    /// | variable | meaning |
+    /// | --- | --- |
+    /// | `TULO_CLIENT_ID` | the JS-API user's client id (required) |
+    /// | `TULO_CLIENT_SECRET` | its client secret, the HS256 key (required) |
+    /// | `TULO_REDIRECT_URI` | its redirect URI, every token's `aud` (required) |
+    ///
+    /// Payway delivers the three together for each API user. The JS-API user may be the same
+    /// API user as payway-client's `PAYWAY_CLIENT_ID` / `PAYWAY_CLIENT_SECRET`, under another
+    /// name: set both pairs to the same values then. An empty variable counts as not set. For
+    /// other settings (`leeway`, `max_age`), start from [`TuloVerifier::builder_from_env`].
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable
+    /// (never its value), or any error of [`TuloVerifierBuilder::build`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder preset from the variables [`TuloVerifier::from_env`] reads.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use tulo_jwt::TuloVerifier;
+    ///
+    /// let verifier = TuloVerifier::builder_from_env()?
+    ///     .max_age(Duration::from_secs(120))
+    ///     .build()?;
+    /// # Ok::<(), tulo_jwt::BuildError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable.
+    pub fn builder_from_env() -> Result<TuloVerifierBuilder, BuildError> {
+        for name in VARIABLES {
+            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
+                return Err(BuildError::InvalidEnvVar {
+                    name,
+                    reason: "not valid unicode",
+                });
+            }
+        }
+        from_lookup(|name| std::env::var(name).ok())
+    }
+}
+
+/// Reads the variables through `lookup`, so tests need not touch the process environment.
+pub(crate) fn from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<TuloVerifierBuilder, BuildError> {
+    let var = |name: &'static str| {
+        lookup(name)
+            .filter(|value| !value.is_empty())
+            .ok_or(BuildError::MissingEnvVar { name })
+    };
+    Ok(TuloVerifier::builder()
+        .client_id(var(ENV_CLIENT_ID)?)
+        .client_secret(var(ENV_CLIENT_SECRET)?)
+        .redirect_uri(var(ENV_REDIRECT_URI)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, VARIABLES, from_lookup};
+    use crate::BuildError;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    fn env(name: &str) -> Option<String> {
+        match name {
+            ENV_CLIENT_ID => Some("52753620400e063f79000001".into()),
+            ENV_CLIENT_SECRET => Some(SECRET.into()),
+            ENV_REDIRECT_URI => Some("https://news.example.com/forward".into()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_variables_have_the_family_names() {
+        assert_eq!(
+            VARIABLES,
+            ["TULO_CLIENT_ID", "TULO_CLIENT_SECRET", "TULO_REDIRECT_URI"]
+        );
+    }
+
+    #[test]
+    fn reads_the_three_variables() {
+        let verifier = from_lookup(env).unwrap().build().unwrap();
+        assert_eq!(verifier.client_id(), "52753620400e063f79000001");
+        assert_eq!(verifier.redirect_uri(), "https://news.example.com/forward");
+    }
+
+    #[test]
+    fn names_the_missing_or_empty_variable() {
+        for missing in VARIABLES {
+            for value in [None, Some(String::new())] {
+                let error = from_lookup(|name| {
+                    if name == missing {
+                        value.clone()
+                    } else {
+                        env(name)
+                    }
+                })
+                .unwrap_err();
+                assert!(
+                    matches!(error, BuildError::MissingEnvVar { name } if name == missing),
+                    "{error:?}"
+                );
+                assert!(error.to_string().contains(missing));
+            }
+        }
+    }
+
+    #[test]
+    fn a_refused_secret_is_reported_without_its_value() {
+        let error = from_lookup(|name| {
+            if name == ENV_CLIENT_SECRET {
+                Some("value-that-must-not-leak".into())
+            } else {
+                env(name)
+            }
+        })
+        .unwrap()
+        .build()
+        .unwrap_err();
+        assert!(matches!(
+            error,
+            BuildError::ShortSecret { len: 24, min: 32 }
+        ));
+        assert!(!format!("{error:?} {error}").contains("value-that-must-not-leak"));
+    }
+}
