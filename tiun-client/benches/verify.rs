@@ -1,8 +1,18 @@
 //! `verify_session` against a local server vs. a bare `reqwest` PATCH to the same server, in the
 //! same run: sequential and 64 concurrent. Prints `ours / bare` for both (target <= 1.10x).
 //!
+//! The client is configured as by default, coalescing on. The 64 concurrent calls check 64
+//! different session ids, so none of them shares a request: the ratio is the cost of the
+//! machinery, not a saving (`benches/spike.rs` measures the saving).
+//!
 //! The server is a minimal keep-alive HTTP/1.1 responder (every request answered `200` with an
 //! empty body), so the client side dominates the measurement.
+//!
+//! With `TIUN_BENCH_CALLS=ours:N` (or `bare:N`, or `uncoalesced:N` for a client built with
+//! `.coalesce(false)`) it makes N sequential calls of one side on a
+//! single thread and exits, for counting instructions with callgrind instead of timing:
+//! `valgrind --tool=callgrind target/release/deps/verify-*`, at two values of N, gives the
+//! instructions per call, independent of the machine's load.
 //!
 //! Criterion measures each side for several seconds, one after the other, so on a machine shared
 //! with other work its two estimates can be taken under different loads. The ratio printed is
@@ -67,15 +77,20 @@ async fn bare_patch(http: &reqwest::Client, url: &str) -> bool {
     response.status() == reqwest::StatusCode::OK
 }
 
-async fn ours(tiun: &TiunClient) -> bool {
-    tiun.verify_session(SESSION).await.unwrap().is_valid()
+async fn ours(tiun: &TiunClient, session_id: &str) -> bool {
+    tiun.verify_session(session_id).await.unwrap().is_valid()
+}
+
+/// The session id of the `i`th of the concurrent calls.
+fn session(i: usize) -> String {
+    format!("{SESSION}-{i}")
 }
 
 /// `CONCURRENCY` calls at once, each in its own task, as a server's request handlers make them.
-async fn all_at_once<F: Future<Output = bool> + Send + 'static>(call: impl Fn() -> F) {
+async fn all_at_once<F: Future<Output = bool> + Send + 'static>(call: impl Fn(usize) -> F) {
     let mut calls = JoinSet::new();
-    for _ in 0..CONCURRENCY {
-        calls.spawn(call());
+    for i in 0..CONCURRENCY {
+        calls.spawn(call(i));
     }
     while let Some(ok) = calls.join_next().await {
         assert!(ok.unwrap());
@@ -152,7 +167,46 @@ fn estimate_ns(group: &str, id: &str, run_started: SystemTime) -> Option<f64> {
     slope.or_else(|| json["mean"]["point_estimate"].as_f64())
 }
 
+/// `N` sequential calls of one side on a single-threaded runtime, server included.
+fn count_calls(spec: &str) {
+    let (side, calls) = spec
+        .split_once(':')
+        .expect("TIUN_BENCH_CALLS=ours:N or bare:N");
+    let calls: usize = calls.parse().expect("a number of calls");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(serve(listener));
+        let tiun = TiunClient::builder()
+            .base_url(base.parse().unwrap())
+            .api_key(KEY)
+            .coalesce(side != "uncoalesced")
+            .build()
+            .unwrap();
+        let bare = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let url = format!("{base}live_api/s2s/v1/sessions/{SESSION}/status");
+        for _ in 0..calls {
+            let ok = match side {
+                "ours" | "uncoalesced" => ours(&tiun, SESSION).await,
+                _ => bare_patch(&bare, &url).await,
+            };
+            assert!(ok);
+        }
+    });
+}
+
 fn main() {
+    if let Ok(spec) = std::env::var("TIUN_BENCH_CALLS") {
+        count_calls(&spec);
+        return;
+    }
     let run_started = SystemTime::now();
     let runtime = Runtime::new().unwrap();
     let listener = runtime.block_on(TcpListener::bind("127.0.0.1:0")).unwrap();
@@ -171,15 +225,18 @@ fn main() {
         .timeout(Duration::from_secs(10))
         .build()
         .unwrap();
-    let bare_url = format!("{base}live_api/s2s/v1/sessions/{SESSION}/status");
-    assert!(runtime.block_on(ours(&tiun)));
+    let url_of = |id: &str| format!("{base}live_api/s2s/v1/sessions/{id}/status");
+    let bare_url = url_of(SESSION);
+    let bare_urls: Vec<String> = (0..CONCURRENCY).map(|i| url_of(&session(i))).collect();
+    let sessions: Vec<String> = (0..CONCURRENCY).map(session).collect();
+    assert!(runtime.block_on(ours(&tiun, SESSION)));
     assert!(runtime.block_on(bare_patch(&bare, &bare_url)));
-    let our_task = || {
-        let tiun = tiun.clone();
-        async move { ours(&tiun).await }
+    let our_task = |i: usize| {
+        let (tiun, id) = (tiun.clone(), sessions[i].clone());
+        async move { ours(&tiun, &id).await }
     };
-    let bare_task = || {
-        let (bare, url) = (bare.clone(), bare_url.clone());
+    let bare_task = |i: usize| {
+        let (bare, url) = (bare.clone(), bare_urls[i].clone());
         async move { bare_patch(&bare, &url).await }
     };
 
@@ -197,7 +254,7 @@ fn main() {
         });
         group.bench_function("tiun_client", |b| {
             b.to_async(&runtime)
-                .iter(|| async { black_box(ours(&tiun).await) })
+                .iter(|| async { black_box(ours(&tiun, SESSION).await) })
         });
         group.finish();
     }
@@ -230,7 +287,7 @@ fn main() {
             alternating_ratio(
                 &runtime,
                 batch,
-                || async { assert!(ours(&tiun).await) },
+                || async { assert!(ours(&tiun, SESSION).await) },
                 || async { assert!(bare_patch(&bare, &bare_url).await) },
             )
         } else {

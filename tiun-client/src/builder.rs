@@ -1,18 +1,22 @@
 //! [`TiunClientBuilder`]: every setting checked once, at start-up.
 
 use std::fmt;
-use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue};
-use secrecy::{ExposeSecret, SecretString};
-use url::{Host, Url};
+use reqwest::header::HeaderName;
+use secrecy::SecretString;
+use url::Url;
 
+use crate::cache::{MAX_CACHE_VALID_FOR, ValidCache};
 use crate::client::{Inner, TiunClient};
+use crate::coalesce::Flights;
 use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::id::encode_segment;
+#[cfg(feature = "axum")]
+use crate::source::SessionSource;
+use crate::validate::{api_key_value, check_base_url};
 
 /// The header that carries the API key unless [`TiunClientBuilder::api_key_header`] says
 /// otherwise.
@@ -39,7 +43,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 ///     .build()?;
 /// # Ok::<(), tiun_client::BuildError>(())
 /// ```
-#[derive(Default)]
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct TiunClientBuilder {
     environment: Option<Environment>,
@@ -50,6 +53,37 @@ pub struct TiunClientBuilder {
     http_client: Option<reqwest::Client>,
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
+    coalesce: bool,
+    cache_valid_for: Option<Duration>,
+    #[cfg(feature = "axum")]
+    session_source: Option<SessionSource>,
+}
+
+impl TiunClient {
+    /// Starts configuring a client.
+    pub fn builder() -> TiunClientBuilder {
+        TiunClientBuilder {
+            environment: None,
+            base_url: None,
+            api_key: None,
+            api_key_header: None,
+            provider_id: None,
+            http_client: None,
+            timeout: None,
+            connect_timeout: None,
+            coalesce: true,
+            cache_valid_for: None,
+            #[cfg(feature = "axum")]
+            session_source: None,
+        }
+    }
+}
+
+impl Default for TiunClientBuilder {
+    /// The same as [`TiunClient::builder`].
+    fn default() -> Self {
+        TiunClient::builder()
+    }
 }
 
 impl TiunClientBuilder {
@@ -125,16 +159,56 @@ impl TiunClientBuilder {
         self
     }
 
+    /// Whether concurrent [`verify_session`](TiunClient::verify_session) calls for the same
+    /// session id share one request and its answer; default `true`.
+    ///
+    /// When a popular article opens in many tabs, images and API calls of one reader at once,
+    /// each of them checks the same session. With coalescing, the first check sends the request
+    /// and the others wait for its answer instead of sending their own: tiun sees one request
+    /// per session id at a time. This is safe because the answer is the session's status at
+    /// that moment, which every waiting check would have been told anyway; an error is shared
+    /// as an error. A check that is dropped (its reader left) does not cancel the request for
+    /// the others. Coalescing needs a tokio runtime, as reqwest does; outside one every call
+    /// sends its own request.
+    ///
+    /// Switch it off to have every call send its own request.
+    pub fn coalesce(mut self, enabled: bool) -> Self {
+        self.coalesce = enabled;
+        self
+    }
+
+    /// Remembers `Valid` answers for `valid_for` (at most [`MAX_CACHE_VALID_FOR`], 60 s), so a
+    /// reader who reads on is not checked again at every request; off by default.
+    ///
+    /// **The trade-off:** a session that ends (the reader stopped paying, or ran out of funds)
+    /// may still be served for up to `valid_for` after tiun would have said `Invalid`. Only
+    /// `Valid` answers are remembered, never `Invalid`, `Unauthorized` or errors, so a reader is
+    /// never locked out by the cache. It holds at most
+    /// [`MAX_CACHED_SESSIONS`](crate::MAX_CACHED_SESSIONS) session ids.
+    pub fn cache_valid_for(mut self, valid_for: Duration) -> Self {
+        self.cache_valid_for = Some(valid_for);
+        self
+    }
+
+    /// Where [`PaidSession`](crate::axum::PaidSession) reads a request's session id; default
+    /// the `X-Tiun-Session` header ([`SESSION_HEADER`](crate::axum::SESSION_HEADER)).
+    #[cfg(feature = "axum")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+    pub fn session_source(mut self, source: SessionSource) -> Self {
+        self.session_source = Some(source);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
     ///
     /// A [`BuildError`] when the key is missing, empty or not sendable in a header; when neither
     /// environment nor base URL is set; when the base URL is unusable or plain `http://` to a
-    /// non-loopback host; when the provider id or key header name is invalid; when a timeout is
-    /// zero; or when the HTTP client cannot be built.
+    /// non-loopback host; when the provider id or key header name is invalid; when a duration
+    /// is zero or the cache duration is over 60 s; or when the HTTP client cannot be built.
     pub fn build(self) -> Result<TiunClient, BuildError> {
-        let api_key = api_key_header_value(self.api_key.as_ref())?;
+        let api_key = api_key_value(self.api_key.as_ref())?;
         let header_name = self
             .api_key_header
             .as_deref()
@@ -158,9 +232,28 @@ impl TiunClientBuilder {
 
         let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        if timeout.is_zero() || connect_timeout.is_zero() {
-            return Err(BuildError::ZeroTimeout);
+        if timeout.is_zero() {
+            return Err(BuildError::ZeroDuration { what: "timeout" });
         }
+        if connect_timeout.is_zero() {
+            return Err(BuildError::ZeroDuration {
+                what: "connect_timeout",
+            });
+        }
+        let cache = match self.cache_valid_for {
+            None => None,
+            Some(d) if d.is_zero() => {
+                return Err(BuildError::ZeroDuration {
+                    what: "cache_valid_for",
+                });
+            }
+            Some(d) if d > MAX_CACHE_VALID_FOR => {
+                return Err(BuildError::CacheTooLong {
+                    max: MAX_CACHE_VALID_FOR,
+                });
+            }
+            Some(d) => Some(ValidCache::new(d)),
+        };
         let http = match self.http_client {
             Some(_) if self.connect_timeout.is_some() => {
                 return Err(BuildError::ConnectTimeoutWithHttpClient);
@@ -186,53 +279,12 @@ impl TiunClientBuilder {
                 api_key,
                 provider_segment,
                 timeout,
+                flights: self.coalesce.then(Flights::default),
+                cache,
+                #[cfg(feature = "axum")]
+                session_source: self.session_source.unwrap_or_default(),
             }),
         })
-    }
-}
-
-/// The key as a header value marked sensitive (hyper never logs or prints it).
-fn api_key_header_value(key: Option<&SecretString>) -> Result<HeaderValue, BuildError> {
-    let key = key.map(ExposeSecret::expose_secret).unwrap_or_default();
-    if key.is_empty() {
-        return Err(BuildError::MissingApiKey);
-    }
-    // Keys are printable ASCII; anything else is a copy-paste slip that tiun would answer 401.
-    if !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(BuildError::InvalidApiKey);
-    }
-    let mut value = HeaderValue::from_str(key).map_err(|_| BuildError::InvalidApiKey)?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-fn check_base_url(url: &Url) -> Result<(), BuildError> {
-    let Some(host) = url.host() else {
-        return Err(BuildError::InvalidBaseUrl("it has no host"));
-    };
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(BuildError::InvalidBaseUrl(
-            "it must not contain credentials",
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(BuildError::InvalidBaseUrl(
-            "it must not have a query or fragment",
-        ));
-    }
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(&host) => Ok(()),
-        "http" => Err(BuildError::InsecureBaseUrl),
-        _ => Err(BuildError::InvalidBaseUrl("the scheme must be https")),
-    }
-}
-
-fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -250,7 +302,9 @@ impl fmt::Debug for TiunClientBuilder {
             )
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .finish()
+            .field("coalesce", &self.coalesce)
+            .field("cache_valid_for", &self.cache_valid_for)
+            .finish_non_exhaustive()
     }
 }
 
@@ -259,7 +313,7 @@ mod tests {
     use super::*;
 
     fn builder() -> TiunClientBuilder {
-        TiunClientBuilder::default()
+        TiunClient::builder()
             .environment(Environment::Sandbox)
             .api_key("k3y")
     }
@@ -271,11 +325,17 @@ mod tests {
     #[test]
     fn a_minimal_configuration_builds() {
         builder().build().unwrap();
+        let defaulted = TiunClientBuilder::default()
+            .environment(Environment::Live)
+            .api_key("k")
+            .build()
+            .unwrap();
+        assert!(defaulted.inner.flights.is_some(), "the same defaults");
     }
 
     #[test]
     fn the_key_is_required_non_empty_and_header_safe() {
-        let no_key = TiunClientBuilder::default().environment(Environment::Live);
+        let no_key = TiunClient::builder().environment(Environment::Live);
         assert!(matches!(no_key.build(), Err(BuildError::MissingApiKey)));
         assert!(matches!(
             builder().api_key("").build(),
@@ -296,9 +356,9 @@ mod tests {
 
     #[test]
     fn an_environment_or_base_url_is_required() {
-        let none = TiunClientBuilder::default().api_key("k");
+        let none = TiunClient::builder().api_key("k");
         assert!(matches!(none.build(), Err(BuildError::MissingEnvironment)));
-        TiunClientBuilder::default()
+        TiunClient::builder()
             .api_key("k")
             .base_url(url("https://proxy.example/"))
             .build()
@@ -344,7 +404,7 @@ mod tests {
             assert!(
                 matches!(
                     builder().base_url(url(invalid)).build(),
-                    Err(BuildError::InvalidBaseUrl(_))
+                    Err(BuildError::InvalidBaseUrl { .. })
                 ),
                 "{invalid}"
             );
@@ -369,11 +429,13 @@ mod tests {
         builder().provider_id("prov/1").build().unwrap();
         assert!(matches!(
             builder().timeout(Duration::ZERO).build(),
-            Err(BuildError::ZeroTimeout)
+            Err(BuildError::ZeroDuration { what: "timeout" })
         ));
         assert!(matches!(
             builder().connect_timeout(Duration::ZERO).build(),
-            Err(BuildError::ZeroTimeout)
+            Err(BuildError::ZeroDuration {
+                what: "connect_timeout"
+            })
         ));
         let shared = reqwest::Client::new();
         assert!(matches!(
@@ -388,5 +450,37 @@ mod tests {
             .timeout(Duration::from_secs(1))
             .build()
             .unwrap();
+    }
+
+    #[test]
+    fn the_validity_cache_is_opt_in_and_capped_at_a_minute() {
+        let client = builder().build().unwrap();
+        assert!(client.inner.cache.is_none());
+        assert!(
+            client.inner.flights.is_some(),
+            "coalescing is on by default"
+        );
+        let client = builder()
+            .cache_valid_for(MAX_CACHE_VALID_FOR)
+            .coalesce(false)
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.inner.cache.as_ref().map(ValidCache::valid_for),
+            Some(MAX_CACHE_VALID_FOR)
+        );
+        assert!(client.inner.flights.is_none());
+        assert!(matches!(
+            builder()
+                .cache_valid_for(MAX_CACHE_VALID_FOR + Duration::from_millis(1))
+                .build(),
+            Err(BuildError::CacheTooLong { max }) if max == MAX_CACHE_VALID_FOR
+        ));
+        assert!(matches!(
+            builder().cache_valid_for(Duration::ZERO).build(),
+            Err(BuildError::ZeroDuration {
+                what: "cache_valid_for"
+            })
+        ));
     }
 }

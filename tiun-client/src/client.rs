@@ -7,14 +7,19 @@ use std::time::Duration;
 use reqwest::header::{HeaderName, HeaderValue};
 use url::Url;
 
-use crate::builder::TiunClientBuilder;
+use crate::cache::ValidCache;
+use crate::coalesce::Flights;
 use crate::environment::Environment;
+use crate::id::append_segments;
+#[cfg(feature = "axum")]
+use crate::source::SessionSource;
 
 /// An async client for tiun's server-to-server API.
 ///
 /// Build one at start-up with [`TiunClient::builder`] (or [`TiunClient::from_env`]) and share
 /// it: it is `Clone`, `Send` and `Sync`, and cloning is cheap (an `Arc` inside), so every clone
-/// uses the same connection pool. Its `Debug` output never shows the API key.
+/// uses the same connection pool, the same requests in flight and the same validity cache. Its
+/// `Debug` output never shows the API key.
 ///
 /// The calls: [`verify_session`](Self::verify_session) (is this paywall session paid for?),
 /// [`verify_user`](Self::verify_user) and [`user_info`](Self::user_info).
@@ -34,14 +39,15 @@ pub(crate) struct Inner {
     /// Already checked and percent-encoded.
     pub(crate) provider_segment: Option<String>,
     pub(crate) timeout: Duration,
+    /// `None` when coalescing is switched off.
+    pub(crate) flights: Option<Flights>,
+    /// `None` unless `cache_valid_for` was set.
+    pub(crate) cache: Option<ValidCache>,
+    #[cfg(feature = "axum")]
+    pub(crate) session_source: SessionSource,
 }
 
 impl TiunClient {
-    /// Starts configuring a client.
-    pub fn builder() -> TiunClientBuilder {
-        TiunClientBuilder::default()
-    }
-
     /// The environment given at build time, if any (a client built from a base URL alone has
     /// none).
     #[must_use]
@@ -55,28 +61,17 @@ impl TiunClient {
         &self.inner.base_url
     }
 
-    /// The base URL with `segments` appended, each already percent-encoded by
-    /// [`encode_segment`](crate::id::encode_segment) or a literal of unreserved characters.
-    ///
-    /// The path is set from encoded segments rather than pushed through
-    /// `Url::path_segments_mut`, whose encoder leaves sub-delimiters such as `;` as they are
-    /// (servlet containers read `;` as a path-parameter delimiter, so an id like `..;` would
-    /// climb a level there) and silently drops `.` and `..` segments. Encoded segments contain
-    /// only unreserved characters and `%XX` with `%` itself escaped, so `set_path` finds no
-    /// delimiter and no dot segment (`.`/`..` ids are refused) to act on.
+    /// Where [`PaidSession`](crate::axum::PaidSession) reads the session id of a request.
+    #[cfg(feature = "axum")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+    #[must_use]
+    pub fn session_source(&self) -> &SessionSource {
+        &self.inner.session_source
+    }
+
+    /// The base URL with `segments` appended, each already percent-encoded.
     pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
-        let mut url = self.inner.base_url.clone();
-        let base_path = url.path().trim_end_matches('/');
-        let mut path = String::with_capacity(
-            base_path.len() + segments.iter().map(|s| s.len() + 1).sum::<usize>(),
-        );
-        path.push_str(base_path);
-        for segment in segments {
-            path.push('/');
-            path.push_str(segment);
-        }
-        url.set_path(&path);
-        url
+        append_segments(&self.inner.base_url, segments)
     }
 
     /// The name logs and spans use for the environment.
@@ -96,41 +91,11 @@ impl fmt::Debug for TiunClient {
             .field("api_key", &"[redacted]")
             .field("legacy_provider_path", &inner.provider_segment.is_some())
             .field("timeout", &inner.timeout)
+            .field("coalesce", &inner.flights.is_some())
+            .field(
+                "cache_valid_for",
+                &inner.cache.as_ref().map(ValidCache::valid_for),
+            )
             .finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn client(base: &str) -> TiunClient {
-        TiunClient::builder()
-            .base_url(Url::parse(base).unwrap())
-            .api_key("k")
-            .build()
-            .unwrap()
-    }
-
-    #[test]
-    fn endpoint_appends_segments_verbatim_below_the_base_path() {
-        let url = client("https://proxy.example/tiun/").endpoint(&["live_api", "..%3B", "..."]);
-        assert_eq!(
-            url.as_str(),
-            "https://proxy.example/tiun/live_api/..%3B/..."
-        );
-        let url = client("http://127.0.0.1:9").endpoint(&["a%2F..%2Fb", "status"]);
-        assert_eq!(url.as_str(), "http://127.0.0.1:9/a%2F..%2Fb/status");
-    }
-
-    /// Why `endpoint` does not use `path_segments_mut`: if `url` ever changes this, the
-    /// reasoning above needs another look.
-    #[test]
-    fn url_segment_encoder_keeps_semicolons_and_drops_dot_segments() {
-        let mut url = Url::parse("https://x.example/").unwrap();
-        url.path_segments_mut()
-            .unwrap()
-            .extend(["..;", "..", ".", "s"]);
-        assert_eq!(url.path(), "/..;/s");
     }
 }

@@ -30,50 +30,66 @@ impl TiunClient {
     /// | `TIUN_PROVIDER_ID` | switches to the legacy provider-scoped path (optional) |
     /// | `TIUN_API_KEY_HEADER` | the key's header name (optional, default `X-TIUN-API-KEY`) |
     ///
-    /// To add settings of your own (a shared `reqwest::Client`, a timeout), start from
+    /// An empty variable counts as not set. To add settings of your own (a shared
+    /// `reqwest::Client`, a timeout, a validity cache), start from
     /// [`TiunClient::builder_from_env`] instead.
     ///
     /// # Errors
     ///
-    /// [`BuildError::Env`] naming the variable that is missing or invalid (never its value), or
-    /// any error of [`TiunClientBuilder::build`].
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable (never
+    /// its value), or any error of [`TiunClientBuilder::build`].
     pub fn from_env() -> Result<Self, BuildError> {
         Self::builder_from_env()?.build()
     }
 
     /// A builder preset from the environment variables [`TiunClient::from_env`] reads.
     ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use tiun_client::TiunClient;
+    ///
+    /// let tiun = TiunClient::builder_from_env()?
+    ///     .cache_valid_for(Duration::from_secs(10))
+    ///     .build()?;
+    /// # Ok::<(), tiun_client::BuildError>(())
+    /// ```
+    ///
     /// # Errors
     ///
-    /// [`BuildError::Env`] naming the variable that is missing or invalid.
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable.
     pub fn builder_from_env() -> Result<TiunClientBuilder, BuildError> {
-        builder_from(|name| std::env::var(name).ok())
+        from_lookup(|name| std::env::var(name).ok())
     }
 }
 
-/// Reads the variables through `var`, so tests need not touch the process environment.
-fn builder_from(var: impl Fn(&str) -> Option<String>) -> Result<TiunClientBuilder, BuildError> {
-    let env_error = |variable, problem| BuildError::Env { variable, problem };
-    let api_key = var(ENV_API_KEY).ok_or(env_error(ENV_API_KEY, "not set"))?;
+/// Reads the variables through `lookup`, so tests need not touch the process environment.
+pub(crate) fn from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<TiunClientBuilder, BuildError> {
+    let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
+    let api_key = var(ENV_API_KEY).ok_or(BuildError::MissingEnvVar { name: ENV_API_KEY })?;
     let mut builder = TiunClient::builder().api_key(api_key);
     let base_url = var(ENV_BASE_URL);
     match var(ENV_ENVIRONMENT) {
         Some(name) => {
-            let environment: Environment = name
-                .parse()
-                .map_err(|_| env_error(ENV_ENVIRONMENT, "expected `live` or `sandbox`"))?;
+            let environment: Environment = name.parse().map_err(|_| BuildError::InvalidEnvVar {
+                name: ENV_ENVIRONMENT,
+                reason: "expected `live` or `sandbox`",
+            })?;
             builder = builder.environment(environment);
         }
         None if base_url.is_none() => {
-            return Err(env_error(
-                ENV_ENVIRONMENT,
-                "not set (expected `live` or `sandbox`)",
-            ));
+            return Err(BuildError::MissingEnvVar {
+                name: ENV_ENVIRONMENT,
+            });
         }
         None => {}
     }
     if let Some(url) = base_url {
-        let url = Url::parse(&url).map_err(|_| env_error(ENV_BASE_URL, "not an absolute URL"))?;
+        let url = Url::parse(&url).map_err(|_| BuildError::InvalidEnvVar {
+            name: ENV_BASE_URL,
+            reason: "not an absolute URL",
+        })?;
         builder = builder.base_url(url);
     }
     if let Some(provider_id) = var(ENV_PROVIDER_ID) {
@@ -96,7 +112,7 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        builder_from(|name| vars.get(name).cloned())?.build()
+        from_lookup(|name| vars.get(name).cloned())?.build()
     }
 
     #[test]
@@ -118,25 +134,21 @@ mod tests {
         let missing_key = build(&[(ENV_ENVIRONMENT, "live")]).unwrap_err();
         assert!(matches!(
             missing_key,
-            BuildError::Env {
-                variable: ENV_API_KEY,
-                ..
-            }
+            BuildError::MissingEnvVar { name: ENV_API_KEY }
         ));
         let missing_env = build(&[(ENV_API_KEY, "k")]).unwrap_err();
         assert!(matches!(
             missing_env,
-            BuildError::Env {
-                variable: ENV_ENVIRONMENT,
-                ..
+            BuildError::MissingEnvVar {
+                name: ENV_ENVIRONMENT
             }
         ));
         let bad_env =
             build(&[(ENV_API_KEY, "k"), (ENV_ENVIRONMENT, "production-secret")]).unwrap_err();
         assert!(matches!(
             bad_env,
-            BuildError::Env {
-                variable: ENV_ENVIRONMENT,
+            BuildError::InvalidEnvVar {
+                name: ENV_ENVIRONMENT,
                 ..
             }
         ));
@@ -144,13 +156,46 @@ mod tests {
         let bad_url = build(&[(ENV_API_KEY, "k"), (ENV_BASE_URL, "not a url")]).unwrap_err();
         assert!(matches!(
             bad_url,
-            BuildError::Env {
-                variable: ENV_BASE_URL,
+            BuildError::InvalidEnvVar {
+                name: ENV_BASE_URL,
                 ..
             }
         ));
         let insecure =
             build(&[(ENV_API_KEY, "k"), (ENV_BASE_URL, "http://tiun.example/")]).unwrap_err();
         assert!(matches!(insecure, BuildError::InsecureBaseUrl));
+    }
+
+    #[test]
+    fn an_empty_variable_counts_as_not_set() {
+        let empty_key = build(&[(ENV_API_KEY, ""), (ENV_ENVIRONMENT, "live")]).unwrap_err();
+        assert!(matches!(
+            empty_key,
+            BuildError::MissingEnvVar { name: ENV_API_KEY }
+        ));
+        let client = build(&[
+            (ENV_API_KEY, "k"),
+            (ENV_ENVIRONMENT, "live"),
+            (ENV_BASE_URL, ""),
+            (ENV_PROVIDER_ID, ""),
+            (ENV_API_KEY_HEADER, ""),
+        ])
+        .unwrap();
+        assert_eq!(client.base_url().as_str(), "https://api.tiun.live/");
+        assert!(client.inner.provider_segment.is_none());
+        assert_eq!(client.inner.api_key_header, "x-tiun-api-key");
+    }
+
+    #[test]
+    fn optional_variables_are_applied() {
+        let client = build(&[
+            (ENV_API_KEY, "k"),
+            (ENV_ENVIRONMENT, "sandbox"),
+            (ENV_PROVIDER_ID, "p/1"),
+            (ENV_API_KEY_HEADER, "X-ACCESS-TOKEN"),
+        ])
+        .unwrap();
+        assert_eq!(client.inner.provider_segment.as_deref(), Some("p%2F1"));
+        assert_eq!(client.inner.api_key_header, "x-access-token");
     }
 }

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use reqwest::header::{ACCEPT, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use url::Url;
 
@@ -19,6 +19,8 @@ const ACCEPT_JSON: HeaderValue =
 /// What tiun answered: the status, and the body when it was read.
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,
+    /// The media type of `Content-Type`, when well-formed and the body was read.
+    pub(crate) content_type: Option<String>,
     /// `None` when the body was larger than [`MAX_BODY_BYTES`]; with [`ReadBody::UnlessOk`],
     /// also when it was not read (a `200`) or broke off.
     pub(crate) body: Option<Vec<u8>>,
@@ -66,21 +68,42 @@ async fn receive(
 ) -> Result<Answer, Error> {
     let response = response
         .await
-        .map_err(|e| Error::Request(e.without_url()))?;
+        .map_err(|e| Error::Transport(e.without_url()))?;
     if *response.url() != url {
         return Err(Error::RedirectFollowed);
     }
     let status = response.status();
     if matches!(read, ReadBody::UnlessOk) && status == StatusCode::OK {
-        return Ok(Answer { status, body: None });
+        return Ok(Answer {
+            status,
+            content_type: None,
+            body: None,
+        });
     }
+    let content_type = media_type(&response);
     let body = match read_capped(response).await {
         Ok(body) => body,
         // The status is the answer; its body only adds problem details.
         Err(_) if matches!(read, ReadBody::UnlessOk) => None,
-        Err(e) => return Err(Error::Request(e.without_url())),
+        Err(e) => return Err(Error::Transport(e.without_url())),
     };
-    Ok(Answer { status, body })
+    Ok(Answer {
+        status,
+        content_type,
+        body,
+    })
+}
+
+/// The media type of the answer's `Content-Type` without parameters, lowercased; `None` when
+/// absent or not a plain `type/subtype` token (a header is text the server chose).
+fn media_type(response: &Response) -> Option<String> {
+    let value = response.headers().get(CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim();
+    let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$&^_.+-/".contains(&b);
+    let plausible = (3..=100).contains(&essence.len())
+        && essence.bytes().all(token)
+        && essence.bytes().filter(|b| *b == b'/').count() == 1;
+    plausible.then(|| essence.to_ascii_lowercase())
 }
 
 /// Reads at most [`MAX_BODY_BYTES`]; `Ok(None)` when the body is larger (the rest is not read).

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// Library code never unwraps, panics, indexes or prints (workspace lints would reach tests too).
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,32 +9,39 @@
     clippy::print_stdout,
     clippy::print_stderr
 )]
-#![cfg_attr(
-    test,
-    allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
 
+#[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
+pub mod axum;
 mod builder;
+mod cache;
 mod client;
+mod coalesce;
 mod environment;
 mod error;
 mod from_env;
+#[cfg(fuzzing)]
+pub mod fuzzing;
 mod http;
 mod id;
+mod json;
 mod problem;
 mod session;
+#[cfg(feature = "axum")]
+mod source;
+mod status;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 #[cfg(feature = "tracing")]
 mod trace;
 mod user;
+mod validate;
 
 pub use builder::{
     DEFAULT_API_KEY_HEADER, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, TiunClientBuilder,
 };
+pub use cache::{MAX_CACHE_VALID_FOR, MAX_CACHED_SESSIONS};
 pub use client::TiunClient;
 pub use environment::{Environment, ParseEnvironmentError};
 pub use error::{BuildError, Error, ResponseBody};
@@ -42,8 +50,9 @@ pub use from_env::{
 };
 pub use http::MAX_BODY_BYTES;
 pub use id::{InvalidId, MAX_ID_BYTES};
+pub use json::ParseError;
 pub use problem::ProblemDetails;
-pub use session::SessionStatus;
+pub use status::SessionStatus;
 pub use user::{MAX_USER_TOKEN_BYTES, UserInfo, UserLookup, UserVerification};
 
 /// The HTTP client crate this crate is built on, for [`TiunClientBuilder::http_client`].

@@ -3,11 +3,14 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::json::parse_strict;
+
 /// The problem details of an error answer (RFC 7807), parsed best-effort.
 ///
 /// tiun documents every field as nullable and allows extra ones. A field of an unexpected JSON
 /// type is left in [`extensions`](Self::extensions) rather than failing the parse, so a body
-/// that is a JSON object always yields a `ProblemDetails`; anything else yields none.
+/// that is a JSON object always yields a `ProblemDetails`; anything else (including an object
+/// that names a member twice) yields none.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[non_exhaustive]
 pub struct ProblemDetails {
@@ -32,9 +35,9 @@ pub struct ProblemDetails {
 }
 
 impl ProblemDetails {
-    /// Parses a body; `None` unless it is a JSON object.
+    /// Parses a body; `None` unless it is a JSON object without repeated members.
     pub(crate) fn parse(body: &[u8]) -> Option<Self> {
-        let Ok(Value::Object(mut members)) = serde_json::from_slice::<Value>(body) else {
+        let Ok(Value::Object(mut members)) = parse_strict(body) else {
             return None;
         };
         let mut text = |name: &str| match members.remove(name) {
@@ -103,8 +106,34 @@ mod tests {
     }
 
     #[test]
+    fn a_parsed_problem_round_trips_through_its_json() {
+        let body = br#"{"type":"t","title":7,"status":404.5,"detail":null,"x":{"y":[1,"z"]}}"#;
+        let p = ProblemDetails::parse(body).unwrap();
+        let again = ProblemDetails::parse(&serde_json::to_vec(&p).unwrap()).unwrap();
+        assert_eq!(again, p);
+    }
+
+    /// Found by fuzzing: without correctly rounded float parsing, this member changed value on
+    /// every trip through JSON.
+    #[test]
+    fn a_float_member_round_trips_exactly() {
+        let body = br#"{"neg":-90200000001416993104,"f":1e-7,"g":2.2250738585072014e-308}"#;
+        let p = ProblemDetails::parse(body).unwrap();
+        let again = ProblemDetails::parse(&serde_json::to_vec(&p).unwrap()).unwrap();
+        assert_eq!(again, p);
+    }
+
+    #[test]
     fn non_objects_are_not_problems() {
-        for body in [&b""[..], b"not json", b"[1,2]", b"\"text\"", b"null", b"{"] {
+        for body in [
+            &b""[..],
+            b"not json",
+            b"[1,2]",
+            b"\"text\"",
+            b"null",
+            b"{",
+            br#"{"title":"a","title":"b"}"#,
+        ] {
             assert_eq!(ProblemDetails::parse(body), None);
         }
     }

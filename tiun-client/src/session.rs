@@ -7,68 +7,9 @@ use url::Url;
 use crate::client::TiunClient;
 use crate::error::Error;
 use crate::http::{ReadBody, send};
-use crate::id::encode_segment;
+use crate::id::{InvalidId, append_segments, encode_segment};
 use crate::problem::ProblemDetails;
-
-/// tiun's answer about one paywall session.
-///
-/// Serve the content for [`SessionStatus::Valid`] only; every other answer, including variants
-/// added in later versions, means "do not serve".
-///
-/// ```
-/// use tiun_client::SessionStatus;
-///
-/// fn may_serve(status: &SessionStatus) -> bool {
-///     status.is_valid()
-/// }
-/// assert!(may_serve(&SessionStatus::Valid));
-/// assert!(!may_serve(&SessionStatus::Invalid { problem: None }));
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-#[must_use = "serve the content only when the status is `Valid`"]
-pub enum SessionStatus {
-    /// `200`: the session is paid for; serve the content.
-    Valid,
-    /// `404`: the session is invalid, expired or ended, or the reader has no funds left; show
-    /// the paywall.
-    Invalid {
-        /// The problem details tiun sent, when the body had them.
-        problem: Option<ProblemDetails>,
-    },
-    /// `401`: tiun refused the API key (or the provider id of the legacy path). A configuration
-    /// problem, not the reader's: show the paywall and alert whoever runs the site.
-    Unauthorized {
-        /// The problem details tiun sent, when the body had them.
-        problem: Option<ProblemDetails>,
-    },
-}
-
-impl SessionStatus {
-    /// Whether the content may be served: `true` for [`SessionStatus::Valid`] only.
-    #[must_use]
-    pub fn is_valid(&self) -> bool {
-        matches!(self, Self::Valid)
-    }
-
-    /// The problem details of an `Invalid` or `Unauthorized` answer.
-    #[must_use]
-    pub fn problem(&self) -> Option<&ProblemDetails> {
-        match self {
-            Self::Invalid { problem } | Self::Unauthorized { problem } => problem.as_ref(),
-            Self::Valid => None,
-        }
-    }
-
-    #[cfg(feature = "tracing")]
-    pub(crate) fn label(&self) -> &'static str {
-        match self {
-            Self::Valid => "valid",
-            Self::Invalid { .. } => "invalid",
-            Self::Unauthorized { .. } => "unauthorized",
-        }
-    }
-}
+use crate::status::SessionStatus;
 
 impl TiunClient {
     /// Asks tiun whether the paywall session `session_id` is paid for.
@@ -80,25 +21,31 @@ impl TiunClient {
     /// path segment whatever it contains. The request is never retried, because whether the
     /// check has side effects at tiun is not documented.
     ///
+    /// Concurrent checks of the same session id share one request and its answer (see
+    /// [`coalesce`](crate::TiunClientBuilder::coalesce)); with
+    /// [`cache_valid_for`](crate::TiunClientBuilder::cache_valid_for), a recent `Valid` answer
+    /// is reused without asking tiun.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidSessionId`] before any request for an empty, over-long (more than 256
     /// bytes) or control-character id, or `.`/`..`; otherwise any transport failure, timeout,
-    /// followed redirect, or status other than `200`, `401` and `404`. An error always means
-    /// "do not serve".
+    /// redirect, or status other than `200`, `401` and `404`. An error always means "do not
+    /// serve".
     ///
     /// ```no_run
-    /// # async fn handler(tiun: tiun_client::TiunClient, session_id: String) -> Result<(), tiun_client::Error> {
-    /// use tiun_client::SessionStatus;
+    /// use tiun_client::{Error, SessionStatus, TiunClient};
     ///
-    /// match tiun.verify_session(&session_id).await? {
-    ///     SessionStatus::Valid => { /* serve the article */ }
-    ///     _ => { /* show the paywall */ }
+    /// async fn handler(tiun: TiunClient, session_id: String) -> Result<(), Error> {
+    ///     match tiun.verify_session(&session_id).await? {
+    ///         SessionStatus::Valid => { /* serve the article */ }
+    ///         _ => { /* show the paywall */ }
+    ///     }
+    ///     Ok(())
     /// }
-    /// # Ok(()) }
     /// ```
     pub async fn verify_session(&self, session_id: &str) -> Result<SessionStatus, Error> {
-        let outcome = self.check_session(session_id);
+        let outcome = self.shared_check(session_id);
         #[cfg(feature = "tracing")]
         let outcome = crate::trace::traced(
             "verify_session",
@@ -109,8 +56,53 @@ impl TiunClient {
         outcome.await
     }
 
-    async fn check_session(&self, session_id: &str) -> Result<SessionStatus, Error> {
+    /// The check through the validity cache and the requests in flight, when configured.
+    async fn shared_check(&self, session_id: &str) -> Result<SessionStatus, Error> {
         let url = self.session_url(session_id)?;
+        let inner = &self.inner;
+        if inner
+            .cache
+            .as_ref()
+            .is_some_and(|cache| cache.is_valid(session_id))
+        {
+            return Ok(SessionStatus::Valid);
+        }
+        let Some(flights) = &inner.flights else {
+            return self.check_and_remember(Some(session_id), url).await;
+        };
+        // Only the first call of a flight runs `start`: the URL moves into its request.
+        let start = || {
+            // The id is kept only where the cache needs it.
+            let id = inner.cache.as_ref().map(|_| session_id.to_owned());
+            let client = self.clone();
+            async move { client.check_and_remember(id.as_deref(), url).await }
+        };
+        match flights.run(session_id, start).await {
+            Some(outcome) => outcome,
+            // The request this call waited for was lost: ask on its own.
+            None => {
+                let url = self.session_url(session_id)?;
+                self.check_and_remember(Some(session_id), url).await
+            }
+        }
+    }
+
+    /// One request to tiun; a `Valid` answer goes into the validity cache, when there is one.
+    async fn check_and_remember(
+        &self,
+        session_id: Option<&str>,
+        url: Url,
+    ) -> Result<SessionStatus, Error> {
+        let outcome = self.check_session(url).await;
+        if let (Ok(SessionStatus::Valid), Some(cache), Some(id)) =
+            (&outcome, &self.inner.cache, session_id)
+        {
+            cache.remember(id);
+        }
+        outcome
+    }
+
+    async fn check_session(&self, url: Url) -> Result<SessionStatus, Error> {
         // An empty body, announced: PATCH defines meaning for content (RFC 9110 §8.6).
         let request = self
             .request(Method::PATCH, &url)
@@ -129,12 +121,34 @@ impl TiunClient {
         }
     }
 
-    /// The check's URL, current or legacy path, with the session id as one encoded segment.
+    /// The check's URL for this client's base URL and path.
     fn session_url(&self, session_id: &str) -> Result<Url, Error> {
-        let session = encode_segment(session_id).map_err(Error::InvalidSessionId)?;
-        Ok(match &self.inner.provider_segment {
-            None => self.endpoint(&["live_api", "s2s", "v1", "sessions", &session, "status"]),
-            Some(provider) => self.endpoint(&[
+        let inner = &self.inner;
+        session_url(
+            &inner.base_url,
+            inner.provider_segment.as_deref(),
+            session_id,
+        )
+        .map_err(Error::InvalidSessionId)
+    }
+}
+
+/// The check's URL, current or legacy path (with the provider's segment, already encoded),
+/// with the session id as one encoded segment.
+pub(crate) fn session_url(
+    base: &Url,
+    provider_segment: Option<&str>,
+    session_id: &str,
+) -> Result<Url, InvalidId> {
+    let session = encode_segment(session_id)?;
+    Ok(match provider_segment {
+        None => append_segments(
+            base,
+            &["live_api", "s2s", "v1", "sessions", &session, "status"],
+        ),
+        Some(provider) => append_segments(
+            base,
+            &[
                 "live_api",
                 "v1",
                 "providers",
@@ -142,7 +156,7 @@ impl TiunClient {
                 "sessions",
                 &session,
                 "status",
-            ]),
-        })
-    }
+            ],
+        ),
+    })
 }

@@ -32,10 +32,10 @@ fn error_label(error: &Error) -> &'static str {
         }
         e if e.is_timeout() => "error:timeout",
         e if e.is_connect() => "error:connect",
-        Error::UnexpectedStatus { .. } => "error:unexpected_status",
         Error::BodyTooLarge { .. } => "error:body_too_large",
         Error::Parse { .. } => "error:parse",
-        Error::RedirectFollowed => "error:redirect",
-        _ => "error:request",
+        e if e.is_redirect() => "error:redirect",
+        Error::UnexpectedStatus { .. } => "error:unexpected_status",
+        _ => "error:transport",
     }
 }

@@ -1,35 +1,91 @@
 //! Beyond the session check: user verification and user info.
 
+use std::fmt;
+
 use reqwest::{Method, StatusCode};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::client::TiunClient;
 use crate::error::{Error, ResponseBody};
 use crate::http::{Answer, ReadBody, send};
 use crate::id::{check, encode_segment};
+use crate::json::{ParseError, parse_strict};
 use crate::problem::ProblemDetails;
 
 /// The longest user verification token accepted, in bytes.
 pub const MAX_USER_TOKEN_BYTES: usize = 4096;
 
 /// A tiun user as the user endpoints describe them.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+///
+/// Its `Debug` output masks the e-mail address and the values of [`extra`](Self::extra)
+/// members (which may hold names or other personal data); the user id and product access
+/// print. `Serialize` writes every field as it is, for code that stores or forwards the user.
+#[derive(Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UserInfo {
     /// tiun's id of the user (`userId`; a number in the body is kept as its decimal text).
-    #[serde(deserialize_with = "string_or_number")]
+    /// Never empty: an answer with an empty or blank id is an error.
     pub user_id: String,
     /// The user's e-mail address, when tiun shares it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// What the user has access to (`productAccess`), as tiun sends it.
-    #[serde(default)]
     pub product_access: Vec<Value>,
     /// Every other member of the body.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl fmt::Debug for UserInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let extra: Vec<(&str, &str)> = self
+            .extra
+            .keys()
+            .map(|name| (name.as_str(), "[redacted]"))
+            .collect();
+        f.debug_struct("UserInfo")
+            .field("user_id", &self.user_id)
+            .field("email", &self.email.as_ref().map(|_| "[redacted]"))
+            .field("product_access", &self.product_access)
+            .field("extra", &extra)
+            .finish()
+    }
+}
+
+impl UserInfo {
+    /// Reads a user object of tiun's (`{userId, email, productAccess, ...}`).
+    fn from_json(value: Value) -> Result<Self, &'static str> {
+        let Value::Object(mut members) = value else {
+            return Err("the user is not an object");
+        };
+        let user_id = match members.remove("userId") {
+            Some(Value::String(id)) => id,
+            Some(Value::Number(id)) => id.to_string(),
+            None | Some(Value::Null) => return Err("`userId` is missing"),
+            Some(_) => return Err("`userId` is neither a string nor a number"),
+        };
+        if user_id.trim().is_empty() {
+            return Err("`userId` is empty");
+        }
+        let email = match members.remove("email") {
+            Some(Value::String(email)) => Some(email),
+            None | Some(Value::Null) => None,
+            Some(_) => return Err("`email` is not a string"),
+        };
+        let product_access = match members.remove("productAccess") {
+            Some(Value::Array(access)) => access,
+            None | Some(Value::Null) => Vec::new(),
+            Some(_) => return Err("`productAccess` is not an array"),
+        };
+        Ok(Self {
+            user_id,
+            email,
+            product_access,
+            extra: members,
+        })
+    }
 }
 
 /// tiun's answer to [`TiunClient::verify_user`].
@@ -104,12 +160,23 @@ struct VerificationRequest<'a> {
     user_verification_token: &'a str,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct VerificationAnswer {
-    is_authenticated: bool,
-    #[serde(default)]
-    user_info: Option<UserInfo>,
+/// Reads a verification answer (`{isAuthenticated, userInfo}`).
+fn verification(value: Value) -> Result<UserVerification, &'static str> {
+    let Value::Object(mut members) = value else {
+        return Err("the answer is not an object");
+    };
+    let authenticated = match members.remove("isAuthenticated") {
+        Some(Value::Bool(authenticated)) => authenticated,
+        None => return Err("`isAuthenticated` is missing"),
+        Some(_) => return Err("`isAuthenticated` is not a boolean"),
+    };
+    if !authenticated {
+        return Ok(UserVerification::NotAuthenticated);
+    }
+    match members.remove("userInfo") {
+        None | Some(Value::Null) => Err("`isAuthenticated` is true but `userInfo` is missing"),
+        Some(user) => UserInfo::from_json(user).map(UserVerification::Authenticated),
+    }
 }
 
 impl TiunClient {
@@ -122,8 +189,9 @@ impl TiunClient {
     ///
     /// [`Error::InvalidUserToken`] before any request for an empty, over-long (more than
     /// [`MAX_USER_TOKEN_BYTES`]) or control-character token; otherwise a transport failure,
-    /// timeout, followed redirect, a status other than `200` and `401`, or a `200` whose body is
-    /// not the documented JSON (including `isAuthenticated: true` without `userInfo`).
+    /// timeout, redirect, a status other than `200` and `401`, or a `200` whose body is not the
+    /// documented JSON ([`Error::Parse`]): not JSON, a repeated member name, `isAuthenticated:
+    /// true` without `userInfo`, or a user whose `userId` is missing or empty.
     pub async fn verify_user(&self, token: &str) -> Result<UserVerification, Error> {
         let outcome = self.check_user(token);
         #[cfg(feature = "tracing")]
@@ -144,17 +212,7 @@ impl TiunClient {
         });
         let answer = send(request, url, ReadBody::Always).await?;
         match answer.status {
-            StatusCode::OK => {
-                let parsed: VerificationAnswer = parse_json(&answer)?;
-                match (parsed.is_authenticated, parsed.user_info) {
-                    (true, Some(user)) => Ok(UserVerification::Authenticated(user)),
-                    (true, None) => Err(parse_error(
-                        &answer,
-                        "isAuthenticated is true but userInfo is missing",
-                    )),
-                    (false, _) => Ok(UserVerification::NotAuthenticated),
-                }
-            }
+            StatusCode::OK => parse_json(&answer, verification),
             StatusCode::UNAUTHORIZED => Ok(UserVerification::Unauthorized {
                 problem: problem(&answer),
             }),
@@ -173,9 +231,9 @@ impl TiunClient {
     /// # Errors
     ///
     /// [`Error::InvalidUserId`] before any request for an empty, over-long or control-character
-    /// id, or `.`/`..`; otherwise a transport failure, timeout, followed redirect, a status other
-    /// than `200`, `401` and `404` (tiun answers `400` to a malformed id), or a `200` whose body
-    /// is not the documented JSON.
+    /// id, or `.`/`..`; otherwise a transport failure, timeout, redirect, a status other than
+    /// `200`, `401` and `404` (tiun answers `400` to a malformed id), or a `200` whose body is
+    /// not the documented JSON ([`Error::Parse`], as for [`verify_user`](Self::verify_user)).
     pub async fn user_info(&self, user_id: &str) -> Result<UserLookup, Error> {
         let outcome = self.lookup_user(user_id);
         #[cfg(feature = "tracing")]
@@ -194,7 +252,9 @@ impl TiunClient {
         let request = self.request(Method::GET, &url);
         let answer = send(request, url, ReadBody::Always).await?;
         match answer.status {
-            StatusCode::OK => Ok(UserLookup::Found(parse_json(&answer)?)),
+            StatusCode::OK => parse_json(&answer, |user| {
+                UserInfo::from_json(user).map(UserLookup::Found)
+            }),
             StatusCode::NOT_FOUND => Ok(UserLookup::NotFound {
                 problem: problem(&answer),
             }),
@@ -213,38 +273,100 @@ fn problem(answer: &Answer) -> Option<ProblemDetails> {
     answer.body.as_deref().and_then(ProblemDetails::parse)
 }
 
-/// Parses a successful answer's body; a body over the cap is [`Error::BodyTooLarge`].
-fn parse_json<T: serde::de::DeserializeOwned>(answer: &Answer) -> Result<T, Error> {
+/// Parses a successful answer's body strictly and reads it with `read`; a body over the cap is
+/// [`Error::BodyTooLarge`].
+fn parse_json<T>(
+    answer: &Answer,
+    read: impl FnOnce(Value) -> Result<T, &'static str>,
+) -> Result<T, Error> {
     let Some(body) = answer.body.as_deref() else {
         return Err(Error::BodyTooLarge {
             status: answer.status,
             limit: crate::MAX_BODY_BYTES,
         });
     };
-    serde_json::from_slice(body).map_err(|source| Error::Parse {
+    let failed = |source| Error::Parse {
         status: answer.status,
-        body: ResponseBody::new(body.to_vec()),
+        body: ResponseBody::new(body.to_vec(), answer.content_type.clone()),
         source,
-    })
+    };
+    let value = parse_strict(body).map_err(failed)?;
+    read(value).map_err(|reason| failed(ParseError::Shape { reason }))
 }
 
-fn parse_error(answer: &Answer, why: &'static str) -> Error {
-    Error::Parse {
-        status: answer.status,
-        body: ResponseBody::new(answer.body.clone().unwrap_or_default()),
-        source: <serde_json::Error as serde::de::Error>::custom(why),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
 
-fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Id {
-        Text(String),
-        Number(serde_json::Number),
+    use super::*;
+
+    #[test]
+    fn a_user_needs_a_non_empty_id() {
+        for (user, reason) in [
+            (json!({"userId": ""}), "`userId` is empty"),
+            (json!({"userId": "  "}), "`userId` is empty"),
+            (json!({"email": "a@b.example"}), "`userId` is missing"),
+            (json!({"userId": null}), "`userId` is missing"),
+            (
+                json!({"userId": true}),
+                "`userId` is neither a string nor a number",
+            ),
+            (
+                json!({"userId": "u", "email": 7}),
+                "`email` is not a string",
+            ),
+            (
+                json!({"userId": "u", "productAccess": "all"}),
+                "`productAccess` is not an array",
+            ),
+            (json!(["u"]), "the user is not an object"),
+        ] {
+            assert_eq!(UserInfo::from_json(user.clone()), Err(reason), "{user}");
+        }
+        let user = UserInfo::from_json(json!({"userId": 12, "productAccess": null})).unwrap();
+        assert_eq!(user.user_id, "12");
+        assert!(user.product_access.is_empty());
     }
-    Ok(match Id::deserialize(deserializer)? {
-        Id::Text(text) => text,
-        Id::Number(number) => number.to_string(),
-    })
+
+    #[test]
+    fn verification_answers() {
+        assert_eq!(
+            verification(json!({"isAuthenticated": false, "userInfo": {"userId": ""}})),
+            Ok(UserVerification::NotAuthenticated)
+        );
+        assert_eq!(
+            verification(json!({"isAuthenticated": true, "userInfo": {"userId": ""}})),
+            Err("`userId` is empty")
+        );
+        assert_eq!(
+            verification(json!({"isAuthenticated": true, "userInfo": null})),
+            Err("`isAuthenticated` is true but `userInfo` is missing")
+        );
+        assert_eq!(
+            verification(json!({"isAuthenticated": "true"})),
+            Err("`isAuthenticated` is not a boolean")
+        );
+    }
+
+    #[test]
+    fn debug_masks_personal_data() {
+        let user = UserInfo::from_json(json!({
+            "userId": "u-1",
+            "email": "reader@example.com",
+            "productAccess": ["daily-pass"],
+            "name": "Erika Mustermann"
+        }))
+        .unwrap();
+        let printed = format!(
+            "{user:?} {:?}",
+            UserVerification::Authenticated(user.clone())
+        );
+        assert!(
+            printed.contains("u-1") && printed.contains("daily-pass"),
+            "{printed}"
+        );
+        assert!(printed.contains("name"), "{printed}");
+        assert!(!printed.contains("reader@"), "{printed}");
+        assert!(!printed.contains("Mustermann"), "{printed}");
+    }
 }

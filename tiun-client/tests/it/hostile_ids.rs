@@ -28,6 +28,13 @@ const ENCODED: &[(&str, &str)] = &[
     ("https://evil.example/", "https%3A%2F%2Fevil.example%2F"),
     ("...", "..."),
     ("sess\u{2028}ion", "sess%E2%80%A8ion"),
+    ("\u{2028}", "%E2%80%A8"),
+    ("..\u{ff0f}..\u{ff0f}admin", "..%EF%BC%8F..%EF%BC%8Fadmin"),
+    ("\u{ff0e}\u{ff0e}", "%EF%BC%8E%EF%BC%8E"),
+    ("\\", "%5C"),
+    (";", "%3B"),
+    ("?", "%3F"),
+    ("#", "%23"),
     ("über", "%C3%BCber"),
 ];
 
@@ -69,6 +76,8 @@ async fn unusable_ids_are_refused_before_any_request() {
         ("sess\n", InvalidId::ControlCharacter),
         ("\tsess", InvalidId::ControlCharacter),
         ("sess\u{0}", InvalidId::ControlCharacter),
+        ("\u{0}", InvalidId::ControlCharacter),
+        ("\r\n", InvalidId::ControlCharacter),
         ("sess\u{1b}[31m", InvalidId::ControlCharacter),
         (
             &too_long,

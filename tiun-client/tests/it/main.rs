@@ -1,6 +1,11 @@
-//! Integration tests of `tiun-client` against httpmock stand-ins for tiun on 127.0.0.1.
+//! Integration tests of `tiun-client` against httpmock stand-ins for tiun and its own
+//! `FakeTiun`, all on 127.0.0.1.
 
+mod coalescing;
+mod fake;
+mod hardening;
 mod hostile_ids;
+mod paid_session;
 mod redaction;
 mod session;
 mod support;

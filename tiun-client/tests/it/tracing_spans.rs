@@ -19,6 +19,7 @@ type Fields = BTreeMap<String, String>;
 struct Spans {
     next_id: Arc<AtomicU64>,
     spans: Arc<Mutex<BTreeMap<u64, (String, Fields)>>>,
+    events: Arc<Mutex<Vec<(tracing::Level, Fields)>>>,
 }
 
 struct Collect<'a>(&'a mut Fields);
@@ -52,7 +53,17 @@ impl Subscriber for Spans {
         }
     }
     fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, _: &Event<'_>) {}
+    fn event(&self, event: &Event<'_>) {
+        if !event.metadata().target().starts_with("tiun_client") {
+            return;
+        }
+        let mut fields = Fields::new();
+        event.record(&mut Collect(&mut fields));
+        self.events
+            .lock()
+            .unwrap()
+            .push((*event.metadata().level(), fields));
+    }
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}
 }
@@ -113,6 +124,55 @@ async fn one_span_per_call_with_environment_and_outcome_and_no_secret() {
         );
     }
     let everything = format!("{recorded:?}");
+    assert!(!everything.contains(KEY), "{everything}");
+    assert!(!everything.contains("secret-session"), "{everything}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_extractor_logs_a_wrong_key_as_an_error() {
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::Request;
+    use axum::routing::get;
+    use tiun_client::axum::PaidSession;
+    use tiun_client::test_util::FakeTiun;
+    use tower::ServiceExt;
+
+    let fake = FakeTiun::start().await;
+    fake.paid_session("secret-session-1");
+    let misconfigured = fake.client_builder().api_key(KEY).build().unwrap();
+    let app = Router::new()
+        .route("/", get(|_: PaidSession| async { "article" }))
+        .with_state(misconfigured);
+    let spans = Spans::default();
+    let _guard = tracing::subscriber::set_default(spans.clone());
+
+    let request = Request::get("/")
+        .header("x-tiun-session", "secret-session-1")
+        .body(Body::empty())
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 503);
+    fake.fail_next(1, 500);
+    let request = Request::get("/")
+        .header("x-tiun-session", "secret-session-1")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.oneshot(request).await.unwrap().status(), 503);
+
+    let events = spans.events.lock().unwrap().clone();
+    let codes: Vec<(tracing::Level, Option<&str>)> = events
+        .iter()
+        .map(|(level, fields)| (*level, fields.get("code").map(String::as_str)))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (tracing::Level::ERROR, Some("tiun_misconfigured")),
+            (tracing::Level::WARN, Some("tiun_unavailable")),
+        ]
+    );
+    let everything = format!("{events:?}");
     assert!(!everything.contains(KEY), "{everything}");
     assert!(!everything.contains("secret-session"), "{everything}");
 }

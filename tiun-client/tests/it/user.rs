@@ -92,7 +92,7 @@ async fn authenticated_without_user_info_or_garbage_is_an_error() {
         let Error::Parse { body: kept, .. } = &error else {
             panic!("{body}: {error:?}")
         };
-        assert_eq!(kept.as_bytes(), body.as_bytes());
+        assert_eq!(kept.expose_bytes(), body.as_bytes());
         assert!(
             !format!("{error:?}").contains("leak@example.com"),
             "the body stays out of Debug"

@@ -1,0 +1,256 @@
+//! axum 0.8 integration: [`PaidSession`] lets a handler run only for a paid tiun session.
+//!
+//! Put a [`TiunClient`] in the router's state (or in a state struct, with
+//! `TiunClient: FromRef<YourState>`) and add `PaidSession` to the handler's arguments:
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use tiun_client::{TiunClient, axum::PaidSession};
+//!
+//! async fn article(_paid: PaidSession) -> &'static str {
+//!     "the whole article"
+//! }
+//!
+//! fn app(tiun: TiunClient) -> Router {
+//!     Router::new().route("/article", get(article)).with_state(tiun)
+//! }
+//! ```
+//!
+//! | the request | tiun answers | the handler |
+//! | --- | --- | --- |
+//! | has a session id | `200`, [`Valid`](crate::SessionStatus::Valid) | runs, with the `PaidSession` |
+//! | has no session id (or an unusable one) | nothing is asked | does not run: `402` |
+//! | has a session id | `404`, [`Invalid`](crate::SessionStatus::Invalid) | does not run: `402` |
+//! | has a session id | `401`, [`Unauthorized`](crate::SessionStatus::Unauthorized) | does not run: `503`, logged as a configuration error |
+//! | has a session id | anything else, no answer, a timeout | does not run: `503` |
+//!
+//! `Option<PaidSession>` lets one handler serve both readers: `Some` for a paid session, `None`
+//! where `PaidSession` answers `402` (show the teaser and the paywall). Where it answers `503`
+//! (tiun cannot tell), `Option<PaidSession>` answers `503` too, so a paying reader is never
+//! shown a paywall that would ask them to pay again.
+//!
+//! The session id is read from the [`SESSION_HEADER`] header unless the client was built with
+//! another [`SessionSource`] (a header of your choice, or a query parameter). The source lives
+//! on the client because the client already comes from the state: one setting at start-up,
+//! and every handler keeps its one-word extractor, with no second state type to wire.
+//!
+//! Rejections ([`PaidSessionRejection`]) answer with a small JSON body,
+//! `{"error": "<code>", "message": "<sentence>"}`, which holds no session id, key or personal
+//! data; map them to your own page with [`PaidSessionRejection::status`] and
+//! [`PaidSessionRejection::code`]. With the `tracing` feature, a `401` from tiun is logged at
+//! `error` level and a failed check at `warn` level; without it nothing is logged, and the
+//! rejection's code (`tiun_misconfigured`) is what tells you.
+
+use std::fmt;
+
+use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+use axum_core::response::{IntoResponse, Response};
+use http::StatusCode;
+use http::header::CONTENT_TYPE;
+use http::request::Parts;
+
+use crate::client::TiunClient;
+use crate::error::Error;
+pub use crate::source::{SESSION_HEADER, SessionSource};
+use crate::status::SessionStatus;
+
+/// A request whose tiun session is paid for: tiun answered `200` for its session id.
+///
+/// Its `Debug` output does not show the session id (whoever holds it reads as the reader).
+pub struct PaidSession {
+    session_id: String,
+}
+
+impl PaidSession {
+    /// The session id tiun confirmed.
+    #[must_use]
+    pub fn session_id(&self) -> &str {
+        &self.session_id
+    }
+}
+
+impl fmt::Debug for PaidSession {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PaidSession")
+            .field("session_id", &"[redacted]")
+            .finish()
+    }
+}
+
+impl<S> FromRequestParts<S> for PaidSession
+where
+    TiunClient: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = PaidSessionRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let tiun = TiunClient::from_ref(state);
+        let outcome = check(&tiun, parts).await;
+        if let Err(rejection) = &outcome {
+            rejection.log();
+        }
+        outcome
+    }
+}
+
+impl<S> OptionalFromRequestParts<S> for PaidSession
+where
+    TiunClient: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = PaidSessionRejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let tiun = TiunClient::from_ref(state);
+        match check(&tiun, parts).await {
+            Ok(paid) => Ok(Some(paid)),
+            Err(rejection) if rejection.status() == StatusCode::PAYMENT_REQUIRED => Ok(None),
+            Err(rejection) => {
+                rejection.log();
+                Err(rejection)
+            }
+        }
+    }
+}
+
+async fn check(tiun: &TiunClient, parts: &Parts) -> Result<PaidSession, PaidSessionRejection> {
+    let session_id = match tiun.session_source().read(parts) {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(PaidSessionRejection::new(Kind::MissingSession)),
+        Err(_) => return Err(PaidSessionRejection::new(Kind::InvalidSession)),
+    };
+    match tiun.verify_session(&session_id).await {
+        Ok(SessionStatus::Valid) => Ok(PaidSession { session_id }),
+        Ok(SessionStatus::Invalid { .. }) => Err(PaidSessionRejection::new(Kind::NotPaid)),
+        Ok(SessionStatus::Unauthorized { .. }) => {
+            Err(PaidSessionRejection::new(Kind::Misconfigured))
+        }
+        Err(Error::InvalidSessionId(_)) => Err(PaidSessionRejection::new(Kind::InvalidSession)),
+        Err(error) => Err(PaidSessionRejection {
+            kind: Kind::Unavailable,
+            error: Some(error),
+        }),
+    }
+}
+
+/// Why a request got no [`PaidSession`]; answers with the status and JSON body below.
+///
+/// | [`code`](Self::code) | [`status`](Self::status) | when |
+/// | --- | --- | --- |
+/// | `missing_session` | `402` | the request carries no session id |
+/// | `invalid_session` | `402` | its session id is unusable (empty, over 256 bytes, a control character, `.`/`..`, given twice) |
+/// | `session_not_paid` | `402` | tiun answered `404`: expired, ended, or no funds left |
+/// | `tiun_misconfigured` | `503` | tiun answered `401`: the API key or provider id is wrong |
+/// | `tiun_unavailable` | `503` | tiun answered something else, or not in time |
+///
+/// ```
+/// use axum::response::{IntoResponse, Response};
+/// use tiun_client::axum::PaidSessionRejection;
+///
+/// /// Your own paywall page for readers who have not paid; the default answer otherwise.
+/// fn paywall_page(rejection: PaidSessionRejection) -> Response {
+///     match rejection.status().as_u16() {
+///         402 => "<p>Subscribe to read on.</p>".into_response(),
+///         _ => rejection.into_response(),
+///     }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct PaidSessionRejection {
+    kind: Kind,
+    error: Option<Error>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    MissingSession,
+    InvalidSession,
+    NotPaid,
+    Misconfigured,
+    Unavailable,
+}
+
+impl PaidSessionRejection {
+    fn new(kind: Kind) -> Self {
+        Self { kind, error: None }
+    }
+
+    /// `402 Payment Required` when the reader has no paid session; `503 Service Unavailable`
+    /// when tiun could not tell.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self.kind {
+            Kind::MissingSession | Kind::InvalidSession | Kind::NotPaid => {
+                StatusCode::PAYMENT_REQUIRED
+            }
+            Kind::Misconfigured | Kind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// A `snake_case` code saying why (see the table above).
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            Kind::MissingSession => "missing_session",
+            Kind::InvalidSession => "invalid_session",
+            Kind::NotPaid => "session_not_paid",
+            Kind::Misconfigured => "tiun_misconfigured",
+            Kind::Unavailable => "tiun_unavailable",
+        }
+    }
+
+    /// One sentence for the reader.
+    #[must_use]
+    pub fn message(&self) -> &'static str {
+        match self.kind {
+            Kind::MissingSession => "This content needs a paid tiun session.",
+            Kind::InvalidSession => "The tiun session id cannot be used.",
+            Kind::NotPaid => {
+                "The tiun session is not paid for: it expired, ended or ran out of funds."
+            }
+            Kind::Misconfigured | Kind::Unavailable => {
+                "The payment check is not available right now; please try again shortly."
+            }
+        }
+    }
+
+    /// The error of a failed check (`tiun_unavailable`), for your logs.
+    #[must_use]
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// Logs what the site's operators must know: a wrong key, or tiun out of reach.
+    fn log(&self) {
+        #[cfg(feature = "tracing")]
+        match self.kind {
+            Kind::Misconfigured => tracing::error!(
+                code = self.code(),
+                "tiun refused the API key (or the provider id): every reader is refused until \
+                 TIUN_API_KEY and TIUN_ENVIRONMENT match"
+            ),
+            Kind::Unavailable => tracing::warn!(
+                code = self.code(),
+                error = self.error.as_ref().map(tracing::field::display),
+                "tiun could not check a session; the reader was refused"
+            ),
+            Kind::MissingSession | Kind::InvalidSession | Kind::NotPaid => {}
+        }
+    }
+}
+
+impl IntoResponse for PaidSessionRejection {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.code(), "message": self.message() });
+        (
+            self.status(),
+            [(CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}

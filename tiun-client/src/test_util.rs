@@ -1,0 +1,564 @@
+//! [`FakeTiun`]: a fake tiun for your application's tests.
+//!
+//! Enable the `test-util` feature in `[dev-dependencies]` only:
+//!
+//! ```toml
+//! [dev-dependencies]
+//! tiun-client = { version = "0.1", features = ["test-util"] }
+//! ```
+//!
+//! The fake is a real HTTP server on `127.0.0.1`, started in the test's tokio runtime, so your
+//! application's real client code runs against it. It keeps sessions and users as tiun does,
+//! counts the session checks it receives, and injects faults.
+//!
+//! ```
+//! use axum::{Router, body::Body, http::Request, routing::get};
+//! use tiun_client::{axum::PaidSession, test_util::FakeTiun};
+//! use tower::ServiceExt;
+//!
+//! async fn article(_paid: PaidSession) -> &'static str {
+//!     "the whole article"
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() {
+//!     let tiun = FakeTiun::start().await;
+//!     tiun.paid_session("sess-1");
+//!     let app = Router::new().route("/article", get(article)).with_state(tiun.client());
+//!
+//!     let request = Request::get("/article").header("X-Tiun-Session", "sess-1");
+//!     let response = app.oneshot(request.body(Body::empty()).unwrap()).await.unwrap();
+//!     assert_eq!(response.status(), 200);
+//!     assert_eq!(tiun.checks(), 1);
+//! }
+//! ```
+//!
+//! | route | the fake answers |
+//! | --- | --- |
+//! | `PATCH /live_api/s2s/v1/sessions/{id}/status` | `200` for a [paid](FakeTiun::paid_session) session, `404` with problem details for an [ended](FakeTiun::end_session) or unknown one |
+//! | `PATCH /live_api/v1/providers/{provider}/sessions/{id}/status` | the same, for [`provider_id`](FakeTiun::provider_id) (`401` for any other provider) |
+//! | `POST /live_api/s2s/v1/users/verification` | `200`, authenticated for a token from [`user_token`](FakeTiun::user_token), not authenticated otherwise |
+//! | `GET /live_api/s2s/v1/users/{id}/info` | `200` with the [user](FakeTiun::add_user), `404` with problem details otherwise |
+//! | any of the above with a wrong or missing key | `401` with problem details |
+//! | `GET /snippet.js` | a stand-in for tiun's browser snippet (see [`FakeTiun::snippet_url`]) |
+//! | `POST /fake/sessions`, `POST /fake/sessions/{id}/end` | the snippet's controls: open a paid session (`{"sessionId": ...}`), end one; CORS open to any origin |
+//!
+//! The key is accepted in `X-TIUN-API-KEY` or `X-ACCESS-TOKEN`.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderValue};
+use http::{HeaderMap, Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use percent_encoding::percent_decode_str;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::task::{JoinHandle, JoinSet};
+use url::Url;
+
+use crate::builder::TiunClientBuilder;
+use crate::client::TiunClient;
+
+const API_KEY: &str = "fake-tiun-api-key";
+const PROVIDER_ID: &str = "fake-provider";
+const SNIPPET: &str = include_str!("test_util/snippet.js");
+
+/// A fake tiun on `127.0.0.1`, for tests; stopped when dropped.
+///
+/// See the [module docs](self) for what it answers, and a complete test of an axum handler.
+pub struct FakeTiun {
+    base_url: Url,
+    state: Arc<State>,
+    server: JoinHandle<()>,
+}
+
+struct State {
+    base_url: Url,
+    sessions: Mutex<HashMap<String, Session>>,
+    users: Mutex<HashMap<String, FakeUser>>,
+    tokens: Mutex<HashMap<String, String>>,
+    faults: Mutex<Faults>,
+    checks: AtomicUsize,
+    issued: AtomicU64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Session {
+    Paid,
+    Ended,
+}
+
+#[derive(Clone)]
+struct FakeUser {
+    email: Option<String>,
+    products: Vec<String>,
+}
+
+#[derive(Default)]
+struct Faults {
+    fail_next: usize,
+    fail_status: u16,
+    drop_next: usize,
+    delay: Duration,
+}
+
+impl FakeTiun {
+    /// Starts the fake on a free port of `127.0.0.1`, in the current tokio runtime.
+    ///
+    /// # Panics
+    ///
+    /// When no loopback port can be bound, or outside a tokio runtime: a test cannot run then.
+    #[allow(clippy::expect_used)] // a test that cannot start its fake cannot run
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("FakeTiun: bind a port on 127.0.0.1");
+        let address: SocketAddr = listener
+            .local_addr()
+            .expect("FakeTiun: read the bound address");
+        let base_url = Url::parse(&format!("http://{address}/"))
+            .expect("FakeTiun: a socket address makes a URL");
+        let state = Arc::new(State {
+            base_url: base_url.clone(),
+            sessions: Mutex::default(),
+            users: Mutex::default(),
+            tokens: Mutex::default(),
+            faults: Mutex::default(),
+            checks: AtomicUsize::new(0),
+            issued: AtomicU64::new(0),
+        });
+        let server = tokio::spawn(serve(listener, Arc::clone(&state)));
+        Self {
+            base_url,
+            state,
+            server,
+        }
+    }
+
+    /// The fake's root, `http://127.0.0.1:{port}/`: give it to
+    /// [`TiunClientBuilder::base_url`].
+    #[must_use]
+    pub fn base_url(&self) -> Url {
+        self.base_url.clone()
+    }
+
+    /// The API key the fake accepts.
+    #[must_use]
+    pub fn api_key(&self) -> &str {
+        API_KEY
+    }
+
+    /// The provider id the fake's legacy path accepts.
+    #[must_use]
+    pub fn provider_id(&self) -> &str {
+        PROVIDER_ID
+    }
+
+    /// A builder aimed at the fake with its key, to add settings (a timeout, a validity cache,
+    /// a session source) before building.
+    pub fn client_builder(&self) -> TiunClientBuilder {
+        TiunClient::builder()
+            .base_url(self.base_url())
+            .api_key(API_KEY)
+    }
+
+    /// A client aimed at the fake with its key, otherwise configured as by default.
+    ///
+    /// # Panics
+    ///
+    /// Never in practice: a loopback URL and the fake's key always build.
+    #[allow(clippy::expect_used)] // the configuration is fixed and valid
+    #[must_use]
+    pub fn client(&self) -> TiunClient {
+        self.client_builder()
+            .build()
+            .expect("FakeTiun: a client for the fake builds")
+    }
+
+    /// Makes `session_id` a paid session: checks of it answer `200` until it ends.
+    pub fn paid_session(&self, session_id: impl Into<String>) {
+        lock(&self.state.sessions).insert(session_id.into(), Session::Paid);
+    }
+
+    /// Ends `session_id`: checks of it answer `404` with problem details from now on.
+    pub fn end_session(&self, session_id: &str) {
+        lock(&self.state.sessions).insert(session_id.to_owned(), Session::Ended);
+    }
+
+    /// Adds a tiun user, for [`user_info`](TiunClient::user_info) and
+    /// [`user_token`](Self::user_token).
+    pub fn add_user(&self, user_id: impl Into<String>, email: Option<&str>, products: &[&str]) {
+        let user = FakeUser {
+            email: email.map(str::to_owned),
+            products: products.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        lock(&self.state.users).insert(user_id.into(), user);
+    }
+
+    /// A user verification token for `user_id`, as tiun's browser SDK would issue it:
+    /// [`verify_user`](TiunClient::verify_user) with it answers `Authenticated`. An unknown
+    /// user is added without e-mail or products.
+    pub fn user_token(&self, user_id: &str) -> String {
+        lock(&self.state.users)
+            .entry(user_id.to_owned())
+            .or_insert_with(|| FakeUser {
+                email: None,
+                products: Vec::new(),
+            });
+        let token = self.state.fresh_id("uvt");
+        lock(&self.state.tokens).insert(token.clone(), user_id.to_owned());
+        token
+    }
+
+    /// How many session checks the fake has received (every `PATCH .../status`, answered or
+    /// not).
+    #[must_use]
+    pub fn checks(&self) -> usize {
+        self.state.checks.load(Ordering::SeqCst)
+    }
+
+    /// Answers the next `n` API requests with `status` (and problem details).
+    pub fn fail_next(&self, n: usize, status: u16) {
+        let mut faults = lock(&self.state.faults);
+        faults.fail_next = n;
+        faults.fail_status = status;
+    }
+
+    /// Waits `delay` before answering each API request, from now on (`Duration::ZERO` to stop).
+    /// A delay longer than the client's timeout is a tiun that never answers.
+    pub fn delay(&self, delay: Duration) {
+        lock(&self.state.faults).delay = delay;
+    }
+
+    /// Closes the connection of the next `n` API requests without answering.
+    pub fn drop_next(&self, n: usize) {
+        lock(&self.state.faults).drop_next = n;
+    }
+
+    /// Where the fake serves its stand-in for tiun's browser snippet.
+    ///
+    /// The stand-in is not tiun's snippet. It renders a "Pay with tiun" button into the element
+    /// whose id the script tag names (`data-tiun-target`, default `tiun-paywall`). On a click
+    /// it opens a paid session at the fake and posts
+    /// `{type: "TIUN_EVENT", content: "TIUN_HIDE_PAYWALL", sessionId}` to the window, as
+    /// tiun's snippet does; its "End session" button ends the session at the fake and posts
+    /// `TIUN_SHOW_PAYWALL` with `sessionId: null`. It posts `TIUN_SNIPPET_INITIALIZED` once
+    /// rendered.
+    ///
+    /// ```html
+    /// <div id="paywall"></div>
+    /// <script src="http://127.0.0.1:PORT/snippet.js" data-tiun-target="paywall"></script>
+    /// ```
+    #[must_use]
+    pub fn snippet_url(&self) -> Url {
+        let mut url = self.base_url();
+        url.set_path("/snippet.js");
+        url
+    }
+}
+
+impl Drop for FakeTiun {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl fmt::Debug for FakeTiun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeTiun")
+            .field("base_url", &self.base_url.as_str())
+            .field("api_key", &"[redacted]")
+            .field("checks", &self.checks())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Accepts connections until the fake is dropped (which drops every connection too).
+async fn serve(listener: TcpListener, state: Arc<State>) {
+    let mut connections = JoinSet::new();
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let state = Arc::clone(&state);
+        connections.spawn(async move {
+            let service = service_fn(move |request| Arc::clone(&state).answer(request));
+            // A connection the fake drops on purpose ends with an error; nothing to report.
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+/// Returned by the service to close the connection without an answer ([`FakeTiun::drop_next`]).
+#[derive(Debug)]
+struct Dropped;
+
+impl fmt::Display for Dropped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped by FakeTiun::drop_next")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+type Answer = Response<Full<Bytes>>;
+
+impl State {
+    async fn answer(self: Arc<Self>, request: Request<Incoming>) -> Result<Answer, Dropped> {
+        let path = request.uri().path().to_owned();
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let method = request.method().clone();
+        match (&method, segments.as_slice()) {
+            (&Method::GET, ["snippet.js"]) => return Ok(self.snippet()),
+            (&Method::OPTIONS, ["fake", ..]) => {
+                return Ok(cors(empty(StatusCode::NO_CONTENT)));
+            }
+            (&Method::POST, ["fake", "sessions"]) => {
+                let session_id = self.fresh_id("sess");
+                lock(&self.sessions).insert(session_id.clone(), Session::Paid);
+                let body = json!({ "sessionId": session_id });
+                return Ok(cors(json_answer(StatusCode::CREATED, &body)));
+            }
+            (&Method::POST, ["fake", "sessions", id, "end"]) => {
+                let answer = match decode(id) {
+                    Some(id) => {
+                        lock(&self.sessions).insert(id, Session::Ended);
+                        empty(StatusCode::NO_CONTENT)
+                    }
+                    None => empty(StatusCode::BAD_REQUEST),
+                };
+                return Ok(cors(answer));
+            }
+            _ => {}
+        }
+
+        let session_check = matches!(
+            (&method, segments.as_slice()),
+            (
+                &Method::PATCH,
+                ["live_api", "s2s", "v1", "sessions", _, "status"]
+            ) | (
+                &Method::PATCH,
+                ["live_api", "v1", "providers", _, "sessions", _, "status"]
+            )
+        );
+        if session_check {
+            self.checks.fetch_add(1, Ordering::SeqCst);
+        }
+        let (delay, fault) = self.take_fault();
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        match fault {
+            Some(Fault::Drop) => return Err(Dropped),
+            Some(Fault::Fail(status)) => {
+                return Ok(problem(
+                    status,
+                    "A failure injected by FakeTiun::fail_next.",
+                ));
+            }
+            None => {}
+        }
+        if !has_key(request.headers()) {
+            return Ok(problem(
+                StatusCode::UNAUTHORIZED,
+                "The API key is missing or invalid.",
+            ));
+        }
+
+        Ok(match (&method, segments.as_slice()) {
+            (&Method::PATCH, ["live_api", "s2s", "v1", "sessions", id, "status"]) => {
+                self.session(id)
+            }
+            (
+                &Method::PATCH,
+                [
+                    "live_api",
+                    "v1",
+                    "providers",
+                    provider,
+                    "sessions",
+                    id,
+                    "status",
+                ],
+            ) => {
+                if decode(provider).as_deref() == Some(PROVIDER_ID) {
+                    self.session(id)
+                } else {
+                    problem(StatusCode::UNAUTHORIZED, "The provider id is invalid.")
+                }
+            }
+            (&Method::POST, ["live_api", "s2s", "v1", "users", "verification"]) => {
+                self.verification(request).await
+            }
+            (&Method::GET, ["live_api", "s2s", "v1", "users", id, "info"]) => {
+                match decode(id).and_then(|id| self.user_json(&id)) {
+                    Some(user) => json_answer(StatusCode::OK, &user),
+                    None => problem(StatusCode::NOT_FOUND, "No such user."),
+                }
+            }
+            _ => problem(StatusCode::NOT_FOUND, "No such route."),
+        })
+    }
+
+    fn session(&self, encoded_id: &str) -> Answer {
+        let status = decode(encoded_id).and_then(|id| lock(&self.sessions).get(&id).copied());
+        match status {
+            Some(Session::Paid) => empty(StatusCode::OK),
+            Some(Session::Ended) => problem(StatusCode::NOT_FOUND, "The session has ended."),
+            None => problem(StatusCode::NOT_FOUND, "No such session."),
+        }
+    }
+
+    async fn verification(&self, request: Request<Incoming>) -> Answer {
+        let body = match Limited::new(request.into_body(), 64 * 1024).collect().await {
+            Ok(body) => body.to_bytes(),
+            Err(_) => return problem(StatusCode::BAD_REQUEST, "The body could not be read."),
+        };
+        let token = serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|v| v.get("userVerificationToken")?.as_str().map(str::to_owned));
+        let Some(token) = token else {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "The body must be {\"userVerificationToken\": \"...\"}.",
+            );
+        };
+        let user_id = lock(&self.tokens).get(&token).cloned();
+        let body = match user_id.and_then(|id| self.user_json(&id)) {
+            Some(user) => json!({ "isAuthenticated": true, "userInfo": user }),
+            None => json!({ "isAuthenticated": false, "userInfo": null }),
+        };
+        json_answer(StatusCode::OK, &body)
+    }
+
+    fn user_json(&self, user_id: &str) -> Option<Value> {
+        let user = lock(&self.users).get(user_id).cloned()?;
+        Some(json!({
+            "userId": user_id,
+            "email": user.email,
+            "productAccess": user.products,
+        }))
+    }
+
+    fn snippet(&self) -> Answer {
+        let base = Value::from(self.base_url.as_str()).to_string();
+        let script = SNIPPET.replace("__TIUN_FAKE_BASE__", &base);
+        let mut answer = Response::new(Full::new(Bytes::from(script)));
+        answer.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        );
+        answer
+    }
+
+    /// The delay to wait, and the fault to inject into this request, if any.
+    fn take_fault(&self) -> (Duration, Option<Fault>) {
+        let mut faults = lock(&self.faults);
+        let fault = if faults.drop_next > 0 {
+            faults.drop_next -= 1;
+            Some(Fault::Drop)
+        } else if faults.fail_next > 0 {
+            faults.fail_next -= 1;
+            let status = StatusCode::from_u16(faults.fail_status)
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Some(Fault::Fail(status))
+        } else {
+            None
+        };
+        (faults.delay, fault)
+    }
+
+    fn fresh_id(&self, prefix: &str) -> String {
+        let n = self.issued.fetch_add(1, Ordering::SeqCst);
+        let port = self.base_url.port().unwrap_or_default();
+        format!("{prefix}-{port}-{n}")
+    }
+}
+
+enum Fault {
+    Drop,
+    Fail(StatusCode),
+}
+
+fn has_key(headers: &HeaderMap) -> bool {
+    ["x-tiun-api-key", "x-access-token"].iter().any(|name| {
+        headers
+            .get(*name)
+            .is_some_and(|v| v.as_bytes() == API_KEY.as_bytes())
+    })
+}
+
+/// A path segment's decoded text; `None` when it is not UTF-8.
+fn decode(segment: &str) -> Option<String> {
+    percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+fn empty(status: StatusCode) -> Answer {
+    let mut answer = Response::new(Full::new(Bytes::new()));
+    *answer.status_mut() = status;
+    answer
+}
+
+fn json_answer(status: StatusCode, body: &Value) -> Answer {
+    let mut answer = Response::new(Full::new(Bytes::from(body.to_string())));
+    *answer.status_mut() = status;
+    answer
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    answer
+}
+
+/// RFC 7807 problem details, as tiun sends them with `401` and `404`.
+fn problem(status: StatusCode, detail: &str) -> Answer {
+    let body = json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+        "instance": null,
+    });
+    let mut answer = json_answer(status, &body);
+    answer.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    answer
+}
+
+/// Lets a page on any origin call the snippet's controls.
+fn cors(mut answer: Answer) -> Answer {
+    let headers = answer.headers_mut();
+    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    headers.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("POST, OPTIONS"),
+    );
+    headers.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static("content-type"),
+    );
+    answer
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Every update is a single insert or counter change, so a poisoned map is still whole.
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
