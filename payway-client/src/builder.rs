@@ -274,7 +274,7 @@ impl PaywayClientBuilder {
     }
 }
 
-fn check_base_url(url: &Url) -> Result<(), BuildError> {
+pub(crate) fn check_base_url(url: &Url) -> Result<(), BuildError> {
     let Some(host) = url.host() else {
         return Err(BuildError::InvalidBaseUrl {
             reason: "it has no host",

@@ -7,9 +7,13 @@ use url::Url;
 
 const STAGE: &str = "https://payway-api.stage.adeprimo.se/";
 const PRODUCTION: &str = "https://backend.worldoftulo.com/";
+const SSO_STAGE: &str = "https://payway-sso-stage.azurewebsites.net/";
+const SSO_PRODUCTION: &str = "https://sso.worldoftulo.com/";
 
-/// A Payway API environment. The token endpoint and the REST API share one host per
-/// environment (the shop and portal hosts are per organisation and are not listed here).
+/// A Payway environment. The token endpoint and the REST API share one host per environment
+/// ([`base_url`](Self::base_url)); single sign-on has its own
+/// ([`sso_base_url`](Self::sso_base_url)). The shop and portal hosts are per organisation and
+/// are not listed here.
 ///
 /// Client ids and secrets belong to one environment: stage credentials get `401` in
 /// production.
@@ -37,6 +41,21 @@ impl Environment {
         Url::parse(self.url_text()).expect("environment URLs are valid constants")
     }
 
+    /// The SSO2 host root as a [`Url`], with a trailing slash: what
+    /// [`Sso2Client`](crate::sso2::Sso2Client) calls and sends readers to.
+    ///
+    /// ```
+    /// use payway_client::Environment;
+    ///
+    /// assert_eq!(Environment::Stage.sso_base_url().as_str(), "https://payway-sso-stage.azurewebsites.net/");
+    /// assert_eq!(Environment::Production.sso_base_url().as_str(), "https://sso.worldoftulo.com/");
+    /// ```
+    pub fn sso_base_url(self) -> Url {
+        // Both constants are valid absolute URLs; a unit test parses each of them.
+        #[allow(clippy::expect_used)]
+        Url::parse(self.sso_url_text()).expect("environment URLs are valid constants")
+    }
+
     /// The environment's name as [`FromStr`] reads it and `PAYWAY_ENVIRONMENT` takes it:
     /// `stage` or `production`.
     ///
@@ -57,6 +76,13 @@ impl Environment {
         match self {
             Self::Stage => STAGE,
             Self::Production => PRODUCTION,
+        }
+    }
+
+    const fn sso_url_text(self) -> &'static str {
+        match self {
+            Self::Stage => SSO_STAGE,
+            Self::Production => SSO_PRODUCTION,
         }
     }
 }
@@ -98,6 +124,9 @@ mod tests {
             let url = Url::parse(env.url_text()).unwrap();
             assert_eq!(url.scheme(), "https");
             assert_eq!(env.base_url(), url);
+            let sso = Url::parse(env.sso_url_text()).unwrap();
+            assert_eq!(sso.scheme(), "https");
+            assert_eq!(env.sso_base_url(), sso);
             assert_eq!(env.to_string().parse::<Environment>().unwrap(), env);
         }
         assert_eq!(

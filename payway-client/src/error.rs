@@ -7,6 +7,7 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 
 use crate::provider_error::ProviderError;
+use crate::sso2::verify_error::{LandingError, SessionCookieError, TokenError};
 use crate::store::StoreError;
 use crate::strict_json::ParseError;
 
@@ -103,6 +104,51 @@ pub enum Error {
     /// A server token request failed. Callers waiting on the same request share this error.
     #[error("server token request failed")]
     ServerToken(#[source] Arc<Error>),
+
+    /// An SSO2 token (a landing's `t`, or the answer to a server call) did not verify: the
+    /// reader gets no session from it. The source says which check failed.
+    #[error("sso2 token refused")]
+    Sso2Token(#[source] TokenError),
+
+    /// The URL SSO2 sent the reader back with is not a landing this site accepts (no `t`,
+    /// repeated parameters, or a return URL the policy refuses).
+    #[error("sso2 landing refused")]
+    Landing(#[source] LandingError),
+
+    /// A session cookie did not open: edited, sealed with another key, expired, or
+    /// repeated. Treat the reader as having no cookie.
+    #[error("session cookie refused")]
+    SessionCookie(#[source] SessionCookieError),
+
+    /// A token or cookie value was longer than [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES)
+    /// and was refused before any parsing.
+    #[error("token is {len} bytes, more than the {limit} accepted")]
+    TokenTooLarge {
+        /// The value's length, in bytes.
+        len: usize,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
+    /// The `Cookie` header (all of a request's `Cookie` headers together) was longer than
+    /// [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES) and was not scanned.
+    #[error("cookie header is {len} bytes, more than the {limit} scanned")]
+    CookieHeaderTooLarge {
+        /// The header's length, in bytes.
+        len: usize,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
+    /// A key for [`SessionCookieKey::new`](crate::sso2::SessionCookieKey::new) is shorter
+    /// than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES).
+    #[error("secret is {len} bytes long, shorter than the {min} required")]
+    ShortSecret {
+        /// The secret's length in bytes.
+        len: usize,
+        /// The shortest length accepted.
+        min: usize,
+    },
 }
 
 impl Error {
@@ -152,6 +198,15 @@ impl Error {
         matches!(self, Self::Store(_))
     }
 
+    /// `true` when an SSO2 token or a session cookie was genuine but out of date: identify
+    /// the reader again (normal), rather than alert (a forgery).
+    pub fn is_expired(&self) -> bool {
+        matches!(
+            self,
+            Self::Sso2Token(TokenError::Expired) | Self::SessionCookie(SessionCookieError::Expired)
+        )
+    }
+
     /// What Payway said, when it refused the request with a status.
     pub fn provider_error(&self) -> Option<&ProviderError> {
         match self {
@@ -192,6 +247,20 @@ pub enum BuildError {
         len: usize,
         /// The shortest length accepted.
         min: usize,
+    },
+    /// No organisation id was given to the SSO2 client.
+    #[error("organisation id is missing")]
+    MissingOrganisationId,
+    /// The organisation id is empty or contains whitespace or control characters.
+    #[error("organisation id is empty or contains whitespace or control characters")]
+    InvalidOrganisationId,
+    /// The SSO2 leeway is larger than [`sso2::MAX_LEEWAY`](crate::sso2::MAX_LEEWAY).
+    #[error("leeway of {leeway:?} is larger than the {max:?} allowed")]
+    LeewayTooLarge {
+        /// The leeway asked for.
+        leeway: std::time::Duration,
+        /// The largest leeway allowed.
+        max: std::time::Duration,
     },
     /// Neither an environment nor a base URL was given.
     #[error("neither an environment nor a base url was given")]

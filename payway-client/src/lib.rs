@@ -1,13 +1,4 @@
-#![cfg_attr(
-    all(feature = "axum", feature = "test-util"),
-    doc = include_str!("../README.md")
-)]
-#![cfg_attr(
-    not(all(feature = "axum", feature = "test-util")),
-    doc = "Async client for Tulo Payway and Tulo Shop authorization tickets.\n\n\
-           The crate's guide, with its examples, is its README, built as these docs with the \
-           `axum` and `test-util` features on (as docs.rs builds them)."
-)]
+#![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Library code never panics, indexes or prints; `.clippy.toml` allows these in unit tests.
 #![deny(
@@ -38,6 +29,7 @@ mod secret;
 mod server_token;
 mod server_token_cache;
 mod shop_url;
+pub mod sso2;
 mod store;
 mod strict_json;
 #[cfg(feature = "test-util")]
@@ -68,6 +60,9 @@ pub use provider_error::ProviderError;
 pub use reqwest;
 pub use secret::{AccessToken, ClientSecret, RefreshToken};
 pub use shop_url::{ShopUrl, ShopUrlBuilder, ShopUrlError};
+pub use sso2::cookie_key::{MAX_COOKIE_HEADER_BYTES, MIN_SECRET_BYTES};
+pub use sso2::from_env::{ENV_ORGANISATION_ID, ENV_SSO_BASE_URL};
+pub use sso2::jws::MAX_TOKEN_BYTES;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use store::RedisTicketStore;
@@ -99,5 +94,10 @@ pub mod fuzzing {
     /// `true` when `ticket` is shaped like a ticket.
     pub fn is_ticket_shaped(ticket: &str) -> bool {
         crate::ticket::check_ticket(ticket).is_ok()
+    }
+
+    /// A session cookie's binary form decoded and encoded again, when it decodes.
+    pub fn cookie_payload_round_trip(bytes: &[u8]) -> Option<Vec<u8>> {
+        crate::sso2::session_cookie::SessionCookie::decode(bytes).map(|cookie| cookie.encode())
     }
 }

@@ -1,11 +1,13 @@
-//! A fake Payway and Tulo Shop for your application's tests (feature `test-util`).
+//! A fake Payway, Tulo Shop and SSO2 for your application's tests (feature `test-util`).
 //!
 //! [`FakePayway`] is a real HTTP server on `127.0.0.1`, started in your test's tokio runtime,
-//! so your application's real [`PaywayClient`] code runs against it. It keeps state like
-//! Payway: accounts and their products, single-use tickets (a second exchange is answered
-//! `401 invalid_grant`), access, refresh and server tokens, `/me` in the documented wrapped
-//! shape, `/me/active_products`, ticket generation; and it injects faults. It also serves a
-//! stand-in Tulo Shop whose "Pay" button sends the reader back with a ticket.
+//! so your application's real [`PaywayClient`] and [`Sso2Client`] code runs against it. It
+//! keeps state like Payway: accounts and their products, single-use tickets (a second
+//! exchange is answered `401 invalid_grant`), access, refresh and server tokens, `/me` in the
+//! documented wrapped shape, `/me/active_products`, ticket generation; and it injects faults.
+//! It also serves a stand-in Tulo Shop whose "Pay" button sends the reader back with a
+//! ticket, and SSO2 (see [`FakePayway::sso_base_url`]): sessions, logins, the server calls,
+//! identify, a login page and a "log out from another site" control.
 //!
 //! Enable the feature in `[dev-dependencies]` only:
 //!
@@ -32,9 +34,13 @@
 //! # }
 //! ```
 
+mod html;
 mod server;
 mod shared;
 mod shop;
+mod sso2;
+mod sso2_pages;
+mod sso2_state;
 mod state;
 
 use std::fmt;
@@ -46,7 +52,9 @@ use url::Url;
 
 use crate::builder::PaywayClientBuilder;
 use crate::client::PaywayClient;
+use crate::sso2::{Sso2Client, Sso2ClientBuilder};
 use shared::{Faults, Shared};
+use sso2_state::FakeLogin;
 use state::State;
 
 /// A fake Payway API and Tulo Shop on `127.0.0.1`, for tests. Stopped when dropped.
@@ -57,6 +65,7 @@ pub struct FakePayway {
     base_url: Url,
     client_id: String,
     client_secret: String,
+    organisation_id: String,
     shared: Arc<Shared>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -83,6 +92,7 @@ impl FakePayway {
         let state = State::new();
         let client_id = state.client_id.clone();
         let client_secret = state.client_secret.clone();
+        let organisation_id = state.organisation_id.clone();
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
             faults: Mutex::new(Faults::default()),
@@ -94,6 +104,7 @@ impl FakePayway {
             base_url,
             client_id,
             client_secret,
+            organisation_id,
             shared,
             server,
         })
@@ -192,6 +203,169 @@ impl FakePayway {
     }
 }
 
+/// SSO2: the server calls, identify, a login page and a "log out from another site" control.
+///
+/// Under [`sso_base_url`](Self::sso_base_url) the fake answers what SSO2 answers, with the
+/// same client id, secret and organisation as the Payway API, so a ticket an SSO2 login
+/// gives is exchanged at this fake's token endpoint:
+///
+/// - `POST {sso}/sessionstatus`, `/authenticate`, `/authenticatewithticket`, `/logout` with
+///   `{"t": token}`: every request token is checked exactly (HS256 with the secret; the
+///   claims `cid`, `iss`, `aud: "pw-sso"`, `iat`, `nbf`, `exp = iat + 10`, `sid`, `ipa`,
+///   `uas` and the operation's own, and no other). Anything else is `401`
+///   `{"error": "invalid_token"}` and recorded ([`sso2_refusals`](Self::sso2_refusals)).
+///   Answers are `{"t": token}`, signed with the secret. Three wrong passwords freeze a login
+///   for 300 s.
+/// - `GET {sso}/identify?t=&r=`: checks `t` (`exp = iat + 60`), finds the browser's session
+///   by a cookie on the fake's own origin (starting an anonymous one when there is none),
+///   and answers `303` to the [landing URL](Self::set_sso2_landing_url) with a signed `t`
+///   (and a ticket when logged in) and the `r` it was given.
+/// - [`sso2_login_url`](Self::sso2_login_url): a login page whose form logs the browser's
+///   session in and goes back through identify; a button on it ends the session "from another
+///   site", so the next status call answers `terminated`.
+impl FakePayway {
+    /// The SSO2 host root: `{base_url}sso/`.
+    pub fn sso_base_url(&self) -> Url {
+        let mut url = self.base_url.clone();
+        url.set_path(sso2::SSO_PREFIX);
+        url
+    }
+
+    /// The organisation id the fake's SSO2 expects as `iss`.
+    pub fn organisation_id(&self) -> &str {
+        &self.organisation_id
+    }
+
+    /// An [`Sso2Client`] configured for this fake.
+    ///
+    /// # Panics
+    ///
+    /// Never in practice: the fake's own settings always build.
+    #[allow(clippy::expect_used)] // The settings are the fake's own and always valid.
+    pub fn sso2_client(&self) -> Sso2Client {
+        self.sso2_client_builder()
+            .build()
+            .expect("the fake's own settings build an SSO2 client")
+    }
+
+    /// An SSO2 builder with this fake's SSO2 URL, credentials and organisation.
+    pub fn sso2_client_builder(&self) -> Sso2ClientBuilder {
+        Sso2Client::builder()
+            .base_url(self.sso_base_url())
+            .client_id(self.client_id.clone())
+            .client_secret(self.client_secret.clone())
+            .organisation_id(self.organisation_id.clone())
+    }
+
+    /// Where identify sends readers back to (your landing page), as Payway configures it per
+    /// client. Until it is set, identify answers `400`.
+    pub fn set_sso2_landing_url(&self, landing_url: Url) {
+        self.shared.state().sso2.landing_url = Some(landing_url);
+    }
+
+    /// Adds (or replaces) an SSO2 login: this e-mail address (in any case) and password log in
+    /// the account (created, without products, if unknown).
+    pub fn add_login(&self, email: &str, password: &str, account_id: &str) {
+        let mut state = self.shared.state();
+        if !state.has_account(account_id) {
+            state.add_account(account_id, Vec::new());
+        }
+        state.sso2.logins.insert(
+            email.to_lowercase(),
+            FakeLogin {
+                password: password.to_owned(),
+                account_id: account_id.to_owned(),
+                active: true,
+                failures: 0,
+            },
+        );
+    }
+
+    /// Marks a login as not active: logging in with it answers `account_not_active`.
+    pub fn deactivate_login(&self, email: &str) {
+        if let Some(login) = self
+            .shared
+            .state()
+            .sso2
+            .logins
+            .get_mut(&email.to_lowercase())
+        {
+            login.active = false;
+        }
+    }
+
+    /// The fake SSO2's login page, continuing to `continue_url` after a login (through
+    /// identify, to your landing page).
+    pub fn sso2_login_url(&self, continue_url: &Url) -> Url {
+        let mut url = self.base_url.clone();
+        url.set_path(sso2_pages::LOGIN_PATH);
+        url.query_pairs_mut()
+            .append_pair("r", continue_url.as_str());
+        url
+    }
+
+    /// What a browser without an SSO2 session gets from `identify_url` (from
+    /// [`Sso2Client::identify_url`]): the landing URL, with an anonymous session's `t` and
+    /// the `r`. Done in-process, as `GET {sso}/identify` does it.
+    ///
+    /// # Errors
+    ///
+    /// [`Refused`] when the identify token is refused or no landing URL is set.
+    pub fn sso2_identify(&self, identify_url: &Url) -> Result<Url, Refused> {
+        let mut state = self.shared.state();
+        let sid = sso2::new_session(&mut state);
+        sso2::identify(&mut state, identify_url.query().unwrap_or_default(), &sid).map_err(Refused)
+    }
+
+    /// Like [`sso2_identify`](Self::sso2_identify), for a browser whose SSO2 session is
+    /// logged in with the login of `email` (its `t` carries a ticket).
+    ///
+    /// # Errors
+    ///
+    /// [`Refused`] for an unknown login, a refused identify token, or no landing URL.
+    pub fn sso2_identify_logged_in(&self, identify_url: &Url, email: &str) -> Result<Url, Refused> {
+        let mut state = self.shared.state();
+        let sid = sso2::new_logged_in_session(&mut state, email)
+            .ok_or_else(|| Refused("no such login".to_owned()))?;
+        sso2::identify(&mut state, identify_url.query().unwrap_or_default(), &sid).map_err(Refused)
+    }
+
+    /// Ends SSO2 session `sid`, as a logout on another site does: its next status call
+    /// answers `terminated`. `false` for an unknown session.
+    pub fn log_out_elsewhere(&self, sid: &str) -> bool {
+        sso2::end_session(&mut self.shared.state(), sid)
+    }
+
+    /// How many SSO2 server calls arrived, accepted or not.
+    pub fn sso2_calls(&self) -> usize {
+        self.shared.state().sso2.calls
+    }
+
+    /// Why each refused SSO2 request token (server call or identify) was refused, in order.
+    pub fn sso2_refusals(&self) -> Vec<String> {
+        self.shared.state().sso2.refusals.clone()
+    }
+}
+
+/// Why the fake refused an in-process SSO2 request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused(String);
+
+impl Refused {
+    /// The reason, in words.
+    pub fn reason(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the fake SSO2 refused: {}", self.0)
+    }
+}
+
+impl std::error::Error for Refused {}
+
 impl Drop for FakePayway {
     fn drop(&mut self) {
         self.server.abort();
@@ -204,6 +378,7 @@ impl fmt::Debug for FakePayway {
             .field("base_url", &self.base_url.as_str())
             .field("client_id", &self.client_id)
             .field("client_secret", &"[redacted]")
+            .field("organisation_id", &self.organisation_id)
             .finish_non_exhaustive()
     }
 }

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, LOCATION};
+use http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -13,6 +13,8 @@ use serde_json::json;
 
 use super::shared::Shared;
 use super::shop;
+use super::sso2::{self, Sso2Request};
+use super::sso2_pages;
 use super::state::{Answer, Call};
 
 /// The largest request body the fake reads.
@@ -98,6 +100,28 @@ async fn serve(
     let mut state = shared.state();
     let answer = if path.starts_with(shop::SHOP_PREFIX) {
         shop::answer(&mut state, &parts.method, path, query)
+    } else if path.starts_with(sso2::SSO_PREFIX) {
+        let cookies: Vec<&str> = parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let cookie_header = cookies.join("; ");
+        let request = Sso2Request {
+            method: &parts.method,
+            path,
+            query,
+            cookie_header: &cookie_header,
+            body: &body,
+        };
+        sso2_pages::answer(&mut state, &request)
+            .or_else(|| sso2::answer(&mut state, &request))
+            .unwrap_or_else(|| {
+                let body =
+                    json!({"error": "not_found", "error_description": "No such SSO2 endpoint"});
+                Answer::json(StatusCode::NOT_FOUND, &body)
+            })
     } else {
         let bearer = parts
             .headers
@@ -133,6 +157,12 @@ fn respond(answer: Answer) -> Response<Full<Bytes>> {
         .and_then(|l| http::HeaderValue::try_from(l).ok())
     {
         headers.insert(LOCATION, location);
+    }
+    if let Some(cookie) = answer
+        .set_cookie
+        .and_then(|c| http::HeaderValue::try_from(c).ok())
+    {
+        headers.insert(SET_COOKIE, cookie);
     }
     response
 }

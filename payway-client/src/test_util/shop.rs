@@ -5,6 +5,7 @@ use http::{Method, StatusCode};
 use percent_encoding::percent_decode_str;
 use url::Url;
 
+use super::html::{self, escape};
 use super::state::{Answer, Checkout, State};
 
 /// Where the shop lives under the fake's base URL.
@@ -130,25 +131,5 @@ fn page(status: StatusCode, title: &str, text: &str) -> Answer {
 }
 
 fn document(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>{title} - Tulo Shop (fake)</title></head>\n\
-         <body><h1>{title}</h1>\n{body}\n</body></html>\n",
-        title = escape(title)
-    )
-}
-
-/// Text made safe for HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    html::document(&format!("{title} - Tulo Shop (fake)"), title, body)
 }

@@ -8,15 +8,19 @@ use std::hash::{BuildHasher, Hasher};
 use http::StatusCode;
 use serde_json::{Value, json};
 
+use super::sso2_state::Sso2State;
+
 /// The lifetime every token is issued with, in seconds.
 pub(crate) const EXPIRES_IN: u64 = 3600;
 
-/// A fake answer: status, content type, body and, for redirects, a location.
+/// A fake answer: status, content type, body and, for redirects, a location; a cookie of
+/// the fake's own origin.
 pub(crate) struct Answer {
     pub(crate) status: StatusCode,
     pub(crate) content_type: &'static str,
     pub(crate) body: String,
     pub(crate) location: Option<String>,
+    pub(crate) set_cookie: Option<String>,
 }
 
 impl Answer {
@@ -26,6 +30,7 @@ impl Answer {
             content_type: "application/json",
             body: body.to_string(),
             location: None,
+            set_cookie: None,
         }
     }
 
@@ -35,6 +40,7 @@ impl Answer {
             content_type: "text/html; charset=utf-8",
             body,
             location: None,
+            set_cookie: None,
         }
     }
 
@@ -44,7 +50,14 @@ impl Answer {
             content_type: "text/plain; charset=utf-8",
             body: String::new(),
             location: Some(location),
+            set_cookie: None,
         }
+    }
+
+    /// The same answer, setting a cookie on the fake's origin.
+    pub(crate) fn with_cookie(mut self, set_cookie: String) -> Self {
+        self.set_cookie = Some(set_cookie);
+        self
     }
 }
 
@@ -77,6 +90,8 @@ pub(crate) struct Checkout {
 pub(crate) struct State {
     pub(crate) client_id: String,
     pub(crate) client_secret: String,
+    pub(crate) organisation_id: String,
+    pub(crate) sso2: Sso2State,
     accounts: BTreeMap<String, FakeAccount>,
     tickets: HashMap<String, TicketEntry>,
     access_tokens: HashMap<String, TokenEntry>,
@@ -102,6 +117,8 @@ impl State {
         let mut state = Self {
             client_id: String::new(),
             client_secret: String::new(),
+            organisation_id: String::new(),
+            sso2: Sso2State::default(),
             accounts: BTreeMap::new(),
             tickets: HashMap::new(),
             access_tokens: HashMap::new(),
@@ -114,6 +131,7 @@ impl State {
         };
         state.client_id = format!("fake-client-{}", state.token("id"));
         state.client_secret = format!("fake-secret-{}", state.token("cs"));
+        state.organisation_id = format!("fake-org-{}", state.token("org"));
         state
     }
 
@@ -141,6 +159,11 @@ impl State {
         {
             account.products.push(product.to_owned());
         }
+    }
+
+    /// `true` when the fake knows the account.
+    pub(crate) fn has_account(&self, id: &str) -> bool {
+        self.accounts.contains_key(id)
     }
 
     pub(crate) fn products(&self, id: &str) -> Option<Vec<String>> {

@@ -1,6 +1,8 @@
 //! Integration tests for payway-client: every endpoint against httpmock on 127.0.0.1 (the
 //! exact requests), `FakePayway` and the axum extractor (with their features), the
-//! ticket stores (a real Redis when `REDIS_URL` is set), URLs in and out, and redaction.
+//! ticket stores (a real Redis when `REDIS_URL` is set), URLs in and out, redaction, and
+//! SSO2 (request tokens decoded by jsonwebtoken, landings, answers, the sealed cookie, the
+//! fake, the flow, the extractor).
 
 mod account;
 #[cfg(feature = "axum")]
@@ -15,6 +17,22 @@ mod redaction;
 mod redis_store;
 mod server_token;
 mod shop_url;
+#[cfg(feature = "test-util")]
+mod sso2_answers;
+#[cfg(feature = "axum")]
+mod sso2_axum;
+mod sso2_builder;
+mod sso2_cookie;
+#[cfg(feature = "test-util")]
+mod sso2_fake;
+#[cfg(feature = "test-util")]
+mod sso2_flow;
+mod sso2_fuzz_seeds;
+mod sso2_landing;
+#[cfg(feature = "test-util")]
+mod sso2_redaction;
+mod sso2_support;
+mod sso2_tokens;
 mod store;
 mod support;
 mod ticket;

@@ -1,5 +1,6 @@
 //! The payway section of the demo: a reader goes to Tulo Shop with a ticket, pays, comes back
-//! with another one, is logged in once, and the same ticket is refused the second time.
+//! with another one, is logged in once, and the same ticket is refused the second time; then
+//! the same reader's single sign-on through SSO2 (`sso2.rs`).
 //!
 //! It always runs against `FakePayway` (the crate's fake Payway and Tulo Shop on 127.0.0.1).
 //! When `PAYWAY_CLIENT_ID`, `PAYWAY_CLIENT_SECRET` and `PAYWAY_ENVIRONMENT` are all set, it
@@ -19,6 +20,10 @@ use url::Url;
 use crate::DemoResult;
 use crate::narrate::{denied, detail, granted, section, step};
 
+// The SSO2 part of this section lives in its own file beside this one.
+#[path = "sso2.rs"]
+mod sso2;
+
 const SHOP_CLIENT_ID: &str = "tulo-shop";
 const ACCOUNT_ID: &str = "5f3c9a1e0d";
 
@@ -26,8 +31,8 @@ const ACCOUNT_ID: &str = "5f3c9a1e0d";
 pub(crate) async fn run() -> DemoResult {
     section(
         "payway",
-        "Tulo Payway + Tulo Shop: send a reader to the shop with a ticket, take them back with \
-         another, and log them in exactly once.",
+        "Tulo Payway + Tulo Shop + SSO2: send a reader to the shop with a ticket, take them back \
+         with another, and log them in exactly once; then single sign-on with a sealed cookie.",
     );
 
     step("Start FakePayway: a stand-in for the Payway API and Tulo Shop on 127.0.0.1");
@@ -48,7 +53,10 @@ pub(crate) async fn run() -> DemoResult {
     );
     let scopes = ["/external/account/r", "/external/account/w"];
     let server_token = payway.server_token(&scopes).await?;
-    detail("grant", "grant_type=none, scopes /external/account/r /external/account/w");
+    detail(
+        "grant",
+        "grant_type=none, scopes /external/account/r /external/account/w",
+    );
     detail(
         "token",
         format!("{server_token:?} (cached: asking again sends no request)"),
@@ -81,9 +89,15 @@ pub(crate) async fn run() -> DemoResult {
 
     step("The reader pays (the demo clicks the shop's \"Pay\" button twice, a double click)");
     let arrived = pay_in_the_shop(&fake, &shop_url).await?;
-    detail("the shop sends the reader to", mask_query_param(&arrived, "ticket"));
+    detail(
+        "the shop sends the reader to",
+        mask_query_param(&arrived, "ticket"),
+    );
     let callback = TicketCallback::parse(&arrived, &policy)?;
-    detail("return URL", "ReturnUrl mode: the ticket came to our own page");
+    detail(
+        "return URL",
+        "ReturnUrl mode: the ticket came to our own page",
+    );
 
     step("Someone forges a link with a return URL to another site");
     let forged = Url::parse(
@@ -130,7 +144,10 @@ pub(crate) async fn run() -> DemoResult {
     step("Before serving an article: which products are active now? (/me/active_products)");
     let active = payway.active_products(&token.access_token).await?;
     if active.contains("premium") {
-        granted(&format!("active products {:?}: serve the premium article", active.product_codes));
+        granted(&format!(
+            "active products {:?}: serve the premium article",
+            active.product_codes
+        ));
     } else {
         return Err("the purchase did not show in the active products".into());
     }
@@ -167,11 +184,15 @@ pub(crate) async fn run() -> DemoResult {
     }
 
     redis_fleet(&fake, &payway).await?;
+    sso2::run().await?;
     your_payway().await
 }
 
 /// Opens the shop link, clicks "Pay" twice, and returns where the shop sends the reader.
-async fn pay_in_the_shop(fake: &FakePayway, shop_url: &Url) -> Result<Url, Box<dyn std::error::Error>> {
+async fn pay_in_the_shop(
+    fake: &FakePayway,
+    shop_url: &Url,
+) -> Result<Url, Box<dyn std::error::Error>> {
     // A browser stand-in that shows redirects instead of following them.
     let browser = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -211,8 +232,12 @@ async fn redis_fleet(fake: &FakePayway, payway: &PaywayClient) -> DemoResult {
     };
     step("Two app servers share a Redis (RedisTicketStore): a ticket logs in once across both");
     let prefix = format!("payway-demo:{}:", std::process::id());
-    let server_a = RedisTicketStore::connect(&redis_url).await?.with_prefix(&prefix);
-    let server_b = RedisTicketStore::connect(&redis_url).await?.with_prefix(&prefix);
+    let server_a = RedisTicketStore::connect(&redis_url)
+        .await?
+        .with_prefix(&prefix);
+    let server_b = RedisTicketStore::connect(&redis_url)
+        .await?
+        .with_prefix(&prefix);
     let ticket = Ticket::new(fake.issue_ticket(ACCOUNT_ID));
     let (a, b) = tokio::join!(
         payway.login_with_ticket(&ticket, &server_a),

@@ -1,36 +1,13 @@
-//! The return from Tulo Shop as an axum extractor (feature `axum`).
-//!
-//! [`TicketReturn`] reads the request's query string with
-//! [`TicketCallback::from_query`] and a [`ReturnPolicy`] taken from your state through
-//! [`FromRef`]: a handler that names it runs only for a well-formed return, and every other
-//! request is answered `400` with a small JSON body that never echoes the ticket.
-//!
-//! ```
-//! use axum::{Router, routing::get};
-//! use payway_client::{ReturnPolicy, axum::TicketReturn};
-//!
-//! async fn welcome_back(back: TicketReturn) -> String {
-//!     // `back` derefs to `TicketCallback`: hand `back.ticket()` to `login_with_ticket`.
-//!     format!("return url: {:?}", back.return_url().map(|u| u.as_str()))
-//! }
-//!
-//! // Here the state is the policy itself; in an app, implement `FromRef<AppState>` for
-//! // `ReturnPolicy` (the crate's README shows the whole app).
-//! let app: Router = Router::new()
-//!     .route("/welcome-back", get(welcome_back))
-//!     .with_state(ReturnPolicy::allow_hosts(["news.example.com"]));
-//! drop(app);
-//! ```
+//! [`TicketReturn`]: the return from Tulo Shop as an extractor.
 
 use std::ops::Deref;
 
-use axum_core::body::Body;
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
-use http::header::{CONTENT_TYPE, HeaderValue};
 use http::request::Parts;
 
+use super::rejection::json_rejection;
 use crate::callback::{CallbackError, ReturnPolicy, TicketCallback};
 
 /// A reader back from Tulo Shop: the ticket, and a return URL the [`ReturnPolicy`] allows.
@@ -151,12 +128,6 @@ impl std::error::Error for TicketReturnRejection {
 
 impl IntoResponse for TicketReturnRejection {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({"error": self.code(), "message": self.message()});
-        let mut response = Response::new(Body::from(body.to_string()));
-        *response.status_mut() = self.status();
-        response
-            .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        response
+        json_rejection(self.status(), self.code(), self.message())
     }
 }

@@ -1,0 +1,34 @@
+//! Axum extractors (feature `axum`, on `axum-core` and `http` only).
+//!
+//! - [`TicketReturn`]: the return from Tulo Shop. It reads the request's query string with
+//!   [`TicketCallback::from_query`](crate::TicketCallback::from_query) and a
+//!   [`ReturnPolicy`](crate::ReturnPolicy) taken from your state through `FromRef`: a handler
+//!   that names it runs only for a well-formed return, and every other request is answered
+//!   `400` with a small JSON body that never echoes the ticket.
+//! - [`Sso2Cookie`]: the reader's sealed SSO2 session cookie, opened with the
+//!   [`SessionCookieKey`](crate::sso2::SessionCookieKey) in your state (through `FromRef`).
+//!   `Option<Sso2Cookie>` is `None` for anything but a genuine, unexpired cookie.
+//!
+//! ```
+//! use axum::{Router, routing::get};
+//! use payway_client::{ReturnPolicy, axum::TicketReturn};
+//!
+//! async fn welcome_back(back: TicketReturn) -> String {
+//!     // `back` derefs to `TicketCallback`: hand `back.ticket()` to `login_with_ticket`.
+//!     format!("return url: {:?}", back.return_url().map(|u| u.as_str()))
+//! }
+//!
+//! // Here the state is the policy itself; in an app, implement `FromRef<AppState>` for
+//! // `ReturnPolicy` (the crate's README shows the whole app).
+//! let app: Router = Router::new()
+//!     .route("/welcome-back", get(welcome_back))
+//!     .with_state(ReturnPolicy::allow_hosts(["news.example.com"]));
+//! drop(app);
+//! ```
+
+mod rejection;
+mod sso2_cookie;
+mod ticket_return;
+
+pub use sso2_cookie::{Sso2Cookie, Sso2CookieRejection};
+pub use ticket_return::{TicketReturn, TicketReturnRejection};

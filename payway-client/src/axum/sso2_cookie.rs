@@ -1,0 +1,181 @@
+//! [`Sso2Cookie`]: the reader's sealed SSO2 session cookie as an extractor.
+
+use std::convert::Infallible;
+use std::ops::Deref;
+
+use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+use axum_core::response::{IntoResponse, Response};
+use http::StatusCode;
+use http::header::COOKIE;
+use http::request::Parts;
+
+use super::rejection::json_rejection;
+use crate::error::Error;
+use crate::sso2::verify_error::SessionCookieError;
+use crate::sso2::{SessionCookie, SessionCookieKey};
+
+/// The reader's SSO2 session cookie, opened with the [`SessionCookieKey`] in your state
+/// (through [`FromRef`]): genuine (its tag matched this key or a previous one), unexpired.
+///
+/// It reads every `Cookie` header of the request (HTTP/2 may split cookies over several).
+/// Anything else is a [`Sso2CookieRejection`] (`401`); as `Option<Sso2Cookie>`, anything
+/// else is `None`: a missing, edited, expired or duplicated cookie is a reader without a
+/// session, for [`Sso2Flow::page`](crate::sso2::Sso2Flow::page) to identify again. Derefs to
+/// [`SessionCookie`].
+///
+/// ```
+/// use axum::{Router, routing::get};
+/// use payway_client::axum::Sso2Cookie;
+/// use payway_client::sso2::SessionCookieKey;
+///
+/// async fn article(session: Option<Sso2Cookie>) -> &'static str {
+///     match session {
+///         Some(cookie) if cookie.has_product("premium") => "the whole article",
+///         _ => "the first paragraph, and the paywall",
+///     }
+/// }
+///
+/// let key = SessionCookieKey::new(b"32-bytes-or-more-of-site-secret!")?;
+/// let app: Router = Router::new().route("/article", get(article)).with_state(key);
+/// # drop(app);
+/// # Ok::<(), payway_client::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Sso2Cookie(pub SessionCookie);
+
+impl Sso2Cookie {
+    /// The session cookie, by value.
+    pub fn into_inner(self) -> SessionCookie {
+        self.0
+    }
+}
+
+impl Deref for Sso2Cookie {
+    type Target = SessionCookie;
+
+    fn deref(&self) -> &SessionCookie {
+        &self.0
+    }
+}
+
+/// Opens the session cookie from every `Cookie` header of the request.
+fn extract(parts: &Parts, key: &SessionCookieKey) -> Result<SessionCookie, Sso2CookieRejection> {
+    let mut header = String::new();
+    for value in parts.headers.get_all(COOKIE) {
+        let Ok(value) = value.to_str() else {
+            continue;
+        };
+        if !header.is_empty() {
+            header.push_str("; ");
+        }
+        header.push_str(value);
+    }
+    match key.open_cookie_header(&header) {
+        Ok(Some(cookie)) => Ok(cookie),
+        Ok(None) => Err(Sso2CookieRejection(Reason::Missing)),
+        Err(error) => Err(Sso2CookieRejection(Reason::from(&error))),
+    }
+}
+
+impl<S> FromRequestParts<S> for Sso2Cookie
+where
+    SessionCookieKey: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Sso2CookieRejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        extract(parts, &SessionCookieKey::from_ref(state)).map(Sso2Cookie)
+    }
+}
+
+impl<S> OptionalFromRequestParts<S> for Sso2Cookie
+where
+    SessionCookieKey: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(extract(parts, &SessionCookieKey::from_ref(state))
+            .ok()
+            .map(Sso2Cookie))
+    }
+}
+
+/// What was wrong with the cookie.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reason {
+    Missing,
+    Duplicate,
+    Invalid,
+    Expired,
+    TooLarge,
+}
+
+impl From<&Error> for Reason {
+    fn from(error: &Error) -> Self {
+        match error {
+            Error::SessionCookie(SessionCookieError::Duplicate) => Self::Duplicate,
+            Error::SessionCookie(SessionCookieError::Expired) => Self::Expired,
+            Error::CookieHeaderTooLarge { .. } => Self::TooLarge,
+            _ => Self::Invalid,
+        }
+    }
+}
+
+/// Why a request carries no usable session cookie: answered `401 Unauthorized` with
+/// `Content-Type: application/json` and `{"error": "<code>", "message": "<sentence>"}`.
+///
+/// The body never holds the cookie. Map it to your own answer with [`status`](Self::status)
+/// and [`code`](Self::code) (usually: identify the reader, as
+/// [`Sso2Flow::page`](crate::sso2::Sso2Flow::page) does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sso2CookieRejection(Reason);
+
+impl Sso2CookieRejection {
+    /// Always `401 Unauthorized`.
+    pub fn status(&self) -> StatusCode {
+        StatusCode::UNAUTHORIZED
+    }
+
+    /// The snake_case code of the JSON body: `missing_session_cookie`,
+    /// `duplicate_session_cookie`, `invalid_session_cookie` (edited, another key, not a
+    /// sealed value), `expired_session_cookie` or `cookie_header_too_large`.
+    pub fn code(&self) -> &'static str {
+        match self.0 {
+            Reason::Missing => "missing_session_cookie",
+            Reason::Duplicate => "duplicate_session_cookie",
+            Reason::Invalid => "invalid_session_cookie",
+            Reason::Expired => "expired_session_cookie",
+            Reason::TooLarge => "cookie_header_too_large",
+        }
+    }
+
+    fn message(&self) -> &'static str {
+        match self.0 {
+            Reason::Missing => "There is no session cookie.",
+            Reason::Duplicate => "The session cookie is set more than once.",
+            Reason::Invalid => "The session cookie is not valid.",
+            Reason::Expired => "The session cookie has expired.",
+            Reason::TooLarge => "The cookie header is too large.",
+        }
+    }
+}
+
+impl std::fmt::Display for Sso2CookieRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for Sso2CookieRejection {}
+
+impl IntoResponse for Sso2CookieRejection {
+    fn into_response(self) -> Response {
+        json_rejection(self.status(), self.code(), self.message())
+    }
+}

@@ -1,0 +1,315 @@
+//! Reading what SSO2 signs (a landing's `t`, a server call's answer) into an [`Sso2Session`]:
+//! HS256 with the client secret, `exp` required, `nbf` and `iat` checked when present, all
+//! within the leeway; `sid` and `sts` required and typed; `at`, `err`, `raa`, `frf` typed.
+
+use serde_json::{Map, Value};
+
+use super::hs256::Hs256Key;
+use super::jws::{self, MAX_TOKEN_BYTES};
+use super::request_token::{AUDIENCE, unix_now};
+use super::session::{Sso2Error, Sso2Session, Sso2Status};
+use super::verify_error::TokenError;
+use crate::error::Error;
+use crate::ticket::{Ticket, check_ticket};
+
+/// The longest session id accepted, in bytes.
+pub(crate) const MAX_SID_BYTES: usize = 256;
+
+/// A verified SSO2 token: the session, and when the token stops being accepted.
+pub(crate) struct Answer {
+    pub(crate) session: Sso2Session,
+    /// `exp` plus the leeway, in seconds since the epoch.
+    pub(crate) accepted_until: u64,
+}
+
+/// Verifies an SSO2 token and reads the session it describes.
+pub(crate) fn read_answer(token: &str, key: &Hs256Key, leeway: u64) -> Result<Answer, Error> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(Error::TokenTooLarge {
+            len: token.len(),
+            limit: MAX_TOKEN_BYTES,
+        });
+    }
+    let claims = jws::verify(token, key).map_err(Error::Sso2Token)?;
+    let now = unix_now().map_err(Error::Sso2Token)?;
+    let session = session_from_claims(&claims, now, leeway).map_err(Error::Sso2Token)?;
+    // `exp` is a number: `session_from_claims` checked it.
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_f64)
+        .unwrap_or_default();
+    Ok(Answer {
+        session,
+        accepted_until: (exp.max(0.0) as u64).saturating_add(leeway),
+    })
+}
+
+/// The session the verified `claims` describe, checked at `now` (seconds since the epoch).
+pub(crate) fn session_from_claims(
+    claims: &Map<String, Value>,
+    now: u64,
+    leeway: u64,
+) -> Result<Sso2Session, TokenError> {
+    if addressed_to_sso2(claims.get("aud")) {
+        return Err(TokenError::NotAnAnswer);
+    }
+    check_times(claims, now as f64, leeway as f64)?;
+    let sid = match claims.get("sid") {
+        None => return Err(TokenError::MissingClaim { claim: "sid" }),
+        Some(Value::String(sid)) if is_sid(sid) => sid.clone(),
+        Some(_) => {
+            return Err(TokenError::InvalidClaim {
+                claim: "sid",
+                expected: "a session id of 1 to 256 visible characters",
+            });
+        }
+    };
+    let status = match claims.get("sts") {
+        None => return Err(TokenError::MissingClaim { claim: "sts" }),
+        Some(Value::String(sts)) => Sso2Status::from_wire(sts),
+        Some(_) => None,
+    }
+    .ok_or(TokenError::InvalidClaim {
+        claim: "sts",
+        expected: "`loggedin`, `anon` or `terminated`",
+    })?;
+    let ticket = match optional(claims, "at") {
+        None => None,
+        Some(Value::String(at)) if check_ticket(at).is_ok() => Some(Ticket::new(at.clone())),
+        Some(_) => {
+            return Err(TokenError::InvalidClaim {
+                claim: "at",
+                expected: "a ticket",
+            });
+        }
+    };
+    let raa = match optional(claims, "raa") {
+        None => None,
+        Some(value) => Some(value.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or(
+            TokenError::InvalidClaim {
+                claim: "raa",
+                expected: "a whole number of attempts",
+            },
+        )?),
+    };
+    let frf = match optional(claims, "frf") {
+        None => None,
+        Some(value) => Some(value.as_u64().ok_or(TokenError::InvalidClaim {
+            claim: "frf",
+            expected: "a whole number of seconds",
+        })?),
+    };
+    let error = match optional(claims, "err") {
+        None => None,
+        Some(Value::String(code)) => Some(Sso2Error::from_wire(code, raa, frf)),
+        Some(_) => {
+            return Err(TokenError::InvalidClaim {
+                claim: "err",
+                expected: "a string",
+            });
+        }
+    };
+    Ok(Sso2Session {
+        sid,
+        status,
+        ticket,
+        error,
+    })
+}
+
+/// An optional claim: absent and `null` are the same.
+fn optional<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    claims.get(name).filter(|value| !value.is_null())
+}
+
+/// `true` when `aud` names SSO2: a request token of this client, not an answer.
+fn addressed_to_sso2(aud: Option<&Value>) -> bool {
+    match aud {
+        Some(Value::String(aud)) => aud == AUDIENCE,
+        Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(AUDIENCE)),
+        _ => false,
+    }
+}
+
+/// 1 to 256 bytes, no whitespace or control characters.
+pub(crate) fn is_sid(sid: &str) -> bool {
+    !sid.is_empty()
+        && sid.len() <= MAX_SID_BYTES
+        && !sid.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// `exp` required, `nbf` and `iat` when present; every one a number, within the leeway.
+fn check_times(claims: &Map<String, Value>, now: f64, leeway: f64) -> Result<(), TokenError> {
+    let time = |claim: &'static str| -> Result<Option<f64>, TokenError> {
+        match claims.get(claim) {
+            None => Ok(None),
+            Some(value) => value.as_f64().map(Some).ok_or(TokenError::InvalidClaim {
+                claim,
+                expected: "a number of seconds since 1970",
+            }),
+        }
+    };
+    let exp = time("exp")?.ok_or(TokenError::MissingClaim { claim: "exp" })?;
+    if now > exp + leeway {
+        return Err(TokenError::Expired);
+    }
+    if time("nbf")?.is_some_and(|nbf| nbf > now + leeway) {
+        return Err(TokenError::NotYetValid);
+    }
+    if time("iat")?.is_some_and(|iat| iat > now + leeway) {
+        return Err(TokenError::IssuedInFuture);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const NOW: u64 = 1_700_000_000;
+
+    fn read(claims: Value) -> Result<Sso2Session, TokenError> {
+        let Value::Object(map) = claims else {
+            unreachable!()
+        };
+        session_from_claims(&map, NOW, 60)
+    }
+
+    #[test]
+    fn a_login_answer_reads_fully() {
+        let session = read(json!({"sid": "s1", "sts": "loggedin", "at": "tkt-1",
+            "iat": NOW, "nbf": NOW, "exp": NOW + 30, "iss": "pw-sso", "aud": "cid-1"}))
+        .unwrap();
+        assert_eq!(session.sid(), "s1");
+        assert_eq!(session.status(), Sso2Status::LoggedIn);
+        assert_eq!(session.ticket().unwrap().expose_secret(), "tkt-1");
+        assert!(session.error().is_none());
+    }
+
+    #[test]
+    fn times_are_checked_with_the_leeway() {
+        let base = |exp: u64| json!({"sid": "s", "sts": "anon", "exp": exp});
+        assert!(read(base(NOW - 60)).is_ok());
+        assert_eq!(read(base(NOW - 61)).unwrap_err(), TokenError::Expired);
+        let mut future = base(NOW + 300);
+        future["nbf"] = json!(NOW + 61);
+        assert_eq!(read(future.clone()).unwrap_err(), TokenError::NotYetValid);
+        future["nbf"] = json!(NOW + 60);
+        future["iat"] = json!(NOW + 61);
+        assert_eq!(read(future).unwrap_err(), TokenError::IssuedInFuture);
+        assert_eq!(
+            read(json!({"sid": "s", "sts": "anon"})).unwrap_err(),
+            TokenError::MissingClaim { claim: "exp" }
+        );
+        assert!(matches!(
+            read(json!({"sid": "s", "sts": "anon", "exp": "9999999999"})).unwrap_err(),
+            TokenError::InvalidClaim { claim: "exp", .. }
+        ));
+    }
+
+    #[test]
+    fn sid_and_sts_are_required_and_typed() {
+        let exp = NOW + 30;
+        for (claims, claim) in [
+            (json!({"sts": "anon", "exp": exp}), "sid"),
+            (json!({"sid": "s", "exp": exp}), "sts"),
+        ] {
+            assert_eq!(
+                read(claims).unwrap_err(),
+                TokenError::MissingClaim { claim }
+            );
+        }
+        for (claims, claim) in [
+            (json!({"sid": 7, "sts": "anon", "exp": exp}), "sid"),
+            (json!({"sid": "", "sts": "anon", "exp": exp}), "sid"),
+            (json!({"sid": "a b", "sts": "anon", "exp": exp}), "sid"),
+            (json!({"sid": "s", "sts": "LoggedIn", "exp": exp}), "sts"),
+            (json!({"sid": "s", "sts": "frozen", "exp": exp}), "sts"),
+            (json!({"sid": "s", "sts": ["anon"], "exp": exp}), "sts"),
+            (
+                json!({"sid": "s", "sts": "anon", "exp": exp, "at": 5}),
+                "at",
+            ),
+            (
+                json!({"sid": "s", "sts": "anon", "exp": exp, "at": "\u{200B}"}),
+                "at",
+            ),
+            (
+                json!({"sid": "s", "sts": "anon", "exp": exp, "raa": -1}),
+                "raa",
+            ),
+            (
+                json!({"sid": "s", "sts": "anon", "exp": exp, "raa": "3"}),
+                "raa",
+            ),
+            (
+                json!({"sid": "s", "sts": "anon", "exp": exp, "frf": 1.5}),
+                "frf",
+            ),
+            (
+                json!({"sid": "s", "sts": "anon", "exp": exp, "err": 1}),
+                "err",
+            ),
+        ] {
+            assert!(
+                matches!(read(claims.clone()).unwrap_err(), TokenError::InvalidClaim { claim: c, .. } if c == claim),
+                "{claims}"
+            );
+        }
+        // `null` is an absent optional claim.
+        let session =
+            read(json!({"sid": "s", "sts": "anon", "exp": exp, "at": null, "err": null})).unwrap();
+        assert!(session.ticket().is_none() && session.error().is_none());
+    }
+
+    #[test]
+    fn every_error_code_maps() {
+        let exp = NOW + 30;
+        for (err, extra, expected) in [
+            ("session_not_found", json!({}), Sso2Error::SessionNotFound),
+            (
+                "invalid_credentials",
+                json!({"raa": 2}),
+                Sso2Error::InvalidCredentials {
+                    remaining_attempts: Some(2),
+                },
+            ),
+            (
+                "invalid_credentials",
+                json!({}),
+                Sso2Error::InvalidCredentials {
+                    remaining_attempts: None,
+                },
+            ),
+            (
+                "account_frozen",
+                json!({"frf": 900}),
+                Sso2Error::AccountFrozen {
+                    retry_after: Some(std::time::Duration::from_secs(900)),
+                },
+            ),
+            ("account_not_active", json!({}), Sso2Error::AccountNotActive),
+            (
+                "too_many_sessions",
+                json!({}),
+                Sso2Error::Other("too_many_sessions".to_owned()),
+            ),
+        ] {
+            let mut claims = json!({"sid": "s", "sts": "anon", "exp": exp, "err": err});
+            for (k, v) in extra.as_object().unwrap() {
+                claims[k] = v.clone();
+            }
+            assert_eq!(read(claims).unwrap().error(), Some(&expected), "{err}");
+        }
+    }
+
+    #[test]
+    fn our_own_request_tokens_are_not_answers() {
+        for aud in [json!("pw-sso"), json!(["x", "pw-sso"])] {
+            let claims = json!({"sid": "s", "sts": "loggedin", "exp": NOW + 5, "aud": aud});
+            assert_eq!(read(claims).unwrap_err(), TokenError::NotAnAnswer);
+        }
+    }
+}

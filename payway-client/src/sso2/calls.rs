@@ -1,0 +1,185 @@
+//! SSO2's server calls: `POST {sso}/{operation}` with `{"t": token}`, answered
+//! `200 {"t": token}`, for a [`Reader`] and an SSO2 session id.
+
+use reqwest::Method;
+use reqwest::header::{ACCEPT, HeaderValue};
+use secrecy::{ExposeSecret as _, SecretString};
+use serde::{Deserialize, Serialize};
+
+use super::answer::{is_sid, read_answer};
+use super::client::Sso2Client;
+use super::reader::Reader;
+use super::request_token::{Operation, unix_now};
+use super::session::{Sso2Session, Sso2Status};
+use crate::error::{Error, ResponseBody};
+use crate::http;
+use crate::strict_json::{from_value, parse_value};
+use crate::ticket::{Ticket, check_ticket};
+use crate::trace::in_span;
+
+/// The longest e-mail address sent, in bytes.
+const MAX_EMAIL_BYTES: usize = 320;
+/// The longest password sent, in bytes.
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// SSO2's answer body.
+#[derive(Deserialize)]
+struct AnswerBody {
+    t: String,
+}
+
+/// A request body, borrowing the token (no copy of it is left behind).
+#[derive(Serialize)]
+struct RequestBody<'a> {
+    t: &'a str,
+}
+
+impl Sso2Client {
+    /// Asks SSO2 for the state of session `sid` (`sessionstatus`), telling it the status this
+    /// site last knew (`lks`). Call it when the session cookie
+    /// [needs a refresh](super::SessionCookie::needs_refresh).
+    ///
+    /// A [`Terminated`](Sso2Status::Terminated) answer or an
+    /// [`Sso2Error::SessionNotFound`](super::Sso2Error::SessionNotFound) (see
+    /// [`Sso2Session::is_gone`]) means: clear the cookie and identify the reader again. A
+    /// logged-in answer may carry a ticket for
+    /// [`login_with_ticket`](crate::PaywayClient::login_with_ticket).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a malformed `sid` (nothing is sent); [`Error::Transport`],
+    /// [`Error::BadRequest`], [`Error::Unauthorized`], [`Error::UnexpectedStatus`],
+    /// [`Error::BodyTooLarge`], [`Error::Parse`] when the call failed; [`Error::Sso2Token`]
+    /// when the answer's token does not verify (never an anonymous session).
+    pub async fn session_status(
+        &self,
+        sid: &str,
+        last_known: Sso2Status,
+        reader: &Reader,
+    ) -> Result<Sso2Session, Error> {
+        let operation = Operation::SessionStatus { last_known };
+        in_span("sso2_session_status", self.call(sid, reader, operation)).await
+    }
+
+    /// Logs session `sid` in with an e-mail address and password from your own login form
+    /// (`authenticate`). A wrong password is an `Ok` session whose
+    /// [`error`](Sso2Session::error) is
+    /// [`InvalidCredentials`](super::Sso2Error::InvalidCredentials) (with the attempts left)
+    /// or [`AccountFrozen`](super::Sso2Error::AccountFrozen).
+    ///
+    /// The password travels inside the signed request token (signed, not encrypted, as
+    /// SSO2 specifies), over HTTPS; it is never logged or put in an error.
+    ///
+    /// # Errors
+    ///
+    /// As [`session_status`](Self::session_status); also [`Error::InvalidInput`] for an
+    /// empty or over-long e-mail address or password.
+    pub async fn authenticate(
+        &self,
+        sid: &str,
+        email: &str,
+        password: SecretString,
+        reader: &Reader,
+    ) -> Result<Sso2Session, Error> {
+        let password = password.expose_secret();
+        if email.is_empty() || email.len() > MAX_EMAIL_BYTES || email.chars().any(char::is_control)
+        {
+            return Err(Error::InvalidInput {
+                what: "e-mail address",
+                reason: "it is empty, longer than 320 bytes, or has control characters",
+            });
+        }
+        if password.is_empty() || password.len() > MAX_PASSWORD_BYTES {
+            return Err(Error::InvalidInput {
+                what: "password",
+                reason: "it is empty or longer than 1024 bytes",
+            });
+        }
+        let operation = Operation::Authenticate { email, password };
+        in_span("sso2_authenticate", self.call(sid, reader, operation)).await
+    }
+
+    /// Logs session `sid` in with an authorization ticket (`authenticatewithticket`), for
+    /// example the one Tulo Shop sends a reader back with after a purchase, so the reader is
+    /// logged in on every site of the organisation.
+    ///
+    /// # Errors
+    ///
+    /// As [`session_status`](Self::session_status); also [`Error::InvalidInput`] for text not
+    /// shaped like a ticket (nothing is sent).
+    pub async fn authenticate_with_ticket(
+        &self,
+        sid: &str,
+        ticket: &Ticket,
+        reader: &Reader,
+    ) -> Result<Sso2Session, Error> {
+        let ticket = ticket.expose_secret();
+        check_ticket(ticket).map_err(|reason| Error::InvalidInput {
+            what: "ticket",
+            reason,
+        })?;
+        let operation = Operation::WithTicket { ticket };
+        in_span(
+            "sso2_authenticate_with_ticket",
+            self.call(sid, reader, operation),
+        )
+        .await
+    }
+
+    /// Logs session `sid` out of SSO2 (`logout`): on every site of the organisation.
+    ///
+    /// # Errors
+    ///
+    /// As [`session_status`](Self::session_status).
+    pub async fn logout(&self, sid: &str, reader: &Reader) -> Result<Sso2Session, Error> {
+        in_span("sso2_logout", self.call(sid, reader, Operation::Logout)).await
+    }
+
+    async fn call(
+        &self,
+        sid: &str,
+        reader: &Reader,
+        operation: Operation<'_>,
+    ) -> Result<Sso2Session, Error> {
+        if !is_sid(sid) {
+            return Err(Error::InvalidInput {
+                what: "sid",
+                reason: "it is empty, longer than 256 bytes, or has whitespace or control characters",
+            });
+        }
+        let inner = &self.inner;
+        let now = unix_now().map_err(Error::Sso2Token)?;
+        let token = self.signer().call(now, sid, reader, operation);
+        let request = inner
+            .http
+            .request(Method::POST, inner.endpoints.of(operation).clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .timeout(inner.timeout)
+            .json(&RequestBody { t: token.expose() })
+            .build()
+            .map_err(Error::Transport)?;
+        let response = http::send(&inner.http, request).await?;
+        if !response.status().is_success() {
+            let secrets = [
+                token.expose(),
+                inner.client_secret.expose_secret(),
+                sid,
+                operation.secret().unwrap_or_default(),
+            ];
+            return Err(
+                http::error_from_response(http::Endpoint::Resource, response, &secrets).await,
+            );
+        }
+        let received = http::read_body(response).await?;
+        let parse_error = |source| Error::Parse {
+            what: "sso2 answer",
+            source,
+            body: ResponseBody::withheld(received.bytes.len(), received.content_type.clone()),
+        };
+        let answer: AnswerBody = parse_value(&received.bytes)
+            .and_then(from_value)
+            .map_err(parse_error)?;
+        let leeway = inner.leeway.as_secs();
+        read_answer(&answer.t, &inner.key, leeway).map(|answer| answer.session)
+    }
+}

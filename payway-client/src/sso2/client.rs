@@ -1,0 +1,158 @@
+//! [`Sso2Client`]: the configured SSO2 client every call hangs off.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use url::Url;
+
+use super::hs256::Hs256Key;
+use super::request_token::{Operation, Signer};
+use crate::environment::Environment;
+use crate::path_segment::append_path;
+use crate::secret::ClientSecret;
+
+/// A client for Tulo Payway's single sign-on, SSO2.
+///
+/// Build one at start-up with [`Sso2Client::builder`] or [`Sso2Client::from_env`] and share
+/// it: it is `Clone`, `Send` and `Sync`, and a clone is cheap (an `Arc` inside) and shares
+/// the connection pool.
+///
+/// - In the browser: [`identify_url`](Self::identify_url) (where to send a reader without a
+///   session cookie) and [`landing`](Self::landing) (the URL SSO2 sends them back with).
+/// - Server calls, for a [`Reader`](super::Reader): [`session_status`](Self::session_status),
+///   [`authenticate`](Self::authenticate),
+///   [`authenticate_with_ticket`](Self::authenticate_with_ticket), [`logout`](Self::logout).
+///
+/// Every token it sends is HS256 with the client secret; every token it reads must be too.
+#[derive(Clone)]
+pub struct Sso2Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: Url,
+    pub(crate) environment: Option<Environment>,
+    pub(crate) endpoints: Endpoints,
+    pub(crate) client_id: String,
+    pub(crate) organisation_id: String,
+    pub(crate) client_secret: ClientSecret,
+    pub(crate) key: Hs256Key,
+    pub(crate) timeout: Duration,
+    pub(crate) leeway: Duration,
+}
+
+/// Every SSO2 URL, built once from the base URL.
+pub(crate) struct Endpoints {
+    pub(crate) identify: Url,
+    session_status: Url,
+    authenticate: Url,
+    with_ticket: Url,
+    logout: Url,
+}
+
+impl Endpoints {
+    /// The endpoints under `base` (whose path, a proxy's prefix, is kept).
+    pub(crate) fn new(base: &Url) -> Self {
+        let join = |segment: &str| {
+            let mut url = base.clone();
+            url.set_path(&append_path(base.path(), &[segment.to_owned()]));
+            url
+        };
+        Self {
+            identify: join("identify"),
+            session_status: join("sessionstatus"),
+            authenticate: join("authenticate"),
+            with_ticket: join("authenticatewithticket"),
+            logout: join("logout"),
+        }
+    }
+
+    /// Where `operation` is posted.
+    pub(crate) fn of(&self, operation: Operation<'_>) -> &Url {
+        match operation {
+            Operation::SessionStatus { .. } => &self.session_status,
+            Operation::Authenticate { .. } => &self.authenticate,
+            Operation::WithTicket { .. } => &self.with_ticket,
+            Operation::Logout => &self.logout,
+        }
+    }
+}
+
+impl Sso2Client {
+    /// The SSO2 host root this client calls.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The environment given to the builder, if any (a
+    /// [`base_url`](super::Sso2ClientBuilder::base_url) overrides its host).
+    pub fn environment(&self) -> Option<Environment> {
+        self.inner.environment
+    }
+
+    /// Your API client id (`cid`).
+    pub fn client_id(&self) -> &str {
+        &self.inner.client_id
+    }
+
+    /// Your organisation id (`iss`).
+    pub fn organisation_id(&self) -> &str {
+        &self.inner.organisation_id
+    }
+
+    /// How far SSO2's clock may be from this server's when its tokens' times are checked.
+    pub fn leeway(&self) -> Duration {
+        self.inner.leeway
+    }
+
+    pub(crate) fn signer(&self) -> Signer<'_> {
+        Signer {
+            client_id: &self.inner.client_id,
+            organisation_id: &self.inner.organisation_id,
+            key: &self.inner.key,
+        }
+    }
+}
+
+impl fmt::Debug for Sso2Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &self.inner;
+        f.debug_struct("Sso2Client")
+            .field("base_url", &inner.base_url.as_str())
+            .field("environment", &inner.environment)
+            .field("client_id", &inner.client_id)
+            .field("organisation_id", &inner.organisation_id)
+            .field("client_secret", &"[redacted]")
+            .field("timeout", &inner.timeout)
+            .field("leeway", &inner.leeway)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_keep_a_path_prefix() {
+        let endpoints = Endpoints::new(&Url::parse("https://proxy.example/sso/").unwrap());
+        assert_eq!(
+            endpoints.identify.as_str(),
+            "https://proxy.example/sso/identify"
+        );
+        let bare = Endpoints::new(&Url::parse("https://sso.worldoftulo.com").unwrap());
+        assert_eq!(
+            bare.of(Operation::WithTicket { ticket: "t" }).as_str(),
+            "https://sso.worldoftulo.com/authenticatewithticket"
+        );
+        assert_eq!(
+            bare.of(Operation::SessionStatus {
+                last_known: super::super::Sso2Status::Anonymous
+            })
+            .as_str(),
+            "https://sso.worldoftulo.com/sessionstatus"
+        );
+    }
+}

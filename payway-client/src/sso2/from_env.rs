@@ -1,0 +1,164 @@
+//! Configuration from environment variables: [`Sso2Client::from_env`] and
+//! [`Sso2Client::builder_from_env`], both over one lookup that tests can replace.
+
+use url::Url;
+
+use super::builder::Sso2ClientBuilder;
+use super::client::Sso2Client;
+use crate::environment::Environment;
+use crate::error::BuildError;
+use crate::from_env::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT};
+
+/// The variable holding the Payway organisation id, SSO2's `iss` (required for SSO2).
+pub const ENV_ORGANISATION_ID: &str = "PAYWAY_ORGANISATION_ID";
+/// The variable holding an SSO2 host root that replaces the environment's (optional).
+pub const ENV_SSO_BASE_URL: &str = "PAYWAY_SSO_BASE_URL";
+
+impl Sso2Client {
+    /// Builds an SSO2 client from environment variables:
+    ///
+    /// | variable | |
+    /// | --- | --- |
+    /// | `PAYWAY_CLIENT_ID` ([`ENV_CLIENT_ID`](crate::ENV_CLIENT_ID)) | required |
+    /// | `PAYWAY_CLIENT_SECRET` ([`ENV_CLIENT_SECRET`](crate::ENV_CLIENT_SECRET)) | required, at least 16 bytes |
+    /// | `PAYWAY_ORGANISATION_ID` ([`ENV_ORGANISATION_ID`](crate::ENV_ORGANISATION_ID)) | required |
+    /// | `PAYWAY_ENVIRONMENT` ([`ENV_ENVIRONMENT`](crate::ENV_ENVIRONMENT)) | `stage` or `production`; required unless `PAYWAY_SSO_BASE_URL` is set |
+    /// | `PAYWAY_SSO_BASE_URL` ([`ENV_SSO_BASE_URL`](crate::ENV_SSO_BASE_URL)) | optional SSO2 host root, overrides the environment's |
+    ///
+    /// The same variables as [`PaywayClient::from_env`](crate::PaywayClient::from_env), plus
+    /// the organisation and the SSO2 host. An empty variable counts as not set.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] (which never shows the
+    /// value), or any error of [`Sso2ClientBuilder::build`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// Like [`from_env`](Self::from_env), but returns the builder so you can add settings
+    /// (an HTTP client, a timeout, the leeway) before building.
+    ///
+    /// # Errors
+    ///
+    /// As [`from_env`](Self::from_env), for the variables.
+    pub fn builder_from_env() -> Result<Sso2ClientBuilder, BuildError> {
+        from_lookup(|name| std::env::var(name).ok())
+    }
+}
+
+/// Reads the variables through `lookup`, so that tests never touch the process environment.
+pub(crate) fn from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<Sso2ClientBuilder, BuildError> {
+    let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
+    let required = |name: &'static str| var(name).ok_or(BuildError::MissingEnvVar { name });
+    let mut builder = Sso2Client::builder()
+        .client_id(required(ENV_CLIENT_ID)?)
+        .client_secret(required(ENV_CLIENT_SECRET)?)
+        .organisation_id(required(ENV_ORGANISATION_ID)?);
+    let base_url = var(ENV_SSO_BASE_URL);
+    match var(ENV_ENVIRONMENT) {
+        Some(name) => {
+            let environment =
+                name.parse::<Environment>()
+                    .map_err(|_| BuildError::InvalidEnvVar {
+                        name: ENV_ENVIRONMENT,
+                        reason: "expected `stage` or `production`",
+                    })?;
+            builder = builder.environment(environment);
+        }
+        None if base_url.is_none() => {
+            return Err(BuildError::MissingEnvVar {
+                name: ENV_ENVIRONMENT,
+            });
+        }
+        None => {}
+    }
+    if let Some(base_url) = base_url {
+        let base_url = Url::parse(base_url.trim()).map_err(|_| BuildError::InvalidEnvVar {
+            name: ENV_SSO_BASE_URL,
+            reason: "not an absolute URL",
+        })?;
+        builder = builder.base_url(base_url);
+    }
+    Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const SECRET: &str = "env-secret-0123456789";
+
+    fn build(vars: &[(&str, &str)]) -> Result<Sso2Client, BuildError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        from_lookup(|name| vars.get(name).cloned())?.build()
+    }
+
+    #[test]
+    fn reads_the_documented_variables() {
+        let sso2 = build(&[
+            (ENV_CLIENT_ID, "cid"),
+            (ENV_CLIENT_SECRET, SECRET),
+            (ENV_ORGANISATION_ID, "org"),
+            (ENV_ENVIRONMENT, "production"),
+        ])
+        .unwrap();
+        assert_eq!(sso2.base_url().as_str(), "https://sso.worldoftulo.com/");
+        assert_eq!((sso2.client_id(), sso2.organisation_id()), ("cid", "org"));
+        let proxied = build(&[
+            (ENV_CLIENT_ID, "cid"),
+            (ENV_CLIENT_SECRET, SECRET),
+            (ENV_ORGANISATION_ID, "org"),
+            (ENV_SSO_BASE_URL, "http://127.0.0.1:9/sso/"),
+        ])
+        .unwrap();
+        assert_eq!(proxied.base_url().as_str(), "http://127.0.0.1:9/sso/");
+        assert_eq!(proxied.environment(), None);
+    }
+
+    #[test]
+    fn missing_or_invalid_variables_are_named_without_their_values() {
+        let missing = build(&[(ENV_CLIENT_ID, "cid"), (ENV_CLIENT_SECRET, SECRET)]).unwrap_err();
+        assert!(matches!(
+            missing,
+            BuildError::MissingEnvVar {
+                name: "PAYWAY_ORGANISATION_ID"
+            }
+        ));
+        let no_env = build(&[
+            (ENV_CLIENT_ID, "cid"),
+            (ENV_CLIENT_SECRET, SECRET),
+            (ENV_ORGANISATION_ID, "org"),
+            (ENV_SSO_BASE_URL, ""),
+        ])
+        .unwrap_err();
+        assert!(matches!(
+            no_env,
+            BuildError::MissingEnvVar {
+                name: "PAYWAY_ENVIRONMENT"
+            }
+        ));
+        let bad = build(&[
+            (ENV_CLIENT_ID, "cid"),
+            (ENV_CLIENT_SECRET, SECRET),
+            (ENV_ORGANISATION_ID, "org"),
+            (ENV_SSO_BASE_URL, "not a url-secret"),
+        ])
+        .unwrap_err();
+        assert!(matches!(
+            bad,
+            BuildError::InvalidEnvVar {
+                name: "PAYWAY_SSO_BASE_URL",
+                ..
+            }
+        ));
+        assert!(!format!("{bad} {bad:?}").contains("url-secret"));
+    }
+}

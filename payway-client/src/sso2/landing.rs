@@ -1,0 +1,181 @@
+//! Identify and landing, the browser side of SSO2: [`Sso2Client::identify_url`] sends a
+//! reader to SSO2, and [`Sso2Client::landing`] reads the URL SSO2 sends them back with.
+
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use url::Url;
+
+use super::answer::read_answer;
+use super::client::Sso2Client;
+use super::request_token::unix_now;
+use super::session::Sso2Session;
+use super::verify_error::LandingError;
+use crate::callback::ReturnPolicy;
+use crate::error::Error;
+use crate::store::Fingerprint;
+
+/// The longest landing query string read, in bytes.
+const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// The longest continue URL sent to identify, in bytes.
+const MAX_CONTINUE_URL_BYTES: usize = 4096;
+
+/// A reader back from SSO2: their session, from the verified `t`, and the continue URL `r`,
+/// checked against a [`ReturnPolicy`].
+///
+/// `{:?}` hides the session id and any ticket.
+#[derive(Clone)]
+#[must_use = "a landing carries the reader's session and where to send them"]
+pub struct Sso2Landing {
+    session: Sso2Session,
+    return_url: Url,
+    fingerprint: Fingerprint,
+    accepted_until: u64,
+}
+
+impl Sso2Landing {
+    /// The reader's SSO2 session, as SSO2 signed it.
+    pub fn session(&self) -> &Sso2Session {
+        &self.session
+    }
+
+    /// Where to send the reader now (the `r` given to identify), allowed by the policy.
+    /// Redirect to its `as_str()`, never to the raw parameter.
+    pub fn return_url(&self) -> &Url {
+        &self.return_url
+    }
+
+    /// The session and the return URL, by value.
+    pub fn into_parts(self) -> (Sso2Session, Url) {
+        (self.session, self.return_url)
+    }
+
+    /// A fingerprint of this landing's token, to claim in a
+    /// [`TicketStore`](crate::TicketStore) for [`replay_ttl`](Self::replay_ttl) so that the
+    /// same landing URL is taken once (a landing URL leaked from a log or a shared link
+    /// replays nothing). [`Sso2Flow`](super::Sso2Flow) does this.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.fingerprint
+    }
+
+    /// How long this landing's token is still accepted (its `exp` plus the leeway, from now):
+    /// the time a replay claim must last.
+    pub fn replay_ttl(&self) -> Duration {
+        let until = UNIX_EPOCH + Duration::from_secs(self.accepted_until);
+        until
+            .duration_since(SystemTime::now())
+            .unwrap_or_default()
+            .max(Duration::from_secs(1))
+    }
+}
+
+impl fmt::Debug for Sso2Landing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sso2Landing")
+            .field("session", &self.session)
+            .field("return_url", &self.return_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sso2Client {
+    /// Where to send a reader who has no session cookie: `{sso}/identify?t=…&r=…`, with an
+    /// identify token (HS256, `exp = iat + 60`) and `continue_url` as `r`, every parameter
+    /// percent-encoded. Answer the reader's request with `303 See Other` to it.
+    ///
+    /// SSO2 finds (or starts) the reader's session and sends them to the landing page
+    /// configured for your client, with `t` and this `r`: read it there with
+    /// [`landing`](Self::landing).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when `continue_url` is not `http(s)`, carries credentials, or
+    /// is longer than 4096 bytes; [`Error::Sso2Token`] when the system clock is before 1970.
+    pub fn identify_url(&self, continue_url: &Url) -> Result<Url, Error> {
+        let invalid = |reason| Error::InvalidInput {
+            what: "continue url",
+            reason,
+        };
+        if !matches!(continue_url.scheme(), "https" | "http") {
+            return Err(invalid("it is not an http(s) URL"));
+        }
+        if !continue_url.username().is_empty() || continue_url.password().is_some() {
+            return Err(invalid("it carries credentials"));
+        }
+        if continue_url.as_str().len() > MAX_CONTINUE_URL_BYTES {
+            return Err(invalid("it is longer than 4096 bytes"));
+        }
+        let now = unix_now().map_err(Error::Sso2Token)?;
+        let token = self.signer().identify(now);
+        let mut url = self.inner.endpoints.identify.clone();
+        url.query_pairs_mut()
+            .append_pair("t", &token)
+            .append_pair("r", continue_url.as_str());
+        Ok(url)
+    }
+
+    /// Reads the URL SSO2 sent the reader back to your landing page with: `t`, a token
+    /// SSO2 signed, and `r`, the continue URL.
+    ///
+    /// `t` must verify strictly: HS256 with your client secret and nothing else, `exp` (and
+    /// `nbf`, `iat` when present) within the [leeway](Self::leeway), `sid` and `sts` present
+    /// and typed. `r` must pass `policy` (no open redirect). Exchange a login's ticket with
+    /// [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket), or let
+    /// [`Sso2Flow`](super::Sso2Flow) do all of it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Landing`] for a missing or repeated parameter, an over-long query or a
+    /// refused return URL; [`Error::TokenTooLarge`] for a `t` over
+    /// [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES); [`Error::Sso2Token`] for a `t` that does
+    /// not verify. Never redirect anywhere on an `Err`.
+    pub fn landing(&self, callback: &Url, policy: &ReturnPolicy) -> Result<Sso2Landing, Error> {
+        self.landing_from_query(callback.query().unwrap_or_default(), policy)
+    }
+
+    /// Like [`landing`](Self::landing), from the raw query string alone (without the `?`),
+    /// as web frameworks hand it over.
+    ///
+    /// # Errors
+    ///
+    /// As [`landing`](Self::landing).
+    pub fn landing_from_query(
+        &self,
+        query: &str,
+        policy: &ReturnPolicy,
+    ) -> Result<Sso2Landing, Error> {
+        if query.len() > MAX_QUERY_BYTES {
+            return Err(Error::Landing(LandingError::QueryTooLong));
+        }
+        let mut token = None;
+        let mut return_url = None;
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            let slot = match name.as_ref() {
+                "t" => &mut token,
+                "r" => &mut return_url,
+                _ => continue,
+            };
+            if slot.replace(value).is_some() {
+                return Err(Error::Landing(LandingError::Duplicate));
+            }
+        }
+        let token = token.ok_or(Error::Landing(LandingError::MissingToken))?;
+        let return_url = return_url.ok_or(Error::Landing(LandingError::MissingReturnUrl))?;
+        let return_url = policy
+            .check(&return_url)
+            .map_err(|_| Error::Landing(LandingError::ReturnUrlRefused))?;
+        let leeway = self.inner.leeway.as_secs();
+        let answer = read_answer(&token, &self.inner.key, leeway)?;
+        Ok(Sso2Landing {
+            session: answer.session,
+            return_url,
+            fingerprint: landing_fingerprint(&token),
+            accepted_until: answer.accepted_until,
+        })
+    }
+}
+
+/// The fingerprint of a landing token, apart from any ticket's.
+fn landing_fingerprint(token: &str) -> Fingerprint {
+    Fingerprint::of(&format!("payway-client sso2 landing\0{token}"))
+}

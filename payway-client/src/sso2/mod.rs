@@ -1,0 +1,49 @@
+//! Tulo Payway single sign-on, SSO2: the login the vendor recommends, done safer than the
+//! vendor's own plugin.
+//!
+//! - [`Sso2Client`]: [`identify_url`](Sso2Client::identify_url) and
+//!   [`landing`](Sso2Client::landing) (the browser's round trip through SSO2), and the server
+//!   calls [`session_status`](Sso2Client::session_status),
+//!   [`authenticate`](Sso2Client::authenticate),
+//!   [`authenticate_with_ticket`](Sso2Client::authenticate_with_ticket) and
+//!   [`logout`](Sso2Client::logout), each for a [`Reader`].
+//! - [`Sso2Session`]: what SSO2 signed: the session id, its [`Sso2Status`], a ticket for
+//!   [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket), an
+//!   [`Sso2Error`].
+//! - [`SessionCookie`] sealed by a [`SessionCookieKey`]: what the site remembers between
+//!   pages, with an HMAC-SHA256 tag a reader cannot forge, its own expiry and key rotation.
+//! - [`Sso2Flow`]: the whole sequence as two calls, for your landing page and every other
+//!   page.
+//!
+//! Every token is HS256 with the client secret, signed and verified in this crate (RustCrypto
+//! `hmac` + `sha2`): a strict compact-JWS split, strict unpadded base64url, `alg` exactly
+//! `HS256` before any signature work, `crit` refused, repeated JSON members refused at any
+//! depth, claims typed, times within a leeway of at most 2 minutes.
+//!
+//! The crate's README walks through the whole flow, against the fake in `test_util`.
+
+pub(crate) mod answer;
+pub(crate) mod builder;
+pub(crate) mod calls;
+pub(crate) mod client;
+pub(crate) mod cookie_key;
+pub(crate) mod flow;
+pub(crate) mod from_env;
+pub(crate) mod hs256;
+pub(crate) mod jws;
+pub(crate) mod landing;
+pub(crate) mod reader;
+pub(crate) mod request_token;
+pub(crate) mod session;
+pub(crate) mod session_cookie;
+pub(crate) mod verify_error;
+
+pub use builder::{DEFAULT_LEEWAY, MAX_LEEWAY, Sso2ClientBuilder};
+pub use client::Sso2Client;
+pub use cookie_key::{COOKIE_NAME, SessionCookieKey};
+pub use flow::{DEFAULT_REFRESH_AFTER, PageVisit, Sso2Flow, Sso2Landed, Sso2Page};
+pub use landing::Sso2Landing;
+pub use reader::{Reader, is_prefetch};
+pub use session::{Sso2Error, Sso2Session, Sso2Status};
+pub use session_cookie::{DEFAULT_COOKIE_LIFETIME, SessionCookie};
+pub use verify_error::{LandingError, SessionCookieError, TokenError};

@@ -1,0 +1,462 @@
+//! The fake SSO2: the four server calls, identify, and the signed answers, with every request
+//! token's claims checked exactly as SSO2 specifies them.
+
+use std::net::IpAddr;
+
+use http::{Method, StatusCode};
+use serde_json::{Map, Value, json};
+use url::Url;
+
+use super::html::refusal_page;
+use super::sso2_state::{FROZEN_SECS, FakeSession, MAX_ATTEMPTS};
+use super::state::{Answer, State};
+use crate::sso2::hs256::Hs256Key;
+use crate::sso2::jws;
+use crate::sso2::request_token::{AUDIENCE, CALL_LIFETIME, IDENTIFY_LIFETIME, Signer, unix_now};
+
+/// Where SSO2 lives under the fake's base URL.
+pub(crate) const SSO_PREFIX: &str = "/sso/";
+/// The fake SSO2's own cookie (on the fake's origin), naming the browser's session.
+pub(crate) const SESSION_COOKIE: &str = "fake_sso2_sid";
+/// How long the fake's answers live, in seconds.
+const ANSWER_LIFETIME: u64 = 60;
+/// How far ahead of the fake's clock a request token's `iat` or `nbf` may be, in seconds.
+const SKEW: u64 = 5;
+
+/// A request under [`SSO_PREFIX`], as the fake sees it.
+pub(crate) struct Sso2Request<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a str,
+    pub(crate) cookie_header: &'a str,
+    pub(crate) body: &'a [u8],
+}
+
+/// Which token a request carries, and so which claims it must have.
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    Identify,
+    SessionStatus,
+    Authenticate,
+    WithTicket,
+    Logout,
+}
+
+impl Kind {
+    fn of_path(path: &str) -> Option<Self> {
+        match path {
+            "sessionstatus" => Some(Self::SessionStatus),
+            "authenticate" => Some(Self::Authenticate),
+            "authenticatewithticket" => Some(Self::WithTicket),
+            "logout" => Some(Self::Logout),
+            _ => None,
+        }
+    }
+
+    /// Every claim the token must carry, and no other.
+    fn claims(self) -> &'static [&'static str] {
+        const BASE: [&str; 6] = ["cid", "iss", "aud", "iat", "nbf", "exp"];
+        match self {
+            Self::Identify => &BASE,
+            Self::SessionStatus => &[
+                "cid", "iss", "aud", "iat", "nbf", "exp", "sid", "ipa", "uas", "lks",
+            ],
+            Self::Authenticate => &[
+                "cid", "iss", "aud", "iat", "nbf", "exp", "sid", "ipa", "uas", "usr", "pwd",
+            ],
+            Self::WithTicket => &[
+                "cid", "iss", "aud", "iat", "nbf", "exp", "sid", "ipa", "uas", "at",
+            ],
+            Self::Logout => &[
+                "cid", "iss", "aud", "iat", "nbf", "exp", "sid", "ipa", "uas",
+            ],
+        }
+    }
+
+    fn lifetime(self) -> u64 {
+        match self {
+            Self::Identify => IDENTIFY_LIFETIME,
+            _ => CALL_LIFETIME,
+        }
+    }
+}
+
+/// Answers the server calls and identify; `None` for any other path.
+pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Answer> {
+    let rest = request.path.strip_prefix(SSO_PREFIX)?;
+    if request.method == Method::POST
+        && let Some(kind) = Kind::of_path(rest)
+    {
+        return Some(server_call(state, kind, request.body));
+    }
+    if request.method == Method::GET && rest == "identify" {
+        let (sid, set_cookie) = browser_session(state, request.cookie_header);
+        let answer = match identify(state, request.query, &sid) {
+            Ok(landing) => Answer::see_other(landing.into()),
+            Err(reason) => refusal_page(&reason),
+        };
+        return Some(match set_cookie {
+            Some(cookie) => answer.with_cookie(cookie),
+            None => answer,
+        });
+    }
+    None
+}
+
+/// Checks a request token under the fake's secret, exactly: HS256, the claim set of `kind`
+/// and no other, this client's `cid` and `iss`, `aud: "pw-sso"`, `exp - iat` as SSO2 wants
+/// it, valid now. The claims when it passes; why not, otherwise (recorded).
+pub(crate) fn check_token(
+    state: &mut State,
+    token: &str,
+    kind: Kind,
+) -> Result<Map<String, Value>, String> {
+    let checked = check(state, token, kind);
+    if let Err(reason) = &checked {
+        state.sso2.refusals.push(reason.clone());
+    }
+    checked
+}
+
+fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, String> {
+    let key = Hs256Key::new(state.client_secret.as_bytes());
+    let claims = jws::verify(token, &key).map_err(|e| e.to_string())?;
+    let mut names: Vec<&str> = claims.keys().map(String::as_str).collect();
+    let mut expected = kind.claims().to_vec();
+    names.sort_unstable();
+    expected.sort_unstable();
+    if names != expected {
+        return Err(format!("claims are {names:?}, expected {expected:?}"));
+    }
+    let text = |name: &str| claims.get(name).and_then(Value::as_str);
+    if text("cid") != Some(state.client_id.as_str()) {
+        return Err("cid is not this client's id".to_owned());
+    }
+    if text("iss") != Some(state.organisation_id.as_str()) {
+        return Err("iss is not this client's organisation".to_owned());
+    }
+    if text("aud") != Some(AUDIENCE) {
+        return Err("aud is not pw-sso".to_owned());
+    }
+    let number = |name: &str| claims.get(name).and_then(Value::as_u64);
+    let (Some(iat), Some(nbf), Some(exp)) = (number("iat"), number("nbf"), number("exp")) else {
+        return Err("iat, nbf and exp must be whole numbers".to_owned());
+    };
+    if exp.checked_sub(iat) != Some(kind.lifetime()) {
+        return Err(format!("exp - iat must be {}", kind.lifetime()));
+    }
+    let now = unix_now().map_err(|e| e.to_string())?;
+    if iat > now + SKEW || nbf > now + SKEW || nbf > exp {
+        return Err("the token is not valid yet".to_owned());
+    }
+    if exp < now {
+        return Err("the token has expired".to_owned());
+    }
+    if matches!(kind, Kind::Identify) {
+        return Ok(claims);
+    }
+    if text("sid").is_none_or(str::is_empty) {
+        return Err("sid must be a non-empty string".to_owned());
+    }
+    if text("ipa")
+        .and_then(|ip| ip.parse::<IpAddr>().ok())
+        .is_none()
+    {
+        return Err("ipa must be an IP address".to_owned());
+    }
+    if text("uas").is_none() {
+        return Err("uas must be a string".to_owned());
+    }
+    let strings_ok = match kind {
+        Kind::SessionStatus => matches!(text("lks"), Some("anon" | "loggedin" | "terminated")),
+        Kind::Authenticate => text("usr").is_some() && text("pwd").is_some(),
+        Kind::WithTicket => text("at").is_some(),
+        Kind::Logout | Kind::Identify => true,
+    };
+    if !strings_ok {
+        return Err("an operation claim has the wrong type or value".to_owned());
+    }
+    Ok(claims)
+}
+
+/// What SSO2 says about one session, as claims (no times yet).
+pub(crate) struct Said {
+    sid: String,
+    pub(crate) sts: &'static str,
+    at: Option<String>,
+    err: Option<&'static str>,
+    raa: Option<u32>,
+    frf: Option<u64>,
+}
+
+impl Said {
+    fn new(sid: &str, sts: &'static str) -> Self {
+        Self {
+            sid: sid.to_owned(),
+            sts,
+            at: None,
+            err: None,
+            raa: None,
+            frf: None,
+        }
+    }
+
+    fn error(mut self, err: &'static str) -> Self {
+        self.err = Some(err);
+        self
+    }
+}
+
+/// Signs what SSO2 says, as its answers are signed: HS256 with the client secret.
+fn sign(state: &State, said: Said) -> String {
+    let now = unix_now().unwrap_or_default();
+    let mut claims = json!({
+        "sid": said.sid,
+        "sts": said.sts,
+        "iat": now,
+        "nbf": now,
+        "exp": now + ANSWER_LIFETIME,
+    });
+    if let Some(object) = claims.as_object_mut() {
+        for (name, value) in [
+            ("at", said.at.map(Value::from)),
+            ("err", said.err.map(Value::from)),
+            ("raa", said.raa.map(Value::from)),
+            ("frf", said.frf.map(Value::from)),
+        ] {
+            if let Some(value) = value {
+                object.insert(name.to_owned(), value);
+            }
+        }
+    }
+    let key = Hs256Key::new(state.client_secret.as_bytes());
+    jws::sign(claims.to_string().as_bytes(), &key)
+}
+
+/// The session's state now; a ticket for its account when it is logged in and `ticket`.
+fn status(state: &mut State, sid: &str, ticket: bool) -> Said {
+    let account = match state.sso2.sessions.get(sid) {
+        None => return Said::new(sid, "anon").error("session_not_found"),
+        Some(FakeSession { ended: true, .. }) => return Said::new(sid, "terminated"),
+        Some(session) => session.account_id.clone(),
+    };
+    match account {
+        Some(account) => Said {
+            at: ticket.then(|| state.issue_ticket(&account)),
+            ..Said::new(sid, "loggedin")
+        },
+        None => Said::new(sid, "anon"),
+    }
+}
+
+/// Logs `sid` in with an e-mail address and password, counting failures.
+pub(crate) fn authenticate(state: &mut State, sid: &str, email: &str, password: &str) -> Said {
+    if state.sso2.sessions.get(sid).is_none_or(|s| s.ended) {
+        return Said::new(sid, "anon").error("session_not_found");
+    }
+    let Some(login) = state.sso2.logins.get_mut(&email.to_lowercase()) else {
+        return Said {
+            raa: Some(MAX_ATTEMPTS),
+            ..Said::new(sid, "anon").error("invalid_credentials")
+        };
+    };
+    if login.failures >= MAX_ATTEMPTS {
+        return Said {
+            frf: Some(FROZEN_SECS),
+            ..Said::new(sid, "anon").error("account_frozen")
+        };
+    }
+    if login.password != password {
+        login.failures += 1;
+        let left = MAX_ATTEMPTS - login.failures;
+        if left == 0 {
+            return Said {
+                frf: Some(FROZEN_SECS),
+                ..Said::new(sid, "anon").error("account_frozen")
+            };
+        }
+        return Said {
+            raa: Some(left),
+            ..Said::new(sid, "anon").error("invalid_credentials")
+        };
+    }
+    if !login.active {
+        return Said::new(sid, "anon").error("account_not_active");
+    }
+    login.failures = 0;
+    let account = login.account_id.clone();
+    log_session_in(state, sid, &account);
+    status(state, sid, true)
+}
+
+fn log_session_in(state: &mut State, sid: &str, account_id: &str) {
+    if !state.has_account(account_id) {
+        state.add_account(account_id, Vec::new());
+    }
+    if let Some(session) = state.sso2.sessions.get_mut(sid) {
+        session.account_id = Some(account_id.to_owned());
+    }
+}
+
+fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Answer {
+    state.sso2.calls += 1;
+    let token = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("t").and_then(Value::as_str).map(str::to_owned));
+    let Some(token) = token else {
+        return Answer::json(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": "invalid_request", "error_description": "the body must be {\"t\": token}"}),
+        );
+    };
+    let claims = match check_token(state, &token, kind) {
+        Ok(claims) => claims,
+        Err(reason) => {
+            return Answer::json(
+                StatusCode::UNAUTHORIZED,
+                &json!({"error": "invalid_token", "error_description": reason}),
+            );
+        }
+    };
+    let text = |name: &str| {
+        claims
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let sid = text("sid");
+    let said = match kind {
+        Kind::SessionStatus => status(state, &sid, text("lks") != "loggedin"),
+        Kind::Authenticate => authenticate(state, &sid, &text("usr"), &text("pwd")),
+        Kind::WithTicket => match state.sso2.sessions.get(&sid) {
+            None => Said::new(&sid, "anon").error("session_not_found"),
+            Some(_) => match state.use_ticket(&text("at")) {
+                Some(account) => {
+                    log_session_in(state, &sid, &account);
+                    status(state, &sid, true)
+                }
+                None => status(state, &sid, false).error("invalid_ticket"),
+            },
+        },
+        Kind::Logout => match state.sso2.sessions.get_mut(&sid) {
+            None => Said::new(&sid, "anon").error("session_not_found"),
+            Some(session) => {
+                session.account_id = None;
+                session.ended = true;
+                Said::new(&sid, "anon")
+            }
+        },
+        Kind::Identify => Said::new(&sid, "anon"),
+    };
+    Answer::json(StatusCode::OK, &json!({"t": sign(state, said)}))
+}
+
+/// The browser's session on the fake's origin, from its cookie; a new anonymous one (and
+/// the cookie to set) when it has none that is alive.
+pub(crate) fn browser_session(state: &mut State, cookie_header: &str) -> (String, Option<String>) {
+    let named = cookie_header.split(';').find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        (name.trim() == SESSION_COOKIE).then(|| value.trim().to_owned())
+    });
+    if let Some(sid) = named
+        && state.sso2.sessions.get(&sid).is_some_and(|s| !s.ended)
+    {
+        return (sid, None);
+    }
+    let sid = new_session(state);
+    let cookie = format!("{SESSION_COOKIE}={sid}; Path={SSO_PREFIX}; HttpOnly; SameSite=Lax");
+    (sid, Some(cookie))
+}
+
+/// Starts an anonymous session.
+pub(crate) fn new_session(state: &mut State) -> String {
+    let sid = state.token("sid");
+    state
+        .sso2
+        .sessions
+        .insert(sid.clone(), FakeSession::default());
+    sid
+}
+
+/// Starts a session logged in with the login of `email`; `None` for an unknown login.
+pub(crate) fn new_logged_in_session(state: &mut State, email: &str) -> Option<String> {
+    let account = state
+        .sso2
+        .logins
+        .get(&email.to_lowercase())?
+        .account_id
+        .clone();
+    let sid = new_session(state);
+    log_session_in(state, &sid, &account);
+    Some(sid)
+}
+
+/// Answers identify for session `sid`: the landing URL with a signed answer `t` (a ticket
+/// when logged in) and the `r` it was given; why not, when the request is refused.
+pub(crate) fn identify(state: &mut State, query: &str, sid: &str) -> Result<Url, String> {
+    let mut token = None;
+    let mut continue_url = None;
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let slot = match name.as_ref() {
+            "t" => &mut token,
+            "r" => &mut continue_url,
+            _ => continue,
+        };
+        if slot.replace(value.into_owned()).is_some() {
+            return Err(format!("the {name} parameter is repeated"));
+        }
+    }
+    let token = token.ok_or("identify needs a t parameter")?;
+    let continue_url = continue_url.ok_or("identify needs an r parameter")?;
+    check_token(state, &token, Kind::Identify)?;
+    let mut landing = state
+        .sso2
+        .landing_url
+        .clone()
+        .ok_or("no landing URL is configured for this client")?;
+    let said = status(state, sid, true);
+    let t = sign(state, said);
+    landing
+        .query_pairs_mut()
+        .append_pair("t", &t)
+        .append_pair("r", &continue_url);
+    Ok(landing)
+}
+
+/// A fresh identify token of this client, as a site would send it.
+pub(crate) fn identify_token(state: &State) -> String {
+    let key = Hs256Key::new(state.client_secret.as_bytes());
+    let signer = Signer {
+        client_id: &state.client_id,
+        organisation_id: &state.organisation_id,
+        key: &key,
+    };
+    signer.identify(unix_now().unwrap_or_default())
+}
+
+/// Ends a session, as a logout on another site does; `false` for an unknown one.
+pub(crate) fn end_session(state: &mut State, sid: &str) -> bool {
+    match state.sso2.sessions.get_mut(sid) {
+        Some(session) => {
+            session.ended = true;
+            session.account_id = None;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The error an `authenticate` answer carries, in words for the login page.
+pub(crate) fn said_error(said: &Said) -> Option<String> {
+    match (said.err?, said.raa, said.frf) {
+        ("invalid_credentials", Some(left), _) => Some(format!(
+            "Wrong e-mail address or password ({left} attempts left)."
+        )),
+        ("account_frozen", _, Some(secs)) => Some(format!(
+            "Too many attempts: the account is frozen for {secs} seconds."
+        )),
+        ("account_not_active", _, _) => Some("This account is not active.".to_owned()),
+        (code, _, _) => Some(format!("SSO2 refused: {code}.")),
+    }
+}

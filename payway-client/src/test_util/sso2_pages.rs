@@ -1,0 +1,127 @@
+//! The browser side of the fake SSO2: a login page whose form logs the reader's SSO2 session
+//! in and goes back through identify, and a control that logs the reader out "from another
+//! site".
+
+use http::{Method, StatusCode};
+use url::Url;
+
+use super::html::{document, escape, refusal_page};
+use super::sso2::{self, SSO_PREFIX, Sso2Request};
+use super::state::{Answer, State};
+
+/// The login page's path.
+pub(crate) const LOGIN_PATH: &str = "/sso/login";
+/// The "log out from another site" control's path.
+pub(crate) const LOGOUT_ELSEWHERE_PATH: &str = "/sso/logout-elsewhere";
+
+/// Answers the login page and the logout control; `None` for any other path.
+pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Answer> {
+    let (sid, set_cookie) = match (request.method, request.path) {
+        (&Method::GET | &Method::POST, LOGIN_PATH) | (&Method::POST, LOGOUT_ELSEWHERE_PATH) => {
+            sso2::browser_session(state, request.cookie_header)
+        }
+        _ => return None,
+    };
+    let answer = match (request.method, request.path) {
+        (&Method::GET, LOGIN_PATH) => {
+            let r = field(request.query.as_bytes(), "r");
+            login_page(state, &sid, r.as_deref(), None)
+        }
+        (&Method::POST, LOGIN_PATH) => log_in(state, &sid, request.body),
+        _ => logout_elsewhere(state, &sid, request.body),
+    };
+    Some(match set_cookie {
+        Some(cookie) => answer.with_cookie(cookie),
+        None => answer,
+    })
+}
+
+/// A form or query field.
+fn field(form: &[u8], name: &str) -> Option<String> {
+    url::form_urlencoded::parse(form)
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// An absolute `http(s)` continue URL, or `None`.
+fn continue_url(r: Option<&str>) -> Option<Url> {
+    r.and_then(|r| Url::parse(r).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+fn login_page(state: &State, sid: &str, r: Option<&str>, error: Option<&str>) -> Answer {
+    let Some(back) = continue_url(r) else {
+        return refusal_page("the login page needs an absolute r (where to continue)");
+    };
+    let who = match state
+        .sso2
+        .sessions
+        .get(sid)
+        .and_then(|s| s.account_id.as_deref())
+    {
+        Some(account) => format!("Logged in to SSO2 as account {}.", escape(account)),
+        None => "Not logged in to SSO2.".to_owned(),
+    };
+    let error = error
+        .map(|e| format!("<p id=\"error\" role=\"alert\">{}</p>\n", escape(e)))
+        .unwrap_or_default();
+    let back = escape(back.as_str());
+    let body = format!(
+        "<p id=\"status\">{who}</p>\n{error}\
+         <form method=\"post\" action=\"{LOGIN_PATH}\">\n\
+         <label>E-mail <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\"></label>\n\
+         <label>Password <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\"></label>\n\
+         <input type=\"hidden\" name=\"r\" value=\"{back}\">\n\
+         <button id=\"login\" type=\"submit\">Log in</button>\n</form>\n\
+         <form method=\"post\" action=\"{LOGOUT_ELSEWHERE_PATH}\">\n\
+         <input type=\"hidden\" name=\"r\" value=\"{back}\">\n\
+         <button id=\"logout-elsewhere\" type=\"submit\">Log out from another site</button>\n</form>\n\
+         <p><a id=\"back\" href=\"{back}\">Back without logging in</a></p>"
+    );
+    Answer::html(
+        StatusCode::OK,
+        document("Log in - Payway SSO2 (fake)", "Log in", &body),
+    )
+}
+
+fn log_in(state: &mut State, sid: &str, form: &[u8]) -> Answer {
+    let r = field(form, "r");
+    let Some(back) = continue_url(r.as_deref()) else {
+        return refusal_page("the login form needs an absolute r (where to continue)");
+    };
+    let email = field(form, "email").unwrap_or_default();
+    let password = field(form, "password").unwrap_or_default();
+    let said = sso2::authenticate(state, sid, &email, &password);
+    if said.sts != "loggedin" {
+        let error = sso2::said_error(&said);
+        return login_page(state, sid, r.as_deref(), error.as_deref());
+    }
+    // Back through identify, as a site's own identify redirect would go.
+    let mut identify = format!("{SSO_PREFIX}identify?");
+    identify.push_str(
+        &url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("t", &sso2::identify_token(state))
+            .append_pair("r", back.as_str())
+            .finish(),
+    );
+    Answer::see_other(identify)
+}
+
+fn logout_elsewhere(state: &mut State, sid: &str, form: &[u8]) -> Answer {
+    sso2::end_session(state, sid);
+    let back = continue_url(field(form, "r").as_deref())
+        .map(|u| {
+            format!(
+                "<p><a id=\"back\" href=\"{}\">Back to the site</a></p>",
+                escape(u.as_str())
+            )
+        })
+        .unwrap_or_default();
+    let body = format!(
+        "<p id=\"status\">You were logged out on another site: this SSO2 session has ended.</p>\n{back}"
+    );
+    Answer::html(
+        StatusCode::OK,
+        document("Logged out - Payway SSO2 (fake)", "Logged out", &body),
+    )
+}

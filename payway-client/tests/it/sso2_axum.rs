@@ -1,0 +1,152 @@
+//! `payway_client::axum::Sso2Cookie` through a real axum `Router`.
+
+use std::time::{Duration, SystemTime};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::FromRef;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use payway_client::axum::{Sso2Cookie, Sso2CookieRejection};
+use payway_client::sso2::{SessionCookie, SessionCookieKey};
+use tower::ServiceExt as _;
+
+use crate::sso2_cookie::session;
+
+const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
+
+#[derive(Clone)]
+struct AppState {
+    key: SessionCookieKey,
+}
+
+impl FromRef<AppState> for SessionCookieKey {
+    fn from_ref(state: &AppState) -> Self {
+        state.key.clone()
+    }
+}
+
+async fn required(cookie: Sso2Cookie) -> String {
+    format!(
+        "{} {}",
+        cookie.account_id().unwrap_or("-"),
+        cookie.has_product("premium")
+    )
+}
+
+async fn optional(cookie: Option<Sso2Cookie>) -> &'static str {
+    match cookie {
+        Some(cookie) if cookie.has_product("premium") => "premium",
+        Some(_) => "session",
+        None => "anonymous",
+    }
+}
+
+async fn mapped(cookie: Result<Sso2Cookie, Sso2CookieRejection>) -> String {
+    match cookie {
+        Ok(_) => "ok".to_owned(),
+        Err(rejection) => format!("{} {}", rejection.status().as_u16(), rejection.code()),
+    }
+}
+
+fn app() -> Router {
+    Router::new()
+        .route("/required", get(required))
+        .route("/optional", get(optional))
+        .route("/mapped", get(mapped))
+        .with_state(AppState {
+            key: SessionCookieKey::new(KEY).unwrap(),
+        })
+}
+
+async fn call(uri: &str, cookies: &[&str]) -> (StatusCode, Option<String>, String) {
+    let mut request = Request::get(uri);
+    for cookie in cookies {
+        request = request.header("cookie", *cookie);
+    }
+    let response = app()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (
+        status,
+        content_type,
+        String::from_utf8(bytes.to_vec()).unwrap(),
+    )
+}
+
+fn sealed(cookie: &SessionCookie) -> String {
+    SessionCookieKey::new(KEY).unwrap().seal(cookie)
+}
+
+fn premium() -> SessionCookie {
+    SessionCookie::new(&session("sid-axum-1", "loggedin"))
+        .with_account("acc-1", ["premium"])
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_genuine_cookie_is_extracted_from_any_cookie_header() {
+    let value = format!("__Host-payway-sso2={}", sealed(&premium()));
+    let (status, _, body) = call("/required", &[&format!("a=1; {value}; b=2")]).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "acc-1 true"));
+    // HTTP/2 splits cookies over several headers.
+    let (status, _, body) = call("/required", &["a=1", &value, "b=2"]).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "acc-1 true"));
+    assert_eq!(call("/optional", &[&value]).await.2, "premium");
+}
+
+#[tokio::test]
+async fn anything_else_is_a_401_with_a_json_code_and_optional_is_none() {
+    let genuine = sealed(&premium());
+    let mut edited = genuine.clone().into_bytes();
+    edited[5] = if edited[5] == b'A' { b'B' } else { b'A' };
+    let edited = String::from_utf8(edited).unwrap();
+    let other_key = SessionCookieKey::new(b"another-site-key-0123456789abcdefgh")
+        .unwrap()
+        .seal(&premium());
+    let expired = sealed(
+        &premium()
+            .with_lifetime(Duration::from_secs(10))
+            .with_confirmed_at(SystemTime::now() - Duration::from_secs(20)),
+    );
+    let name = "__Host-payway-sso2";
+    let huge = format!("pad={}", "x".repeat(70 * 1024));
+    for (cookies, code) in [
+        (vec![String::from("a=1")], "missing_session_cookie"),
+        (vec![format!("{name}={edited}")], "invalid_session_cookie"),
+        (
+            vec![format!("{name}={other_key}")],
+            "invalid_session_cookie",
+        ),
+        (vec![format!("{name}=")], "invalid_session_cookie"),
+        (vec![format!("{name}={expired}")], "expired_session_cookie"),
+        (
+            vec![format!("{name}={genuine}"), format!("{name}={genuine}")],
+            "duplicate_session_cookie",
+        ),
+        (vec![huge.clone()], "cookie_header_too_large"),
+    ] {
+        let cookies: Vec<&str> = cookies.iter().map(String::as_str).collect();
+        let (status, content_type, body) = call("/required", &cookies).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{code}");
+        assert_eq!(content_type.as_deref(), Some("application/json"));
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["error"], code, "{body}");
+        assert!(json["message"].is_string());
+        assert!(
+            !body.contains(&genuine[..20]) && !body.contains("sid-axum"),
+            "{body}"
+        );
+        assert_eq!(call("/optional", &cookies).await.2, "anonymous", "{code}");
+        assert_eq!(call("/mapped", &cookies).await.2, format!("401 {code}"));
+    }
+}

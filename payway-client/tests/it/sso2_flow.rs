@@ -1,0 +1,290 @@
+//! `Sso2Flow` against `FakePayway`: identify, landing (taken once), refresh, a session ended
+//! elsewhere, bots and prefetches.
+
+use std::time::Duration;
+
+use payway_client::sso2::{
+    PageVisit, Reader, SessionCookie, SessionCookieKey, Sso2Flow, Sso2Page, Sso2Status,
+};
+use payway_client::test_util::FakePayway;
+use payway_client::{Error, ReturnPolicy, TicketLogin};
+use url::Url;
+
+const LANDING: &str = "https://news.example.com/sso2/landing";
+const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
+
+async fn setup() -> (FakePayway, Sso2Flow) {
+    let fake = FakePayway::start().await;
+    fake.add_account("acc-1", ["premium"]);
+    fake.add_login("ada@example.com", "pw-ada-123", "acc-1");
+    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
+    let flow = Sso2Flow::new(
+        fake.sso2_client(),
+        fake.client(),
+        SessionCookieKey::new(KEY).unwrap(),
+        ReturnPolicy::allow_hosts(["news.example.com"]),
+    );
+    (fake, flow)
+}
+
+fn browser() -> Reader {
+    Reader::new(
+        "198.51.100.9".parse().unwrap(),
+        "Mozilla/5.0 (Test) Chrome/125.0",
+    )
+}
+
+fn article() -> Url {
+    Url::parse("https://news.example.com/articles/7").unwrap()
+}
+
+/// The cookie a `Set-Cookie` value stores, opened.
+fn stored(flow: &Sso2Flow, set_cookie: &str) -> SessionCookie {
+    let pair = set_cookie.split(';').next().unwrap();
+    flow.key().open_cookie_header(pair).unwrap().unwrap()
+}
+
+#[tokio::test]
+async fn identify_landing_and_pages() {
+    let (fake, flow) = setup().await;
+    let reader = browser();
+    let page = article();
+
+    // No cookie: identify.
+    let Sso2Page::Identify { url, set_cookie } =
+        flow.page(&PageVisit::new(&page, &reader)).await.unwrap()
+    else {
+        panic!("a first visit identifies")
+    };
+    assert!(set_cookie.is_none());
+    // SSO2 (the reader is logged in there) sends them to the landing page.
+    let arrived = fake
+        .sso2_identify_logged_in(&url, "ada@example.com")
+        .unwrap();
+    let landed = flow.landing(&arrived).await.unwrap();
+    assert!(!landed.is_replay());
+    assert_eq!(landed.return_url, page);
+    assert!(matches!(landed.login, Some(TicketLogin::LoggedIn { .. })));
+    let set_cookie = landed.set_cookie.clone().unwrap();
+    assert!(set_cookie.starts_with("__Host-payway-sso2="));
+    let cookie = stored(&flow, &set_cookie);
+    assert!(cookie.has_product("premium"));
+    assert_eq!(cookie.account_id(), Some("acc-1"));
+    assert!(!format!("{landed:?}").contains(&set_cookie[20..40]));
+
+    // The same landing URL again (a reload, a leaked link): nothing happens.
+    let replay = flow.landing(&arrived).await.unwrap();
+    assert!(replay.is_replay() && replay.set_cookie.is_none());
+    assert_eq!(replay.return_url, page);
+
+    // A fresh cookie is served as it is, without asking SSO2.
+    let calls = fake.sso2_calls();
+    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let Sso2Page::Session {
+        cookie: served,
+        set_cookie,
+    } = flow.page(&visit).await.unwrap()
+    else {
+        panic!("a fresh cookie is a session")
+    };
+    assert!(set_cookie.is_none() && served.has_product("premium"));
+    assert_eq!(fake.sso2_calls(), calls);
+
+    // Past the refresh interval: one status call, the cookie resealed, the account kept.
+    let eager = flow.clone().with_refresh_after(Duration::ZERO);
+    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let refreshed = eager.page(&visit).await.unwrap();
+    let Sso2Page::Session {
+        cookie: again,
+        set_cookie: Some(set),
+    } = &refreshed
+    else {
+        panic!("{refreshed:?}")
+    };
+    assert!(again.has_product("premium"));
+    assert_eq!(stored(&flow, set).account_id(), Some("acc-1"));
+    assert_eq!(fake.sso2_calls(), calls + 1);
+
+    // Logged out on another site: the next refresh clears the cookie and identifies again.
+    assert!(fake.log_out_elsewhere(cookie.sid()));
+    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let Sso2Page::Identify {
+        set_cookie: Some(clear),
+        ..
+    } = eager.page(&visit).await.unwrap()
+    else {
+        panic!("a terminated session identifies again")
+    };
+    assert!(clear.contains("Max-Age=0"), "{clear}");
+}
+
+#[tokio::test]
+async fn an_anonymous_landing_then_a_login_elsewhere_is_picked_up_on_refresh() {
+    let (fake, flow) = setup().await;
+    let reader = browser();
+    let page = article();
+    let Sso2Page::Identify { url, .. } = flow.page(&PageVisit::new(&page, &reader)).await.unwrap()
+    else {
+        panic!()
+    };
+    let landed = flow
+        .landing(&fake.sso2_identify(&url).unwrap())
+        .await
+        .unwrap();
+    assert!(landed.login.is_none());
+    let cookie = landed.cookie.unwrap();
+    assert_eq!(cookie.status(), Sso2Status::Anonymous);
+    assert!(!cookie.is_logged_in());
+
+    // The reader logs in to SSO2 on another site of the organisation.
+    let sso2 = flow.sso2();
+    let session = sso2
+        .authenticate(
+            cookie.sid(),
+            "ada@example.com",
+            "pw-ada-123".to_owned().into(),
+            &reader,
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.status(), Sso2Status::LoggedIn);
+    let eager = flow.with_refresh_after(Duration::ZERO);
+    let visit = PageVisit::new(&page, &reader).session(Some(cookie));
+    let Sso2Page::Session { cookie, .. } = eager.page(&visit).await.unwrap() else {
+        panic!()
+    };
+    assert!(cookie.has_product("premium"), "{cookie:?}");
+}
+
+#[tokio::test]
+async fn bots_and_prefetches_are_never_sent_to_identify() {
+    let (fake, flow) = setup().await;
+    let page = article();
+    let bot = Reader::new(
+        "66.249.66.1".parse().unwrap(),
+        "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    );
+    assert!(matches!(
+        flow.page(&PageVisit::new(&page, &bot)).await.unwrap(),
+        Sso2Page::Anonymous { set_cookie: None }
+    ));
+    let reader = browser();
+    assert!(matches!(
+        flow.page(&PageVisit::new(&page, &reader).prefetch(true))
+            .await
+            .unwrap(),
+        Sso2Page::Anonymous { set_cookie: None }
+    ));
+    // The app may overrule the User-Agent guess either way.
+    assert!(matches!(
+        flow.page(&PageVisit::new(&page, &bot).bot(false))
+            .await
+            .unwrap(),
+        Sso2Page::Identify { .. }
+    ));
+    assert!(matches!(
+        flow.page(&PageVisit::new(&page, &reader).bot(true))
+            .await
+            .unwrap(),
+        Sso2Page::Anonymous { .. }
+    ));
+    assert_eq!(fake.sso2_calls(), 0);
+
+    // A prefetch whose session ended elsewhere gets the cookie cleared, not a redirect.
+    let Sso2Page::Identify { url, .. } = flow.page(&PageVisit::new(&page, &reader)).await.unwrap()
+    else {
+        panic!()
+    };
+    let cookie = flow
+        .landing(&fake.sso2_identify(&url).unwrap())
+        .await
+        .unwrap()
+        .cookie
+        .unwrap();
+    fake.log_out_elsewhere(cookie.sid());
+    let eager = flow.with_refresh_after(Duration::ZERO);
+    let visit = PageVisit::new(&page, &reader)
+        .session(Some(cookie))
+        .prefetch(true);
+    let outcome = eager.page(&visit).await.unwrap();
+    assert!(
+        matches!(&outcome, Sso2Page::Anonymous { set_cookie: Some(c) } if c.contains("Max-Age=0")),
+        "{outcome:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_forged_landing_is_an_error_and_redirects_nowhere() {
+    let (fake, flow) = setup().await;
+    let Sso2Page::Identify { url, .. } = flow
+        .page(&PageVisit::new(&article(), &browser()))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let mut arrived = fake.sso2_identify(&url).unwrap();
+    let pairs: Vec<(String, String)> = arrived.query_pairs().into_owned().collect();
+    arrived
+        .query_pairs_mut()
+        .clear()
+        .append_pair("t", &pairs[0].1)
+        .append_pair("r", "https://evil.example/phish");
+    assert!(matches!(
+        flow.landing(&arrived).await.unwrap_err(),
+        Error::Landing(_)
+    ));
+    let forged = Url::parse(&format!(
+        "{LANDING}?t=a.b.c&r=https%3A%2F%2Fnews.example.com%2F"
+    ))
+    .unwrap();
+    assert!(matches!(
+        flow.landing(&forged).await.unwrap_err(),
+        Error::Sso2Token(_)
+    ));
+    // SSO2 down during a refresh: an error, and the caller keeps serving anonymously.
+    let cookie = flow
+        .landing(&fake.sso2_identify(&url).unwrap())
+        .await
+        .unwrap()
+        .cookie
+        .unwrap();
+    fake.fail_next(1, reqwest::StatusCode::BAD_GATEWAY);
+    let eager = flow.with_refresh_after(Duration::ZERO);
+    let error = eager
+        .page(&PageVisit::new(&article(), &browser()).session(Some(cookie)))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
+}
+
+#[tokio::test]
+async fn logout_logs_out_of_sso2_and_clears_the_cookie() {
+    let (fake, flow) = setup().await;
+    let reader = browser();
+    let Sso2Page::Identify { url, .. } = flow
+        .page(&PageVisit::new(&article(), &reader))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let cookie = flow
+        .landing(
+            &fake
+                .sso2_identify_logged_in(&url, "ada@example.com")
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .cookie
+        .unwrap();
+    let clear = flow.logout(&cookie, &reader).await.unwrap();
+    assert!(clear.contains("Max-Age=0"));
+    let after = flow
+        .sso2()
+        .session_status(cookie.sid(), Sso2Status::Anonymous, &reader)
+        .await
+        .unwrap();
+    assert!(after.is_gone());
+}
