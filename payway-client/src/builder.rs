@@ -13,7 +13,7 @@ use crate::error::BuildError;
 use crate::secret::ClientSecret;
 use crate::server_token_cache::ServerTokenCache;
 use crate::token_encoding::TokenEncoding;
-use crate::validate::{is_loopback, is_valid_scope};
+use crate::validate::{self, BaseUrlProblem, is_valid_scope};
 
 /// Default total time for one request, body included (10 s).
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -275,29 +275,10 @@ impl PaywayClientBuilder {
 }
 
 pub(crate) fn check_base_url(url: &Url) -> Result<(), BuildError> {
-    let Some(host) = url.host() else {
-        return Err(BuildError::InvalidBaseUrl {
-            reason: "it has no host",
-        });
-    };
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(BuildError::InvalidBaseUrl {
-            reason: "it must not contain credentials",
-        });
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(BuildError::InvalidBaseUrl {
-            reason: "it must not have a query or fragment",
-        });
-    }
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(&host) => Ok(()),
-        "http" => Err(BuildError::InsecureBaseUrl),
-        _ => Err(BuildError::InvalidBaseUrl {
-            reason: "the scheme must be https",
-        }),
-    }
+    validate::check_base_url(url).map_err(|problem| match problem {
+        BaseUrlProblem::Insecure => BuildError::InsecureBaseUrl,
+        BaseUrlProblem::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
+    })
 }
 
 impl fmt::Debug for PaywayClientBuilder {

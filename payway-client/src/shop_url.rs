@@ -6,7 +6,7 @@ use url::Url;
 
 use crate::path_segment::{append_path, encode_segment};
 use crate::ticket::Ticket;
-use crate::validate::is_loopback;
+use crate::validate::{check_base_url, is_loopback};
 
 /// Query parameters with a typed setter; [`ShopUrlBuilder::param`] refuses them.
 const TYPED_PARAMS: [&str; 5] = ["at", "returnUrl", "return_url", "campaign", "period"];
@@ -78,7 +78,8 @@ pub struct ShopUrlBuilder {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ShopUrlError {
-    /// The shop base URL is not `https` (or `http` to loopback), or cannot take a path.
+    /// The shop base URL is not `https` (or `http` to loopback), has credentials or a
+    /// fragment, or cannot take a path. A query on it is kept.
     #[error("shop base url must be an https url that can take a path")]
     InvalidBase,
     /// A path piece is empty, `.` or `..`, longer than 256 bytes, or holds a control
@@ -146,7 +147,11 @@ impl ShopUrlBuilder {
     /// A [`ShopUrlError`] for an unusable base, path piece, return URL or parameter name.
     pub fn build(self) -> Result<Url, ShopUrlError> {
         let mut url = self.base;
-        if !is_secure(&url) || url.cannot_be_a_base() {
+        // The rule of every base URL of the crate (the link carries a ticket, `at`), except
+        // that a shop's own query parameters (`?lang=sv`) are kept.
+        let mut without_query = url.clone();
+        without_query.set_query(None);
+        if check_base_url(&without_query).is_err() || url.cannot_be_a_base() {
             return Err(ShopUrlError::InvalidBase);
         }
         let segments = self

@@ -3,7 +3,38 @@
 
 use std::net::IpAddr;
 
-use url::Host;
+use url::{Host, Url};
+
+/// Why a base URL (of the API, of SSO2, of the shop) is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BaseUrlProblem {
+    /// Plain `http` to a host that is not loopback.
+    Insecure,
+    /// Anything else, in words.
+    Invalid(&'static str),
+}
+
+/// A base URL has a host, no credentials, no query or fragment, and is `https`, or `http` to
+/// a loopback host. A path prefix (a proxy) is fine.
+pub(crate) fn check_base_url(url: &Url) -> Result<(), BaseUrlProblem> {
+    let Some(host) = url.host() else {
+        return Err(BaseUrlProblem::Invalid("it has no host"));
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(BaseUrlProblem::Invalid("it must not contain credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(BaseUrlProblem::Invalid(
+            "it must not have a query or fragment",
+        ));
+    }
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&host) => Ok(()),
+        "http" => Err(BaseUrlProblem::Insecure),
+        _ => Err(BaseUrlProblem::Invalid("the scheme must be https")),
+    }
+}
 
 /// `true` for a loopback host: `127.0.0.0/8`, `::1` or `localhost`.
 pub(crate) fn is_loopback(host: &Host<&str>) -> bool {

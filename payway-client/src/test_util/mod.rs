@@ -187,8 +187,9 @@ impl FakePayway {
     }
 
     /// Answers the next `n` requests with `status` (and a small JSON error body), whatever
-    /// they ask.
-    pub fn fail_next(&self, n: usize, status: StatusCode) {
+    /// they ask. A number that is not an HTTP status (outside 100-999) answers `500`.
+    pub fn fail_next(&self, n: usize, status: u16) {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         self.shared.faults().fail = Some((n, status));
     }
 

@@ -162,7 +162,7 @@ async fn faults_status_delay_and_dropped_connections() {
     let store = MemoryTicketStore::new();
     let ticket = Ticket::new(fake.issue_ticket("acc-5"));
 
-    fake.fail_next(1, StatusCode::SERVICE_UNAVAILABLE);
+    fake.fail_next(1, 503);
     let err = payway.login_with_ticket(&ticket, &store).await.unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
 

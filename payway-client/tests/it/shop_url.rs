@@ -131,6 +131,11 @@ fn bases_and_return_urls_are_checked() {
         "http://shop.example.com/",
         "ftp://shop.example.com/",
         "mailto:shop@example.com",
+        // The reader's browser would get the credentials.
+        "https://user:password@shop.example.com/",
+        "https://user@shop.example.com/",
+        "https://shop.example.com/#top",
+        "http://localhost.evil.example/",
     ] {
         let err = ShopUrl::builder(Url::parse(base).unwrap())
             .build()

@@ -418,7 +418,7 @@ async fn faults_reach_sso2_calls_too() {
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    fake.fail_next(1, StatusCode::SERVICE_UNAVAILABLE);
+    fake.fail_next(1, 503);
     let error = sso2
         .session_status("s", Sso2Status::Anonymous, &reader())
         .await

@@ -249,7 +249,7 @@ async fn a_forged_landing_is_an_error_and_redirects_nowhere() {
         .unwrap()
         .cookie
         .unwrap();
-    fake.fail_next(1, reqwest::StatusCode::BAD_GATEWAY);
+    fake.fail_next(1, 502);
     let eager = flow.with_refresh_after(Duration::ZERO);
     let error = eager
         .page(&PageVisit::new(&article(), &browser()).session(Some(cookie)))
