@@ -1,14 +1,22 @@
-//! axum integration (feature `axum`): the [`Reader`] extractor, and JSON responses for the
-//! bodies of the publisher endpoints. Built on `axum-core` and `http` only.
+//! axum integration (feature `axum`): the [`Reader`] extractor, JSON responses for the bodies
+//! of the publisher endpoints and, with the `client` feature, the story gate. Built on
+//! `axum-core` and `http` only.
 //!
 //! - [`Reader`] takes the reader id from the `at-meter` cookie, across every `Cookie` header of
 //!   the request, or makes a fresh one. It is always extracted (see [`ReaderRejection`] for
 //!   the one exception). Returned as part of a response, it adds the `Set-Cookie` that stores
-//!   a fresh id, and nothing for a known one. The cookie's settings, a [`ReaderCookie`], come
-//!   from the router's state through [`FromRef`].
-//! - [`StoryAttributes`], [`ValidatedTaxonomy`] (a [`ContentTaxonomy`](crate::ContentTaxonomy)
-//!   after [`validated`](crate::ContentTaxonomy::validated)) and [`SearchResponse`] are
-//!   `IntoResponse`: `200 OK`, `Content-Type: application/json`, the documented body.
+//!   a fresh id, and nothing for a known one. The cookie's settings, a [`ReaderCookie`](crate::ReaderCookie),
+//!   come from the router's state through
+//!   [`FromRef`](axum_core::extract::FromRef).
+//! - [`StoryAttributes`](crate::StoryAttributes), [`ValidatedTaxonomy`](crate::ValidatedTaxonomy)
+//!   (a [`ContentTaxonomy`](crate::ContentTaxonomy) after
+//!   [`validated`](crate::ContentTaxonomy::validated)) and
+//!   [`SearchResponse`](crate::SearchResponse) are `IntoResponse`: `200 OK`,
+//!   `Content-Type: application/json`, the documented body.
+//! - With the `client` feature, the story gate: `AccesstypeClient::gate` takes the [`Reader`]
+//!   and the reader's user JWT (when they are logged in) and gives a `StoryPass` (the
+//!   [`AccessGrant`](crate::AccessGrant), and the reader's cookie) or a `StoryWall`, a
+//!   rejection whose JSON body names the `wallType` to show.
 //!
 //! ```
 //! use accesstype_jwt::ReaderCookie;
@@ -25,296 +33,13 @@
 //!     .with_state(ReaderCookie::host_only());
 //! ```
 
-use std::convert::Infallible;
-use std::fmt;
-use std::ops::Deref;
+mod json_body;
+mod reader;
+mod responses;
+#[cfg(feature = "__client")]
+mod story_gate;
 
-use axum_core::body::Body;
-use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
-use http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
-use http::request::Parts;
-use http::{HeaderValue, StatusCode};
-use serde::Serialize;
-
-use crate::cookie::ReaderCookie;
-use crate::reader::ReaderId;
-use crate::search::SearchResponse;
-use crate::story::StoryAttributes;
-use crate::taxonomy::ValidatedTaxonomy;
-
-/// The reader of a request: the id in their `at-meter` cookie, or a fresh one.
-///
-/// Extract it in any handler whose state gives a [`ReaderCookie`] through [`FromRef`]; it
-/// derefs to [`ReaderId`] for [`Environment::story_access_url`](crate::Environment::story_access_url)
-/// and the like. Return it in the response (`(reader, body)`) so that a fresh id reaches the
-/// browser: it then adds `Set-Cookie: at-meter=...`, and nothing when the browser already had
-/// an id. Put it after any header array in the response tuple (`([(SET_COOKIE, ..)], reader,
-/// body)`): such an array replaces the headers of its name, while the reader adds its own.
-///
-/// The cookie is read across every `Cookie` header (HTTP/2 sends one per cookie). A request
-/// with no `at-meter` cookie, a malformed one, more than one (one may have been planted by a
-/// sibling subdomain: no id is taken from an ambiguous request), or `Cookie` headers over
-/// [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES) gets a fresh id.
-///
-/// `Option<Reader>` reads the cookie only: `Some` for a reader who already has a well-formed,
-/// unique id, `None` otherwise, and never makes one.
-///
-/// ```
-/// use accesstype_jwt::axum::Reader;
-/// use accesstype_jwt::{CookieDomain, Environment, ReaderCookie};
-/// use axum::extract::FromRef;
-/// use axum::{Router, routing::get};
-///
-/// #[derive(Clone)]
-/// struct AppState {
-///     reader_cookie: ReaderCookie,
-///     account_key: String,
-/// }
-///
-/// impl FromRef<AppState> for ReaderCookie {
-///     fn from_ref(state: &AppState) -> Self {
-///         state.reader_cookie.clone()
-///     }
-/// }
-///
-/// async fn story(
-///     axum::extract::State(state): axum::extract::State<AppState>,
-///     reader: Reader,
-/// ) -> (Reader, String) {
-///     let check = Environment::Production.story_access_url("42", &state.account_key, &reader, None);
-///     let page = format!("access check prepared: {}", check.is_ok());
-///     (reader, page)
-/// }
-///
-/// let state = AppState {
-///     reader_cookie: ReaderCookie::for_domain(CookieDomain::new("news.example.com")?),
-///     account_key: "account-key".to_owned(),
-/// };
-/// let app: Router = Router::new().route("/story", get(story)).with_state(state);
-/// # Ok::<(), accesstype_jwt::Error>(())
-/// ```
-#[derive(Clone)]
-pub struct Reader {
-    id: ReaderId,
-    /// The `Set-Cookie` value, for a fresh id only.
-    set_cookie: Option<HeaderValue>,
-}
-
-impl Reader {
-    /// The reader's id.
-    #[must_use]
-    pub fn id(&self) -> &ReaderId {
-        &self.id
-    }
-
-    /// Whether the id was made for this request (the browser sent none, or an unusable one).
-    #[must_use]
-    pub fn is_fresh(&self) -> bool {
-        self.set_cookie.is_some()
-    }
-
-    /// The reader's id, dropping the cookie to set.
-    #[must_use]
-    pub fn into_id(self) -> ReaderId {
-        self.id
-    }
-
-    /// The id in the request's `at-meter` cookie, if there is exactly one and it is
-    /// well-formed.
-    fn from_cookies(parts: &Parts) -> Option<ReaderId> {
-        let headers: Vec<&[u8]> = parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .map(HeaderValue::as_bytes)
-            .collect();
-        ReaderId::from_cookie_headers(&headers).ok().flatten()
-    }
-}
-
-impl Deref for Reader {
-    type Target = ReaderId;
-
-    fn deref(&self) -> &ReaderId {
-        &self.id
-    }
-}
-
-impl AsRef<ReaderId> for Reader {
-    fn as_ref(&self) -> &ReaderId {
-        &self.id
-    }
-}
-
-impl fmt::Debug for Reader {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Reader")
-            .field("id", &self.id)
-            .field("fresh", &self.is_fresh())
-            .finish()
-    }
-}
-
-impl<S> FromRequestParts<S> for Reader
-where
-    ReaderCookie: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = ReaderRejection;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(id) = Self::from_cookies(parts) {
-            return Ok(Self {
-                id,
-                set_cookie: None,
-            });
-        }
-        let id = ReaderId::generate().map_err(|_| ReaderRejection { _private: () })?;
-        let set_cookie = HeaderValue::try_from(id.set_cookie(&ReaderCookie::from_ref(state)))
-            .map_err(|_| ReaderRejection { _private: () })?;
-        Ok(Self {
-            id,
-            set_cookie: Some(set_cookie),
-        })
-    }
-}
-
-impl<S> OptionalFromRequestParts<S> for Reader
-where
-    S: Send + Sync,
-{
-    type Rejection = Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        _state: &S,
-    ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(Self::from_cookies(parts).map(|id| Self {
-            id,
-            set_cookie: None,
-        }))
-    }
-}
-
-impl IntoResponseParts for Reader {
-    type Error = Infallible;
-
-    /// Appends the `Set-Cookie` of a fresh id; a known id adds nothing. Other `Set-Cookie`
-    /// headers of the response are kept.
-    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Infallible> {
-        if let Some(set_cookie) = self.set_cookie {
-            res.headers_mut().append(SET_COOKIE, set_cookie);
-        }
-        Ok(res)
-    }
-}
-
-/// Why a [`Reader`] could not be extracted: the operating system's random number generator
-/// failed, so no fresh id could be made. Answers `500` with
-/// `{"error":"reader_id_unavailable","message":"..."}`.
-#[derive(Debug)]
-pub struct ReaderRejection {
-    _private: (),
-}
-
-impl ReaderRejection {
-    /// `500 Internal Server Error`.
-    #[must_use]
-    pub fn status(&self) -> StatusCode {
-        StatusCode::INTERNAL_SERVER_ERROR
-    }
-
-    /// `reader_id_unavailable`.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
-        "reader_id_unavailable"
-    }
-}
-
-impl fmt::Display for ReaderRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("no reader id could be made: the random number generator failed")
-    }
-}
-
-impl std::error::Error for ReaderRejection {}
-
-impl IntoResponse for ReaderRejection {
-    fn into_response(self) -> Response {
-        #[derive(Serialize)]
-        struct Body<'a> {
-            error: &'a str,
-            message: String,
-        }
-        let mut response = json(&Body {
-            error: self.code(),
-            message: self.to_string(),
-        });
-        *response.status_mut() = self.status();
-        response
-    }
-}
-
-/// `200 OK` with the body as JSON.
-fn json<T: Serialize>(body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => {
-            let mut response = Response::new(Body::from(bytes));
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
-        }
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-impl IntoResponse for StoryAttributes {
-    /// `200 OK`, `Content-Type: application/json`, the Story Attributes body.
-    fn into_response(self) -> Response {
-        json(&self)
-    }
-}
-
-impl IntoResponse for ValidatedTaxonomy {
-    /// `200 OK`, `Content-Type: application/json`, the Content Taxonomy body.
-    fn into_response(self) -> Response {
-        json(&self)
-    }
-}
-
-impl IntoResponse for SearchResponse {
-    /// `200 OK`, `Content-Type: application/json`, the search-url body.
-    fn into_response(self) -> Response {
-        json(&self)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use axum_core::response::IntoResponse;
-    use http::header::CONTENT_TYPE;
-
-    use super::ReaderRejection;
-
-    #[tokio::test]
-    async fn the_rejection_is_a_small_json_500() {
-        use http_body_util::BodyExt;
-
-        let rejection = ReaderRejection { _private: () };
-        assert_eq!(rejection.status(), 500);
-        assert_eq!(rejection.code(), "reader_id_unavailable");
-        let response = rejection.into_response();
-        assert_eq!(response.status(), 500);
-        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        assert_eq!(body["error"], "reader_id_unavailable");
-        assert_eq!(
-            body["message"],
-            "no reader id could be made: the random number generator failed"
-        );
-        assert_eq!(body.as_object().unwrap().len(), 2);
-    }
-}
+pub use reader::{Reader, ReaderRejection};
+#[cfg(feature = "__client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use story_gate::{StoryPass, StoryWall};

@@ -8,6 +8,7 @@ use serde::de::{MapAccess, Visitor};
 use crate::email::is_valid_email;
 use crate::error::Error;
 use crate::json::{self, AnyScalar, Name, Scalar, SeenNames, read_object};
+use crate::phone::is_valid_phone_number;
 use crate::user::{Provider, User, UserId};
 
 /// How the time claims are checked.
@@ -26,6 +27,7 @@ pub(crate) struct Clock {
 struct Raw<'de> {
     email: Option<Scalar<'de>>,
     id: Option<Scalar<'de>>,
+    phone: Option<Scalar<'de>>,
     provider: Option<Scalar<'de>>,
     name: Option<Scalar<'de>>,
     exp: Option<Scalar<'de>>,
@@ -51,6 +53,7 @@ impl<'de> Visitor<'de> for RawVisitor {
             let slot = match &*name {
                 "email" => &mut raw.email,
                 "id" => &mut raw.id,
+                "login-phone-number" => &mut raw.phone,
                 "provider" => &mut raw.provider,
                 "name" => &mut raw.name,
                 "exp" => &mut raw.exp,
@@ -88,10 +91,24 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Er
     check_times(&raw, clock)?;
 
     let email = match raw.email {
-        None | Some(Scalar::Null) => return Err(Error::MissingClaim { claim: "email" }),
-        Some(Scalar::Text(email)) if is_valid_email(&email) => email.into_owned(),
+        None | Some(Scalar::Null) => None,
+        Some(Scalar::Text(email)) if is_valid_email(&email) => Some(email.into_owned()),
         Some(_) => return Err(Error::InvalidClaim { claim: "email" }),
     };
+    let login_phone_number = match raw.phone {
+        None | Some(Scalar::Null) => None,
+        Some(Scalar::Text(number)) if is_valid_phone_number(&number) => Some(number.into_owned()),
+        Some(_) => {
+            return Err(Error::InvalidClaim {
+                claim: "login-phone-number",
+            });
+        }
+    };
+    if email.is_none() && login_phone_number.is_none() {
+        return Err(Error::MissingClaim {
+            claim: "email or login-phone-number",
+        });
+    }
     let id = match raw.id {
         None | Some(Scalar::Null) => return Err(Error::MissingClaim { claim: "id" }),
         Some(Scalar::Unsigned(number)) => UserId::Number(number),
@@ -103,11 +120,9 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Er
     }
     let provider = match raw.provider {
         None | Some(Scalar::Null) => Provider::default(),
-        Some(Scalar::Text(name)) => match &*name {
-            "quintype" => Provider::Quintype,
-            "wordpress" => Provider::Wordpress,
-            _ => return Err(Error::InvalidClaim { claim: "provider" }),
-        },
+        Some(Scalar::Text(name)) => {
+            Provider::from_wire(&name).ok_or(Error::InvalidClaim { claim: "provider" })?
+        }
         Some(_) => return Err(Error::InvalidClaim { claim: "provider" }),
     };
     let name = match raw.name {
@@ -118,6 +133,7 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Er
     Ok(User {
         email,
         id,
+        login_phone_number,
         provider,
         name,
     })

@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::error::Error;
 use crate::reader::ReaderId;
-use crate::segment::story_segment;
+use crate::story_url::{StoryEndpoint, StoryQuery, check_account_key, story_url};
 
 /// An Accesstype environment, in Accesstype's own words.
 ///
@@ -76,6 +76,9 @@ impl Environment {
     /// for logged-in readers). For a story behind a hard paywall, append `disable-meter=true`
     /// with [`Url::query_pairs_mut`]. The answer is an [`AccessGrant`](crate::AccessGrant).
     ///
+    /// With the `client` feature, `AccesstypeClient` builds this URL, sends it with the API
+    /// key, reads the answer and pings back a metered read for you.
+    ///
     /// The URL holds the reader's JWT: do not log it.
     ///
     /// # Why a `Result`
@@ -99,21 +102,14 @@ impl Environment {
         reader_id: &ReaderId,
         accesstype_jwt: Option<&str>,
     ) -> Result<Url, Error> {
-        let segment = story_segment(story_id)?;
-        if account_key.is_empty() || account_key.chars().any(char::is_control) {
-            return Err(Error::InvalidAccountKey);
-        }
-        let mut url = self.base_url();
-        url.set_path(&format!("/api/access/v1/stories/{segment}/access"));
-        {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("key", account_key);
-            query.append_pair("readerId", reader_id.as_str());
-            if let Some(jwt) = accesstype_jwt {
-                query.append_pair("accesstype_jwt", jwt);
-            }
-        }
-        Ok(url)
+        check_account_key(account_key)?;
+        let query = StoryQuery {
+            account_key,
+            reader: reader_id,
+            jwt: accesstype_jwt,
+            disable_meter: false,
+        };
+        story_url(&self.base_url(), story_id, StoryEndpoint::Access, query)
     }
 
     /// `production` or `staging`.

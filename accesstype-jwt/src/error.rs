@@ -1,23 +1,41 @@
 //! The crate's two error types: [`Error`] for everything a call can refuse, [`BuildError`] for
-//! a configuration that [`AccesstypeSignerBuilder::build`](crate::AccesstypeSignerBuilder::build)
-//! refuses at start-up.
+//! a configuration that a builder refuses at start-up.
+
+#[cfg(feature = "__client")]
+use std::sync::Arc;
+#[cfg(feature = "__client")]
+use std::time::Duration;
+
+#[cfg(feature = "__client")]
+use reqwest::StatusCode;
 
 use crate::violation::TaxonomyViolation;
 
 /// Everything a call of this crate can refuse.
 ///
-/// Messages start lowercase, name what was wrong and never contain the secret, the token, a
-/// claim's value or a body's text. Underlying errors are kept as
+/// Messages start lowercase, name what was wrong and never contain the secret, the API key,
+/// a token, a claim's value, a request URL or a body's text. Underlying errors are kept as
 /// [`source`](std::error::Error::source) where they carry no such text.
 ///
 /// Every verification failure means the same thing to a paywall: treat the reader as not
-/// logged in. [`Error::is_token_rejected`] says whether an error is one of those.
+/// logged in. [`Error::is_token_rejected`] says whether an error is one of those. Every error
+/// of the `client` feature's calls means: do not serve the story.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The user's e-mail address is empty or malformed (see [`User::email`](crate::User::email)).
     #[error("the user's e-mail address is empty or malformed")]
     InvalidEmail,
+
+    /// The user's login phone number is not E.164, `+` and 7 to 15 digits (see
+    /// [`User::login_phone_number`](crate::User::login_phone_number)).
+    #[error("the user's login phone number is not in e.164 form")]
+    InvalidPhoneNumber,
+
+    /// The user has neither an e-mail address nor a login phone number: Accesstype needs one
+    /// of them to know the reader.
+    #[error("the user has neither an e-mail address nor a login phone number")]
+    NoEmailOrPhoneNumber,
 
     /// The user id is an empty or over-long string, holds control characters, or is a number
     /// above 2^53 - 1 that a JavaScript server would round (see [`UserId`](crate::UserId)).
@@ -146,6 +164,57 @@ pub enum Error {
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed")]
     Random(#[source] getrandom::Error),
+
+    /// A request to Accesstype failed before a complete answer arrived: connection, TLS,
+    /// timeout, or a body that broke off. See [`Error::is_timeout`] and
+    /// [`Error::is_connect`]. The source holds no URL (the URL carries the user JWT).
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("the request to accesstype failed")]
+    Transport(#[source] reqwest::Error),
+
+    /// The same as [`Error::Transport`], for one request that concurrent reads of the same
+    /// story by the same reader shared (see
+    /// [`AccesstypeClient::read_story`](crate::AccesstypeClient::read_story)): each of them gets
+    /// this error with the one transport error as its source. The predicates treat both alike.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("the request to accesstype failed (one request shared by concurrent reads)")]
+    SharedTransport(#[source] Arc<reqwest::Error>),
+
+    /// Accesstype answered with a status the call does not expect: a `401` (API key or
+    /// account key refused), a `5xx`, a `3xx` (never followed; see [`Error::is_redirect`]).
+    /// Accesstype does not document its error bodies; this crate keeps none of their text.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("accesstype answered with unexpected status {status}")]
+    UnexpectedStatus {
+        /// The status Accesstype answered with.
+        status: StatusCode,
+        /// The media type of the answer's `Content-Type` (`text/html` from a proxy, ...), when
+        /// it sent a well-formed one.
+        content_type: Option<String>,
+    },
+
+    /// The HTTP client followed a redirect. A client given to
+    /// [`AccesstypeClientBuilder::http_client`](crate::AccesstypeClientBuilder::http_client)
+    /// must be built with `redirect::Policy::none()`: a redirect would carry the API key and
+    /// the user JWT to another location.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error(
+        "the http client followed a redirect; requests to accesstype must not follow redirects"
+    )]
+    RedirectFollowed,
+
+    /// Accesstype granted a story by its meter, but the pingback that counts the read failed
+    /// (the source says why), so the story must not be served: otherwise the reader would
+    /// read it for free and the meter would never move. See
+    /// [`AccesstypeClient::read_story`](crate::AccesstypeClient::read_story).
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("the story was granted by the meter but the pingback failed, so it is not served")]
+    PingbackFailed(#[source] Box<Error>),
 }
 
 impl Error {
@@ -183,9 +252,155 @@ impl Error {
     }
 }
 
-/// A signer configuration that [`AccesstypeSignerBuilder::build`](crate::AccesstypeSignerBuilder::build)
-/// (or [`AccesstypeSigner::from_env`](crate::AccesstypeSigner::from_env)) refuses.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg(feature = "__client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+impl Error {
+    /// Whether a request timed out (connect or total timeout), also inside a failed
+    /// pingback.
+    #[must_use]
+    pub fn is_timeout(&self) -> bool {
+        self.transport().is_some_and(reqwest::Error::is_timeout)
+    }
+
+    /// Whether the connection to Accesstype could not be established, also for a failed
+    /// pingback.
+    #[must_use]
+    pub fn is_connect(&self) -> bool {
+        self.transport().is_some_and(reqwest::Error::is_connect)
+    }
+
+    /// Whether Accesstype answered with a redirect (never followed), or a caller's HTTP
+    /// client followed one ([`Error::RedirectFollowed`]).
+    #[must_use]
+    pub fn is_redirect(&self) -> bool {
+        match self {
+            Self::RedirectFollowed => true,
+            Self::UnexpectedStatus { status, .. } => status.is_redirection(),
+            Self::PingbackFailed(inner) => inner.is_redirect(),
+            _ => false,
+        }
+    }
+
+    /// The HTTP status Accesstype answered with, when the error came after an answer (also
+    /// the pingback's).
+    #[must_use]
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::UnexpectedStatus { status, .. } => Some(*status),
+            Self::PingbackFailed(inner) => inner.status(),
+            _ => self.transport().and_then(reqwest::Error::status),
+        }
+    }
+
+    /// Whether this is [`Error::PingbackFailed`]: the story was granted by the meter, and is
+    /// not served because the read could not be counted.
+    #[must_use]
+    pub fn is_pingback_failure(&self) -> bool {
+        matches!(self, Self::PingbackFailed(_))
+    }
+
+    fn transport(&self) -> Option<&reqwest::Error> {
+        match self {
+            Self::Transport(error) => Some(error),
+            Self::SharedTransport(error) => Some(error),
+            Self::PingbackFailed(inner) => inner.transport(),
+            _ => None,
+        }
+    }
+
+    /// This error and `extra` more of the same meaning, for calls that shared one request. A
+    /// transport error, which cannot be cloned, becomes [`Error::SharedTransport`] for each.
+    pub(crate) fn share(self, extra: usize) -> (Self, Vec<Self>) {
+        if extra == 0 {
+            return (self, Vec::new());
+        }
+        if let Self::PingbackFailed(inner) = self {
+            let (first, copies) = inner.share(extra);
+            let wrap = |error| Self::PingbackFailed(Box::new(error));
+            return (wrap(first), copies.into_iter().map(wrap).collect());
+        }
+        let shared = match self {
+            Self::Transport(error) => Self::SharedTransport(Arc::new(error)),
+            other => other,
+        };
+        let copies = std::iter::repeat_with(|| shared.duplicate())
+            .take(extra)
+            .collect();
+        (shared, copies)
+    }
+
+    /// A copy with the same meaning. Transport errors become [`Error::SharedTransport`] in
+    /// [`share`](Self::share) first; the copies here of the rest are exact, but for a
+    /// `serde_json` error, which is rebuilt from its message.
+    fn duplicate(&self) -> Self {
+        match self {
+            Self::SharedTransport(error) => Self::SharedTransport(Arc::clone(error)),
+            Self::Transport(error) => Self::Parse {
+                // Unreachable through `share`, which shares transport errors as an `Arc`.
+                what: "shared answer",
+                reason: if error.is_timeout() {
+                    "the shared request timed out"
+                } else {
+                    "the shared request failed"
+                },
+                len: 0,
+            },
+            Self::UnexpectedStatus {
+                status,
+                content_type,
+            } => Self::UnexpectedStatus {
+                status: *status,
+                content_type: content_type.clone(),
+            },
+            Self::RedirectFollowed => Self::RedirectFollowed,
+            Self::PingbackFailed(inner) => Self::PingbackFailed(Box::new(inner.duplicate())),
+            Self::InvalidEmail => Self::InvalidEmail,
+            Self::InvalidPhoneNumber => Self::InvalidPhoneNumber,
+            Self::NoEmailOrPhoneNumber => Self::NoEmailOrPhoneNumber,
+            Self::InvalidUserId => Self::InvalidUserId,
+            Self::TokenTooLarge { len, limit } => Self::TokenTooLarge {
+                len: *len,
+                limit: *limit,
+            },
+            Self::Malformed { reason } => Self::Malformed { reason },
+            Self::InvalidAlgorithm => Self::InvalidAlgorithm,
+            Self::InvalidSignature => Self::InvalidSignature,
+            Self::Expired => Self::Expired,
+            Self::NotYetValid => Self::NotYetValid,
+            Self::InvalidAudience => Self::InvalidAudience,
+            Self::MissingClaim { claim } => Self::MissingClaim { claim },
+            Self::InvalidClaim { claim } => Self::InvalidClaim { claim },
+            Self::Signing(error) => {
+                Self::Signing(<serde_json::Error as serde::ser::Error>::custom(error))
+            }
+            Self::SystemClock => Self::SystemClock,
+            Self::InvalidTaxonomy(violation) => Self::InvalidTaxonomy(violation.clone()),
+            Self::InvalidReaderId => Self::InvalidReaderId,
+            Self::DuplicateCookie => Self::DuplicateCookie,
+            Self::CookieHeaderTooLarge { len, limit } => Self::CookieHeaderTooLarge {
+                len: *len,
+                limit: *limit,
+            },
+            Self::InvalidCookieDomain => Self::InvalidCookieDomain,
+            Self::InvalidStoryId => Self::InvalidStoryId,
+            Self::InvalidAccountKey => Self::InvalidAccountKey,
+            Self::BodyTooLarge { limit } => Self::BodyTooLarge { limit: *limit },
+            Self::Parse { what, reason, len } => Self::Parse {
+                what,
+                reason,
+                len: *len,
+            },
+            Self::Random(error) => Self::Random(*error),
+        }
+    }
+}
+
+/// A configuration that a builder refuses at start-up:
+/// [`AccesstypeSignerBuilder::build`](crate::AccesstypeSignerBuilder::build) (or
+/// [`AccesstypeSigner::from_env`](crate::AccesstypeSigner::from_env)), and with the `client`
+/// feature `AccesstypeClientBuilder::build` (or `AccesstypeClient::from_env`). No message
+/// holds a secret, a key or a variable's value.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// No secret was given.
@@ -211,7 +426,8 @@ pub enum BuildError {
     /// A duration that must be positive is zero.
     #[error("the {what} must not be zero")]
     ZeroDuration {
-        /// Which duration: `ttl`.
+        /// Which duration: `ttl`, or with the `client` feature `timeout`, `connect_timeout` or
+        /// `cache_grants_for`.
         what: &'static str,
     },
 
@@ -239,4 +455,76 @@ pub enum BuildError {
         /// What is wrong with it.
         reason: &'static str,
     },
+
+    /// Neither an environment nor a base URL was given.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("choose an accesstype environment (production or staging) or a base url")]
+    MissingEnvironment,
+
+    /// The base URL is plain `http://` to a host that is not loopback: the API key and the
+    /// user JWT would cross the network in clear text.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("refusing a plain http:// base url to a non-loopback host; use https://")]
+    InsecureBaseUrl,
+
+    /// The base URL cannot be used.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("invalid accesstype base url: {reason}")]
+    InvalidBaseUrl {
+        /// Why, in a few words.
+        reason: &'static str,
+    },
+
+    /// No account key (the public `key`) was given, or it was empty.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("no accesstype account key was given")]
+    MissingAccountKey,
+
+    /// The account key holds control characters or whitespace.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("the accesstype account key must not hold control characters or whitespace")]
+    InvalidAccountKey,
+
+    /// No API key (sent as `X-SUBAUTH`) was given, or it was empty.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("no accesstype api key was given")]
+    MissingApiKey,
+
+    /// The API key is not printable ASCII without spaces: a stray line break, space or
+    /// non-ASCII character usually means a copy-paste slip.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("the accesstype api key must be printable ascii without spaces")]
+    InvalidApiKey,
+
+    /// A connect timeout was set together with a caller's HTTP client, which owns its connect
+    /// timeout.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error(
+        "connect_timeout cannot be applied to a caller-supplied http client; set it on that client"
+    )]
+    ConnectTimeoutWithHttpClient,
+
+    /// [`cache_grants_for`](crate::AccesstypeClientBuilder::cache_grants_for) is longer than
+    /// [`MAX_CACHE_GRANTS_FOR`](crate::MAX_CACHE_GRANTS_FOR), Accesstype's own 3 minutes.
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("cache_grants_for may be at most {} s", max.as_secs())]
+    CacheTooLong {
+        /// The longest accepted.
+        max: Duration,
+    },
+
+    /// The HTTP client could not be built (for example, no TLS backend could be initialised).
+    #[cfg(feature = "__client")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+    #[error("could not build the http client")]
+    HttpClient(#[source] reqwest::Error),
 }

@@ -108,30 +108,30 @@ mod tests {
     #[test]
     fn names_the_variable_and_never_its_value() {
         for vars in [&[][..], &[(ENV_JWT_SECRET, "")][..]] {
-            assert_eq!(
+            assert!(matches!(
                 build(vars).unwrap_err(),
                 BuildError::MissingEnvVar {
                     name: "ACCESSTYPE_JWT_SECRET"
                 }
-            );
+            ));
         }
         let error =
             build(&[(ENV_JWT_SECRET, SECRET), (ENV_JWT_TTL_SECS, "two minutes")]).unwrap_err();
-        assert_eq!(
+        assert!(matches!(
             error,
             BuildError::InvalidEnvVar {
                 name: "ACCESSTYPE_JWT_TTL_SECS",
                 reason: "not a whole number of seconds"
             }
-        );
+        ));
         assert!(!error.to_string().contains("two minutes"));
         assert!(matches!(
             build(&[(ENV_JWT_SECRET, "short")]).unwrap_err(),
             BuildError::ShortSecret { len: 5, .. }
         ));
-        assert_eq!(
+        assert!(matches!(
             build(&[(ENV_JWT_SECRET, SECRET), (ENV_JWT_TTL_SECS, "0")]).unwrap_err(),
             BuildError::ZeroDuration { what: "ttl" }
-        );
+        ));
     }
 }

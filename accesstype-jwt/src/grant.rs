@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed};
+use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
@@ -81,16 +81,19 @@ impl AccessGrant {
                 limit: MAX_BODY_BYTES,
             });
         }
-        let value = json::strict_value(body).map_err(|error| {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let grant = deserializer
+            .deserialize_map(GrantVisitor)
+            .and_then(|grant| deserializer.end().map(|()| grant));
+        grant.map_err(|error| {
             parse_error(if json::is_syntax(&error) {
                 "not JSON"
-            } else {
+            } else if json::is_repeated_member(&error) {
                 json::REPEATED_MEMBER
+            } else {
+                "not the documented access grant"
             })
-        })?;
-        Wire::deserialize(value)
-            .map(Self::from)
-            .map_err(|_| parse_error("not the documented access grant"))
+        })
     }
 
     /// Whether access was granted by the meter (`granted` and `grantReason` `METERING`):
@@ -114,42 +117,68 @@ impl AccessGrant {
 }
 
 impl<'de> Deserialize<'de> for AccessGrant {
-    /// Reads the whole value first, refusing a repeated member at any depth, then its fields.
+    /// Reads the object in one pass, refusing a repeated member at any depth.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = StrictValue.deserialize(deserializer)?;
-        Wire::deserialize(value)
-            .map(Self::from)
-            .map_err(de::Error::custom)
+        deserializer.deserialize_map(GrantVisitor)
     }
 }
 
-/// The wire form of [`AccessGrant`], read from an already checked value.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Wire {
-    granted: bool,
-    #[serde(default)]
-    grant_reason: Option<GrantReason>,
-    #[serde(default)]
-    asset_visibility: Option<AssetVisibility>,
-    #[serde(default)]
-    wall_type: Option<WallType>,
-    #[serde(default)]
-    data: Option<Map<String, Value>>,
-    #[serde(flatten)]
-    extra: Map<String, Value>,
+/// Reads an access grant's members strictly: each once, the documented ones typed, every
+/// other one kept (itself read strictly).
+struct GrantVisitor;
+
+impl<'de> Visitor<'de> for GrantVisitor {
+    type Value = AccessGrant;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an access grant object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AccessGrant, A::Error> {
+        let mut granted = None;
+        let mut grant_reason = None;
+        let mut asset_visibility = None;
+        let mut wall_type = None;
+        let mut data = None;
+        let mut extra = Map::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let value = map.next_value_seed(StrictValue)?;
+            let fresh = match name.as_str() {
+                "granted" => match value {
+                    Value::Bool(flag) => granted.replace(flag).is_none(),
+                    _ => return Err(de::Error::custom("`granted` is not a boolean")),
+                },
+                "grantReason" => grant_reason.replace(open_value(value)?).is_none(),
+                "assetVisibility" => asset_visibility.replace(open_value(value)?).is_none(),
+                "wallType" => wall_type.replace(open_value(value)?).is_none(),
+                "data" => match value {
+                    Value::Null => data.replace(None).is_none(),
+                    Value::Object(members) => data.replace(Some(members)).is_none(),
+                    _ => return Err(de::Error::custom("`data` is not an object")),
+                },
+                _ => extra.insert(name, value).is_none(),
+            };
+            if !fresh {
+                return Err(de::Error::custom(json::REPEATED_MEMBER));
+            }
+        }
+        Ok(AccessGrant {
+            granted: granted.ok_or_else(|| de::Error::missing_field("granted"))?,
+            grant_reason: grant_reason.flatten(),
+            asset_visibility: asset_visibility.flatten(),
+            wall_type: wall_type.flatten(),
+            data: data.flatten(),
+            extra,
+        })
+    }
 }
 
-impl From<Wire> for AccessGrant {
-    fn from(wire: Wire) -> Self {
-        Self {
-            granted: wire.granted,
-            grant_reason: wire.grant_reason,
-            asset_visibility: wire.asset_visibility,
-            wall_type: wire.wall_type,
-            data: wire.data,
-            extra: wire.extra,
-        }
+/// A documented string member: absent when `null`, an error when not a string.
+fn open_value<T: From<String>, E: de::Error>(value: Value) -> Result<Option<T>, E> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(text) => Ok(Some(T::from(text))),
+        _ => Err(E::custom("a documented member is not a string")),
     }
 }
 

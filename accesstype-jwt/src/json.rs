@@ -236,6 +236,11 @@ pub(crate) fn strict_value(bytes: &[u8]) -> Result<Value, serde_json::Error> {
     Ok(value)
 }
 
+/// Whether a `serde_json` error is the refusal of a repeated member.
+pub(crate) fn is_repeated_member(error: &serde_json::Error) -> bool {
+    error.is_data() && error.to_string().starts_with(REPEATED_MEMBER)
+}
+
 /// Whether a `serde_json` error came from bad syntax (as opposed to a well-formed document
 /// that was refused: a repeated member, a wrong type).
 pub(crate) fn is_syntax(error: &serde_json::Error) -> bool {

@@ -21,19 +21,47 @@ mod grant;
 mod http_date;
 mod json;
 mod jws;
+mod phone;
 mod reader;
 mod search;
 mod segment;
 mod signer;
 mod story;
+mod story_url;
 mod taxonomy;
 mod text;
 mod user;
 mod violation;
+mod webhook;
+
+#[cfg(feature = "__client")]
+mod access;
+#[cfg(feature = "__client")]
+mod client;
+#[cfg(feature = "__client")]
+mod client_builder;
+#[cfg(feature = "__client")]
+mod client_from_env;
+#[cfg(feature = "__client")]
+mod client_validate;
+#[cfg(feature = "__client")]
+mod flights;
+#[cfg(feature = "__client")]
+mod grant_cache;
+#[cfg(feature = "__client")]
+mod http;
+#[cfg(feature = "__client")]
+mod read_story;
+#[cfg(all(feature = "__client", feature = "tracing"))]
+mod trace;
 
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
+
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod test_util;
 
 pub use builder::{AccesstypeSignerBuilder, MIN_SECRET_BYTES};
 pub use cookie::{CookieDomain, READER_ID_COOKIE, READER_ID_COOKIE_LIFETIME, ReaderCookie};
@@ -52,6 +80,30 @@ pub use taxonomy::{
 };
 pub use user::{MAX_SAFE_INTEGER, MAX_USER_ID_BYTES, Provider, User, UserId};
 pub use violation::TaxonomyViolation;
+pub use webhook::{WebhookEvent, WebhookEventKind, WebhookSecret, WebhookSubscription};
+
+/// The `url` crate, whose [`Url`](url::Url) this crate's API takes and returns.
+pub use url;
+
+#[cfg(feature = "__client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use access::CheckOptions;
+#[cfg(feature = "__client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use client::AccesstypeClient;
+#[cfg(feature = "__client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use client_builder::{AccesstypeClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+#[cfg(feature = "__client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use client_from_env::{ENV_ACCOUNT_KEY, ENV_API_KEY, ENV_BASE_URL, ENV_ENVIRONMENT};
+#[cfg(feature = "__client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use grant_cache::{MAX_CACHE_GRANTS_FOR, MAX_CACHED_GRANTS};
+/// The `reqwest` crate, whose `Client` [`AccesstypeClientBuilder::http_client`] takes.
+#[cfg(feature = "__client")]
+#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
+pub use reqwest;
 
 /// Internals the fuzz targets drive directly; built only by `cargo fuzz` (`--cfg fuzzing`).
 #[cfg(fuzzing)]

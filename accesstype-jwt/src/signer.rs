@@ -21,7 +21,8 @@ pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 /// Signs the Accesstype user JWT for a logged-in reader, and verifies one.
 ///
 /// The token is HS256 with the JWT secret of your Accesstype account (Settings > General), the
-/// payload exactly the documented `{email, id, provider, name}`; `iat` and `exp` are added only
+/// payload exactly the documented `{email, id, login-phone-number, provider, name}` (the
+/// optional members left out when absent); `iat` and `exp` are added only
 /// when a lifetime is configured with
 /// [`AccesstypeSignerBuilder::ttl`](crate::AccesstypeSignerBuilder::ttl). Pass the token to
 /// Accesstype as the `accesstype_jwt` query parameter (see
@@ -57,8 +58,11 @@ struct Inner {
 /// registered claims.
 #[derive(Serialize)]
 struct SignedClaims<'a> {
-    email: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<&'a str>,
     id: &'a UserId,
+    #[serde(rename = "login-phone-number", skip_serializing_if = "Option::is_none")]
+    login_phone_number: Option<&'a str>,
     provider: Provider,
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
@@ -78,16 +82,21 @@ impl AccesstypeSigner {
     }
 
     /// Signs the user JWT for `user`: HS256, header `{"typ":"JWT","alg":"HS256"}`, payload
-    /// `{"email","id","provider","name"}` in that order (`name` left out when absent), then
-    /// `iat` and `exp` when a lifetime is configured.
+    /// `{"email","id","login-phone-number","provider","name"}` in that order (`email`,
+    /// `login-phone-number` and `name` left out when absent), then `iat` and `exp` when a
+    /// lifetime is configured. An e-mail user's payload is exactly the one Accesstype's
+    /// documentation shows, `{"email","id","provider","name"}`.
     ///
     /// The length of `name` is not limited here, but [`verify`](Self::verify) refuses tokens
     /// over [`MAX_TOKEN_BYTES`], and the token travels in a URL query: keep names short.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidEmail`] for an empty or malformed e-mail address (see
-    /// [`User::email`]), [`Error::InvalidUserId`] for an unusable id (see [`UserId`]),
+    /// [`Error::NoEmailOrPhoneNumber`] for a user with neither, [`Error::InvalidEmail`] for an
+    /// empty or malformed e-mail address (see [`User::email`]),
+    /// [`Error::InvalidPhoneNumber`] for a phone number that is not E.164 (see
+    /// [`User::login_phone_number`]), [`Error::InvalidUserId`] for an unusable id (see
+    /// [`UserId`]),
     /// [`Error::SystemClock`] when a lifetime is configured and the clock reads before 1970.
     pub fn sign(&self, user: &User) -> Result<String, Error> {
         user.validate()?;
@@ -99,8 +108,9 @@ impl AccesstypeSigner {
             }
         };
         let claims = SignedClaims {
-            email: &user.email,
+            email: user.email.as_deref(),
             id: &user.id,
+            login_phone_number: user.login_phone_number.as_deref(),
             provider: user.provider,
             name: user.name.as_deref(),
             iat,
@@ -129,9 +139,10 @@ impl AccesstypeSigner {
     ///    `nbf` when present, with the configured leeway (`exp` is required when a lifetime is
     ///    configured); `iat`, when present, not in the future beyond the leeway; each of them
     ///    a whole number of seconds;
-    /// 6. the claims themselves: `email` and `id` present and well-formed as
-    ///    [`AccesstypeSigner::sign`] requires, `provider` absent, `quintype` or `wordpress`,
-    ///    `name` absent or a string (`null` counts as absent). Other claims are ignored.
+    /// 6. the claims themselves: `id` present, at least one of `email` and
+    ///    `login-phone-number`, each well-formed as [`AccesstypeSigner::sign`] requires;
+    ///    `provider` absent, `quintype`, `wordpress` or `supertokens`; `name` absent or a
+    ///    string (`null` counts as absent). Other claims are ignored.
     ///
     /// # Errors
     ///

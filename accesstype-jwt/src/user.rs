@@ -2,10 +2,12 @@
 
 use std::fmt;
 
+use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
 use crate::email::is_valid_email;
 use crate::error::Error;
+use crate::phone::is_valid_phone_number;
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
 ///
@@ -19,7 +21,15 @@ pub const MAX_USER_ID_BYTES: usize = 256;
 
 /// The logged-in reader, as Accesstype's user JWT describes them.
 ///
-/// Serialises to exactly the documented payload, in the documented order:
+/// Accesstype's current documentation makes `id` required and `email` and
+/// `login-phone-number` optional; a user must have at least one of the two, so that Accesstype
+/// knows them by one. [`User::new`] builds a user known by e-mail address (the older
+/// documentation's only kind), [`User::with_phone_number`] one who logs in with a phone
+/// number.
+///
+/// Serialises to exactly the documented members, in this order, each optional one left out
+/// when absent: `email`, `id`, `login-phone-number`, `provider`, `name`. An e-mail user's
+/// payload is the one the older documentation shows:
 ///
 /// ```
 /// use accesstype_jwt::User;
@@ -29,9 +39,15 @@ pub const MAX_USER_ID_BYTES: usize = 256;
 ///     serde_json::to_string(&user).unwrap(),
 ///     r#"{"email":"john@example.com","id":42,"provider":"quintype","name":"John"}"#,
 /// );
+///
+/// let caller = User::with_phone_number("+919999999999", "u-7");
+/// assert_eq!(
+///     serde_json::to_string(&caller).unwrap(),
+///     r#"{"id":"u-7","login-phone-number":"+919999999999","provider":"quintype"}"#,
+/// );
 /// ```
 ///
-/// `Debug` masks the e-mail address and the name, which are personal data:
+/// `Debug` masks the e-mail address, the phone number and the name, which are personal data:
 ///
 /// ```
 /// use accesstype_jwt::User;
@@ -39,12 +55,16 @@ pub const MAX_USER_ID_BYTES: usize = 256;
 /// let user = User::new("john@example.com", 42).name("John");
 /// assert_eq!(
 ///     format!("{user:?}"),
-///     r#"User { email: "[redacted]", id: Number(42), provider: Quintype, name: Some("[redacted]") }"#,
+///     r#"User { email: Some("[redacted]"), id: Number(42), login_phone_number: None, provider: Quintype, name: Some("[redacted]") }"#,
 /// );
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+///
+/// Deserialising requires `id` and at least one of `email` and `login-phone-number`; it does
+/// not check their form, which [`validate`](Self::validate) does.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct User {
-    /// The reader's e-mail address. Required.
+    /// The reader's e-mail address (`email`). Optional when a
+    /// [`login_phone_number`](Self::login_phone_number) is given.
     ///
     /// [`AccesstypeSigner::sign`](crate::AccesstypeSigner::sign) refuses an address that is
     /// not `local@domain.tld`: one `@`, at most 254 bytes, a local part of at most 64 bytes
@@ -57,30 +77,71 @@ pub struct User {
     /// bidirectional-control characters (zero-width space, byte order mark, soft hyphen,
     /// right-to-left override, ...) are refused anywhere: the address is the reader's
     /// identity at Accesstype, and two addresses that look alike must not both pass.
-    pub email: String,
-    /// The reader's unique id in your system. Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The reader's unique id in your system (`id`). Required.
     pub id: UserId,
+    /// The phone number the reader logs in with (`login-phone-number`), with its country
+    /// code. Optional when an [`email`](Self::email) is given.
+    ///
+    /// [`AccesstypeSigner::sign`](crate::AccesstypeSigner::sign) wants it in E.164 form:
+    /// `+` and 7 to 15 digits, the first not `0` (`+919999999999`), with no spaces, dashes or
+    /// brackets, so that one number has one spelling.
+    #[serde(rename = "login-phone-number", skip_serializing_if = "Option::is_none")]
+    pub login_phone_number: Option<String>,
     /// The system the id belongs to. Optional on the wire, defaults to [`Provider::Quintype`].
-    #[serde(default)]
     pub provider: Provider,
     /// The reader's name. Optional; left out of the payload when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 
 impl User {
-    /// A user with the given e-mail address and id, provider [`Provider::Quintype`] and no
-    /// name.
+    /// A user known by e-mail address, with the given id, provider [`Provider::Quintype`] and
+    /// no phone number or name.
     ///
     /// Nothing is checked here; [`AccesstypeSigner::sign`](crate::AccesstypeSigner::sign)
     /// refuses a malformed e-mail address or id.
     pub fn new(email: impl Into<String>, id: impl Into<UserId>) -> Self {
         Self {
-            email: email.into(),
+            email: Some(email.into()),
             id: id.into(),
+            login_phone_number: None,
             provider: Provider::default(),
             name: None,
         }
+    }
+
+    /// A user who logs in with a phone number (`login-phone-number`, E.164 such as
+    /// `+919999999999`), with the given id, provider [`Provider::Quintype`] and no e-mail
+    /// address or name.
+    ///
+    /// Nothing is checked here; [`AccesstypeSigner::sign`](crate::AccesstypeSigner::sign)
+    /// refuses a number that is not E.164, or a malformed id.
+    pub fn with_phone_number(login_phone_number: impl Into<String>, id: impl Into<UserId>) -> Self {
+        Self {
+            email: None,
+            id: id.into(),
+            login_phone_number: Some(login_phone_number.into()),
+            provider: Provider::default(),
+            name: None,
+        }
+    }
+
+    /// Sets the reader's e-mail address, for a user built with
+    /// [`with_phone_number`](Self::with_phone_number) who has one too.
+    #[must_use]
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+
+    /// Sets the phone number the reader logs in with (E.164), for a user built with
+    /// [`new`](Self::new) who has one too.
+    #[must_use]
+    pub fn login_phone_number(mut self, login_phone_number: impl Into<String>) -> Self {
+        self.login_phone_number = Some(login_phone_number.into());
+        self
     }
 
     /// Sets the system the id belongs to.
@@ -97,15 +158,30 @@ impl User {
         self
     }
 
-    /// Checks what [`AccesstypeSigner::sign`](crate::AccesstypeSigner::sign) checks: a
-    /// well-formed e-mail address and id.
+    /// Checks what [`AccesstypeSigner::sign`](crate::AccesstypeSigner::sign) checks: an
+    /// e-mail address or a phone number (or both), each well-formed, and a well-formed id.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidEmail`] or [`Error::InvalidUserId`].
+    /// [`Error::NoEmailOrPhoneNumber`], [`Error::InvalidEmail`],
+    /// [`Error::InvalidPhoneNumber`] or [`Error::InvalidUserId`].
     pub fn validate(&self) -> Result<(), Error> {
-        if !is_valid_email(&self.email) {
+        if self.email.is_none() && self.login_phone_number.is_none() {
+            return Err(Error::NoEmailOrPhoneNumber);
+        }
+        if self
+            .email
+            .as_deref()
+            .is_some_and(|email| !is_valid_email(email))
+        {
             return Err(Error::InvalidEmail);
+        }
+        if self
+            .login_phone_number
+            .as_deref()
+            .is_some_and(|number| !is_valid_phone_number(number))
+        {
+            return Err(Error::InvalidPhoneNumber);
         }
         if !self.id.is_valid() {
             return Err(Error::InvalidUserId);
@@ -116,12 +192,45 @@ impl User {
 
 impl fmt::Debug for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let masked = |field: &Option<String>| field.as_ref().map(|_| "[redacted]");
         f.debug_struct("User")
-            .field("email", &"[redacted]")
+            .field("email", &masked(&self.email))
             .field("id", &self.id)
+            .field("login_phone_number", &masked(&self.login_phone_number))
             .field("provider", &self.provider)
-            .field("name", &self.name.as_ref().map(|_| "[redacted]"))
+            .field("name", &masked(&self.name))
             .finish()
+    }
+}
+
+impl<'de> Deserialize<'de> for User {
+    /// The documented members; `id` and one of `email` and `login-phone-number` required.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Wire {
+            #[serde(default)]
+            email: Option<String>,
+            id: UserId,
+            #[serde(rename = "login-phone-number", default)]
+            login_phone_number: Option<String>,
+            #[serde(default)]
+            provider: Provider,
+            #[serde(default)]
+            name: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        if wire.email.is_none() && wire.login_phone_number.is_none() {
+            return Err(de::Error::custom(
+                "a user needs `email` or `login-phone-number`",
+            ));
+        }
+        Ok(Self {
+            email: wire.email,
+            id: wire.id,
+            login_phone_number: wire.login_phone_number,
+            provider: wire.provider,
+            name: wire.name,
+        })
     }
 }
 
@@ -196,15 +305,28 @@ pub enum Provider {
     Quintype,
     /// `wordpress`.
     Wordpress,
+    /// `supertokens`.
+    Supertokens,
 }
 
 impl Provider {
-    /// The wire name: `quintype` or `wordpress`.
+    /// The wire name: `quintype`, `wordpress` or `supertokens`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Quintype => "quintype",
             Self::Wordpress => "wordpress",
+            Self::Supertokens => "supertokens",
+        }
+    }
+
+    /// The provider a wire name names, exactly as written (lowercase).
+    pub(crate) fn from_wire(name: &str) -> Option<Self> {
+        match name {
+            "quintype" => Some(Self::Quintype),
+            "wordpress" => Some(Self::Wordpress),
+            "supertokens" => Some(Self::Supertokens),
+            _ => None,
         }
     }
 }

@@ -68,7 +68,12 @@ fuzz_target!(|data: &[u8]| {
             match signer.verify(&token) {
                 Ok(user) => {
                     let claims: serde_json::Value = serde_json::from_str(payload).unwrap();
-                    assert_eq!(claims["email"].as_str(), Some(user.email.as_str()));
+                    assert_eq!(claims["email"].as_str(), user.email.as_deref());
+                    assert_eq!(
+                        claims["login-phone-number"].as_str(),
+                        user.login_phone_number.as_deref()
+                    );
+                    assert!(user.email.is_some() || user.login_phone_number.is_some());
                     assert!(claims.get("aud").is_none_or(serde_json::Value::is_null));
                     round_trips(&signer, &user);
                 }
@@ -80,7 +85,12 @@ fuzz_target!(|data: &[u8]| {
             let mut fields = text.splitn(3, '\u{1f}');
             let email = fields.next().unwrap_or_default();
             let id = fields.next().unwrap_or_default();
-            let mut user = User::new(email, id);
+            // A leading `+` reads as a login phone number, anything else as an e-mail address.
+            let mut user = if email.starts_with('+') {
+                User::with_phone_number(email, id)
+            } else {
+                User::new(email, id)
+            };
             if let Some(name) = fields.next() {
                 user = user.name(name);
             }

@@ -1,7 +1,12 @@
 //! Integration tests of accesstype-jwt, one module per concept.
 
 mod axum;
+mod claims;
+mod client_builder;
+mod client_requests;
+mod client_transport;
 mod environment;
+mod fake;
 mod grant;
 mod properties;
 mod reader;
@@ -9,10 +14,14 @@ mod redaction;
 mod search;
 mod signer;
 mod story;
+mod story_gate;
 mod taxonomy;
+mod tracing_spans;
+mod webhook;
 mod wire;
 
-use accesstype_jwt::AccesstypeSigner;
+use accesstype_jwt::{AccesstypeClient, AccesstypeClientBuilder, AccesstypeSigner, ReaderId};
+use httpmock::MockServer;
 use jsonwebtoken::{Algorithm, EncodingKey};
 
 /// A 38-byte secret, long enough for the default policy.
@@ -96,6 +105,49 @@ pub fn craft(header: &str, payload: &str, secret: &[u8], alg: Algorithm) -> Stri
 
 /// The HS256 header jsonwebtoken writes.
 pub const HS256_HEADER: &str = r#"{"typ":"JWT","alg":"HS256"}"#;
+
+/// The API key test clients send as `X-SUBAUTH`.
+pub const API_KEY: &str = "at_api_9f8e7d6c5b4a3921";
+
+/// The account key test clients send as `key`.
+pub const ACCOUNT_KEY: &str = "acct-7f3e";
+
+/// A reader id for the tests.
+pub const READER: &str = "0123456789abcdef0123456789abcdef";
+
+/// [`READER`] as a [`ReaderId`].
+pub fn reader() -> ReaderId {
+    ReaderId::parse(READER).unwrap()
+}
+
+/// A client builder aimed at `server` with the test keys.
+pub fn client_builder(server: &MockServer) -> AccesstypeClientBuilder {
+    AccesstypeClient::builder()
+        .base_url(server.base_url().parse().unwrap())
+        .account_key(ACCOUNT_KEY)
+        .api_key(API_KEY)
+}
+
+/// A client aimed at `server` with the test keys.
+pub fn client(server: &MockServer) -> AccesstypeClient {
+    client_builder(server).build().unwrap()
+}
+
+/// The path of a story endpoint for an already encoded story id.
+pub fn story_path(encoded_story_id: &str, endpoint: &str) -> String {
+    format!("/api/access/v1/stories/{encoded_story_id}/{endpoint}")
+}
+
+/// Everything a user could print of `error`: `Display` and `Debug`, down the source chain.
+pub fn everything_printed(error: &dyn std::error::Error) -> String {
+    let mut text = format!("{error} {error:?}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(" | {cause} {cause:?}"));
+        source = cause.source();
+    }
+    text
+}
 
 /// Seconds since the Unix epoch.
 pub fn now() -> u64 {

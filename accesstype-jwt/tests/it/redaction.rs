@@ -94,7 +94,15 @@ fn users_debug_without_personal_data() {
     assert_hidden(&format!("{verified:?}"), &["john.smith", "John Smith"]);
     assert_eq!(
         format!("{:?}", User::new("a@b.co", "u-1")),
-        r#"User { email: "[redacted]", id: Text("u-1"), provider: Quintype, name: None }"#
+        r#"User { email: Some("[redacted]"), id: Text("u-1"), login_phone_number: None, provider: Quintype, name: None }"#
+    );
+    // A phone number is personal data too.
+    let caller = User::with_phone_number("+919876543210", 7).email("ravi@example.in");
+    let shown = format!("{caller:?} {caller:#?}");
+    assert_hidden(&shown, &["9876543210", "+91", "ravi@example.in"]);
+    assert!(
+        shown.contains(r#"login_phone_number: Some("[redacted]")"#),
+        "{shown}"
     );
 }
 

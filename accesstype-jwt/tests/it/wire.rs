@@ -94,6 +94,10 @@ fn user_wire_values_are_refused_when_unknown() {
         serde_json::to_string(&Provider::Wordpress).unwrap(),
         r#""wordpress""#
     );
+    assert_eq!(
+        serde_json::to_string(&Provider::Supertokens).unwrap(),
+        r#""supertokens""#
+    );
 }
 
 #[test]

@@ -1,12 +1,15 @@
-//! The accesstype section of the demo: the user JWT a publisher signs for Accesstype, the
-//! bodies of the publisher endpoints Accesstype calls, and reader ids for metering.
+//! The accesstype section of the demo: the server deciding, before it renders, whether a
+//! reader may read a story (three metered reads, the wall, a subscriber); then the user JWT a
+//! publisher signs for Accesstype, the bodies of the publisher endpoints Accesstype calls, and
+//! reader ids for metering.
 //!
-//! Everything here is offline, whatever the environment holds: the demo makes up the JWT
-//! secret and the account key, reads no variable, and the access check's answers are the
-//! examples Accesstype documents.
+//! Nothing here reaches Accesstype, whatever the environment holds: the server-side calls go to
+//! `FakeAccesstype`, a stand-in on 127.0.0.1 started in-process, and the demo makes up the JWT
+//! secret and the account key.
 
 use std::time::Duration;
 
+use accesstype_jwt::test_util::FakeAccesstype;
 use accesstype_jwt::{
     AccessGrant, AccesstypeSigner, AttributeValue, ContentTaxonomy, CookieDomain, Environment,
     ReaderCookie, ReaderId, StoryAttributes, TaxonomyAttribute, TaxonomyEntry, User, Visibility,
@@ -24,10 +27,11 @@ const DEMO_SECRET: &str = "demo-accesstype-jwt-secret-not-for-production";
 pub(crate) async fn run() -> DemoResult {
     section(
         "accesstype",
-        "Accesstype (Quintype) decides who may read a story. The publisher signs a JWT for the \
-         logged-in reader, serves a few public endpoints Accesstype calls, and gives each \
-         browser a reader id for metering.",
+        "Accesstype (Quintype) decides who may read a story. The publisher's server asks it \
+         before rendering and counts each metered read, signs a JWT for the logged-in reader, \
+         serves a few public endpoints Accesstype calls, and gives each browser a reader id.",
     );
+    server_side().await?;
 
     step("Build the signer once at start-up, with the account's JWT secret (made up here).");
     let signer = AccesstypeSigner::builder().secret(DEMO_SECRET).build()?;
@@ -66,11 +70,19 @@ pub(crate) async fn run() -> DemoResult {
     let forged = forge_claims(&jwt, &json!({"email": "admin@example.com", "id": 1}))?;
     match signer.verify(&forged) {
         Ok(user) => granted(&format!(
-            "accepted as {}, which must never happen",
-            user.email
+            "accepted as user id {}, which must never happen",
+            user.id
         )),
         Err(error) => denied(&format!("refused: {error}")),
     }
+
+    step("A reader who logs in with a phone number: the current claims, `login-phone-number`.");
+    let caller = User::with_phone_number("+919999999999", "st-7")
+        .provider(accesstype_jwt::Provider::Supertokens);
+    detail(
+        "claims, as plain jsonwebtoken reads them",
+        decode_independently(&signer.sign(&caller)?)?,
+    );
 
     step("A token signed with some other secret, and one that expired an hour ago.");
     let stranger = jsonwebtoken::encode(
@@ -251,6 +263,122 @@ pub(crate) async fn run() -> DemoResult {
     Ok(())
 }
 
+/// The server-side check: three metered reads, the wall, a subscriber, a reload counted once,
+/// and a read whose count fails, which is not served.
+async fn server_side() -> DemoResult {
+    step(
+        "Start a stand-in Accesstype on 127.0.0.1 (FakeAccesstype: 3 free stories a reader) \
+         and the server's AccesstypeClient (in production: AccesstypeClient::from_env()).",
+    );
+    let accesstype = FakeAccesstype::start().await;
+    let client = accesstype.client();
+    detail("client", format!("{client:?}"));
+
+    step("An anonymous reader opens four stories; the server calls read_story before rendering.");
+    let reader = ReaderId::generate()?;
+    for story in [
+        "harbour-plan",
+        "council-vote",
+        "river-festival",
+        "budget-leak",
+    ] {
+        report_read(story, client.read_story(story, &reader, None).await);
+    }
+    detail(
+        "Accesstype counted",
+        format!(
+            "{} metered reads for this reader: {} access checks, {} pingbacks",
+            accesstype.metered_reads(&reader),
+            accesstype.access_checks(),
+            accesstype.pingbacks()
+        ),
+    );
+
+    step("The reader subscribes and logs in: the site signs their user JWT, and the wall is gone.");
+    accesstype.subscribe(42);
+    let jwt = accesstype
+        .signer()
+        .sign(&User::new("subscriber@example.com", 42))?;
+    report_read(
+        "budget-leak",
+        client.read_story("budget-leak", &reader, Some(&jwt)).await,
+    );
+    detail(
+        "pingbacks after the subscriber's read",
+        format!("{} (subscribers are never metered)", accesstype.pingbacks()),
+    );
+
+    step(
+        "Another reader hits reload while Accesstype is slow (50 ms an answer): two requests \
+         for one story at once share one check and one pingback.",
+    );
+    accesstype.delay(Duration::from_millis(50));
+    let reloader = ReaderId::generate()?;
+    let (first, second) = tokio::join!(
+        client.read_story("popular-story", &reloader, None),
+        client.read_story("popular-story", &reloader, None)
+    );
+    accesstype.delay(Duration::ZERO);
+    report_read("popular-story (first request)", first);
+    report_read("popular-story (the reload)", second);
+    detail(
+        "metered reads counted for this reader",
+        accesstype.metered_reads(&reloader),
+    );
+
+    step(
+        "A reload a moment later: with .cache_grants_for(..), the grant is kept (at most 3 \
+         minutes, as Accesstype keeps a story's attributes), so neither asked nor counted again.",
+    );
+    let keeping = accesstype
+        .client_builder()
+        .cache_grants_for(Duration::from_secs(60))
+        .build()?;
+    let visitor = ReaderId::generate()?;
+    for read in ["first visit", "reload"] {
+        let grant = keeping.read_story("popular-story", &visitor, None).await;
+        report_read(&format!("popular-story ({read})"), grant);
+    }
+    detail(
+        "metered reads counted for this reader",
+        accesstype.metered_reads(&visitor),
+    );
+
+    step("The meter grants a story but the pingback that counts it fails: it is not served.");
+    accesstype.fail_next_pingbacks(1, 503);
+    report_read(
+        "weather-special",
+        client
+            .read_story("weather-special", &ReaderId::generate()?, None)
+            .await,
+    );
+    Ok(())
+}
+
+/// What the page shows for one read.
+fn report_read(story: &str, outcome: Result<AccessGrant, accesstype_jwt::Error>) {
+    match outcome {
+        Ok(grant) if grant.granted => granted(&format!(
+            "{story}: the whole story ({}{})",
+            grant
+                .grant_reason
+                .as_ref()
+                .map_or("granted", |reason| reason.as_str()),
+            grant
+                .number_remaining()
+                .map_or_else(String::new, |n| format!(", {n} free stories left"))
+        )),
+        Ok(grant) => denied(&format!(
+            "{story}: the {} is shown",
+            grant
+                .wall_type
+                .as_ref()
+                .map_or("paywall", |wall| wall.as_str())
+        )),
+        Err(error) => denied(&format!("{story}: not served: {error}")),
+    }
+}
+
 /// The reader id a `Cookie` header carries, or a new one (no cookie, a malformed one, or two).
 fn reader_for(cookie_header: &str) -> Result<ReaderId, accesstype_jwt::Error> {
     match ReaderId::from_cookie_header(cookie_header) {
@@ -287,8 +415,8 @@ fn forge_claims(jwt: &str, claims: &Value) -> Result<String, Box<dyn std::error:
 fn report_refusal(signer: &AccesstypeSigner, token: &str) {
     match signer.verify(token) {
         Ok(user) => granted(&format!(
-            "accepted as {}, which must never happen",
-            user.email
+            "accepted as user id {}, which must never happen",
+            user.id
         )),
         Err(error) => denied(&format!("refused: {error}")),
     }

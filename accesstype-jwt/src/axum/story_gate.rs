@@ -1,0 +1,275 @@
+//! The story gate: [`AccesstypeClient::gate`] turns a [`Reader`] and an optional user JWT into
+//! a [`StoryPass`] or a [`StoryWall`].
+
+use std::fmt;
+use std::ops::Deref;
+
+use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
+use http::StatusCode;
+use serde::Serialize;
+
+use crate::access::CheckOptions;
+use crate::axum::json_body::{RejectionBody, json_response};
+use crate::axum::reader::Reader;
+use crate::client::AccesstypeClient;
+use crate::error::Error;
+use crate::grant::{AccessGrant, WallType};
+
+impl AccesstypeClient {
+    /// The gate of a story route: [`read_story`](Self::read_story) for the request's
+    /// [`Reader`] and the reader's user JWT, as a [`StoryPass`] to render the story with, or a
+    /// [`StoryWall`] to answer with.
+    ///
+    /// The reader goes into either, so that a fresh reader id reaches the browser whatever
+    /// the outcome (otherwise every visit of a new browser would start a new meter). Pass the
+    /// JWT your site signed for a logged-in reader, `None` for an anonymous one.
+    ///
+    /// ```
+    /// use accesstype_jwt::AccesstypeClient;
+    /// use accesstype_jwt::axum::{Reader, StoryPass, StoryWall};
+    /// use axum::extract::{Path, State};
+    ///
+    /// // GET /story/{id}, with an `AccesstypeClient` and a `ReaderCookie` in the state.
+    /// async fn story(
+    ///     State(accesstype): State<AccesstypeClient>,
+    ///     Path(id): Path<String>,
+    ///     reader: Reader,
+    /// ) -> Result<(StoryPass, String), StoryWall> {
+    ///     let pass = accesstype.gate(&id, reader, None).await?;
+    ///     Ok((pass, format!("the whole of story {id}")))
+    /// }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`StoryWall`]: the story was not granted (`402` for a pay wall, `401` for a
+    /// registration wall), the story id cannot be sent (`404`), or Accesstype could not be
+    /// asked or the read could not be counted (`503`). Never a pass without a grant.
+    pub async fn gate(
+        &self,
+        story_id: &str,
+        reader: Reader,
+        jwt: Option<&str>,
+    ) -> Result<StoryPass, StoryWall> {
+        self.gate_with(story_id, reader, jwt, CheckOptions::default())
+            .await
+    }
+
+    /// [`gate`](Self::gate) with options: `disable-meter=true` for a story behind a hard
+    /// paywall.
+    ///
+    /// # Errors
+    ///
+    /// Those of [`gate`](Self::gate).
+    pub async fn gate_with(
+        &self,
+        story_id: &str,
+        reader: Reader,
+        jwt: Option<&str>,
+        options: CheckOptions,
+    ) -> Result<StoryPass, StoryWall> {
+        let outcome = self.read_story_with(story_id, &reader, jwt, options).await;
+        match outcome {
+            Ok(grant) if grant.granted => Ok(StoryPass { grant, reader }),
+            Ok(grant) => Err(StoryWall {
+                why: Why::Denied(grant),
+                reader,
+            }),
+            Err(Error::InvalidStoryId) => Err(StoryWall {
+                why: Why::InvalidStory,
+                reader,
+            }),
+            Err(error) => Err(StoryWall {
+                why: Why::Unavailable(error),
+                reader,
+            }),
+        }
+    }
+}
+
+/// A story the reader may read: the [`AccessGrant`] (it derefs to it), and the [`Reader`].
+///
+/// Return it in the response (`(pass, body)`) so that a fresh reader id reaches the browser:
+/// it adds the reader's `Set-Cookie` then, and nothing for a known reader.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct StoryPass {
+    grant: AccessGrant,
+    reader: Reader,
+}
+
+impl StoryPass {
+    /// Accesstype's answer: `granted` is always `true` here.
+    pub fn grant(&self) -> &AccessGrant {
+        &self.grant
+    }
+
+    /// The reader the story was granted to.
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    /// The grant and the reader, apart.
+    pub fn into_parts(self) -> (AccessGrant, Reader) {
+        (self.grant, self.reader)
+    }
+}
+
+impl Deref for StoryPass {
+    type Target = AccessGrant;
+
+    fn deref(&self) -> &AccessGrant {
+        &self.grant
+    }
+}
+
+impl IntoResponseParts for StoryPass {
+    type Error = std::convert::Infallible;
+
+    /// The reader's `Set-Cookie`, for a fresh id only.
+    fn into_response_parts(self, res: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        self.reader.into_response_parts(res)
+    }
+}
+
+/// Why a story is not served: a wall, an unusable story id, or an Accesstype that could not
+/// be asked.
+///
+/// As a response it answers with a small JSON body, the reader's `Set-Cookie` when the id is
+/// fresh, and a status that says which:
+///
+/// | case | status | body |
+/// | --- | --- | --- |
+/// | denied, pay wall (or a wall this version does not know) | `402` | `{"error":"pay_wall","message":"...","wallType":"pay_wall"}` |
+/// | denied, registration wall | `401` | `{"error":"registration_wall","message":"...","wallType":"registration_wall"}` |
+/// | denied, no wall named | `402` | `{"error":"access_denied","message":"...","wallType":null}` |
+/// | the story id cannot be sent (`..`, empty, control characters) | `404` | `{"error":"invalid_story_id",...,"wallType":null}` |
+/// | Accesstype unreachable, refusing the keys, answering garbage, or the pingback failed | `503` | `{"error":"accesstype_unavailable",...,"wallType":null}` |
+///
+/// `wallType` is Accesstype's own value, so a page script can show the right wall. The body
+/// holds no key, token, reader id or personal data. To answer with your own page instead,
+/// map it: [`status`](Self::status), [`code`](Self::code), [`wall_type`](Self::wall_type),
+/// [`grant`](Self::grant) and [`error`](Self::error) say everything, and
+/// [`into_reader`](Self::into_reader) gives the reader back for your response.
+#[derive(Debug)]
+pub struct StoryWall {
+    why: Why,
+    reader: Reader,
+}
+
+#[derive(Debug)]
+enum Why {
+    Denied(AccessGrant),
+    InvalidStory,
+    Unavailable(Error),
+}
+
+impl StoryWall {
+    /// `402`, `401`, `404` or `503`, as the table above says.
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match &self.why {
+            Why::Denied(grant) => match grant.wall_type {
+                Some(WallType::RegistrationWall) => StatusCode::UNAUTHORIZED,
+                _ => StatusCode::PAYMENT_REQUIRED,
+            },
+            Why::InvalidStory => StatusCode::NOT_FOUND,
+            Why::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// `pay_wall`, `registration_wall`, `access_denied`, `invalid_story_id` or
+    /// `accesstype_unavailable`.
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match &self.why {
+            Why::Denied(grant) => match grant.wall_type {
+                Some(WallType::RegistrationWall) => "registration_wall",
+                Some(_) => "pay_wall",
+                None => "access_denied",
+            },
+            Why::InvalidStory => "invalid_story_id",
+            Why::Unavailable(_) => "accesstype_unavailable",
+        }
+    }
+
+    /// The wall Accesstype named (`wallType`), when it denied the story.
+    #[must_use]
+    pub fn wall_type(&self) -> Option<&WallType> {
+        match &self.why {
+            Why::Denied(grant) => grant.wall_type.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// Accesstype's answer, when it denied the story (`numberRemaining` and the like are in
+    /// it).
+    #[must_use]
+    pub fn grant(&self) -> Option<&AccessGrant> {
+        match &self.why {
+            Why::Denied(grant) => Some(grant),
+            _ => None,
+        }
+    }
+
+    /// What went wrong, when Accesstype could not be asked or the read not counted.
+    #[must_use]
+    pub fn error(&self) -> Option<&Error> {
+        match &self.why {
+            Why::Unavailable(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The reader the story was refused to.
+    #[must_use]
+    pub fn reader(&self) -> &Reader {
+        &self.reader
+    }
+
+    /// The reader, for a response of your own (it carries the `Set-Cookie` of a fresh id).
+    #[must_use]
+    pub fn into_reader(self) -> Reader {
+        self.reader
+    }
+}
+
+impl fmt::Display for StoryWall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.code() {
+            "pay_wall" => "this story is for subscribers",
+            "registration_wall" => "log in or register to read this story",
+            "access_denied" => "access to this story was not granted",
+            "invalid_story_id" => "there is no story with this id",
+            _ => "access to this story could not be checked; try again later",
+        })
+    }
+}
+
+impl std::error::Error for StoryWall {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.why {
+            Why::Unavailable(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl IntoResponse for StoryWall {
+    fn into_response(self) -> Response {
+        #[derive(Serialize)]
+        struct Wall<'a> {
+            #[serde(rename = "wallType")]
+            wall_type: Option<&'a WallType>,
+        }
+        let body = RejectionBody {
+            error: self.code(),
+            message: self.to_string(),
+            extra: Wall {
+                wall_type: self.wall_type(),
+            },
+        };
+        let response = json_response(self.status(), &body);
+        (self.reader, response).into_response()
+    }
+}

@@ -1,0 +1,278 @@
+//! [`AccesstypeClientBuilder`]: the client's configuration, checked once at start-up.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::client::{AccesstypeClient, Inner};
+use crate::client_validate::{account_key, api_key_value, check_base_url};
+use crate::environment::Environment;
+use crate::error::BuildError;
+use crate::flights::Flights;
+use crate::grant_cache::{GrantCache, MAX_CACHE_GRANTS_FOR};
+
+/// How long a whole request may take unless [`AccesstypeClientBuilder::timeout`] says
+/// otherwise: 10 seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long connecting may take unless [`AccesstypeClientBuilder::connect_timeout`] says
+/// otherwise: 5 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl AccesstypeClient {
+    /// Starts configuring a client.
+    pub fn builder() -> AccesstypeClientBuilder {
+        AccesstypeClientBuilder {
+            environment: None,
+            base_url: None,
+            account_key: None,
+            api_key: None,
+            http_client: None,
+            timeout: None,
+            connect_timeout: None,
+            coalesce: true,
+            cache_grants_for: None,
+            serve_when_pingback_fails: false,
+        }
+    }
+}
+
+/// Configures an [`AccesstypeClient`]; get one from [`AccesstypeClient::builder`].
+///
+/// Required: the account key, the API key, and an [`environment`](Self::environment) or a
+/// [`base_url`](Self::base_url). [`build`](Self::build) checks everything, so a
+/// misconfiguration stops the app at start-up instead of walling readers later.
+///
+/// ```
+/// use std::time::Duration;
+/// use accesstype_jwt::{AccesstypeClient, Environment};
+///
+/// let accesstype = AccesstypeClient::builder()
+///     .environment(Environment::Staging)
+///     .account_key("your-account-key")
+///     .api_key("the-api-key-from-the-dashboard")
+///     .timeout(Duration::from_secs(3))
+///     .cache_grants_for(Duration::from_secs(60))
+///     .build()?;
+/// # Ok::<(), accesstype_jwt::BuildError>(())
+/// ```
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct AccesstypeClientBuilder {
+    environment: Option<Environment>,
+    base_url: Option<Url>,
+    account_key: Option<String>,
+    api_key: Option<SecretString>,
+    http_client: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    coalesce: bool,
+    cache_grants_for: Option<Duration>,
+    serve_when_pingback_fails: bool,
+}
+
+impl AccesstypeClientBuilder {
+    /// The Accesstype environment: [`Environment::Production`] or [`Environment::Staging`].
+    /// Its keys must come from the same environment.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+
+    /// Replaces the environment's host root (`https://www.accesstype.com/`): for a proxy, or a
+    /// fake in tests. Paths are appended below it (`/api/access/v1/...`), keeping a path
+    /// prefix.
+    ///
+    /// Must be `https://`, except to a loopback host (`127.0.0.1`, `[::1]`, `localhost`); must
+    /// have no credentials, query or fragment.
+    pub fn base_url(mut self, base_url: Url) -> Self {
+        self.base_url = Some(base_url);
+        self
+    }
+
+    /// The account's public key (the `key` parameter, the one the browser script is loaded
+    /// with). Required.
+    pub fn account_key(mut self, account_key: impl Into<String>) -> Self {
+        self.account_key = Some(account_key.into());
+        self
+    }
+
+    /// The API key from the Accesstype dashboard, sent as `X-SUBAUTH`. Required.
+    ///
+    /// It is a secret: the header is marked sensitive, and no `Debug` output, error or span of
+    /// this crate contains it.
+    pub fn api_key(mut self, api_key: impl Into<SecretString>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// Uses your own `reqwest::Client`, so the whole app shares one connection pool.
+    ///
+    /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** A redirect would carry
+    /// the API key and the user JWT to wherever it points; the client this crate builds never
+    /// follows one, and a call through yours that followed one fails with
+    /// [`Error::RedirectFollowed`](crate::Error::RedirectFollowed). The
+    /// [`timeout`](Self::timeout) is still applied per request; set the connect timeout on
+    /// your client.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The most a whole request may take, from connecting to the last byte of the answer;
+    /// default [`DEFAULT_TIMEOUT`] (10 s). A read makes up to two requests.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The most connecting may take; default [`DEFAULT_CONNECT_TIMEOUT`] (5 s). Cannot be
+    /// combined with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Whether concurrent [`read_story`](AccesstypeClient::read_story) calls for the same
+    /// story, reader and JWT share one access check and one pingback; default `true`.
+    ///
+    /// A reader who reloads a page, or a page with its prefetch, asks for the same story
+    /// twice at once. Without coalescing, both reads could be granted by the meter and both
+    /// pinged back: the reader would pay two free stories for one. With it, the first read
+    /// does the work and the others wait for its answer. When the first read is dropped while
+    /// others wait (the browser cancelled it), its work moves to a task of its own and
+    /// finishes for them; that needs a tokio runtime, as reqwest does.
+    pub fn coalesce(mut self, enabled: bool) -> Self {
+        self.coalesce = enabled;
+        self
+    }
+
+    /// Keeps granted answers for `keep_for` (at most [`MAX_CACHE_GRANTS_FOR`], Accesstype's own
+    /// 3 minutes), so that a reader who reloads a story they were just granted is served
+    /// without asking Accesstype again, and without a second pingback; off by default.
+    ///
+    /// Answers are kept by story, reader id, user JWT and meter switch, so a reader who logs
+    /// in (a new JWT) is asked about afresh. Only granted answers are kept, never walls or
+    /// errors, so the cache never holds a reader at a wall. At most
+    /// [`MAX_CACHED_GRANTS`](crate::MAX_CACHED_GRANTS) answers are kept; the oldest go first.
+    ///
+    /// **The trade-off:** a reader whose subscription ends, or an anonymous reader whose
+    /// meter runs out elsewhere, may still be served a story they were granted for up to
+    /// `keep_for`. Sign user JWTs the same way for the same reader (the default signer, with
+    /// no lifetime, does) so that their reloads find the kept answer.
+    pub fn cache_grants_for(mut self, keep_for: Duration) -> Self {
+        self.cache_grants_for = Some(keep_for);
+        self
+    }
+
+    /// Serves a metered story even when its pingback fails; off by default.
+    ///
+    /// **Insecure.** By default a failed pingback makes
+    /// [`read_story`](AccesstypeClient::read_story) fail closed
+    /// ([`Error::PingbackFailed`](crate::Error::PingbackFailed)): the read could not be
+    /// counted, so it is not served. With this switch the story is served and the read is not
+    /// counted: a reader whose pingbacks fail (an outage, or a reader who found a way to make
+    /// them fail) reads every metered story for free and never meets the wall. Such answers
+    /// are never kept in the grant cache. With the `tracing` feature each one logs a warning.
+    pub fn insecure_serve_when_pingback_fails(mut self) -> Self {
+        self.serve_when_pingback_fails = true;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingAccountKey`] / [`BuildError::InvalidAccountKey`],
+    /// [`BuildError::MissingApiKey`] / [`BuildError::InvalidApiKey`],
+    /// [`BuildError::MissingEnvironment`], [`BuildError::InvalidBaseUrl`],
+    /// [`BuildError::InsecureBaseUrl`], [`BuildError::ZeroDuration`],
+    /// [`BuildError::CacheTooLong`], [`BuildError::ConnectTimeoutWithHttpClient`] or
+    /// [`BuildError::HttpClient`].
+    pub fn build(self) -> Result<AccesstypeClient, BuildError> {
+        let account_key = account_key(self.account_key)?;
+        let api_key = api_key_value(self.api_key.as_ref())?;
+        let base_url = match (self.base_url, self.environment) {
+            (Some(url), _) => url,
+            (None, Some(environment)) => environment.base_url(),
+            (None, None) => return Err(BuildError::MissingEnvironment),
+        };
+        check_base_url(&base_url)?;
+
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        for (what, duration) in [("timeout", timeout), ("connect_timeout", connect_timeout)] {
+            if duration.is_zero() {
+                return Err(BuildError::ZeroDuration { what });
+            }
+        }
+        let cache = match self.cache_grants_for {
+            None => None,
+            Some(keep_for) if keep_for.is_zero() => {
+                return Err(BuildError::ZeroDuration {
+                    what: "cache_grants_for",
+                });
+            }
+            Some(keep_for) if keep_for > MAX_CACHE_GRANTS_FOR => {
+                return Err(BuildError::CacheTooLong {
+                    max: MAX_CACHE_GRANTS_FOR,
+                });
+            }
+            Some(keep_for) => Some(GrantCache::new(keep_for)),
+        };
+        let timeout_per_request = self.http_client.is_some();
+        let http = match self.http_client {
+            Some(_) if self.connect_timeout.is_some() => {
+                return Err(BuildError::ConnectTimeoutWithHttpClient);
+            }
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                // The key and the user JWT must never follow a redirect to another host.
+                .redirect(reqwest::redirect::Policy::none())
+                // A pingback sent twice would count a read twice.
+                .retry(reqwest::retry::never())
+                .connect_timeout(connect_timeout)
+                .timeout(timeout)
+                .user_agent(concat!("accesstype-jwt/", env!("CARGO_PKG_VERSION")))
+                .build()
+                .map_err(BuildError::HttpClient)?,
+        };
+
+        Ok(AccesstypeClient {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                environment: self.environment,
+                account_key,
+                api_key,
+                timeout,
+                timeout_per_request,
+                flights: self.coalesce.then(Flights::default),
+                cache,
+                serve_when_pingback_fails: self.serve_when_pingback_fails,
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for AccesstypeClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccesstypeClientBuilder")
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url.as_ref().map(Url::as_str))
+            .field("account_key", &self.account_key)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "caller-supplied"),
+            )
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("coalesce", &self.coalesce)
+            .field("cache_grants_for", &self.cache_grants_for)
+            .field("serve_when_pingback_fails", &self.serve_when_pingback_fails)
+            .finish()
+    }
+}

@@ -1,0 +1,230 @@
+//! The client's configuration from environment variables.
+
+use url::Url;
+
+use crate::client::AccesstypeClient;
+use crate::client_builder::AccesstypeClientBuilder;
+use crate::environment::Environment;
+use crate::error::BuildError;
+
+/// The variable naming the environment: `production` or `staging` (required unless
+/// [`ENV_BASE_URL`] is set).
+pub const ENV_ENVIRONMENT: &str = "ACCESSTYPE_ENVIRONMENT";
+
+/// The variable holding a base URL that replaces the environment's host (optional).
+pub const ENV_BASE_URL: &str = "ACCESSTYPE_BASE_URL";
+
+/// The variable holding the account's public key, the `key` parameter (required).
+pub const ENV_ACCOUNT_KEY: &str = "ACCESSTYPE_ACCOUNT_KEY";
+
+/// The variable holding the API key sent as `X-SUBAUTH` (required).
+pub const ENV_API_KEY: &str = "ACCESSTYPE_API_KEY";
+
+impl AccesstypeClient {
+    /// A client configured from environment variables:
+    ///
+    /// | variable | meaning |
+    /// | --- | --- |
+    /// | `ACCESSTYPE_API_KEY` ([`ENV_API_KEY`]) | the API key, sent as `X-SUBAUTH` (required) |
+    /// | `ACCESSTYPE_ACCOUNT_KEY` ([`ENV_ACCOUNT_KEY`]) | the account's public `key` (required) |
+    /// | `ACCESSTYPE_ENVIRONMENT` ([`ENV_ENVIRONMENT`]) | `production` or `staging` (required unless `ACCESSTYPE_BASE_URL` is set) |
+    /// | `ACCESSTYPE_BASE_URL` ([`ENV_BASE_URL`]) | replaces the environment's host root (optional) |
+    ///
+    /// An empty variable counts as not set. To add settings of your own (a shared
+    /// `reqwest::Client`, a timeout, a grant cache), start from
+    /// [`AccesstypeClient::builder_from_env`] instead.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable
+    /// (never its value), or any error of [`AccesstypeClientBuilder::build`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder preset from the variables [`AccesstypeClient::from_env`] reads.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use accesstype_jwt::AccesstypeClient;
+    ///
+    /// let accesstype = AccesstypeClient::builder_from_env()?
+    ///     .cache_grants_for(Duration::from_secs(60))
+    ///     .build()?;
+    /// # Ok::<(), accesstype_jwt::BuildError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`], naming the variable.
+    pub fn builder_from_env() -> Result<AccesstypeClientBuilder, BuildError> {
+        for name in [ENV_API_KEY, ENV_ACCOUNT_KEY, ENV_ENVIRONMENT, ENV_BASE_URL] {
+            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
+                return Err(BuildError::InvalidEnvVar {
+                    name,
+                    reason: "not valid unicode",
+                });
+            }
+        }
+        from_lookup(|name| std::env::var(name).ok())
+    }
+}
+
+/// Reads the variables through `lookup`, so tests need not touch the process environment.
+fn from_lookup(
+    lookup: impl Fn(&str) -> Option<String>,
+) -> Result<AccesstypeClientBuilder, BuildError> {
+    let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
+    let api_key = read(ENV_API_KEY).ok_or(BuildError::MissingEnvVar { name: ENV_API_KEY })?;
+    let account_key = read(ENV_ACCOUNT_KEY).ok_or(BuildError::MissingEnvVar {
+        name: ENV_ACCOUNT_KEY,
+    })?;
+    let mut builder = AccesstypeClient::builder()
+        .api_key(api_key)
+        .account_key(account_key);
+    let base_url = read(ENV_BASE_URL);
+    match read(ENV_ENVIRONMENT) {
+        Some(name) => {
+            let environment: Environment = name.parse().map_err(|_| BuildError::InvalidEnvVar {
+                name: ENV_ENVIRONMENT,
+                reason: "expected `production` or `staging`",
+            })?;
+            builder = builder.environment(environment);
+        }
+        None if base_url.is_none() => {
+            return Err(BuildError::MissingEnvVar {
+                name: ENV_ENVIRONMENT,
+            });
+        }
+        None => {}
+    }
+    if let Some(url) = base_url {
+        let url = Url::parse(&url).map_err(|_| BuildError::InvalidEnvVar {
+            name: ENV_BASE_URL,
+            reason: "not an absolute url",
+        })?;
+        builder = builder.base_url(url);
+    }
+    Ok(builder)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const API_KEY: &str = "at-api-key-5e4d3c2b1a";
+
+    fn build(vars: &[(&str, &str)]) -> Result<AccesstypeClient, BuildError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        from_lookup(|name| vars.get(name).cloned())?.build()
+    }
+
+    #[test]
+    fn reads_the_documented_variables() {
+        assert_eq!(ENV_ENVIRONMENT, "ACCESSTYPE_ENVIRONMENT");
+        assert_eq!(ENV_BASE_URL, "ACCESSTYPE_BASE_URL");
+        assert_eq!(ENV_ACCOUNT_KEY, "ACCESSTYPE_ACCOUNT_KEY");
+        assert_eq!(ENV_API_KEY, "ACCESSTYPE_API_KEY");
+        let client = build(&[
+            (ENV_API_KEY, API_KEY),
+            (ENV_ACCOUNT_KEY, "acct"),
+            (ENV_ENVIRONMENT, "Staging"),
+        ])
+        .unwrap();
+        assert_eq!(client.environment(), Some(Environment::Staging));
+        assert_eq!(
+            client.base_url().as_str(),
+            "https://staging.accesstype.com/"
+        );
+        assert_eq!(client.account_key(), "acct");
+        let proxied = build(&[
+            (ENV_API_KEY, API_KEY),
+            (ENV_ACCOUNT_KEY, "acct"),
+            (ENV_BASE_URL, "http://127.0.0.1:9000/at/"),
+            (ENV_ENVIRONMENT, ""),
+        ])
+        .unwrap();
+        assert_eq!(proxied.environment(), None);
+        assert_eq!(proxied.base_url().as_str(), "http://127.0.0.1:9000/at/");
+    }
+
+    #[test]
+    fn names_the_variable_and_never_its_value() {
+        let cases: [(&[(&str, &str)], &str); 4] = [
+            (
+                &[(ENV_ACCOUNT_KEY, "acct"), (ENV_ENVIRONMENT, "staging")],
+                ENV_API_KEY,
+            ),
+            (
+                &[
+                    (ENV_API_KEY, API_KEY),
+                    (ENV_ACCOUNT_KEY, ""),
+                    (ENV_ENVIRONMENT, "staging"),
+                ],
+                ENV_ACCOUNT_KEY,
+            ),
+            (
+                &[(ENV_API_KEY, API_KEY), (ENV_ACCOUNT_KEY, "acct")],
+                ENV_ENVIRONMENT,
+            ),
+            (&[(ENV_API_KEY, ""), (ENV_ACCOUNT_KEY, "acct")], ENV_API_KEY),
+        ];
+        for (vars, missing) in cases {
+            let error = build(vars).unwrap_err();
+            assert!(
+                matches!(error, BuildError::MissingEnvVar { name } if name == missing),
+                "{error:?}"
+            );
+        }
+        let error = build(&[
+            (ENV_API_KEY, API_KEY),
+            (ENV_ACCOUNT_KEY, "acct"),
+            (ENV_ENVIRONMENT, "prod-eu-secret"),
+        ])
+        .unwrap_err();
+        assert!(matches!(
+            error,
+            BuildError::InvalidEnvVar {
+                name: "ACCESSTYPE_ENVIRONMENT",
+                ..
+            }
+        ));
+        let error = build(&[
+            (ENV_API_KEY, API_KEY),
+            (ENV_ACCOUNT_KEY, "acct"),
+            (ENV_BASE_URL, "not a url with secret-part"),
+        ])
+        .unwrap_err();
+        assert!(matches!(
+            error,
+            BuildError::InvalidEnvVar {
+                name: "ACCESSTYPE_BASE_URL",
+                ..
+            }
+        ));
+        for error in [
+            build(&[
+                (ENV_API_KEY, "bad key\n"),
+                (ENV_ACCOUNT_KEY, "acct"),
+                (ENV_ENVIRONMENT, "production"),
+            ])
+            .unwrap_err(),
+            build(&[
+                (ENV_API_KEY, API_KEY),
+                (ENV_ACCOUNT_KEY, "acct"),
+                (ENV_BASE_URL, "http://accesstype.example/"),
+            ])
+            .unwrap_err(),
+        ] {
+            let shown = format!("{error} {error:?}");
+            for value in ["bad key", "prod-eu", "secret-part", API_KEY] {
+                assert!(!shown.contains(value), "{shown}");
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The URLs of a story's access check and pingback, on any base: the story id as one segment
+//! encoded by the crate, the query through `query_pairs_mut`.
+
+use url::{Url, form_urlencoded};
+
+use crate::error::Error;
+use crate::reader::ReaderId;
+use crate::segment::story_segment;
+
+/// The story endpoints Accesstype documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StoryEndpoint {
+    /// `GET .../stories/{id}/access`: the access check.
+    Access,
+    /// `POST .../stories/{id}/pingback`: counts a metered read (sent by the client only).
+    #[cfg(any(feature = "__client", test))]
+    Pingback,
+}
+
+impl StoryEndpoint {
+    fn segment(self) -> &'static str {
+        match self {
+            Self::Access => "access",
+            #[cfg(any(feature = "__client", test))]
+            Self::Pingback => "pingback",
+        }
+    }
+}
+
+/// The query both endpoints take.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StoryQuery<'a> {
+    pub(crate) account_key: &'a str,
+    pub(crate) reader: &'a ReaderId,
+    pub(crate) jwt: Option<&'a str>,
+    pub(crate) disable_meter: bool,
+}
+
+/// Refuses an account key that is empty or holds control characters.
+pub(crate) fn check_account_key(account_key: &str) -> Result<(), Error> {
+    if account_key.is_empty() || account_key.chars().any(char::is_control) {
+        return Err(Error::InvalidAccountKey);
+    }
+    Ok(())
+}
+
+/// `{base}/api/access/v1/stories/{story_id}/{access|pingback}?key=&readerId=
+/// [&accesstype_jwt=][&disable-meter=true]`, keeping any path prefix of `base`.
+///
+/// # Errors
+///
+/// [`Error::InvalidStoryId`] for a story id that cannot be one segment.
+pub(crate) fn story_url(
+    base: &Url,
+    story_id: &str,
+    endpoint: StoryEndpoint,
+    query: StoryQuery<'_>,
+) -> Result<Url, Error> {
+    let segment = story_segment(story_id)?;
+    encoded_story_url(base, &segment, endpoint, query)
+}
+
+/// [`story_url`] for a story id already encoded by [`story_segment`].
+///
+/// # Errors
+///
+/// [`Error::InvalidStoryId`] if the result does not parse, which an encoded segment on a
+/// usable base never causes.
+pub(crate) fn encoded_story_url(
+    base: &Url,
+    segment: &str,
+    endpoint: StoryEndpoint,
+    query: StoryQuery<'_>,
+) -> Result<Url, Error> {
+    url_with_query(base, segment, endpoint, &query_string(query))
+}
+
+/// The query both endpoints take, form-encoded: `key=&readerId=[&accesstype_jwt=]
+/// [&disable-meter=true]`.
+pub(crate) fn query_string(query: StoryQuery<'_>) -> String {
+    let mut pairs = form_urlencoded::Serializer::new(String::with_capacity(96));
+    pairs.append_pair("key", query.account_key);
+    pairs.append_pair("readerId", query.reader.as_str());
+    if let Some(jwt) = query.jwt {
+        pairs.append_pair("accesstype_jwt", jwt);
+    }
+    if query.disable_meter {
+        pairs.append_pair("disable-meter", "true");
+    }
+    pairs.finish()
+}
+
+/// The URL of `endpoint` for an encoded story id and a [`query_string`]: written out once and
+/// parsed once, keeping any path prefix of `base` (which has no query or fragment: both
+/// callers check).
+///
+/// # Errors
+///
+/// [`Error::InvalidStoryId`] if the result does not parse, which an encoded segment on a
+/// usable base never causes.
+pub(crate) fn url_with_query(
+    base: &Url,
+    segment: &str,
+    endpoint: StoryEndpoint,
+    query: &str,
+) -> Result<Url, Error> {
+    let root = base.as_str();
+    let root = root.strip_suffix('/').unwrap_or(root);
+    let endpoint = endpoint.segment();
+    let mut text =
+        String::with_capacity(root.len() + segment.len() + endpoint.len() + query.len() + 32);
+    for part in [
+        root,
+        "/api/access/v1/stories/",
+        segment,
+        "/",
+        endpoint,
+        "?",
+        query,
+    ] {
+        text.push_str(part);
+    }
+    Url::parse(&text).map_err(|_| Error::InvalidStoryId)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_prefix_is_kept_and_the_meter_switch_appended() {
+        let reader = ReaderId::parse("0123456789abcdef0123456789abcdef").unwrap();
+        let query = StoryQuery {
+            account_key: "k y",
+            reader: &reader,
+            jwt: Some("a.b+c"),
+            disable_meter: true,
+        };
+        let base = Url::parse("https://proxy.example/accesstype/").unwrap();
+        let url = story_url(&base, "a/b", StoryEndpoint::Pingback, query).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://proxy.example/accesstype/api/access/v1/stories/a%2Fb/pingback\
+             ?key=k+y&readerId=0123456789abcdef0123456789abcdef&accesstype_jwt=a.b%2Bc\
+             &disable-meter=true"
+        );
+        let root = Url::parse("http://127.0.0.1:8080").unwrap();
+        let url = story_url(&root, "s", StoryEndpoint::Access, query).unwrap();
+        assert!(
+            url.as_str()
+                .starts_with("http://127.0.0.1:8080/api/access/v1/stories/s/access?key=")
+        );
+        // Written out and parsed once, it is exactly what `url` would have built.
+        let mut expected = root.clone();
+        expected.set_path("/api/access/v1/stories/s/access");
+        expected
+            .query_pairs_mut()
+            .append_pair("key", "k y")
+            .append_pair("readerId", reader.as_str())
+            .append_pair("accesstype_jwt", "a.b+c")
+            .append_pair("disable-meter", "true");
+        assert_eq!(url, expected);
+        assert!(story_url(&root, "..", StoryEndpoint::Access, query).is_err());
+    }
+}

@@ -1,0 +1,361 @@
+//! What the fake Accesstype keeps, and how it answers: meters per reader, subscribers,
+//! walled stories, counters and the faults to inject.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use http::{Method, StatusCode};
+use percent_encoding::percent_decode_str;
+use serde_json::{Value, json};
+
+use crate::grant::AccessGrant;
+use crate::reader::ReaderId;
+use crate::signer::AccesstypeSigner;
+use crate::user::{User, UserId};
+
+/// A request as the fake's rules need it.
+pub(crate) struct Asked<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a str,
+    pub(crate) subauth: Option<&'a [u8]>,
+    pub(crate) content_type: Option<&'a [u8]>,
+    pub(crate) body: &'a [u8],
+}
+
+/// A fault to inject into one request.
+pub(crate) enum Fault {
+    /// Close the connection without an answer.
+    Drop,
+    /// Answer with this status.
+    Fail(StatusCode),
+}
+
+/// How a story is walled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Walled {
+    /// Subscribers only: never granted by the meter.
+    HardPaywall,
+    /// Logged-in readers only; for them, the meter as usual.
+    Registration,
+}
+
+#[derive(Default)]
+struct Faults {
+    fail_next: usize,
+    fail_status: u16,
+    fail_next_pingbacks: usize,
+    pingback_status: u16,
+    drop_next: usize,
+    delay: Duration,
+}
+
+#[derive(Default)]
+struct Ledger {
+    free_stories: u32,
+    /// Metered reads counted so far, by reader id.
+    read: HashMap<String, u32>,
+    subscribers: HashSet<UserId>,
+    walls: HashMap<String, Walled>,
+    faults: Faults,
+}
+
+/// Everything the fake knows.
+pub(crate) struct Books {
+    pub(crate) account_key: &'static str,
+    pub(crate) api_key: &'static str,
+    pub(crate) signer: AccesstypeSigner,
+    ledger: Mutex<Ledger>,
+    access_checks: AtomicUsize,
+    pingbacks: AtomicUsize,
+}
+
+/// What the fake answers: a status and a JSON body.
+pub(crate) type Reply = (StatusCode, Value);
+
+impl Books {
+    pub(crate) fn new(
+        account_key: &'static str,
+        api_key: &'static str,
+        signer: AccesstypeSigner,
+        free_stories: u32,
+    ) -> Self {
+        Self {
+            account_key,
+            api_key,
+            signer,
+            ledger: Mutex::new(Ledger {
+                free_stories,
+                ..Ledger::default()
+            }),
+            access_checks: AtomicUsize::new(0),
+            pingbacks: AtomicUsize::new(0),
+        }
+    }
+
+    pub(crate) fn set_free_stories(&self, n: u32) {
+        self.ledger().free_stories = n;
+    }
+
+    pub(crate) fn subscribe(&self, id: UserId, subscribed: bool) {
+        let mut ledger = self.ledger();
+        if subscribed {
+            ledger.subscribers.insert(id);
+        } else {
+            ledger.subscribers.remove(&id);
+        }
+    }
+
+    pub(crate) fn wall(&self, story_id: &str, walled: Walled) {
+        self.ledger().walls.insert(story_id.to_owned(), walled);
+    }
+
+    pub(crate) fn access_checks(&self) -> usize {
+        self.access_checks.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn pingbacks(&self) -> usize {
+        self.pingbacks.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn metered_reads(&self, reader: &ReaderId) -> u32 {
+        self.ledger()
+            .read
+            .get(reader.as_str())
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn fail_next(&self, n: usize, status: u16) {
+        let mut ledger = self.ledger();
+        ledger.faults.fail_next = n;
+        ledger.faults.fail_status = status;
+    }
+
+    pub(crate) fn fail_next_pingbacks(&self, n: usize, status: u16) {
+        let mut ledger = self.ledger();
+        ledger.faults.fail_next_pingbacks = n;
+        ledger.faults.pingback_status = status;
+    }
+
+    pub(crate) fn drop_next(&self, n: usize) {
+        self.ledger().faults.drop_next = n;
+    }
+
+    pub(crate) fn delay(&self, delay: Duration) {
+        self.ledger().faults.delay = delay;
+    }
+
+    /// Counts a request to the access check (answered or not).
+    pub(crate) fn note(&self, method: &Method, path: &str) {
+        if method == Method::GET && path.ends_with("/access") {
+            self.access_checks.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// The delay to wait before this request, and its fault, if any: drops first, then
+    /// failures, then failures of pingbacks only, each counted down.
+    pub(crate) fn take_fault(&self, method: &Method, path: &str) -> (Duration, Option<Fault>) {
+        let status = |code| StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut ledger = self.ledger();
+        let faults = &mut ledger.faults;
+        let fault = if faults.drop_next > 0 {
+            faults.drop_next -= 1;
+            Some(Fault::Drop)
+        } else if faults.fail_next > 0 {
+            faults.fail_next -= 1;
+            Some(Fault::Fail(status(faults.fail_status)))
+        } else if faults.fail_next_pingbacks > 0
+            && method == Method::POST
+            && path.ends_with("/pingback")
+        {
+            faults.fail_next_pingbacks -= 1;
+            Some(Fault::Fail(status(faults.pingback_status)))
+        } else {
+            None
+        };
+        (faults.delay, fault)
+    }
+
+    /// The answer to one request.
+    pub(crate) fn answer(&self, asked: &Asked<'_>) -> Reply {
+        let Some((story_id, endpoint)) = story_route(asked.path) else {
+            return failure(StatusCode::NOT_FOUND, "not_found", "No such route.");
+        };
+        if asked.subauth != Some(self.api_key.as_bytes()) {
+            return failure(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "The X-SUBAUTH API key is missing or wrong.",
+            );
+        }
+        let query = Query::parse(asked.query);
+        if query.key.as_deref() != Some(self.account_key) {
+            return failure(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "The key parameter names no account.",
+            );
+        }
+        let Some(reader) = query
+            .reader_id
+            .as_deref()
+            .and_then(|id| ReaderId::parse(id).ok())
+        else {
+            return failure(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "The readerId parameter is missing or malformed.",
+            );
+        };
+        let user = query
+            .jwt
+            .as_deref()
+            .and_then(|jwt| self.signer.verify(jwt).ok());
+        match (asked.method, endpoint) {
+            (&Method::GET, "access") => {
+                self.access(&story_id, &reader, user.as_ref(), query.disable_meter)
+            }
+            (&Method::POST, "pingback") => self.pingback(&reader, asked),
+            _ => failure(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Use GET for access and POST for pingback.",
+            ),
+        }
+    }
+
+    /// The access grant, by the rules in the module docs of `test_util`.
+    fn access(
+        &self,
+        story_id: &str,
+        reader: &ReaderId,
+        user: Option<&User>,
+        disable_meter: bool,
+    ) -> Reply {
+        let ledger = self.ledger();
+        let logged_in = user.is_some();
+        let subscriber = user.is_some_and(|user| ledger.subscribers.contains(&user.id));
+        let walled = ledger.walls.get(story_id).copied();
+        let read = ledger.read.get(reader.as_str()).copied().unwrap_or(0);
+        let remaining = ledger.free_stories.saturating_sub(read);
+        let visibility = if walled == Some(Walled::Registration) {
+            "login"
+        } else {
+            "subscription"
+        };
+        let body = if subscriber {
+            json!({
+                "granted": true,
+                "grantReason": "SUBSCRIBER",
+                "assetVisibility": visibility,
+                "data": {"isLoggedIn": true},
+            })
+        } else if disable_meter || walled == Some(Walled::HardPaywall) {
+            denied("pay_wall", visibility, remaining, logged_in)
+        } else if walled == Some(Walled::Registration) && !logged_in {
+            denied("registration_wall", visibility, remaining, logged_in)
+        } else if remaining > 0 {
+            json!({
+                "granted": true,
+                "grantReason": "METERING",
+                "assetVisibility": visibility,
+                "data": {"numberRemaining": remaining - 1, "isLoggedIn": logged_in},
+            })
+        } else {
+            denied("pay_wall", visibility, 0, logged_in)
+        };
+        (StatusCode::OK, body)
+    }
+
+    /// Counts a metered read: the only thing that moves a reader's meter.
+    fn pingback(&self, reader: &ReaderId, asked: &Asked<'_>) -> Reply {
+        let plain = asked.content_type.is_some_and(|value| {
+            value
+                .split(|b| *b == b';')
+                .next()
+                .is_some_and(|essence| essence.trim_ascii().eq_ignore_ascii_case(b"text/plain"))
+        });
+        if !plain {
+            return failure(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "A pingback is sent as text/plain.",
+            );
+        }
+        match AccessGrant::from_slice(asked.body) {
+            Ok(grant) if grant.is_metered() => {}
+            _ => {
+                return failure(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "The body must be the metered access grant.",
+                );
+            }
+        }
+        *self
+            .ledger()
+            .read
+            .entry(reader.as_str().to_owned())
+            .or_insert(0) += 1;
+        self.pingbacks.fetch_add(1, Ordering::SeqCst);
+        (StatusCode::OK, json!({}))
+    }
+
+    fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        // Each change is one insert or counter update, so the ledger is whole after a panic.
+        self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn denied(wall: &str, visibility: &str, remaining: u32, logged_in: bool) -> Value {
+    json!({
+        "granted": false,
+        "wallType": wall,
+        "assetVisibility": visibility,
+        "data": {"numberRemaining": remaining, "isLoggedIn": logged_in},
+    })
+}
+
+/// An error answer, `{"error", "message"}`.
+pub(crate) fn failure(status: StatusCode, error: &str, message: &str) -> Reply {
+    (status, json!({"error": error, "message": message}))
+}
+
+/// `/api/access/v1/stories/{id}/{access|pingback}`: the story id, decoded, and the endpoint.
+fn story_route(path: &str) -> Option<(String, &str)> {
+    let rest = path.strip_prefix("/api/access/v1/stories/")?;
+    let (segment, endpoint) = rest.split_once('/')?;
+    if segment.is_empty() || endpoint.contains('/') {
+        return None;
+    }
+    let story_id = percent_decode_str(segment).decode_utf8().ok()?.into_owned();
+    Some((story_id, endpoint))
+}
+
+/// The query parameters both endpoints take.
+#[derive(Default)]
+struct Query {
+    key: Option<String>,
+    reader_id: Option<String>,
+    jwt: Option<String>,
+    disable_meter: bool,
+}
+
+impl Query {
+    fn parse(query: &str) -> Self {
+        let mut parsed = Self::default();
+        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match &*name {
+                "key" => parsed.key = Some(value.into_owned()),
+                "readerId" => parsed.reader_id = Some(value.into_owned()),
+                "accesstype_jwt" => parsed.jwt = Some(value.into_owned()),
+                "disable-meter" => parsed.disable_meter = value == "true",
+                _ => {}
+            }
+        }
+        parsed
+    }
+}
