@@ -31,3 +31,5 @@ pub fn mask_query_param(url: &Url, param: &str) -> String {
     shown.query_pairs_mut().clear().extend_pairs(pairs);
     shown.to_string()
 }
+
+pub mod news_site;

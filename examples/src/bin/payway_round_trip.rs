@@ -104,7 +104,9 @@ async fn login_twice(payway: &PaywayClient, callback: &TicketCallback) -> Result
 }
 
 async fn against_the_fake() -> Result<()> {
-    println!("no PAYWAY_CLIENT_ID / PAYWAY_CLIENT_SECRET / PAYWAY_ENVIRONMENT: using FakePayway on 127.0.0.1");
+    println!(
+        "no PAYWAY_CLIENT_ID / PAYWAY_CLIENT_SECRET / PAYWAY_ENVIRONMENT: using FakePayway on 127.0.0.1"
+    );
     let fake = FakePayway::start().await;
     fake.add_account("acc-1", ["weekend"]);
     let payway = fake.client();

@@ -11,6 +11,7 @@
 mod accesstype;
 mod narrate;
 mod payway;
+mod sso2;
 mod tiun;
 mod tulo;
 
@@ -31,6 +32,7 @@ async fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
+    let mut failed = Vec::new();
     for name in SECTIONS {
         if !wanted.is_empty() && !wanted.iter().any(|w| w == name) {
             continue;
@@ -41,10 +43,15 @@ async fn main() -> ExitCode {
             "accesstype" => accesstype::run().await,
             _ => payway::run().await,
         };
+        // One section's failure is reported at the end; it never hides the sections after it.
         if let Err(error) = outcome {
             eprintln!("\nThe {name} section failed: {error}");
-            return ExitCode::FAILURE;
+            failed.push(name);
         }
+    }
+    if !failed.is_empty() {
+        eprintln!("\nFailed sections: {}", failed.join(", "));
+        return ExitCode::FAILURE;
     }
     println!("\nDone: every section above ran the crates' real code end to end.");
     ExitCode::SUCCESS

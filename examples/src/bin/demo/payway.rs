@@ -20,10 +20,6 @@ use url::Url;
 use crate::DemoResult;
 use crate::narrate::{denied, detail, granted, section, step};
 
-// The SSO2 part of this section lives in its own file beside this one.
-#[path = "sso2.rs"]
-mod sso2;
-
 const SHOP_CLIENT_ID: &str = "tulo-shop";
 const ACCOUNT_ID: &str = "5f3c9a1e0d";
 
@@ -184,7 +180,7 @@ pub(crate) async fn run() -> DemoResult {
     }
 
     redis_fleet(&fake, &payway).await?;
-    sso2::run().await?;
+    crate::sso2::run().await?;
     your_payway().await
 }
 

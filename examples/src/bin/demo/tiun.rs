@@ -85,9 +85,7 @@ async fn sessions(fake: &FakeTiun, tiun: &TiunClient) -> DemoResult {
 
 /// A traffic spike: many checks of one session at once share one request.
 async fn spike(fake: &FakeTiun, tiun: &TiunClient) -> DemoResult {
-    step(
-        "A popular article opens in 100 tabs of one reader at once; tiun takes 50 ms to answer.",
-    );
+    step("A popular article opens in 100 tabs of one reader at once; tiun takes 50 ms to answer.");
     fake.delay(Duration::from_millis(50));
     let before = fake.checks();
     let mut checks = tokio::task::JoinSet::new();

@@ -126,7 +126,10 @@ fn real_configuration() {
     if !missing.is_empty() {
         detail(
             "skipped",
-            format!("{} not set; the section above ran on FakeTulo alone", missing.join(", ")),
+            format!(
+                "{} not set; the section above ran on FakeTulo alone",
+                missing.join(", ")
+            ),
         );
         return;
     }

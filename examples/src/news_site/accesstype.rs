@@ -1,0 +1,89 @@
+//! Accesstype on the news site: a reader id from our own first-party endpoint (seed 004), then
+//! every story asks Accesstype, on the server, whether this reader may read it; a metered
+//! read is counted (pingback) before the body is sent; past the free stories, the wall the
+//! grant names.
+//!
+//! What a publisher copies: `reader_id` (the `Reader` extractor sets the `at-meter` cookie
+//! only when it is new) and `story_body` (one call to `gate`).
+
+use accesstype_jwt::axum::{Reader, StoryPass, StoryWall};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::Site;
+use super::articles::{self, Gate};
+use super::home::{article_page, body};
+use super::html::{escape, paywall};
+
+/// `POST /metered/reader-id`: the first-party endpoint Accesstype's script would call
+/// (`readerIdUrl`): `201 {}`, with `Set-Cookie: at-meter=...` for a reader who has none.
+pub(crate) async fn reader_id(reader: Reader) -> Response {
+    (StatusCode::CREATED, reader, Json(json!({}))).into_response()
+}
+
+/// `GET /metered/articles/{slug}`: the page; its script gets a reader id, then the body.
+pub(crate) async fn story_page(Path(slug): Path<String>) -> Response {
+    let Some(article) = articles::find(Gate::Metered, &slug) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let wall = paywall(
+        "subscribers, after three free stories",
+        "Asking Accesstype whether you may read this story...",
+        r#"<a class="button" href="/">More stories</a>"#,
+    );
+    let content = format!(
+        r#"<p class="signed-in" id="meter" hidden></p>
+<div id="article-body" hidden></div>
+<div id="wall" hidden>{wall}</div>
+<script>
+// Seed 004: a reader id from our own endpoint first, then the story, decided on the server.
+(function () {{
+  var body = document.getElementById("article-body");
+  var meter = document.getElementById("meter");
+  fetch("/metered/reader-id", {{ method: "POST", credentials: "same-origin" }})
+    .then(function () {{ return fetch("/metered/api/stories/{slug}", {{ credentials: "same-origin" }}); }})
+    .then(function (response) {{ return response.json().then(function (answer) {{ return [response.ok, answer]; }}); }})
+    .then(function (result) {{
+      if (result[0]) {{
+        body.innerHTML = result[1].html;
+        body.hidden = false;
+        if (result[1].remaining !== null) {{
+          meter.textContent = "Free stories left after this one: " + result[1].remaining + ".";
+          meter.hidden = false;
+        }}
+      }} else {{
+        var words = {{
+          pay_wall: "You have read your free stories: Accesstype shows its pay wall for this one.",
+          registration_wall: "Accesstype asks you to register to read this story (its registration wall)."
+        }};
+        document.getElementById("paywall-reason").textContent =
+          (words[result[1].wallType] || result[1].message) +
+          (result[1].wallType ? " [wallType: " + result[1].wallType + "]" : "");
+        document.getElementById("paywall").setAttribute("data-wall", result[1].wallType || "");
+        document.getElementById("wall").hidden = false;
+      }}
+    }});
+}})();
+</script>"#,
+        slug = escape(article.slug),
+    );
+    article_page(article, &content).into_response()
+}
+
+/// `GET /metered/api/stories/{slug}`: the body for a reader Accesstype lets in, its metered
+/// read counted first; otherwise the wall, as JSON with the grant's `wallType`.
+pub(crate) async fn story_body(
+    State(site): State<Site>,
+    Path(slug): Path<String>,
+    reader: Reader,
+) -> Result<(StoryPass, Json<serde_json::Value>), StoryWall> {
+    let article = articles::find(Gate::Metered, &slug);
+    // The story id goes to Accesstype as one encoded path segment, whatever it holds.
+    let pass = site.accesstype.gate(&slug, reader, None).await?;
+    let html = article.map(body).unwrap_or_default();
+    let remaining = pass.grant().number_remaining();
+    Ok((pass, Json(json!({ "html": html, "remaining": remaining }))))
+}

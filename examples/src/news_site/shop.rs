@@ -1,0 +1,172 @@
+//! Tulo Shop on the news site (seed 003): "Subscribe" sends the reader to the shop, the shop
+//! sends them back with a one-time ticket, the site exchanges it and starts its own session.
+//!
+//! What a publisher copies: `subscribe` (a shop link, with a ticket when the reader is already
+//! known) and `welcome_back`, whose `TicketReturn` argument refuses a foreign `returnUrl` and
+//! whose `login_with_ticket` refuses a ticket used twice.
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use payway_client::axum::TicketReturn;
+use payway_client::{ShopUrl, TicketLogin};
+
+use super::Site;
+use super::articles::{self, Gate};
+use super::home::{article_page, body};
+use super::html::{escape, page, paywall};
+use super::logins::Login;
+
+/// The product the shop sells and the stories need.
+pub(crate) const PRODUCT: &str = "daily-digital";
+
+/// `GET /shop/articles/{slug}`
+pub(crate) async fn story_page(
+    State(site): State<Site>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(article) = articles::find(Gate::Shop, &slug) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let subscribe = format!(
+        r#"<a class="button" id="subscribe" href="/shop/subscribe?article={}">Subscribe</a>"#,
+        escape(article.slug)
+    );
+    let content = match site.logins.find(&headers) {
+        Some(login) if login.products.iter().any(|p| p == PRODUCT) => format!(
+            r#"<p class="signed-in" id="signed-in">Logged in as Payway account {}.</p>{}"#,
+            escape(&login.account_id),
+            body(article)
+        ),
+        Some(login) => paywall(
+            "subscribers",
+            &format!(
+                "Payway account {} has no active {PRODUCT} subscription.",
+                login.account_id
+            ),
+            &subscribe,
+        ),
+        None => paywall(
+            "subscribers",
+            "You are not logged in: subscribe in Tulo Shop, and you come back logged in.",
+            &subscribe,
+        ),
+    };
+    article_page(article, &content).into_response()
+}
+
+/// The query of `/shop/subscribe`.
+#[derive(serde::Deserialize)]
+pub(crate) struct Subscribe {
+    article: String,
+}
+
+/// `GET /shop/subscribe?article=...`: to the shop, with the way back.
+pub(crate) async fn subscribe(
+    State(site): State<Site>,
+    Query(query): Query<Subscribe>,
+) -> Response {
+    let Some(article) = articles::find(Gate::Shop, &query.article) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut back = site
+        .url
+        .join("/shop/welcome-back")
+        .unwrap_or_else(|_| site.url.clone());
+    back.query_pairs_mut().append_pair("article", article.slug);
+    let link = ShopUrl::builder(site.fakes.payway.shop_base_url())
+        .path(["daily", PRODUCT])
+        .return_url(back.as_str())
+        .campaign("demo")
+        .build();
+    match link {
+        Ok(link) => Redirect::to(link.as_str()).into_response(),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    }
+}
+
+/// The query of `/shop/welcome-back` beside the ticket.
+#[derive(serde::Deserialize)]
+pub(crate) struct WelcomeBack {
+    article: Option<String>,
+}
+
+/// `GET /shop/welcome-back?ticket=...&article=...`: the reader is back from the shop.
+pub(crate) async fn welcome_back(
+    State(site): State<Site>,
+    Query(query): Query<WelcomeBack>,
+    back: Result<TicketReturn, payway_client::axum::TicketReturnRejection>,
+) -> Response {
+    let article = query
+        .article
+        .as_deref()
+        .and_then(|slug| articles::find(Gate::Shop, slug))
+        .map_or_else(|| "/".to_owned(), articles::Article::path);
+    let back = match back {
+        Ok(back) => back,
+        Err(rejection) => {
+            return message(
+                rejection.status(),
+                "This is not a way back from the shop",
+                &format!("The link was refused ({}).", rejection.code()),
+                &article,
+            );
+        }
+    };
+    match site
+        .payway
+        .login_with_ticket(back.ticket(), &*site.tickets)
+        .await
+    {
+        Ok(TicketLogin::LoggedIn { account, token }) => {
+            let products = match site.payway.active_products(&token.access_token).await {
+                Ok(active) => active.product_codes,
+                Err(_) => Vec::new(),
+            };
+            let login = Login {
+                account_id: account.id,
+                products,
+            };
+            match site.logins.start(login) {
+                // The ticket stays behind: the reader lands on the story's clean URL.
+                Ok(cookie) => {
+                    ([(header::SET_COOKIE, cookie)], Redirect::to(&article)).into_response()
+                }
+                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            }
+        }
+        Ok(TicketLogin::AlreadyUsed) => message(
+            StatusCode::CONFLICT,
+            "This login link was already used",
+            "Each link from the shop logs in once. If you are logged in already, the story is \
+             waiting for you.",
+            &article,
+        ),
+        Ok(_) => message(
+            StatusCode::UNAUTHORIZED,
+            "This login link has expired or is invalid",
+            "Please go through the shop again.",
+            &article,
+        ),
+        Err(_) => message(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The login could not be checked",
+            "Payway could not be reached; please try again in a moment.",
+            &article,
+        ),
+    }
+}
+
+fn message(status: StatusCode, title: &str, text: &str, article: &str) -> Response {
+    let html = page(
+        title,
+        &format!(
+            r#"<h1 id="message-title">{}</h1><p class="notice">{}</p><p><a class="button" href="{}">Back to the story</a></p>"#,
+            escape(title),
+            escape(text),
+            escape(article)
+        ),
+    );
+    (status, html).into_response()
+}

@@ -1,0 +1,233 @@
+//! `{:?}` and `{}` of every public type that holds a secret or personal data, in every crate,
+//! with secrets and personal data planted in all of them: none may show.
+
+use std::error::Error as StdError;
+use std::time::SystemTime;
+
+use serde_json::json;
+use url::Url;
+
+use crate::calls::{payway, tiun};
+use crate::recorder::{Recorder, Script};
+use crate::table::{
+    EMAIL, NAME, PHONE, SECRET, SECRET_DOTNET, SECRET_FORM, SECRET_PHP, STREET,
+    assert_nothing_planted,
+};
+
+/// The error, then every source below it, as an error reporter would print them.
+fn chain(error: &dyn StdError) -> String {
+    let mut shown = format!("{error} / {error:?}");
+    let mut source = error.source();
+    while let Some(cause) = source {
+        shown.push_str(&format!(" / {cause} / {cause:?}"));
+        source = cause.source();
+    }
+    shown
+}
+
+fn json_answer(status: u16, body: serde_json::Value) -> Script {
+    Script::Answer(status, "application/json", body.to_string())
+}
+
+#[tokio::test]
+async fn tiun_client() {
+    let builder = tiun_client::TiunClient::builder()
+        .api_key(SECRET)
+        .environment(tiun_client::Environment::Sandbox);
+    assert_nothing_planted("TiunClientBuilder", &format!("{builder:?}"));
+    assert_nothing_planted("TiunClient", &format!("{:?}", builder.build().unwrap()));
+
+    let person = json!({"isAuthenticated": true, "userInfo": {
+        "userId": "u-1", "email": EMAIL, "name": NAME, "phone": PHONE, "productAccess": []}});
+    let provider = Recorder::start(json_answer(200, person)).await;
+    let verified = tiun(&provider.url())
+        .verify_user("user-token")
+        .await
+        .unwrap();
+    assert_nothing_planted("UserVerification", &format!("{verified:?}"));
+
+    let garbled = json!({"isAuthenticated": EMAIL, "userInfo": {"userId": NAME}});
+    let provider = Recorder::start(json_answer(200, garbled)).await;
+    let error = tiun(&provider.url())
+        .verify_user("user-token")
+        .await
+        .unwrap_err();
+    assert_nothing_planted("tiun Error::Parse", &chain(&error));
+
+    let fake = tiun_client::test_util::FakeTiun::start().await;
+    assert_nothing_planted("FakeTiun", &format!("{fake:?}").replace(fake.api_key(), ""));
+    assert!(!format!("{fake:?}").contains(fake.api_key()));
+}
+
+#[tokio::test]
+async fn payway_client() {
+    let builder = payway_client::PaywayClient::builder()
+        .environment(payway_client::Environment::Stage)
+        .client_id("client-1")
+        .client_secret(SECRET);
+    assert_nothing_planted("PaywayClientBuilder", &format!("{builder:?}"));
+    assert_nothing_planted("PaywayClient", &format!("{:?}", builder.build().unwrap()));
+    for shown in [
+        format!("{:?}", payway_client::Ticket::new(SECRET)),
+        format!("{:?}", payway_client::AccessToken::new(SECRET)),
+        format!("{:?}", payway_client::RefreshToken::new(SECRET)),
+        format!("{:?}", payway_client::ClientSecret::new(SECRET)),
+    ] {
+        assert_nothing_planted("a payway secret", &shown);
+    }
+
+    let mut back = Url::parse("https://news.example.com/welcome-back").unwrap();
+    back.query_pairs_mut().append_pair("ticket", SECRET);
+    let policy = payway_client::ReturnPolicy::allow_hosts(["news.example.com"]);
+    let callback = payway_client::TicketCallback::parse(&back, &policy).unwrap();
+    assert_nothing_planted("TicketCallback", &format!("{callback:?}"));
+
+    let tokens = json!({"access_token": SECRET, "refresh_token": SECRET, "token_type": "Bearer", "expires_in": 60});
+    let provider = Recorder::start(json_answer(200, tokens)).await;
+    let issued = payway(&provider.url())
+        .exchange_ticket(&payway_client::Ticket::new("ticket-1"))
+        .await
+        .unwrap();
+    assert_nothing_planted("TokenResponse", &format!("{issued:?}"));
+
+    // Payway echoing the request: as a form, as PHP and .NET write JSON strings.
+    let echo = json!({"error": "invalid_client", "error_description": format!(
+        "bad request grant_type=ticket&client_secret={SECRET_FORM} / {SECRET_PHP} / {SECRET_DOTNET} / {SECRET}")});
+    let provider = Recorder::start(json_answer(401, echo)).await;
+    let error = payway(&provider.url())
+        .exchange_ticket(&payway_client::Ticket::new("ticket-1"))
+        .await
+        .unwrap_err();
+    assert_nothing_planted("payway Error (echo)", &chain(&error));
+    let exposed = error
+        .provider_error()
+        .expect("the provider's error")
+        .expose_body();
+    for spelling in [SECRET, SECRET_FORM, SECRET_PHP, SECRET_DOTNET] {
+        assert!(
+            !exposed.contains(spelling),
+            "expose_body() kept {spelling}: {exposed}"
+        );
+    }
+
+    let account = json!({"item": {"id": "account-1", "email": EMAIL, "first_name": NAME,
+        "last_name": NAME, "customer_number": PHONE, "address": {"street": STREET, "city": "X"}}});
+    let provider = Recorder::start(json_answer(200, account)).await;
+    let me = payway(&provider.url())
+        .me(&payway_client::AccessToken::new("token-1"))
+        .await
+        .unwrap();
+    assert_nothing_planted("Account", &format!("{me:?}"));
+
+    let garbled = json!({"item": {"id": ["account-1"], "email": EMAIL, "address": STREET}});
+    let provider = Recorder::start(json_answer(200, garbled)).await;
+    let error = payway(&provider.url())
+        .me(&payway_client::AccessToken::new("token-1"))
+        .await
+        .unwrap_err();
+    assert_nothing_planted("payway Error::Parse", &chain(&error));
+}
+
+#[tokio::test]
+async fn payway_sso2() {
+    use payway_client::sso2::{Reader, SessionCookie, SessionCookieKey, Sso2Client, Sso2Status};
+    let builder = Sso2Client::builder()
+        .environment(payway_client::Environment::Stage)
+        .client_id("client-1")
+        .client_secret(SECRET)
+        .organisation_id("org-1");
+    assert_nothing_planted("Sso2ClientBuilder", &format!("{builder:?}"));
+    let sso2 = builder.build().unwrap();
+    assert_nothing_planted("Sso2Client", &format!("{sso2:?}"));
+    let key = SessionCookieKey::new(SECRET.as_bytes()).unwrap();
+    assert_nothing_planted("SessionCookieKey", &format!("{key:?}"));
+    let reader = Reader::new("192.0.2.7".parse().unwrap(), "Mozilla/5.0");
+    assert_nothing_planted("Reader", &format!("{reader:?}"));
+
+    // A logged-in session through the fake, sealed and opened again.
+    let fake = payway_client::test_util::FakePayway::start().await;
+    fake.add_account("acc-1", ["premium"]);
+    fake.add_login(EMAIL, SECRET, "acc-1");
+    let anonymous = fake
+        .sso2_client()
+        .session_status("unknown-sid", Sso2Status::Anonymous, &reader)
+        .await;
+    assert_nothing_planted("Sso2Session", &format!("{anonymous:?}"));
+    let session = fake
+        .sso2_client()
+        .authenticate("unknown-sid", EMAIL, SECRET.into(), &reader)
+        .await;
+    assert_nothing_planted("authenticate", &format!("{session:?}"));
+    if let Ok(session) = session {
+        let cookie = SessionCookie::new(&session);
+        assert_nothing_planted("SessionCookie", &format!("{cookie:?}"));
+        let sealed = key.seal(&cookie);
+        assert!(!format!("{cookie:?}").contains(&sealed));
+    }
+}
+
+#[test]
+fn tulo_jwt() {
+    let builder = tulo_jwt::TuloVerifier::builder()
+        .client_id("client-1")
+        .client_secret(SECRET)
+        .redirect_uri("https://news.example.com/forward");
+    assert_nothing_planted("TuloVerifierBuilder", &format!("{builder:?}"));
+    assert_nothing_planted("TuloVerifier", &format!("{:?}", builder.build().unwrap()));
+
+    let tulo = tulo_jwt::test_util::FakeTulo::new(SECRET, "https://news.example.com/forward");
+    let verifier = tulo.verifier().unwrap();
+    let mut claims = tulo.active_claims("account-1", SystemTime::now());
+    claims["prn"] = json!(EMAIL);
+    claims["session"]["contact_email"] = json!(EMAIL);
+    claims["session"]["display_name"] = json!(NAME);
+    claims["session"]["first_name"] = json!(NAME);
+    claims["session"]["mobile_number"] = json!(PHONE);
+    claims["session"]["customer_number"] = json!(PHONE);
+    claims["session"]["street"] = json!(STREET);
+    let state = verifier.verify_cookie(&tulo.cookie(&claims)).unwrap();
+    assert!(state.is_active());
+    assert_nothing_planted("SessionState", &format!("{state:?}"));
+    assert_nothing_planted("FakeTulo", &format!("{tulo:?}"));
+
+    let error = verifier
+        .verify_token(&format!("{EMAIL}.{NAME}.{SECRET}"))
+        .unwrap_err();
+    assert_nothing_planted("tulo Error", &chain(&error));
+}
+
+#[test]
+fn accesstype_jwt() {
+    let builder = accesstype_jwt::AccesstypeSigner::builder().secret(SECRET);
+    assert_nothing_planted("AccesstypeSignerBuilder", &format!("{builder:?}"));
+    let signer = builder.build().unwrap();
+    assert_nothing_planted("AccesstypeSigner", &format!("{signer:?}"));
+
+    let user = accesstype_jwt::User::new(EMAIL, 42).name(NAME);
+    assert_nothing_planted("User", &format!("{user:?}"));
+    let token = signer.sign(&user).unwrap();
+    assert_nothing_planted(
+        "verified User",
+        &format!("{:?}", signer.verify(&token).unwrap()),
+    );
+
+    let phone = accesstype_jwt::User::with_phone_number(PHONE, 43).name(NAME);
+    assert_nothing_planted("User (phone)", &format!("{phone:?}"));
+    let client = accesstype_jwt::AccesstypeClient::builder()
+        .environment(accesstype_jwt::Environment::Staging)
+        .account_key("account-1")
+        .api_key(SECRET);
+    assert_nothing_planted("AccesstypeClientBuilder", &format!("{client:?}"));
+    assert_nothing_planted(
+        "AccesstypeClient",
+        &format!("{:?}", client.build().unwrap()),
+    );
+
+    let invisible = accesstype_jwt::User::new(format!("{EMAIL}\u{200b}"), 42).name(NAME);
+    let error = signer.sign(&invisible).unwrap_err();
+    assert_nothing_planted("accesstype Error", &chain(&error));
+    let error = signer
+        .verify(&format!("{EMAIL}.{NAME}.{SECRET}"))
+        .unwrap_err();
+    assert_nothing_planted("accesstype Error", &chain(&error));
+}
