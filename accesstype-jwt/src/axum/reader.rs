@@ -214,11 +214,17 @@ impl ReaderRejection {
     pub fn code(&self) -> &'static str {
         "reader_id_unavailable"
     }
+
+    /// One sentence: the `message` of the JSON body.
+    #[must_use]
+    pub fn message(&self) -> &'static str {
+        "no reader id could be made: the random number generator failed"
+    }
 }
 
 impl fmt::Display for ReaderRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("no reader id could be made: the random number generator failed")
+        f.write_str(self.message())
     }
 }
 

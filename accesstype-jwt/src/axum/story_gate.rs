@@ -234,15 +234,23 @@ impl StoryWall {
     }
 }
 
-impl fmt::Display for StoryWall {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self.code() {
+impl StoryWall {
+    /// One sentence for the reader: the `message` of the JSON body.
+    #[must_use]
+    pub fn message(&self) -> &'static str {
+        match self.code() {
             "pay_wall" => "this story is for subscribers",
             "registration_wall" => "log in or register to read this story",
             "access_denied" => "access to this story was not granted",
             "invalid_story_id" => "there is no story with this id",
             _ => "access to this story could not be checked; try again later",
-        })
+        }
+    }
+}
+
+impl fmt::Display for StoryWall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
     }
 }
 

@@ -155,7 +155,9 @@ impl Sso2CookieRejection {
         }
     }
 
-    fn message(&self) -> &'static str {
+    /// One sentence for the reader: the `message` of the JSON body.
+    #[must_use]
+    pub fn message(&self) -> &'static str {
         match self.0 {
             Reason::Missing => "There is no session cookie.",
             Reason::Duplicate => "The session cookie is set more than once.",

@@ -103,7 +103,9 @@ impl TicketReturnRejection {
         &self.0
     }
 
-    fn message(&self) -> &'static str {
+    /// One sentence for the reader: the `message` of the JSON body.
+    #[must_use]
+    pub fn message(&self) -> &'static str {
         match self.0 {
             CallbackError::MissingTicket => "The address has no login ticket.",
             CallbackError::Duplicate => "The address repeats the ticket or the return address.",
