@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::json::{Field, JsonError, Kind, Reader};
+use crate::json::{Field, JsonError, Kind, Member, Reader};
 use crate::session::{Principal, Profile, Session, SessionState, Text};
 
 /// The issuer Payway signs into every token (`iss`).
@@ -116,12 +116,19 @@ fn session<'a>(
     Ok(Some(()))
 }
 
-/// A member without an accessor, kept as a value for `Session::get` and `Session::claim`.
-fn keep(r: &mut Reader<'_>, name: &str, other: &mut Map<String, Value>) -> Result<(), JsonError> {
+/// A member without an accessor, kept as a value for `Session::get` and `Session::claim`;
+/// the map refuses a second member of the same name.
+fn keep(
+    r: &mut Reader<'_>,
+    name: &str,
+    other: &mut Map<String, Value>,
+) -> Result<Member, JsonError> {
     let raw = r.skip_raw()?;
     let value = serde_json::from_str(raw).map_err(JsonError::Value)?;
-    other.insert(name.to_owned(), value);
-    Ok(())
+    match other.insert(name.to_owned(), value) {
+        Some(_) => Err(JsonError::Repeated),
+        None => Ok(Member::Kept),
+    }
 }
 
 /// A NumericDate (RFC 7519 §2): seconds since the epoch, integer or not.
@@ -129,11 +136,35 @@ fn seconds(r: &mut Reader<'_>, kind: Kind) -> Result<Option<f64>, JsonError> {
     if kind != Kind::Number {
         return Ok(None);
     }
-    let value: f64 = r.number()?.parse().map_err(|_| JsonError::Syntax)?;
+    let value = number_value(r.number()?)?;
     if !value.is_finite() {
         return Err(JsonError::OutOfRange);
     }
     Ok(Some(value))
+}
+
+/// The value of a JSON number's text, correctly rounded. A whole number of up to 15 digits,
+/// as Payway's times are, is exact in a double and read directly.
+fn number_value(text: &str) -> Result<f64, JsonError> {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    if (1..=15).contains(&digits.len()) {
+        let mut whole: u64 = 0;
+        for digit in digits.bytes() {
+            let value = digit.wrapping_sub(b'0');
+            if value > 9 {
+                return text.parse().map_err(|_| JsonError::Syntax);
+            }
+            whole = whole * 10 + u64::from(value);
+        }
+        // Below 2^53, so the conversion is exact.
+        let value = whole as f64;
+        return Ok(if digits.len() < text.len() {
+            -value
+        } else {
+            value
+        });
+    }
+    text.parse().map_err(|_| JsonError::Syntax)
 }
 
 fn string<'a>(r: &mut Reader<'a>, kind: Kind) -> Result<Option<Cow<'a, str>>, JsonError> {
@@ -392,7 +423,11 @@ fn checked<T>(
 
 /// A claim that must be present.
 fn required<T>(value: Option<T>, claim: &'static str) -> Result<T, Error> {
-    value.ok_or(Error::MissingClaim { claim })
+    match value {
+        Some(value) => Ok(value),
+        // Built only when it is the answer: an `Error` is costly to drop.
+        None => Err(Error::MissingClaim { claim }),
+    }
 }
 
 /// A profile member: absent or `null` is `None`; another type is an error.
@@ -451,4 +486,45 @@ fn to_time(seconds: f64, claim: &'static str) -> Result<SystemTime, Error> {
 
 fn invalid(claim: &'static str, expected: &'static str) -> Error {
     Error::InvalidClaim { claim, expected }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_value;
+    use proptest::prelude::*;
+
+    #[test]
+    fn numbers_read_as_the_standard_parser_reads_them() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "1795000000",
+            "-1795000000",
+            "999999999999999",
+            "-999999999999999",
+            "1000000000000000",
+            "9007199254740993",
+            "123456789012345678901234567890",
+            "1.5",
+            "-0.0",
+            "1e3",
+            "1E-7",
+            "1795000000.25",
+        ] {
+            let ours = number_value(text).unwrap();
+            let theirs: f64 = text.parse().unwrap();
+            assert_eq!(ours.to_bits(), theirs.to_bits(), "{text}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn whole_numbers_read_exactly(n in any::<i64>(), digits in 1usize..=19) {
+            let n = n % 10_i64.pow(u32::try_from(digits).unwrap() - 1).max(1);
+            let text = n.to_string();
+            let theirs: f64 = text.parse().unwrap();
+            prop_assert_eq!(number_value(&text).unwrap().to_bits(), theirs.to_bits());
+        }
+    }
 }

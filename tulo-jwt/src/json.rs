@@ -5,15 +5,23 @@
 //! skipped without building a value. It refuses what serde would quietly accept:
 //!
 //! - a repeated member name in any object at any depth, compared after unescaping
-//!   (`serde_json::Value` keeps the last one), so two readers of a token never disagree;
+//!   (`serde_json::Value` keeps the last one), so two readers of a token never disagree.
+//!   The reader remembers the names of the members it skips; a caller that keeps a member
+//!   stores it where a second one is refused ([`Member`]);
 //! - a member of the wrong JSON type is recorded as [`Field::WrongType`], never skipped and
 //!   never a silent default; the caller decides which error it is.
 //!
 //! Skipping is iterative, so deep nesting costs memory proportional to the (already
 //! bounded) input, never stack.
+//!
+//! A reader built with [`Reader::url_encoded`] reads the JSON text that a URL-encoded text
+//! decodes to (`decodeURIComponent`, once), without decoding it first: each byte of the JSON
+//! text may be spelled `%XX`. Strings come out decoded; those the text spells without any
+//! escape are borrowed from it.
 
 use std::borrow::Cow;
 
+use crate::percent;
 use crate::scan;
 
 /// Why a JSON text was refused.
@@ -41,13 +49,24 @@ pub(crate) enum Field<T> {
 
 impl<T> Field<T> {
     /// Stores a member, refusing a second member of the same name.
-    pub(crate) fn set(&mut self, value: Field<T>) -> Result<(), JsonError> {
+    pub(crate) fn set(&mut self, value: Field<T>) -> Result<Member, JsonError> {
         if !matches!(self, Field::Absent) {
             return Err(JsonError::Repeated);
         }
         *self = value;
-        Ok(())
+        Ok(Member::Kept)
     }
+}
+
+/// What a member callback of [`Reader::object`] did with a member. The answer must depend
+/// on the member's name only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Member {
+    /// Stored it where a second member of the same name is refused ([`Field::set`], or a map
+    /// whose insert reports the earlier one), so the reader need not remember the name.
+    Kept,
+    /// Skipped it: the reader remembers the name and refuses a second member of that name.
+    Skipped,
 }
 
 /// The JSON type of the next value.
@@ -64,10 +83,11 @@ pub(crate) enum Kind {
 /// A member name seen in one of the objects being read.
 #[derive(Clone, Copy)]
 struct Name {
-    /// [`name_hash`] of the unescaped name: equal names have equal hashes.
+    /// [`name_hash`] of the name's text: equal names have equal hashes.
     hash: u64,
     start: usize,
     end: usize,
+    /// Whether the name has escapes, so that its text is not `text[start..end]`.
     escaped: bool,
 }
 
@@ -83,8 +103,9 @@ enum Open {
 /// others are compared with the object's names.
 type Bloom = u64;
 
-/// Reads one JSON text.
-pub(crate) struct Reader<'a> {
+/// Reads one JSON text; with `PERCENT`, the JSON text a URL-encoded text decodes to.
+pub(crate) struct Reader<'a, const PERCENT: bool = false> {
+    /// The text as given: JSON, or with `PERCENT` URL-encoded JSON.
     text: &'a str,
     pos: usize,
     /// The member names of every object being read, innermost last.
@@ -103,15 +124,46 @@ impl<'a> Reader<'a> {
         Self {
             text,
             pos: 0,
-            names: Vec::with_capacity(32),
+            names: Vec::new(),
         }
     }
 
+    /// Reads a number value and returns its text, checked against the JSON grammar.
+    pub(crate) fn number(&mut self) -> Result<&'a str, JsonError> {
+        self.skip_whitespace();
+        let start = self.pos;
+        self.number_span()?;
+        self.text.get(start..self.pos).ok_or(JsonError::Syntax)
+    }
+
+    /// Checks and skips one value of any type, and returns its text.
+    pub(crate) fn skip_raw(&mut self) -> Result<&'a str, JsonError> {
+        self.skip_whitespace();
+        let start = self.pos;
+        self.skip()?;
+        self.text.get(start..self.pos).ok_or(JsonError::Syntax)
+    }
+}
+
+impl<'a> Reader<'a, true> {
+    /// A reader over the JSON text that `text` decodes to, as `decodeURIComponent` decodes
+    /// it. The decoded text is checked to be UTF-8 where it may hold other than ASCII: in
+    /// strings.
+    pub(crate) fn url_encoded(text: &'a str) -> Self {
+        Self {
+            text,
+            pos: 0,
+            names: Vec::new(),
+        }
+    }
+}
+
+impl<'a, const PERCENT: bool> Reader<'a, PERCENT> {
     /// Reads a whole text that must be one object, handing each member to `member`; `Ok(false)`
     /// when the text is valid JSON but not an object.
     pub(crate) fn whole_object(
         mut self,
-        member: impl FnMut(&mut Self, &str) -> Result<(), JsonError>,
+        member: impl FnMut(&mut Self, &str) -> Result<Member, JsonError>,
     ) -> Result<bool, JsonError> {
         let is_object = self.peek()? == Kind::Object;
         if is_object {
@@ -126,15 +178,58 @@ impl<'a> Reader<'a> {
         Ok(is_object)
     }
 
-    #[inline]
+    /// The next byte of the JSON text and the length of its spelling in the text.
+    #[inline(always)]
+    fn next(&self) -> Option<(u8, usize)> {
+        let bytes = self.text.as_bytes();
+        let byte = *bytes.get(self.pos)?;
+        if PERCENT && byte == b'%' {
+            return Some(percent::decoded_at(bytes, self.pos));
+        }
+        Some((byte, 1))
+    }
+
+    /// The next byte of the JSON text.
+    #[inline(always)]
     fn byte(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.pos).copied()
+        self.next().map(|(byte, _)| byte)
+    }
+
+    /// Moves past the next byte of the JSON text.
+    #[inline(always)]
+    fn bump(&mut self) {
+        self.pos += if PERCENT {
+            self.next().map_or(1, |(_, len)| len)
+        } else {
+            1
+        };
+    }
+
+    /// Consumes the next byte of the JSON text when it is `expected`.
+    #[inline(always)]
+    fn eat(&mut self, expected: u8) -> bool {
+        match self.next() {
+            Some((byte, len)) if byte == expected => {
+                self.pos += len;
+                true
+            }
+            _ => false,
+        }
     }
 
     #[inline]
     fn skip_whitespace(&mut self) {
-        while matches!(self.byte(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.pos += 1;
+        let bytes = self.text.as_bytes();
+        loop {
+            match bytes.get(self.pos) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                // `%20`, `%09`, `%0A` and `%0D`, found without decoding every other `%`.
+                Some(b'%') if PERCENT => match bytes.get(self.pos + 1..self.pos + 3) {
+                    Some(b"20" | b"09" | b"0a" | b"0A" | b"0d" | b"0D") => self.pos += 3,
+                    _ => return,
+                },
+                _ => return,
+            }
         }
     }
 
@@ -142,10 +237,9 @@ impl<'a> Reader<'a> {
     #[inline]
     fn expect(&mut self, expected: u8) -> Result<(), JsonError> {
         self.skip_whitespace();
-        if self.byte() != Some(expected) {
+        if !self.eat(expected) {
             return Err(JsonError::Syntax);
         }
-        self.pos += 1;
         Ok(())
     }
 
@@ -193,38 +287,33 @@ impl<'a> Reader<'a> {
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         self.skip_whitespace();
         let (start, end, escaped) = self.string_span()?;
-        unescaped(self.text.get(start..end).ok_or(JsonError::Syntax)?, escaped)
+        self.text_of(start, end, escaped)
     }
 
-    /// Reads a number value and returns its text, checked against the JSON grammar.
-    pub(crate) fn number(&mut self) -> Result<&'a str, JsonError> {
-        self.skip_whitespace();
-        let start = self.pos;
-        if self.byte() == Some(b'-') {
-            self.pos += 1;
-        }
+    /// Checks a number value against the JSON grammar and moves past it.
+    fn number_span(&mut self) -> Result<(), JsonError> {
+        self.eat(b'-');
         match self.byte() {
-            Some(b'0') => self.pos += 1,
+            Some(b'0') => self.bump(),
             Some(b'1'..=b'9') => self.digits(),
             _ => return Err(JsonError::Syntax),
         }
-        if self.byte() == Some(b'.') {
-            self.pos += 1;
+        if self.eat(b'.') {
             self.some_digits()?;
         }
         if matches!(self.byte(), Some(b'e' | b'E')) {
-            self.pos += 1;
+            self.bump();
             if matches!(self.byte(), Some(b'+' | b'-')) {
-                self.pos += 1;
+                self.bump();
             }
             self.some_digits()?;
         }
-        self.text.get(start..self.pos).ok_or(JsonError::Syntax)
+        Ok(())
     }
 
     fn digits(&mut self) {
         while matches!(self.byte(), Some(b'0'..=b'9')) {
-            self.pos += 1;
+            self.bump();
         }
     }
 
@@ -240,45 +329,66 @@ impl<'a> Reader<'a> {
     /// Reads `true`, `false` or `null` (`None`).
     pub(crate) fn literal(&mut self) -> Result<Option<bool>, JsonError> {
         self.skip_whitespace();
-        let rest = self.text.get(self.pos..).unwrap_or_default();
-        let (value, len) = if rest.starts_with("true") {
-            (Some(true), 4)
-        } else if rest.starts_with("false") {
-            (Some(false), 5)
-        } else if rest.starts_with("null") {
-            (None, 4)
-        } else {
-            return Err(JsonError::Syntax);
+        let (value, word): (_, &[u8]) = match self.byte() {
+            Some(b't') => (Some(true), b"true"),
+            Some(b'f') => (Some(false), b"false"),
+            Some(b'n') => (None, b"null"),
+            _ => return Err(JsonError::Syntax),
         };
-        self.pos += len;
+        if PERCENT {
+            for &byte in word {
+                if !self.eat(byte) {
+                    return Err(JsonError::Syntax);
+                }
+            }
+        } else {
+            let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+            if !rest.starts_with(word) {
+                return Err(JsonError::Syntax);
+            }
+            self.pos += word.len();
+        }
         Ok(value)
     }
 
     /// Reads an object, handing each member's (unescaped) name to `member`, which must read
-    /// exactly one value.
+    /// exactly one value and say whether it kept it where repeats are refused.
     pub(crate) fn object(
         &mut self,
-        mut member: impl FnMut(&mut Self, &str) -> Result<(), JsonError>,
+        mut member: impl FnMut(&mut Self, &str) -> Result<Member, JsonError>,
     ) -> Result<(), JsonError> {
         self.expect(b'{')?;
         let base = self.names.len();
         let mut bloom = 0;
         self.skip_whitespace();
-        if self.byte() == Some(b'}') {
-            self.pos += 1;
+        if self.eat(b'}') {
             return Ok(());
         }
         loop {
-            let name = self.member_name(base, &mut bloom)?;
-            member(self, &name)?;
             self.skip_whitespace();
-            match self.byte() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    return self.close_object(base);
-                }
-                _ => return Err(JsonError::Syntax),
+            let (start, end, escaped) = self.name_span()?;
+            self.expect(b':')?;
+            let name = self.text_of(start, end, escaped)?;
+            if member(self, &name)? == Member::Skipped {
+                let hash = if escaped {
+                    name_hash(name.as_bytes())
+                } else {
+                    self.span_hash(start, end)
+                };
+                let new = Name {
+                    hash,
+                    start,
+                    end,
+                    escaped,
+                };
+                self.record(base, &mut bloom, new)?;
+            }
+            self.skip_whitespace();
+            if self.eat(b'}') {
+                return self.close_object(base);
+            }
+            if !self.eat(b',') {
+                return Err(JsonError::Syntax);
             }
         }
     }
@@ -290,30 +400,24 @@ impl<'a> Reader<'a> {
     ) -> Result<(), JsonError> {
         self.expect(b'[')?;
         self.skip_whitespace();
-        if self.byte() == Some(b']') {
-            self.pos += 1;
+        if self.eat(b']') {
             return Ok(());
         }
         loop {
             element(self)?;
             self.skip_whitespace();
-            match self.byte() {
-                Some(b',') => self.pos += 1,
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(());
-                }
-                _ => return Err(JsonError::Syntax),
+            if self.eat(b']') {
+                return Ok(());
+            }
+            if !self.eat(b',') {
+                return Err(JsonError::Syntax);
             }
         }
     }
 
-    /// Checks and skips one value of any type, and returns its text.
-    pub(crate) fn skip_raw(&mut self) -> Result<&'a str, JsonError> {
-        self.skip_whitespace();
-        let start = self.pos;
-        self.skip()?;
-        self.text.get(start..self.pos).ok_or(JsonError::Syntax)
+    /// Skips a member's value: [`skip`](Self::skip) for [`object`](Self::object).
+    pub(crate) fn skip_member(&mut self) -> Result<Member, JsonError> {
+        self.skip().map(|()| Member::Skipped)
     }
 
     /// Checks and skips one value of any type, iteratively.
@@ -322,11 +426,9 @@ impl<'a> Reader<'a> {
         loop {
             match self.peek()? {
                 Kind::Object => {
-                    self.pos += 1;
+                    self.bump();
                     self.skip_whitespace();
-                    if self.byte() == Some(b'}') {
-                        self.pos += 1;
-                    } else {
+                    if !self.eat(b'}') {
                         let base = self.names.len();
                         let mut bloom = 0;
                         self.member_name(base, &mut bloom)?;
@@ -335,11 +437,9 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Kind::Array => {
-                    self.pos += 1;
+                    self.bump();
                     self.skip_whitespace();
-                    if self.byte() == Some(b']') {
-                        self.pos += 1;
-                    } else {
+                    if !self.eat(b']') {
                         open.push(Open::Array);
                         continue;
                     }
@@ -348,7 +448,7 @@ impl<'a> Reader<'a> {
                     self.string_span()?;
                 }
                 Kind::Number => {
-                    self.number()?;
+                    self.number_span()?;
                 }
                 Kind::Bool | Kind::Null => {
                     self.literal()?;
@@ -360,9 +460,9 @@ impl<'a> Reader<'a> {
                     return Ok(());
                 };
                 self.skip_whitespace();
-                let next = self.byte();
-                self.pos += 1;
-                match (inner, next) {
+                let next = self.next();
+                self.pos += next.map_or(1, |(_, len)| len);
+                match (inner, next.map(|(byte, _)| byte)) {
                     (Open::Object(base, bloom), Some(b',')) => {
                         self.member_name(*base, bloom)?;
                         break;
@@ -381,34 +481,99 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads `"name":` in the object whose first name is at `base`, and returns the name
-    /// unescaped. In a small object, a repeat is refused here; a large one is checked
-    /// when it closes.
-    #[inline]
-    fn member_name(&mut self, base: usize, bloom: &mut Bloom) -> Result<Cow<'a, str>, JsonError> {
+    /// Reads `"name":` in the object whose first name is at `base`, checks the name against
+    /// the earlier names of its object and records it. In a small object, a repeat is
+    /// refused here; a large one is checked when it closes.
+    #[inline(always)]
+    fn member_name(&mut self, base: usize, bloom: &mut Bloom) -> Result<(), JsonError> {
         self.skip_whitespace();
+        let new = match self.next() {
+            // Most names are short and plain: their hash comes from the bytes just read.
+            Some((b'"', quote)) => {
+                let start = self.pos + quote;
+                let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+                match scan::short_string::<PERCENT>(rest) {
+                    Some((len, x, quote)) => {
+                        self.pos = start + len + quote;
+                        let head = x as u64;
+                        let (head, tail) = if len < 8 {
+                            (head & ((1 << (8 * len)) - 1), 0)
+                        } else {
+                            (head, (x >> (8 * (len - 8))) as u64)
+                        };
+                        Name {
+                            hash: mix(head, tail, len),
+                            start,
+                            end: start + len,
+                            escaped: false,
+                        }
+                    }
+                    None => self.long_name()?,
+                }
+            }
+            _ => return Err(JsonError::Syntax),
+        };
+        self.record(base, bloom, new)?;
+        self.expect(b':')
+    }
+
+    /// [`name_hash`] of the plain name `text[start..end]`, read in whole words from the text
+    /// around it where there is one.
+    #[inline]
+    fn span_hash(&self, start: usize, end: usize) -> u64 {
+        let text = self.text.as_bytes();
+        let len = end - start;
+        let word = |at: usize| {
+            text.get(at..)
+                .and_then(<[u8]>::first_chunk)
+                .map(|word| u64::from_le_bytes(*word))
+        };
+        match word(start) {
+            Some(head) if len < 8 => mix(head & ((1 << (8 * len)) - 1), 0, len),
+            Some(head) => mix(head, word(end - 8).unwrap_or(0), len),
+            None => name_hash(text.get(start..end).unwrap_or_default()),
+        }
+    }
+
+    /// Refuses `new` when its (small) object already has a member of that name, and
+    /// records it.
+    #[inline(always)]
+    fn record(&mut self, base: usize, bloom: &mut Bloom, new: Name) -> Result<(), JsonError> {
+        let bit = 1 << (new.hash >> 58);
+        if *bloom & bit != 0 {
+            self.check_repeat(base, &new)?;
+        }
+        *bloom |= bit;
+        if self.names.capacity() == 0 {
+            // Allocated on the first name to remember: a token's claims may need none.
+            self.names.reserve(NAMES_CAPACITY);
+        }
+        self.names.push(new);
+        Ok(())
+    }
+
+    /// A name that is long or has escapes, hashed as its text.
+    fn long_name(&mut self) -> Result<Name, JsonError> {
         let (start, end, escaped) = self.string_span()?;
-        let raw = self.text.get(start..end).ok_or(JsonError::Syntax)?;
-        let name = unescaped(raw, escaped)?;
-        let new = Name {
-            hash: name_hash(name.as_bytes()),
+        Ok(Name {
+            hash: name_hash(self.text_of(start, end, escaped)?.as_bytes()),
             start,
             end,
             escaped,
-        };
-        let bit = 1 << (new.hash >> 58);
-        if self.names.len() - base < SMALL_OBJECT && *bloom & bit != 0 {
-            let earlier = self.names.get(base..).unwrap_or_default();
+        })
+    }
+
+    /// Refuses `new` when a small object already has a member of that name.
+    fn check_repeat(&self, base: usize, new: &Name) -> Result<(), JsonError> {
+        let earlier = self.names.get(base..).unwrap_or_default();
+        if earlier.len() < SMALL_OBJECT {
             for old in earlier.iter().filter(|old| old.hash == new.hash) {
-                if same_name(self.text, old, &new)? {
+                if same_name::<PERCENT>(self.text, old, new)? {
                     return Err(JsonError::Repeated);
                 }
             }
         }
-        *bloom |= bit;
-        self.names.push(new);
-        self.expect(b':')?;
-        Ok(name)
+        Ok(())
     }
 
     /// Forgets the names of the object that just closed; refuses a repeat among them when
@@ -424,7 +589,7 @@ impl<'a> Reader<'a> {
             for group in names.chunk_by(|a, b| a.hash == b.hash) {
                 for (i, a) in group.iter().enumerate() {
                     for b in group.iter().skip(i + 1) {
-                        repeated |= same_name(self.text, a, b)?;
+                        repeated |= same_name::<PERCENT>(self.text, a, b)?;
                     }
                 }
             }
@@ -436,48 +601,101 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// The text of the string spelled `text[start..end]` (between its quotes), which
+    /// [`string_span`](Self::string_span) has checked: borrowed unless it has escapes.
+    #[inline]
+    fn text_of(&self, start: usize, end: usize, escaped: bool) -> Result<Cow<'a, str>, JsonError> {
+        text_of::<PERCENT>(self.text, start, end, escaped)
+    }
+
+    /// [`string_span`](Self::string_span) for a member name, which is most often short.
+    #[inline(always)]
+    fn name_span(&mut self) -> Result<(usize, usize, bool), JsonError> {
+        if let Some((b'"', quote)) = self.next() {
+            let start = self.pos + quote;
+            let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+            if let Some((len, _, quote)) = scan::short_string::<PERCENT>(rest) {
+                self.pos = start + len + quote;
+                return Ok((start, start + len, false));
+            }
+        }
+        self.string_span()
+    }
+
     /// Reads a string whose opening quote is next; returns the span between the quotes and
-    /// whether it has escapes. Control characters, bad escapes and lone surrogates are refused.
+    /// whether it has escapes. Control characters, bad escapes, lone surrogates and (in
+    /// URL-encoded text) bytes that are not UTF-8 are refused.
     #[inline]
     fn string_span(&mut self) -> Result<(usize, usize, bool), JsonError> {
-        if self.byte() != Some(b'"') {
+        let Some((b'"', quote)) = self.next() else {
             return Err(JsonError::Syntax);
+        };
+        let start = self.pos + quote;
+        let rest = self.text.as_bytes().get(start..).unwrap_or_default();
+        // Most strings have no escapes.
+        match scan::plain_string::<PERCENT>(rest) {
+            Ok((len, quote)) => {
+                self.pos = start + len + quote;
+                Ok((start, start + len, false))
+            }
+            Err(plain) => {
+                self.pos = start + plain;
+                self.long_string_span(start)
+            }
         }
-        self.pos += 1;
-        let start = self.pos;
+    }
+
+    /// [`string_span`](Self::string_span) of the string whose text starts at `start`, from
+    /// `self.pos`, where its plain start ends.
+    fn long_string_span(&mut self, start: usize) -> Result<(usize, usize, bool), JsonError> {
         let bytes = self.text.as_bytes();
         let mut escaped = false;
+        // A `%XX` above ASCII: the decoded text must then be checked to be UTF-8.
+        let mut high = false;
         loop {
-            self.pos += scan::find_string_special(bytes.get(self.pos..).unwrap_or_default());
-            match bytes.get(self.pos) {
-                Some(b'"') => {
+            let rest = bytes.get(self.pos..).unwrap_or_default();
+            self.pos += scan::find_string_special::<PERCENT>(rest);
+            let Some((byte, len)) = self.next() else {
+                return Err(JsonError::Syntax);
+            };
+            if len > 1 && byte != b'"' {
+                escaped = true;
+                high |= byte >= 0x80;
+            }
+            match byte {
+                b'"' => {
                     let end = self.pos;
-                    self.pos += 1;
+                    self.pos += len;
+                    if high {
+                        self.text_of(start, end, true)?;
+                    }
                     return Ok((start, end, escaped));
                 }
-                Some(b'\\') => {
+                b'\\' => {
                     escaped = true;
-                    self.pos += 1;
+                    self.pos += len;
                     self.escape()?;
                 }
-                _ => return Err(JsonError::Syntax),
+                0x00..=0x1F => return Err(JsonError::Syntax),
+                // A `%` that stands for itself, or for a plain character.
+                _ => self.pos += len,
             }
         }
     }
 
     /// Checks the escape after a backslash.
     fn escape(&mut self) -> Result<(), JsonError> {
-        let next = self.byte();
-        self.pos += 1;
+        let Some((next, len)) = self.next() else {
+            return Err(JsonError::Syntax);
+        };
+        self.pos += len;
         match next {
-            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(()),
-            Some(b'u') => match self.hex4()? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => Ok(()),
+            b'u' => match self.hex4()? {
                 0xD800..=0xDBFF => {
-                    let rest = self.text.get(self.pos..).unwrap_or_default();
-                    if !rest.starts_with("\\u") {
+                    if !(self.eat(b'\\') && self.eat(b'u')) {
                         return Err(JsonError::Syntax);
                     }
-                    self.pos += 2;
                     match self.hex4()? {
                         0xDC00..=0xDFFF => Ok(()),
                         _ => Err(JsonError::Syntax),
@@ -490,14 +708,60 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads four hex digits (a sign is not a digit).
     fn hex4(&mut self) -> Result<u32, JsonError> {
-        let digits = self
-            .text
-            .get(self.pos..self.pos + 4)
-            .ok_or(JsonError::Syntax)?;
-        self.pos += 4;
-        hex4(digits).ok_or(JsonError::Syntax)
+        let mut value = 0;
+        for _ in 0..4 {
+            let digit = self
+                .byte()
+                .and_then(|byte| char::from(byte).to_digit(16))
+                .ok_or(JsonError::Syntax)?;
+            self.bump();
+            value = value << 4 | digit;
+        }
+        Ok(value)
     }
+}
+
+/// Whether two recorded names have the same text.
+fn same_name<const PERCENT: bool>(text: &str, a: &Name, b: &Name) -> Result<bool, JsonError> {
+    if !a.escaped && !b.escaped {
+        let raw_a = text.get(a.start..a.end).ok_or(JsonError::Syntax)?;
+        let raw_b = text.get(b.start..b.end).ok_or(JsonError::Syntax)?;
+        return Ok(raw_a == raw_b);
+    }
+    let text_a = text_of::<PERCENT>(text, a.start, a.end, a.escaped)?;
+    Ok(text_a == text_of::<PERCENT>(text, b.start, b.end, b.escaped)?)
+}
+
+/// [`Reader::text_of`] in `text`.
+#[inline(always)]
+fn text_of<const PERCENT: bool>(
+    text: &str,
+    start: usize,
+    end: usize,
+    escaped: bool,
+) -> Result<Cow<'_, str>, JsonError> {
+    let raw = text.get(start..end).ok_or(JsonError::Syntax)?;
+    if !escaped {
+        return Ok(Cow::Borrowed(raw));
+    }
+    unescaped_text::<PERCENT>(raw).map(Cow::Owned)
+}
+
+/// The text of a string spelled `raw` with escapes.
+fn unescaped_text<const PERCENT: bool>(raw: &str) -> Result<String, JsonError> {
+    if !PERCENT {
+        return unescape(raw);
+    }
+    // URL-decoded first, then JSON-unescaped, as `JSON.parse(decodeURIComponent(..))`.
+    let mut bytes = Vec::new();
+    percent::decode(raw.as_bytes(), &mut bytes);
+    let decoded = String::from_utf8(bytes).map_err(|_| JsonError::Syntax)?;
+    if decoded.contains('\\') {
+        return unescape(&decoded);
+    }
+    Ok(decoded)
 }
 
 /// Four hex digits as a number; `None` for anything else (a sign is not a digit).
@@ -506,25 +770,6 @@ fn hex4(digits: &str) -> Option<u32> {
         return None;
     }
     u32::from_str_radix(digits, 16).ok()
-}
-
-/// Whether two recorded names are the same text once unescaped.
-fn same_name(text: &str, a: &Name, b: &Name) -> Result<bool, JsonError> {
-    let raw_a = text.get(a.start..a.end).ok_or(JsonError::Syntax)?;
-    let raw_b = text.get(b.start..b.end).ok_or(JsonError::Syntax)?;
-    if !a.escaped && !b.escaped {
-        return Ok(raw_a == raw_b);
-    }
-    Ok(unescaped(raw_a, a.escaped)? == unescaped(raw_b, b.escaped)?)
-}
-
-#[inline]
-fn unescaped(raw: &str, escaped: bool) -> Result<Cow<'_, str>, JsonError> {
-    if escaped {
-        unescape(raw).map(Cow::Owned)
-    } else {
-        Ok(Cow::Borrowed(raw))
-    }
 }
 
 /// The text of a string whose escapes [`Reader::escape`] has checked.
@@ -563,28 +808,33 @@ fn unescape(raw: &str) -> Result<String, JsonError> {
     Ok(out)
 }
 
+/// The names a reader makes room for at once: more than a session cookie has.
+const NAMES_CAPACITY: usize = 32;
+
 /// Objects with at most this many members are checked for repeats name by name.
 const SMALL_OBJECT: usize = 16;
 
 /// A cheap hash of a member name: its length and its first and last eight bytes. Equal
 /// names hash equal; names that only differ in the middle of a long name collide, and are
 /// then compared in full.
-#[inline]
-fn name_hash(bytes: &[u8]) -> u64 {
-    let word = |part: &[u8]| {
-        let mut buffer = [0; 8];
-        for (slot, byte) in buffer.iter_mut().zip(part) {
-            *slot = *byte;
-        }
-        u64::from_le_bytes(buffer)
+fn name_hash(name: &[u8]) -> u64 {
+    let word = |bytes: Option<&[u8; 8]>| bytes.map_or(0, |bytes| u64::from_le_bytes(*bytes));
+    let head = match name.first_chunk() {
+        Some(head) => u64::from_le_bytes(*head),
+        None => name
+            .iter()
+            .rev()
+            .fold(0, |word, &b| word << 8 | u64::from(b)),
     };
-    let head = word(bytes);
-    let tail = word(
-        bytes
-            .get(bytes.len().saturating_sub(8)..)
-            .unwrap_or_default(),
-    );
-    (head ^ tail.rotate_left(29) ^ bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+    let tail = word(name.last_chunk());
+    mix(head, tail, name.len())
+}
+
+/// [`name_hash`] from a name's first eight bytes (zero-padded when it is shorter), its last
+/// eight bytes (zero when it is shorter than eight) and its length.
+#[inline]
+fn mix(head: u64, tail: u64, len: usize) -> u64 {
+    (head ^ tail.rotate_left(29) ^ len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
 
 #[cfg(test)]
@@ -592,15 +842,75 @@ mod tests {
     use super::{JsonError, Kind, Reader, unescape};
     use proptest::prelude::*;
 
-    /// Validates `text` as one JSON value, the way the verifier reads kept members.
+    /// Validates `text` as one JSON value, the way the verifier reads kept members; checks
+    /// that the URL-encoded reader gives the same verdict on every spelling of `text`.
     fn check(text: &str) -> Result<(), JsonError> {
-        let mut reader = Reader::from_str(text);
+        let verdict = check_as(Reader::from_str(text));
+        for encoded in spellings(text) {
+            let theirs = check_as(Reader::url_encoded(&encoded));
+            assert_eq!(
+                kind(&theirs),
+                kind(&verdict),
+                "{text:?} spelled {encoded:?}"
+            );
+        }
+        verdict
+    }
+
+    fn check_as<const PERCENT: bool>(mut reader: Reader<'_, PERCENT>) -> Result<(), JsonError> {
         reader.skip()?;
         reader.skip_whitespace();
-        if reader.pos != text.len() {
+        if reader.pos != reader.text.len() {
             return Err(JsonError::Syntax);
         }
         Ok(())
+    }
+
+    fn kind(result: &Result<(), JsonError>) -> &'static str {
+        match result {
+            Ok(()) => "ok",
+            Err(JsonError::Syntax) => "syntax",
+            Err(JsonError::Repeated) => "repeated",
+            Err(JsonError::OutOfRange) => "out of range",
+            Err(JsonError::Value(_)) => "value",
+        }
+    }
+
+    /// URL-encoded spellings of `text`: every byte escaped (upper- and lower-case hex), as
+    /// `encodeURIComponent` escapes, every other byte escaped, and `text` itself when it
+    /// has no `%`.
+    fn spellings(text: &str) -> Vec<String> {
+        let every = |upper: bool| -> String {
+            text.bytes()
+                .map(|b| {
+                    if upper {
+                        format!("%{b:02X}")
+                    } else {
+                        format!("%{b:02x}")
+                    }
+                })
+                .collect()
+        };
+        let alternate: String = text
+            .char_indices()
+            .map(|(i, c)| {
+                if i % 2 == 0 {
+                    c.to_string().bytes().map(|b| format!("%{b:02X}")).collect()
+                } else if c == '%' {
+                    "%25".to_owned()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        let component =
+            percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        let mut spellings = vec![every(true), every(false), alternate, component];
+        if !text.contains('%') {
+            spellings.push(text.to_owned());
+        }
+        spellings
     }
 
     #[test]
@@ -687,6 +997,70 @@ mod tests {
         }
     }
 
+    /// Checks a URL-encoded text as [`check`] does, with the URL-encoded reader only.
+    fn check_encoded(encoded: &str) -> Result<(), JsonError> {
+        check_as(Reader::url_encoded(encoded))
+    }
+
+    #[test]
+    fn url_encoded_names_are_compared_once_decoded() {
+        for encoded in [
+            // `a` and `%61`, `%2561` is `%61` itself.
+            r#"{"a":1,"%61":2}"#,
+            r#"%7B%22a%22%3A1%2C%22%61%22%3A2%7D"#,
+            // A JSON escape spelled with `%` escapes: `\u0061`.
+            r#"{"a":1,"%5Cu0061":2}"#,
+            // Long names, spelled differently in the middle only.
+            r#"{"abcdefghijklmnopq":1,"abcdefgh%69jklmnopq":2}"#,
+            r#"[{"%C3%A9":1,"é":2}]"#,
+        ] {
+            assert!(
+                matches!(check_encoded(encoded), Err(JsonError::Repeated)),
+                "{encoded}"
+            );
+        }
+        // `%2561` is `%61`, not `a`; a `%` without hex digits is a `%`, as `%25` is.
+        assert!(check_encoded(r#"{"a":1,"%2561":2}"#).is_ok());
+        assert!(matches!(
+            check_encoded(r#"{"%":1,"%25":2}"#),
+            Err(JsonError::Repeated)
+        ));
+    }
+
+    #[test]
+    fn url_encoded_text_must_decode_to_utf8_json() {
+        for encoded in [
+            r#""%C3%A9""#,
+            r#""é%E2%82%AC""#,
+            "%22%F0%9F%98%80%22",
+            "%20%0A%7B%7D%0d%09",
+            // A `%` without two hex digits is itself.
+            r#""%zz%4%""#,
+            r#"{"k":"%25%32%32"}"#,
+        ] {
+            assert!(check_encoded(encoded).is_ok(), "{encoded}");
+        }
+        for encoded in [
+            // Not UTF-8 once decoded, alone or next to characters given as they are.
+            r#""%C3""#,
+            r#""%FF""#,
+            r#""%C3(""#,
+            r#""é%A9""#,
+            r#""%ED%A0%80""#,
+            // Control characters, however spelled, and a quote that ends the string early.
+            r#""a%0Ab""#,
+            r#""a%00""#,
+            r#""a%22b""#,
+            // Outside strings, bytes that are not JSON, and escapes decoded only once.
+            "%C3%A9",
+            "%257B%257D",
+            "%7B%7D%",
+            "%7B%7D%2",
+        ] {
+            assert!(check_encoded(encoded).is_err(), "{encoded}");
+        }
+    }
+
     #[test]
     fn many_members_are_checked_without_quadratic_work() {
         let members: Vec<String> = (0..1500).map(|i| format!("\"m{i}\":0")).collect();
@@ -766,7 +1140,11 @@ mod tests {
         fn reads_back_any_string(text in any::<String>()) {
             let json = serde_json::to_string(&text).unwrap();
             let mut reader = Reader::from_str(&json);
-            prop_assert_eq!(reader.string().unwrap(), text);
+            prop_assert_eq!(reader.string().unwrap(), text.as_str());
+            for encoded in spellings(&json) {
+                let mut reader = Reader::url_encoded(&encoded);
+                prop_assert_eq!(reader.string().unwrap(), text.as_str());
+            }
         }
     }
 }

@@ -10,6 +10,7 @@
     clippy::print_stderr
 )]
 
+mod base64url;
 mod builder;
 mod claims;
 mod cookie;
@@ -19,6 +20,7 @@ mod from_env;
 mod hs256;
 mod json;
 mod jws;
+mod percent;
 mod scan;
 mod session;
 mod verifier;

@@ -423,6 +423,8 @@ fn header_fields_that_change_the_meaning_are_refused() {
         r#"{"alg":"HS256","crit":"exp"}"#,
         r#"{"alg":"HS256","\u0063rit":["exp"]}"#,
         r#"{"alg":"HS256","alg":"HS256"}"#,
+        r#"{"alg":"HS256","kid":"a","kid":"b"}"#,
+        r#"{"alg":"HS256","typ":"JWT","t\u0079p":"JWT"}"#,
         r#"{"alg":"none","alg":"HS256"}"#,
         r#"{"alg":"HS256","\u0061lg":"none"}"#,
         r#"["HS256"]"#,
@@ -647,6 +649,12 @@ fn repeated_claims_under_a_valid_signature() {
         format!(r#"{{"iat":{iat},"iat":{iat},"session":{{"active":false}}}}"#),
         format!(r#"{{"iat":{iat},"session":{{"active":false,"active":true}}}}"#),
         format!(r#"{{"iat":{iat},"session":{{"active":false}},"session":{{"active":true}}}}"#),
+        format!(r#"{{"iat":{iat},"\u0069at":{iat},"session":{{"active":false}}}}"#),
+        // Claims without an accessor, at the top, in the session and deeper.
+        format!(r#"{{"iat":{iat},"jti":"a","jti":"b","session":{{"active":false}}}}"#),
+        format!(r#"{{"iat":{iat},"jti":"a","j\u0074i":"a","session":{{"active":false}}}}"#),
+        format!(r#"{{"iat":{iat},"session":{{"active":false,"x":false,"x":false}}}}"#),
+        format!(r#"{{"iat":{iat},"x":[{{"y":1,"y":2}}],"session":{{"active":false}}}}"#),
     ] {
         let token = sign_raw(r#"{"alg":"HS256"}"#, &payload, SECRET);
         let error = verifier().verify_token(&token).unwrap_err();
