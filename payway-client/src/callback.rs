@@ -87,6 +87,11 @@ impl ReturnPolicy {
             return Err(refused);
         }
         let url = Url::parse(return_url).map_err(|_| CallbackError::ReturnUrlRefused)?;
+        // Parsing can lengthen a URL (each stray byte becomes `%XX`): the URL handed back is
+        // held to the same cap, so it passes this check again.
+        if url.as_str().len() > MAX_RETURN_URL_BYTES {
+            return Err(refused);
+        }
         if self.allows(&url) {
             Ok(url)
         } else {

@@ -204,3 +204,21 @@ fn from_query_and_into_parts() {
         "https://www.news.example.com/a"
     );
 }
+
+#[test]
+fn a_return_url_that_grows_past_the_cap_when_parsed_is_refused() {
+    let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
+    // 1,500 spaces: 1.5 KB as written, 4.5 KB once the parser writes each as `%20`.
+    let long = format!("https://news.example.com/{}x", " ".repeat(1500));
+    assert!(long.len() < 4096);
+    assert_eq!(policy.check(&long), Err(CallbackError::ReturnUrlRefused));
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query
+        .append_pair("ticket", "t1")
+        .append_pair("returnUrl", &long);
+    assert!(TicketCallback::from_query(&query.finish(), &policy).is_err());
+    // Whatever is accepted passes the check again, as text.
+    let short = "https://news.example.com/a b";
+    let accepted = policy.check(short).unwrap();
+    assert!(policy.check(accepted.as_str()).is_ok());
+}
