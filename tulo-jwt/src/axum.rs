@@ -202,7 +202,9 @@ impl TuloRejection {
         self.error.as_ref()
     }
 
-    fn message(&self) -> &'static str {
+    /// One sentence for the reader: the `message` of the JSON body.
+    #[must_use]
+    pub fn message(&self) -> &'static str {
         match self.reason {
             Reason::Missing => "This page needs a Payway login: there is no session cookie.",
             Reason::Inactive => "This page needs a Payway login: Payway reports no session.",

@@ -204,10 +204,10 @@ pub(crate) async fn requested_urls(
             continue;
         };
         let event = &event["message"];
-        if event["method"] == "Network.requestWillBeSent" {
-            if let Some(url) = event["params"]["request"]["url"].as_str() {
-                urls.push(url.to_owned());
-            }
+        if event["method"] == "Network.requestWillBeSent"
+            && let Some(url) = event["params"]["request"]["url"].as_str()
+        {
+            urls.push(url.to_owned());
         }
     }
     Ok(urls)

@@ -79,8 +79,11 @@ fn shop(url: Url) -> Verdict {
     }
 }
 
-/// (name, builder, does it tell "insecure" apart, does it keep a query).
-const BUILDERS: &[(&str, fn(Url) -> Verdict, bool, bool)] = &[
+/// One builder under test: its name, a way to build with a base URL, whether it tells the
+/// "insecure" refusal apart, whether it keeps a query on the base.
+type Builder = (&'static str, fn(Url) -> Verdict, bool, bool);
+
+const BUILDERS: &[Builder] = &[
     ("tiun-client", tiun, true, false),
     ("payway-client", payway, true, false),
     ("payway-client sso2", sso2, true, false),

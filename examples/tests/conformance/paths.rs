@@ -121,16 +121,13 @@ async fn tiun_provider_ids() {
 fn payway_shop_links() {
     let shop = Url::parse("https://shop.example/").unwrap();
     for &(input, must) in HOSTILE_SEGMENTS {
-        match ShopUrl::builder(shop.clone())
+        if let Ok(link) = ShopUrl::builder(shop.clone())
             .path(["daily", input])
             .build()
         {
-            Ok(link) => {
-                assert_ne!(must, Must::Refuse, "{input:?} must be refused");
-                assert_eq!(link.host_str(), Some("shop.example"));
-                assert_contained(input, link.path(), "/daily/", "");
-            }
-            Err(_) => {}
+            assert_ne!(must, Must::Refuse, "{input:?} must be refused");
+            assert_eq!(link.host_str(), Some("shop.example"));
+            assert_contained(input, link.path(), "/daily/", "");
         }
     }
 }
@@ -140,13 +137,10 @@ fn accesstype_access_check_urls() {
     let reader = ReaderId::parse("0123456789abcdef0123456789abcdef").unwrap();
     for environment in [Accesstype::Production, Accesstype::Staging] {
         for &(input, must) in HOSTILE_SEGMENTS {
-            match environment.story_access_url(input, "account-key", &reader, None) {
-                Ok(url) => {
-                    assert_ne!(must, Must::Refuse, "{input:?} must be refused");
-                    assert_eq!(url.host_str(), environment.base_url().host_str());
-                    assert_contained(input, url.path(), "/api/access/v1/stories/", "/access");
-                }
-                Err(_) => {}
+            if let Ok(url) = environment.story_access_url(input, "account-key", &reader, None) {
+                assert_ne!(must, Must::Refuse, "{input:?} must be refused");
+                assert_eq!(url.host_str(), environment.base_url().host_str());
+                assert_contained(input, url.path(), "/api/access/v1/stories/", "/access");
             }
         }
     }
