@@ -216,7 +216,7 @@ impl TuloRejection {
 
 impl fmt::Display for TuloRejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        f.write_str(self.message())
     }
 }
 

@@ -185,7 +185,7 @@ impl TuloVerifierBuilder {
             });
         }
         if self.max_age == Some(Duration::ZERO) {
-            return Err(BuildError::ZeroMaxAge);
+            return Err(BuildError::ZeroDuration { what: "max_age" });
         }
 
         let key = Hs256Key::new(secret.as_bytes());

@@ -95,12 +95,13 @@ pub struct ParseEnvironmentError(());
 impl FromStr for Environment {
     type Err = ParseEnvironmentError;
 
-    /// Parses `stage` or `production`, ignoring ASCII case and surrounding whitespace.
+    /// Parses `stage` or `production` (also `prod`, the JS-API's own `env` value), ignoring
+    /// ASCII case and surrounding whitespace.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         if s.eq_ignore_ascii_case("stage") {
             Ok(Self::Stage)
-        } else if s.eq_ignore_ascii_case("production") {
+        } else if s.eq_ignore_ascii_case("production") || s.eq_ignore_ascii_case("prod") {
             Ok(Self::Production)
         } else {
             Err(ParseEnvironmentError(()))

@@ -211,9 +211,12 @@ pub enum BuildError {
         /// The largest leeway accepted.
         max: Duration,
     },
-    /// `max_age` is zero, which no token could meet.
-    #[error("max age must be more than zero")]
-    ZeroMaxAge,
+    /// A duration that must be positive is zero (`max_age`: no token could meet it).
+    #[error("{what} must be greater than zero")]
+    ZeroDuration {
+        /// The setting, spelled like its builder method.
+        what: &'static str,
+    },
     /// An environment variable [`TuloVerifier::from_env`](crate::TuloVerifier::from_env)
     /// needs is not set, or is empty.
     #[error("environment variable {name} is not set")]

@@ -1,5 +1,7 @@
 //! Configuration from environment variables.
 
+use std::env::VarError;
+
 use crate::builder::TuloVerifierBuilder;
 use crate::error::BuildError;
 use crate::verifier::TuloVerifier;
@@ -10,9 +12,6 @@ pub const ENV_CLIENT_ID: &str = "TULO_CLIENT_ID";
 pub const ENV_CLIENT_SECRET: &str = "TULO_CLIENT_SECRET";
 /// The variable holding the JS-API user's redirect URI, every token's `aud` (required).
 pub const ENV_REDIRECT_URI: &str = "TULO_REDIRECT_URI";
-
-/// Every variable [`TuloVerifier::from_env`] reads.
-const VARIABLES: [&str; 3] = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI];
 
 impl TuloVerifier {
     /// A verifier with the default settings, configured from environment variables:
@@ -52,26 +51,21 @@ impl TuloVerifier {
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable.
     pub fn builder_from_env() -> Result<TuloVerifierBuilder, BuildError> {
-        for name in VARIABLES {
-            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
-                return Err(BuildError::InvalidEnvVar {
-                    name,
-                    reason: "not valid unicode",
-                });
-            }
-        }
-        from_lookup(|name| std::env::var(name).ok())
+        from_lookup(|name| std::env::var(name))
     }
 }
 
 /// Reads the variables through `lookup`, so tests need not touch the process environment.
 pub(crate) fn from_lookup(
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<TuloVerifierBuilder, BuildError> {
-    let var = |name: &'static str| {
-        lookup(name)
-            .filter(|value| !value.is_empty())
-            .ok_or(BuildError::MissingEnvVar { name })
+    let var = |name: &'static str| match lookup(name) {
+        Ok(value) if !value.is_empty() => Ok(value),
+        Ok(_) | Err(VarError::NotPresent) => Err(BuildError::MissingEnvVar { name }),
+        Err(VarError::NotUnicode(_)) => Err(BuildError::InvalidEnvVar {
+            name,
+            reason: "not valid unicode",
+        }),
     };
     Ok(TuloVerifier::builder()
         .client_id(var(ENV_CLIENT_ID)?)
@@ -81,17 +75,23 @@ pub(crate) fn from_lookup(
 
 #[cfg(test)]
 mod tests {
-    use super::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, VARIABLES, from_lookup};
+    use std::env::VarError;
+    use std::ffi::OsString;
+
+    use super::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, from_lookup};
     use crate::BuildError;
+
+    /// Every variable `from_env` reads.
+    const VARIABLES: [&str; 3] = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI];
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
-    fn env(name: &str) -> Option<String> {
+    fn env(name: &str) -> Result<String, VarError> {
         match name {
-            ENV_CLIENT_ID => Some("52753620400e063f79000001".into()),
-            ENV_CLIENT_SECRET => Some(SECRET.into()),
-            ENV_REDIRECT_URI => Some("https://news.example.com/forward".into()),
-            _ => None,
+            ENV_CLIENT_ID => Ok("52753620400e063f79000001".into()),
+            ENV_CLIENT_SECRET => Ok(SECRET.into()),
+            ENV_REDIRECT_URI => Ok("https://news.example.com/forward".into()),
+            _ => Err(VarError::NotPresent),
         }
     }
 
@@ -113,7 +113,7 @@ mod tests {
     #[test]
     fn names_the_missing_or_empty_variable() {
         for missing in VARIABLES {
-            for value in [None, Some(String::new())] {
+            for value in [Err(VarError::NotPresent), Ok(String::new())] {
                 let error = from_lookup(|name| {
                     if name == missing {
                         value.clone()
@@ -135,7 +135,7 @@ mod tests {
     fn a_refused_secret_is_reported_without_its_value() {
         let error = from_lookup(|name| {
             if name == ENV_CLIENT_SECRET {
-                Some("value-that-must-not-leak".into())
+                Ok("value-that-must-not-leak".into())
             } else {
                 env(name)
             }
@@ -148,5 +148,23 @@ mod tests {
             BuildError::ShortSecret { len: 24, min: 32 }
         ));
         assert!(!format!("{error:?} {error}").contains("value-that-must-not-leak"));
+    }
+
+    #[test]
+    fn a_variable_that_is_not_unicode_is_invalid_not_missing() {
+        for invalid in VARIABLES {
+            let error = from_lookup(|name| {
+                if name == invalid {
+                    Err(VarError::NotUnicode(OsString::from("x")))
+                } else {
+                    env(name)
+                }
+            })
+            .unwrap_err();
+            assert!(
+                matches!(error, BuildError::InvalidEnvVar { name, reason: "not valid unicode" } if name == invalid),
+                "{error:?}"
+            );
+        }
     }
 }

@@ -221,7 +221,8 @@ async fn the_rejection_exposes_its_status_code_and_error() {
                 assert_eq!(rejection.status(), StatusCode::UNAUTHORIZED);
                 assert_eq!(rejection.code(), "session_expired");
                 assert!(rejection.error().is_some_and(tulo_jwt::Error::is_expired));
-                assert_eq!(rejection.to_string(), "session_expired");
+                assert_eq!(rejection.to_string(), rejection.message());
+                assert!(rejection.message().ends_with('.'));
                 assert!(std::error::Error::source(&rejection).is_some());
                 json!({"mapped": rejection.code()}).to_string()
             }),

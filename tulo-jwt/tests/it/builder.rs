@@ -117,7 +117,7 @@ fn leeway_is_capped_by_refusing_more() {
 fn max_age_must_be_positive() {
     assert!(matches!(
         complete().max_age(Duration::ZERO).build(),
-        Err(BuildError::ZeroMaxAge)
+        Err(BuildError::ZeroDuration { what: "max_age" })
     ));
     let verifier = complete()
         .max_age(Duration::from_secs(600))

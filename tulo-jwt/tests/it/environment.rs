@@ -54,7 +54,9 @@ fn names_parse_and_print_as_payway_client_spells_them() {
     assert_eq!(Environment::Stage.as_str(), "stage");
     assert_eq!(Environment::Production.as_str(), "production");
     assert_eq!(" PRODUCTION ".parse(), Ok(Environment::Production));
-    for name in ["prod", "live", "", "stage2"] {
+    // The JS-API's own `env` value, and payway-client's spelling of it.
+    assert_eq!("prod".parse(), Ok(Environment::Production));
+    for name in ["live", "", "stage2", "production2"] {
         let error = name.parse::<Environment>().unwrap_err();
         assert!(error.to_string().contains("`stage` or `production`"));
     }
