@@ -6,17 +6,17 @@
 //! What a publisher copies: `reader_id` (the `Reader` extractor sets the `at-meter` cookie
 //! only when it is new) and `story_body` (one call to `gate`).
 
-use accesstype_jwt::axum::{Reader, StoryPass, StoryWall};
+use accesstype_jwt::axum::{Reader, StoryWall};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::Site;
 use super::articles::{self, Gate};
 use super::home::{article_page, body};
 use super::html::{escape, paywall};
+use super::site::Site;
 
 /// `POST /metered/reader-id`: the first-party endpoint Accesstype's script would call
 /// (`readerIdUrl`): `201 {}`, with `Set-Cookie: at-meter=...` for a reader who has none.
@@ -79,11 +79,13 @@ pub(crate) async fn story_body(
     State(site): State<Site>,
     Path(slug): Path<String>,
     reader: Reader,
-) -> Result<(StoryPass, Json<serde_json::Value>), StoryWall> {
-    let article = articles::find(Gate::Metered, &slug);
-    // The story id goes to Accesstype as one encoded path segment, whatever it holds.
-    let pass = site.accesstype.gate(&slug, reader, None).await?;
-    let html = article.map(body).unwrap_or_default();
+) -> Result<Response, StoryWall> {
+    // Only a story we publish is checked and metered: an unknown id costs the reader nothing.
+    let Some(article) = articles::find(Gate::Metered, &slug) else {
+        return Ok(StatusCode::NOT_FOUND.into_response());
+    };
+    let pass = site.accesstype.gate(article.slug, reader, None).await?;
     let remaining = pass.grant().number_remaining();
-    Ok((pass, Json(json!({ "html": html, "remaining": remaining }))))
+    let answer = Json(json!({ "html": body(article), "remaining": remaining }));
+    Ok((pass, answer).into_response())
 }

@@ -1,5 +1,9 @@
 //! The stories the site publishes, and which provider gates each.
 
+/// The product code a subscriber's Payway account carries (Tulo Shop sells it; SSO2, the
+/// JS-API and the shop round trip all look for it).
+pub(crate) const PRODUCT: &str = "daily-digital";
+
 /// Who decides that a reader may read a story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Gate {

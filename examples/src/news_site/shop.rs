@@ -11,14 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use payway_client::axum::TicketReturn;
 use payway_client::{ShopUrl, TicketLogin};
 
-use super::Site;
-use super::articles::{self, Gate};
+use super::articles::{self, Gate, PRODUCT};
 use super::home::{article_page, body};
 use super::html::{escape, page, paywall};
 use super::logins::Login;
-
-/// The product the shop sells and the stories need.
-pub(crate) const PRODUCT: &str = "daily-digital";
+use super::site::Site;
 
 /// `GET /shop/articles/{slug}`
 pub(crate) async fn story_page(
@@ -120,10 +117,18 @@ pub(crate) async fn welcome_back(
         .await
     {
         Ok(TicketLogin::LoggedIn { account, token }) => {
-            let products = match site.payway.active_products(&token.access_token).await {
-                Ok(active) => active.product_codes,
-                Err(_) => Vec::new(),
+            // Without the account's products the site cannot tell a subscriber: no session
+            // that would show them the paywall, but a page that says what happened.
+            let Ok(active) = site.payway.active_products(&token.access_token).await else {
+                return message(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Your subscription could not be read",
+                    "You are back from the shop, but Payway did not answer. Please log in again \
+                     in a moment.",
+                    &article,
+                );
             };
+            let products = active.product_codes;
             let login = Login {
                 account_id: account.id,
                 products,

@@ -15,13 +15,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use payway_client::axum::Sso2Cookie;
 use payway_client::sso2::{PageVisit, Reader, SessionCookie, Sso2Page, Sso2Status, is_prefetch};
 
-use super::Site;
-use super::articles::{self, Gate};
+use super::articles::{self, Gate, PRODUCT};
 use super::home::{article_page, body};
 use super::html::{escape, page, paywall};
-
-/// The product a reader needs.
-pub(crate) const PRODUCT: &str = "daily-digital";
+use super::site::Site;
 
 /// The reader as SSO2 names them: address and User-Agent. (Behind a proxy, take the address
 /// from the header your load balancer writes.)

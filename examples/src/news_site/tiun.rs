@@ -11,10 +11,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tiun_client::axum::PaidSession;
 
-use super::Site;
 use super::articles::{self, Gate};
 use super::home::{article_page, body};
 use super::html::{escape, paywall};
+use super::site::Site;
 
 /// `GET /tiun/articles/{slug}`: the story's page. The body is not in it: the page script
 /// fetches it once tiun's snippet reports a paid session.

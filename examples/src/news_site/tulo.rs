@@ -16,13 +16,11 @@ use serde_json::{Value, json};
 use std::time::SystemTime;
 use tulo_jwt::axum::{TuloRejection, TuloSession};
 
-use super::Site;
-use super::articles::{self, Gate};
+use super::articles::{self, Gate, PRODUCT};
 use super::home::{article_page, body};
 use super::html::{escape, page, paywall};
+use super::site::Site;
 
-/// The product a Tulo account needs to read the site's stories.
-pub(crate) const PRODUCT: &str = "daily-digital";
 /// The stand-in Payway login's own cookie (on its own path, as Payway's is on its own host).
 const STANDIN_COOKIE: &str = "payway_standin";
 /// The accounts the stand-in login offers.

@@ -144,26 +144,52 @@ async fn payway_sso2() {
     let reader = Reader::new("192.0.2.7".parse().unwrap(), "Mozilla/5.0");
     assert_nothing_planted("Reader", &format!("{reader:?}"));
 
-    // A logged-in session through the fake, sealed and opened again.
+    // A logged-in session through the fake: identify, landing, then the seal.
     let fake = payway_client::test_util::FakePayway::start().await;
     fake.add_account("acc-1", ["premium"]);
     fake.add_login(EMAIL, SECRET, "acc-1");
-    let anonymous = fake
-        .sso2_client()
-        .session_status("unknown-sid", Sso2Status::Anonymous, &reader)
-        .await;
-    assert_nothing_planted("Sso2Session", &format!("{anonymous:?}"));
-    let session = fake
-        .sso2_client()
-        .authenticate("unknown-sid", EMAIL, SECRET.into(), &reader)
-        .await;
-    assert_nothing_planted("authenticate", &format!("{session:?}"));
-    if let Ok(session) = session {
-        let cookie = SessionCookie::new(&session);
-        assert_nothing_planted("SessionCookie", &format!("{cookie:?}"));
-        let sealed = key.seal(&cookie);
-        assert!(!format!("{cookie:?}").contains(&sealed));
+    fake.set_sso2_landing_url(Url::parse("https://news.example.com/sso2/landing").unwrap());
+    let sso2 = fake.sso2_client();
+    let story = Url::parse("https://news.example.com/story").unwrap();
+    let landing = fake
+        .sso2_identify_logged_in(&sso2.identify_url(&story).unwrap(), EMAIL)
+        .unwrap();
+    let policy = payway_client::ReturnPolicy::allow_hosts(["news.example.com"]);
+    let landed = sso2.landing(&landing, &policy).unwrap();
+    let session = landed.session();
+    assert_eq!(session.status(), Sso2Status::LoggedIn);
+    let ticket = session
+        .ticket()
+        .expect("a logged-in answer carries a ticket");
+    for shown in [format!("{landed:?}"), format!("{session:?}")] {
+        assert_nothing_planted("Sso2Landing", &shown);
+        assert!(
+            !shown.contains(session.sid()),
+            "the session id printed: {shown}"
+        );
+        assert!(
+            !shown.contains(ticket.expose_secret()),
+            "the ticket printed: {shown}"
+        );
     }
+    let cookie = SessionCookie::new(session)
+        .with_account("acc-1", ["premium"])
+        .unwrap();
+    let sealed = key.seal(&cookie);
+    let shown = format!("{cookie:?}");
+    assert_nothing_planted("SessionCookie", &shown);
+    assert!(
+        !shown.contains(&sealed) && !shown.contains(session.sid()),
+        "{shown}"
+    );
+
+    // Statuses answered for that session, through the server calls.
+    let status = sso2
+        .session_status(session.sid(), Sso2Status::LoggedIn, &reader)
+        .await
+        .unwrap();
+    assert_nothing_planted("Sso2Session", &format!("{status:?}"));
+    assert!(!format!("{status:?}").contains(session.sid()));
 }
 
 #[test]

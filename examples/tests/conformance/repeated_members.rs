@@ -82,6 +82,7 @@ fn accesstype_access_grants() {
 }
 
 /// Claims serialised with a member repeated, as a forger would write them.
+#[derive(Clone)]
 struct Repeated(Vec<(&'static str, Value)>);
 
 impl Serialize for Repeated {
@@ -115,6 +116,11 @@ fn tulo_session_tokens() {
     for (name, value) in members {
         repeated.push((Box::leak(name.into_boxed_str()), value));
     }
+    assert!(
+        verifier
+            .verify_token(&sign(&Repeated(repeated.clone()), SECRET))
+            .is_ok()
+    );
     // The same token with `session` given twice: first inactive, then the real one.
     repeated.insert(0, ("session", json!({ "active": false })));
     let token = sign(&Repeated(repeated), SECRET);
@@ -145,22 +151,23 @@ fn sso2_landing_tokens() {
         .duration_since(SystemTime::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    // `sts` twice: an anonymous answer that one parser would read as logged in.
-    let token = sign(
-        &Repeated(vec![
-            ("sid", json!("sid-1")),
-            ("sts", json!("anon")),
-            ("iat", json!(now)),
-            ("exp", json!(now + 60)),
-            ("sts", json!("loggedin")),
-        ]),
-        SECRET,
-    );
-    let mut landing = url::Url::parse("https://news.example.com/sso2/landing").unwrap();
-    landing
-        .query_pairs_mut()
-        .append_pair("t", &token)
-        .append_pair("r", "https://news.example.com/story");
+    let landing = |claims: Vec<(&'static str, Value)>| {
+        let mut landing = url::Url::parse("https://news.example.com/sso2/landing").unwrap();
+        landing
+            .query_pairs_mut()
+            .append_pair("t", &sign(&Repeated(claims), SECRET))
+            .append_pair("r", "https://news.example.com/story");
+        landing
+    };
     let policy = payway_client::ReturnPolicy::allow_hosts(["news.example.com"]);
-    assert!(sso2.landing(&landing, &policy).is_err());
+    let mut claims = vec![
+        ("sid", json!("sid-1")),
+        ("sts", json!("anon")),
+        ("iat", json!(now)),
+        ("exp", json!(now + 60)),
+    ];
+    assert!(sso2.landing(&landing(claims.clone()), &policy).is_ok());
+    // `sts` twice: an anonymous answer that one parser would read as logged in.
+    claims.push(("sts", json!("loggedin")));
+    assert!(sso2.landing(&landing(claims), &policy).is_err());
 }

@@ -7,6 +7,9 @@ pub(crate) enum Must {
     Refuse,
     /// Refuse it, or send it as exactly one percent-encoded segment that decodes back to it.
     Contain,
+    /// Send it, as exactly one segment: an ordinary id (a crate that refused it would pass
+    /// every other row by refusing everything).
+    Send,
 }
 
 /// Path pieces an attacker (or a careless caller) could hand to a crate.
@@ -39,7 +42,9 @@ pub(crate) const HOSTILE_SEGMENTS: &[(&str, Must)] = &[
     ("\u{2028}", Must::Contain),
     ("\u{FF0F}", Must::Contain),
     ("\u{FF0E}\u{FF0E}", Must::Contain),
-    ("story-42", Must::Contain),
+    ("story-42", Must::Send),
+    ("a.b~c_d-E9", Must::Send),
+    ("9f1c6f4e-2b1d-4c55-a2e3-44f1c0d2b7aa", Must::Send),
 ];
 
 /// Base URLs every builder must refuse: (URL, must it be the "insecure" refusal).
