@@ -104,7 +104,7 @@ where
                 "--disable-component-update",
                 "--disable-sync",
                 "--disable-extensions",
-                "--window-size=1000,1200",
+                "--window-size=960,760",
                 format!("--user-data-dir={}", profile.display()),
             ]
         },
@@ -123,6 +123,8 @@ where
     let outcome = tokio::time::timeout(TEST_TIMEOUT, flow(client.clone())).await;
     std::fs::create_dir_all(output_dir()).expect("the screenshot folder");
     let shot = output_dir().join(format!("{name}.png"));
+    // The page from its top, as a reader first sees it.
+    let _ = client.execute("window.scrollTo(0, 0)", vec![]).await;
     if let Ok(png) = client.screenshot().await {
         let _ = std::fs::write(&shot, png);
     }

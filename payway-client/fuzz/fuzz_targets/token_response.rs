@@ -25,11 +25,17 @@ fuzz_target!(|data: &[u8]| {
             assert!(access.bytes().all(|b| b.is_ascii_graphic()));
             assert!(token.token_type.eq_ignore_ascii_case("bearer"));
             let shown = format!("{token:?}");
+            // What `{:?}` may show: the field names and the public fields. A token that is a
+            // piece of that text (`"access_token"`) shows there without leaking.
+            let public = format!(
+                "TokenResponse {{ access_token: AccessToken([redacted]), token_type: {:?}, \
+                 expires_in: {:?}, refresh_token: Some(RefreshToken([redacted])) None, \
+                 scope: {:?} }}",
+                token.token_type, token.expires_in, token.scope
+            );
             if access.len() >= 12 {
                 assert!(
-                    token.scope.as_deref().is_some_and(|s| s.contains(access))
-                        || token.token_type.contains(access)
-                        || !shown.contains(access),
+                    !shown.contains(access) || public.contains(access),
                     "the token shows in {shown}"
                 );
             }
