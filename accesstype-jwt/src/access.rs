@@ -14,7 +14,7 @@ use crate::http::exchange;
 use crate::reader::ReaderId;
 use crate::segment::story_segment;
 use crate::signer::MAX_TOKEN_BYTES;
-use crate::story_url::{StoryEndpoint, StoryQuery, query_string, url_with_query};
+use crate::story_url::{StoryEndpoint, StoryQuery, encoded_story_url};
 
 /// The header Accesstype reads the API key from.
 const X_SUBAUTH: HeaderName = HeaderName::from_static("x-subauth");
@@ -65,8 +65,10 @@ impl CheckOptions {
 pub(crate) struct StoryRequest {
     /// Already percent-encoded.
     segment: String,
-    /// Form-encoded, for both requests.
-    query: String,
+    reader: ReaderId,
+    /// The user JWT; never printed (this type has no `Debug`).
+    jwt: Option<String>,
+    disable_meter: bool,
     /// What tells this read from another, for coalescing and the grant cache.
     pub(crate) key: GrantKey,
 }
@@ -74,7 +76,6 @@ pub(crate) struct StoryRequest {
 impl StoryRequest {
     /// Checks the caller's input before anything is sent.
     pub(crate) fn new(
-        client: &AccesstypeClient,
         story_id: &str,
         reader: &ReaderId,
         jwt: Option<&str>,
@@ -87,22 +88,24 @@ impl StoryRequest {
                 limit: MAX_TOKEN_BYTES,
             });
         }
-        let query = query_string(StoryQuery {
-            account_key: &client.inner.account_key,
-            reader,
-            jwt,
-            disable_meter: options.disable_meter,
-        });
         let key = GrantKey::new(&segment, reader.as_str(), jwt, options.disable_meter);
         Ok(Self {
             segment,
-            query,
+            reader: reader.clone(),
+            jwt: jwt.map(str::to_owned),
+            disable_meter: options.disable_meter,
             key,
         })
     }
 
     fn url(&self, client: &AccesstypeClient, endpoint: StoryEndpoint) -> Result<Url, Error> {
-        url_with_query(&client.inner.base_url, &self.segment, endpoint, &self.query)
+        let query = StoryQuery {
+            account_key: &client.inner.account_key,
+            reader: &self.reader,
+            jwt: self.jwt.as_deref(),
+            disable_meter: self.disable_meter,
+        };
+        encoded_story_url(&client.inner.base_url, &self.segment, endpoint, query)
     }
 }
 
@@ -125,9 +128,11 @@ impl AccesstypeClient {
     ///
     /// Before anything is sent: [`Error::InvalidStoryId`], [`Error::TokenTooLarge`] (a JWT
     /// over [`MAX_TOKEN_BYTES`]). After: [`Error::Transport`] (connection, timeout),
-    /// [`Error::UnexpectedStatus`] for any status but `2xx` (redirects included),
-    /// [`Error::RedirectFollowed`], [`Error::BodyTooLarge`], [`Error::Parse`] for a body
-    /// that is not a strict [`AccessGrant`]. An error always means: do not serve.
+    /// [`Error::UnexpectedStatus`] for any status but `2xx` (redirects included; the body of
+    /// such an answer is not read, whatever its size), [`Error::RedirectFollowed`],
+    /// [`Error::BodyTooLarge`] for a `2xx` body over [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES),
+    /// [`Error::Parse`] for a body that is not a strict [`AccessGrant`]. An error always
+    /// means: do not serve.
     pub async fn check_access(
         &self,
         story_id: &str,
@@ -152,7 +157,7 @@ impl AccesstypeClient {
         options: CheckOptions,
     ) -> Result<AccessGrant, Error> {
         let call = async {
-            let request = StoryRequest::new(self, story_id, reader, jwt, options)?;
+            let request = StoryRequest::new(story_id, reader, jwt, options)?;
             self.fetch_grant(&request).await
         };
         #[cfg(feature = "tracing")]
@@ -185,7 +190,7 @@ impl AccesstypeClient {
         grant: &AccessGrant,
     ) -> Result<(), Error> {
         let call = async {
-            let request = StoryRequest::new(self, story_id, reader, jwt, CheckOptions::default())?;
+            let request = StoryRequest::new(story_id, reader, jwt, CheckOptions::default())?;
             // A grant is JSON values under string names, which always serialise.
             let body = serde_json::to_vec(grant).map_err(|_| Error::Parse {
                 what: "access grant",
@@ -210,12 +215,9 @@ impl AccesstypeClient {
         request: &StoryRequest,
     ) -> Result<(AccessGrant, Bytes), Error> {
         let url = request.url(self, StoryEndpoint::Access)?;
-        let answer = exchange(self.request(Method::GET, &url), &url).await?;
-        if !answer.status.is_success() {
-            return Err(answer.unexpected());
-        }
-        let grant = AccessGrant::from_slice(&answer.body)?;
-        Ok((grant, answer.body))
+        let body = exchange(self.request(Method::GET, &url), &url).await?;
+        let grant = AccessGrant::from_slice(&body)?;
+        Ok((grant, body))
     }
 
     /// The pingback for a request already checked, with the grant as Accesstype sent it.
@@ -229,10 +231,7 @@ impl AccesstypeClient {
             .request(Method::POST, &url)
             .header(CONTENT_TYPE, TEXT_PLAIN)
             .body(grant);
-        let answer = exchange(post, &url).await?;
-        if !answer.status.is_success() {
-            return Err(answer.unexpected());
-        }
+        exchange(post, &url).await?;
         Ok(())
     }
 

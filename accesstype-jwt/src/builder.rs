@@ -14,6 +14,17 @@ use crate::signer::AccesstypeSigner;
 /// 32 bytes, the output size of SHA-256 (RFC 7518 section 3.2).
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// The clock leeway [`AccesstypeSigner::verify`] allows on `exp`, `nbf` and `iat` unless
+/// [`AccesstypeSignerBuilder::leeway`] says otherwise: 30 seconds.
+pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
+
+/// The largest leeway [`AccesstypeSignerBuilder::leeway`] accepts: 5 minutes. More would keep
+/// expired tokens alive.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(5 * 60);
+
+/// The longest token lifetime [`AccesstypeSignerBuilder::ttl`] accepts: 366 days.
+pub const MAX_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
+
 impl AccesstypeSigner {
     /// Starts configuring a signer.
     pub fn builder() -> AccesstypeSignerBuilder {
@@ -39,23 +50,13 @@ impl Default for AccesstypeSignerBuilder {
         Self {
             secret: None,
             ttl: None,
-            leeway: Self::DEFAULT_LEEWAY,
+            leeway: DEFAULT_LEEWAY,
             allow_short_secret: false,
         }
     }
 }
 
 impl AccesstypeSignerBuilder {
-    /// The longest token lifetime [`ttl`](Self::ttl) accepts: 366 days.
-    pub const MAX_TTL: Duration = Duration::from_secs(366 * 24 * 60 * 60);
-
-    /// The clock leeway applied to `exp`, `nbf` and `iat` unless [`leeway`](Self::leeway) is
-    /// called: 30 seconds.
-    pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(30);
-
-    /// The largest leeway [`leeway`](Self::leeway) accepts: 5 minutes.
-    pub const MAX_LEEWAY: Duration = Duration::from_secs(5 * 60);
-
     /// The JWT secret of your Accesstype account (Settings > General). Required.
     ///
     /// Its UTF-8 bytes are the HMAC key, as the JavaScript libraries Accesstype documents use
@@ -71,16 +72,15 @@ impl AccesstypeSignerBuilder {
     ///
     /// Without it the payload is exactly the documented one, with no expiry: Accesstype does
     /// not document whether it honours `exp`, so a token that must stop working should also
-    /// be kept short-lived on your side. At least one second, at most
-    /// [`MAX_TTL`](Self::MAX_TTL).
+    /// be kept short-lived on your side. At least one second, at most [`MAX_TTL`].
     pub fn ttl(mut self, ttl: Duration) -> Self {
         self.ttl = Some(ttl);
         self
     }
 
     /// The clock leeway [`AccesstypeSigner::verify`] allows on `exp`, `nbf` and `iat`, in
-    /// whole seconds. Default [`DEFAULT_LEEWAY`](Self::DEFAULT_LEEWAY), at most
-    /// [`MAX_LEEWAY`](Self::MAX_LEEWAY).
+    /// whole seconds. Default [`DEFAULT_LEEWAY`] (30 s); more than [`MAX_LEEWAY`] (5 min) is
+    /// refused by [`build`](Self::build) rather than silently lowered.
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.leeway = leeway;
         self
@@ -103,7 +103,7 @@ impl AccesstypeSignerBuilder {
     ///
     /// [`BuildError::MissingSecret`], [`BuildError::EmptySecret`],
     /// [`BuildError::ShortSecret`], [`BuildError::ZeroDuration`] (a zero `ttl`),
-    /// [`BuildError::InvalidTtl`] or [`BuildError::InvalidLeeway`].
+    /// [`BuildError::InvalidTtl`] or [`BuildError::LeewayTooLarge`].
     pub fn build(self) -> Result<AccesstypeSigner, BuildError> {
         let secret = self.secret.ok_or(BuildError::MissingSecret)?;
         let key = secret.expose_secret().as_bytes();
@@ -118,13 +118,16 @@ impl AccesstypeSignerBuilder {
         }
         match self.ttl {
             Some(ttl) if ttl.is_zero() => return Err(BuildError::ZeroDuration { what: "ttl" }),
-            Some(ttl) if ttl < Duration::from_secs(1) || ttl > Self::MAX_TTL => {
+            Some(ttl) if ttl < Duration::from_secs(1) || ttl > MAX_TTL => {
                 return Err(BuildError::InvalidTtl);
             }
             _ => {}
         }
-        if self.leeway > Self::MAX_LEEWAY {
-            return Err(BuildError::InvalidLeeway);
+        if self.leeway > MAX_LEEWAY {
+            return Err(BuildError::LeewayTooLarge {
+                leeway: self.leeway,
+                max: MAX_LEEWAY,
+            });
         }
         let key = Hs256Key::new(key).ok_or(BuildError::EmptySecret)?;
         Ok(AccesstypeSigner::from_parts(key, self.ttl, self.leeway))

@@ -160,8 +160,11 @@ fn check_times(raw: &Raw<'_>, clock: Clock) -> Result<(), Error> {
         return Err(Error::Expired);
     }
     let latest_start = now.saturating_add(clock.leeway);
-    if nbf.is_some_and(|nbf| nbf > latest_start) || iat.is_some_and(|iat| iat > latest_start) {
+    if nbf.is_some_and(|nbf| nbf > latest_start) {
         return Err(Error::NotYetValid);
+    }
+    if iat.is_some_and(|iat| iat > latest_start) {
+        return Err(Error::IssuedInFuture);
     }
     Ok(())
 }

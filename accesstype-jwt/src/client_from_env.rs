@@ -1,11 +1,14 @@
 //! The client's configuration from environment variables.
 
+use std::env::VarError;
+
 use url::Url;
 
 use crate::client::AccesstypeClient;
 use crate::client_builder::AccesstypeClientBuilder;
 use crate::environment::Environment;
 use crate::error::BuildError;
+use crate::from_env::env_var;
 
 /// The variable naming the environment: `production` or `staging` (required unless
 /// [`ENV_BASE_URL`] is set).
@@ -58,32 +61,24 @@ impl AccesstypeClient {
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`], naming the variable.
     pub fn builder_from_env() -> Result<AccesstypeClientBuilder, BuildError> {
-        for name in [ENV_API_KEY, ENV_ACCOUNT_KEY, ENV_ENVIRONMENT, ENV_BASE_URL] {
-            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
-                return Err(BuildError::InvalidEnvVar {
-                    name,
-                    reason: "not valid unicode",
-                });
-            }
-        }
-        from_lookup(|name| std::env::var(name).ok())
+        from_lookup(|name| std::env::var(name))
     }
 }
 
 /// Reads the variables through `lookup`, so tests need not touch the process environment.
 fn from_lookup(
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<AccesstypeClientBuilder, BuildError> {
-    let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
-    let api_key = read(ENV_API_KEY).ok_or(BuildError::MissingEnvVar { name: ENV_API_KEY })?;
-    let account_key = read(ENV_ACCOUNT_KEY).ok_or(BuildError::MissingEnvVar {
+    let api_key =
+        env_var(&lookup, ENV_API_KEY)?.ok_or(BuildError::MissingEnvVar { name: ENV_API_KEY })?;
+    let account_key = env_var(&lookup, ENV_ACCOUNT_KEY)?.ok_or(BuildError::MissingEnvVar {
         name: ENV_ACCOUNT_KEY,
     })?;
     let mut builder = AccesstypeClient::builder()
         .api_key(api_key)
         .account_key(account_key);
-    let base_url = read(ENV_BASE_URL);
-    match read(ENV_ENVIRONMENT) {
+    let base_url = env_var(&lookup, ENV_BASE_URL)?;
+    match env_var(&lookup, ENV_ENVIRONMENT)? {
         Some(name) => {
             let environment: Environment = name.parse().map_err(|_| BuildError::InvalidEnvVar {
                 name: ENV_ENVIRONMENT,
@@ -111,17 +106,52 @@ fn from_lookup(
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::ffi::OsString;
 
     use super::*;
 
     const API_KEY: &str = "at-api-key-5e4d3c2b1a";
 
-    fn build(vars: &[(&str, &str)]) -> Result<AccesstypeClient, BuildError> {
+    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Result<String, VarError> + use<> {
         let vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        from_lookup(|name| vars.get(name).cloned())?.build()
+        move |name| vars.get(name).cloned().ok_or(VarError::NotPresent)
+    }
+
+    fn build(vars: &[(&str, &str)]) -> Result<AccesstypeClient, BuildError> {
+        from_lookup(lookup(vars))?.build()
+    }
+
+    #[test]
+    fn a_variable_that_is_not_unicode_is_named_and_never_shown() {
+        let complete = [
+            (ENV_API_KEY, API_KEY),
+            (ENV_ACCOUNT_KEY, "acct"),
+            (ENV_ENVIRONMENT, "staging"),
+            (ENV_BASE_URL, "https://proxy.example/"),
+        ];
+        for garbled in [ENV_API_KEY, ENV_ACCOUNT_KEY, ENV_ENVIRONMENT, ENV_BASE_URL] {
+            let set = lookup(&complete);
+            let error = from_lookup(|name: &str| {
+                if name == garbled {
+                    Err(VarError::NotUnicode(OsString::from("secret-value")))
+                } else {
+                    set(name)
+                }
+            })
+            .unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    BuildError::InvalidEnvVar { name, reason: "not valid unicode" }
+                        if name == garbled
+                ),
+                "{garbled}: {error:?}"
+            );
+            assert!(!format!("{error} {error:?}").contains("secret-value"));
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use url::{Host, Url};
 
+use crate::account_key::is_valid_account_key;
 use crate::error::BuildError;
 
 /// The API key as an `X-SUBAUTH` header value, marked sensitive so that hyper and reqwest never
@@ -25,16 +26,15 @@ pub(crate) fn api_key_value(key: Option<&SecretString>) -> Result<HeaderValue, B
     Ok(value)
 }
 
-/// The account key (the public `key`), non-empty and free of controls and whitespace.
+/// The account key (the public `key`), by the one rule of
+/// [`is_valid_account_key`](crate::account_key::is_valid_account_key).
 pub(crate) fn account_key(key: Option<String>) -> Result<String, BuildError> {
-    let key = key.unwrap_or_default();
-    if key.is_empty() {
-        return Err(BuildError::MissingAccountKey);
+    match key {
+        None => Err(BuildError::MissingAccountKey),
+        Some(key) if key.is_empty() => Err(BuildError::MissingAccountKey),
+        Some(key) if !is_valid_account_key(&key) => Err(BuildError::InvalidAccountKey),
+        Some(key) => Ok(key),
     }
-    if key.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err(BuildError::InvalidAccountKey);
-    }
-    Ok(key)
 }
 
 /// A host, no userinfo, no query, no fragment; `https`, or `http` to a loopback host.

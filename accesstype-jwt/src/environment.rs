@@ -5,9 +5,10 @@ use std::str::FromStr;
 
 use url::Url;
 
+use crate::account_key::is_valid_account_key;
 use crate::error::Error;
 use crate::reader::ReaderId;
-use crate::story_url::{StoryEndpoint, StoryQuery, check_account_key, story_url};
+use crate::story_url::{StoryEndpoint, StoryQuery, story_url};
 
 /// An Accesstype environment, in Accesstype's own words.
 ///
@@ -94,7 +95,8 @@ impl Environment {
     ///
     /// [`Error::InvalidStoryId`] for an empty story id, `.` or `..`, one longer than
     /// [`MAX_STORY_ID_BYTES`](crate::MAX_STORY_ID_BYTES) or one with control characters;
-    /// [`Error::InvalidAccountKey`] for an empty key or one with control characters.
+    /// [`Error::InvalidAccountKey`] for an empty key or one with control or whitespace
+    /// characters (the client's builder refuses the same keys).
     pub fn story_access_url(
         self,
         story_id: &str,
@@ -102,7 +104,9 @@ impl Environment {
         reader_id: &ReaderId,
         accesstype_jwt: Option<&str>,
     ) -> Result<Url, Error> {
-        check_account_key(account_key)?;
+        if !is_valid_account_key(account_key) {
+            return Err(Error::InvalidAccountKey);
+        }
         let query = StoryQuery {
             account_key,
             reader: reader_id,

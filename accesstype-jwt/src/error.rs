@@ -3,7 +3,6 @@
 
 #[cfg(feature = "__client")]
 use std::sync::Arc;
-#[cfg(feature = "__client")]
 use std::time::Duration;
 
 #[cfg(feature = "__client")]
@@ -52,30 +51,44 @@ pub enum Error {
     },
 
     /// The token is not a compact JWS of three strict base64url parts holding a JSON header
-    /// and a JSON object, it repeats a member name, its header has no `alg`, or it lists
-    /// critical extensions (`crit`), none of which this crate implements.
+    /// and a JSON object, it repeats a member name, or its header lists critical extensions
+    /// (`crit`), none of which this crate implements.
     #[error("the token is malformed: {reason}")]
     Malformed {
         /// What is wrong, in words that hold nothing of the token.
         reason: &'static str,
     },
 
-    /// The token's header names an algorithm other than exactly `HS256` (`none` included).
-    #[error("the token is not signed with hs256")]
-    InvalidAlgorithm,
+    /// The token's header names an algorithm other than exactly `HS256` (`none` in any case,
+    /// `HS512`, `RS256`, ...), a non-string `alg`, or none at all. Refused before any
+    /// signature work.
+    #[error(
+        "the token's algorithm is {}, not hs256",
+        found.as_deref().unwrap_or("missing or unprintable")
+    )]
+    WrongAlgorithm {
+        /// The `alg` the header named, when it is a string of 1 to 16 printable ASCII
+        /// characters; `None` when it is missing, not a string, or anything else.
+        found: Option<String>,
+    },
 
     /// The signature does not match: the token was forged, altered or signed with another
     /// secret.
     #[error("the token's signature does not match")]
-    InvalidSignature,
+    BadSignature,
 
     /// The token's `exp` is in the past (beyond the leeway).
     #[error("the token has expired")]
     Expired,
 
-    /// The token's `nbf` or `iat` is in the future (beyond the leeway).
+    /// The token's `nbf` is in the future (beyond the leeway).
     #[error("the token is not valid yet")]
     NotYetValid,
+
+    /// The token's `iat` is in the future (beyond the leeway): a wrong clock, or a token
+    /// dated ahead to look fresh later.
+    #[error("the token was issued in the future")]
+    IssuedInFuture,
 
     /// The token carries an `aud` claim: it was minted for some other audience.
     #[error("the token carries an audience and was not minted for accesstype")]
@@ -137,11 +150,13 @@ pub enum Error {
     #[error("the story id is empty, a dot segment, too long or holds control characters")]
     InvalidStoryId,
 
-    /// The Accesstype account key is empty or holds control characters.
-    #[error("the account key is empty or holds control characters")]
+    /// The Accesstype account key is empty or holds control or whitespace characters.
+    #[error("the account key is empty or holds control or whitespace characters")]
     InvalidAccountKey,
 
     /// A body is larger than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES); it was not parsed.
+    /// With the `client` feature, only a `2xx` answer's body is read, so only such an answer
+    /// gives this error.
     #[error("the body is larger than the {limit} bytes allowed")]
     BodyTooLarge {
         /// The limit it exceeded.
@@ -184,7 +199,8 @@ pub enum Error {
 
     /// Accesstype answered with a status the call does not expect: a `401` (API key or
     /// account key refused), a `5xx`, a `3xx` (never followed; see [`Error::is_redirect`]).
-    /// Accesstype does not document its error bodies; this crate keeps none of their text.
+    /// Accesstype does not document its error bodies: this crate does not read them, so an
+    /// error page of any size keeps its status, and none of its text is kept.
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("accesstype answered with unexpected status {status}")]
@@ -218,18 +234,20 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether this error is a refused token: malformed, forged, expired, not yet valid, wrong
-    /// algorithm, missing or invalid claims, too large. Treat the reader as not logged in.
+    /// Whether this error is a refused token: malformed, forged, expired, not yet valid,
+    /// issued in the future, wrong algorithm, missing or invalid claims, too large. Treat the
+    /// reader as not logged in.
     #[must_use]
     pub fn is_token_rejected(&self) -> bool {
         matches!(
             self,
             Self::TokenTooLarge { .. }
                 | Self::Malformed { .. }
-                | Self::InvalidAlgorithm
-                | Self::InvalidSignature
+                | Self::WrongAlgorithm { .. }
+                | Self::BadSignature
                 | Self::Expired
                 | Self::NotYetValid
+                | Self::IssuedInFuture
                 | Self::InvalidAudience
                 | Self::MissingClaim { .. }
                 | Self::InvalidClaim { .. }
@@ -309,42 +327,34 @@ impl Error {
     }
 
     /// This error and `extra` more of the same meaning, for calls that shared one request. A
-    /// transport error, which cannot be cloned, becomes [`Error::SharedTransport`] for each.
-    pub(crate) fn share(self, extra: usize) -> (Self, Vec<Self>) {
-        if extra == 0 {
-            return (self, Vec::new());
-        }
-        if let Self::PingbackFailed(inner) = self {
-            let (first, copies) = inner.share(extra);
-            let wrap = |error| Self::PingbackFailed(Box::new(error));
-            return (wrap(first), copies.into_iter().map(wrap).collect());
-        }
-        let shared = match self {
-            Self::Transport(error) => Self::SharedTransport(Arc::new(error)),
-            other => other,
-        };
-        let copies = std::iter::repeat_with(|| shared.duplicate())
+    /// transport error, which cannot be cloned, becomes [`Error::SharedTransport`] for each
+    /// (only when there is someone to share it with).
+    pub(crate) fn share(mut self, extra: usize) -> (Self, Vec<Self>) {
+        let copies = std::iter::repeat_with(|| self.duplicate())
             .take(extra)
             .collect();
-        (shared, copies)
+        (self, copies)
     }
 
-    /// A copy with the same meaning. Transport errors become [`Error::SharedTransport`] in
-    /// [`share`](Self::share) first; the copies here of the rest are exact, but for a
-    /// `serde_json` error, which is rebuilt from its message.
-    fn duplicate(&self) -> Self {
+    /// A transport error as [`Error::SharedTransport`]; any other error as it is.
+    fn into_shared(self) -> Self {
         match self {
+            Self::Transport(error) => Self::SharedTransport(Arc::new(error)),
+            other => other,
+        }
+    }
+
+    /// A copy with the same meaning. A transport error, which cannot be cloned, first moves
+    /// into an [`Arc`] in place ([`Error::SharedTransport`]), which this error and the copy
+    /// then share; a `serde_json` error is rebuilt from its message.
+    fn duplicate(&mut self) -> Self {
+        match self {
+            Self::Transport(_) => {
+                // `RedirectFollowed` holds the place only while the error moves into its `Arc`.
+                *self = std::mem::replace(self, Self::RedirectFollowed).into_shared();
+                self.duplicate()
+            }
             Self::SharedTransport(error) => Self::SharedTransport(Arc::clone(error)),
-            Self::Transport(error) => Self::Parse {
-                // Unreachable through `share`, which shares transport errors as an `Arc`.
-                what: "shared answer",
-                reason: if error.is_timeout() {
-                    "the shared request timed out"
-                } else {
-                    "the shared request failed"
-                },
-                len: 0,
-            },
             Self::UnexpectedStatus {
                 status,
                 content_type,
@@ -363,10 +373,13 @@ impl Error {
                 limit: *limit,
             },
             Self::Malformed { reason } => Self::Malformed { reason },
-            Self::InvalidAlgorithm => Self::InvalidAlgorithm,
-            Self::InvalidSignature => Self::InvalidSignature,
+            Self::WrongAlgorithm { found } => Self::WrongAlgorithm {
+                found: found.clone(),
+            },
+            Self::BadSignature => Self::BadSignature,
             Self::Expired => Self::Expired,
             Self::NotYetValid => Self::NotYetValid,
+            Self::IssuedInFuture => Self::IssuedInFuture,
             Self::InvalidAudience => Self::InvalidAudience,
             Self::MissingClaim { claim } => Self::MissingClaim { claim },
             Self::InvalidClaim { claim } => Self::InvalidClaim { claim },
@@ -431,14 +444,18 @@ pub enum BuildError {
         what: &'static str,
     },
 
-    /// The token lifetime is under one second or over
-    /// [`MAX_TTL`](crate::AccesstypeSignerBuilder::MAX_TTL).
+    /// The token lifetime is under one second or over [`MAX_TTL`](crate::MAX_TTL).
     #[error("the token lifetime must be between one second and one year")]
     InvalidTtl,
 
-    /// The leeway is over [`MAX_LEEWAY`](crate::AccesstypeSignerBuilder::MAX_LEEWAY).
-    #[error("the clock leeway must be at most five minutes")]
-    InvalidLeeway,
+    /// The leeway is over [`MAX_LEEWAY`](crate::MAX_LEEWAY).
+    #[error("the clock leeway of {leeway:?} is more than the {max:?} allowed")]
+    LeewayTooLarge {
+        /// The leeway that was asked for.
+        leeway: Duration,
+        /// The largest leeway accepted.
+        max: Duration,
+    },
 
     /// A required environment variable is not set (or is empty).
     #[error("the environment variable `{name}` is not set")]
@@ -527,4 +544,52 @@ pub enum BuildError {
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("could not build the http client")]
     HttpClient(#[source] reqwest::Error),
+}
+
+#[cfg(all(test, feature = "__client"))]
+mod tests {
+    use std::sync::Arc;
+
+    use super::Error;
+
+    /// A real `reqwest::Error`, made without a network.
+    fn transport_error() -> Option<reqwest::Error> {
+        reqwest::Client::new().get("http://[::1").build().err()
+    }
+
+    #[test]
+    fn a_transport_error_is_shared_not_rewritten() {
+        let mut error = Error::Transport(transport_error().unwrap());
+        let copy = error.duplicate();
+        let (Error::SharedTransport(first), Error::SharedTransport(second)) = (&error, &copy)
+        else {
+            panic!("{error:?} and {copy:?}");
+        };
+        assert!(Arc::ptr_eq(first, second));
+
+        let mut failed =
+            Error::PingbackFailed(Box::new(Error::Transport(transport_error().unwrap())));
+        let copy = failed.duplicate();
+        for error in [&failed, &copy] {
+            assert!(
+                matches!(error, Error::PingbackFailed(inner) if matches!(**inner, Error::SharedTransport(_))),
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sharing_gives_every_caller_the_same_meaning() {
+        let (first, copies) = Error::Transport(transport_error().unwrap()).share(3);
+        assert_eq!(copies.len(), 3);
+        for error in copies.iter().chain([&first]) {
+            assert!(matches!(error, Error::SharedTransport(_)), "{error:?}");
+        }
+        let (alone, none) = Error::Transport(transport_error().unwrap()).share(0);
+        assert!(matches!(alone, Error::Transport(_)) && none.is_empty());
+        let (first, copies) = Error::RedirectFollowed.share(2);
+        for error in copies.iter().chain([&first]) {
+            assert!(error.is_redirect(), "{error:?}");
+        }
+    }
 }

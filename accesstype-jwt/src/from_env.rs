@@ -1,5 +1,7 @@
-//! Configuration from environment variables.
+//! Configuration from environment variables, read through one lookup that tests replace
+//! with a closure.
 
+use std::env::VarError;
 use std::time::Duration;
 
 use crate::builder::AccesstypeSignerBuilder;
@@ -40,28 +42,40 @@ impl AccesstypeSigner {
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`], naming the variable.
     pub fn builder_from_env() -> Result<AccesstypeSignerBuilder, BuildError> {
-        for name in [ENV_JWT_SECRET, ENV_JWT_TTL_SECS] {
-            if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
-                return Err(BuildError::InvalidEnvVar {
-                    name,
-                    reason: "not valid unicode",
-                });
-            }
-        }
-        from_lookup(|name| std::env::var(name).ok())
+        from_lookup(|name| std::env::var(name))
+    }
+}
+
+/// One variable through `lookup` (`std::env::var`, or a test's closure): `None` when it is
+/// not set or empty.
+///
+/// # Errors
+///
+/// [`BuildError::InvalidEnvVar`] when it is set but not Unicode (its value is never kept).
+pub(crate) fn env_var(
+    lookup: &impl Fn(&str) -> Result<String, VarError>,
+    name: &'static str,
+) -> Result<Option<String>, BuildError> {
+    match lookup(name) {
+        Ok(value) if value.is_empty() => Ok(None),
+        Ok(value) => Ok(Some(value)),
+        Err(VarError::NotPresent) => Ok(None),
+        Err(VarError::NotUnicode(_)) => Err(BuildError::InvalidEnvVar {
+            name,
+            reason: "not valid unicode",
+        }),
     }
 }
 
 /// Reads the variables through `lookup`, so tests need not touch the process environment.
 fn from_lookup(
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<AccesstypeSignerBuilder, BuildError> {
-    let read = |name: &str| lookup(name).filter(|value| !value.is_empty());
-    let secret = read(ENV_JWT_SECRET).ok_or(BuildError::MissingEnvVar {
+    let secret = env_var(&lookup, ENV_JWT_SECRET)?.ok_or(BuildError::MissingEnvVar {
         name: ENV_JWT_SECRET,
     })?;
     let mut builder = AccesstypeSigner::builder().secret(secret);
-    if let Some(ttl) = read(ENV_JWT_TTL_SECS) {
+    if let Some(ttl) = env_var(&lookup, ENV_JWT_TTL_SECS)? {
         let seconds = ttl
             .trim()
             .parse::<u64>()
@@ -77,6 +91,8 @@ fn from_lookup(
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::env::VarError;
+    use std::ffi::OsString;
     use std::time::Duration;
 
     use super::{ENV_JWT_SECRET, ENV_JWT_TTL_SECS, from_lookup};
@@ -89,7 +105,43 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        from_lookup(|name| vars.get(name).cloned())?.build()
+        from_lookup(|name| vars.get(name).cloned().ok_or(VarError::NotPresent))?.build()
+    }
+
+    /// A lookup where `garbled` is set but not Unicode, and the other variables as `vars`
+    /// says.
+    fn garbled(
+        garbled: &'static str,
+        vars: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Result<String, VarError> {
+        move |name| {
+            if name == garbled {
+                return Err(VarError::NotUnicode(OsString::from("secret-value")));
+            }
+            vars.iter()
+                .find(|(var, _)| *var == name)
+                .map(|(_, value)| (*value).to_owned())
+                .ok_or(VarError::NotPresent)
+        }
+    }
+
+    #[test]
+    fn a_variable_that_is_not_unicode_is_named_and_never_shown() {
+        for (name, vars) in [
+            (ENV_JWT_SECRET, &[][..]),
+            (ENV_JWT_TTL_SECS, &[(ENV_JWT_SECRET, SECRET)][..]),
+        ] {
+            let error = from_lookup(garbled(name, vars)).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    BuildError::InvalidEnvVar { name: named, reason: "not valid unicode" }
+                        if named == name
+                ),
+                "{error:?}"
+            );
+            assert!(!format!("{error} {error:?}").contains("secret-value"));
+        }
     }
 
     #[test]

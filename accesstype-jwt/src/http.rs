@@ -1,41 +1,27 @@
 //! One request to Accesstype: sent once, a redirect detected even when a caller's client
-//! followed it, the body read up to [`MAX_BODY_BYTES`].
+//! followed it, a `2xx` body read up to [`MAX_BODY_BYTES`], any other status an error at once.
 
 use bytes::Bytes;
 use reqwest::header::CONTENT_TYPE;
-use reqwest::{RequestBuilder, Response, StatusCode};
+use reqwest::{RequestBuilder, Response};
 use url::Url;
 
 use crate::error::Error;
 use crate::grant::MAX_BODY_BYTES;
 
-/// What Accesstype answered: the status, the media type and the body.
-pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
-    /// The media type of `Content-Type` without parameters, when well-formed.
-    pub(crate) content_type: Option<String>,
-    /// At most [`MAX_BODY_BYTES`].
-    pub(crate) body: Bytes,
-}
-
-impl Answer {
-    /// The error for an answer whose status the call does not expect.
-    pub(crate) fn unexpected(self) -> Error {
-        Error::UnexpectedStatus {
-            status: self.status,
-            content_type: self.content_type,
-        }
-    }
-}
-
-/// Sends `request`, built for `url`, once, and reads the whole answer.
+/// Sends `request`, built for `url`, once, and reads the body of a `2xx` answer.
+///
+/// Any other status is [`Error::UnexpectedStatus`] without reading the body, whatever its
+/// size: the status is what the caller needs (a `401` is a configuration error to report, a
+/// `3xx` a redirect), and Accesstype documents no error body to read.
 ///
 /// # Errors
 ///
 /// [`Error::Transport`] (without the URL, which carries the user JWT),
-/// [`Error::RedirectFollowed`] when the answer came from elsewhere, [`Error::BodyTooLarge`]
-/// for a body over the cap, announced or not.
-pub(crate) async fn exchange(request: RequestBuilder, url: &Url) -> Result<Answer, Error> {
+/// [`Error::RedirectFollowed`] when the answer came from elsewhere,
+/// [`Error::UnexpectedStatus`] for a status other than `2xx`, [`Error::BodyTooLarge`] for a
+/// `2xx` body over the cap, announced or not.
+pub(crate) async fn exchange(request: RequestBuilder, url: &Url) -> Result<Bytes, Error> {
     let response = request
         .send()
         .await
@@ -44,13 +30,13 @@ pub(crate) async fn exchange(request: RequestBuilder, url: &Url) -> Result<Answe
         return Err(Error::RedirectFollowed);
     }
     let status = response.status();
-    let content_type = media_type(&response);
-    let body = read_capped(response).await?;
-    Ok(Answer {
-        status,
-        content_type,
-        body,
-    })
+    if !status.is_success() {
+        return Err(Error::UnexpectedStatus {
+            status,
+            content_type: media_type(&response),
+        });
+    }
+    read_capped(response).await
 }
 
 /// Reads at most [`MAX_BODY_BYTES`]: a longer announced body is refused before reading, an

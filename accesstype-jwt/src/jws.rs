@@ -23,6 +23,9 @@ const JS_HEADER_SEGMENT: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 /// An HMAC-SHA256 signature in unpadded base64url is always 43 characters.
 const SIGNATURE_CHARS: usize = 43;
 
+/// The longest `alg` an error repeats: enough for every registered name.
+const MAX_SHOWN_ALG_LEN: usize = 16;
+
 /// The HS256 key, with the HMAC's key schedule done once: each call clones the keyed state.
 #[derive(Clone)]
 pub(crate) struct Hs256Key {
@@ -71,17 +74,16 @@ impl Hs256Key {
         }
         check_header(header)?;
         if signature.len() != SIGNATURE_CHARS {
-            return Err(Error::InvalidSignature);
+            return Err(Error::BadSignature);
         }
         let mut tag = [0_u8; 32];
         match URL_SAFE_NO_PAD.decode_slice(signature, &mut tag) {
             Ok(32) => {}
-            _ => return Err(Error::InvalidSignature),
+            _ => return Err(Error::BadSignature),
         }
         let mut mac = self.keyed.clone();
         mac.update(signing_input.as_bytes());
-        mac.verify_slice(&tag)
-            .map_err(|_| Error::InvalidSignature)?;
+        mac.verify_slice(&tag).map_err(|_| Error::BadSignature)?;
 
         const NOT_BASE64: &str = "the payload is not unpadded base64url";
         let mut small = [0_u8; SMALL_PAYLOAD];
@@ -132,9 +134,18 @@ fn check_header(segment: &str) -> Result<(), Error> {
     }
     match header.alg {
         Some(Scalar::Text(alg)) if alg == "HS256" => Ok(()),
-        Some(_) => Err(Error::InvalidAlgorithm),
-        None => Err(malformed("the header has no alg")),
+        Some(Scalar::Text(alg)) => Err(Error::WrongAlgorithm {
+            found: printable(&alg),
+        }),
+        _ => Err(Error::WrongAlgorithm { found: None }),
     }
+}
+
+/// A copy of an untrusted `alg` that is safe to show in a log line, or `None`.
+fn printable(alg: &str) -> Option<String> {
+    let shown =
+        (1..=MAX_SHOWN_ALG_LEN).contains(&alg.len()) && alg.bytes().all(|b| b.is_ascii_graphic());
+    shown.then(|| alg.to_owned())
 }
 
 /// What the header check needs.

@@ -10,6 +10,7 @@
     clippy::print_stderr
 )]
 
+mod account_key;
 mod builder;
 mod claims;
 mod cookie;
@@ -63,7 +64,7 @@ pub mod axum;
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 
-pub use builder::{AccesstypeSignerBuilder, MIN_SECRET_BYTES};
+pub use builder::{AccesstypeSignerBuilder, DEFAULT_LEEWAY, MAX_LEEWAY, MAX_TTL, MIN_SECRET_BYTES};
 pub use cookie::{CookieDomain, READER_ID_COOKIE, READER_ID_COOKIE_LIFETIME, ReaderCookie};
 pub use environment::{Environment, ParseEnvironmentError};
 pub use error::{BuildError, Error};

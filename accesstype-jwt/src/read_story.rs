@@ -99,7 +99,7 @@ impl AccesstypeClient {
         jwt: Option<&str>,
         options: CheckOptions,
     ) -> Result<AccessGrant, Error> {
-        let request = StoryRequest::new(self, story_id, reader, jwt, options)?;
+        let request = StoryRequest::new(story_id, reader, jwt, options)?;
         let key = request.key;
         let inner = &self.inner;
         if let Some(grant) = inner.cache.as_ref().and_then(|cache| cache.get(&key)) {

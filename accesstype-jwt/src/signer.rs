@@ -90,6 +90,17 @@ impl AccesstypeSigner {
     /// The length of `name` is not limited here, but [`verify`](Self::verify) refuses tokens
     /// over [`MAX_TOKEN_BYTES`], and the token travels in a URL query: keep names short.
     ///
+    /// # Security
+    ///
+    /// The token is a bearer credential: whoever holds it is this reader to Accesstype until
+    /// it expires (never, without [`ttl`](crate::AccesstypeSignerBuilder::ttl)). It is a plain
+    /// `String`, so nothing stops it from being printed: never log it, and keep it out of
+    /// error messages, spans, metrics and any URL you log. It goes only into the
+    /// `accesstype_jwt` query parameter of requests to Accesstype over HTTPS, as
+    /// [`Environment::story_access_url`](crate::Environment::story_access_url) and the
+    /// `client` feature's calls put it (or, on a page served over HTTPS to that reader alone,
+    /// into the user context of Accesstype's script).
+    ///
     /// # Errors
     ///
     /// [`Error::NoEmailOrPhoneNumber`] for a user with neither, [`Error::InvalidEmail`] for an

@@ -3,11 +3,15 @@
 //! Invariants: nothing panics; a token verifies only if its signature is the HMAC-SHA256 of
 //! its first two parts under the secret (computed here independently); arbitrary JSON signed
 //! with the secret verifies only as a user that `sign` accepts and that signs back to a token
-//! verifying as the same user; a user built from the input that `sign` accepts round-trips
-//! exactly; the e-mail rules never accept a control or invisible character.
+//! verifying as the same user, and is never refused as `BadSignature`; `WrongAlgorithm` only
+//! for a header whose `alg` is not `HS256`, repeating it only when it is short and printable;
+//! `IssuedInFuture` only for an `iat` past the leeway; a user built from the input that `sign`
+//! accepts round-trips exactly; the e-mail rules never accept a control or invisible character.
 #![no_main]
 
-use accesstype_jwt::{AccesstypeSigner, MAX_TOKEN_BYTES, User};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use accesstype_jwt::{AccesstypeSigner, DEFAULT_LEEWAY, Error, MAX_TOKEN_BYTES, User};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{KeyInit, Mac};
@@ -29,6 +33,19 @@ fn round_trips(signer: &AccesstypeSigner, user: &User) {
     let again = signer.sign(user).unwrap();
     if again.len() <= MAX_TOKEN_BYTES {
         assert_eq!(&signer.verify(&again).unwrap(), user);
+    }
+}
+
+/// A `WrongAlgorithm` refusal of `header`: its `alg` is not `HS256`, and is repeated only when
+/// it is 1 to 16 printable ASCII characters.
+fn check_wrong_algorithm(header: &str, found: Option<&str>) {
+    let header: serde_json::Value = serde_json::from_str(header).unwrap();
+    let alg = header.get("alg").and_then(serde_json::Value::as_str);
+    assert_ne!(alg, Some("HS256"), "HS256 refused as a wrong algorithm");
+    if let Some(found) = found {
+        assert!((1..=16).contains(&found.len()));
+        assert!(found.bytes().all(|b| b.is_ascii_graphic()));
+        assert_eq!(alg, Some(found), "the error names another algorithm");
     }
 }
 
@@ -77,7 +94,28 @@ fuzz_target!(|data: &[u8]| {
                     assert!(claims.get("aud").is_none_or(serde_json::Value::is_null));
                     round_trips(&signer, &user);
                 }
-                Err(error) => assert!(error.is_token_rejected(), "{error:?}"),
+                Err(error) => {
+                    assert!(error.is_token_rejected(), "{error:?}");
+                    assert!(
+                        !matches!(error, Error::BadSignature),
+                        "a token signed with the secret refused as forged"
+                    );
+                    if let Error::WrongAlgorithm { found } = &error {
+                        check_wrong_algorithm(header, found.as_deref());
+                    }
+                    if matches!(error, Error::IssuedInFuture) {
+                        let claims: serde_json::Value = serde_json::from_str(payload).unwrap();
+                        let now = SystemTime::now()
+                            .duration_since(UNIX_EPOCH)
+                            .unwrap()
+                            .as_secs();
+                        let iat = claims["iat"].as_u64().unwrap();
+                        assert!(
+                            iat > now + DEFAULT_LEEWAY.as_secs() - 1,
+                            "iat {iat} is not ahead"
+                        );
+                    }
+                }
             }
         }
         // The input as the fields of a user.

@@ -26,7 +26,7 @@ pub(crate) fn json_response<T: Serialize>(status: StatusCode, body: &T) -> Respo
 #[derive(Serialize)]
 pub(crate) struct RejectionBody<'a, E: Serialize> {
     pub(crate) error: &'a str,
-    pub(crate) message: String,
+    pub(crate) message: &'a str,
     #[serde(flatten)]
     pub(crate) extra: E,
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::axum::json_body::{RejectionBody, json_response};
 use crate::cookie::ReaderCookie;
+use crate::error::Error;
 use crate::reader::ReaderId;
 
 /// The reader of a request: the id in their `at-meter` cookie, or a fresh one.
@@ -154,9 +155,12 @@ where
                 set_cookie: None,
             });
         }
-        let id = ReaderId::generate().map_err(|_| ReaderRejection { _private: () })?;
+        let id = ReaderId::generate().map_err(|error| ReaderRejection {
+            source: Some(error),
+        })?;
+        // A checked domain, hex and an HTTP date: always a valid header value.
         let set_cookie = HeaderValue::try_from(id.set_cookie(&ReaderCookie::from_ref(state)))
-            .map_err(|_| ReaderRejection { _private: () })?;
+            .map_err(|_| ReaderRejection { source: None })?;
         Ok(Self {
             id,
             set_cookie: Some(set_cookie),
@@ -196,10 +200,12 @@ impl IntoResponseParts for Reader {
 
 /// Why a [`Reader`] could not be extracted: the operating system's random number generator
 /// failed, so no fresh id could be made. Answers `500` with
-/// `{"error":"reader_id_unavailable","message":"..."}`.
+/// `{"error":"reader_id_unavailable","message":"..."}`; the generator's error is the
+/// [`source`](std::error::Error::source).
 #[derive(Debug)]
 pub struct ReaderRejection {
-    _private: (),
+    /// [`Error::Random`], when the generator failed.
+    source: Option<Error>,
 }
 
 impl ReaderRejection {
@@ -218,7 +224,7 @@ impl ReaderRejection {
     /// One sentence: the `message` of the JSON body.
     #[must_use]
     pub fn message(&self) -> &'static str {
-        "no reader id could be made: the random number generator failed"
+        "No reader id could be made: the random number generator failed."
     }
 }
 
@@ -228,13 +234,19 @@ impl fmt::Display for ReaderRejection {
     }
 }
 
-impl std::error::Error for ReaderRejection {}
+impl std::error::Error for ReaderRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|error| error as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl IntoResponse for ReaderRejection {
     fn into_response(self) -> Response {
         let body = RejectionBody {
             error: self.code(),
-            message: self.to_string(),
+            message: self.message(),
             extra: NoFields {},
         };
         json_response(self.status(), &body)
@@ -256,7 +268,7 @@ mod tests {
     async fn the_rejection_is_a_small_json_500() {
         use http_body_util::BodyExt;
 
-        let rejection = ReaderRejection { _private: () };
+        let rejection = ReaderRejection { source: None };
         assert_eq!(rejection.status(), 500);
         assert_eq!(rejection.code(), "reader_id_unavailable");
         let response = rejection.into_response();
@@ -267,8 +279,21 @@ mod tests {
         assert_eq!(body["error"], "reader_id_unavailable");
         assert_eq!(
             body["message"],
-            "no reader id could be made: the random number generator failed"
+            "No reader id could be made: the random number generator failed."
         );
         assert_eq!(body.as_object().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_rejection_is_an_error_with_the_generator_failure_as_its_source() {
+        use std::error::Error as _;
+
+        let rejection = ReaderRejection {
+            source: Some(crate::Error::Random(getrandom::Error::UNSUPPORTED)),
+        };
+        assert_eq!(rejection.to_string(), rejection.message());
+        let source = rejection.source().unwrap();
+        assert!(source.to_string().contains("random number generator"));
+        assert!(ReaderRejection { source: None }.source().is_none());
     }
 }

@@ -239,11 +239,11 @@ impl StoryWall {
     #[must_use]
     pub fn message(&self) -> &'static str {
         match self.code() {
-            "pay_wall" => "this story is for subscribers",
-            "registration_wall" => "log in or register to read this story",
-            "access_denied" => "access to this story was not granted",
-            "invalid_story_id" => "there is no story with this id",
-            _ => "access to this story could not be checked; try again later",
+            "pay_wall" => "This story is for subscribers.",
+            "registration_wall" => "Log in or register to read this story.",
+            "access_denied" => "Access to this story was not granted.",
+            "invalid_story_id" => "There is no story with this id.",
+            _ => "Access to this story could not be checked; please try again later.",
         }
     }
 }
@@ -272,7 +272,7 @@ impl IntoResponse for StoryWall {
         }
         let body = RejectionBody {
             error: self.code(),
-            message: self.to_string(),
+            message: self.message(),
             extra: Wall {
                 wall_type: self.wall_type(),
             },

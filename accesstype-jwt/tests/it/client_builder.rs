@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use accesstype_jwt::{
     AccesstypeClient, AccesstypeClientBuilder, BuildError, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT, Environment, MAX_CACHE_GRANTS_FOR,
+    DEFAULT_TIMEOUT, Environment, Error, MAX_CACHE_GRANTS_FOR,
 };
 
 use crate::{ACCOUNT_KEY, API_KEY};
@@ -70,6 +70,38 @@ fn both_keys_are_required_and_checked() {
             ),
             "{bad:?}"
         );
+    }
+}
+
+#[test]
+fn the_account_key_follows_one_rule_offline_and_in_the_client() {
+    let reader = crate::reader();
+    for (key, valid) in [
+        ("acct-7f3e", true),
+        ("Acct_7F3E.x", true),
+        ("acct key", false),
+        (" acct", false),
+        ("acct\t", false),
+        ("acct\u{a0}", false),
+        ("acct\u{2028}", false),
+        ("a\r\nb", false),
+        ("\u{0}", false),
+        ("", false),
+    ] {
+        let offline = Environment::Production.story_access_url("42", key, &reader, None);
+        let client = builder().account_key(key).build();
+        assert_eq!(offline.is_ok(), valid, "{key:?}: {offline:?}");
+        assert_eq!(client.is_ok(), valid, "{key:?}");
+        if !valid {
+            assert!(matches!(offline, Err(Error::InvalidAccountKey)), "{key:?}");
+            assert!(
+                matches!(
+                    client,
+                    Err(BuildError::InvalidAccountKey | BuildError::MissingAccountKey)
+                ),
+                "{key:?}"
+            );
+        }
     }
 }
 

@@ -294,9 +294,10 @@ async fn an_announced_body_over_the_cap_is_not_read() {
     );
 }
 
-/// A server that answers every request with a `200` grant padded to `padding` bytes, sent
-/// chunked with no `Content-Length` (what httpmock cannot send). Returns its base URL.
-async fn chunked_server(padding: usize) -> String {
+/// A server that answers every request with `status` (`"200 OK"`) and a grant padded to
+/// `padding` bytes, sent chunked with no `Content-Length` (what httpmock cannot send).
+/// Returns its base URL.
+async fn chunked_server(status: &'static str, padding: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}/", listener.local_addr().unwrap());
     tokio::spawn(async move {
@@ -310,13 +311,18 @@ async fn chunked_server(padding: usize) -> String {
                         Ok(n) => request.extend_from_slice(&buffer[..n]),
                     }
                 }
-                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
-                            transfer-encoding: chunked\r\nconnection: close\r\n\r\n";
+                let head = format!(
+                    "HTTP/1.1 {status}\r\ncontent-type: application/json\r\n\
+                     transfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+                );
                 if stream.write_all(head.as_bytes()).await.is_err() {
                     return;
                 }
-                let body = format!(r#"{{"granted":true,"pad":"{}"}}"#, "x".repeat(padding));
-                for chunk in body.as_bytes().chunks(4096) {
+                // Written as it goes, so that a padding of any size costs no memory.
+                let padding_chunk = [b'x'; 4096];
+                let mut left = padding;
+                let mut chunk: &[u8] = br#"{"granted":true,"pad":""#;
+                loop {
                     let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
                     framed.extend_from_slice(chunk);
                     framed.extend_from_slice(b"\r\n");
@@ -324,6 +330,16 @@ async fn chunked_server(padding: usize) -> String {
                     if stream.write_all(&framed).await.is_err() {
                         return;
                     }
+                    if chunk == br#""}"# {
+                        break;
+                    }
+                    let n = left.min(padding_chunk.len());
+                    left -= n;
+                    chunk = if n == 0 {
+                        br#""}"#
+                    } else {
+                        &padding_chunk[..n]
+                    };
                 }
                 let _ = stream.write_all(b"0\r\n\r\n").await;
             });
@@ -342,7 +358,7 @@ async fn an_unannounced_body_is_cut_off_at_the_cap() {
             .build()
             .unwrap()
     };
-    let small = accesstype(chunked_server(100).await);
+    let small = accesstype(chunked_server("200 OK", 100).await);
     assert!(
         small
             .check_access("s", &reader(), None)
@@ -350,12 +366,97 @@ async fn an_unannounced_body_is_cut_off_at_the_cap() {
             .unwrap()
             .granted
     );
-    let endless = accesstype(chunked_server(16 * MAX_BODY_BYTES).await);
+    let endless = accesstype(chunked_server("200 OK", 16 * MAX_BODY_BYTES).await);
     let error = endless
         .check_access("s", &reader(), None)
         .await
         .unwrap_err();
     assert!(matches!(error, Error::BodyTooLarge { .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_error_answer_keeps_its_status_whatever_the_size_of_its_body() {
+    // A proxy's or a framework's error page: far over the cap, which applies to answers
+    // that are read, not to refusals.
+    let page = "<p>Access refused by the upstream proxy.</p>\n".repeat(2_500);
+    assert!(page.len() > MAX_BODY_BYTES);
+    let server = MockServer::start_async().await;
+    let cases = [
+        ("refused", 401_u16),
+        ("forbidden", 403),
+        ("moved", 302),
+        ("gone", 410),
+        ("down", 503),
+    ];
+    for (story, code) in cases {
+        let page = page.clone();
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(story_path(story, "access"));
+                then.status(code)
+                    .header("content-type", "text/html; charset=utf-8")
+                    .body(page);
+            })
+            .await;
+    }
+    let accesstype = client(&server);
+    for (story, code) in cases {
+        let error = accesstype
+            .read_story(story, &reader(), None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                Error::UnexpectedStatus { status, content_type }
+                    if status.as_u16() == code && content_type.as_deref() == Some("text/html")
+            ),
+            "{code}: {error:?}"
+        );
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(code));
+        assert_eq!(error.is_redirect(), (300..400).contains(&code), "{code}");
+        assert!(!everything_printed(&error).contains("upstream proxy"));
+    }
+
+    // The pingback's refusal keeps its status too, inside `PingbackFailed`.
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(story_path("metered", "access"));
+            then.status(200)
+                .json_body(json!({"granted": true, "grantReason": "METERING"}));
+        })
+        .await;
+    let pingback_page = page.clone();
+    server
+        .mock_async(|when, then| {
+            when.method(POST).path(story_path("metered", "pingback"));
+            then.status(403).body(pingback_page);
+        })
+        .await;
+    let error = accesstype
+        .read_story("metered", &reader(), None)
+        .await
+        .unwrap_err();
+    assert!(error.is_pingback_failure(), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(403));
+
+    // An unannounced, never-ending error body: the status, at once.
+    let endless = AccesstypeClient::builder()
+        .base_url(
+            chunked_server("401 Unauthorized", usize::MAX / 2)
+                .await
+                .parse()
+                .unwrap(),
+        )
+        .account_key(ACCOUNT_KEY)
+        .api_key(API_KEY)
+        .build()
+        .unwrap();
+    let error = endless
+        .check_access("s", &reader(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -134,7 +134,7 @@ fn every_public_type_debugs_without_secrets() {
         SearchResponse::new("a", []),
         grant,
         BuildError::MissingSecret,
-        Error::InvalidSignature,
+        Error::BadSignature,
     );
     let the_rest = format!(
         "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",

@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 use accesstype_jwt::{
-    AccesstypeSigner, BuildError, Error, MAX_TOKEN_BYTES, MIN_SECRET_BYTES, Provider, User, UserId,
+    AccesstypeSigner, BuildError, DEFAULT_LEEWAY, Error, MAX_LEEWAY, MAX_TOKEN_BYTES,
+    MIN_SECRET_BYTES, Provider, User, UserId,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Value, json};
@@ -159,10 +160,7 @@ fn forged_tokens_are_refused() {
     // Another user's claims under the original signature.
     let forged_payload = b64url(br#"{"email":"admin@example.com","id":1,"provider":"quintype"}"#);
     let forged = format!("{}.{}.{}", segments[0], forged_payload, segments[2]);
-    assert!(matches!(
-        signer.verify(&forged),
-        Err(Error::InvalidSignature)
-    ));
+    assert!(matches!(signer.verify(&forged), Err(Error::BadSignature)));
 
     // One flipped signature character.
     let mut signature = segments[2].to_owned();
@@ -184,8 +182,17 @@ fn a_token_signed_with_another_secret_is_refused() {
         .unwrap();
     let jwt = other.sign(&User::new("john@example.com", 42)).unwrap();
     let error = signer().verify(&jwt).unwrap_err();
-    assert!(matches!(error, Error::InvalidSignature));
+    assert!(matches!(error, Error::BadSignature));
     assert!(error.is_token_rejected());
+}
+
+/// The `alg` a refusal reports, or `Err` with what the refusal was instead.
+fn refused_alg(token: &str) -> Result<Option<String>, Error> {
+    match signer().verify(token) {
+        Err(Error::WrongAlgorithm { found }) => Ok(found),
+        Err(other) => Err(other),
+        Ok(user) => panic!("verified as {user:?}"),
+    }
 }
 
 #[test]
@@ -197,10 +204,7 @@ fn other_algorithms_are_refused() {
         SECRET.as_bytes(),
         Algorithm::HS512,
     );
-    assert!(matches!(
-        signer().verify(&hs512),
-        Err(Error::InvalidAlgorithm)
-    ));
+    assert_eq!(refused_alg(&hs512).unwrap().as_deref(), Some("HS512"));
 
     let hs384 = craft(
         r#"{"typ":"JWT","alg":"HS384"}"#,
@@ -208,10 +212,7 @@ fn other_algorithms_are_refused() {
         SECRET.as_bytes(),
         Algorithm::HS384,
     );
-    assert!(matches!(
-        signer().verify(&hs384),
-        Err(Error::InvalidAlgorithm)
-    ));
+    assert_eq!(refused_alg(&hs384).unwrap().as_deref(), Some("HS384"));
 
     // An RS256 header over an HMAC signature (the key-confusion attack).
     let confused = craft(
@@ -220,15 +221,24 @@ fn other_algorithms_are_refused() {
         SECRET.as_bytes(),
         Algorithm::HS256,
     );
-    assert!(matches!(
-        signer().verify(&confused),
-        Err(Error::InvalidAlgorithm)
-    ));
+    assert_eq!(refused_alg(&confused).unwrap().as_deref(), Some("RS256"));
 
     // `alg: none` in any case, with an empty signature or a valid HS256 one, and near misses
-    // of the one accepted spelling: all refused before any signature work.
-    for alg in [
-        "none", "None", "NONE", "nOnE", "hs256", "HS256 ", " HS256", "HS2560", "",
+    // of the one accepted spelling: all refused before any signature work. The error repeats
+    // the `alg` only when it is 1 to 16 printable ASCII characters.
+    for (alg, shown) in [
+        ("none", Some("none")),
+        ("None", Some("None")),
+        ("NONE", Some("NONE")),
+        ("nOnE", Some("nOnE")),
+        ("hs256", Some("hs256")),
+        ("HS2560", Some("HS2560")),
+        ("HS256 ", None),
+        (" HS256", None),
+        ("", None),
+        ("HS256\\u0000", None),
+        ("\\u00e9HS256", None),
+        ("A-VERY-LONG-ALGORITHM-NAME", None),
     ] {
         let header = format!(r#"{{"typ":"JWT","alg":"{alg}"}}"#);
         let empty = format!(
@@ -236,38 +246,46 @@ fn other_algorithms_are_refused() {
             b64url(header.as_bytes()),
             b64url(payload.as_bytes())
         );
-        assert!(
-            matches!(signer().verify(&empty), Err(Error::InvalidAlgorithm)),
-            "{alg:?}"
-        );
+        assert_eq!(refused_alg(&empty).unwrap().as_deref(), shown, "{alg:?}");
         let signed = craft(&header, payload, SECRET.as_bytes(), Algorithm::HS256);
-        assert!(
-            matches!(signer().verify(&signed), Err(Error::InvalidAlgorithm)),
-            "{alg:?}"
-        );
+        assert_eq!(refused_alg(&signed).unwrap().as_deref(), shown, "{alg:?}");
     }
-    // An `alg` that is not a string, or none at all.
+    // An `alg` that is not a string, or none at all: the same error, with nothing to show.
     for header in [
         r#"{"typ":"JWT","alg":256}"#,
         r#"{"typ":"JWT","alg":["HS256"]}"#,
         r#"{"typ":"JWT","alg":null}"#,
+        r#"{"typ":"JWT"}"#,
+        r#"{}"#,
     ] {
         let token = craft(header, payload, SECRET.as_bytes(), Algorithm::HS256);
-        assert!(
-            matches!(signer().verify(&token), Err(Error::InvalidAlgorithm)),
-            "{header}"
-        );
+        assert_eq!(refused_alg(&token).unwrap(), None, "{header}");
     }
-    let no_alg = craft(
-        r#"{"typ":"JWT"}"#,
-        payload,
-        SECRET.as_bytes(),
-        Algorithm::HS256,
+    let error = signer()
+        .verify(&craft(
+            r#"{"alg":"none"}"#,
+            payload,
+            SECRET.as_bytes(),
+            Algorithm::HS256,
+        ))
+        .unwrap_err();
+    assert!(error.is_token_rejected());
+    assert_eq!(
+        error.to_string(),
+        "the token's algorithm is none, not hs256"
     );
-    assert!(matches!(
-        signer().verify(&no_alg),
-        Err(Error::Malformed { .. })
-    ));
+    let error = signer()
+        .verify(&craft(
+            r#"{"typ":"JWT"}"#,
+            payload,
+            SECRET.as_bytes(),
+            Algorithm::HS256,
+        ))
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the token's algorithm is missing or unprintable, not hs256"
+    );
 }
 
 #[test]
@@ -374,11 +392,15 @@ fn expiry_and_not_before_are_checked_with_the_leeway() {
     }
 
     // An `iat` in the future is a token from a clock that is wrong, or from a forger who
-    // wants it to look fresh later: refused beyond the leeway, like `nbf`.
-    assert!(matches!(
-        signer.verify(&with("iat", json!(now() + 3600))),
-        Err(Error::NotYetValid)
-    ));
+    // wants it to look fresh later: refused beyond the leeway, and told apart from `nbf`.
+    let issued_later = signer
+        .verify(&with("iat", json!(now() + 3600)))
+        .unwrap_err();
+    assert!(
+        matches!(issued_later, Error::IssuedInFuture),
+        "{issued_later:?}"
+    );
+    assert!(issued_later.is_token_rejected() && !issued_later.is_expired());
     assert!(signer.verify(&with("iat", json!(now() + 5))).is_ok());
     assert!(signer.verify(&with("iat", json!(now() - 86_400))).is_ok());
 }
@@ -629,7 +651,7 @@ fn the_compact_form_and_base64url_are_strict() {
         assert!(
             matches!(
                 signer.verify(&format!("{message}.{bad_signature}")),
-                Err(Error::InvalidSignature)
+                Err(Error::BadSignature)
             ),
             "{bad_signature}"
         );
@@ -643,7 +665,7 @@ fn the_compact_form_and_base64url_are_strict() {
     ] {
         let error = signer.verify(&shape).unwrap_err();
         assert!(error.is_token_rejected(), "{shape}: {error:?}");
-        assert!(!matches!(error, Error::InvalidAlgorithm), "{shape}");
+        assert!(!matches!(error, Error::WrongAlgorithm { .. }), "{shape}");
     }
 }
 
@@ -785,14 +807,34 @@ fn builder_refuses_weak_or_missing_configuration() {
             "{ttl:?}"
         );
     }
-    assert!(matches!(
-        AccesstypeSigner::builder()
+    let error = AccesstypeSigner::builder()
+        .secret(SECRET)
+        .leeway(Duration::from_secs(301))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            BuildError::LeewayTooLarge { leeway, max }
+                if leeway == Duration::from_secs(301) && max == MAX_LEEWAY
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "the clock leeway of 301s is more than the 300s allowed"
+    );
+    assert_eq!(MAX_LEEWAY, Duration::from_secs(300));
+    assert_eq!(DEFAULT_LEEWAY, Duration::from_secs(30));
+    assert_eq!(signer().leeway(), DEFAULT_LEEWAY);
+    for leeway in [Duration::ZERO, MAX_LEEWAY] {
+        let signer = AccesstypeSigner::builder()
             .secret(SECRET)
-            .leeway(Duration::from_secs(301))
+            .leeway(leeway)
             .build()
-            .unwrap_err(),
-        BuildError::InvalidLeeway
-    ));
+            .unwrap();
+        assert_eq!(signer.leeway(), leeway);
+    }
 }
 
 #[test]

@@ -91,7 +91,14 @@ async fn get_page(
 }
 
 fn json_body(body: &str) -> Value {
-    serde_json::from_str(body).unwrap()
+    let body: Value = serde_json::from_str(body).unwrap();
+    let message = body["message"].as_str().unwrap();
+    // Every rejection's message is a sentence a page can show as it is.
+    assert!(
+        message.starts_with(char::is_uppercase) && message.ends_with('.'),
+        "{message:?}"
+    );
+    body
 }
 
 #[tokio::test]
@@ -113,7 +120,7 @@ async fn three_metered_reads_then_the_pay_wall() {
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
     assert_eq!(
         json_body(&body),
-        json!({"error": "pay_wall", "message": "this story is for subscribers", "wallType": "pay_wall"})
+        json!({"error": "pay_wall", "message": "This story is for subscribers.", "wallType": "pay_wall"})
     );
     assert_eq!((fake.access_checks(), fake.pingbacks()), (4, 3));
 
@@ -139,6 +146,7 @@ async fn a_registration_wall_is_named_as_such() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let body = json_body(&body);
     assert_eq!(body["error"], "registration_wall");
+    assert_eq!(body["message"], "Log in or register to read this story.");
     assert_eq!(body["wallType"], "registration_wall");
     let (status, _, body) = get_page(&app, "/story/ordinary?hard=true", None).await;
     assert_eq!(status, StatusCode::PAYMENT_REQUIRED);
@@ -179,7 +187,7 @@ async fn errors_answer_503_and_never_the_story() {
         json_body(&body),
         json!({
             "error": "accesstype_unavailable",
-            "message": "access to this story could not be checked; try again later",
+            "message": "Access to this story could not be checked; please try again later.",
             "wallType": null
         })
     );
@@ -223,6 +231,10 @@ async fn an_unsendable_story_id_is_a_404_wall() {
     let (status, _, body) = get_page(&app, "/s?id=..", Some(&format!("at-meter={READER}"))).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(json_body(&body)["error"], "invalid_story_id");
+    assert_eq!(
+        json_body(&body)["message"],
+        "There is no story with this id."
+    );
     assert_eq!(fake.access_checks(), 0);
 }
 
@@ -237,6 +249,7 @@ async fn a_wall_can_be_mapped_to_a_page_of_your_own() {
     assert_eq!(wall.wall_type().map(|w| w.as_str()), Some("pay_wall"));
     assert_eq!(wall.grant().and_then(|g| g.number_remaining()), Some(0));
     assert!(wall.error().is_none());
-    assert_eq!(wall.to_string(), "this story is for subscribers");
+    assert_eq!(wall.to_string(), "This story is for subscribers.");
+    assert_eq!(wall.message(), wall.to_string());
     assert_eq!(wall.into_reader().as_str(), READER);
 }

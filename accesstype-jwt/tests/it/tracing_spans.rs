@@ -201,3 +201,36 @@ async fn a_story_served_without_its_pingback_is_a_warning() {
         .unwrap_or_else(|| panic!("{events:?}"));
     assert_eq!(warning.2["reason"], "error:unexpected_status");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_refused_key_is_logged_whatever_the_size_of_the_refusal() {
+    let everything = Everything::default();
+    let _guard = tracing::subscriber::set_default(everything.clone());
+    let server = httpmock::MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET);
+            then.status(401)
+                .header("content-type", "text/html")
+                .body("<p>Unauthorized.</p>".repeat(5_000));
+        })
+        .await;
+
+    let error = crate::client(&server)
+        .read_story("s", &reader(), None)
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
+    assert_eq!(
+        everything.outcomes("read_story"),
+        ["error:unexpected_status"]
+    );
+    assert!(
+        everything.events.lock().unwrap().iter().any(
+            |(level, target, _)| *level == Level::ERROR && target.starts_with("accesstype_jwt")
+        ),
+        "{}",
+        everything.printed()
+    );
+}
