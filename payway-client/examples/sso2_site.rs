@@ -160,6 +160,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         SessionCookieKey::new(b"32 bytes or more from your secret store")?,
         ReturnPolicy::allow_hosts([format!("{host}:{port}")]).allow_http_for_local_development(),
     )
+    // The product codes the article page asks about: the only ones the cookie keeps.
+    .gated_products(["premium"])?
     // SSO2 is asked again after a minute by default; after a second here, so that the
     // walk-through need not wait.
     .with_refresh_after(Duration::from_secs(1));

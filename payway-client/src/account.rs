@@ -13,7 +13,7 @@ use crate::error::{Error, ResponseBody};
 use crate::http;
 use crate::secret::AccessToken;
 use crate::strict_json::{ParseError, from_value, parse_value};
-use crate::trace::in_span;
+use crate::trace::{self, in_span};
 
 /// What `Debug` prints for a personal-data field that is set.
 const MASK: &str = "[redacted]";
@@ -239,7 +239,7 @@ impl PaywayClient {
     /// [`ResponseBody::expose_text`]); any other status or transport failure as the
     /// matching [`Error`].
     pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
-        in_span("me", async {
+        in_span("me", self.inner.environment, trace::ok, async {
             let body = self.get_json(&self.inner.endpoints.me, token).await?;
             Account::from_json(&body.bytes).map_err(|source| Error::Parse {
                 what: "account",
@@ -256,16 +256,21 @@ impl PaywayClient {
     ///
     /// As [`me`](Self::me).
     pub async fn active_products(&self, token: &AccessToken) -> Result<ActiveProducts, Error> {
-        in_span("active_products", async {
-            let body = self
-                .get_json(&self.inner.endpoints.active_products, token)
-                .await?;
-            ActiveProducts::from_json(&body.bytes).map_err(|source| Error::Parse {
-                what: "active products list",
-                source,
-                body: ResponseBody::kept(&body.bytes, body.content_type),
-            })
-        })
+        in_span(
+            "active_products",
+            self.inner.environment,
+            trace::ok,
+            async {
+                let body = self
+                    .get_json(&self.inner.endpoints.active_products, token)
+                    .await?;
+                ActiveProducts::from_json(&body.bytes).map_err(|source| Error::Parse {
+                    what: "active products list",
+                    source,
+                    body: ResponseBody::kept(&body.bytes, body.content_type),
+                })
+            },
+        )
         .await
     }
 

@@ -8,30 +8,20 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::client::{Endpoints, Inner, PaywayClient};
+use crate::credentials::{Credentials, MIN_CLIENT_SECRET_BYTES};
 use crate::environment::Environment;
 use crate::error::BuildError;
+use crate::http_settings::{HttpSettings, check_positive, choose_base_url};
 use crate::secret::ClientSecret;
 use crate::server_token_cache::ServerTokenCache;
 use crate::token_encoding::TokenEncoding;
-use crate::validate::{self, BaseUrlProblem, is_valid_scope};
-
-/// Default total time for one request, body included (10 s).
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time to establish a connection (5 s).
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+use crate::validate::is_identifier;
 
 /// How long [`PaywayClient::login_with_ticket`] keeps a ticket claimed by default (10 minutes).
 ///
 /// Payway tickets are short-lived; the claim must outlive the ticket. Change it with
 /// [`PaywayClientBuilder::claim_ttl`].
 pub const DEFAULT_CLAIM_TTL: Duration = Duration::from_secs(600);
-
-/// The shortest client secret [`PaywayClientBuilder::build`] accepts, in bytes (16), unless
-/// [`PaywayClientBuilder::insecure_allow_short_secret`] is called.
-///
-/// Payway issues long random secrets; a short one is a placeholder or a typo that would only
-/// show as a `401` on the first reader's login.
-pub const MIN_CLIENT_SECRET_BYTES: usize = 16;
 
 impl PaywayClient {
     /// Starts a [`PaywayClientBuilder`].
@@ -62,15 +52,11 @@ impl PaywayClient {
 pub struct PaywayClientBuilder {
     environment: Option<Environment>,
     base_url: Option<Url>,
-    client_id: Option<String>,
-    client_secret: Option<ClientSecret>,
+    credentials: Credentials,
     token_encoding: TokenEncoding,
-    http_client: Option<reqwest::Client>,
-    timeout: Duration,
-    connect_timeout: Option<Duration>,
+    http: HttpSettings,
     ticket_scopes: Vec<String>,
     claim_ttl: Duration,
-    allow_short_secret: bool,
 }
 
 impl Default for PaywayClientBuilder {
@@ -78,15 +64,11 @@ impl Default for PaywayClientBuilder {
         Self {
             environment: None,
             base_url: None,
-            client_id: None,
-            client_secret: None,
+            credentials: Credentials::default(),
             token_encoding: TokenEncoding::default(),
-            http_client: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: None,
+            http: HttpSettings::default(),
             ticket_scopes: Vec::new(),
             claim_ttl: DEFAULT_CLAIM_TTL,
-            allow_short_secret: false,
         }
     }
 }
@@ -111,14 +93,14 @@ impl PaywayClientBuilder {
 
     /// Your API client id.
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
+        self.credentials.client_id = Some(client_id.into());
         self
     }
 
     /// Your API client secret: at least [`MIN_CLIENT_SECRET_BYTES`] bytes (see
     /// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret)).
     pub fn client_secret(mut self, client_secret: impl Into<SecretString>) -> Self {
-        self.client_secret = Some(ClientSecret::from(client_secret.into()));
+        self.credentials.client_secret = Some(ClientSecret::from(client_secret.into()));
         self
     }
 
@@ -127,7 +109,7 @@ impl PaywayClientBuilder {
     /// Only for a test account whose secret you cannot change: a short secret is easier to
     /// guess, and usually a placeholder left in a configuration.
     pub fn insecure_allow_short_secret(mut self) -> Self {
-        self.allow_short_secret = true;
+        self.credentials.allow_short_secret = true;
         self
     }
 
@@ -148,13 +130,13 @@ impl PaywayClientBuilder {
     /// every request; the connect timeout is yours to set on that client
     /// ([`connect_timeout`](Self::connect_timeout) together with this is refused).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.http.http_client = Some(client);
         self
     }
 
     /// Total time for one request, reading the body included (default 10 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.http.timeout = timeout;
         self
     }
 
@@ -162,7 +144,7 @@ impl PaywayClientBuilder {
     /// [`http_client`](Self::http_client): [`build`](Self::build) refuses the two together
     /// ([`BuildError::ConnectTimeoutWithHttpClient`]), as that client owns its connect timeout.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.http.connect_timeout = Some(timeout);
         self
     }
 
@@ -198,64 +180,20 @@ impl PaywayClientBuilder {
     /// when the claim TTL is not longer than the timeout, when a ticket scope is malformed,
     /// or when the HTTP client cannot be built.
     pub fn build(self) -> Result<PaywayClient, BuildError> {
-        let client_id = self.client_id.ok_or(BuildError::MissingClientId)?;
-        if client_id.is_empty()
-            || client_id
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control())
-        {
-            return Err(BuildError::InvalidClientId);
-        }
-        let client_secret = self.client_secret.ok_or(BuildError::MissingClientSecret)?;
-        let secret_len = client_secret.expose_secret().len();
-        if client_secret.expose_secret().trim().is_empty() {
-            return Err(BuildError::EmptyClientSecret);
-        }
-        if secret_len < MIN_CLIENT_SECRET_BYTES && !self.allow_short_secret {
-            return Err(BuildError::ShortSecret {
-                len: secret_len,
-                min: MIN_CLIENT_SECRET_BYTES,
-            });
-        }
-        let base_url = match (self.base_url, self.environment) {
-            (Some(url), _) => url,
-            (None, Some(environment)) => environment.base_url(),
-            (None, None) => return Err(BuildError::MissingEnvironment),
-        };
-        check_base_url(&base_url)?;
-        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        for (what, value) in [
-            ("timeout", self.timeout),
-            ("connect timeout", connect_timeout),
-            ("claim ttl", self.claim_ttl),
-        ] {
-            if value.is_zero() {
-                return Err(BuildError::ZeroDuration { what });
-            }
-        }
-        if self.claim_ttl <= self.timeout {
+        let (client_id, client_secret) = self.credentials.check(MIN_CLIENT_SECRET_BYTES)?;
+        let base_url = choose_base_url(self.base_url, self.environment, Environment::base_url)?;
+        let [timeout, connect_timeout] = self.http.durations();
+        check_positive(&[timeout, connect_timeout, ("claim_ttl", self.claim_ttl)])?;
+        if self.claim_ttl <= self.http.timeout {
             return Err(BuildError::ClaimTtlTooShort);
         }
-        if !self.ticket_scopes.iter().all(|s| is_valid_scope(s)) {
+        if !self.ticket_scopes.iter().all(|s| is_identifier(s)) {
             return Err(BuildError::InvalidScope);
         }
         let ticket_scope = (!self.ticket_scopes.is_empty()).then(|| self.ticket_scopes.join(" "));
         let endpoints = Endpoints::new(&base_url);
-        let http = match self.http_client {
-            Some(_) if self.connect_timeout.is_some() => {
-                return Err(BuildError::ConnectTimeoutWithHttpClient);
-            }
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                // A ticket exchange must never be sent twice.
-                .retry(reqwest::retry::never())
-                .connect_timeout(connect_timeout)
-                .timeout(self.timeout)
-                .user_agent(concat!("payway-client/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(BuildError::HttpClient)?,
-        };
+        let timeout = self.http.timeout;
+        let http = self.http.client()?;
         Ok(PaywayClient {
             inner: Arc::new(Inner {
                 http,
@@ -265,7 +203,7 @@ impl PaywayClientBuilder {
                 client_id,
                 client_secret,
                 token_encoding: self.token_encoding,
-                timeout: self.timeout,
+                timeout,
                 ticket_scope,
                 claim_ttl: self.claim_ttl,
                 server_tokens: ServerTokenCache::default(),
@@ -274,84 +212,16 @@ impl PaywayClientBuilder {
     }
 }
 
-pub(crate) fn check_base_url(url: &Url) -> Result<(), BuildError> {
-    validate::check_base_url(url).map_err(|problem| match problem {
-        BaseUrlProblem::Insecure => BuildError::InsecureBaseUrl,
-        BaseUrlProblem::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
-    })
-}
-
 impl fmt::Debug for PaywayClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PaywayClientBuilder")
             .field("environment", &self.environment)
             .field("base_url", &self.base_url.as_ref().map(Url::as_str))
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
+            .field("credentials", &self.credentials)
             .field("token_encoding", &self.token_encoding)
-            .field(
-                "http_client",
-                &self.http_client.as_ref().map(|_| "caller-supplied"),
-            )
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
+            .field("http", &self.http)
             .field("ticket_scopes", &self.ticket_scopes)
             .field("claim_ttl", &self.claim_ttl)
-            .field("allow_short_secret", &self.allow_short_secret)
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn url(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
-
-    #[test]
-    fn plain_http_only_to_loopback() {
-        for ok in [
-            "http://127.0.0.1:8080",
-            "http://127.1.2.3/",
-            "http://[::1]:1/",
-            "http://localhost:9/",
-            "https://payway.example/prefix/",
-        ] {
-            assert!(check_base_url(&url(ok)).is_ok(), "{ok}");
-        }
-        for insecure in [
-            "http://backend.worldoftulo.com/",
-            "http://10.0.0.1/",
-            "http://localhost.evil.example/",
-            "http://[::2]/",
-        ] {
-            assert!(
-                matches!(
-                    check_base_url(&url(insecure)),
-                    Err(BuildError::InsecureBaseUrl)
-                ),
-                "{insecure}"
-            );
-        }
-        for invalid in [
-            "https://user:pw@payway.example/",
-            "https://payway.example/?a=1",
-            "https://payway.example/#x",
-            "ftp://payway.example/",
-            "data:text/plain,hi",
-        ] {
-            assert!(
-                matches!(
-                    check_base_url(&url(invalid)),
-                    Err(BuildError::InvalidBaseUrl { .. })
-                ),
-                "{invalid}"
-            );
-        }
     }
 }

@@ -73,7 +73,7 @@ pub enum Error {
         /// What is wrong, and where (never a value from the body).
         #[source]
         source: ParseError,
-        /// The body's length and content type; its text through
+        /// The body's length and media type; its text through
         /// [`ResponseBody::expose_text`] for answers that carry no secret (`/me`, active
         /// products), never for token and ticket answers.
         body: ResponseBody,
@@ -312,7 +312,7 @@ pub enum BuildError {
     },
 }
 
-/// What an error shows of a response body: its length and content type. Its text only
+/// What an error shows of a response body: its length and media type. Its text only
 /// through [`expose_text`](Self::expose_text), and only for answers that carry no secret.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ResponseBody {
@@ -350,7 +350,8 @@ impl ResponseBody {
         self.len == 0
     }
 
-    /// The `Content-Type` Payway sent, if any.
+    /// The media type of the `Content-Type` Payway sent (`type/subtype`, lowercased, without
+    /// parameters), when it was a well-formed one of at most 100 bytes.
     pub fn content_type(&self) -> Option<&str> {
         self.content_type.as_deref()
     }

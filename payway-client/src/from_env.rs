@@ -1,11 +1,11 @@
 //! Configuration from environment variables: [`PaywayClient::from_env`] and
 //! [`PaywayClient::builder_from_env`], both over one lookup that tests can replace.
 
-use url::Url;
+use std::env::VarError;
 
 use crate::builder::PaywayClientBuilder;
 use crate::client::PaywayClient;
-use crate::environment::Environment;
+use crate::env_vars::EnvVars;
 use crate::error::BuildError;
 use crate::token_encoding::TokenEncoding;
 
@@ -34,8 +34,9 @@ impl PaywayClient {
     /// | `PAYWAY_BASE_URL` ([`ENV_BASE_URL`]) | optional API host root, overrides the environment's |
     /// | `PAYWAY_TOKEN_ENCODING` ([`ENV_TOKEN_ENCODING`]) | optional, `form` (default) or `json` |
     ///
-    /// An empty variable counts as not set. The same API user may also be configured for
-    /// Tulo's JS-API as `TULO_CLIENT_ID` / `TULO_CLIENT_SECRET` (crate `tulo-jwt`).
+    /// An empty variable counts as not set; one that is not valid Unicode is a
+    /// [`BuildError::InvalidEnvVar`]. The same API user may also be configured for Tulo's
+    /// JS-API as `TULO_CLIENT_ID` / `TULO_CLIENT_SECRET` (crate `tulo-jwt`).
     ///
     /// # Errors
     ///
@@ -52,50 +53,27 @@ impl PaywayClient {
     ///
     /// As [`from_env`](Self::from_env), for the variables.
     pub fn builder_from_env() -> Result<PaywayClientBuilder, BuildError> {
-        from_lookup(|name| std::env::var(name).ok())
+        from_lookup(|name| std::env::var(name))
     }
 }
 
-/// Reads the variables through `lookup`, so that tests never touch the process environment.
+/// Reads the variables through `lookup` (shaped like `std::env::var`), so that tests never
+/// touch the process environment.
 pub(crate) fn from_lookup(
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<PaywayClientBuilder, BuildError> {
-    let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
-    let client_id = var(ENV_CLIENT_ID).ok_or(BuildError::MissingEnvVar {
-        name: ENV_CLIENT_ID,
-    })?;
-    let client_secret = var(ENV_CLIENT_SECRET).ok_or(BuildError::MissingEnvVar {
-        name: ENV_CLIENT_SECRET,
-    })?;
+    let env = EnvVars::new(lookup);
     let mut builder = PaywayClient::builder()
-        .client_id(client_id)
-        .client_secret(client_secret);
-    let base_url = var(ENV_BASE_URL);
-    match var(ENV_ENVIRONMENT) {
-        Some(name) => {
-            let environment =
-                name.parse::<Environment>()
-                    .map_err(|_| BuildError::InvalidEnvVar {
-                        name: ENV_ENVIRONMENT,
-                        reason: "expected `stage` or `production`",
-                    })?;
-            builder = builder.environment(environment);
-        }
-        None if base_url.is_none() => {
-            return Err(BuildError::MissingEnvVar {
-                name: ENV_ENVIRONMENT,
-            });
-        }
-        None => {}
+        .client_id(env.required(ENV_CLIENT_ID)?)
+        .client_secret(env.required(ENV_CLIENT_SECRET)?);
+    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_BASE_URL)?;
+    if let Some(environment) = environment {
+        builder = builder.environment(environment);
     }
     if let Some(base_url) = base_url {
-        let base_url = Url::parse(base_url.trim()).map_err(|_| BuildError::InvalidEnvVar {
-            name: ENV_BASE_URL,
-            reason: "not an absolute URL",
-        })?;
         builder = builder.base_url(base_url);
     }
-    if let Some(encoding) = var(ENV_TOKEN_ENCODING) {
+    if let Some(encoding) = env.optional(ENV_TOKEN_ENCODING)? {
         let encoding = match encoding.trim().to_ascii_lowercase().as_str() {
             "form" => TokenEncoding::Form,
             "json" => TokenEncoding::Json,
@@ -114,8 +92,10 @@ pub(crate) fn from_lookup(
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::ffi::OsString;
 
     use super::*;
+    use crate::environment::Environment;
 
     const SECRET: &str = "env-secret-0123456789";
 
@@ -124,7 +104,7 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        from_lookup(|name| vars.get(name).cloned())?.build()
+        from_lookup(|name| vars.get(name).cloned().ok_or(VarError::NotPresent))?.build()
     }
 
     #[test]
@@ -196,5 +176,35 @@ mod tests {
         ])
         .unwrap_err();
         assert!(matches!(short, BuildError::ShortSecret { len: 5, min: 16 }));
+    }
+
+    #[test]
+    fn a_variable_that_is_not_unicode_is_named_never_shown() {
+        for bad in [
+            ENV_CLIENT_ID,
+            ENV_CLIENT_SECRET,
+            ENV_ENVIRONMENT,
+            ENV_TOKEN_ENCODING,
+        ] {
+            let lookup = |name: &str| match name {
+                _ if name == bad => Err(VarError::NotUnicode(OsString::from("latin1-secret"))),
+                ENV_CLIENT_ID => Ok("x".to_owned()),
+                ENV_CLIENT_SECRET => Ok(SECRET.to_owned()),
+                ENV_ENVIRONMENT => Ok("stage".to_owned()),
+                _ => Err(VarError::NotPresent),
+            };
+            let err = from_lookup(lookup).unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    BuildError::InvalidEnvVar {
+                        name: n,
+                        reason: "not valid unicode"
+                    } if n == bad
+                ),
+                "{bad}: {err:?}"
+            );
+            assert!(!format!("{err} {err:?}").contains("latin1"));
+        }
     }
 }

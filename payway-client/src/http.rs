@@ -13,7 +13,10 @@ use crate::secret::AccessToken;
 /// A larger body is an [`Error::BodyTooLarge`]: it is never buffered whole.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// A response body read in full, with its content type.
+/// The longest media type kept from a `Content-Type` header, in bytes.
+const MAX_MEDIA_TYPE_BYTES: usize = 100;
+
+/// A response body read in full, with its checked media type.
 pub(crate) struct Received {
     pub(crate) bytes: Vec<u8>,
     pub(crate) content_type: Option<String>,
@@ -52,8 +55,7 @@ pub(crate) async fn read_body(mut response: Response) -> Result<Received, Error>
     let content_type = response
         .headers()
         .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+        .and_then(|value| media_type(value.as_bytes()));
     let mut bytes = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
         if bytes.len().saturating_add(chunk.len()) > MAX_BODY_BYTES {
@@ -65,6 +67,24 @@ pub(crate) async fn read_body(mut response: Response) -> Result<Received, Error>
         bytes,
         content_type,
     })
+}
+
+/// The media type of a `Content-Type` value, lowercased and without parameters
+/// (`type/subtype`); `None` unless both halves are RFC 9110 tokens and it fits in 100 bytes.
+/// The header is text the provider chose, and errors show it in their `Debug` output.
+pub(crate) fn media_type(value: &[u8]) -> Option<String> {
+    let essence = value.split(|byte| *byte == b';').next()?.trim_ascii();
+    if essence.len() > MAX_MEDIA_TYPE_BYTES {
+        return None;
+    }
+    let (kind, subtype) = std::str::from_utf8(essence).ok()?.split_once('/')?;
+    let is_token = |part: &str| !part.is_empty() && part.bytes().all(is_token_char);
+    (is_token(kind) && is_token(subtype)).then(|| format!("{kind}/{subtype}").to_ascii_lowercase())
+}
+
+/// RFC 9110's `tchar`.
+fn is_token_char(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
 }
 
 /// `Authorization: Bearer {token}`, marked sensitive so it never shows in `Debug` output.
@@ -126,6 +146,31 @@ pub(crate) async fn error_from_response(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_checked_media_type_is_kept() {
+        for (value, expected) in [
+            (&b"application/json"[..], Some("application/json")),
+            (b"Application/JSON; charset=utf-8", Some("application/json")),
+            (b" text/html ;q=1", Some("text/html")),
+            (
+                b"application/problem+json",
+                Some("application/problem+json"),
+            ),
+            (b"", None),
+            (b"json", None),
+            (b"/json", None),
+            (b"application/", None),
+            (b"a/b/c", None),
+            (b"text/plain ada@example.com", None),
+            (b"application/json<script>", None),
+            (b"text/\xe5", None),
+        ] {
+            assert_eq!(media_type(value).as_deref(), expected, "{value:?}");
+        }
+        let long = format!("application/{}", "x".repeat(MAX_MEDIA_TYPE_BYTES));
+        assert_eq!(media_type(long.as_bytes()), None);
+    }
 
     #[test]
     fn bearer_header_is_sensitive() {

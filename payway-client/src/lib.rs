@@ -17,10 +17,13 @@ pub mod axum;
 mod builder;
 mod callback;
 mod client;
+mod credentials;
+mod env_vars;
 mod environment;
 mod error;
 mod from_env;
 mod http;
+mod http_settings;
 mod login;
 mod path_segment;
 mod provider_error;
@@ -44,9 +47,10 @@ mod trace;
 mod validate;
 
 pub use account::{Account, ActiveProducts, Address, UserProduct};
-pub use builder::{DEFAULT_CLAIM_TTL, MIN_CLIENT_SECRET_BYTES, PaywayClientBuilder};
+pub use builder::{DEFAULT_CLAIM_TTL, PaywayClientBuilder};
 pub use callback::{CallbackError, ReturnPolicy, TicketCallback};
 pub use client::PaywayClient;
+pub use credentials::{MIN_CLIENT_SECRET_BYTES, MIN_SECRET_BYTES};
 pub use environment::{Environment, ParseEnvironmentError};
 pub use error::{BuildError, Error, ResponseBody};
 pub use from_env::{
@@ -60,7 +64,7 @@ pub use provider_error::ProviderError;
 pub use reqwest;
 pub use secret::{AccessToken, ClientSecret, RefreshToken};
 pub use shop_url::{ShopUrl, ShopUrlBuilder, ShopUrlError};
-pub use sso2::cookie_key::{MAX_COOKIE_HEADER_BYTES, MIN_SECRET_BYTES};
+pub use sso2::cookie_key::MAX_COOKIE_HEADER_BYTES;
 pub use sso2::from_env::{ENV_ORGANISATION_ID, ENV_SSO_BASE_URL};
 pub use sso2::jws::MAX_TOKEN_BYTES;
 #[cfg(feature = "redis")]

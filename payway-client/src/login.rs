@@ -8,7 +8,7 @@ use crate::store::{Fingerprint, TicketStore};
 use crate::ticket::{Ticket, check_ticket};
 use crate::token::Grant;
 use crate::token_response::TokenResponse;
-use crate::trace::{in_span, outcome};
+use crate::trace::in_span;
 
 /// What became of a ticket login. Anything but [`LoggedIn`](Self::LoggedIn) means: do not
 /// log the reader in.
@@ -33,6 +33,20 @@ pub enum TicketLogin {
     /// The ticket was claimed before, by this or another app server (a reload, a double
     /// click, a replay). Payway was not asked.
     AlreadyUsed,
+}
+
+impl TicketLogin {
+    /// The outcome in one word, for a span.
+    pub(crate) fn label(&self) -> &'static str {
+        match self {
+            Self::LoggedIn { .. } => "logged_in",
+            Self::Rejected {
+                reason: RejectReason::NotATicket,
+            } => "not_a_ticket",
+            Self::Rejected { .. } => "rejected",
+            Self::AlreadyUsed => "already_used",
+        }
+    }
 }
 
 /// Why a ticket was [`Rejected`](TicketLogin::Rejected).
@@ -88,13 +102,20 @@ impl PaywayClient {
         S: TicketStore + ?Sized,
     {
         let ticket = ticket.expose_secret();
-        if check_ticket(ticket).is_err() {
-            outcome("not_a_ticket");
-            return Ok(TicketLogin::Rejected {
-                reason: RejectReason::NotATicket,
-            });
-        }
-        in_span("login_with_ticket", self.login_claimed(ticket, store)).await
+        in_span(
+            "login_with_ticket",
+            self.inner.environment,
+            TicketLogin::label,
+            async {
+                if check_ticket(ticket).is_err() {
+                    return Ok(TicketLogin::Rejected {
+                        reason: RejectReason::NotATicket,
+                    });
+                }
+                self.login_claimed(ticket, store).await
+            },
+        )
+        .await
     }
 
     async fn login_claimed<S>(&self, ticket: &str, store: &S) -> Result<TicketLogin, Error>
@@ -107,26 +128,20 @@ impl PaywayClient {
             .await
             .map_err(Error::Store)?
         {
-            outcome("already_used");
             return Ok(TicketLogin::AlreadyUsed);
         }
         let token = match self.exchange_claimed(ticket).await {
             Ok(Exchange::Token(token)) => token,
-            Ok(Exchange::Refused(reason)) => {
-                outcome("rejected");
-                return Ok(TicketLogin::Rejected { reason });
-            }
+            Ok(Exchange::Refused(reason)) => return Ok(TicketLogin::Rejected { reason }),
             Err(error) => {
                 if !ticket_may_be_consumed(&error) {
                     release(store, &fingerprint).await;
                 }
-                outcome("exchange_failed");
                 return Err(error);
             }
         };
         // Payway has accepted (and consumed) the ticket: the claim stays whatever happens.
         let account = self.me(&token.access_token).await?;
-        outcome("logged_in");
         Ok(TicketLogin::LoggedIn {
             account: Box::new(account),
             token,

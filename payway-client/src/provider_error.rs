@@ -15,7 +15,7 @@ use crate::redact::Redactor;
 /// percent-encoded, JSON-escaped in any style), it is cut out of every field and of the body.
 ///
 /// `{:?}` shows the status, the `error`, `code` and `field` codes, and the body's length and
-/// content type; the body's text only through [`expose_body`](Self::expose_body).
+/// media type; the body's text only through [`expose_body`](Self::expose_body).
 #[derive(Clone, PartialEq, Eq)]
 pub struct ProviderError(Box<ProviderDetails>);
 
@@ -70,7 +70,8 @@ impl ProviderError {
         self.0.status
     }
 
-    /// The `Content-Type` of the answer, if any.
+    /// The media type of the answer's `Content-Type` (`type/subtype`, lowercased, without
+    /// parameters), when it was a well-formed one of at most 100 bytes.
     pub fn content_type(&self) -> Option<&str> {
         self.0.content_type.as_deref()
     }

@@ -11,8 +11,8 @@ use crate::secret::AccessToken;
 use crate::server_token_cache::{Cached, Flight, MAX_CACHED_LIFETIME, REFRESH_MARGIN, Role};
 use crate::token::Grant;
 use crate::token_response::TokenResponse;
-use crate::trace::in_span;
-use crate::validate::is_valid_scope;
+use crate::trace::{self, in_span};
+use crate::validate::is_identifier;
 
 impl PaywayClient {
     /// A server-to-server access token for `scopes` (`grant_type=none`: no reader, your
@@ -32,7 +32,13 @@ impl PaywayClient {
     /// [`Error::is_timeout`] and friends look through the wrapper.
     pub async fn server_token(&self, scopes: &[&str]) -> Result<AccessToken, Error> {
         let key = scope_key(scopes)?;
-        in_span("server_token", self.server_token_for(&key)).await
+        in_span(
+            "server_token",
+            self.inner.environment,
+            trace::ok,
+            self.server_token_for(&key),
+        )
+        .await
     }
 
     /// Drops the cached server token for `scopes`, e.g. after Payway refused it with 401;
@@ -91,7 +97,7 @@ impl PaywayClient {
 
 /// The scope set as one space-separated string, sorted and without duplicates.
 fn scope_key(scopes: &[&str]) -> Result<String, Error> {
-    if !scopes.iter().all(|s| is_valid_scope(s)) {
+    if !scopes.iter().all(|s| is_identifier(s)) {
         return Err(Error::InvalidInput {
             what: "scope",
             reason: "empty or contains whitespace or control characters",

@@ -1,6 +1,7 @@
 //! [`Ticket`], and what a ticket may look like before it is claimed, stored or sent.
 
 use crate::secret::secret_type;
+use crate::validate::is_identifier;
 
 /// The longest ticket accepted, in bytes. Payway's tickets are far shorter; the bound keeps
 /// hostile input out of requests and stores.
@@ -27,7 +28,7 @@ pub(crate) fn check_ticket(ticket: &str) -> Result<(), TicketShapeError> {
         Err("it is empty")
     } else if ticket.len() > MAX_TICKET_BYTES {
         Err("it is longer than 4096 bytes")
-    } else if ticket.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    } else if !is_identifier(ticket) {
         Err("it contains whitespace or control characters")
     } else if ticket.chars().all(is_invisible) {
         Err("it has no visible character")

@@ -11,7 +11,8 @@ use crate::http;
 use crate::secret::AccessToken;
 use crate::strict_json::{from_value, parse_value};
 use crate::ticket::{Ticket, check_ticket};
-use crate::trace::in_span;
+use crate::trace::{self, in_span};
+use crate::validate::is_text;
 
 /// The longest client id or account id sent in a ticket request, in bytes.
 const MAX_ID_BYTES: usize = 256;
@@ -70,14 +71,10 @@ impl TicketRequest {
 }
 
 fn check_id(id: &str) -> Result<(), &'static str> {
-    if id.trim().is_empty() {
-        Err("it is empty")
-    } else if id.len() > MAX_ID_BYTES {
-        Err("it is longer than 256 bytes")
-    } else if id.chars().any(char::is_control) {
-        Err("it contains control characters")
-    } else {
+    if is_text(id, MAX_ID_BYTES) {
         Ok(())
+    } else {
+        Err("it is empty, longer than 256 bytes, or has control characters")
     }
 }
 
@@ -107,26 +104,31 @@ impl PaywayClient {
         request: TicketRequest,
     ) -> Result<Ticket, Error> {
         request.check()?;
-        in_span("generate_ticket", async {
-            let http_request = self
-                .request(Method::POST, &self.inner.endpoints.ticket)
-                .header(AUTHORIZATION, http::bearer(token)?)
-                .json(&request)
-                .build()
-                .map_err(Error::Transport)?;
-            let response = http::send(&self.inner.http, http_request).await?;
-            if !response.status().is_success() {
-                let secrets = [token.expose_secret()];
-                return Err(http::error_from_response(
-                    http::Endpoint::Resource,
-                    response,
-                    &secrets,
-                )
-                .await);
-            }
-            let body = http::read_body(response).await?;
-            parse_ticket(&body.bytes, body.content_type.as_deref())
-        })
+        in_span(
+            "generate_ticket",
+            self.inner.environment,
+            trace::ok,
+            async {
+                let http_request = self
+                    .request(Method::POST, &self.inner.endpoints.ticket)
+                    .header(AUTHORIZATION, http::bearer(token)?)
+                    .json(&request)
+                    .build()
+                    .map_err(Error::Transport)?;
+                let response = http::send(&self.inner.http, http_request).await?;
+                if !response.status().is_success() {
+                    let secrets = [token.expose_secret()];
+                    return Err(http::error_from_response(
+                        http::Endpoint::Resource,
+                        response,
+                        &secrets,
+                    )
+                    .await);
+                }
+                let body = http::read_body(response).await?;
+                parse_ticket(&body.bytes, body.content_type.as_deref())
+            },
+        )
         .await
     }
 }

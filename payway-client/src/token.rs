@@ -11,7 +11,7 @@ use crate::secret::RefreshToken;
 use crate::ticket::{Ticket, check_ticket};
 use crate::token_encoding::TokenEncoding;
 use crate::token_response::{TokenResponse, parse_token_response};
-use crate::trace::in_span;
+use crate::trace::{self, in_span};
 
 /// The grant a token request asks for.
 #[derive(Clone, Copy)]
@@ -59,7 +59,13 @@ impl PaywayClient {
             what: "ticket",
             reason,
         })?;
-        in_span("exchange_ticket", self.token_request(Grant::Ticket(ticket))).await
+        in_span(
+            "exchange_ticket",
+            self.inner.environment,
+            trace::ok,
+            self.token_request(Grant::Ticket(ticket)),
+        )
+        .await
     }
 
     /// Trades a refresh token for a new access token (`grant_type=refresh_token`).
@@ -79,7 +85,13 @@ impl PaywayClient {
             });
         }
         let grant = Grant::RefreshToken(refresh_token.expose_secret());
-        in_span("refresh_token", self.token_request(grant)).await
+        in_span(
+            "refresh_token",
+            self.inner.environment,
+            trace::ok,
+            self.token_request(grant),
+        )
+        .await
     }
 
     /// Sends a token request and reads the answer.

@@ -1,32 +1,71 @@
-//! Optional `tracing` spans: one per API call, named for the call, never carrying a ticket,
-//! token or secret. Without the `tracing` feature these compile to the bare future.
+//! Optional `tracing` spans: one `payway` span per call with the `operation`, the
+//! `environment` and, once the call ends, its `outcome`; never a ticket, token, secret or
+//! session id. Without the `tracing` feature these compile to the bare future.
 
 use std::future::Future;
 
-/// Runs `future` inside a span called `name` (feature `tracing`), or as is.
+use crate::environment::Environment;
+use crate::error::Error;
+
+/// The outcome of a call whose answer needs no other word.
+pub(crate) fn ok<T>(_answer: &T) -> &'static str {
+    "ok"
+}
+
+/// Runs `call` inside a `payway` span and records its outcome (`label` of the answer, or the
+/// kind of error) on the span (feature `tracing`).
 #[cfg(feature = "tracing")]
-pub(crate) async fn in_span<F: Future>(name: &'static str, future: F) -> F::Output {
+pub(crate) async fn in_span<T>(
+    operation: &'static str,
+    environment: Option<Environment>,
+    label: fn(&T) -> &'static str,
+    call: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
     use tracing::Instrument as _;
-    future
-        .instrument(tracing::info_span!("payway", call = name))
-        .await
+    use tracing::field::Empty;
+
+    let environment = environment.map_or("custom", Environment::as_str);
+    let span = tracing::info_span!("payway", operation, environment, outcome = Empty);
+    let result = call.instrument(span.clone()).await;
+    let outcome = match &result {
+        Ok(answer) => label(answer),
+        Err(error) => error_label(error),
+    };
+    span.record("outcome", outcome);
+    result
 }
 
-/// Runs `future` inside a span called `name` (feature `tracing`), or as is.
+/// Runs `call` as is (the `tracing` feature is off).
 #[cfg(not(feature = "tracing"))]
-pub(crate) async fn in_span<F: Future>(_name: &'static str, future: F) -> F::Output {
-    future.await
+pub(crate) async fn in_span<T>(
+    _operation: &'static str,
+    _environment: Option<Environment>,
+    _label: fn(&T) -> &'static str,
+    call: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    call.await
 }
 
-/// Records a login outcome on the current span (feature `tracing`).
+/// What went wrong, in one word: never a value from the request or the answer.
 #[cfg(feature = "tracing")]
-pub(crate) fn outcome(what: &'static str) {
-    tracing::debug!(outcome = what, "ticket login finished");
+fn error_label(error: &Error) -> &'static str {
+    match error {
+        Error::InvalidInput { .. } => "error:invalid_input",
+        Error::Store(_) => "error:store",
+        Error::ClientCredentials(_) => "error:client_credentials",
+        e if e.is_timeout() => "error:timeout",
+        e if e.is_connect() => "error:connect",
+        e if e.is_redirect() => "error:redirect",
+        Error::BadRequest(_) => "error:bad_request",
+        Error::Unauthorized(_) => "error:unauthorized",
+        Error::UnexpectedStatus(_) => "error:unexpected_status",
+        Error::BodyTooLarge { .. } => "error:body_too_large",
+        Error::Parse { .. } | Error::InvalidResponse { .. } => "error:parse",
+        Error::Sso2Token(_) | Error::TokenTooLarge { .. } => "error:sso2_token",
+        Error::ServerToken(inner) => error_label(inner),
+        _ => "error:transport",
+    }
 }
-
-/// Records a login outcome on the current span (feature `tracing`).
-#[cfg(not(feature = "tracing"))]
-pub(crate) fn outcome(_what: &'static str) {}
 
 /// Records the status Payway answered with on the current span (feature `tracing`).
 #[cfg(feature = "tracing")]

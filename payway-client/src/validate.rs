@@ -1,5 +1,5 @@
-//! Small predicates on configuration values, shared by the builder, the server-token cache
-//! and the shop links.
+//! Small predicates on configuration values and on text sent or stored: the builders, the
+//! server-token cache, the shop links, SSO2 and the session cookie share them.
 
 use std::net::IpAddr;
 
@@ -45,10 +45,17 @@ pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     }
 }
 
-/// A scope is a non-empty token without whitespace or control characters (scopes are
-/// joined with spaces on the wire).
-pub(crate) fn is_valid_scope(scope: &str) -> bool {
-    !scope.is_empty() && !scope.chars().any(|c| c.is_whitespace() || c.is_control())
+/// One word: not empty, no whitespace, no control characters. Client ids, organisation ids,
+/// scopes (joined with spaces on the wire) and SSO2 session ids are words.
+pub(crate) fn is_identifier(value: &str) -> bool {
+    !value.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A line of text of at most `max_bytes`: something besides whitespace, no control
+/// characters (inner spaces are fine). Account ids, product codes and e-mail addresses are
+/// such text.
+pub(crate) fn is_text(value: &str, max_bytes: usize) -> bool {
+    value.len() <= max_bytes && !value.trim().is_empty() && !value.chars().any(char::is_control)
 }
 
 #[cfg(test)]
@@ -72,10 +79,21 @@ mod tests {
     }
 
     #[test]
-    fn scopes_are_single_tokens() {
-        assert!(is_valid_scope("/external/me/w"));
-        assert!(!is_valid_scope(""));
-        assert!(!is_valid_scope("/a /b"));
-        assert!(!is_valid_scope("/a\n"));
+    fn identifiers_are_single_words() {
+        assert!(is_identifier("/external/me/w"));
+        assert!(is_identifier("fake-client-1ä"));
+        for bad in ["", " ", "/a /b", "/a\n", "a\u{85}b", "a\u{3000}b", "\u{7f}"] {
+            assert!(!is_identifier(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn text_is_bounded_printable_and_not_blank() {
+        assert!(is_text("premium", 7));
+        assert!(is_text("weekend plus", 64));
+        assert!(!is_text("premium", 6));
+        for bad in ["", "   ", "p\n", "p\u{0}", "\u{9f}"] {
+            assert!(!is_text(bad, 64), "{bad:?}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use std::ops::Deref;
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
-use http::header::COOKIE;
+use http::header::{COOKIE, HeaderValue};
 use http::request::Parts;
 
 use super::rejection::json_rejection;
@@ -17,7 +17,8 @@ use crate::sso2::{SessionCookie, SessionCookieKey};
 /// The reader's SSO2 session cookie, opened with the [`SessionCookieKey`] in your state
 /// (through [`FromRef`]): genuine (its tag matched this key or a previous one), unexpired.
 ///
-/// It reads every `Cookie` header of the request (HTTP/2 may split cookies over several).
+/// It reads every `Cookie` header of the request (HTTP/2 may split cookies over several), as
+/// bytes: other cookies may hold anything, only the session cookie's value must be text.
 /// Anything else is a [`Sso2CookieRejection`] (`401`); as `Option<Sso2Cookie>`, anything
 /// else is `None`: a missing, edited, expired or duplicated cookie is a reader without a
 /// session, for [`Sso2Flow::page`](crate::sso2::Sso2Flow::page) to identify again. Derefs to
@@ -58,22 +59,20 @@ impl Deref for Sso2Cookie {
     }
 }
 
-/// Opens the session cookie from every `Cookie` header of the request.
+/// Opens the session cookie from every `Cookie` header of the request, read as bytes: another
+/// cookie that is not UTF-8 (`city=Umeå` in Latin-1) never hides it.
 fn extract(parts: &Parts, key: &SessionCookieKey) -> Result<SessionCookie, Sso2CookieRejection> {
-    let mut header = String::new();
-    for value in parts.headers.get_all(COOKIE) {
-        let Ok(value) = value.to_str() else {
-            continue;
-        };
-        if !header.is_empty() {
-            header.push_str("; ");
-        }
-        header.push_str(value);
-    }
-    match key.open_cookie_header(&header) {
+    let headers = parts.headers.get_all(COOKIE).into_iter();
+    match key.open_cookie_headers(headers.map(HeaderValue::as_bytes)) {
         Ok(Some(cookie)) => Ok(cookie),
-        Ok(None) => Err(Sso2CookieRejection(Reason::Missing)),
-        Err(error) => Err(Sso2CookieRejection(Reason::from(&error))),
+        Ok(None) => Err(Sso2CookieRejection::new(Reason::Missing, None)),
+        Err(error) => {
+            let source = match &error {
+                Error::SessionCookie(why) => Some(*why),
+                _ => None,
+            };
+            Err(Sso2CookieRejection::new(Reason::from(&error), source))
+        }
     }
 }
 
@@ -130,13 +129,22 @@ impl From<&Error> for Reason {
 /// Why a request carries no usable session cookie: answered `401 Unauthorized` with
 /// `Content-Type: application/json` and `{"error": "<code>", "message": "<sentence>"}`.
 ///
-/// The body never holds the cookie. Map it to your own answer with [`status`](Self::status)
-/// and [`code`](Self::code) (usually: identify the reader, as
-/// [`Sso2Flow::page`](crate::sso2::Sso2Flow::page) does).
+/// The body never holds the cookie. Map it to your own answer with [`status`](Self::status),
+/// [`code`](Self::code) and [`message`](Self::message) (usually: identify the reader, as
+/// [`Sso2Flow::page`](crate::sso2::Sso2Flow::page) does). `Display` prints the message;
+/// [`source`](std::error::Error::source) is the [`SessionCookieError`] when the cookie was
+/// there but did not open.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sso2CookieRejection(Reason);
+pub struct Sso2CookieRejection {
+    reason: Reason,
+    source: Option<SessionCookieError>,
+}
 
 impl Sso2CookieRejection {
+    fn new(reason: Reason, source: Option<SessionCookieError>) -> Self {
+        Self { reason, source }
+    }
+
     /// Always `401 Unauthorized`.
     pub fn status(&self) -> StatusCode {
         StatusCode::UNAUTHORIZED
@@ -146,7 +154,7 @@ impl Sso2CookieRejection {
     /// `duplicate_session_cookie`, `invalid_session_cookie` (edited, another key, not a
     /// sealed value), `expired_session_cookie` or `cookie_header_too_large`.
     pub fn code(&self) -> &'static str {
-        match self.0 {
+        match self.reason {
             Reason::Missing => "missing_session_cookie",
             Reason::Duplicate => "duplicate_session_cookie",
             Reason::Invalid => "invalid_session_cookie",
@@ -158,7 +166,7 @@ impl Sso2CookieRejection {
     /// One sentence for the reader: the `message` of the JSON body.
     #[must_use]
     pub fn message(&self) -> &'static str {
-        match self.0 {
+        match self.reason {
             Reason::Missing => "There is no session cookie.",
             Reason::Duplicate => "The session cookie is set more than once.",
             Reason::Invalid => "The session cookie is not valid.",
@@ -174,7 +182,13 @@ impl std::fmt::Display for Sso2CookieRejection {
     }
 }
 
-impl std::error::Error for Sso2CookieRejection {}
+impl std::error::Error for Sso2CookieRejection {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|why| why as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl IntoResponse for Sso2CookieRejection {
     fn into_response(self) -> Response {

@@ -76,7 +76,9 @@ where
 /// `Content-Type: application/json` and `{"error": "<code>", "message": "<sentence>"}`.
 ///
 /// The body never holds the ticket or the refused return URL. Map it to your own page with
-/// [`status`](Self::status), [`code`](Self::code) and [`reason`](Self::reason).
+/// [`status`](Self::status), [`code`](Self::code), [`message`](Self::message) and
+/// [`reason`](Self::reason). `Display` prints the message;
+/// [`source`](std::error::Error::source) is the [`CallbackError`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TicketReturnRejection(CallbackError);
 
@@ -118,7 +120,7 @@ impl TicketReturnRejection {
 
 impl std::fmt::Display for TicketReturnRejection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.0, f)
+        f.write_str(self.message())
     }
 }
 

@@ -11,6 +11,7 @@ use super::session::{Sso2Error, Sso2Session, Sso2Status};
 use super::verify_error::TokenError;
 use crate::error::Error;
 use crate::ticket::{Ticket, check_ticket};
+use crate::validate::is_identifier;
 
 /// The longest session id accepted, in bytes.
 pub(crate) const MAX_SID_BYTES: usize = 256;
@@ -131,11 +132,9 @@ fn addressed_to_sso2(aud: Option<&Value>) -> bool {
     }
 }
 
-/// 1 to 256 bytes, no whitespace or control characters.
+/// A session id: one word (no whitespace or control characters) of at most 256 bytes.
 pub(crate) fn is_sid(sid: &str) -> bool {
-    !sid.is_empty()
-        && sid.len() <= MAX_SID_BYTES
-        && !sid.chars().any(|c| c.is_whitespace() || c.is_control())
+    sid.len() <= MAX_SID_BYTES && is_identifier(sid)
 }
 
 /// `exp` required, `nbf` and `iat` when present; every one a number, within the leeway.

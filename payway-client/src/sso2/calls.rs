@@ -1,6 +1,8 @@
 //! SSO2's server calls: `POST {sso}/{operation}` with `{"t": token}`, answered
 //! `200 {"t": token}`, for a [`Reader`] and an SSO2 session id.
 
+use std::future::Future;
+
 use reqwest::Method;
 use reqwest::header::{ACCEPT, HeaderValue};
 use secrecy::{ExposeSecret as _, SecretString};
@@ -16,11 +18,17 @@ use crate::http;
 use crate::strict_json::{from_value, parse_value};
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::in_span;
+use crate::validate::is_text;
 
 /// The longest e-mail address sent, in bytes.
 const MAX_EMAIL_BYTES: usize = 320;
 /// The longest password sent, in bytes.
 const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// A session's status in one word, for a span.
+fn session_label(session: &Sso2Session) -> &'static str {
+    session.status().as_str()
+}
 
 /// SSO2's answer body.
 #[derive(Deserialize)]
@@ -58,7 +66,8 @@ impl Sso2Client {
         reader: &Reader,
     ) -> Result<Sso2Session, Error> {
         let operation = Operation::SessionStatus { last_known };
-        in_span("sso2_session_status", self.call(sid, reader, operation)).await
+        self.traced("sso2_session_status", self.call(sid, reader, operation))
+            .await
     }
 
     /// Logs session `sid` in with an e-mail address and password from your own login form
@@ -82,8 +91,7 @@ impl Sso2Client {
         reader: &Reader,
     ) -> Result<Sso2Session, Error> {
         let password = password.expose_secret();
-        if email.is_empty() || email.len() > MAX_EMAIL_BYTES || email.chars().any(char::is_control)
-        {
+        if !is_text(email, MAX_EMAIL_BYTES) {
             return Err(Error::InvalidInput {
                 what: "e-mail address",
                 reason: "it is empty, longer than 320 bytes, or has control characters",
@@ -96,7 +104,8 @@ impl Sso2Client {
             });
         }
         let operation = Operation::Authenticate { email, password };
-        in_span("sso2_authenticate", self.call(sid, reader, operation)).await
+        self.traced("sso2_authenticate", self.call(sid, reader, operation))
+            .await
     }
 
     /// Logs session `sid` in with an authorization ticket (`authenticatewithticket`), for
@@ -119,7 +128,7 @@ impl Sso2Client {
             reason,
         })?;
         let operation = Operation::WithTicket { ticket };
-        in_span(
+        self.traced(
             "sso2_authenticate_with_ticket",
             self.call(sid, reader, operation),
         )
@@ -132,7 +141,17 @@ impl Sso2Client {
     ///
     /// As [`session_status`](Self::session_status).
     pub async fn logout(&self, sid: &str, reader: &Reader) -> Result<Sso2Session, Error> {
-        in_span("sso2_logout", self.call(sid, reader, Operation::Logout)).await
+        self.traced("sso2_logout", self.call(sid, reader, Operation::Logout))
+            .await
+    }
+
+    /// Runs a server call in its span; its outcome is the status SSO2 answered.
+    async fn traced(
+        &self,
+        operation: &'static str,
+        call: impl Future<Output = Result<Sso2Session, Error>>,
+    ) -> Result<Sso2Session, Error> {
+        in_span(operation, self.inner.environment, session_label, call).await
     }
 
     async fn call(

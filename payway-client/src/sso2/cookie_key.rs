@@ -8,11 +8,8 @@ use super::jws::{self, MAX_TOKEN_BYTES};
 use super::request_token::unix_now;
 use super::session_cookie::SessionCookie;
 use super::verify_error::SessionCookieError;
+use crate::credentials::MIN_SECRET_BYTES;
 use crate::error::Error;
-
-/// The shortest key [`SessionCookieKey::new`] accepts, in bytes (32): a key the site chooses
-/// itself, as long as the HMAC-SHA256 output (RFC 7518 §3.2 asks this of HS256 keys).
-pub const MIN_SECRET_BYTES: usize = 32;
 
 /// The largest whole `Cookie` header scanned for the session cookie, in bytes (64 KiB).
 pub const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
@@ -57,13 +54,15 @@ pub struct SessionCookieKey {
 
 /// The key for `secret`, at least [`MIN_SECRET_BYTES`] long.
 fn key(secret: &[u8]) -> Result<Hs256Key, Error> {
+    let short = Error::ShortSecret {
+        len: secret.len(),
+        min: MIN_SECRET_BYTES,
+    };
     if secret.len() < MIN_SECRET_BYTES {
-        return Err(Error::ShortSecret {
-            len: secret.len(),
-            min: MIN_SECRET_BYTES,
-        });
+        return Err(short);
     }
-    Ok(Hs256Key::new(secret))
+    // HMAC takes keys of any length; this never refuses one.
+    Hs256Key::new(secret).ok_or(short)
 }
 
 impl SessionCookieKey {
@@ -72,7 +71,7 @@ impl SessionCookieKey {
     ///
     /// # Errors
     ///
-    /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`] bytes.
+    /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
     pub fn new(secret: &[u8]) -> Result<Self, Error> {
         Ok(Self {
             current: key(secret)?,
@@ -86,7 +85,7 @@ impl SessionCookieKey {
     ///
     /// # Errors
     ///
-    /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`] bytes.
+    /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
     pub fn with_previous(mut self, previous_secret: &[u8]) -> Result<Self, Error> {
         self.previous.push(key(previous_secret)?);
         Ok(self)
@@ -169,34 +168,52 @@ impl SessionCookieKey {
         Ok(cookie)
     }
 
-    /// Finds the session cookie in a request's `Cookie` header (all its `Cookie` headers
-    /// joined with `"; "`) and opens it; `Ok(None)` when there is none.
+    /// Finds the session cookie in a request's `Cookie` header and opens it; `Ok(None)` when
+    /// there is none.
+    ///
+    /// The header is read as bytes: other cookies may hold anything (`city=Umeå` in
+    /// Latin-1, as some sites set it), only the session cookie's value must be text. Pass
+    /// `HeaderValue::as_bytes()` rather than `to_str()`, which fails on such a header. A
+    /// request split over several `Cookie` headers (HTTP/2) goes to
+    /// [`open_cookie_headers`](Self::open_cookie_headers).
     ///
     /// # Errors
     ///
     /// [`Error::CookieHeaderTooLarge`] over [`MAX_COOKIE_HEADER_BYTES`];
     /// [`SessionCookieError::Duplicate`] when the cookie appears more than once (none of them
-    /// is trusted); any error of [`open`](Self::open).
-    pub fn open_cookie_header(&self, header: &str) -> Result<Option<SessionCookie>, Error> {
-        if header.len() > MAX_COOKIE_HEADER_BYTES {
-            return Err(Error::CookieHeaderTooLarge {
-                len: header.len(),
-                limit: MAX_COOKIE_HEADER_BYTES,
-            });
-        }
-        let mut found = None;
-        for pair in header.split(';') {
-            let Some((name, value)) = pair.split_once('=') else {
-                continue;
-            };
-            if name.trim() != self.cookie_name {
-                continue;
-            }
-            if found.replace(value.trim()).is_some() {
-                return Err(Error::SessionCookie(SessionCookieError::Duplicate));
-            }
-        }
-        found.map(|value| self.open(value)).transpose()
+    /// is trusted); [`SessionCookieError::Malformed`] when its value is not UTF-8; any error
+    /// of [`open`](Self::open).
+    pub fn open_cookie_header(
+        &self,
+        header: impl AsRef<[u8]>,
+    ) -> Result<Option<SessionCookie>, Error> {
+        self.open_cookie_headers([header.as_ref()])
+    }
+
+    /// Like [`open_cookie_header`](Self::open_cookie_header), for every `Cookie` header of a
+    /// request (HTTP/2 may send one per cookie): the session cookie must appear once in all
+    /// of them together, which are scanned up to [`MAX_COOKIE_HEADER_BYTES`] in all.
+    ///
+    /// ```
+    /// use payway_client::sso2::SessionCookieKey;
+    ///
+    /// let key = SessionCookieKey::new(b"32-bytes-or-more-of-site-secret!")?;
+    /// // Another cookie in Latin-1 does not hide the session cookie (here: none).
+    /// let headers: [&[u8]; 2] = [b"city=Ume\xe5", b"theme=dark"];
+    /// assert!(key.open_cookie_headers(headers)?.is_none());
+    /// # Ok::<(), payway_client::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`open_cookie_header`](Self::open_cookie_header).
+    pub fn open_cookie_headers<'a, I>(&self, headers: I) -> Result<Option<SessionCookie>, Error>
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        find_value(&self.cookie_name, headers)?
+            .map(|value| self.open(value))
+            .transpose()
     }
 
     /// A `Set-Cookie` header value that stores `cookie`:
@@ -222,6 +239,45 @@ impl SessionCookieKey {
             self.cookie_name
         )
     }
+}
+
+/// The value of cookie `name` in `headers` (each one `Cookie` header's bytes): at most one in
+/// all of them together, which are scanned up to [`MAX_COOKIE_HEADER_BYTES`] in all. Only the
+/// value found must be UTF-8.
+fn find_value<'a, I>(name: &str, headers: I) -> Result<Option<&'a str>, Error>
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
+    let mut scanned = 0_usize;
+    let mut found = None;
+    for header in headers {
+        scanned = scanned.saturating_add(header.len());
+        if scanned > MAX_COOKIE_HEADER_BYTES {
+            return Err(Error::CookieHeaderTooLarge {
+                len: scanned,
+                limit: MAX_COOKIE_HEADER_BYTES,
+            });
+        }
+        for pair in header.split(|byte| *byte == b';') {
+            let Some(at) = pair.iter().position(|byte| *byte == b'=') else {
+                continue;
+            };
+            let (pair_name, value) = pair.split_at(at);
+            if pair_name.trim_ascii() != name.as_bytes() {
+                continue;
+            }
+            let value = value.get(1..).unwrap_or_default().trim_ascii();
+            if found.replace(value).is_some() {
+                return Err(Error::SessionCookie(SessionCookieError::Duplicate));
+            }
+        }
+    }
+    found
+        .map(|value| {
+            std::str::from_utf8(value)
+                .map_err(|_| Error::SessionCookie(SessionCookieError::Malformed))
+        })
+        .transpose()
 }
 
 impl fmt::Debug for SessionCookieKey {
@@ -256,10 +312,12 @@ mod tests {
     #[test]
     fn sealing_is_deterministic_and_opens() {
         let key = SessionCookieKey::new(SECRET).unwrap();
-        let sealed = key.seal(&cookie());
-        assert_eq!(sealed, key.seal(&cookie()));
-        assert_eq!(key.open(&sealed).unwrap(), cookie());
-        assert!(sealed.len() < 120, "{sealed}");
+        // One cookie, sealed twice: two cookies built a second apart would differ.
+        let cookie = cookie();
+        let sealed = key.seal(&cookie);
+        assert_eq!(sealed, key.seal(&cookie));
+        assert_eq!(key.open(&sealed).unwrap(), cookie);
+        assert!(sealed.len() < 140, "{sealed}");
         assert!(
             sealed
                 .bytes()
@@ -270,10 +328,12 @@ mod tests {
     #[test]
     fn the_cookie_header_is_scanned_exactly() {
         let key = SessionCookieKey::new(SECRET).unwrap();
-        let sealed = key.seal(&cookie());
+        let cookie = cookie();
+        let sealed = key.seal(&cookie);
         let header = format!("a=1; __Host-payway-sso2={sealed}; b=2");
-        assert_eq!(key.open_cookie_header(&header).unwrap(), Some(cookie()));
+        assert_eq!(key.open_cookie_header(&header).unwrap(), Some(cookie));
         assert_eq!(key.open_cookie_header("a=1; payway-sso2=x").unwrap(), None);
+        assert_eq!(key.open_cookie_header("__Host-payway-sso2").unwrap(), None);
         let twice = format!("__Host-payway-sso2={sealed}; __Host-payway-sso2={sealed}");
         assert!(matches!(
             key.open_cookie_header(&twice),
@@ -282,6 +342,42 @@ mod tests {
         let huge = format!("x={}", "a".repeat(MAX_COOKIE_HEADER_BYTES));
         assert!(matches!(
             key.open_cookie_header(&huge),
+            Err(Error::CookieHeaderTooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn other_cookies_may_hold_any_bytes() {
+        let key = SessionCookieKey::new(SECRET).unwrap();
+        let cookie = cookie();
+        let sealed = key.seal(&cookie);
+        // HTTP/1.1: every cookie in one header, one of them Latin-1.
+        let mut header = b"city=Ume\xe5; __Host-payway-sso2=".to_vec();
+        header.extend_from_slice(sealed.as_bytes());
+        header.extend_from_slice(b"; junk=\xff\xfe");
+        assert_eq!(
+            key.open_cookie_header(&header).unwrap(),
+            Some(cookie.clone())
+        );
+        // Several headers: the cookie once in all of them together.
+        let pair = format!("__Host-payway-sso2={sealed}");
+        let headers: [&[u8]; 3] = [b"a=\xe5", pair.as_bytes(), b"b=2"];
+        assert_eq!(key.open_cookie_headers(headers).unwrap(), Some(cookie));
+        let twice: [&[u8]; 2] = [pair.as_bytes(), pair.as_bytes()];
+        assert!(matches!(
+            key.open_cookie_headers(twice),
+            Err(Error::SessionCookie(SessionCookieError::Duplicate))
+        ));
+        // Only the session cookie's own value must be text.
+        assert!(matches!(
+            key.open_cookie_header(b"__Host-payway-sso2=\xe5"),
+            Err(Error::SessionCookie(SessionCookieError::Malformed))
+        ));
+        // The bound holds for all the headers together.
+        let half = vec![b'a'; MAX_COOKIE_HEADER_BYTES / 2 + 1];
+        let split: [&[u8]; 2] = [&half, &half];
+        assert!(matches!(
+            key.open_cookie_headers(split),
             Err(Error::CookieHeaderTooLarge { .. })
         ));
     }

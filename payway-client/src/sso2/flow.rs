@@ -11,7 +11,9 @@ use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
 use super::reader::Reader;
 use super::session::{Sso2Session, Sso2Status};
-use super::session_cookie::SessionCookie;
+use super::session_cookie::{
+    DEFAULT_ACCOUNT_MAX_AGE, MAX_PRODUCTS, SessionCookie, is_storable_product,
+};
 use crate::callback::ReturnPolicy;
 use crate::client::PaywayClient;
 use crate::error::Error;
@@ -32,7 +34,18 @@ pub const DEFAULT_REFRESH_AFTER: Duration = Duration::from_secs(60);
 ///    reader sent on to `r`;
 /// 3. every page → [`page`](Self::page) with the opened cookie: when it
 ///    [needs a refresh](SessionCookie::needs_refresh), `session_status`; a session ended
-///    elsewhere (`terminated`, `session_not_found`) clears the cookie and identifies again.
+///    elsewhere (`terminated`, `session_not_found`) clears the cookie and identifies again;
+///    once the account and products are older than the
+///    [account max age](Self::with_account_max_age) (15 minutes by default), a fresh ticket
+///    (`session_status` with `lks=anon`) and the account and products read again, so a
+///    cancelled subscription, or another account logged in under the same SSO2 session,
+///    shows within that time. Until that read succeeds the cookie names no account and no
+///    product (fail closed).
+///
+/// **Product codes.** A cookie holds at most 32 product codes of at most 64 bytes. Name the
+/// codes your site gates on with [`gated_products`](Self::gated_products) and only those
+/// are kept; without it the flow keeps the first 32 codes that fit, and never fails a login
+/// for the others.
 ///
 /// **Bots and prefetches are never sent to identify.** A crawler or a link previewer keeps no
 /// cookie, and a prefetch (`Purpose: prefetch`, `Sec-Purpose: prefetch`) follows no
@@ -56,6 +69,9 @@ struct Inner {
     policy: ReturnPolicy,
     store: Arc<dyn TicketStore>,
     refresh_after: Duration,
+    account_max_age: Duration,
+    /// The product codes the site gates on; `None`: every code that fits.
+    gated: Option<Vec<String>>,
 }
 
 /// A page request, as [`Sso2Flow::page`] needs it.
@@ -113,7 +129,8 @@ pub enum Sso2Page {
     /// Serve the page for the reader the cookie describes
     /// ([`SessionCookie::has_product`] before premium content).
     Session {
-        /// The reader's session, confirmed by SSO2 no longer ago than the refresh interval.
+        /// The reader's session, confirmed by SSO2 no longer ago than the refresh interval,
+        /// its account and products read no longer ago than the account max age.
         cookie: SessionCookie,
         /// The refreshed cookie, when it was refreshed.
         set_cookie: Option<String>,
@@ -223,6 +240,8 @@ impl Sso2Flow {
                 policy,
                 store: Arc::new(MemoryTicketStore::new()),
                 refresh_after: DEFAULT_REFRESH_AFTER,
+                account_max_age: DEFAULT_ACCOUNT_MAX_AGE,
+                gated: None,
             }),
         }
     }
@@ -237,6 +256,69 @@ impl Sso2Flow {
     pub fn with_refresh_after(mut self, refresh_after: Duration) -> Self {
         Arc::make_mut(&mut self.inner).refresh_after = refresh_after;
         self
+    }
+
+    /// Reads the account and active products again once they are this old (default
+    /// [`DEFAULT_ACCOUNT_MAX_AGE`], 15 minutes): the longest a cancelled subscription, or
+    /// another account logged in under the same SSO2 session, still shows in a reader's
+    /// cookie. Each read costs a status call, a ticket exchange, `/me` and active products.
+    /// At least a second (a shorter one is taken as a second): the cookie counts in seconds.
+    pub fn with_account_max_age(mut self, max_age: Duration) -> Self {
+        Arc::make_mut(&mut self.inner).account_max_age = max_age.max(Duration::from_secs(1));
+        self
+    }
+
+    /// Keeps only these product codes in the cookie: the ones your site gates on (for
+    /// [`SessionCookie::has_product`]). Without it the flow keeps the first 32 active codes
+    /// that fit in a cookie (64 bytes each) and drops the others, so an account with more
+    /// products may lose the one a page asks for: name yours.
+    ///
+    /// ```
+    /// # use payway_client::ReturnPolicy;
+    /// # use payway_client::sso2::{SessionCookieKey, Sso2Flow};
+    /// # use payway_client::test_util::FakePayway;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), payway_client::Error> {
+    /// # let fake = FakePayway::start().await;
+    /// # let (sso2, payway) = (fake.sso2_client(), fake.client());
+    /// # let key = SessionCookieKey::new(b"32 bytes or more from your secret store")?;
+    /// # let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
+    /// let flow = Sso2Flow::new(sso2, payway, key, policy).gated_products(["premium", "weekend"])?;
+    /// # drop(flow);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for more than 32 codes, or a code that is blank, longer than 64
+    /// bytes or has control characters (it could never be kept in a cookie).
+    pub fn gated_products<I, S>(mut self, product_codes: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut gated: Vec<String> = Vec::new();
+        for code in product_codes {
+            let code = code.into();
+            if !is_storable_product(&code) {
+                return Err(Error::InvalidInput {
+                    what: "gated product code",
+                    reason: "it is blank, longer than 64 bytes, or has control characters",
+                });
+            }
+            if !gated.contains(&code) {
+                gated.push(code);
+            }
+        }
+        if gated.len() > MAX_PRODUCTS {
+            return Err(Error::InvalidInput {
+                what: "gated product codes",
+                reason: "there are more than 32",
+            });
+        }
+        Arc::make_mut(&mut self.inner).gated = Some(gated);
+        Ok(self)
     }
 
     /// The session cookie key (for `FromRef`, so the `axum` feature's `Sso2Cookie` can open
@@ -267,30 +349,41 @@ impl Sso2Flow {
     ///
     /// Any error of [`Sso2Client::session_status`],
     /// [`PaywayClient::login_with_ticket`] or [`PaywayClient::active_products`] during a
-    /// refresh, and [`Error::InvalidInput`] for a page URL identify cannot take. Fail closed:
+    /// refresh or a new read of the account, [`Error::InvalidInput`] for a page URL identify
+    /// cannot take, and the account id errors of [`landing`](Self::landing). Fail closed:
     /// serve the page as for an anonymous reader and keep the cookie (the next page tries
-    /// again).
+    /// again; a cookie whose account is past its max age names no product meanwhile).
     pub async fn page(&self, visit: &PageVisit<'_>) -> Result<Sso2Page, Error> {
         let may_identify = !visit.bot && !visit.prefetch;
         let Some(mut cookie) = visit.session.clone() else {
             return self.unidentified(visit, may_identify, None);
         };
-        if !cookie.needs_refresh(self.inner.refresh_after) {
+        let reread = cookie.needs_account_check();
+        if !reread && !cookie.needs_refresh(self.inner.refresh_after) {
             return Ok(Sso2Page::Session {
                 cookie,
                 set_cookie: None,
             });
         }
+        // `lks=anon` makes SSO2 answer a logged-in session with a ticket to read it again.
+        let last_known = if reread {
+            Sso2Status::Anonymous
+        } else {
+            cookie.status()
+        };
         let session = self
             .inner
             .sso2
-            .session_status(cookie.sid(), cookie.status(), visit.reader)
+            .session_status(cookie.sid(), last_known, visit.reader)
             .await?;
         if session.is_gone() {
             let clear = Some(self.inner.key.clear_cookie());
             return self.unidentified(visit, may_identify, clear);
         }
         cookie.confirm(&session);
+        if reread {
+            cookie = cookie.without_account();
+        }
         self.log_in(&mut cookie, &session).await?;
         Ok(Sso2Page::Session {
             set_cookie: Some(self.inner.key.set_cookie(&cookie)),
@@ -322,7 +415,11 @@ impl Sso2Flow {
     /// policy refuses: show an error page and redirect nowhere); [`Error::Store`] when the
     /// store cannot take the landing; any error of the ticket login or of reading the active
     /// products (Payway unreachable: show a "try again" page; the landing is taken, so a
-    /// reload only redirects, and the reader's next page identifies them again).
+    /// reload only redirects, and the reader's next page identifies them again);
+    /// [`Error::InvalidInput`] with `what: "account id"` when Payway's account id cannot be
+    /// kept in a cookie (blank, longer than 128 bytes, or with control characters; Payway's
+    /// ids are 24 hexadecimal characters): that reader gets no session on this site (fail
+    /// closed). Product codes never fail a login (see [`gated_products`](Self::gated_products)).
     pub async fn landing(&self, callback: &Url) -> Result<Sso2Landed, Error> {
         let inner = &self.inner;
         let landing = inner.sso2.landing(callback, &inner.policy)?;
@@ -362,8 +459,9 @@ impl Sso2Flow {
     }
 
     /// On a logged-in session with a ticket: the ticket login (once), then the account's
-    /// active products into the cookie. A logged-in session whose account this site does
-    /// not know is recorded as anonymous, so the next refresh asks SSO2 for a ticket.
+    /// active products into the cookie. Whatever the login says, nothing read before it is
+    /// kept. A logged-in session whose account this site does not know is recorded as
+    /// anonymous, so the next refresh asks SSO2 for a ticket.
     async fn log_in(
         &self,
         cookie: &mut SessionCookie,
@@ -377,18 +475,46 @@ impl Sso2Flow {
                 return Ok(None);
             }
         };
+        *cookie = cookie.clone().without_account();
         let login = inner
             .payway
             .login_with_ticket(ticket, &*inner.store)
             .await?;
         if let TicketLogin::LoggedIn { account, token } = &login {
             let active = inner.payway.active_products(&token.access_token).await?;
+            let products = self.kept_products(active.product_codes);
             *cookie = cookie
                 .clone()
-                .with_account(&account.id, active.product_codes)?;
+                .with_account(&account.id, products)?
+                .with_account_max_age(inner.account_max_age);
         }
         cookie.mark_not_logged_in();
         Ok(Some(login))
+    }
+
+    /// The codes of `active` the cookie keeps: the gated ones, or else the first 32 that fit.
+    fn kept_products(&self, active: Vec<String>) -> Vec<String> {
+        #[cfg(feature = "tracing")]
+        let offered = active.len();
+        let mut kept: Vec<String> = Vec::new();
+        for code in active {
+            let wanted = match &self.inner.gated {
+                Some(gated) => gated.contains(&code),
+                None => is_storable_product(&code),
+            };
+            if wanted && kept.len() < MAX_PRODUCTS && !kept.contains(&code) {
+                kept.push(code);
+            }
+        }
+        #[cfg(feature = "tracing")]
+        if self.inner.gated.is_none() && kept.len() < offered {
+            tracing::warn!(
+                kept = kept.len(),
+                offered,
+                "product codes left out of the session cookie (over 32, over 64 bytes, or repeated); name the gated ones with Sso2Flow::gated_products"
+            );
+        }
+        kept
     }
 }
 
@@ -400,6 +526,8 @@ impl fmt::Debug for Sso2Flow {
             .field("key", &self.inner.key)
             .field("policy", &self.inner.policy)
             .field("refresh_after", &self.inner.refresh_after)
+            .field("account_max_age", &self.inner.account_max_age)
+            .field("gated_products", &self.inner.gated)
             .finish_non_exhaustive()
     }
 }

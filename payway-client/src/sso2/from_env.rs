@@ -1,11 +1,11 @@
 //! Configuration from environment variables: [`Sso2Client::from_env`] and
 //! [`Sso2Client::builder_from_env`], both over one lookup that tests can replace.
 
-use url::Url;
+use std::env::VarError;
 
 use super::builder::Sso2ClientBuilder;
 use super::client::Sso2Client;
-use crate::environment::Environment;
+use crate::env_vars::EnvVars;
 use crate::error::BuildError;
 use crate::from_env::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT};
 
@@ -20,13 +20,14 @@ impl Sso2Client {
     /// | variable | |
     /// | --- | --- |
     /// | `PAYWAY_CLIENT_ID` ([`ENV_CLIENT_ID`](crate::ENV_CLIENT_ID)) | required |
-    /// | `PAYWAY_CLIENT_SECRET` ([`ENV_CLIENT_SECRET`](crate::ENV_CLIENT_SECRET)) | required, at least 16 bytes |
+    /// | `PAYWAY_CLIENT_SECRET` ([`ENV_CLIENT_SECRET`](crate::ENV_CLIENT_SECRET)) | required, at least 32 bytes ([`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES)) |
     /// | `PAYWAY_ORGANISATION_ID` ([`ENV_ORGANISATION_ID`](crate::ENV_ORGANISATION_ID)) | required |
     /// | `PAYWAY_ENVIRONMENT` ([`ENV_ENVIRONMENT`](crate::ENV_ENVIRONMENT)) | `stage` or `production`; required unless `PAYWAY_SSO_BASE_URL` is set |
     /// | `PAYWAY_SSO_BASE_URL` ([`ENV_SSO_BASE_URL`](crate::ENV_SSO_BASE_URL)) | optional SSO2 host root, overrides the environment's |
     ///
     /// The same variables as [`PaywayClient::from_env`](crate::PaywayClient::from_env), plus
-    /// the organisation and the SSO2 host. An empty variable counts as not set.
+    /// the organisation and the SSO2 host. An empty variable counts as not set; one that is
+    /// not valid Unicode is a [`BuildError::InvalidEnvVar`].
     ///
     /// # Errors
     ///
@@ -43,43 +44,25 @@ impl Sso2Client {
     ///
     /// As [`from_env`](Self::from_env), for the variables.
     pub fn builder_from_env() -> Result<Sso2ClientBuilder, BuildError> {
-        from_lookup(|name| std::env::var(name).ok())
+        from_lookup(|name| std::env::var(name))
     }
 }
 
-/// Reads the variables through `lookup`, so that tests never touch the process environment.
+/// Reads the variables through `lookup` (shaped like `std::env::var`), so that tests never
+/// touch the process environment.
 pub(crate) fn from_lookup(
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<Sso2ClientBuilder, BuildError> {
-    let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
-    let required = |name: &'static str| var(name).ok_or(BuildError::MissingEnvVar { name });
+    let env = EnvVars::new(lookup);
     let mut builder = Sso2Client::builder()
-        .client_id(required(ENV_CLIENT_ID)?)
-        .client_secret(required(ENV_CLIENT_SECRET)?)
-        .organisation_id(required(ENV_ORGANISATION_ID)?);
-    let base_url = var(ENV_SSO_BASE_URL);
-    match var(ENV_ENVIRONMENT) {
-        Some(name) => {
-            let environment =
-                name.parse::<Environment>()
-                    .map_err(|_| BuildError::InvalidEnvVar {
-                        name: ENV_ENVIRONMENT,
-                        reason: "expected `stage` or `production`",
-                    })?;
-            builder = builder.environment(environment);
-        }
-        None if base_url.is_none() => {
-            return Err(BuildError::MissingEnvVar {
-                name: ENV_ENVIRONMENT,
-            });
-        }
-        None => {}
+        .client_id(env.required(ENV_CLIENT_ID)?)
+        .client_secret(env.required(ENV_CLIENT_SECRET)?)
+        .organisation_id(env.required(ENV_ORGANISATION_ID)?);
+    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?;
+    if let Some(environment) = environment {
+        builder = builder.environment(environment);
     }
     if let Some(base_url) = base_url {
-        let base_url = Url::parse(base_url.trim()).map_err(|_| BuildError::InvalidEnvVar {
-            name: ENV_SSO_BASE_URL,
-            reason: "not an absolute URL",
-        })?;
         builder = builder.base_url(base_url);
     }
     Ok(builder)
@@ -88,17 +71,18 @@ pub(crate) fn from_lookup(
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::ffi::OsString;
 
     use super::*;
 
-    const SECRET: &str = "env-secret-0123456789";
+    const SECRET: &str = "env-sso2-secret-0123456789abcdefghij";
 
     fn build(vars: &[(&str, &str)]) -> Result<Sso2Client, BuildError> {
         let vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        from_lookup(|name| vars.get(name).cloned())?.build()
+        from_lookup(|name| vars.get(name).cloned().ok_or(VarError::NotPresent))?.build()
     }
 
     #[test]
@@ -160,5 +144,35 @@ mod tests {
             }
         ));
         assert!(!format!("{bad} {bad:?}").contains("url-secret"));
+    }
+
+    #[test]
+    fn a_variable_that_is_not_unicode_is_named_never_shown() {
+        let lookup = |name: &str| match name {
+            ENV_ORGANISATION_ID => Err(VarError::NotUnicode(OsString::from("org-latin1"))),
+            ENV_CLIENT_ID => Ok("cid".to_owned()),
+            ENV_CLIENT_SECRET => Ok(SECRET.to_owned()),
+            _ => Err(VarError::NotPresent),
+        };
+        let err = from_lookup(lookup).unwrap_err();
+        assert!(matches!(
+            err,
+            BuildError::InvalidEnvVar {
+                name: "PAYWAY_ORGANISATION_ID",
+                reason: "not valid unicode"
+            }
+        ));
+        assert!(!format!("{err} {err:?}").contains("latin1"));
+        let short = build(&[
+            (ENV_CLIENT_ID, "cid"),
+            (ENV_CLIENT_SECRET, "a-16-byte-secret"),
+            (ENV_ORGANISATION_ID, "org"),
+            (ENV_ENVIRONMENT, "stage"),
+        ])
+        .unwrap_err();
+        assert!(matches!(
+            short,
+            BuildError::ShortSecret { len: 16, min: 32 }
+        ));
     }
 }

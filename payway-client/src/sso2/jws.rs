@@ -141,7 +141,7 @@ mod tests {
     use super::*;
 
     fn key() -> Hs256Key {
-        Hs256Key::new(b"sso2-test-secret-0123456789")
+        Hs256Key::new(b"sso2-test-secret-0123456789").unwrap()
     }
 
     fn b64(text: &str) -> String {
@@ -168,7 +168,10 @@ mod tests {
         let claims = verify(&token, &key()).unwrap();
         assert_eq!(claims["sid"], "s-1");
         assert_eq!(
-            verify(&token, &Hs256Key::new(b"another-secret-0123456789")),
+            verify(
+                &token,
+                &Hs256Key::new(b"another-secret-0123456789").unwrap()
+            ),
             Err(TokenError::BadSignature)
         );
     }

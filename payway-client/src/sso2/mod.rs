@@ -11,7 +11,8 @@
 //!   [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket), an
 //!   [`Sso2Error`].
 //! - [`SessionCookie`] sealed by a [`SessionCookieKey`]: what the site remembers between
-//!   pages, with an HMAC-SHA256 tag a reader cannot forge, its own expiry and key rotation.
+//!   pages, with an HMAC-SHA256 tag a reader cannot forge, its own expiry, key rotation, and
+//!   an account and products trusted for [`DEFAULT_ACCOUNT_MAX_AGE`] after they were read.
 //! - [`Sso2Flow`]: the whole sequence as two calls, for your landing page and every other
 //!   page.
 //!
@@ -45,5 +46,5 @@ pub use flow::{DEFAULT_REFRESH_AFTER, PageVisit, Sso2Flow, Sso2Landed, Sso2Page}
 pub use landing::Sso2Landing;
 pub use reader::{Reader, is_prefetch};
 pub use session::{Sso2Error, Sso2Session, Sso2Status};
-pub use session_cookie::{DEFAULT_COOKIE_LIFETIME, SessionCookie};
+pub use session_cookie::{DEFAULT_ACCOUNT_MAX_AGE, DEFAULT_COOKIE_LIFETIME, SessionCookie};
 pub use verify_error::{LandingError, SessionCookieError, TokenError};

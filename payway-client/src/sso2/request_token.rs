@@ -165,7 +165,7 @@ mod tests {
 
     #[test]
     fn identify_tokens_carry_exactly_the_identify_claims() {
-        let key = Hs256Key::new(b"sso2-test-secret-0123456789");
+        let key = Hs256Key::new(b"sso2-test-secret-0123456789").unwrap();
         let signer = Signer {
             client_id: "cid-1",
             organisation_id: "org-1",
@@ -183,7 +183,7 @@ mod tests {
 
     #[test]
     fn call_tokens_add_their_operation_and_never_print() {
-        let key = Hs256Key::new(b"sso2-test-secret-0123456789");
+        let key = Hs256Key::new(b"sso2-test-secret-0123456789").unwrap();
         let signer = Signer {
             client_id: "cid-1",
             organisation_id: "org-1",

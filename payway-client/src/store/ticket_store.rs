@@ -10,8 +10,9 @@ use super::fingerprint::Fingerprint;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// A [`MemoryTicketStore`](crate::MemoryTicketStore) holds its capacity of unexpired
-    /// claims.
+    /// A store of yours holds as many unexpired claims as it can. Never returned by
+    /// [`MemoryTicketStore`](crate::MemoryTicketStore), which evicts instead: a store that
+    /// refuses claims when full lets a flood of made-up tickets deny every login.
     #[error("ticket store is full ({capacity} unexpired claims)")]
     Full {
         /// The store's capacity.

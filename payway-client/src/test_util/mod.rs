@@ -175,6 +175,12 @@ impl FakePayway {
         self.shared.state().products(account_id)
     }
 
+    /// Cancels the account's `product`, as a reader's cancelled subscription does: `/me` and
+    /// `/me/active_products` no longer list it. `false` when the account did not have it.
+    pub fn cancel_product(&self, account_id: &str, product: &str) -> bool {
+        self.shared.state().cancel_product(account_id, product)
+    }
+
     /// Issues a single-use ticket for the account (created, without products, if unknown),
     /// as Tulo Shop does when a reader returns.
     pub fn issue_ticket(&self, account_id: &str) -> String {

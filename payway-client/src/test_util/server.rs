@@ -101,11 +101,12 @@ async fn serve(
     let answer = if path.starts_with(shop::SHOP_PREFIX) {
         shop::answer(&mut state, &parts.method, path, query)
     } else if path.starts_with(sso2::SSO_PREFIX) {
-        let cookies: Vec<&str> = parts
+        // Other cookies of the fake's origin may hold any bytes: they must not hide its own.
+        let cookies: Vec<String> = parts
             .headers
             .get_all(COOKIE)
             .iter()
-            .filter_map(|v| v.to_str().ok())
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .collect();
         let cookie_header = cookies.join("; ");
         let request = Sso2Request {

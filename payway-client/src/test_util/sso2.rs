@@ -103,6 +103,11 @@ pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Ans
     None
 }
 
+/// The fake's client secret as an HS256 key.
+fn key(state: &State) -> Option<Hs256Key> {
+    Hs256Key::new(state.client_secret.as_bytes())
+}
+
 /// Checks a request token under the fake's secret, exactly: HS256, the claim set of `kind`
 /// and no other, this client's `cid` and `iss`, `aud: "pw-sso"`, `exp - iat` as SSO2 wants
 /// it, valid now. The claims when it passes; why not, otherwise (recorded).
@@ -119,7 +124,7 @@ pub(crate) fn check_token(
 }
 
 fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, String> {
-    let key = Hs256Key::new(state.client_secret.as_bytes());
+    let key = key(state).ok_or("the fake's client secret is not an HMAC key")?;
     let claims = jws::verify(token, &key).map_err(|e| e.to_string())?;
     let mut names: Vec<&str> = claims.keys().map(String::as_str).collect();
     let mut expected = kind.claims().to_vec();
@@ -229,8 +234,10 @@ fn sign(state: &State, said: Said) -> String {
             }
         }
     }
-    let key = Hs256Key::new(state.client_secret.as_bytes());
-    jws::sign(claims.to_string().as_bytes(), &key)
+    // HMAC takes keys of any length: an answer the client refuses, should it not.
+    key(state).map_or_else(String::new, |key| {
+        jws::sign(claims.to_string().as_bytes(), &key)
+    })
 }
 
 /// The session's state now; a ticket for its account when it is logged in and `ticket`.
@@ -426,7 +433,9 @@ pub(crate) fn identify(state: &mut State, query: &str, sid: &str) -> Result<Url,
 
 /// A fresh identify token of this client, as a site would send it.
 pub(crate) fn identify_token(state: &State) -> String {
-    let key = Hs256Key::new(state.client_secret.as_bytes());
+    let Some(key) = key(state) else {
+        return String::new();
+    };
     let signer = Signer {
         client_id: &state.client_id,
         organisation_id: &state.organisation_id,

@@ -130,7 +130,8 @@ impl State {
             random: RandomState::new(),
         };
         state.client_id = format!("fake-client-{}", state.token("id"));
-        state.client_secret = format!("fake-secret-{}", state.token("cs"));
+        // SSO2 signs with it: 32 bytes at least, like every HMAC key of the crate.
+        state.client_secret = format!("fake-secret-{}-{}", state.token("cs"), state.token("cs"));
         state.organisation_id = format!("fake-org-{}", state.token("org"));
         state
     }
@@ -159,6 +160,16 @@ impl State {
         {
             account.products.push(product.to_owned());
         }
+    }
+
+    /// Removes `product` from the account's active products; `false` when it was not one.
+    pub(crate) fn cancel_product(&mut self, id: &str, product: &str) -> bool {
+        let Some(account) = self.accounts.get_mut(id) else {
+            return false;
+        };
+        let before = account.products.len();
+        account.products.retain(|p| p != product);
+        account.products.len() < before
     }
 
     /// `true` when the fake knows the account.

@@ -148,3 +148,35 @@ async fn apps_can_map_the_rejection_to_their_own_answer() {
         .unwrap();
     assert_eq!(&bytes[..], b"400 missing_ticket");
 }
+
+#[tokio::test]
+async fn rejections_print_their_message_and_keep_the_callback_error() {
+    use std::error::Error as _;
+
+    use axum::extract::FromRequestParts as _;
+    use payway_client::CallbackError;
+
+    let state = AppState {
+        policy: ReturnPolicy::allow_hosts(["news.example.com"]),
+    };
+    for (uri, code) in [
+        ("/welcome-back", "missing_ticket"),
+        ("/welcome-back?ticket=a%20b", "malformed_ticket"),
+        (
+            "/welcome-back?ticket=t-1&returnUrl=https%3A%2F%2Fevil.example%2F",
+            "return_url_refused",
+        ),
+    ] {
+        let (mut parts, ()) = Request::get(uri).body(()).unwrap().into_parts();
+        let rejection = TicketReturn::from_request_parts(&mut parts, &state)
+            .await
+            .unwrap_err();
+        assert_eq!(rejection.code(), code);
+        assert_eq!(rejection.to_string(), rejection.message(), "{code}");
+        let message = rejection.message();
+        assert!(message.starts_with(char::is_uppercase) && message.ends_with('.'));
+        let source = rejection.source().unwrap();
+        assert!(source.downcast_ref::<CallbackError>().is_some(), "{code}");
+        assert_eq!(source.to_string(), rejection.reason().to_string());
+    }
+}

@@ -119,15 +119,21 @@ fn insecure_or_unusable_base_urls_are_refused() {
 
 #[test]
 fn zero_durations_and_bad_scopes_are_refused() {
-    for builder in [
-        valid().timeout(Duration::ZERO),
-        valid().connect_timeout(Duration::ZERO),
-        valid().claim_ttl(Duration::ZERO),
+    // Each named as its builder method is.
+    for (builder, name) in [
+        (valid().timeout(Duration::ZERO), "timeout"),
+        (valid().connect_timeout(Duration::ZERO), "connect_timeout"),
+        (valid().claim_ttl(Duration::ZERO), "claim_ttl"),
     ] {
-        assert!(matches!(
-            builder.build(),
-            Err(BuildError::ZeroDuration { .. })
-        ));
+        let error = builder.build().unwrap_err();
+        assert!(
+            matches!(error, BuildError::ZeroDuration { what } if what == name),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("{name} must be greater than zero")
+        );
     }
     // A claim must outlive the exchange it guards.
     for (claim_ttl, timeout) in [(10, 10), (5, 30)] {

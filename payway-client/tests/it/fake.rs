@@ -90,6 +90,55 @@ async fn a_full_login_reads_me_and_active_products() {
 }
 
 #[tokio::test]
+async fn a_flood_of_made_up_tickets_past_capacity_never_locks_out_a_real_login() {
+    let fake = FakePayway::start().await;
+    fake.add_account("acc-1", ["premium"]);
+    let payway = fake.client();
+    let store = MemoryTicketStore::with_capacity(64);
+    // Each made-up ticket is refused by Payway (401) and its claim kept for the claim TTL.
+    for i in 0..160 {
+        let login = payway
+            .login_with_ticket(&Ticket::new(format!("made-up-{i}")), &store)
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                login,
+                TicketLogin::Rejected {
+                    reason: RejectReason::Invalid(_)
+                }
+            ),
+            "{login:?}"
+        );
+    }
+    assert!(store.len() <= 64);
+    let real = Ticket::new(fake.issue_ticket("acc-1"));
+    let login = payway.login_with_ticket(&real, &store).await.unwrap();
+    assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
+    // The real ticket's claim holds: a reload is refused without asking Payway.
+    let reload = payway.login_with_ticket(&real, &store).await.unwrap();
+    assert!(matches!(reload, TicketLogin::AlreadyUsed));
+    assert_eq!(fake.exchanges(), 161);
+}
+
+#[tokio::test]
+async fn a_cancelled_product_leaves_the_account() {
+    let fake = FakePayway::start().await;
+    fake.add_account("acc-1", ["premium", "weekend"]);
+    assert!(fake.cancel_product("acc-1", "premium"));
+    assert!(!fake.cancel_product("acc-1", "premium"));
+    assert!(!fake.cancel_product("acc-unknown", "premium"));
+    assert_eq!(fake.products("acc-1").unwrap(), ["weekend"]);
+    let payway = fake.client();
+    let token = payway
+        .exchange_ticket(&Ticket::new(fake.issue_ticket("acc-1")))
+        .await
+        .unwrap();
+    let active = payway.active_products(&token.access_token).await.unwrap();
+    assert_eq!(active.product_codes, ["weekend"]);
+}
+
+#[tokio::test]
 async fn json_token_requests_and_server_tokens() {
     let fake = FakePayway::start().await;
     fake.add_account("acc-3", ["premium"]);

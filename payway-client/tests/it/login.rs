@@ -511,9 +511,10 @@ async fn a_store_failure_means_no_exchange() {
 }
 
 #[tokio::test]
-async fn a_full_memory_store_means_no_exchange() {
+async fn a_full_memory_store_makes_room_and_the_login_goes_ahead() {
     let server = MockServer::start_async().await;
     let exchange = mock_exchange(&server, "tkt-full", "x").await;
+    let _me = mock_me(&server, "x").await;
     let store = MemoryTicketStore::with_capacity(1);
     assert!(
         store
@@ -521,19 +522,19 @@ async fn a_full_memory_store_means_no_exchange() {
             .await
             .unwrap()
     );
-    let err = client(&server)
+    let login = client(&server)
         .login_with_ticket(&Ticket::new("tkt-full"), &store)
         .await
-        .unwrap_err();
-    assert!(matches!(&err, Error::Store(e) if e.is_full()), "{err:?}");
-    exchange.assert_calls_async(0).await;
-    // The live claim was not forgotten to make room.
-    assert!(
-        !store
-            .claim(&Fingerprint::of("another-ticket"), Duration::from_secs(60))
-            .await
-            .unwrap()
-    );
+        .unwrap();
+    assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
+    exchange.assert_calls_async(1).await;
+    // The new claim holds; the oldest one made room for it.
+    assert_eq!(store.len(), 1);
+    let again = client(&server)
+        .login_with_ticket(&Ticket::new("tkt-full"), &store)
+        .await
+        .unwrap();
+    assert!(matches!(again, TicketLogin::AlreadyUsed));
 }
 
 #[tokio::test]

@@ -37,4 +37,6 @@ mod store;
 mod support;
 mod ticket;
 mod token;
+#[cfg(all(feature = "tracing", feature = "test-util"))]
+mod tracing_spans;
 mod transport;

@@ -234,3 +234,50 @@ async fn a_401_echoing_the_form_encoded_request_never_shows_the_secret() {
         )
     );
 }
+
+#[tokio::test]
+async fn a_content_type_shows_only_as_a_checked_media_type() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/external/api/v1/me");
+            then.status(500)
+                .header(
+                    "content-type",
+                    "text/plain; owner=ada@example.com; token=access-secret-value",
+                )
+                .body("down");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.path("/external/api/v1/me/active_products");
+            then.status(200)
+                .header("content-type", "application/json ada@example.com")
+                .body("not json");
+        })
+        .await;
+    let payway = client(&server);
+    let refused = payway
+        .me(&AccessToken::new("access-secret-value"))
+        .await
+        .unwrap_err();
+    let details = refused.provider_error().unwrap();
+    assert_eq!(details.content_type(), Some("text/plain"));
+    let unparsable = payway
+        .active_products(&AccessToken::new("access-secret-value"))
+        .await
+        .unwrap_err();
+    let payway_client::Error::Parse { body, .. } = &unparsable else {
+        panic!("{unparsable:?}")
+    };
+    assert_eq!(body.content_type(), None);
+    for error in [&refused, &unparsable] {
+        let shown = format!("{error} {error:?} {error:#?}");
+        assert!(
+            !shown.contains("ada@") && !shown.contains("owner"),
+            "{shown}"
+        );
+        assert_clean("error", &shown);
+    }
+}

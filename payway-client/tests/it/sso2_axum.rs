@@ -150,3 +150,77 @@ async fn anything_else_is_a_401_with_a_json_code_and_optional_is_none() {
         assert_eq!(call("/mapped", &cookies).await.2, format!("401 {code}"));
     }
 }
+
+/// Calls `uri` with `Cookie` headers given as raw bytes (a browser may send Latin-1).
+async fn call_with_bytes(uri: &str, cookies: &[&[u8]]) -> (StatusCode, String) {
+    let mut request = Request::get(uri);
+    for cookie in cookies {
+        let value = axum::http::HeaderValue::from_bytes(cookie).unwrap();
+        request = request.header("cookie", value);
+    }
+    let response = app()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn a_cookie_that_is_not_utf8_never_hides_the_session_cookie() {
+    let pair = format!("__Host-payway-sso2={}", sealed(&premium()));
+    // HTTP/1.1: every cookie in one header, one of them Latin-1 (`city=Umeå`).
+    let mut one_header = b"city=Ume\xe5; ".to_vec();
+    one_header.extend_from_slice(pair.as_bytes());
+    one_header.extend_from_slice(b"; name=\xd6sterg\xf6tland");
+    let (status, body) = call_with_bytes("/required", &[&one_header]).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "acc-1 true"));
+    assert_eq!(
+        call_with_bytes("/optional", &[&one_header]).await.1,
+        "premium"
+    );
+    // HTTP/2: the Latin-1 cookie in a header of its own.
+    let split: [&[u8]; 2] = [b"city=Ume\xe5", pair.as_bytes()];
+    assert_eq!(call_with_bytes("/optional", &split).await.1, "premium");
+    // The session cookie's own value must be text: a Latin-1 one is no session.
+    let (status, body) = call_with_bytes("/mapped", &[b"__Host-payway-sso2=\xe5"]).await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "401 invalid_session_cookie")
+    );
+}
+
+#[tokio::test]
+async fn rejections_print_their_message_and_keep_their_cause() {
+    use std::error::Error as _;
+
+    use axum::extract::FromRequestParts as _;
+
+    let state = AppState {
+        key: SessionCookieKey::new(KEY).unwrap(),
+    };
+    let mut rejections = Vec::new();
+    for cookie in ["a=1", "__Host-payway-sso2=AQFsb2dnZWRpbg.Zm9yZ2Vk"] {
+        let request = Request::get("/").header("cookie", cookie).body(()).unwrap();
+        let (mut parts, ()) = request.into_parts();
+        let rejection = Sso2Cookie::from_request_parts(&mut parts, &state)
+            .await
+            .unwrap_err();
+        rejections.push(rejection);
+    }
+    let [missing, forged] = &rejections[..] else {
+        unreachable!()
+    };
+    assert_eq!(missing.to_string(), "There is no session cookie.");
+    assert!(missing.source().is_none());
+    assert_eq!(forged.to_string(), "The session cookie is not valid.");
+    assert!(forged.source().is_some());
+    for rejection in &rejections {
+        assert_eq!(rejection.to_string(), rejection.message());
+        let message = rejection.message();
+        assert!(message.starts_with(char::is_uppercase) && message.ends_with('.'));
+    }
+}

@@ -3,14 +3,17 @@
 use std::time::Duration;
 
 use payway_client::sso2::{MAX_LEEWAY, Sso2Client, Sso2ClientBuilder};
-use payway_client::{BuildError, Environment, MIN_CLIENT_SECRET_BYTES};
+use payway_client::{BuildError, Environment, MIN_CLIENT_SECRET_BYTES, MIN_SECRET_BYTES};
 use url::Url;
+
+/// 32 bytes: SSO2 signs with the client secret, an HS256 key.
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
 
 fn complete() -> Sso2ClientBuilder {
     Sso2Client::builder()
         .environment(Environment::Production)
         .client_id("cid")
-        .client_secret("0123456789abcdef")
+        .client_secret(SECRET)
         .organisation_id("org")
 }
 
@@ -45,7 +48,7 @@ fn every_missing_or_bad_setting_is_refused() {
         (
             Sso2Client::builder()
                 .environment(Environment::Stage)
-                .client_secret("0123456789abcdef")
+                .client_secret(SECRET)
                 .organisation_id("org"),
             |e| matches!(e, BuildError::MissingClientId),
         ),
@@ -63,13 +66,20 @@ fn every_missing_or_bad_setting_is_refused() {
             matches!(e, BuildError::EmptyClientSecret)
         }),
         (complete().client_secret("short"), |e| {
-            matches!(e, BuildError::ShortSecret { len: 5, min: 16 })
+            matches!(e, BuildError::ShortSecret { len: 5, min: 32 })
+        }),
+        // The 16 bytes the Payway API client takes are not enough for an HS256 key.
+        (complete().client_secret("0123456789abcdef"), |e| {
+            matches!(e, BuildError::ShortSecret { len: 16, min: 32 })
+        }),
+        (complete().client_secret(&SECRET[..31]), |e| {
+            matches!(e, BuildError::ShortSecret { len: 31, min: 32 })
         }),
         (
             Sso2Client::builder()
                 .environment(Environment::Stage)
                 .client_id("cid")
-                .client_secret("0123456789abcdef"),
+                .client_secret(SECRET),
             |e| matches!(e, BuildError::MissingOrganisationId),
         ),
         (complete().organisation_id(""), |e| {
@@ -78,7 +88,7 @@ fn every_missing_or_bad_setting_is_refused() {
         (
             Sso2Client::builder()
                 .client_id("cid")
-                .client_secret("0123456789abcdef")
+                .client_secret(SECRET)
                 .organisation_id("org"),
             |e| matches!(e, BuildError::MissingEnvironment),
         ),
@@ -92,6 +102,14 @@ fn every_missing_or_bad_setting_is_refused() {
         ),
         (complete().timeout(Duration::ZERO), |e| {
             matches!(e, BuildError::ZeroDuration { what: "timeout" })
+        }),
+        (complete().connect_timeout(Duration::ZERO), |e| {
+            matches!(
+                e,
+                BuildError::ZeroDuration {
+                    what: "connect_timeout"
+                }
+            )
         }),
         (
             complete().leeway(MAX_LEEWAY + Duration::from_secs(1)),
@@ -109,12 +127,15 @@ fn every_missing_or_bad_setting_is_refused() {
         let error = builder.build().unwrap_err();
         assert!(expected(&error), "{shown}: {error:?}");
     }
-    assert_eq!(MIN_CLIENT_SECRET_BYTES, 16);
-    assert!(
-        complete()
-            .client_secret("short")
-            .insecure_allow_short_secret()
-            .build()
-            .is_ok()
-    );
+    assert_eq!((MIN_CLIENT_SECRET_BYTES, MIN_SECRET_BYTES), (16, 32));
+    assert!(complete().client_secret(&SECRET[..32]).build().is_ok());
+    for short in ["short", "0123456789abcdef"] {
+        assert!(
+            complete()
+                .client_secret(short)
+                .insecure_allow_short_secret()
+                .build()
+                .is_ok()
+        );
+    }
 }

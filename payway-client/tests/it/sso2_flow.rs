@@ -1,10 +1,12 @@
 //! `Sso2Flow` against `FakePayway`: identify, landing (taken once), refresh, a session ended
-//! elsewhere, bots and prefetches.
+//! elsewhere, the account and products read again past their max age, accounts with many
+//! products, bots and prefetches.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use payway_client::sso2::{
-    PageVisit, Reader, SessionCookie, SessionCookieKey, Sso2Flow, Sso2Page, Sso2Status,
+    DEFAULT_ACCOUNT_MAX_AGE, PageVisit, Reader, SessionCookie, SessionCookieKey, Sso2Flow,
+    Sso2Page, Sso2Status,
 };
 use payway_client::test_util::FakePayway;
 use payway_client::{Error, ReturnPolicy, TicketLogin};
@@ -287,4 +289,200 @@ async fn logout_logs_out_of_sso2_and_clears_the_cookie() {
         .await
         .unwrap();
     assert!(after.is_gone());
+}
+
+/// The cookie `flow` seals for a reader logged in to SSO2 with the login of `email`.
+async fn landed_logged_in(fake: &FakePayway, flow: &Sso2Flow, email: &str) -> SessionCookie {
+    let Sso2Page::Identify { url, .. } = flow
+        .page(&PageVisit::new(&article(), &browser()))
+        .await
+        .unwrap()
+    else {
+        panic!("a reader without a cookie is identified")
+    };
+    let arrived = fake.sso2_identify_logged_in(&url, email).unwrap();
+    flow.landing(&arrived).await.unwrap().cookie.unwrap()
+}
+
+/// The cookie as if its account and products had been read `ago`.
+fn read_ago(cookie: &SessionCookie, ago: Duration) -> SessionCookie {
+    cookie.clone().with_account_read_at(SystemTime::now() - ago)
+}
+
+#[tokio::test]
+async fn a_cancelled_subscription_shows_once_the_account_is_past_its_max_age() {
+    let (fake, flow) = setup().await;
+    let (reader, page) = (browser(), article());
+    let cookie = landed_logged_in(&fake, &flow, "ada@example.com").await;
+    assert!(cookie.has_product("premium"));
+    assert!(fake.cancel_product("acc-1", "premium"));
+
+    // Within the max age, refreshes (here on every page) keep what was read.
+    let eager = flow.clone().with_refresh_after(Duration::ZERO);
+    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let Sso2Page::Session { cookie: served, .. } = eager.page(&visit).await.unwrap() else {
+        panic!("a session")
+    };
+    assert!(served.has_product("premium"));
+
+    // Past it, the cookie alone vouches for nothing (fail closed)...
+    let aged = read_ago(&cookie, DEFAULT_ACCOUNT_MAX_AGE + Duration::from_secs(1));
+    assert!(aged.needs_account_check());
+    assert!(!aged.has_product("premium") && !aged.is_logged_in());
+    // ...and the next page reads the account and products again, through a fresh ticket.
+    let exchanges = fake.exchanges();
+    let visit = PageVisit::new(&page, &reader).session(Some(aged));
+    let Sso2Page::Session {
+        cookie: checked,
+        set_cookie: Some(set_cookie),
+    } = flow.page(&visit).await.unwrap()
+    else {
+        panic!("a session, resealed")
+    };
+    assert_eq!(fake.exchanges(), exchanges + 1);
+    assert!(checked.is_logged_in() && !checked.has_product("premium"));
+    assert_eq!(checked.account_id(), Some("acc-1"));
+    let resealed = stored(&flow, &set_cookie);
+    assert!(!resealed.needs_account_check() && !resealed.has_product("premium"));
+
+    // The max age is the flow's to choose.
+    let strict = flow.clone().with_account_max_age(Duration::from_secs(60));
+    let cookie = landed_logged_in(&fake, &strict, "ada@example.com").await;
+    assert!(read_ago(&cookie, Duration::from_secs(61)).needs_account_check());
+    let lenient = landed_logged_in(&fake, &flow, "ada@example.com").await;
+    assert!(!read_ago(&lenient, Duration::from_secs(61)).needs_account_check());
+}
+
+#[tokio::test]
+async fn another_account_logged_in_under_the_same_session_shows_past_the_max_age() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-2", ["sport"]);
+    fake.add_login("bob@example.com", "pw-bob-123", "acc-2");
+    let reader = browser();
+    let cookie = landed_logged_in(&fake, &flow, "ada@example.com").await;
+    assert_eq!(cookie.account_id(), Some("acc-1"));
+    // Bob logs in on another site, in the same browser's SSO2 session.
+    let session = flow
+        .sso2()
+        .authenticate(
+            cookie.sid(),
+            "bob@example.com",
+            "pw-bob-123".to_owned().into(),
+            &reader,
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.status(), Sso2Status::LoggedIn);
+    let aged = read_ago(&cookie, DEFAULT_ACCOUNT_MAX_AGE);
+    let page = article();
+    let visit = PageVisit::new(&page, &reader).session(Some(aged));
+    let Sso2Page::Session {
+        cookie: checked, ..
+    } = flow.page(&visit).await.unwrap()
+    else {
+        panic!("a session")
+    };
+    assert_eq!(checked.account_id(), Some("acc-2"));
+    assert!(checked.has_product("sport") && !checked.has_product("premium"));
+}
+
+#[tokio::test]
+async fn a_failed_new_read_of_the_account_fails_closed() {
+    let (fake, flow) = setup().await;
+    let cookie = landed_logged_in(&fake, &flow, "ada@example.com").await;
+    let aged = read_ago(&cookie, DEFAULT_ACCOUNT_MAX_AGE + Duration::from_secs(5));
+    let (reader, page) = (browser(), article());
+    let visit = PageVisit::new(&page, &reader).session(Some(aged.clone()));
+    // SSO2 down: an error and no cookie sealed; the aged cookie names no product meanwhile.
+    fake.fail_next(1, 502);
+    let error = flow.page(&visit).await.unwrap_err();
+    assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
+    assert!(!aged.has_product("premium") && aged.account_id().is_none());
+    // Once SSO2 answers again, the account is read again.
+    let Sso2Page::Session {
+        cookie: checked, ..
+    } = flow.page(&visit).await.unwrap()
+    else {
+        panic!("a session")
+    };
+    assert!(checked.has_product("premium"));
+}
+
+#[tokio::test]
+async fn an_account_with_many_or_long_product_codes_still_logs_in() {
+    let (fake, flow) = setup().await;
+    let mut products: Vec<String> = (0..33).map(|i| format!("extra-{i:02}")).collect();
+    products.push("x".repeat(65));
+    products.push("premium".to_owned());
+    fake.add_account("acc-1", products);
+    let cookie = landed_logged_in(&fake, &flow, "ada@example.com").await;
+    assert!(cookie.is_logged_in());
+    assert_eq!(cookie.products().len(), 32);
+    assert!(
+        cookie
+            .products()
+            .iter()
+            .all(|code| code.starts_with("extra-"))
+    );
+    // The first 32 that fit: the site gates on a code the cookie has no room for.
+    assert!(!cookie.has_product("premium"));
+}
+
+#[tokio::test]
+async fn gated_products_keep_the_codes_the_site_asks_for() {
+    let (fake, flow) = setup().await;
+    let mut products: Vec<String> = (0..33).map(|i| format!("extra-{i:02}")).collect();
+    products.push("x".repeat(65));
+    products.push("premium".to_owned());
+    fake.add_account("acc-1", products);
+    let gated = flow.gated_products(["premium", "weekend"]).unwrap();
+    let cookie = landed_logged_in(&fake, &gated, "ada@example.com").await;
+    assert_eq!(cookie.products(), ["premium"]);
+    assert!(cookie.has_product("premium"));
+    // A code a cookie cannot hold is refused when the flow is built, not at a reader's login.
+    let (_fake, flow) = setup().await;
+    for bad in [
+        vec!["x".repeat(65)],
+        vec![String::new()],
+        vec!["a\nb".to_owned()],
+    ] {
+        assert!(matches!(
+            flow.clone().gated_products(bad),
+            Err(Error::InvalidInput { .. })
+        ));
+    }
+    assert!(
+        flow.gated_products((0..33).map(|i| format!("p{i}")))
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn an_account_id_too_long_for_the_cookie_is_an_error_not_a_session() {
+    let (fake, flow) = setup().await;
+    let long_id = "a".repeat(129);
+    fake.add_account(&long_id, ["premium"]);
+    fake.add_login("long@example.com", "pw-long-123", &long_id);
+    let Sso2Page::Identify { url, .. } = flow
+        .page(&PageVisit::new(&article(), &browser()))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let arrived = fake
+        .sso2_identify_logged_in(&url, "long@example.com")
+        .unwrap();
+    let error = flow.landing(&arrived).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::InvalidInput {
+                what: "account id",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(!format!("{error} {error:?}").contains(&long_id));
 }

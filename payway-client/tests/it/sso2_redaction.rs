@@ -16,7 +16,7 @@ async fn sso2_types_print_no_secret() {
     let builder = Sso2Client::builder()
         .environment(Environment::Stage)
         .client_id("visible-client")
-        .client_secret("builder-secret-value-123")
+        .client_secret("builder-secret-value-0123456789abcdef")
         .organisation_id("visible-org");
     let shown_builder = format!("{builder:?}");
     assert!(shown_builder.contains("visible-client") && shown_builder.contains("visible-org"));

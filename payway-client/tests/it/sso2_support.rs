@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use url::Url;
 
 pub(crate) const SSO_CLIENT_ID: &str = "sso-client-id";
-pub(crate) const SSO_SECRET: &str = "sso-client-secret-0123456789";
+pub(crate) const SSO_SECRET: &str = "sso-client-secret-0123456789abcdef";
 pub(crate) const ORGANISATION: &str = "org-42";
 
 pub(crate) fn now() -> u64 {

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use payway_client::{Fingerprint, MemoryTicketStore, StoreError, TicketStore};
+use payway_client::{Fingerprint, MemoryTicketStore, TicketStore};
 use tokio::task::JoinSet;
 
 const TTL: Duration = Duration::from_secs(60);
@@ -37,40 +37,47 @@ async fn a_fingerprint_is_claimed_once_until_released_or_expired() {
 }
 
 #[tokio::test]
-async fn a_full_store_refuses_new_claims_and_keeps_live_ones() {
-    let store = MemoryTicketStore::with_capacity(3);
-    for i in 0..3 {
+async fn a_full_store_never_refuses_a_claim_and_keeps_the_newest() {
+    let store = MemoryTicketStore::with_capacity(8);
+    for i in 0..8 {
+        let fp = Fingerprint::of(&format!("t{i}"));
         assert!(
             store
-                .claim(&Fingerprint::of(&format!("t{i}")), TTL)
+                .claim(&fp, TTL + Duration::from_secs(i))
                 .await
                 .unwrap()
         );
     }
-    let err = store.claim(&Fingerprint::of("t3"), TTL).await.unwrap_err();
-    assert!(matches!(err, StoreError::Full { capacity: 3 }));
-    assert!(err.is_full());
-    for i in 0..3 {
-        assert!(
-            !store
-                .claim(&Fingerprint::of(&format!("t{i}")), TTL)
-                .await
-                .unwrap()
-        );
-    }
-    // Expired claims make room.
+    // Full of live claims: the oldest (closest to expiring) makes room.
+    assert!(store.claim(&Fingerprint::of("t8"), TTL * 2).await.unwrap());
+    assert_eq!(store.len(), 8);
+    assert!(!store.claim(&Fingerprint::of("t8"), TTL).await.unwrap());
+    assert!(!store.claim(&Fingerprint::of("t7"), TTL).await.unwrap());
+    // Expired claims make room before any live one goes.
     let roomy = MemoryTicketStore::with_capacity(2);
     roomy
         .claim(&Fingerprint::of("x"), Duration::from_millis(1))
         .await
         .unwrap();
-    roomy
-        .claim(&Fingerprint::of("y"), Duration::from_millis(1))
-        .await
-        .unwrap();
+    roomy.claim(&Fingerprint::of("y"), TTL).await.unwrap();
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert!(roomy.claim(&Fingerprint::of("z"), TTL).await.unwrap());
-    assert_eq!(roomy.len(), 1);
+    assert_eq!(roomy.len(), 2);
+    assert!(!roomy.claim(&Fingerprint::of("y"), TTL).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_flood_past_the_default_capacity_leaves_room_for_a_real_ticket() {
+    let store = MemoryTicketStore::new();
+    let flood = MemoryTicketStore::DEFAULT_CAPACITY + 5_000;
+    for i in 0..flood {
+        let fp = Fingerprint::of(&format!("made-up-{i}"));
+        assert!(store.claim(&fp, TTL).await.unwrap(), "claim {i} refused");
+    }
+    assert!(store.len() <= MemoryTicketStore::DEFAULT_CAPACITY);
+    let real = Fingerprint::of("the-reader's-real-ticket");
+    assert!(store.claim(&real, TTL).await.unwrap());
+    assert!(!store.claim(&real, TTL).await.unwrap());
 }
 
 #[tokio::test]
