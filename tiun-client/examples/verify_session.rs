@@ -37,7 +37,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match tiun.verify_session(&session_id).await {
         Ok(SessionStatus::Valid) => println!("valid: serve the content"),
         Ok(SessionStatus::Invalid { problem }) => {
-            let why = problem.and_then(|p| p.detail).unwrap_or_default();
+            let why = problem
+                .as_ref()
+                .and_then(|p| p.expose_detail())
+                .unwrap_or_default();
             println!("invalid: show the paywall ({why})");
         }
         Ok(SessionStatus::Unauthorized { .. }) => {

@@ -36,8 +36,8 @@
 //!
 //! Rejections ([`PaidSessionRejection`]) answer with a small JSON body,
 //! `{"error": "<code>", "message": "<sentence>"}`, which holds no session id, key or personal
-//! data; map them to your own page with [`PaidSessionRejection::status`] and
-//! [`PaidSessionRejection::code`]. With the `tracing` feature, a `401` from tiun is logged at
+//! data; map them to your own page with [`PaidSessionRejection::status`],
+//! [`PaidSessionRejection::code`] and [`PaidSessionRejection::message`]. With the `tracing` feature, a `401` from tiun is logged at
 //! `error` level and a failed check at `warn` level; without it nothing is logged, and the
 //! rejection's code (`tiun_misconfigured`) is what tells you.
 
@@ -138,6 +138,10 @@ async fn check(tiun: &TiunClient, parts: &Parts) -> Result<PaidSession, PaidSess
 }
 
 /// Why a request got no [`PaidSession`]; answers with the status and JSON body below.
+///
+/// It is an [`std::error::Error`]: its `Display` is its [`message`](Self::message), and its
+/// [`source`](std::error::Error::source) the [`Error`] of a failed check. Neither holds the
+/// session id, the key or any text of tiun's answer.
 ///
 /// | [`code`](Self::code) | [`status`](Self::status) | when |
 /// | --- | --- | --- |
@@ -240,6 +244,22 @@ impl PaidSessionRejection {
             ),
             Kind::MissingSession | Kind::InvalidSession | Kind::NotPaid => {}
         }
+    }
+}
+
+impl fmt::Display for PaidSessionRejection {
+    /// The [`message`](Self::message).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for PaidSessionRejection {
+    /// The [`Error`] of a failed check (`tiun_unavailable`), when there was one.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error
+            .as_ref()
+            .map(|error| error as &(dyn std::error::Error + 'static))
     }
 }
 

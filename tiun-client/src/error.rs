@@ -13,9 +13,14 @@ use crate::problem::ProblemDetails;
 /// A call to tiun did not produce an answer the caller can act on.
 ///
 /// Whatever the variant, the caller must not serve the content: an `Err` is never access.
+///
 /// No `Display` or `Debug` output of an error, nor of its [`source`](std::error::Error::source)
-/// chain, contains the API key, a session id or a response body's text: bodies show their
-/// length and content type only ([`ResponseBody`]).
+/// chain, contains the API key, a session id, a user verification token or any text of tiun's
+/// answer: a body shows its length and content type only ([`ResponseBody`]), problem details
+/// their status and which fields are present ([`ProblemDetails`]). Their text is there through
+/// methods named `expose_*`, and even there every spelling of the request's key, session id and
+/// token that tiun could echo (raw, percent-encoded, JSON-escaped in any style) is replaced by
+/// `[redacted]`.
 ///
 /// ```
 /// use tiun_client::{Error, TiunClient};
@@ -56,7 +61,8 @@ pub enum Error {
     UnexpectedStatus {
         /// The status tiun answered with.
         status: StatusCode,
-        /// The problem details of the body, when it had any (boxed to keep `Error` small).
+        /// The problem details of the body, when it had any (boxed to keep `Error` small),
+        /// with the request's secrets cut out.
         problem: Option<Box<ProblemDetails>>,
     },
     /// The answer's body was larger than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES); the rest
@@ -73,8 +79,8 @@ pub enum Error {
     Parse {
         /// The status tiun answered with.
         status: StatusCode,
-        /// The body as received (capped); its text only through
-        /// [`ResponseBody::expose_text`].
+        /// The body as received (capped), with the request's secrets cut out; its text only
+        /// through [`ResponseBody::expose_text`].
         body: ResponseBody,
         /// What was wrong with it, without any of its text.
         #[source]
@@ -185,28 +191,33 @@ impl Error {
 /// of logs.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ResponseBody {
+    /// With the request's secrets cut out.
     bytes: Vec<u8>,
+    /// As received.
+    len: usize,
     content_type: Option<String>,
 }
 
 impl ResponseBody {
-    pub(crate) fn new(bytes: Vec<u8>, content_type: Option<String>) -> Self {
+    /// `bytes` already redacted, `len` the length as received.
+    pub(crate) fn new(bytes: Vec<u8>, len: usize, content_type: Option<String>) -> Self {
         Self {
             bytes,
+            len,
             content_type,
         }
     }
 
-    /// The body's length in bytes.
+    /// The body's length in bytes, as received.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.bytes.len()
+        self.len
     }
 
     /// Whether the body was empty.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
+        self.len == 0
     }
 
     /// The media type of the `Content-Type` header, without parameters (`application/json`),
@@ -216,14 +227,16 @@ impl ResponseBody {
         self.content_type.as_deref()
     }
 
-    /// The body's bytes, as tiun sent them. They may hold personal data: keep them out of
-    /// logs.
+    /// The body's bytes as tiun sent them, except that every spelling of the request's API
+    /// key and user verification token is replaced by `[redacted]`. They may hold personal
+    /// data: keep them out of logs.
     #[must_use]
     pub fn expose_bytes(&self) -> &[u8] {
         &self.bytes
     }
 
-    /// The body as text, when it is UTF-8. It may hold personal data: keep it out of logs.
+    /// The body as text (as [`expose_bytes`](Self::expose_bytes)), when it is UTF-8. It may
+    /// hold personal data: keep it out of logs.
     #[must_use]
     pub fn expose_text(&self) -> Option<&str> {
         std::str::from_utf8(&self.bytes).ok()
@@ -232,14 +245,14 @@ impl ResponseBody {
     /// `"42 bytes, application/json"`: what an error message may say about a body.
     fn summary(&self) -> String {
         let content_type = self.content_type.as_deref().unwrap_or("no content type");
-        format!("{} bytes, {content_type}", self.bytes.len())
+        format!("{} bytes, {content_type}", self.len)
     }
 }
 
 impl fmt::Debug for ResponseBody {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseBody")
-            .field("len", &self.bytes.len())
+            .field("len", &self.len)
             .field("content_type", &self.content_type)
             .finish()
     }
@@ -343,6 +356,7 @@ mod tests {
     fn a_body_shows_its_length_and_type_only() {
         let body = ResponseBody::new(
             b"{\"email\":\"a@b.example\"}".to_vec(),
+            23,
             Some("application/json".into()),
         );
         assert_eq!(

@@ -1,5 +1,7 @@
 //! Configuration from environment variables.
 
+use std::env::VarError;
+
 use url::Url;
 
 use crate::builder::TiunClientBuilder;
@@ -30,7 +32,8 @@ impl TiunClient {
     /// | `TIUN_PROVIDER_ID` | switches to the legacy provider-scoped path (optional) |
     /// | `TIUN_API_KEY_HEADER` | the key's header name (optional, default `X-TIUN-API-KEY`) |
     ///
-    /// An empty variable counts as not set. To add settings of your own (a shared
+    /// An empty variable counts as not set; one that is not valid Unicode is
+    /// [`BuildError::InvalidEnvVar`]. To add settings of your own (a shared
     /// `reqwest::Client`, a timeout, a validity cache), start from
     /// [`TiunClient::builder_from_env`] instead.
     ///
@@ -58,19 +61,31 @@ impl TiunClient {
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable.
     pub fn builder_from_env() -> Result<TiunClientBuilder, BuildError> {
-        from_lookup(|name| std::env::var(name).ok())
+        // A closure: `std::env::var` is generic over its argument, so it is not `Fn(&str)` for
+        // every lifetime by itself.
+        from_lookup(|name| std::env::var(name))
     }
 }
 
-/// Reads the variables through `lookup`, so tests need not touch the process environment.
+/// Reads the variables through `lookup` (the signature of `std::env::var`), so tests need not
+/// touch the process environment.
 pub(crate) fn from_lookup(
-    lookup: impl Fn(&str) -> Option<String>,
+    lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<TiunClientBuilder, BuildError> {
-    let var = |name: &str| lookup(name).filter(|value| !value.is_empty());
-    let api_key = var(ENV_API_KEY).ok_or(BuildError::MissingEnvVar { name: ENV_API_KEY })?;
+    // Not present and empty both mean "not set"; a value that is not Unicode is set but
+    // unusable, and is named without its value.
+    let var = |name: &'static str| match lookup(name) {
+        Ok(value) if !value.is_empty() => Ok(Some(value)),
+        Ok(_) | Err(VarError::NotPresent) => Ok(None),
+        Err(VarError::NotUnicode(_)) => Err(BuildError::InvalidEnvVar {
+            name,
+            reason: "not valid unicode",
+        }),
+    };
+    let api_key = var(ENV_API_KEY)?.ok_or(BuildError::MissingEnvVar { name: ENV_API_KEY })?;
     let mut builder = TiunClient::builder().api_key(api_key);
-    let base_url = var(ENV_BASE_URL);
-    match var(ENV_ENVIRONMENT) {
+    let base_url = var(ENV_BASE_URL)?;
+    match var(ENV_ENVIRONMENT)? {
         Some(name) => {
             let environment: Environment = name.parse().map_err(|_| BuildError::InvalidEnvVar {
                 name: ENV_ENVIRONMENT,
@@ -92,10 +107,10 @@ pub(crate) fn from_lookup(
         })?;
         builder = builder.base_url(url);
     }
-    if let Some(provider_id) = var(ENV_PROVIDER_ID) {
+    if let Some(provider_id) = var(ENV_PROVIDER_ID)? {
         builder = builder.provider_id(provider_id);
     }
-    if let Some(header) = var(ENV_API_KEY_HEADER) {
+    if let Some(header) = var(ENV_API_KEY_HEADER)? {
         builder = builder.api_key_header(header);
     }
     Ok(builder)
@@ -112,7 +127,67 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        from_lookup(|name| vars.get(name).cloned())?.build()
+        from_lookup(|name| vars.get(name).cloned().ok_or(VarError::NotPresent))?.build()
+    }
+
+    /// A lookup where `bad` holds bytes that are not UTF-8 and the rest is `vars`.
+    fn with_non_unicode(
+        vars: &[(&'static str, &'static str)],
+        bad: &'static str,
+    ) -> impl Fn(&str) -> Result<String, VarError> {
+        let vars: HashMap<&str, &str> = vars.iter().copied().collect();
+        move |name| {
+            if name == bad {
+                // The bytes of "live" with a stray Latin-1 byte, as a misencoded file gives.
+                return Err(VarError::NotUnicode(non_unicode(b"liv\xe9")));
+            }
+            vars.get(name)
+                .map(|value| (*value).to_owned())
+                .ok_or(VarError::NotPresent)
+        }
+    }
+
+    #[cfg(unix)]
+    fn non_unicode(bytes: &[u8]) -> std::ffi::OsString {
+        use std::os::unix::ffi::OsStrExt;
+        std::ffi::OsStr::from_bytes(bytes).to_owned()
+    }
+
+    #[cfg(windows)]
+    fn non_unicode(bytes: &[u8]) -> std::ffi::OsString {
+        use std::os::windows::ffi::OsStringExt;
+        // An unpaired surrogate is what Windows can hold and UTF-8 cannot.
+        let mut wide: Vec<u16> = bytes.iter().map(|b| u16::from(*b)).collect();
+        wide.push(0xD800);
+        std::ffi::OsString::from_wide(&wide)
+    }
+
+    #[test]
+    fn a_variable_that_is_not_unicode_is_invalid_not_missing() {
+        let set = [
+            (ENV_API_KEY, "k"),
+            (ENV_ENVIRONMENT, "live"),
+            (ENV_BASE_URL, "http://127.0.0.1:9/"),
+        ];
+        for name in [
+            ENV_API_KEY,
+            ENV_ENVIRONMENT,
+            ENV_BASE_URL,
+            ENV_PROVIDER_ID,
+            ENV_API_KEY_HEADER,
+        ] {
+            let error = from_lookup(with_non_unicode(&set, name)).unwrap_err();
+            assert!(
+                matches!(
+                    error,
+                    BuildError::InvalidEnvVar { name: named, reason: "not valid unicode" }
+                        if named == name
+                ),
+                "{name}: {error:?}"
+            );
+            let printed = format!("{error} {error:?}");
+            assert!(!printed.contains("liv"), "{printed}");
+        }
     }
 
     #[test]

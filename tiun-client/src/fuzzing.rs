@@ -1,14 +1,34 @@
 //! Internals for the fuzz targets in `fuzz/`; compiled only with `--cfg fuzzing`, which
 //! cargo-fuzz sets. Not part of the API.
 
+use serde_json::Value;
 use url::Url;
 
 use crate::id::{InvalidId, encode_segment};
+use crate::json::ParseError;
 use crate::problem::ProblemDetails;
+use crate::redact::Secrets;
+use crate::user::{UserLookup, UserVerification, parse_answer, user_lookup, verification};
 
-/// Parses an error body as [`ProblemDetails`], as the session check does.
-pub fn parse_problem(body: &[u8]) -> Option<ProblemDetails> {
-    ProblemDetails::parse(body)
+/// Parses an error body as [`ProblemDetails`], as the calls do, cutting every spelling of
+/// `secrets` out of what it keeps.
+pub fn parse_problem(body: &[u8], secrets: &[&str]) -> Option<ProblemDetails> {
+    ProblemDetails::parse(body, &Secrets::new(secrets))
+}
+
+/// A problem as a JSON object, every member it holds.
+pub fn problem_json(problem: &ProblemDetails) -> Value {
+    problem.to_json()
+}
+
+/// A `200` answer to the user verification, read as `verify_user` reads it.
+pub fn parse_verification(body: &[u8]) -> Result<UserVerification, ParseError> {
+    parse_answer(body, verification)
+}
+
+/// A `200` answer to the user info lookup, read as `user_info` reads it.
+pub fn parse_user_lookup(body: &[u8]) -> Result<UserLookup, ParseError> {
+    parse_answer(body, user_lookup)
 }
 
 /// Checks and encodes an identifier into one path segment.

@@ -9,6 +9,8 @@ use url::Url;
 
 use crate::client::TiunClient;
 use crate::error::Error;
+use crate::problem::ProblemDetails;
+use crate::redact::Secrets;
 
 /// The most bytes of a response body this crate reads; a larger body is not buffered.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -24,6 +26,15 @@ pub(crate) struct Answer {
     /// `None` when the body was larger than [`MAX_BODY_BYTES`]; with [`ReadBody::UnlessOk`],
     /// also when it was not read (a `200`) or broke off.
     pub(crate) body: Option<Vec<u8>>,
+}
+
+impl Answer {
+    /// The body's problem details, with every spelling of `secrets` cut out; `None` when the
+    /// body was not read or is not a JSON object.
+    pub(crate) fn problem(&self, secrets: &Secrets<'_>) -> Option<ProblemDetails> {
+        let body = self.body.as_deref()?;
+        ProblemDetails::parse(body, secrets)
+    }
 }
 
 /// When to read the body of an answer.
@@ -45,6 +56,14 @@ impl TiunClient {
             .header(inner.api_key_header.clone(), inner.api_key.clone())
             .header(ACCEPT, ACCEPT_JSON)
             .timeout(inner.timeout)
+    }
+
+    /// What a request carried that tiun must not have echoed into anything this crate keeps:
+    /// the API key, and the call's own secret (a session id, a user verification token).
+    pub(crate) fn secrets<'a>(&'a self, sent: Option<&'a str>) -> Secrets<'a> {
+        // The key was checked to be printable ASCII at build time.
+        let key = self.inner.api_key.to_str().unwrap_or_default();
+        Secrets::new(&[key, sent.unwrap_or_default()])
     }
 }
 

@@ -26,6 +26,7 @@ mod http;
 mod id;
 mod json;
 mod problem;
+mod redact;
 mod session;
 #[cfg(feature = "axum")]
 mod source;

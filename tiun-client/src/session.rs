@@ -8,7 +8,6 @@ use crate::client::TiunClient;
 use crate::error::Error;
 use crate::http::{ReadBody, send};
 use crate::id::{InvalidId, append_segments, encode_segment};
-use crate::problem::ProblemDetails;
 use crate::status::SessionStatus;
 
 impl TiunClient {
@@ -68,55 +67,51 @@ impl TiunClient {
             return Ok(SessionStatus::Valid);
         }
         let Some(flights) = &inner.flights else {
-            return self.check_and_remember(Some(session_id), url).await;
+            return self.check_and_remember(session_id, url).await;
         };
-        // Only the first call of a flight runs `start`: the URL moves into its request.
+        // Only the first call of a flight runs `start`: the URL moves into its request, with a
+        // copy of the id (the request outlives this call when its caller leaves).
         let start = || {
-            // The id is kept only where the cache needs it.
-            let id = inner.cache.as_ref().map(|_| session_id.to_owned());
+            let id = session_id.to_owned();
             let client = self.clone();
-            async move { client.check_and_remember(id.as_deref(), url).await }
+            async move { client.check_and_remember(&id, url).await }
         };
         match flights.run(session_id, start).await {
             Some(outcome) => outcome,
             // The request this call waited for was lost: ask on its own.
             None => {
                 let url = self.session_url(session_id)?;
-                self.check_and_remember(Some(session_id), url).await
+                self.check_and_remember(session_id, url).await
             }
         }
     }
 
     /// One request to tiun; a `Valid` answer goes into the validity cache, when there is one.
-    async fn check_and_remember(
-        &self,
-        session_id: Option<&str>,
-        url: Url,
-    ) -> Result<SessionStatus, Error> {
-        let outcome = self.check_session(url).await;
-        if let (Ok(SessionStatus::Valid), Some(cache), Some(id)) =
-            (&outcome, &self.inner.cache, session_id)
-        {
-            cache.remember(id);
+    async fn check_and_remember(&self, session_id: &str, url: Url) -> Result<SessionStatus, Error> {
+        let outcome = self.check_session(session_id, url).await;
+        if let (Ok(SessionStatus::Valid), Some(cache)) = (&outcome, &self.inner.cache) {
+            cache.remember(session_id);
         }
         outcome
     }
 
-    async fn check_session(&self, url: Url) -> Result<SessionStatus, Error> {
+    async fn check_session(&self, session_id: &str, url: Url) -> Result<SessionStatus, Error> {
         // An empty body, announced: PATCH defines meaning for content (RFC 9110 §8.6).
         let request = self
             .request(Method::PATCH, &url)
             .header(CONTENT_LENGTH, "0")
             .body(Vec::new());
         let answer = send(request, url, ReadBody::UnlessOk).await?;
-        let problem = || answer.body.as_deref().and_then(ProblemDetails::parse);
+        if answer.status == StatusCode::OK {
+            return Ok(SessionStatus::Valid);
+        }
+        let problem = answer.problem(&self.secrets(Some(session_id)));
         match answer.status {
-            StatusCode::OK => Ok(SessionStatus::Valid),
-            StatusCode::NOT_FOUND => Ok(SessionStatus::Invalid { problem: problem() }),
-            StatusCode::UNAUTHORIZED => Ok(SessionStatus::Unauthorized { problem: problem() }),
+            StatusCode::NOT_FOUND => Ok(SessionStatus::Invalid { problem }),
+            StatusCode::UNAUTHORIZED => Ok(SessionStatus::Unauthorized { problem }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: problem().map(Box::new),
+                problem: problem.map(Box::new),
             }),
         }
     }

@@ -12,6 +12,7 @@ use crate::http::{Answer, ReadBody, send};
 use crate::id::{check, encode_segment};
 use crate::json::{ParseError, parse_strict};
 use crate::problem::ProblemDetails;
+use crate::redact::Secrets;
 
 /// The longest user verification token accepted, in bytes.
 pub const MAX_USER_TOKEN_BYTES: usize = 4096;
@@ -161,7 +162,7 @@ struct VerificationRequest<'a> {
 }
 
 /// Reads a verification answer (`{isAuthenticated, userInfo}`).
-fn verification(value: Value) -> Result<UserVerification, &'static str> {
+pub(crate) fn verification(value: Value) -> Result<UserVerification, &'static str> {
     let Value::Object(mut members) = value else {
         return Err("the answer is not an object");
     };
@@ -211,14 +212,16 @@ impl TiunClient {
             user_verification_token: token,
         });
         let answer = send(request, url, ReadBody::Always).await?;
+        // Built only for an answer that is kept.
+        let secrets = || self.secrets(Some(token));
         match answer.status {
-            StatusCode::OK => parse_json(&answer, verification),
+            StatusCode::OK => read_answer(&answer, secrets, verification),
             StatusCode::UNAUTHORIZED => Ok(UserVerification::Unauthorized {
-                problem: problem(&answer),
+                problem: answer.problem(&secrets()),
             }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: problem(&answer).map(Box::new),
+                problem: answer.problem(&secrets()).map(Box::new),
             }),
         }
     }
@@ -251,32 +254,43 @@ impl TiunClient {
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", &user, "info"]);
         let request = self.request(Method::GET, &url);
         let answer = send(request, url, ReadBody::Always).await?;
+        let secrets = || self.secrets(None);
         match answer.status {
-            StatusCode::OK => parse_json(&answer, |user| {
-                UserInfo::from_json(user).map(UserLookup::Found)
-            }),
+            StatusCode::OK => read_answer(&answer, secrets, user_lookup),
             StatusCode::NOT_FOUND => Ok(UserLookup::NotFound {
-                problem: problem(&answer),
+                problem: answer.problem(&secrets()),
             }),
             StatusCode::UNAUTHORIZED => Ok(UserLookup::Unauthorized {
-                problem: problem(&answer),
+                problem: answer.problem(&secrets()),
             }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: problem(&answer).map(Box::new),
+                problem: answer.problem(&secrets()).map(Box::new),
             }),
         }
     }
 }
 
-fn problem(answer: &Answer) -> Option<ProblemDetails> {
-    answer.body.as_deref().and_then(ProblemDetails::parse)
+/// Reads a user info answer (`{userId, email, productAccess, ...}`).
+pub(crate) fn user_lookup(value: Value) -> Result<UserLookup, &'static str> {
+    UserInfo::from_json(value).map(UserLookup::Found)
 }
 
-/// Parses a successful answer's body strictly and reads it with `read`; a body over the cap is
-/// [`Error::BodyTooLarge`].
-fn parse_json<T>(
+/// Parses a body strictly (no repeated member, at any depth) and reads it with `read`.
+pub(crate) fn parse_answer<T>(
+    body: &[u8],
+    read: impl FnOnce(Value) -> Result<T, &'static str>,
+) -> Result<T, ParseError> {
+    let value = parse_strict(body)?;
+    read(value).map_err(|reason| ParseError::Shape { reason })
+}
+
+/// Reads a successful answer's body with `read`; a body over the cap is
+/// [`Error::BodyTooLarge`], one that does not parse is [`Error::Parse`], keeping the body with
+/// every spelling of the `secrets()` cut out.
+fn read_answer<'s, T>(
     answer: &Answer,
+    secrets: impl FnOnce() -> Secrets<'s>,
     read: impl FnOnce(Value) -> Result<T, &'static str>,
 ) -> Result<T, Error> {
     let Some(body) = answer.body.as_deref() else {
@@ -285,13 +299,21 @@ fn parse_json<T>(
             limit: crate::MAX_BODY_BYTES,
         });
     };
-    let failed = |source| Error::Parse {
-        status: answer.status,
-        body: ResponseBody::new(body.to_vec(), answer.content_type.clone()),
-        source,
-    };
-    let value = parse_strict(body).map_err(failed)?;
-    read(value).map_err(|reason| failed(ParseError::Shape { reason }))
+    parse_answer(body, read).map_err(|source| {
+        let secrets = secrets();
+        Error::Parse {
+            status: answer.status,
+            body: ResponseBody::new(
+                secrets.redact_bytes(body).into_owned(),
+                body.len(),
+                answer
+                    .content_type
+                    .as_deref()
+                    .map(|media_type| secrets.redact(media_type).into_owned()),
+            ),
+            source,
+        }
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use tiun_client::test_util::FakeTiun;
 use tiun_client::{Error, SessionStatus, UserLookup, UserVerification};
 
 fn detail(status: &SessionStatus) -> Option<&str> {
-    status.problem().and_then(|p| p.detail.as_deref())
+    status.problem().and_then(|p| p.expose_detail())
 }
 
 #[tokio::test]
@@ -27,7 +27,7 @@ async fn a_paid_session_ends() {
     assert_eq!(detail(&ended), Some("The session has ended."));
     let unknown = tiun.verify_session("sess-2").await.unwrap();
     assert_eq!(detail(&unknown), Some("No such session."));
-    assert_eq!(unknown.problem().and_then(|p| p.status), Some(404));
+    assert_eq!(unknown.problem().and_then(|p| p.status()), Some(404));
     assert_eq!(fake.checks(), 3);
 }
 

@@ -68,7 +68,10 @@ async fn parse_errors_never_print_the_body() {
         ),
     ];
     for (calls, body) in &cases {
-        let tiun = client(&answering(body).await);
+        // Held to the end: a dropped server goes back to httpmock's pool, where another test
+        // may take it and reset its mocks.
+        let server = answering(body).await;
+        let tiun = client(&server);
         for call in *calls {
             let error = if *call == VERIFY {
                 tiun.verify_user("token").await.unwrap_err()
@@ -91,7 +94,8 @@ async fn parse_errors_never_print_the_body() {
 async fn an_empty_user_id_is_not_authenticated() {
     for user_id in [r#""""#, r#""   ""#, "null"] {
         let body = format!(r#"{{"isAuthenticated":true,"userInfo":{{"userId":{user_id}}}}}"#);
-        let tiun = client(&answering(&body).await);
+        let server = answering(&body).await;
+        let tiun = client(&server);
 
         let outcome = tiun.verify_user("token").await;
 

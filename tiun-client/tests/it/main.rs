@@ -2,6 +2,7 @@
 //! `FakeTiun`, all on 127.0.0.1.
 
 mod coalescing;
+mod echoed_secrets;
 mod fake;
 mod hardening;
 mod hostile_ids;

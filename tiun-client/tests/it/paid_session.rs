@@ -352,3 +352,71 @@ async fn debug_output_hides_the_session_id() {
     assert!(printed.contains("[redacted]"), "{printed}");
     assert!(!printed.contains("4c1d9e"), "{printed}");
 }
+
+/// The rejection a request gets from `tiun`, without a router.
+async fn rejection_of(
+    tiun: &TiunClient,
+    headers: &[(&str, &str)],
+) -> tiun_client::axum::PaidSessionRejection {
+    use axum::extract::FromRequestParts;
+    let (mut parts, _body) = get_with("/", headers).into_parts();
+    <PaidSession as FromRequestParts<TiunClient>>::from_request_parts(&mut parts, tiun)
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_rejection_is_an_error_whose_display_is_its_message() {
+    let fake = FakeTiun::start().await;
+    fake.paid_session("sess-old");
+    fake.end_session("sess-old");
+    let misconfigured = fake.client_builder().api_key("wrong-key").build().unwrap();
+
+    let mut rejections = vec![
+        (rejection_of(&fake.client(), &[]).await, false),
+        (
+            rejection_of(&fake.client(), &[(SESSION_HEADER, "..")]).await,
+            false,
+        ),
+        (
+            rejection_of(&fake.client(), &[(SESSION_HEADER, "sess-old")]).await,
+            false,
+        ),
+        (
+            rejection_of(&misconfigured, &[(SESSION_HEADER, "sess-old")]).await,
+            false,
+        ),
+    ];
+    fake.fail_next(1, 500);
+    let unavailable = rejection_of(&fake.client(), &[(SESSION_HEADER, "sess-old")]).await;
+    rejections.push((unavailable, true));
+
+    let codes: Vec<&str> = rejections.iter().map(|(r, _)| r.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "missing_session",
+            "invalid_session",
+            "session_not_paid",
+            "tiun_misconfigured",
+            "tiun_unavailable"
+        ]
+    );
+    for (rejection, has_source) in &rejections {
+        let message = rejection.to_string();
+        assert_eq!(message, rejection.message());
+        assert!(message.starts_with(char::is_uppercase), "{message}");
+        assert!(message.ends_with('.'), "{message}");
+        let error: &dyn std::error::Error = rejection;
+        match error.source() {
+            Some(source) => {
+                assert!(has_source, "{rejection:?}");
+                let source = source.downcast_ref::<tiun_client::Error>().unwrap();
+                assert_eq!(source.status().map(|s| s.as_u16()), Some(500));
+                assert!(std::ptr::eq(source, rejection.error().unwrap()));
+            }
+            None => assert!(!has_source, "{rejection:?}"),
+        }
+        assert!(!format!("{rejection:?} {rejection}").contains("sess-old"));
+    }
+}

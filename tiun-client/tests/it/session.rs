@@ -47,10 +47,10 @@ async fn status_404_is_invalid_with_problem_details() {
     else {
         panic!("expected Invalid with problem details, got {status:?}");
     };
-    assert_eq!(problem.title.as_deref(), Some("Not Found"));
-    assert_eq!(problem.status, Some(404));
-    assert_eq!(problem.detail.as_deref(), Some("The session has ended."));
-    assert_eq!(problem.instance, None);
+    assert_eq!(problem.expose_title(), Some("Not Found"));
+    assert_eq!(problem.status(), Some(404));
+    assert_eq!(problem.expose_detail(), Some("The session has ended."));
+    assert_eq!(problem.expose_instance(), None);
     assert!(!status.is_valid());
 }
 
@@ -87,7 +87,7 @@ async fn status_401_is_unauthorized() {
         panic!("expected Unauthorized, got {status:?}");
     };
     assert_eq!(
-        problem.as_ref().and_then(|p| p.detail.as_deref()),
+        problem.as_ref().and_then(|p| p.expose_detail()),
         Some("Invalid API key")
     );
     assert_eq!(status.problem(), problem.as_ref());
@@ -116,7 +116,7 @@ async fn any_other_status_is_an_error_carrying_the_status() {
         // A 204 has no body by definition, so no problem details either.
         let expected_title = (code != 204).then_some("x");
         assert_eq!(
-            error.problem().and_then(|p| p.title.as_deref()),
+            error.problem().and_then(|p| p.expose_title()),
             expected_title,
             "{code}"
         );
