@@ -137,7 +137,9 @@ impl Site {
             return_policy.clone(),
         )
         .with_ticket_store(tickets.clone())
-        .with_refresh_after(SSO2_REFRESH_AFTER);
+        .with_refresh_after(SSO2_REFRESH_AFTER)
+        // The cookie keeps only the product the site gates on, whatever else the account has.
+        .gated_products([PRODUCT])?;
         Ok(Self {
             tiun: fakes.tiun.client(),
             tulo: fakes.tulo.verifier()?,

@@ -54,6 +54,25 @@ async fn tiun_client() {
         .unwrap_err();
     assert_nothing_planted("tiun Error::Parse", &chain(&error));
 
+    // tiun echoing the key it was sent, in the spellings an API could use.
+    let echo = json!({"status": 401, "title": "Unauthorized", "detail": format!(
+        "unknown key {SECRET} / {SECRET_FORM} / {SECRET_PHP} / {SECRET_DOTNET}")});
+    let provider = Recorder::start(json_answer(401, echo)).await;
+    let keyed = tiun_client::TiunClient::builder()
+        .base_url(provider.url())
+        .api_key(SECRET)
+        .build()
+        .unwrap();
+    let answered = keyed.verify_session("session-1").await;
+    assert_nothing_planted("tiun SessionStatus (echo)", &format!("{answered:?}"));
+    let answered = keyed.verify_user("user-token").await;
+    match &answered {
+        Ok(outcome) => {
+            assert_nothing_planted("tiun UserVerification (echo)", &format!("{outcome:?}"))
+        }
+        Err(error) => assert_nothing_planted("tiun Error (echo)", &chain(error)),
+    }
+
     let fake = tiun_client::test_util::FakeTiun::start().await;
     assert_nothing_planted("FakeTiun", &format!("{fake:?}").replace(fake.api_key(), ""));
     assert!(!format!("{fake:?}").contains(fake.api_key()));
@@ -222,8 +241,8 @@ fn tulo_jwt() {
     assert_nothing_planted("tulo Error", &chain(&error));
 }
 
-#[test]
-fn accesstype_jwt() {
+#[tokio::test]
+async fn accesstype_jwt() {
     let builder = accesstype_jwt::AccesstypeSigner::builder().secret(SECRET);
     assert_nothing_planted("AccesstypeSignerBuilder", &format!("{builder:?}"));
     let signer = builder.build().unwrap();
@@ -248,6 +267,15 @@ fn accesstype_jwt() {
         "AccesstypeClient",
         &format!("{:?}", client.build().unwrap()),
     );
+
+    // Accesstype refusing the key, and echoing it.
+    let echo = json!({"error": format!("bad X-SUBAUTH {SECRET} / {SECRET_FORM} / {SECRET_PHP}")});
+    let provider = Recorder::start(json_answer(401, echo)).await;
+    let error = crate::calls::accesstype(&provider.url())
+        .check_access("story-1", &crate::calls::reader_id(), None)
+        .await
+        .unwrap_err();
+    assert_nothing_planted("accesstype Error (echo)", &chain(&error));
 
     let invisible = accesstype_jwt::User::new(format!("{EMAIL}\u{200b}"), 42).name(NAME);
     let error = signer.sign(&invisible).unwrap_err();

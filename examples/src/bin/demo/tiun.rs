@@ -199,7 +199,8 @@ fn explain(status: SessionStatus) {
         }
         SessionStatus::Invalid { problem } => {
             denied("tiun answered 404 (Invalid): show the paywall");
-            if let Some(detail_text) = problem.and_then(|p| p.detail) {
+            // What tiun wrote, with anything secret cut out; shown here on purpose.
+            if let Some(detail_text) = problem.as_ref().and_then(|p| p.expose_detail()) {
                 detail("tiun says", detail_text);
             }
         }
