@@ -79,8 +79,14 @@ fuzz_target!(|data: &[u8]| {
         "a session from a token not signed with the secret"
     );
     let url = landing.return_url();
-    assert!(policy.allows(url), "accepted {url}, which the policy refuses");
-    assert!(policy.check(url.as_str()).is_ok(), "{url} fails its own check");
+    assert!(
+        policy.allows(url),
+        "accepted {url}, which the policy refuses"
+    );
+    assert!(
+        policy.check(url.as_str()).is_ok(),
+        "{url} fails its own check"
+    );
     assert!(url.username().is_empty() && url.password().is_none());
     assert!(!landing.session().sid().is_empty());
 });
