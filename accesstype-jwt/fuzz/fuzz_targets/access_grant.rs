@@ -71,24 +71,21 @@ fuzz_target!(|data: &[u8]| {
             let back = WebhookEvent::from_slice(text.as_bytes()).unwrap();
             assert_eq!(back.event, event.event);
             assert_eq!(back.event_timestamp, event.event_timestamp);
-            // Personal data in the subscription never shows in `Debug`.
-            if let Some(subscription) = event.subscription() {
-                let debug = format!("{event:?}");
-                // What `Debug` may show: the event, the timestamp and member names.
-                let names: Vec<&String> = event
-                    .data
-                    .keys()
-                    .chain(subscription.members().keys())
-                    .collect();
-                let shown = format!("{:?} {:?} {names:?}", event.event, event.event_timestamp);
-                for value in subscription.members().values() {
-                    if let Some(text) = value.as_str().filter(|t| t.len() >= 12) {
-                        let elsewhere =
-                            shown.contains(text) || shown.contains(&format!("{text:?}"));
-                        assert!(elsewhere || !debug.contains(text), "Debug shows {text:?}");
-                    }
+            // Personal data in the subscription never shows in `Debug`: the same event with
+            // every subscription value blanked prints exactly the same.
+            let mut blank = lenient.clone();
+            if let Some(members) = blank
+                .get_mut("data")
+                .and_then(|data| data.get_mut("subscription"))
+                .and_then(serde_json::Value::as_object_mut)
+            {
+                for value in members.values_mut() {
+                    *value = serde_json::Value::Null;
                 }
             }
+            let blank = serde_json::to_vec(&blank).unwrap();
+            let blank = WebhookEvent::from_slice(&blank).unwrap();
+            assert_eq!(format!("{event:?}"), format!("{blank:?}"));
         }
         Err(error) => {
             assert!(matches!(
