@@ -2,7 +2,7 @@
 //! reader to SSO2, and [`Sso2Client::landing`] reads the URL SSO2 sends them back with.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use url::Url;
 
@@ -10,6 +10,7 @@ use super::answer::read_answer;
 use super::client::Sso2Client;
 use super::request_token::unix_now;
 use super::session::Sso2Session;
+use super::session_cookie::system_time;
 use super::verify_error::LandingError;
 use crate::callback::ReturnPolicy;
 use crate::error::Error;
@@ -61,7 +62,7 @@ impl Sso2Landing {
     /// How long this landing's token is still accepted (its `exp` plus the leeway, from now):
     /// the time a replay claim must last.
     pub fn replay_ttl(&self) -> Duration {
-        let until = UNIX_EPOCH + Duration::from_secs(self.accepted_until);
+        let until = system_time(self.accepted_until);
         until
             .duration_since(SystemTime::now())
             .unwrap_or_default()

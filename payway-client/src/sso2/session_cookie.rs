@@ -62,6 +62,17 @@ struct AccountRead {
     expires_at: u64,
 }
 
+/// The latest second this crate turns into a `SystemTime`: 9999-12-31T23:59:59Z, which
+/// `SystemTime` holds on every platform.
+const LATEST_UNIX_SECS: u64 = 253_402_300_799;
+
+/// The time `secs` seconds after the epoch, no later than [`LATEST_UNIX_SECS`], so that a
+/// saturated expiry (a lifetime of `Duration::MAX`, a token's huge `exp`) never overflows
+/// `SystemTime`.
+pub(crate) fn system_time(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs.min(LATEST_UNIX_SECS))
+}
+
 /// Seconds since the epoch at `time` (0 before 1970).
 fn unix(time: SystemTime) -> u64 {
     time.duration_since(UNIX_EPOCH)
@@ -279,17 +290,17 @@ impl SessionCookie {
     pub fn account_read_at(&self) -> Option<SystemTime> {
         self.account
             .as_ref()
-            .map(|account| UNIX_EPOCH + Duration::from_secs(account.read_at))
+            .map(|account| system_time(account.read_at))
     }
 
     /// When SSO2 last confirmed the session.
     pub fn confirmed_at(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(self.confirmed_at)
+        system_time(self.confirmed_at)
     }
 
     /// When the cookie stops opening.
     pub fn expires_at(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(self.expires_at)
+        system_time(self.expires_at)
     }
 
     /// `true` when SSO2 last confirmed the session `max_age` ago or more (or the clock went
@@ -549,6 +560,15 @@ mod tests {
         assert!(!cookie.has_product("premium") && cookie.account_id().is_none());
         assert!(format!("{cookie:?}").contains("[redacted]"));
         assert!(!format!("{cookie:?}").contains("3f2b8c1e"));
+    }
+
+    #[test]
+    fn a_lifetime_of_duration_max_saturates_without_overflowing_system_time() {
+        let cookie =
+            SessionCookie::new(&session(Sso2Status::LoggedIn)).with_lifetime(Duration::MAX);
+        assert_eq!(cookie.expires_at(), system_time(u64::MAX));
+        assert!(cookie.expires_at() > SystemTime::now() + Duration::from_secs(1 << 35));
+        assert!(!cookie.needs_refresh(Duration::from_secs(60)));
     }
 
     #[test]

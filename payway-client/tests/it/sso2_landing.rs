@@ -54,6 +54,17 @@ fn a_genuine_landing_gives_the_session_and_the_return_url() {
 }
 
 #[test]
+fn a_signed_exp_far_in_the_future_gives_a_long_replay_ttl_without_overflow() {
+    let mut claims = answer_claims("sid-7", "anon");
+    claims["exp"] = json!(1e20);
+    let landing = land(&answer_token(&claims), BACK).unwrap();
+    assert!(
+        landing.replay_ttl().as_secs() > 1 << 35,
+        "held as long as the token is"
+    );
+}
+
+#[test]
 fn forged_tokens_are_refused() {
     let claims = answer_claims("sid-7", "loggedin");
     // Another key.
