@@ -28,8 +28,8 @@ impl StoryEndpoint {
     }
 }
 
-/// The query both endpoints take.
-#[derive(Debug, Clone, Copy)]
+/// The query both endpoints take. No `Debug`: it holds the reader's JWT.
+#[derive(Clone, Copy)]
 pub(crate) struct StoryQuery<'a> {
     pub(crate) account_key: &'a str,
     pub(crate) reader: &'a ReaderId,

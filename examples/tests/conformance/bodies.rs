@@ -45,3 +45,33 @@ fn every_crate_caps_bodies_at_the_same_size() {
     assert_eq!(payway_client::MAX_BODY_BYTES, 64 * 1024);
     assert_eq!(accesstype_jwt::MAX_BODY_BYTES, 64 * 1024);
 }
+
+#[test]
+fn every_crate_caps_cookie_headers_at_the_same_size_and_refuses_one_byte_more() {
+    assert_eq!(tulo_jwt::MAX_COOKIE_HEADER_BYTES, 64 * 1024);
+    assert_eq!(payway_client::MAX_COOKIE_HEADER_BYTES, 64 * 1024);
+    assert_eq!(accesstype_jwt::MAX_COOKIE_HEADER_BYTES, 64 * 1024);
+    // Other cookies, then the one each crate reads, one byte past the cap in all.
+    let header = |name: &str| {
+        let tail = format!("; {name}=x");
+        let filler = 64 * 1024 + 1 - tail.len() - "pad=".len();
+        format!("pad={}{tail}", "a".repeat(filler))
+    };
+    let over = header(tulo_jwt::COOKIE_NAME);
+    assert_eq!(over.len(), 64 * 1024 + 1);
+    assert!(matches!(
+        tulo_jwt::find_cookie(&over),
+        Err(tulo_jwt::Error::CookieHeaderTooLarge { .. })
+    ));
+    let over = header("at-meter");
+    assert!(matches!(
+        accesstype_jwt::ReaderId::from_cookie_header(&over),
+        Err(accesstype_jwt::Error::CookieHeaderTooLarge { .. })
+    ));
+    let key = payway_client::sso2::SessionCookieKey::new(&[7; 32]).unwrap();
+    let over = header(payway_client::sso2::COOKIE_NAME);
+    assert!(matches!(
+        key.open_cookie_header(&over),
+        Err(payway_client::Error::CookieHeaderTooLarge { .. })
+    ));
+}
