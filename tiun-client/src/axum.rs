@@ -239,7 +239,8 @@ impl PaidSessionRejection {
             ),
             Kind::Unavailable => tracing::warn!(
                 code = self.code(),
-                error = self.error.as_ref().map(tracing::field::display),
+                // `Debug` carries the cause (DNS, TLS, a refused connection); it holds no URL.
+                error = self.error.as_ref().map(tracing::field::debug),
                 "tiun could not check a session; the reader was refused"
             ),
             Kind::MissingSession | Kind::InvalidSession | Kind::NotPaid => {}

@@ -295,7 +295,7 @@ impl fmt::Debug for TiunClientBuilder {
             .field("base_url", &self.base_url.as_ref().map(Url::as_str))
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
             .field("api_key_header", &self.api_key_header)
-            .field("provider_id", &self.provider_id)
+            .field("provider_id", &self.provider_id.as_ref().map(|_| "[set]"))
             .field(
                 "http_client",
                 &self.http_client.as_ref().map(|_| "caller-supplied"),

@@ -161,7 +161,7 @@ impl SessionCookieKey {
         let cookie = jws::decode(payload)
             .and_then(|bytes| SessionCookie::decode(&bytes))
             .ok_or(refused(SessionCookieError::Malformed))?;
-        let now = unix_now().map_err(|_| refused(SessionCookieError::Expired))?;
+        let now = unix_now().map_err(Error::Sso2Token)?;
         if cookie.is_expired_at(now) {
             return Err(refused(SessionCookieError::Expired));
         }

@@ -36,9 +36,14 @@ async fn client_builder_outcomes_and_errors_never_show_the_key() {
         })
         .await;
 
-    let b = builder(&server).provider_id("p").api_key_header("X-Key");
+    let b = builder(&server)
+        .provider_id("provider-4711")
+        .api_key_header("X-Key");
     assert_no_key(&format!("{b:?}"));
     assert!(format!("{b:?}").contains("[redacted]"));
+    // The provider id goes with the key (tiun authenticates the pair): the client hides it,
+    // and so does the builder.
+    assert!(!format!("{b:?}").contains("provider-4711"), "{b:?}");
     let tiun = client(&server);
     assert_no_key(&format!("{tiun:?}"));
     assert!(format!("{tiun:?}").contains("[redacted]"));
