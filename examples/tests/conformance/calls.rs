@@ -103,7 +103,7 @@ pub(crate) fn sso2(url: &Url) -> Sso2Client {
         .unwrap()
 }
 
-fn reader() -> Reader {
+pub(crate) fn reader() -> Reader {
     Reader::new(
         IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7)),
         "Mozilla/5.0 (conformance)",

@@ -171,3 +171,62 @@ fn sso2_landing_tokens() {
     claims.push(("sts", json!("loggedin")));
     assert!(sso2.landing(&landing(claims), &policy).is_err());
 }
+
+#[tokio::test]
+async fn tiun_user_lookup() {
+    let lookup = |body: &str| {
+        let body = body.to_owned();
+        async move {
+            let provider = Recorder::start(Script::Answer(200, "application/json", body)).await;
+            tiun(&provider.url()).user_info("u-1").await
+        }
+    };
+    let once = lookup(r#"{"userId":"u-1","email":"r@example.com","productAccess":[]}"#).await;
+    assert!(
+        matches!(once, Ok(tiun_client::UserLookup::Found(_))),
+        "{once:?}"
+    );
+    let twice =
+        lookup(r#"{"userId":"u-1","email":"r@example.com","userId":"admin","productAccess":[]}"#)
+            .await;
+    assert!(twice.is_err(), "{twice:?}");
+}
+
+#[tokio::test]
+async fn sso2_server_answers() {
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let answer = |sts: &str| {
+        sign(
+            &Repeated(vec![
+                ("sid", json!("sid-1")),
+                ("sts", json!(sts)),
+                ("iat", json!(now)),
+                ("exp", json!(now + 10)),
+            ]),
+            SECRET,
+        )
+    };
+    let status = |body: String| async move {
+        let provider = Recorder::start(Script::Answer(200, "application/json", body)).await;
+        crate::calls::sso2(&provider.url())
+            .session_status(
+                "sid-1",
+                payway_client::sso2::Sso2Status::Anonymous,
+                &crate::calls::reader(),
+            )
+            .await
+    };
+    let once = status(format!(r#"{{"t":"{}"}}"#, answer("anon"))).await;
+    assert!(once.is_ok(), "{once:?}");
+    // The envelope's `t` twice: an anonymous answer, then a logged-in one.
+    let twice = status(format!(
+        r#"{{"t":"{}","t":"{}"}}"#,
+        answer("anon"),
+        answer("loggedin")
+    ))
+    .await;
+    assert!(twice.is_err(), "{twice:?}");
+}
