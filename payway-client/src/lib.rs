@@ -70,7 +70,7 @@ pub use sso2::jws::MAX_TOKEN_BYTES;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use store::RedisTicketStore;
-pub use store::{Fingerprint, MemoryTicketStore, StoreError, TicketStore};
+pub use store::{ClaimKind, Fingerprint, MemoryTicketStore, StoreError, TicketStore};
 pub use strict_json::{ParseError, ParseErrorKind};
 pub use ticket::Ticket;
 pub use ticket_request::TicketRequest;

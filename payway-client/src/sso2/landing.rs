@@ -178,5 +178,5 @@ impl Sso2Client {
 
 /// The fingerprint of a landing token, apart from any ticket's.
 fn landing_fingerprint(token: &str) -> Fingerprint {
-    Fingerprint::of(&format!("payway-client sso2 landing\0{token}"))
+    Fingerprint::of_landing(token)
 }

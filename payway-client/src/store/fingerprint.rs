@@ -1,13 +1,64 @@
-//! [`Fingerprint`]: what a ticket store keeps instead of the ticket.
+//! [`Fingerprint`]: what a ticket store keeps instead of the ticket, and its [`ClaimKind`].
 
 use std::fmt;
 
 use sha2::{Digest, Sha256};
 
-/// The SHA-256 of a ticket: what a [`TicketStore`](crate::TicketStore) keeps instead of the
-/// ticket itself.
+/// What a claim guards. Each kind has its own room in a
+/// [`MemoryTicketStore`](crate::MemoryTicketStore) and its own keys in `RedisTicketStore`,
+/// so a flood of one kind (made-up shop tickets, say) never takes the room of another
+/// (SSO2 landings).
 ///
-/// `{:?}` shows the first 8 hex digits only.
+/// ```
+/// use payway_client::{ClaimKind, Fingerprint};
+///
+/// assert_eq!(Fingerprint::of("t").kind(), ClaimKind::Ticket);
+/// assert_eq!(Fingerprint::of_landing("t").kind(), ClaimKind::Landing);
+/// assert_eq!(ClaimKind::Landing.as_str(), "landing");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ClaimKind {
+    /// A Payway authorization ticket, brought back from Tulo Shop
+    /// ([`Fingerprint::of`]).
+    Ticket,
+    /// An SSO2 landing token ([`Fingerprint::of_landing`]).
+    Landing,
+    /// A checkout return token ([`Fingerprint::of_checkout`]).
+    Checkout,
+}
+
+impl ClaimKind {
+    /// Every kind, in a fixed order.
+    pub const ALL: [ClaimKind; 3] = [ClaimKind::Ticket, ClaimKind::Landing, ClaimKind::Checkout];
+
+    /// The kind's name in lowercase (`ticket`, `landing`, `checkout`), as `RedisTicketStore`
+    /// puts it in its keys.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Landing => "landing",
+            Self::Checkout => "checkout",
+        }
+    }
+}
+
+impl fmt::Display for ClaimKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Prefixes the landing and checkout hashes so that no ticket, landing token or checkout
+/// token hashes to another kind's digest.
+const LANDING_DOMAIN: &[u8] = b"payway-client sso2 landing\0";
+const CHECKOUT_DOMAIN: &[u8] = b"payway-client checkout\0";
+
+/// The SHA-256 of a ticket (or landing or checkout token) and the [`ClaimKind`] it guards:
+/// what a [`TicketStore`](crate::TicketStore) keeps instead of the token itself.
+///
+/// Two fingerprints are equal only when both the digest and the kind are. `{:?}` shows the
+/// kind and the first 8 hex digits only.
 ///
 /// ```
 /// use payway_client::Fingerprint;
@@ -15,28 +66,62 @@ use sha2::{Digest, Sha256};
 /// let a = Fingerprint::of("ticket-1");
 /// assert_eq!(a, Fingerprint::of("ticket-1"));
 /// assert_ne!(a, Fingerprint::of("ticket-2"));
+/// assert_ne!(a, Fingerprint::of_landing("ticket-1"));
 /// assert_eq!(a.to_hex().len(), 64);
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Fingerprint([u8; 32]);
+pub struct Fingerprint {
+    digest: [u8; 32],
+    kind: ClaimKind,
+}
 
 impl Fingerprint {
-    /// The fingerprint of `ticket`.
+    /// The fingerprint of a Payway `ticket` (kind [`ClaimKind::Ticket`]): the plain SHA-256
+    /// of the ticket.
     pub fn of(ticket: &str) -> Self {
+        Self::hashed(&[], ticket, ClaimKind::Ticket)
+    }
+
+    /// The fingerprint of an SSO2 landing token (kind [`ClaimKind::Landing`]): the SHA-256
+    /// of `payway-client sso2 landing`, a NUL byte and the token.
+    pub fn of_landing(token: &str) -> Self {
+        Self::hashed(LANDING_DOMAIN, token, ClaimKind::Landing)
+    }
+
+    /// The fingerprint of a checkout return token (kind [`ClaimKind::Checkout`]): the
+    /// SHA-256 of `payway-client checkout`, a NUL byte and the token.
+    pub fn of_checkout(token: &str) -> Self {
+        Self::hashed(CHECKOUT_DOMAIN, token, ClaimKind::Checkout)
+    }
+
+    fn hashed(domain: &[u8], text: &str, kind: ClaimKind) -> Self {
+        let digest = Sha256::new()
+            .chain_update(domain)
+            .chain_update(text.as_bytes())
+            .finalize();
         // sha2 0.11 returns a `hybrid_array::Array`, which converts into a plain array.
-        Self(Sha256::digest(ticket.as_bytes()).into())
+        Self {
+            digest: digest.into(),
+            kind,
+        }
+    }
+
+    /// What this claim guards.
+    pub fn kind(&self) -> ClaimKind {
+        self.kind
     }
 
     /// The 32 digest bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
+        &self.digest
     }
 
-    /// The digest as 64 lowercase hex digits (what `RedisTicketStore` puts in its keys).
+    /// The digest as 64 lowercase hex digits (what `RedisTicketStore` puts in its keys,
+    /// after the kind).
     pub fn to_hex(&self) -> String {
         use fmt::Write as _;
         let mut out = String::with_capacity(64);
-        for byte in self.0 {
+        for byte in self.digest {
             // Writing to a String cannot fail.
             let _ = write!(out, "{byte:02x}");
         }
@@ -47,7 +132,12 @@ impl Fingerprint {
 impl fmt::Debug for Fingerprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let hex = self.to_hex();
-        write!(f, "Fingerprint({}…)", hex.get(..8).unwrap_or_default())
+        write!(
+            f,
+            "Fingerprint({} {}…)",
+            self.kind,
+            hex.get(..8).unwrap_or_default()
+        )
     }
 }
 
@@ -56,7 +146,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprint_is_sha256() {
+    fn a_ticket_fingerprint_is_its_sha256() {
         // SHA-256("abc"), FIPS 180-2 appendix B.1.
         assert_eq!(
             Fingerprint::of("abc").to_hex(),
@@ -64,7 +154,21 @@ mod tests {
         );
         assert_eq!(
             format!("{:?}", Fingerprint::of("abc")),
-            "Fingerprint(ba7816bf…)"
+            "Fingerprint(ticket ba7816bf…)"
         );
+    }
+
+    #[test]
+    fn landing_and_checkout_hashes_are_domain_separated() {
+        let expected: [u8; 32] = Sha256::digest(b"payway-client sso2 landing\0abc").into();
+        assert_eq!(Fingerprint::of_landing("abc").as_bytes(), &expected);
+        let expected: [u8; 32] = Sha256::digest(b"payway-client checkout\0abc").into();
+        assert_eq!(Fingerprint::of_checkout("abc").as_bytes(), &expected);
+        let ticket = Fingerprint::of("abc");
+        let landing = Fingerprint::of_landing("abc");
+        let checkout = Fingerprint::of_checkout("abc");
+        assert_ne!(ticket.as_bytes(), landing.as_bytes());
+        assert_ne!(landing.as_bytes(), checkout.as_bytes());
+        assert_eq!(checkout.kind(), ClaimKind::Checkout);
     }
 }

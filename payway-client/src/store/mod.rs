@@ -7,7 +7,7 @@ mod memory;
 mod redis;
 mod ticket_store;
 
-pub use fingerprint::Fingerprint;
+pub use fingerprint::{ClaimKind, Fingerprint};
 pub use memory::MemoryTicketStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisTicketStore;

@@ -10,12 +10,14 @@ use super::fingerprint::Fingerprint;
 use super::ticket_store::{StoreError, TicketStore};
 
 /// The key prefix of [`RedisTicketStore::connect`].
-const DEFAULT_PREFIX: &str = "payway:ticket:";
+const DEFAULT_PREFIX: &str = "payway:claim:";
 
 /// A [`TicketStore`] in Redis: fleet-wide one-time use.
 ///
-/// Each claim is one atomic `SET {prefix}{sha256-hex} 1 NX PX {ttl}`: of any number of app
-/// servers claiming one ticket at the same moment, Redis lets exactly one through. Redis
+/// Each claim is one atomic `SET {prefix}{kind}:{sha256-hex} 1 NX PX {ttl}`, the kind being
+/// [`ClaimKind::as_str`](crate::ClaimKind::as_str) (`ticket`, `landing` or `checkout`): of
+/// any number of app servers claiming one ticket at the same moment, Redis lets exactly one
+/// through. Redis
 /// unreachable, timing out or answering an error is an `Err`, and the ticket is not
 /// exchanged: the login fails closed, never as "not used yet".
 ///
@@ -67,7 +69,7 @@ impl RedisTicketStore {
         }
     }
 
-    /// Sets the key prefix (default `payway:ticket:`), e.g. to keep two sites apart in one
+    /// Sets the key prefix (default `payway:claim:`), e.g. to keep two sites apart in one
     /// Redis. Every app server guarding the same tickets must use the same prefix.
     pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.prefix = Arc::from(prefix.into());
@@ -80,8 +82,11 @@ impl RedisTicketStore {
     }
 
     fn key(&self, fingerprint: &Fingerprint) -> String {
-        let mut key = String::with_capacity(self.prefix.len() + 64);
+        let kind = fingerprint.kind().as_str();
+        let mut key = String::with_capacity(self.prefix.len() + kind.len() + 65);
         key.push_str(&self.prefix);
+        key.push_str(kind);
+        key.push(':');
         key.push_str(&fingerprint.to_hex());
         key
     }
