@@ -1,0 +1,189 @@
+//! The family's environment lookup: every crate's `from_env()` reads its variables through
+//! [`EnvVars`], over a lookup shaped like `std::env::var` ([`process_env`] in production, a
+//! closure in tests, so no test touches the process environment).
+//!
+//! One rule for all: a variable that is not present or is empty is "not set"; one that is
+//! set but not Unicode is invalid, and is named without its value (it may be a secret).
+//! Each crate turns an [`EnvError`] into its own `BuildError::MissingEnvVar { name }` or
+//! `BuildError::InvalidEnvVar { name, reason }` with a private function (not a `From` impl,
+//! which would put this crate's type into the crate's public API).
+
+use std::env::VarError;
+use std::fmt;
+
+/// The reason given for a variable that is set but not Unicode.
+pub const NOT_UNICODE: &str = "not valid unicode";
+
+/// Why a variable could not be used. Never holds its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvError {
+    /// A required variable is not present, or is empty.
+    Missing {
+        /// The variable's name.
+        name: &'static str,
+    },
+    /// A variable is set but unusable.
+    Invalid {
+        /// The variable's name.
+        name: &'static str,
+        /// What is wrong, in words: [`NOT_UNICODE`] or the caller's own reason.
+        reason: &'static str,
+    },
+}
+
+/// `std::env::var` as a lookup for [`EnvVars::new`]. (A closure: `std::env::var` is generic
+/// over its argument, so it is not `Fn(&str)` for every lifetime by itself.)
+pub fn process_env() -> impl Fn(&str) -> Result<String, VarError> {
+    |name| std::env::var(name)
+}
+
+/// The variables, as a lookup gives them.
+pub struct EnvVars<F> {
+    lookup: F,
+}
+
+impl<F> fmt::Debug for EnvVars<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnvVars").finish_non_exhaustive()
+    }
+}
+
+impl<F> EnvVars<F>
+where
+    F: Fn(&str) -> Result<String, VarError>,
+{
+    /// Reads through `lookup`: [`process_env`], or a test's closure.
+    pub fn new(lookup: F) -> Self {
+        Self { lookup }
+    }
+
+    /// The value of `name`; `None` when it is not present or empty.
+    ///
+    /// # Errors
+    ///
+    /// [`EnvError::Invalid`] with [`NOT_UNICODE`] when it is set but not Unicode.
+    pub fn optional(&self, name: &'static str) -> Result<Option<String>, EnvError> {
+        match (self.lookup)(name) {
+            Ok(value) if value.is_empty() => Ok(None),
+            Ok(value) => Ok(Some(value)),
+            Err(VarError::NotPresent) => Ok(None),
+            Err(VarError::NotUnicode(_)) => Err(EnvError::Invalid {
+                name,
+                reason: NOT_UNICODE,
+            }),
+        }
+    }
+
+    /// The value of `name`, which must be set and not empty.
+    ///
+    /// # Errors
+    ///
+    /// [`EnvError::Missing`] when it is not set or empty; as [`optional`](Self::optional).
+    pub fn required(&self, name: &'static str) -> Result<String, EnvError> {
+        self.optional(name)?.ok_or(EnvError::Missing { name })
+    }
+
+    /// The value of `name` read by `parse`; `None` when it is not set or empty.
+    ///
+    /// # Errors
+    ///
+    /// [`EnvError::Invalid`] with `reason` when `parse` refuses the value (which the error
+    /// never holds); as [`optional`](Self::optional).
+    pub fn parsed<T>(
+        &self,
+        name: &'static str,
+        reason: &'static str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, EnvError> {
+        self.optional(name)?
+            .map(|value| parse(&value).ok_or(EnvError::Invalid { name, reason }))
+            .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::env::VarError;
+    use std::ffi::OsString;
+
+    use super::{EnvError, EnvVars, NOT_UNICODE, process_env};
+
+    fn vars(name: &str) -> Result<String, VarError> {
+        match name {
+            "SET" => Ok("value".to_owned()),
+            "EMPTY" => Ok(String::new()),
+            "SPACE" => Ok(" ".to_owned()),
+            "LATIN1" => Err(VarError::NotUnicode(OsString::from("x-secret"))),
+            "NUMBER" => Ok(" 42 ".to_owned()),
+            _ => Err(VarError::NotPresent),
+        }
+    }
+
+    #[test]
+    fn not_present_and_empty_are_not_set() {
+        let env = EnvVars::new(vars);
+        assert_eq!(env.optional("SET"), Ok(Some("value".to_owned())));
+        assert_eq!(env.optional("EMPTY"), Ok(None));
+        assert_eq!(env.optional("UNSET"), Ok(None));
+        // Only the empty string is empty: a space is a value (the caller may refuse it).
+        assert_eq!(env.optional("SPACE"), Ok(Some(" ".to_owned())));
+        assert_eq!(env.required("SET"), Ok("value".to_owned()));
+        assert_eq!(
+            env.required("EMPTY"),
+            Err(EnvError::Missing { name: "EMPTY" })
+        );
+        assert_eq!(
+            env.required("UNSET"),
+            Err(EnvError::Missing { name: "UNSET" })
+        );
+    }
+
+    #[test]
+    fn not_unicode_is_invalid_and_named_without_its_value() {
+        let env = EnvVars::new(vars);
+        for result in [
+            env.optional("LATIN1").map(|_| ()),
+            env.required("LATIN1").map(|_| ()),
+        ] {
+            let error = result.unwrap_err();
+            assert_eq!(
+                error,
+                EnvError::Invalid {
+                    name: "LATIN1",
+                    reason: NOT_UNICODE
+                }
+            );
+            assert!(!format!("{error:?}").contains("secret"));
+        }
+    }
+
+    #[test]
+    fn parsed_values_name_the_variable_and_the_callers_reason() {
+        let env = EnvVars::new(vars);
+        let number = |text: &str| text.trim().parse::<u64>().ok();
+        assert_eq!(env.parsed("NUMBER", "not a number", number), Ok(Some(42)));
+        assert_eq!(env.parsed("UNSET", "not a number", number), Ok(None));
+        assert_eq!(
+            env.parsed("SET", "not a number", number),
+            Err(EnvError::Invalid {
+                name: "SET",
+                reason: "not a number"
+            })
+        );
+        assert_eq!(
+            env.parsed("LATIN1", "not a number", number),
+            Err(EnvError::Invalid {
+                name: "LATIN1",
+                reason: NOT_UNICODE
+            })
+        );
+    }
+
+    #[test]
+    fn debug_shows_no_value() {
+        let env = EnvVars::new(vars);
+        assert_eq!(format!("{env:?}"), "EnvVars { .. }");
+        // `process_env` is `std::env::var` as an `Fn(&str)`; it type-checks as a lookup.
+        let _ = EnvVars::new(process_env());
+    }
+}

@@ -1,0 +1,236 @@
+//! [`AnyMember`]: one member's value as a reader of known members needs it.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::no_repeats::{skip_map, skip_seq};
+
+/// One JSON value, read as deep as a reader of known members needs: scalars as they are,
+/// an array of strings as its strings, and any other array or object only as what it is
+/// (walked in full, with repeated member names refused at any depth, but not built).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Member<'de> {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number without fraction or exponent, from 0 to `u64::MAX`.
+    Unsigned(u64),
+    /// A negative number without fraction or exponent, down to `i64::MIN`.
+    Negative(i64),
+    /// Any other number (a fraction, an exponent, or an integer too large for 64 bits).
+    Float(f64),
+    /// A string, borrowed from the input unless it has escapes.
+    Text(Cow<'de, str>),
+    /// An array whose elements are all strings (an empty array too).
+    Texts(Vec<Cow<'de, str>>),
+    /// An array with an element that is not a string.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl Member<'_> {
+    /// The number as a double, for a member of any numeric kind.
+    #[must_use]
+    pub fn as_f64(&self) -> Option<f64> {
+        match *self {
+            // Rounded to the nearest double, as a JSON reader reads it.
+            Self::Unsigned(n) => Some(n as f64),
+            Self::Negative(n) => Some(n as f64),
+            Self::Float(n) => Some(n),
+            _ => None,
+        }
+    }
+}
+
+/// Reads any value as a [`Member`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AnyMember;
+
+impl<'de> DeserializeSeed<'de> for AnyMember {
+    type Value = Member<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Member<'de>, D::Error> {
+        deserializer.deserialize_any(MemberVisitor)
+    }
+}
+
+struct MemberVisitor;
+
+impl<'de> Visitor<'de> for MemberVisitor {
+    type Value = Member<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Member<'de>, E> {
+        Ok(Member::Bool(value))
+    }
+
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Member<'de>, E> {
+        Ok(u64::try_from(value).map_or(Member::Negative(value), Member::Unsigned))
+    }
+
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Member<'de>, E> {
+        Ok(Member::Unsigned(value))
+    }
+
+    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Member<'de>, E> {
+        Ok(Member::Float(value))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Member<'de>, E> {
+        Ok(Member::Text(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Member<'de>, E> {
+        Ok(Member::Text(Cow::Owned(value.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Member<'de>, E> {
+        Ok(Member::Text(Cow::Owned(value)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Member<'de>, E> {
+        Ok(Member::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Member<'de>, A::Error> {
+        let mut texts = Vec::new();
+        while let Some(element) = seq.next_element_seed(Element)? {
+            match element {
+                Some(text) => texts.push(text),
+                // The rest is walked, not kept.
+                None => return skip_seq(seq).map(|()| Member::Array),
+            }
+        }
+        Ok(Member::Texts(texts))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Member<'de>, A::Error> {
+        skip_map(map).map(|()| Member::Object)
+    }
+}
+
+/// An array element: `Some` string, or `None` for anything else (walked in full).
+struct Element;
+
+impl<'de> DeserializeSeed<'de> for Element {
+    type Value = Option<Cow<'de, str>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(ElementVisitor)
+    }
+}
+
+struct ElementVisitor;
+
+impl<'de> Visitor<'de> for ElementVisitor {
+    type Value = Option<Cow<'de, str>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(value.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Some(Cow::Owned(value)))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        skip_seq(seq).map(|()| None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        skip_map(map).map(|()| None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use serde::de::DeserializeSeed;
+
+    use super::{AnyMember, Member};
+    use crate::json::{Refusal, classify};
+
+    fn read(text: &str) -> Result<Member<'_>, serde_json::Error> {
+        AnyMember.deserialize(&mut serde_json::Deserializer::from_str(text))
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(read("null").unwrap(), Member::Null);
+        assert_eq!(read("true").unwrap(), Member::Bool(true));
+        assert_eq!(read("0").unwrap(), Member::Unsigned(0));
+        assert_eq!(
+            read("18446744073709551615").unwrap(),
+            Member::Unsigned(u64::MAX)
+        );
+        assert_eq!(read("-3").unwrap(), Member::Negative(-3));
+        assert_eq!(read("2.5").unwrap(), Member::Float(2.5));
+        assert_eq!(read("1e3").unwrap(), Member::Float(1000.0));
+        assert_eq!(read(r#""x""#).unwrap(), Member::Text(Cow::Borrowed("x")));
+        assert_eq!(read(r#""\u0078""#).unwrap(), Member::Text("x".into()));
+        assert_eq!(read("[]").unwrap(), Member::Texts(Vec::new()));
+        assert_eq!(
+            read(r#"["a","b"]"#).unwrap(),
+            Member::Texts(vec!["a".into(), "b".into()])
+        );
+        assert_eq!(read(r#"["a",1,"b"]"#).unwrap(), Member::Array);
+        assert_eq!(read(r#"[{"a":1}]"#).unwrap(), Member::Array);
+        assert_eq!(read(r#"{"a":[1]}"#).unwrap(), Member::Object);
+        assert_eq!(read("-1").unwrap().as_f64(), Some(-1.0));
+        assert_eq!(read(r#""1""#).unwrap().as_f64(), None);
+    }
+
+    #[test]
+    fn what_is_walked_is_checked() {
+        for text in [
+            r#"{"a":1,"a":1}"#,
+            r#"["a",{"b":1,"b":2}]"#,
+            r#"[1,{"b":1,"b":2}]"#,
+            r#"[[{"b":1,"b":2}]]"#,
+        ] {
+            assert_eq!(
+                classify(&read(text).unwrap_err()),
+                Refusal::RepeatedMember,
+                "{text}"
+            );
+        }
+        let deep = format!("[1,{}{}]", "[".repeat(3000), "]".repeat(3000));
+        assert_eq!(read(&deep).unwrap(), Member::Array);
+    }
+}

@@ -1,0 +1,36 @@
+//! Implementation details of the paywall SDK family (tiun-client, payway-client, tulo-jwt and
+//! accesstype-jwt), shared so that each rule is written once.
+//!
+//! **Not for direct use.** Nothing in this crate is covered by semantic versioning: any item
+//! may change or go in any release, and the family's crates pin this one exactly (`=0.1.x`)
+//! for that reason. Its modules are hidden from the rendered documentation on purpose; each
+//! is documented in its source. Use the crate of the family you need instead.
+//!
+//! Each rule is behind a feature (`json`, `jws`, `env`, `cookie`), so that an offline crate
+//! pulls in no HTTP stack; `http`, `coalesce`, `fake` and `axum` are reserved and empty.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// Library code never panics, indexes or prints; tests and benches may.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
+#[cfg(feature = "cookie")]
+#[doc(hidden)]
+pub mod cookie;
+
+#[cfg(feature = "env")]
+#[doc(hidden)]
+pub mod env;
+
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub mod json;
+
+#[cfg(feature = "jws")]
+#[doc(hidden)]
+pub mod jws;
