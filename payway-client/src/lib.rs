@@ -69,7 +69,7 @@ pub use sso2::from_env::{ENV_ORGANISATION_ID, ENV_SSO_BASE_URL};
 pub use sso2::jws::MAX_TOKEN_BYTES;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
-pub use store::RedisTicketStore;
+pub use store::{RedisTicketStore, RedisTicketStoreBuilder};
 pub use store::{ClaimKind, Fingerprint, MemoryTicketStore, StoreError, TicketStore};
 pub use strict_json::{ParseError, ParseErrorKind};
 pub use ticket::Ticket;

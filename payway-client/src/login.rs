@@ -23,9 +23,10 @@ pub enum TicketLogin {
         /// The token the ticket was exchanged for (with its refresh token, if any).
         token: TokenResponse,
     },
-    /// Payway refused the ticket (its claim is kept: the same ticket is
-    /// [`AlreadyUsed`](Self::AlreadyUsed) next time), or the text is not a ticket at all
-    /// (nothing was claimed or sent).
+    /// Payway refused the ticket (`400` or `401`), or the text is not a ticket at all
+    /// (nothing was claimed or sent). The claim of a refused ticket is released, so that
+    /// made-up tickets cannot fill the store; the same ticket tried again is sent to Payway
+    /// again, whose own single-use check answers `401` again.
     Rejected {
         /// Why.
         reason: RejectReason,
@@ -72,9 +73,12 @@ impl PaywayClient {
     /// 2. Exchanges the ticket for a token (`grant_type=ticket`).
     /// 3. Reads the account with `/me`.
     ///
-    /// The claim is kept when Payway accepted the ticket or refused it (400, 401), and
-    /// released when the exchange failed without Payway answering with a token, so the
-    /// reader can retry: no answer arrived (no connection, or a timeout or dropped
+    /// The claim is kept for the claim TTL when Payway accepted the ticket. It is released
+    /// when Payway refused the ticket (`400`, `401`: [`TicketLogin::Rejected`]), so that a
+    /// flood of made-up tickets holds no room in the store, which refuses new claims when
+    /// full; a second try of a refused ticket reaches Payway, which answers `401` again. It
+    /// is released too when the exchange failed without Payway answering with a token, so
+    /// the reader can retry: no answer arrived (no connection, or a timeout or dropped
     /// connection before the response), or Payway answered without issuing a token (`3xx`,
     /// `429`, `5xx`, any other status, or a refusal of *your* client id or secret, which is
     /// an `Err`: configuration, not the ticket). A retry after a timeout is safe because
@@ -89,7 +93,8 @@ impl PaywayClient {
     ///
     /// # Errors
     ///
-    /// [`Error::Store`] when the store cannot answer (the ticket is not exchanged);
+    /// [`Error::Store`] when the store cannot answer or is full
+    /// ([`StoreError::Full`](crate::StoreError::Full); the ticket is not exchanged);
     /// [`Error::ClientCredentials`], [`Error::Transport`], [`Error::UnexpectedStatus`] and
     /// friends when the exchange failed; any error of [`me`](Self::me) after a successful
     /// exchange (the claim is kept: Payway has consumed the ticket).
@@ -132,7 +137,12 @@ impl PaywayClient {
         }
         let token = match self.exchange_claimed(ticket).await {
             Ok(Exchange::Token(token)) => token,
-            Ok(Exchange::Refused(reason)) => return Ok(TicketLogin::Rejected { reason }),
+            Ok(Exchange::Refused(reason)) => {
+                // Payway's own single-use check answers any later try: the claim would only
+                // hold room that made-up tickets could fill.
+                release(store, &fingerprint).await;
+                return Ok(TicketLogin::Rejected { reason });
+            }
             Err(error) => {
                 if !ticket_may_be_consumed(&error) {
                     release(store, &fingerprint).await;
@@ -182,8 +192,9 @@ fn ticket_may_be_consumed(error: &Error) -> bool {
     }
 }
 
-/// Releases a claim after a failed exchange. If the store fails here, the claim simply
-/// stays until it expires: the reader cannot retry that ticket, which is the safe side.
+/// Releases a claim after a refused or failed exchange. If the store fails here, the claim
+/// simply stays until it expires: the reader cannot retry that ticket, which is the safe
+/// side.
 async fn release<S: TicketStore + ?Sized>(store: &S, fingerprint: &Fingerprint) {
     if let Err(_error) = store.release(fingerprint).await {
         #[cfg(feature = "tracing")]

@@ -158,7 +158,7 @@ async fn the_claim_is_released_after_a_503_so_the_reader_can_retry() {
 }
 
 #[tokio::test]
-async fn the_claim_is_kept_after_a_401() {
+async fn the_claim_is_released_after_a_401() {
     let server = MockServer::start_async().await;
     let refused = mock_exchange_status(
         &server,
@@ -180,17 +180,27 @@ async fn the_claim_is_kept_after_a_401() {
         panic!("{login:?}")
     };
     assert_eq!(details.error(), Some("invalid_grant"));
+    assert!(store.inner.is_empty());
+    // Tried again, the ticket goes to Payway again, whose own single-use check refuses it.
     let again = payway
         .login_with_ticket(&Ticket::new("tkt-401"), &store)
         .await
         .unwrap();
-    assert!(matches!(again, TicketLogin::AlreadyUsed), "{again:?}");
-    refused.assert_calls_async(1).await;
-    assert_eq!(store.counts(), (2, 0));
+    assert!(
+        matches!(
+            again,
+            TicketLogin::Rejected {
+                reason: RejectReason::Invalid(_)
+            }
+        ),
+        "{again:?}"
+    );
+    refused.assert_calls_async(2).await;
+    assert_eq!(store.counts(), (2, 2));
 }
 
 #[tokio::test]
-async fn the_claim_is_kept_after_a_400() {
+async fn the_claim_is_released_after_a_400() {
     let server = MockServer::start_async().await;
     let refused =
         mock_exchange_status(&server, "tkt-400", 400, json!({"error": "invalid_request"})).await;
@@ -204,15 +214,18 @@ async fn the_claim_is_kept_after_a_400() {
         matches!(&login, TicketLogin::Rejected { reason: RejectReason::Malformed(d) } if d.status() == 400),
         "{login:?}"
     );
+    assert!(store.inner.is_empty());
     assert!(matches!(
         payway
             .login_with_ticket(&Ticket::new("tkt-400"), &store)
             .await
             .unwrap(),
-        TicketLogin::AlreadyUsed
+        TicketLogin::Rejected {
+            reason: RejectReason::Malformed(_)
+        }
     ));
-    refused.assert_calls_async(1).await;
-    assert_eq!(store.counts(), (2, 0));
+    refused.assert_calls_async(2).await;
+    assert_eq!(store.counts(), (2, 2));
 }
 
 #[tokio::test]
@@ -313,7 +326,8 @@ async fn a_timeout_before_payways_answer_releases_the_claim() {
         "{again:?}"
     );
     used.assert_calls_async(1).await;
-    assert_eq!(store.counts(), (2, 1));
+    // Refused, that claim is released too.
+    assert_eq!(store.counts(), (2, 2));
 }
 
 /// A Payway stand-in that starts a `200` answer and never finishes its body.
@@ -511,30 +525,22 @@ async fn a_store_failure_means_no_exchange() {
 }
 
 #[tokio::test]
-async fn a_full_memory_store_makes_room_and_the_login_goes_ahead() {
+async fn a_full_memory_store_refuses_and_the_ticket_is_not_exchanged() {
     let server = MockServer::start_async().await;
     let exchange = mock_exchange(&server, "tkt-full", "x").await;
     let _me = mock_me(&server, "x").await;
     let store = MemoryTicketStore::with_capacity(1);
-    assert!(
-        store
-            .claim(&Fingerprint::of("another-ticket"), Duration::from_secs(60))
-            .await
-            .unwrap()
-    );
-    let login = client(&server)
+    let other = Fingerprint::of("another-ticket");
+    assert!(store.claim(&other, Duration::from_secs(60)).await.unwrap());
+    let err = client(&server)
         .login_with_ticket(&Ticket::new("tkt-full"), &store)
         .await
-        .unwrap();
-    assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
-    exchange.assert_calls_async(1).await;
-    // The new claim holds; the oldest one made room for it.
+        .unwrap_err();
+    assert!(matches!(&err, Error::Store(e) if e.is_full()), "{err:?}");
+    exchange.assert_calls_async(0).await;
+    // The claim that was there stays; none was added.
     assert_eq!(store.len(), 1);
-    let again = client(&server)
-        .login_with_ticket(&Ticket::new("tkt-full"), &store)
-        .await
-        .unwrap();
-    assert!(matches!(again, TicketLogin::AlreadyUsed));
+    assert!(!store.claim(&other, Duration::from_secs(60)).await.unwrap());
 }
 
 #[tokio::test]

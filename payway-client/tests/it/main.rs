@@ -34,6 +34,8 @@ mod sso2_redaction;
 mod sso2_support;
 mod sso2_tokens;
 mod store;
+#[cfg(feature = "test-util")]
+mod store_pressure;
 mod support;
 mod ticket;
 mod token;

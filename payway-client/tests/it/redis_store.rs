@@ -1,4 +1,6 @@
-//! `RedisTicketStore` against a real Redis (`REDIS_URL`; required when `CI` is set).
+//! `RedisTicketStore` against a real Redis (`REDIS_URL`; required when `CI` is set), whose
+//! `maxmemory-policy` must be `noeviction` (redis-server's default). The policy checks run
+//! against private redis-servers each test starts, so no test changes the shared one.
 
 use std::process::Stdio;
 use std::sync::Arc;
@@ -6,7 +8,7 @@ use std::time::Duration;
 
 use httpmock::prelude::*;
 use payway_client::Ticket;
-use payway_client::{Fingerprint, RedisTicketStore, TicketLogin, TicketStore};
+use payway_client::{Fingerprint, RedisTicketStore, StoreError, TicketLogin, TicketStore};
 use tokio::process::{Child, Command};
 use tokio::task::JoinSet;
 
@@ -54,13 +56,14 @@ async fn claims_are_one_atomic_set_nx_px_of_the_fingerprint() {
     assert!(store.claim(&fp, TTL).await.unwrap());
     assert!(!store.claim(&fp, TTL).await.unwrap());
 
-    // What is in Redis: the fingerprint under the prefix, value 1, with a TTL; never the ticket.
+    // What is in Redis: the kind and the fingerprint under the prefix, value 1, with a TTL;
+    // never the ticket.
     let mut raw = redis::Client::open(url.as_str())
         .unwrap()
         .get_multiplexed_async_connection()
         .await
         .unwrap();
-    let key = format!("{prefix}{}", fp.to_hex());
+    let key = format!("{prefix}ticket:{}", fp.to_hex());
     let value: Option<String> = redis::cmd("GET")
         .arg(&key)
         .query_async(&mut raw)
@@ -90,6 +93,19 @@ async fn claims_are_one_atomic_set_nx_px_of_the_fingerprint() {
     assert_eq!(exists, 0);
     assert!(store.claim(&fp, TTL).await.unwrap());
     store.release(&fp).await.unwrap();
+
+    // Each kind has its own keys: a landing with the same digest is another claim.
+    let landing = Fingerprint::of_landing("redis-landing-1");
+    assert!(store.claim(&landing, TTL).await.unwrap());
+    assert!(!store.claim(&landing, TTL).await.unwrap());
+    let landing_key = format!("{prefix}landing:{}", landing.to_hex());
+    let exists: i64 = redis::cmd("EXISTS")
+        .arg(&landing_key)
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+    assert_eq!(exists, 1);
+    store.release(&landing).await.unwrap();
 
     // Claims expire in Redis.
     let short = Fingerprint::of("redis-ticket-short");
@@ -245,4 +261,132 @@ async fn redis_stopped_mid_run_fails_closed() {
     }
     // The ticket never reached Payway.
     after.assert_calls_async(0).await;
+}
+
+/// Sets the private server's `maxmemory-policy`.
+async fn set_policy(url: &str, policy: &str) {
+    let mut raw = redis::Client::open(url)
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let () = redis::cmd("CONFIG")
+        .arg("SET")
+        .arg("maxmemory-policy")
+        .arg(policy)
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+}
+
+fn refused_policy(result: Result<RedisTicketStore, StoreError>) -> String {
+    match result {
+        Err(StoreError::EvictingPolicy { policy }) => policy,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn an_evicting_policy_is_refused_unless_allowed_by_its_name() {
+    let Some((_redis_server, url)) = private_redis().await else {
+        return;
+    };
+    // redis-server's default: accepted, and reported.
+    let store = RedisTicketStore::connect(&url).await.unwrap();
+    assert_eq!(store.maxmemory_policy(), Some("noeviction"));
+
+    set_policy(&url, "allkeys-lru").await;
+    let refused = refused_policy(RedisTicketStore::connect(&url).await);
+    assert_eq!(refused, "allkeys-lru");
+    let err = RedisTicketStore::connect(&url).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "redis maxmemory-policy allkeys-lru may evict live claims"
+    );
+    // Allowed by its exact name: accepted, and the claims work.
+    let allowed = RedisTicketStore::builder()
+        .allow_evicting_policy("allkeys-lru")
+        .prefix("evicting-but-allowed:")
+        .connect(&url)
+        .await
+        .unwrap();
+    assert_eq!(allowed.maxmemory_policy(), Some("allkeys-lru"));
+    assert_eq!(allowed.prefix(), "evicting-but-allowed:");
+    assert!(allowed.claim(&Fingerprint::of("t"), TTL).await.unwrap());
+    // Another name is not an opt-in for this policy.
+    for other in ["volatile-ttl", "allkeys-lfu", "ALLKEYS-LRU", ""] {
+        let refused = refused_policy(
+            RedisTicketStore::builder()
+                .allow_evicting_policy(other)
+                .connect(&url)
+                .await,
+        );
+        assert_eq!(refused, "allkeys-lru", "allowed {other:?}");
+    }
+
+    set_policy(&url, "volatile-ttl").await;
+    assert_eq!(
+        refused_policy(RedisTicketStore::connect(&url).await),
+        "volatile-ttl"
+    );
+    // The opt-in names one policy: a server switched to another is refused at connect.
+    assert_eq!(
+        refused_policy(
+            RedisTicketStore::builder()
+                .allow_evicting_policy("allkeys-lru")
+                .connect(&url)
+                .await
+        ),
+        "volatile-ttl"
+    );
+    // A connection configured by the caller is checked too.
+    let manager = redis::aio::ConnectionManager::new(redis::Client::open(url.as_str()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        refused_policy(RedisTicketStore::from_connection_manager(manager.clone()).await),
+        "volatile-ttl"
+    );
+    let allowed = RedisTicketStore::builder()
+        .allow_evicting_policy("volatile-ttl")
+        .connect_with(manager)
+        .await
+        .unwrap();
+    assert_eq!(allowed.maxmemory_policy(), Some("volatile-ttl"));
+
+    set_policy(&url, "noeviction").await;
+    assert!(RedisTicketStore::connect(&url).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_redis_that_does_not_allow_config_get_is_accepted() {
+    let Some((_redis_server, url)) = private_redis().await else {
+        return;
+    };
+    set_policy(&url, "allkeys-lru").await;
+    // A user without CONFIG, as on managed Redis services: the policy cannot be read.
+    let mut raw = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let () = redis::cmd("ACL")
+        .arg("SETUSER")
+        .arg("app")
+        .arg("on")
+        .arg(">app-password")
+        .arg("~*")
+        .arg("+@all")
+        .arg("-config")
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+    let limited = url.replace("redis://", "redis://app:app-password@");
+    let store = RedisTicketStore::connect(&limited).await.unwrap();
+    assert_eq!(store.maxmemory_policy(), None);
+    let fp = Fingerprint::of("t");
+    assert!(store.claim(&fp, TTL).await.unwrap());
+    assert!(!store.claim(&fp, TTL).await.unwrap());
+    // The password stays out of `{:?}`.
+    assert!(!format!("{store:?}").contains("app-password"));
 }

@@ -37,7 +37,7 @@ async fn a_fingerprint_is_claimed_once_until_released_or_expired() {
 }
 
 #[tokio::test]
-async fn a_full_store_never_refuses_a_claim_and_keeps_the_newest() {
+async fn a_full_store_refuses_a_claim_and_keeps_every_live_one() {
     let store = MemoryTicketStore::with_capacity(8);
     for i in 0..8 {
         let fp = Fingerprint::of(&format!("t{i}"));
@@ -48,12 +48,18 @@ async fn a_full_store_never_refuses_a_claim_and_keeps_the_newest() {
                 .unwrap()
         );
     }
-    // Full of live claims: the oldest (closest to expiring) makes room.
-    assert!(store.claim(&Fingerprint::of("t8"), TTL * 2).await.unwrap());
+    // Full of live claims: the new one is refused, and none of the old ones goes.
+    let err = store
+        .claim(&Fingerprint::of("t8"), TTL * 2)
+        .await
+        .unwrap_err();
+    assert!(err.is_full(), "{err:?}");
     assert_eq!(store.len(), 8);
-    assert!(!store.claim(&Fingerprint::of("t8"), TTL).await.unwrap());
-    assert!(!store.claim(&Fingerprint::of("t7"), TTL).await.unwrap());
-    // Expired claims make room before any live one goes.
+    for i in 0..8 {
+        let fp = Fingerprint::of(&format!("t{i}"));
+        assert!(!store.claim(&fp, TTL).await.unwrap());
+    }
+    // Expired claims make room, and then the new claim is taken.
     let roomy = MemoryTicketStore::with_capacity(2);
     roomy
         .claim(&Fingerprint::of("x"), Duration::from_millis(1))
@@ -67,17 +73,29 @@ async fn a_full_store_never_refuses_a_claim_and_keeps_the_newest() {
 }
 
 #[tokio::test]
-async fn a_flood_past_the_default_capacity_leaves_room_for_a_real_ticket() {
+async fn a_flood_past_the_default_capacity_is_refused_and_every_held_claim_stays() {
     let store = MemoryTicketStore::new();
-    let flood = MemoryTicketStore::DEFAULT_CAPACITY + 5_000;
-    for i in 0..flood {
-        let fp = Fingerprint::of(&format!("made-up-{i}"));
-        assert!(store.claim(&fp, TTL).await.unwrap(), "claim {i} refused");
-    }
-    assert!(store.len() <= MemoryTicketStore::DEFAULT_CAPACITY);
     let real = Fingerprint::of("the-reader's-real-ticket");
     assert!(store.claim(&real, TTL).await.unwrap());
+    let flood = MemoryTicketStore::DEFAULT_CAPACITY + 5_000;
+    let mut refused = 0;
+    for i in 0..flood {
+        let fp = Fingerprint::of(&format!("made-up-{i}"));
+        match store.claim(&fp, TTL).await {
+            Ok(taken) => assert!(taken, "claim {i}"),
+            Err(error) => {
+                assert!(error.is_full(), "{error:?}");
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!(refused, 5_001);
+    assert_eq!(store.len(), MemoryTicketStore::DEFAULT_CAPACITY);
     assert!(!store.claim(&real, TTL).await.unwrap());
+    // Releasing one claim makes room for exactly one.
+    store.release(&real).await.unwrap();
+    assert!(store.claim(&Fingerprint::of("next"), TTL).await.unwrap());
+    assert!(store.claim(&real, TTL).await.unwrap_err().is_full());
 }
 
 #[tokio::test]
