@@ -7,6 +7,10 @@
 //!
 //! No credentials and no network: every provider is a fake started in this process on
 //! 127.0.0.1.
+//!
+//! Open the URL it prints, with `127.0.0.1` as written: the site accepts forms only from its
+//! own origin (`http://localhost:3000` is another one), and its login cookies are `Secure`,
+//! which Chromium and Firefox accept over plain http to loopback (and nowhere else).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::ExitCode;

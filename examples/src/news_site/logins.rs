@@ -1,16 +1,29 @@
-//! The site's own login after a shop round trip: a random session id in an `HttpOnly` cookie,
+//! The site's own login after a shop round trip: a random session id in a `__Host-` cookie,
 //! and what Payway said about the account, kept on the server.
 //!
 //! Payway's ticket proves who came back from the shop once; from then on the site keeps its
 //! own session, as seed 003 says ("create session").
+//!
+//! A browser holds one login. The cookie is `__Host-`: `Secure`, `Path=/`, no `Domain`, so
+//! neither a sibling subdomain nor a page over plain `http` can set one beside ours. A
+//! request that carries the cookie twice is ambiguous and has no login at all (neither copy
+//! is picked). A login for another account while one is live is refused: the reader logs out
+//! first, so a ticket link someone else sends cannot switch the reader's account.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::return_to;
+use super::site::Site;
 
 /// The cookie that carries the site's session id.
-pub(crate) const COOKIE: &str = "daily_login";
+pub(crate) const COOKIE: &str = "__Host-daily_login";
+/// How long the browser keeps the cookie, in seconds.
+const MAX_AGE: u32 = 3600;
 
 /// What the site knows about a logged-in reader.
 #[derive(Debug, Clone)]
@@ -19,38 +32,256 @@ pub(crate) struct Login {
     pub(crate) products: Vec<String>,
 }
 
+/// Why a login was not started.
+#[derive(Debug)]
+pub(crate) enum LoginRefused {
+    /// The request carried the session cookie more than once.
+    Repeated,
+    /// The browser is logged in as another account already.
+    OtherAccountLive,
+    /// No random session id could be drawn.
+    Random,
+}
+
+/// The session cookies a request carries.
+enum Presented<'a> {
+    None,
+    One(&'a [u8]),
+    Repeated,
+}
+
 /// The site's sessions, by id.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Logins(Arc<Mutex<HashMap<String, Login>>>);
 
 impl Logins {
-    /// Starts a session and returns the `Set-Cookie` value that hands it to the browser.
-    pub(crate) fn start(&self, login: Login) -> Result<String, getrandom::Error> {
+    /// Starts a session for the browser that sent `headers` and returns the `Set-Cookie`
+    /// value that hands it over. A live session of the same account is replaced (a new id,
+    /// the products read now); one of another account stays, and this login is refused.
+    pub(crate) fn start(&self, login: Login, headers: &HeaderMap) -> Result<String, LoginRefused> {
         let mut bytes = [0_u8; 16];
-        getrandom::fill(&mut bytes)?;
+        getrandom::fill(&mut bytes).map_err(|_| LoginRefused::Random)?;
         let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(id.clone(), login);
+        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match presented(headers) {
+            Presented::Repeated => return Err(LoginRefused::Repeated),
+            Presented::One(old) => {
+                let old = String::from_utf8_lossy(old);
+                match sessions.get(old.as_ref()) {
+                    Some(live) if live.account_id != login.account_id => {
+                        return Err(LoginRefused::OtherAccountLive);
+                    }
+                    Some(_) => {
+                        sessions.remove(old.as_ref());
+                    }
+                    None => {}
+                }
+            }
+            Presented::None => {}
+        }
+        sessions.insert(id.clone(), login);
         Ok(format!(
-            "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600"
+            "{COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={MAX_AGE}"
         ))
     }
 
-    /// The session the request's cookie names, if any.
+    /// The session the request's cookie names, if it names exactly one.
     pub(crate) fn find(&self, headers: &HeaderMap) -> Option<Login> {
-        let id = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-            .next()?;
+        let Presented::One(id) = presented(headers) else {
+            return None;
+        };
+        let id = std::str::from_utf8(id).ok()?;
         self.0
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(id)
             .cloned()
+    }
+
+    /// Ends the session the request's cookie names (every one, when it names several).
+    fn end(&self, headers: &HeaderMap) {
+        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        for id in cookie_values(headers) {
+            sessions.remove(String::from_utf8_lossy(id).as_ref());
+        }
+    }
+}
+
+/// The `Set-Cookie` value that removes the session cookie from the browser.
+pub(crate) fn clear_cookie() -> String {
+    format!("{COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Every value of the session cookie in the request, read from the raw bytes, so that a
+/// header that is not valid text cannot hide a copy.
+fn cookie_values(headers: &HeaderMap) -> impl Iterator<Item = &[u8]> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .flat_map(|v| v.as_bytes().split(|b| *b == b';'))
+        .filter_map(|pair| pair.trim_ascii().strip_prefix(COOKIE.as_bytes()))
+        .filter_map(|rest| rest.strip_prefix(b"="))
+}
+
+fn presented(headers: &HeaderMap) -> Presented<'_> {
+    let mut values = cookie_values(headers);
+    match (values.next(), values.next()) {
+        (None, _) => Presented::None,
+        (Some(id), None) => Presented::One(id),
+        (Some(_), Some(_)) => Presented::Repeated,
+    }
+}
+
+/// The query of `POST /logout`.
+#[derive(serde::Deserialize)]
+pub(crate) struct Logout {
+    #[serde(rename = "return")]
+    to: Option<String>,
+}
+
+/// `POST /logout?return=...`: ends the reader's session, then back to `return` on this site.
+pub(crate) async fn logout(
+    State(site): State<Site>,
+    Query(back): Query<Logout>,
+    headers: HeaderMap,
+) -> Response {
+    site.logins.end(&headers);
+    let to = return_to::resolve(&site.url, back.to.as_deref());
+    (
+        [(header::SET_COOKIE, clear_cookie())],
+        Redirect::to(to.as_str()),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn login(account: &str) -> Login {
+        Login {
+            account_id: account.to_owned(),
+            products: Vec::new(),
+        }
+    }
+
+    fn cookies(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append(header::COOKIE, HeaderValue::from_str(value).unwrap());
+        }
+        headers
+    }
+
+    /// The `name=value` a `Set-Cookie` hands over.
+    fn pair(set_cookie: &str) -> &str {
+        set_cookie.split(';').next().unwrap()
+    }
+
+    #[test]
+    fn the_cookie_is_host_only_secure_http_only_and_lax() {
+        let set = Logins::default()
+            .start(login("a"), &HeaderMap::new())
+            .unwrap();
+        assert!(set.starts_with("__Host-daily_login="), "{set}");
+        for attribute in ["; Path=/;", "; Secure;", "; HttpOnly;", "; SameSite=Lax;"] {
+            assert!(set.contains(attribute), "{set} lacks {attribute}");
+        }
+        assert!(!set.to_ascii_lowercase().contains("domain"), "{set}");
+    }
+
+    #[test]
+    fn one_cookie_names_its_session() {
+        let logins = Logins::default();
+        let set = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let found = logins.find(&cookies(&[&format!("other=1; {}", pair(&set))]));
+        assert_eq!(found.map(|l| l.account_id).as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn the_cookie_given_twice_is_no_session_whichever_copy_is_live() {
+        let logins = Logins::default();
+        let a = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let b = logins.start(login("b"), &HeaderMap::new()).unwrap();
+        let forged = "__Host-daily_login=0123456789abcdef0123456789abcdef";
+        for header in [
+            vec![format!("{}; {}", pair(&a), pair(&b))],
+            vec![format!("{}; {}", pair(&a), pair(&a))],
+            vec![format!("{forged}; {}", pair(&a))],
+            vec![format!("{}; {forged}", pair(&a))],
+            vec![pair(&a).to_owned(), pair(&b).to_owned()],
+        ] {
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            assert!(logins.find(&cookies(&header)).is_none(), "{header:?}");
+            assert!(
+                matches!(
+                    logins.start(login("a"), &cookies(&header)),
+                    Err(LoginRefused::Repeated)
+                ),
+                "{header:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_names_are_not_the_session_cookie() {
+        let logins = Logins::default();
+        let set = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let id = pair(&set).split_once('=').unwrap().1;
+        for header in [
+            format!("daily_login={id}"),
+            format!("__host-daily_login={id}"),
+            format!("__Host-daily_login_={id}"),
+            format!("x__Host-daily_login={id}"),
+        ] {
+            assert!(logins.find(&cookies(&[&header])).is_none(), "{header}");
+        }
+        // And a look-alike beside the real cookie does not make it repeated.
+        let beside = format!("daily_login={id}; {}", pair(&set));
+        assert!(logins.find(&cookies(&[&beside])).is_some());
+    }
+
+    #[test]
+    fn a_login_for_another_account_while_one_is_live_is_refused_and_the_live_one_stays() {
+        let logins = Logins::default();
+        let a = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let browser = cookies(&[pair(&a)]);
+        assert!(matches!(
+            logins.start(login("b"), &browser),
+            Err(LoginRefused::OtherAccountLive)
+        ));
+        assert_eq!(
+            logins.find(&browser).map(|l| l.account_id).as_deref(),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn a_login_for_the_same_account_replaces_the_live_one() {
+        let logins = Logins::default();
+        let first = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let second = logins.start(login("a"), &cookies(&[pair(&first)])).unwrap();
+        assert_ne!(pair(&first), pair(&second));
+        assert!(logins.find(&cookies(&[pair(&first)])).is_none());
+        assert!(logins.find(&cookies(&[pair(&second)])).is_some());
+    }
+
+    #[test]
+    fn a_cookie_naming_no_live_session_does_not_block_a_login() {
+        let logins = Logins::default();
+        let stale = cookies(&["__Host-daily_login=0123456789abcdef0123456789abcdef"]);
+        assert!(logins.start(login("b"), &stale).is_ok());
+    }
+
+    #[test]
+    fn ending_removes_every_session_the_request_names() {
+        let logins = Logins::default();
+        let a = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let b = logins.start(login("b"), &HeaderMap::new()).unwrap();
+        logins.end(&cookies(&[&format!("{}; {}", pair(&a), pair(&b))]));
+        assert!(logins.find(&cookies(&[pair(&a)])).is_none());
+        assert!(logins.find(&cookies(&[pair(&b)])).is_none());
+        assert!(clear_cookie().contains("Max-Age=0"));
     }
 }

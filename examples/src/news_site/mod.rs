@@ -11,12 +11,22 @@
 //! | `shop.rs` | Tulo Shop round trip with one-time tickets (seed 003) |
 //! | `sso2.rs` | Tulo Payway SSO2: identify, landing, a sealed session cookie |
 //! | `accesstype.rs` | Accesstype: a first-party reader id, metered reads, the wall |
+//!
+//! And what every integration leans on:
+//!
+//! | file | rule |
+//! | --- | --- |
+//! | `return_to.rs` | a redirect target from the request is resolved against the site's URL and must keep its origin, or the reader goes to the front page |
+//! | `same_origin.rs` | a request that changes something (`POST`...) must come from the site's own origin (`Origin`, or `Sec-Fetch-Site`), or it is `403` |
+//! | `logins.rs` | the site's own session: a `__Host-` cookie, one per browser |
 
 mod accesstype;
 mod articles;
 mod home;
 mod html;
 mod logins;
+mod return_to;
+mod same_origin;
 mod shop;
 mod site;
 mod sso2;
@@ -28,6 +38,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::http::header;
+use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
@@ -58,9 +69,7 @@ impl NewsSite {
         let site = Site::start(&url, local).await?;
         let fakes = Arc::clone(&site.fakes);
         // SSO2 names the reader by address: the handlers see the peer through `ConnectInfo`.
-        let app = router()
-            .with_state(site)
-            .into_make_service_with_connect_info::<SocketAddr>();
+        let app = router(site).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             // A failed accept loop ends the site; the tests then fail on their next request.
             let _ = axum::serve(listener, app).await;
@@ -87,7 +96,9 @@ impl Drop for NewsSite {
     }
 }
 
-fn router() -> Router<Site> {
+/// Every page and endpoint of the site. The same-origin layer wraps them all, so a `POST`
+/// route added here is checked like the others.
+fn router(site: Site) -> Router {
     Router::new()
         .route("/", get(home::front_page))
         .route("/site.css", get(stylesheet))
@@ -108,6 +119,12 @@ fn router() -> Router<Site> {
         .route("/metered/articles/{slug}", get(accesstype::story_page))
         .route("/metered/reader-id", post(accesstype::reader_id))
         .route("/metered/api/stories/{slug}", get(accesstype::story_body))
+        .route("/logout", post(logins::logout))
+        .layer(middleware::from_fn_with_state(
+            site.clone(),
+            same_origin::refuse_cross_origin,
+        ))
+        .with_state(site)
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -14,7 +14,7 @@ use payway_client::{ShopUrl, TicketLogin};
 use super::articles::{self, Gate, PRODUCT};
 use super::home::{article_page, body};
 use super::html::{escape, page, paywall};
-use super::logins::Login;
+use super::logins::{Login, LoginRefused, clear_cookie};
 use super::site::Site;
 
 /// `GET /shop/articles/{slug}`
@@ -32,8 +32,9 @@ pub(crate) async fn story_page(
     );
     let content = match site.logins.find(&headers) {
         Some(login) if login.products.iter().any(|p| p == PRODUCT) => format!(
-            r#"<p class="signed-in" id="signed-in">Logged in as Payway account {}.</p>{}"#,
+            r#"<p class="signed-in" id="signed-in">Logged in as Payway account {}.</p>{}{}"#,
             escape(&login.account_id),
+            logout(article),
             body(article)
         ),
         Some(login) => paywall(
@@ -42,7 +43,7 @@ pub(crate) async fn story_page(
                 "Payway account {} has no active {PRODUCT} subscription.",
                 login.account_id
             ),
-            &subscribe,
+            &format!("{subscribe}{}", logout(article)),
         ),
         None => paywall(
             "subscribers",
@@ -51,6 +52,14 @@ pub(crate) async fn story_page(
         ),
     };
     article_page(article, &content).into_response()
+}
+
+/// A "Log out" button that comes back to `article`.
+fn logout(article: &articles::Article) -> String {
+    format!(
+        r#"<form method="post" action="/logout?return={}"><button class="secondary" id="logout" type="submit">Log out</button></form>"#,
+        escape(&article.path())
+    )
 }
 
 /// The query of `/shop/subscribe`.
@@ -93,6 +102,7 @@ pub(crate) struct WelcomeBack {
 pub(crate) async fn welcome_back(
     State(site): State<Site>,
     Query(query): Query<WelcomeBack>,
+    headers: HeaderMap,
     back: Result<TicketReturn, payway_client::axum::TicketReturnRejection>,
 ) -> Response {
     let article = query
@@ -133,12 +143,31 @@ pub(crate) async fn welcome_back(
                 account_id: account.id,
                 products,
             };
-            match site.logins.start(login) {
+            match site.logins.start(login, &headers) {
                 // The ticket stays behind: the reader lands on the story's clean URL.
                 Ok(cookie) => {
                     ([(header::SET_COOKIE, cookie)], Redirect::to(&article)).into_response()
                 }
-                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                // A link someone else sent must not switch the reader's account.
+                Err(LoginRefused::OtherAccountLive) => message(
+                    StatusCode::CONFLICT,
+                    "You are logged in with another account",
+                    "This browser is already logged in with another Payway account, so this \
+                     login was refused. Log out first if you want to switch accounts.",
+                    &article,
+                ),
+                // Two session cookies: neither is trusted, and ours is cleared.
+                Err(LoginRefused::Repeated) => (
+                    [(header::SET_COOKIE, clear_cookie())],
+                    message(
+                        StatusCode::BAD_REQUEST,
+                        "Your login cookie was sent twice",
+                        "Neither copy is trusted. Please go through the shop again.",
+                        &article,
+                    ),
+                )
+                    .into_response(),
+                Err(LoginRefused::Random) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             }
         }
         Ok(TicketLogin::AlreadyUsed) => message(

@@ -126,9 +126,10 @@ impl Site {
             tulo,
             accesstype,
         });
-        // Readers come back to this site only; plain http because the demo runs on loopback.
-        let return_policy = ReturnPolicy::allow_hosts([local.ip().to_string(), local.to_string()])
-            .allow_http_for_local_development();
+        // Readers come back to this site only: its host and port (a bare `127.0.0.1` would be
+        // port 80, another origin). Plain http because the demo runs on loopback.
+        let return_policy =
+            ReturnPolicy::allow_hosts([local.to_string()]).allow_http_for_local_development();
         let tickets = Arc::new(MemoryTicketStore::new());
         let sso2 = Sso2Flow::new(
             fakes.payway.sso2_client(),

@@ -18,6 +18,7 @@ use payway_client::sso2::{PageVisit, Reader, SessionCookie, Sso2Page, Sso2Status
 use super::articles::{self, Gate, PRODUCT};
 use super::home::{article_page, body};
 use super::html::{escape, page, paywall};
+use super::return_to;
 use super::site::Site;
 
 /// The reader as SSO2 names them: address and User-Agent. (Behind a proxy, take the address
@@ -55,7 +56,8 @@ pub(crate) async fn story_page(
     let Some(article) = articles::find(Gate::Sso2, &slug) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let Ok(page_url) = site.url.join(&uri.to_string()) else {
+    // The page's own URL becomes the place SSO2 sends the reader back to: on this site only.
+    let Some(page_url) = return_to::same_origin(&site.url, &uri.to_string()) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
     let reader = reader(peer, &headers);
@@ -124,8 +126,9 @@ pub(crate) async fn landing(State(site): State<Site>, uri: Uri) -> Response {
         return StatusCode::BAD_REQUEST.into_response();
     };
     match site.sso2.landing(&arrived).await {
+        // The policy allows this host; the reader goes back to this site's origin only.
         Ok(landed) => with_cookie(
-            Redirect::to(landed.return_url.as_str()),
+            Redirect::to(return_to::resolve(&site.url, Some(landed.return_url.as_str())).as_str()),
             landed.set_cookie.as_deref(),
         ),
         // A forged or expired token, or a return URL the policy refuses: no redirect.

@@ -19,6 +19,7 @@ use tulo_jwt::axum::{TuloRejection, TuloSession};
 use super::articles::{self, Gate, PRODUCT};
 use super::home::{article_page, body};
 use super::html::{escape, page, paywall};
+use super::return_to;
 use super::site::Site;
 
 /// The stand-in Payway login's own cookie (on its own path, as Payway's is on its own host).
@@ -159,25 +160,28 @@ fn standin_account(headers: &HeaderMap) -> Option<(&'static str, &'static str, b
     ACCOUNTS.into_iter().find(|(id, ..)| *id == chosen)
 }
 
-/// Where the stand-in login sends the reader back: a path on this site, nothing else.
+/// Where the stand-in login sends the reader back: a place on this site (see `return_to`).
 #[derive(serde::Deserialize)]
 pub(crate) struct Return {
     #[serde(rename = "return")]
     to: Option<String>,
 }
 
-fn local_path(to: Option<&str>) -> &str {
-    match to {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path
-        }
-        _ => "/",
-    }
-}
-
 /// `GET /payway-standin/login`: plays Payway's login page.
-pub(crate) async fn standin_login_page(Query(back): Query<Return>) -> Response {
-    let to = escape(local_path(back.to.as_deref()));
+pub(crate) async fn standin_login_page(
+    State(site): State<Site>,
+    Query(back): Query<Return>,
+) -> Response {
+    // The form posts the return place again, resolved and encoded as a query value.
+    let to = return_to::resolve(&site.url, back.to.as_deref());
+    let mut action = site
+        .url
+        .join("/payway-standin/login")
+        .unwrap_or_else(|_| site.url.clone());
+    action
+        .query_pairs_mut()
+        .append_pair("return", return_to::local_part(&to));
+    let action = escape(return_to::local_part(&action));
     let mut choices = String::new();
     for (id, email, subscriber) in ACCOUNTS {
         let what = if subscriber {
@@ -194,7 +198,7 @@ pub(crate) async fn standin_login_page(Query(back): Query<Return>) -> Response {
         &format!(
             r#"<h1>Log in to Payway</h1>
 <p class="notice">A stand-in for Payway's login page: choose a test account.</p>
-<form method="post" action="/payway-standin/login?return={to}">{choices}</form>"#
+<form method="post" action="{action}">{choices}</form>"#
         ),
     )
     .into_response()
@@ -208,6 +212,7 @@ pub(crate) struct Login {
 
 /// `POST /payway-standin/login`
 pub(crate) async fn standin_login(
+    State(site): State<Site>,
     Query(back): Query<Return>,
     Form(login): Form<Login>,
 ) -> Response {
@@ -217,7 +222,7 @@ pub(crate) async fn standin_login(
     let cookie = format!("{STANDIN_COOKIE}={id}; Path=/payway-standin; HttpOnly; SameSite=Lax");
     (
         [(header::SET_COOKIE, cookie)],
-        Redirect::to(local_path(back.to.as_deref())),
+        Redirect::to(return_to::resolve(&site.url, back.to.as_deref()).as_str()),
     )
         .into_response()
 }

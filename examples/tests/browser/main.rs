@@ -9,7 +9,10 @@
 //! ```
 
 mod accesstype;
+mod evil;
 mod harness;
+mod return_to;
+mod same_origin;
 mod shop;
 mod sso2;
 mod tiun;

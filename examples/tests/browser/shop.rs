@@ -2,10 +2,45 @@
 
 use std::time::Duration;
 
+use fantoccini::{Client, Locator};
+use paywall_examples::news_site::NewsSite;
+
 use crate::harness::{Flow, click, requested_urls, wait_for_text, with_browser};
 use crate::site;
 
 const STORY: &str = "shop/articles/council-budget";
+/// The site's own session cookie.
+const LOGIN_COOKIE: &str = "__Host-daily_login";
+
+/// Goes through the shop from the story's "Subscribe" and pays; the story is then readable.
+/// Returns the account the reader is logged in as.
+pub(crate) async fn subscribe(
+    browser: &Client,
+    site: &NewsSite,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    browser.goto(site.url().join(STORY)?.as_str()).await?;
+    click(browser, "#subscribe").await?;
+    wait_for_text(browser, "#product", "daily-digital").await?;
+    click(browser, "#pay").await?;
+    wait_for_text(browser, "#article-body", "Sunday").await?;
+    signed_in_account(browser).await
+}
+
+/// The account the story page says the reader is logged in as.
+async fn signed_in_account(
+    browser: &Client,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    let text = browser
+        .find(Locator::Css("#signed-in"))
+        .await?
+        .text()
+        .await?;
+    let account = text
+        .strip_prefix("Logged in as Payway account ")
+        .and_then(|rest| rest.strip_suffix('.'))
+        .ok_or_else(|| format!("the page says {text:?}"))?;
+    Ok(account.to_owned())
+}
 
 #[tokio::test]
 #[ignore = "needs chromium and chromedriver; run by .ci/run's browser step"]
@@ -91,6 +126,86 @@ async fn a_return_url_to_another_host_is_refused() {
         }
         if site.fakes().payway.exchanges() != 0 {
             return Err("a refused callback reached Payway".into());
+        }
+        Flow::Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver; run by .ci/run's browser step"]
+async fn the_login_cookie_is_host_only_secure_and_http_only_and_no_script_can_shadow_it() {
+    let site = site().await;
+    with_browser("shop_login_cookie", |browser| async move {
+        let account = subscribe(&browser, &site).await?;
+        // A Secure cookie, over plain http to 127.0.0.1: Chromium takes loopback as secure.
+        let cookie = browser.get_named_cookie(LOGIN_COOKIE).await?;
+        if cookie.secure() != Some(true)
+            || cookie.http_only() != Some(true)
+            || cookie.same_site().map(|s| s.to_string()).as_deref() != Some("Lax")
+            || cookie.path() != Some("/")
+            || cookie.domain().is_some_and(|d| d.starts_with('.'))
+        {
+            return Err(format!("the login cookie is {cookie:?}").into());
+        }
+        // What a sibling subdomain or an injected script would try: another copy of the
+        // cookie, on a longer path (sent first) or over ours. Chromium refuses the `__Host-`
+        // ones, and the site reads no other name.
+        let scripted = browser
+            .execute(
+                "document.cookie = 'daily_login=0123456789abcdef0123456789abcdef; path=/shop'; \
+                 document.cookie = '__Host-daily_login=0123456789abcdef0123456789abcdef; path=/shop; secure'; \
+                 document.cookie = '__Host-daily_login=0123456789abcdef0123456789abcdef; path=/; secure'; \
+                 return document.cookie;",
+                vec![],
+            )
+            .await?;
+        let scripted = scripted.as_str().unwrap_or_default();
+        if scripted.contains("__Host-daily_login") {
+            return Err(format!("a script sees or set the login cookie: {scripted}").into());
+        }
+        browser.refresh().await?;
+        wait_for_text(&browser, "#article-body", "Sunday").await?;
+        if signed_in_account(&browser).await? != account {
+            return Err("the reader's login changed".into());
+        }
+        Flow::Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver; run by .ci/run's browser step"]
+async fn a_second_login_for_another_account_is_refused_until_the_reader_logs_out() {
+    let site = site().await;
+    with_browser("shop_second_login", |browser| async move {
+        let first = subscribe(&browser, &site).await?;
+
+        // Through the shop again, which makes a new account: a ticket link for someone else.
+        browser
+            .goto(
+                site.url()
+                    .join("shop/subscribe?article=council-budget")?
+                    .as_str(),
+            )
+            .await?;
+        click(&browser, "#pay").await?;
+        wait_for_text(&browser, "#message-title", "logged in with another account").await?;
+        browser.goto(site.url().join(STORY)?.as_str()).await?;
+        wait_for_text(&browser, "#article-body", "Sunday").await?;
+        if signed_in_account(&browser).await? != first {
+            return Err("the second login switched the reader's account".into());
+        }
+
+        // Logged out, the next login goes through.
+        click(&browser, "#logout").await?;
+        wait_for_text(&browser, "#paywall-reason", "You are not logged in").await?;
+        if browser.get_named_cookie(LOGIN_COOKIE).await.is_ok() {
+            return Err("the login cookie outlived the logout".into());
+        }
+        let second = subscribe(&browser, &site).await?;
+        if second == first {
+            return Err("the shop made no new account".into());
         }
         Flow::Ok(())
     })

@@ -1,0 +1,271 @@
+//! The news site's request rules over plain HTTP, without a browser: where a login sends the
+//! reader back, and which requests may change something. (The browser tests walk the same
+//! attacks in Chromium; these are the quick checks of what the server answers.)
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+
+use paywall_examples::news_site::NewsSite;
+
+/// The subscriber account of the stand-in Payway login.
+const SUBSCRIBER: &str = "554e2b9201c6a33e4c000036";
+
+async fn site() -> NewsSite {
+    NewsSite::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
+        .await
+        .expect("the news site starts")
+}
+
+/// One answer: status, headers (names lower-cased), body.
+#[derive(Debug)]
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one HTTP/1.1 request (`target` as it goes on the request line) and reads the answer.
+async fn send(
+    site: &NewsSite,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Answer {
+    let host = site.url().host_str().expect("a host");
+    let port = site.url().port().expect("a port");
+    let mut request = format!("{method} {target} HTTP/1.1\r\nHost: {host}:{port}\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if method == "POST" {
+        request.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    request.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    let addr = SocketAddr::new(host.parse().expect("an IP address"), port);
+    // A plain blocking socket, off the runtime that serves the site.
+    let raw = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(addr).expect("connects");
+        stream.write_all(request.as_bytes()).expect("sends");
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).expect("reads");
+        raw
+    })
+    .await
+    .expect("the request runs");
+    let raw = String::from_utf8_lossy(&raw);
+    let (head, body) = raw.split_once("\r\n\r\n").expect("a head and a body");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// The site's origin, as a browser writes it in `Origin`.
+fn origin(site: &NewsSite) -> String {
+    site.url().origin().ascii_serialization()
+}
+
+/// `POST /payway-standin/login?return={raw}` from the site's own page, as the subscriber.
+async fn log_in_returning_to(site: &NewsSite, raw_return: &str) -> Answer {
+    send(
+        site,
+        "POST",
+        &format!("/payway-standin/login?return={raw_return}"),
+        &[("Origin", &origin(site))],
+        &format!("account={SUBSCRIBER}"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_login_return_with_a_tab_or_a_newline_goes_to_the_front_page_not_another_site() {
+    let site = site().await;
+    let home = site.url().as_str().to_owned();
+    for raw in [
+        "/%09/evil.example/phish",
+        "/%0A/evil.example/phish",
+        "/%0D%0A/evil.example/phish",
+        "%09//evil.example/phish",
+        "/%5C/evil.example/phish",
+        "/%5Cevil.example",
+        "//evil.example/phish",
+        "https://evil.example/",
+        "http://127.0.0.1/phish",
+        "javascript:alert(1)",
+    ] {
+        let answer = log_in_returning_to(&site, raw).await;
+        assert_eq!(answer.status, 303, "{raw}: {answer:?}");
+        assert_eq!(answer.header("location"), Some(home.as_str()), "{raw}");
+        assert!(
+            answer
+                .header("set-cookie")
+                .is_some_and(|c| c.starts_with("payway_standin=")),
+            "{raw}: the login itself still happens"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_login_return_on_the_site_is_kept() {
+    let site = site().await;
+    let story = site.url().join("/tulo/articles/harbour-market").unwrap();
+    for raw in [
+        "/tulo/articles/harbour-market".to_owned(),
+        story.as_str().to_owned(),
+    ] {
+        let answer = log_in_returning_to(&site, &raw).await;
+        assert_eq!(answer.status, 303, "{raw}");
+        assert_eq!(answer.header("location"), Some(story.as_str()), "{raw}");
+    }
+}
+
+#[tokio::test]
+async fn the_login_form_posts_a_return_that_stays_on_the_site() {
+    let site = site().await;
+    // A link whose return decodes to `/%09/...` once: the form must not post a raw tab.
+    let page = send(
+        &site,
+        "GET",
+        "/payway-standin/login?return=/%2509/evil.example/phish",
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(page.status, 200);
+    let action = page
+        .body
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a form action")
+        .replace("&amp;", "&");
+    assert_eq!(
+        action,
+        "/payway-standin/login?return=%2F%2509%2Fevil.example%2Fphish"
+    );
+    let answer = send(
+        &site,
+        "POST",
+        &action,
+        &[("Origin", &origin(&site))],
+        &format!("account={SUBSCRIBER}"),
+    )
+    .await;
+    let location = answer.header("location").expect("a redirect");
+    let to = site.url().join(location).unwrap();
+    assert_eq!(to.origin(), site.url().origin(), "{location}");
+    assert!(!location.contains('\t'), "{location:?}");
+}
+
+#[tokio::test]
+async fn a_post_from_another_origin_or_of_unknown_origin_is_refused() {
+    let site = site().await;
+    let login = format!("account={SUBSCRIBER}");
+    let port = site.url().port().unwrap();
+    let sibling = format!("http://127.0.0.1:{}", port.wrapping_add(1));
+    for headers in [
+        vec![],
+        vec![("Origin", "http://evil.example")],
+        vec![("Origin", sibling.as_str())],
+        vec![("Origin", "null")],
+        vec![("Sec-Fetch-Site", "cross-site")],
+        vec![("Sec-Fetch-Site", "same-site")],
+        vec![
+            ("Origin", "http://evil.example"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+    ] {
+        for (target, body) in [
+            ("/payway-standin/login?return=/", login.as_str()),
+            ("/metered/reader-id", ""),
+            ("/logout", ""),
+        ] {
+            let answer = send(&site, "POST", target, &headers, body).await;
+            assert_eq!(answer.status, 403, "{target} {headers:?}");
+            assert!(
+                answer.header("set-cookie").is_none(),
+                "{target} {headers:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_post_from_the_sites_own_pages_passes() {
+    let site = site().await;
+    let own = origin(&site);
+    for headers in [
+        vec![("Origin", own.as_str())],
+        vec![("Sec-Fetch-Site", "same-origin")],
+    ] {
+        let answer = send(
+            &site,
+            "POST",
+            "/payway-standin/login?return=/",
+            &headers,
+            &format!("account={SUBSCRIBER}"),
+        )
+        .await;
+        assert_eq!(answer.status, 303, "{headers:?}");
+        let answer = send(&site, "POST", "/metered/reader-id", &headers, "").await;
+        assert_eq!(answer.status, 201, "{headers:?}");
+    }
+    // Reading changes nothing and needs no Origin.
+    let answer = send(&site, "GET", "/", &[], "").await;
+    assert_eq!(answer.status, 200);
+}
+
+#[tokio::test]
+async fn logging_out_clears_the_host_only_cookie_and_goes_back_on_the_site_only() {
+    let site = site().await;
+    let own = origin(&site);
+    for (raw, expected) in [
+        (
+            "/shop/articles/council-budget",
+            "/shop/articles/council-budget",
+        ),
+        ("/%09/evil.example", "/"),
+        ("//evil.example", "/"),
+    ] {
+        let answer = send(
+            &site,
+            "POST",
+            &format!("/logout?return={raw}"),
+            &[("Origin", &own)],
+            "",
+        )
+        .await;
+        assert_eq!(answer.status, 303, "{raw}");
+        let expected = site.url().join(expected).unwrap();
+        assert_eq!(answer.header("location"), Some(expected.as_str()), "{raw}");
+        let cleared = answer.header("set-cookie").unwrap_or_default();
+        assert!(
+            cleared.starts_with("__Host-daily_login=;") && cleared.contains("Max-Age=0"),
+            "{cleared}"
+        );
+    }
+}
