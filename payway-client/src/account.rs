@@ -1,4 +1,5 @@
-//! The reader's account: `GET /external/api/v1/me` and `/me/active_products`.
+//! The reader's account, `GET /external/api/v1/me`, and the reading helpers the account
+//! answers share.
 
 use std::fmt;
 
@@ -122,24 +123,6 @@ pub struct UserProduct {
     pub extra: Map<String, Value>,
 }
 
-/// The product codes the reader may use now, from [`PaywayClient::active_products`]: what
-/// Payway recommends for access checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ActiveProducts {
-    /// The account id, when Payway included it.
-    pub account_id: Option<String>,
-    /// The active product codes.
-    pub product_codes: Vec<String>,
-}
-
-impl ActiveProducts {
-    /// `true` when `product_code` is active.
-    pub fn contains(&self, product_code: &str) -> bool {
-        self.product_codes.iter().any(|c| c == product_code)
-    }
-}
-
 impl Account {
     /// Reads a `/me` body in either shape (wrapped in `item`, or flat).
     ///
@@ -152,44 +135,8 @@ impl Account {
     }
 }
 
-impl ActiveProducts {
-    /// Reads a `/me/active_products` body: `{"item": {"id", "active_products": [...]}}`,
-    /// flat, or camelCase; codes as strings or as objects with a `product_code`.
-    ///
-    /// # Errors
-    ///
-    /// A [`ParseError`] when the body is not JSON, repeats a member name, or has no list of
-    /// active products.
-    pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
-        let raw: RawActiveProducts = from_value(unwrap_item(parse_value(body)?))?;
-        Ok(Self {
-            account_id: raw.id,
-            product_codes: raw
-                .active_products
-                .into_iter()
-                .filter_map(|entry| match entry {
-                    Value::String(code) => Some(code),
-                    Value::Object(map) => ["product_code", "productCode", "code"]
-                        .iter()
-                        .find_map(|k| map.get(*k).and_then(Value::as_str))
-                        .map(str::to_owned),
-                    _ => None,
-                })
-                .collect(),
-        })
-    }
-}
-
-#[derive(Deserialize)]
-struct RawActiveProducts {
-    #[serde(default, deserialize_with = "optional_string_or_number")]
-    id: Option<String>,
-    #[serde(alias = "activeProducts", deserialize_with = "null_as_empty")]
-    active_products: Vec<Value>,
-}
-
 /// `{"item": {...}}` → `{...}`, when the top level is only a wrapper.
-fn unwrap_item(value: Value) -> Value {
+pub(crate) fn unwrap_item(value: Value) -> Value {
     match value {
         Value::Object(mut map)
             if !map.contains_key("id") && map.get("item").is_some_and(Value::is_object) =>
@@ -210,7 +157,8 @@ fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String
     }
 }
 
-fn optional_string_or_number<'de, D: Deserializer<'de>>(
+/// A string, or a number written as one; `null` is `None`.
+pub(crate) fn optional_string_or_number<'de, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<Option<String>, D::Error> {
     match Value::deserialize(deserializer)? {
@@ -221,7 +169,8 @@ fn optional_string_or_number<'de, D: Deserializer<'de>>(
     }
 }
 
-fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+/// A list, with `null` read as an empty one.
+pub(crate) fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
@@ -232,12 +181,15 @@ where
 impl PaywayClient {
     /// The account the access token belongs to (`GET /external/api/v1/me`).
     ///
+    /// The token must carry the scope `/external/me/w`, as Payway's docs require: tokens from
+    /// [`exchange_ticket`](Self::exchange_ticket) ask for it by default.
+    ///
     /// # Errors
     ///
     /// [`Error::Unauthorized`] when the token is invalid or expired; [`Error::Parse`] when
     /// the answer is not an account or repeats a member name (its text only through
-    /// [`ResponseBody::expose_text`]); any other status or transport failure as the
-    /// matching [`Error`].
+    /// [`ResponseBody::expose_text`]); any other status (a `403` for a token without
+    /// `/external/me/w`) or transport failure as the matching [`Error`].
     pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
         in_span("me", self.inner.environment, trace::ok, async {
             let body = self.get_json(&self.inner.endpoints.me, token).await?;
@@ -250,32 +202,12 @@ impl PaywayClient {
         .await
     }
 
-    /// The reader's active product codes (`GET /external/api/v1/me/active_products`).
-    ///
-    /// # Errors
-    ///
-    /// As [`me`](Self::me).
-    pub async fn active_products(&self, token: &AccessToken) -> Result<ActiveProducts, Error> {
-        in_span(
-            "active_products",
-            self.inner.environment,
-            trace::ok,
-            async {
-                let body = self
-                    .get_json(&self.inner.endpoints.active_products, token)
-                    .await?;
-                ActiveProducts::from_json(&body.bytes).map_err(|source| Error::Parse {
-                    what: "active products list",
-                    source,
-                    body: ResponseBody::kept(&body.bytes, body.content_type),
-                })
-            },
-        )
-        .await
-    }
-
     /// `GET url` with the bearer token; the body of a `200`.
-    async fn get_json(&self, url: &Url, token: &AccessToken) -> Result<http::Received, Error> {
+    pub(crate) async fn get_json(
+        &self,
+        url: &Url,
+        token: &AccessToken,
+    ) -> Result<http::Received, Error> {
         let request = self
             .request(Method::GET, url)
             .header(AUTHORIZATION, http::bearer(token)?)
@@ -293,12 +225,12 @@ impl PaywayClient {
 }
 
 /// `Some("[redacted]")` for a set field, `None` for an unset one.
-fn masked<T>(field: &Option<T>) -> Option<&'static str> {
+pub(crate) fn masked<T>(field: &Option<T>) -> Option<&'static str> {
     field.as_ref().map(|_| MASK)
 }
 
 /// The names of the unknown fields, never their values (a phone number could be one).
-struct Names<'a>(&'a Map<String, Value>);
+pub(crate) struct Names<'a>(pub(crate) &'a Map<String, Value>);
 
 impl fmt::Debug for Names<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -400,11 +332,6 @@ mod tests {
             let err = Account::from_json(bad).unwrap_err();
             assert!(err.is_repeated_member(), "{}", String::from_utf8_lossy(bad));
         }
-        let err = ActiveProducts::from_json(
-            br#"{"item":{"id":"a","active_products":[],"active_products":["premium"]}}"#,
-        )
-        .unwrap_err();
-        assert!(err.is_repeated_member());
     }
 
     #[test]
@@ -439,21 +366,5 @@ mod tests {
         ] {
             assert!(shown.contains(visible), "{visible} not in {shown}");
         }
-    }
-
-    #[test]
-    fn active_products_shapes() {
-        let wrapped = ActiveProducts::from_json(
-            br#"{"item":{"id":"a1","active_products":["premium","plus"]}}"#,
-        )
-        .unwrap();
-        assert_eq!(wrapped.account_id.as_deref(), Some("a1"));
-        assert!(wrapped.contains("plus"));
-        assert!(!wrapped.contains("gold"));
-        let camel =
-            ActiveProducts::from_json(br#"{"activeProducts":[{"productCode":"x"},7,null]}"#)
-                .unwrap();
-        assert_eq!(camel.product_codes, vec!["x".to_owned()]);
-        assert!(ActiveProducts::from_json(br#"{"item":{"id":"a1"}}"#).is_err());
     }
 }

@@ -14,6 +14,7 @@ use crate::error::BuildError;
 use crate::http_settings::{HttpSettings, check_positive, choose_base_url};
 use crate::secret::ClientSecret;
 use crate::server_token_cache::ServerTokenCache;
+use crate::token::DEFAULT_TICKET_SCOPE;
 use crate::token_encoding::TokenEncoding;
 use crate::validate::is_identifier;
 
@@ -67,7 +68,7 @@ impl Default for PaywayClientBuilder {
             credentials: Credentials::default(),
             token_encoding: TokenEncoding::default(),
             http: HttpSettings::default(),
-            ticket_scopes: Vec::new(),
+            ticket_scopes: vec![DEFAULT_TICKET_SCOPE.to_owned()],
             claim_ttl: DEFAULT_CLAIM_TTL,
         }
     }
@@ -148,8 +149,10 @@ impl PaywayClientBuilder {
         self
     }
 
-    /// Scopes to request when exchanging a ticket, sent as `scope` (none by default: Payway
-    /// then grants the ticket's own scope, `/external/me/w`).
+    /// Scopes to request when exchanging a ticket, sent space-separated as `scope`. They
+    /// replace the default, [`DEFAULT_TICKET_SCOPE`] (`/external/me/w`): Payway's docs
+    /// require that scope for `/me` and `/me/active_products`, so keep it in the list if you
+    /// call them. An empty list sends no `scope` at all.
     pub fn ticket_scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,

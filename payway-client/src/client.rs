@@ -25,7 +25,11 @@ use crate::token_encoding::TokenEncoding;
 ///   (one-time claim, exchange, `/me`);
 /// - [`exchange_ticket`](Self::exchange_ticket), [`refresh_token`](Self::refresh_token),
 ///   [`server_token`](Self::server_token): tokens;
-/// - [`me`](Self::me), [`active_products`](Self::active_products): the reader's account;
+/// - [`me`](Self::me), [`active_products`](Self::active_products),
+///   [`active_products_with_articles`](Self::active_products_with_articles): the reader's
+///   account, with the reader's token;
+/// - [`account_active_products`](Self::account_active_products): an account's products,
+///   with a server token;
 /// - [`generate_ticket`](Self::generate_ticket): a ticket to send the reader to the shop.
 #[derive(Clone)]
 pub struct PaywayClient {
@@ -41,7 +45,8 @@ pub(crate) struct Inner {
     pub(crate) client_secret: ClientSecret,
     pub(crate) token_encoding: TokenEncoding,
     pub(crate) timeout: Duration,
-    /// Space-joined scopes for ticket exchanges, if configured.
+    /// Space-joined scopes for ticket exchanges (`/external/me/w` unless configured); `None`
+    /// sends no `scope`.
     pub(crate) ticket_scope: Option<String>,
     pub(crate) claim_ttl: Duration,
     pub(crate) server_tokens: ServerTokenCache,
@@ -53,6 +58,7 @@ pub(crate) struct Endpoints {
     pub(crate) ticket: Url,
     pub(crate) me: Url,
     pub(crate) active_products: Url,
+    pub(crate) account_active_products: Url,
 }
 
 impl Endpoints {
@@ -69,6 +75,13 @@ impl Endpoints {
             ticket: join(&["api", "authorization", "ticket"]),
             me: join(&["external", "api", "v1", "me"]),
             active_products: join(&["external", "api", "v1", "me", "active_products"]),
+            account_active_products: join(&[
+                "external",
+                "api",
+                "v1",
+                "accounts",
+                "active_products",
+            ]),
         }
     }
 }
@@ -143,6 +156,10 @@ mod tests {
         assert_eq!(
             endpoints.active_products.as_str(),
             "https://backend.worldoftulo.com/external/api/v1/me/active_products"
+        );
+        assert_eq!(
+            endpoints.account_active_products.as_str(),
+            "https://backend.worldoftulo.com/external/api/v1/accounts/active_products"
         );
         assert_eq!(
             endpoints.ticket.as_str(),

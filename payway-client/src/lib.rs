@@ -11,6 +11,7 @@
 )]
 
 mod account;
+mod active_products;
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
@@ -46,7 +47,8 @@ mod token_response;
 mod trace;
 mod validate;
 
-pub use account::{Account, ActiveProducts, Address, UserProduct};
+pub use account::{Account, Address, UserProduct};
+pub use active_products::{ACCOUNT_READ_SCOPE, AccountProducts, ActiveArticle, ActiveProducts};
 pub use builder::{DEFAULT_CLAIM_TTL, PaywayClientBuilder};
 pub use callback::{CallbackError, ReturnPolicy, TicketCallback};
 pub use client::PaywayClient;
@@ -74,6 +76,7 @@ pub use store::{ClaimKind, Fingerprint, MemoryTicketStore, StoreError, TicketSto
 pub use strict_json::{ParseError, ParseErrorKind};
 pub use ticket::Ticket;
 pub use ticket_request::TicketRequest;
+pub use token::DEFAULT_TICKET_SCOPE;
 pub use token_encoding::TokenEncoding;
 pub use token_response::TokenResponse;
 /// The URL type this crate's API takes and returns.

@@ -13,6 +13,14 @@ use crate::token_encoding::TokenEncoding;
 use crate::token_response::{TokenResponse, parse_token_response};
 use crate::trace::{self, in_span};
 
+/// The scope a ticket exchange asks for unless
+/// [`ticket_scopes`](crate::PaywayClientBuilder::ticket_scopes) says otherwise:
+/// `/external/me/w`.
+///
+/// Payway's docs require an identity token with this scope for `/me` and
+/// `/me/active_products`, and the vendor's own plugin sends it with every ticket exchange.
+pub const DEFAULT_TICKET_SCOPE: &str = "/external/me/w";
+
 /// The grant a token request asks for.
 #[derive(Clone, Copy)]
 pub(crate) enum Grant<'a> {
@@ -40,7 +48,10 @@ struct TokenRequestBody<'a> {
 
 impl PaywayClient {
     /// Exchanges an authorization ticket for a token tied to the reader
-    /// (`grant_type=ticket`).
+    /// (`grant_type=ticket`), asking for the scope [`DEFAULT_TICKET_SCOPE`]
+    /// (`/external/me/w`, which [`me`](Self::me) and
+    /// [`active_products`](Self::active_products) require) or the
+    /// [`ticket_scopes`](crate::PaywayClientBuilder::ticket_scopes) configured instead.
     ///
     /// This is the bare exchange: it does not guard against a ticket being used twice.
     /// When a reader returns from the shop, use

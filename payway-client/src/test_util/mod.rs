@@ -3,8 +3,16 @@
 //! [`FakePayway`] is a real HTTP server on `127.0.0.1`, started in your test's tokio runtime,
 //! so your application's real [`PaywayClient`] and [`Sso2Client`] code runs against it. It
 //! keeps state like Payway: accounts and their products, single-use tickets (a second
-//! exchange is answered `401 invalid_grant`), access, refresh and server tokens, `/me` in the
-//! documented wrapped shape, `/me/active_products`, ticket generation; and it injects faults.
+//! exchange is answered `401 invalid_grant`), access, refresh and server tokens with the
+//! scopes they were asked for, `/me` in the documented wrapped shape,
+//! `/me/active_products` and `accounts/active_products` (with external plus products and
+//! single articles), ticket generation; and it injects faults.
+//!
+//! Scopes are enforced as Payway's docs describe them: `/me` and `/me/active_products`
+//! answer `403` to a reader's token without `/external/me/w`, and
+//! `accounts/active_products` answers `403` to anything but a server token with
+//! `/external/account/r`; a `403` body is `{"code": "insufficient_scope", "field": null,
+//! "message": ...}`.
 //! It also serves a stand-in Tulo Shop whose "Pay" button sends the reader back with a
 //! ticket, and SSO2 (see [`FakePayway::sso_base_url`]): sessions, logins, the server calls,
 //! identify, a login page and a "log out from another site" control.
@@ -52,6 +60,7 @@ use url::Url;
 
 use crate::builder::PaywayClientBuilder;
 use crate::client::PaywayClient;
+use crate::secret::AccessToken;
 use crate::sso2::{Sso2Client, Sso2ClientBuilder};
 use shared::{Faults, Shared};
 use sso2_state::FakeLogin;
@@ -173,6 +182,32 @@ impl FakePayway {
     /// purchase in the fake shop).
     pub fn products(&self, account_id: &str) -> Option<Vec<String>> {
         self.shared.state().products(account_id)
+    }
+
+    /// Adds an external plus product to the account (created, without products, if
+    /// unknown): active-products answers list it in `external_plus_products`, a member they
+    /// leave out while the account has none.
+    pub fn grant_external_plus_product(&self, account_id: &str, product: &str) {
+        self.shared
+            .state()
+            .grant_external_plus_product(account_id, product);
+    }
+
+    /// Records that the account (created, without products, if unknown) bought the single
+    /// article `article_id`. Active-products answers list it in `active_articles` when asked
+    /// with `include_articles=true`, with a made-up name, URL and title, a fresh order id and
+    /// a fixed purchase date.
+    pub fn grant_article(&self, account_id: &str, article_id: &str) {
+        self.shared.state().grant_article(account_id, article_id);
+    }
+
+    /// The scope (space-separated, as asked for) the fake issued `access_token` with; `None`
+    /// for a token it never issued. A ticket exchange gets exactly the scope it asked for, a
+    /// refreshed token the scope of the token it renews.
+    pub fn granted_scope(&self, access_token: &AccessToken) -> Option<String> {
+        self.shared
+            .state()
+            .granted_scope(access_token.expose_secret())
     }
 
     /// Cancels the account's `product`, as a reader's cancelled subscription does: `/me` and

@@ -137,6 +137,7 @@ async fn serve(
         state.answer(&Call {
             method: &parts.method,
             path,
+            query,
             bearer,
             json_body,
             body: &body,

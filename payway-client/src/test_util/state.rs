@@ -1,5 +1,5 @@
 //! What the fake Payway remembers, and how it answers each API call: accounts, single-use
-//! tickets, access and refresh tokens.
+//! tickets, access and refresh tokens and the scopes they were issued with.
 
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, HashMap};
@@ -10,8 +10,16 @@ use serde_json::{Value, json};
 
 use super::sso2_state::Sso2State;
 
+mod account_api;
+
 /// The lifetime every token is issued with, in seconds.
 pub(crate) const EXPIRES_IN: u64 = 3600;
+
+/// The scope `/me` and `/me/active_products` require of a reader's token.
+pub(crate) const ME_SCOPE: &str = "/external/me/w";
+
+/// The scope `accounts/active_products` requires of a server token.
+pub(crate) const ACCOUNT_READ_SCOPE: &str = "/external/account/r";
 
 /// A fake answer: status, content type, body and, for redirects, a location; a cookie of
 /// the fake's own origin.
@@ -66,6 +74,15 @@ impl Answer {
 pub(crate) struct FakeAccount {
     pub(crate) email: String,
     pub(crate) products: Vec<String>,
+    pub(crate) external_plus_products: Vec<String>,
+    pub(crate) articles: Vec<FakeArticle>,
+}
+
+/// A single article an account bought.
+#[derive(Debug, Clone)]
+pub(crate) struct FakeArticle {
+    pub(crate) article_id: String,
+    pub(crate) order_id: String,
 }
 
 struct TicketEntry {
@@ -73,9 +90,23 @@ struct TicketEntry {
     used: bool,
 }
 
-/// Who an access token acts for: a reader, or the organisation (a server token).
+/// Who an access token acts for (a reader, or the organisation: a server token), and the
+/// scope it was issued with (space-separated, as asked for).
 struct TokenEntry {
     account_id: Option<String>,
+    scope: String,
+}
+
+impl TokenEntry {
+    fn has_scope(&self, wanted: &str) -> bool {
+        self.scope.split_whitespace().any(|s| s == wanted)
+    }
+}
+
+/// The reader and the scope a refresh token renews.
+struct RefreshEntry {
+    account_id: String,
+    scope: String,
 }
 
 /// A checkout page of the fake shop.
@@ -95,7 +126,7 @@ pub(crate) struct State {
     accounts: BTreeMap<String, FakeAccount>,
     tickets: HashMap<String, TicketEntry>,
     access_tokens: HashMap<String, TokenEntry>,
-    refresh_tokens: HashMap<String, String>,
+    refresh_tokens: HashMap<String, RefreshEntry>,
     pub(crate) checkouts: HashMap<String, Checkout>,
     pub(crate) checkout_by_at: HashMap<String, String>,
     exchanges: usize,
@@ -107,6 +138,7 @@ pub(crate) struct State {
 pub(crate) struct Call<'a> {
     pub(crate) method: &'a http::Method,
     pub(crate) path: &'a str,
+    pub(crate) query: &'a str,
     pub(crate) bearer: Option<&'a str>,
     pub(crate) json_body: bool,
     pub(crate) body: &'a [u8],
@@ -146,8 +178,13 @@ impl State {
 
     pub(crate) fn add_account(&mut self, id: &str, products: Vec<String>) {
         let email = format!("reader.{id}@example.com");
-        self.accounts
-            .insert(id.to_owned(), FakeAccount { email, products });
+        let account = FakeAccount {
+            email,
+            products,
+            external_plus_products: Vec::new(),
+            articles: Vec::new(),
+        };
+        self.accounts.insert(id.to_owned(), account);
     }
 
     /// Adds `product` to the account, creating the account if needed.
@@ -160,6 +197,41 @@ impl State {
         {
             account.products.push(product.to_owned());
         }
+    }
+
+    /// Adds an external plus product to the account, creating the account if needed.
+    pub(crate) fn grant_external_plus_product(&mut self, id: &str, product: &str) {
+        if !self.accounts.contains_key(id) {
+            self.add_account(id, Vec::new());
+        }
+        if let Some(account) = self.accounts.get_mut(id)
+            && !account.external_plus_products.iter().any(|p| p == product)
+        {
+            account.external_plus_products.push(product.to_owned());
+        }
+    }
+
+    /// Records the purchase of a single article, creating the account if needed.
+    pub(crate) fn grant_article(&mut self, id: &str, article_id: &str) {
+        if !self.accounts.contains_key(id) {
+            self.add_account(id, Vec::new());
+        }
+        let order_id = self.token("ord");
+        if let Some(account) = self.accounts.get_mut(id)
+            && !account.articles.iter().any(|a| a.article_id == article_id)
+        {
+            account.articles.push(FakeArticle {
+                article_id: article_id.to_owned(),
+                order_id,
+            });
+        }
+    }
+
+    /// The scope an access token was issued with, `None` for a token the fake never issued.
+    pub(crate) fn granted_scope(&self, access_token: &str) -> Option<String> {
+        self.access_tokens
+            .get(access_token)
+            .map(|t| t.scope.clone())
     }
 
     /// Removes `product` from the account's active products; `false` when it was not one.
@@ -215,10 +287,10 @@ impl State {
             (&Method::POST, "/api/authorization/ticket") => self.generate_ticket(call),
             (&Method::GET, "/external/api/v1/me" | "/external/api/v1/me/") => self.me(call, false),
             (&Method::GET, "/external/api/v1/me/active_products") => self.me(call, true),
-            _ => Answer::json(
-                StatusCode::NOT_FOUND,
-                &json!({"code": "not_found", "field": null, "message": "No such endpoint"}),
-            ),
+            (&Method::GET, "/external/api/v1/accounts/active_products") => {
+                self.account_active_products(call)
+            }
+            _ => not_found("No such endpoint"),
         }
     }
 
@@ -247,8 +319,10 @@ impl State {
                         "The ticket parameter is missing",
                     );
                 };
+                // The token gets the scope asked for, and only that (none when none is asked).
+                let scope = field("scope").unwrap_or_default().to_owned();
                 match self.use_ticket(ticket) {
-                    Some(account_id) => self.issue_tokens(Some(account_id), "/external/me/w"),
+                    Some(account_id) => self.issue_tokens(Some(account_id), &scope),
                     None => oauth_error(
                         StatusCode::UNAUTHORIZED,
                         "invalid_grant",
@@ -257,11 +331,11 @@ impl State {
                 }
             }
             Some("refresh_token") => {
-                let account = field("refresh_token")
+                let renewed = field("refresh_token")
                     .and_then(|t| self.refresh_tokens.get(t))
-                    .cloned();
-                match account {
-                    Some(account_id) => self.issue_tokens(Some(account_id), "/external/me/w"),
+                    .map(|r| (r.account_id.clone(), r.scope.clone()));
+                match renewed {
+                    Some((account_id, scope)) => self.issue_tokens(Some(account_id), &scope),
                     None => oauth_error(
                         StatusCode::UNAUTHORIZED,
                         "invalid_grant",
@@ -291,30 +365,38 @@ impl State {
         });
         if let Some(account_id) = &account_id {
             let refresh = self.token("rt");
-            self.refresh_tokens
-                .insert(refresh.clone(), account_id.clone());
+            let entry = RefreshEntry {
+                account_id: account_id.clone(),
+                scope: scope.to_owned(),
+            };
+            self.refresh_tokens.insert(refresh.clone(), entry);
             if let Some(object) = body.as_object_mut() {
                 object.insert("refresh_token".to_owned(), Value::from(refresh));
             }
         }
-        self.access_tokens.insert(access, TokenEntry { account_id });
+        let entry = TokenEntry {
+            account_id,
+            scope: scope.to_owned(),
+        };
+        self.access_tokens.insert(access, entry);
         Answer::json(StatusCode::OK, &body)
     }
 
-    fn bearer(&self, call: &Call<'_>) -> Result<Option<String>, Answer> {
-        let entry = call.bearer.and_then(|t| self.access_tokens.get(t));
-        match entry {
-            Some(entry) => Ok(entry.account_id.clone()),
-            None => Err(Answer::json(
-                StatusCode::UNAUTHORIZED,
-                &json!({"code": "invalid_token", "field": null, "message": "The access token is invalid or expired"}),
-            )),
-        }
+    /// The token the request carries, `401` when there is none the fake issued.
+    fn bearer(&self, call: &Call<'_>) -> Result<&TokenEntry, Answer> {
+        call.bearer
+            .and_then(|t| self.access_tokens.get(t))
+            .ok_or_else(|| {
+                Answer::json(
+                    StatusCode::UNAUTHORIZED,
+                    &json!({"code": "invalid_token", "field": null, "message": "The access token is invalid or expired"}),
+                )
+            })
     }
 
     fn generate_ticket(&mut self, call: &Call<'_>) -> Answer {
         let reader = match self.bearer(call) {
-            Ok(reader) => reader,
+            Ok(entry) => entry.account_id.clone(),
             Err(answer) => return answer,
         };
         let body: Value = serde_json::from_slice(call.body).unwrap_or(Value::Null);
@@ -331,45 +413,13 @@ impl State {
         let ticket = self.issue_ticket(&account_id);
         Answer::json(StatusCode::OK, &json!({"ticket": ticket}))
     }
+}
 
-    fn me(&self, call: &Call<'_>, active_products: bool) -> Answer {
-        let account_id = match self.bearer(call) {
-            Ok(Some(account_id)) => account_id,
-            Ok(None) => {
-                return Answer::json(
-                    StatusCode::UNAUTHORIZED,
-                    &json!({"code": "invalid_token", "field": null, "message": "A server token has no reader"}),
-                );
-            }
-            Err(answer) => return answer,
-        };
-        let Some(account) = self.accounts.get(&account_id) else {
-            return Answer::json(
-                StatusCode::NOT_FOUND,
-                &json!({"code": "not_found", "field": null, "message": "No such account"}),
-            );
-        };
-        let item = if active_products {
-            json!({"id": account_id, "active_products": account.products})
-        } else {
-            let products: Vec<Value> = account
-                .products
-                .iter()
-                .map(|code| json!({"product_code": code, "title_code": "news", "state": "active"}))
-                .collect();
-            json!({
-                "id": account_id,
-                "email": account.email,
-                "status": "active",
-                "verified": true,
-                "customer_number": format!("C-{account_id}"),
-                "first_name": "Ada",
-                "last_name": "Lovelace",
-                "user_products": products,
-            })
-        };
-        Answer::json(StatusCode::OK, &json!({ "item": item }))
-    }
+fn not_found(message: &str) -> Answer {
+    Answer::json(
+        StatusCode::NOT_FOUND,
+        &json!({"code": "not_found", "field": null, "message": message}),
+    )
 }
 
 fn oauth_error(status: StatusCode, error: &str, description: &str) -> Answer {

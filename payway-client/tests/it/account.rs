@@ -133,6 +133,7 @@ async fn active_products() {
         .mock_async(|when, then| {
             when.method(GET)
                 .path("/external/api/v1/me/active_products")
+                .query_param_missing("include_articles")
                 .header("authorization", "Bearer user-token");
             then.status(200).json_body(json!({
                 "item": {"id": "acc-42", "active_products": ["premium", "weekend"]}
@@ -148,6 +149,7 @@ async fn active_products() {
     assert_eq!(products.product_codes, vec!["premium", "weekend"]);
     assert!(products.contains("premium"));
     assert!(!products.contains("gold"));
+    assert!(products.external_plus_products.is_empty() && products.active_articles.is_empty());
 }
 
 #[tokio::test]

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use payway_client::test_util::FakePayway;
 use payway_client::{
-    Error, MemoryTicketStore, RefreshToken, RejectReason, ShopUrl, Ticket, TicketLogin,
-    TicketRequest, TokenEncoding,
+    ACCOUNT_READ_SCOPE, AccessToken, Error, MemoryTicketStore, RefreshToken, RejectReason, ShopUrl,
+    Ticket, TicketLogin, TicketRequest, TokenEncoding,
 };
 use reqwest::StatusCode;
 use url::Url;
@@ -317,4 +317,202 @@ async fn the_shop_keeps_the_account_the_at_ticket_names() {
         .await
         .unwrap();
     assert_eq!(no_return.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_fake_grants_the_scope_asked_for_and_me_requires_it() {
+    let fake = FakePayway::start().await;
+    fake.add_account("acc-7", ["premium"]);
+
+    // The default exchange asks for `/external/me/w`, in both encodings: `/me` answers.
+    for encoding in [TokenEncoding::Form, TokenEncoding::Json] {
+        let payway = fake
+            .client_builder()
+            .token_encoding(encoding)
+            .build()
+            .unwrap();
+        let token = payway
+            .exchange_ticket(&Ticket::new(fake.issue_ticket("acc-7")))
+            .await
+            .unwrap();
+        assert_eq!(token.scope.as_deref(), Some("/external/me/w"));
+        assert_eq!(
+            fake.granted_scope(&token.access_token).as_deref(),
+            Some("/external/me/w")
+        );
+        assert_eq!(payway.me(&token.access_token).await.unwrap().id, "acc-7");
+        assert!(payway.active_products(&token.access_token).await.is_ok());
+    }
+
+    // A token without it is refused with 403, as Payway's docs describe, also once
+    // refreshed; and so is one asked for with no scope at all.
+    for scopes in [vec!["/external/account/r"], vec![]] {
+        let payway = fake.client_builder().ticket_scopes(scopes).build().unwrap();
+        let token = payway
+            .exchange_ticket(&Ticket::new(fake.issue_ticket("acc-7")))
+            .await
+            .unwrap();
+        let refreshed = payway
+            .refresh_token(token.refresh_token.as_ref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            fake.granted_scope(&refreshed.access_token),
+            fake.granted_scope(&token.access_token)
+        );
+        for access in [&token.access_token, &refreshed.access_token] {
+            let me = payway.me(access).await.unwrap_err();
+            assert!(
+                matches!(&me, Error::UnexpectedStatus(d)
+                    if d.status() == StatusCode::FORBIDDEN && d.code() == Some("insufficient_scope")),
+                "{me:?}"
+            );
+            let products = payway.active_products(access).await.unwrap_err();
+            assert_eq!(products.status(), Some(StatusCode::FORBIDDEN));
+            let with_articles = payway.active_products_with_articles(access).await;
+            assert_eq!(
+                with_articles.unwrap_err().status(),
+                Some(StatusCode::FORBIDDEN)
+            );
+        }
+    }
+    assert_eq!(
+        fake.granted_scope(&AccessToken::new("at-never-issued")),
+        None
+    );
+}
+
+/// An account id as Payway's accounts API takes them.
+const HEX_ACCOUNT: &str = "65a1f0c2b3d4e5f60718293a";
+
+#[tokio::test]
+async fn the_fake_serves_account_active_products_to_a_server_token() {
+    let fake = FakePayway::start().await;
+    fake.add_account(HEX_ACCOUNT, ["premium"]);
+    fake.grant_article(HEX_ACCOUNT, "art-1");
+    fake.grant_article(HEX_ACCOUNT, "art-1");
+    let payway = fake.client();
+
+    let found = payway
+        .account_active_products(HEX_ACCOUNT, false)
+        .await
+        .unwrap();
+    assert!(found.contains("premium"), "{found:?}");
+    let active = found.products().unwrap();
+    assert_eq!(active.account_id.as_deref(), Some(HEX_ACCOUNT));
+    assert!(active.active_articles.is_empty() && active.external_plus_products.is_empty());
+
+    fake.grant_external_plus_product(HEX_ACCOUNT, "print-plus");
+    let with_articles = payway
+        .account_active_products(HEX_ACCOUNT, true)
+        .await
+        .unwrap()
+        .into_products()
+        .unwrap();
+    assert_eq!(with_articles.active_articles.len(), 1);
+    let article = &with_articles.active_articles[0];
+    assert_eq!(article.article_id.as_deref(), Some("art-1"));
+    assert!(article.order_id.is_some() && article.purchase_date.is_some());
+    assert!(article.title_code.is_some() && article.article_url.is_some());
+    assert_eq!(with_articles.external_plus_products, ["print-plus"]);
+
+    // The same item for the reader's own token.
+    let token = payway
+        .exchange_ticket(&Ticket::new(fake.issue_ticket(HEX_ACCOUNT)))
+        .await
+        .unwrap();
+    let mine = payway
+        .active_products_with_articles(&token.access_token)
+        .await
+        .unwrap();
+    assert_eq!(mine, with_articles.clone());
+    let without = payway.active_products(&token.access_token).await.unwrap();
+    assert!(without.active_articles.is_empty() && without.contains("premium"));
+
+    // An account Payway does not know is an outcome; cancelling a product shows at once.
+    let unknown = payway
+        .account_active_products("ffffffffffffffffffffffff", true)
+        .await
+        .unwrap();
+    assert_eq!(unknown, payway_client::AccountProducts::UnknownAccount);
+    assert!(fake.cancel_product(HEX_ACCOUNT, "premium"));
+    let after = payway
+        .account_active_products(HEX_ACCOUNT, false)
+        .await
+        .unwrap();
+    assert!(!after.contains("premium"));
+}
+
+#[tokio::test]
+async fn the_fake_account_endpoint_checks_token_scope_and_parameters() {
+    let fake = FakePayway::start().await;
+    fake.add_account(HEX_ACCOUNT, ["premium"]);
+    let payway = fake.client();
+    let http = browser();
+    let get = |query: &str, token: &AccessToken| {
+        let mut url = fake
+            .base_url()
+            .join("external/api/v1/accounts/active_products")
+            .unwrap();
+        url.set_query(Some(query));
+        http.get(url).bearer_auth(token.expose_secret()).send()
+    };
+    let code = |body: &serde_json::Value| body["code"].as_str().unwrap_or_default().to_owned();
+
+    let reader = payway
+        .exchange_ticket(&Ticket::new(fake.issue_ticket(HEX_ACCOUNT)))
+        .await
+        .unwrap()
+        .access_token;
+    let wrong_scope = payway.server_token(&["/external/account/w"]).await.unwrap();
+    let server = payway.server_token(&[ACCOUNT_READ_SCOPE]).await.unwrap();
+    let query = format!("account_id={HEX_ACCOUNT}");
+
+    // Only a server token with `/external/account/r` may read accounts.
+    for token in [&reader, &wrong_scope] {
+        let answer = get(&query, token).await.unwrap();
+        assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(code(&body), "insufficient_scope");
+    }
+    let unknown_token = get(&query, &AccessToken::new("at-made-up")).await.unwrap();
+    assert_eq!(unknown_token.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(get(&query, &server).await.unwrap().status(), StatusCode::OK);
+
+    // Payway's own account id check, and its refusals of other parameters.
+    for (query, status, expected_code, field) in [
+        ("account_id=ACC-1", 400, "invalid_parameter", "account_id"),
+        (
+            "account_id=65A1F0C2B3D4E5F60718293A",
+            400,
+            "invalid_parameter",
+            "account_id",
+        ),
+        ("", 400, "invalid_parameter", "account_id"),
+        (
+            "account_id=65a1f0c2b3d4e5f60718293a&include_articles=yes",
+            400,
+            "invalid_parameter",
+            "include_articles",
+        ),
+        (
+            "account_id=65a1f0c2b3d4e5f60718293a&account_id=65a1f0c2b3d4e5f60718293a",
+            400,
+            "invalid_parameter",
+            "account_id",
+        ),
+        (
+            "account_id=65a1f0c2b3d4e5f60718293a&includeArticles=true",
+            400,
+            "unknown_parameter",
+            "includeArticles",
+        ),
+        ("account_id=000000000000000000000000", 404, "not_found", ""),
+    ] {
+        let answer = get(query, &server).await.unwrap();
+        assert_eq!(answer.status().as_u16(), status, "{query}");
+        let body: serde_json::Value = answer.json().await.unwrap();
+        assert_eq!(code(&body), expected_code, "{query}");
+        assert_eq!(body["field"].as_str().unwrap_or_default(), field, "{query}");
+    }
 }

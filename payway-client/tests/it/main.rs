@@ -5,6 +5,7 @@
 //! fake, the flow, the extractor).
 
 mod account;
+mod active_products;
 #[cfg(feature = "axum")]
 mod axum;
 mod builder;

@@ -22,9 +22,11 @@ pub(crate) fn client(server: &MockServer) -> PaywayClient {
     builder(server).build().unwrap()
 }
 
-/// The form body of a ticket exchange, as this crate sends it.
+/// The form body of a ticket exchange, as this crate sends it (with the default scope).
 pub(crate) fn ticket_form(ticket: &str) -> String {
-    format!("grant_type=ticket&ticket={ticket}&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}")
+    format!(
+        "grant_type=ticket&ticket={ticket}&scope=%2Fexternal%2Fme%2Fw&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}"
+    )
 }
 
 /// Payway accepting `ticket` (form-encoded) and issuing `access_token`.

@@ -41,6 +41,7 @@ async fn ticket_exchange_as_json_sends_the_same_fields() {
                 .json_body(json!({
                     "grant_type": "ticket",
                     "ticket": "tkt-json-1",
+                    "scope": "/external/me/w",
                     "client_id": CLIENT_ID,
                     "client_secret": CLIENT_SECRET,
                 }));
@@ -63,6 +64,51 @@ async fn ticket_exchange_as_json_sends_the_same_fields() {
 }
 
 #[tokio::test]
+async fn ticket_exchange_asks_for_the_me_scope_by_default() {
+    // `/me` and `/me/active_products` require an identity token with `/external/me/w`.
+    assert_eq!(payway_client::DEFAULT_TICKET_SCOPE, "/external/me/w");
+    let server = MockServer::start_async().await;
+    let exchange = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/authorization/access_token")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .form_urlencoded_tuple("grant_type", "ticket")
+                .form_urlencoded_tuple("scope", "/external/me/w");
+            then.status(200)
+                .json_body(json!({"access_token": "a", "scope": "/external/me/w"}));
+        })
+        .await;
+    let token = client(&server)
+        .exchange_ticket(&Ticket::new("tkt-scope-1"))
+        .await
+        .unwrap();
+    exchange.assert_calls_async(1).await;
+    assert_eq!(token.scope.as_deref(), Some("/external/me/w"));
+}
+
+#[tokio::test]
+async fn an_empty_ticket_scope_list_sends_no_scope() {
+    let server = MockServer::start_async().await;
+    let exchange = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/authorization/access_token")
+                .body(format!(
+                    "grant_type=ticket&ticket=t-2&client_id={CLIENT_ID}&client_secret={CLIENT_SECRET}"
+                ));
+            then.status(200).json_body(json!({"access_token": "a"}));
+        })
+        .await;
+    let payway = builder(&server)
+        .ticket_scopes(Vec::<String>::new())
+        .build()
+        .unwrap();
+    payway.exchange_ticket(&Ticket::new("t-2")).await.unwrap();
+    exchange.assert_calls_async(1).await;
+}
+
+#[tokio::test]
 async fn configured_ticket_scopes_are_sent() {
     let server = MockServer::start_async().await;
     let exchange = server
@@ -75,6 +121,7 @@ async fn configured_ticket_scopes_are_sent() {
                 .json_body(json!({"access_token": "a", "scope": "/external/me/w"}));
         })
         .await;
+    // The list replaces the default: `/external/me/w` is sent once, as listed.
     let payway = builder(&server)
         .ticket_scopes(["/external/me/w", "/external/account/r"])
         .build()
