@@ -237,7 +237,7 @@ impl AccesstypeClient {
 
     /// A request with the API key, `Accept` and the total timeout (which the client this
     /// crate builds already applies to every request).
-    fn request(&self, method: Method, url: &Url) -> reqwest::RequestBuilder {
+    pub(crate) fn request(&self, method: Method, url: &Url) -> reqwest::RequestBuilder {
         let inner = &self.inner;
         let request = inner
             .http

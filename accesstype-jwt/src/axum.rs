@@ -1,6 +1,6 @@
-//! axum integration (feature `axum`): the [`Reader`] extractor, JSON responses for the bodies
-//! of the publisher endpoints and, with the `client` feature, the story gate. Built on
-//! `axum-core` and `http` only.
+//! axum integration (feature `axum`): the [`Reader`] and [`SignedWebhook`] extractors, JSON
+//! responses for the bodies of the publisher endpoints and, with the `client` feature, the
+//! story gate. Built on `axum-core`, `http` and `http-body-util` only.
 //!
 //! - [`Reader`] takes the reader id from the `at-meter` cookie, across every `Cookie` header of
 //!   the request, or makes a fresh one. It is always extracted (see [`ReaderRejection`] for
@@ -13,6 +13,9 @@
 //!   [`validated`](crate::ContentTaxonomy::validated)) and
 //!   [`SearchResponse`](crate::SearchResponse) are `IntoResponse`: `200 OK`,
 //!   `Content-Type: application/json`, the documented body.
+//! - [`SignedWebhook`] reads a webhook call of Accesstype, checks its `X-AT-Signature` with
+//!   the [`WebhookSigningKey`](crate::WebhookSigningKey) of the router's state, and parses
+//!   it; a [`WebhookRejection`] answers `401` for a missing or wrong signature.
 //! - With the `client` feature, the story gate: `AccesstypeClient::gate` takes the [`Reader`]
 //!   and the reader's user JWT (when they are logged in) and gives a `StoryPass` (the
 //!   [`AccessGrant`](crate::AccessGrant), and the reader's cookie) or a `StoryWall`, a
@@ -36,10 +39,12 @@
 mod json_body;
 mod reader;
 mod responses;
+mod signed_webhook;
 #[cfg(feature = "__client")]
 mod story_gate;
 
 pub use reader::{Reader, ReaderRejection};
+pub use signed_webhook::{SignedWebhook, WebhookRejection};
 #[cfg(feature = "__client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 pub use story_gate::{StoryPass, StoryWall};

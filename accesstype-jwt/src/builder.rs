@@ -107,15 +107,7 @@ impl AccesstypeSignerBuilder {
     pub fn build(self) -> Result<AccesstypeSigner, BuildError> {
         let secret = self.secret.ok_or(BuildError::MissingSecret)?;
         let key = secret.expose_secret().as_bytes();
-        if key.is_empty() {
-            return Err(BuildError::EmptySecret);
-        }
-        if key.len() < MIN_SECRET_BYTES && !self.allow_short_secret {
-            return Err(BuildError::ShortSecret {
-                len: key.len(),
-                min: MIN_SECRET_BYTES,
-            });
-        }
+        check_secret_len(key, self.allow_short_secret)?;
         match self.ttl {
             Some(ttl) if ttl.is_zero() => return Err(BuildError::ZeroDuration { what: "ttl" }),
             Some(ttl) if ttl < Duration::from_secs(1) || ttl > MAX_TTL => {
@@ -132,6 +124,25 @@ impl AccesstypeSignerBuilder {
         let key = Hs256Key::new(key).ok_or(BuildError::EmptySecret)?;
         Ok(AccesstypeSigner::from_parts(key, self.ttl, self.leeway))
     }
+}
+
+/// The family's key rule, for every HMAC key of this crate (the JWT secret, the webhook keys):
+/// never empty, and at least [`MIN_SECRET_BYTES`] unless the caller opted in to a shorter one.
+///
+/// # Errors
+///
+/// [`BuildError::EmptySecret`] or [`BuildError::ShortSecret`].
+pub(crate) fn check_secret_len(secret: &[u8], allow_short: bool) -> Result<(), BuildError> {
+    if secret.is_empty() {
+        return Err(BuildError::EmptySecret);
+    }
+    if secret.len() < MIN_SECRET_BYTES && !allow_short {
+        return Err(BuildError::ShortSecret {
+            len: secret.len(),
+            min: MIN_SECRET_BYTES,
+        });
+    }
+    Ok(())
 }
 
 impl fmt::Debug for AccesstypeSignerBuilder {

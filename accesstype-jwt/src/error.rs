@@ -150,6 +150,28 @@ pub enum Error {
     #[error("the story id is empty, a dot segment, too long or holds control characters")]
     InvalidStoryId,
 
+    /// A [`SubscriberIdentity`](crate::SubscriberIdentity) part is empty, `.` or `..`, longer
+    /// than [`MAX_SUBSCRIBER_IDENTITY_BYTES`](crate::MAX_SUBSCRIBER_IDENTITY_BYTES), or holds
+    /// control or invisible characters.
+    #[error(
+        "the subscriber identity's {part} is empty, a dot segment, too long or holds control or invisible characters"
+    )]
+    InvalidSubscriberIdentity {
+        /// Which part: `provider` or `value`.
+        part: &'static str,
+    },
+
+    /// A webhook call has no `X-AT-Signature` header, so it cannot be told from a forged one
+    /// (see [`WebhookEvent::from_signed_slice`](crate::WebhookEvent::from_signed_slice)).
+    #[error("the webhook call is not signed")]
+    MissingWebhookSignature,
+
+    /// A webhook call's `X-AT-Signature` is not the HMAC-SHA256 of its body under the
+    /// webhook's secret (or is not spelled as hex or base64): forged, altered, or signed with
+    /// another secret. The header's value is not kept.
+    #[error("the webhook call's signature does not match")]
+    BadWebhookSignature,
+
     /// The Accesstype account key is empty or holds control or whitespace characters.
     #[error("the account key is empty or holds control or whitespace characters")]
     InvalidAccountKey,
@@ -396,6 +418,9 @@ impl Error {
             },
             Self::InvalidCookieDomain => Self::InvalidCookieDomain,
             Self::InvalidStoryId => Self::InvalidStoryId,
+            Self::InvalidSubscriberIdentity { part } => Self::InvalidSubscriberIdentity { part },
+            Self::MissingWebhookSignature => Self::MissingWebhookSignature,
+            Self::BadWebhookSignature => Self::BadWebhookSignature,
             Self::InvalidAccountKey => Self::InvalidAccountKey,
             Self::BodyTooLarge { limit } => Self::BodyTooLarge { limit: *limit },
             Self::Parse { what, reason, len } => Self::Parse {
@@ -420,15 +445,16 @@ pub enum BuildError {
     #[error("no jwt secret was given")]
     MissingSecret,
 
-    /// The secret is empty. Always refused.
-    #[error("the jwt secret is empty")]
+    /// The secret (the JWT secret, a webhook's signing secret or secret path) is empty.
+    /// Always refused.
+    #[error("the secret is empty")]
     EmptySecret,
 
     /// The secret is shorter than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES), the HS256
-    /// minimum of RFC 7518 section 3.2, and
-    /// [`insecure_allow_short_secret`](crate::AccesstypeSignerBuilder::insecure_allow_short_secret)
-    /// was not called.
-    #[error("the jwt secret is {len} bytes, shorter than the {min} bytes hs256 needs")]
+    /// minimum of RFC 7518 section 3.2, and the caller did not opt in to a shorter one
+    /// ([`AccesstypeSignerBuilder::insecure_allow_short_secret`](crate::AccesstypeSignerBuilder::insecure_allow_short_secret),
+    /// [`WebhookSigningKey::insecure_allow_short_secret`](crate::WebhookSigningKey::insecure_allow_short_secret)).
+    #[error("the secret is {len} bytes, shorter than the {min} bytes hmac-sha256 needs")]
     ShortSecret {
         /// The secret's length in bytes.
         len: usize,

@@ -29,7 +29,7 @@ pub(crate) fn http_date(time: SystemTime) -> String {
 /// The proleptic Gregorian date `days` after 1970-01-01: (year, month 1..=12, day 1..=31).
 ///
 /// Counts in 400-year eras that start on 1 March, so that the leap day ends a year.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
+pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
     // 719_468 days lie between 0000-03-01 and 1970-01-01.
     let shifted = days + 719_468;
     let era = shifted / 146_097;

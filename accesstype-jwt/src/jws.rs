@@ -50,6 +50,21 @@ impl Hs256Key {
         URL_SAFE_NO_PAD.encode_string(tag, token);
     }
 
+    /// The HMAC-SHA256 of `message` under this key.
+    pub(crate) fn tag(&self, message: &[u8]) -> [u8; 32] {
+        let mut mac = self.keyed.clone();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Whether `tag` is the HMAC-SHA256 of `message` under this key, compared in constant
+    /// time (`verify_slice`).
+    pub(crate) fn verifies(&self, message: &[u8], tag: &[u8]) -> bool {
+        let mut mac = self.keyed.clone();
+        mac.update(message);
+        mac.verify_slice(tag).is_ok()
+    }
+
     /// Checks a token's structure, header and signature, then hands the decoded payload to
     /// `read`.
     ///

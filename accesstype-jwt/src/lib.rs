@@ -29,11 +29,16 @@ mod segment;
 mod signer;
 mod story;
 mod story_url;
+mod subscriber_identity;
+mod subscription;
 mod taxonomy;
 mod text;
+mod timestamp;
 mod user;
 mod violation;
 mod webhook;
+mod webhook_secret;
+mod webhook_signature;
 
 #[cfg(feature = "__client")]
 mod access;
@@ -53,6 +58,8 @@ mod grant_cache;
 mod http;
 #[cfg(feature = "__client")]
 mod read_story;
+#[cfg(feature = "__client")]
+mod subscriptions;
 #[cfg(all(feature = "__client", feature = "tracing"))]
 mod trace;
 
@@ -75,13 +82,17 @@ pub use search::{SearchQuery, SearchResponse};
 pub use segment::MAX_STORY_ID_BYTES;
 pub use signer::{AccesstypeSigner, MAX_TOKEN_BYTES};
 pub use story::{StoryAttribute, StoryAttributes, StoryAttributesQuery, Visibility};
+pub use subscriber_identity::{MAX_SUBSCRIBER_IDENTITY_BYTES, SubscriberIdentity};
+pub use subscription::{Subscription, SubscriptionAsset};
 pub use taxonomy::{
     AttributeValue, ContentTaxonomy, DEFAULT_CONTENT_TYPE, MAX_TAXONOMY_ATTRIBUTES,
     RESERVED_ATTRIBUTE_NAMES, TaxonomyAttribute, TaxonomyEntry, ValidatedTaxonomy,
 };
 pub use user::{MAX_SAFE_INTEGER, MAX_USER_ID_BYTES, Provider, User, UserId};
 pub use violation::TaxonomyViolation;
-pub use webhook::{WebhookEvent, WebhookEventKind, WebhookSecret, WebhookSubscription};
+pub use webhook::{WebhookEvent, WebhookEventKind};
+pub use webhook_secret::WebhookSecret;
+pub use webhook_signature::{WEBHOOK_SIGNATURE_HEADER, WebhookSigningKey};
 
 /// The `url` crate, whose [`Url`](url::Url) this crate's API takes and returns.
 pub use url;

@@ -24,15 +24,21 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// [`Error::InvalidStoryId`] for an empty id, `.` or `..` (no URL can hold them as a
 /// segment), one longer than [`MAX_STORY_ID_BYTES`], or one with control characters.
 pub(crate) fn story_segment(story_id: &str) -> Result<String, Error> {
-    if story_id.is_empty()
-        || story_id == "."
-        || story_id == ".."
-        || story_id.len() > MAX_STORY_ID_BYTES
-        || story_id.chars().any(char::is_control)
+    path_segment(story_id, MAX_STORY_ID_BYTES).ok_or(Error::InvalidStoryId)
+}
+
+/// Caller input of at most `max` bytes as one encoded path segment; `None` for an empty
+/// input, `.` or `..`, a longer one, or one with control characters.
+pub(crate) fn path_segment(text: &str, max: usize) -> Option<String> {
+    if text.is_empty()
+        || text == "."
+        || text == ".."
+        || text.len() > max
+        || text.chars().any(char::is_control)
     {
-        return Err(Error::InvalidStoryId);
+        return None;
     }
-    Ok(utf8_percent_encode(story_id, SEGMENT).to_string())
+    Some(utf8_percent_encode(text, SEGMENT).to_string())
 }
 
 #[cfg(test)]
@@ -49,6 +55,10 @@ mod tests {
         assert_eq!(story_segment("a\\b").unwrap(), "a%5Cb");
         assert_eq!(story_segment("／").unwrap(), "%EF%BC%8F");
         assert_eq!(story_segment("a\u{2028}b").unwrap(), "a%E2%80%A8b");
+        assert_eq!(
+            story_segment("john+news@example.com").unwrap(),
+            "john%2Bnews%40example.com"
+        );
         for bad in ["", ".", "..", "a\0b", "a\r\nb"] {
             assert!(story_segment(bad).is_err(), "{bad:?}");
         }

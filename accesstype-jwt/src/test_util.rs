@@ -9,7 +9,8 @@
 //!
 //! The fake is a real HTTP server on `127.0.0.1`, started in the test's tokio runtime, so your
 //! application's real client code runs against it. It keeps a meter per reader, knows which
-//! users subscribe and which stories are walled, counts access checks and pingbacks, and
+//! users subscribe and which stories are walled, serves the subscriptions you seed per
+//! subscriber identity, signs the webhooks it sends, counts access checks and pingbacks, and
 //! injects faults.
 //!
 //! ```
@@ -73,6 +74,52 @@
 //! | the same, once they are used up | denied, `pay_wall`, `numberRemaining: 0` |
 //! | `POST /api/access/v1/stories/{id}/pingback`, `text/plain`, a metered grant as the body | `200 {}`; the reader's meter moves by one |
 //! | a pingback of another content type, or without a metered grant | `415`, `400` |
+//! | `GET /api/v1/subscribers/{provider}/{value}/subscriptions.json[?active_only=true]` | `200 {"subscriptions": [...]}`: the [seeded](FakeAccesstype::add_subscription) subscriptions whose subscriber has that identity (none: an empty list) |
+//!
+//! A user JWT whose e-mail address (provider `email`), or whose id with its provider, is an
+//! identity with an active seeded subscription is granted as `SUBSCRIBER`, like one whose user
+//! id was given to [`subscribe`](FakeAccesstype::subscribe).
+//!
+//! Webhooks: [`webhook`](FakeAccesstype::webhook) builds a call in today's payload shape
+//! (`data` is the subscription), [`wrapped_webhook`](FakeAccesstype::wrapped_webhook) in the
+//! older one (`data.subscription`), each signed with
+//! [`webhook_secret`](FakeAccesstype::webhook_secret) as `X-AT-Signature`; post it to your
+//! application with [`FakeWebhook::post`]:
+//!
+//! ```
+//! use accesstype_jwt::axum::SignedWebhook;
+//! use accesstype_jwt::test_util::FakeAccesstype;
+//! use accesstype_jwt::{SubscriberIdentity, WebhookEventKind};
+//! use axum::{Router, http::StatusCode, routing::post};
+//!
+//! async fn webhook(SignedWebhook(event): SignedWebhook) -> StatusCode {
+//!     match event.subscription() {
+//!         Some(subscription) if subscription.active() == Some(true) => StatusCode::NO_CONTENT,
+//!         _ => StatusCode::UNPROCESSABLE_ENTITY,
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let accesstype = FakeAccesstype::start().await;
+//!     let reader = SubscriberIdentity::email("asha@example.com")?;
+//!     let subscription = accesstype.add_subscription(&reader, "Monthly Digital");
+//!
+//!     let app = Router::new()
+//!         .route("/webhooks/accesstype", post(webhook))
+//!         .with_state(accesstype.webhook_signing_key());
+//!     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//!     let url = format!("http://{}/webhooks/accesstype", listener.local_addr()?).parse()?;
+//!     tokio::spawn(async move { axum::serve(listener, app).await });
+//!
+//!     let call = accesstype.webhook(WebhookEventKind::SubscriptionActivated, &subscription);
+//!     assert_eq!(call.post(&url).await?, StatusCode::NO_CONTENT);
+//!     // The backend can then re-read the truth from the fake, as from Accesstype.
+//!     let active = accesstype.client().subscriptions(&reader, true).await?;
+//!     assert_eq!(active[0].id(), subscription.id());
+//!     Ok(())
+//! }
+//! ```
 //!
 //! User JWTs are checked with the fake's [`signer`](FakeAccesstype::signer); one that does not
 //! verify counts as no JWT (an anonymous reader). Meters are kept per reader id, and only
@@ -83,6 +130,10 @@
 
 mod books;
 mod server;
+mod subscriptions;
+mod webhooks;
+
+pub use webhooks::FakeWebhook;
 
 use std::fmt;
 use std::net::SocketAddr;
@@ -97,12 +148,18 @@ use crate::client::AccesstypeClient;
 use crate::client_builder::AccesstypeClientBuilder;
 use crate::reader::ReaderId;
 use crate::signer::AccesstypeSigner;
+use crate::subscriber_identity::SubscriberIdentity;
+use crate::subscription::Subscription;
 use crate::test_util::books::{Books, Walled};
+use crate::test_util::webhooks::Shape;
 use crate::user::UserId;
+use crate::webhook::WebhookEventKind;
+use crate::webhook_signature::WebhookSigningKey;
 
 const ACCOUNT_KEY: &str = "fake-accesstype-account";
 const API_KEY: &str = "fake-accesstype-api-key";
 const JWT_SECRET: &str = "fake-accesstype-jwt-secret-for-tests-only";
+const WEBHOOK_SECRET: &str = "fake-accesstype-webhook-secret-for-tests-only";
 
 /// How many metered stories a reader gets free unless
 /// [`set_free_stories`](FakeAccesstype::set_free_stories) says otherwise.
@@ -114,6 +171,7 @@ pub const DEFAULT_FREE_STORIES: u32 = 3;
 pub struct FakeAccesstype {
     base_url: Url,
     books: Arc<Books>,
+    webhook_key: WebhookSigningKey,
     server: JoinHandle<()>,
 }
 
@@ -146,10 +204,13 @@ impl FakeAccesstype {
             signer,
             DEFAULT_FREE_STORIES,
         ));
+        let webhook_key = WebhookSigningKey::new(WEBHOOK_SECRET)
+            .expect("FakeAccesstype: the fixed webhook secret is long enough");
         let server = tokio::spawn(server::serve(listener, Arc::clone(&books)));
         Self {
             base_url,
             books,
+            webhook_key,
             server,
         }
     }
@@ -223,6 +284,71 @@ impl FakeAccesstype {
     /// Ends the subscription of the user with this id.
     pub fn unsubscribe(&self, user_id: impl Into<UserId>) {
         self.books.subscribe(user_id.into(), false);
+    }
+
+    /// Seeds an active subscription on `plan_name` for the subscriber known by `identity`, in
+    /// the shape Accesstype documents (`id`, `subscriber_id`, `status: "active"`,
+    /// `active: true`, a month from now, one `site` asset of `access_level` 1000,
+    /// `preferred_identity`, `subscriber.subscriber_identities`, ...). A subscriber who already
+    /// has a subscription keeps their subscriber id. Gives the subscription, to send in a
+    /// [`webhook`](Self::webhook).
+    pub fn add_subscription(&self, identity: &SubscriberIdentity, plan_name: &str) -> Subscription {
+        self.books.add_subscription(identity, plan_name)
+    }
+
+    /// Seeds a subscription exactly as given (for instance from `serde_json::from_value`): it
+    /// is served to every identity its `subscriber.subscriber_identities` and
+    /// `preferred_identity` name.
+    pub fn insert_subscription(&self, subscription: Subscription) {
+        self.books.insert_subscription(subscription);
+    }
+
+    /// Changes the `status` and `active` of the seeded subscription with this id (an inactive
+    /// one ends now): `("cancelled", false)`, `("expired", false)`, `("active", true)`. Gives
+    /// the changed subscription, or `None` when no subscription has this id.
+    pub fn set_subscription_status(
+        &self,
+        id: u64,
+        status: &str,
+        active: bool,
+    ) -> Option<Subscription> {
+        self.books.set_subscription_status(id, status, active)
+    }
+
+    /// How many subscription lookups
+    /// (`GET /api/v1/subscribers/{provider}/{value}/subscriptions.json`) the fake has answered.
+    #[must_use]
+    pub fn subscription_lookups(&self) -> usize {
+        self.books.subscription_lookups()
+    }
+
+    /// The `Secret` of the fake's outgoing webhook: the key its calls are signed with.
+    #[must_use]
+    pub fn webhook_secret(&self) -> &str {
+        WEBHOOK_SECRET
+    }
+
+    /// A [`WebhookSigningKey`] for [`webhook_secret`](Self::webhook_secret): the one your
+    /// application checks the fake's calls with.
+    #[must_use]
+    pub fn webhook_signing_key(&self) -> WebhookSigningKey {
+        self.webhook_key.clone()
+    }
+
+    /// A signed webhook call of `kind` about `subscription`, in today's payload shape:
+    /// `{"event", "event_timestamp", "data"}` with `data` the subscription itself (for
+    /// [`WebhookEventKind::SubscriberCreation`], its `subscriber`).
+    pub fn webhook(&self, kind: WebhookEventKind, subscription: &Subscription) -> FakeWebhook {
+        FakeWebhook::new(&self.webhook_key, kind, subscription, Shape::Current)
+    }
+
+    /// The same call in the older example's shape: `data.subscription`.
+    pub fn wrapped_webhook(
+        &self,
+        kind: WebhookEventKind,
+        subscription: &Subscription,
+    ) -> FakeWebhook {
+        FakeWebhook::new(&self.webhook_key, kind, subscription, Shape::Wrapped)
     }
 
     /// Puts `story_id` behind a hard paywall: subscribers only, never granted by the meter

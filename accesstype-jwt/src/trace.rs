@@ -55,7 +55,9 @@ pub(crate) fn served_without_pingback(error: &Error) {
 fn error_label(error: &Error) -> &'static str {
     match error {
         Error::PingbackFailed(_) => "error:pingback",
-        Error::InvalidStoryId | Error::TokenTooLarge { .. } => "error:invalid_input",
+        Error::InvalidStoryId
+        | Error::TokenTooLarge { .. }
+        | Error::InvalidSubscriberIdentity { .. } => "error:invalid_input",
         e if e.is_timeout() => "error:timeout",
         e if e.is_connect() => "error:connect",
         e if e.is_redirect() => "error:redirect",

@@ -1,66 +1,89 @@
-//! Accesstype's outgoing webhooks: the payload it posts when a subscription changes, and a
-//! constant-time check of the shared secret your endpoint should demand.
+//! Accesstype's outgoing webhooks: the payload it posts when a subscription or a subscriber
+//! changes, in both shapes its documentation shows.
 //!
-//! Accesstype posts `{"event", "event_timestamp", "data": {"subscription": {...}}}` to the URL
-//! configured under Settings > Outgoing webhooks, retries every hour on a non-`2xx` answer
-//! (up to 24 times) and disables the webhook after repeated failures. It documents no
-//! signature scheme: the payload is not signed. See [`WebhookSecret`] for how to keep forged
-//! calls out.
+//! Accesstype posts `{"event", "event_timestamp", "data"}` to the URL configured under
+//! Settings > Outgoing webhooks, retries every hour on a non-`2xx` answer (up to 24 times) and
+//! disables the webhook after that. Today's documentation sends `data` as the subscription
+//! itself; an older example wraps it as `data.subscription`. A webhook configured with a
+//! `Secret` is signed (`X-AT-Signature`, see [`WebhookSigningKey`](crate::WebhookSigningKey)).
 
 use std::fmt;
+use std::time::SystemTime;
 
-use hmac::{KeyInit, Mac};
-use secrecy::{ExposeSecret, SecretString};
 use serde::de::{self, DeserializeSeed};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
-use sha2::Sha256;
 
-use crate::builder::MIN_SECRET_BYTES;
-use crate::error::{BuildError, Error};
+use crate::error::Error;
 use crate::grant::MAX_BODY_BYTES;
 use crate::json::{self, StrictValue};
+use crate::subscriber_identity::SubscriberIdentity;
+use crate::subscription::{Subscription, identities_in};
+use crate::timestamp::parse_rfc3339;
 
-/// One webhook call of Accesstype: which event, when, and the subscription it is about.
+/// One webhook call of Accesstype: which event, when, and what it is about.
 ///
-/// Parse the request body with [`WebhookEvent::from_slice`]: at most
+/// Check a signed call with
+/// [`WebhookEvent::from_signed_slice`](Self::from_signed_slice) (the webhook has a `Secret`);
+/// parse an unsigned one with [`WebhookEvent::from_slice`] behind a
+/// [`WebhookSecret`](crate::WebhookSecret). Either reads at most
 /// [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES), and, since the event changes what a reader may
 /// read, a member given twice at any depth makes it unreadable. Events this version does not
-/// know are kept as [`WebhookEventKind::Other`], with the same payload.
+/// know are kept as [`WebhookEventKind::Other`], with their payload.
 ///
-/// `Debug` shows the event and the timestamp, and only the member names of the subscription,
-/// which holds personal data.
+/// [`subscription`](Self::subscription) reads both payload shapes Accesstype documents:
+/// `data` as the subscription itself (today's documentation, for every `subscription.*`
+/// event), and `data.subscription` (an older example, for any event).
+///
+/// `Debug` shows the event, the timestamp, the names of the members of `data` and the
+/// subscription's own `Debug`, which leaves out personal data.
 ///
 /// ```
 /// use accesstype_jwt::{WebhookEvent, WebhookEventKind};
 ///
 /// let body = br#"{
-///   "event": "subscription.created",
-///   "event_timestamp": "2019-06-16T14:04:39.836Z",
-///   "data": {"subscription": {"id": 1421, "status": "active", "subscriber_id": 77}}
+///   "event": "subscription.activated",
+///   "event_timestamp": "2024-05-02T09:41:07.512Z",
+///   "data": {
+///     "id": 88213, "subscriber_id": 5567, "status": "active", "active": true,
+///     "plan_name": "Monthly Digital", "group_name": "Digital",
+///     "subscriber": {"id": 5567, "subscriber_identities": [{"provider": "email", "value": "asha@example.com"}]}
+///   }
 /// }"#;
 /// let event = WebhookEvent::from_slice(body)?;
-/// assert_eq!(event.event, WebhookEventKind::SubscriptionCreated);
-/// assert_eq!(event.event_timestamp.as_deref(), Some("2019-06-16T14:04:39.836Z"));
+/// assert_eq!(event.kind(), &WebhookEventKind::SubscriptionActivated);
 /// let subscription = event.subscription().ok_or("no subscription")?;
-/// assert_eq!(subscription.get("status").and_then(|s| s.as_str()), Some("active"));
+/// assert_eq!((subscription.id(), subscription.active()), (Some(88213), Some(true)));
+/// assert_eq!(subscription.subscriber_identities()[0].value(), "asha@example.com");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct WebhookEvent {
-    /// The event's name (`event`), e.g. `subscription.created`.
-    pub event: WebhookEventKind,
-    /// When the event occurred, as Accesstype wrote it (`event_timestamp`, an ISO 8601 UTC
-    /// time such as `2019-06-16T14:04:39.836Z`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event_timestamp: Option<String>,
-    /// The resource the event is about (`data`): `subscription`, and anything else kept as
-    /// sent.
-    pub data: Map<String, Value>,
+    kind: WebhookEventKind,
+    event_timestamp: Option<String>,
+    data: Data,
+}
+
+/// `data`, in the shape it came in.
+#[derive(Clone, PartialEq, Eq)]
+enum Data {
+    /// Today's documentation: `data` is the subscription.
+    Subscription(Subscription),
+    /// The older example: `data` as sent, and a copy of `data.subscription`.
+    Wrapped {
+        data: Map<String, Value>,
+        subscription: Subscription,
+    },
+    /// No subscription: `subscriber.creation` (whose `data` is the subscriber), or an event
+    /// about something else.
+    Other(Map<String, Value>),
 }
 
 impl WebhookEvent {
-    /// Parses a webhook request body of at most [`MAX_BODY_BYTES`].
+    /// Parses a webhook request body of at most [`MAX_BODY_BYTES`], without a signature: for a
+    /// webhook configured without a `Secret`, behind a [`WebhookSecret`](crate::WebhookSecret).
+    /// A signed webhook is read with [`from_signed_slice`](Self::from_signed_slice).
     ///
     /// # Errors
     ///
@@ -97,20 +120,95 @@ impl WebhookEvent {
             data: Map<String, Value>,
         }
         let wire = Wire::deserialize(value)?;
+        let kind = WebhookEventKind::from(wire.event);
+        let data = match wire.data.get("subscription") {
+            Some(Value::Object(inner)) => Data::Wrapped {
+                subscription: Subscription::from_members(inner.clone()),
+                data: wire.data,
+            },
+            _ if kind.is_about_a_subscription() && !wire.data.is_empty() => {
+                Data::Subscription(Subscription::from_members(wire.data))
+            }
+            _ => Data::Other(wire.data),
+        };
         Ok(Self {
-            event: WebhookEventKind::from(wire.event),
+            kind,
             event_timestamp: wire.event_timestamp,
-            data: wire.data,
+            data,
         })
     }
 
-    /// `data.subscription`, when it is an object.
+    /// The event (`event`), e.g. [`WebhookEventKind::SubscriptionRenewal`].
     #[must_use]
-    pub fn subscription(&self) -> Option<WebhookSubscription<'_>> {
-        self.data
-            .get("subscription")?
-            .as_object()
-            .map(WebhookSubscription)
+    pub fn kind(&self) -> &WebhookEventKind {
+        &self.kind
+    }
+
+    /// When the event occurred, as Accesstype wrote it (`event_timestamp`, an ISO 8601 UTC
+    /// time such as `2019-06-16T14:04:39.836Z`).
+    #[must_use]
+    pub fn event_timestamp(&self) -> Option<&str> {
+        self.event_timestamp.as_deref()
+    }
+
+    /// [`event_timestamp`](Self::event_timestamp) as a time, when it is an RFC 3339 time
+    /// after 1970.
+    #[must_use]
+    pub fn occurred_at(&self) -> Option<SystemTime> {
+        parse_rfc3339(self.event_timestamp.as_deref()?)
+    }
+
+    /// `data` as sent: the subscription itself (today's documentation), an object holding it
+    /// as `subscription` (the older example), or the subscriber (`subscriber.creation`).
+    #[must_use]
+    pub fn data(&self) -> &Map<String, Value> {
+        match &self.data {
+            Data::Subscription(subscription) => subscription.members(),
+            Data::Wrapped { data, .. } | Data::Other(data) => data,
+        }
+    }
+
+    /// The subscription the event is about: `data.subscription` when it is an object (the
+    /// older example), otherwise `data` itself for a `subscription.*` event (today's
+    /// documentation). `None` for `subscriber.creation`, other events, and an empty `data`.
+    #[must_use]
+    pub fn subscription(&self) -> Option<&Subscription> {
+        match &self.data {
+            Data::Subscription(subscription) | Data::Wrapped { subscription, .. } => {
+                Some(subscription)
+            }
+            Data::Other(_) => None,
+        }
+    }
+
+    /// The identities of the subscriber the event is about (`subscriber_identities`, each a
+    /// `{provider, value}`): those of the subscription's `subscriber`, or of `data` itself for
+    /// `subscriber.creation`. Entries that are not usable identities (see
+    /// [`SubscriberIdentity::new`]) are left out.
+    #[must_use]
+    pub fn subscriber_identities(&self) -> Vec<SubscriberIdentity> {
+        match (&self.data, &self.kind) {
+            (Data::Other(data), WebhookEventKind::SubscriberCreation) => {
+                identities_in(data.get("subscriber_identities"))
+            }
+            _ => self
+                .subscription()
+                .map(Subscription::subscriber_identities)
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl Serialize for WebhookEvent {
+    /// `{"event", "event_timestamp", "data"}`, `data` as it came.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("event", self.kind.as_str())?;
+        if let Some(timestamp) = &self.event_timestamp {
+            map.serialize_entry("event_timestamp", timestamp)?;
+        }
+        map.serialize_entry("data", self.data())?;
+        map.end()
     }
 }
 
@@ -125,54 +223,41 @@ impl<'de> Deserialize<'de> for WebhookEvent {
 impl fmt::Debug for WebhookEvent {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("WebhookEvent")
-            .field("event", &self.event)
+            .field("kind", &self.kind)
             .field("event_timestamp", &self.event_timestamp)
-            .field("data_members", &self.data.keys().collect::<Vec<_>>())
+            .field("data_members", &self.data().keys().collect::<Vec<_>>())
             .field("subscription", &self.subscription())
-            .finish()
-    }
-}
-
-/// The subscription object of a webhook (`data.subscription`), as Accesstype sent it.
-///
-/// Accesstype's webhook documentation does not list its members, so they are read by name
-/// with [`get`](Self::get). `Debug` shows only the member names: the object holds personal
-/// data.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct WebhookSubscription<'a>(&'a Map<String, Value>);
-
-impl<'a> WebhookSubscription<'a> {
-    /// A member by name.
-    #[must_use]
-    pub fn get(&self, name: &str) -> Option<&'a Value> {
-        self.0.get(name)
-    }
-
-    /// Every member, as sent.
-    #[must_use]
-    pub fn members(&self) -> &'a Map<String, Value> {
-        self.0
-    }
-}
-
-impl fmt::Debug for WebhookSubscription<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("WebhookSubscription")
-            .field(&self.0.keys().collect::<Vec<_>>())
             .finish()
     }
 }
 
 /// The name of a webhook event (`event`).
 ///
-/// Accesstype's documentation names one event, `subscription.created`; its dashboard offers
-/// others, whose names arrive as [`Other`](Self::Other), with the same payload shape, so that
-/// no event is lost to a version of this crate that does not know it.
+/// The names Accesstype documents, and the older example's `subscription.created`; every
+/// other name arrives as [`Other`](Self::Other), with its payload, so that no event is lost
+/// to a version of this crate that does not know it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(into = "String")]
 #[non_exhaustive]
 pub enum WebhookEventKind {
-    /// `subscription.created`: a reader's subscription was created.
+    /// `subscription.creation`: a subscription was created (it may wait for payment).
+    SubscriptionCreation,
+    /// `subscription.activated`: a subscription became active.
+    SubscriptionActivated,
+    /// `subscription.renewal`: a subscription was renewed.
+    SubscriptionRenewal,
+    /// `subscription.cancellation`: a subscription was cancelled.
+    SubscriptionCancellation,
+    /// `subscription.expiry`: a subscription expired.
+    SubscriptionExpiry,
+    /// `subscription.entered_grace_period`: a subscription's renewal is late, within its grace
+    /// period.
+    SubscriptionEnteredGracePeriod,
+    /// `subscription.expiry_reminder`: a subscription will expire soon.
+    SubscriptionExpiryReminder,
+    /// `subscriber.creation`: a subscriber was created; `data` is the subscriber.
+    SubscriberCreation,
+    /// `subscription.created`: the older example's name for a new subscription.
     SubscriptionCreated,
     /// An event this version does not know, kept as sent.
     Other(String),
@@ -183,18 +268,49 @@ impl WebhookEventKind {
     #[must_use]
     pub fn as_str(&self) -> &str {
         match self {
+            Self::SubscriptionCreation => "subscription.creation",
+            Self::SubscriptionActivated => "subscription.activated",
+            Self::SubscriptionRenewal => "subscription.renewal",
+            Self::SubscriptionCancellation => "subscription.cancellation",
+            Self::SubscriptionExpiry => "subscription.expiry",
+            Self::SubscriptionEnteredGracePeriod => "subscription.entered_grace_period",
+            Self::SubscriptionExpiryReminder => "subscription.expiry_reminder",
+            Self::SubscriberCreation => "subscriber.creation",
             Self::SubscriptionCreated => "subscription.created",
             Self::Other(name) => name,
         }
+    }
+
+    /// Whether the name is `subscription.` and more: the events whose `data` is a
+    /// subscription.
+    #[must_use]
+    pub fn is_about_a_subscription(&self) -> bool {
+        self.as_str()
+            .strip_prefix("subscription.")
+            .is_some_and(|rest| !rest.is_empty())
     }
 }
 
 impl From<String> for WebhookEventKind {
     fn from(name: String) -> Self {
         match name.as_str() {
+            "subscription.creation" => Self::SubscriptionCreation,
+            "subscription.activated" => Self::SubscriptionActivated,
+            "subscription.renewal" => Self::SubscriptionRenewal,
+            "subscription.cancellation" => Self::SubscriptionCancellation,
+            "subscription.expiry" => Self::SubscriptionExpiry,
+            "subscription.entered_grace_period" => Self::SubscriptionEnteredGracePeriod,
+            "subscription.expiry_reminder" => Self::SubscriptionExpiryReminder,
+            "subscriber.creation" => Self::SubscriberCreation,
             "subscription.created" => Self::SubscriptionCreated,
             _ => Self::Other(name),
         }
+    }
+}
+
+impl From<&str> for WebhookEventKind {
+    fn from(name: &str) -> Self {
+        Self::from(name.to_owned())
     }
 }
 
@@ -210,103 +326,5 @@ impl From<WebhookEventKind> for String {
 impl fmt::Display for WebhookEventKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// The shared secret that tells Accesstype's webhook calls from forged ones, compared in
-/// constant time.
-///
-/// **Accesstype does not sign its webhooks.** Its dashboard takes an optional secret but
-/// documents neither where it is sent nor any signature, so anyone who learns the endpoint's
-/// URL can post a `subscription.created` for any reader. Until Accesstype documents a
-/// scheme, put a long random secret where only Accesstype has it, and refuse every call
-/// without it:
-///
-/// - **a secret path** (the usual choice, since the URL is all Accesstype's settings take):
-///   configure `https://news.example.com/webhooks/accesstype/{secret}` and check the last
-///   segment with [`matches`](Self::matches);
-/// - **a shared-secret header**, when a proxy in front of your endpoint can add one.
-///
-/// Either way, answer `2xx` only once the event is stored, since Accesstype retries the
-/// others; and treat the payload as a hint to refetch the subscription from Accesstype's
-/// API rather than as the truth, if your threat model needs it.
-///
-/// ```
-/// use accesstype_jwt::WebhookSecret;
-///
-/// let secret = WebhookSecret::new("c8f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9")?;
-/// assert!(secret.matches("c8f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9"));
-/// assert!(!secret.matches("c8f1e2d3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d8"));
-/// assert!(!secret.matches(""));
-/// assert_eq!(format!("{secret:?}"), "WebhookSecret([redacted])");
-/// # Ok::<(), accesstype_jwt::BuildError>(())
-/// ```
-#[derive(Clone)]
-pub struct WebhookSecret {
-    secret: SecretString,
-    /// The HMAC of the secret under a per-process key, compared with that of the candidate.
-    tag: [u8; 32],
-    key: [u8; 32],
-}
-
-impl WebhookSecret {
-    /// A secret of at least [`MIN_SECRET_BYTES`] (32) bytes: generate it randomly, for
-    /// instance 20 random bytes as 40 hex characters.
-    ///
-    /// # Errors
-    ///
-    /// [`BuildError::EmptySecret`] or [`BuildError::ShortSecret`]: a secret that could be
-    /// guessed would let anyone post subscription events.
-    pub fn new(secret: impl Into<SecretString>) -> Result<Self, BuildError> {
-        let secret = secret.into();
-        let len = secret.expose_secret().len();
-        if len == 0 {
-            return Err(BuildError::EmptySecret);
-        }
-        if len < MIN_SECRET_BYTES {
-            return Err(BuildError::ShortSecret {
-                len,
-                min: MIN_SECRET_BYTES,
-            });
-        }
-        let mut key = [0_u8; 32];
-        // Without randomness the key is fixed; the comparison stays constant-time either way.
-        let _ = getrandom::fill(&mut key);
-        let tag = hmac_tag(&key, secret.expose_secret().as_bytes());
-        Ok(Self { secret, tag, key })
-    }
-
-    /// Whether `candidate` (a path segment, a header value) is the secret. Both are hashed
-    /// first and the hashes compared in constant time, so the time taken tells nothing about
-    /// how much of a guess was right, nor the secret's length.
-    #[must_use]
-    pub fn matches(&self, candidate: &str) -> bool {
-        let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(&self.key) else {
-            return false;
-        };
-        mac.update(candidate.as_bytes());
-        mac.verify_slice(&self.tag).is_ok()
-    }
-
-    /// The secret, to build the URL you configure in Accesstype's dashboard. Keep it out of
-    /// logs.
-    #[must_use]
-    pub fn expose_secret(&self) -> &str {
-        self.secret.expose_secret()
-    }
-}
-
-fn hmac_tag(key: &[u8; 32], message: &[u8]) -> [u8; 32] {
-    let mut tag = [0_u8; 32];
-    if let Ok(mut mac) = hmac::Hmac::<Sha256>::new_from_slice(key) {
-        mac.update(message);
-        tag.copy_from_slice(&mac.finalize().into_bytes());
-    }
-    tag
-}
-
-impl fmt::Debug for WebhookSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WebhookSecret([redacted])")
     }
 }

@@ -43,8 +43,11 @@ impl AccesstypeClient {
     /// # Errors
     ///
     /// A [`StoryWall`]: the story was not granted (`402` for a pay wall, `401` for a
-    /// registration wall), the story id cannot be sent (`404`), or Accesstype could not be
-    /// asked or the read could not be counted (`503`). Never a pass without a grant.
+    /// registration wall), the story id cannot be sent (`404`), the reader's JWT is larger
+    /// than [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES) (`400`: the request's fault, not
+    /// Accesstype's, and not read as an anonymous visit either, which would spend a
+    /// subscriber's free stories), or Accesstype could not be asked or the read could not be
+    /// counted (`503`). Never a pass without a grant.
     pub async fn gate(
         &self,
         story_id: &str,
@@ -77,6 +80,10 @@ impl AccesstypeClient {
             }),
             Err(Error::InvalidStoryId) => Err(StoryWall {
                 why: Why::InvalidStory,
+                reader,
+            }),
+            Err(error @ Error::TokenTooLarge { .. }) => Err(StoryWall {
+                why: Why::TokenTooLarge(error),
                 reader,
             }),
             Err(error) => Err(StoryWall {
@@ -132,8 +139,8 @@ impl IntoResponseParts for StoryPass {
     }
 }
 
-/// Why a story is not served: a wall, an unusable story id, or an Accesstype that could not
-/// be asked.
+/// Why a story is not served: a wall, an unusable story id or reader JWT, or an Accesstype
+/// that could not be asked.
 ///
 /// As a response it answers with a small JSON body, the reader's `Set-Cookie` when the id is
 /// fresh, and a status that says which:
@@ -144,6 +151,7 @@ impl IntoResponseParts for StoryPass {
 /// | denied, registration wall | `401` | `{"error":"registration_wall","message":"...","wallType":"registration_wall"}` |
 /// | denied, no wall named | `402` | `{"error":"access_denied","message":"...","wallType":null}` |
 /// | the story id cannot be sent (`..`, empty, control characters) | `404` | `{"error":"invalid_story_id",...,"wallType":null}` |
+/// | the reader's JWT is over [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES) (not sent) | `400` | `{"error":"token_too_large",...,"wallType":null}` |
 /// | Accesstype unreachable, refusing the keys, answering garbage, or the pingback failed | `503` | `{"error":"accesstype_unavailable",...,"wallType":null}` |
 ///
 /// `wallType` is Accesstype's own value, so a page script can show the right wall. The body
@@ -161,11 +169,13 @@ pub struct StoryWall {
 enum Why {
     Denied(AccessGrant),
     InvalidStory,
+    /// The caller's JWT is over the cap: a bad request, nothing Accesstype said.
+    TokenTooLarge(Error),
     Unavailable(Error),
 }
 
 impl StoryWall {
-    /// `402`, `401`, `404` or `503`, as the table above says.
+    /// `402`, `401`, `404`, `400` or `503`, as the table above says.
     #[must_use]
     pub fn status(&self) -> StatusCode {
         match &self.why {
@@ -174,12 +184,13 @@ impl StoryWall {
                 _ => StatusCode::PAYMENT_REQUIRED,
             },
             Why::InvalidStory => StatusCode::NOT_FOUND,
+            Why::TokenTooLarge(_) => StatusCode::BAD_REQUEST,
             Why::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
-    /// `pay_wall`, `registration_wall`, `access_denied`, `invalid_story_id` or
-    /// `accesstype_unavailable`.
+    /// `pay_wall`, `registration_wall`, `access_denied`, `invalid_story_id`,
+    /// `token_too_large` or `accesstype_unavailable`.
     #[must_use]
     pub fn code(&self) -> &'static str {
         match &self.why {
@@ -189,6 +200,7 @@ impl StoryWall {
                 None => "access_denied",
             },
             Why::InvalidStory => "invalid_story_id",
+            Why::TokenTooLarge(_) => "token_too_large",
             Why::Unavailable(_) => "accesstype_unavailable",
         }
     }
@@ -212,11 +224,12 @@ impl StoryWall {
         }
     }
 
-    /// What went wrong, when Accesstype could not be asked or the read not counted.
+    /// What went wrong, when the reader's JWT was too large to send
+    /// ([`Error::TokenTooLarge`]), or Accesstype could not be asked or the read not counted.
     #[must_use]
     pub fn error(&self) -> Option<&Error> {
         match &self.why {
-            Why::Unavailable(error) => Some(error),
+            Why::TokenTooLarge(error) | Why::Unavailable(error) => Some(error),
             _ => None,
         }
     }
@@ -243,6 +256,7 @@ impl StoryWall {
             "registration_wall" => "Log in or register to read this story.",
             "access_denied" => "Access to this story was not granted.",
             "invalid_story_id" => "There is no story with this id.",
+            "token_too_large" => "The reader's login token is too large to be checked.",
             _ => "Access to this story could not be checked; please try again later.",
         }
     }
@@ -257,7 +271,7 @@ impl fmt::Display for StoryWall {
 impl std::error::Error for StoryWall {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.why {
-            Why::Unavailable(error) => Some(error),
+            Why::TokenTooLarge(error) | Why::Unavailable(error) => Some(error),
             _ => None,
         }
     }

@@ -13,6 +13,9 @@ use serde_json::{Value, json};
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
 use crate::signer::AccesstypeSigner;
+use crate::subscriber_identity::SubscriberIdentity;
+use crate::subscription::Subscription;
+use crate::test_util::subscriptions::SubscriptionBook;
 use crate::user::{User, UserId};
 
 /// A request as the fake's rules need it.
@@ -58,6 +61,7 @@ struct Ledger {
     /// Metered reads counted so far, by reader id.
     read: HashMap<String, u32>,
     subscribers: HashSet<UserId>,
+    subscriptions: SubscriptionBook,
     walls: HashMap<String, Walled>,
     faults: Faults,
 }
@@ -70,6 +74,7 @@ pub(crate) struct Books {
     ledger: Mutex<Ledger>,
     access_checks: AtomicUsize,
     pingbacks: AtomicUsize,
+    subscription_lookups: AtomicUsize,
 }
 
 /// What the fake answers: a status and a JSON body.
@@ -92,6 +97,7 @@ impl Books {
             }),
             access_checks: AtomicUsize::new(0),
             pingbacks: AtomicUsize::new(0),
+            subscription_lookups: AtomicUsize::new(0),
         }
     }
 
@@ -106,6 +112,31 @@ impl Books {
         } else {
             ledger.subscribers.remove(&id);
         }
+    }
+
+    pub(crate) fn add_subscription(
+        &self,
+        identity: &SubscriberIdentity,
+        plan_name: &str,
+    ) -> Subscription {
+        self.ledger().subscriptions.add(identity, plan_name)
+    }
+
+    pub(crate) fn insert_subscription(&self, subscription: Subscription) {
+        self.ledger().subscriptions.insert(subscription);
+    }
+
+    pub(crate) fn set_subscription_status(
+        &self,
+        id: u64,
+        status: &str,
+        active: bool,
+    ) -> Option<Subscription> {
+        self.ledger().subscriptions.set_status(id, status, active)
+    }
+
+    pub(crate) fn subscription_lookups(&self) -> usize {
+        self.subscription_lookups.load(Ordering::SeqCst)
     }
 
     pub(crate) fn wall(&self, story_id: &str, walled: Walled) {
@@ -181,6 +212,9 @@ impl Books {
 
     /// The answer to one request.
     pub(crate) fn answer(&self, asked: &Asked<'_>) -> Reply {
+        if let Some(rest) = asked.path.strip_prefix("/api/v1/subscribers/") {
+            return self.subscriptions(rest, asked);
+        }
         let Some((story_id, endpoint)) = story_route(asked.path) else {
             return failure(StatusCode::NOT_FOUND, "not_found", "No such route.");
         };
@@ -237,7 +271,10 @@ impl Books {
     ) -> Reply {
         let ledger = self.ledger();
         let logged_in = user.is_some();
-        let subscriber = user.is_some_and(|user| ledger.subscribers.contains(&user.id));
+        let subscriber = user.is_some_and(|user| {
+            ledger.subscribers.contains(&user.id)
+                || ledger.subscriptions.any_active(&identities_of(user))
+        });
         let walled = ledger.walls.get(story_id).copied();
         let read = ledger.read.get(reader.as_str()).copied().unwrap_or(0);
         let remaining = ledger.free_stories.saturating_sub(read);
@@ -304,6 +341,34 @@ impl Books {
         (StatusCode::OK, json!({}))
     }
 
+    /// `GET /api/v1/subscribers/{provider}/{value}/subscriptions.json[?active_only=true]`,
+    /// `rest` being the path after `/api/v1/subscribers/`.
+    fn subscriptions(&self, rest: &str, asked: &Asked<'_>) -> Reply {
+        if asked.subauth != Some(self.api_key.as_bytes()) {
+            return failure(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "The X-SUBAUTH API key is missing or wrong.",
+            );
+        }
+        let Some(identity) = subscriber_route(rest) else {
+            return failure(StatusCode::NOT_FOUND, "not_found", "No such route.");
+        };
+        if asked.method != Method::GET {
+            return failure(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Use GET for subscriptions.",
+            );
+        }
+        self.subscription_lookups.fetch_add(1, Ordering::SeqCst);
+        let active_only = url::form_urlencoded::parse(asked.query.as_bytes())
+            .any(|(name, value)| name == "active_only" && value == "true");
+        let ledger = self.ledger();
+        let subscriptions = ledger.subscriptions.of(&identity, active_only);
+        (StatusCode::OK, json!({ "subscriptions": subscriptions }))
+    }
+
     fn ledger(&self) -> MutexGuard<'_, Ledger> {
         // Each change is one insert or counter update, so the ledger is whole after a panic.
         self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
@@ -333,6 +398,33 @@ fn story_route(path: &str) -> Option<(String, &str)> {
     }
     let story_id = percent_decode_str(segment).decode_utf8().ok()?.into_owned();
     Some((story_id, endpoint))
+}
+
+/// `{provider}/{value}/subscriptions.json`: the identity, each part decoded.
+fn subscriber_route(rest: &str) -> Option<SubscriberIdentity> {
+    let (provider, rest) = rest.split_once('/')?;
+    let (value, file) = rest.split_once('/')?;
+    if file != "subscriptions.json" {
+        return None;
+    }
+    let decode = |segment: &str| {
+        percent_decode_str(segment)
+            .decode_utf8()
+            .ok()
+            .map(|text| text.into_owned())
+    };
+    SubscriberIdentity::new(decode(provider)?, decode(value)?).ok()
+}
+
+/// The identities Accesstype would know a logged-in user by: their e-mail address, and their
+/// id with their provider.
+fn identities_of(user: &User) -> Vec<SubscriberIdentity> {
+    let by_email = user
+        .email
+        .as_deref()
+        .and_then(|email| SubscriberIdentity::email(email).ok());
+    let by_id = SubscriberIdentity::new(user.provider.as_str(), user.id.to_string()).ok();
+    by_email.into_iter().chain(by_id).collect()
 }
 
 /// The query parameters both endpoints take.

@@ -7,17 +7,22 @@ mod client_requests;
 mod client_transport;
 mod environment;
 mod fake;
+mod fake_webhooks;
 mod grant;
+mod payloads;
 mod properties;
 mod reader;
 mod redaction;
 mod search;
+mod signed_webhook;
 mod signer;
 mod story;
 mod story_gate;
+mod subscriptions;
 mod taxonomy;
 mod tracing_spans;
 mod webhook;
+mod webhook_signature;
 mod wire;
 
 use accesstype_jwt::{AccesstypeClient, AccesstypeClientBuilder, AccesstypeSigner, ReaderId};
@@ -166,5 +171,42 @@ fn base64url_helpers_round_trip() {
     assert_eq!(
         b64url(b"{\"typ\":\"JWT\",\r\n \"alg\":\"HS256\"}"),
         "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
+    );
+}
+
+/// The `X-AT-Signature` of `body` under `secret` as Accesstype's sample computes it: the
+/// HMAC-SHA256 in lowercase hex, by aws-lc (not by the crate under test).
+pub fn at_signature_hex(secret: &str, body: &[u8]) -> String {
+    hmac_sha256(secret, body)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// The same HMAC in padded standard base64, as Accesstype's prose describes it.
+pub fn at_signature_base64(secret: &str, body: &[u8]) -> String {
+    let text = b64url(&hmac_sha256(secret, body))
+        .replace('-', "+")
+        .replace('_', "/");
+    let padding = (4 - text.len() % 4) % 4;
+    format!("{text}{}", "=".repeat(padding))
+}
+
+fn hmac_sha256(secret: &str, body: &[u8]) -> Vec<u8> {
+    use aws_lc_rs::hmac;
+    let key = hmac::Key::new(hmac::HMAC_SHA256, secret.as_bytes());
+    hmac::sign(&key, body).as_ref().to_vec()
+}
+
+#[test]
+fn the_independent_hmac_gives_rfc_4231_answers() {
+    // RFC 4231 test case 2: key "Jefe".
+    assert_eq!(
+        at_signature_hex("Jefe", b"what do ya want for nothing?"),
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
+    assert_eq!(
+        at_signature_base64("Jefe", b"what do ya want for nothing?"),
+        "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM="
     );
 }

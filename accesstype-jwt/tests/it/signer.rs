@@ -846,7 +846,7 @@ fn error_messages_are_lowercase_and_name_no_secret_or_claim_value() {
         .to_string();
     assert_eq!(
         short,
-        "the jwt secret is 28 bytes, shorter than the 32 bytes hs256 needs"
+        "the secret is 28 bytes, shorter than the 32 bytes hmac-sha256 needs"
     );
 
     let token = craft(

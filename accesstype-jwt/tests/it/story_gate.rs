@@ -253,3 +253,51 @@ async fn a_wall_can_be_mapped_to_a_page_of_your_own() {
     assert_eq!(wall.message(), wall.to_string());
     assert_eq!(wall.into_reader().as_str(), READER);
 }
+
+#[tokio::test]
+async fn a_reader_jwt_over_the_cap_is_a_400_not_an_unavailable_accesstype() {
+    let fake = FakeAccesstype::start().await;
+    // A JWT one byte over the cap, as a site might take from a request it does not control.
+    let too_large = "a".repeat(accesstype_jwt::MAX_TOKEN_BYTES + 1);
+    let reader = Reader::from(accesstype_jwt::ReaderId::parse(READER).unwrap());
+    let wall = fake
+        .client()
+        .gate("one", reader, Some(&too_large))
+        .await
+        .unwrap_err();
+    assert_eq!(wall.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(wall.code(), "token_too_large");
+    assert!(
+        matches!(
+            wall.error(),
+            Some(accesstype_jwt::Error::TokenTooLarge { len, .. }) if *len == too_large.len()
+        ),
+        "{wall:?}"
+    );
+    assert!(wall.grant().is_none() && wall.wall_type().is_none());
+
+    let app = Router::new()
+        .route("/story/{id}", get(story))
+        .with_state(App {
+            accesstype: fake.client(),
+            cookie: ReaderCookie::host_only(),
+            jwt: too_large,
+        });
+    let (status, _, body) = get_page(
+        &app,
+        "/story/one?subscriber=true",
+        Some(&format!("at-meter={READER}")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        json_body(&body),
+        json!({
+            "error": "token_too_large",
+            "message": "The reader's login token is too large to be checked.",
+            "wallType": null
+        })
+    );
+    // Nothing was asked of Accesstype, and nothing was metered.
+    assert_eq!((fake.access_checks(), fake.pingbacks()), (0, 0));
+}

@@ -1,0 +1,184 @@
+//! [`AccesstypeClient::subscriptions`]: the subscriptions of one subscriber, as Accesstype
+//! keeps them.
+
+use reqwest::Method;
+use serde_json::Value;
+use url::Url;
+
+use crate::client::AccesstypeClient;
+use crate::error::Error;
+use crate::http::exchange;
+use crate::json;
+use crate::subscriber_identity::SubscriberIdentity;
+use crate::subscription::Subscription;
+
+impl AccesstypeClient {
+    /// The subscriptions of the subscriber known by `identity`:
+    /// `GET /api/v1/subscribers/{provider}/{value}/subscriptions.json`, with
+    /// `?active_only=true` when `active_only`, and the API key in `X-SUBAUTH`.
+    ///
+    /// This is how a backend re-reads the truth after a webhook, or checks what a reader is
+    /// entitled to without a story. Each item is the same [`Subscription`] a webhook carries.
+    /// The provider and the value are each one path segment that this crate percent-encodes
+    /// itself, so an e-mail address with `+` arrives as `%2B`. The request is sent once, never
+    /// retried, never redirected.
+    ///
+    /// ```no_run
+    /// use accesstype_jwt::{AccesstypeClient, SubscriberIdentity};
+    ///
+    /// # async fn check(accesstype: &AccesstypeClient) -> Result<(), Box<dyn std::error::Error>> {
+    /// let reader = SubscriberIdentity::email("asha@example.com")?;
+    /// let active = accesstype.subscriptions(&reader, true).await?;
+    /// let entitled = active.iter().any(|subscription| subscription.active() == Some(true));
+    /// # let _ = entitled;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Transport`] (connection, timeout), [`Error::UnexpectedStatus`] for any status
+    /// but `2xx` (Accesstype does not document its answer for an unknown subscriber),
+    /// [`Error::RedirectFollowed`], [`Error::BodyTooLarge`] for a `2xx` body over
+    /// [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES), [`Error::Parse`] (`what: "subscriptions"`)
+    /// for a body that is not strict JSON `{"subscriptions": [{...}, ...]}`.
+    pub async fn subscriptions(
+        &self,
+        identity: &SubscriberIdentity,
+        active_only: bool,
+    ) -> Result<Vec<Subscription>, Error> {
+        let call = async {
+            let url = subscriptions_url(&self.inner.base_url, identity, active_only)?;
+            let body = exchange(self.request(Method::GET, &url), &url).await?;
+            parse_subscriptions(&body)
+        };
+        #[cfg(feature = "tracing")]
+        let call = crate::trace::traced(
+            "subscriptions",
+            self.environment_label(),
+            call,
+            |list: &Vec<Subscription>| if list.is_empty() { "none" } else { "found" },
+        );
+        call.await
+    }
+}
+
+/// `{base}/api/v1/subscribers/{provider}/{value}/subscriptions.json[?active_only=true]`,
+/// keeping any path prefix of `base`.
+fn subscriptions_url(
+    base: &Url,
+    identity: &SubscriberIdentity,
+    active_only: bool,
+) -> Result<Url, Error> {
+    let (provider, value) = identity.segments()?;
+    let root = base.as_str();
+    let root = root.strip_suffix('/').unwrap_or(root);
+    let mut text = String::with_capacity(root.len() + provider.len() + value.len() + 64);
+    for part in [
+        root,
+        "/api/v1/subscribers/",
+        &provider,
+        "/",
+        &value,
+        "/subscriptions.json",
+    ] {
+        text.push_str(part);
+    }
+    let mut url =
+        Url::parse(&text).map_err(|_| Error::InvalidSubscriberIdentity { part: "value" })?;
+    if active_only {
+        url.query_pairs_mut().append_pair("active_only", "true");
+    }
+    Ok(url)
+}
+
+/// `{"subscriptions": [...]}`, strictly: every item an object, no member repeated at any
+/// depth. Other top-level members are ignored.
+fn parse_subscriptions(body: &[u8]) -> Result<Vec<Subscription>, Error> {
+    let parse_error = |reason| Error::Parse {
+        what: "subscriptions",
+        reason,
+        len: body.len(),
+    };
+    const NOT_DOCUMENTED: &str = "not the documented list of subscriptions";
+    let value = json::strict_value(body).map_err(|error| {
+        parse_error(if json::is_syntax(&error) {
+            "not JSON"
+        } else {
+            json::REPEATED_MEMBER
+        })
+    })?;
+    let Value::Object(mut top) = value else {
+        return Err(parse_error(NOT_DOCUMENTED));
+    };
+    let Some(Value::Array(items)) = top.remove("subscriptions") else {
+        return Err(parse_error(NOT_DOCUMENTED));
+    };
+    items
+        .into_iter()
+        .map(|item| match item {
+            Value::Object(members) => Ok(Subscription::from_members(members)),
+            _ => Err(parse_error(NOT_DOCUMENTED)),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_subscriptions, subscriptions_url};
+    use crate::error::Error;
+    use crate::subscriber_identity::SubscriberIdentity;
+
+    #[test]
+    fn the_url_keeps_the_prefix_and_encodes_each_part() {
+        let identity = SubscriberIdentity::new("email", "john+news@example.com").unwrap();
+        for base in ["https://proxy.example/at/", "https://proxy.example/at"] {
+            let url = subscriptions_url(&base.parse().unwrap(), &identity, true).unwrap();
+            assert_eq!(
+                url.as_str(),
+                "https://proxy.example/at/api/v1/subscribers/email/john%2Bnews%40example.com/subscriptions.json?active_only=true"
+            );
+        }
+        let url = subscriptions_url(
+            &"https://www.accesstype.com".parse().unwrap(),
+            &identity,
+            false,
+        )
+        .unwrap();
+        assert_eq!(url.query(), None);
+    }
+
+    #[test]
+    fn only_the_documented_list_parses() {
+        let list = parse_subscriptions(br#"{"subscriptions":[{"id":1},{"id":2}],"page":1}"#);
+        assert_eq!(list.unwrap().len(), 2);
+        assert!(
+            parse_subscriptions(br#"{"subscriptions":[]}"#)
+                .unwrap()
+                .is_empty()
+        );
+        for (body, reason) in [
+            (&b"nope"[..], "not JSON"),
+            (
+                br#"{"subscriptions":[{"id":1,"id":2}]}"#,
+                "a member name is repeated",
+            ),
+            (
+                br#"{"subscriptions":[1]}"#,
+                "not the documented list of subscriptions",
+            ),
+            (
+                br#"{"subscriptions":{}}"#,
+                "not the documented list of subscriptions",
+            ),
+            (br#"[]"#, "not the documented list of subscriptions"),
+            (br#"{}"#, "not the documented list of subscriptions"),
+        ] {
+            let error = parse_subscriptions(body).unwrap_err();
+            assert!(
+                matches!(error, Error::Parse { what: "subscriptions", reason: r, len } if r == reason && len == body.len()),
+                "{error:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The ISO 8601 times of Accesstype's subscriptions and webhooks (`2019-06-16T14:04:39.836Z`,
+//! RFC 3339's profile), read and written without a date crate.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+#[cfg(feature = "test-util")]
+use crate::http_date::civil_from_days;
+
+/// Reads an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9
+/// digits, then `Z` or an offset `+HH:MM` / `-HH:MM`. `None` for anything else, for a date
+/// that does not exist, and for a time before 1970.
+pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
+    let bytes = text.as_bytes();
+    let number = |from: usize, len: usize| -> Option<u64> {
+        let digits = bytes.get(from..from + len)?;
+        digits.iter().try_fold(0_u64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+        })
+    };
+    let separator =
+        |at: usize, expected: &[u8]| bytes.get(at).is_some_and(|b| expected.contains(b));
+    if !(separator(4, b"-")
+        && separator(7, b"-")
+        && separator(10, b"Tt")
+        && separator(13, b":")
+        && separator(16, b":"))
+    {
+        return None;
+    }
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+
+    let mut at = 19;
+    let mut nanos = 0_u32;
+    if separator(at, b".") {
+        let digits = bytes
+            .get(at + 1..)?
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if !(1..=9).contains(&digits) {
+            return None;
+        }
+        let fraction = u32::try_from(number(at + 1, digits)?).ok()?;
+        nanos = fraction * 10_u32.pow(9 - u32::try_from(digits).ok()?);
+        at += 1 + digits;
+    }
+    let offset_seconds: i64 = match bytes.get(at..)? {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (hours, minutes) = (number(at + 1, 2)?, number(at + 4, 2)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let magnitude = i64::try_from(hours * 3_600 + minutes * 60).ok()?;
+            if *sign == b'+' { magnitude } else { -magnitude }
+        }
+        _ => return None,
+    };
+
+    let days = days_from_civil(year, month, day)?;
+    let local = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    let utc = i64::try_from(local).ok()?.checked_sub(offset_seconds)?;
+    let utc = u64::try_from(utc).ok()?;
+    UNIX_EPOCH.checked_add(Duration::new(utc, nanos))
+}
+
+/// Writes `time` as `2019-06-16T14:04:39.836Z` (milliseconds, UTC), as Accesstype does. Times
+/// before 1970 are written as the epoch.
+#[cfg(feature = "test-util")]
+pub(crate) fn format_rfc3339(time: SystemTime) -> String {
+    let elapsed = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = elapsed.as_secs();
+    let (year, month, day) = civil_from_days(seconds / 86_400);
+    let second_of_day = seconds % 86_400;
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        second_of_day / 3_600,
+        second_of_day % 3_600 / 60,
+        second_of_day % 60,
+        elapsed.subsec_millis(),
+    )
+}
+
+fn is_leap_year(year: u64) -> bool {
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
+}
+
+fn days_in_month(year: u64, month: u64) -> u64 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date; `None` before 1970. The inverse of
+/// [`civil_from_days`].
+fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
+    // Years counted from March, so that the leap day ends a year.
+    let year = if month <= 2 {
+        year.checked_sub(1)?
+    } else {
+        year
+    };
+    let era = year / 400;
+    let year_of_era = year % 400;
+    let month_from_march = if month > 2 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    // 719_468 days lie between 0000-03-01 and 1970-01-01.
+    (era * 146_097 + day_of_era).checked_sub(719_468)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::{days_from_civil, parse_rfc3339};
+    use crate::http_date::civil_from_days;
+
+    fn seconds(text: &str) -> Option<f64> {
+        parse_rfc3339(text).map(|time| time.duration_since(UNIX_EPOCH).unwrap().as_secs_f64())
+    }
+
+    #[test]
+    fn reads_the_documented_spellings() {
+        assert_eq!(seconds("1970-01-01T00:00:00Z"), Some(0.0));
+        assert_eq!(seconds("2019-06-16T14:04:39.836Z"), Some(1_560_693_879.836));
+        assert_eq!(seconds("2019-06-16T14:04:39Z"), Some(1_560_693_879.0));
+        assert_eq!(
+            seconds("2019-06-16T19:34:39.836+05:30"),
+            Some(1_560_693_879.836)
+        );
+        assert_eq!(
+            seconds("2019-06-16T10:04:39.836-04:00"),
+            Some(1_560_693_879.836)
+        );
+        assert_eq!(seconds("2024-02-29T00:00:00z"), Some(1_709_164_800.0));
+        assert_eq!(
+            parse_rfc3339("2000-03-01T00:00:00.123456789Z"),
+            UNIX_EPOCH.checked_add(Duration::new(951_868_800, 123_456_789))
+        );
+    }
+
+    #[test]
+    fn refuses_everything_else() {
+        for bad in [
+            "",
+            "2019-06-16",
+            "2019-06-16 14:04:39Z",
+            "2019-06-16T14:04:39",
+            "2019-06-16T14:04:39.Z",
+            "2019-06-16T14:04:39.1234567890Z",
+            "2019-06-16T14:04:39+0530",
+            "2019-06-16T14:04:39+24:00",
+            "2019-13-16T14:04:39Z",
+            "2019-00-16T14:04:39Z",
+            "2019-02-29T14:04:39Z",
+            "2019-04-31T14:04:39Z",
+            "2019-06-16T24:00:00Z",
+            "2019-06-16T14:60:00Z",
+            "2019-06-16T14:04:60Z",
+            "2019-06-16T14:04:39ZZ",
+            "+2019-06-16T14:04:39Z",
+            "1969-12-31T23:59:59Z",
+            "1970-01-01T00:00:00+00:01",
+            "２019-06-16T14:04:39Z",
+        ] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn days_and_dates_agree() {
+        for days in (0..800_000).step_by(97) {
+            let (year, month, day) = civil_from_days(days);
+            assert_eq!(days_from_civil(year, month, day), Some(days));
+        }
+        assert_eq!(days_from_civil(1969, 12, 31), None);
+    }
+
+    #[cfg(feature = "test-util")]
+    #[test]
+    fn writes_what_it_reads() {
+        let time = UNIX_EPOCH + Duration::from_millis(1_560_693_879_836);
+        let text = super::format_rfc3339(time);
+        assert_eq!(text, "2019-06-16T14:04:39.836Z");
+        assert_eq!(parse_rfc3339(&text), Some(time));
+    }
+}
