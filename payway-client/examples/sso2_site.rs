@@ -1,6 +1,8 @@
 //! A news site logged in with Payway SSO2, the way the vendor recommends, in one small axum
 //! app: a landing page and an article page, both one call to `Sso2Flow`, and the sealed
-//! session cookie read by the `Sso2Cookie` extractor. It runs against the crate's fake Payway
+//! session cookie read by the `Sso2Cookie` extractor. Every landing is bound to the browser
+//! that was sent to identify (a login state cookie), and the flow's `SetCookies` go out as
+//! a response part. It runs against the crate's fake Payway
 //! and SSO2 on 127.0.0.1 (no network, no credentials) and walks a reader through it.
 //!
 //! ```text
@@ -12,7 +14,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRef, State};
-use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::header::{COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -56,15 +58,6 @@ fn prefetch(headers: &HeaderMap) -> bool {
         .any(is_prefetch)
 }
 
-/// A response with the flow's `Set-Cookie`, when it gave one.
-fn with_cookie(response: impl IntoResponse, set_cookie: Option<&str>) -> Response {
-    let mut response = response.into_response();
-    if let Some(value) = set_cookie.and_then(|v| HeaderValue::from_str(v).ok()) {
-        response.headers_mut().append(SET_COOKIE, value);
-    }
-    response
-}
-
 /// GET /articles/{id}: the whole article for a reader with the product, else the paywall.
 async fn article(
     State(app): State<AppState>,
@@ -80,14 +73,17 @@ async fn article(
     let visit = PageVisit::new(&page, &reader)
         .session(cookie.map(Sso2Cookie::into_inner))
         .prefetch(prefetch(&headers));
+    // Every answer carries the flow's `set_cookies` (a response part): the session cookie,
+    // a login's state cookie, or their clearing.
     match app.flow.page(&visit).await {
-        Ok(Sso2Page::Identify { url, set_cookie }) => {
-            with_cookie(Redirect::to(url.as_str()), set_cookie.as_deref())
+        Ok(Sso2Page::Identify { url, set_cookies }) => {
+            (set_cookies, Redirect::to(url.as_str())).into_response()
         }
-        Ok(Sso2Page::Session { cookie, set_cookie }) => {
-            with_cookie(render(Some(&cookie)), set_cookie.as_deref())
-        }
-        Ok(other) => with_cookie(render(None), other.set_cookie()),
+        Ok(Sso2Page::Session {
+            cookie,
+            set_cookies,
+        }) => (set_cookies, render(Some(&cookie))).into_response(),
+        Ok(other) => (other.set_cookies().clone(), render(None)).into_response(),
         // SSO2 or Payway could not answer: fail closed, keep the cookie, try again next page.
         Err(_) => render(None).into_response(),
     }
@@ -106,16 +102,23 @@ fn render(cookie: Option<&SessionCookie>) -> Html<String> {
 }
 
 /// GET /sso2/landing?t=...&r=...: where SSO2 sends readers back; configured in Payway.
-async fn landing(State(app): State<AppState>, uri: Uri) -> Response {
+async fn landing(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     let Ok(arrived) = app.site.join(&uri.to_string()) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    match app.flow.landing(&arrived).await {
-        Ok(landed) => with_cookie(
-            Redirect::to(landed.return_url.as_str()),
-            landed.set_cookie.as_deref(),
-        ),
-        // A forged or expired token, or a return URL the policy refuses: no redirect.
+    // The request's cookies: the landing must come from the browser that was sent to
+    // identify (its login state cookie).
+    let cookies = headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes);
+    match app.flow.landing(&arrived, cookies).await {
+        // Logged in, a replay, or a landing opened in another browser (then `redirect_to`
+        // is identify again): the same answer in every case.
+        Ok(landed) => (
+            landed.set_cookies,
+            Redirect::to(landed.redirect_to.as_str()),
+        )
+            .into_response(),
+        // A forged or expired token, a return URL the policy refuses, or a browser that keeps
+        // no cookies: no redirect.
         Err(_) => (StatusCode::BAD_REQUEST, "This login link is not valid.").into_response(),
     }
 }
@@ -174,7 +177,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         axum::serve(listener, service).await
     });
 
-    // A browser that shows each redirect, and keeps the site's cookie and SSO2's apart.
+    // A browser that shows each redirect, and keeps the site's cookies and SSO2's apart.
     let browser = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .user_agent("Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0")
@@ -191,27 +194,50 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let to = r.headers().get("location").ok_or("no redirect")?.to_str()?;
         Ok(base.join(to)?)
     };
-    let cookie_of = |r: &reqwest::Response| {
-        r.headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .map(str::to_owned)
+    // The `name=value` of every cookie an answer sets (not those it clears).
+    let cookies_of = |r: &reqwest::Response| -> Option<String> {
+        let pairs: Vec<&str> = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter(|v| !v.contains("Max-Age=0"))
+            .filter_map(|v| v.split(';').next())
+            .collect();
+        (!pairs.is_empty()).then(|| pairs.join("; "))
     };
 
     println!("1. The reader opens {article} without a cookie");
     let answer = get(article.clone(), None).await?;
     let identify = location(&answer, &article)?;
-    println!("   {} to SSO2: {}", answer.status(), identify.path());
+    let state_cookie = cookies_of(&answer);
+    println!(
+        "   {} to SSO2: {}, with a login state cookie: {}",
+        answer.status(),
+        identify.path(),
+        state_cookie
+            .as_deref()
+            .unwrap_or_default()
+            .split('=')
+            .next()
+            .unwrap_or_default()
+    );
 
     println!("2. SSO2 has no session for them yet: it starts one and sends them to the landing");
     let answer = get(identify.clone(), None).await?;
-    let sso_cookie = cookie_of(&answer);
+    let sso_cookie = cookies_of(&answer);
     let arrived = location(&answer, &identify)?;
-    let answer = get(arrived, None).await?;
-    let site_cookie = cookie_of(&answer);
+    println!("   the landing URL opened in another browser (no state cookie) is refused:");
+    let elsewhere = get(arrived.clone(), None).await?;
     println!(
-        "   landing: {}, a sealed cookie set, back to {}",
+        "   {}, identify again: {}",
+        elsewhere.status(),
+        location(&elsewhere, &site)?.path()
+    );
+    let answer = get(arrived, state_cookie).await?;
+    let site_cookie = cookies_of(&answer);
+    println!(
+        "   landing: {}, a sealed cookie set, the state cleared, back to {}",
         answer.status(),
         location(&answer, &site)?.path()
     );
@@ -219,20 +245,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("   the article: {}", summary(&page));
 
     println!("3. They log in on SSO2's page; SSO2 sends them through identify to the landing");
+    // The site sends them to identify (a new login state), and SSO2 to its login page.
+    let answer = get(article.clone(), None).await?;
+    let state_cookie = cookies_of(&answer);
+    let identify = location(&answer, &article)?;
+    let continue_url: String = identify
+        .query_pairs()
+        .find(|(name, _)| name == "r")
+        .map(|(_, value)| value.into_owned())
+        .unwrap_or_default();
     let login = browser
         .post(fake.base_url().join("sso/login")?)
         .header("cookie", sso_cookie.clone().unwrap_or_default())
         .form(&[
             ("email", "ada@example.com"),
             ("password", "correct horse battery staple"),
-            ("r", article.as_str()),
+            ("r", continue_url.as_str()),
         ])
         .send()
         .await?;
     let identify = location(&login, &fake.base_url())?;
     let answer = get(identify.clone(), sso_cookie.clone()).await?;
-    let answer = get(location(&answer, &identify)?, None).await?;
-    let site_cookie = cookie_of(&answer);
+    let answer = get(location(&answer, &identify)?, state_cookie).await?;
+    let site_cookie = cookies_of(&answer);
     println!("   landing: the ticket exchanged once, active products read, the cookie sealed");
     let page = get(article.clone(), site_cookie.clone())
         .await?
@@ -276,7 +311,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "   the next page asks SSO2 (terminated): {}, the cookie cleared: {}",
         answer.status(),
-        cookie_of(&answer).is_some_and(|c| c.ends_with('='))
+        answer.headers().get_all("set-cookie").iter().any(|v| v
+            .to_str()
+            .is_ok_and(|v| v.starts_with("__Host-payway-sso2=;")))
     );
 
     println!(

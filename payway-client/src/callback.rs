@@ -5,6 +5,7 @@ use std::fmt;
 
 use url::Url;
 
+use crate::login_state::{LoginStateError, ReturnState, query_state, strip_state};
 use crate::ticket::{Ticket, check_ticket};
 
 /// The longest query string read, in bytes.
@@ -159,6 +160,12 @@ pub enum CallbackError {
     /// The return URL is not allowed by the [`ReturnPolicy`].
     #[error("the return url is not allowed by the return policy")]
     ReturnUrlRefused,
+    /// The return is not bound to this browser ([`TicketCallback::check_state`]): opened
+    /// in another browser, a swapped or edited return URL, a login started more than 10
+    /// minutes ago, or no login state at all. The ticket was not used: ask the reader to
+    /// log in again.
+    #[error("the return is not bound to this browser")]
+    NotThisBrowser(#[source] LoginStateError),
 }
 
 /// The URL a reader comes back from Tulo Shop with, read safely.
@@ -168,6 +175,15 @@ pub enum CallbackError {
 ///
 /// Parameter names match in any case (`ticket`, `Ticket`, `returnUrl`, `ReturnUrl`,
 /// `return_url`). A return URL must pass the [`ReturnPolicy`].
+///
+/// **Bind it to the browser.** Send the reader to the shop with a `returnUrl` bound by a
+/// [`LoginState`](crate::LoginState) (and its cookie set); back here, call
+/// [`check_state`](Self::check_state) before the ticket goes to
+/// [`login_with_ticket`](crate::PaywayClient::login_with_ticket): a return opened in
+/// another browser (a leaked or planted link) is refused before the ticket is claimed.
+/// The state is read from the query (ReturnUrl mode) or from the `returnUrl` parameter
+/// (SeparateTicketAuth mode: the ticket page must then be on the host that set the state
+/// cookie, which `__Host-` keeps to one host), and taken off the return URL.
 ///
 /// ```
 /// use payway_client::{ReturnPolicy, TicketCallback};
@@ -189,6 +205,7 @@ pub enum CallbackError {
 pub struct TicketCallback {
     ticket: Ticket,
     return_url: Option<Url>,
+    state: ReturnState,
 }
 
 impl TicketCallback {
@@ -230,11 +247,61 @@ impl TicketCallback {
         }
         let ticket = ticket.ok_or(CallbackError::MissingTicket)?;
         check_ticket(&ticket).map_err(|_| CallbackError::MalformedTicket)?;
-        let return_url = return_url.map(|raw| policy.check(&raw)).transpose()?;
+        let mut state = query_state(query);
+        let return_url = match return_url {
+            None => None,
+            Some(raw) => {
+                let (url, inner) = strip_state(&policy.check(&raw)?);
+                state = state.merge(inner);
+                Some(url)
+            }
+        };
         Ok(Self {
             ticket: Ticket::new(ticket.into_owned()),
             return_url,
+            state,
         })
+    }
+
+    /// Checks that the browser this request came from started the login: the login state
+    /// the return carries must match one of its state cookies (a
+    /// [`LoginState`](crate::LoginState) set when the reader was sent to the shop),
+    /// compared in constant time. `cookie_headers` are the request's `Cookie` headers, each
+    /// one's bytes. On a match: the `Set-Cookie` value that clears that state cookie; send
+    /// it with your answer.
+    ///
+    /// ```
+    /// use payway_client::{LoginState, ReturnPolicy, TicketCallback};
+    /// use url::Url;
+    ///
+    /// // Sending the reader to the shop: a bound return URL, and the state cookie.
+    /// let state = LoginState::new()?;
+    /// let return_url = state.bind(&Url::parse("https://news.example.com/welcome-back")?);
+    /// let set_cookie = state.set_cookie();
+    ///
+    /// // Back from the shop (ReturnUrl mode), in the same browser.
+    /// let mut arrived = return_url.clone();
+    /// arrived.query_pairs_mut().append_pair("ticket", "abc789");
+    /// let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
+    /// let callback = TicketCallback::parse(&arrived, &policy)?;
+    /// let cookie = set_cookie.split(';').next().unwrap_or_default();
+    /// let clear = callback.check_state([cookie.as_bytes()])?;
+    /// assert!(clear.contains("Max-Age=0"));
+    /// // In another browser (no state cookie): refused.
+    /// assert!(callback.check_state([&b"theme=dark"[..]]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`CallbackError::NotThisBrowser`]: no state, no matching state cookie, a mismatch.
+    pub fn check_state<'a, I>(&self, cookie_headers: I) -> Result<String, CallbackError>
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        self.state
+            .check(cookie_headers)
+            .map_err(CallbackError::NotThisBrowser)
     }
 
     /// The ticket: hand it to
@@ -244,7 +311,7 @@ impl TicketCallback {
     }
 
     /// Where to send the reader afterwards (SeparateTicketAuth mode), already checked
-    /// against the policy; `None` in ReturnUrl mode.
+    /// against the policy, without its login state; `None` in ReturnUrl mode.
     pub fn return_url(&self) -> Option<&Url> {
         self.return_url.as_ref()
     }

@@ -26,6 +26,7 @@ mod from_env;
 mod http;
 mod http_settings;
 mod login;
+mod login_state;
 mod path_segment;
 mod provider_error;
 mod redact;
@@ -60,6 +61,9 @@ pub use from_env::{
 };
 pub use http::MAX_BODY_BYTES;
 pub use login::{RejectReason, TicketLogin};
+pub use login_state::{
+    LoginState, LoginStateError, STATE_COOKIE_PREFIX, STATE_MAX_AGE, STATE_PARAM, SetCookies,
+};
 pub use provider_error::ProviderError;
 /// The HTTP client this crate's API takes (`PaywayClientBuilder::http_client`) and whose
 /// errors it keeps as sources.
@@ -101,6 +105,23 @@ pub mod fuzzing {
     /// `true` when `ticket` is shaped like a ticket.
     pub fn is_ticket_shaped(ticket: &str) -> bool {
         crate::ticket::check_ticket(ticket).is_ok()
+    }
+
+    /// [`Sso2Client::landing`](crate::sso2::Sso2Client::landing) as if the clock read `now`
+    /// (seconds since the epoch): seeds signed once stay inside the landing token's bounded
+    /// lifetime.
+    pub fn sso2_landing_at(
+        client: &crate::sso2::Sso2Client,
+        callback: &url::Url,
+        policy: &crate::ReturnPolicy,
+        now: u64,
+    ) -> Result<crate::sso2::Sso2Landing, crate::Error> {
+        client.landing_at(callback.query().unwrap_or_default(), policy, now)
+    }
+
+    /// A session cookie's binary form (what is sealed).
+    pub fn cookie_payload(cookie: &crate::sso2::SessionCookie) -> Vec<u8> {
+        cookie.encode()
     }
 
     /// A session cookie's binary form decoded and encoded again, when it decodes.

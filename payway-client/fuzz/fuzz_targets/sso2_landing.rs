@@ -1,7 +1,9 @@
-//! `Sso2Client::landing` on a hostile callback URL. Invariants: a landing is accepted only
-//! when its `t` is an HS256 token whose signature, recomputed here with `hmac` apart from the
-//! crate's code, matches under the secret; an accepted return URL is always allowed by the
-//! policy (and passes its check again as text); the session id is never empty.
+//! `Sso2Client::landing` on a hostile callback URL, with the clock held at the seeds' time.
+//! Invariants: a landing is accepted only when its `t` is an HS256 token whose signature,
+//! recomputed here with `hmac` apart from the crate's code, matches under the secret, and
+//! whose `exp` lies no further ahead than the landing lifetime allows; an accepted return
+//! URL is always allowed by the policy (and passes its check again as text) and carries no
+//! login state; the session id is never empty.
 //!
 //! Input: the allowed hosts (comma-separated) on the first line, the callback URL after it.
 
@@ -19,6 +21,13 @@ use sha2::Sha256;
 use url::Url;
 
 const SECRET: &str = "fuzz-sso2-client-secret-0123456789";
+
+/// The clock the target runs at: the seeds were signed for it (`iat` 1,700,000,000, `exp` a
+/// minute later).
+const NOW: u64 = 1_700_000_030;
+
+/// The latest `exp` a landing may carry at [`NOW`]: five minutes and two leeways (60 s).
+const LATEST_EXP: f64 = (NOW + 300 + 120) as f64;
 
 /// One client for the whole run: building one sets up TLS, which is slow.
 fn client() -> &'static Sso2Client {
@@ -51,6 +60,16 @@ fn signed_with_secret(token: &str) -> bool {
     if header["alg"] != "HS256" {
         return false;
     }
+    let claims = signed
+        .split_once('.')
+        .and_then(|(_, claims)| URL_SAFE_NO_PAD.decode(claims).ok())
+        .and_then(|claims| serde_json::from_slice::<serde_json::Value>(&claims).ok());
+    if claims
+        .and_then(|c| c["exp"].as_f64())
+        .is_none_or(|exp| exp > LATEST_EXP)
+    {
+        return false;
+    }
     let Ok(signature) = URL_SAFE_NO_PAD.decode(signature) else {
         return false;
     };
@@ -66,7 +85,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(callback) = Url::parse(callback) else {
         return;
     };
-    let Ok(landing) = client().landing(&callback, &policy) else {
+    let Ok(landing) = payway_client::fuzzing::sso2_landing_at(client(), &callback, &policy, NOW)
+    else {
         return;
     };
     let token = callback
@@ -76,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
         .unwrap();
     assert!(
         signed_with_secret(&token),
-        "a session from a token not signed with the secret"
+        "a session from a token not signed with the secret, or living too long"
     );
     let url = landing.return_url();
     assert!(
@@ -88,5 +108,10 @@ fuzz_target!(|data: &[u8]| {
         "{url} fails its own check"
     );
     assert!(url.username().is_empty() && url.password().is_none());
+    assert!(
+        !url.query_pairs()
+            .any(|(name, _)| name == "pw_state" || name == "pw_retry"),
+        "{url} still carries the login state"
+    );
     assert!(!landing.session().sid().is_empty());
 });

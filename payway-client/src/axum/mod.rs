@@ -2,9 +2,14 @@
 //!
 //! - [`TicketReturn`]: the return from Tulo Shop. It reads the request's query string with
 //!   [`TicketCallback::from_query`](crate::TicketCallback::from_query) and a
-//!   [`ReturnPolicy`](crate::ReturnPolicy) taken from your state through `FromRef`: a handler
-//!   that names it runs only for a well-formed return, and every other request is answered
-//!   `400` with a small JSON body that never echoes the ticket.
+//!   [`ReturnPolicy`](crate::ReturnPolicy) taken from your state through `FromRef`, and
+//!   checks the login's state against the request's cookies
+//!   ([`TicketCallback::check_state`](crate::TicketCallback::check_state)): a handler that
+//!   names it runs only for a well-formed return in the browser that started the login, and
+//!   every other request is answered `400` with a small JSON body that never echoes the
+//!   ticket.
+//! - [`SetCookies`](crate::SetCookies) is a response part: return it with your answer and
+//!   each of its values goes out as a `Set-Cookie` header.
 //! - [`Sso2Cookie`]: the reader's sealed SSO2 session cookie, opened with the
 //!   [`SessionCookieKey`](crate::sso2::SessionCookieKey) in your state (through `FromRef`).
 //!   `Option<Sso2Cookie>` is `None` for anything but a genuine, unexpired cookie.
@@ -13,9 +18,11 @@
 //! use axum::{Router, routing::get};
 //! use payway_client::{ReturnPolicy, axum::TicketReturn};
 //!
-//! async fn welcome_back(back: TicketReturn) -> String {
-//!     // `back` derefs to `TicketCallback`: hand `back.ticket()` to `login_with_ticket`.
-//!     format!("return url: {:?}", back.return_url().map(|u| u.as_str()))
+//! async fn welcome_back(back: TicketReturn) -> impl axum::response::IntoResponse {
+//!     // `back` derefs to `TicketCallback`: hand `back.ticket()` to `login_with_ticket`, and
+//!     // send `set_cookies` (it clears the login's state cookie).
+//!     let text = format!("return url: {:?}", back.return_url().map(|u| u.as_str()));
+//!     (back.set_cookies().clone(), text)
 //! }
 //!
 //! // Here the state is the policy itself; in an app, implement `FromRef<AppState>` for
@@ -27,6 +34,7 @@
 //! ```
 
 mod rejection;
+mod set_cookies;
 mod sso2_cookie;
 mod ticket_return;
 

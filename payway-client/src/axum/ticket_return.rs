@@ -5,23 +5,47 @@ use std::ops::Deref;
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
+use http::header::{COOKIE, HeaderValue};
 use http::request::Parts;
 
 use super::rejection::json_rejection;
 use crate::callback::{CallbackError, ReturnPolicy, TicketCallback};
+use crate::login_state::SetCookies;
 
-/// A reader back from Tulo Shop: the ticket, and a return URL the [`ReturnPolicy`] allows.
+/// A reader back from Tulo Shop, in the browser that was sent there: the ticket, a return
+/// URL the [`ReturnPolicy`] allows, and the login's state matched against the request's
+/// state cookie ([`TicketCallback::check_state`]).
+///
+/// Send the reader to the shop with a `returnUrl` bound by a
+/// [`LoginState`](crate::LoginState), and its cookie set. A return without a matching state
+/// cookie (opened in another browser, a swapped `returnUrl`) is refused before anything
+/// else happens: its ticket is never claimed. Send [`set_cookies`](Self::set_cookies) with
+/// your answer: it clears the state cookie.
 ///
 /// Derefs to [`TicketCallback`]. As `Option<TicketReturn>`, a request without a `ticket`
 /// parameter is `None` (the same page can serve readers with and without one); anything
 /// else that is wrong is still a [`TicketReturnRejection`].
 #[derive(Debug, Clone)]
-pub struct TicketReturn(pub TicketCallback);
+pub struct TicketReturn {
+    callback: TicketCallback,
+    set_cookies: SetCookies,
+}
 
 impl TicketReturn {
     /// The callback, by value.
     pub fn into_inner(self) -> TicketCallback {
-        self.0
+        self.callback
+    }
+
+    /// The `Set-Cookie` values to send with the answer: the clearing of the login's state
+    /// cookie.
+    pub fn set_cookies(&self) -> &SetCookies {
+        &self.set_cookies
+    }
+
+    /// The callback and the `Set-Cookie` values, by value.
+    pub fn into_parts(self) -> (TicketCallback, SetCookies) {
+        (self.callback, self.set_cookies)
     }
 }
 
@@ -29,12 +53,18 @@ impl Deref for TicketReturn {
     type Target = TicketCallback;
 
     fn deref(&self) -> &TicketCallback {
-        &self.0
+        &self.callback
     }
 }
 
-fn extract(parts: &Parts, policy: &ReturnPolicy) -> Result<TicketCallback, CallbackError> {
-    TicketCallback::from_query(parts.uri.query().unwrap_or_default(), policy)
+fn extract(parts: &Parts, policy: &ReturnPolicy) -> Result<TicketReturn, CallbackError> {
+    let callback = TicketCallback::from_query(parts.uri.query().unwrap_or_default(), policy)?;
+    let cookies = parts.headers.get_all(COOKIE).into_iter();
+    let clear = callback.check_state(cookies.map(HeaderValue::as_bytes))?;
+    Ok(TicketReturn {
+        callback,
+        set_cookies: SetCookies::from(vec![clear]),
+    })
 }
 
 impl<S> FromRequestParts<S> for TicketReturn
@@ -46,9 +76,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let policy = ReturnPolicy::from_ref(state);
-        extract(parts, &policy)
-            .map(TicketReturn)
-            .map_err(TicketReturnRejection)
+        extract(parts, &policy).map_err(TicketReturnRejection)
     }
 }
 
@@ -65,7 +93,7 @@ where
     ) -> Result<Option<Self>, Self::Rejection> {
         let policy = ReturnPolicy::from_ref(state);
         match extract(parts, &policy) {
-            Ok(callback) => Ok(Some(TicketReturn(callback))),
+            Ok(back) => Ok(Some(back)),
             Err(CallbackError::MissingTicket) => Ok(None),
             Err(error) => Err(TicketReturnRejection(error)),
         }
@@ -89,7 +117,8 @@ impl TicketReturnRejection {
     }
 
     /// The snake_case code of the JSON body: `missing_ticket`, `duplicate_parameter`,
-    /// `malformed_ticket`, `query_too_long` or `return_url_refused`.
+    /// `malformed_ticket`, `query_too_long`, `return_url_refused` or `not_this_browser`
+    /// (the return is not bound to this browser: ask the reader to log in again).
     pub fn code(&self) -> &'static str {
         match self.0 {
             CallbackError::MissingTicket => "missing_ticket",
@@ -97,6 +126,7 @@ impl TicketReturnRejection {
             CallbackError::MalformedTicket => "malformed_ticket",
             CallbackError::QueryTooLong => "query_too_long",
             CallbackError::ReturnUrlRefused => "return_url_refused",
+            CallbackError::NotThisBrowser(_) => "not_this_browser",
         }
     }
 
@@ -114,6 +144,9 @@ impl TicketReturnRejection {
             CallbackError::MalformedTicket => "The login ticket is not valid.",
             CallbackError::QueryTooLong => "The address is too long.",
             CallbackError::ReturnUrlRefused => "The return address is not allowed.",
+            CallbackError::NotThisBrowser(_) => {
+                "This login was not started in this browser. Please log in again."
+            }
         }
     }
 }

@@ -25,6 +25,17 @@ pub(crate) struct Answer {
 
 /// Verifies an SSO2 token and reads the session it describes.
 pub(crate) fn read_answer(token: &str, key: &Hs256Key, leeway: u64) -> Result<Answer, Error> {
+    let now = unix_now().map_err(Error::Sso2Token)?;
+    read_answer_at(token, key, leeway, now)
+}
+
+/// [`read_answer`] at `now` (seconds since the epoch).
+pub(crate) fn read_answer_at(
+    token: &str,
+    key: &Hs256Key,
+    leeway: u64,
+    now: u64,
+) -> Result<Answer, Error> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(Error::TokenTooLarge {
             len: token.len(),
@@ -32,7 +43,6 @@ pub(crate) fn read_answer(token: &str, key: &Hs256Key, leeway: u64) -> Result<An
         });
     }
     let claims = jws::verify(token, key).map_err(Error::Sso2Token)?;
-    let now = unix_now().map_err(Error::Sso2Token)?;
     let session = session_from_claims(&claims, now, leeway).map_err(Error::Sso2Token)?;
     // `exp` is a number: `session_from_claims` checked it.
     let exp = claims

@@ -1,39 +1,55 @@
-//! [`SessionCookieKey`]: seals a [`SessionCookie`] with an HMAC-SHA256 tag and opens it
-//! again, refusing every edited, truncated, re-signed or expired value; with a rotation path.
+//! [`SessionCookieKey`]: seals a [`SessionCookie`] with an AEAD (XChaCha20-Poly1305:
+//! encrypted and authenticated) and opens it again, refusing every edited, truncated,
+//! foreign or expired value; with a rotation path.
 
 use std::fmt;
+use std::sync::Arc;
 
-use super::hs256::{Hs256Key, TAG_BYTES};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+
+use super::hs256::Hs256Key;
 use super::jws::{self, MAX_TOKEN_BYTES};
 use super::request_token::unix_now;
 use super::session_cookie::SessionCookie;
 use super::verify_error::SessionCookieError;
 use crate::credentials::MIN_SECRET_BYTES;
 use crate::error::Error;
+use crate::login_state::{ScanError, find_cookie};
 
-/// The largest whole `Cookie` header scanned for the session cookie, in bytes (64 KiB).
-pub const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
+pub use crate::login_state::MAX_COOKIE_HEADER_BYTES;
 
 /// The session cookie's default name. The `__Host-` prefix makes browsers refuse it unless it
 /// is `Secure`, has `Path=/` and no `Domain`: a sibling subdomain cannot plant one.
 /// Browsers accept `Secure` cookies from `http://localhost` and `http://127.0.0.1` too.
 pub const COOKIE_NAME: &str = "__Host-payway-sso2";
 
-/// Binds every tag to this use, should the site reuse its key elsewhere.
-const CONTEXT: &[u8] = b"payway-client sso2 session cookie v1\0";
+/// Derives the AEAD key from the site's secret, for this use only (HMAC-SHA256 as a PRF).
+const KEY_CONTEXT: &[u8] = b"payway-client sso2 session cookie v3 xchacha20poly1305 key\0";
 
-/// The length of a tag in unpadded base64url.
-const TAG_TEXT_LEN: usize = 43;
+/// Authenticated with every sealed cookie (associated data), so that a value sealed for
+/// another use of the same key never opens here.
+const ASSOCIATED_DATA: &[u8] = b"payway-client sso2 session cookie v3";
+
+/// The random nonce of each sealed value, in bytes.
+const NONCE_BYTES: usize = 24;
+/// Poly1305's tag, in bytes.
+const AEAD_TAG_BYTES: usize = 16;
 
 /// The site's own key for its SSO2 session cookies (at least 32 bytes of secret), and the
 /// cookie's name.
 ///
 /// - [`seal`](Self::seal) gives the cookie's value: the cookie in a compact binary form,
-///   base64url, then an HMAC-SHA256 tag over it. Readable with effort, never editable.
+///   encrypted and authenticated with XChaCha20-Poly1305 under a key derived from your
+///   secret, with a random 24-byte nonce, in base64url. A reader can neither read it (the
+///   account id, the product codes and the SSO2 session id are encrypted) nor change it.
 /// - [`open`](Self::open) refuses every value this key did not seal, and expired ones.
 /// - Rotation: `SessionCookieKey::new(new)?.with_previous(old)?` opens values sealed by
 ///   either key and seals with the new one; drop the old key once every cookie sealed with
 ///   it has expired ([`DEFAULT_COOKIE_LIFETIME`](super::DEFAULT_COOKIE_LIFETIME)).
+///
+/// Clone it freely: the keys sit behind an `Arc`, so a clone (an extractor's `FromRef` on
+/// every request) copies no key.
 ///
 /// `{:?}` prints the cookie name and how many previous keys there are, never a key.
 ///
@@ -47,13 +63,22 @@ const TAG_TEXT_LEN: usize = 43;
 /// ```
 #[derive(Clone)]
 pub struct SessionCookieKey {
-    current: Hs256Key,
-    previous: Vec<Hs256Key>,
+    inner: Arc<Keys>,
+}
+
+#[derive(Clone)]
+struct Keys {
+    current: SealKey,
+    previous: Vec<SealKey>,
     cookie_name: String,
 }
 
+/// One AEAD key, derived from one secret.
+#[derive(Clone)]
+struct SealKey(XChaCha20Poly1305);
+
 /// The key for `secret`, at least [`MIN_SECRET_BYTES`] long.
-fn key(secret: &[u8]) -> Result<Hs256Key, Error> {
+fn key(secret: &[u8]) -> Result<SealKey, Error> {
     let short = Error::ShortSecret {
         len: secret.len(),
         min: MIN_SECRET_BYTES,
@@ -61,8 +86,14 @@ fn key(secret: &[u8]) -> Result<Hs256Key, Error> {
     if secret.len() < MIN_SECRET_BYTES {
         return Err(short);
     }
-    // HMAC takes keys of any length; this never refuses one.
-    Hs256Key::new(secret).ok_or(short)
+    // HMAC takes keys of any length, and XChaCha20 a 32-byte key: neither ever refuses.
+    let derived = Hs256Key::new(secret).ok_or(short)?.sign(&[KEY_CONTEXT]);
+    XChaCha20Poly1305::new_from_slice(&derived)
+        .map(SealKey)
+        .map_err(|_| Error::ShortSecret {
+            len: secret.len(),
+            min: MIN_SECRET_BYTES,
+        })
 }
 
 impl SessionCookieKey {
@@ -74,9 +105,11 @@ impl SessionCookieKey {
     /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
     pub fn new(secret: &[u8]) -> Result<Self, Error> {
         Ok(Self {
-            current: key(secret)?,
-            previous: Vec::new(),
-            cookie_name: COOKIE_NAME.to_owned(),
+            inner: Arc::new(Keys {
+                current: key(secret)?,
+                previous: Vec::new(),
+                cookie_name: COOKIE_NAME.to_owned(),
+            }),
         })
     }
 
@@ -87,7 +120,8 @@ impl SessionCookieKey {
     ///
     /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
     pub fn with_previous(mut self, previous_secret: &[u8]) -> Result<Self, Error> {
-        self.previous.push(key(previous_secret)?);
+        let previous = key(previous_secret)?;
+        Arc::make_mut(&mut self.inner).previous.push(previous);
         Ok(self)
     }
 
@@ -105,24 +139,41 @@ impl SessionCookieKey {
                 reason: "it is empty or not an HTTP token",
             });
         }
-        name.clone_into(&mut self.cookie_name);
+        name.clone_into(&mut Arc::make_mut(&mut self.inner).cookie_name);
         Ok(self)
     }
 
     /// The session cookie's name.
     pub fn cookie_name(&self) -> &str {
-        &self.cookie_name
+        &self.inner.cookie_name
     }
 
-    /// The cookie's value: `{base64url(cookie)}.{base64url(tag)}`, at most about 3.4 KiB (for
-    /// the largest cookie), usually under 200 bytes. The same cookie always seals to the same
-    /// value.
-    pub fn seal(&self, cookie: &SessionCookie) -> String {
-        let mut value = jws::encode(&cookie.encode());
-        let tag = self.current.sign(&[CONTEXT, value.as_bytes()]);
-        value.push('.');
-        value.push_str(&jws::encode(&tag));
-        value
+    /// The cookie's value: a random nonce and the encrypted, authenticated cookie, in
+    /// unpadded base64url; at most about 3.4 KiB (for the largest cookie), usually under
+    /// 200 bytes. Sealing the same cookie twice gives two different values.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SessionCookie`] with [`SessionCookieError::RandomUnavailable`] when the
+    /// system's random number generator fails (no cookie is sealed without a fresh nonce).
+    pub fn seal(&self, cookie: &SessionCookie) -> Result<String, Error> {
+        let mut nonce = [0_u8; NONCE_BYTES];
+        getrandom::fill(&mut nonce)
+            .map_err(|_| Error::SessionCookie(SessionCookieError::RandomUnavailable))?;
+        let payload = Payload {
+            msg: &cookie.encode(),
+            aad: ASSOCIATED_DATA,
+        };
+        let sealed = self
+            .inner
+            .current
+            .0
+            .encrypt(&XNonce::from(nonce), payload)
+            .map_err(|_| Error::SessionCookie(SessionCookieError::Malformed))?;
+        let mut bytes = Vec::with_capacity(NONCE_BYTES + sealed.len());
+        bytes.extend_from_slice(&nonce);
+        bytes.extend_from_slice(&sealed);
+        Ok(jws::encode(&bytes))
     }
 
     /// Opens a value [`seal`](Self::seal) produced, with this key or a previous one.
@@ -131,9 +182,9 @@ impl SessionCookieKey {
     ///
     /// [`Error::TokenTooLarge`] over [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES);
     /// [`Error::SessionCookie`] with [`SessionCookieError::Malformed`] (not a sealed value,
-    /// truncated), [`BadTag`](SessionCookieError::BadTag) (edited, or sealed with another
-    /// key) or [`Expired`](SessionCookieError::Expired). Treat the reader as having no
-    /// cookie.
+    /// truncated, or the signed-only form of earlier versions),
+    /// [`BadTag`](SessionCookieError::BadTag) (edited, or sealed with another key) or
+    /// [`Expired`](SessionCookieError::Expired). Treat the reader as having no cookie.
     pub fn open(&self, value: &str) -> Result<SessionCookie, Error> {
         if value.len() > MAX_TOKEN_BYTES {
             return Err(Error::TokenTooLarge {
@@ -142,25 +193,25 @@ impl SessionCookieKey {
             });
         }
         let refused = |why| Error::SessionCookie(why);
-        let (payload, tag) = value
-            .split_once('.')
+        let bytes = jws::decode(value)
+            .filter(|bytes| bytes.len() > NONCE_BYTES + AEAD_TAG_BYTES)
             .ok_or(refused(SessionCookieError::Malformed))?;
-        if payload.is_empty() || tag.len() != TAG_TEXT_LEN {
-            return Err(refused(SessionCookieError::Malformed));
-        }
-        let tag = jws::decode(tag)
-            .filter(|tag| tag.len() == TAG_BYTES)
-            .ok_or(refused(SessionCookieError::Malformed))?;
-        let signed = [CONTEXT, payload.as_bytes()];
-        let genuine = std::iter::once(&self.current)
-            .chain(&self.previous)
-            .any(|key| key.verify(&signed, &tag));
-        if !genuine {
-            return Err(refused(SessionCookieError::BadTag));
-        }
-        let cookie = jws::decode(payload)
-            .and_then(|bytes| SessionCookie::decode(&bytes))
-            .ok_or(refused(SessionCookieError::Malformed))?;
+        let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
+        let nonce: [u8; NONCE_BYTES] = nonce
+            .try_into()
+            .map_err(|_| refused(SessionCookieError::Malformed))?;
+        let nonce = XNonce::from(nonce);
+        let plain = std::iter::once(&self.inner.current)
+            .chain(&self.inner.previous)
+            .find_map(|key| {
+                let payload = Payload {
+                    msg: sealed,
+                    aad: ASSOCIATED_DATA,
+                };
+                key.0.decrypt(&nonce, payload).ok()
+            })
+            .ok_or(refused(SessionCookieError::BadTag))?;
+        let cookie = SessionCookie::decode(&plain).ok_or(refused(SessionCookieError::Malformed))?;
         let now = unix_now().map_err(Error::Sso2Token)?;
         if cookie.is_expired_at(now) {
             return Err(refused(SessionCookieError::Expired));
@@ -211,9 +262,15 @@ impl SessionCookieKey {
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
-        find_value(&self.cookie_name, headers)?
-            .map(|value| self.open(value))
-            .transpose()
+        let value = find_cookie(&self.inner.cookie_name, headers).map_err(|why| match why {
+            ScanError::TooLarge { len } => Error::CookieHeaderTooLarge {
+                len,
+                limit: MAX_COOKIE_HEADER_BYTES,
+            },
+            ScanError::Duplicate => Error::SessionCookie(SessionCookieError::Duplicate),
+            ScanError::NotText => Error::SessionCookie(SessionCookieError::Malformed),
+        })?;
+        value.map(|value| self.open(value)).transpose()
     }
 
     /// A `Set-Cookie` header value that stores `cookie`:
@@ -222,13 +279,17 @@ impl SessionCookieKey {
     /// `HttpOnly` keeps it from page scripts, `Secure` off plain HTTP (browsers treat
     /// `localhost` and `127.0.0.1` as secure), `SameSite=Lax` lets it travel on the
     /// top-level navigation back from SSO2 but not on cross-site requests.
-    pub fn set_cookie(&self, cookie: &SessionCookie) -> String {
-        format!(
+    ///
+    /// # Errors
+    ///
+    /// As [`seal`](Self::seal).
+    pub fn set_cookie(&self, cookie: &SessionCookie) -> Result<String, Error> {
+        Ok(format!(
             "{}={}; Path=/; Max-Age={}; HttpOnly; Secure; SameSite=Lax",
-            self.cookie_name,
-            self.seal(cookie),
+            self.inner.cookie_name,
+            self.seal(cookie)?,
             cookie.remaining_secs()
-        )
+        ))
     }
 
     /// A `Set-Cookie` header value that removes the session cookie (after a logout, or when
@@ -236,56 +297,17 @@ impl SessionCookieKey {
     pub fn clear_cookie(&self) -> String {
         format!(
             "{}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
-            self.cookie_name
+            self.inner.cookie_name
         )
     }
-}
-
-/// The value of cookie `name` in `headers` (each one `Cookie` header's bytes): at most one in
-/// all of them together, which are scanned up to [`MAX_COOKIE_HEADER_BYTES`] in all. Only the
-/// value found must be UTF-8.
-fn find_value<'a, I>(name: &str, headers: I) -> Result<Option<&'a str>, Error>
-where
-    I: IntoIterator<Item = &'a [u8]>,
-{
-    let mut scanned = 0_usize;
-    let mut found = None;
-    for header in headers {
-        scanned = scanned.saturating_add(header.len());
-        if scanned > MAX_COOKIE_HEADER_BYTES {
-            return Err(Error::CookieHeaderTooLarge {
-                len: scanned,
-                limit: MAX_COOKIE_HEADER_BYTES,
-            });
-        }
-        for pair in header.split(|byte| *byte == b';') {
-            let Some(at) = pair.iter().position(|byte| *byte == b'=') else {
-                continue;
-            };
-            let (pair_name, value) = pair.split_at(at);
-            if pair_name.trim_ascii() != name.as_bytes() {
-                continue;
-            }
-            let value = value.get(1..).unwrap_or_default().trim_ascii();
-            if found.replace(value).is_some() {
-                return Err(Error::SessionCookie(SessionCookieError::Duplicate));
-            }
-        }
-    }
-    found
-        .map(|value| {
-            std::str::from_utf8(value)
-                .map_err(|_| Error::SessionCookie(SessionCookieError::Malformed))
-        })
-        .transpose()
 }
 
 impl fmt::Debug for SessionCookieKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionCookieKey")
             .field("key", &"[redacted]")
-            .field("previous_keys", &self.previous.len())
-            .field("cookie_name", &self.cookie_name)
+            .field("previous_keys", &self.inner.previous.len())
+            .field("cookie_name", &self.inner.cookie_name)
             .finish()
     }
 }
@@ -310,26 +332,77 @@ mod tests {
     }
 
     #[test]
-    fn sealing_is_deterministic_and_opens() {
+    fn sealing_is_randomised_and_opens() {
         let key = SessionCookieKey::new(SECRET).unwrap();
-        // One cookie, sealed twice: two cookies built a second apart would differ.
         let cookie = cookie();
-        let sealed = key.seal(&cookie);
-        assert_eq!(sealed, key.seal(&cookie));
+        let sealed = key.seal(&cookie).unwrap();
+        assert_ne!(sealed, key.seal(&cookie).unwrap());
         assert_eq!(key.open(&sealed).unwrap(), cookie);
-        assert!(sealed.len() < 140, "{sealed}");
+        assert_eq!(key.open(&key.seal(&cookie).unwrap()).unwrap(), cookie);
+        assert!(sealed.len() < 180, "{sealed}");
         assert!(
             sealed
                 .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+                .all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
         );
+        // The plaintext is nowhere in the value or in its decoding.
+        let bytes = jws::decode(&sealed).unwrap();
+        for clear in [&b"sid-1"[..], b"acc-1", b"premium"] {
+            assert!(!bytes.windows(clear.len()).any(|w| w == clear));
+        }
+    }
+
+    #[test]
+    fn edits_truncations_and_other_keys_are_refused() {
+        let key = SessionCookieKey::new(SECRET).unwrap();
+        let sealed = key.seal(&cookie()).unwrap();
+        let bytes = jws::decode(&sealed).unwrap();
+        for at in [0, NONCE_BYTES, bytes.len() - 1] {
+            let mut edited = bytes.clone();
+            edited[at] ^= 1;
+            assert!(matches!(
+                key.open(&jws::encode(&edited)),
+                Err(Error::SessionCookie(SessionCookieError::BadTag))
+            ));
+        }
+        for cut in [1, NONCE_BYTES + AEAD_TAG_BYTES, bytes.len() - 1] {
+            assert!(key.open(&jws::encode(&bytes[..cut])).is_err(), "{cut}");
+        }
+        let other = SessionCookieKey::new(b"another-site-secret-0123456789abcdef").unwrap();
+        assert!(matches!(
+            other.open(&sealed),
+            Err(Error::SessionCookie(SessionCookieError::BadTag))
+        ));
+        // Rotation: the new key opens the old key's values, and seals with itself.
+        let rotated = other.with_previous(SECRET).unwrap();
+        assert_eq!(rotated.open(&sealed).unwrap(), cookie());
+        assert!(key.open(&rotated.seal(&cookie()).unwrap()).is_err());
+    }
+
+    #[test]
+    fn the_signed_only_form_of_earlier_versions_is_refused() {
+        // As versions before sealing wrote it: base64url of the binary form, a dot, and an
+        // HMAC-SHA256 tag under the secret over a context and that text.
+        let payload = jws::encode(&cookie().encode());
+        let tag = Hs256Key::new(SECRET).unwrap().sign(&[
+            b"payway-client sso2 session cookie v1\0",
+            payload.as_bytes(),
+        ]);
+        let signed = format!("{payload}.{}", jws::encode(&tag));
+        let key = SessionCookieKey::new(SECRET).unwrap();
+        assert!(matches!(
+            key.open(&signed),
+            Err(Error::SessionCookie(SessionCookieError::Malformed))
+        ));
+        // Without the dot it is not a sealed value either.
+        assert!(key.open(&payload).is_err());
     }
 
     #[test]
     fn the_cookie_header_is_scanned_exactly() {
         let key = SessionCookieKey::new(SECRET).unwrap();
         let cookie = cookie();
-        let sealed = key.seal(&cookie);
+        let sealed = key.seal(&cookie).unwrap();
         let header = format!("a=1; __Host-payway-sso2={sealed}; b=2");
         assert_eq!(key.open_cookie_header(&header).unwrap(), Some(cookie));
         assert_eq!(key.open_cookie_header("a=1; payway-sso2=x").unwrap(), None);
@@ -350,7 +423,7 @@ mod tests {
     fn other_cookies_may_hold_any_bytes() {
         let key = SessionCookieKey::new(SECRET).unwrap();
         let cookie = cookie();
-        let sealed = key.seal(&cookie);
+        let sealed = key.seal(&cookie).unwrap();
         // HTTP/1.1: every cookie in one header, one of them Latin-1.
         let mut header = b"city=Ume\xe5; __Host-payway-sso2=".to_vec();
         header.extend_from_slice(sealed.as_bytes());
@@ -385,7 +458,7 @@ mod tests {
     #[test]
     fn set_and_clear_cookie_headers() {
         let key = SessionCookieKey::new(SECRET).unwrap();
-        let set = key.set_cookie(&cookie());
+        let set = key.set_cookie(&cookie()).unwrap();
         assert!(set.starts_with("__Host-payway-sso2="));
         assert!(set.ends_with("; HttpOnly; Secure; SameSite=Lax"), "{set}");
         assert!(set.contains("; Path=/; Max-Age=86"), "{set}");
@@ -394,7 +467,7 @@ mod tests {
             "__Host-payway-sso2=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
         );
         let renamed = key.with_cookie_name("sso").unwrap();
-        assert!(renamed.set_cookie(&cookie()).starts_with("sso="));
+        assert!(renamed.set_cookie(&cookie()).unwrap().starts_with("sso="));
         for bad in ["", "a b", "a;b", "a=b", "é"] {
             assert!(
                 SessionCookieKey::new(SECRET)

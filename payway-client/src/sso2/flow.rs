@@ -14,10 +14,12 @@ use super::session::{Sso2Session, Sso2Status};
 use super::session_cookie::{
     DEFAULT_ACCOUNT_MAX_AGE, MAX_PRODUCTS, SessionCookie, is_storable_product,
 };
+use super::verify_error::LandingError;
 use crate::callback::ReturnPolicy;
 use crate::client::PaywayClient;
 use crate::error::Error;
 use crate::login::TicketLogin;
+use crate::login_state::{LoginState, LoginStateError, SetCookies, mark_retry};
 use crate::store::{MemoryTicketStore, TicketStore};
 
 /// How long a session cookie is trusted before [`Sso2Flow`] asks SSO2 again, by default
@@ -26,9 +28,14 @@ pub const DEFAULT_REFRESH_AFTER: Duration = Duration::from_secs(60);
 
 /// The SSO2 sequence, done for you:
 ///
-/// 1. a page without a session cookie → [`Sso2Page::Identify`]: redirect to SSO2;
+/// 1. a page without a session cookie → [`Sso2Page::Identify`]: redirect to SSO2, with a
+///    fresh [`LoginState`](crate::LoginState): its `__Host-` cookie in
+///    [`set_cookies`](Sso2Page::set_cookies), its value in the continue URL `r`;
 /// 2. your landing page → [`landing`](Self::landing): `t` and `r` verified, the landing
-///    taken once, a login's ticket exchanged once with
+///    bound to the browser that started it (its state cookie matched in constant time,
+///    then cleared; a landing opened in another browser, or with a swapped `r`, sets
+///    nothing and sends the reader through identify again), the landing taken once, a
+///    login's ticket exchanged once with
 ///    [`login_with_ticket`](PaywayClient::login_with_ticket), the account's
 ///    [`active_products`](PaywayClient::active_products) read, the cookie sealed, and the
 ///    reader sent on to `r`;
@@ -120,8 +127,9 @@ impl<'a> PageVisit<'a> {
     }
 }
 
-/// What to answer a page request with. Send `set_cookie`, when there is one, as a
-/// `Set-Cookie` header.
+/// What to answer a page request with. Send every value of
+/// [`set_cookies`](Self::set_cookies) as a `Set-Cookie` header (with the `axum` feature,
+/// [`SetCookies`] is a response part).
 #[derive(Clone)]
 #[non_exhaustive]
 #[must_use = "the page must be answered as the flow says"]
@@ -133,90 +141,105 @@ pub enum Sso2Page {
         /// its account and products read no longer ago than the account max age.
         cookie: SessionCookie,
         /// The refreshed cookie, when it was refreshed.
-        set_cookie: Option<String>,
+        set_cookies: SetCookies,
     },
     /// Answer `303 See Other` to `url`: SSO2 identifies the reader and sends them to your
     /// landing page.
     Identify {
-        /// The identify URL.
+        /// The identify URL; its `r` carries the new login's state.
         url: Url,
-        /// Clears a cookie whose session ended, when there was one.
-        set_cookie: Option<String>,
+        /// The new login's state cookie, and the clearing of a cookie whose session ended,
+        /// when there was one.
+        set_cookies: SetCookies,
     },
     /// Serve the page as for an anonymous reader, without redirecting: a bot or a prefetch
     /// without a usable cookie.
     Anonymous {
         /// Clears a cookie whose session ended, when there was one.
-        set_cookie: Option<String>,
+        set_cookies: SetCookies,
     },
 }
 
 impl Sso2Page {
-    /// The `Set-Cookie` header value to send, if any.
-    pub fn set_cookie(&self) -> Option<&str> {
+    /// The `Set-Cookie` header values to send, in order (often none).
+    pub fn set_cookies(&self) -> &SetCookies {
         match self {
-            Self::Session { set_cookie, .. }
-            | Self::Identify { set_cookie, .. }
-            | Self::Anonymous { set_cookie } => set_cookie.as_deref(),
+            Self::Session { set_cookies, .. }
+            | Self::Identify { set_cookies, .. }
+            | Self::Anonymous { set_cookies } => set_cookies,
         }
     }
 }
 
 impl fmt::Debug for Sso2Page {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let set_cookie = self.set_cookie().map(|_| "[redacted]");
+        let set_cookies = self.set_cookies();
         match self {
             Self::Session { cookie, .. } => f
                 .debug_struct("Session")
                 .field("cookie", cookie)
-                .field("set_cookie", &set_cookie)
+                .field("set_cookies", set_cookies)
                 .finish(),
             Self::Identify { url, .. } => f
                 .debug_struct("Identify")
                 .field("url", &url.as_str())
-                .field("set_cookie", &set_cookie)
+                .field("set_cookies", set_cookies)
                 .finish(),
             Self::Anonymous { .. } => f
                 .debug_struct("Anonymous")
-                .field("set_cookie", &set_cookie)
+                .field("set_cookies", set_cookies)
                 .finish(),
         }
     }
 }
 
 /// What [`Sso2Flow::landing`] did: answer `303 See Other` to
-/// [`return_url`](Self::return_url), with [`set_cookie`](Self::set_cookie) when there is one.
+/// [`redirect_to`](Self::redirect_to), with every value of
+/// [`set_cookies`](Self::set_cookies) as a `Set-Cookie` header. The same two lines whatever
+/// happened.
 #[non_exhaustive]
-#[must_use = "the reader must be sent on to the return url"]
+#[must_use = "the reader must be sent on to `redirect_to`"]
 pub struct Sso2Landed {
-    /// Where to send the reader: the `r` of the landing, allowed by the policy.
-    pub return_url: Url,
-    /// The sealed session cookie; `None` when the same landing URL was opened before (a
-    /// reload or a replay): nothing was changed then.
-    pub set_cookie: Option<String>,
-    /// The session, as sealed; `None` for a replayed landing.
+    /// Where to send the reader: the `r` of the landing, allowed by the policy and without
+    /// its login state; for a landing not bound to this browser, SSO2's identify again.
+    pub redirect_to: Url,
+    /// The sealed session cookie and the clearing of the login's state cookie; for a
+    /// landing not bound to this browser, only the new login's state cookie; for a replay,
+    /// only the clearing.
+    pub set_cookies: SetCookies,
+    /// The session, as sealed; `None` for a replayed landing or one not bound to this
+    /// browser.
     pub cookie: Option<SessionCookie>,
     /// The ticket login, when SSO2 said the reader is logged in and gave a ticket.
     pub login: Option<TicketLogin>,
+    /// Why the landing was not taken as this browser's (opened in another browser, a
+    /// swapped `r`, a login older than 10 minutes): nothing was set or taken, and the
+    /// reader goes through identify again with a fresh state.
+    pub not_bound: Option<LoginStateError>,
 }
 
 impl Sso2Landed {
-    /// `true` when this landing URL had been taken before and nothing was done.
+    /// `true` when this landing URL had been taken before (a reload, a double click) and
+    /// nothing was done but clearing its state cookie.
     pub fn is_replay(&self) -> bool {
-        self.cookie.is_none()
+        self.cookie.is_none() && self.not_bound.is_none()
+    }
+
+    /// `true` when the landing was not bound to this browser and the reader is sent through
+    /// identify again.
+    pub fn is_identify_again(&self) -> bool {
+        self.not_bound.is_some()
     }
 }
 
 impl fmt::Debug for Sso2Landed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sso2Landed")
-            .field("return_url", &self.return_url.as_str())
-            .field(
-                "set_cookie",
-                &self.set_cookie.as_ref().map(|_| "[redacted]"),
-            )
+            .field("redirect_to", &self.redirect_to.as_str())
+            .field("set_cookies", &self.set_cookies)
             .field("cookie", &self.cookie)
             .field("login", &self.login)
+            .field("not_bound", &self.not_bound)
             .finish()
     }
 }
@@ -362,7 +385,7 @@ impl Sso2Flow {
         if !reread && !cookie.needs_refresh(self.inner.refresh_after) {
             return Ok(Sso2Page::Session {
                 cookie,
-                set_cookie: None,
+                set_cookies: SetCookies::new(),
             });
         }
         // `lks=anon` makes SSO2 answer a logged-in session with a ticket to read it again.
@@ -386,7 +409,7 @@ impl Sso2Flow {
         }
         self.log_in(&mut cookie, &session).await?;
         Ok(Sso2Page::Session {
-            set_cookie: Some(self.inner.key.set_cookie(&cookie)),
+            set_cookies: SetCookies::from(vec![self.inner.key.set_cookie(&cookie)?]),
             cookie,
         })
     }
@@ -395,55 +418,114 @@ impl Sso2Flow {
         &self,
         visit: &PageVisit<'_>,
         may_identify: bool,
-        set_cookie: Option<String>,
+        clear: Option<String>,
     ) -> Result<Sso2Page, Error> {
-        if !may_identify {
-            return Ok(Sso2Page::Anonymous { set_cookie });
+        let mut set_cookies = SetCookies::new();
+        if let Some(clear) = clear {
+            set_cookies.push(clear);
         }
-        Ok(Sso2Page::Identify {
-            url: self.inner.sso2.identify_url(visit.page_url)?,
-            set_cookie,
-        })
+        if !may_identify {
+            return Ok(Sso2Page::Anonymous { set_cookies });
+        }
+        let (url, state_cookie) = self.identify(visit.page_url, false)?;
+        set_cookies.push(state_cookie);
+        Ok(Sso2Page::Identify { url, set_cookies })
+    }
+
+    /// An identify URL continuing to `page_url` under a fresh login state (marked as a
+    /// second try when `retry`), and the state's `Set-Cookie` value.
+    fn identify(&self, page_url: &Url, retry: bool) -> Result<(Url, String), Error> {
+        let state =
+            LoginState::new().map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
+        let mut continue_url = state.bind(page_url);
+        if retry {
+            continue_url = mark_retry(&continue_url);
+        }
+        let url = self.inner.sso2.identify_url(&continue_url)?;
+        Ok((url, state.set_cookie()))
     }
 
     /// Handles your landing page (step 2 of the sequence): `callback` is the whole URL the
-    /// reader arrived at.
+    /// reader arrived at, `cookie_headers` the request's `Cookie` headers (each one's
+    /// bytes: `headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes)`).
+    ///
+    /// 1. `t` and `r` are verified ([`Sso2Client::landing`]).
+    /// 2. The landing must be bound to this browser: the login state in `r` must match one
+    ///    of the request's state cookies ([`Sso2Landing::check_state`](super::Sso2Landing::check_state)).
+    ///    When it does not (a landing opened in another browser, a swapped `r`, a login
+    ///    older than 10 minutes), nothing is set and nothing is taken: the landing's claim
+    ///    stays free, so a leaked landing URL opened elsewhere cannot spend the reader's own
+    ///    landing. The answer ([`Sso2Landed::not_bound`]) sends the reader through identify
+    ///    again, to `r`, under a fresh state: SSO2 knows their session, so they land at once.
+    ///    Should that second landing fail the same way (a browser that keeps no cookies),
+    ///    it is an `Err`, never a third identify.
+    /// 3. The landing is taken once in the ticket store, the ticket exchanged, the account's
+    ///    products read, the cookie sealed, the state cookie cleared.
     ///
     /// # Errors
     ///
     /// Any error of [`Sso2Client::landing`] (a forged or expired `t`, a return URL the
-    /// policy refuses: show an error page and redirect nowhere); [`Error::Store`] when the
-    /// store cannot take the landing; any error of the ticket login or of reading the active
+    /// policy refuses: show an error page and redirect nowhere);
+    /// [`LandingError::NotThisBrowser`] for a second landing in a row that is not bound to
+    /// the browser (show a page asking to allow cookies); [`Error::Store`] when the store
+    /// cannot take the landing; any error of the ticket login or of reading the active
     /// products (Payway unreachable: show a "try again" page; the landing is taken, so a
     /// reload only redirects, and the reader's next page identifies them again);
     /// [`Error::InvalidInput`] with `what: "account id"` when Payway's account id cannot be
     /// kept in a cookie (blank, longer than 128 bytes, or with control characters; Payway's
     /// ids are 24 hexadecimal characters): that reader gets no session on this site (fail
     /// closed). Product codes never fail a login (see [`gated_products`](Self::gated_products)).
-    pub async fn landing(&self, callback: &Url) -> Result<Sso2Landed, Error> {
+    pub async fn landing<'a, I>(
+        &self,
+        callback: &Url,
+        cookie_headers: I,
+    ) -> Result<Sso2Landed, Error>
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
         let inner = &self.inner;
         let landing = inner.sso2.landing(callback, &inner.policy)?;
+        let clear_state = match landing.check_state(cookie_headers) {
+            Ok(clear) => clear,
+            Err(why) if landing.is_retry() => {
+                return Err(Error::Landing(LandingError::NotThisBrowser(why)));
+            }
+            Err(why) => {
+                let (url, state_cookie) = self.identify(landing.return_url(), true)?;
+                return Ok(Sso2Landed {
+                    redirect_to: url,
+                    set_cookies: SetCookies::from(vec![state_cookie]),
+                    cookie: None,
+                    login: None,
+                    not_bound: Some(why),
+                });
+            }
+        };
         let fresh = inner
             .store
             .claim(&landing.fingerprint(), landing.replay_ttl())
             .await
             .map_err(Error::Store)?;
         let (session, return_url) = landing.into_parts();
+        let mut set_cookies = SetCookies::from(vec![clear_state]);
         if !fresh {
             return Ok(Sso2Landed {
-                return_url,
-                set_cookie: None,
+                redirect_to: return_url,
+                set_cookies,
                 cookie: None,
                 login: None,
+                not_bound: None,
             });
         }
         let mut cookie = SessionCookie::new(&session);
         let login = self.log_in(&mut cookie, &session).await?;
+        set_cookies.push(inner.key.set_cookie(&cookie)?);
         Ok(Sso2Landed {
-            return_url,
-            set_cookie: Some(inner.key.set_cookie(&cookie)),
+            redirect_to: return_url,
+            set_cookies,
             cookie: Some(cookie),
             login,
+            not_bound: None,
         })
     }
 

@@ -6,14 +6,15 @@ use std::time::{Duration, SystemTime};
 
 use url::Url;
 
-use super::answer::read_answer;
+use super::answer::read_answer_at;
 use super::client::Sso2Client;
 use super::request_token::unix_now;
 use super::session::Sso2Session;
 use super::session_cookie::system_time;
-use super::verify_error::LandingError;
+use super::verify_error::{LandingError, TokenError};
 use crate::callback::ReturnPolicy;
 use crate::error::Error;
+use crate::login_state::{LoginStateError, ReturnState, strip_state};
 use crate::store::Fingerprint;
 
 /// The longest landing query string read, in bytes.
@@ -21,8 +22,17 @@ const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// The longest continue URL sent to identify, in bytes.
 const MAX_CONTINUE_URL_BYTES: usize = 4096;
 
+/// The furthest a landing token's `exp` may lie in the future, beyond the leeway (5
+/// minutes). SSO2's own tokens live a minute; a token that claims longer is refused
+/// ([`TokenError::ExpiresTooLate`]), so the claim that takes a landing once never needs to
+/// outlive a few minutes.
+pub const MAX_LANDING_LIFETIME: Duration = Duration::from_secs(300);
+
 /// A reader back from SSO2: their session, from the verified `t`, and the continue URL `r`,
-/// checked against a [`ReturnPolicy`].
+/// checked against a [`ReturnPolicy`], with the login state it carried.
+///
+/// Before trusting it, check that this browser started the login:
+/// [`check_state`](Self::check_state). [`Sso2Flow`](super::Sso2Flow) does all of it.
 ///
 /// `{:?}` hides the session id and any ticket.
 #[derive(Clone)]
@@ -30,6 +40,7 @@ const MAX_CONTINUE_URL_BYTES: usize = 4096;
 pub struct Sso2Landing {
     session: Sso2Session,
     return_url: Url,
+    state: ReturnState,
     fingerprint: Fingerprint,
     accepted_until: u64,
 }
@@ -40,10 +51,33 @@ impl Sso2Landing {
         &self.session
     }
 
-    /// Where to send the reader now (the `r` given to identify), allowed by the policy.
-    /// Redirect to its `as_str()`, never to the raw parameter.
+    /// Where to send the reader now (the `r` given to identify, without its login state),
+    /// allowed by the policy. Redirect to its `as_str()`, never to the raw parameter.
     pub fn return_url(&self) -> &Url {
         &self.return_url
+    }
+
+    /// Checks that the browser this request came from started the login: the login state
+    /// `r` carries must match one of its state cookies (a [`LoginState`](crate::LoginState)
+    /// set at identify), compared in constant time. `cookie_headers` are the request's
+    /// `Cookie` headers, each one's bytes. On a match: the `Set-Cookie` value that clears
+    /// that state cookie.
+    ///
+    /// # Errors
+    ///
+    /// A [`LoginStateError`]: the landing was opened in another browser, `r` was swapped or
+    /// edited, the login started more than 10 minutes ago, or `r` carries no state.
+    pub fn check_state<'a, I>(&self, cookie_headers: I) -> Result<String, LoginStateError>
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        self.state.check(cookie_headers)
+    }
+
+    /// `true` when `r` says the landing already went through identify again once after a
+    /// landing that was not bound to the browser.
+    pub(crate) fn is_retry(&self) -> bool {
+        self.state.retry
     }
 
     /// The session and the return URL, by value.
@@ -119,8 +153,10 @@ impl Sso2Client {
     /// SSO2 signed, and `r`, the continue URL.
     ///
     /// `t` must verify strictly: HS256 with your client secret and nothing else, `exp` (and
-    /// `nbf`, `iat` when present) within the [leeway](Self::leeway), `sid` and `sts` present
-    /// and typed. `r` must pass `policy` (no open redirect). Exchange a login's ticket with
+    /// `nbf`, `iat` when present) within the [leeway](Self::leeway) and no further ahead than
+    /// [`MAX_LANDING_LIFETIME`] beyond it, `sid` and `sts` present and typed. `r` must pass
+    /// `policy` (no open redirect); its login state is taken off it, for
+    /// [`Sso2Landing::check_state`]. Exchange a login's ticket with
     /// [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket), or let
     /// [`Sso2Flow`](super::Sso2Flow) do all of it.
     ///
@@ -129,7 +165,8 @@ impl Sso2Client {
     /// [`Error::Landing`] for a missing or repeated parameter, an over-long query or a
     /// refused return URL; [`Error::TokenTooLarge`] for a `t` over
     /// [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES); [`Error::Sso2Token`] for a `t` that does
-    /// not verify. Never redirect anywhere on an `Err`.
+    /// not verify ([`TokenError::ExpiresTooLate`] for one that claims to live too long).
+    /// Never redirect anywhere on an `Err`.
     pub fn landing(&self, callback: &Url, policy: &ReturnPolicy) -> Result<Sso2Landing, Error> {
         self.landing_from_query(callback.query().unwrap_or_default(), policy)
     }
@@ -144,6 +181,18 @@ impl Sso2Client {
         &self,
         query: &str,
         policy: &ReturnPolicy,
+    ) -> Result<Sso2Landing, Error> {
+        let now = unix_now().map_err(Error::Sso2Token)?;
+        self.landing_at(query, policy, now)
+    }
+
+    /// [`landing_from_query`](Self::landing_from_query) as if the clock read `now` (seconds
+    /// since the epoch).
+    pub(crate) fn landing_at(
+        &self,
+        query: &str,
+        policy: &ReturnPolicy,
+        now: u64,
     ) -> Result<Sso2Landing, Error> {
         if query.len() > MAX_QUERY_BYTES {
             return Err(Error::Landing(LandingError::QueryTooLong));
@@ -165,11 +214,20 @@ impl Sso2Client {
         let return_url = policy
             .check(&return_url)
             .map_err(|_| Error::Landing(LandingError::ReturnUrlRefused))?;
+        let (return_url, state) = strip_state(&return_url);
         let leeway = self.inner.leeway.as_secs();
-        let answer = read_answer(&token, &self.inner.key, leeway)?;
+        let answer = read_answer_at(&token, &self.inner.key, leeway, now)?;
+        // `accepted_until` is `exp` plus the leeway.
+        let latest = now
+            .saturating_add(MAX_LANDING_LIFETIME.as_secs())
+            .saturating_add(leeway.saturating_mul(2));
+        if answer.accepted_until > latest {
+            return Err(Error::Sso2Token(TokenError::ExpiresTooLate));
+        }
         Ok(Sso2Landing {
             session: answer.session,
             return_url,
+            state,
             fingerprint: landing_fingerprint(&token),
             accepted_until: answer.accepted_until,
         })

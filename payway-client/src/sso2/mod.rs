@@ -11,10 +11,12 @@
 //!   [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket), an
 //!   [`Sso2Error`].
 //! - [`SessionCookie`] sealed by a [`SessionCookieKey`]: what the site remembers between
-//!   pages, with an HMAC-SHA256 tag a reader cannot forge, its own expiry, key rotation, and
-//!   an account and products trusted for [`DEFAULT_ACCOUNT_MAX_AGE`] after they were read.
+//!   pages, encrypted and authenticated (XChaCha20-Poly1305), so a reader can neither read
+//!   nor forge it, with its own expiry, key rotation, and an account and products trusted
+//!   for [`DEFAULT_ACCOUNT_MAX_AGE`] after they were read.
 //! - [`Sso2Flow`]: the whole sequence as two calls, for your landing page and every other
-//!   page.
+//!   page, every landing bound to the browser that started it
+//!   ([`LoginState`](crate::LoginState)).
 //!
 //! Every token is HS256 with the client secret, signed and verified in this crate (RustCrypto
 //! `hmac` + `sha2`): a strict compact-JWS split, strict unpadded base64url, `alg` exactly
@@ -43,7 +45,7 @@ pub use builder::{DEFAULT_LEEWAY, MAX_LEEWAY, Sso2ClientBuilder};
 pub use client::Sso2Client;
 pub use cookie_key::{COOKIE_NAME, SessionCookieKey};
 pub use flow::{DEFAULT_REFRESH_AFTER, PageVisit, Sso2Flow, Sso2Landed, Sso2Page};
-pub use landing::Sso2Landing;
+pub use landing::{MAX_LANDING_LIFETIME, Sso2Landing};
 pub use reader::{Reader, is_prefetch};
 pub use session::{Sso2Error, Sso2Session, Sso2Status};
 pub use session_cookie::{DEFAULT_ACCOUNT_MAX_AGE, DEFAULT_COOKIE_LIFETIME, SessionCookie};

@@ -4,6 +4,8 @@
 //!
 //! None of them holds a token, a cookie, a session id or a secret.
 
+use crate::login_state::LoginStateError;
+
 /// Why an SSO2 token (the `t` of a landing, or the answer to a server call) was refused.
 /// Whatever the variant, the reader gets no session from it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -41,6 +43,11 @@ pub enum TokenError {
     /// `iat` is in the future, beyond the leeway.
     #[error("token issued in the future")]
     IssuedInFuture,
+    /// `exp` is further in the future than a landing token may live
+    /// ([`MAX_LANDING_LIFETIME`](super::MAX_LANDING_LIFETIME) plus the leeway): the claim
+    /// that takes the landing once would have to outlive what any store keeps.
+    #[error("token expires too far in the future")]
+    ExpiresTooLate,
     /// A claim the token must carry is absent (`sid`, `sts`, `exp`).
     #[error("token has no `{claim}` claim")]
     MissingClaim {
@@ -86,6 +93,15 @@ pub enum LandingError {
     /// following it would make the landing an open redirect.
     #[error("the landing's return url is not allowed by the return policy")]
     ReturnUrlRefused,
+    /// The landing is not bound to this browser (no state in `r`, no state cookie, or one
+    /// that does not match), and it already went through identify again once:
+    /// [`Sso2Flow`](super::Sso2Flow) answers the first such landing with a fresh identify,
+    /// the second with this error, so a browser that keeps no cookies never loops.
+    #[error("the landing is not bound to this browser")]
+    NotThisBrowser(#[source] LoginStateError),
+    /// No login could be started: see [`LoginStateError::RandomUnavailable`].
+    #[error("no login could be started")]
+    CannotStart(#[source] LoginStateError),
 }
 
 /// Why a session cookie did not open. Treat the reader as having no cookie: identify again.
@@ -106,4 +122,8 @@ pub enum SessionCookieError {
     /// paths or domains, or planted by a sibling subdomain); none of them is trusted.
     #[error("the cookie header has more than one session cookie")]
     Duplicate,
+    /// Sealing only: the system's random number generator failed, so no nonce could be
+    /// drawn and nothing was sealed.
+    #[error("no randomness is available to seal the session cookie")]
+    RandomUnavailable,
 }

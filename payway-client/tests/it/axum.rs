@@ -1,13 +1,17 @@
-//! `payway_client::axum::TicketReturn` through a real axum `Router`.
+//! `payway_client::axum::TicketReturn` through a real axum `Router`: well-formed returns in
+//! the browser that started the login, every other request refused, `SetCookies` as a
+//! response part.
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::FromRef;
 use axum::http::{Request, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::get;
-use payway_client::ReturnPolicy;
 use payway_client::axum::{TicketReturn, TicketReturnRejection};
+use payway_client::{LoginState, ReturnPolicy};
 use tower::ServiceExt as _;
+use url::Url;
 
 #[derive(Clone)]
 struct AppState {
@@ -20,12 +24,13 @@ impl FromRef<AppState> for ReturnPolicy {
     }
 }
 
-async fn required(back: TicketReturn) -> String {
-    format!(
+async fn required(back: TicketReturn) -> impl IntoResponse {
+    let text = format!(
         "{} {}",
         back.ticket().expose_secret().len(),
         back.return_url().map_or("-", |u| u.as_str())
-    )
+    );
+    (back.set_cookies().clone(), text)
 }
 
 async fn optional(back: Option<TicketReturn>) -> &'static str {
@@ -45,11 +50,47 @@ fn app() -> Router {
         })
 }
 
+/// `uri` (a path and query) bound to a new login, and the `Cookie` pair of its state.
+fn bound(uri: &str) -> (String, String) {
+    let state = LoginState::new().unwrap();
+    let url = state.bind(&Url::parse(&format!("https://news.example.com{uri}")).unwrap());
+    let pair = state.set_cookie().split(';').next().unwrap().to_owned();
+    (format!("{}?{}", url.path(), url.query().unwrap()), pair)
+}
+
+/// A return URL bound to a new login, as the `returnUrl` parameter carries it (encoded), and
+/// the `Cookie` pair of its state.
+fn bound_return_url(return_url: &str) -> (String, String) {
+    let state = LoginState::new().unwrap();
+    let url = state.bind(&Url::parse(return_url).unwrap());
+    let pair = state.set_cookie().split(';').next().unwrap().to_owned();
+    let encoded: String = url::form_urlencoded::byte_serialize(url.as_str().as_bytes()).collect();
+    (encoded, pair)
+}
+
 async fn call(uri: &str) -> (StatusCode, Option<String>, String) {
+    call_with(uri, None).await.0
+}
+
+/// Calls `uri` with a `Cookie` header when given; the answer and its `Set-Cookie` values.
+async fn call_with(
+    uri: &str,
+    cookie: Option<&str>,
+) -> ((StatusCode, Option<String>, String), Vec<String>) {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
     let response = app()
-        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .oneshot(request.body(Body::empty()).unwrap())
         .await
         .unwrap();
+    let set_cookies: Vec<String> = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
     let status = response.status();
     let content_type = response
         .headers()
@@ -59,23 +100,75 @@ async fn call(uri: &str) -> (StatusCode, Option<String>, String) {
         .await
         .unwrap();
     (
-        status,
-        content_type,
-        String::from_utf8(bytes.to_vec()).unwrap(),
+        (
+            status,
+            content_type,
+            String::from_utf8(bytes.to_vec()).unwrap(),
+        ),
+        set_cookies,
     )
 }
 
 #[tokio::test]
-async fn a_callback_is_extracted() {
-    let (status, _, body) = call("/welcome-back?ticket=abc789").await;
+async fn a_callback_in_the_browser_that_started_it_is_extracted_and_its_state_cleared() {
+    // ReturnUrl mode: the shop appends the ticket to the bound return URL.
+    let (uri, pair) = bound("/welcome-back");
+    let ((status, _, body), set_cookies) = call_with(
+        &format!("{uri}&ticket=abc789"),
+        Some(&format!("a=1; {pair}")),
+    )
+    .await;
     assert_eq!((status, body.as_str()), (StatusCode::OK, "6 -"));
-    let (status, _, body) =
-        call("/welcome-back?Ticket=abc789&ReturnUrl=https%3A%2F%2Fnews.example.com%2Farticle%2F7")
-            .await;
+    let name = pair.split('=').next().unwrap();
+    assert_eq!(
+        set_cookies,
+        [format!(
+            "{name}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
+        )]
+    );
+    // SeparateTicketAuth mode: the state rides in the return URL, and is taken off it.
+    let (return_url, pair) = bound_return_url("https://news.example.com/article/7?page=2");
+    let ((status, _, body), _) = call_with(
+        &format!("/welcome-back?Ticket=abc789&ReturnUrl={return_url}"),
+        Some(&pair),
+    )
+    .await;
     assert_eq!(
         (status, body.as_str()),
-        (StatusCode::OK, "6 https://news.example.com/article/7")
+        (
+            StatusCode::OK,
+            "6 https://news.example.com/article/7?page=2"
+        )
     );
+}
+
+#[tokio::test]
+async fn a_return_without_its_state_cookie_is_refused_before_the_handler() {
+    let (uri, pair) = bound("/welcome-back");
+    let (other_uri, other_pair) = bound("/welcome-back");
+    let name = pair.split('=').next().unwrap();
+    let forged = format!("{name}={}", other_pair.split_once('=').unwrap().1);
+    for (uri, cookie) in [
+        // Opened in another browser: no state cookie at all.
+        (uri.clone(), None),
+        (uri.clone(), Some("theme=dark".to_owned())),
+        // Another login's cookie, under its own name or planted under this one's.
+        (uri.clone(), Some(other_pair.clone())),
+        (uri.clone(), Some(forged)),
+        // The return URL swapped for another login's.
+        (other_uri, Some(pair.clone())),
+        // No state in the URL, whatever the cookies.
+        ("/welcome-back?x=1".to_owned(), Some(pair.clone())),
+    ] {
+        let uri = format!("{uri}&ticket=secret-tkt-1");
+        let ((status, content_type, body), set_cookies) = call_with(&uri, cookie.as_deref()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{uri} {cookie:?}");
+        assert_eq!(content_type.as_deref(), Some("application/json"));
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(json["error"], "not_this_browser", "{body}");
+        assert!(!body.contains("secret-tkt"), "{body}");
+        assert!(set_cookies.is_empty(), "{set_cookies:?}");
+    }
 }
 
 #[tokio::test]
@@ -114,7 +207,12 @@ async fn anything_else_is_a_400_with_a_json_code_and_no_ticket() {
 async fn an_optional_return_is_none_without_a_ticket_and_still_refuses_a_bad_one() {
     assert_eq!(call("/maybe").await.2, "without");
     assert_eq!(call("/maybe?utm_source=x").await.2, "without");
-    assert_eq!(call("/maybe?ticket=abc").await.2, "with ticket");
+    let (uri, pair) = bound("/maybe");
+    let ((_, _, body), _) = call_with(&format!("{uri}&ticket=abc"), Some(&pair)).await;
+    assert_eq!(body, "with ticket");
+    let (status, _, body) = call("/maybe?ticket=abc").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("not_this_browser"), "{body}");
     let (status, _, body) = call("/maybe?ticket=abc&returnUrl=https%3A%2F%2Fevil.example").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("return_url_refused"), "{body}");
@@ -166,6 +264,7 @@ async fn rejections_print_their_message_and_keep_the_callback_error() {
             "/welcome-back?ticket=t-1&returnUrl=https%3A%2F%2Fevil.example%2F",
             "return_url_refused",
         ),
+        ("/welcome-back?ticket=t-1", "not_this_browser"),
     ] {
         let (mut parts, ()) = Request::get(uri).body(()).unwrap().into_parts();
         let rejection = TicketReturn::from_request_parts(&mut parts, &state)

@@ -222,3 +222,84 @@ fn a_return_url_that_grows_past_the_cap_when_parsed_is_refused() {
     let accepted = policy.check(short).unwrap();
     assert!(policy.check(accepted.as_str()).is_ok());
 }
+
+/// The `Cookie` pair a login state's `Set-Cookie` value stores.
+fn cookie_pair(state: &payway_client::LoginState) -> String {
+    state.set_cookie().split(';').next().unwrap().to_owned()
+}
+
+#[test]
+fn a_return_is_accepted_only_in_the_browser_that_started_the_login() {
+    use payway_client::{LoginState, LoginStateError};
+
+    let state = LoginState::new().unwrap();
+    let back = state.bind(&Url::parse("https://news.example.com/welcome-back").unwrap());
+    assert_eq!(back.query_pairs().count(), 1);
+    assert!(!back.as_str().contains(&cookie_pair(&state)[30..]));
+    let mut arrived = back.clone();
+    arrived.query_pairs_mut().append_pair("ticket", "abc789");
+    let callback = TicketCallback::parse(&arrived, &policy()).unwrap();
+    let pair = cookie_pair(&state);
+    let headers: [&[u8]; 2] = [b"city=Ume\xe5", pair.as_bytes()];
+    let clear = callback.check_state(headers).unwrap();
+    assert!(
+        clear.starts_with(&format!("{}=;", state.cookie_name())),
+        "{clear}"
+    );
+    assert!(clear.contains("Max-Age=0"));
+
+    let refused = |why| Err(CallbackError::NotThisBrowser(why));
+    // Another browser: no state cookie.
+    assert_eq!(
+        callback.check_state([&b"theme=dark"[..]]),
+        refused(LoginStateError::NoCookie)
+    );
+    // A cookie of another login planted under this login's name.
+    let other = LoginState::new().unwrap();
+    let planted = format!(
+        "{}={}",
+        state.cookie_name(),
+        cookie_pair(&other).split_once('=').unwrap().1
+    );
+    assert_eq!(
+        callback.check_state([planted.as_bytes()]),
+        refused(LoginStateError::Mismatch)
+    );
+    // No state at all.
+    let unbound = parse("https://news.example.com/welcome-back?ticket=abc789").unwrap();
+    assert_eq!(
+        unbound.check_state([pair.as_bytes()]),
+        refused(LoginStateError::Missing)
+    );
+    // Two states (one smuggled into the return URL).
+    let smuggled = format!(
+        "https://auth.example.com/t?ticket=a&returnUrl={}&pw_state={}",
+        url::form_urlencoded::byte_serialize(back.as_str().as_bytes()).collect::<String>(),
+        other.value()
+    );
+    assert_eq!(
+        parse(&smuggled).unwrap().check_state([pair.as_bytes()]),
+        refused(LoginStateError::Duplicate)
+    );
+}
+
+#[test]
+fn the_state_is_taken_off_the_return_url() {
+    let state = payway_client::LoginState::new().unwrap();
+    let back =
+        state.bind(&Url::parse("https://news.example.com/article/7?page=2&q=a%20b").unwrap());
+    let arrived = format!(
+        "https://auth.example.com/ticket-login?ticket=t1&returnUrl={}",
+        url::form_urlencoded::byte_serialize(back.as_str().as_bytes()).collect::<String>()
+    );
+    let callback = parse(&arrived).unwrap();
+    assert_eq!(
+        callback.return_url().unwrap().as_str(),
+        "https://news.example.com/article/7?page=2&q=a%20b"
+    );
+    assert!(
+        callback
+            .check_state([cookie_pair(&state).as_bytes()])
+            .is_ok()
+    );
+}

@@ -22,6 +22,10 @@ mod shop_url;
 mod sso2_answers;
 #[cfg(feature = "axum")]
 mod sso2_axum;
+#[cfg(feature = "test-util")]
+mod sso2_binding;
+#[cfg(feature = "test-util")]
+mod sso2_browser;
 mod sso2_builder;
 mod sso2_cookie;
 #[cfg(feature = "test-util")]

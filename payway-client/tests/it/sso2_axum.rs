@@ -84,7 +84,7 @@ async fn call(uri: &str, cookies: &[&str]) -> (StatusCode, Option<String>, Strin
 }
 
 fn sealed(cookie: &SessionCookie) -> String {
-    SessionCookieKey::new(KEY).unwrap().seal(cookie)
+    SessionCookieKey::new(KEY).unwrap().seal(cookie).unwrap()
 }
 
 fn premium() -> SessionCookie {
@@ -112,7 +112,8 @@ async fn anything_else_is_a_401_with_a_json_code_and_optional_is_none() {
     let edited = String::from_utf8(edited).unwrap();
     let other_key = SessionCookieKey::new(b"another-site-key-0123456789abcdefgh")
         .unwrap()
-        .seal(&premium());
+        .seal(&premium())
+        .unwrap();
     let expired = sealed(
         &premium()
             .with_lifetime(Duration::from_secs(10))

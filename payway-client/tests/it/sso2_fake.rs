@@ -79,7 +79,7 @@ async fn the_whole_login_then_a_logout_elsewhere_then_a_replayed_ticket() {
     let anonymous = landing.session().clone();
     assert_eq!(anonymous.status(), Sso2Status::Anonymous);
     assert!(anonymous.ticket().is_none());
-    let sealed = key.seal(&SessionCookie::new(&anonymous));
+    let sealed = key.seal(&SessionCookie::new(&anonymous)).unwrap();
     assert!(!key.open(&sealed).unwrap().is_logged_in());
 
     // 2. The reader logs in on SSO2's page; the form goes back through identify.
@@ -147,7 +147,7 @@ async fn the_whole_login_then_a_logout_elsewhere_then_a_replayed_ticket() {
     let cookie = SessionCookie::new(session)
         .with_account(&account.id, active.product_codes)
         .unwrap();
-    let opened = key.open(&key.seal(&cookie)).unwrap();
+    let opened = key.open(&key.seal(&cookie).unwrap()).unwrap();
     assert!(opened.has_product("premium"));
 
     // 4. The reader logs out in another window ("from another site").

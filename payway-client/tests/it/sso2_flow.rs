@@ -12,6 +12,8 @@ use payway_client::test_util::FakePayway;
 use payway_client::{Error, ReturnPolicy, TicketLogin};
 use url::Url;
 
+use crate::sso2_browser::{Jar, identify, land};
+
 const LANDING: &str = "https://news.example.com/sso2/landing";
 const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
 
@@ -51,45 +53,90 @@ async fn identify_landing_and_pages() {
     let (fake, flow) = setup().await;
     let reader = browser();
     let page = article();
+    let mut jar = Jar::default();
 
-    // No cookie: identify.
-    let Sso2Page::Identify { url, set_cookie } =
-        flow.page(&PageVisit::new(&page, &reader)).await.unwrap()
-    else {
+    // No cookie: identify, with a login state cookie for this browser.
+    let outcome = flow.page(&PageVisit::new(&page, &reader)).await.unwrap();
+    let Sso2Page::Identify { url, set_cookies } = &outcome else {
         panic!("a first visit identifies")
     };
-    assert!(set_cookie.is_none());
+    assert_eq!(set_cookies.len(), 1);
+    assert!(
+        set_cookies[0].starts_with("__Host-pw-state-"),
+        "{set_cookies:?}"
+    );
+    assert!(
+        set_cookies[0].ends_with("; Path=/; Max-Age=600; HttpOnly; Secure; SameSite=Lax"),
+        "{}",
+        set_cookies[0]
+    );
+    jar.apply(set_cookies);
+    // The continue URL carries the state, never the cookie's value.
+    let r: String = url
+        .query_pairs()
+        .find(|(n, _)| n == "r")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    assert!(
+        r.starts_with("https://news.example.com/articles/7?pw_state="),
+        "{r}"
+    );
+    let state_value = set_cookies[0]
+        .split(';')
+        .next()
+        .unwrap()
+        .split_once('=')
+        .unwrap()
+        .1;
+    assert!(!url.as_str().contains(state_value));
+
     // SSO2 (the reader is logged in there) sends them to the landing page.
     let arrived = fake
-        .sso2_identify_logged_in(&url, "ada@example.com")
+        .sso2_identify_logged_in(url, "ada@example.com")
         .unwrap();
-    let landed = flow.landing(&arrived).await.unwrap();
-    assert!(!landed.is_replay());
-    assert_eq!(landed.return_url, page);
+    let landed = land(&flow, &arrived, &mut jar).await.unwrap();
+    assert!(!landed.is_replay() && !landed.is_identify_again());
+    assert_eq!(
+        landed.redirect_to, page,
+        "the state is taken off the return URL"
+    );
     assert!(matches!(landed.login, Some(TicketLogin::LoggedIn { .. })));
-    let set_cookie = landed.set_cookie.clone().unwrap();
-    assert!(set_cookie.starts_with("__Host-payway-sso2="));
+    // The state cookie cleared, the session cookie set.
+    assert_eq!(landed.set_cookies.len(), 2);
+    assert!(landed.set_cookies[0].contains("Max-Age=0"));
+    assert!(jar.names("__Host-pw-state-").is_empty());
+    let set_cookie = landed
+        .set_cookies
+        .get("__Host-payway-sso2")
+        .unwrap()
+        .to_owned();
     let cookie = stored(&flow, &set_cookie);
     assert!(cookie.has_product("premium"));
     assert_eq!(cookie.account_id(), Some("acc-1"));
     assert!(!format!("{landed:?}").contains(&set_cookie[20..40]));
 
-    // The same landing URL again (a reload, a leaked link): nothing happens.
-    let replay = flow.landing(&arrived).await.unwrap();
-    assert!(replay.is_replay() && replay.set_cookie.is_none());
-    assert_eq!(replay.return_url, page);
+    // The same landing URL again in this browser: its state cookie is gone, so nothing is
+    // set or taken, and the reader is sent through identify again.
+    let again = land(&flow, &arrived, &mut jar).await.unwrap();
+    assert!(again.is_identify_again() && again.cookie.is_none());
+    assert!(
+        again
+            .redirect_to
+            .as_str()
+            .starts_with(fake.sso_base_url().as_str())
+    );
 
     // A fresh cookie is served as it is, without asking SSO2.
     let calls = fake.sso2_calls();
     let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
     let Sso2Page::Session {
         cookie: served,
-        set_cookie,
+        set_cookies,
     } = flow.page(&visit).await.unwrap()
     else {
         panic!("a fresh cookie is a session")
     };
-    assert!(set_cookie.is_none() && served.has_product("premium"));
+    assert!(set_cookies.is_empty() && served.has_product("premium"));
     assert_eq!(fake.sso2_calls(), calls);
 
     // Past the refresh interval: one status call, the cookie resealed, the account kept.
@@ -98,26 +145,24 @@ async fn identify_landing_and_pages() {
     let refreshed = eager.page(&visit).await.unwrap();
     let Sso2Page::Session {
         cookie: again,
-        set_cookie: Some(set),
+        set_cookies,
     } = &refreshed
     else {
         panic!("{refreshed:?}")
     };
     assert!(again.has_product("premium"));
-    assert_eq!(stored(&flow, set).account_id(), Some("acc-1"));
+    assert_eq!(stored(&flow, &set_cookies[0]).account_id(), Some("acc-1"));
     assert_eq!(fake.sso2_calls(), calls + 1);
 
     // Logged out on another site: the next refresh clears the cookie and identifies again.
     assert!(fake.log_out_elsewhere(cookie.sid()));
     let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
-    let Sso2Page::Identify {
-        set_cookie: Some(clear),
-        ..
-    } = eager.page(&visit).await.unwrap()
-    else {
+    let Sso2Page::Identify { set_cookies, .. } = eager.page(&visit).await.unwrap() else {
         panic!("a terminated session identifies again")
     };
+    let clear = set_cookies.get("__Host-payway-sso2").unwrap();
     assert!(clear.contains("Max-Age=0"), "{clear}");
+    assert_eq!(set_cookies.len(), 2, "the clearing and a new login state");
 }
 
 #[tokio::test]
@@ -125,12 +170,9 @@ async fn an_anonymous_landing_then_a_login_elsewhere_is_picked_up_on_refresh() {
     let (fake, flow) = setup().await;
     let reader = browser();
     let page = article();
-    let Sso2Page::Identify { url, .. } = flow.page(&PageVisit::new(&page, &reader)).await.unwrap()
-    else {
-        panic!()
-    };
-    let landed = flow
-        .landing(&fake.sso2_identify(&url).unwrap())
+    let mut jar = Jar::default();
+    let url = identify(&flow, &page, &reader, &mut jar).await;
+    let landed = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
         .await
         .unwrap();
     assert!(landed.login.is_none());
@@ -168,14 +210,14 @@ async fn bots_and_prefetches_are_never_sent_to_identify() {
     );
     assert!(matches!(
         flow.page(&PageVisit::new(&page, &bot)).await.unwrap(),
-        Sso2Page::Anonymous { set_cookie: None }
+        Sso2Page::Anonymous { ref set_cookies } if set_cookies.is_empty()
     ));
     let reader = browser();
     assert!(matches!(
         flow.page(&PageVisit::new(&page, &reader).prefetch(true))
             .await
             .unwrap(),
-        Sso2Page::Anonymous { set_cookie: None }
+        Sso2Page::Anonymous { ref set_cookies } if set_cookies.is_empty()
     ));
     // The app may overrule the User-Agent guess either way.
     assert!(matches!(
@@ -193,12 +235,9 @@ async fn bots_and_prefetches_are_never_sent_to_identify() {
     assert_eq!(fake.sso2_calls(), 0);
 
     // A prefetch whose session ended elsewhere gets the cookie cleared, not a redirect.
-    let Sso2Page::Identify { url, .. } = flow.page(&PageVisit::new(&page, &reader)).await.unwrap()
-    else {
-        panic!()
-    };
-    let cookie = flow
-        .landing(&fake.sso2_identify(&url).unwrap())
+    let mut jar = Jar::default();
+    let url = identify(&flow, &page, &reader, &mut jar).await;
+    let cookie = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
         .await
         .unwrap()
         .cookie
@@ -210,7 +249,7 @@ async fn bots_and_prefetches_are_never_sent_to_identify() {
         .prefetch(true);
     let outcome = eager.page(&visit).await.unwrap();
     assert!(
-        matches!(&outcome, Sso2Page::Anonymous { set_cookie: Some(c) } if c.contains("Max-Age=0")),
+        matches!(&outcome, Sso2Page::Anonymous { set_cookies } if set_cookies.len() == 1 && set_cookies[0].contains("Max-Age=0")),
         "{outcome:?}"
     );
 }
@@ -218,13 +257,8 @@ async fn bots_and_prefetches_are_never_sent_to_identify() {
 #[tokio::test]
 async fn a_forged_landing_is_an_error_and_redirects_nowhere() {
     let (fake, flow) = setup().await;
-    let Sso2Page::Identify { url, .. } = flow
-        .page(&PageVisit::new(&article(), &browser()))
-        .await
-        .unwrap()
-    else {
-        panic!()
-    };
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &browser(), &mut jar).await;
     let mut arrived = fake.sso2_identify(&url).unwrap();
     let pairs: Vec<(String, String)> = arrived.query_pairs().into_owned().collect();
     arrived
@@ -233,7 +267,7 @@ async fn a_forged_landing_is_an_error_and_redirects_nowhere() {
         .append_pair("t", &pairs[0].1)
         .append_pair("r", "https://evil.example/phish");
     assert!(matches!(
-        flow.landing(&arrived).await.unwrap_err(),
+        land(&flow, &arrived, &mut jar.clone()).await.unwrap_err(),
         Error::Landing(_)
     ));
     let forged = Url::parse(&format!(
@@ -241,12 +275,11 @@ async fn a_forged_landing_is_an_error_and_redirects_nowhere() {
     ))
     .unwrap();
     assert!(matches!(
-        flow.landing(&forged).await.unwrap_err(),
+        land(&flow, &forged, &mut jar.clone()).await.unwrap_err(),
         Error::Sso2Token(_)
     ));
     // SSO2 down during a refresh: an error, and the caller keeps serving anonymously.
-    let cookie = flow
-        .landing(&fake.sso2_identify(&url).unwrap())
+    let cookie = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
         .await
         .unwrap()
         .cookie
@@ -264,19 +297,12 @@ async fn a_forged_landing_is_an_error_and_redirects_nowhere() {
 async fn logout_logs_out_of_sso2_and_clears_the_cookie() {
     let (fake, flow) = setup().await;
     let reader = browser();
-    let Sso2Page::Identify { url, .. } = flow
-        .page(&PageVisit::new(&article(), &reader))
-        .await
-        .unwrap()
-    else {
-        panic!()
-    };
-    let cookie = flow
-        .landing(
-            &fake
-                .sso2_identify_logged_in(&url, "ada@example.com")
-                .unwrap(),
-        )
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &reader, &mut jar).await;
+    let arrived = fake
+        .sso2_identify_logged_in(&url, "ada@example.com")
+        .unwrap();
+    let cookie = land(&flow, &arrived, &mut jar)
         .await
         .unwrap()
         .cookie
@@ -293,15 +319,14 @@ async fn logout_logs_out_of_sso2_and_clears_the_cookie() {
 
 /// The cookie `flow` seals for a reader logged in to SSO2 with the login of `email`.
 async fn landed_logged_in(fake: &FakePayway, flow: &Sso2Flow, email: &str) -> SessionCookie {
-    let Sso2Page::Identify { url, .. } = flow
-        .page(&PageVisit::new(&article(), &browser()))
+    let mut jar = Jar::default();
+    let url = identify(flow, &article(), &browser(), &mut jar).await;
+    let arrived = fake.sso2_identify_logged_in(&url, email).unwrap();
+    land(flow, &arrived, &mut jar)
         .await
         .unwrap()
-    else {
-        panic!("a reader without a cookie is identified")
-    };
-    let arrived = fake.sso2_identify_logged_in(&url, email).unwrap();
-    flow.landing(&arrived).await.unwrap().cookie.unwrap()
+        .cookie
+        .unwrap()
 }
 
 /// The cookie as if its account and products had been read `ago`.
@@ -334,15 +359,16 @@ async fn a_cancelled_subscription_shows_once_the_account_is_past_its_max_age() {
     let visit = PageVisit::new(&page, &reader).session(Some(aged));
     let Sso2Page::Session {
         cookie: checked,
-        set_cookie: Some(set_cookie),
+        set_cookies,
     } = flow.page(&visit).await.unwrap()
     else {
         panic!("a session, resealed")
     };
+    let set_cookie = &set_cookies[0];
     assert_eq!(fake.exchanges(), exchanges + 1);
     assert!(checked.is_logged_in() && !checked.has_product("premium"));
     assert_eq!(checked.account_id(), Some("acc-1"));
-    let resealed = stored(&flow, &set_cookie);
+    let resealed = stored(&flow, set_cookie);
     assert!(!resealed.needs_account_check() && !resealed.has_product("premium"));
 
     // The max age is the flow's to choose.
@@ -463,17 +489,12 @@ async fn an_account_id_too_long_for_the_cookie_is_an_error_not_a_session() {
     let long_id = "a".repeat(129);
     fake.add_account(&long_id, ["premium"]);
     fake.add_login("long@example.com", "pw-long-123", &long_id);
-    let Sso2Page::Identify { url, .. } = flow
-        .page(&PageVisit::new(&article(), &browser()))
-        .await
-        .unwrap()
-    else {
-        panic!()
-    };
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &browser(), &mut jar).await;
     let arrived = fake
         .sso2_identify_logged_in(&url, "long@example.com")
         .unwrap();
-    let error = flow.landing(&arrived).await.unwrap_err();
+    let error = land(&flow, &arrived, &mut jar).await.unwrap_err();
     assert!(
         matches!(
             error,

@@ -54,14 +54,30 @@ fn a_genuine_landing_gives_the_session_and_the_return_url() {
 }
 
 #[test]
-fn a_signed_exp_far_in_the_future_gives_a_long_replay_ttl_without_overflow() {
-    let mut claims = answer_claims("sid-7", "anon");
-    claims["exp"] = json!(1e20);
+fn an_exp_further_than_five_minutes_ahead_is_refused() {
+    use payway_client::sso2::MAX_LANDING_LIFETIME;
+
+    // The leeway is 60 s: exp up to 5 minutes and a leeway ahead is accepted...
+    let limit = MAX_LANDING_LIFETIME.as_secs() + 60;
+    let mut claims = answer_claims("sid-7", "loggedin");
+    claims["exp"] = json!(now() + limit - 5);
     let landing = land(&answer_token(&claims), BACK).unwrap();
-    assert!(
-        landing.replay_ttl().as_secs() > 1 << 35,
-        "held as long as the token is"
-    );
+    assert!(landing.replay_ttl().as_secs() <= limit + 60);
+    // ... a minute more, an hour, a year, or a number too large for any clock is not.
+    for exp in [
+        json!(now() + limit + 60),
+        json!(now() + 3600),
+        json!(now() + 365 * 24 * 3600),
+        json!(4_102_444_800_u64),
+        json!(1e20),
+    ] {
+        claims["exp"] = exp.clone();
+        assert_eq!(
+            token_error(land(&answer_token(&claims), BACK)),
+            TokenError::ExpiresTooLate,
+            "{exp}"
+        );
+    }
 }
 
 #[test]

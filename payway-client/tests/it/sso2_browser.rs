@@ -1,0 +1,74 @@
+//! A browser's cookie jar for the site, as a test needs it: `Set-Cookie` values set and
+//! clear cookies, and the jar gives the `Cookie` header the next request carries.
+
+use std::collections::BTreeMap;
+
+use payway_client::Error;
+use payway_client::sso2::{PageVisit, Reader, Sso2Flow, Sso2Landed, Sso2Page};
+use url::Url;
+
+/// The site's cookies in one browser, by name.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Jar(BTreeMap<String, String>);
+
+impl Jar {
+    /// Stores or removes (`Max-Age=0`) each cookie the values set.
+    pub(crate) fn apply<'a>(&mut self, set_cookies: impl IntoIterator<Item = &'a String>) {
+        for set_cookie in set_cookies {
+            let pair = set_cookie.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if set_cookie.contains("Max-Age=0") {
+                self.0.remove(name.trim());
+            } else {
+                self.0
+                    .insert(name.trim().to_owned(), value.trim().to_owned());
+            }
+        }
+    }
+
+    /// The `Cookie` header this browser sends.
+    pub(crate) fn header(&self) -> String {
+        self.0
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The names of the cookies held that start with `prefix`.
+    pub(crate) fn names(&self, prefix: &str) -> Vec<String> {
+        self.0
+            .keys()
+            .filter(|name| name.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
+    /// The value of cookie `name`.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
+/// A first visit of `page` by `reader`: the identify URL, and `jar` holding the login's
+/// state cookie.
+pub(crate) async fn identify(flow: &Sso2Flow, page: &Url, reader: &Reader, jar: &mut Jar) -> Url {
+    let outcome = flow.page(&PageVisit::new(page, reader)).await.unwrap();
+    jar.apply(outcome.set_cookies());
+    let Sso2Page::Identify { url, .. } = outcome else {
+        panic!("a reader without a cookie is identified: {outcome:?}")
+    };
+    url
+}
+
+/// The landing at `arrived` in the browser of `jar`, whose cookies it then updates.
+pub(crate) async fn land(
+    flow: &Sso2Flow,
+    arrived: &Url,
+    jar: &mut Jar,
+) -> Result<Sso2Landed, Error> {
+    let header = jar.header();
+    let landed = flow.landing(arrived, [header.as_bytes()]).await?;
+    jar.apply(&landed.set_cookies);
+    Ok(landed)
+}
