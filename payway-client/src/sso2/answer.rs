@@ -148,7 +148,11 @@ pub(crate) fn is_sid(sid: &str) -> bool {
 }
 
 /// `exp` required, `nbf` and `iat` when present; every one a number, within the leeway.
-fn check_times(claims: &Map<String, Value>, now: f64, leeway: f64) -> Result<(), TokenError> {
+pub(crate) fn check_times(
+    claims: &Map<String, Value>,
+    now: f64,
+    leeway: f64,
+) -> Result<(), TokenError> {
     let time = |claim: &'static str| -> Result<Option<f64>, TokenError> {
         match claims.get(claim) {
             None => Ok(None),

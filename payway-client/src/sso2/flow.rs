@@ -7,9 +7,11 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::checkout::{PaywallSecret, checkout_return, form_token, read_checkout_token};
 use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
 use super::reader::Reader;
+use super::request_token::unix_now;
 use super::session::{Sso2Session, Sso2Status};
 use super::session_cookie::{
     DEFAULT_ACCOUNT_MAX_AGE, MAX_PRODUCTS, SessionCookie, is_storable_product,
@@ -20,6 +22,7 @@ use crate::client::PaywayClient;
 use crate::error::Error;
 use crate::login::TicketLogin;
 use crate::login_state::{LoginState, LoginStateError, SetCookies, mark_retry};
+use crate::store::Fingerprint;
 use crate::store::{MemoryTicketStore, TicketStore};
 
 /// How long a session cookie is trusted before [`Sso2Flow`] asks SSO2 again, by default
@@ -79,6 +82,8 @@ struct Inner {
     account_max_age: Duration,
     /// The product codes the site gates on; `None`: every code that fits.
     gated: Option<Vec<String>>,
+    /// The key of the paywall's checkout tokens, when the site takes checkouts.
+    paywall: Option<PaywallSecret>,
 }
 
 /// A page request, as [`Sso2Flow::page`] needs it.
@@ -265,6 +270,7 @@ impl Sso2Flow {
                 refresh_after: DEFAULT_REFRESH_AFTER,
                 account_max_age: DEFAULT_ACCOUNT_MAX_AGE,
                 gated: None,
+                paywall: None,
             }),
         }
     }
@@ -342,6 +348,14 @@ impl Sso2Flow {
         }
         Arc::make_mut(&mut self.inner).gated = Some(gated);
         Ok(self)
+    }
+
+    /// Takes the Tulo Paywall's checkout returns
+    /// ([`checkout_landing`](Self::checkout_landing)), whose tokens are signed with this
+    /// paywall secret.
+    pub fn with_paywall_secret(mut self, secret: PaywallSecret) -> Self {
+        Arc::make_mut(&mut self.inner).paywall = Some(secret);
+        self
     }
 
     /// The session cookie key (for `FromRef`, so the `axum` feature's `Sso2Cookie` can open
@@ -487,19 +501,7 @@ impl Sso2Flow {
         let landing = inner.sso2.landing(callback, &inner.policy)?;
         let clear_state = match landing.check_state(cookie_headers) {
             Ok(clear) => clear,
-            Err(why) if landing.is_retry() => {
-                return Err(Error::Landing(LandingError::NotThisBrowser(why)));
-            }
-            Err(why) => {
-                let (url, state_cookie) = self.identify(landing.return_url(), true)?;
-                return Ok(Sso2Landed {
-                    redirect_to: url,
-                    set_cookies: SetCookies::from(vec![state_cookie]),
-                    cookie: None,
-                    login: None,
-                    not_bound: Some(why),
-                });
-            }
+            Err(why) => return self.not_bound(why, landing.is_retry(), landing.return_url()),
         };
         let fresh = inner
             .store
@@ -509,16 +511,165 @@ impl Sso2Flow {
         let (session, return_url) = landing.into_parts();
         let mut set_cookies = SetCookies::from(vec![clear_state]);
         if !fresh {
-            return Ok(Sso2Landed {
-                redirect_to: return_url,
-                set_cookies,
-                cookie: None,
-                login: None,
-                not_bound: None,
-            });
+            return Ok(replayed(return_url, set_cookies));
         }
         let mut cookie = SessionCookie::new(&session);
         let login = self.log_in(&mut cookie, &session).await?;
+        set_cookies.push(inner.key.set_cookie(&cookie)?);
+        Ok(Sso2Landed {
+            redirect_to: return_url,
+            set_cookies,
+            cookie: Some(cookie),
+            login,
+            not_bound: None,
+        })
+    }
+
+    /// A return not bound to this browser: identify again under a fresh state, once; an
+    /// error when it already was (`retry`).
+    fn not_bound(
+        &self,
+        why: LoginStateError,
+        retry: bool,
+        return_url: &Url,
+    ) -> Result<Sso2Landed, Error> {
+        if retry {
+            return Err(Error::Landing(LandingError::NotThisBrowser(why)));
+        }
+        let (url, state_cookie) = self.identify(return_url, true)?;
+        Ok(Sso2Landed {
+            redirect_to: url,
+            set_cookies: SetCookies::from(vec![state_cookie]),
+            cookie: None,
+            login: None,
+            not_bound: Some(why),
+        })
+    }
+
+    /// Starts a Tulo Paywall checkout in this browser: the checkout landing URL to give the
+    /// paywall (`checkout_landing` with `r`, the page to come back to, bound to a new
+    /// [`LoginState`]), and the state cookie to set with the page that shows the paywall.
+    ///
+    /// ```
+    /// # use payway_client::ReturnPolicy;
+    /// # use payway_client::sso2::{SessionCookieKey, Sso2Flow};
+    /// # use payway_client::test_util::FakePayway;
+    /// # use url::Url;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let fake = FakePayway::start().await;
+    /// # let key = SessionCookieKey::new(b"32 bytes or more from your secret store")?;
+    /// # let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
+    /// # let flow = Sso2Flow::new(fake.sso2_client(), fake.client(), key, policy);
+    /// let landing = Url::parse("https://news.example.com/checkout-landing")?;
+    /// let article = Url::parse("https://news.example.com/articles/42")?;
+    /// let (for_the_paywall, set_cookies) = flow.start_checkout(&landing, &article)?;
+    /// assert!(for_the_paywall.as_str().starts_with("https://news.example.com/checkout-landing?r="));
+    /// assert_eq!(set_cookies.len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`LandingError::ReturnUrlRefused`] when the return page or the checkout landing is
+    /// not allowed by the flow's [`ReturnPolicy`]; [`LandingError::CannotStart`] without
+    /// randomness.
+    pub fn start_checkout(
+        &self,
+        checkout_landing: &Url,
+        return_to: &Url,
+    ) -> Result<(Url, SetCookies), Error> {
+        let policy = &self.inner.policy;
+        if !policy.allows(return_to) || !policy.allows(checkout_landing) {
+            return Err(Error::Landing(LandingError::ReturnUrlRefused));
+        }
+        let state =
+            LoginState::new().map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
+        let mut url = checkout_landing.clone();
+        url.query_pairs_mut()
+            .append_pair("r", state.bind(return_to).as_str());
+        Ok((url, SetCookies::from(vec![state.set_cookie()])))
+    }
+
+    /// Handles your checkout landing: the Tulo Paywall posted `form` (the request body,
+    /// `application/x-www-form-urlencoded`, with `jwtToken`) to `landing_url` (the whole URL,
+    /// as [`start_checkout`](Self::start_checkout) gave it: its `r` carries the login's
+    /// state). `cookie_headers` are the request's `Cookie` headers; `reader` the browser.
+    ///
+    /// 1. `jwtToken` must verify strictly under the [paywall secret](Self::with_paywall_secret):
+    ///    HS256 only, `crit` and repeated members refused, `exp` required and at most
+    ///    [`MAX_LANDING_LIFETIME`](super::MAX_LANDING_LIFETIME) and the leeway ahead,
+    ///    `dtid` a ticket, `aid` an account id; `r` must pass the [`ReturnPolicy`].
+    /// 2. The checkout must be bound to this browser, as a landing is (see
+    ///    [`landing`](Self::landing)): otherwise nothing is taken, and the reader goes
+    ///    through identify again, once.
+    /// 3. The reader's SSO2 session comes from their session cookie.
+    /// 4. The token is taken once in the ticket store (a replayed post does nothing), then
+    ///    SSO2's `authenticatewithticket` with `at = dtid` logs that session in; its ticket is
+    ///    exchanged once ([`login_with_ticket`](PaywayClient::login_with_ticket)), the
+    ///    account's products read, and the account must be `aid`. The cookie is sealed, the
+    ///    state cookie cleared, and the reader sent on to `r`.
+    ///
+    /// The state cookie is `SameSite=Lax`: it travels with the paywall's post because the
+    /// paywall runs on your own page (a post from another site would not carry it).
+    ///
+    /// # Errors
+    ///
+    /// [`LandingError::NoPaywallSecret`] without a paywall secret;
+    /// [`LandingError::MissingCheckoutToken`], `Duplicate`, `QueryTooLong`,
+    /// `MissingReturnUrl` and `ReturnUrlRefused` for a malformed post; [`Error::Sso2Token`]
+    /// for a token that does not verify; [`LandingError::NotThisBrowser`] for a second
+    /// unbound return in a row; [`LandingError::NoSession`] without a usable session cookie;
+    /// [`LandingError::CheckoutAccountMismatch`]; [`Error::Store`]; and any error of
+    /// [`Sso2Client::authenticate_with_ticket`], the ticket login or the products read.
+    pub async fn checkout_landing<'a, I>(
+        &self,
+        landing_url: &Url,
+        form: &[u8],
+        cookie_headers: I,
+        reader: &Reader,
+    ) -> Result<Sso2Landed, Error>
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        let inner = &self.inner;
+        let secret = inner
+            .paywall
+            .as_ref()
+            .ok_or(Error::Landing(LandingError::NoPaywallSecret))?;
+        let (return_url, state) = checkout_return(landing_url, &inner.policy)?;
+        let token = form_token(form)?;
+        let now = unix_now().map_err(Error::Sso2Token)?;
+        let leeway = inner.sso2.leeway().as_secs();
+        let checkout = read_checkout_token(&token, secret, leeway, now)?;
+        let headers: Vec<&[u8]> = cookie_headers.into_iter().collect();
+        let clear_state = match state.check(headers.iter().copied()) {
+            Ok(clear) => clear,
+            Err(why) => return self.not_bound(why, state.retry, &return_url),
+        };
+        let mut cookie = inner
+            .key
+            .open_cookie_headers(headers.iter().copied())
+            .ok()
+            .flatten()
+            .ok_or(Error::Landing(LandingError::NoSession))?;
+        let ttl = Duration::from_secs(checkout.accepted_until.saturating_sub(now).max(1));
+        if !claim(inner, &checkout.fingerprint, ttl).await? {
+            return Ok(replayed(return_url, SetCookies::from(vec![clear_state])));
+        }
+        let session = inner
+            .sso2
+            .authenticate_with_ticket(cookie.sid(), &checkout.delegated_ticket, reader)
+            .await?;
+        cookie.confirm(&session);
+        let login = self.log_in(&mut cookie, &session).await?;
+        if let Some(TicketLogin::LoggedIn { account, .. }) = &login
+            && account.id != checkout.account_id
+        {
+            return Err(Error::Landing(LandingError::CheckoutAccountMismatch));
+        }
+        let mut set_cookies = SetCookies::from(vec![clear_state]);
         set_cookies.push(inner.key.set_cookie(&cookie)?);
         Ok(Sso2Landed {
             redirect_to: return_url,
@@ -600,6 +751,26 @@ impl Sso2Flow {
     }
 }
 
+/// Claims `fingerprint` in the flow's store for `ttl`: `false` when it was taken before.
+async fn claim(inner: &Inner, fingerprint: &Fingerprint, ttl: Duration) -> Result<bool, Error> {
+    inner
+        .store
+        .claim(fingerprint, ttl)
+        .await
+        .map_err(Error::Store)
+}
+
+/// A return taken before (a reload, a double post): only the state cookie cleared.
+fn replayed(return_url: Url, set_cookies: SetCookies) -> Sso2Landed {
+    Sso2Landed {
+        redirect_to: return_url,
+        set_cookies,
+        cookie: None,
+        login: None,
+        not_bound: None,
+    }
+}
+
 impl fmt::Debug for Sso2Flow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sso2Flow")
@@ -610,6 +781,7 @@ impl fmt::Debug for Sso2Flow {
             .field("refresh_after", &self.inner.refresh_after)
             .field("account_max_age", &self.inner.account_max_age)
             .field("gated_products", &self.inner.gated)
+            .field("paywall_secret", &self.inner.paywall)
             .finish_non_exhaustive()
     }
 }

@@ -16,7 +16,9 @@
 //!   for [`DEFAULT_ACCOUNT_MAX_AGE`] after they were read.
 //! - [`Sso2Flow`]: the whole sequence as two calls, for your landing page and every other
 //!   page, every landing bound to the browser that started it
-//!   ([`LoginState`](crate::LoginState)).
+//!   ([`LoginState`](crate::LoginState)); and the Tulo Paywall's checkout return
+//!   ([`Sso2Flow::checkout_landing`], tokens signed with a [`PaywallSecret`]), with the same
+//!   guarantees.
 //!
 //! Every token is HS256 with the client secret, signed and verified in this crate (RustCrypto
 //! `hmac` + `sha2`): a strict compact-JWS split, strict unpadded base64url, `alg` exactly
@@ -28,6 +30,7 @@
 pub(crate) mod answer;
 pub(crate) mod builder;
 pub(crate) mod calls;
+pub(crate) mod checkout;
 pub(crate) mod client;
 pub(crate) mod cookie_key;
 pub(crate) mod flow;
@@ -42,6 +45,7 @@ pub(crate) mod session_cookie;
 pub(crate) mod verify_error;
 
 pub use builder::{DEFAULT_LEEWAY, MAX_LEEWAY, Sso2ClientBuilder};
+pub use checkout::{CHECKOUT_TOKEN_FIELD, PaywallSecret};
 pub use client::Sso2Client;
 pub use cookie_key::{COOKIE_NAME, SessionCookieKey};
 pub use flow::{DEFAULT_REFRESH_AFTER, PageVisit, Sso2Flow, Sso2Landed, Sso2Page};

@@ -83,10 +83,10 @@ pub enum LandingError {
     /// No `r` parameter (the continue URL given to identify).
     #[error("the landing url has no r parameter")]
     MissingReturnUrl,
-    /// `t` or `r` appears more than once (parameter pollution).
+    /// `t` or `r` (or a checkout's `jwtToken`) appears more than once (parameter pollution).
     #[error("the landing url repeats the t or r parameter")]
     Duplicate,
-    /// The query string is longer than 16 KiB.
+    /// The query string (or a checkout's form) is longer than 16 KiB.
     #[error("the landing url's query string is too long")]
     QueryTooLong,
     /// The continue URL `r` is not allowed by the [`ReturnPolicy`](crate::ReturnPolicy):
@@ -102,6 +102,22 @@ pub enum LandingError {
     /// No login could be started: see [`LoginStateError::RandomUnavailable`].
     #[error("no login could be started")]
     CannotStart(#[source] LoginStateError),
+    /// A checkout landing without the paywall's `jwtToken` form field.
+    #[error("the checkout landing has no jwtToken")]
+    MissingCheckoutToken,
+    /// A checkout landing, but the flow has no paywall secret
+    /// ([`Sso2Flow::with_paywall_secret`](super::Sso2Flow::with_paywall_secret)).
+    #[error("no paywall secret is configured")]
+    NoPaywallSecret,
+    /// A checkout landing from a browser without a usable SSO2 session cookie: there is no
+    /// SSO2 session to log in (the reader's pages identify them first). Nothing was taken;
+    /// the purchase stands, and the reader logs in as usual.
+    #[error("the checkout landing has no sso2 session to log in")]
+    NoSession,
+    /// The account the delegated ticket logged in is not the checkout token's `aid`: the
+    /// login is refused (fail closed).
+    #[error("the checkout's account does not match its ticket")]
+    CheckoutAccountMismatch,
 }
 
 /// Why a session cookie did not open. Treat the reader as having no cookie: identify again.

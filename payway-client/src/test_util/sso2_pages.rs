@@ -1,6 +1,8 @@
 //! The browser side of the fake SSO2: a login page whose form logs the reader's SSO2 session
-//! in and goes back through identify, and a control that logs the reader out "from another
-//! site".
+//! in and goes back through identify, a control that logs the reader out "from another
+//! site", and the Tulo Paywall's checkout ([`paywall`]).
+
+mod paywall;
 
 use http::{Method, StatusCode};
 use url::Url;
@@ -14,8 +16,14 @@ pub(crate) const LOGIN_PATH: &str = "/sso/login";
 /// The "log out from another site" control's path.
 pub(crate) const LOGOUT_ELSEWHERE_PATH: &str = "/sso/logout-elsewhere";
 
-/// Answers the login page and the logout control; `None` for any other path.
+pub(crate) use paywall::PAYWALL_CHECKOUT_PATH;
+
+/// Answers the login page, the logout control and the paywall's checkout; `None` for any
+/// other path.
 pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Answer> {
+    if request.path == PAYWALL_CHECKOUT_PATH {
+        return paywall::answer(state, request);
+    }
     let (sid, set_cookie) = match (request.method, request.path) {
         (&Method::GET | &Method::POST, LOGIN_PATH) | (&Method::POST, LOGOUT_ELSEWHERE_PATH) => {
             sso2::browser_session(state, request.cookie_header)

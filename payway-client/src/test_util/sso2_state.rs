@@ -26,7 +26,7 @@ pub(crate) struct FakeLogin {
 }
 
 /// Everything the fake SSO2 remembers.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Sso2State {
     pub(crate) sessions: HashMap<String, FakeSession>,
     /// By lower-cased e-mail address.
@@ -37,4 +37,37 @@ pub(crate) struct Sso2State {
     pub(crate) calls: usize,
     /// Why each refused request token was refused, in order.
     pub(crate) refusals: Vec<String>,
+    /// The paywall secret: the HS256 key of the paywall's checkout tokens (a setting apart
+    /// from the API client secret), 32 random bytes in hex.
+    pub(crate) paywall_secret: String,
+}
+
+impl Default for Sso2State {
+    fn default() -> Self {
+        Self {
+            sessions: HashMap::new(),
+            logins: HashMap::new(),
+            landing_url: None,
+            calls: 0,
+            refusals: Vec::new(),
+            paywall_secret: paywall_secret(),
+        }
+    }
+}
+
+/// A fresh paywall secret: 32 random bytes as 64 hex digits (a fixed one should the
+/// system's generator fail: the fake guards nothing).
+fn paywall_secret() -> String {
+    use std::fmt::Write as _;
+
+    let mut bytes = [0_u8; 32];
+    if getrandom::fill(&mut bytes).is_err() {
+        bytes = [7; 32];
+    }
+    let mut hex = String::with_capacity(64);
+    for byte in bytes {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+    }
+    hex
 }

@@ -26,6 +26,8 @@ mod sso2_axum;
 mod sso2_binding;
 #[cfg(feature = "test-util")]
 mod sso2_browser;
+#[cfg(feature = "test-util")]
+mod sso2_checkout;
 mod sso2_builder;
 mod sso2_cookie;
 #[cfg(feature = "test-util")]

@@ -1,0 +1,302 @@
+//! The Tulo Paywall's checkout return: [`PaywallSecret`], and the `jwtToken` the paywall
+//! posts to your checkout landing, read strictly.
+//!
+//! After a purchase, Payway's paywall (`paywall.js`, on your page) posts a form field
+//! `jwtToken` to your checkout landing: HS256 under the *paywall secret* (a setting of its
+//! own, apart from the API client secret), with `dtid`, a delegated ticket, and `aid`, the
+//! account id. [`Sso2Flow::checkout_landing`](super::Sso2Flow::checkout_landing) verifies it,
+//! takes it once, checks the browser, and logs the reader in through SSO2's
+//! `authenticatewithticket` with `at = dtid`.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret as _, SecretString};
+use serde_json::Value;
+
+use super::answer::check_times;
+use super::hs256::Hs256Key;
+use super::jws::{self, MAX_TOKEN_BYTES};
+use super::landing::MAX_LANDING_LIFETIME;
+use super::verify_error::{LandingError, TokenError};
+use url::Url;
+
+use crate::callback::ReturnPolicy;
+use crate::credentials::MIN_SECRET_BYTES;
+use crate::error::{BuildError, Error};
+use crate::login_state::{ReturnState, strip_state};
+use crate::store::Fingerprint;
+use crate::ticket::{Ticket, check_ticket};
+use crate::validate::is_text;
+
+/// The form field the paywall posts.
+pub const CHECKOUT_TOKEN_FIELD: &str = "jwtToken";
+
+/// The longest checkout form read, in bytes.
+const MAX_FORM_BYTES: usize = 16 * 1024;
+/// The longest account id accepted, in bytes (as a session cookie holds it).
+const MAX_ACCOUNT_ID_BYTES: usize = 128;
+
+/// The paywall secret: the HS256 key of the `jwtToken` Payway's paywall posts to your
+/// checkout landing, a setting of its own in Payway (not the API client secret).
+///
+/// Like every HMAC key of the family it must be at least
+/// [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) (32) bytes long; a shorter one you cannot
+/// replace is accepted by [`insecure_allow_short_secret`](Self::insecure_allow_short_secret).
+/// Give it to [`Sso2Flow::with_paywall_secret`](super::Sso2Flow::with_paywall_secret).
+/// `{:?}` prints `[redacted]`.
+///
+/// ```
+/// use payway_client::BuildError;
+/// use payway_client::sso2::PaywallSecret;
+///
+/// let secret = PaywallSecret::new("the paywall secret from Payway, 32 bytes or more")?;
+/// assert_eq!(format!("{secret:?}"), "PaywallSecret([redacted])");
+/// assert!(matches!(PaywallSecret::new("short"), Err(BuildError::ShortSecret { .. })));
+/// # Ok::<(), BuildError>(())
+/// ```
+#[derive(Clone)]
+pub struct PaywallSecret {
+    key: Hs256Key,
+}
+
+impl PaywallSecret {
+    /// The key for the paywall secret, at least [`MIN_SECRET_BYTES`] long.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::ShortSecret`] for a shorter (or empty) secret.
+    pub fn new(secret: impl Into<SecretString>) -> Result<Self, BuildError> {
+        Self::with_rule(&secret.into(), false)
+    }
+
+    /// The key for a paywall secret shorter than [`MIN_SECRET_BYTES`].
+    ///
+    /// **Weaker.** A short secret can be guessed offline from one posted token, and whoever
+    /// finds it can sign checkout tokens. Prefer a long random one in Payway. An empty secret
+    /// is refused even so.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::ShortSecret`] for an empty secret.
+    pub fn insecure_allow_short_secret(
+        secret: impl Into<SecretString>,
+    ) -> Result<Self, BuildError> {
+        Self::with_rule(&secret.into(), true)
+    }
+
+    fn with_rule(secret: &SecretString, allow_short: bool) -> Result<Self, BuildError> {
+        let bytes = secret.expose_secret().as_bytes();
+        let short = BuildError::ShortSecret {
+            len: bytes.len(),
+            min: MIN_SECRET_BYTES,
+        };
+        if bytes.is_empty() || (bytes.len() < MIN_SECRET_BYTES && !allow_short) {
+            return Err(short);
+        }
+        // HMAC takes keys of any length: this never refuses one.
+        let key = Hs256Key::new(bytes).ok_or(short)?;
+        Ok(Self { key })
+    }
+}
+
+impl fmt::Debug for PaywallSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PaywallSecret([redacted])")
+    }
+}
+
+/// A verified checkout token: the delegated ticket and the account, and how long the token
+/// is accepted. `{:?}` hides the ticket.
+#[derive(Debug)]
+pub(crate) struct CheckoutToken {
+    pub(crate) delegated_ticket: Ticket,
+    pub(crate) account_id: String,
+    pub(crate) fingerprint: Fingerprint,
+    /// `exp` plus the leeway, in seconds since the epoch.
+    pub(crate) accepted_until: u64,
+}
+
+/// The `jwtToken` of a checkout form (`application/x-www-form-urlencoded`), exactly once.
+pub(crate) fn form_token(form: &[u8]) -> Result<String, Error> {
+    if form.len() > MAX_FORM_BYTES {
+        return Err(Error::Landing(LandingError::QueryTooLong));
+    }
+    let mut token = None;
+    for (name, value) in url::form_urlencoded::parse(form) {
+        if name == CHECKOUT_TOKEN_FIELD && token.replace(value).is_some() {
+            return Err(Error::Landing(LandingError::Duplicate));
+        }
+    }
+    token
+        .map(std::borrow::Cow::into_owned)
+        .ok_or(Error::Landing(LandingError::MissingCheckoutToken))
+}
+
+/// The return URL `r` a checkout landing URL carries, exactly once, allowed by `policy`,
+/// without its login state; and that state.
+pub(crate) fn checkout_return(
+    landing_url: &Url,
+    policy: &ReturnPolicy,
+) -> Result<(Url, ReturnState), Error> {
+    let query = landing_url.query().unwrap_or_default();
+    if query.len() > MAX_FORM_BYTES {
+        return Err(Error::Landing(LandingError::QueryTooLong));
+    }
+    let mut r = None;
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        if name == "r" && r.replace(value).is_some() {
+            return Err(Error::Landing(LandingError::Duplicate));
+        }
+    }
+    let r = r.ok_or(Error::Landing(LandingError::MissingReturnUrl))?;
+    let url = policy
+        .check(&r)
+        .map_err(|_| Error::Landing(LandingError::ReturnUrlRefused))?;
+    Ok(strip_state(&url))
+}
+
+/// Verifies a checkout token at `now` (seconds since the epoch): HS256 under the paywall
+/// secret and nothing else, `crit` and repeated members refused, `exp` required and no
+/// further ahead than [`MAX_LANDING_LIFETIME`] beyond the leeway, `nbf` and `iat` when
+/// present, `dtid` a ticket and `aid` an account id.
+pub(crate) fn read_checkout_token(
+    token: &str,
+    secret: &PaywallSecret,
+    leeway: u64,
+    now: u64,
+) -> Result<CheckoutToken, Error> {
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(Error::TokenTooLarge {
+            len: token.len(),
+            limit: MAX_TOKEN_BYTES,
+        });
+    }
+    let refused = Error::Sso2Token;
+    let claims = jws::verify(token, &secret.key).map_err(refused)?;
+    check_times(&claims, now as f64, leeway as f64).map_err(refused)?;
+    // `check_times` found `exp`, a number.
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_f64)
+        .unwrap_or_default();
+    let latest = now
+        .saturating_add(MAX_LANDING_LIFETIME.as_secs())
+        .saturating_add(leeway);
+    if exp > latest as f64 {
+        return Err(refused(TokenError::ExpiresTooLate));
+    }
+    let text = |claim: &'static str, valid: &dyn Fn(&str) -> bool, expected| match claims.get(claim)
+    {
+        None | Some(Value::Null) => Err(refused(TokenError::MissingClaim { claim })),
+        Some(Value::String(value)) if valid(value) => Ok(value.clone()),
+        Some(_) => Err(refused(TokenError::InvalidClaim { claim, expected })),
+    };
+    let dtid = text("dtid", &|v| check_ticket(v).is_ok(), "a ticket")?;
+    let aid = text(
+        "aid",
+        &|v| is_text(v, MAX_ACCOUNT_ID_BYTES),
+        "an account id of 1 to 128 visible characters",
+    )?;
+    Ok(CheckoutToken {
+        delegated_ticket: Ticket::new(dtid),
+        account_id: aid,
+        fingerprint: Fingerprint::of_checkout(token),
+        accepted_until: (exp.max(0.0) as u64).saturating_add(leeway),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_700_000_000;
+
+    fn secret() -> PaywallSecret {
+        PaywallSecret::new("paywall-secret-0123456789abcdef-xyz").unwrap()
+    }
+
+    fn token(claims: &str) -> String {
+        jws::sign(claims.as_bytes(), &secret().key)
+    }
+
+    #[test]
+    fn a_checkout_token_reads_fully_and_strictly() {
+        let good = token(&format!(
+            r#"{{"dtid":"dt-1","aid":"acc-1","iat":{NOW},"exp":{}}}"#,
+            NOW + 60
+        ));
+        let read = read_checkout_token(&good, &secret(), 60, NOW).unwrap();
+        assert_eq!(read.delegated_ticket.expose_secret(), "dt-1");
+        assert_eq!(read.account_id, "acc-1");
+        assert_eq!(read.accepted_until, NOW + 120);
+        assert_eq!(read.fingerprint, Fingerprint::of_checkout(&good));
+        for (claims, expected) in [
+            (
+                format!(r#"{{"aid":"a","exp":{}}}"#, NOW + 60),
+                TokenError::MissingClaim { claim: "dtid" },
+            ),
+            (
+                format!(r#"{{"dtid":"d","exp":{}}}"#, NOW + 60),
+                TokenError::MissingClaim { claim: "aid" },
+            ),
+            (
+                r#"{"dtid":"d","aid":"a"}"#.to_owned(),
+                TokenError::MissingClaim { claim: "exp" },
+            ),
+            (
+                format!(r#"{{"dtid":"d","aid":"a","exp":{}}}"#, NOW + 3600),
+                TokenError::ExpiresTooLate,
+            ),
+            (
+                format!(r#"{{"dtid":"d","aid":"a","exp":{}}}"#, NOW - 61),
+                TokenError::Expired,
+            ),
+            (
+                format!(r#"{{"dtid":"d","aid":"a","aid":"b","exp":{}}}"#, NOW + 60),
+                TokenError::RepeatedMember,
+            ),
+        ] {
+            let error = read_checkout_token(&token(&claims), &secret(), 60, NOW).unwrap_err();
+            assert!(
+                matches!(&error, Error::Sso2Token(e) if *e == expected),
+                "{claims}: {error:?}"
+            );
+        }
+        let wrong_type = token(&format!(r#"{{"dtid":7,"aid":"a","exp":{}}}"#, NOW + 60));
+        assert!(matches!(
+            read_checkout_token(&wrong_type, &secret(), 60, NOW),
+            Err(Error::Sso2Token(TokenError::InvalidClaim {
+                claim: "dtid",
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn the_form_carries_the_token_once() {
+        assert_eq!(form_token(b"a=1&jwtToken=x.y.z").unwrap(), "x.y.z");
+        assert!(matches!(
+            form_token(b"jwtToken=a&jwtToken=b"),
+            Err(Error::Landing(LandingError::Duplicate))
+        ));
+        assert!(matches!(
+            form_token(b"jwttoken=a"),
+            Err(Error::Landing(LandingError::MissingCheckoutToken))
+        ));
+        assert!(matches!(
+            form_token(&vec![b'a'; MAX_FORM_BYTES + 1]),
+            Err(Error::Landing(LandingError::QueryTooLong))
+        ));
+    }
+
+    #[test]
+    fn secrets_follow_the_family_rule() {
+        assert!(matches!(
+            PaywallSecret::new("short"),
+            Err(BuildError::ShortSecret { len: 5, min: 32 })
+        ));
+        assert!(PaywallSecret::insecure_allow_short_secret("short").is_ok());
+        assert!(PaywallSecret::insecure_allow_short_secret("").is_err());
+        assert_eq!(format!("{:?}", secret()), "PaywallSecret([redacted])");
+    }
+}

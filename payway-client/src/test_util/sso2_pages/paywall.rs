@@ -1,0 +1,165 @@
+//! The fake Tulo Paywall's checkout: a page with a "Buy" button; buying grants the product,
+//! issues a delegated ticket (`dtid`) for the account, and posts a `jwtToken` signed with
+//! the paywall secret (`dtid`, `aid`) to the site's checkout landing, as `paywall.js` does.
+
+use http::{Method, StatusCode};
+use serde_json::json;
+use url::Url;
+
+use super::super::FakePayway;
+use super::super::html::{document, escape, refusal_page};
+use super::super::sso2::{self, Sso2Request};
+use super::super::state::{Answer, State};
+use crate::sso2::hs256::Hs256Key;
+use crate::sso2::jws;
+use crate::sso2::request_token::unix_now;
+
+/// The checkout page's path (`GET` shows it, `POST` buys).
+pub(crate) const PAYWALL_CHECKOUT_PATH: &str = "/sso/paywall/checkout";
+/// How long a checkout token lives, in seconds.
+const TOKEN_LIFETIME: u64 = 60;
+
+/// Answers the checkout page and its "Buy" button.
+pub(super) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Answer> {
+    let (sid, set_cookie) = sso2::browser_session(state, request.cookie_header);
+    let answer = match *request.method {
+        Method::GET => checkout_page(state, &sid, request.query.as_bytes()),
+        Method::POST => buy(state, &sid, request.body),
+        _ => return None,
+    };
+    Some(match set_cookie {
+        Some(cookie) => answer.with_cookie(cookie),
+        None => answer,
+    })
+}
+
+/// A form or query field.
+fn field(form: &[u8], name: &str) -> Option<String> {
+    url::form_urlencoded::parse(form)
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The checkout landing and product a request names, or why not.
+fn order(form: &[u8]) -> Result<(Url, String), &'static str> {
+    let landing = field(form, "landing")
+        .and_then(|l| Url::parse(&l).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or("the paywall needs an absolute landing (the site's checkout landing)")?;
+    let product = field(form, "product")
+        .filter(|p| !p.trim().is_empty())
+        .ok_or("the paywall needs a product")?;
+    Ok((landing, product))
+}
+
+/// The account the browser's SSO2 session is logged in to, if any.
+fn session_account(state: &State, sid: &str) -> Option<String> {
+    state
+        .sso2
+        .sessions
+        .get(sid)
+        .and_then(|s| s.account_id.clone())
+}
+
+fn checkout_page(state: &State, sid: &str, query: &[u8]) -> Answer {
+    let (landing, product) = match order(query) {
+        Ok(order) => order,
+        Err(reason) => return refusal_page(reason),
+    };
+    let who = match session_account(state, sid) {
+        Some(account) => format!("Buying as account {}.", escape(&account)),
+        None => "A new account will be created.".to_owned(),
+    };
+    let body = format!(
+        "<p>Product: <strong id=\"product\">{product}</strong></p>\n<p id=\"account\">{who}</p>\n\
+         <form method=\"post\" action=\"{PAYWALL_CHECKOUT_PATH}\">\n\
+         <input type=\"hidden\" name=\"landing\" value=\"{landing}\">\n\
+         <input type=\"hidden\" name=\"product\" value=\"{product}\">\n\
+         <button id=\"buy\" type=\"submit\">Buy</button>\n</form>",
+        product = escape(&product),
+        landing = escape(landing.as_str()),
+    );
+    Answer::html(
+        StatusCode::OK,
+        document("Checkout - Tulo Paywall (fake)", "Checkout", &body),
+    )
+}
+
+fn buy(state: &mut State, sid: &str, form: &[u8]) -> Answer {
+    let (landing, product) = match order(form) {
+        Ok(order) => order,
+        Err(reason) => return refusal_page(reason),
+    };
+    let account = match session_account(state, sid) {
+        Some(account) => account,
+        None => state.token("paywall-account"),
+    };
+    let token = checkout_token(state, &account, &product);
+    // What `paywall.js` does: post the token to the site's checkout landing.
+    let body = format!(
+        "<p id=\"status\">Thank you: {product} is yours.</p>\n\
+         <form id=\"checkout-return\" method=\"post\" action=\"{landing}\">\n\
+         <input type=\"hidden\" name=\"jwtToken\" value=\"{token}\">\n\
+         <button id=\"continue\" type=\"submit\">Continue</button>\n</form>\n\
+         <script>document.getElementById(\"checkout-return\").submit();</script>",
+        product = escape(&product),
+        landing = escape(landing.as_str()),
+        token = escape(&token),
+    );
+    Answer::html(
+        StatusCode::OK,
+        document("Thank you - Tulo Paywall (fake)", "Thank you", &body),
+    )
+}
+
+/// Grants `product` to `account_id` (created if unknown), issues a delegated ticket for it,
+/// and signs the checkout token the paywall posts: HS256 with the paywall secret, `dtid`,
+/// `aid`, `iat`, `nbf` and `exp` a minute later.
+pub(crate) fn checkout_token(state: &mut State, account_id: &str, product: &str) -> String {
+    state.grant_product(account_id, product);
+    let dtid = state.issue_ticket(account_id);
+    let now = unix_now().unwrap_or_default();
+    let claims = json!({
+        "dtid": dtid,
+        "aid": account_id,
+        "iat": now,
+        "nbf": now,
+        "exp": now + TOKEN_LIFETIME,
+    });
+    // HMAC takes keys of any length.
+    Hs256Key::new(state.sso2.paywall_secret.as_bytes()).map_or_else(String::new, |key| {
+        jws::sign(claims.to_string().as_bytes(), &key)
+    })
+}
+
+/// The Tulo Paywall's checkout, on the fake's SSO2 host: the paywall secret, the checkout
+/// page, and checkout tokens for tests that post them themselves.
+impl FakePayway {
+    /// The paywall secret the fake signs checkout tokens with: for
+    /// [`PaywallSecret::new`](crate::sso2::PaywallSecret::new). A test value: it guards
+    /// nothing.
+    pub fn paywall_secret(&self) -> String {
+        self.shared.state().sso2.paywall_secret.clone()
+    }
+
+    /// The fake paywall's checkout page for `product`, posting back to `checkout_landing`
+    /// (from [`Sso2Flow::start_checkout`](crate::sso2::Sso2Flow::start_checkout)). Its "Buy"
+    /// button grants the product to the account the browser's SSO2 session is logged in to
+    /// (a new account otherwise), issues a delegated ticket, and answers a page whose form
+    /// posts `jwtToken` to the checkout landing (submitted by a script, and a "Continue"
+    /// button).
+    pub fn paywall_checkout_url(&self, checkout_landing: &Url, product: &str) -> Url {
+        let mut url = self.base_url.clone();
+        url.set_path(PAYWALL_CHECKOUT_PATH);
+        url.query_pairs_mut()
+            .append_pair("landing", checkout_landing.as_str())
+            .append_pair("product", product);
+        url
+    }
+
+    /// What buying `product` for `account_id` on the fake paywall posts: the product granted,
+    /// a delegated ticket issued, and the signed `jwtToken` (`dtid`, `aid`, a minute long).
+    pub fn paywall_checkout_token(&self, account_id: &str, product: &str) -> String {
+        checkout_token(&mut self.shared.state(), account_id, product)
+    }
+}

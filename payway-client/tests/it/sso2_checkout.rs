@@ -1,0 +1,446 @@
+//! The Tulo Paywall's checkout return through `Sso2Flow::checkout_landing` and `FakePayway`:
+//! checkout tokens signed here by jsonwebtoken with the paywall secret (the independent
+//! oracle), verified strictly, taken once, bound to the browser, and logged in through
+//! SSO2's `authenticatewithticket` with `at = dtid`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::Algorithm;
+use payway_client::sso2::{
+    LandingError, PaywallSecret, Reader, SessionCookieKey, Sso2Flow, TokenError,
+};
+use payway_client::test_util::FakePayway;
+use payway_client::{BuildError, Error, LoginStateError, ReturnPolicy, TicketLogin};
+use reqwest::header::{COOKIE, SET_COOKIE};
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::sso2_browser::{Jar, identify, land};
+use crate::sso2_support::sign_with;
+
+const LANDING: &str = "https://news.example.com/sso2/landing";
+const CHECKOUT: &str = "https://news.example.com/checkout-landing";
+const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
+
+async fn setup() -> (FakePayway, Sso2Flow) {
+    let fake = FakePayway::start().await;
+    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
+    let flow = Sso2Flow::new(
+        fake.sso2_client(),
+        fake.client(),
+        SessionCookieKey::new(KEY).unwrap(),
+        ReturnPolicy::allow_hosts(["news.example.com"]),
+    )
+    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
+    (fake, flow)
+}
+
+fn reader() -> Reader {
+    Reader::new(
+        "198.51.100.7".parse().unwrap(),
+        "Mozilla/5.0 (Test) Firefox/126.0",
+    )
+}
+
+fn article() -> Url {
+    Url::parse("https://news.example.com/articles/9").unwrap()
+}
+
+fn now() -> u64 {
+    jsonwebtoken::get_current_timestamp()
+}
+
+/// A browser with an anonymous SSO2 session cookie for the site (its first page identified
+/// it), then sent to the paywall: the checkout landing URL the paywall posts to.
+async fn ready_to_buy(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, Url) {
+    let mut jar = Jar::default();
+    let url = identify(flow, &article(), &reader(), &mut jar).await;
+    let landed = land(flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
+        .await
+        .unwrap();
+    assert!(landed.cookie.is_some());
+    let (landing, set_cookies) = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article())
+        .unwrap();
+    jar.apply(&set_cookies);
+    (jar, landing)
+}
+
+/// A checkout token as the paywall signs it, by jsonwebtoken with the paywall secret.
+fn paywall_token(fake: &FakePayway, claims: &Value) -> String {
+    sign_with(Algorithm::HS256, &fake.paywall_secret(), claims)
+}
+
+/// The claims of a purchase by `account`: a fresh delegated ticket from the fake.
+fn purchase(fake: &FakePayway, account: &str) -> Value {
+    let now = now();
+    json!({"dtid": fake.issue_ticket(account), "aid": account, "iat": now, "exp": now + 60})
+}
+
+fn form(token: &str) -> Vec<u8> {
+    url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("jwtToken", token)
+        .finish()
+        .into_bytes()
+}
+
+async fn post(
+    flow: &Sso2Flow,
+    landing: &Url,
+    body: &[u8],
+    jar: &mut Jar,
+) -> Result<payway_client::sso2::Sso2Landed, Error> {
+    let header = jar.header();
+    let landed = flow
+        .checkout_landing(landing, body, [header.as_bytes()], &reader())
+        .await?;
+    jar.apply(&landed.set_cookies);
+    Ok(landed)
+}
+
+#[tokio::test]
+async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
+    let before = jar.clone();
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    let calls = fake.sso2_calls();
+    let landed = post(&flow, &landing, &body, &mut jar).await.unwrap();
+    assert_eq!(landed.redirect_to, article());
+    assert!(
+        matches!(&landed.login, Some(TicketLogin::LoggedIn { account, .. }) if account.id == "acc-buyer")
+    );
+    let cookie = landed.cookie.unwrap();
+    assert!(cookie.has_product("premium"));
+    assert_eq!(fake.sso2_calls(), calls + 1, "one authenticatewithticket");
+    assert!(
+        jar.names("__Host-pw-state-").is_empty(),
+        "the state cleared"
+    );
+    let opened = flow
+        .key()
+        .open_cookie_header(jar.header())
+        .unwrap()
+        .unwrap();
+    assert_eq!(opened.account_id(), Some("acc-buyer"));
+    // The same post again, even with the state cookie still there: taken once.
+    let mut again = before.clone();
+    let replay = post(&flow, &landing, &body, &mut again).await.unwrap();
+    assert!(replay.is_replay(), "{replay:?}");
+    assert_eq!(fake.sso2_calls(), calls + 1);
+}
+
+#[tokio::test]
+async fn a_checkout_posted_in_another_browser_takes_nothing() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    // Another browser: a session cookie of its own, no state cookie for this checkout.
+    let mut other = Jar::default();
+    let session = jar.get("__Host-payway-sso2").unwrap().to_owned();
+    other.apply(&[format!("__Host-payway-sso2={session}; Path=/")]);
+    let calls = fake.sso2_calls();
+    let refused = post(&flow, &landing, &body, &mut other).await.unwrap();
+    assert_eq!(refused.not_bound, Some(LoginStateError::NoCookie));
+    assert!(refused.cookie.is_none() && refused.login.is_none());
+    assert_eq!(
+        fake.sso2_calls(),
+        calls,
+        "the delegated ticket was not used"
+    );
+    // A swapped `r` (another checkout's) in the reader's own browser.
+    let (other_landing, _) = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article())
+        .unwrap();
+    let swapped = post(&flow, &other_landing, &body, &mut jar.clone())
+        .await
+        .unwrap();
+    assert_eq!(swapped.not_bound, Some(LoginStateError::NoCookie));
+    // The browser that started it still lands.
+    let landed = post(&flow, &landing, &body, &mut jar).await.unwrap();
+    assert!(landed.cookie.unwrap().has_product("premium"));
+}
+
+#[tokio::test]
+async fn checkout_tokens_are_verified_strictly() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (jar, landing) = ready_to_buy(&fake, &flow).await;
+    let token_error = |result: Result<_, Error>| match result {
+        Err(Error::Sso2Token(error)) => error,
+        other => panic!("expected a refused token, got {other:?}"),
+    };
+    let good = purchase(&fake, "acc-buyer");
+    let secret = fake.paywall_secret();
+    let cases: Vec<(String, TokenError)> = vec![
+        // Signed with the API client secret, not the paywall secret.
+        (
+            sign_with(Algorithm::HS256, fake.client_secret(), &good),
+            TokenError::BadSignature,
+        ),
+        (
+            sign_with(Algorithm::HS512, &secret, &good),
+            TokenError::WrongAlgorithm {
+                found: Some("HS512".to_owned()),
+            },
+        ),
+        (
+            format!(
+                "{}.{}.",
+                URL_SAFE_NO_PAD.encode(r#"{"alg":"none"}"#),
+                URL_SAFE_NO_PAD.encode(good.to_string())
+            ),
+            TokenError::WrongAlgorithm {
+                found: Some("none".to_owned()),
+            },
+        ),
+        (
+            {
+                let mut header = jsonwebtoken::Header::new(Algorithm::HS256);
+                header.crit = Some(vec!["exp".to_owned()]);
+                jsonwebtoken::encode(
+                    &header,
+                    &good,
+                    &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+                )
+                .unwrap()
+            },
+            TokenError::CriticalHeader,
+        ),
+        (
+            {
+                let mut far = good.clone();
+                far["exp"] = json!(now() + 3600);
+                paywall_token(&fake, &far)
+            },
+            TokenError::ExpiresTooLate,
+        ),
+        (
+            {
+                let mut old = good.clone();
+                old["exp"] = json!(now() - 600);
+                paywall_token(&fake, &old)
+            },
+            TokenError::Expired,
+        ),
+        (
+            {
+                let mut no_dtid = good.clone();
+                no_dtid.as_object_mut().unwrap().remove("dtid");
+                paywall_token(&fake, &no_dtid)
+            },
+            TokenError::MissingClaim { claim: "dtid" },
+        ),
+        (
+            {
+                let mut no_aid = good.clone();
+                no_aid.as_object_mut().unwrap().remove("aid");
+                paywall_token(&fake, &no_aid)
+            },
+            TokenError::MissingClaim { claim: "aid" },
+        ),
+    ];
+    for (token, expected) in cases {
+        let error = token_error(post(&flow, &landing, &form(&token), &mut jar.clone()).await);
+        assert_eq!(error, expected, "{token}");
+    }
+    // A repeated member, signed over exactly those bytes with the paywall secret.
+    let claims = format!(
+        r#"{{"dtid":"dt-1","aid":"acc-buyer","aid":"acc-other","exp":{}}}"#,
+        now() + 60
+    );
+    let repeated = hand_signed(&secret, &claims);
+    assert_eq!(
+        token_error(post(&flow, &landing, &form(&repeated), &mut jar.clone()).await),
+        TokenError::RepeatedMember
+    );
+    // The form: no token, or two.
+    let body = form(&paywall_token(&fake, &good));
+    let twice = [body.clone(), b"&".to_vec(), body.clone()].concat();
+    for (body, expected) in [
+        (b"other=1".to_vec(), LandingError::MissingCheckoutToken),
+        (twice, LandingError::Duplicate),
+    ] {
+        let error = post(&flow, &landing, &body, &mut jar.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::Landing(e) if e == expected),
+            "{error:?}"
+        );
+    }
+    // The genuine token still works: none of the above spent it.
+    assert!(
+        post(&flow, &landing, &body, &mut jar.clone())
+            .await
+            .unwrap()
+            .cookie
+            .is_some()
+    );
+}
+
+/// `claims` signed over exactly these bytes with `secret` (jsonwebtoken would re-serialise).
+fn hand_signed(secret: &str, claims: &str) -> String {
+    use hmac::{KeyInit as _, Mac as _};
+    let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+    let signing_input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims));
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(signing_input.as_bytes());
+    format!(
+        "{signing_input}.{}",
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    )
+}
+
+#[tokio::test]
+async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    fake.add_account("acc-other", ["premium"]);
+    let (jar, landing) = ready_to_buy(&fake, &flow).await;
+    // `aid` names another account than the delegated ticket's.
+    let mut claims = purchase(&fake, "acc-buyer");
+    claims["aid"] = json!("acc-other");
+    let error = post(
+        &flow,
+        &landing,
+        &form(&paywall_token(&fake, &claims)),
+        &mut jar.clone(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(error, Error::Landing(LandingError::CheckoutAccountMismatch)),
+        "{error:?}"
+    );
+    // The state cookie but no session cookie: nothing to log in.
+    let mut no_session = Jar::default();
+    for name in jar.names("__Host-pw-state-") {
+        let value = jar.get(&name).unwrap().to_owned();
+        no_session.apply(&[format!("{name}={value}; Path=/")]);
+    }
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    let error = post(&flow, &landing, &body, &mut no_session)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Landing(LandingError::NoSession)),
+        "{error:?}"
+    );
+    // A flow without a paywall secret takes no checkout.
+    let bare = Sso2Flow::new(
+        fake.sso2_client(),
+        fake.client(),
+        SessionCookieKey::new(KEY).unwrap(),
+        ReturnPolicy::allow_hosts(["news.example.com"]),
+    );
+    let header = jar.header();
+    let error = bare
+        .checkout_landing(&landing, &body, [header.as_bytes()], &reader())
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        error,
+        Error::Landing(LandingError::NoPaywallSecret)
+    ));
+    // A return page outside the policy is refused when the checkout starts.
+    assert!(
+        flow.start_checkout(
+            &Url::parse(CHECKOUT).unwrap(),
+            &Url::parse("https://evil.example/").unwrap()
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn paywall_secrets_follow_the_family_rule() {
+    for short in ["", "short", &"s".repeat(31)] {
+        let error = PaywallSecret::new(short).unwrap_err();
+        assert!(
+            matches!(error, BuildError::ShortSecret { len, min: 32 } if len == short.len()),
+            "{error:?}"
+        );
+    }
+    assert!(PaywallSecret::new("s".repeat(32)).is_ok());
+    assert!(PaywallSecret::insecure_allow_short_secret("short").is_ok());
+    assert!(PaywallSecret::insecure_allow_short_secret("").is_err());
+    let shown = format!(
+        "{:?}",
+        PaywallSecret::new("paywall-secret-0123456789abcdef!!").unwrap()
+    );
+    assert!(!shown.contains("paywall-secret"), "{shown}");
+}
+
+#[tokio::test]
+async fn the_fake_paywall_posts_a_token_signed_with_the_paywall_secret() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-ada", Vec::<String>::new());
+    fake.add_login("ada@example.com", "pw-ada-123", "acc-ada");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let landing = Url::parse(CHECKOUT).unwrap();
+    let page = http
+        .get(fake.paywall_checkout_url(&landing, "premium"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    let sso_cookie = page.headers()[SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("id=\"buy\"") && html.contains("A new account"),
+        "{html}"
+    );
+    let bought = http
+        .post(fake.paywall_checkout_url(&landing, "premium"))
+        .header(COOKIE, &sso_cookie)
+        .form(&[("landing", landing.as_str()), ("product", "premium")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        bought.contains(&format!("action=\"{CHECKOUT}\"")),
+        "{bought}"
+    );
+    let token = bought
+        .split("name=\"jwtToken\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    // jsonwebtoken, apart from the crate, checks it under the paywall secret.
+    let mut validation = jsonwebtoken::Validation::new(Algorithm::HS256);
+    validation.required_spec_claims = ["exp".to_owned()].into();
+    let claims = jsonwebtoken::decode::<Value>(
+        token,
+        &jsonwebtoken::DecodingKey::from_secret(fake.paywall_secret().as_bytes()),
+        &validation,
+    )
+    .unwrap()
+    .claims;
+    let account = claims["aid"].as_str().unwrap().to_owned();
+    assert_eq!(fake.products(&account), Some(vec!["premium".to_owned()]));
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        60
+    );
+    // Its delegated ticket logs a site's reader in.
+    let (mut jar, checkout) = ready_to_buy(&fake, &flow).await;
+    let landed = post(&flow, &checkout, &form(token), &mut jar)
+        .await
+        .unwrap();
+    assert_eq!(landed.cookie.unwrap().account_id(), Some(account.as_str()));
+}
