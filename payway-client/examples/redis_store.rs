@@ -5,7 +5,9 @@
 //! ```
 //!
 //! Needs a Redis on loopback (`redis-server --port 6379 --bind 127.0.0.1`); without
-//! `REDIS_URL` it says so and exits.
+//! `REDIS_URL` it says so and exits. A Redis whose `maxmemory-policy` may evict keys (any
+//! policy but `noeviction`) is refused at connect: an evicted claim would let a used ticket
+//! be taken again.
 
 use std::time::Duration;
 
@@ -22,7 +24,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A fresh prefix so the example never collides with real claims in that Redis.
     let prefix = format!("payway-example:{}:", std::process::id());
     let server_a = RedisTicketStore::connect(&url).await?.with_prefix(&prefix);
-    let server_b = RedisTicketStore::connect(&url).await?.with_prefix(&prefix);
+    let server_b = RedisTicketStore::builder()
+        .prefix(&prefix)
+        .connect(&url)
+        .await?;
+    match server_a.maxmemory_policy() {
+        Some(policy) => println!("Redis maxmemory-policy: {policy}"),
+        None => println!("Redis does not allow CONFIG GET: check its eviction setting yourself"),
+    }
 
     let fingerprint = Fingerprint::of("ticket-from-the-shop");
     let ttl = Duration::from_secs(60);

@@ -12,10 +12,12 @@
 //! | redirects are never followed | `redirects.rs` |
 //! | repeated JSON members are refused where an answer decides access or identity | `repeated_members.rs` |
 //! | `{:?}` and `{}` never show a secret or personal data | `printing.rs` |
+//! | a claim is never evicted while live; a full store refuses; made-up tickets hold no claim | `claims.rs` |
 
 mod base_urls;
 mod bodies;
 mod calls;
+mod claims;
 mod paths;
 mod printing;
 mod recorder;

@@ -2,6 +2,7 @@
 //! expire.
 
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 
 /// A fingerprint's 32 digest bytes (the kind is the `Claims` they sit in).
@@ -13,6 +14,9 @@ const SWEEP_STEP: usize = 4;
 
 /// Queue entries beyond twice the live claims that trigger a compaction.
 const COMPACT_SLACK: usize = 1_024;
+
+/// The least lift of [`Claims::expiry`], in milliseconds.
+const MIN_LIFT_MS: u64 = 2;
 
 /// The claims of one kind: each claim's expiry by digest, and every claim once more in an
 /// expiry-ordered queue, from which expired claims leave without a scan of the table.
@@ -48,29 +52,34 @@ impl Claims {
         self.expiries.len()
     }
 
-    /// Claims `digest` until `expires`, at `now`, in a kind that holds at most `capacity`.
+    /// Claims `digest` for `ttl_ms` at `now`, in a kind that holds at most `capacity`.
     pub(super) fn claim(
         &mut self,
         digest: &Digest,
         now: u64,
-        expires: u64,
+        ttl_ms: u64,
         capacity: usize,
     ) -> Claimed {
+        let expires = self.expiry(now, ttl_ms);
         for _ in 0..SWEEP_STEP {
             if !self.drop_next_expired(now) {
                 break;
             }
         }
-        match self.expiries.get_mut(digest) {
-            Some(held) if *held > now => return Claimed::Held,
+        if self.expiries.len() >= capacity && !self.expiries.contains_key(digest) {
+            while self.expiries.len() >= capacity && self.drop_next_expired(now) {}
+            if self.expiries.len() >= capacity {
+                return Claimed::Full;
+            }
+        }
+        match self.expiries.entry(*digest) {
+            Entry::Occupied(held) if *held.get() > now => return Claimed::Held,
             // Expired but not yet dropped: taken again in place (its queue entry is stale).
-            Some(held) => *held = expires,
-            None => {
-                while self.expiries.len() >= capacity && self.drop_next_expired(now) {}
-                if self.expiries.len() >= capacity {
-                    return Claimed::Full;
-                }
-                self.expiries.insert(*digest, expires);
+            Entry::Occupied(mut held) => {
+                held.insert(expires);
+            }
+            Entry::Vacant(free) => {
+                free.insert(expires);
             }
         }
         self.enqueue(expires, *digest);
@@ -81,6 +90,20 @@ impl Claims {
     /// Releases the claim of `digest`, if any. Its queue entry stays, stale.
     pub(super) fn release(&mut self, digest: &Digest) {
         self.expiries.remove(digest);
+    }
+
+    /// When a claim made at `now` for `ttl_ms` expires: `now + ttl_ms`, or, when that is a
+    /// little before the expiry of the claim queued last (by at most 1/64 of the TTL, or
+    /// [`MIN_LIFT_MS`]), that expiry. A claim never lasts less than its TTL, and at most a
+    /// 64th of it (or 2 ms) longer; claims made around one moment with about one TTL (SSO2 landings, whose
+    /// TTLs end with their tokens' `exp`) then join the FIFO queue in order, not the heap.
+    fn expiry(&self, now: u64, ttl_ms: u64) -> u64 {
+        let expires = now.saturating_add(ttl_ms);
+        let lift = (ttl_ms / 64).max(MIN_LIFT_MS);
+        match self.in_order.back() {
+            Some(&(last, _)) if last > expires && last - expires <= lift => last,
+            _ => expires,
+        }
     }
 
     fn enqueue(&mut self, expires: u64, digest: Digest) {
@@ -106,8 +129,10 @@ impl Claims {
         let Some((expiry, digest)) = entry else {
             return false;
         };
-        if self.expiries.get(&digest) == Some(&expiry) {
-            self.expiries.remove(&digest);
+        if let Entry::Occupied(held) = self.expiries.entry(digest)
+            && *held.get() == expiry
+        {
+            held.remove();
         }
         true
     }
@@ -151,6 +176,23 @@ mod tests {
     }
 
     #[test]
+    fn a_claim_expiring_just_before_the_last_one_queued_joins_the_fifo() {
+        let mut claims = Claims::default();
+        assert_eq!(claims.claim(&digest(1), 0, 64_000, 10), Claimed::Taken);
+        // 0.9 s earlier than the last one, on a 63 s TTL: lifted to it (within a 64th).
+        assert_eq!(claims.claim(&digest(2), 0, 63_100, 10), Claimed::Taken);
+        // 2 ms earlier on a short TTL: lifted too; 3 ms earlier: to the heap.
+        assert_eq!(claims.claim(&digest(3), 63_996, 2, 10), Claimed::Taken);
+        assert_eq!(claims.claim(&digest(4), 63_995, 2, 10), Claimed::Taken);
+        assert_eq!((claims.in_order.len(), claims.out_of_order.len()), (3, 1));
+        assert_eq!(claims.expiries.get(&digest(2)), Some(&64_000));
+        assert_eq!(claims.expiries.get(&digest(3)), Some(&64_000));
+        // Never shorter than asked.
+        assert_eq!(claims.claim(&digest(5), 0, 70_000, 10), Claimed::Taken);
+        assert_eq!(claims.expiries.get(&digest(5)), Some(&70_000));
+    }
+
+    #[test]
     fn out_of_order_expiries_leave_in_expiry_order() {
         let mut claims = Claims::default();
         // Expiries 100, 50, 200, 10: two go to the FIFO, two to the heap.
@@ -159,11 +201,11 @@ mod tests {
         }
         assert_eq!((claims.in_order.len(), claims.out_of_order.len()), (2, 2));
         // At 60, exactly the two claims expiring at 10 and 50 are gone.
-        assert_eq!(claims.claim(&digest(5), 60, 1_000, 10), Claimed::Taken);
+        assert_eq!(claims.claim(&digest(5), 60, 1_000 - 60, 10), Claimed::Taken);
         assert_eq!(claims.len(), 3);
-        assert_eq!(claims.claim(&digest(1), 60, 1_000, 10), Claimed::Held);
-        assert_eq!(claims.claim(&digest(3), 60, 1_000, 10), Claimed::Held);
-        assert_eq!(claims.claim(&digest(2), 60, 1_000, 10), Claimed::Taken);
+        assert_eq!(claims.claim(&digest(1), 60, 1_000 - 60, 10), Claimed::Held);
+        assert_eq!(claims.claim(&digest(3), 60, 1_000 - 60, 10), Claimed::Held);
+        assert_eq!(claims.claim(&digest(2), 60, 1_000 - 60, 10), Claimed::Taken);
     }
 
     #[test]
@@ -174,10 +216,18 @@ mod tests {
         }
         // At 20 all have expired; the routine sweep drops only a few, a full kind the rest.
         for i in 100..200 {
-            assert_eq!(claims.claim(&digest(i), 20, 1_000, 100), Claimed::Taken);
+            assert_eq!(
+                claims.claim(&digest(i), 20, 1_000 - 20, 100),
+                Claimed::Taken
+            );
         }
-        assert_eq!(claims.claim(&digest(500), 20, 1_000, 100), Claimed::Full);
-        assert!((100..200).all(|i| claims.claim(&digest(i), 999, 2_000, 100) == Claimed::Held));
+        assert_eq!(
+            claims.claim(&digest(500), 20, 1_000 - 20, 100),
+            Claimed::Full
+        );
+        assert!(
+            (100..200).all(|i| claims.claim(&digest(i), 999, 2_000 - 999, 100) == Claimed::Held)
+        );
     }
 
     #[test]
@@ -185,10 +235,10 @@ mod tests {
         let mut claims = Claims::default();
         assert_eq!(claims.claim(&digest(1), 0, 10, 1), Claimed::Taken);
         // Its stale queue entry (expiry 10) must not drop the new claim when it leaves.
-        assert_eq!(claims.claim(&digest(1), 10, 100, 1), Claimed::Taken);
-        assert_eq!(claims.claim(&digest(2), 50, 100, 1), Claimed::Full);
-        assert_eq!(claims.claim(&digest(1), 50, 100, 1), Claimed::Held);
-        assert_eq!(claims.claim(&digest(1), 100, 200, 1), Claimed::Taken);
+        assert_eq!(claims.claim(&digest(1), 10, 100 - 10, 1), Claimed::Taken);
+        assert_eq!(claims.claim(&digest(2), 50, 100 - 50, 1), Claimed::Full);
+        assert_eq!(claims.claim(&digest(1), 50, 100 - 50, 1), Claimed::Held);
+        assert_eq!(claims.claim(&digest(1), 100, 200 - 100, 1), Claimed::Taken);
     }
 
     #[test]

@@ -41,11 +41,13 @@ use super::ticket_store::{StoreError, TicketStore};
 /// three kinds, 42 MB at the default capacity; memory is taken as claims arrive, not up
 /// front.
 ///
-/// **Cost:** expired claims leave from the front of the queue, a few with each new claim and
-/// as many as it takes when a kind is full, so no claim scans the table. Claims of one TTL
-/// expire in the order they were made and go to a plain FIFO queue (O(1)); a claim that
-/// expires before one made earlier (SSO2 landings, whose claims end with their token) goes
-/// to a binary heap (O(log n)).
+/// **Cost:** expired claims leave from the front of an expiry-ordered queue, a few with each
+/// new claim and as many as it takes when a kind is full, so no claim scans the table.
+/// Claims of one TTL expire in the order they were made and go to a plain FIFO queue (O(1));
+/// so does a claim that would expire a little before the one queued last (by at most a 64th
+/// of its TTL, or 2 ms), which is held until that one expires instead: a claim never lasts
+/// less than its TTL. A claim that expires well before one made earlier goes to a binary heap
+/// (O(log n)).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -136,12 +138,9 @@ impl MemoryTicketStore {
     fn claim_now(&self, fingerprint: &Fingerprint, ttl: Duration) -> Result<bool, StoreError> {
         let now = self.now_ms();
         let ttl_ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
-        let claimed = self.lock(fingerprint.kind()).claim(
-            fingerprint.as_bytes(),
-            now,
-            now.saturating_add(ttl_ms),
-            self.capacity,
-        );
+        let claimed =
+            self.lock(fingerprint.kind())
+                .claim(fingerprint.as_bytes(), now, ttl_ms, self.capacity);
         match claimed {
             Claimed::Taken => Ok(true),
             Claimed::Held => Ok(false),
