@@ -8,12 +8,14 @@
 //! takes it once, checks the browser, and logs the reader in through SSO2's
 //! `authenticatewithticket` with `at = dtid`.
 
+use std::env::VarError;
 use std::fmt;
 
 use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::Value;
 
 use super::answer::check_times;
+use super::from_env::ENV_PAYWALL_SECRET;
 use super::hs256::Hs256Key;
 use super::jws::{self, MAX_TOKEN_BYTES};
 use super::landing::MAX_LANDING_LIFETIME;
@@ -22,6 +24,7 @@ use url::Url;
 
 use crate::callback::ReturnPolicy;
 use crate::credentials::MIN_SECRET_BYTES;
+use crate::env_vars::EnvVars;
 use crate::error::{BuildError, Error};
 use crate::login_state::{ReturnState, strip_state};
 use crate::store::Fingerprint;
@@ -84,6 +87,17 @@ impl PaywallSecret {
         Self::with_rule(&secret.into(), true)
     }
 
+    /// The paywall secret from `PAYWAY_PAYWALL_SECRET` ([`ENV_PAYWALL_SECRET`]), at least
+    /// [`MIN_SECRET_BYTES`] long.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] (never showing the
+    /// value), or [`BuildError::ShortSecret`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        from_lookup(|name| std::env::var(name))
+    }
+
     fn with_rule(secret: &SecretString, allow_short: bool) -> Result<Self, BuildError> {
         let bytes = secret.expose_secret().as_bytes();
         let short = BuildError::ShortSecret {
@@ -103,6 +117,14 @@ impl fmt::Debug for PaywallSecret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("PaywallSecret([redacted])")
     }
+}
+
+/// Reads [`ENV_PAYWALL_SECRET`] through `lookup` (shaped like `std::env::var`), so that tests
+/// never touch the process environment.
+fn from_lookup(
+    lookup: impl Fn(&str) -> Result<String, VarError>,
+) -> Result<PaywallSecret, BuildError> {
+    PaywallSecret::new(EnvVars::new(lookup).required(ENV_PAYWALL_SECRET)?)
 }
 
 /// A verified checkout token: the delegated ticket and the account, and how long the token
@@ -286,6 +308,30 @@ mod tests {
         assert!(matches!(
             form_token(&vec![b'a'; MAX_FORM_BYTES + 1]),
             Err(Error::Landing(LandingError::QueryTooLong))
+        ));
+    }
+
+    #[test]
+    fn the_secret_comes_from_its_variable() {
+        let secret = "paywall-secret-from-env-0123456789abcdef";
+        let found = from_lookup(|name| {
+            assert_eq!(name, "PAYWAY_PAYWALL_SECRET");
+            Ok(secret.to_owned())
+        });
+        assert!(found.is_ok());
+        assert!(matches!(
+            from_lookup(|_| Err(VarError::NotPresent)),
+            Err(BuildError::MissingEnvVar {
+                name: "PAYWAY_PAYWALL_SECRET"
+            })
+        ));
+        assert!(matches!(
+            from_lookup(|_| Ok(String::new())),
+            Err(BuildError::MissingEnvVar { .. })
+        ));
+        assert!(matches!(
+            from_lookup(|_| Ok("short".to_owned())),
+            Err(BuildError::ShortSecret { .. })
         ));
     }
 

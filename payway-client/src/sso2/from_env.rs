@@ -13,6 +13,9 @@ use crate::from_env::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT};
 pub const ENV_ORGANISATION_ID: &str = "PAYWAY_ORGANISATION_ID";
 /// The variable holding an SSO2 host root that replaces the environment's (optional).
 pub const ENV_SSO_BASE_URL: &str = "PAYWAY_SSO_BASE_URL";
+/// The variable holding the paywall secret, the key of the Tulo Paywall's checkout tokens
+/// ([`PaywallSecret::from_env`](super::PaywallSecret::from_env)).
+pub const ENV_PAYWALL_SECRET: &str = "PAYWAY_PAYWALL_SECRET";
 
 impl Sso2Client {
     /// Builds an SSO2 client from environment variables:
