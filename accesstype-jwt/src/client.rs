@@ -1,125 +1,30 @@
-//! [`AccesstypeClient`]: the handle every server-side call goes through.
+//! The `client` feature: [`AccesstypeClient`], its configuration, and the calls it makes to
+//! Accesstype's server APIs.
+//!
+//! - `handle`: the client itself, cheap to clone.
+//! - `builder`, `from_env` and `validate`: its configuration, checked once at start-up.
+//! - `access` and `read_story`: the access check, the metering pingback, and the one call
+//!   a story handler makes; `flights` and `grant_cache` let reads of one story by one
+//!   reader share their work.
+//! - `subscriptions`: the subscriptions of one subscriber.
+//! - `http`: one request, sent once, its body read under the cap; `trace` (feature
+//!   `tracing`): one span per call.
 
-use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+mod access;
+mod builder;
+mod flights;
+mod from_env;
+mod grant_cache;
+mod handle;
+mod http;
+mod read_story;
+mod subscriptions;
+#[cfg(feature = "tracing")]
+mod trace;
+mod validate;
 
-use reqwest::header::HeaderValue;
-use url::Url;
-
-use crate::environment::Environment;
-use crate::flights::Flights;
-use crate::grant_cache::GrantCache;
-
-/// Asks Accesstype, from your server, whether a reader may read a story, and counts metered
-/// reads.
-///
-/// A server that renders pages decides before rendering: [`read_story`](Self::read_story)
-/// checks access and, when the meter granted it, pings back before it returns, so the one call
-/// a handler makes gives an [`AccessGrant`](crate::AccessGrant) it can act on. The two
-/// requests are also available alone: [`check_access`](Self::check_access) and
-/// [`pingback`](Self::pingback).
-///
-/// Build one at start-up with [`AccesstypeClient::builder`] (or [`AccesstypeClient::from_env`])
-/// and share it: it is `Clone`, `Send` and `Sync`, and cloning is cheap (an `Arc` inside), so
-/// every clone shares the connection pool, the reads in flight and the grant cache. Its `Debug`
-/// output never shows the API key.
-///
-/// ```no_run
-/// use accesstype_jwt::{AccesstypeClient, Environment, ReaderId};
-///
-/// # async fn page(reader: ReaderId) -> Result<(), Box<dyn std::error::Error>> {
-/// let accesstype = AccesstypeClient::builder()
-///     .environment(Environment::Production)
-///     .account_key("your-account-key")
-///     .api_key(std::env::var("ACCESSTYPE_API_KEY")?)
-///     .build()?;
-/// let grant = accesstype.read_story("3f1c2a9e-story", &reader, None).await?;
-/// if grant.granted {
-///     // render the whole story
-/// } else {
-///     // render the wall `grant.wall_type` names
-/// }
-/// # Ok(())
-/// # }
-/// ```
-#[derive(Clone)]
-pub struct AccesstypeClient {
-    pub(crate) inner: Arc<Inner>,
-}
-
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    /// Host root, possibly with a proxy's path prefix; `https`, or `http` to loopback.
-    pub(crate) base_url: Url,
-    pub(crate) environment: Option<Environment>,
-    /// The public `key` of the account.
-    pub(crate) account_key: String,
-    /// `X-SUBAUTH`, marked sensitive.
-    pub(crate) api_key: HeaderValue,
-    pub(crate) timeout: Duration,
-    /// Whether `timeout` must be set on each request: the caller's client has its own.
-    pub(crate) timeout_per_request: bool,
-    /// `None` when coalescing is switched off.
-    pub(crate) flights: Option<Flights>,
-    /// `None` unless `cache_grants_for` was set.
-    pub(crate) cache: Option<GrantCache>,
-    /// Whether a metered story is served when its pingback fails.
-    pub(crate) serve_when_pingback_fails: bool,
-}
-
-impl AccesstypeClient {
-    /// The environment given at build time, if any (a client built from a base URL alone has
-    /// none).
-    #[must_use]
-    pub fn environment(&self) -> Option<Environment> {
-        self.inner.environment
-    }
-
-    /// The host root requests go to.
-    #[must_use]
-    pub fn base_url(&self) -> &Url {
-        &self.inner.base_url
-    }
-
-    /// The account key (the public `key`) sent with every request.
-    #[must_use]
-    pub fn account_key(&self) -> &str {
-        &self.inner.account_key
-    }
-
-    /// How long granted answers are kept, when
-    /// [`cache_grants_for`](crate::AccesstypeClientBuilder::cache_grants_for) was set.
-    #[must_use]
-    pub fn cache_grants_for(&self) -> Option<Duration> {
-        self.inner.cache.as_ref().map(GrantCache::keep_for)
-    }
-
-    /// The name spans give the environment.
-    #[cfg(feature = "tracing")]
-    pub(crate) fn environment_label(&self) -> &'static str {
-        self.inner.environment.map_or("custom", Environment::as_str)
-    }
-}
-
-impl fmt::Debug for AccesstypeClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let inner = &self.inner;
-        f.debug_struct("AccesstypeClient")
-            .field("environment", &inner.environment)
-            .field("base_url", &inner.base_url.as_str())
-            .field("account_key", &inner.account_key)
-            .field("api_key", &"[redacted]")
-            .field("timeout", &inner.timeout)
-            .field("coalesce", &inner.flights.is_some())
-            .field(
-                "cache_grants_for",
-                &inner.cache.as_ref().map(GrantCache::keep_for),
-            )
-            .field(
-                "serve_when_pingback_fails",
-                &inner.serve_when_pingback_fails,
-            )
-            .finish_non_exhaustive()
-    }
-}
+pub use access::CheckOptions;
+pub use builder::{AccesstypeClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use from_env::{ENV_ACCOUNT_KEY, ENV_API_KEY, ENV_BASE_URL, ENV_ENVIRONMENT};
+pub use grant_cache::{MAX_CACHE_GRANTS_FOR, MAX_CACHED_GRANTS};
+pub use handle::AccesstypeClient;

@@ -18,7 +18,9 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// `GET /api/access/v1/stories/{story-id}/access`.
 ///
 /// Only `granted` is required; every field Accesstype adds beyond the documented ones is kept
-/// in [`extra`](Self::extra). Serve the story only when `granted` is `true`.
+/// in [`extra`](Self::extra). Serve the story only when [`granted`](Self::granted) is `true`.
+/// Read it through the accessors: the struct is `#[non_exhaustive]`, and its fields are
+/// public only for code written before the accessors.
 ///
 /// The answer decides access, so a member given twice, at any depth, makes it unreadable
 /// (`serde_json` alone would keep the last copy): this holds for [`AccessGrant::from_slice`]
@@ -33,14 +35,15 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 ///
 /// let body = br#"{"granted":true,"grantReason":"METERING","data":{"numberRemaining":6,"isLoggedIn":true}}"#;
 /// let grant = AccessGrant::from_slice(body)?;
-/// assert!(grant.granted);
-/// assert_eq!(grant.grant_reason, Some(GrantReason::Metering));
+/// assert!(grant.granted());
+/// assert_eq!(grant.grant_reason(), Some(&GrantReason::Metering));
 /// assert_eq!(grant.number_remaining(), Some(6));
 /// # Ok::<(), accesstype_jwt::Error>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[must_use]
+#[non_exhaustive]
 pub struct AccessGrant {
     /// Whether the reader may read the story.
     pub granted: bool,
@@ -94,6 +97,42 @@ impl AccessGrant {
                 "not the documented access grant"
             })
         })
+    }
+
+    /// `granted`: whether the reader may read the story.
+    #[must_use]
+    pub fn granted(&self) -> bool {
+        self.granted
+    }
+
+    /// `grantReason`: why access was granted.
+    #[must_use]
+    pub fn grant_reason(&self) -> Option<&GrantReason> {
+        self.grant_reason.as_ref()
+    }
+
+    /// `assetVisibility`: the story's visibility, present when access was granted by metering.
+    #[must_use]
+    pub fn asset_visibility(&self) -> Option<&AssetVisibility> {
+        self.asset_visibility.as_ref()
+    }
+
+    /// `wallType`: which wall to show, present when metering denied access.
+    #[must_use]
+    pub fn wall_type(&self) -> Option<&WallType> {
+        self.wall_type.as_ref()
+    }
+
+    /// `data`: free-form data for the page, such as `numberRemaining` and `isLoggedIn`.
+    #[must_use]
+    pub fn data(&self) -> Option<&Map<String, Value>> {
+        self.data.as_ref()
+    }
+
+    /// Every other member of the answer, as sent.
+    #[must_use]
+    pub fn extra(&self) -> &Map<String, Value> {
+        &self.extra
     }
 
     /// Whether access was granted by the meter (`granted` and `grantReason` `METERING`):

@@ -41,27 +41,7 @@ mod webhook_secret;
 mod webhook_signature;
 
 #[cfg(feature = "__client")]
-mod access;
-#[cfg(feature = "__client")]
 mod client;
-#[cfg(feature = "__client")]
-mod client_builder;
-#[cfg(feature = "__client")]
-mod client_from_env;
-#[cfg(feature = "__client")]
-mod client_validate;
-#[cfg(feature = "__client")]
-mod flights;
-#[cfg(feature = "__client")]
-mod grant_cache;
-#[cfg(feature = "__client")]
-mod http;
-#[cfg(feature = "__client")]
-mod read_story;
-#[cfg(feature = "__client")]
-mod subscriptions;
-#[cfg(all(feature = "__client", feature = "tracing"))]
-mod trace;
 
 #[cfg(feature = "axum")]
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
@@ -99,19 +79,11 @@ pub use url;
 
 #[cfg(feature = "__client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use access::CheckOptions;
-#[cfg(feature = "__client")]
-#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use client::AccesstypeClient;
-#[cfg(feature = "__client")]
-#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use client_builder::{AccesstypeClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-#[cfg(feature = "__client")]
-#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use client_from_env::{ENV_ACCOUNT_KEY, ENV_API_KEY, ENV_BASE_URL, ENV_ENVIRONMENT};
-#[cfg(feature = "__client")]
-#[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-pub use grant_cache::{MAX_CACHE_GRANTS_FOR, MAX_CACHED_GRANTS};
+pub use client::{
+    AccesstypeClient, AccesstypeClientBuilder, CheckOptions, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT, ENV_ACCOUNT_KEY, ENV_API_KEY, ENV_BASE_URL, ENV_ENVIRONMENT,
+    MAX_CACHE_GRANTS_FOR, MAX_CACHED_GRANTS,
+};
 /// The `reqwest` crate, whose `Client` [`AccesstypeClientBuilder::http_client`] takes.
 #[cfg(feature = "__client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]

@@ -144,8 +144,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use url::Url;
 
-use crate::client::AccesstypeClient;
-use crate::client_builder::AccesstypeClientBuilder;
+use crate::client::{AccesstypeClient, AccesstypeClientBuilder};
 use crate::reader::ReaderId;
 use crate::signer::AccesstypeSigner;
 use crate::subscriber_identity::SubscriberIdentity;

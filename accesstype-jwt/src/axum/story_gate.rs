@@ -8,10 +8,9 @@ use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponsePar
 use http::StatusCode;
 use serde::Serialize;
 
-use crate::access::CheckOptions;
 use crate::axum::json_body::{RejectionBody, json_response};
 use crate::axum::reader::Reader;
-use crate::client::AccesstypeClient;
+use crate::client::{AccesstypeClient, CheckOptions};
 use crate::error::Error;
 use crate::grant::{AccessGrant, WallType};
 
@@ -73,7 +72,7 @@ impl AccesstypeClient {
     ) -> Result<StoryPass, StoryWall> {
         let outcome = self.read_story_with(story_id, &reader, jwt, options).await;
         match outcome {
-            Ok(grant) if grant.granted => Ok(StoryPass { grant, reader }),
+            Ok(grant) if grant.granted() => Ok(StoryPass { grant, reader }),
             Ok(grant) => Err(StoryWall {
                 why: Why::Denied(grant),
                 reader,
@@ -179,7 +178,7 @@ impl StoryWall {
     #[must_use]
     pub fn status(&self) -> StatusCode {
         match &self.why {
-            Why::Denied(grant) => match grant.wall_type {
+            Why::Denied(grant) => match grant.wall_type() {
                 Some(WallType::RegistrationWall) => StatusCode::UNAUTHORIZED,
                 _ => StatusCode::PAYMENT_REQUIRED,
             },
@@ -194,7 +193,7 @@ impl StoryWall {
     #[must_use]
     pub fn code(&self) -> &'static str {
         match &self.why {
-            Why::Denied(grant) => match grant.wall_type {
+            Why::Denied(grant) => match grant.wall_type() {
                 Some(WallType::RegistrationWall) => "registration_wall",
                 Some(_) => "pay_wall",
                 None => "access_denied",
@@ -209,7 +208,7 @@ impl StoryWall {
     #[must_use]
     pub fn wall_type(&self) -> Option<&WallType> {
         match &self.why {
-            Why::Denied(grant) => grant.wall_type.as_ref(),
+            Why::Denied(grant) => grant.wall_type(),
             _ => None,
         }
     }

@@ -203,3 +203,26 @@ fn debug_shows_no_values_of_free_form_members() {
         assert!(debug.contains(shown), "{debug} lacks {shown}");
     }
 }
+
+#[test]
+fn every_member_has_an_accessor() {
+    let body = json!({
+        "granted": false,
+        "grantReason": "SUBSCRIBER",
+        "assetVisibility": "login",
+        "wallType": "registration_wall",
+        "data": {"numberRemaining": 0, "isLoggedIn": false},
+        "campaign": {"id": 7}
+    });
+    let grant = AccessGrant::from_slice(body.to_string().as_bytes()).unwrap();
+    assert!(!grant.granted());
+    assert_eq!(grant.grant_reason(), Some(&GrantReason::Subscriber));
+    assert_eq!(grant.asset_visibility(), Some(&AssetVisibility::Login));
+    assert_eq!(grant.wall_type(), Some(&WallType::RegistrationWall));
+    assert_eq!(grant.data().unwrap()["numberRemaining"], 0);
+    assert_eq!(grant.extra()["campaign"], json!({"id": 7}));
+    let bare = AccessGrant::from_slice(br#"{"granted":true}"#).unwrap();
+    assert!(bare.granted());
+    assert!(bare.grant_reason().is_none() && bare.wall_type().is_none());
+    assert!(bare.data().is_none() && bare.extra().is_empty());
+}

@@ -1,15 +1,17 @@
 //! The `tracing` feature: one span per call with its outcome, and nothing secret in any span
 //! or event, from this crate or any other, at any level.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use accesstype_jwt::User;
 use accesstype_jwt::test_util::FakeAccesstype;
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
+use tracing::subscriber::Interest;
 use tracing::{Event, Level, Metadata, Subscriber};
 
 use crate::{READER, reader};
@@ -66,6 +68,61 @@ impl Subscriber for Everything {
     fn exit(&self, _: &Id) {}
 }
 
+thread_local! {
+    /// The subscriber of the test running on this thread, if it listens.
+    static LISTENING: RefCell<Option<Everything>> = const { RefCell::new(None) };
+}
+
+/// The process's one subscriber: it hands everything to the listening test of the thread it
+/// happens on. A test does not install a thread-scoped subscriber of its own: tracing caches
+/// whether a callsite is of interest, and while one scoped subscriber is the only one, a
+/// callsite first reached on another thread (a test without a subscriber) would be cached as
+/// of no interest, for this test too.
+struct Router;
+
+impl Router {
+    fn with<T>(&self, default: T, f: impl FnOnce(&Everything) -> T) -> T {
+        LISTENING.with(|listening| listening.borrow().as_ref().map_or(default, f))
+    }
+}
+
+impl Subscriber for Router {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> Interest {
+        Interest::always()
+    }
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, attributes: &Attributes<'_>) -> Id {
+        self.with(Id::from_u64(u64::MAX), |e| e.new_span(attributes))
+    }
+    fn record(&self, span: &Id, values: &Record<'_>) {
+        self.with((), |e| e.record(span, values));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        self.with((), |e| e.event(event));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+/// Until the guard drops, every span and event on this thread goes to `everything`.
+fn listen(everything: &Everything) -> impl Drop {
+    static ROUTER: Once = Once::new();
+    ROUTER.call_once(|| {
+        tracing::subscriber::set_global_default(Router).expect("the only global subscriber");
+    });
+    struct Listening;
+    impl Drop for Listening {
+        fn drop(&mut self) {
+            LISTENING.with(|listening| listening.borrow_mut().take());
+        }
+    }
+    LISTENING.with(|listening| *listening.borrow_mut() = Some(everything.clone()));
+    Listening
+}
+
 impl Everything {
     fn printed(&self) -> String {
         format!(
@@ -92,7 +149,7 @@ impl Everything {
 #[tokio::test(flavor = "current_thread")]
 async fn one_span_per_call_with_its_outcome_and_no_secret_anywhere() {
     let everything = Everything::default();
-    let _guard = tracing::subscriber::set_default(everything.clone());
+    let _listening = listen(&everything);
     let fake = FakeAccesstype::start().await;
     fake.set_free_stories(1);
     fake.hard_paywall("secret-story-name");
@@ -166,7 +223,7 @@ async fn one_span_per_call_with_its_outcome_and_no_secret_anywhere() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_story_served_without_its_pingback_is_a_warning() {
     let everything = Everything::default();
-    let _guard = tracing::subscriber::set_default(everything.clone());
+    let _listening = listen(&everything);
     let server = httpmock::MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -205,7 +262,7 @@ async fn a_story_served_without_its_pingback_is_a_warning() {
 #[tokio::test(flavor = "current_thread")]
 async fn a_refused_key_is_logged_whatever_the_size_of_the_refusal() {
     let everything = Everything::default();
-    let _guard = tracing::subscriber::set_default(everything.clone());
+    let _listening = listen(&everything);
     let server = httpmock::MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -224,7 +281,9 @@ async fn a_refused_key_is_logged_whatever_the_size_of_the_refusal() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error:?}");
     assert_eq!(
         everything.outcomes("read_story"),
-        ["error:unexpected_status"]
+        ["error:unexpected_status"],
+        "{}",
+        everything.printed()
     );
     assert!(
         everything.events.lock().unwrap().iter().any(

@@ -37,7 +37,7 @@ pub(crate) async fn traced<T>(
 
 /// What a grant says, in one word.
 pub(crate) fn grant_label(grant: &AccessGrant) -> &'static str {
-    match (grant.granted, grant.is_metered()) {
+    match (grant.granted(), grant.is_metered()) {
         (true, true) => "granted:metered",
         (true, false) => "granted",
         (false, _) => "denied",

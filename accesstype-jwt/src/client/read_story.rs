@@ -1,10 +1,10 @@
 //! [`AccesstypeClient::read_story`]: the one call a story handler makes.
 
-use crate::access::{CheckOptions, StoryRequest};
-use crate::client::AccesstypeClient;
+use crate::client::access::{CheckOptions, StoryRequest};
+use crate::client::grant_cache::GrantKey;
+use crate::client::handle::AccesstypeClient;
 use crate::error::Error;
 use crate::grant::AccessGrant;
-use crate::grant_cache::GrantKey;
 use crate::reader::ReaderId;
 
 impl AccesstypeClient {
@@ -22,8 +22,8 @@ impl AccesstypeClient {
     ///     jwt: Option<&str>,
     /// ) -> String {
     ///     match accesstype.read_story(story_id, reader, jwt).await {
-    ///         Ok(grant) if grant.granted => "the whole story".to_owned(),
-    ///         Ok(grant) => match grant.wall_type {
+    ///         Ok(grant) if grant.granted() => "the whole story".to_owned(),
+    ///         Ok(grant) => match grant.wall_type() {
     ///             Some(WallType::RegistrationWall) => "log in to read on".to_owned(),
     ///             _ => "subscribe to read on".to_owned(),
     ///         },
@@ -82,11 +82,11 @@ impl AccesstypeClient {
     ) -> Result<AccessGrant, Error> {
         let call = self.shared_read(story_id, reader, jwt, options);
         #[cfg(feature = "tracing")]
-        let call = crate::trace::traced(
+        let call = crate::client::trace::traced(
             "read_story",
             self.environment_label(),
             call,
-            crate::trace::grant_label,
+            crate::client::trace::grant_label,
         );
         call.await
     }
@@ -127,7 +127,7 @@ impl AccesstypeClient {
                 return Err(Error::PingbackFailed(Box::new(error)));
             }
             #[cfg(feature = "tracing")]
-            crate::trace::served_without_pingback(&error);
+            crate::client::trace::served_without_pingback(&error);
             // Not kept: the next read asks, and pings back, again.
             return Ok(grant);
         }

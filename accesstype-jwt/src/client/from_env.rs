@@ -4,8 +4,8 @@ use std::env::VarError;
 
 use url::Url;
 
-use crate::client::AccesstypeClient;
-use crate::client_builder::AccesstypeClientBuilder;
+use crate::client::builder::AccesstypeClientBuilder;
+use crate::client::handle::AccesstypeClient;
 use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::from_env::env_var;

@@ -5,9 +5,9 @@ use reqwest::Method;
 use serde_json::Value;
 use url::Url;
 
-use crate::client::AccesstypeClient;
+use crate::client::handle::AccesstypeClient;
+use crate::client::http::exchange;
 use crate::error::Error;
-use crate::http::exchange;
 use crate::json;
 use crate::subscriber_identity::SubscriberIdentity;
 use crate::subscription::Subscription;
@@ -53,7 +53,7 @@ impl AccesstypeClient {
             parse_subscriptions(&body)
         };
         #[cfg(feature = "tracing")]
-        let call = crate::trace::traced(
+        let call = crate::client::trace::traced(
             "subscriptions",
             self.environment_label(),
             call,

@@ -6,11 +6,11 @@ use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 use url::Url;
 
-use crate::client::AccesstypeClient;
+use crate::client::grant_cache::GrantKey;
+use crate::client::handle::AccesstypeClient;
+use crate::client::http::exchange;
 use crate::error::Error;
 use crate::grant::AccessGrant;
-use crate::grant_cache::GrantKey;
-use crate::http::exchange;
 use crate::reader::ReaderId;
 use crate::segment::story_segment;
 use crate::signer::MAX_TOKEN_BYTES;
@@ -161,11 +161,11 @@ impl AccesstypeClient {
             self.fetch_grant(&request).await
         };
         #[cfg(feature = "tracing")]
-        let call = crate::trace::traced(
+        let call = crate::client::trace::traced(
             "check_access",
             self.environment_label(),
             call,
-            crate::trace::grant_label,
+            crate::client::trace::grant_label,
         );
         call.await
     }
@@ -200,7 +200,12 @@ impl AccesstypeClient {
             self.send_pingback(&request, Bytes::from(body)).await
         };
         #[cfg(feature = "tracing")]
-        let call = crate::trace::traced("pingback", self.environment_label(), call, |()| "counted");
+        let call = crate::client::trace::traced(
+            "pingback",
+            self.environment_label(),
+            call,
+            |()| "counted",
+        );
         call.await
     }
 

@@ -90,7 +90,7 @@ impl GrantCache {
     /// Keeps `grant` for `key`; only granted answers are ever kept, so a reader is never held
     /// at a wall by the cache.
     pub(crate) fn insert(&self, key: GrantKey, grant: &AccessGrant) {
-        if !grant.granted {
+        if !grant.granted() {
             return;
         }
         let now = Instant::now();

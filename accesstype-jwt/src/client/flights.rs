@@ -17,9 +17,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 
+use crate::client::grant_cache::GrantKey;
 use crate::error::Error;
 use crate::grant::AccessGrant;
-use crate::grant_cache::GrantKey;
 
 type Outcome = Result<AccessGrant, Error>;
 type Work = Pin<Box<dyn Future<Output = Outcome> + Send>>;
