@@ -18,7 +18,7 @@ mod names;
 mod no_repeats;
 mod strict_value;
 
-use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer as _, Visitor};
+use serde_core::de::{self, DeserializeOwned, DeserializeSeed, Deserializer as _, Visitor};
 use serde_json::Value;
 use serde_json::error::Category;
 
@@ -126,10 +126,22 @@ pub fn read_object<'de, V: Visitor<'de>>(
     if first != Some(&b'{') {
         return Err(de::Error::custom(NOT_AN_OBJECT));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = deserializer.deserialize_map(visitor)?;
-    deserializer.end()?;
-    Ok(value)
+    // Checked as UTF-8 once, so that serde_json need not check each string; text that is not
+    // UTF-8 is read as bytes, for serde_json's own report of where.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            let value = deserializer.deserialize_map(visitor)?;
+            deserializer.end()?;
+            Ok(value)
+        }
+        Err(_) => {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            let value = deserializer.deserialize_map(visitor)?;
+            deserializer.end()?;
+            Ok(value)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -137,7 +149,7 @@ mod tests {
     use std::fmt;
 
     use serde::Deserialize;
-    use serde::de::{MapAccess, Visitor};
+    use serde_core::de::{MapAccess, Visitor};
     use serde_json::{Value, json};
 
     use super::{

@@ -129,19 +129,7 @@ fn extract(
 /// The `T_ID` value among all of the request's `Cookie` headers: one, at most, in all of
 /// them together, which are scanned up to `MAX_COOKIE_HEADER_BYTES` in all.
 fn find_across(headers: &HeaderMap) -> Result<Option<&str>, Error> {
-    let mut scanned = 0;
-    let mut found = None;
-    for header in headers.get_all(COOKIE) {
-        let bytes = header.as_bytes();
-        scanned += bytes.len();
-        cookie::check_header_len(scanned)?;
-        if let Some(value) = cookie::find_in(bytes)? {
-            if found.is_some() {
-                return Err(Error::DuplicateCookie);
-            }
-            found = Some(value);
-        }
-    }
+    let found = cookie::find_across(headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes))?;
     // Other cookies may hold any bytes; only the `T_ID` value must be text.
     found
         .map(|value| {

@@ -4,10 +4,10 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use paywall_internal::jws::Hs256Key;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::BuildError;
-use crate::hs256::Hs256Key;
 use crate::verifier::{Inner, TuloVerifier};
 
 /// The default clock-skew allowance for `exp`, `nbf` and `iat`: 30 seconds.
@@ -188,7 +188,8 @@ impl TuloVerifierBuilder {
             return Err(BuildError::ZeroDuration { what: "max_age" });
         }
 
-        let key = Hs256Key::new(secret.as_bytes());
+        // HMAC takes keys of any length: this never refuses one (and the secret is not empty).
+        let key = Hs256Key::new(secret.as_bytes()).ok_or(BuildError::EmptyClientSecret)?;
         Ok(TuloVerifier {
             inner: Arc::new(Inner {
                 client_id,

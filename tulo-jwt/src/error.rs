@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+use paywall_internal::env::EnvError;
+use paywall_internal::jws::JwsError;
+
 /// A `T_ID` cookie or token that did not prove an active or inactive Payway session.
 ///
 /// Whatever the variant, the reader must be treated as anonymous: an `Err` is never access.
@@ -65,8 +68,9 @@ pub enum Error {
     MalformedToken {
         /// What is wrong, in words.
         reason: &'static str,
-        /// serde_json's report, when a signed member without an accessor could not be kept
-        /// as a `serde_json::Value` (it nests too deeply).
+        /// serde_json's report, when the claims are not JSON it reads: a syntax error, a number
+        /// no double can hold, or a member without an accessor nested deeper than a
+        /// `serde_json::Value` is built (128 levels). It quotes no text of the token.
         #[source]
         source: Option<serde_json::Error>,
     },
@@ -234,4 +238,30 @@ pub enum BuildError {
         /// What is wrong, in words.
         reason: &'static str,
     },
+}
+
+/// The shared JWS layer's refusal in this crate's words. (A function, not a `From` impl: the
+/// internal crate's types stay out of the public API.)
+pub(crate) fn from_jws(error: JwsError) -> Error {
+    let reason = match error {
+        JwsError::TooLarge { len, limit } => return Error::TokenTooLarge { len, limit },
+        JwsError::WrongAlgorithm { found } => return Error::WrongAlgorithm { found },
+        JwsError::BadSignature => return Error::BadSignature,
+        JwsError::Malformed { reason } => reason,
+        JwsError::RepeatedHeaderMember => "the header repeats a member name",
+        JwsError::CriticalHeader => "the header lists critical extensions",
+        JwsError::WrongType => "the header's typ is not JWT",
+    };
+    Error::MalformedToken {
+        reason,
+        source: None,
+    }
+}
+
+/// The shared environment lookup's refusal in this crate's words.
+pub(crate) fn from_env(error: EnvError) -> BuildError {
+    match error {
+        EnvError::Missing { name } => BuildError::MissingEnvVar { name },
+        EnvError::Invalid { name, reason } => BuildError::InvalidEnvVar { name, reason },
+    }
 }

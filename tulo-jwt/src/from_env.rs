@@ -2,8 +2,10 @@
 
 use std::env::VarError;
 
+use paywall_internal::env::{EnvVars, process_env};
+
 use crate::builder::TuloVerifierBuilder;
-use crate::error::BuildError;
+use crate::error::{self, BuildError};
 use crate::verifier::TuloVerifier;
 
 /// The variable holding the JS-API user's client id (required).
@@ -51,7 +53,7 @@ impl TuloVerifier {
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable.
     pub fn builder_from_env() -> Result<TuloVerifierBuilder, BuildError> {
-        from_lookup(|name| std::env::var(name))
+        from_lookup(process_env())
     }
 }
 
@@ -59,14 +61,8 @@ impl TuloVerifier {
 pub(crate) fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<TuloVerifierBuilder, BuildError> {
-    let var = |name: &'static str| match lookup(name) {
-        Ok(value) if !value.is_empty() => Ok(value),
-        Ok(_) | Err(VarError::NotPresent) => Err(BuildError::MissingEnvVar { name }),
-        Err(VarError::NotUnicode(_)) => Err(BuildError::InvalidEnvVar {
-            name,
-            reason: "not valid unicode",
-        }),
-    };
+    let env = EnvVars::new(lookup);
+    let var = |name| env.required(name).map_err(error::from_env);
     Ok(TuloVerifier::builder()
         .client_id(var(ENV_CLIENT_ID)?)
         .client_secret(var(ENV_CLIENT_SECRET)?)

@@ -10,18 +10,12 @@
     clippy::print_stderr
 )]
 
-mod base64url;
 mod builder;
 mod claims;
 mod cookie;
 mod environment;
 mod error;
 mod from_env;
-mod hs256;
-mod json;
-mod jws;
-mod percent;
-mod scan;
 mod session;
 mod verifier;
 

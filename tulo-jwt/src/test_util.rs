@@ -33,8 +33,7 @@
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use paywall_internal::jws::{self, Hs256Key};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
@@ -42,11 +41,7 @@ use serde_json::{Value, json};
 use crate::claims::ISSUER;
 use crate::cookie::COOKIE_NAME;
 use crate::error::BuildError;
-use crate::hs256::Hs256Key;
 use crate::verifier::TuloVerifier;
-
-/// The JOSE header Payway's tokens carry.
-const HEADER: &[u8] = br#"{"typ":"JWT","alg":"HS256"}"#;
 
 /// The client id [`FakeTulo::verifier`] configures.
 const CLIENT_ID: &str = "fake-tulo-client";
@@ -82,7 +77,8 @@ pub enum CookieEncoding {
 /// every case. Never use it outside tests: whoever holds the secret can mint any session.
 pub struct FakeTulo {
     secret: SecretString,
-    key: Hs256Key,
+    /// Always `Some`: HMAC takes keys of any length.
+    key: Option<Hs256Key>,
     redirect_uri: String,
 }
 
@@ -152,13 +148,12 @@ impl FakeTulo {
     /// Signs `claims` as an HS256 compact JWS with Payway's header.
     #[must_use]
     pub fn sign(&self, claims: &Value) -> String {
-        let mut token = URL_SAFE_NO_PAD.encode(HEADER);
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(claims.to_string(), &mut token);
-        let tag = self.key.sign(token.as_bytes());
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(tag, &mut token);
-        token
+        let claims = claims.to_string();
+        match &self.key {
+            Some(key) => jws::sign(key, jws::JWT_HEADER, claims.as_bytes()),
+            // Unreachable; a token no verifier accepts rather than a panic.
+            None => String::new(),
+        }
     }
 
     /// A `T_ID` cookie value as the JS-API writes it: the claims as unsigned JSON plus their

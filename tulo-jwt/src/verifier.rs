@@ -4,11 +4,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use paywall_internal::jws::{self, Hs256Key, Typ};
+
 use crate::claims::{self, Policy};
 use crate::cookie;
-use crate::error::Error;
-use crate::hs256::Hs256Key;
-use crate::jws;
+use crate::error::{self, Error};
 use crate::session::SessionState;
 
 /// The longest `T_ID` cookie value or token accepted: 8 KiB. Longer input is refused before
@@ -16,7 +16,7 @@ use crate::session::SessionState;
 ///
 /// It applies to the value, never to a whole `Cookie` header, which other cookies fill; see
 /// [`MAX_COOKIE_HEADER_BYTES`](crate::MAX_COOKIE_HEADER_BYTES).
-pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+pub const MAX_TOKEN_BYTES: usize = jws::MAX_TOKEN_BYTES;
 
 /// Verifies Tulo Payway JS-API session tokens offline, with the API user's client secret.
 ///
@@ -91,8 +91,8 @@ impl TuloVerifier {
         now: SystemTime,
     ) -> Result<SessionState, Error> {
         check_len(cookie_value)?;
-        let token = cookie::signature(cookie_value)?;
-        self.verify_token_at(&token, now)
+        // The token is part of the value, so within the limit too.
+        cookie::with_token(cookie_value, |token| self.verify_within_limit(token, now))
     }
 
     /// Finds the `T_ID` cookie ([`COOKIE_NAME`](crate::COOKIE_NAME)) in the value of a
@@ -146,11 +146,17 @@ impl TuloVerifier {
     /// [`Error::ClockBeforeUnixEpoch`] when `now` is before 1970.
     pub fn verify_token_at(&self, token: &str, now: SystemTime) -> Result<SessionState, Error> {
         check_len(token)?;
+        self.verify_within_limit(token, now)
+    }
+
+    /// [`verify_token_at`](Self::verify_token_at) for a token known to be within
+    /// [`MAX_TOKEN_BYTES`].
+    fn verify_within_limit(&self, token: &str, now: SystemTime) -> Result<SessionState, Error> {
         let now = now
             .duration_since(UNIX_EPOCH)
             .map_err(|_| Error::ClockBeforeUnixEpoch)?
             .as_secs_f64();
-        let payload = jws::verify(token, &self.inner.key)?;
+        let payload = jws::verify(token, &self.inner.key, Typ::Any).map_err(error::from_jws)?;
         let policy = Policy {
             redirect_uri: &self.inner.redirect_uri,
             leeway: self.inner.leeway.as_secs_f64(),

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_core::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::no_repeats::{skip_map, skip_seq};
 
@@ -181,7 +181,7 @@ impl<'de> Visitor<'de> for ElementVisitor {
 mod tests {
     use std::borrow::Cow;
 
-    use serde::de::DeserializeSeed;
+    use serde_core::de::DeserializeSeed;
 
     use super::{AnyMember, Member};
     use crate::json::{Refusal, classify};

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, Visitor};
+use serde_core::de::{self, Deserialize, Deserializer, Visitor};
 
 use super::REPEATED_MEMBER;
 
@@ -42,18 +42,30 @@ impl<'de> Visitor<'de> for NameVisitor {
     }
 }
 
-/// The member names of one object seen so far: a short list, then a hash set once the object
-/// grows, so that thousands of members cost no quadratic time.
-#[derive(Debug, Default)]
+/// The member names of one object seen so far: a few in place (no allocation for the objects
+/// of a token or a cookie), then a hash set once the object grows, so that thousands of
+/// members cost no quadratic time.
+#[derive(Debug)]
 pub struct SeenNames<'de> {
-    few: Vec<Cow<'de, str>>,
+    few: [Cow<'de, str>; FEW],
+    len: usize,
     many: Option<HashSet<Cow<'de, str>>>,
 }
 
-impl<'de> SeenNames<'de> {
-    /// Names compared one by one before a hash set is built.
-    const FEW: usize = 16;
+/// Names compared one by one before a hash set is built.
+const FEW: usize = 16;
 
+impl Default for SeenNames<'_> {
+    fn default() -> Self {
+        Self {
+            few: [const { Cow::Borrowed("") }; FEW],
+            len: 0,
+            many: None,
+        }
+    }
+}
+
+impl<'de> SeenNames<'de> {
     /// Records `name`; the error [`REPEATED_MEMBER`] (which never holds the name: it may be
     /// personal data) when the object already had it.
     ///
@@ -63,15 +75,18 @@ impl<'de> SeenNames<'de> {
     pub fn insert<E: de::Error>(&mut self, name: Cow<'de, str>) -> Result<(), E> {
         let repeated = match &mut self.many {
             Some(many) => !many.insert(name),
-            None if self.few.len() < Self::FEW => {
-                let repeated = self.few.contains(&name);
-                self.few.push(name);
-                repeated
-            }
             None => {
-                let mut many: HashSet<Cow<'de, str>> = self.few.drain(..).collect();
-                let repeated = !many.insert(name);
-                self.many = Some(many);
+                let (earlier, rest) = self.few.split_at_mut_checked(self.len).unwrap_or_default();
+                let repeated = earlier.contains(&name);
+                if let Some(slot) = rest.first_mut() {
+                    *slot = name;
+                    self.len += 1;
+                } else {
+                    let mut many: HashSet<Cow<'de, str>> =
+                        self.few.iter_mut().map(std::mem::take).collect();
+                    many.insert(name);
+                    self.many = Some(many);
+                }
                 repeated
             }
         };

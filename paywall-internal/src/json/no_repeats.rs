@@ -9,7 +9,9 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_core::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::value::RawValue;
 
 use super::names::{Name, SeenNames};
@@ -221,7 +223,7 @@ fn walk_map<'de, A: MapAccess<'de>>(
 
 #[cfg(test)]
 mod tests {
-    use serde::de::DeserializeSeed;
+    use serde_core::de::DeserializeSeed;
 
     use super::{MAX_RECURSION, NoRepeats};
     use crate::json::{Refusal, classify};

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::de::{MapAccess, Visitor};
+use serde_core::de::{MapAccess, Visitor};
 
 use super::base64url;
 use super::{ALGORITHM, JwsError, Typ};
