@@ -136,6 +136,8 @@ async fn bare_login(http: &reqwest::Client, fake: &FakePayway, base: &Url, ticke
             ("ticket", ticket),
             ("client_id", fake.client_id()),
             ("client_secret", fake.client_secret()),
+            // What the crate sends by default: `/me` answers 403 to a token without it.
+            ("scope", "/external/me/w"),
         ])
         .send()
         .await

@@ -1,17 +1,17 @@
 //! Strict JSON for the answers that decide access or identity (`/me`, active products, token
 //! and ticket answers): an object that repeats a member name, at any depth, is refused
 //! (`serde_json` would keep the last one, so two readers could disagree on who a reader is).
+//! The reading itself is the family's (`paywall_internal::json`); this module keeps the
+//! crate's public error.
 //!
 //! Errors never carry text from the body: `serde_json`'s messages can quote values
 //! (`invalid type: string "ada@example.com"`), so only the kind and the position are kept.
 
 use std::fmt;
 
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Number, Value};
-
-/// What the strict reader says when it meets a repeated member name.
-const REPEATED: &str = "repeated member name";
+use paywall_internal::json::{Refusal, classify, value_from_slice};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 /// Why a Payway answer did not parse. Its `Display` and `Debug` name the kind of problem and
 /// where it is, never a value from the body.
@@ -45,12 +45,10 @@ impl ParseError {
     }
 
     fn from_serde(error: &serde_json::Error) -> Self {
-        let kind = match error.classify() {
-            serde_json::error::Category::Data if error.to_string().starts_with(REPEATED) => {
-                ParseErrorKind::RepeatedMember
-            }
-            serde_json::error::Category::Data => ParseErrorKind::Shape,
-            _ => ParseErrorKind::Syntax,
+        let kind = match classify(error) {
+            Refusal::RepeatedMember => ParseErrorKind::RepeatedMember,
+            Refusal::Shape | Refusal::NotAnObject => ParseErrorKind::Shape,
+            Refusal::Syntax => ParseErrorKind::Syntax,
         };
         Self {
             kind,
@@ -105,91 +103,12 @@ impl fmt::Debug for ParseError {
 
 /// Reads `body` as JSON, refusing repeated member names at any depth.
 pub(crate) fn parse_value(body: &[u8]) -> Result<Value, ParseError> {
-    serde_json::from_slice::<Strict>(body)
-        .map(|Strict(value)| value)
-        .map_err(|e| ParseError::from_serde(&e))
+    value_from_slice(body).map_err(|e| ParseError::from_serde(&e))
 }
 
 /// Reads `value` (already strict) as `T`; a mismatch is a [`ParseErrorKind::Shape`] error.
 pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, ParseError> {
     serde_json::from_value(value).map_err(|_| ParseError::shape())
-}
-
-/// Any JSON value whose objects never repeat a member name.
-struct Strict(Value);
-
-impl<'de> de::Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(StrictVisitor).map(Strict)
-    }
-}
-
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-
-    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
-        Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| E::custom("number is not finite"))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
-    }
-
-    fn visit_unit<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Value, E> {
-        Ok(Value::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(Strict(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
-        while let Some(name) = map.next_key::<String>()? {
-            if members.contains_key(&name) {
-                return Err(de::Error::custom(REPEATED));
-            }
-            let Strict(value) = map.next_value()?;
-            members.insert(name, value);
-        }
-        Ok(Value::Object(members))
-    }
 }
 
 #[cfg(test)]

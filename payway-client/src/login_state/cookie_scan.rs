@@ -1,7 +1,10 @@
-//! Finding one cookie in a request's `Cookie` headers, read as bytes.
+//! Finding one cookie in a request's `Cookie` headers, read as bytes: the family's scan
+//! (`paywall_internal::cookie`), whose value must then be text.
+
+use paywall_internal::cookie::{self, CookieError};
 
 /// The largest whole `Cookie` header scanned for a cookie, in bytes (64 KiB).
-pub const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
+pub const MAX_COOKIE_HEADER_BYTES: usize = cookie::MAX_COOKIE_HEADER_BYTES;
 
 /// Why a cookie could not be read from the `Cookie` headers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,27 +24,10 @@ pub(crate) fn find_cookie<'a, I>(name: &str, headers: I) -> Result<Option<&'a st
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
-    let mut scanned = 0_usize;
-    let mut found = None;
-    for header in headers {
-        scanned = scanned.saturating_add(header.len());
-        if scanned > MAX_COOKIE_HEADER_BYTES {
-            return Err(ScanError::TooLarge { len: scanned });
-        }
-        for pair in header.split(|byte| *byte == b';') {
-            let Some(at) = pair.iter().position(|byte| *byte == b'=') else {
-                continue;
-            };
-            let (pair_name, value) = pair.split_at(at);
-            if pair_name.trim_ascii() != name.as_bytes() {
-                continue;
-            }
-            let value = value.get(1..).unwrap_or_default().trim_ascii();
-            if found.replace(value).is_some() {
-                return Err(ScanError::Duplicate);
-            }
-        }
-    }
+    let found = cookie::find_in_headers(name, headers).map_err(|error| match error {
+        CookieError::HeaderTooLarge { len, .. } => ScanError::TooLarge { len },
+        CookieError::Duplicate => ScanError::Duplicate,
+    })?;
     found
         .map(|value| std::str::from_utf8(value).map_err(|_| ScanError::NotText))
         .transpose()

@@ -15,10 +15,10 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::sso2::hs256::{Hs256Key, TAG_BYTES};
 use crate::sso2::jws;
 pub use cookie_scan::MAX_COOKIE_HEADER_BYTES;
 pub(crate) use cookie_scan::{ScanError, find_cookie};
+use paywall_internal::jws::{Hs256Key, TAG_BYTES};
 pub use set_cookies::SetCookies;
 
 /// The query parameter a bound return URL carries (the SSO2 continue URL `r`, the shop's
@@ -125,7 +125,7 @@ impl LoginState {
     }
 
     fn from_secret(secret: [u8; SECRET_BYTES]) -> Self {
-        let value = jws::encode(&state_tag(&secret));
+        let value = jws::encode(state_tag(&secret));
         Self { secret, value }
     }
 
@@ -147,7 +147,7 @@ impl LoginState {
         format!(
             "{}={}; Path=/; Max-Age={}; HttpOnly; Secure; SameSite=Lax",
             self.cookie_name(),
-            jws::encode(&self.secret),
+            jws::encode(self.secret),
             STATE_MAX_AGE.as_secs()
         )
     }
@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn the_url_never_carries_the_cookie_value() {
         let state = LoginState::from_secret([7; SECRET_BYTES]);
-        let secret_text = jws::encode(&[7; SECRET_BYTES]);
+        let secret_text = jws::encode([7; SECRET_BYTES]);
         let bound = state.bind(&url("https://n.example/"));
         assert!(!bound.as_str().contains(&secret_text));
         assert!(state.set_cookie().contains(&secret_text));

@@ -16,20 +16,20 @@ use serde_json::Value;
 
 use super::answer::check_times;
 use super::from_env::ENV_PAYWALL_SECRET;
-use super::hs256::Hs256Key;
 use super::jws::{self, MAX_TOKEN_BYTES};
 use super::landing::MAX_LANDING_LIFETIME;
 use super::verify_error::{LandingError, TokenError};
+use paywall_internal::jws::Hs256Key;
 use url::Url;
 
 use crate::callback::ReturnPolicy;
 use crate::credentials::MIN_SECRET_BYTES;
-use crate::env_vars::EnvVars;
 use crate::error::{BuildError, Error};
 use crate::login_state::{ReturnState, strip_state};
 use crate::store::Fingerprint;
 use crate::ticket::{Ticket, check_ticket};
 use crate::validate::is_text;
+use paywall_internal::env::EnvVars;
 
 /// The form field the paywall posts.
 pub const CHECKOUT_TOKEN_FIELD: &str = "jwtToken";

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::hs256::Hs256Key;
 use super::request_token::{Operation, Signer};
 use crate::environment::Environment;
 use crate::path_segment::append_path;
 use crate::secret::ClientSecret;
+use paywall_internal::jws::Hs256Key;
 
 /// A client for Tulo Payway's single sign-on, SSO2.
 ///

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
-use super::hs256::Hs256Key;
 use super::jws::{self, MAX_TOKEN_BYTES};
 use super::request_token::unix_now;
 use super::session_cookie::SessionCookie;
@@ -16,6 +15,7 @@ use super::verify_error::SessionCookieError;
 use crate::credentials::MIN_SECRET_BYTES;
 use crate::error::Error;
 use crate::login_state::{ScanError, find_cookie};
+use paywall_internal::jws::Hs256Key;
 
 pub use crate::login_state::MAX_COOKIE_HEADER_BYTES;
 
@@ -383,12 +383,12 @@ mod tests {
     fn the_signed_only_form_of_earlier_versions_is_refused() {
         // As versions before sealing wrote it: base64url of the binary form, a dot, and an
         // HMAC-SHA256 tag under the secret over a context and that text.
-        let payload = jws::encode(&cookie().encode());
+        let payload = jws::encode(cookie().encode());
         let tag = Hs256Key::new(SECRET).unwrap().sign(&[
             b"payway-client sso2 session cookie v1\0",
             payload.as_bytes(),
         ]);
-        let signed = format!("{payload}.{}", jws::encode(&tag));
+        let signed = format!("{payload}.{}", jws::encode(tag));
         let key = SessionCookieKey::new(SECRET).unwrap();
         assert!(matches!(
             key.open(&signed),

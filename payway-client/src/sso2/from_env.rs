@@ -5,9 +5,10 @@ use std::env::VarError;
 
 use super::builder::Sso2ClientBuilder;
 use super::client::Sso2Client;
-use crate::env_vars::EnvVars;
+use crate::env_vars::location;
 use crate::error::BuildError;
 use crate::from_env::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT};
+use paywall_internal::env::EnvVars;
 
 /// The variable holding the Payway organisation id, SSO2's `iss` (required for SSO2).
 pub const ENV_ORGANISATION_ID: &str = "PAYWAY_ORGANISATION_ID";
@@ -61,7 +62,7 @@ pub(crate) fn from_lookup(
         .client_id(env.required(ENV_CLIENT_ID)?)
         .client_secret(env.required(ENV_CLIENT_SECRET)?)
         .organisation_id(env.required(ENV_ORGANISATION_ID)?);
-    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?;
+    let (environment, base_url) = location(&env, ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?;
     if let Some(environment) = environment {
         builder = builder.environment(environment);
     }

@@ -35,7 +35,6 @@ pub(crate) mod client;
 pub(crate) mod cookie_key;
 pub(crate) mod flow;
 pub(crate) mod from_env;
-pub(crate) mod hs256;
 pub(crate) mod jws;
 pub(crate) mod landing;
 pub(crate) mod reader;

@@ -9,11 +9,11 @@ use secrecy::zeroize::Zeroize as _;
 use secrecy::{ExposeSecret as _, SecretString};
 use serde::Serialize;
 
-use super::hs256::Hs256Key;
 use super::jws;
 use super::reader::Reader;
 use super::session::Sso2Status;
 use super::verify_error::TokenError;
+use paywall_internal::jws::Hs256Key;
 
 /// The audience of every token this client sends: SSO2 itself.
 pub(crate) const AUDIENCE: &str = "pw-sso";

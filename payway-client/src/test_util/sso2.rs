@@ -10,9 +10,9 @@ use url::Url;
 use super::html::refusal_page;
 use super::sso2_state::{FROZEN_SECS, FakeSession, MAX_ATTEMPTS};
 use super::state::{Answer, State};
-use crate::sso2::hs256::Hs256Key;
 use crate::sso2::jws;
 use crate::sso2::request_token::{AUDIENCE, CALL_LIFETIME, IDENTIFY_LIFETIME, Signer, unix_now};
+use paywall_internal::jws::Hs256Key;
 
 /// Where SSO2 lives under the fake's base URL.
 pub(crate) const SSO_PREFIX: &str = "/sso/";
@@ -362,10 +362,11 @@ fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Answer {
 /// The browser's session on the fake's origin, from its cookie; a new anonymous one (and
 /// the cookie to set) when it has none that is alive.
 pub(crate) fn browser_session(state: &mut State, cookie_header: &str) -> (String, Option<String>) {
-    let named = cookie_header.split(';').find_map(|pair| {
-        let (name, value) = pair.split_once('=')?;
-        (name.trim() == SESSION_COOKIE).then(|| value.trim().to_owned())
-    });
+    // A repeated or oversized cookie is no session: the browser gets a new one.
+    let named = paywall_internal::cookie::find_in_header(SESSION_COOKIE, cookie_header)
+        .ok()
+        .flatten()
+        .map(str::to_owned);
     if let Some(sid) = named
         && state.sso2.sessions.get(&sid).is_some_and(|s| !s.ended)
     {

@@ -95,7 +95,8 @@ async fn a_flood_of_made_up_tickets_past_capacity_never_locks_out_a_real_login()
     fake.add_account("acc-1", ["premium"]);
     let payway = fake.client();
     let store = MemoryTicketStore::with_capacity(64);
-    // Each made-up ticket is refused by Payway (401) and its claim kept for the claim TTL.
+    // Each made-up ticket is refused by Payway (401) and its claim released, so that made-up
+    // tickets cannot fill the store (a retry is answered 401 by Payway again).
     for i in 0..160 {
         let login = payway
             .login_with_ticket(&Ticket::new(format!("made-up-{i}")), &store)

@@ -10,9 +10,9 @@ use super::super::FakePayway;
 use super::super::html::{document, escape, refusal_page};
 use super::super::sso2::{self, Sso2Request};
 use super::super::state::{Answer, State};
-use crate::sso2::hs256::Hs256Key;
 use crate::sso2::jws;
 use crate::sso2::request_token::unix_now;
+use paywall_internal::jws::Hs256Key;
 
 /// The checkout page's path (`GET` shows it, `POST` buys).
 pub(crate) const PAYWALL_CHECKOUT_PATH: &str = "/sso/paywall/checkout";
