@@ -4,7 +4,6 @@
 
 use serde_json::{Map, Value};
 
-use super::hs256::Hs256Key;
 use super::jws::{self, MAX_TOKEN_BYTES};
 use super::request_token::{AUDIENCE, unix_now};
 use super::session::{Sso2Error, Sso2Session, Sso2Status};
@@ -12,6 +11,7 @@ use super::verify_error::TokenError;
 use crate::error::Error;
 use crate::ticket::{Ticket, check_ticket};
 use crate::validate::is_identifier;
+use paywall_internal::jws::Hs256Key;
 
 /// The longest session id accepted, in bytes.
 pub(crate) const MAX_SID_BYTES: usize = 256;

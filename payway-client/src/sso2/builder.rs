@@ -8,13 +8,13 @@ use secrecy::SecretString;
 use url::Url;
 
 use super::client::{Endpoints, Inner, Sso2Client};
-use super::hs256::Hs256Key;
 use crate::credentials::{Credentials, MIN_SECRET_BYTES};
 use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::http_settings::{HttpSettings, check_positive, choose_base_url};
 use crate::secret::ClientSecret;
 use crate::validate::is_identifier;
+use paywall_internal::jws::Hs256Key;
 
 /// How far SSO2's clock may be from this server's by default when the times of its tokens
 /// are checked (60 s).
