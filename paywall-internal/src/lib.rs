@@ -19,6 +19,14 @@
     clippy::print_stderr
 )]
 
+#[cfg(feature = "axum")]
+#[doc(hidden)]
+pub mod axum;
+
+#[cfg(feature = "coalesce")]
+#[doc(hidden)]
+pub mod coalesce;
+
 #[cfg(feature = "cookie")]
 #[doc(hidden)]
 pub mod cookie;
@@ -27,6 +35,18 @@ pub mod cookie;
 #[doc(hidden)]
 pub mod env;
 
+#[cfg(feature = "coalesce")]
+#[doc(hidden)]
+pub mod expiring;
+
+#[cfg(feature = "fake")]
+#[doc(hidden)]
+pub mod fake;
+
+#[cfg(feature = "http")]
+#[doc(hidden)]
+pub mod http;
+
 #[cfg(feature = "json")]
 #[doc(hidden)]
 pub mod json;
@@ -34,3 +54,11 @@ pub mod json;
 #[cfg(feature = "jws")]
 #[doc(hidden)]
 pub mod jws;
+
+#[cfg(feature = "json")]
+#[doc(hidden)]
+pub mod parse_error;
+
+#[cfg(feature = "http")]
+#[doc(hidden)]
+pub mod redact;

@@ -1,0 +1,133 @@
+//! The secret redaction: a secret echoed inside arbitrary text, in any of the spellings a
+//! provider could use (raw; percent-encoded with `+` or `%20`, either hex case; JSON-escaped
+//! by serde_json, with `\/`, with every character `\uXXXX` in either case; JSON quoted inside
+//! JSON; a percent-encoded echo JSON-escaped).
+//!
+//! Invariants: the secret never survives as it is (for a secret that shares no character with
+//! `[redacted]`, which a cut could otherwise spell by accident); nor does its spelling when
+//! that shares none either and the text before it leaves no escape unfinished (as an
+//! encoder's output never does); a text holding no character of the secret and no escape
+//! comes back as it was; a client's prepared secret cuts exactly what the same secret given
+//! per call cuts; text and bytes are cut alike; and no string of a JSON value keeps the
+//! secret.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use paywall_internal::redact::{MARK, Redaction, Redactor};
+use serde_json::{Value, json};
+
+fuzz_target!(|input: (u8, String, String, String)| {
+    let (style, secret, before, after) = input;
+    if secret.is_empty() || secret.len() > 64 || before.len() + after.len() > 4096 {
+        return;
+    }
+    let redaction = Redaction::of(&[&secret]);
+    let spelling = spell(&secret, style);
+    let text = format!("{before}{spelling}{after}");
+    let cut = redaction.text(&text);
+
+    let shares_mark = |s: &str| s.chars().any(|c| MARK.contains(c));
+    if !shares_mark(&secret) {
+        assert!(
+            !cut.contains(&secret),
+            "{secret:?} as {spelling:?} in {text:?}: {cut:?}"
+        );
+        if !shares_mark(&spelling) && !unfinished_escape(&before) {
+            assert!(
+                !cut.contains(&spelling),
+                "{spelling:?} in {text:?}: {cut:?}"
+            );
+        }
+    }
+
+    let prepared = Redactor::new(&[&secret]);
+    assert_eq!(prepared.with(&[]).text(&text), cut, "prepared");
+    assert_eq!(prepared.with(&[&secret]).text(&text), cut, "twice");
+    assert_eq!(&*redaction.bytes(text.as_bytes()), cut.as_bytes(), "bytes");
+
+    let untouched =
+        |s: &str| !s.contains(['%', '\\', '+']) && !secret.chars().any(|c| s.contains(c));
+    if untouched(&before) {
+        assert_eq!(redaction.text(&before), before.as_str(), "kept as it was");
+    }
+
+    if !shares_mark(&secret) {
+        let value = json!({ text.clone(): [text.clone(), {"k": text}] });
+        let mut strings = Vec::new();
+        collect(&redaction.value(value), &mut strings);
+        for string in strings {
+            assert!(!string.contains(&secret), "{string:?}");
+        }
+    }
+});
+
+/// Whether `text` ends inside an escape (a backslash, `%` or `%X`, `\u` with fewer than four
+/// hex digits), which would take the first characters of what follows as its own.
+fn unfinished_escape(text: &str) -> bool {
+    let hex_tail = text.chars().rev().take_while(char::is_ascii_hexdigit).count();
+    let head = &text[..text.len() - hex_tail];
+    text.ends_with('\\')
+        || (hex_tail <= 1 && head.ends_with('%'))
+        || (hex_tail <= 3 && head.ends_with("\\u"))
+}
+
+/// `secret` as a provider could echo it, by `style`.
+fn spell(secret: &str, style: u8) -> String {
+    let form = |space: &str, lower: bool| {
+        secret
+            .bytes()
+            .map(|b| match b {
+                b' ' => space.to_owned(),
+                b if b.is_ascii_alphanumeric() || b"-._~".contains(&b) => char::from(b).to_string(),
+                b if lower => format!("%{b:02x}"),
+                b => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    let escaped_all = |upper: bool| {
+        secret
+            .encode_utf16()
+            .map(|unit| {
+                if upper {
+                    format!("\\u{unit:04X}")
+                } else {
+                    format!("\\u{unit:04x}")
+                }
+            })
+            .collect::<String>()
+    };
+    let quoted = |text: &str| {
+        let json = serde_json::to_string(text).unwrap_or_default();
+        json.get(1..json.len().saturating_sub(1))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    match style % 11 {
+        0 => secret.to_owned(),
+        1 => form("+", false),
+        2 => form("%20", false),
+        3 => form("%20", true),
+        4 => quoted(secret),
+        5 => quoted(secret).replace('/', "\\/"),
+        6 => escaped_all(true),
+        7 => escaped_all(false),
+        8 => quoted(&quoted(secret)),
+        9 => quoted(&escaped_all(true)),
+        _ => form("+", false).replace('%', "\\u0025"),
+    }
+}
+
+fn collect(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(text) => out.push(text.clone()),
+        Value::Array(items) => items.iter().for_each(|item| collect(item, out)),
+        Value::Object(members) => {
+            for (name, value) in members {
+                out.push(name.clone());
+                collect(value, out);
+            }
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,110 @@
+//! The family's axum rejection body: `Content-Type: application/json` and
+//! `{"error": "<snake_case code>", "message": "<one sentence>"}`, plus documented,
+//! non-personal fields where a page needs them. No secret, token or personal data goes in.
+
+use axum_core::body::Body;
+use axum_core::response::{IntoResponse, Response};
+use http::StatusCode;
+use http::header::{CONTENT_TYPE, HeaderValue};
+use serde_core::Serialize;
+use serde_json::{Map, Value};
+
+/// `status` with `body` as JSON (`Content-Type: application/json`); an empty `500` if it
+/// cannot be written, which the family's bodies never cause.
+pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let mut response = Response::new(Body::from(bytes));
+            *response.status_mut() = status;
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// A rejection: `status` and `{"error": code, "message": message}`.
+pub fn rejection(status: StatusCode, code: &str, message: &str) -> Response {
+    json_response(status, &body(code, message))
+}
+
+/// A rejection with the members of `extra` (an object) after `error` and `message`, which
+/// they cannot replace.
+pub fn rejection_with<E: Serialize + ?Sized>(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    extra: &E,
+) -> Response {
+    let mut members = body(code, message);
+    if let Ok(Value::Object(extra)) = serde_json::to_value(extra) {
+        for (name, value) in extra {
+            members.entry(name).or_insert(value);
+        }
+    }
+    json_response(status, &members)
+}
+
+fn body(code: &str, message: &str) -> Map<String, Value> {
+    let mut members = Map::new();
+    members.insert("error".to_owned(), Value::from(code));
+    members.insert("message".to_owned(), Value::from(message));
+    members
+}
+
+#[cfg(test)]
+mod tests {
+    use http_body_util::BodyExt;
+    use serde_json::json;
+
+    use super::*;
+
+    async fn parts(response: Response) -> (StatusCode, String, Value) {
+        let status = response.status();
+        let content_type = response.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (
+            status,
+            content_type,
+            serde_json::from_slice(&bytes).unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_rejection_is_a_small_json_body() {
+        let (status, content_type, body) = parts(rejection(
+            StatusCode::PAYMENT_REQUIRED,
+            "missing_session",
+            "This content needs a paid session.",
+        ))
+        .await;
+        assert_eq!(status, StatusCode::PAYMENT_REQUIRED);
+        assert_eq!(content_type, "application/json");
+        assert_eq!(
+            body,
+            json!({"error": "missing_session", "message": "This content needs a paid session."})
+        );
+    }
+
+    #[tokio::test]
+    async fn extra_fields_follow_and_cannot_replace_the_code() {
+        let (_, _, body) = parts(rejection_with(
+            StatusCode::UNAUTHORIZED,
+            "login_required",
+            "Log in to read on.",
+            &json!({"login_url": "/login", "error": "overridden"}),
+        ))
+        .await;
+        assert_eq!(
+            body,
+            json!({"error": "login_required", "message": "Log in to read on.", "login_url": "/login"})
+        );
+        let (status, _, body) = parts(json_response(StatusCode::OK, &json!([1, 2]))).await;
+        assert_eq!((status, body), (StatusCode::OK, json!([1, 2])));
+    }
+}

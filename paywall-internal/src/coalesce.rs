@@ -1,0 +1,507 @@
+//! Request coalescing: concurrent identical calls share one request and its outcome.
+//!
+//! The first call of a key (the leader) sends the request and drives it itself, so a lone call
+//! costs no more than a map entry. Later calls of the same key (followers) wait on their own
+//! channel until it lands, and each gets a clone of its outcome: an error is shared as an
+//! error (the crates' errors are `Clone`, their transport errors in an `Arc`). If the leader
+//! is dropped (its reader left) while followers wait, the request is handed to a task of its
+//! own and finishes for them; only when every caller of a request is gone is the request
+//! cancelled, as it would have been without coalescing.
+//!
+//! **A call that cannot coalesce never builds or hashes a key.** A client holds an
+//! `Option<Flights>` (`None` when coalescing is switched off) and builds the key only inside
+//! `Some`; an endpoint that never coalesces never reaches a `Flights` at all.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt;
+use std::future::Future;
+use std::hash::Hash;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use tokio::runtime::Handle;
+use tokio::sync::oneshot;
+use tokio::task::AbortHandle;
+
+type Request<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+type Registry<K, T> = Arc<Mutex<HashMap<K, Flight<T>>>>;
+
+/// The requests in flight, by key, each with the callers waiting for it.
+pub struct Flights<K, T> {
+    registry: Registry<K, T>,
+    next_id: AtomicU64,
+}
+
+struct Flight<T> {
+    /// Tells a flight from a later one for the same key.
+    id: u64,
+    followers: Vec<oneshot::Sender<T>>,
+    /// Set once the request runs as its own task (its leader was dropped).
+    task: Option<AbortHandle>,
+}
+
+impl<K, T> Default for Flights<K, T> {
+    fn default() -> Self {
+        Self {
+            registry: Arc::default(),
+            next_id: AtomicU64::new(0),
+        }
+    }
+}
+
+impl<K, T> fmt::Debug for Flights<K, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Flights")
+            .field("in_flight", &lock(&self.registry).len())
+            .finish()
+    }
+}
+
+enum Role<T> {
+    /// Sends the request and drives it.
+    Leader(u64),
+    /// Waits for the leader's outcome.
+    Follower(u64, oneshot::Receiver<T>),
+}
+
+impl<K, T> Flights<K, T>
+where
+    K: Hash + Eq + Send + 'static,
+    T: Clone + Send + 'static,
+{
+    /// The outcome of `start()` for `key`, shared with every concurrent call for the same key
+    /// (`start` runs only for the first). `None` when the request this call joined was lost
+    /// (its leader was dropped where no task could take it over, outside a tokio runtime):
+    /// the caller then asks on its own.
+    pub async fn run<Q, F>(&self, key: &Q, start: impl FnOnce() -> F) -> Option<T>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+        F: Future<Output = T> + Send + 'static,
+    {
+        // Owned before locking: one hash of the key joins or starts a flight.
+        let owned = key.to_owned();
+        let role = match lock(&self.registry).entry(owned) {
+            Entry::Occupied(mut flight) => {
+                let flight = flight.get_mut();
+                let (sender, receiver) = oneshot::channel();
+                flight.followers.push(sender);
+                Role::Follower(flight.id, receiver)
+            }
+            Entry::Vacant(place) => {
+                let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+                place.insert(Flight {
+                    id,
+                    followers: Vec::new(),
+                    task: None,
+                });
+                Role::Leader(id)
+            }
+        };
+        match role {
+            Role::Leader(id) => {
+                let mut leader = Leader {
+                    registry: &self.registry,
+                    key,
+                    id,
+                    request: Some(Box::pin(start())),
+                };
+                let outcome = match leader.request.as_mut() {
+                    Some(request) => request.await,
+                    None => return None,
+                };
+                leader.request = None;
+                deliver(take_followers(&self.registry, key, id), &outcome);
+                Some(outcome)
+            }
+            Role::Follower(id, receiver) => {
+                let mut follower = Follower {
+                    registry: &self.registry,
+                    key,
+                    id,
+                    receiver: Some(receiver),
+                };
+                follower.receive().await
+            }
+        }
+    }
+
+    /// How many requests are in flight.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        lock(&self.registry).len()
+    }
+
+    /// Whether no request is in flight.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Removes flight `id` of `key` and returns its followers that still wait.
+fn take_followers<K, Q, T>(
+    registry: &Mutex<HashMap<K, Flight<T>>>,
+    key: &Q,
+    id: u64,
+) -> Vec<oneshot::Sender<T>>
+where
+    K: Hash + Eq + Borrow<Q>,
+    Q: Hash + Eq + ?Sized,
+{
+    let mut flights = lock(registry);
+    match flights.remove_entry(key) {
+        Some((_, flight)) if flight.id == id => flight.followers,
+        // A later flight of the same key (this one was already taken): put it back.
+        Some((owned, later)) => {
+            flights.insert(owned, later);
+            Vec::new()
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Hands a clone of `outcome` to each follower; one that left in the meantime just does not
+/// get its copy.
+fn deliver<T: Clone>(followers: Vec<oneshot::Sender<T>>, outcome: &T) {
+    for follower in followers {
+        if !follower.is_closed() {
+            let _ = follower.send(outcome.clone());
+        }
+    }
+}
+
+/// The leader's place in its flight: dropped before the request finished, it hands the
+/// request to a task when followers wait for it, and cancels it otherwise.
+struct Leader<'a, K, Q, T>
+where
+    K: Hash + Eq + Borrow<Q> + Send + 'static,
+    Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    T: Clone + Send + 'static,
+{
+    registry: &'a Registry<K, T>,
+    key: &'a Q,
+    id: u64,
+    /// `None` once finished.
+    request: Option<Request<T>>,
+}
+
+impl<K, Q, T> Drop for Leader<'_, K, Q, T>
+where
+    K: Hash + Eq + Borrow<Q> + Send + 'static,
+    Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    T: Clone + Send + 'static,
+{
+    fn drop(&mut self) {
+        let Some(request) = self.request.take() else {
+            return;
+        };
+        let mut flights = lock(self.registry);
+        let Some(flight) = flights.get_mut(self.key).filter(|f| f.id == self.id) else {
+            return;
+        };
+        let waited_for = flight.followers.iter().any(|f| !f.is_closed());
+        match Handle::try_current() {
+            Ok(runtime) if waited_for => {
+                let (registry, key, id) = (Arc::clone(self.registry), self.key.to_owned(), self.id);
+                let task = runtime.spawn(async move {
+                    let outcome = request.await;
+                    deliver(take_followers(&registry, key.borrow(), id), &outcome);
+                });
+                flight.task = Some(task.abort_handle());
+            }
+            // Nobody waits (or no task can be spawned): the request is dropped, cancelled.
+            _ => {
+                flights.remove(self.key);
+            }
+        }
+    }
+}
+
+/// A follower's place in a flight; leaving it (dropping the call) cancels a request handed to
+/// a task when nobody else waits for it.
+struct Follower<'a, K, Q, T>
+where
+    K: Hash + Eq + Borrow<Q>,
+    Q: Hash + Eq + ?Sized,
+{
+    registry: &'a Registry<K, T>,
+    key: &'a Q,
+    id: u64,
+    receiver: Option<oneshot::Receiver<T>>,
+}
+
+impl<K, Q, T> Follower<'_, K, Q, T>
+where
+    K: Hash + Eq + Borrow<Q>,
+    Q: Hash + Eq + ?Sized,
+{
+    async fn receive(&mut self) -> Option<T> {
+        let receiver = self.receiver.as_mut()?;
+        let outcome = receiver.await.ok();
+        self.receiver = None;
+        outcome
+    }
+}
+
+impl<K, Q, T> Drop for Follower<'_, K, Q, T>
+where
+    K: Hash + Eq + Borrow<Q>,
+    Q: Hash + Eq + ?Sized,
+{
+    fn drop(&mut self) {
+        // Closed now, so the check below counts this caller as gone.
+        if self.receiver.take().is_none() {
+            return;
+        }
+        let mut flights = lock(self.registry);
+        let abandoned = flights.get(self.key).is_some_and(|f| {
+            f.id == self.id && f.task.is_some() && f.followers.iter().all(|w| w.is_closed())
+        });
+        if abandoned && let Some(task) = flights.remove(self.key).and_then(|f| f.task) {
+            task.abort();
+        }
+    }
+}
+
+/// Locks `mutex`, whatever a panic elsewhere left: every map of the family is consistent after
+/// each statement, so a poisoned one is still whole.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// An outcome that is `Clone` like the crates' results: an error shared through an `Arc`.
+    type Outcome = Result<&'static str, Arc<String>>;
+
+    /// A request that counts itself, waits for `delay` and answers `outcome()`.
+    fn request(
+        started: &Arc<AtomicUsize>,
+        delay: Duration,
+        outcome: fn() -> Outcome,
+    ) -> impl Fn() -> Pin<Box<dyn Future<Output = Outcome> + Send>> + use<> {
+        let started = Arc::clone(started);
+        move || {
+            let started = Arc::clone(&started);
+            Box::pin(async move {
+                started.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(delay).await;
+                outcome()
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn concurrent_calls_share_one_request() {
+        let flights = Flights::<String, Outcome>::default();
+        let started = Arc::new(AtomicUsize::new(0));
+        let start = request(&started, Duration::from_millis(50), || Ok("valid"));
+        let outcomes = join_all(&flights, "s", &start, 10).await;
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+        assert!(outcomes.iter().all(|o| *o == Ok("valid")));
+        assert!(flights.is_empty(), "the flight is gone once it landed");
+
+        // A later call starts a new request; other keys fly on their own.
+        assert_eq!(flights.run("s", &start).await, Some(Ok("valid")));
+        assert_eq!(flights.run("t", &start).await, Some(Ok("valid")));
+        assert_eq!(started.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn an_error_is_shared_as_the_same_error() {
+        let flights = Flights::<String, Outcome>::default();
+        let started = Arc::new(AtomicUsize::new(0));
+        let start = request(&started, Duration::from_millis(50), || {
+            Err(Arc::new("refused".to_owned()))
+        });
+        let outcomes = join_all(&flights, "s", &start, 5).await;
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+        let first = outcomes[0].clone().unwrap_err();
+        for outcome in outcomes {
+            assert!(
+                Arc::ptr_eq(&outcome.unwrap_err(), &first),
+                "one error, shared"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn keys_of_any_type_coalesce() {
+        let flights = Flights::<[u8; 32], Outcome>::default();
+        let started = Arc::new(AtomicUsize::new(0));
+        let start = request(&started, Duration::from_millis(30), || Ok("granted"));
+        let key = [7_u8; 32];
+        let mut calls: Vec<_> = (0..3)
+            .map(|_| Box::pin(flights.run(&key, &start)))
+            .collect();
+        poll_once(&mut calls).await;
+        for call in calls {
+            assert_eq!(call.await, Some(Ok("granted")));
+        }
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_leaves_does_not_cancel_the_others() {
+        let flights = Arc::new(Flights::<String, Outcome>::default());
+        let started = Arc::new(AtomicUsize::new(0));
+        let start = Arc::new(request(&started, Duration::from_millis(100), || {
+            Ok("valid")
+        }));
+        let call = || {
+            let (flights, start) = (Arc::clone(&flights), Arc::clone(&start));
+            tokio::spawn(async move { flights.run("s", &*start).await })
+        };
+        let first = call();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let second = call();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        first.abort();
+        assert_eq!(second.await.unwrap(), Some(Ok("valid")));
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+        assert!(flights.is_empty());
+    }
+
+    #[tokio::test]
+    async fn when_every_caller_leaves_the_request_is_cancelled() {
+        let flights = Flights::<String, Outcome>::default();
+        let started = Arc::new(AtomicUsize::new(0));
+        let finished = Arc::new(AtomicUsize::new(0));
+        let start = {
+            let (started, finished) = (Arc::clone(&started), Arc::clone(&finished));
+            move || {
+                let (started, finished) = (Arc::clone(&started), Arc::clone(&finished));
+                async move {
+                    started.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    finished.fetch_add(1, Ordering::SeqCst);
+                    Ok("valid")
+                }
+            }
+        };
+        let gave_up =
+            tokio::time::timeout(Duration::from_millis(20), flights.run("s", &start)).await;
+        assert!(gave_up.is_err());
+        assert!(flights.is_empty());
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            finished.load(Ordering::SeqCst),
+            0,
+            "the request was cancelled"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_handed_over_request_is_cancelled_when_its_last_caller_leaves() {
+        let flights = Arc::new(Flights::<String, Outcome>::default());
+        let finished = Arc::new(AtomicUsize::new(0));
+        let start = {
+            let finished = Arc::clone(&finished);
+            Arc::new(move || {
+                let finished = Arc::clone(&finished);
+                async move {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    finished.fetch_add(1, Ordering::SeqCst);
+                    Ok("valid")
+                }
+            })
+        };
+        let call = || {
+            let (flights, start) = (Arc::clone(&flights), Arc::clone(&start));
+            tokio::spawn(async move { flights.run("s", &*start).await })
+        };
+        let leader = call();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let follower = call();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        leader.abort();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        assert_eq!(flights.len(), 1, "the request now runs as a task");
+        follower.abort();
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert!(flights.is_empty());
+        assert_eq!(
+            finished.load(Ordering::SeqCst),
+            0,
+            "the request was cancelled"
+        );
+    }
+
+    #[test]
+    fn outside_a_runtime_a_lone_call_runs_inline() {
+        let flights = Flights::<String, Outcome>::default();
+        let calls = AtomicUsize::new(0);
+        let start = || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            std::future::ready(Ok("valid"))
+        };
+        let outcome = block_on(flights.run("s", start));
+        assert_eq!(outcome, Some(Ok("valid")));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(format!("{flights:?}"), "Flights { in_flight: 0 }");
+    }
+
+    #[test]
+    fn a_poisoned_lock_is_still_taken() {
+        let mutex = Arc::new(Mutex::new(1));
+        let poisoner = Arc::clone(&mutex);
+        let _ = std::thread::spawn(move || {
+            let _guard = poisoner.lock().unwrap();
+            panic!("poison");
+        })
+        .join();
+        assert!(mutex.is_poisoned());
+        assert_eq!(*lock(&mutex), 1);
+    }
+
+    /// Polls every call once, so that all join before the first lands.
+    async fn poll_once<F: Future + Unpin>(calls: &mut [F]) {
+        std::future::poll_fn(|cx| {
+            for call in calls.iter_mut() {
+                let _ = Pin::new(&mut *call).poll(cx);
+            }
+            std::task::Poll::Ready(())
+        })
+        .await;
+    }
+
+    /// `n` concurrent calls for `key`, as separate tasks would make them.
+    async fn join_all<F>(
+        flights: &Flights<String, Outcome>,
+        key: &str,
+        start: &(impl Fn() -> F + Sync),
+        n: usize,
+    ) -> Vec<Outcome>
+    where
+        F: Future<Output = Outcome> + Send + 'static,
+    {
+        let mut calls: Vec<_> = (0..n).map(|_| Box::pin(flights.run(key, start))).collect();
+        poll_once(&mut calls).await;
+        let mut outcomes = Vec::new();
+        for call in calls {
+            outcomes.push(call.await.expect("no request is lost"));
+        }
+        outcomes
+    }
+
+    /// Drives a future that never waits, without a runtime.
+    fn block_on<T>(future: impl Future<Output = T>) -> T {
+        let mut future = std::pin::pin!(future);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        loop {
+            if let std::task::Poll::Ready(value) = future.as_mut().poll(&mut cx) {
+                return value;
+            }
+        }
+    }
+}

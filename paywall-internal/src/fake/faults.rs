@@ -1,0 +1,133 @@
+//! [`Faults`]: the failures every fake injects on request, `fail_next(n, status)`,
+//! `delay(duration)` and `drop_next(n)`.
+
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use http::StatusCode;
+
+/// The faults a fake injects into the requests it answers next.
+#[derive(Default)]
+pub struct Faults(Mutex<State>);
+
+#[derive(Default)]
+struct State {
+    fail_next: usize,
+    fail_status: u16,
+    drop_next: usize,
+    delay: Duration,
+}
+
+/// What to do with one request instead of answering it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Close the connection without an answer.
+    Drop,
+    /// Answer with this status (and the fake's own error body).
+    Fail(StatusCode),
+}
+
+impl Faults {
+    /// Answers the next `n` requests with `status` (a `500` when it is not a status).
+    pub fn fail_next(&self, n: usize, status: u16) {
+        let mut state = lock(&self.0);
+        state.fail_next = n;
+        state.fail_status = status;
+    }
+
+    /// Waits `delay` before answering each request, from now on (`Duration::ZERO` to stop).
+    pub fn delay(&self, delay: Duration) {
+        lock(&self.0).delay = delay;
+    }
+
+    /// Closes the connection of the next `n` requests without answering.
+    pub fn drop_next(&self, n: usize) {
+        lock(&self.0).drop_next = n;
+    }
+
+    /// For one request: waits the delay, then gives the fault to inject, if any (a drop
+    /// before a failure).
+    pub async fn next(&self) -> Option<Fault> {
+        let (delay, fault) = {
+            let mut state = lock(&self.0);
+            let fault = if state.drop_next > 0 {
+                state.drop_next -= 1;
+                Some(Fault::Drop)
+            } else if state.fail_next > 0 {
+                state.fail_next -= 1;
+                let status = StatusCode::from_u16(state.fail_status)
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                Some(Fault::Fail(status))
+            } else {
+                None
+            };
+            (state.delay, fault)
+        };
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
+        fault
+    }
+}
+
+/// Every update is one counter or field, so a poisoned lock still holds whole faults.
+fn lock(faults: &Mutex<State>) -> MutexGuard<'_, State> {
+    faults.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl fmt::Debug for Faults {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = lock(&self.0);
+        f.debug_struct("Faults")
+            .field("fail_next", &state.fail_next)
+            .field("drop_next", &state.drop_next)
+            .field("delay", &state.delay)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn faults_are_taken_in_order_and_counted_down() {
+        let faults = Faults::default();
+        assert_eq!(faults.next().await, None);
+        faults.fail_next(2, 503);
+        faults.drop_next(1);
+        assert_eq!(faults.next().await, Some(Fault::Drop));
+        assert_eq!(
+            faults.next().await,
+            Some(Fault::Fail(StatusCode::SERVICE_UNAVAILABLE))
+        );
+        assert_eq!(
+            faults.next().await,
+            Some(Fault::Fail(StatusCode::SERVICE_UNAVAILABLE))
+        );
+        assert_eq!(faults.next().await, None);
+        faults.fail_next(1, 42);
+        assert_eq!(
+            faults.next().await,
+            Some(Fault::Fail(StatusCode::INTERNAL_SERVER_ERROR))
+        );
+        assert_eq!(
+            format!("{faults:?}"),
+            "Faults { fail_next: 0, drop_next: 0, delay: 0ns }"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_delay_is_waited_before_each_answer() {
+        let faults = Faults::default();
+        faults.delay(Duration::from_millis(30));
+        let started = std::time::Instant::now();
+        assert_eq!(faults.next().await, None);
+        assert!(started.elapsed() >= Duration::from_millis(30));
+        faults.delay(Duration::ZERO);
+        let started = std::time::Instant::now();
+        faults.next().await;
+        assert!(started.elapsed() < Duration::from_millis(30));
+    }
+}

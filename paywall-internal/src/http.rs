@@ -1,0 +1,43 @@
+//! The family's HTTP policy, on reqwest, for every crate that makes requests:
+//!
+//! - [`HttpSettings`] and [`Http`]: the caller's `reqwest::Client` or ours (redirects never
+//!   followed, requests never retried, connect timeout [`DEFAULT_CONNECT_TIMEOUT`], total
+//!   timeout [`DEFAULT_TIMEOUT`], the crate's `User-Agent`); a connect timeout beside a
+//!   caller's client refused. [`sensitive_header`] for keys sent in a header.
+//! - [`choose_base_url`] and [`check_base_url`]: `https`, or `http` to a loopback host; no
+//!   userinfo, query or fragment; a path prefix (a proxy's) kept.
+//! - [`encode_segment`] and [`append_segments`]: caller input as one path segment,
+//!   percent-encoded by this crate (everything but RFC 3986's unreserved characters), `.` and
+//!   `..` refused; never `url`'s `path_segments_mut`.
+//! - [`send`]: one request, a redirect a caller's client followed detected, the body read up to
+//!   [`MAX_BODY_BYTES`]; an error status is reported as its status whatever its body.
+//! - [`media_type`]: the only part of a `Content-Type` an error may show.
+//! - `traced` (feature `tracing`): one span per call with its outcome recorded.
+//!
+//! The secret redaction is [`crate::redact`]; the one `Error::Parse` shape is
+//! [`crate::parse_error`].
+
+mod answer;
+mod base_url;
+mod segment;
+mod settings;
+#[cfg(feature = "tracing")]
+mod trace;
+
+use std::time::Duration;
+
+pub use answer::{Answer, Read, SendError, media_type, send};
+pub use base_url::{BaseUrlError, check_base_url, choose_base_url, is_loopback};
+pub use segment::{InvalidInput, MAX_SEGMENT_BYTES, append_segments, check_input, encode_segment};
+pub use settings::{HeaderError, Http, HttpSettings, SettingsError, sensitive_header};
+#[cfg(feature = "tracing")]
+pub use trace::traced;
+
+/// The largest response body read, in bytes (64 KiB): a larger one is never buffered whole.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// How long a whole request may take unless the caller says otherwise: 10 seconds.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// How long connecting may take unless the caller says otherwise: 5 seconds.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

@@ -1,0 +1,455 @@
+//! One request: sent once, a redirect a caller's client followed detected, and the body read
+//! up to [`MAX_BODY_BYTES`]. An error status is reported as its status whatever its body: a
+//! body too large or broken off only leaves the answer without one.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::{RequestBuilder, Response, StatusCode};
+use url::Url;
+
+use super::MAX_BODY_BYTES;
+use crate::parse_error::{ParseError, ParseFault};
+use crate::redact::Redaction;
+
+/// The longest media type kept from a `Content-Type` header, in bytes.
+const MAX_MEDIA_TYPE_BYTES: usize = 100;
+
+/// Which answers' bodies a call reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// Every answer's: a success's to parse it, an error's for its details.
+    All,
+    /// A success's only; an error status is reported without reading its body.
+    Success,
+    /// Every answer's but one status's, which says all the call needs (a session check's
+    /// `200`).
+    AllBut(StatusCode),
+}
+
+/// What the provider answered.
+#[derive(Debug)]
+pub struct Answer {
+    /// The status.
+    pub status: StatusCode,
+    /// The checked media type of `Content-Type` ([`media_type`]), when the body was to be
+    /// read.
+    pub content_type: Option<String>,
+    /// The body, when it was to be read and could be: an error status's body is `None` when
+    /// it was over the cap or broke off (the status is the answer).
+    pub body: Option<Bytes>,
+}
+
+impl Answer {
+    /// The [`ParseError`] of this answer's body, `what` (`"user info answer"`), for `fault`:
+    /// the status, the body's length and media type; and, with `keep`, the body itself, every
+    /// spelling of `keep`'s secrets cut out (of the media type too).
+    #[must_use]
+    pub fn parse_error(
+        &self,
+        what: &'static str,
+        fault: ParseFault,
+        keep: Option<&Redaction<'_>>,
+    ) -> ParseError {
+        let body = self.body.as_deref().unwrap_or_default();
+        let content_type = match (keep, self.content_type.as_deref()) {
+            (Some(redaction), Some(media_type)) => Some(redaction.text(media_type).into_owned()),
+            (_, media_type) => media_type.map(str::to_owned),
+        };
+        let error =
+            ParseError::new(what, body.len(), fault).answered(self.status.as_u16(), content_type);
+        match keep {
+            Some(redaction) => error.keep_body(redaction.bytes(body).into_owned()),
+            None => error,
+        }
+    }
+}
+
+/// Why no answer can be used. Each crate maps it into its own `Error`.
+#[derive(Debug, Clone)]
+pub enum SendError {
+    /// No complete answer: connect, TLS, timeout, or a success's body that broke off. The
+    /// error holds no URL (a URL can carry a session id or a token); it is shared, so that the
+    /// crates' errors can be cloned to every caller of a coalesced request.
+    Transport(Arc<reqwest::Error>),
+    /// The answer came from another URL than the request went to: a caller's client followed
+    /// a redirect.
+    RedirectFollowed,
+    /// A success's body is larger than [`MAX_BODY_BYTES`]; the rest was not read.
+    BodyTooLarge {
+        /// The success status.
+        status: StatusCode,
+        /// The cap, in bytes.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Transport(_) => f.write_str("the request failed"),
+            Self::RedirectFollowed => f.write_str("the HTTP client followed a redirect"),
+            Self::BodyTooLarge { limit, .. } => {
+                write!(f, "the response body exceeds {limit} bytes")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SendError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Transport(error) => Some(&**error),
+            _ => None,
+        }
+    }
+}
+
+/// Sends `request`, built for `url`, once, and reads the answer as `read` says.
+///
+/// The future is boxed, as reqwest boxes its own: the caller's future stays a few words
+/// instead of carrying the request, the response and the body reader inline.
+///
+/// # Errors
+///
+/// [`SendError::Transport`], [`SendError::RedirectFollowed`], [`SendError::BodyTooLarge`].
+pub fn send(
+    request: RequestBuilder,
+    url: Url,
+    read: Read,
+) -> Pin<Box<impl Future<Output = Result<Answer, SendError>>>> {
+    Box::pin(receive(request.send(), url, read))
+}
+
+fn transport(error: reqwest::Error) -> SendError {
+    SendError::Transport(Arc::new(error.without_url()))
+}
+
+async fn receive(
+    response: impl Future<Output = Result<Response, reqwest::Error>>,
+    url: Url,
+    read: Read,
+) -> Result<Answer, SendError> {
+    let response = response.await.map_err(transport)?;
+    if *response.url() != url {
+        return Err(SendError::RedirectFollowed);
+    }
+    let status = response.status();
+    let success = status.is_success();
+    let wanted = match read {
+        Read::All => true,
+        Read::Success => success,
+        Read::AllBut(unread) => status != unread,
+    };
+    if !wanted {
+        return Ok(Answer {
+            status,
+            content_type: None,
+            body: None,
+        });
+    }
+    let content_type = response.headers().get(CONTENT_TYPE).and_then(media_type);
+    let body = match read_capped(response).await {
+        Ok(Some(body)) => Some(body),
+        Ok(None) if success => {
+            return Err(SendError::BodyTooLarge {
+                status,
+                limit: MAX_BODY_BYTES,
+            });
+        }
+        Err(error) if success => return Err(transport(error)),
+        // The status is the answer; its body would only have added details.
+        Ok(None) | Err(_) => None,
+    };
+    Ok(Answer {
+        status,
+        content_type,
+        body,
+    })
+}
+
+/// At most [`MAX_BODY_BYTES`]; `Ok(None)` when the body is larger: an announced length over
+/// the cap is refused before reading, an unannounced one as soon as it passes it (a
+/// never-ending body ends the call). A body of one chunk is kept as it came, without a copy.
+async fn read_capped(mut response: Response) -> Result<Option<Bytes>, reqwest::Error> {
+    if response
+        .content_length()
+        .is_some_and(|len| len > MAX_BODY_BYTES as u64)
+    {
+        return Ok(None);
+    }
+    let mut first: Option<Bytes> = None;
+    let mut joined = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let so_far = first.as_ref().map_or(joined.len(), Bytes::len);
+        if so_far.saturating_add(chunk.len()) > MAX_BODY_BYTES {
+            return Ok(None);
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            Some(earlier) => {
+                joined.extend_from_slice(&earlier);
+                joined.extend_from_slice(&chunk);
+            }
+            None => joined.extend_from_slice(&chunk),
+        }
+    }
+    Ok(Some(first.unwrap_or_else(|| Bytes::from(joined))))
+}
+
+/// The media type of a `Content-Type` value, lowercased and without parameters
+/// (`type/subtype`); `None` unless both halves are RFC 9110 tokens and it fits in 100 bytes.
+/// The header is text the provider chose, and errors show it.
+#[must_use]
+pub fn media_type(value: &HeaderValue) -> Option<String> {
+    let essence = value.as_bytes().split(|b| *b == b';').next()?.trim_ascii();
+    if essence.len() > MAX_MEDIA_TYPE_BYTES {
+        return None;
+    }
+    let (kind, subtype) = std::str::from_utf8(essence).ok()?.split_once('/')?;
+    let is_token = |part: &str| !part.is_empty() && part.bytes().all(is_token_char);
+    (is_token(kind) && is_token(subtype)).then(|| format!("{kind}/{subtype}").to_ascii_lowercase())
+}
+
+/// RFC 9110's `tchar`.
+fn is_token_char(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use reqwest::Method;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use super::*;
+    use crate::http::HttpSettings;
+
+    #[test]
+    fn a_parse_error_of_an_answer_keeps_its_body_only_when_asked_and_cut() {
+        let answer = Answer {
+            status: StatusCode::OK,
+            content_type: Some("application/x-k3y".to_owned()),
+            body: Some(Bytes::from_static(
+                br#"{"echo":"k3y","email":"a@b.example"}"#,
+            )),
+        };
+        let fault = ParseFault::Shape {
+            reason: "`userId` is missing",
+        };
+        let withheld = answer.parse_error("user info answer", fault, None);
+        assert_eq!(withheld.status(), Some(200));
+        assert_eq!(withheld.len(), 36);
+        assert_eq!(withheld.content_type(), Some("application/x-k3y"));
+        assert_eq!(withheld.expose_bytes(), None);
+        let redaction = Redaction::of(&["k3y"]);
+        let kept = answer.parse_error("user info answer", fault, Some(&redaction));
+        assert_eq!(kept.len(), 36, "the length as received");
+        assert_eq!(kept.content_type(), Some("application/x-[redacted]"));
+        assert_eq!(
+            kept.expose_text(),
+            Some(r#"{"echo":"[redacted]","email":"a@b.example"}"#)
+        );
+        assert_eq!(kept.fault(), &fault);
+    }
+
+    #[test]
+    fn only_a_checked_media_type_is_kept() {
+        for (value, expected) in [
+            (&b"application/json"[..], Some("application/json")),
+            (b"Application/JSON; charset=utf-8", Some("application/json")),
+            (b" text/html ;q=1", Some("text/html")),
+            (
+                b"application/problem+json",
+                Some("application/problem+json"),
+            ),
+            (b"", None),
+            (b"json", None),
+            (b"/json", None),
+            (b"application/", None),
+            (b"a/b/c", None),
+            (b"text/plain ada@example.com", None),
+            (b"application/json<script>", None),
+            (b"text/\xe5", None),
+        ] {
+            let header = HeaderValue::from_bytes(value).unwrap();
+            assert_eq!(media_type(&header).as_deref(), expected, "{value:?}");
+        }
+        let long = format!("application/{}", "x".repeat(MAX_MEDIA_TYPE_BYTES));
+        assert_eq!(media_type(&HeaderValue::from_str(&long).unwrap()), None);
+    }
+
+    /// A server that answers every request with `head` then `body` sent as `chunks` chunks (no
+    /// `Content-Length` when more than one), then closes. Returns its base URL.
+    async fn server(head: &'static str, body: Vec<u8>, chunks: usize) -> Url {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!("http://{}/x", listener.local_addr().unwrap())).unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let mut seen = Vec::new();
+                    let mut buffer = [0_u8; 1024];
+                    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => seen.extend_from_slice(&buffer[..n]),
+                        }
+                    }
+                    let mut answer = head.as_bytes().to_vec();
+                    if chunks <= 1 {
+                        answer.extend_from_slice(
+                            format!("content-length: {}\r\n\r\n", body.len()).as_bytes(),
+                        );
+                        answer.extend_from_slice(&body);
+                    } else {
+                        answer.extend_from_slice(b"transfer-encoding: chunked\r\n\r\n");
+                        for chunk in body.chunks(body.len().div_ceil(chunks).max(1)) {
+                            answer.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                            answer.extend_from_slice(chunk);
+                            answer.extend_from_slice(b"\r\n");
+                        }
+                        answer.extend_from_slice(b"0\r\n\r\n");
+                    }
+                    let _ = stream.write_all(&answer).await;
+                    // Chunked answers stay open a moment, so the client reads them whole.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                });
+            }
+        });
+        url
+    }
+
+    async fn call(url: &Url, read: Read) -> Result<Answer, SendError> {
+        let http = HttpSettings::default().build("test/0").unwrap();
+        send(http.request(Method::GET, url), url.clone(), read).await
+    }
+
+    #[tokio::test]
+    async fn a_body_is_read_up_to_the_cap_in_one_piece_or_several() {
+        for chunks in [1, 3, 40] {
+            let body = vec![b'a'; MAX_BODY_BYTES];
+            let url = server(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json; charset=utf-8\r\n",
+                body.clone(),
+                chunks,
+            )
+            .await;
+            let answer = call(&url, Read::All).await.unwrap();
+            assert_eq!(answer.status, StatusCode::OK);
+            assert_eq!(answer.content_type.as_deref(), Some("application/json"));
+            assert_eq!(answer.body.as_deref(), Some(&body[..]), "{chunks} chunks");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_success_over_the_cap_is_an_error_announced_or_not() {
+        for chunks in [1, 9] {
+            let url = server(
+                "HTTP/1.1 200 OK\r\n",
+                vec![b'a'; MAX_BODY_BYTES + 1],
+                chunks,
+            )
+            .await;
+            for read in [Read::All, Read::Success] {
+                let error = call(&url, read).await.unwrap_err();
+                assert!(
+                    matches!(
+                        error,
+                        SendError::BodyTooLarge {
+                            status: StatusCode::OK,
+                            limit: MAX_BODY_BYTES
+                        }
+                    ),
+                    "{error:?}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn an_error_status_is_its_status_whatever_its_body() {
+        for chunks in [1, 9] {
+            let url = server(
+                "HTTP/1.1 503 Unavailable\r\ncontent-type: text/html\r\n",
+                vec![b'a'; MAX_BODY_BYTES + 1],
+                chunks,
+            )
+            .await;
+            let answer = call(&url, Read::All).await.unwrap();
+            assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(answer.body, None);
+            assert_eq!(answer.content_type.as_deref(), Some("text/html"));
+            let answer = call(&url, Read::Success).await.unwrap();
+            assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!((answer.body, answer.content_type), (None, None));
+        }
+        let unless_ok = Read::AllBut(StatusCode::OK);
+        for (head, read) in [
+            ("HTTP/1.1 404 Not Found\r\n", true),
+            ("HTTP/1.1 201 Created\r\n", true),
+            ("HTTP/1.1 200 OK\r\n", false),
+        ] {
+            let url = server(head, b"{}".to_vec(), 1).await;
+            let answer = call(&url, unless_ok).await.unwrap();
+            assert_eq!(answer.body.is_some(), read, "{head}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_redirect_is_answered_never_followed_and_one_followed_is_caught() {
+        let url = server(
+            "HTTP/1.1 302 Found\r\nlocation: /elsewhere\r\n",
+            Vec::new(),
+            1,
+        )
+        .await;
+        let answer = call(&url, Read::Success).await.unwrap();
+        assert_eq!(answer.status, StatusCode::FOUND);
+        // A caller's client that follows redirects lands elsewhere.
+        let target = server("HTTP/1.1 200 OK\r\n", b"{}".to_vec(), 1).await;
+        let redirecting = server(
+            Box::leak(format!("HTTP/1.1 302 Found\r\nlocation: {target}\r\n").into_boxed_str()),
+            Vec::new(),
+            1,
+        )
+        .await;
+        let mut settings = HttpSettings::default();
+        settings.http_client(reqwest::Client::new());
+        let http = settings.build("test/0").unwrap();
+        let error = send(
+            http.request(Method::GET, &redirecting),
+            redirecting.clone(),
+            Read::All,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(error, SendError::RedirectFollowed), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_transport_error_keeps_no_url() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!(
+            "http://{}/sessions/secret-session-id/status",
+            listener.local_addr().unwrap()
+        ))
+        .unwrap();
+        drop(listener);
+        let error = call(&url, Read::All).await.unwrap_err();
+        let SendError::Transport(cause) = &error else {
+            panic!("{error:?}")
+        };
+        assert!(cause.is_connect());
+        let printed = format!("{error} {error:?} {cause} {cause:?}");
+        assert!(!printed.contains("secret-session-id"), "{printed}");
+        let copy = error.clone();
+        assert!(matches!(copy, SendError::Transport(shared) if Arc::ptr_eq(&shared, cause)));
+    }
+}

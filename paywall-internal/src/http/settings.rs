@@ -1,0 +1,343 @@
+//! [`HttpSettings`], the caller's `reqwest::Client` and the timeouts as a builder collects
+//! them, checked once by [`HttpSettings::build`] into [`Http`], what every request of a client
+//! goes through.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+use reqwest::{Method, RequestBuilder};
+use url::Url;
+
+use super::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+
+/// The HTTP settings of a builder: the caller's client, if any, and the two timeouts.
+///
+/// Each crate's builder holds one and forwards its `http_client`, `timeout` and
+/// `connect_timeout` methods to it, then maps a [`SettingsError`] to its own `BuildError`.
+#[derive(Default)]
+pub struct HttpSettings {
+    client: Option<reqwest::Client>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+}
+
+/// Why [`HttpSettings::build`] refused the settings.
+#[derive(Debug)]
+pub enum SettingsError {
+    /// A timeout is zero; `what` is spelled like the builder method (`"connect_timeout"`).
+    ZeroDuration {
+        /// `"timeout"` or `"connect_timeout"`.
+        what: &'static str,
+    },
+    /// A connect timeout was set beside a caller's client, which owns its connect timeout.
+    ConnectTimeoutWithHttpClient,
+    /// reqwest could not build a client (no TLS backend could be initialised, ...).
+    HttpClient(reqwest::Error),
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ZeroDuration { what } => write!(f, "{what} must be greater than zero"),
+            Self::ConnectTimeoutWithHttpClient => f.write_str(
+                "connect_timeout cannot be applied to a caller-supplied HTTP client; set it on that client",
+            ),
+            Self::HttpClient(_) => f.write_str("could not build the HTTP client"),
+        }
+    }
+}
+
+impl std::error::Error for SettingsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::HttpClient(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl HttpSettings {
+    /// Uses the caller's client (the app's one connection pool) instead of building one.
+    pub fn http_client(&mut self, client: reqwest::Client) {
+        self.client = Some(client);
+    }
+
+    /// The most a whole request may take; default [`DEFAULT_TIMEOUT`].
+    pub fn timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// The most connecting may take; default [`DEFAULT_CONNECT_TIMEOUT`]. Refused beside a
+    /// caller's client.
+    pub fn connect_timeout(&mut self, timeout: Duration) {
+        self.connect_timeout = Some(timeout);
+    }
+
+    /// The total timeout requests will get.
+    #[must_use]
+    pub fn effective_timeout(&self) -> Duration {
+        self.timeout.unwrap_or(DEFAULT_TIMEOUT)
+    }
+
+    /// Checks the settings and builds the client requests go through: the caller's, or one
+    /// that never follows a redirect (a key header would follow it to another host), never
+    /// retries (a request may have effects), has both timeouts and sends `user_agent`
+    /// (`{crate}/{version}`).
+    ///
+    /// # Errors
+    ///
+    /// [`SettingsError::ZeroDuration`] for a zero timeout (checked first),
+    /// [`SettingsError::ConnectTimeoutWithHttpClient`], [`SettingsError::HttpClient`].
+    pub fn build(self, user_agent: &'static str) -> Result<Http, SettingsError> {
+        let timeout = self.effective_timeout();
+        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        for (what, duration) in [("timeout", timeout), ("connect_timeout", connect_timeout)] {
+            if duration.is_zero() {
+                return Err(SettingsError::ZeroDuration { what });
+            }
+        }
+        let (client, per_request) = match self.client {
+            Some(_) if self.connect_timeout.is_some() => {
+                return Err(SettingsError::ConnectTimeoutWithHttpClient);
+            }
+            Some(client) => (client, true),
+            None => {
+                let client = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .retry(reqwest::retry::never())
+                    .connect_timeout(connect_timeout)
+                    .timeout(timeout)
+                    .user_agent(user_agent)
+                    .build()
+                    .map_err(SettingsError::HttpClient)?;
+                (client, false)
+            }
+        };
+        Ok(Http {
+            client,
+            timeout,
+            per_request,
+        })
+    }
+}
+
+impl fmt::Debug for HttpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpSettings")
+            .field(
+                "http_client",
+                &self.client.as_ref().map(|_| "caller-supplied"),
+            )
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish()
+    }
+}
+
+/// The client a crate's requests go through, with the total timeout.
+#[derive(Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    timeout: Duration,
+    /// Whether the timeout must be set on each request: a caller's client has its own.
+    per_request: bool,
+}
+
+impl Http {
+    /// A request to `url`, with the total timeout when the client is the caller's (ours has
+    /// it built in).
+    pub fn request(&self, method: Method, url: &Url) -> RequestBuilder {
+        let request = self.client.request(method, url.clone());
+        if self.per_request {
+            request.timeout(self.timeout)
+        } else {
+            request
+        }
+    }
+
+    /// The total timeout of every request.
+    #[must_use]
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Whether the client is the caller's.
+    #[must_use]
+    pub fn is_callers(&self) -> bool {
+        self.per_request
+    }
+}
+
+impl fmt::Debug for Http {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Http")
+            .field(
+                "client",
+                &if self.per_request {
+                    "caller-supplied"
+                } else {
+                    "built"
+                },
+            )
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
+/// Why a value cannot be sent as a secret header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderError {
+    /// It is empty.
+    Empty,
+    /// It is not printable ASCII without spaces: a stray line break, space or non-ASCII
+    /// character, usually a copy-paste slip.
+    NotPrintable,
+}
+
+/// `value` (an API key) as a header value marked sensitive, so that hyper and reqwest never
+/// print it.
+///
+/// # Errors
+///
+/// [`HeaderError::Empty`], or [`HeaderError::NotPrintable`] for anything but printable ASCII
+/// without spaces.
+pub fn sensitive_header(value: &str) -> Result<HeaderValue, HeaderError> {
+    if value.is_empty() {
+        return Err(HeaderError::Empty);
+    }
+    if !value.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(HeaderError::NotPrintable);
+    }
+    let mut header = HeaderValue::from_str(value).map_err(|_| HeaderError::NotPrintable)?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(
+        client: Option<reqwest::Client>,
+        timeout: Option<Duration>,
+        connect: Option<Duration>,
+    ) -> HttpSettings {
+        let mut settings = HttpSettings::default();
+        if let Some(client) = client {
+            settings.http_client(client);
+        }
+        if let Some(timeout) = timeout {
+            settings.timeout(timeout);
+        }
+        if let Some(connect) = connect {
+            settings.connect_timeout(connect);
+        }
+        settings
+    }
+
+    #[test]
+    fn defaults_build_our_own_client() {
+        let http = HttpSettings::default().build("x/1").unwrap();
+        assert_eq!(http.timeout(), DEFAULT_TIMEOUT);
+        assert!(!http.is_callers());
+        assert_eq!(
+            format!("{http:?}"),
+            "Http { client: \"built\", timeout: 10s }"
+        );
+    }
+
+    #[test]
+    fn zero_durations_are_named_like_their_methods() {
+        for (timeout, connect, what) in [
+            (Some(Duration::ZERO), None, "timeout"),
+            (None, Some(Duration::ZERO), "connect_timeout"),
+            // Checked before the caller's client.
+            (Some(Duration::ZERO), Some(Duration::ZERO), "timeout"),
+        ] {
+            let error = settings(Some(reqwest::Client::new()), timeout, connect)
+                .build("x/1")
+                .unwrap_err();
+            assert!(
+                matches!(error, SettingsError::ZeroDuration { what: named } if named == what),
+                "{error:?}"
+            );
+            assert_eq!(
+                error.to_string(),
+                format!("{what} must be greater than zero")
+            );
+        }
+    }
+
+    #[test]
+    fn a_callers_client_owns_its_connect_timeout_and_gets_the_total_per_request() {
+        let error = settings(
+            Some(reqwest::Client::new()),
+            None,
+            Some(Duration::from_secs(1)),
+        )
+        .build("x/1")
+        .unwrap_err();
+        assert!(matches!(error, SettingsError::ConnectTimeoutWithHttpClient));
+        let http = settings(
+            Some(reqwest::Client::new()),
+            Some(Duration::from_secs(3)),
+            None,
+        )
+        .build("x/1")
+        .unwrap();
+        assert!(http.is_callers());
+        let url = Url::parse("http://127.0.0.1:9/a").unwrap();
+        let request = http.request(Method::PATCH, &url).build().unwrap();
+        assert_eq!(request.timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(request.url(), &url);
+        let ours = HttpSettings::default().build("x/1").unwrap();
+        let request = ours.request(Method::GET, &url).build().unwrap();
+        assert_eq!(request.timeout(), None, "our client carries it");
+        let printed = format!("{:?}", settings(Some(reqwest::Client::new()), None, None));
+        assert!(printed.contains("caller-supplied"), "{printed}");
+    }
+
+    #[tokio::test]
+    async fn our_client_never_follows_a_redirect_and_sends_the_user_agent() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!("http://{}/a", listener.local_addr().unwrap())).unwrap();
+        let server = tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buffer = [0_u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = stream.read(&mut buffer).await.unwrap();
+                head.extend_from_slice(&buffer[..n]);
+            }
+            stream
+                .write_all(b"HTTP/1.1 302 Found\r\nlocation: /b\r\ncontent-length: 0\r\n\r\n")
+                .await
+                .unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        let http = HttpSettings::default().build("family-crate/9.9").unwrap();
+        let response = http.request(Method::GET, &url).send().await.unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::FOUND);
+        assert_eq!(response.url(), &url);
+        let head = server.await.unwrap().to_ascii_lowercase();
+        assert!(head.contains("user-agent: family-crate/9.9"), "{head}");
+    }
+
+    #[test]
+    fn secret_headers_are_printable_and_sensitive() {
+        let header = sensitive_header("k3y_9f8e").unwrap();
+        assert!(header.is_sensitive());
+        assert!(!format!("{header:?}").contains("9f8e"));
+        assert_eq!(sensitive_header(""), Err(HeaderError::Empty));
+        for bad in ["k3y\n", " k3y", "k y", "k\ty", "kéy", "k\u{7f}y", "k\r\ney"] {
+            assert_eq!(
+                sensitive_header(bad),
+                Err(HeaderError::NotPrintable),
+                "{bad:?}"
+            );
+        }
+    }
+}

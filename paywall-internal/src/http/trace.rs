@@ -1,0 +1,78 @@
+//! One span per call (feature `tracing`): the crate makes the span with its own name and its
+//! fields (the operation, the environment, and an empty `outcome`), [`traced`] runs the call
+//! in it and records the outcome. Never a secret, a session id or a token.
+
+use std::future::Future;
+
+use tracing::{Instrument, Span};
+
+/// Runs `call` inside `span` and records `outcome(&result)` in the span's `outcome` field
+/// (the span declares it `Empty`).
+pub async fn traced<T, E>(
+    span: Span,
+    call: impl Future<Output = Result<T, E>>,
+    outcome: impl FnOnce(&Result<T, E>) -> &'static str,
+) -> Result<T, E> {
+    let result = call.instrument(span.clone()).await;
+    span.record("outcome", outcome(&result));
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use tracing::field::{Empty, Field, Visit};
+    use tracing::span::{Attributes, Id, Record};
+    use tracing::{Event, Metadata, Subscriber};
+
+    use super::*;
+
+    /// Keeps the `outcome` recorded on any span.
+    #[derive(Default, Clone)]
+    struct Outcomes(Arc<Mutex<Vec<String>>>);
+
+    impl Visit for Outcomes {
+        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "outcome" {
+                self.0.lock().unwrap().push(format!("{value:?}"));
+            }
+        }
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == "outcome" {
+                self.0.lock().unwrap().push(value.to_owned());
+            }
+        }
+    }
+
+    impl Subscriber for Outcomes {
+        fn enabled(&self, _: &Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &Attributes<'_>) -> Id {
+            Id::from_u64(1)
+        }
+        fn record(&self, _: &Id, values: &Record<'_>) {
+            values.record(&mut self.clone());
+        }
+        fn record_follows_from(&self, _: &Id, _: &Id) {}
+        fn event(&self, _: &Event<'_>) {}
+        fn enter(&self, _: &Id) {}
+        fn exit(&self, _: &Id) {}
+    }
+
+    #[tokio::test]
+    async fn the_outcome_is_recorded_on_the_span() {
+        let outcomes = Outcomes::default();
+        let _guard = tracing::subscriber::set_default(outcomes.clone());
+        for (result, expected) in [(Ok(1), "ok"), (Err(()), "error:x")] {
+            let span = tracing::info_span!("family", operation = "op", outcome = Empty);
+            let got = traced(span, async { result }, |r: &Result<i32, ()>| {
+                if r.is_ok() { "ok" } else { "error:x" }
+            })
+            .await;
+            assert_eq!(got, result);
+            assert_eq!(outcomes.0.lock().unwrap().pop().as_deref(), Some(expected));
+        }
+    }
+}
