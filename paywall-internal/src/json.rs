@@ -34,6 +34,10 @@ pub const REPEATED_MEMBER: &str = "a member name is repeated";
 /// The message of the error [`read_object`] raises for a text that is not an object.
 pub const NOT_AN_OBJECT: &str = "the JSON text is not an object";
 
+/// The start of the message of a syntax error found where serde_json's own error cannot be
+/// passed on as it is (in a value checked apart, past [`MAX_RECURSION`]).
+pub const NOT_JSON: &str = "not JSON";
+
 /// Why serde_json refused a document, as this module reads its errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -57,6 +61,8 @@ pub fn classify(error: &serde_json::Error) -> Refusal {
                 Refusal::RepeatedMember
             } else if message.starts_with(NOT_AN_OBJECT) {
                 Refusal::NotAnObject
+            } else if message.starts_with(NOT_JSON) {
+                Refusal::Syntax
             } else {
                 Refusal::Shape
             }

@@ -15,7 +15,7 @@ use serde_core::de::{
 use serde_json::value::RawValue;
 
 use super::names::{Name, SeenNames};
-use super::{REPEATED_MEMBER, Refusal, classify};
+use super::{NOT_JSON, REPEATED_MEMBER, Refusal, classify};
 
 /// Levels followed by recursion before a value is set aside. A caller may be nested up to
 /// 128 minus this many levels of its own when it hands a value to [`NoRepeats`].
@@ -79,7 +79,9 @@ fn check_deferred<E: de::Error>(mut deferred: Vec<&RawValue>) -> Result<(), E> {
 fn rethrow<E: de::Error>(error: &serde_json::Error) -> E {
     match classify(error) {
         Refusal::RepeatedMember => E::custom(REPEATED_MEMBER),
-        _ => E::custom(error),
+        // serde_json has read the set-aside text once; what the second read refuses is a
+        // number no double holds, which [`classify`] must still call syntax.
+        _ => E::custom(format_args!("{NOT_JSON}: {error}")),
     }
 }
 
@@ -137,11 +139,9 @@ impl<'de> DeserializeSeed<'de> for Walk<'_, 'de> {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         if self.depth >= MAX_RECURSION {
-            let raw = <&'de RawValue>::deserialize(deserializer)?;
-            // serde_json has checked its syntax; only arrays and objects can hold names.
-            if raw.get().starts_with(['[', '{']) {
-                self.deferred.push(raw);
-            }
+            // serde_json checks its syntax, but reads no number: the second read does.
+            self.deferred
+                .push(<&'de RawValue>::deserialize(deserializer)?);
             return Ok(());
         }
         deserializer.deserialize_any(self)
@@ -268,6 +268,18 @@ mod tests {
             classify(&check(&nested(depth, "[1,]")).unwrap_err()),
             Refusal::Syntax
         );
+    }
+
+    #[test]
+    fn numbers_no_double_holds_are_syntax_errors_at_every_depth() {
+        for depth in [0, 10, 63, 64, 65, 200] {
+            let text = nested(depth, "[1e400]");
+            assert_eq!(
+                classify(&check(&text).unwrap_err()),
+                Refusal::Syntax,
+                "{depth}"
+            );
+        }
     }
 
     #[test]
