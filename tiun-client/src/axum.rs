@@ -46,7 +46,6 @@ use std::fmt;
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
-use http::header::CONTENT_TYPE;
 use http::request::Parts;
 
 use crate::client::TiunClient;
@@ -266,12 +265,6 @@ impl std::error::Error for PaidSessionRejection {
 
 impl IntoResponse for PaidSessionRejection {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.code(), "message": self.message() });
-        (
-            self.status(),
-            [(CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response()
+        paywall_internal::axum::rejection(self.status(), self.code(), self.message())
     }
 }

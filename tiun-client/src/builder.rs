@@ -4,27 +4,29 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use paywall_internal::coalesce::Flights;
+use paywall_internal::http::{self as policy, HttpSettings};
+use paywall_internal::redact::Redactor;
 use reqwest::header::HeaderName;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::cache::{MAX_CACHE_VALID_FOR, ValidCache};
 use crate::client::{Inner, TiunClient};
-use crate::coalesce::Flights;
 use crate::environment::Environment;
-use crate::error::BuildError;
-use crate::id::encode_segment;
+use crate::error::{self, BuildError};
+use crate::id::encode_id;
+use crate::session::{MAX_CACHE_VALID_FOR, ValidCache};
 #[cfg(feature = "axum")]
 use crate::source::SessionSource;
-use crate::validate::{api_key_value, check_base_url};
 
 /// The header that carries the API key unless [`TiunClientBuilder::api_key_header`] says
 /// otherwise.
 pub const DEFAULT_API_KEY_HEADER: &str = "X-TIUN-API-KEY";
-/// How long a whole call may take unless [`TiunClientBuilder::timeout`] says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long connecting may take unless [`TiunClientBuilder::connect_timeout`] says otherwise.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a whole call may take unless [`TiunClientBuilder::timeout`] says otherwise: 10 s.
+pub const DEFAULT_TIMEOUT: Duration = policy::DEFAULT_TIMEOUT;
+/// How long connecting may take unless [`TiunClientBuilder::connect_timeout`] says otherwise:
+/// 5 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = policy::DEFAULT_CONNECT_TIMEOUT;
 
 /// Configures a [`TiunClient`]; get one from [`TiunClient::builder`].
 ///
@@ -50,9 +52,7 @@ pub struct TiunClientBuilder {
     api_key: Option<SecretString>,
     api_key_header: Option<String>,
     provider_id: Option<String>,
-    http_client: Option<reqwest::Client>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
+    http: HttpSettings,
     coalesce: bool,
     cache_valid_for: Option<Duration>,
     #[cfg(feature = "axum")]
@@ -68,9 +68,7 @@ impl TiunClient {
             api_key: None,
             api_key_header: None,
             provider_id: None,
-            http_client: None,
-            timeout: None,
-            connect_timeout: None,
+            http: HttpSettings::default(),
             coalesce: true,
             cache_valid_for: None,
             #[cfg(feature = "axum")]
@@ -141,21 +139,21 @@ impl TiunClientBuilder {
     /// [`timeout`](Self::timeout) is still applied per request; set the connect timeout on your
     /// client.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+        self.http.http_client(client);
         self
     }
 
     /// The most a whole call may take, from connecting to the last byte of the answer; default
     /// [`DEFAULT_TIMEOUT`] (10 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.http.timeout(timeout);
         self
     }
 
     /// The most connecting may take; default [`DEFAULT_CONNECT_TIMEOUT`] (5 s). Cannot be
     /// combined with [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.http.connect_timeout(timeout);
         self
     }
 
@@ -208,7 +206,9 @@ impl TiunClientBuilder {
     /// non-loopback host; when the provider id or key header name is invalid; when a duration
     /// is zero or the cache duration is over 60 s; or when the HTTP client cannot be built.
     pub fn build(self) -> Result<TiunClient, BuildError> {
-        let api_key = api_key_value(self.api_key.as_ref())?;
+        let key = self.api_key.as_ref().map(ExposeSecret::expose_secret);
+        let api_key =
+            policy::sensitive_header(key.unwrap_or_default()).map_err(error::api_key_error)?;
         let header_name = self
             .api_key_header
             .as_deref()
@@ -216,30 +216,22 @@ impl TiunClientBuilder {
         let api_key_header = HeaderName::from_bytes(header_name.as_bytes())
             .map_err(|_| BuildError::InvalidApiKeyHeader(header_name.to_owned()))?;
 
-        let base_url = match (self.base_url, self.environment) {
-            (Some(url), _) => url,
-            (None, Some(environment)) => environment.base_url(),
-            (None, None) => return Err(BuildError::MissingEnvironment),
-        };
-        check_base_url(&base_url)?;
+        let environment = self.environment;
+        let base_url =
+            policy::choose_base_url(self.base_url, || environment.map(Environment::base_url))
+                .map_err(error::base_url_error)?;
 
         let provider_segment = self
             .provider_id
             .as_deref()
-            .map(|id| encode_segment(id).map(String::from))
+            .map(|id| encode_id(id).map(String::from))
             .transpose()
             .map_err(BuildError::InvalidProviderId)?;
 
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        if timeout.is_zero() {
-            return Err(BuildError::ZeroDuration { what: "timeout" });
-        }
-        if connect_timeout.is_zero() {
-            return Err(BuildError::ZeroDuration {
-                what: "connect_timeout",
-            });
-        }
+        let http = self
+            .http
+            .build(concat!("tiun-client/", env!("CARGO_PKG_VERSION")))
+            .map_err(error::settings_error)?;
         let cache = match self.cache_valid_for {
             None => None,
             Some(d) if d.is_zero() => {
@@ -254,31 +246,17 @@ impl TiunClientBuilder {
             }
             Some(d) => Some(ValidCache::new(d)),
         };
-        let http = match self.http_client {
-            Some(_) if self.connect_timeout.is_some() => {
-                return Err(BuildError::ConnectTimeoutWithHttpClient);
-            }
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                // The check's side effects are undocumented: one request, never a second copy.
-                .retry(reqwest::retry::never())
-                .connect_timeout(connect_timeout)
-                .timeout(timeout)
-                .user_agent(concat!("tiun-client/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(BuildError::HttpClient)?,
-        };
 
         Ok(TiunClient {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                environment: self.environment,
+                environment,
                 api_key_header,
+                // The key was checked to be printable ASCII: what tiun could echo back.
+                redactor: Redactor::new(&[api_key.to_str().unwrap_or_default()]),
                 api_key,
                 provider_segment,
-                timeout,
                 flights: self.coalesce.then(Flights::default),
                 cache,
                 #[cfg(feature = "axum")]
@@ -296,12 +274,7 @@ impl fmt::Debug for TiunClientBuilder {
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
             .field("api_key_header", &self.api_key_header)
             .field("provider_id", &self.provider_id.as_ref().map(|_| "[set]"))
-            .field(
-                "http_client",
-                &self.http_client.as_ref().map(|_| "caller-supplied"),
-            )
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
+            .field("http", &self.http)
             .field("coalesce", &self.coalesce)
             .field("cache_valid_for", &self.cache_valid_for)
             .finish_non_exhaustive()

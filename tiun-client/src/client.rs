@@ -2,17 +2,19 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
 
+use paywall_internal::coalesce::Flights;
+use paywall_internal::http::{Http, append_segments};
+use paywall_internal::redact::Redactor;
 use reqwest::header::{HeaderName, HeaderValue};
 use url::Url;
 
-use crate::cache::ValidCache;
-use crate::coalesce::Flights;
 use crate::environment::Environment;
-use crate::id::append_segments;
+use crate::error::Error;
+use crate::session::ValidCache;
 #[cfg(feature = "axum")]
 use crate::source::SessionSource;
+use crate::status::SessionStatus;
 
 /// An async client for tiun's server-to-server API.
 ///
@@ -29,18 +31,19 @@ pub struct TiunClient {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: Http,
     /// Host root (possibly with a proxy's path prefix); `https`, or `http` to loopback.
     pub(crate) base_url: Url,
     pub(crate) environment: Option<Environment>,
     pub(crate) api_key_header: HeaderName,
     /// Marked sensitive.
     pub(crate) api_key: HeaderValue,
+    /// The key, ready to be cut out of whatever tiun echoes.
+    pub(crate) redactor: Redactor,
     /// Already checked and percent-encoded.
     pub(crate) provider_segment: Option<String>,
-    pub(crate) timeout: Duration,
-    /// `None` when coalescing is switched off.
-    pub(crate) flights: Option<Flights>,
+    /// `None` when coalescing is switched off: then no call builds or hashes a key.
+    pub(crate) flights: Option<Flights<String, Result<SessionStatus, Error>>>,
     /// `None` unless `cache_valid_for` was set.
     pub(crate) cache: Option<ValidCache>,
     #[cfg(feature = "axum")]
@@ -90,7 +93,7 @@ impl fmt::Debug for TiunClient {
             .field("api_key_header", &inner.api_key_header)
             .field("api_key", &"[redacted]")
             .field("legacy_provider_path", &inner.provider_segment.is_some())
-            .field("timeout", &inner.timeout)
+            .field("timeout", &inner.http.timeout())
             .field("coalesce", &inner.flights.is_some())
             .field(
                 "cache_valid_for",

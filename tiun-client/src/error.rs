@@ -1,13 +1,14 @@
 //! What can go wrong: [`Error`] for calls, [`BuildError`] for configuration.
 
-use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use paywall_internal::env::EnvError;
+use paywall_internal::http::{BaseUrlError, HeaderError, SendError, SettingsError};
+use paywall_internal::parse_error::ParseError;
 use reqwest::StatusCode;
 
 use crate::id::InvalidId;
-use crate::json::ParseError;
 use crate::problem::ProblemDetails;
 
 /// A call to tiun did not produce an answer the caller can act on.
@@ -16,11 +17,15 @@ use crate::problem::ProblemDetails;
 ///
 /// No `Display` or `Debug` output of an error, nor of its [`source`](std::error::Error::source)
 /// chain, contains the API key, a session id, a user verification token or any text of tiun's
-/// answer: a body shows its length and content type only ([`ResponseBody`]), problem details
+/// answer: a body shows its length and content type only ([`ParseError`]), problem details
 /// their status and which fields are present ([`ProblemDetails`]). Their text is there through
 /// methods named `expose_*`, and even there every spelling of the request's key, session id and
 /// token that tiun could echo (raw, percent-encoded, JSON-escaped in any style) is replaced by
 /// `[redacted]`.
+///
+/// It is `Clone`: concurrent checks of one session id that shared a request (see
+/// [`TiunClientBuilder::coalesce`](crate::TiunClientBuilder::coalesce)) each get the same
+/// error, a transport error included (it is held in an `Arc`).
 ///
 /// ```
 /// use tiun_client::{Error, TiunClient};
@@ -34,7 +39,7 @@ use crate::problem::ProblemDetails;
 ///     }
 /// }
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The session id was refused before any request was sent.
@@ -47,15 +52,11 @@ pub enum Error {
     #[error("user verification token refused before sending")]
     InvalidUserToken(#[source] InvalidId),
     /// The request failed before a complete answer arrived: connection, TLS, timeout, or the
-    /// body could not be read. See [`Error::is_timeout`] and [`Error::is_connect`].
+    /// body could not be read. See [`Error::is_timeout`] and [`Error::is_connect`]. The
+    /// source holds no URL (a URL carries the session id). Concurrent checks that shared one
+    /// request share the one transport error.
     #[error("request to tiun failed")]
-    Transport(#[source] reqwest::Error),
-    /// The same as [`Error::Transport`], for a request that several concurrent checks of one
-    /// session id shared (see [`TiunClientBuilder::coalesce`](crate::TiunClientBuilder::coalesce)):
-    /// each of them gets this error, with the one transport error as its source. The
-    /// predicates ([`is_timeout`](Error::is_timeout), ...) treat both alike.
-    #[error("request to tiun failed (one request shared by concurrent checks of a session)")]
-    SharedTransport(#[source] Arc<reqwest::Error>),
+    Transport(#[source] Arc<reqwest::Error>),
     /// tiun answered with a status this call does not expect (a `5xx`, a `3xx`, a `400`, ...).
     #[error("tiun answered with unexpected status {status}")]
     UnexpectedStatus {
@@ -74,18 +75,13 @@ pub enum Error {
         /// The cap that was exceeded, in bytes.
         limit: usize,
     },
-    /// A successful answer's body was not the JSON the endpoint documents.
-    #[error("tiun's {status} answer could not be parsed ({})", body.summary())]
-    Parse {
-        /// The status tiun answered with.
-        status: StatusCode,
-        /// The body as received (capped), with the request's secrets cut out; its text only
-        /// through [`ResponseBody::expose_text`].
-        body: ResponseBody,
-        /// What was wrong with it, without any of its text.
-        #[source]
-        source: ParseError,
-    },
+    /// A successful answer's body was not the JSON the endpoint documents. The
+    /// [`ParseError`] gives the status, the body's length and content type and, as its source,
+    /// why ([`ParseFault`](crate::ParseFault)), without any of its text; the body itself,
+    /// with the request's secrets cut out, through
+    /// [`ParseError::expose_text`].
+    #[error("tiun's answer could not be parsed")]
+    Parse(#[source] ParseError),
     /// The HTTP client followed a redirect. A client passed to
     /// [`TiunClientBuilder::http_client`](crate::TiunClientBuilder::http_client) must be built
     /// with `redirect::Policy::none()`: a redirect would carry the API key to another location.
@@ -121,9 +117,10 @@ impl Error {
     #[must_use]
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::UnexpectedStatus { status, .. }
-            | Self::BodyTooLarge { status, .. }
-            | Self::Parse { status, .. } => Some(*status),
+            Self::UnexpectedStatus { status, .. } | Self::BodyTooLarge { status, .. } => {
+                Some(*status)
+            }
+            Self::Parse(error) => error.status().and_then(|s| StatusCode::from_u16(s).ok()),
             _ => self.transport().and_then(reqwest::Error::status),
         }
     }
@@ -140,121 +137,17 @@ impl Error {
     fn transport(&self) -> Option<&reqwest::Error> {
         match self {
             Self::Transport(error) => Some(error),
-            Self::SharedTransport(error) => Some(error),
             _ => None,
         }
     }
 
-    /// This error and `extra` more of the same meaning, for callers that shared one request; a
-    /// transport error (which cannot be cloned) becomes [`Error::SharedTransport`] for each.
-    pub(crate) fn into_copies(self, extra: usize) -> (Self, Vec<Self>) {
-        let make: Box<dyn Fn() -> Self> = match self {
-            Self::Transport(error) => {
-                let shared = Arc::new(error);
-                Box::new(move || Self::SharedTransport(Arc::clone(&shared)))
-            }
-            Self::SharedTransport(shared) => {
-                Box::new(move || Self::SharedTransport(Arc::clone(&shared)))
-            }
-            Self::InvalidSessionId(why) => Box::new(move || Self::InvalidSessionId(why)),
-            Self::InvalidUserId(why) => Box::new(move || Self::InvalidUserId(why)),
-            Self::InvalidUserToken(why) => Box::new(move || Self::InvalidUserToken(why)),
-            Self::UnexpectedStatus { status, problem } => {
-                Box::new(move || Self::UnexpectedStatus {
-                    status,
-                    problem: problem.clone(),
-                })
-            }
-            Self::BodyTooLarge { status, limit } => {
-                Box::new(move || Self::BodyTooLarge { status, limit })
-            }
-            Self::Parse {
-                status,
-                body,
-                source,
-            } => Box::new(move || Self::Parse {
-                status,
-                body: body.clone(),
-                source: source.clone(),
-            }),
-            Self::RedirectFollowed => Box::new(|| Self::RedirectFollowed),
-        };
-        (make(), std::iter::repeat_with(make).take(extra).collect())
-    }
-}
-
-/// A response body kept for diagnosis.
-///
-/// Bodies of the user endpoints carry e-mail addresses, so its `Debug` shows the length and
-/// content type only, and it has no `Display`. Read the text with
-/// [`expose_text`](Self::expose_text) or [`expose_bytes`](Self::expose_bytes), and keep it out
-/// of logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ResponseBody {
-    /// With the request's secrets cut out.
-    bytes: Vec<u8>,
-    /// As received.
-    len: usize,
-    content_type: Option<String>,
-}
-
-impl ResponseBody {
-    /// `bytes` already redacted, `len` the length as received.
-    pub(crate) fn new(bytes: Vec<u8>, len: usize, content_type: Option<String>) -> Self {
-        Self {
-            bytes,
-            len,
-            content_type,
+    /// The error of a request that produced no usable answer.
+    pub(crate) fn sent(error: SendError) -> Self {
+        match error {
+            SendError::Transport(error) => Self::Transport(error),
+            SendError::RedirectFollowed => Self::RedirectFollowed,
+            SendError::BodyTooLarge { status, limit } => Self::BodyTooLarge { status, limit },
         }
-    }
-
-    /// The body's length in bytes, as received.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether the body was empty.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The media type of the `Content-Type` header, without parameters (`application/json`),
-    /// when tiun sent a well-formed one.
-    #[must_use]
-    pub fn content_type(&self) -> Option<&str> {
-        self.content_type.as_deref()
-    }
-
-    /// The body's bytes as tiun sent them, except that every spelling of the request's API
-    /// key and user verification token is replaced by `[redacted]`. They may hold personal
-    /// data: keep them out of logs.
-    #[must_use]
-    pub fn expose_bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// The body as text (as [`expose_bytes`](Self::expose_bytes)), when it is UTF-8. It may
-    /// hold personal data: keep it out of logs.
-    #[must_use]
-    pub fn expose_text(&self) -> Option<&str> {
-        std::str::from_utf8(&self.bytes).ok()
-    }
-
-    /// `"42 bytes, application/json"`: what an error message may say about a body.
-    fn summary(&self) -> String {
-        let content_type = self.content_type.as_deref().unwrap_or("no content type");
-        format!("{} bytes, {content_type}", self.len)
-    }
-}
-
-impl fmt::Debug for ResponseBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseBody")
-            .field("len", &self.len)
-            .field("content_type", &self.content_type)
-            .finish()
     }
 }
 
@@ -330,40 +223,88 @@ pub enum BuildError {
     },
 }
 
+/// The API key's refusal.
+pub(crate) fn api_key_error(error: HeaderError) -> BuildError {
+    match error {
+        HeaderError::Empty => BuildError::MissingApiKey,
+        HeaderError::NotPrintable => BuildError::InvalidApiKey,
+    }
+}
+
+/// The base URL's refusal.
+pub(crate) fn base_url_error(error: BaseUrlError) -> BuildError {
+    match error {
+        BaseUrlError::Missing => BuildError::MissingEnvironment,
+        BaseUrlError::Insecure => BuildError::InsecureBaseUrl,
+        BaseUrlError::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
+    }
+}
+
+/// The HTTP settings' refusal.
+pub(crate) fn settings_error(error: SettingsError) -> BuildError {
+    match error {
+        SettingsError::ZeroDuration { what } => BuildError::ZeroDuration { what },
+        SettingsError::ConnectTimeoutWithHttpClient => BuildError::ConnectTimeoutWithHttpClient,
+        SettingsError::HttpClient(error) => BuildError::HttpClient(error),
+    }
+}
+
+/// An environment variable's refusal, naming it and never its value.
+pub(crate) fn env_error(error: EnvError) -> BuildError {
+    match error {
+        EnvError::Missing { name } => BuildError::MissingEnvVar { name },
+        EnvError::Invalid { name, reason } => BuildError::InvalidEnvVar { name, reason },
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use paywall_internal::parse_error::ParseFault;
+
     use super::*;
 
     #[test]
-    fn copies_keep_the_meaning() {
-        let (first, copies) = Error::UnexpectedStatus {
+    fn an_error_clones_with_its_meaning_and_shares_its_transport_error() {
+        let status = Error::UnexpectedStatus {
             status: StatusCode::BAD_GATEWAY,
             problem: None,
-        }
-        .into_copies(2);
-        assert_eq!(copies.len(), 2);
-        assert_eq!(first.status(), Some(StatusCode::BAD_GATEWAY));
-        assert!(
-            copies
-                .iter()
-                .all(|e| e.status() == Some(StatusCode::BAD_GATEWAY))
-        );
-        let (first, copies) = Error::RedirectFollowed.into_copies(1);
-        assert!(first.is_redirect() && copies.iter().all(Error::is_redirect));
+        };
+        assert_eq!(status.clone().status(), Some(StatusCode::BAD_GATEWAY));
+        assert!(Error::RedirectFollowed.clone().is_redirect());
+        let transport = reqwest::Client::new()
+            .get("http://[::1")
+            .build()
+            .unwrap_err();
+        let error = Error::Transport(Arc::new(transport));
+        let copy = error.clone();
+        let (Error::Transport(first), Error::Transport(second)) = (&error, &copy) else {
+            unreachable!()
+        };
+        assert!(Arc::ptr_eq(first, second), "one transport error, shared");
     }
 
     #[test]
-    fn a_body_shows_its_length_and_type_only() {
-        let body = ResponseBody::new(
-            b"{\"email\":\"a@b.example\"}".to_vec(),
-            23,
-            Some("application/json".into()),
+    fn a_parse_error_shows_its_status_length_and_type_only() {
+        let fault = ParseFault::Shape {
+            reason: "`userId` is missing",
+        };
+        let error = Error::Parse(
+            ParseError::new("user info answer", 23, fault)
+                .answered(200, Some("application/json".into()))
+                .keep_body(b"{\"email\":\"a@b.example\"}".to_vec()),
         );
-        assert_eq!(
-            format!("{body:?}"),
-            r#"ResponseBody { len: 23, content_type: Some("application/json") }"#
-        );
-        assert_eq!(body.expose_text(), Some("{\"email\":\"a@b.example\"}"));
-        assert_eq!(body.len(), 23);
+        assert_eq!(error.status(), Some(StatusCode::OK));
+        let mut printed = format!("{error} {error:?}");
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            printed.push_str(&format!(" | {cause} {cause:?}"));
+            source = cause.source();
+        }
+        assert!(!printed.contains("a@b.example"), "{printed}");
+        assert!(printed.contains("23 bytes, application/json"), "{printed}");
+        let Error::Parse(kept) = &error else {
+            unreachable!()
+        };
+        assert_eq!(kept.expose_text(), Some("{\"email\":\"a@b.example\"}"));
     }
 }

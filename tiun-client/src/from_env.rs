@@ -2,12 +2,13 @@
 
 use std::env::VarError;
 
+use paywall_internal::env::{EnvVars, process_env};
 use url::Url;
 
 use crate::builder::TiunClientBuilder;
 use crate::client::TiunClient;
 use crate::environment::Environment;
-use crate::error::BuildError;
+use crate::error::{BuildError, env_error};
 
 /// The variable holding the API key (required).
 pub const ENV_API_KEY: &str = "TIUN_API_KEY";
@@ -61,9 +62,7 @@ impl TiunClient {
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] naming the variable.
     pub fn builder_from_env() -> Result<TiunClientBuilder, BuildError> {
-        // A closure: `std::env::var` is generic over its argument, so it is not `Fn(&str)` for
-        // every lifetime by itself.
-        from_lookup(|name| std::env::var(name))
+        from_lookup(process_env())
     }
 }
 
@@ -72,45 +71,34 @@ impl TiunClient {
 pub(crate) fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<TiunClientBuilder, BuildError> {
-    // Not present and empty both mean "not set"; a value that is not Unicode is set but
-    // unusable, and is named without its value.
-    let var = |name: &'static str| match lookup(name) {
-        Ok(value) if !value.is_empty() => Ok(Some(value)),
-        Ok(_) | Err(VarError::NotPresent) => Ok(None),
-        Err(VarError::NotUnicode(_)) => Err(BuildError::InvalidEnvVar {
-            name,
-            reason: "not valid unicode",
-        }),
-    };
-    let api_key = var(ENV_API_KEY)?.ok_or(BuildError::MissingEnvVar { name: ENV_API_KEY })?;
+    let env = EnvVars::new(lookup);
+    let api_key = env.required(ENV_API_KEY).map_err(env_error)?;
     let mut builder = TiunClient::builder().api_key(api_key);
-    let base_url = var(ENV_BASE_URL)?;
-    match var(ENV_ENVIRONMENT)? {
-        Some(name) => {
-            let environment: Environment = name.parse().map_err(|_| BuildError::InvalidEnvVar {
-                name: ENV_ENVIRONMENT,
-                reason: "expected `live` or `sandbox`",
-            })?;
-            builder = builder.environment(environment);
-        }
-        None if base_url.is_none() => {
-            return Err(BuildError::MissingEnvVar {
-                name: ENV_ENVIRONMENT,
-            });
-        }
-        None => {}
+    let base_url = env
+        .parsed(ENV_BASE_URL, "not an absolute URL", |url| {
+            Url::parse(url).ok()
+        })
+        .map_err(env_error)?;
+    let environment = env
+        .parsed(ENV_ENVIRONMENT, "expected `live` or `sandbox`", |name| {
+            name.parse::<Environment>().ok()
+        })
+        .map_err(env_error)?;
+    if environment.is_none() && base_url.is_none() {
+        return Err(BuildError::MissingEnvVar {
+            name: ENV_ENVIRONMENT,
+        });
+    }
+    if let Some(environment) = environment {
+        builder = builder.environment(environment);
     }
     if let Some(url) = base_url {
-        let url = Url::parse(&url).map_err(|_| BuildError::InvalidEnvVar {
-            name: ENV_BASE_URL,
-            reason: "not an absolute URL",
-        })?;
         builder = builder.base_url(url);
     }
-    if let Some(provider_id) = var(ENV_PROVIDER_ID)? {
+    if let Some(provider_id) = env.optional(ENV_PROVIDER_ID).map_err(env_error)? {
         builder = builder.provider_id(provider_id);
     }
-    if let Some(header) = var(ENV_API_KEY_HEADER)? {
+    if let Some(header) = env.optional(ENV_API_KEY_HEADER).map_err(env_error)? {
         builder = builder.api_key_header(header);
     }
     Ok(builder)

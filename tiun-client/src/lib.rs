@@ -14,9 +14,7 @@
 #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod builder;
-mod cache;
 mod client;
-mod coalesce;
 mod environment;
 mod error;
 mod from_env;
@@ -24,9 +22,7 @@ mod from_env;
 pub mod fuzzing;
 mod http;
 mod id;
-mod json;
 mod problem;
-mod redact;
 mod session;
 #[cfg(feature = "axum")]
 mod source;
@@ -37,22 +33,22 @@ pub mod test_util;
 #[cfg(feature = "tracing")]
 mod trace;
 mod user;
-mod validate;
 
 pub use builder::{
     DEFAULT_API_KEY_HEADER, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, TiunClientBuilder,
 };
-pub use cache::{MAX_CACHE_VALID_FOR, MAX_CACHED_SESSIONS};
 pub use client::TiunClient;
 pub use environment::{Environment, ParseEnvironmentError};
-pub use error::{BuildError, Error, ResponseBody};
+pub use error::{BuildError, Error};
 pub use from_env::{
     ENV_API_KEY, ENV_API_KEY_HEADER, ENV_BASE_URL, ENV_ENVIRONMENT, ENV_PROVIDER_ID,
 };
 pub use http::MAX_BODY_BYTES;
 pub use id::{InvalidId, MAX_ID_BYTES};
-pub use json::ParseError;
+#[doc(inline)]
+pub use paywall_internal::parse_error::{ParseError, ParseFault};
 pub use problem::ProblemDetails;
+pub use session::{MAX_CACHE_VALID_FOR, MAX_CACHED_SESSIONS};
 pub use status::SessionStatus;
 pub use user::{MAX_USER_TOKEN_BYTES, UserInfo, UserLookup, UserVerification};
 

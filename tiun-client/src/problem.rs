@@ -2,10 +2,9 @@
 
 use std::fmt;
 
+use paywall_internal::json::value_from_slice;
+use paywall_internal::redact::{MARK, Redaction};
 use serde_json::{Map, Value};
-
-use crate::json::parse_strict;
-use crate::redact::{MARK, Secrets};
 
 /// The problem details of an error answer (RFC 7807), parsed best-effort.
 ///
@@ -81,11 +80,11 @@ impl ProblemDetails {
 
     /// Parses a body, cutting every spelling of `secrets` out of what it keeps; `None` unless
     /// it is a JSON object without repeated members.
-    pub(crate) fn parse(body: &[u8], secrets: &Secrets<'_>) -> Option<Self> {
-        let Ok(Value::Object(members)) = parse_strict(body) else {
+    pub(crate) fn parse(body: &[u8], secrets: &Redaction<'_>) -> Option<Self> {
+        let Ok(Value::Object(members)) = value_from_slice(body) else {
             return None;
         };
-        let Value::Object(mut members) = redact_value(secrets, Value::Object(members)) else {
+        let Value::Object(mut members) = secrets.value(Value::Object(members)) else {
             return None;
         };
         let mut text = |name: &str| match members.remove(name) {
@@ -153,51 +152,12 @@ impl fmt::Debug for ProblemDetails {
     }
 }
 
-/// `value` with every secret cut out of its strings, member names included. A number or a
-/// boolean whose text spells a secret becomes the redacted text.
-fn redact_value(secrets: &Secrets<'_>, value: Value) -> Value {
-    match value {
-        Value::String(text) => Value::String(redact_owned(secrets, text)),
-        Value::Array(items) => Value::Array(
-            items
-                .into_iter()
-                .map(|item| redact_value(secrets, item))
-                .collect(),
-        ),
-        Value::Object(members) => Value::Object(
-            members
-                .into_iter()
-                .map(|(name, value)| (redact_owned(secrets, name), redact_value(secrets, value)))
-                .collect(),
-        ),
-        Value::Number(_) | Value::Bool(_) => {
-            let text = value.to_string();
-            let cut = redact_owned(secrets, text.clone());
-            if cut == text {
-                value
-            } else {
-                Value::String(cut)
-            }
-        }
-        Value::Null => Value::Null,
-    }
-}
-
-fn redact_owned(secrets: &Secrets<'_>, text: String) -> String {
-    let cut = secrets.redact(&text);
-    if *cut == *text {
-        text
-    } else {
-        cut.into_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(body: &[u8]) -> Option<ProblemDetails> {
-        ProblemDetails::parse(body, &Secrets::new(&[]))
+        ProblemDetails::parse(body, &Redaction::of(&[]))
     }
 
     fn round_trip(p: &ProblemDetails) -> Option<ProblemDetails> {
@@ -277,7 +237,7 @@ mod tests {
 
     #[test]
     fn secrets_are_cut_from_every_field_name_and_value() {
-        let secrets = Secrets::new(&["k3y/+", "4711"]);
+        let secrets = Redaction::of(&["k3y/+", "4711"]);
         let body = br#"{"type":"/p/k3y%2F%2B","title":"k3y\/\u002B","status":4711,"detail":"key k3y/+ refused","instance":"k3y%2F%2b","k3y/+":["k3y/+",4711,{"n":47110}],"code":4711}"#;
         let p = ProblemDetails::parse(body, &secrets).unwrap();
         assert_eq!(p.expose_type(), Some("/p/[redacted]"));

@@ -47,23 +47,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderValue};
-use http::{HeaderMap, Method, Request, Response, StatusCode};
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use percent_encoding::percent_decode_str;
+use http::{HeaderMap, Method, StatusCode};
+use paywall_internal::coalesce::lock;
+use paywall_internal::fake::{Captured, FakeServer, Fault, Faults, Reply, decode_segment};
 use serde_json::{Value, json};
-use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
 use url::Url;
 
 use crate::builder::TiunClientBuilder;
@@ -77,9 +68,8 @@ const SNIPPET: &str = include_str!("test_util/snippet.js");
 ///
 /// See the [module docs](self) for what it answers, and a complete test of an axum handler.
 pub struct FakeTiun {
-    base_url: Url,
+    server: FakeServer,
     state: Arc<State>,
-    server: JoinHandle<()>,
 }
 
 struct State {
@@ -87,7 +77,7 @@ struct State {
     sessions: Mutex<HashMap<String, Session>>,
     users: Mutex<HashMap<String, FakeUser>>,
     tokens: Mutex<HashMap<String, String>>,
-    faults: Mutex<Faults>,
+    faults: Faults,
     checks: AtomicUsize,
     issued: AtomicU64,
 }
@@ -104,14 +94,6 @@ struct FakeUser {
     products: Vec<String>,
 }
 
-#[derive(Default)]
-struct Faults {
-    fail_next: usize,
-    fail_status: u16,
-    drop_next: usize,
-    delay: Duration,
-}
-
 impl FakeTiun {
     /// Starts the fake on a free port of `127.0.0.1`, in the current tokio runtime.
     ///
@@ -120,36 +102,28 @@ impl FakeTiun {
     /// When no loopback port can be bound, or outside a tokio runtime: a test cannot run then.
     #[allow(clippy::expect_used)] // a test that cannot start its fake cannot run
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
+        let listener = FakeServer::bind()
             .await
             .expect("FakeTiun: bind a port on 127.0.0.1");
-        let address: SocketAddr = listener
-            .local_addr()
-            .expect("FakeTiun: read the bound address");
-        let base_url = Url::parse(&format!("http://{address}/"))
-            .expect("FakeTiun: a socket address makes a URL");
         let state = Arc::new(State {
-            base_url: base_url.clone(),
+            base_url: listener.base_url().clone(),
             sessions: Mutex::default(),
             users: Mutex::default(),
             tokens: Mutex::default(),
-            faults: Mutex::default(),
+            faults: Faults::default(),
             checks: AtomicUsize::new(0),
             issued: AtomicU64::new(0),
         });
-        let server = tokio::spawn(serve(listener, Arc::clone(&state)));
-        Self {
-            base_url,
-            state,
-            server,
-        }
+        let answering = Arc::clone(&state);
+        let server = listener.serve(move |request| Arc::clone(&answering).answer(request));
+        Self { server, state }
     }
 
     /// The fake's root, `http://127.0.0.1:{port}/`: give it to
     /// [`TiunClientBuilder::base_url`].
     #[must_use]
     pub fn base_url(&self) -> Url {
-        self.base_url.clone()
+        self.server.base_url().clone()
     }
 
     /// The API key the fake accepts.
@@ -229,20 +203,18 @@ impl FakeTiun {
 
     /// Answers the next `n` API requests with `status` (and problem details).
     pub fn fail_next(&self, n: usize, status: u16) {
-        let mut faults = lock(&self.state.faults);
-        faults.fail_next = n;
-        faults.fail_status = status;
+        self.state.faults.fail_next(n, status);
     }
 
     /// Waits `delay` before answering each API request, from now on (`Duration::ZERO` to stop).
     /// A delay longer than the client's timeout is a tiun that never answers.
     pub fn delay(&self, delay: Duration) {
-        lock(&self.state.faults).delay = delay;
+        self.state.faults.delay(delay);
     }
 
     /// Closes the connection of the next `n` API requests without answering.
     pub fn drop_next(&self, n: usize) {
-        lock(&self.state.faults).drop_next = n;
+        self.state.faults.drop_next(n);
     }
 
     /// Where the fake serves its stand-in for tiun's browser snippet.
@@ -267,87 +239,44 @@ impl FakeTiun {
     }
 }
 
-impl Drop for FakeTiun {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
 impl fmt::Debug for FakeTiun {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FakeTiun")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &self.server.base_url().as_str())
             .field("api_key", &"[redacted]")
             .field("checks", &self.checks())
             .finish_non_exhaustive()
     }
 }
 
-/// Accepts connections until the fake is dropped (which drops every connection too).
-async fn serve(listener: TcpListener, state: Arc<State>) {
-    let mut connections = JoinSet::new();
-    loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            continue;
-        };
-        let state = Arc::clone(&state);
-        connections.spawn(async move {
-            let service = service_fn(move |request| Arc::clone(&state).answer(request));
-            // A connection the fake drops on purpose ends with an error; nothing to report.
-            let _ = http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-        while connections.try_join_next().is_some() {}
-    }
-}
-
-/// Returned by the service to close the connection without an answer ([`FakeTiun::drop_next`]).
-#[derive(Debug)]
-struct Dropped;
-
-impl fmt::Display for Dropped {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("connection dropped by FakeTiun::drop_next")
-    }
-}
-
-impl std::error::Error for Dropped {}
-
-type Answer = Response<Full<Bytes>>;
-
 impl State {
-    async fn answer(self: Arc<Self>, request: Request<Incoming>) -> Result<Answer, Dropped> {
-        let path = request.uri().path().to_owned();
-        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        let method = request.method().clone();
-        match (&method, segments.as_slice()) {
-            (&Method::GET, ["snippet.js"]) => return Ok(self.snippet()),
-            (&Method::OPTIONS, ["fake", ..]) => {
-                return Ok(cors(empty(StatusCode::NO_CONTENT)));
-            }
+    async fn answer(self: Arc<Self>, request: Captured) -> Reply {
+        let segments = request.segments();
+        let method = &request.method;
+        match (method, segments.as_slice()) {
+            (&Method::GET, ["snippet.js"]) => return self.snippet(),
+            (&Method::OPTIONS, ["fake", ..]) => return cors(Reply::empty(StatusCode::NO_CONTENT)),
             (&Method::POST, ["fake", "sessions"]) => {
                 let session_id = self.fresh_id("sess");
                 lock(&self.sessions).insert(session_id.clone(), Session::Paid);
                 let body = json!({ "sessionId": session_id });
-                return Ok(cors(json_answer(StatusCode::CREATED, &body)));
+                return cors(Reply::json(StatusCode::CREATED, &body));
             }
             (&Method::POST, ["fake", "sessions", id, "end"]) => {
-                let answer = match decode(id) {
+                let reply = match decode_segment(id) {
                     Some(id) => {
                         lock(&self.sessions).insert(id, Session::Ended);
-                        empty(StatusCode::NO_CONTENT)
+                        Reply::empty(StatusCode::NO_CONTENT)
                     }
-                    None => empty(StatusCode::BAD_REQUEST),
+                    None => Reply::empty(StatusCode::BAD_REQUEST),
                 };
-                return Ok(cors(answer));
+                return cors(reply);
             }
             _ => {}
         }
 
         let session_check = matches!(
-            (&method, segments.as_slice()),
+            (method, segments.as_slice()),
             (
                 &Method::PATCH,
                 ["live_api", "s2s", "v1", "sessions", _, "status"]
@@ -359,28 +288,21 @@ impl State {
         if session_check {
             self.checks.fetch_add(1, Ordering::SeqCst);
         }
-        let (delay, fault) = self.take_fault();
-        if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
-        }
-        match fault {
-            Some(Fault::Drop) => return Err(Dropped),
+        match self.faults.next().await {
+            Some(Fault::Drop) => return Reply::hang_up(),
             Some(Fault::Fail(status)) => {
-                return Ok(problem(
-                    status,
-                    "A failure injected by FakeTiun::fail_next.",
-                ));
+                return problem(status, "A failure injected by FakeTiun::fail_next.");
             }
             None => {}
         }
-        if !has_key(request.headers()) {
-            return Ok(problem(
+        if !has_key(&request.headers) {
+            return problem(
                 StatusCode::UNAUTHORIZED,
                 "The API key is missing or invalid.",
-            ));
+            );
         }
 
-        Ok(match (&method, segments.as_slice()) {
+        match (method, segments.as_slice()) {
             (&Method::PATCH, ["live_api", "s2s", "v1", "sessions", id, "status"]) => {
                 self.session(id)
             }
@@ -396,40 +318,40 @@ impl State {
                     "status",
                 ],
             ) => {
-                if decode(provider).as_deref() == Some(PROVIDER_ID) {
+                if decode_segment(provider).as_deref() == Some(PROVIDER_ID) {
                     self.session(id)
                 } else {
                     problem(StatusCode::UNAUTHORIZED, "The provider id is invalid.")
                 }
             }
             (&Method::POST, ["live_api", "s2s", "v1", "users", "verification"]) => {
-                self.verification(request).await
+                self.verification(&request)
             }
             (&Method::GET, ["live_api", "s2s", "v1", "users", id, "info"]) => {
-                match decode(id).and_then(|id| self.user_json(&id)) {
-                    Some(user) => json_answer(StatusCode::OK, &user),
+                match decode_segment(id).and_then(|id| self.user_json(&id)) {
+                    Some(user) => Reply::json(StatusCode::OK, &user),
                     None => problem(StatusCode::NOT_FOUND, "No such user."),
                 }
             }
             _ => problem(StatusCode::NOT_FOUND, "No such route."),
-        })
+        }
     }
 
-    fn session(&self, encoded_id: &str) -> Answer {
-        let status = decode(encoded_id).and_then(|id| lock(&self.sessions).get(&id).copied());
+    fn session(&self, encoded_id: &str) -> Reply {
+        let status =
+            decode_segment(encoded_id).and_then(|id| lock(&self.sessions).get(&id).copied());
         match status {
-            Some(Session::Paid) => empty(StatusCode::OK),
+            Some(Session::Paid) => Reply::empty(StatusCode::OK),
             Some(Session::Ended) => problem(StatusCode::NOT_FOUND, "The session has ended."),
             None => problem(StatusCode::NOT_FOUND, "No such session."),
         }
     }
 
-    async fn verification(&self, request: Request<Incoming>) -> Answer {
-        let body = match Limited::new(request.into_body(), 64 * 1024).collect().await {
-            Ok(body) => body.to_bytes(),
-            Err(_) => return problem(StatusCode::BAD_REQUEST, "The body could not be read."),
+    fn verification(&self, request: &Captured) -> Reply {
+        let Some(body) = &request.body else {
+            return problem(StatusCode::BAD_REQUEST, "The body could not be read.");
         };
-        let token = serde_json::from_slice::<Value>(&body)
+        let token = serde_json::from_slice::<Value>(body)
             .ok()
             .and_then(|v| v.get("userVerificationToken")?.as_str().map(str::to_owned));
         let Some(token) = token else {
@@ -443,7 +365,7 @@ impl State {
             Some(user) => json!({ "isAuthenticated": true, "userInfo": user }),
             None => json!({ "isAuthenticated": false, "userInfo": null }),
         };
-        json_answer(StatusCode::OK, &body)
+        Reply::json(StatusCode::OK, &body)
     }
 
     fn user_json(&self, user_id: &str) -> Option<Value> {
@@ -455,32 +377,10 @@ impl State {
         }))
     }
 
-    fn snippet(&self) -> Answer {
+    fn snippet(&self) -> Reply {
         let base = Value::from(self.base_url.as_str()).to_string();
         let script = SNIPPET.replace("__TIUN_FAKE_BASE__", &base);
-        let mut answer = Response::new(Full::new(Bytes::from(script)));
-        answer.headers_mut().insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("text/javascript; charset=utf-8"),
-        );
-        answer
-    }
-
-    /// The delay to wait, and the fault to inject into this request, if any.
-    fn take_fault(&self) -> (Duration, Option<Fault>) {
-        let mut faults = lock(&self.faults);
-        let fault = if faults.drop_next > 0 {
-            faults.drop_next -= 1;
-            Some(Fault::Drop)
-        } else if faults.fail_next > 0 {
-            faults.fail_next -= 1;
-            let status = StatusCode::from_u16(faults.fail_status)
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Some(Fault::Fail(status))
-        } else {
-            None
-        };
-        (faults.delay, fault)
+        Reply::bytes(StatusCode::OK, script).content_type("text/javascript; charset=utf-8")
     }
 
     fn fresh_id(&self, prefix: &str) -> String {
@@ -488,11 +388,6 @@ impl State {
         let port = self.base_url.port().unwrap_or_default();
         format!("{prefix}-{port}-{n}")
     }
-}
-
-enum Fault {
-    Drop,
-    Fail(StatusCode),
 }
 
 fn has_key(headers: &HeaderMap) -> bool {
@@ -503,31 +398,8 @@ fn has_key(headers: &HeaderMap) -> bool {
     })
 }
 
-/// A path segment's decoded text; `None` when it is not UTF-8.
-fn decode(segment: &str) -> Option<String> {
-    percent_decode_str(segment)
-        .decode_utf8()
-        .ok()
-        .map(|s| s.into_owned())
-}
-
-fn empty(status: StatusCode) -> Answer {
-    let mut answer = Response::new(Full::new(Bytes::new()));
-    *answer.status_mut() = status;
-    answer
-}
-
-fn json_answer(status: StatusCode, body: &Value) -> Answer {
-    let mut answer = Response::new(Full::new(Bytes::from(body.to_string())));
-    *answer.status_mut() = status;
-    answer
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    answer
-}
-
 /// RFC 7807 problem details, as tiun sends them with `401` and `404`.
-fn problem(status: StatusCode, detail: &str) -> Answer {
+fn problem(status: StatusCode, detail: &str) -> Reply {
     let body = json!({
         "type": "about:blank",
         "title": status.canonical_reason().unwrap_or("Error"),
@@ -535,30 +407,13 @@ fn problem(status: StatusCode, detail: &str) -> Answer {
         "detail": detail,
         "instance": null,
     });
-    let mut answer = json_answer(status, &body);
-    answer.headers_mut().insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    answer
+    Reply::json(status, &body).content_type("application/problem+json")
 }
 
 /// Lets a page on any origin call the snippet's controls.
-fn cors(mut answer: Answer) -> Answer {
-    let headers = answer.headers_mut();
-    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
-    headers.insert(
-        "access-control-allow-methods",
-        HeaderValue::from_static("POST, OPTIONS"),
-    );
-    headers.insert(
-        "access-control-allow-headers",
-        HeaderValue::from_static("content-type"),
-    );
-    answer
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every update is a single insert or counter change, so a poisoned map is still whole.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+fn cors(reply: Reply) -> Reply {
+    reply
+        .header("access-control-allow-origin", "*")
+        .header("access-control-allow-methods", "POST, OPTIONS")
+        .header("access-control-allow-headers", "content-type")
 }

@@ -3,7 +3,6 @@
 
 use std::future::Future;
 
-use tracing::Instrument;
 use tracing::field::Empty;
 
 use crate::error::Error;
@@ -16,13 +15,11 @@ pub(crate) async fn traced<T>(
     label: fn(&T) -> &'static str,
 ) -> Result<T, Error> {
     let span = tracing::info_span!("tiun", operation, environment, outcome = Empty);
-    let result = call.instrument(span.clone()).await;
-    let outcome = match &result {
+    paywall_internal::http::traced(span, call, |result| match result {
         Ok(answer) => label(answer),
         Err(error) => error_label(error),
-    };
-    span.record("outcome", outcome);
-    result
+    })
+    .await
 }
 
 fn error_label(error: &Error) -> &'static str {

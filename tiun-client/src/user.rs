@@ -2,17 +2,16 @@
 
 use std::fmt;
 
+use paywall_internal::http::{Answer, Read, send};
+use paywall_internal::parse_error::read_value;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::client::TiunClient;
-use crate::error::{Error, ResponseBody};
-use crate::http::{Answer, ReadBody, send};
-use crate::id::{check, encode_segment};
-use crate::json::{ParseError, parse_strict};
+use crate::error::Error;
+use crate::id::{check_token, encode_id};
 use crate::problem::ProblemDetails;
-use crate::redact::Secrets;
 
 /// The longest user verification token accepted, in bytes.
 pub const MAX_USER_TOKEN_BYTES: usize = 4096;
@@ -206,22 +205,23 @@ impl TiunClient {
     }
 
     async fn check_user(&self, token: &str) -> Result<UserVerification, Error> {
-        check(token, MAX_USER_TOKEN_BYTES).map_err(Error::InvalidUserToken)?;
+        check_token(token, MAX_USER_TOKEN_BYTES).map_err(Error::InvalidUserToken)?;
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", "verification"]);
         let request = self.request(Method::POST, &url).json(&VerificationRequest {
             user_verification_token: token,
         });
-        let answer = send(request, url, ReadBody::Always).await?;
-        // Built only for an answer that is kept.
-        let secrets = || self.secrets(Some(token));
+        let answer = send(request, url, Read::All).await.map_err(Error::sent)?;
+        let sent = Some(token);
         match answer.status {
-            StatusCode::OK => read_answer(&answer, secrets, verification),
+            StatusCode::OK => {
+                self.read_answer(&answer, "user verification answer", sent, verification)
+            }
             StatusCode::UNAUTHORIZED => Ok(UserVerification::Unauthorized {
-                problem: answer.problem(&secrets()),
+                problem: self.problem(&answer, sent),
             }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: answer.problem(&secrets()).map(Box::new),
+                problem: self.problem(&answer, sent).map(Box::new),
             }),
         }
     }
@@ -250,70 +250,46 @@ impl TiunClient {
     }
 
     async fn lookup_user(&self, user_id: &str) -> Result<UserLookup, Error> {
-        let user = encode_segment(user_id).map_err(Error::InvalidUserId)?;
+        let user = encode_id(user_id).map_err(Error::InvalidUserId)?;
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", &user, "info"]);
         let request = self.request(Method::GET, &url);
-        let answer = send(request, url, ReadBody::Always).await?;
-        let secrets = || self.secrets(None);
+        let answer = send(request, url, Read::All).await.map_err(Error::sent)?;
         match answer.status {
-            StatusCode::OK => read_answer(&answer, secrets, user_lookup),
+            StatusCode::OK => self.read_answer(&answer, "user info answer", None, user_lookup),
             StatusCode::NOT_FOUND => Ok(UserLookup::NotFound {
-                problem: answer.problem(&secrets()),
+                problem: self.problem(&answer, None),
             }),
             StatusCode::UNAUTHORIZED => Ok(UserLookup::Unauthorized {
-                problem: answer.problem(&secrets()),
+                problem: self.problem(&answer, None),
             }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: answer.problem(&secrets()).map(Box::new),
+                problem: self.problem(&answer, None).map(Box::new),
             }),
         }
+    }
+
+    /// Reads a successful answer's body with `read`; one that does not parse is
+    /// [`Error::Parse`], keeping the body with every spelling of the request's secrets (the
+    /// key, and `sent`) cut out.
+    fn read_answer<T>(
+        &self,
+        answer: &Answer,
+        what: &'static str,
+        sent: Option<&str>,
+        read: impl FnOnce(Value) -> Result<T, &'static str>,
+    ) -> Result<T, Error> {
+        // A success's body is always read: over the cap it was `Error::BodyTooLarge` already.
+        let body = answer.body.as_deref().unwrap_or_default();
+        read_value(body, read).map_err(|fault| {
+            Error::Parse(answer.parse_error(what, fault, Some(&self.redaction(sent))))
+        })
     }
 }
 
 /// Reads a user info answer (`{userId, email, productAccess, ...}`).
 pub(crate) fn user_lookup(value: Value) -> Result<UserLookup, &'static str> {
     UserInfo::from_json(value).map(UserLookup::Found)
-}
-
-/// Parses a body strictly (no repeated member, at any depth) and reads it with `read`.
-pub(crate) fn parse_answer<T>(
-    body: &[u8],
-    read: impl FnOnce(Value) -> Result<T, &'static str>,
-) -> Result<T, ParseError> {
-    let value = parse_strict(body)?;
-    read(value).map_err(|reason| ParseError::Shape { reason })
-}
-
-/// Reads a successful answer's body with `read`; a body over the cap is
-/// [`Error::BodyTooLarge`], one that does not parse is [`Error::Parse`], keeping the body with
-/// every spelling of the `secrets()` cut out.
-fn read_answer<'s, T>(
-    answer: &Answer,
-    secrets: impl FnOnce() -> Secrets<'s>,
-    read: impl FnOnce(Value) -> Result<T, &'static str>,
-) -> Result<T, Error> {
-    let Some(body) = answer.body.as_deref() else {
-        return Err(Error::BodyTooLarge {
-            status: answer.status,
-            limit: crate::MAX_BODY_BYTES,
-        });
-    };
-    parse_answer(body, read).map_err(|source| {
-        let secrets = secrets();
-        Error::Parse {
-            status: answer.status,
-            body: ResponseBody::new(
-                secrets.redact_bytes(body).into_owned(),
-                body.len(),
-                answer
-                    .content_type
-                    .as_deref()
-                    .map(|media_type| secrets.redact(media_type).into_owned()),
-            ),
-            source,
-        }
-    })
 }
 
 #[cfg(test)]

@@ -95,9 +95,15 @@ async fn a_transport_error_is_shared_as_an_error() {
 
     let outcomes = at_once(&fake.client(), "s", 10).await;
 
+    let mut shared = None;
     for outcome in outcomes {
         let error = outcome.unwrap_err();
-        assert!(matches!(error, Error::SharedTransport(_)), "{error:?}");
+        let Error::Transport(cause) = &error else {
+            panic!("{error:?}")
+        };
+        // Every caller holds the one transport error of the one request.
+        let first = shared.get_or_insert_with(|| std::sync::Arc::clone(cause));
+        assert!(std::sync::Arc::ptr_eq(first, cause));
         assert!(!error.is_timeout());
         assert!(std::error::Error::source(&error).is_some());
     }
