@@ -59,14 +59,11 @@ fn describe(grant: &AccessGrant) -> String {
         .number_remaining()
         .map(|n| format!("; {n} free stories left"))
         .unwrap_or_default();
-    if grant.granted {
-        let why = grant
-            .grant_reason
-            .as_ref()
-            .map_or("granted", GrantReason::as_str);
+    if grant.granted() {
+        let why = grant.grant_reason().map_or("granted", GrantReason::as_str);
         format!("the whole story ({why}{left})")
     } else {
-        let wall = grant.wall_type.as_ref().map_or("wall", WallType::as_str);
+        let wall = grant.wall_type().map_or("wall", WallType::as_str);
         format!("the {wall}{left}")
     }
 }

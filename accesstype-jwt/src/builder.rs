@@ -6,8 +6,8 @@ use std::time::Duration;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::BuildError;
-use crate::jws::Hs256Key;
 use crate::signer::AccesstypeSigner;
+use paywall_internal::jws::Hs256Key;
 
 /// The shortest secret accepted without
 /// [`insecure_allow_short_secret`](AccesstypeSignerBuilder::insecure_allow_short_secret):

@@ -1,5 +1,6 @@
-//! The crate's two error types: [`Error`] for everything a call can refuse, [`BuildError`] for
-//! a configuration that a builder refuses at start-up.
+//! [`Error`], for what the client's calls, reader ids, cookies, webhooks and URLs refuse, and
+//! [`BuildError`] for a configuration that a builder refuses at start-up. Signing and
+//! verifying have [`JwtError`], taxonomies [`TaxonomyViolation`].
 
 #[cfg(feature = "__client")]
 use std::sync::Arc;
@@ -8,40 +9,33 @@ use std::time::Duration;
 #[cfg(feature = "__client")]
 use reqwest::StatusCode;
 
+use crate::jwt_error::JwtError;
 use crate::violation::TaxonomyViolation;
 
-/// Everything a call of this crate can refuse.
+/// What the `client` feature's calls, reader ids, cookies, webhooks and URL builders refuse.
+///
+/// Signing and verifying a user JWT fail with [`JwtError`], and a content taxonomy with its
+/// [`TaxonomyViolation`]; both turn into this type with `?` ([`Error::Jwt`],
+/// [`Error::InvalidTaxonomy`]), so one function can use all of the crate.
 ///
 /// Messages start lowercase, name what was wrong and never contain the secret, the API key,
 /// a token, a claim's value, a request URL or a body's text. Underlying errors are kept as
-/// [`source`](std::error::Error::source) where they carry no such text.
+/// [`source`](std::error::Error::source) where they carry no such text. `Clone`: a transport
+/// error is held in an [`Arc`](std::sync::Arc), so concurrent reads that shared one request
+/// each get the same error.
 ///
-/// Every verification failure means the same thing to a paywall: treat the reader as not
-/// logged in. [`Error::is_token_rejected`] says whether an error is one of those. Every error
-/// of the `client` feature's calls means: do not serve the story.
-#[derive(Debug, thiserror::Error)]
+/// Every error of the `client` feature's calls means: do not serve the story.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The user's e-mail address is empty or malformed (see [`User::email`](crate::User::email)).
-    #[error("the user's e-mail address is empty or malformed")]
-    InvalidEmail,
+    /// A user JWT could not be signed, or was refused: see [`JwtError`]. Only
+    /// [`AccesstypeSigner`](crate::AccesstypeSigner) gives these; the variant lets `?` carry
+    /// one into a function that returns this type.
+    #[error(transparent)]
+    Jwt(#[from] JwtError),
 
-    /// The user's login phone number is not E.164, `+` and 7 to 15 digits (see
-    /// [`User::login_phone_number`](crate::User::login_phone_number)).
-    #[error("the user's login phone number is not in e.164 form")]
-    InvalidPhoneNumber,
-
-    /// The user has neither an e-mail address nor a login phone number: Accesstype needs one
-    /// of them to know the reader.
-    #[error("the user has neither an e-mail address nor a login phone number")]
-    NoEmailOrPhoneNumber,
-
-    /// The user id is an empty or over-long string, holds control characters, or is a number
-    /// above 2^53 - 1 that a JavaScript server would round (see [`UserId`](crate::UserId)).
-    #[error("the user id is empty, too long, holds control characters or is not a safe integer")]
-    InvalidUserId,
-
-    /// The token is larger than [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES); it was not parsed.
+    /// A JWT given to an access check is larger than
+    /// [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES); nothing was sent.
     #[error("the token is {len} bytes, more than the {limit} allowed")]
     TokenTooLarge {
         /// The token's length in bytes.
@@ -50,75 +44,12 @@ pub enum Error {
         limit: usize,
     },
 
-    /// The token is not a compact JWS of three strict base64url parts holding a JSON header
-    /// and a JSON object, it repeats a member name, or its header lists critical extensions
-    /// (`crit`), none of which this crate implements.
-    #[error("the token is malformed: {reason}")]
-    Malformed {
-        /// What is wrong, in words that hold nothing of the token.
-        reason: &'static str,
-    },
-
-    /// The token's header names an algorithm other than exactly `HS256` (`none` in any case,
-    /// `HS512`, `RS256`, ...), a non-string `alg`, or none at all. Refused before any
-    /// signature work.
-    #[error(
-        "the token's algorithm is {}, not hs256",
-        found.as_deref().unwrap_or("missing or unprintable")
-    )]
-    WrongAlgorithm {
-        /// The `alg` the header named, when it is a string of 1 to 16 printable ASCII
-        /// characters; `None` when it is missing, not a string, or anything else.
-        found: Option<String>,
-    },
-
-    /// The signature does not match: the token was forged, altered or signed with another
-    /// secret.
-    #[error("the token's signature does not match")]
-    BadSignature,
-
-    /// The token's `exp` is in the past (beyond the leeway).
-    #[error("the token has expired")]
-    Expired,
-
-    /// The token's `nbf` is in the future (beyond the leeway).
-    #[error("the token is not valid yet")]
-    NotYetValid,
-
-    /// The token's `iat` is in the future (beyond the leeway): a wrong clock, or a token
-    /// dated ahead to look fresh later.
-    #[error("the token was issued in the future")]
-    IssuedInFuture,
-
-    /// The token carries an `aud` claim: it was minted for some other audience.
-    #[error("the token carries an audience and was not minted for accesstype")]
-    InvalidAudience,
-
-    /// A claim the token must carry is absent (or `null`).
-    #[error("the token has no `{claim}` claim")]
-    MissingClaim {
-        /// The claim's name.
-        claim: &'static str,
-    },
-
-    /// A claim is present but has the wrong type or an unacceptable value.
-    #[error("the token's `{claim}` claim is invalid")]
-    InvalidClaim {
-        /// The claim's name.
-        claim: &'static str,
-    },
-
-    /// The claims could not be written as JSON.
-    #[error("could not write the token's claims")]
-    Signing(#[source] serde_json::Error),
-
-    /// The system clock reads a time before 1970, so `iat`, `exp` and `nbf` cannot be used.
-    #[error("the system clock is set before 1970")]
-    SystemClock,
-
     /// A content taxonomy breaks one of the spec's rules; the violation says which.
+    /// [`ContentTaxonomy::validate`](crate::ContentTaxonomy::validate) gives the
+    /// [`TaxonomyViolation`] itself; the variant lets `?` carry one into a function that
+    /// returns this type.
     #[error("invalid content taxonomy: {0}")]
-    InvalidTaxonomy(TaxonomyViolation),
+    InvalidTaxonomy(#[from] TaxonomyViolation),
 
     /// A reader id is empty, too short or too long, or holds characters other than ASCII
     /// letters, digits, `-` and `_` (see [`ReaderId`](crate::ReaderId)).
@@ -208,16 +139,7 @@ pub enum Error {
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("the request to accesstype failed")]
-    Transport(#[source] reqwest::Error),
-
-    /// The same as [`Error::Transport`], for one request that concurrent reads of the same
-    /// story by the same reader shared (see
-    /// [`AccesstypeClient::read_story`](crate::AccesstypeClient::read_story)): each of them gets
-    /// this error with the one transport error as its source. The predicates treat both alike.
-    #[cfg(feature = "__client")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
-    #[error("the request to accesstype failed (one request shared by concurrent reads)")]
-    SharedTransport(#[source] Arc<reqwest::Error>),
+    Transport(#[source] Arc<reqwest::Error>),
 
     /// Accesstype answered with a status the call does not expect: a `401` (API key or
     /// account key refused), a `5xx`, a `3xx` (never followed; see [`Error::is_redirect`]).
@@ -256,30 +178,21 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether this error is a refused token: malformed, forged, expired, not yet valid,
-    /// issued in the future, wrong algorithm, missing or invalid claims, too large. Treat the
-    /// reader as not logged in.
+    /// Whether this error is a refused token ([`JwtError::is_token_rejected`]), or a token
+    /// too large for an access check. Treat the reader as not logged in.
     #[must_use]
     pub fn is_token_rejected(&self) -> bool {
-        matches!(
-            self,
-            Self::TokenTooLarge { .. }
-                | Self::Malformed { .. }
-                | Self::WrongAlgorithm { .. }
-                | Self::BadSignature
-                | Self::Expired
-                | Self::NotYetValid
-                | Self::IssuedInFuture
-                | Self::InvalidAudience
-                | Self::MissingClaim { .. }
-                | Self::InvalidClaim { .. }
-        )
+        match self {
+            Self::Jwt(error) => error.is_token_rejected(),
+            Self::TokenTooLarge { .. } => true,
+            _ => false,
+        }
     }
 
     /// Whether the token was refused because its `exp` has passed.
     #[must_use]
     pub fn is_expired(&self) -> bool {
-        matches!(self, Self::Expired)
+        matches!(self, Self::Jwt(error) if error.is_expired())
     }
 
     /// The taxonomy rule that was broken, when this is [`Error::InvalidTaxonomy`].
@@ -342,93 +255,8 @@ impl Error {
     fn transport(&self) -> Option<&reqwest::Error> {
         match self {
             Self::Transport(error) => Some(error),
-            Self::SharedTransport(error) => Some(error),
             Self::PingbackFailed(inner) => inner.transport(),
             _ => None,
-        }
-    }
-
-    /// This error and `extra` more of the same meaning, for calls that shared one request. A
-    /// transport error, which cannot be cloned, becomes [`Error::SharedTransport`] for each
-    /// (only when there is someone to share it with).
-    pub(crate) fn share(mut self, extra: usize) -> (Self, Vec<Self>) {
-        let copies = std::iter::repeat_with(|| self.duplicate())
-            .take(extra)
-            .collect();
-        (self, copies)
-    }
-
-    /// A transport error as [`Error::SharedTransport`]; any other error as it is.
-    fn into_shared(self) -> Self {
-        match self {
-            Self::Transport(error) => Self::SharedTransport(Arc::new(error)),
-            other => other,
-        }
-    }
-
-    /// A copy with the same meaning. A transport error, which cannot be cloned, first moves
-    /// into an [`Arc`] in place ([`Error::SharedTransport`]), which this error and the copy
-    /// then share; a `serde_json` error is rebuilt from its message.
-    fn duplicate(&mut self) -> Self {
-        match self {
-            Self::Transport(_) => {
-                // `RedirectFollowed` holds the place only while the error moves into its `Arc`.
-                *self = std::mem::replace(self, Self::RedirectFollowed).into_shared();
-                self.duplicate()
-            }
-            Self::SharedTransport(error) => Self::SharedTransport(Arc::clone(error)),
-            Self::UnexpectedStatus {
-                status,
-                content_type,
-            } => Self::UnexpectedStatus {
-                status: *status,
-                content_type: content_type.clone(),
-            },
-            Self::RedirectFollowed => Self::RedirectFollowed,
-            Self::PingbackFailed(inner) => Self::PingbackFailed(Box::new(inner.duplicate())),
-            Self::InvalidEmail => Self::InvalidEmail,
-            Self::InvalidPhoneNumber => Self::InvalidPhoneNumber,
-            Self::NoEmailOrPhoneNumber => Self::NoEmailOrPhoneNumber,
-            Self::InvalidUserId => Self::InvalidUserId,
-            Self::TokenTooLarge { len, limit } => Self::TokenTooLarge {
-                len: *len,
-                limit: *limit,
-            },
-            Self::Malformed { reason } => Self::Malformed { reason },
-            Self::WrongAlgorithm { found } => Self::WrongAlgorithm {
-                found: found.clone(),
-            },
-            Self::BadSignature => Self::BadSignature,
-            Self::Expired => Self::Expired,
-            Self::NotYetValid => Self::NotYetValid,
-            Self::IssuedInFuture => Self::IssuedInFuture,
-            Self::InvalidAudience => Self::InvalidAudience,
-            Self::MissingClaim { claim } => Self::MissingClaim { claim },
-            Self::InvalidClaim { claim } => Self::InvalidClaim { claim },
-            Self::Signing(error) => {
-                Self::Signing(<serde_json::Error as serde::ser::Error>::custom(error))
-            }
-            Self::SystemClock => Self::SystemClock,
-            Self::InvalidTaxonomy(violation) => Self::InvalidTaxonomy(violation.clone()),
-            Self::InvalidReaderId => Self::InvalidReaderId,
-            Self::DuplicateCookie => Self::DuplicateCookie,
-            Self::CookieHeaderTooLarge { len, limit } => Self::CookieHeaderTooLarge {
-                len: *len,
-                limit: *limit,
-            },
-            Self::InvalidCookieDomain => Self::InvalidCookieDomain,
-            Self::InvalidStoryId => Self::InvalidStoryId,
-            Self::InvalidSubscriberIdentity { part } => Self::InvalidSubscriberIdentity { part },
-            Self::MissingWebhookSignature => Self::MissingWebhookSignature,
-            Self::BadWebhookSignature => Self::BadWebhookSignature,
-            Self::InvalidAccountKey => Self::InvalidAccountKey,
-            Self::BodyTooLarge { limit } => Self::BodyTooLarge { limit: *limit },
-            Self::Parse { what, reason, len } => Self::Parse {
-                what,
-                reason,
-                len: *len,
-            },
-            Self::Random(error) => Self::Random(*error),
         }
     }
 }
@@ -497,6 +325,9 @@ pub enum BuildError {
         name: &'static str,
         /// What is wrong with it.
         reason: &'static str,
+        /// Why the URL parser refused the value, for `ACCESSTYPE_BASE_URL`.
+        #[source]
+        source: Option<url::ParseError>,
     },
 
     /// Neither an environment nor a base URL was given.
@@ -576,7 +407,7 @@ pub enum BuildError {
 mod tests {
     use std::sync::Arc;
 
-    use super::Error;
+    use super::{Error, JwtError};
 
     /// A real `reqwest::Error`, made without a network.
     fn transport_error() -> Option<reqwest::Error> {
@@ -584,38 +415,30 @@ mod tests {
     }
 
     #[test]
-    fn a_transport_error_is_shared_not_rewritten() {
-        let mut error = Error::Transport(transport_error().unwrap());
-        let copy = error.duplicate();
-        let (Error::SharedTransport(first), Error::SharedTransport(second)) = (&error, &copy)
-        else {
+    fn a_clone_shares_the_transport_error_and_keeps_its_meaning() {
+        let error = Error::Transport(Arc::new(transport_error().unwrap()));
+        let copy = error.clone();
+        let (Error::Transport(first), Error::Transport(second)) = (&error, &copy) else {
             panic!("{error:?} and {copy:?}");
         };
         assert!(Arc::ptr_eq(first, second));
-
-        let mut failed =
-            Error::PingbackFailed(Box::new(Error::Transport(transport_error().unwrap())));
-        let copy = failed.duplicate();
-        for error in [&failed, &copy] {
-            assert!(
-                matches!(error, Error::PingbackFailed(inner) if matches!(**inner, Error::SharedTransport(_))),
-                "{error:?}"
-            );
-        }
+        let failed = Error::PingbackFailed(Box::new(error));
+        let copy = failed.clone();
+        assert!(copy.is_pingback_failure());
+        assert_eq!(copy.is_timeout(), failed.is_timeout());
+        assert!(std::error::Error::source(&copy).is_some());
     }
 
     #[test]
-    fn sharing_gives_every_caller_the_same_meaning() {
-        let (first, copies) = Error::Transport(transport_error().unwrap()).share(3);
-        assert_eq!(copies.len(), 3);
-        for error in copies.iter().chain([&first]) {
-            assert!(matches!(error, Error::SharedTransport(_)), "{error:?}");
-        }
-        let (alone, none) = Error::Transport(transport_error().unwrap()).share(0);
-        assert!(matches!(alone, Error::Transport(_)) && none.is_empty());
-        let (first, copies) = Error::RedirectFollowed.share(2);
-        for error in copies.iter().chain([&first]) {
-            assert!(error.is_redirect(), "{error:?}");
-        }
+    fn a_jwt_error_keeps_its_message_and_predicates_inside_error() {
+        let error = Error::from(JwtError::Expired);
+        assert_eq!(error.to_string(), JwtError::Expired.to_string());
+        assert!(error.is_token_rejected() && error.is_expired());
+        let too_large = Error::TokenTooLarge {
+            len: 9000,
+            limit: 8192,
+        };
+        assert!(too_large.is_token_rejected() && !too_large.is_expired());
+        assert!(!Error::from(JwtError::SystemClock).is_token_rejected());
     }
 }

@@ -4,6 +4,8 @@
 use std::env::VarError;
 use std::time::Duration;
 
+use paywall_internal::env::{EnvError, EnvVars, process_env};
+
 use crate::builder::AccesstypeSignerBuilder;
 use crate::error::BuildError;
 use crate::signer::AccesstypeSigner;
@@ -42,28 +44,19 @@ impl AccesstypeSigner {
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`], naming the variable.
     pub fn builder_from_env() -> Result<AccesstypeSignerBuilder, BuildError> {
-        from_lookup(|name| std::env::var(name))
+        from_lookup(process_env())
     }
 }
 
-/// One variable through `lookup` (`std::env::var`, or a test's closure): `None` when it is
-/// not set or empty.
-///
-/// # Errors
-///
-/// [`BuildError::InvalidEnvVar`] when it is set but not Unicode (its value is never kept).
-pub(crate) fn env_var(
-    lookup: &impl Fn(&str) -> Result<String, VarError>,
-    name: &'static str,
-) -> Result<Option<String>, BuildError> {
-    match lookup(name) {
-        Ok(value) if value.is_empty() => Ok(None),
-        Ok(value) => Ok(Some(value)),
-        Err(VarError::NotPresent) => Ok(None),
-        Err(VarError::NotUnicode(_)) => Err(BuildError::InvalidEnvVar {
+/// The shared lookup's refusal as this crate's error.
+pub(crate) fn env_error(error: EnvError) -> BuildError {
+    match error {
+        EnvError::Missing { name } => BuildError::MissingEnvVar { name },
+        EnvError::Invalid { name, reason } => BuildError::InvalidEnvVar {
             name,
-            reason: "not valid unicode",
-        }),
+            reason,
+            source: None,
+        },
     }
 }
 
@@ -71,18 +64,13 @@ pub(crate) fn env_var(
 fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<AccesstypeSignerBuilder, BuildError> {
-    let secret = env_var(&lookup, ENV_JWT_SECRET)?.ok_or(BuildError::MissingEnvVar {
-        name: ENV_JWT_SECRET,
-    })?;
+    let vars = EnvVars::new(lookup);
+    let secret = vars.required(ENV_JWT_SECRET).map_err(env_error)?;
     let mut builder = AccesstypeSigner::builder().secret(secret);
-    if let Some(ttl) = env_var(&lookup, ENV_JWT_TTL_SECS)? {
-        let seconds = ttl
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| BuildError::InvalidEnvVar {
-                name: ENV_JWT_TTL_SECS,
-                reason: "not a whole number of seconds",
-            })?;
+    let ttl = vars.parsed(ENV_JWT_TTL_SECS, "not a whole number of seconds", |ttl| {
+        ttl.trim().parse::<u64>().ok()
+    });
+    if let Some(seconds) = ttl.map_err(env_error)? {
         builder = builder.ttl(Duration::from_secs(seconds));
     }
     Ok(builder)
@@ -135,7 +123,7 @@ mod tests {
             assert!(
                 matches!(
                     error,
-                    BuildError::InvalidEnvVar { name: named, reason: "not valid unicode" }
+                    BuildError::InvalidEnvVar { name: named, reason: "not valid unicode", .. }
                         if named == name
                 ),
                 "{error:?}"
@@ -173,7 +161,8 @@ mod tests {
             error,
             BuildError::InvalidEnvVar {
                 name: "ACCESSTYPE_JWT_TTL_SECS",
-                reason: "not a whole number of seconds"
+                reason: "not a whole number of seconds",
+                ..
             }
         ));
         assert!(!error.to_string().contains("two minutes"));

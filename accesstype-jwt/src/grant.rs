@@ -3,12 +3,12 @@
 
 use std::fmt;
 
+use paywall_internal::json::{self, Refusal, StrictValue};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::json::{self, StrictValue};
 
 /// The largest body this crate parses, in bytes (64 KiB): an access grant given to
 /// [`AccessGrant::from_slice`].
@@ -46,23 +46,23 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 #[non_exhaustive]
 pub struct AccessGrant {
     /// Whether the reader may read the story.
-    pub granted: bool,
+    pub(crate) granted: bool,
     /// Why access was granted (`grantReason`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub grant_reason: Option<GrantReason>,
+    pub(crate) grant_reason: Option<GrantReason>,
     /// The story's visibility, present when access was granted by metering
     /// (`assetVisibility`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub asset_visibility: Option<AssetVisibility>,
+    pub(crate) asset_visibility: Option<AssetVisibility>,
     /// Which wall to show, present when metering denied access (`wallType`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub wall_type: Option<WallType>,
+    pub(crate) wall_type: Option<WallType>,
     /// Free-form data for the page, such as `numberRemaining` and `isLoggedIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Map<String, Value>>,
+    pub(crate) data: Option<Map<String, Value>>,
     /// Every other field of the answer.
     #[serde(flatten)]
-    pub extra: Map<String, Value>,
+    pub(crate) extra: Map<String, Value>,
 }
 
 impl AccessGrant {
@@ -89,12 +89,10 @@ impl AccessGrant {
             .deserialize_map(GrantVisitor)
             .and_then(|grant| deserializer.end().map(|()| grant));
         grant.map_err(|error| {
-            parse_error(if json::is_syntax(&error) {
-                "not JSON"
-            } else if json::is_repeated_member(&error) {
-                json::REPEATED_MEMBER
-            } else {
-                "not the documented access grant"
+            parse_error(match json::classify(&error) {
+                Refusal::Syntax => "not JSON",
+                Refusal::RepeatedMember => json::REPEATED_MEMBER,
+                Refusal::NotAnObject | Refusal::Shape => "not the documented access grant",
             })
         })
     }

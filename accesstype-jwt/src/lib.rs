@@ -20,8 +20,7 @@ mod error;
 mod from_env;
 mod grant;
 mod http_date;
-mod json;
-mod jws;
+mod jwt_error;
 mod phone;
 mod reader;
 mod search;
@@ -57,6 +56,7 @@ pub use environment::{Environment, ParseEnvironmentError};
 pub use error::{BuildError, Error};
 pub use from_env::{ENV_JWT_SECRET, ENV_JWT_TTL_SECS};
 pub use grant::{AccessGrant, AssetVisibility, GrantReason, MAX_BODY_BYTES, WallType};
+pub use jwt_error::JwtError;
 pub use reader::{MAX_COOKIE_HEADER_BYTES, ReaderId};
 pub use search::{SearchQuery, SearchResponse};
 pub use segment::MAX_STORY_ID_BYTES;
@@ -100,6 +100,6 @@ pub mod fuzzing {
 
     /// A JSON document read strictly (a repeated member at any depth is an error).
     pub fn strict_json(bytes: &[u8]) -> Option<serde_json::Value> {
-        crate::json::strict_value(bytes).ok()
+        paywall_internal::json::value_from_slice(bytes).ok()
     }
 }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::SystemTime;
 
+use paywall_internal::cookie::{self, CookieError};
 use serde::{Deserialize, Serialize};
 
 use crate::cookie::{READER_ID_COOKIE, READER_ID_COOKIE_LIFETIME, ReaderCookie};
@@ -12,7 +13,7 @@ use crate::error::Error;
 /// The largest `Cookie` header scanned for the `at-meter` cookie, in bytes (64 KiB, all
 /// `Cookie` headers of a request together). News sites with many ad and analytics cookies
 /// send 8 to 16 KiB; a larger header is refused with [`Error::CookieHeaderTooLarge`].
-pub const MAX_COOKIE_HEADER_BYTES: usize = 64 * 1024;
+pub const MAX_COOKIE_HEADER_BYTES: usize = cookie::MAX_COOKIE_HEADER_BYTES;
 
 /// A reader id: one per browser or device, so Accesstype can meter anonymous and logged-in
 /// readers.
@@ -128,31 +129,15 @@ impl ReaderId {
     /// Like [`from_cookie_header`](Self::from_cookie_header) over several `Cookie` header
     /// values, as raw bytes: one request's headers, in order.
     pub(crate) fn from_cookie_headers(headers: &[&[u8]]) -> Result<Option<Self>, Error> {
-        let len = headers.iter().map(|header| header.len()).sum::<usize>();
-        if len > MAX_COOKIE_HEADER_BYTES {
-            return Err(Error::CookieHeaderTooLarge {
-                len,
-                limit: MAX_COOKIE_HEADER_BYTES,
-            });
-        }
-        let mut found: Option<&[u8]> = None;
-        for header in headers {
-            for pair in header.split(|b| *b == b';') {
-                let Some(equals) = pair.iter().position(|b| *b == b'=') else {
-                    continue;
-                };
-                let (name, value) = pair.split_at(equals);
-                if trim_cookie_space(name) != READER_ID_COOKIE.as_bytes() {
-                    continue;
+        let found = cookie::find_in_headers(READER_ID_COOKIE, headers.iter().copied()).map_err(
+            |error| match error {
+                CookieError::HeaderTooLarge { len, limit } => {
+                    Error::CookieHeaderTooLarge { len, limit }
                 }
-                if found.is_some() {
-                    return Err(Error::DuplicateCookie);
-                }
-                found = Some(value.get(1..).unwrap_or_default());
-            }
-        }
+                CookieError::Duplicate => Error::DuplicateCookie,
+            },
+        )?;
         Ok(found.and_then(|value| {
-            let value = trim_cookie_space(value);
             let unquoted = value
                 .strip_prefix(b"\"")
                 .and_then(|inner| inner.strip_suffix(b"\""))
@@ -189,19 +174,6 @@ impl ReaderId {
     pub fn set_cookie_expiring(&self, cookie: &ReaderCookie, expires: SystemTime) -> String {
         cookie.set_cookie_value(&self.0, expires)
     }
-}
-
-fn trim_cookie_space(bytes: &[u8]) -> &[u8] {
-    let is_space = |b: &u8| *b == b' ' || *b == b'\t';
-    let start = bytes
-        .iter()
-        .position(|b| !is_space(b))
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !is_space(b))
-        .map_or(start, |i| i + 1);
-    bytes.get(start..end).unwrap_or_default()
 }
 
 impl fmt::Debug for ReaderId {

@@ -5,18 +5,16 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use paywall_internal::jws::{self, Hs256Key, JWT_HEADER, JwsError, Typ};
 use serde::Serialize;
 
 use crate::claims::{Clock, user_from_payload};
-use crate::error::Error;
-use crate::jws::{HEADER_SEGMENT, Hs256Key};
+use crate::jwt_error::JwtError;
 use crate::user::{Provider, User, UserId};
 
 /// The largest token [`AccesstypeSigner::verify`] parses, in bytes (8 KiB). Larger input is
-/// refused with [`Error::TokenTooLarge`] before any decoding.
-pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// refused with [`JwtError::TokenTooLarge`] before any decoding.
+pub const MAX_TOKEN_BYTES: usize = jws::MAX_TOKEN_BYTES;
 
 /// Signs the Accesstype user JWT for a logged-in reader, and verifies one.
 ///
@@ -103,13 +101,13 @@ impl AccesstypeSigner {
     ///
     /// # Errors
     ///
-    /// [`Error::NoEmailOrPhoneNumber`] for a user with neither, [`Error::InvalidEmail`] for an
+    /// [`JwtError::NoEmailOrPhoneNumber`] for a user with neither, [`JwtError::InvalidEmail`] for an
     /// empty or malformed e-mail address (see [`User::email`]),
-    /// [`Error::InvalidPhoneNumber`] for a phone number that is not E.164 (see
-    /// [`User::login_phone_number`]), [`Error::InvalidUserId`] for an unusable id (see
+    /// [`JwtError::InvalidPhoneNumber`] for a phone number that is not E.164 (see
+    /// [`User::login_phone_number`]), [`JwtError::InvalidUserId`] for an unusable id (see
     /// [`UserId`]),
-    /// [`Error::SystemClock`] when a lifetime is configured and the clock reads before 1970.
-    pub fn sign(&self, user: &User) -> Result<String, Error> {
+    /// [`JwtError::SystemClock`] when a lifetime is configured and the clock reads before 1970.
+    pub fn sign(&self, user: &User) -> Result<String, JwtError> {
         user.validate()?;
         let (iat, exp) = match self.inner.ttl {
             None => (None, None),
@@ -127,13 +125,9 @@ impl AccesstypeSigner {
             iat,
             exp,
         };
-        let payload = serde_json::to_vec(&claims).map_err(Error::Signing)?;
-        let mut token = String::with_capacity(HEADER_SEGMENT.len() + payload.len() * 4 / 3 + 48);
-        token.push_str(HEADER_SEGMENT);
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
-        self.inner.key.sign_into(&mut token);
-        Ok(token)
+        let payload =
+            serde_json::to_vec(&claims).map_err(|error| JwtError::Signing(Arc::new(error)))?;
+        Ok(jws::sign(&self.inner.key, JWT_HEADER, &payload))
     }
 
     /// Verifies a user JWT signed with this secret and returns the user it speaks for.
@@ -157,23 +151,16 @@ impl AccesstypeSigner {
     ///
     /// # Errors
     ///
-    /// Every refusal is an error for which [`Error::is_token_rejected`] is true, except
-    /// [`Error::SystemClock`] when the clock reads before 1970.
-    pub fn verify(&self, token: &str) -> Result<User, Error> {
-        if token.len() > MAX_TOKEN_BYTES {
-            return Err(Error::TokenTooLarge {
-                len: token.len(),
-                limit: MAX_TOKEN_BYTES,
-            });
-        }
+    /// Every refusal is an error for which [`JwtError::is_token_rejected`] is true, except
+    /// [`JwtError::SystemClock`] when the clock reads before 1970.
+    pub fn verify(&self, token: &str) -> Result<User, JwtError> {
+        let payload = jws::verify(token, &self.inner.key, Typ::Any).map_err(refused)?;
         let clock = Clock {
             now: unix_now,
             leeway: self.inner.leeway.as_secs(),
             require_exp: self.inner.ttl.is_some(),
         };
-        self.inner
-            .key
-            .verify(token, |payload| user_from_payload(payload, clock))
+        user_from_payload(&payload, clock)
     }
 
     /// The lifetime of signed tokens, when one is configured.
@@ -200,9 +187,35 @@ impl fmt::Debug for AccesstypeSigner {
     }
 }
 
-fn unix_now() -> Result<u64, Error> {
+/// The JWS layer's reason for a signature segment that is not strict base64url.
+const SIGNATURE_NOT_BASE64URL: &str = "the signature is not base64url";
+
+/// A token the JWS layer refused, as this crate's error.
+fn refused(error: JwsError) -> JwtError {
+    match error {
+        JwsError::TooLarge { len, limit } => JwtError::TokenTooLarge { len, limit },
+        // A signature segment that is not base64url cannot be the tag: forged, as before.
+        JwsError::Malformed {
+            reason: SIGNATURE_NOT_BASE64URL,
+        } => JwtError::BadSignature,
+        JwsError::Malformed { reason } => JwtError::Malformed { reason },
+        JwsError::RepeatedHeaderMember => JwtError::Malformed {
+            reason: "the header repeats a member",
+        },
+        JwsError::CriticalHeader => JwtError::Malformed {
+            reason: "the header lists critical extensions",
+        },
+        JwsError::WrongType => JwtError::Malformed {
+            reason: "the header's typ is not jwt",
+        },
+        JwsError::WrongAlgorithm { found } => JwtError::WrongAlgorithm { found },
+        JwsError::BadSignature => JwtError::BadSignature,
+    }
+}
+
+fn unix_now() -> Result<u64, JwtError> {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs())
-        .map_err(|_| Error::SystemClock)
+        .map_err(|_| JwtError::SystemClock)
 }

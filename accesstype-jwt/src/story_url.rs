@@ -91,9 +91,47 @@ pub(crate) fn encoded_story_url(
     Ok(url)
 }
 
+/// The pingback URL for the same story, reader and query as `access`, an access-check URL
+/// that [`encoded_story_url`] built: its last path segment replaced, nothing else parsed or
+/// encoded again (a metered read builds its URL once).
+#[cfg(any(feature = "__client", test))]
+pub(crate) fn pingback_of(access: &Url) -> Url {
+    let mut url = access.clone();
+    if let Some(stem) = access.path().strip_suffix(StoryEndpoint::Access.segment()) {
+        let pingback = StoryEndpoint::Pingback.segment();
+        let mut path = String::with_capacity(stem.len() + pingback.len());
+        path.push_str(stem);
+        path.push_str(pingback);
+        url.set_path(&path);
+    }
+    url
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pingback_url_is_the_access_url_with_its_last_segment_replaced() {
+        let reader = ReaderId::parse("0123456789abcdef0123456789abcdef").unwrap();
+        let base = Url::parse("https://proxy.example/accesstype/").unwrap();
+        for (segment, jwt, disable_meter) in [
+            ("a%2Fb", Some("a.b+c"), true),
+            ("access", None, false),
+            ("%E2%80%AEaccess", Some("x/access?y"), false),
+        ] {
+            let query = StoryQuery {
+                account_key: "k&y=",
+                reader: &reader,
+                jwt,
+                disable_meter,
+            };
+            let access = encoded_story_url(&base, segment, StoryEndpoint::Access, query).unwrap();
+            let pingback =
+                encoded_story_url(&base, segment, StoryEndpoint::Pingback, query).unwrap();
+            assert_eq!(pingback_of(&access), pingback, "{segment}");
+        }
+    }
 
     #[test]
     fn a_path_prefix_is_kept_and_the_meter_switch_appended() {

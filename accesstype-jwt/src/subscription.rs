@@ -4,11 +4,11 @@
 use std::fmt;
 use std::time::SystemTime;
 
+use paywall_internal::json::StrictValue;
 use serde::de::{self, DeserializeSeed};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::json::StrictValue;
 use crate::subscriber_identity::SubscriberIdentity;
 use crate::timestamp::parse_rfc3339;
 

@@ -7,7 +7,6 @@ use std::ops::Deref;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::error::Error;
 use crate::text::{is_bidi_control, is_hidden};
 use crate::violation::TaxonomyViolation;
 
@@ -95,10 +94,10 @@ impl ContentTaxonomy {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidTaxonomy`] with the first rule broken; see
-    /// [`Error::taxonomy_violation`].
-    pub fn validate(&self) -> Result<(), Error> {
-        self.first_violation().map_err(Error::InvalidTaxonomy)
+    /// The first rule broken, as a [`TaxonomyViolation`] (`?` turns it into
+    /// [`Error::InvalidTaxonomy`](crate::Error::InvalidTaxonomy)).
+    pub fn validate(&self) -> Result<(), TaxonomyViolation> {
+        self.first_violation()
     }
 
     /// Checks the taxonomy like [`validate`](Self::validate) and wraps it in a
@@ -107,8 +106,8 @@ impl ContentTaxonomy {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidTaxonomy`], as [`validate`](Self::validate).
-    pub fn validated(self) -> Result<ValidatedTaxonomy, Error> {
+    /// The first rule broken, as [`validate`](Self::validate).
+    pub fn validated(self) -> Result<ValidatedTaxonomy, TaxonomyViolation> {
         self.validate()?;
         Ok(ValidatedTaxonomy(self))
     }
@@ -214,9 +213,9 @@ impl Deref for ValidatedTaxonomy {
 }
 
 impl TryFrom<ContentTaxonomy> for ValidatedTaxonomy {
-    type Error = Error;
+    type Error = TaxonomyViolation;
 
-    fn try_from(taxonomy: ContentTaxonomy) -> Result<Self, Error> {
+    fn try_from(taxonomy: ContentTaxonomy) -> Result<Self, TaxonomyViolation> {
         taxonomy.validated()
     }
 }

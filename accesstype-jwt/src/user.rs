@@ -6,7 +6,7 @@ use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
 use crate::email::is_valid_email;
-use crate::error::Error;
+use crate::jwt_error::JwtError;
 use crate::phone::is_valid_phone_number;
 
 /// The largest integer a JavaScript number holds exactly (`Number.MAX_SAFE_INTEGER`).
@@ -163,28 +163,28 @@ impl User {
     ///
     /// # Errors
     ///
-    /// [`Error::NoEmailOrPhoneNumber`], [`Error::InvalidEmail`],
-    /// [`Error::InvalidPhoneNumber`] or [`Error::InvalidUserId`].
-    pub fn validate(&self) -> Result<(), Error> {
+    /// [`JwtError::NoEmailOrPhoneNumber`], [`JwtError::InvalidEmail`],
+    /// [`JwtError::InvalidPhoneNumber`] or [`JwtError::InvalidUserId`].
+    pub fn validate(&self) -> Result<(), JwtError> {
         if self.email.is_none() && self.login_phone_number.is_none() {
-            return Err(Error::NoEmailOrPhoneNumber);
+            return Err(JwtError::NoEmailOrPhoneNumber);
         }
         if self
             .email
             .as_deref()
             .is_some_and(|email| !is_valid_email(email))
         {
-            return Err(Error::InvalidEmail);
+            return Err(JwtError::InvalidEmail);
         }
         if self
             .login_phone_number
             .as_deref()
             .is_some_and(|number| !is_valid_phone_number(number))
         {
-            return Err(Error::InvalidPhoneNumber);
+            return Err(JwtError::InvalidPhoneNumber);
         }
         if !self.id.is_valid() {
-            return Err(Error::InvalidUserId);
+            return Err(JwtError::InvalidUserId);
         }
         Ok(())
     }

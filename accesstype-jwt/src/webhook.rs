@@ -10,6 +10,7 @@
 use std::fmt;
 use std::time::SystemTime;
 
+use paywall_internal::json::{self, Refusal, StrictValue};
 use serde::de::{self, DeserializeSeed};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -17,7 +18,6 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 use crate::grant::MAX_BODY_BYTES;
-use crate::json::{self, StrictValue};
 use crate::subscriber_identity::SubscriberIdentity;
 use crate::subscription::{Subscription, identities_in};
 use crate::timestamp::parse_rfc3339;
@@ -101,11 +101,10 @@ impl WebhookEvent {
                 limit: MAX_BODY_BYTES,
             });
         }
-        let value = json::strict_value(body).map_err(|error| {
-            parse_error(if json::is_syntax(&error) {
-                "not JSON"
-            } else {
-                json::REPEATED_MEMBER
+        let value = json::value_from_slice(body).map_err(|error| {
+            parse_error(match json::classify(&error) {
+                Refusal::Syntax => "not JSON",
+                _ => json::REPEATED_MEMBER,
             })
         })?;
         Self::from_value(value).map_err(|_| parse_error("not the documented webhook payload"))

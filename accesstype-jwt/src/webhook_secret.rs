@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::builder::check_secret_len;
 use crate::error::BuildError;
-use crate::jws::Hs256Key;
+use paywall_internal::jws::Hs256Key;
 
 /// A shared secret that tells Accesstype's webhook calls from forged ones, compared in
 /// constant time: for a webhook configured **without** a `Secret`.
@@ -61,7 +61,7 @@ impl WebhookSecret {
         // Without randomness the key is fixed; the comparison stays constant-time either way.
         let _ = getrandom::fill(&mut random);
         let key = Hs256Key::new(&random).ok_or(BuildError::EmptySecret)?;
-        let tag = key.tag(secret.expose_secret().as_bytes());
+        let tag = key.sign(&[secret.expose_secret().as_bytes()]);
         Ok(Self { secret, key, tag })
     }
 
@@ -70,7 +70,7 @@ impl WebhookSecret {
     /// how much of a guess was right, nor the secret's length.
     #[must_use]
     pub fn matches(&self, candidate: &str) -> bool {
-        self.key.verifies(candidate.as_bytes(), &self.tag)
+        self.key.verify(&[candidate.as_bytes()], &self.tag)
     }
 
     /// The secret, to build the URL you configure in Accesstype's dashboard. Keep it out of

@@ -11,8 +11,8 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::builder::check_secret_len;
 use crate::error::{BuildError, Error};
 use crate::grant::MAX_BODY_BYTES;
-use crate::jws::Hs256Key;
 use crate::webhook::WebhookEvent;
+use paywall_internal::jws::Hs256Key;
 
 /// The header Accesstype sends the signature in.
 pub const WEBHOOK_SIGNATURE_HEADER: &str = "X-AT-Signature";
@@ -83,7 +83,7 @@ impl WebhookSigningKey {
         use std::fmt::Write as _;
 
         let mut text = String::with_capacity(64);
-        for byte in self.key.tag(body) {
+        for byte in self.key.sign(&[body]) {
             // Writing to a `String` cannot fail.
             let _ = write!(text, "{byte:02x}");
         }
@@ -94,7 +94,7 @@ impl WebhookSigningKey {
     fn check(&self, body: &[u8], signature: Option<&str>) -> Result<(), Error> {
         let signature = signature.ok_or(Error::MissingWebhookSignature)?;
         let tag = decode_signature(signature).ok_or(Error::BadWebhookSignature)?;
-        if self.key.verifies(body, &tag) {
+        if self.key.verify(&[body], &tag) {
             Ok(())
         } else {
             Err(Error::BadWebhookSignature)

@@ -32,18 +32,18 @@ fuzz_target!(|data: &[u8]| {
             assert!(data.len() <= MAX_BODY_BYTES);
             assert!(accesstype_jwt::fuzzing::strict_json(data).is_some());
             let lenient: serde_json::Value = serde_json::from_slice(data).unwrap();
-            assert_eq!(lenient["granted"].as_bool(), Some(grant.granted));
+            assert_eq!(lenient["granted"].as_bool(), Some(grant.granted()));
             assert_eq!(
                 grant.is_metered(),
-                grant.granted && grant.grant_reason == Some(GrantReason::Metering)
+                grant.granted() && grant.grant_reason() == Some(&GrantReason::Metering)
             );
             assert_eq!(through_serde.as_ref().ok(), Some(grant));
             let text = serde_json::to_string(grant).unwrap();
             let back = AccessGrant::from_slice(text.as_bytes()).unwrap();
-            assert_eq!(back.granted, grant.granted);
-            assert_eq!(back.grant_reason, grant.grant_reason);
-            assert_eq!(back.wall_type, grant.wall_type);
-            assert_eq!(back.asset_visibility, grant.asset_visibility);
+            assert_eq!(back.granted(), grant.granted());
+            assert_eq!(back.grant_reason(), grant.grant_reason());
+            assert_eq!(back.wall_type(), grant.wall_type());
+            assert_eq!(back.asset_visibility(), grant.asset_visibility());
             assert_eq!(back.is_metered(), grant.is_metered());
         }
         Err(error) => {

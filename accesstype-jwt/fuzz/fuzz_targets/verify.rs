@@ -11,7 +11,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use accesstype_jwt::{AccesstypeSigner, DEFAULT_LEEWAY, Error, MAX_TOKEN_BYTES, User};
+use accesstype_jwt::{AccesstypeSigner, DEFAULT_LEEWAY, JwtError, MAX_TOKEN_BYTES, User};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{KeyInit, Mac};
@@ -97,13 +97,13 @@ fuzz_target!(|data: &[u8]| {
                 Err(error) => {
                     assert!(error.is_token_rejected(), "{error:?}");
                     assert!(
-                        !matches!(error, Error::BadSignature),
+                        !matches!(error, JwtError::BadSignature),
                         "a token signed with the secret refused as forged"
                     );
-                    if let Error::WrongAlgorithm { found } = &error {
+                    if let JwtError::WrongAlgorithm { found } = &error {
                         check_wrong_algorithm(header, found.as_deref());
                     }
-                    if matches!(error, Error::IssuedInFuture) {
+                    if matches!(error, JwtError::IssuedInFuture) {
                         let claims: serde_json::Value = serde_json::from_str(payload).unwrap();
                         let now = SystemTime::now()
                             .duration_since(UNIX_EPOCH)

@@ -211,18 +211,18 @@ impl AccesstypeClient {
 
     /// The access check for a request already checked.
     pub(crate) async fn fetch_grant(&self, request: &StoryRequest) -> Result<AccessGrant, Error> {
-        self.fetch(request).await.map(|(grant, _)| grant)
+        self.fetch(request).await.map(|(grant, _, _)| grant)
     }
 
-    /// The access check, with the body as Accesstype sent it.
+    /// The access check, with the body as Accesstype sent it and the URL it was sent to.
     pub(crate) async fn fetch(
         &self,
         request: &StoryRequest,
-    ) -> Result<(AccessGrant, Bytes), Error> {
+    ) -> Result<(AccessGrant, Bytes, Url), Error> {
         let url = request.url(self, StoryEndpoint::Access)?;
         let body = exchange(self.request(Method::GET, &url), &url).await?;
         let grant = AccessGrant::from_slice(&body)?;
-        Ok((grant, body))
+        Ok((grant, body, url))
     }
 
     /// The pingback for a request already checked, with the grant as Accesstype sent it.
@@ -232,11 +232,16 @@ impl AccesstypeClient {
         grant: Bytes,
     ) -> Result<(), Error> {
         let url = request.url(self, StoryEndpoint::Pingback)?;
+        self.send_pingback_to(&url, grant).await
+    }
+
+    /// The pingback to `url`, with the grant as Accesstype sent it.
+    pub(crate) async fn send_pingback_to(&self, url: &Url, grant: Bytes) -> Result<(), Error> {
         let post = self
-            .request(Method::POST, &url)
+            .request(Method::POST, url)
             .header(CONTENT_TYPE, TEXT_PLAIN)
             .body(grant);
-        exchange(post, &url).await?;
+        exchange(post, url).await?;
         Ok(())
     }
 

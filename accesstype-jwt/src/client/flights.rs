@@ -84,21 +84,9 @@ fn land(waiting: &Waiting, key: GrantKey, outcome: Outcome) -> Outcome {
     if senders.is_empty() {
         return outcome;
     }
-    let (outcome, copies) = match outcome {
-        Ok(grant) => {
-            let copies: Vec<Outcome> = std::iter::repeat_with(|| Ok(grant.clone()))
-                .take(senders.len())
-                .collect();
-            (Ok(grant), copies)
-        }
-        Err(error) => {
-            let (first, copies) = error.share(senders.len());
-            (Err(first), copies.into_iter().map(Err).collect())
-        }
-    };
-    for (sender, copy) in senders.into_iter().zip(copies) {
+    for sender in senders {
         // A follower that left in the meantime just does not get its copy.
-        let _ = sender.send(copy);
+        let _ = sender.send(outcome.clone());
     }
     outcome
 }

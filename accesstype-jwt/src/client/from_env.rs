@@ -2,13 +2,14 @@
 
 use std::env::VarError;
 
+use paywall_internal::env::{EnvVars, process_env};
 use url::Url;
 
 use crate::client::builder::AccesstypeClientBuilder;
 use crate::client::handle::AccesstypeClient;
 use crate::environment::Environment;
 use crate::error::BuildError;
-use crate::from_env::env_var;
+use crate::from_env::env_error;
 
 /// The variable naming the environment: `production` or `staging` (required unless
 /// [`ENV_BASE_URL`] is set).
@@ -61,7 +62,7 @@ impl AccesstypeClient {
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`], naming the variable.
     pub fn builder_from_env() -> Result<AccesstypeClientBuilder, BuildError> {
-        from_lookup(|name| std::env::var(name))
+        from_lookup(process_env())
     }
 }
 
@@ -69,20 +70,19 @@ impl AccesstypeClient {
 fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<AccesstypeClientBuilder, BuildError> {
-    let api_key =
-        env_var(&lookup, ENV_API_KEY)?.ok_or(BuildError::MissingEnvVar { name: ENV_API_KEY })?;
-    let account_key = env_var(&lookup, ENV_ACCOUNT_KEY)?.ok_or(BuildError::MissingEnvVar {
-        name: ENV_ACCOUNT_KEY,
-    })?;
+    let vars = EnvVars::new(lookup);
+    let api_key = vars.required(ENV_API_KEY).map_err(env_error)?;
+    let account_key = vars.required(ENV_ACCOUNT_KEY).map_err(env_error)?;
     let mut builder = AccesstypeClient::builder()
         .api_key(api_key)
         .account_key(account_key);
-    let base_url = env_var(&lookup, ENV_BASE_URL)?;
-    match env_var(&lookup, ENV_ENVIRONMENT)? {
+    let base_url = vars.optional(ENV_BASE_URL).map_err(env_error)?;
+    match vars.optional(ENV_ENVIRONMENT).map_err(env_error)? {
         Some(name) => {
             let environment: Environment = name.parse().map_err(|_| BuildError::InvalidEnvVar {
                 name: ENV_ENVIRONMENT,
                 reason: "expected `production` or `staging`",
+                source: None,
             })?;
             builder = builder.environment(environment);
         }
@@ -94,9 +94,10 @@ fn from_lookup(
         None => {}
     }
     if let Some(url) = base_url {
-        let url = Url::parse(&url).map_err(|_| BuildError::InvalidEnvVar {
+        let url = Url::parse(&url).map_err(|error| BuildError::InvalidEnvVar {
             name: ENV_BASE_URL,
             reason: "not an absolute url",
+            source: Some(error),
         })?;
         builder = builder.base_url(url);
     }
@@ -145,7 +146,7 @@ mod tests {
             assert!(
                 matches!(
                     error,
-                    BuildError::InvalidEnvVar { name, reason: "not valid unicode" }
+                    BuildError::InvalidEnvVar { name, reason: "not valid unicode", .. }
                         if name == garbled
                 ),
                 "{garbled}: {error:?}"
@@ -237,6 +238,13 @@ mod tests {
                 ..
             }
         ));
+        // The URL parser's error is kept as the source; it names no part of the value.
+        let source = std::error::Error::source(&error).map(ToString::to_string);
+        assert_eq!(
+            source.as_deref(),
+            Some(url::ParseError::RelativeUrlWithoutBase.to_string().as_str())
+        );
+        assert!(!format!("{error:?}").contains("secret-part"));
         for error in [
             build(&[
                 (ENV_API_KEY, "bad key\n"),

@@ -1,6 +1,8 @@
 //! One request to Accesstype: sent once, a redirect detected even when a caller's client
 //! followed it, a `2xx` body read up to [`MAX_BODY_BYTES`], any other status an error at once.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{RequestBuilder, Response};
@@ -25,7 +27,7 @@ pub(crate) async fn exchange(request: RequestBuilder, url: &Url) -> Result<Bytes
     let response = request
         .send()
         .await
-        .map_err(|error| Error::Transport(error.without_url()))?;
+        .map_err(|error| Error::Transport(Arc::new(error.without_url())))?;
     if response.url() != url {
         return Err(Error::RedirectFollowed);
     }
@@ -52,7 +54,7 @@ async fn read_capped(mut response: Response) -> Result<Bytes, Error> {
             return response
                 .bytes()
                 .await
-                .map_err(|error| Error::Transport(error.without_url()));
+                .map_err(|error| Error::Transport(Arc::new(error.without_url())));
         }
         None => {}
     }
@@ -60,7 +62,7 @@ async fn read_capped(mut response: Response) -> Result<Bytes, Error> {
     while let Some(chunk) = response
         .chunk()
         .await
-        .map_err(|error| Error::Transport(error.without_url()))?
+        .map_err(|error| Error::Transport(Arc::new(error.without_url())))?
     {
         if body.len().saturating_add(chunk.len()) > MAX_BODY_BYTES {
             return Err(too_large);

@@ -6,6 +6,7 @@ use crate::client::handle::AccesstypeClient;
 use crate::error::Error;
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
+use crate::story_url::pingback_of;
 
 impl AccesstypeClient {
     /// Decides whether `reader` may read `story_id` now, counting a metered read: the access
@@ -118,10 +119,11 @@ impl AccesstypeClient {
     /// One access check, and the pingback of a metered grant; a granted answer goes into the
     /// grant cache, when there is one.
     async fn read_once(&self, request: &StoryRequest, key: GrantKey) -> Result<AccessGrant, Error> {
-        let (grant, body) = self.fetch(request).await?;
-        // The pingback's body is the grant exactly as Accesstype sent it.
+        let (grant, body, access_url) = self.fetch(request).await?;
+        // The pingback's body is the grant exactly as Accesstype sent it, its URL the access
+        // check's with the last segment replaced.
         if grant.is_metered()
-            && let Err(error) = self.send_pingback(request, body).await
+            && let Err(error) = self.send_pingback_to(&pingback_of(&access_url), body).await
         {
             if !self.inner.serve_when_pingback_fails {
                 return Err(Error::PingbackFailed(Box::new(error)));

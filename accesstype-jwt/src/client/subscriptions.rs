@@ -1,6 +1,7 @@
 //! [`AccesstypeClient::subscriptions`]: the subscriptions of one subscriber, as Accesstype
 //! keeps them.
 
+use paywall_internal::json::{self, Refusal};
 use reqwest::Method;
 use serde_json::Value;
 use url::Url;
@@ -8,7 +9,6 @@ use url::Url;
 use crate::client::handle::AccesstypeClient;
 use crate::client::http::exchange;
 use crate::error::Error;
-use crate::json;
 use crate::subscriber_identity::SubscriberIdentity;
 use crate::subscription::Subscription;
 
@@ -101,11 +101,10 @@ fn parse_subscriptions(body: &[u8]) -> Result<Vec<Subscription>, Error> {
         len: body.len(),
     };
     const NOT_DOCUMENTED: &str = "not the documented list of subscriptions";
-    let value = json::strict_value(body).map_err(|error| {
-        parse_error(if json::is_syntax(&error) {
-            "not JSON"
-        } else {
-            json::REPEATED_MEMBER
+    let value = json::value_from_slice(body).map_err(|error| {
+        parse_error(match json::classify(&error) {
+            Refusal::Syntax => "not JSON",
+            _ => json::REPEATED_MEMBER,
         })
     })?;
     let Value::Object(mut top) = value else {

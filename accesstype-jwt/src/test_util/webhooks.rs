@@ -1,6 +1,8 @@
 //! [`FakeWebhook`]: a webhook call the fake signs as Accesstype does, to post to the
 //! application under test.
 
+use std::sync::Arc;
+
 use std::fmt;
 use std::time::SystemTime;
 
@@ -93,7 +95,7 @@ impl FakeWebhook {
     ///
     /// [`Error::Transport`] when no answer came.
     pub async fn post(&self, url: &Url) -> Result<StatusCode, Error> {
-        let transport = |error: reqwest::Error| Error::Transport(error.without_url());
+        let transport = |error: reqwest::Error| Error::Transport(Arc::new(error.without_url()));
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -1,7 +1,7 @@
 //! The user JWT as Accesstype documents it now: `id` required, `email` and
 //! `login-phone-number` optional with at least one of them, `provider` `supertokens` too.
 
-use accesstype_jwt::{Error, Provider, User, UserId};
+use accesstype_jwt::{JwtError, Provider, User, UserId};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::{Value, json};
 
@@ -92,11 +92,11 @@ fn a_user_may_have_both_and_must_have_one() {
     neither.login_phone_number = None;
     assert!(matches!(
         signer().sign(&neither),
-        Err(Error::NoEmailOrPhoneNumber)
+        Err(JwtError::NoEmailOrPhoneNumber)
     ));
     assert!(matches!(
         neither.validate(),
-        Err(Error::NoEmailOrPhoneNumber)
+        Err(JwtError::NoEmailOrPhoneNumber)
     ));
     // Signed by someone else, a token without either is refused too.
     let token = craft(
@@ -107,7 +107,7 @@ fn a_user_may_have_both_and_must_have_one() {
     );
     assert!(matches!(
         signer().verify(&token),
-        Err(Error::MissingClaim {
+        Err(JwtError::MissingClaim {
             claim: "email or login-phone-number"
         })
     ));
@@ -127,15 +127,15 @@ fn phone_numbers_are_e164() {
     ] {
         let user = User::with_phone_number(number, 1);
         assert!(
-            matches!(signer().sign(&user), Err(Error::InvalidPhoneNumber)),
+            matches!(signer().sign(&user), Err(JwtError::InvalidPhoneNumber)),
             "{number:?}"
         );
     }
     // A valid phone number does not excuse a malformed e-mail address or id.
     let user = User::with_phone_number("+919999999999", 1).email("not-an-address");
-    assert!(matches!(signer().sign(&user), Err(Error::InvalidEmail)));
+    assert!(matches!(signer().sign(&user), Err(JwtError::InvalidEmail)));
     let user = User::with_phone_number("+919999999999", "");
-    assert!(matches!(signer().sign(&user), Err(Error::InvalidUserId)));
+    assert!(matches!(signer().sign(&user), Err(JwtError::InvalidUserId)));
     assert!(
         signer()
             .sign(&User::with_phone_number("+6834002", UserId::from(5)))

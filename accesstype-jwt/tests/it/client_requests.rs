@@ -64,8 +64,8 @@ async fn the_access_check_is_exactly_the_documented_request() {
             .unwrap();
 
         assert_eq!(
-            grant.grant_reason,
-            Some(GrantReason::Subscriber),
+            grant.grant_reason(),
+            Some(&GrantReason::Subscriber),
             "{story_id}"
         );
         check.assert_calls_async(1).await;
@@ -91,7 +91,7 @@ async fn the_meter_switch_and_the_jwt_are_sent_only_when_given() {
         .check_access_with("s1", &reader(), None, CheckOptions::new().disable_meter())
         .await
         .unwrap();
-    assert!(!grant.granted);
+    assert!(!grant.granted());
     hard.assert_calls_async(1).await;
 }
 
@@ -124,7 +124,7 @@ async fn a_metered_read_pings_back_once_with_the_grant_as_plain_text() {
         .await
         .unwrap();
 
-    assert!(grant.granted && grant.is_metered());
+    assert!(grant.granted() && grant.is_metered());
     assert_eq!(grant.number_remaining(), Some(2));
     check.assert_calls_async(1).await;
     pingback.assert_calls_async(1).await;
@@ -160,8 +160,8 @@ async fn a_subscriber_read_and_a_wall_never_ping_back() {
     let paid = accesstype.read_story("paid", &reader(), Some(&jwt())).await;
     let walled = accesstype.read_story("walled", &reader(), None).await;
 
-    assert_eq!(paid.unwrap().grant_reason, Some(GrantReason::Subscriber));
-    assert!(!walled.unwrap().granted);
+    assert_eq!(paid.unwrap().grant_reason(), Some(&GrantReason::Subscriber));
+    assert!(!walled.unwrap().granted());
     pingback.assert_calls_async(0).await;
 }
 
@@ -335,14 +335,14 @@ async fn the_grant_cache_keeps_granted_answers_for_the_same_reader_and_jwt_only(
                 .read_story("open", &reader(), None)
                 .await
                 .unwrap()
-                .granted
+                .granted()
         );
         assert!(
             !accesstype
                 .read_story("closed", &reader(), None)
                 .await
                 .unwrap()
-                .granted
+                .granted()
         );
     }
     granted.assert_calls_async(1).await;
@@ -353,7 +353,7 @@ async fn the_grant_cache_keeps_granted_answers_for_the_same_reader_and_jwt_only(
     // Another reader, or the same one logged in, is asked about afresh.
     let other = accesstype.read_story("open", &other_reader, None).await;
     let logged_in = accesstype.read_story("open", &reader(), Some(&jwt())).await;
-    assert!(other.unwrap().granted && logged_in.unwrap().granted);
+    assert!(other.unwrap().granted() && logged_in.unwrap().granted());
     granted.assert_calls_async(3).await;
     pingback.assert_calls_async(3).await;
 }

@@ -290,7 +290,7 @@ async fn an_announced_body_over_the_cap_is_not_read() {
             .check_access("fits", &reader(), None)
             .await
             .unwrap()
-            .granted
+            .granted()
     );
 }
 
@@ -364,7 +364,7 @@ async fn an_unannounced_body_is_cut_off_at_the_cap() {
             .check_access("s", &reader(), None)
             .await
             .unwrap()
-            .granted
+            .granted()
     );
     let endless = accesstype(chunked_server("200 OK", 16 * MAX_BODY_BYTES).await);
     let error = endless
@@ -493,7 +493,7 @@ async fn many_concurrent_reads_share_one_client() {
         })
         .collect();
     for (i, read) in reads.into_iter().enumerate() {
-        assert_eq!(read.await.unwrap().granted, i % 2 == 0, "read {i}");
+        assert_eq!(read.await.unwrap().granted(), i % 2 == 0, "read {i}");
     }
     open.assert_calls_async(24).await;
     closed.assert_calls_async(24).await;

@@ -20,14 +20,14 @@ async fn a_reader_reads_the_free_stories_then_meets_the_wall() {
 
     for (n, story) in ["one", "two", "three"].into_iter().enumerate() {
         let grant = accesstype.read_story(story, &reader, None).await.unwrap();
-        assert!(grant.granted && grant.is_metered(), "{story}");
+        assert!(grant.granted() && grant.is_metered(), "{story}");
         assert_eq!(grant.number_remaining(), Some(2 - n as i64));
         assert_eq!(fake.metered_reads(&reader), n as u32 + 1);
     }
     let wall = accesstype.read_story("four", &reader, None).await.unwrap();
 
-    assert!(!wall.granted);
-    assert_eq!(wall.wall_type, Some(WallType::PayWall));
+    assert!(!wall.granted());
+    assert_eq!(wall.wall_type(), Some(&WallType::PayWall));
     assert_eq!(wall.number_remaining(), Some(0));
     assert_eq!((fake.access_checks(), fake.pingbacks()), (4, 3));
     // Another reader has their own meter.
@@ -37,7 +37,7 @@ async fn a_reader_reads_the_free_stories_then_meets_the_wall() {
             .read_story("four", &other, None)
             .await
             .unwrap()
-            .granted
+            .granted()
     );
     assert_eq!(fake.metered_reads(&other), 1);
 }
@@ -65,7 +65,7 @@ async fn only_pingbacks_move_the_meter() {
             .check_access("t", &reader, None)
             .await
             .unwrap()
-            .granted
+            .granted()
     );
 }
 
@@ -87,8 +87,8 @@ async fn a_subscriber_is_never_metered() {
             .read_story(story, &reader, Some(&jwt))
             .await
             .unwrap();
-        assert!(grant.granted, "{story}");
-        assert_eq!(grant.grant_reason, Some(GrantReason::Subscriber));
+        assert!(grant.granted(), "{story}");
+        assert_eq!(grant.grant_reason(), Some(&GrantReason::Subscriber));
         assert_eq!(grant.is_logged_in(), Some(true));
     }
     assert_eq!(fake.pingbacks(), 0);
@@ -120,7 +120,7 @@ async fn a_forged_jwt_reads_as_an_anonymous_reader() {
         .read_story("one", &new_reader(), Some(&forged))
         .await
         .unwrap();
-    assert_eq!(grant.grant_reason, Some(GrantReason::Metering));
+    assert_eq!(grant.grant_reason(), Some(&GrantReason::Metering));
     assert_eq!(grant.is_logged_in(), Some(false));
 }
 
@@ -140,12 +140,12 @@ async fn walls_vary_by_story() {
         .read_story("exclusive", &reader, None)
         .await
         .unwrap();
-    assert_eq!(exclusive.wall_type, Some(WallType::PayWall));
+    assert_eq!(exclusive.wall_type(), Some(&WallType::PayWall));
     let members = accesstype
         .read_story("members", &reader, None)
         .await
         .unwrap();
-    assert_eq!(members.wall_type, Some(WallType::RegistrationWall));
+    assert_eq!(members.wall_type(), Some(&WallType::RegistrationWall));
     // Logged in, a registration-wall story goes through the meter.
     let members = accesstype
         .read_story("members", &reader, Some(&jwt))
@@ -162,7 +162,7 @@ async fn walls_vary_by_story() {
         )
         .await
         .unwrap();
-    assert_eq!(hard.wall_type, Some(WallType::PayWall));
+    assert_eq!(hard.wall_type(), Some(&WallType::PayWall));
     assert_eq!(fake.pingbacks(), 1);
 }
 
@@ -236,7 +236,7 @@ async fn a_kept_grant_serves_a_reload_without_asking_again() {
                 .read_story("one", &reader, None)
                 .await
                 .unwrap()
-                .granted
+                .granted()
         );
     }
     assert_eq!((fake.access_checks(), fake.pingbacks()), (1, 1));
@@ -303,7 +303,7 @@ async fn faults_are_errors_never_grants() {
             .read_story("one", &reader, None)
             .await
             .unwrap()
-            .granted
+            .granted()
     );
     assert_eq!(fake.metered_reads(&reader), 1);
 }

@@ -107,19 +107,19 @@ async fn an_active_subscription_makes_its_holder_a_subscriber() {
     let client = fake.client();
 
     let walled = client.read_story("one", &reader, Some(&jwt)).await.unwrap();
-    assert!(!walled.granted);
+    assert!(!walled.granted());
 
     let subscription = fake.add_subscription(
         &SubscriberIdentity::email("asha@example.com").unwrap(),
         "Monthly",
     );
     let granted = client.read_story("one", &reader, Some(&jwt)).await.unwrap();
-    assert!(granted.granted);
-    assert_eq!(granted.grant_reason, Some(GrantReason::Subscriber));
+    assert!(granted.granted());
+    assert_eq!(granted.grant_reason(), Some(&GrantReason::Subscriber));
 
     fake.set_subscription_status(subscription.id().unwrap(), "expired", false);
     let walled = client.read_story("one", &reader, Some(&jwt)).await.unwrap();
-    assert!(!walled.granted);
+    assert!(!walled.granted());
 
     // Known by id with the JWT's provider too.
     fake.add_subscription(
@@ -131,7 +131,7 @@ async fn an_active_subscription_makes_its_holder_a_subscriber() {
             .read_story("one", &reader, Some(&jwt))
             .await
             .unwrap()
-            .granted
+            .granted()
     );
     // Anonymous readers are not subscribers.
     assert!(
@@ -139,7 +139,7 @@ async fn an_active_subscription_makes_its_holder_a_subscriber() {
             .read_story("one", &reader, None)
             .await
             .unwrap()
-            .granted
+            .granted()
     );
 }
 

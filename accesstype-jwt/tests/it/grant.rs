@@ -14,12 +14,12 @@ fn the_documented_example_parses_and_round_trips() {
       }
     });
     let grant = AccessGrant::from_slice(body.to_string().as_bytes()).unwrap();
-    assert!(grant.granted);
+    assert!(grant.granted());
     assert!(grant.is_metered());
-    assert_eq!(grant.grant_reason, Some(GrantReason::Metering));
+    assert_eq!(grant.grant_reason(), Some(&GrantReason::Metering));
     assert_eq!(grant.number_remaining(), Some(6));
     assert_eq!(grant.is_logged_in(), Some(true));
-    assert_eq!(grant.asset_visibility, None);
+    assert_eq!(grant.asset_visibility(), None);
     assert_eq!(serde_json::to_value(&grant).unwrap(), body);
 }
 
@@ -35,17 +35,17 @@ fn every_documented_field_and_unknown_ones_are_kept() {
         "debug": {"node": "a"}
     });
     let grant: AccessGrant = serde_json::from_value(body.clone()).unwrap();
-    assert!(!grant.granted);
+    assert!(!grant.granted());
     assert!(!grant.is_metered());
-    assert_eq!(grant.grant_reason, Some(GrantReason::Subscriber));
-    assert_eq!(grant.asset_visibility, Some(AssetVisibility::Subscription));
-    assert_eq!(grant.wall_type, Some(WallType::RegistrationWall));
-    assert_eq!(grant.extra.get("meterId"), Some(&json!(7)));
-    assert_eq!(grant.extra.get("debug"), Some(&json!({"node": "a"})));
+    assert_eq!(grant.grant_reason(), Some(&GrantReason::Subscriber));
     assert_eq!(
-        grant.data.as_ref().unwrap().get("plan"),
-        Some(&json!("gold"))
+        grant.asset_visibility(),
+        Some(&AssetVisibility::Subscription)
     );
+    assert_eq!(grant.wall_type(), Some(&WallType::RegistrationWall));
+    assert_eq!(grant.extra().get("meterId"), Some(&json!(7)));
+    assert_eq!(grant.extra().get("debug"), Some(&json!({"node": "a"})));
+    assert_eq!(grant.data().unwrap().get("plan"), Some(&json!("gold")));
     assert_eq!(serde_json::to_value(&grant).unwrap(), body);
 }
 
@@ -59,11 +59,17 @@ fn new_enum_values_are_kept_instead_of_failing() {
     });
     let grant: AccessGrant = serde_json::from_value(body.clone()).unwrap();
     assert_eq!(
-        grant.grant_reason,
-        Some(GrantReason::Other("TRIAL".to_owned()))
+        grant.grant_reason(),
+        Some(&GrantReason::Other("TRIAL".to_owned()))
     );
-    assert_eq!(grant.asset_visibility.as_ref().unwrap().as_str(), "premium");
-    assert_eq!(grant.wall_type.as_ref().unwrap().to_string(), "survey_wall");
+    assert_eq!(
+        grant.asset_visibility().as_ref().unwrap().as_str(),
+        "premium"
+    );
+    assert_eq!(
+        grant.wall_type().as_ref().unwrap().to_string(),
+        "survey_wall"
+    );
     assert_eq!(serde_json::to_value(&grant).unwrap(), body);
     assert_eq!(WallType::PayWall.as_str(), "pay_wall");
     assert_eq!(AssetVisibility::Login.as_str(), "login");

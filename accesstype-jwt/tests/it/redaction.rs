@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use accesstype_jwt::{
     AccessGrant, AccesstypeSigner, AssetVisibility, AttributeValue, BuildError, ContentTaxonomy,
-    CookieDomain, Environment, Error, GrantReason, Provider, ReaderCookie, ReaderId, SearchQuery,
-    SearchResponse, StoryAttribute, StoryAttributes, StoryAttributesQuery, TaxonomyAttribute,
-    TaxonomyEntry, TaxonomyViolation, User, UserId, Visibility, WallType,
+    CookieDomain, Environment, Error, GrantReason, JwtError, Provider, ReaderCookie, ReaderId,
+    SearchQuery, SearchResponse, StoryAttribute, StoryAttributes, StoryAttributesQuery,
+    TaxonomyAttribute, TaxonomyEntry, TaxonomyViolation, User, UserId, Visibility, WallType,
 };
 use jsonwebtoken::Algorithm;
 
@@ -54,7 +54,7 @@ fn verification_errors_never_show_the_token() {
         .secret("another-secret-that-is-long-enough-to-use")
         .build()
         .unwrap();
-    let mut errors: Vec<Error> = vec![other.verify(&token).unwrap_err()];
+    let mut errors: Vec<JwtError> = vec![other.verify(&token).unwrap_err()];
     errors.push(
         other
             .verify(&format!("{}.{}", segments[0], segments[1]))
@@ -134,7 +134,7 @@ fn every_public_type_debugs_without_secrets() {
         SearchResponse::new("a", []),
         grant,
         BuildError::MissingSecret,
-        Error::BadSignature,
+        JwtError::BadSignature,
     );
     let the_rest = format!(
         "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",

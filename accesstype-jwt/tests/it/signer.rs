@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use accesstype_jwt::{
-    AccesstypeSigner, BuildError, DEFAULT_LEEWAY, Error, MAX_LEEWAY, MAX_TOKEN_BYTES,
+    AccesstypeSigner, BuildError, DEFAULT_LEEWAY, JwtError, MAX_LEEWAY, MAX_TOKEN_BYTES,
     MIN_SECRET_BYTES, Provider, User, UserId,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -119,7 +119,7 @@ fn ttl_adds_iat_and_exp_after_the_documented_fields() {
     );
     assert!(matches!(
         signer.verify(&without_exp),
-        Err(Error::MissingClaim { claim: "exp" })
+        Err(JwtError::MissingClaim { claim: "exp" })
     ));
 }
 
@@ -160,7 +160,10 @@ fn forged_tokens_are_refused() {
     // Another user's claims under the original signature.
     let forged_payload = b64url(br#"{"email":"admin@example.com","id":1,"provider":"quintype"}"#);
     let forged = format!("{}.{}.{}", segments[0], forged_payload, segments[2]);
-    assert!(matches!(signer.verify(&forged), Err(Error::BadSignature)));
+    assert!(matches!(
+        signer.verify(&forged),
+        Err(JwtError::BadSignature)
+    ));
 
     // One flipped signature character.
     let mut signature = segments[2].to_owned();
@@ -182,14 +185,14 @@ fn a_token_signed_with_another_secret_is_refused() {
         .unwrap();
     let jwt = other.sign(&User::new("john@example.com", 42)).unwrap();
     let error = signer().verify(&jwt).unwrap_err();
-    assert!(matches!(error, Error::BadSignature));
+    assert!(matches!(error, JwtError::BadSignature));
     assert!(error.is_token_rejected());
 }
 
 /// The `alg` a refusal reports, or `Err` with what the refusal was instead.
-fn refused_alg(token: &str) -> Result<Option<String>, Error> {
+fn refused_alg(token: &str) -> Result<Option<String>, JwtError> {
     match signer().verify(token) {
-        Err(Error::WrongAlgorithm { found }) => Ok(found),
+        Err(JwtError::WrongAlgorithm { found }) => Ok(found),
         Err(other) => Err(other),
         Ok(user) => panic!("verified as {user:?}"),
     }
@@ -298,7 +301,7 @@ fn critical_header_extensions_are_refused() {
         Algorithm::HS256,
     );
     let error = signer().verify(&critical).unwrap_err();
-    assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
+    assert!(matches!(error, JwtError::Malformed { .. }), "{error:?}");
     assert!(error.is_token_rejected());
     // Even an empty or null `crit` names the member a verifier must understand.
     for header in [
@@ -312,7 +315,7 @@ fn critical_header_extensions_are_refused() {
             Algorithm::HS256,
         );
         assert!(
-            matches!(signer().verify(&token), Err(Error::Malformed { .. })),
+            matches!(signer().verify(&token), Err(JwtError::Malformed { .. })),
             "{header}"
         );
     }
@@ -351,7 +354,7 @@ fn expiry_and_not_before_are_checked_with_the_leeway() {
     let expired = signer
         .verify(&with("exp", json!(now() - 3600)))
         .unwrap_err();
-    assert!(matches!(expired, Error::Expired));
+    assert!(matches!(expired, JwtError::Expired));
     assert!(expired.is_expired() && expired.is_token_rejected());
 
     // Ten seconds late is inside the default 30-second leeway.
@@ -365,18 +368,18 @@ fn expiry_and_not_before_are_checked_with_the_leeway() {
         .unwrap();
     assert!(matches!(
         strict.verify(&with("exp", json!(now() - 10))),
-        Err(Error::Expired)
+        Err(JwtError::Expired)
     ));
 
     assert!(matches!(
         signer.verify(&with("nbf", json!(now() + 3600))),
-        Err(Error::NotYetValid)
+        Err(JwtError::NotYetValid)
     ));
     assert!(signer.verify(&with("nbf", json!(now() - 5))).is_ok());
 
     assert!(matches!(
         signer.verify(&with("exp", json!("tomorrow"))),
-        Err(Error::InvalidClaim { claim: "exp" })
+        Err(JwtError::InvalidClaim { claim: "exp" })
     ));
     for (claim, value) in [
         ("exp", json!(now() as f64 + 3600.5)),
@@ -386,7 +389,7 @@ fn expiry_and_not_before_are_checked_with_the_leeway() {
     ] {
         let error = signer.verify(&with(claim, value.clone())).unwrap_err();
         assert!(
-            matches!(&error, Error::InvalidClaim { claim: name } if *name == claim),
+            matches!(&error, JwtError::InvalidClaim { claim: name } if *name == claim),
             "{claim}={value}: {error:?}"
         );
     }
@@ -397,7 +400,7 @@ fn expiry_and_not_before_are_checked_with_the_leeway() {
         .verify(&with("iat", json!(now() + 3600)))
         .unwrap_err();
     assert!(
-        matches!(issued_later, Error::IssuedInFuture),
+        matches!(issued_later, JwtError::IssuedInFuture),
         "{issued_later:?}"
     );
     assert!(issued_later.is_token_rejected() && !issued_later.is_expired());
@@ -415,7 +418,7 @@ fn a_token_minted_for_an_audience_is_refused() {
     );
     assert!(matches!(
         signer().verify(&token),
-        Err(Error::InvalidAudience)
+        Err(JwtError::InvalidAudience)
     ));
 }
 
@@ -482,8 +485,8 @@ fn claims_are_held_to_what_sign_produces() {
         let token = craft(HS256_HEADER, payload, SECRET.as_bytes(), Algorithm::HS256);
         let error = signer.verify(&token).unwrap_err();
         let matched = match expected {
-            Missing(name) => matches!(&error, Error::MissingClaim { claim } if *claim == name),
-            Invalid(name) => matches!(&error, Error::InvalidClaim { claim } if *claim == name),
+            Missing(name) => matches!(&error, JwtError::MissingClaim { claim } if *claim == name),
+            Invalid(name) => matches!(&error, JwtError::InvalidClaim { claim } if *claim == name),
         };
         assert!(matched, "{payload}: got {error:?}");
         assert!(error.is_token_rejected(), "{payload}");
@@ -496,7 +499,7 @@ fn claims_are_held_to_what_sign_produces() {
     );
     assert!(matches!(
         signer.verify(&array),
-        Err(Error::Malformed { .. })
+        Err(JwtError::Malformed { .. })
     ));
 
     // A member given twice is ambiguous: refused, whichever copy a reader would pick, at any
@@ -512,7 +515,7 @@ fn claims_are_held_to_what_sign_produces() {
     ] {
         let twice = craft(HS256_HEADER, payload, SECRET.as_bytes(), Algorithm::HS256);
         assert!(
-            matches!(signer.verify(&twice), Err(Error::Malformed { .. })),
+            matches!(signer.verify(&twice), Err(JwtError::Malformed { .. })),
             "{payload}"
         );
     }
@@ -529,7 +532,7 @@ fn claims_are_held_to_what_sign_produces() {
             Algorithm::HS256,
         );
         assert!(
-            matches!(signer.verify(&token), Err(Error::Malformed { .. })),
+            matches!(signer.verify(&token), Err(JwtError::Malformed { .. })),
             "{header}"
         );
     }
@@ -614,7 +617,7 @@ fn the_compact_form_and_base64url_are_strict() {
         let token = signed_segments(&header, &payload);
         let error = signer.verify(&token).unwrap_err();
         assert!(
-            matches!(error, Error::Malformed { .. }),
+            matches!(error, JwtError::Malformed { .. }),
             "{header}.{payload}: {error:?}"
         );
     }
@@ -633,7 +636,7 @@ fn the_compact_form_and_base64url_are_strict() {
         let error = signer
             .verify(&signed_segments(&header, &payload))
             .unwrap_err();
-        assert!(matches!(error, Error::Malformed { .. }), "{error:?}");
+        assert!(matches!(error, JwtError::Malformed { .. }), "{error:?}");
     }
 
     let good = signed_segments(&header, &payload);
@@ -651,7 +654,7 @@ fn the_compact_form_and_base64url_are_strict() {
         assert!(
             matches!(
                 signer.verify(&format!("{message}.{bad_signature}")),
-                Err(Error::BadSignature)
+                Err(JwtError::BadSignature)
             ),
             "{bad_signature}"
         );
@@ -665,7 +668,7 @@ fn the_compact_form_and_base64url_are_strict() {
     ] {
         let error = signer.verify(&shape).unwrap_err();
         assert!(error.is_token_rejected(), "{shape}: {error:?}");
-        assert!(!matches!(error, Error::WrongAlgorithm { .. }), "{shape}");
+        assert!(!matches!(error, JwtError::WrongAlgorithm { .. }), "{shape}");
     }
 }
 
@@ -674,7 +677,7 @@ fn oversized_input_is_refused_before_parsing() {
     let huge = "a".repeat(MAX_TOKEN_BYTES + 1);
     assert!(matches!(
         signer().verify(&huge),
-        Err(Error::TokenTooLarge { len, limit }) if len == MAX_TOKEN_BYTES + 1 && limit == MAX_TOKEN_BYTES
+        Err(JwtError::TokenTooLarge { len, limit }) if len == MAX_TOKEN_BYTES + 1 && limit == MAX_TOKEN_BYTES
     ));
     // A real but padded-out token is refused the same way.
     let long_name = "x".repeat(MAX_TOKEN_BYTES);
@@ -683,7 +686,7 @@ fn oversized_input_is_refused_before_parsing() {
         .unwrap();
     assert!(matches!(
         signer().verify(&jwt),
-        Err(Error::TokenTooLarge { .. })
+        Err(JwtError::TokenTooLarge { .. })
     ));
 }
 
@@ -713,7 +716,10 @@ fn sign_refuses_bad_emails_and_ids() {
         "john@ｅｘａｍｐｌｅ.com",
     ] {
         assert!(
-            matches!(signer.sign(&User::new(email, 42)), Err(Error::InvalidEmail)),
+            matches!(
+                signer.sign(&User::new(email, 42)),
+                Err(JwtError::InvalidEmail)
+            ),
             "{email:?}"
         );
     }
@@ -727,7 +733,7 @@ fn sign_refuses_bad_emails_and_ids() {
         assert!(
             matches!(
                 signer.sign(&User::new("john@example.com", id.clone())),
-                Err(Error::InvalidUserId)
+                Err(JwtError::InvalidUserId)
             ),
             "{id:?}"
         );
@@ -870,7 +876,7 @@ fn signers_are_cheap_to_share_across_threads() {
     assert_send_sync_clone::<AccesstypeSigner>();
     // Errors fit in `Box<dyn std::error::Error + Send + Sync>`.
     fn assert_send_sync_error<T: std::error::Error + Send + Sync + 'static>() {}
-    assert_send_sync_error::<Error>();
+    assert_send_sync_error::<JwtError>();
     assert_send_sync_error::<BuildError>();
 
     let signer = signer();

@@ -15,9 +15,10 @@ fn attribute(name: &str) -> TaxonomyAttribute {
 }
 
 fn violation(taxonomy: &ContentTaxonomy) -> TaxonomyViolation {
-    let error = taxonomy.validate().unwrap_err();
-    assert!(matches!(error, Error::InvalidTaxonomy(_)));
-    error.taxonomy_violation().unwrap().clone()
+    let violation = taxonomy.validate().unwrap_err();
+    let error = Error::from(violation.clone());
+    assert_eq!(error.taxonomy_violation(), Some(&violation));
+    violation
 }
 
 #[test]
@@ -430,11 +431,15 @@ fn content_type_must_not_be_blank() {
 
 #[test]
 fn violations_read_well() {
-    let error = ContentTaxonomy::stories([attribute("visibility")])
+    let violation = ContentTaxonomy::stories([attribute("visibility")])
         .validate()
         .unwrap_err();
     assert_eq!(
-        error.to_string(),
+        violation.to_string(),
+        "attribute name `visibility` is reserved"
+    );
+    assert_eq!(
+        Error::from(violation).to_string(),
         "invalid content taxonomy: attribute name `visibility` is reserved"
     );
 }

@@ -181,8 +181,8 @@ async fn one_span_per_call_with_its_outcome_and_no_secret_anywhere() {
         .await;
 
     assert!(metered.unwrap().is_metered());
-    assert!(!walled.unwrap().granted);
-    assert!(!checked.unwrap().granted);
+    assert!(!walled.unwrap().granted());
+    assert!(!checked.unwrap().granted());
     assert!(refused.is_err() && dropped.is_err());
     assert_eq!(
         everything.outcomes("read_story"),
@@ -248,7 +248,7 @@ async fn a_story_served_without_its_pingback_is_a_warning() {
             .read_story("s", &reader(), None)
             .await
             .unwrap()
-            .granted
+            .granted()
     );
 
     let events = everything.events.lock().unwrap();

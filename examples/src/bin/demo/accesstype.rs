@@ -240,11 +240,10 @@ pub(crate) async fn run() -> DemoResult {
         r#"{"granted":false,"granted":true}"#,
     ] {
         match AccessGrant::from_slice(body.as_bytes()) {
-            Ok(grant) if grant.granted => granted(&format!(
+            Ok(grant) if grant.granted() => granted(&format!(
                 "granted by {}; {} metered stories left",
                 grant
-                    .grant_reason
-                    .as_ref()
+                    .grant_reason()
                     .map_or("an unnamed reason", |reason| reason.as_str()),
                 grant
                     .number_remaining()
@@ -252,10 +251,7 @@ pub(crate) async fn run() -> DemoResult {
             )),
             Ok(grant) => denied(&format!(
                 "not granted; show the {}",
-                grant
-                    .wall_type
-                    .as_ref()
-                    .map_or("paywall", |wall| wall.as_str())
+                grant.wall_type().map_or("paywall", |wall| wall.as_str())
             )),
             Err(error) => denied(&format!("unreadable answer, so no access: {error}")),
         }
@@ -358,11 +354,10 @@ async fn server_side() -> DemoResult {
 /// What the page shows for one read.
 fn report_read(story: &str, outcome: Result<AccessGrant, accesstype_jwt::Error>) {
     match outcome {
-        Ok(grant) if grant.granted => granted(&format!(
+        Ok(grant) if grant.granted() => granted(&format!(
             "{story}: the whole story ({}{})",
             grant
-                .grant_reason
-                .as_ref()
+                .grant_reason()
                 .map_or("granted", |reason| reason.as_str()),
             grant
                 .number_remaining()
@@ -370,10 +365,7 @@ fn report_read(story: &str, outcome: Result<AccessGrant, accesstype_jwt::Error>)
         )),
         Ok(grant) => denied(&format!(
             "{story}: the {} is shown",
-            grant
-                .wall_type
-                .as_ref()
-                .map_or("paywall", |wall| wall.as_str())
+            grant.wall_type().map_or("paywall", |wall| wall.as_str())
         )),
         Err(error) => denied(&format!("{story}: not served: {error}")),
     }

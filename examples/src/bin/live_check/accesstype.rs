@@ -76,16 +76,16 @@ async fn connect(withheld: Vec<String>) -> Result<(AccesstypeClient, Recorder), 
 fn grant(outcome: Result<AccessGrant, accesstype_jwt::Error>) -> CrateVerdict {
     match outcome {
         Ok(grant) => {
-            let mut said = vec![format!("granted {}", grant.granted)];
+            let mut said = vec![format!("granted {}", grant.granted())];
             // An undocumented value is text the provider chose: named, not printed.
-            if let Some(reason) = &grant.grant_reason {
+            if let Some(reason) = grant.grant_reason() {
                 let shown = match reason {
                     GrantReason::Other(_) => "<undocumented>",
                     documented => documented.as_str(),
                 };
                 said.push(format!("grantReason {shown}"));
             }
-            if let Some(wall) = &grant.wall_type {
+            if let Some(wall) = grant.wall_type() {
                 let shown = match wall {
                     WallType::Other(_) => "<undocumented>",
                     documented => documented.as_str(),
