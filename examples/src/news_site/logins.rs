@@ -4,6 +4,10 @@
 //! Payway's ticket proves who came back from the shop once; from then on the site keeps its
 //! own session, as seed 003 says ("create session").
 //!
+//! A session ends on the server when its cookie ends in the browser: after [`MAX_AGE`]. A
+//! copy of the cookie kept past that (from a log, a backup of the profile, a browser that
+//! ignores `Max-Age`) names no session.
+//!
 //! A browser holds one login. The cookie is `__Host-`: `Secure`, `Path=/`, no `Domain`, so
 //! neither a sibling subdomain nor a page over plain `http` can set one beside ours. A
 //! request that carries the cookie twice is ambiguous and has no login at all (neither copy
@@ -12,6 +16,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
@@ -22,8 +27,9 @@ use super::site::Site;
 
 /// The cookie that carries the site's session id.
 pub(crate) const COOKIE: &str = "__Host-daily_login";
-/// How long the browser keeps the cookie, in seconds.
-const MAX_AGE: u32 = 3600;
+/// How long a session lasts: the cookie's `Max-Age` in the browser, and the session's life
+/// on the server.
+const MAX_AGE: Duration = Duration::from_secs(3600);
 
 /// What the site knows about a logged-in reader.
 #[derive(Debug, Clone)]
@@ -50,11 +56,39 @@ enum Presented<'a> {
     Repeated,
 }
 
-/// The site's sessions, by id.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Logins(Arc<Mutex<HashMap<String, Login>>>);
+/// A session and when it ends.
+#[derive(Debug)]
+struct Live {
+    login: Login,
+    ends: Instant,
+}
+
+/// The site's sessions, by id, each ending [`MAX_AGE`] after it started.
+#[derive(Debug, Clone)]
+pub(crate) struct Logins {
+    sessions: Arc<Mutex<HashMap<String, Live>>>,
+    max_age: Duration,
+}
+
+impl Default for Logins {
+    fn default() -> Self {
+        Self::with_max_age(MAX_AGE)
+    }
+}
 
 impl Logins {
+    /// Sessions that last `max_age` (the cookie's `Max-Age` is written in whole seconds).
+    fn with_max_age(max_age: Duration) -> Self {
+        Self {
+            sessions: Arc::default(),
+            max_age,
+        }
+    }
+
+    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Live>> {
+        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Starts a session for the browser that sent `headers` and returns the `Set-Cookie`
     /// value that hands it over. A live session of the same account is replaced (a new id,
     /// the products read now); one of another account stays, and this login is refused.
@@ -62,13 +96,16 @@ impl Logins {
         let mut bytes = [0_u8; 16];
         getrandom::fill(&mut bytes).map_err(|_| LoginRefused::Random)?;
         let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let mut sessions = self.sessions();
+        // Ended sessions leave the table as new ones start, so it holds live ones only.
+        sessions.retain(|_, live| live.ends > now);
         match presented(headers) {
             Presented::Repeated => return Err(LoginRefused::Repeated),
             Presented::One(old) => {
                 let old = String::from_utf8_lossy(old);
                 match sessions.get(old.as_ref()) {
-                    Some(live) if live.account_id != login.account_id => {
+                    Some(live) if live.login.account_id != login.account_id => {
                         return Err(LoginRefused::OtherAccountLive);
                     }
                     Some(_) => {
@@ -79,28 +116,32 @@ impl Logins {
             }
             Presented::None => {}
         }
-        sessions.insert(id.clone(), login);
+        let ends = now + self.max_age;
+        sessions.insert(id.clone(), Live { login, ends });
         Ok(format!(
-            "{COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={MAX_AGE}"
+            "{COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
+            self.max_age.as_secs()
         ))
     }
 
-    /// The session the request's cookie names, if it names exactly one.
+    /// The session the request's cookie names, if it names exactly one and it has not ended.
     pub(crate) fn find(&self, headers: &HeaderMap) -> Option<Login> {
         let Presented::One(id) = presented(headers) else {
             return None;
         };
         let id = std::str::from_utf8(id).ok()?;
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(id)
-            .cloned()
+        let mut sessions = self.sessions();
+        let live = sessions.get(id)?;
+        if live.ends > Instant::now() {
+            return Some(live.login.clone());
+        }
+        sessions.remove(id);
+        None
     }
 
     /// Ends the session the request's cookie names (every one, when it names several).
     fn end(&self, headers: &HeaderMap) {
-        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut sessions = self.sessions();
         for id in cookie_values(headers) {
             sessions.remove(String::from_utf8_lossy(id).as_ref());
         }
@@ -272,6 +313,39 @@ mod tests {
         let logins = Logins::default();
         let stale = cookies(&["__Host-daily_login=0123456789abcdef0123456789abcdef"]);
         assert!(logins.start(login("b"), &stale).is_ok());
+    }
+
+    #[test]
+    fn the_cookie_lasts_as_long_as_the_session() {
+        let set = Logins::default()
+            .start(login("a"), &HeaderMap::new())
+            .unwrap();
+        assert!(set.ends_with("; Max-Age=3600"), "{set}");
+    }
+
+    #[test]
+    fn a_session_ends_on_the_server_when_its_cookie_ends() {
+        let logins = Logins::with_max_age(Duration::from_millis(200));
+        let set = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let browser = cookies(&[pair(&set)]);
+        assert!(logins.find(&browser).is_some());
+        std::thread::sleep(Duration::from_millis(300));
+        // The id kept past the cookie's life names nothing, and is gone from the table.
+        assert!(logins.find(&browser).is_none());
+        assert!(logins.sessions().is_empty());
+        // Nor does it stand in the way of another account's login.
+        assert!(logins.start(login("b"), &browser).is_ok());
+    }
+
+    #[test]
+    fn ended_sessions_leave_the_table_as_new_ones_start() {
+        let logins = Logins::with_max_age(Duration::from_millis(100));
+        for _ in 0..10 {
+            logins.start(login("a"), &HeaderMap::new()).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        logins.start(login("b"), &HeaderMap::new()).unwrap();
+        assert_eq!(logins.sessions().len(), 1);
     }
 
     #[test]
