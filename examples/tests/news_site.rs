@@ -1,11 +1,14 @@
 //! The news site's request rules over plain HTTP, without a browser: where a login sends the
-//! reader back, and which requests may change something. (The browser tests walk the same
-//! attacks in Chromium; these are the quick checks of what the server answers.)
+//! reader back, which requests may change something, and what a flood of made-up shop
+//! tickets can do to a landing already used. (The browser tests walk the same attacks in
+//! Chromium; these are the quick checks of what the server answers.)
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 
 use paywall_examples::news_site::NewsSite;
+use payway_client::ClaimKind;
+use url::Url;
 
 /// The subscriber account of the stand-in Payway login.
 const SUBSCRIBER: &str = "554e2b9201c6a33e4c000036";
@@ -30,6 +33,22 @@ impl Answer {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The `name=value` of every cookie the answer sets (not the ones it clears).
+    fn cookies_set(&self) -> Vec<&str> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n == "set-cookie")
+            .filter(|(_, v)| !v.contains("Max-Age=0"))
+            .filter_map(|(_, v)| v.split(';').next())
+            .collect()
+    }
+
+    /// The redirect's target, resolved against `base`.
+    fn location(&self, base: &Url) -> Url {
+        base.join(self.header("location").expect("a redirect"))
+            .expect("a URL")
     }
 }
 
@@ -268,4 +287,229 @@ async fn logging_out_clears_the_host_only_cookie_and_goes_back_on_the_site_only(
             "{cleared}"
         );
     }
+}
+
+/// A browser's User-Agent: SSO2 never identifies a client without one (a bot).
+const BROWSER: (&str, &str) = (
+    "User-Agent",
+    "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0",
+);
+
+/// `url`'s path and query, as a request line carries them.
+fn target(url: &Url) -> String {
+    url[url::Position::BeforePath..url::Position::AfterQuery].to_owned()
+}
+
+/// The way back a shop link (the `Location` of `/shop/subscribe`) carries.
+fn way_back(subscribe: &Answer, base: &Url) -> Url {
+    let shop = subscribe.location(base);
+    let (_, back) = shop
+        .query_pairs()
+        .find(|(name, _)| name == "returnUrl")
+        .expect("the shop link has a way back");
+    Url::parse(&back).expect("a URL")
+}
+
+#[tokio::test]
+async fn a_flood_of_made_up_shop_tickets_does_not_make_a_used_landing_work_again() {
+    // A store of 64 claims per kind: with claims evicted when full, 200 made-up tickets
+    // would push the landing's claim out.
+    let site = NewsSite::start_with_ticket_capacity(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), 64)
+        .await
+        .expect("the news site starts");
+    let base = site.url().clone();
+
+    // The victim, logged in to SSO2, opens a story: identify, then the landing, once.
+    let story = send(
+        &site,
+        "GET",
+        "/sso2/articles/harbour-market",
+        &[BROWSER],
+        "",
+    )
+    .await;
+    assert_eq!(story.status, 303, "{story:?}");
+    let state = story.cookies_set().join("; ");
+    let landing = site
+        .fakes()
+        .payway
+        .sso2_identify_logged_in(&story.location(&base), "subscriber@example.com")
+        .expect("SSO2 sends the victim to the landing");
+    let landed = send(
+        &site,
+        "GET",
+        &target(&landing),
+        &[BROWSER, ("Cookie", &state)],
+        "",
+    )
+    .await;
+    assert_eq!(landed.status, 303, "{landed:?}");
+    assert!(
+        landed
+            .cookies_set()
+            .iter()
+            .any(|c| c.starts_with("__Host-payway-sso2=")),
+        "the victim has a session: {landed:?}"
+    );
+
+    // The flood: 200 made-up tickets through the shop's real return, each with a login state
+    // of the attacker's own (a fresh "Subscribe"), so every one reaches the ticket store and
+    // Payway, which refuses it.
+    for n in 0..200 {
+        let subscribe = send(
+            &site,
+            "GET",
+            "/shop/subscribe?article=council-budget",
+            &[BROWSER],
+            "",
+        )
+        .await;
+        let state = subscribe.cookies_set().join("; ");
+        let mut way_back = way_back(&subscribe, &base);
+        way_back
+            .query_pairs_mut()
+            .append_pair("ticket", &format!("made-up-ticket-{n:04}"));
+        let refused = send(
+            &site,
+            "GET",
+            &target(&way_back),
+            &[BROWSER, ("Cookie", &state)],
+            "",
+        )
+        .await;
+        assert_eq!(refused.status, 401, "made-up ticket {n}: {refused:?}");
+        assert!(refused.cookies_set().is_empty(), "{refused:?}");
+    }
+    let exchanges = site.fakes().payway.exchanges();
+
+    // The victim's used landing URL, replayed from the attacker's client: no session.
+    let replay = send(&site, "GET", &target(&landing), &[BROWSER], "").await;
+    assert_eq!(replay.status, 303, "{replay:?}");
+    assert!(
+        !replay
+            .cookies_set()
+            .iter()
+            .any(|c| c.starts_with("__Host-payway-sso2=")),
+        "the replay got a session: {replay:?}"
+    );
+    assert_ne!(
+        replay.location(&base).origin(),
+        base.origin(),
+        "identify again, on SSO2"
+    );
+    // Even with the state cookie the victim's browser had then: the landing was taken once.
+    let replay = send(
+        &site,
+        "GET",
+        &target(&landing),
+        &[BROWSER, ("Cookie", &state)],
+        "",
+    )
+    .await;
+    assert_eq!(replay.status, 303, "{replay:?}");
+    assert!(
+        !replay
+            .cookies_set()
+            .iter()
+            .any(|c| c.starts_with("__Host-payway-sso2=")),
+        "the replay got a session: {replay:?}"
+    );
+    assert_eq!(
+        replay.location(&base),
+        base.join("/sso2/articles/harbour-market").unwrap()
+    );
+    assert_eq!(
+        site.fakes().payway.exchanges(),
+        exchanges,
+        "no replay reached Payway"
+    );
+    // Refused tickets hold no room; the landing's claim is still there.
+    assert_eq!(
+        site.ticket_store().len_of(ClaimKind::Ticket),
+        1,
+        "the victim's SSO2 ticket only"
+    );
+    assert_eq!(site.ticket_store().len_of(ClaimKind::Landing), 1);
+}
+
+#[tokio::test]
+async fn a_shop_return_without_its_state_cookie_is_refused_before_payway_or_the_store() {
+    let site = site().await;
+    let base = site.url().clone();
+    let subscribe = send(
+        &site,
+        "GET",
+        "/shop/subscribe?article=council-budget",
+        &[BROWSER],
+        "",
+    )
+    .await;
+    assert_eq!(subscribe.status, 303);
+    let set = subscribe.cookies_set();
+    assert_eq!(set.len(), 1, "{subscribe:?}");
+    let raw = subscribe
+        .headers
+        .iter()
+        .find(|(n, _)| n == "set-cookie")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    for attribute in [
+        "__Host-pw-state-",
+        "; Path=/",
+        "; HttpOnly",
+        "; Secure",
+        "; SameSite=Lax",
+        "; Max-Age=600",
+    ] {
+        assert!(raw.contains(attribute), "{raw} lacks {attribute}");
+    }
+    let mut way_back = way_back(&subscribe, &base);
+    way_back.query_pairs_mut().append_pair(
+        "ticket",
+        &site.fakes().payway.issue_ticket("acc-subscriber"),
+    );
+    let other_state = send(
+        &site,
+        "GET",
+        "/shop/subscribe?article=council-budget",
+        &[BROWSER],
+        "",
+    )
+    .await
+    .cookies_set()
+    .join("; ");
+    for cookies in [
+        vec![BROWSER],
+        vec![BROWSER, ("Cookie", other_state.as_str())],
+    ] {
+        let answer = send(&site, "GET", &target(&way_back), &cookies, "").await;
+        assert_eq!(answer.status, 403, "{answer:?}");
+        assert!(answer.body.contains("not started in this browser"));
+        assert!(answer.cookies_set().is_empty(), "{answer:?}");
+    }
+    assert_eq!(site.fakes().payway.exchanges(), 0);
+    assert!(site.ticket_store().is_empty());
+    // With the cookie set by its own "Subscribe": logged in, the state cleared.
+    let answer = send(
+        &site,
+        "GET",
+        &target(&way_back),
+        &[BROWSER, ("Cookie", set[0])],
+        "",
+    )
+    .await;
+    assert_eq!(answer.status, 303, "{answer:?}");
+    assert!(
+        answer
+            .cookies_set()
+            .iter()
+            .any(|c| c.starts_with("__Host-daily_login=")),
+        "{answer:?}"
+    );
+    let cleared = answer
+        .headers
+        .iter()
+        .filter(|(n, v)| n == "set-cookie" && v.starts_with("__Host-pw-state-"))
+        .count();
+    assert_eq!(cleared, 1, "{answer:?}");
 }

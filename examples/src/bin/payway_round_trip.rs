@@ -5,17 +5,23 @@
 //! ```
 //!
 //! Without credentials it runs against `FakePayway`, the crate's fake Payway and Tulo Shop on
-//! 127.0.0.1: server token, ticket for the shop, shop link, the reader pays and returns, login
-//! once, the same ticket refused.
+//! 127.0.0.1: server token, ticket for the shop, shop link whose way back is bound to the
+//! reader's browser (a `LoginState`), the reader pays and returns, the return checked against
+//! the browser's state cookie (and refused from another browser), login once, the same ticket
+//! refused.
 //!
 //! With `PAYWAY_CLIENT_ID`, `PAYWAY_CLIENT_SECRET` and `PAYWAY_ENVIRONMENT` all set it talks to
 //! that Payway instead (`PaywayClient::from_env`), and does what those credentials allow:
 //! - always: a server-to-server token (`PAYWAY_SCOPES`, default
 //!   `/external/account/r /external/account/w`);
 //! - with `PAYWAY_SHOP_CLIENT_ID`, `PAYWAY_ACCOUNT_ID` and `PAYWAY_SHOP_URL` (your shop's
-//!   marketplace URL): a ticket for that account and the shop link;
+//!   marketplace URL): a ticket for that account and the shop link, its way back bound to a
+//!   new login state (the state cookie's name is printed, never its value);
 //! - with `PAYWAY_RETURN_URL` (the full URL the shop sent a reader back to, `?ticket=...`):
-//!   the login, twice, to show the second one refused.
+//!   the login, twice, to show the second one refused. There is no browser here to hold a
+//!   state cookie, so this step skips the check a site makes first
+//!   (`TicketCallback::check_state`, or the axum `TicketReturn`); the run against the fake
+//!   shows it.
 //!
 //! Nothing secret is printed: tokens and tickets show as `[redacted]`, and the ticket in a
 //! URL is masked.
@@ -25,7 +31,7 @@ use std::error::Error;
 use paywall_examples::mask_query_param;
 use payway_client::test_util::FakePayway;
 use payway_client::{
-    ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, MemoryTicketStore, PaywayClient,
+    ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, LoginState, MemoryTicketStore, PaywayClient,
     ReturnPolicy, ShopUrl, TicketCallback, TicketLogin, TicketRequest, reqwest,
 };
 use url::Url;
@@ -61,11 +67,17 @@ async fn against_your_payway() -> Result<()> {
     if let (Ok(shop_client), Ok(account), Ok(shop_url)) = shop {
         let request = TicketRequest::new(shop_client).account_id(account);
         let ticket = payway.generate_ticket(&server_token, request).await?;
+        let state = LoginState::new()?;
+        let way_back = state.bind(&Url::parse("https://news.example.com/welcome-back")?);
         let link = ShopUrl::builder(Url::parse(&shop_url)?)
             .ticket(&ticket)
-            .return_url("https://news.example.com/welcome-back")
+            .return_url(way_back.as_str())
             .build()?;
         println!("shop link: {}", mask_query_param(&link, "at"));
+        println!(
+            "sent with the state cookie {} (its value stays in the browser)",
+            state.cookie_name()
+        );
     } else {
         println!(
             "set PAYWAY_SHOP_CLIENT_ID, PAYWAY_ACCOUNT_ID and PAYWAY_SHOP_URL to build a shop link"
@@ -121,15 +133,23 @@ async fn against_the_fake() -> Result<()> {
             TicketRequest::new("tulo-shop").account_id("acc-1"),
         )
         .await?;
+    // The way back is bound to the reader's browser: it carries the login's state, and only
+    // the cookie sent with this redirect matches it.
+    let state = LoginState::new()?;
+    let way_back = state.bind(&Url::parse("https://news.example.com/welcome-back")?);
     let link = ShopUrl::builder(fake.shop_base_url())
         .path(["marketplace", "group1", "premium"])
         .ticket(&ticket)
-        .return_url("https://news.example.com/welcome-back")
+        .return_url(way_back.as_str())
         .build()?;
     println!(
-        "1. redirect the reader to {}",
-        mask_query_param(&link, "at")
+        "1. redirect the reader to {}, with the state cookie {}",
+        mask_query_param(&link, "at"),
+        state.cookie_name()
     );
+    // What the reader's browser sends back: the state cookie's `name=value`.
+    let set_cookie = state.set_cookie();
+    let browser_cookie = set_cookie.split(';').next().unwrap_or_default().to_owned();
 
     // 2. The reader pays in the shop, which sends them back with a ticket for our site.
     let browser = reqwest::Client::builder()
@@ -155,7 +175,18 @@ async fn against_the_fake() -> Result<()> {
         mask_query_param(&returned, "ticket")
     );
 
-    // 3. Log in, once.
+    // 3. Only from the browser that went to the shop: the state cookie must match.
+    match callback.check_state([&b"theme=dark"[..]]) {
+        Err(error) => println!("3. the same URL in another browser: refused ({error})"),
+        Ok(_) => return Err("a return from another browser was accepted".into()),
+    }
+    let clear = callback.check_state([browser_cookie.as_bytes()])?;
+    println!(
+        "3. in the reader's browser: accepted; answer with Set-Cookie {}",
+        clear.split(';').next().unwrap_or_default()
+    );
+
+    // 4. Log in, once.
     login_twice(&payway, &callback).await?;
     println!("ticket exchanges Payway saw: {}", fake.exchanges());
     Ok(())

@@ -10,6 +10,7 @@
 //! | `tulo.rs` | Tulo Payway JS-API: the signed `T_ID` cookie |
 //! | `shop.rs` | Tulo Shop round trip with one-time tickets (seed 003) |
 //! | `sso2.rs` | Tulo Payway SSO2: identify, landing, a sealed session cookie |
+//! | `paywall.rs` | Tulo Paywall: a purchase on the story's page, its checkout return logging the SSO2 session in |
 //! | `accesstype.rs` | Accesstype: a first-party reader id, metered reads, the wall |
 //!
 //! And what every integration leans on:
@@ -25,6 +26,7 @@ mod articles;
 mod home;
 mod html;
 mod logins;
+mod paywall;
 mod return_to;
 mod same_origin;
 mod shop;
@@ -41,6 +43,7 @@ use axum::http::header;
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use payway_client::MemoryTicketStore;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use url::Url;
@@ -53,6 +56,7 @@ pub use site::{Fakes, SSO2_LOGINS};
 pub struct NewsSite {
     url: Url,
     fakes: Arc<Fakes>,
+    tickets: Arc<MemoryTicketStore>,
     server: JoinHandle<()>,
 }
 
@@ -63,18 +67,44 @@ impl NewsSite {
     ///
     /// When the address cannot be bound or a client cannot be built.
     pub async fn start(addr: SocketAddr) -> Result<Self, Box<dyn std::error::Error>> {
+        Self::start_with_store(addr, MemoryTicketStore::new()).await
+    }
+
+    /// Like [`start`](Self::start), with a ticket store of `capacity` claims of each kind
+    /// (tickets, landings) instead of the default 100,000: a test can fill it.
+    ///
+    /// # Errors
+    ///
+    /// As [`start`](Self::start).
+    pub async fn start_with_ticket_capacity(
+        addr: SocketAddr,
+        capacity: usize,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        Self::start_with_store(addr, MemoryTicketStore::with_capacity(capacity)).await
+    }
+
+    async fn start_with_store(
+        addr: SocketAddr,
+        store: MemoryTicketStore,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
         let listener = TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         let url = Url::parse(&format!("http://{local}/"))?;
-        let site = Site::start(&url, local).await?;
+        let site = Site::start(&url, local, Arc::new(store)).await?;
         let fakes = Arc::clone(&site.fakes);
+        let tickets = Arc::clone(&site.tickets);
         // SSO2 names the reader by address: the handlers see the peer through `ConnectInfo`.
         let app = router(site).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
             // A failed accept loop ends the site; the tests then fail on their next request.
             let _ = axum::serve(listener, app).await;
         });
-        Ok(Self { url, fakes, server })
+        Ok(Self {
+            url,
+            fakes,
+            tickets,
+            server,
+        })
     }
 
     /// The site's front page.
@@ -87,6 +117,13 @@ impl NewsSite {
     #[must_use]
     pub fn fakes(&self) -> &Fakes {
         &self.fakes
+    }
+
+    /// The store that takes the shop's tickets, SSO2's landings and tickets once, to see
+    /// what it holds.
+    #[must_use]
+    pub fn ticket_store(&self) -> &MemoryTicketStore {
+        &self.tickets
     }
 }
 
@@ -116,6 +153,9 @@ fn router(site: Site) -> Router {
         .route("/shop/welcome-back", get(shop::welcome_back))
         .route("/sso2/articles/{slug}", get(sso2::story_page))
         .route("/sso2/landing", get(sso2::landing))
+        .route("/sso2/paywall/{slug}", get(paywall::paywall_page))
+        .route("/paywall-standin/buy", post(paywall::buy))
+        .route(paywall::CHECKOUT_LANDING, post(paywall::checkout_landing))
         .route("/metered/articles/{slug}", get(accesstype::story_page))
         .route("/metered/reader-id", post(accesstype::reader_id))
         .route("/metered/api/stories/{slug}", get(accesstype::story_body))

@@ -1,15 +1,18 @@
 //! Tulo Shop on the news site (seed 003): "Subscribe" sends the reader to the shop, the shop
 //! sends them back with a one-time ticket, the site exchanges it and starts its own session.
 //!
-//! What a publisher copies: `subscribe` (a shop link, with a ticket when the reader is already
-//! known) and `welcome_back`, whose `TicketReturn` argument refuses a foreign `returnUrl` and
-//! whose `login_with_ticket` refuses a ticket used twice.
+//! What a publisher copies: `subscribe` (a shop link whose `returnUrl` is bound to this
+//! browser by a `LoginState`, its cookie set with the redirect) and `welcome_back`, whose
+//! `TicketReturn` argument refuses a foreign `returnUrl` and a return opened in another
+//! browser (before its ticket is claimed or sent), and whose `login_with_ticket` refuses a
+//! ticket used twice.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use payway_client::axum::TicketReturn;
-use payway_client::{ShopUrl, TicketLogin};
+use payway_client::axum::TicketReturnRejection;
+use payway_client::{CallbackError, LoginState, ShopUrl, TicketLogin};
 
 use super::articles::{self, Gate, PRODUCT};
 use super::home::{article_page, body};
@@ -68,7 +71,7 @@ pub(crate) struct Subscribe {
     article: String,
 }
 
-/// `GET /shop/subscribe?article=...`: to the shop, with the way back.
+/// `GET /shop/subscribe?article=...`: to the shop, with the way back bound to this browser.
 pub(crate) async fn subscribe(
     State(site): State<Site>,
     Query(query): Query<Subscribe>,
@@ -81,13 +84,23 @@ pub(crate) async fn subscribe(
         .join("/shop/welcome-back")
         .unwrap_or_else(|_| site.url.clone());
     back.query_pairs_mut().append_pair("article", article.slug);
+    // The way back carries this login's state; only the cookie set with this redirect
+    // matches it, so the shop's return works in this browser and nowhere else.
+    let Ok(state) = LoginState::new() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let back = state.bind(&back);
     let link = ShopUrl::builder(site.fakes.payway.shop_base_url())
         .path(["daily", PRODUCT])
         .return_url(back.as_str())
         .campaign("demo")
         .build();
     match link {
-        Ok(link) => Redirect::to(link.as_str()).into_response(),
+        Ok(link) => (
+            [(header::SET_COOKIE, state.set_cookie())],
+            Redirect::to(link.as_str()),
+        )
+            .into_response(),
         Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
     }
 }
@@ -98,12 +111,13 @@ pub(crate) struct WelcomeBack {
     article: Option<String>,
 }
 
-/// `GET /shop/welcome-back?ticket=...&article=...`: the reader is back from the shop.
+/// `GET /shop/welcome-back?article=...&pw_state=...&ticket=...`: the reader is back from the
+/// shop.
 pub(crate) async fn welcome_back(
     State(site): State<Site>,
     Query(query): Query<WelcomeBack>,
     headers: HeaderMap,
-    back: Result<TicketReturn, payway_client::axum::TicketReturnRejection>,
+    back: Result<TicketReturn, TicketReturnRejection>,
 ) -> Response {
     let article = query
         .article
@@ -112,6 +126,18 @@ pub(crate) async fn welcome_back(
         .map_or_else(|| "/".to_owned(), articles::Article::path);
     let back = match back {
         Ok(back) => back,
+        // Opened in another browser (a leaked or planted link), or past the login's ten
+        // minutes: nothing is set and the ticket is neither claimed nor sent. The reader
+        // starts again from the story, in their own browser.
+        Err(rejection) if matches!(rejection.reason(), CallbackError::NotThisBrowser(_)) => {
+            return message(
+                StatusCode::FORBIDDEN,
+                "This login was not started in this browser",
+                "The link back from the shop works only in the browser that went to the shop. \
+                 Nothing was changed; open the story and subscribe or log in from here.",
+                &article,
+            );
+        }
         Err(rejection) => {
             return message(
                 rejection.status(),
@@ -121,6 +147,15 @@ pub(crate) async fn welcome_back(
             );
         }
     };
+    // From here on every answer clears the login's state cookie: the return was this
+    // browser's, and it is spent.
+    let clear_state = back.set_cookies().clone();
+    let answer = log_in(&site, &back, &headers, &article).await;
+    (clear_state, answer).into_response()
+}
+
+/// The ticket login of a return bound to this browser, and the site's own session.
+async fn log_in(site: &Site, back: &TicketReturn, headers: &HeaderMap, article: &str) -> Response {
     match site
         .payway
         .login_with_ticket(back.ticket(), &*site.tickets)
@@ -135,7 +170,7 @@ pub(crate) async fn welcome_back(
                     "Your subscription could not be read",
                     "You are back from the shop, but Payway did not answer. Please log in again \
                      in a moment.",
-                    &article,
+                    article,
                 );
             };
             let products = active.product_codes;
@@ -143,10 +178,10 @@ pub(crate) async fn welcome_back(
                 account_id: account.id,
                 products,
             };
-            match site.logins.start(login, &headers) {
+            match site.logins.start(login, headers) {
                 // The ticket stays behind: the reader lands on the story's clean URL.
                 Ok(cookie) => {
-                    ([(header::SET_COOKIE, cookie)], Redirect::to(&article)).into_response()
+                    ([(header::SET_COOKIE, cookie)], Redirect::to(article)).into_response()
                 }
                 // A link someone else sent must not switch the reader's account.
                 Err(LoginRefused::OtherAccountLive) => message(
@@ -154,7 +189,7 @@ pub(crate) async fn welcome_back(
                     "You are logged in with another account",
                     "This browser is already logged in with another Payway account, so this \
                      login was refused. Log out first if you want to switch accounts.",
-                    &article,
+                    article,
                 ),
                 // Two session cookies: neither is trusted, and ours is cleared.
                 Err(LoginRefused::Repeated) => (
@@ -163,7 +198,7 @@ pub(crate) async fn welcome_back(
                         StatusCode::BAD_REQUEST,
                         "Your login cookie was sent twice",
                         "Neither copy is trusted. Please go through the shop again.",
-                        &article,
+                        article,
                     ),
                 )
                     .into_response(),
@@ -175,19 +210,19 @@ pub(crate) async fn welcome_back(
             "This login link was already used",
             "Each link from the shop logs in once. If you are logged in already, the story is \
              waiting for you.",
-            &article,
+            article,
         ),
         Ok(_) => message(
             StatusCode::UNAUTHORIZED,
             "This login link has expired or is invalid",
             "Please go through the shop again.",
-            &article,
+            article,
         ),
         Err(_) => message(
             StatusCode::SERVICE_UNAVAILABLE,
             "The login could not be checked",
             "Payway could not be reached; please try again in a moment.",
-            &article,
+            article,
         ),
     }
 }

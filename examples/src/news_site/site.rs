@@ -8,7 +8,7 @@ use std::time::Duration;
 use accesstype_jwt::test_util::FakeAccesstype;
 use accesstype_jwt::{AccesstypeClient, ReaderCookie};
 use axum::extract::FromRef;
-use payway_client::sso2::{SessionCookieKey, Sso2Flow};
+use payway_client::sso2::{PaywallSecret, SessionCookieKey, Sso2Flow};
 use payway_client::test_util::FakePayway;
 use payway_client::{MemoryTicketStore, PaywayClient, ReturnPolicy};
 use tiun_client::TiunClient;
@@ -105,10 +105,11 @@ impl FromRef<Site> for ReturnPolicy {
 
 impl Site {
     /// Starts every provider's fake and builds the site's clients for the site at `url`
-    /// (listening on `local`).
+    /// (listening on `local`), taking logins once in `tickets`.
     pub(crate) async fn start(
         url: &Url,
         local: SocketAddr,
+        tickets: Arc<MemoryTicketStore>,
     ) -> Result<Self, Box<dyn std::error::Error>> {
         let tiun = FakeTiun::start().await;
         let payway = FakePayway::start().await;
@@ -130,7 +131,6 @@ impl Site {
         // port 80, another origin). Plain http because the demo runs on loopback.
         let return_policy =
             ReturnPolicy::allow_hosts([local.to_string()]).allow_http_for_local_development();
-        let tickets = Arc::new(MemoryTicketStore::new());
         let sso2 = Sso2Flow::new(
             fakes.payway.sso2_client(),
             fakes.payway.client(),
@@ -138,6 +138,9 @@ impl Site {
             return_policy.clone(),
         )
         .with_ticket_store(tickets.clone())
+        // Checkout tokens from the Tulo Paywall are signed with its own secret (in
+        // production, PaywallSecret::from_env and PAYWAY_PAYWALL_SECRET).
+        .with_paywall_secret(PaywallSecret::new(fakes.payway.paywall_secret())?)
         .with_refresh_after(SSO2_REFRESH_AFTER)
         // The cookie keeps only the product the site gates on, whatever else the account has.
         .gated_products([PRODUCT])?;

@@ -1,19 +1,30 @@
 //! Tulo Payway SSO2 on the news site, the login the vendor recommends: a first visit goes
 //! through SSO2's identify and back to our landing page; the landing seals the reader's
-//! session in a cookie no reader can forge; every later page opens that cookie and asks SSO2
-//! again once it is older than the refresh interval.
+//! session in a cookie no reader can read or forge; every later page opens that cookie and
+//! asks SSO2 again once it is older than the refresh interval.
+//!
+//! Every identify is bound to the browser that starts it: the flow gives a short-lived
+//! `__Host-pw-state-...` cookie with the redirect, and the landing is taken only from the
+//! browser that holds it. A landing URL opened anywhere else (leaked through history, a log
+//! or `Referer`), or whose `r` was swapped, sets nothing: that browser goes through identify
+//! again, as itself.
 //!
 //! What a publisher copies: `story_page` (one call to `Sso2Flow::page`) and `landing` (one
-//! call to `Sso2Flow::landing`); the sealed cookie comes from the `Sso2Cookie` extractor.
+//! call to `Sso2Flow::landing`, with the request's `Cookie` headers); the sealed cookie comes
+//! from the `Sso2Cookie` extractor. Send every `Set-Cookie` the flow returns: `SetCookies` is
+//! an axum response part.
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
-use axum::http::header::{SET_COOKIE, USER_AGENT};
+use axum::http::header::{COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
+use payway_client::Error;
 use payway_client::axum::Sso2Cookie;
-use payway_client::sso2::{PageVisit, Reader, SessionCookie, Sso2Page, Sso2Status, is_prefetch};
+use payway_client::sso2::{
+    LandingError, PageVisit, Reader, SessionCookie, Sso2Landed, Sso2Page, Sso2Status, is_prefetch,
+};
 
 use super::articles::{self, Gate, PRODUCT};
 use super::home::{article_page, body};
@@ -23,7 +34,7 @@ use super::site::Site;
 
 /// The reader as SSO2 names them: address and User-Agent. (Behind a proxy, take the address
 /// from the header your load balancer writes.)
-fn reader(peer: SocketAddr, headers: &HeaderMap) -> Reader {
+pub(crate) fn reader(peer: SocketAddr, headers: &HeaderMap) -> Reader {
     let user_agent = headers.get(USER_AGENT).and_then(|v| v.to_str().ok());
     Reader::new(peer.ip(), user_agent.unwrap_or_default())
 }
@@ -36,12 +47,10 @@ fn prefetch(headers: &HeaderMap) -> bool {
         .any(is_prefetch)
 }
 
-fn with_cookie(response: impl IntoResponse, set_cookie: Option<&str>) -> Response {
-    let mut response = response.into_response();
-    if let Some(value) = set_cookie.and_then(|v| HeaderValue::from_str(v).ok()) {
-        response.headers_mut().append(SET_COOKIE, value);
-    }
-    response
+/// The request's `Cookie` headers, each one's bytes, as the flow reads them (a header that is
+/// not valid text still counts).
+pub(crate) fn cookie_headers(headers: &HeaderMap) -> impl Iterator<Item = &[u8]> {
+    headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes)
 }
 
 /// `GET /sso2/articles/{slug}`
@@ -69,12 +78,16 @@ pub(crate) async fn story_page(
         escape(site.fakes.payway.sso2_login_url(&page_url).as_str())
     );
     match site.sso2.page(&visit).await {
-        Ok(Sso2Page::Identify { url, set_cookie }) => {
-            with_cookie(Redirect::to(url.as_str()), set_cookie.as_deref())
+        // To SSO2, with the new login's state cookie (and the clearing of an ended session).
+        Ok(Sso2Page::Identify { url, set_cookies }) => {
+            (set_cookies, Redirect::to(url.as_str())).into_response()
         }
-        Ok(Sso2Page::Session { cookie, set_cookie }) => {
+        Ok(Sso2Page::Session {
+            cookie,
+            set_cookies,
+        }) => {
             let content = render(&cookie, &login, article);
-            with_cookie(article_page(article, &content), set_cookie.as_deref())
+            (set_cookies, article_page(article, &content)).into_response()
         }
         Ok(other) => {
             let wall = paywall(
@@ -83,7 +96,7 @@ pub(crate) async fn story_page(
                  to log in).",
                 &login,
             );
-            with_cookie(article_page(article, &wall), other.set_cookie())
+            (other.set_cookies().clone(), article_page(article, &wall)).into_response()
         }
         // SSO2 or Payway could not answer: fail closed, keep the cookie, ask again next page.
         Err(_) => article_page(
@@ -98,7 +111,8 @@ pub(crate) async fn story_page(
     }
 }
 
-/// The page for a reader whose session SSO2 confirmed.
+/// The page for a reader whose session SSO2 confirmed: the story for a subscriber; the
+/// paywall for anyone else, with the Tulo Paywall's "Buy" beside the login.
 fn render(cookie: &SessionCookie, login: &str, article: &articles::Article) -> String {
     if cookie.has_product(PRODUCT) {
         return format!(
@@ -117,28 +131,62 @@ fn render(cookie: &SessionCookie, login: &str, article: &articles::Article) -> S
         }
         _ => "SSO2 says you are not logged in.".to_owned(),
     };
-    paywall("Tulo subscribers", &reason, login)
+    let buy = format!(
+        r#"<a class="button secondary" id="buy-with-paywall" href="/sso2/paywall/{}">Buy with Tulo Paywall</a>"#,
+        escape(article.slug)
+    );
+    paywall("Tulo subscribers", &reason, &format!("{login}{buy}"))
 }
 
 /// `GET /sso2/landing?t=...&r=...`: where SSO2 sends readers back (configured in Payway).
-pub(crate) async fn landing(State(site): State<Site>, uri: Uri) -> Response {
+pub(crate) async fn landing(State(site): State<Site>, uri: Uri, headers: HeaderMap) -> Response {
     let Ok(arrived) = site.url.join(&uri.to_string()) else {
         return StatusCode::BAD_REQUEST.into_response();
     };
-    match site.sso2.landing(&arrived).await {
-        // The policy allows this host; the reader goes back to this site's origin only.
-        Ok(landed) => with_cookie(
-            Redirect::to(return_to::resolve(&site.url, Some(landed.return_url.as_str())).as_str()),
-            landed.set_cookie.as_deref(),
-        ),
+    match site.sso2.landing(&arrived, cookie_headers(&headers)).await {
+        Ok(landed) => after_landing(&site, landed),
+        // The same landing twice in a row not bound to this browser: it keeps no cookies (or
+        // the link came from elsewhere). A page, never a third redirect.
+        Err(Error::Landing(LandingError::NotThisBrowser(_))) => not_this_browser(),
         // A forged or expired token, or a return URL the policy refuses: no redirect.
-        Err(_) => (
-            StatusCode::BAD_REQUEST,
-            page(
-                "Login refused",
-                r#"<h1 id="message-title">This login link is not valid</h1><p class="notice">It was forged, has expired, or points to another site. <a href="/">Front page</a></p>"#,
-            ),
-        )
-            .into_response(),
+        Err(_) => refused(),
     }
+}
+
+/// The answer to a landing the flow took (or refused as not this browser's): every
+/// `Set-Cookie` it gives, and the redirect.
+pub(crate) fn after_landing(site: &Site, landed: Sso2Landed) -> Response {
+    let to = if landed.is_identify_again() {
+        // Not bound to this browser: nothing was set or taken, and the flow sends the reader
+        // through SSO2's identify again under a fresh state (a URL it built, on SSO2).
+        landed.redirect_to.clone()
+    } else {
+        // The policy allows this host; the reader goes back to this site's origin only.
+        return_to::resolve(&site.url, Some(landed.redirect_to.as_str()))
+    };
+    (landed.set_cookies, Redirect::to(to.as_str())).into_response()
+}
+
+/// The page for a login that keeps coming back to a browser that did not start it.
+pub(crate) fn not_this_browser() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        page(
+            "Login not started here",
+            r#"<h1 id="message-title">This login was not started in this browser</h1><p class="notice">The login link was opened in another browser, or this browser does not keep cookies for this site. Nothing was changed. <a href="/">Front page</a></p>"#,
+        ),
+    )
+        .into_response()
+}
+
+/// The page for a landing the flow refused.
+pub(crate) fn refused() -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        page(
+            "Login refused",
+            r#"<h1 id="message-title">This login link is not valid</h1><p class="notice">It was forged, has expired, or points to another site. <a href="/">Front page</a></p>"#,
+        ),
+    )
+        .into_response()
 }

@@ -76,6 +76,86 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// One headless Chromium with a profile of its own, and the chromedriver that drives it.
+struct Browser {
+    driver: Driver,
+    client: Client,
+    profile: PathBuf,
+}
+
+impl Browser {
+    /// A fresh browser whose profile folder is named after `name` (no cookie carries over).
+    async fn open(name: &str) -> Self {
+        let driver = Driver::start();
+        let profile = output_dir()
+            .join("profiles")
+            .join(format!("{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile).expect("a profile folder");
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": chromium(),
+                "args": [
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-extensions",
+                    "--window-size=960,760",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            },
+            // Network events, so a test can see every URL the browser asked for (redirects too).
+            "goog:loggingPrefs": { "performance": "ALL" }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("a WebDriver session in headless Chromium");
+        Self {
+            driver,
+            client,
+            profile,
+        }
+    }
+
+    /// Saves a screenshot of the page as `<name>.png` in [`output_dir`], closes the browser
+    /// and removes its profile; returns the screenshot's path.
+    async fn close(self, name: &str) -> PathBuf {
+        std::fs::create_dir_all(output_dir()).expect("the screenshot folder");
+        let shot = output_dir().join(format!("{name}.png"));
+        // The page from its top, as a reader first sees it.
+        let _ = self.client.execute("window.scrollTo(0, 0)", vec![]).await;
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(&shot, png);
+        }
+        let _ = self.client.close().await;
+        drop(self.driver);
+        let _ = std::fs::remove_dir_all(&self.profile);
+        shot
+    }
+}
+
+/// Fails the test unless `outcome` is a flow that passed in time.
+fn verdict(name: &str, outcome: Result<Flow, tokio::time::error::Elapsed>, shots: &[PathBuf]) {
+    let shots: Vec<String> = shots.iter().map(|s| s.display().to_string()).collect();
+    let shots = shots.join(", ");
+    match outcome {
+        Ok(Ok(())) => eprintln!("screenshots: {shots}"),
+        Ok(Err(error)) => panic!("{name}: {error} (last pages: {shots})"),
+        Err(_) => panic!("{name}: did not finish within {TEST_TIMEOUT:?} (last pages: {shots})"),
+    }
+}
+
 /// Runs `flow` in a fresh headless Chromium (its own profile, so no cookie carries over),
 /// within [`TEST_TIMEOUT`]. Saves a screenshot of the last page as `<name>.png` in
 /// [`output_dir`], whether the flow passed or not, then fails the test if it did not.
@@ -84,61 +164,34 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = Flow>,
 {
-    let driver = Driver::start();
-    let profile = output_dir()
-        .join("profiles")
-        .join(format!("{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&profile);
-    std::fs::create_dir_all(&profile).expect("a profile folder");
-    let capabilities = json!({
-        "goog:chromeOptions": {
-            "binary": chromium(),
-            "args": [
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-extensions",
-                "--window-size=960,760",
-                format!("--user-data-dir={}", profile.display()),
-            ]
-        },
-        // Network events, so a test can see every URL the browser asked for (redirects too).
-        "goog:loggingPrefs": { "performance": "ALL" }
-    });
-    let serde_json::Value::Object(capabilities) = capabilities else {
-        unreachable!()
-    };
-    let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
-        .await
-        .expect("a WebDriver session in headless Chromium");
+    let browser = Browser::open(name).await;
+    let outcome = tokio::time::timeout(TEST_TIMEOUT, flow(browser.client.clone())).await;
+    let shot = browser.close(name).await;
+    verdict(name, outcome, &[shot]);
+}
 
-    let outcome = tokio::time::timeout(TEST_TIMEOUT, flow(client.clone())).await;
-    std::fs::create_dir_all(output_dir()).expect("the screenshot folder");
-    let shot = output_dir().join(format!("{name}.png"));
-    // The page from its top, as a reader first sees it.
-    let _ = client.execute("window.scrollTo(0, 0)", vec![]).await;
-    if let Ok(png) = client.screenshot().await {
-        let _ = std::fs::write(&shot, png);
-    }
-    let _ = client.close().await;
-    drop(driver);
-    let _ = std::fs::remove_dir_all(&profile);
-    match outcome {
-        Ok(Ok(())) => eprintln!("screenshot: {}", shot.display()),
-        Ok(Err(error)) => panic!("{name}: {error} (last page: {})", shot.display()),
-        Err(_) => panic!(
-            "{name}: did not finish within {TEST_TIMEOUT:?} (last page: {})",
-            shot.display()
-        ),
-    }
+/// Like [`with_browser`], with two browsers that share nothing (two WebDriver sessions, two
+/// profiles): the reader's, and another one (an attacker's, or the reader's second device).
+/// Screenshots are `<name>-first.png` and `<name>-second.png`.
+pub(crate) async fn with_two_browsers<F, Fut>(name: &str, flow: F)
+where
+    F: FnOnce(Client, Client) -> Fut,
+    Fut: Future<Output = Flow>,
+{
+    let first_name = format!("{name}-first");
+    let second_name = format!("{name}-second");
+    let first = Browser::open(&first_name).await;
+    let second = Browser::open(&second_name).await;
+    let outcome = tokio::time::timeout(
+        TEST_TIMEOUT,
+        flow(first.client.clone(), second.client.clone()),
+    )
+    .await;
+    let shots = [
+        first.close(&first_name).await,
+        second.close(&second_name).await,
+    ];
+    verdict(name, outcome, &shots);
 }
 
 /// Waits until the element `css` holds `expected` in its text.

@@ -11,10 +11,12 @@
 mod accesstype;
 mod evil;
 mod harness;
+mod paywall;
 mod return_to;
 mod same_origin;
 mod shop;
 mod sso2;
+mod sso2_binding;
 mod tiun;
 mod tulo;
 

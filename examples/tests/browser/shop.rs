@@ -5,7 +5,7 @@ use std::time::Duration;
 use fantoccini::{Client, Locator};
 use paywall_examples::news_site::NewsSite;
 
-use crate::harness::{Flow, click, requested_urls, wait_for_text, with_browser};
+use crate::harness::{Flow, click, requested_urls, wait_for_text, with_browser, with_two_browsers};
 use crate::site;
 
 const STORY: &str = "shop/articles/council-budget";
@@ -67,14 +67,16 @@ async fn subscribing_in_the_shop_logs_the_reader_in_once_and_the_ticket_link_is_
             return Err(format!("ticket exchanges: {}", site.fakes().payway.exchanges()).into());
         }
 
-        // The URL the shop sent the reader back with, opened again: a one-time link.
+        // The URL the shop sent the reader back with, opened again: a one-time link. Its
+        // login state was spent with the first visit (the state cookie cleared), so it is
+        // refused before the ticket is even looked at.
         let ticket_url = requested_urls(&browser)
             .await?
             .into_iter()
             .find(|u| u.contains("/shop/welcome-back") && u.contains("ticket="))
             .ok_or("the browser never asked for the ticket URL")?;
         browser.goto(&ticket_url).await?;
-        wait_for_text(&browser, "#message-title", "already used").await?;
+        wait_for_text(&browser, "#message-title", "not started in this browser").await?;
         if site.fakes().payway.exchanges() != 1 {
             return Err("the replayed ticket reached Payway".into());
         }
@@ -210,4 +212,68 @@ async fn a_second_login_for_another_account_is_refused_until_the_reader_logs_out
         Flow::Ok(())
     })
     .await;
+}
+
+#[tokio::test]
+#[ignore = "needs chromium and chromedriver; run by .ci/run's browser step"]
+async fn the_way_back_from_the_shop_opened_in_another_browser_is_refused() {
+    let site = site().await;
+    with_two_browsers("shop_return_other_browser", |reader, other| async move {
+        // The reader pays; the shop's redirect back is caught before it reaches the site
+        // (the checkout form is sent as the browser would, and the redirect not followed).
+        let way_back = pay_without_coming_back(&reader, &site).await?;
+        if !way_back.contains("ticket=") || site.fakes().payway.exchanges() != 0 {
+            return Err(format!("the way back is {way_back}").into());
+        }
+
+        // Leaked or planted, it is opened in another browser first: refused, nothing set,
+        // the ticket neither claimed nor sent.
+        other.goto(&way_back).await?;
+        wait_for_text(&other, "#message-title", "not started in this browser").await?;
+        if other.get_named_cookie(LOGIN_COOKIE).await.is_ok() {
+            return Err("the other browser got a login cookie".into());
+        }
+        other.goto(site.url().join(STORY)?.as_str()).await?;
+        wait_for_text(&other, "#paywall-reason", "You are not logged in").await?;
+        if site.fakes().payway.exchanges() != 0 {
+            return Err("the ticket reached Payway from the other browser".into());
+        }
+
+        // In the reader's own browser the same URL logs them in.
+        reader.goto(&way_back).await?;
+        wait_for_text(&reader, "#article-body", "Sunday").await?;
+        signed_in_account(&reader).await?;
+        if site.fakes().payway.exchanges() != 1 {
+            return Err(format!("ticket exchanges: {}", site.fakes().payway.exchanges()).into());
+        }
+        Flow::Ok(())
+    })
+    .await;
+}
+
+/// Opens the story in `browser`, follows "Subscribe" to the shop, and pays there, but the
+/// shop's redirect back to the site is not followed: returns where it leads.
+async fn pay_without_coming_back(
+    browser: &Client,
+    site: &NewsSite,
+) -> Result<String, Box<dyn std::error::Error + Send + Sync>> {
+    browser.goto(site.url().join(STORY)?.as_str()).await?;
+    click(browser, "#subscribe").await?;
+    wait_for_text(browser, "#product", "daily-digital").await?;
+    let form = browser.find(Locator::Css("form")).await?;
+    let action = form
+        .attr("action")
+        .await?
+        .ok_or("the pay form has no action")?;
+    let pay = browser.current_url().await?.join(&action)?;
+    let http = payway_client::reqwest::Client::builder()
+        .redirect(payway_client::reqwest::redirect::Policy::none())
+        .build()?;
+    let paid = http.post(pay).send().await?;
+    let way_back = paid
+        .headers()
+        .get("location")
+        .ok_or("the shop sent no one back")?
+        .to_str()?;
+    Ok(way_back.to_owned())
 }

@@ -194,7 +194,7 @@ async fn payway_sso2() {
     let cookie = SessionCookie::new(session)
         .with_account("acc-1", ["premium"])
         .unwrap();
-    let sealed = key.seal(&cookie);
+    let sealed = key.seal(&cookie).unwrap();
     let shown = format!("{cookie:?}");
     assert_nothing_planted("SessionCookie", &shown);
     assert!(

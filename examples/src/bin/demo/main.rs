@@ -9,6 +9,7 @@
 //! and the clients talking to them are the real ones from the crates.
 
 mod accesstype;
+mod jar;
 mod narrate;
 mod payway;
 mod sso2;

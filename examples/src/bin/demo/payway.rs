@@ -1,6 +1,7 @@
 //! The payway section of the demo: a reader goes to Tulo Shop with a ticket, pays, comes back
-//! with another one, is logged in once, and the same ticket is refused the second time; then
-//! the same reader's single sign-on through SSO2 (`sso2.rs`).
+//! with another one in the same browser (the return is bound to it), is logged in once, and
+//! the same ticket is refused the second time; then the same reader's single sign-on through
+//! SSO2 (`sso2.rs`).
 //!
 //! It always runs against `FakePayway` (the crate's fake Payway and Tulo Shop on 127.0.0.1).
 //! When `PAYWAY_CLIENT_ID`, `PAYWAY_CLIENT_SECRET` and `PAYWAY_ENVIRONMENT` are all set, it
@@ -11,13 +12,14 @@ use paywall_examples::mask_query_param;
 use payway_client::reqwest;
 use payway_client::test_util::FakePayway;
 use payway_client::{
-    ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, MemoryTicketStore, PaywayClient,
-    RedisTicketStore, RejectReason, ReturnPolicy, ShopUrl, Ticket, TicketCallback, TicketLogin,
-    TicketRequest,
+    CallbackError, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, LoginState,
+    MemoryTicketStore, PaywayClient, RedisTicketStore, RejectReason, ReturnPolicy, STATE_PARAM,
+    ShopUrl, Ticket, TicketCallback, TicketLogin, TicketRequest,
 };
 use url::Url;
 
 use crate::DemoResult;
+use crate::jar::{Jar, describe};
 use crate::narrate::{denied, detail, granted, section, step};
 
 const SHOP_CLIENT_ID: &str = "tulo-shop";
@@ -70,17 +72,26 @@ pub(crate) async fn run() -> DemoResult {
         .await?;
     detail("ticket", format!("{ticket:?}"));
 
-    step("... and sends the reader to the shop with it, and a way back");
+    step("... and sends the reader to the shop with it, and a way back bound to this browser");
+    let state = LoginState::new()?;
+    let way_back = state.bind(&Url::parse("https://news.example.com/welcome-back")?);
     let shop_url = ShopUrl::builder(fake.shop_base_url())
         .path(["marketplace", "group1", "premium"])
         .ticket(&ticket)
-        .return_url("https://news.example.com/welcome-back")
+        .return_url(way_back.as_str())
         .campaign("spring")
         .build()?;
     detail("redirect to", mask_query_param(&shop_url, "at"));
     detail(
         "note",
         "the real link carries the ticket; it is masked here, as in any log",
+    );
+    let mut jar = Jar::default();
+    jar.apply(&[state.set_cookie()]);
+    detail("with Set-Cookie", describe(&state.set_cookie()));
+    detail(
+        "returnUrl",
+        format!("carries {STATE_PARAM}, which only that cookie matches"),
     );
 
     step("The reader pays (the demo clicks the shop's \"Pay\" button twice, a double click)");
@@ -94,6 +105,19 @@ pub(crate) async fn run() -> DemoResult {
         "return URL",
         "ReturnUrl mode: the ticket came to our own page",
     );
+
+    step("The same return URL, opened in another browser (a leaked or planted link)");
+    match callback.check_state([&b"theme=dark"[..]]) {
+        Err(CallbackError::NotThisBrowser(why)) => denied(&format!(
+            "{why}: refused before the ticket is claimed or sent to Payway"
+        )),
+        other => return Err(format!("another browser's return was accepted: {other:?}").into()),
+    }
+    detail("ticket exchanges Payway saw", fake.exchanges());
+
+    step("In the reader's own browser: the state cookie matches, and is cleared");
+    let clear = callback.check_state([jar.header().as_bytes()])?;
+    detail("Set-Cookie", describe(&clear));
 
     step("Someone forges a link with a return URL to another site");
     let forged = Url::parse(

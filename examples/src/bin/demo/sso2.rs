@@ -1,6 +1,8 @@
 //! The SSO2 part of the payway section: a reader is identified through Payway's single
 //! sign-on, logs in on SSO2's page, and reads a premium article on the strength of a sealed
-//! session cookie; forgeries, replays, bots and a logout on another site are shown too.
+//! session cookie; every login is bound to the browser that started it, so a landing URL
+//! opened elsewhere or with a swapped `r` does nothing; forgeries, replays, bots and a logout
+//! on another site are shown too.
 //!
 //! It runs against the SSO2 of `FakePayway` (127.0.0.1), with the crate's real `Sso2Flow`.
 
@@ -8,12 +10,13 @@ use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use payway_client::reqwest;
-use payway_client::sso2::{PageVisit, Reader, SessionCookieKey, Sso2Flow, Sso2Page};
+use payway_client::sso2::{PageVisit, Reader, SessionCookieKey, Sso2Flow, Sso2Landed, Sso2Page};
 use payway_client::test_util::FakePayway;
-use payway_client::{ReturnPolicy, TicketLogin};
+use payway_client::{LoginState, ReturnPolicy, STATE_COOKIE_PREFIX, STATE_PARAM, TicketLogin};
 use url::Url;
 
 use crate::DemoResult;
+use crate::jar::{Jar, describe};
 use crate::narrate::{denied, detail, granted, step};
 
 const LANDING: &str = "https://news.example.com/sso2/landing";
@@ -40,9 +43,15 @@ pub(crate) async fn run() -> DemoResult {
         "Mozilla/5.0 (X11; Linux x86_64) Firefox/126.0",
     );
     let article = Url::parse("https://news.example.com/articles/42")?;
+    // The reader's browser: its cookies for our site, and a client that shows redirects.
+    let mut jar = Jar::default();
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
 
     step("A reader opens a premium article without a session cookie");
-    let Sso2Page::Identify { url, .. } = flow.page(&PageVisit::new(&article, &reader)).await?
+    let Sso2Page::Identify { url, set_cookies } =
+        flow.page(&PageVisit::new(&article, &reader)).await?
     else {
         return Err("a reader without a cookie was not identified".into());
     };
@@ -61,11 +70,19 @@ pub(crate) async fn run() -> DemoResult {
             claims["exp"].as_u64().unwrap_or(0) - claims["iat"].as_u64().unwrap_or(0)
         ),
     );
+    for set_cookie in &set_cookies {
+        detail("Set-Cookie", describe(set_cookie));
+    }
+    detail(
+        "the login is bound to this browser",
+        format!(
+            "the continue URL r carries {STATE_PARAM} (an HMAC under the cookie's 32 random \
+             bytes); only this browser's {STATE_COOKIE_PREFIX}... cookie matches it"
+        ),
+    );
+    jar.apply(&set_cookies);
 
     step("SSO2 has no session for this browser yet: it starts one and sends it to our landing");
-    let browser = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?;
     let answer = browser.get(url).send().await?;
     let sso_cookie = answer
         .headers()
@@ -75,35 +92,42 @@ pub(crate) async fn run() -> DemoResult {
         .unwrap_or_default()
         .to_owned();
     let arrived = location(&answer, &fake.base_url())?;
-    let landed = flow.landing(&arrived).await?;
+    let landed = land(&flow, &arrived, &mut jar).await?;
     let anonymous = landed
         .cookie
         .clone()
         .ok_or("the landing sealed no cookie")?;
     detail(
         "landing",
-        format!("t verified, r allowed: back to {}", landed.return_url),
+        format!(
+            "t verified, r allowed, the state cookie matched: back to {}",
+            landed.redirect_to
+        ),
     );
     detail("status", anonymous.status());
-    let set_cookie = landed.set_cookie.unwrap_or_default();
-    let name = set_cookie.split('=').next().unwrap_or_default();
+    for set_cookie in &landed.set_cookies {
+        detail(
+            "Set-Cookie",
+            format!("{} ({} bytes)", describe(set_cookie), set_cookie.len()),
+        );
+    }
     detail(
-        "Set-Cookie",
-        format!(
-            "{name}=... ({} bytes: a compact binary form, an HMAC-SHA256 tag; HttpOnly, Secure, SameSite=Lax)",
-            set_cookie.len()
-        ),
+        "the sealed cookie",
+        "XChaCha20-Poly1305: the reader can neither read nor change it; the state cookie is cleared",
     );
     denied("the article shows its paywall");
 
     step("The reader logs in on SSO2's login page; SSO2 sends them through identify again");
+    // The site's login link: the continue URL bound to this browser, as identify's is.
+    let login_state = LoginState::new()?;
+    jar.apply(&[login_state.set_cookie()]);
     let login = browser
         .post(fake.base_url().join("sso/login")?)
         .header("cookie", &sso_cookie)
         .form(&[
             ("email", EMAIL),
             ("password", PASSWORD),
-            ("r", article.as_str()),
+            ("r", login_state.bind(&article).as_str()),
         ])
         .send()
         .await?;
@@ -114,7 +138,11 @@ pub(crate) async fn run() -> DemoResult {
         .send()
         .await?;
     let arrived = location(&answer, &fake.base_url())?;
-    let landed = flow.landing(&arrived).await?;
+    // What the leaked copy of this landing URL is tried with further down, and the browser's
+    // cookies as a second request sent at the same moment carries them.
+    let leaked = arrived.clone();
+    let at_the_same_moment = jar.clone();
+    let landed = land(&flow, &arrived, &mut jar).await?;
     match &landed.login {
         Some(TicketLogin::LoggedIn { account, .. }) => detail(
             "SSO2's ticket",
@@ -134,7 +162,11 @@ pub(crate) async fn run() -> DemoResult {
     }
 
     step("The reader edits the cookie in devtools (one character)");
-    let sealed = set_cookie_value(landed.set_cookie.as_deref().unwrap_or_default());
+    let set_cookie = landed
+        .set_cookies
+        .get(flow.key().cookie_name())
+        .ok_or("the landing set no session cookie")?;
+    let sealed = set_cookie_value(set_cookie);
     let edited = edit_one_character(&sealed);
     match flow.key().open(&edited) {
         Err(error) => denied(&format!(
@@ -144,8 +176,57 @@ pub(crate) async fn run() -> DemoResult {
         Ok(_) => return Err("an edited cookie opened".into()),
     }
 
-    step("Someone replays the landing URL (from a log, a shared link)");
-    let replay = flow.landing(&arrived).await?;
+    step("The landing URL leaks (history, a proxy log, Referer) and is opened in another browser");
+    let mut elsewhere = Jar::default();
+    let refused = land(&flow, &leaked, &mut elsewhere).await?;
+    match refused.not_bound {
+        Some(why) if refused.cookie.is_none() => denied(&format!(
+            "{why}: nothing set, the landing not taken; that browser goes through identify \
+             again, as itself ({})",
+            refused.redirect_to.host_str().unwrap_or_default()
+        )),
+        _ => return Err("a landing from another browser was taken".into()),
+    }
+    // SSO2 has no session for that browser: back at our landing, anonymous.
+    let back = fake.sso2_identify(&refused.redirect_to)?;
+    // Had it kept no cookies, this second landing would be unbound too: a page, not a loop.
+    match land(&flow, &back, &mut Jar::default()).await {
+        Err(error) => denied(&format!(
+            "a browser that keeps no cookies lands unbound twice: {error} ({}): a page, no redirect loop",
+            source_of(&error)
+        )),
+        Ok(_) => return Err("a second unbound landing redirected again".into()),
+    }
+    let its_own = land(&flow, &back, &mut elsewhere).await?;
+    match its_own.cookie {
+        Some(cookie) if cookie.account_id().is_none() => {
+            denied("back from identify: SSO2 does not know that browser, an anonymous session")
+        }
+        _ => return Err("the other browser was logged in".into()),
+    }
+
+    step("Someone swaps the landing's r for one bound to another login (theirs)");
+    let mut swapped = arrived.clone();
+    let t = arrived
+        .query_pairs()
+        .find(|(n, _)| n == "t")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    swapped
+        .query_pairs_mut()
+        .clear()
+        .append_pair("t", &t)
+        .append_pair("r", LoginState::new()?.bind(&article).as_str());
+    let refused = land(&flow, &swapped, &mut jar.clone()).await?;
+    match refused.not_bound {
+        Some(why) => denied(&format!("{why}: nothing set, identify again")),
+        None => return Err("a landing with a swapped r was taken".into()),
+    }
+
+    step("The reader's own landing URL, sent twice at once (a double request)");
+    let replay = flow
+        .landing(&arrived, [at_the_same_moment.header().as_bytes()])
+        .await?;
     if replay.is_replay() {
         denied("taken once already: no cookie, no login, just a redirect");
     } else {
@@ -167,11 +248,6 @@ pub(crate) async fn run() -> DemoResult {
 
     step("A landing URL whose r points to another site, and one whose t says alg: none");
     let mut phishing = arrived.clone();
-    let t = arrived
-        .query_pairs()
-        .find(|(n, _)| n == "t")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
     phishing
         .query_pairs_mut()
         .clear()
@@ -187,7 +263,10 @@ pub(crate) async fn run() -> DemoResult {
     let none = format!(
         "{LANDING}?t=eyJhbGciOiJub25lIn0.eyJzaWQiOiJ4Iiwic3RzIjoibG9nZ2VkaW4ifQ.&r=https%3A%2F%2Fnews.example.com%2F"
     );
-    match flow.landing(&Url::parse(&none)?).await {
+    match flow
+        .landing(&Url::parse(&none)?, [jar.header().as_bytes()])
+        .await
+    {
         Err(error) => denied(&format!("{error} ({})", source_of(&error))),
         Ok(_) => return Err("an unsigned token was accepted".into()),
     }
@@ -218,16 +297,12 @@ pub(crate) async fn run() -> DemoResult {
     let a_minute_later = flow.clone().with_refresh_after(Duration::ZERO);
     let visit = PageVisit::new(&article, &reader).session(Some(cookie));
     match a_minute_later.page(&visit).await? {
-        Sso2Page::Identify { set_cookie, .. } => denied(&format!(
-            "SSO2 says terminated: cookie cleared ({}), identified again",
-            set_cookie
-                .as_deref()
-                .unwrap_or_default()
-                .split(';')
-                .nth(2)
-                .unwrap_or_default()
-                .trim()
-        )),
+        Sso2Page::Identify { set_cookies, .. } => {
+            denied("SSO2 says terminated: identified again");
+            for set_cookie in &set_cookies {
+                detail("Set-Cookie", describe(set_cookie));
+            }
+        }
         other => {
             return Err(format!("a session ended elsewhere was still served: {other:?}").into());
         }
@@ -235,6 +310,18 @@ pub(crate) async fn run() -> DemoResult {
     detail("SSO2 server calls", fake.sso2_calls());
     detail("ticket exchanges Payway saw", fake.exchanges());
     Ok(())
+}
+
+/// The landing `arrived`, in the browser whose cookies are `jar`; the jar takes what it sets.
+async fn land(
+    flow: &Sso2Flow,
+    arrived: &Url,
+    jar: &mut Jar,
+) -> Result<Sso2Landed, payway_client::Error> {
+    let header = jar.header();
+    let landed = flow.landing(arrived, [header.as_bytes()]).await?;
+    jar.apply(&landed.set_cookies);
+    Ok(landed)
 }
 
 /// The identify token's claims, verified by jsonwebtoken (an independent implementation)
