@@ -212,7 +212,7 @@ impl PaywayClient {
             .request(Method::GET, url)
             .header(AUTHORIZATION, http::bearer(token)?)
             .build()
-            .map_err(Error::Transport)?;
+            .map_err(Error::transport)?;
         let response = http::send(&self.inner.http, request).await?;
         if response.status() != StatusCode::OK {
             let secrets = [token.expose_secret()];

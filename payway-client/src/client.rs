@@ -4,12 +4,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use paywall_internal::http::append_segments;
 use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::{Method, RequestBuilder};
 use url::Url;
 
 use crate::environment::Environment;
-use crate::path_segment::append_path;
 use crate::secret::ClientSecret;
 use crate::server_token_cache::ServerTokenCache;
 use crate::token_encoding::TokenEncoding;
@@ -64,12 +64,7 @@ pub(crate) struct Endpoints {
 impl Endpoints {
     /// The endpoints under `base` (whose path, a proxy's prefix, is kept).
     pub(crate) fn new(base: &Url) -> Self {
-        let join = |segments: &[&str]| {
-            let segments: Vec<String> = segments.iter().map(|s| (*s).to_owned()).collect();
-            let mut url = base.clone();
-            url.set_path(&append_path(base.path(), &segments));
-            url
-        };
+        let join = |segments: &[&str]| append_segments(base, segments);
         Self {
             access_token: join(&["api", "authorization", "access_token"]),
             ticket: join(&["api", "authorization", "ticket"]),

@@ -17,13 +17,16 @@ use crate::strict_json::ParseError;
 /// value; this type is for what went *wrong*: the network, an unexpected status, a body that
 /// does not parse, bad input, the ticket store. Messages never contain a secret, a token or a
 /// ticket.
-#[derive(Debug, thiserror::Error)]
+///
+/// `Clone`, and cheap to clone: the transport error sits in an `Arc`, so one failed request
+/// can be handed to every caller that waited on it.
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The request did not complete: connection refused, DNS, TLS, a timeout, or the
     /// connection dropped while the body was read.
     #[error("request to payway failed")]
-    Transport(#[source] reqwest::Error),
+    Transport(#[source] Arc<reqwest::Error>),
 
     /// Payway answered `400 Bad Request`: the request (or the ticket in it) is malformed.
     #[error("payway refused the request as malformed (400)")]
@@ -152,6 +155,11 @@ pub enum Error {
 }
 
 impl Error {
+    /// A transport error, held in an `Arc` from the start.
+    pub(crate) fn transport(error: reqwest::Error) -> Self {
+        Self::Transport(Arc::new(error))
+    }
+
     /// The HTTP status Payway answered with, when there was an answer.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

@@ -5,10 +5,9 @@ use std::env::VarError;
 
 use crate::builder::PaywayClientBuilder;
 use crate::client::PaywayClient;
-use crate::env_vars::location;
+use crate::env_vars::Env;
 use crate::error::BuildError;
 use crate::token_encoding::TokenEncoding;
-use paywall_internal::env::EnvVars;
 
 /// The variable holding the API client id (required). Tulo's JS-API user may be the same
 /// API user under the name `TULO_CLIENT_ID`.
@@ -63,11 +62,11 @@ impl PaywayClient {
 pub(crate) fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<PaywayClientBuilder, BuildError> {
-    let env = EnvVars::new(lookup);
+    let env = Env::new(lookup);
     let mut builder = PaywayClient::builder()
         .client_id(env.required(ENV_CLIENT_ID)?)
         .client_secret(env.required(ENV_CLIENT_SECRET)?);
-    let (environment, base_url) = location(&env, ENV_ENVIRONMENT, ENV_BASE_URL)?;
+    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_BASE_URL)?;
     if let Some(environment) = environment {
         builder = builder.environment(environment);
     }

@@ -29,7 +29,7 @@ pub(crate) struct Received {
 /// redirect, which is an `Err` too.
 pub(crate) async fn send(http: &reqwest::Client, request: Request) -> Result<Response, Error> {
     let sent_to = request.url().clone();
-    let response = http.execute(request).await.map_err(Error::Transport)?;
+    let response = http.execute(request).await.map_err(Error::transport)?;
     if response.url() != &sent_to {
         return Err(Error::RedirectFollowed);
     }
@@ -57,7 +57,7 @@ pub(crate) async fn read_body(mut response: Response) -> Result<Received, Error>
         .get(CONTENT_TYPE)
         .and_then(|value| media_type(value.as_bytes()));
     let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Error::Transport)? {
+    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
         if bytes.len().saturating_add(chunk.len()) > MAX_BODY_BYTES {
             return Err(too_large);
         }

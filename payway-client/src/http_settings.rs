@@ -8,7 +8,7 @@ use url::Url;
 
 use crate::environment::Environment;
 use crate::error::BuildError;
-use crate::validate::{self, BaseUrlProblem};
+use paywall_internal::http::{self, BaseUrlError};
 
 /// Default total time for one request, body included (10 s).
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -86,21 +86,15 @@ pub(crate) fn choose_base_url(
     environment: Option<Environment>,
     host: fn(Environment) -> Url,
 ) -> Result<Url, BuildError> {
-    let base_url = match (base_url, environment) {
-        (Some(url), _) => url,
-        (None, Some(environment)) => host(environment),
-        (None, None) => return Err(BuildError::MissingEnvironment),
-    };
-    check_base_url(&base_url)?;
-    Ok(base_url)
+    http::choose_base_url(base_url, || environment.map(host)).map_err(build_error)
 }
 
-/// The HTTP policy's base URL check, as a [`BuildError`].
-pub(crate) fn check_base_url(url: &Url) -> Result<(), BuildError> {
-    validate::check_base_url(url).map_err(|problem| match problem {
-        BaseUrlProblem::Insecure => BuildError::InsecureBaseUrl,
-        BaseUrlProblem::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
-    })
+fn build_error(problem: BaseUrlError) -> BuildError {
+    match problem {
+        BaseUrlError::Missing => BuildError::MissingEnvironment,
+        BaseUrlError::Insecure => BuildError::InsecureBaseUrl,
+        BaseUrlError::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
+    }
 }
 
 /// Refuses the first zero among `durations`, by its name.
@@ -117,6 +111,11 @@ mod tests {
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
+    }
+
+    /// The family's base URL check, as this crate's builders see it.
+    fn check_base_url(url: &Url) -> Result<Url, BuildError> {
+        choose_base_url(Some(url.clone()), None, Environment::base_url)
     }
 
     #[test]

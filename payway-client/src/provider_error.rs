@@ -5,7 +5,7 @@ use std::fmt;
 
 use reqwest::StatusCode;
 
-use crate::redact::Redactor;
+use paywall_internal::redact::Redaction;
 
 /// What Payway said when it refused a request: the status and the parsed error body.
 ///
@@ -41,15 +41,15 @@ impl ProviderError {
         body: &[u8],
         secrets: &[&str],
     ) -> Self {
-        let redactor = Redactor::new(secrets);
-        let text = redactor.redact(&String::from_utf8_lossy(body));
+        let redaction = Redaction::of(secrets);
+        let text = redaction.text(&String::from_utf8_lossy(body)).into_owned();
         let json = serde_json::from_slice::<serde_json::Value>(body).ok();
         let object = json.as_ref().and_then(serde_json::Value::as_object);
         let text_of = |name: &str| -> Option<String> {
             match object?.get(name)? {
-                serde_json::Value::String(s) => Some(redactor.redact(s)),
+                serde_json::Value::String(s) => Some(redaction.text(s).into_owned()),
                 serde_json::Value::Null => None,
-                other => Some(redactor.redact(&other.to_string())),
+                other => Some(redaction.string(other.to_string())),
             }
         };
         Self(Box::new(ProviderDetails {

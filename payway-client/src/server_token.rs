@@ -8,7 +8,7 @@ use std::time::Instant;
 use crate::client::PaywayClient;
 use crate::error::Error;
 use crate::secret::AccessToken;
-use crate::server_token_cache::{Cached, Flight, MAX_CACHED_LIFETIME, REFRESH_MARGIN, Role};
+use crate::server_token_cache::Outcome;
 use crate::token::Grant;
 use crate::token_response::TokenResponse;
 use crate::trace::{self, in_span};
@@ -56,37 +56,36 @@ impl PaywayClient {
     async fn server_token_for(&self, key: &str) -> Result<AccessToken, Error> {
         let cache = &self.inner.server_tokens;
         loop {
-            let sender = match cache.role(key) {
-                Role::Cached(token) => return Ok(token),
-                Role::Follow(mut receiver) => {
-                    if let Ok(outcome) = receiver.wait_for(Option::is_some).await
-                        && let Some(outcome) = outcome.clone()
-                    {
-                        return outcome.map_err(Error::ServerToken);
-                    }
-                    // The leader was cancelled: try again (perhaps as the leader).
-                    continue;
-                }
-                Role::Lead(sender) => sender,
-            };
-            let flight = Flight::new(cache, key, sender);
-            let sent_at = Instant::now();
-            let (outcome, cached) = match self.request_server_token(key).await {
-                Ok(response) => {
-                    let cached = response.expires_in.map(|lifetime| {
-                        let lifetime = lifetime.min(MAX_CACHED_LIFETIME);
-                        Cached {
-                            token: response.access_token.clone(),
-                            refresh_at: sent_at + lifetime - REFRESH_MARGIN.min(lifetime / 2),
-                        }
-                    });
-                    (Ok(response.access_token), cached)
-                }
-                Err(error) => (Err(Arc::new(error)), None),
-            };
-            flight.finish(&outcome, cached);
-            return outcome.map_err(Error::ServerToken);
+            if let Some(token) = cache.fresh(key) {
+                return Ok(token);
+            }
+            let client = self.clone();
+            let owned = key.to_owned();
+            let flight = cache.flights.run(key, move || async move {
+                client.fetch_server_token(owned).await
+            });
+            match flight.await {
+                Some(outcome) => return outcome.map_err(Error::ServerToken),
+                // The request this call joined was lost: ask again (perhaps as the leader).
+                None => continue,
+            }
         }
+    }
+
+    /// The one request of a flight; its token is cached before the waiting callers get it.
+    async fn fetch_server_token(self, key: String) -> Outcome {
+        // A flight that just landed may have cached a token since this caller looked.
+        if let Some(token) = self.inner.server_tokens.fresh(&key) {
+            return Ok(token);
+        }
+        let sent_at = Instant::now();
+        let response = self.request_server_token(&key).await.map_err(Arc::new)?;
+        if let Some(lifetime) = response.expires_in {
+            self.inner
+                .server_tokens
+                .store(key, response.access_token.clone(), sent_at, lifetime);
+        }
+        Ok(response.access_token)
     }
 
     async fn request_server_token(&self, key: &str) -> Result<TokenResponse, Error> {

@@ -4,9 +4,9 @@ use std::fmt;
 
 use url::Url;
 
-use crate::path_segment::{append_path, encode_segment};
 use crate::ticket::Ticket;
 use crate::validate::{check_base_url, is_loopback};
+use paywall_internal::http::{MAX_SEGMENT_BYTES, append_segments, encode_segment};
 
 /// Query parameters with a typed setter; [`ShopUrlBuilder::param`] refuses them.
 const TYPED_PARAMS: [&str; 5] = ["at", "returnUrl", "return_url", "campaign", "period"];
@@ -157,7 +157,7 @@ impl ShopUrlBuilder {
         let segments = self
             .path
             .iter()
-            .map(|piece| encode_segment(piece))
+            .map(|piece| encode_segment(piece, MAX_SEGMENT_BYTES))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| ShopUrlError::InvalidPathPiece)?;
         if self.params.iter().any(|(name, _)| {
@@ -176,8 +176,8 @@ impl ShopUrlBuilder {
             None => None,
         };
         if !segments.is_empty() {
-            let path = append_path(url.path(), &segments);
-            url.set_path(&path);
+            let segments: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
+            url = append_segments(&url, &segments);
         }
         let has_query = self.ticket.is_some()
             || return_url.is_some()

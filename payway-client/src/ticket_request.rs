@@ -114,7 +114,7 @@ impl PaywayClient {
                     .header(AUTHORIZATION, http::bearer(token)?)
                     .json(&request)
                     .build()
-                    .map_err(Error::Transport)?;
+                    .map_err(Error::transport)?;
                 let response = http::send(&self.inner.http, http_request).await?;
                 if !response.status().is_success() {
                     let secrets = [token.expose_secret()];

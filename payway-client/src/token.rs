@@ -126,7 +126,7 @@ impl PaywayClient {
             TokenEncoding::Form => request.form(&body),
             TokenEncoding::Json => request.json(&body),
         };
-        let request = request.build().map_err(Error::Transport)?;
+        let request = request.build().map_err(Error::transport)?;
         let response = http::send(&inner.http, request).await?;
         if !response.status().is_success() {
             let secrets = [

@@ -1,6 +1,7 @@
 //! Optional `tracing` spans: one `payway` span per call with the `operation`, the
 //! `environment` and, once the call ends, its `outcome`; never a ticket, token, secret or
-//! session id. Without the `tracing` feature these compile to the bare future.
+//! session id (the family's `traced`). Without the `tracing` feature these compile to the
+//! bare future.
 
 use std::future::Future;
 
@@ -21,18 +22,15 @@ pub(crate) async fn in_span<T>(
     label: fn(&T) -> &'static str,
     call: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    use tracing::Instrument as _;
     use tracing::field::Empty;
 
     let environment = environment.map_or("custom", Environment::as_str);
     let span = tracing::info_span!("payway", operation, environment, outcome = Empty);
-    let result = call.instrument(span.clone()).await;
-    let outcome = match &result {
+    paywall_internal::http::traced(span, call, |result| match result {
         Ok(answer) => label(answer),
         Err(error) => error_label(error),
-    };
-    span.record("outcome", outcome);
-    result
+    })
+    .await
 }
 
 /// Runs `call` as is (the `tracing` feature is off).

@@ -1,49 +1,7 @@
 //! Small predicates on configuration values and on text sent or stored: the builders, the
 //! server-token cache, the shop links, SSO2 and the session cookie share them.
 
-use std::net::IpAddr;
-
-use url::{Host, Url};
-
-/// Why a base URL (of the API, of SSO2, of the shop) is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum BaseUrlProblem {
-    /// Plain `http` to a host that is not loopback.
-    Insecure,
-    /// Anything else, in words.
-    Invalid(&'static str),
-}
-
-/// A base URL has a host, no credentials, no query or fragment, and is `https`, or `http` to
-/// a loopback host. A path prefix (a proxy) is fine.
-pub(crate) fn check_base_url(url: &Url) -> Result<(), BaseUrlProblem> {
-    let Some(host) = url.host() else {
-        return Err(BaseUrlProblem::Invalid("it has no host"));
-    };
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(BaseUrlProblem::Invalid("it must not contain credentials"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(BaseUrlProblem::Invalid(
-            "it must not have a query or fragment",
-        ));
-    }
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(&host) => Ok(()),
-        "http" => Err(BaseUrlProblem::Insecure),
-        _ => Err(BaseUrlProblem::Invalid("the scheme must be https")),
-    }
-}
-
-/// `true` for a loopback host: `127.0.0.0/8`, `::1` or `localhost`.
-pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-    }
-}
+pub(crate) use paywall_internal::http::{check_base_url, is_loopback};
 
 /// One word: not empty, no whitespace, no control characters. Client ids, organisation ids,
 /// scopes (joined with spaces on the wire) and SSO2 session ids are words.
@@ -70,22 +28,6 @@ pub(crate) fn is_account_id(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn loopback_hosts() {
-        for (host, expected) in [
-            ("127.0.0.1", true),
-            ("127.9.9.9", true),
-            ("[::1]", true),
-            ("LOCALHOST", true),
-            ("10.0.0.1", false),
-            ("[::2]", false),
-            ("localhost.evil.example", false),
-        ] {
-            let url = url::Url::parse(&format!("http://{host}/")).unwrap();
-            assert_eq!(is_loopback(&url.host().unwrap()), expected, "{host}");
-        }
-    }
 
     #[test]
     fn identifiers_are_single_words() {

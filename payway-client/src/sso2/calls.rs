@@ -176,7 +176,7 @@ impl Sso2Client {
             .timeout(inner.timeout)
             .json(&RequestBody { t: token.expose() })
             .build()
-            .map_err(Error::Transport)?;
+            .map_err(Error::transport)?;
         let response = http::send(&inner.http, request).await?;
         if !response.status().is_success() {
             let secrets = [

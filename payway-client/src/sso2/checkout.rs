@@ -24,12 +24,12 @@ use url::Url;
 
 use crate::callback::ReturnPolicy;
 use crate::credentials::MIN_SECRET_BYTES;
+use crate::env_vars::Env;
 use crate::error::{BuildError, Error};
 use crate::login_state::{ReturnState, strip_state};
 use crate::store::Fingerprint;
 use crate::ticket::{Ticket, check_ticket};
 use crate::validate::is_text;
-use paywall_internal::env::EnvVars;
 
 /// The form field the paywall posts.
 pub const CHECKOUT_TOKEN_FIELD: &str = "jwtToken";
@@ -124,7 +124,7 @@ impl fmt::Debug for PaywallSecret {
 fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<PaywallSecret, BuildError> {
-    PaywallSecret::new(EnvVars::new(lookup).required(ENV_PAYWALL_SECRET)?)
+    PaywallSecret::new(Env::new(lookup).required(ENV_PAYWALL_SECRET)?)
 }
 
 /// A verified checkout token: the delegated ticket and the account, and how long the token

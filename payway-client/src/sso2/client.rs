@@ -8,8 +8,8 @@ use url::Url;
 
 use super::request_token::{Operation, Signer};
 use crate::environment::Environment;
-use crate::path_segment::append_path;
 use crate::secret::ClientSecret;
+use paywall_internal::http::append_segments;
 use paywall_internal::jws::Hs256Key;
 
 /// A client for Tulo Payway's single sign-on, SSO2.
@@ -55,11 +55,7 @@ pub(crate) struct Endpoints {
 impl Endpoints {
     /// The endpoints under `base` (whose path, a proxy's prefix, is kept).
     pub(crate) fn new(base: &Url) -> Self {
-        let join = |segment: &str| {
-            let mut url = base.clone();
-            url.set_path(&append_path(base.path(), &[segment.to_owned()]));
-            url
-        };
+        let join = |segment: &str| append_segments(base, &[segment]);
         Self {
             identify: join("identify"),
             session_status: join("sessionstatus"),

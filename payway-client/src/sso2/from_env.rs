@@ -5,10 +5,9 @@ use std::env::VarError;
 
 use super::builder::Sso2ClientBuilder;
 use super::client::Sso2Client;
-use crate::env_vars::location;
+use crate::env_vars::Env;
 use crate::error::BuildError;
 use crate::from_env::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT};
-use paywall_internal::env::EnvVars;
 
 /// The variable holding the Payway organisation id, SSO2's `iss` (required for SSO2).
 pub const ENV_ORGANISATION_ID: &str = "PAYWAY_ORGANISATION_ID";
@@ -57,12 +56,12 @@ impl Sso2Client {
 pub(crate) fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<Sso2ClientBuilder, BuildError> {
-    let env = EnvVars::new(lookup);
+    let env = Env::new(lookup);
     let mut builder = Sso2Client::builder()
         .client_id(env.required(ENV_CLIENT_ID)?)
         .client_secret(env.required(ENV_CLIENT_SECRET)?)
         .organisation_id(env.required(ENV_ORGANISATION_ID)?);
-    let (environment, base_url) = location(&env, ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?;
+    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?;
     if let Some(environment) = environment {
         builder = builder.environment(environment);
     }

@@ -7,7 +7,7 @@ use super::fingerprint::{ClaimKind, Fingerprint};
 
 /// Why a [`TicketStore`] could not answer. Every such failure denies the login: a ticket is
 /// never exchanged without a successful claim.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
     /// The store holds as many unexpired claims of this kind as it can, and refuses a new one
@@ -34,13 +34,13 @@ pub enum StoreError {
     },
     /// The backend (Redis, a database, ...) failed or could not be reached.
     #[error("ticket store backend failed")]
-    Backend(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+    Backend(#[source] Arc<dyn std::error::Error + Send + Sync + 'static>),
 }
 
 impl StoreError {
     /// Wraps a backend's error; for implementations of [`TicketStore`].
     pub fn backend(error: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self::Backend(Box::new(error))
+        Self::Backend(Arc::new(error))
     }
 
     /// `true` for [`StoreError::Full`].
