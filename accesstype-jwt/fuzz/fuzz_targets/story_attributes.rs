@@ -52,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(back.asset_visibility(), grant.asset_visibility());
             assert_eq!(back.number_remaining(), grant.number_remaining());
             assert_eq!(
-                back.extra.keys().collect::<Vec<_>>(),
+                back.extra().keys().collect::<Vec<_>>(),
                 grant.extra().keys().collect::<Vec<_>>()
             );
         }

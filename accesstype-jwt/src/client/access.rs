@@ -69,8 +69,6 @@ pub(crate) struct StoryRequest {
     /// The user JWT; never printed (this type has no `Debug`).
     jwt: Option<String>,
     disable_meter: bool,
-    /// What tells this read from another, for coalescing and the grant cache.
-    pub(crate) key: GrantKey,
 }
 
 impl StoryRequest {
@@ -88,14 +86,23 @@ impl StoryRequest {
                 limit: MAX_TOKEN_BYTES,
             });
         }
-        let key = GrantKey::new(&segment, reader.as_str(), jwt, options.disable_meter);
         Ok(Self {
             segment,
             reader: reader.clone(),
             jwt: jwt.map(str::to_owned),
             disable_meter: options.disable_meter,
-            key,
         })
+    }
+
+    /// What tells this read from another, for coalescing and the grant cache: hashed only
+    /// by a read that has either.
+    pub(crate) fn key(&self) -> GrantKey {
+        GrantKey::new(
+            &self.segment,
+            self.reader.as_str(),
+            self.jwt.as_deref(),
+            self.disable_meter,
+        )
     }
 
     fn url(&self, client: &AccesstypeClient, endpoint: StoryEndpoint) -> Result<Url, Error> {

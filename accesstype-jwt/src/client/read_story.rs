@@ -101,24 +101,31 @@ impl AccesstypeClient {
         options: CheckOptions,
     ) -> Result<AccessGrant, Error> {
         let request = StoryRequest::new(story_id, reader, jwt, options)?;
-        let key = request.key;
         let inner = &self.inner;
+        if inner.cache.is_none() && inner.flights.is_none() {
+            return self.read_once(&request, None).await;
+        }
+        let key = request.key();
         if let Some(grant) = inner.cache.as_ref().and_then(|cache| cache.get(&key)) {
             return Ok(grant);
         }
         let Some(flights) = &inner.flights else {
-            return self.read_once(&request, key).await;
+            return self.read_once(&request, Some(key)).await;
         };
         let start = || {
             let (client, request) = (self.clone(), request.clone());
-            async move { client.read_once(&request, key).await }
+            async move { client.read_once(&request, Some(key)).await }
         };
         flights.run(key, start).await
     }
 
     /// One access check, and the pingback of a metered grant; a granted answer goes into the
     /// grant cache, when there is one.
-    async fn read_once(&self, request: &StoryRequest, key: GrantKey) -> Result<AccessGrant, Error> {
+    async fn read_once(
+        &self,
+        request: &StoryRequest,
+        key: Option<GrantKey>,
+    ) -> Result<AccessGrant, Error> {
         let (grant, body, access_url) = self.fetch(request).await?;
         // The pingback's body is the grant exactly as Accesstype sent it, its URL the access
         // check's with the last segment replaced.
@@ -133,7 +140,7 @@ impl AccesstypeClient {
             // Not kept: the next read asks, and pings back, again.
             return Ok(grant);
         }
-        if let Some(cache) = &self.inner.cache {
+        if let (Some(cache), Some(key)) = (&self.inner.cache, key) {
             cache.insert(key, &grant);
         }
         Ok(grant)
