@@ -33,7 +33,6 @@
 //! drop(app);
 //! ```
 
-mod rejection;
 mod set_cookies;
 mod sso2_cookie;
 mod ticket_return;

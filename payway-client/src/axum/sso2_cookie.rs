@@ -9,10 +9,10 @@ use http::StatusCode;
 use http::header::{COOKIE, HeaderValue};
 use http::request::Parts;
 
-use super::rejection::json_rejection;
 use crate::error::Error;
 use crate::sso2::verify_error::SessionCookieError;
 use crate::sso2::{SessionCookie, SessionCookieKey};
+use paywall_internal::axum::rejection as json_rejection;
 
 /// The reader's SSO2 session cookie, opened with the [`SessionCookieKey`] in your state
 /// (through [`FromRef`]): genuine (its tag matched this key or a previous one), unexpired.

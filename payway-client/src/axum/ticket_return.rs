@@ -8,9 +8,9 @@ use http::StatusCode;
 use http::header::{COOKIE, HeaderValue};
 use http::request::Parts;
 
-use super::rejection::json_rejection;
 use crate::callback::{CallbackError, ReturnPolicy, TicketCallback};
 use crate::login_state::SetCookies;
+use paywall_internal::axum::rejection as json_rejection;
 
 /// A reader back from Tulo Shop, in the browser that was sent there: the ticket, a return
 /// URL the [`ReturnPolicy`] allows, and the login's state matched against the request's
