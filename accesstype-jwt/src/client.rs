@@ -12,7 +12,6 @@
 
 mod access;
 mod builder;
-mod flights;
 mod from_env;
 mod grant_cache;
 mod handle;

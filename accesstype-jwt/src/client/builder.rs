@@ -7,12 +7,12 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-use crate::client::flights::Flights;
 use crate::client::grant_cache::{GrantCache, MAX_CACHE_GRANTS_FOR};
 use crate::client::handle::{AccesstypeClient, Inner};
 use crate::client::validate::{account_key, api_key_value, check_base_url};
 use crate::environment::Environment;
 use crate::error::BuildError;
+use paywall_internal::coalesce::Flights;
 
 /// How long a whole request may take unless [`AccesstypeClientBuilder::timeout`] says
 /// otherwise: 10 seconds.

@@ -7,9 +7,11 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use url::Url;
 
-use crate::client::flights::Flights;
-use crate::client::grant_cache::GrantCache;
+use crate::client::grant_cache::{GrantCache, GrantKey};
 use crate::environment::Environment;
+use crate::error::Error;
+use crate::grant::AccessGrant;
+use paywall_internal::coalesce::Flights;
 
 /// Asks Accesstype, from your server, whether a reader may read a story, and counts metered
 /// reads.
@@ -61,7 +63,9 @@ pub(crate) struct Inner {
     /// Whether `timeout` must be set on each request: the caller's client has its own.
     pub(crate) timeout_per_request: bool,
     /// `None` when coalescing is switched off.
-    pub(crate) flights: Option<Flights>,
+    /// Reads in flight, shared by concurrent reads of one story by one reader (`None` when
+    /// coalescing is off, so such a read never hashes a key).
+    pub(crate) flights: Option<Flights<GrantKey, Result<AccessGrant, Error>>>,
     /// `None` unless `cache_grants_for` was set.
     pub(crate) cache: Option<GrantCache>,
     /// Whether a metered story is served when its pingback fails.
