@@ -6,6 +6,7 @@
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 
+use accesstype_jwt::{SubscriberIdentity, WebhookEventKind};
 use paywall_examples::news_site::NewsSite;
 use payway_client::ClaimKind;
 use url::Url;
@@ -66,7 +67,10 @@ async fn send(
     for (name, value) in headers {
         request.push_str(&format!("{name}: {value}\r\n"));
     }
-    if method == "POST" {
+    let typed = headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    if method == "POST" && !typed {
         request.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
     }
     request.push_str(&format!(
@@ -512,4 +516,54 @@ async fn a_shop_return_without_its_state_cookie_is_refused_before_payway_or_the_
         .filter(|(n, v)| n == "set-cookie" && v.starts_with("__Host-pw-state-"))
         .count();
     assert_eq!(cleared, 1, "{answer:?}");
+}
+
+#[tokio::test]
+async fn a_signed_accesstype_webhook_is_taken_from_a_server_and_a_forged_one_is_refused() {
+    let site = site().await;
+    let accesstype = &site.fakes().accesstype;
+    let identity = SubscriberIdentity::email("ada+news@example.com").unwrap();
+    let subscription = accesstype.add_subscription(&identity, "Gold");
+    let call = accesstype.webhook(WebhookEventKind::SubscriptionActivated, &subscription);
+    let body = String::from_utf8(call.body().to_vec()).unwrap();
+    let json = ("Content-Type", "application/json");
+
+    // Not signed by Accesstype: refused before the body is read, nothing done.
+    let another_key = "a".repeat(64);
+    for headers in [
+        vec![json],
+        vec![json, ("X-AT-Signature", another_key.as_str())],
+        vec![
+            json,
+            ("X-AT-Signature", call.signature()),
+            ("X-AT-Signature", call.signature()),
+        ],
+    ] {
+        let answer = send(&site, "POST", "/webhooks/accesstype", &headers, &body).await;
+        assert_eq!(answer.status, 401, "{headers:?}: {answer:?}");
+    }
+    assert_eq!(accesstype.subscription_lookups(), 0);
+    assert_eq!(site.accesstype_plans(&identity), None);
+
+    // Accesstype's own call, as its servers send it (no Origin, no browser): the site reads
+    // the subscriber's subscriptions again.
+    let url = site.url().join("/webhooks/accesstype").unwrap();
+    assert_eq!(call.post(&url).await.unwrap().as_u16(), 204);
+    assert_eq!(accesstype.subscription_lookups(), 1);
+    assert_eq!(
+        site.accesstype_plans(&identity),
+        Some(vec!["Gold".to_owned()])
+    );
+
+    // Cancelled: the next call leaves no active plan.
+    let cancelled = accesstype
+        .set_subscription_status(subscription.id().unwrap(), "cancelled", false)
+        .unwrap();
+    let call = accesstype.webhook(WebhookEventKind::SubscriptionCancellation, &cancelled);
+    assert_eq!(call.post(&url).await.unwrap().as_u16(), 204);
+    assert_eq!(site.accesstype_plans(&identity), Some(Vec::new()));
+
+    // The browser-facing POST routes still need the site's own Origin.
+    let answer = send(&site, "POST", "/metered/reader-id", &[], "").await;
+    assert_eq!(answer.status, 403);
 }

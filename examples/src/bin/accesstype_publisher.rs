@@ -12,7 +12,10 @@
 //! - `GET /content-taxonomy`: the Content Taxonomy endpoint (validated at start-up);
 //! - `GET /taxonomy/section?q=...&limit=...`: a search-url endpoint for the `section` attribute;
 //! - `POST /reader-id`: the reader-id endpoint, which sets the `at-meter` cookie when the
-//!   browser has none (host-only unless `ACCESSTYPE_COOKIE_DOMAIN` names a domain).
+//!   browser has none (host-only unless `ACCESSTYPE_COOKIE_DOMAIN` names a domain);
+//! - `POST /webhooks/accesstype`, when `ACCESSTYPE_WEBHOOK_SECRET` holds the webhook's
+//!   `Secret` (32 bytes or more): Accesstype's webhook calls, each checked against its
+//!   `X-AT-Signature` before it is read (`401` otherwise), then printed without personal data.
 //!
 //! The stories and attributes are a small made-up catalogue.
 
@@ -20,10 +23,11 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
-use accesstype_jwt::axum::Reader;
+use accesstype_jwt::axum::{Reader, SignedWebhook};
 use accesstype_jwt::{
     AttributeValue, ContentTaxonomy, CookieDomain, ReaderCookie, SearchQuery, SearchResponse,
     StoryAttributes, StoryAttributesQuery, TaxonomyAttribute, ValidatedTaxonomy, Visibility,
+    WebhookSigningKey,
 };
 use axum::extract::{FromRef, Query, State};
 use axum::http::StatusCode;
@@ -80,12 +84,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         catalogue: Arc::new(catalogue),
         reader_cookie,
     };
-    let app = Router::new()
+    let mut app = Router::new()
         .route("/story-attributes", get(story_attributes))
         .route("/content-taxonomy", get(content_taxonomy))
         .route("/taxonomy/section", get(search_sections))
         .route("/reader-id", post(reader_id))
         .with_state(state);
+    // The webhook's `Secret`, as configured in Accesstype: its calls are checked against it.
+    let webhooks = match std::env::var("ACCESSTYPE_WEBHOOK_SECRET") {
+        Ok(secret) if !secret.is_empty() => {
+            let key = WebhookSigningKey::new(secret)?;
+            app = app.merge(
+                Router::new()
+                    .route("/webhooks/accesstype", post(webhook))
+                    .with_state(key),
+            );
+            true
+        }
+        _ => false,
+    };
 
     let listener = tokio::net::TcpListener::bind(address).await?;
     let base = format!("http://{}", listener.local_addr()?);
@@ -98,6 +115,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  curl -i -X POST -H 'Cookie: at-meter=0123456789abcdef0123456789abcdef' '{base}/reader-id'"
     );
+    if webhooks {
+        println!("  Accesstype's webhooks: POST {base}/webhooks/accesstype (signed calls only)");
+    } else {
+        println!("  (set ACCESSTYPE_WEBHOOK_SECRET to take Accesstype's signed webhooks)");
+    }
     axum::serve(listener, app).await?;
     Ok(())
 }
@@ -136,6 +158,23 @@ async fn search_sections(
 /// well-formed one (and only one).
 async fn reader_id(reader: Reader) -> (StatusCode, Reader, Json<Value>) {
     (StatusCode::CREATED, reader, Json(json!({})))
+}
+
+/// `POST /webhooks/accesstype`: a call whose `X-AT-Signature` matched its body (any other is
+/// answered `401` by the extractor). Prints what changed, no personal data, and answers
+/// `204`: Accesstype calls again, hourly, until it gets a `2xx`.
+async fn webhook(SignedWebhook(event): SignedWebhook) -> StatusCode {
+    match event.subscription() {
+        Some(subscription) => println!(
+            "webhook {}: subscription {:?}, plan {:?}, active {:?}",
+            event.kind().as_str(),
+            subscription.id(),
+            subscription.plan_name(),
+            subscription.active()
+        ),
+        None => println!("webhook {}", event.kind().as_str()),
+    }
+    StatusCode::NO_CONTENT
 }
 
 /// A made-up catalogue: two stories and two custom attributes.

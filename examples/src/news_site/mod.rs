@@ -12,6 +12,7 @@
 //! | `sso2.rs` | Tulo Payway SSO2: identify, landing, a sealed session cookie |
 //! | `paywall.rs` | Tulo Paywall: a purchase on the story's page, its checkout return logging the SSO2 session in |
 //! | `accesstype.rs` | Accesstype: a first-party reader id, metered reads, the wall |
+//! | `accesstype_webhooks.rs` | Accesstype's signed webhooks: a subscription changed, the site reads it again |
 //!
 //! And what every integration leans on:
 //!
@@ -22,6 +23,7 @@
 //! | `logins.rs` | the site's own session: a `__Host-` cookie, one per browser |
 
 mod accesstype;
+mod accesstype_webhooks;
 mod articles;
 mod home;
 mod html;
@@ -38,6 +40,7 @@ mod tulo;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use accesstype_jwt::SubscriberIdentity;
 use axum::Router;
 use axum::http::header;
 use axum::middleware;
@@ -57,6 +60,7 @@ pub struct NewsSite {
     url: Url,
     fakes: Arc<Fakes>,
     tickets: Arc<MemoryTicketStore>,
+    subscribers: accesstype_webhooks::Subscribers,
     server: JoinHandle<()>,
 }
 
@@ -93,6 +97,7 @@ impl NewsSite {
         let site = Site::start(&url, local, Arc::new(store)).await?;
         let fakes = Arc::clone(&site.fakes);
         let tickets = Arc::clone(&site.tickets);
+        let subscribers = site.subscribers.clone();
         // SSO2 names the reader by address: the handlers see the peer through `ConnectInfo`.
         let app = router(site).into_make_service_with_connect_info::<SocketAddr>();
         let server = tokio::spawn(async move {
@@ -103,6 +108,7 @@ impl NewsSite {
             url,
             fakes,
             tickets,
+            subscribers,
             server,
         })
     }
@@ -119,6 +125,13 @@ impl NewsSite {
         &self.fakes
     }
 
+    /// The Accesstype plans the subscriber known by `identity` has active, as the site read
+    /// them after Accesstype's last webhook about them; `None` before any.
+    #[must_use]
+    pub fn accesstype_plans(&self, identity: &SubscriberIdentity) -> Option<Vec<String>> {
+        self.subscribers.plans(identity)
+    }
+
     /// The store that takes the shop's tickets, SSO2's landings and tickets once, to see
     /// what it holds.
     #[must_use]
@@ -133,9 +146,14 @@ impl Drop for NewsSite {
     }
 }
 
-/// Every page and endpoint of the site. The same-origin layer wraps them all, so a `POST`
-/// route added here is checked like the others.
+/// Every page and endpoint of the site. The same-origin layer wraps every route a browser
+/// calls, so a `POST` route added among them is checked like the others. Calls from the
+/// providers' servers (webhooks) carry no `Origin`: they sit outside that layer, and each
+/// proves where it came from itself (a signature).
 fn router(site: Site) -> Router {
+    let server_calls = Router::new()
+        .route("/webhooks/accesstype", post(accesstype_webhooks::receive))
+        .with_state(site.clone());
     Router::new()
         .route("/", get(home::front_page))
         .route("/site.css", get(stylesheet))
@@ -165,6 +183,7 @@ fn router(site: Site) -> Router {
             same_origin::refuse_cross_origin,
         ))
         .with_state(site)
+        .merge(server_calls)
 }
 
 async fn stylesheet() -> impl IntoResponse {

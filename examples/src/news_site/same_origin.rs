@@ -5,8 +5,9 @@
 //! no `Origin`, `Sec-Fetch-Site: same-origin`. Anything else is `403`. A form on another site
 //! (even a sibling on the same host, which `SameSite=Lax` cookies do not stop) cannot log a
 //! reader in or out or set their cookies. Because the layer wraps the router, a `POST` route
-//! added later is covered without a line of its own; a server-to-server callback (a webhook)
-//! would need its own router outside it.
+//! added later is covered without a line of its own. A server-to-server callback (a webhook)
+//! carries no `Origin` and sits in a router of its own outside the layer, proving where it
+//! came from itself: Accesstype's webhooks are signed (`accesstype_webhooks.rs`).
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};

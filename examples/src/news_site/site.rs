@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use accesstype_jwt::test_util::FakeAccesstype;
-use accesstype_jwt::{AccesstypeClient, ReaderCookie};
+use accesstype_jwt::{AccesstypeClient, ReaderCookie, WebhookSigningKey};
 use axum::extract::FromRef;
 use payway_client::sso2::{PaywallSecret, SessionCookieKey, Sso2Flow};
 use payway_client::test_util::FakePayway;
@@ -17,6 +17,7 @@ use tulo_jwt::TuloVerifier;
 use tulo_jwt::test_util::FakeTulo;
 use url::Url;
 
+use super::accesstype_webhooks::Subscribers;
 use super::articles::PRODUCT;
 use super::logins::Logins;
 
@@ -68,6 +69,11 @@ pub(crate) struct Site {
     pub(crate) sso2: Sso2Flow,
     pub(crate) accesstype: AccesstypeClient,
     pub(crate) reader_cookie: ReaderCookie,
+    /// Checks Accesstype's webhook signatures (the webhook's `Secret`, from a secret store in
+    /// production: `WebhookSigningKey::new(secret)`).
+    pub(crate) webhook_key: WebhookSigningKey,
+    /// What Accesstype's webhooks made the site read again.
+    pub(crate) subscribers: Subscribers,
     pub(crate) tickets: Arc<MemoryTicketStore>,
     pub(crate) return_policy: ReturnPolicy,
     pub(crate) logins: Logins,
@@ -94,6 +100,12 @@ impl FromRef<Site> for SessionCookieKey {
 impl FromRef<Site> for ReaderCookie {
     fn from_ref(site: &Site) -> Self {
         site.reader_cookie.clone()
+    }
+}
+
+impl FromRef<Site> for WebhookSigningKey {
+    fn from_ref(site: &Site) -> Self {
+        site.webhook_key.clone()
     }
 }
 
@@ -152,6 +164,8 @@ impl Site {
             accesstype: fakes.accesstype.client(),
             // No `Domain`: the cookie stays on this host, the only choice on 127.0.0.1.
             reader_cookie: ReaderCookie::host_only(),
+            webhook_key: fakes.accesstype.webhook_signing_key(),
+            subscribers: Subscribers::default(),
             tickets,
             return_policy,
             logins: Logins::default(),
