@@ -86,9 +86,9 @@ pub fn check(bytes: &[u8]) -> Result<(), serde_json::Error> {
 /// `serde_json::from_slice`, after [`check`]: a document that repeats a member name at any
 /// depth is refused before `T` is built.
 ///
-/// Two passes, neither of which builds a `Value`; for a typical answer this is as fast as
-/// building a strict `Value` and converting it, and faster for a large one (see the
-/// `strict_json` benchmark).
+/// Two passes, neither of which builds a `Value`: about 0.75x the time of building a strict
+/// `Value` and converting it, and 2.1x to 2.5x that of `from_slice` alone, for a typical
+/// (0.8 KiB) and a large (61 KiB) answer alike (the `strict_json` benchmark).
 ///
 /// # Errors
 ///
