@@ -55,14 +55,14 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use http::StatusCode;
 use url::Url;
 
 use crate::builder::PaywayClientBuilder;
 use crate::client::PaywayClient;
 use crate::secret::AccessToken;
 use crate::sso2::{Sso2Client, Sso2ClientBuilder};
-use shared::{Faults, Shared};
+use paywall_internal::fake::{FakeServer, Faults};
+use shared::Shared;
 use sso2_state::FakeLogin;
 use state::State;
 
@@ -76,7 +76,8 @@ pub struct FakePayway {
     client_secret: String,
     organisation_id: String,
     shared: Arc<Shared>,
-    server: tokio::task::JoinHandle<()>,
+    // Stops the server when the fake is dropped.
+    _server: FakeServer,
 }
 
 impl FakePayway {
@@ -104,18 +105,17 @@ impl FakePayway {
         let organisation_id = state.organisation_id.clone();
         let shared = Arc::new(Shared {
             state: Mutex::new(state),
-            faults: Mutex::new(Faults::default()),
+            faults: Faults::default(),
         });
-        let (address, server) = server::spawn(Arc::clone(&shared)).await?;
-        let base_url = Url::parse(&format!("http://{address}/"))
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let server = server::spawn(Arc::clone(&shared)).await?;
+        let base_url = server.base_url().clone();
         Ok(Self {
             base_url,
             client_id,
             client_secret,
             organisation_id,
             shared,
-            server,
+            _server: server,
         })
     }
 
@@ -230,18 +230,17 @@ impl FakePayway {
     /// Answers the next `n` requests with `status` (and a small JSON error body), whatever
     /// they ask. A number that is not an HTTP status (outside 100-999) answers `500`.
     pub fn fail_next(&self, n: usize, status: u16) {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        self.shared.faults().fail = Some((n, status));
+        self.shared.faults.fail_next(n, status);
     }
 
     /// Waits `delay` before answering each request from now on (`Duration::ZERO` to stop).
     pub fn delay(&self, delay: Duration) {
-        self.shared.faults().delay = delay;
+        self.shared.faults.delay(delay);
     }
 
     /// Closes the connection of the next `n` requests without answering.
     pub fn drop_next(&self, n: usize) {
-        self.shared.faults().drop = n;
+        self.shared.faults.drop_next(n);
     }
 }
 
@@ -407,12 +406,6 @@ impl fmt::Display for Refused {
 }
 
 impl std::error::Error for Refused {}
-
-impl Drop for FakePayway {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
 
 impl fmt::Debug for FakePayway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
