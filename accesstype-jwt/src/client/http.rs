@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use paywall_internal::http::media_type;
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{RequestBuilder, Response};
 use url::Url;
@@ -35,7 +36,7 @@ pub(crate) async fn exchange(request: RequestBuilder, url: &Url) -> Result<Bytes
     if !status.is_success() {
         return Err(Error::UnexpectedStatus {
             status,
-            content_type: media_type(&response),
+            content_type: response.headers().get(CONTENT_TYPE).and_then(media_type),
         });
     }
     read_capped(response).await
@@ -70,27 +71,4 @@ async fn read_capped(mut response: Response) -> Result<Bytes, Error> {
         body.extend_from_slice(&chunk);
     }
     Ok(Bytes::from(body))
-}
-
-/// The media type of the answer's `Content-Type` (`type/subtype`, lowercased, parameters
-/// dropped); `None` when absent or not two RFC 9110 tokens, since the header is text the
-/// server chose and ends up in an error.
-fn media_type(response: &Response) -> Option<String> {
-    const MAX_LEN: usize = 80;
-    let header = response.headers().get(CONTENT_TYPE)?.as_bytes();
-    let essence = header.split(|b| *b == b';').next()?.trim_ascii();
-    let (kind, subtype) = essence.split_at(essence.iter().position(|b| *b == b'/')?);
-    let subtype = subtype.get(1..)?;
-    let is_token = |part: &[u8]| {
-        !part.is_empty()
-            && part
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
-    };
-    if essence.len() > MAX_LEN || !is_token(kind) || !is_token(subtype) {
-        return None;
-    }
-    std::str::from_utf8(essence)
-        .ok()
-        .map(str::to_ascii_lowercase)
 }

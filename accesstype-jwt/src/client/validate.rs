@@ -1,29 +1,23 @@
 //! The checks [`build`](crate::AccesstypeClientBuilder::build) runs on the client's
 //! configuration: the base URL, the API key and the account key.
 
-use std::net::IpAddr;
-
+use paywall_internal::http::{self, BaseUrlError, HeaderError, sensitive_header};
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
-use url::{Host, Url};
+use url::Url;
 
 use crate::account_key::is_valid_account_key;
 use crate::error::BuildError;
 
 /// The API key as an `X-SUBAUTH` header value, marked sensitive so that hyper and reqwest never
-/// print it.
+/// print it. Keys are printable ASCII; anything else is a copy-paste slip Accesstype would
+/// refuse.
 pub(crate) fn api_key_value(key: Option<&SecretString>) -> Result<HeaderValue, BuildError> {
     let key = key.map(ExposeSecret::expose_secret).unwrap_or_default();
-    if key.is_empty() {
-        return Err(BuildError::MissingApiKey);
-    }
-    // Keys are printable ASCII; anything else is a copy-paste slip Accesstype would refuse.
-    if !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(BuildError::InvalidApiKey);
-    }
-    let mut value = HeaderValue::from_str(key).map_err(|_| BuildError::InvalidApiKey)?;
-    value.set_sensitive(true);
-    Ok(value)
+    sensitive_header(key).map_err(|error| match error {
+        HeaderError::Empty => BuildError::MissingApiKey,
+        HeaderError::NotPrintable => BuildError::InvalidApiKey,
+    })
 }
 
 /// The account key (the public `key`), by the one rule of
@@ -39,31 +33,11 @@ pub(crate) fn account_key(key: Option<String>) -> Result<String, BuildError> {
 
 /// A host, no userinfo, no query, no fragment; `https`, or `http` to a loopback host.
 pub(crate) fn check_base_url(url: &Url) -> Result<(), BuildError> {
-    let invalid = |reason| Err(BuildError::InvalidBaseUrl { reason });
-    let Some(host) = url.host() else {
-        return invalid("it has no host");
-    };
-    if !url.username().is_empty() || url.password().is_some() {
-        return invalid("it must not contain credentials");
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return invalid("it must not have a query or fragment");
-    }
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(&host) => Ok(()),
-        "http" => Err(BuildError::InsecureBaseUrl),
-        _ => invalid("the scheme must be https"),
-    }
-}
-
-/// `127.0.0.0/8`, `::1` or `localhost`: traffic that never leaves the machine.
-fn is_loopback(host: &Host<&str>) -> bool {
-    match host {
-        Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
-        Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
-        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
-    }
+    http::check_base_url(url).map_err(|error| match error {
+        BaseUrlError::Missing => BuildError::MissingEnvironment,
+        BaseUrlError::Insecure => BuildError::InsecureBaseUrl,
+        BaseUrlError::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
+    })
 }
 
 #[cfg(test)]
