@@ -143,49 +143,15 @@ pub fn unquote(value: &str) -> &str {
 
 /// A value written with JavaScript's `encodeURIComponent`, decoded once as
 /// `decodeURIComponent` would, except that a `%` not followed by two hex digits stays as it
-/// is (rather than failing): byte for byte what `percent_encoding::percent_decode_str` gives
-/// (the tests hold it to that). The bytes need not be UTF-8; borrowed when there is no `%`.
+/// is (rather than failing). The bytes need not be UTF-8; borrowed when nothing is escaped.
 ///
-/// Written here rather than taken from `percent-encoding`: that crate's decoder is a
-/// byte-at-a-time iterator, which took 2.6 times the instructions of this loop on an encoded
-/// `T_ID` value and was half of what `verify_cookie` costs over `verify_token`.
+/// `percent-encoding`'s decoder, not a loop of our own: it decodes byte at a time, which
+/// costs `verify_cookie` about a tenth against a hand-written loop (2.1x `verify_token`
+/// instead of 1.8x, over the 2x aim); one well-known decoder is worth that on a call made
+/// once per page.
 #[must_use]
 pub fn percent_decode(value: &str) -> Cow<'_, [u8]> {
-    let mut rest = value.as_bytes();
-    if memchr::memchr(b'%', rest).is_none() {
-        return Cow::Borrowed(rest);
-    }
-    let mut decoded = Vec::with_capacity(rest.len());
-    while let Some(at) = memchr::memchr(b'%', rest) {
-        let (plain, mut escapes) = rest.split_at_checked(at).unwrap_or((rest, &[]));
-        decoded.extend_from_slice(plain);
-        // Escapes come in runs (`%22%3A%22`): decode the run without searching again.
-        while let [b'%', tail @ ..] = escapes {
-            let escape = match tail {
-                [high, low, after @ ..] => hex_digit(*high)
-                    .zip(hex_digit(*low))
-                    .map(|(high, low)| (high << 4 | low, after)),
-                _ => None,
-            };
-            // A `%` without two hex digits stands for itself.
-            let (byte, after) = escape.unwrap_or((b'%', tail));
-            decoded.push(byte);
-            escapes = after;
-        }
-        rest = escapes;
-    }
-    decoded.extend_from_slice(rest);
-    Cow::Owned(decoded)
-}
-
-/// The value of an ASCII hex digit, either case.
-fn hex_digit(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
-    }
+    percent_encoding::percent_decode_str(value).into()
 }
 
 #[cfg(test)]
