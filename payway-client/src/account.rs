@@ -210,17 +210,12 @@ impl PaywayClient {
     ) -> Result<http::Received, Error> {
         let request = self
             .request(Method::GET, url)
-            .header(AUTHORIZATION, http::bearer(token)?)
-            .build()
-            .map_err(Error::transport)?;
-        let response = http::send(&self.inner.http, request).await?;
-        if response.status() != StatusCode::OK {
-            let secrets = [token.expose_secret()];
-            return Err(
-                http::error_from_response(http::Endpoint::Resource, response, &secrets).await,
-            );
-        }
-        http::read_body(response).await
+            .header(AUTHORIZATION, http::bearer(token)?);
+        let secrets = [token.expose_secret()];
+        http::call(http::Endpoint::Resource, request, url, &secrets, |status| {
+            status == StatusCode::OK
+        })
+        .await
     }
 }
 

@@ -155,11 +155,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// A transport error, held in an `Arc` from the start.
-    pub(crate) fn transport(error: reqwest::Error) -> Self {
-        Self::Transport(Arc::new(error))
-    }
-
     /// The HTTP status Payway answered with, when there was an answer.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

@@ -1,8 +1,10 @@
 //! The HTTP policy every call goes through: no redirects (detected even when a custom client
 //! follows them), a capped body read, sensitive `Authorization` headers.
 
-use reqwest::header::{CONTENT_TYPE, HeaderValue, InvalidHeaderValue};
-use reqwest::{Request, Response, StatusCode};
+use paywall_internal::http::{self as core, Read, SendError};
+use reqwest::header::{HeaderValue, InvalidHeaderValue};
+use reqwest::{RequestBuilder, StatusCode};
+use url::Url;
 
 use crate::error::Error;
 use crate::provider_error::ProviderError;
@@ -11,10 +13,7 @@ use crate::secret::AccessToken;
 /// The largest response body this crate reads from Payway, in bytes (64 KiB).
 ///
 /// A larger body is an [`Error::BodyTooLarge`]: it is never buffered whole.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-/// The longest media type kept from a `Content-Type` header, in bytes.
-const MAX_MEDIA_TYPE_BYTES: usize = 100;
+pub const MAX_BODY_BYTES: usize = core::MAX_BODY_BYTES;
 
 /// A response body read in full, with its checked media type.
 pub(crate) struct Received {
@@ -22,69 +21,46 @@ pub(crate) struct Received {
     pub(crate) content_type: Option<String>,
 }
 
-/// Sends `request`; returns the response once its status is known, body unread.
+/// Sends `request` (to `url`) through the family's `send` and reads the answer: the body of
+/// a status `ok` accepts, read up to [`MAX_BODY_BYTES`]; any other status as the matching
+/// [`Error`], with `secrets` (what the request carried) cut from its details.
 ///
 /// A `3xx` answer is an `Err` (our own client never follows one); a response that comes
 /// from another URL than the request went to means a caller-supplied client followed a
 /// redirect, which is an `Err` too.
-pub(crate) async fn send(http: &reqwest::Client, request: Request) -> Result<Response, Error> {
-    let sent_to = request.url().clone();
-    let response = http.execute(request).await.map_err(Error::transport)?;
-    if response.url() != &sent_to {
-        return Err(Error::RedirectFollowed);
-    }
-    let status = response.status();
+pub(crate) async fn call(
+    endpoint: Endpoint,
+    request: RequestBuilder,
+    url: &Url,
+    secrets: &[&str],
+    ok: fn(StatusCode) -> bool,
+) -> Result<Received, Error> {
+    let answer =
+        core::send(request, url.clone(), Read::All)
+            .await
+            .map_err(|error| match error {
+                SendError::Transport(error) => Error::Transport(error),
+                SendError::RedirectFollowed => Error::RedirectFollowed,
+                SendError::BodyTooLarge { limit, .. } => Error::BodyTooLarge { limit },
+            })?;
+    let status = answer.status;
     crate::trace::status(status);
     if status.is_redirection() {
         return Err(Error::Redirect { status });
     }
-    Ok(response)
-}
-
-/// Reads the body, refusing more than [`MAX_BODY_BYTES`] without buffering the rest.
-pub(crate) async fn read_body(mut response: Response) -> Result<Received, Error> {
-    let too_large = Error::BodyTooLarge {
-        limit: MAX_BODY_BYTES,
+    let received = Received {
+        bytes: answer.body.map(Vec::from).unwrap_or_default(),
+        content_type: answer.content_type,
     };
-    if response
-        .content_length()
-        .is_some_and(|len| len > MAX_BODY_BYTES as u64)
-    {
-        return Err(too_large);
+    if !ok(status) {
+        return Err(status_error(endpoint, status, &received, secrets));
     }
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|value| media_type(value.as_bytes()));
-    let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(Error::transport)? {
-        if bytes.len().saturating_add(chunk.len()) > MAX_BODY_BYTES {
-            return Err(too_large);
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(Received {
-        bytes,
-        content_type,
-    })
+    Ok(received)
 }
 
-/// The media type of a `Content-Type` value, lowercased and without parameters
-/// (`type/subtype`); `None` unless both halves are RFC 9110 tokens and it fits in 100 bytes.
-/// The header is text the provider chose, and errors show it in their `Debug` output.
-pub(crate) fn media_type(value: &[u8]) -> Option<String> {
-    let essence = value.split(|byte| *byte == b';').next()?.trim_ascii();
-    if essence.len() > MAX_MEDIA_TYPE_BYTES {
-        return None;
-    }
-    let (kind, subtype) = std::str::from_utf8(essence).ok()?.split_once('/')?;
-    let is_token = |part: &str| !part.is_empty() && part.bytes().all(is_token_char);
-    (is_token(kind) && is_token(subtype)).then(|| format!("{kind}/{subtype}").to_ascii_lowercase())
-}
-
-/// RFC 9110's `tchar`.
-fn is_token_char(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+/// Any `2xx`: what most calls accept.
+pub(crate) fn success(status: StatusCode) -> bool {
+    status.is_success()
 }
 
 /// `Authorization: Bearer {token}`, marked sensitive so it never shows in `Debug` output.
@@ -128,49 +104,9 @@ pub(crate) fn status_error(
     }
 }
 
-/// Reads an error response's body for its details; a body that cannot be read in full
-/// (too large, connection dropped) still yields the status, without details.
-pub(crate) async fn error_from_response(
-    endpoint: Endpoint,
-    response: Response,
-    secrets: &[&str],
-) -> Error {
-    let status = response.status();
-    let body = read_body(response).await.unwrap_or(Received {
-        bytes: Vec::new(),
-        content_type: None,
-    });
-    status_error(endpoint, status, &body, secrets)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_a_checked_media_type_is_kept() {
-        for (value, expected) in [
-            (&b"application/json"[..], Some("application/json")),
-            (b"Application/JSON; charset=utf-8", Some("application/json")),
-            (b" text/html ;q=1", Some("text/html")),
-            (
-                b"application/problem+json",
-                Some("application/problem+json"),
-            ),
-            (b"", None),
-            (b"json", None),
-            (b"/json", None),
-            (b"application/", None),
-            (b"a/b/c", None),
-            (b"text/plain ada@example.com", None),
-            (b"application/json<script>", None),
-            (b"text/\xe5", None),
-        ] {
-            assert_eq!(media_type(value).as_deref(), expected, "{value:?}");
-        }
-        let long = format!("application/{}", "x".repeat(MAX_MEDIA_TYPE_BYTES));
-        assert_eq!(media_type(long.as_bytes()), None);
-    }
 
     #[test]
     fn bearer_header_is_sensitive() {

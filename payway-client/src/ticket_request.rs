@@ -109,23 +109,20 @@ impl PaywayClient {
             self.inner.environment,
             trace::ok,
             async {
+                let url = &self.inner.endpoints.ticket;
                 let http_request = self
-                    .request(Method::POST, &self.inner.endpoints.ticket)
+                    .request(Method::POST, url)
                     .header(AUTHORIZATION, http::bearer(token)?)
-                    .json(&request)
-                    .build()
-                    .map_err(Error::transport)?;
-                let response = http::send(&self.inner.http, http_request).await?;
-                if !response.status().is_success() {
-                    let secrets = [token.expose_secret()];
-                    return Err(http::error_from_response(
-                        http::Endpoint::Resource,
-                        response,
-                        &secrets,
-                    )
-                    .await);
-                }
-                let body = http::read_body(response).await?;
+                    .json(&request);
+                let secrets = [token.expose_secret()];
+                let body = http::call(
+                    http::Endpoint::Resource,
+                    http_request,
+                    url,
+                    &secrets,
+                    http::success,
+                )
+                .await?;
                 parse_ticket(&body.bytes, body.content_type.as_deref())
             },
         )

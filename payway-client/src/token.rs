@@ -126,17 +126,19 @@ impl PaywayClient {
             TokenEncoding::Form => request.form(&body),
             TokenEncoding::Json => request.json(&body),
         };
-        let request = request.build().map_err(Error::transport)?;
-        let response = http::send(&inner.http, request).await?;
-        if !response.status().is_success() {
-            let secrets = [
-                body.client_secret,
-                ticket.or(refresh_token).unwrap_or_default(),
-            ];
-            return Err(http::error_from_response(http::Endpoint::Token, response, &secrets).await);
-        }
+        let secrets = [
+            body.client_secret,
+            ticket.or(refresh_token).unwrap_or_default(),
+        ];
         // The body holds tokens: it is never kept in an error.
-        let body = http::read_body(response).await?;
+        let body = http::call(
+            http::Endpoint::Token,
+            request,
+            &inner.endpoints.access_token,
+            &secrets,
+            http::success,
+        )
+        .await?;
         parse_token_response(&body.bytes, body.content_type.as_deref())
     }
 }

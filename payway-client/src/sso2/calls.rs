@@ -169,27 +169,27 @@ impl Sso2Client {
         let inner = &self.inner;
         let now = unix_now().map_err(Error::Sso2Token)?;
         let token = self.signer().call(now, sid, reader, operation);
+        let url = inner.endpoints.of(operation);
         let request = inner
             .http
-            .request(Method::POST, inner.endpoints.of(operation).clone())
+            .request(Method::POST, url.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .timeout(inner.timeout)
-            .json(&RequestBody { t: token.expose() })
-            .build()
-            .map_err(Error::transport)?;
-        let response = http::send(&inner.http, request).await?;
-        if !response.status().is_success() {
-            let secrets = [
-                token.expose(),
-                inner.client_secret.expose_secret(),
-                sid,
-                operation.secret().unwrap_or_default(),
-            ];
-            return Err(
-                http::error_from_response(http::Endpoint::Resource, response, &secrets).await,
-            );
-        }
-        let received = http::read_body(response).await?;
+            .json(&RequestBody { t: token.expose() });
+        let secrets = [
+            token.expose(),
+            inner.client_secret.expose_secret(),
+            sid,
+            operation.secret().unwrap_or_default(),
+        ];
+        let received = http::call(
+            http::Endpoint::Resource,
+            request,
+            url,
+            &secrets,
+            http::success,
+        )
+        .await?;
         let parse_error = |source| Error::Parse {
             what: "sso2 answer",
             source,
