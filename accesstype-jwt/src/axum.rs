@@ -36,7 +36,6 @@
 //!     .with_state(ReaderCookie::host_only());
 //! ```
 
-mod json_body;
 mod reader;
 mod responses;
 mod signed_webhook;

@@ -10,12 +10,11 @@ use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponsePar
 use http::header::{COOKIE, SET_COOKIE};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
-use serde::Serialize;
 
-use crate::axum::json_body::{RejectionBody, json_response};
 use crate::cookie::ReaderCookie;
 use crate::error::Error;
 use crate::reader::ReaderId;
+use paywall_internal::axum::rejection;
 
 /// The reader of a request: the id in their `at-meter` cookie, or a fresh one.
 ///
@@ -244,18 +243,9 @@ impl std::error::Error for ReaderRejection {
 
 impl IntoResponse for ReaderRejection {
     fn into_response(self) -> Response {
-        let body = RejectionBody {
-            error: self.code(),
-            message: self.message(),
-            extra: NoFields {},
-        };
-        json_response(self.status(), &body)
+        rejection(self.status(), self.code(), self.message())
     }
 }
-
-/// No fields beyond `error` and `message`.
-#[derive(Serialize)]
-struct NoFields {}
 
 #[cfg(test)]
 mod tests {

@@ -3,10 +3,10 @@
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
 
-use crate::axum::json_body::json_response;
 use crate::search::SearchResponse;
 use crate::story::StoryAttributes;
 use crate::taxonomy::ValidatedTaxonomy;
+use paywall_internal::axum::json_response;
 
 impl IntoResponse for StoryAttributes {
     /// `200 OK`, `Content-Type: application/json`, the Story Attributes body.

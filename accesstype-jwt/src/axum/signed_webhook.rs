@@ -9,13 +9,12 @@ use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderMap, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
-use serde::Serialize;
 
-use crate::axum::json_body::{RejectionBody, json_response};
 use crate::error::Error;
 use crate::grant::MAX_BODY_BYTES;
 use crate::webhook::WebhookEvent;
 use crate::webhook_signature::{WEBHOOK_SIGNATURE_HEADER, WebhookSigningKey};
+use paywall_internal::axum::rejection;
 
 /// A webhook call of Accesstype, signed with the webhook's `Secret`: the extractor reads the
 /// raw body (at most [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES)), checks its `X-AT-Signature`
@@ -203,13 +202,6 @@ impl std::error::Error for WebhookRejection {
 
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
-        #[derive(Serialize)]
-        struct NoFields {}
-        let body = RejectionBody {
-            error: self.code(),
-            message: self.message(),
-            extra: NoFields {},
-        };
-        json_response(self.status(), &body)
+        rejection(self.status(), self.code(), self.message())
     }
 }

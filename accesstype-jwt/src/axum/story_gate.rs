@@ -8,11 +8,11 @@ use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponsePar
 use http::StatusCode;
 use serde::Serialize;
 
-use crate::axum::json_body::{RejectionBody, json_response};
 use crate::axum::reader::Reader;
 use crate::client::{AccesstypeClient, CheckOptions};
 use crate::error::Error;
 use crate::grant::{AccessGrant, WallType};
+use paywall_internal::axum::rejection_with;
 
 impl AccesstypeClient {
     /// The gate of a story route: [`read_story`](Self::read_story) for the request's
@@ -283,14 +283,10 @@ impl IntoResponse for StoryWall {
             #[serde(rename = "wallType")]
             wall_type: Option<&'a WallType>,
         }
-        let body = RejectionBody {
-            error: self.code(),
-            message: self.message(),
-            extra: Wall {
-                wall_type: self.wall_type(),
-            },
+        let wall = Wall {
+            wall_type: self.wall_type(),
         };
-        let response = json_response(self.status(), &body);
+        let response = rejection_with(self.status(), self.code(), self.message(), &wall);
         (self.reader, response).into_response()
     }
 }
