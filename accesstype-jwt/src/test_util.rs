@@ -136,12 +136,10 @@ mod webhooks;
 pub use webhooks::FakeWebhook;
 
 use std::fmt;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::TcpListener;
-use tokio::task::JoinHandle;
+use paywall_internal::fake::FakeServer;
 use url::Url;
 
 use crate::client::{AccesstypeClient, AccesstypeClientBuilder};
@@ -168,10 +166,10 @@ pub const DEFAULT_FREE_STORIES: u32 = 3;
 ///
 /// See the [module docs](self) for what it answers, and a complete test of an axum handler.
 pub struct FakeAccesstype {
-    base_url: Url,
     books: Arc<Books>,
     webhook_key: WebhookSigningKey,
-    server: JoinHandle<()>,
+    /// Stopped, with its connections, when dropped.
+    server: FakeServer,
 }
 
 impl FakeAccesstype {
@@ -185,14 +183,6 @@ impl FakeAccesstype {
         reason = "a test that cannot start its fake cannot run"
     )]
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("FakeAccesstype: bind a port on 127.0.0.1");
-        let address: SocketAddr = listener
-            .local_addr()
-            .expect("FakeAccesstype: read the bound address");
-        let base_url = Url::parse(&format!("http://{address}/"))
-            .expect("FakeAccesstype: a socket address makes a URL");
         let signer = AccesstypeSigner::builder()
             .secret(JWT_SECRET)
             .build()
@@ -205,9 +195,12 @@ impl FakeAccesstype {
         ));
         let webhook_key = WebhookSigningKey::new(WEBHOOK_SECRET)
             .expect("FakeAccesstype: the fixed webhook secret is long enough");
-        let server = tokio::spawn(server::serve(listener, Arc::clone(&books)));
+        let answering = Arc::clone(&books);
+        let server =
+            FakeServer::start(move |request| server::handle(Arc::clone(&answering), request))
+                .await
+                .expect("FakeAccesstype: bind a port on 127.0.0.1");
         Self {
-            base_url,
             books,
             webhook_key,
             server,
@@ -218,7 +211,7 @@ impl FakeAccesstype {
     /// [`AccesstypeClientBuilder::base_url`].
     #[must_use]
     pub fn base_url(&self) -> Url {
-        self.base_url.clone()
+        self.server.base_url().clone()
     }
 
     /// The account key (`key`) the fake knows.
@@ -404,16 +397,10 @@ impl FakeAccesstype {
     }
 }
 
-impl Drop for FakeAccesstype {
-    fn drop(&mut self) {
-        self.server.abort();
-    }
-}
-
 impl fmt::Debug for FakeAccesstype {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FakeAccesstype")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &self.server.base_url().as_str())
             .field("api_key", &"[redacted]")
             .field("access_checks", &self.access_checks())
             .field("pingbacks", &self.pingbacks())
