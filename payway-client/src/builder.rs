@@ -11,7 +11,7 @@ use crate::client::{Endpoints, Inner, PaywayClient};
 use crate::credentials::{Credentials, MIN_CLIENT_SECRET_BYTES};
 use crate::environment::Environment;
 use crate::error::BuildError;
-use crate::http_settings::{HttpSettings, check_positive, choose_base_url};
+use crate::http_settings::{HttpSettings, build_http, choose_base_url};
 use crate::secret::ClientSecret;
 use crate::server_token_cache::ServerTokenCache;
 use crate::token::DEFAULT_TICKET_SCOPE;
@@ -131,13 +131,13 @@ impl PaywayClientBuilder {
     /// every request; the connect timeout is yours to set on that client
     /// ([`connect_timeout`](Self::connect_timeout) together with this is refused).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http.http_client = Some(client);
+        self.http.http_client(client);
         self
     }
 
     /// Total time for one request, reading the body included (default 10 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http.timeout = timeout;
+        self.http.timeout(timeout);
         self
     }
 
@@ -145,7 +145,7 @@ impl PaywayClientBuilder {
     /// [`http_client`](Self::http_client): [`build`](Self::build) refuses the two together
     /// ([`BuildError::ConnectTimeoutWithHttpClient`]), as that client owns its connect timeout.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http.connect_timeout = Some(timeout);
+        self.http.connect_timeout(timeout);
         self
     }
 
@@ -185,9 +185,11 @@ impl PaywayClientBuilder {
     pub fn build(self) -> Result<PaywayClient, BuildError> {
         let (client_id, client_secret) = self.credentials.check(MIN_CLIENT_SECRET_BYTES)?;
         let base_url = choose_base_url(self.base_url, self.environment, Environment::base_url)?;
-        let [timeout, connect_timeout] = self.http.durations();
-        check_positive(&[timeout, connect_timeout, ("claim_ttl", self.claim_ttl)])?;
-        if self.claim_ttl <= self.http.timeout {
+        let http = build_http(self.http)?;
+        if self.claim_ttl.is_zero() {
+            return Err(BuildError::ZeroDuration { what: "claim_ttl" });
+        }
+        if self.claim_ttl <= http.timeout() {
             return Err(BuildError::ClaimTtlTooShort);
         }
         if !self.ticket_scopes.iter().all(|s| is_identifier(s)) {
@@ -195,8 +197,7 @@ impl PaywayClientBuilder {
         }
         let ticket_scope = (!self.ticket_scopes.is_empty()).then(|| self.ticket_scopes.join(" "));
         let endpoints = Endpoints::new(&base_url);
-        let timeout = self.http.timeout;
-        let http = self.http.client()?;
+        let timeout = http.timeout();
         Ok(PaywayClient {
             inner: Arc::new(Inner {
                 http,

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use paywall_internal::http::append_segments;
+use paywall_internal::http::{Http, append_segments};
 use reqwest::header::{ACCEPT, HeaderValue};
 use reqwest::{Method, RequestBuilder};
 use url::Url;
@@ -37,7 +37,7 @@ pub struct PaywayClient {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: Http,
     pub(crate) base_url: Url,
     pub(crate) environment: Option<Environment>,
     pub(crate) endpoints: Endpoints,
@@ -112,9 +112,8 @@ impl PaywayClient {
     pub(crate) fn request(&self, method: Method, url: &Url) -> RequestBuilder {
         self.inner
             .http
-            .request(method, url.clone())
+            .request(method, url)
             .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .timeout(self.inner.timeout)
     }
 }
 

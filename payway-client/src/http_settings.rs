@@ -1,83 +1,16 @@
 //! The HTTP settings both clients share (the base URL, the timeouts, the caller's
 //! `reqwest::Client` or ours), checked and built the same way.
 
-use std::fmt;
-use std::time::Duration;
-
+use paywall_internal::http::{self, BaseUrlError, Http, SettingsError};
 use url::Url;
 
 use crate::environment::Environment;
 use crate::error::BuildError;
-use paywall_internal::http::{self, BaseUrlError};
 
-/// Default total time for one request, body included (10 s).
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time to establish a connection (5 s).
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) use paywall_internal::http::HttpSettings;
 
-/// The caller's HTTP client and the timeouts, as given to a builder.
-pub(crate) struct HttpSettings {
-    pub(crate) http_client: Option<reqwest::Client>,
-    pub(crate) timeout: Duration,
-    pub(crate) connect_timeout: Option<Duration>,
-}
-
-impl Default for HttpSettings {
-    fn default() -> Self {
-        Self {
-            http_client: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: None,
-        }
-    }
-}
-
-impl HttpSettings {
-    /// The two timeouts, named as their builder methods are.
-    pub(crate) fn durations(&self) -> [(&'static str, Duration); 2] {
-        [
-            ("timeout", self.timeout),
-            (
-                "connect_timeout",
-                self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-            ),
-        ]
-    }
-
-    /// The caller's client, or ours: no redirects, no retries, both timeouts, the crate's
-    /// `User-Agent`. A connect timeout beside a caller's client is refused (that client owns
-    /// its connect timeout).
-    pub(crate) fn client(self) -> Result<reqwest::Client, BuildError> {
-        match self.http_client {
-            Some(_) if self.connect_timeout.is_some() => {
-                Err(BuildError::ConnectTimeoutWithHttpClient)
-            }
-            Some(client) => Ok(client),
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                // A ticket exchange or a login must never be sent twice.
-                .retry(reqwest::retry::never())
-                .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                .timeout(self.timeout)
-                .user_agent(concat!("payway-client/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(BuildError::HttpClient),
-        }
-    }
-}
-
-impl fmt::Debug for HttpSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpSettings")
-            .field(
-                "http_client",
-                &self.http_client.as_ref().map(|_| "caller-supplied"),
-            )
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .finish()
-    }
-}
+/// The `User-Agent` of the client this crate builds.
+const USER_AGENT: &str = concat!("payway-client/", env!("CARGO_PKG_VERSION"));
 
 /// The base URL to call: the caller's, else `host` of the environment; checked against the
 /// HTTP policy.
@@ -86,10 +19,10 @@ pub(crate) fn choose_base_url(
     environment: Option<Environment>,
     host: fn(Environment) -> Url,
 ) -> Result<Url, BuildError> {
-    http::choose_base_url(base_url, || environment.map(host)).map_err(build_error)
+    http::choose_base_url(base_url, || environment.map(host)).map_err(base_url_error)
 }
 
-fn build_error(problem: BaseUrlError) -> BuildError {
+fn base_url_error(problem: BaseUrlError) -> BuildError {
     match problem {
         BaseUrlError::Missing => BuildError::MissingEnvironment,
         BaseUrlError::Insecure => BuildError::InsecureBaseUrl,
@@ -97,16 +30,20 @@ fn build_error(problem: BaseUrlError) -> BuildError {
     }
 }
 
-/// Refuses the first zero among `durations`, by its name.
-pub(crate) fn check_positive(durations: &[(&'static str, Duration)]) -> Result<(), BuildError> {
-    match durations.iter().find(|(_, value)| value.is_zero()) {
-        Some(&(what, _)) => Err(BuildError::ZeroDuration { what }),
-        None => Ok(()),
-    }
+/// The family's HTTP settings built (durations checked, the caller's client or ours), as a
+/// [`BuildError`] when refused.
+pub(crate) fn build_http(settings: HttpSettings) -> Result<Http, BuildError> {
+    settings.build(USER_AGENT).map_err(|error| match error {
+        SettingsError::ZeroDuration { what } => BuildError::ZeroDuration { what },
+        SettingsError::ConnectTimeoutWithHttpClient => BuildError::ConnectTimeoutWithHttpClient,
+        SettingsError::HttpClient(error) => BuildError::HttpClient(error),
+    })
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
 
     fn url(s: &str) -> Url {
@@ -178,24 +115,20 @@ mod tests {
 
     #[test]
     fn zero_durations_are_named_like_their_methods() {
-        let settings = HttpSettings {
-            connect_timeout: Some(Duration::ZERO),
-            ..HttpSettings::default()
-        };
+        let mut settings = HttpSettings::default();
+        settings.connect_timeout(Duration::ZERO);
         assert!(matches!(
-            check_positive(&settings.durations()),
+            build_http(settings),
             Err(BuildError::ZeroDuration {
                 what: "connect_timeout"
             })
         ));
-        assert!(check_positive(&HttpSettings::default().durations()).is_ok());
-        let with_own = HttpSettings {
-            http_client: Some(reqwest::Client::new()),
-            connect_timeout: Some(Duration::from_secs(1)),
-            ..HttpSettings::default()
-        };
+        assert!(build_http(HttpSettings::default()).is_ok());
+        let mut with_own = HttpSettings::default();
+        with_own.http_client(reqwest::Client::new());
+        with_own.connect_timeout(Duration::from_secs(1));
         assert!(matches!(
-            with_own.client(),
+            build_http(with_own),
             Err(BuildError::ConnectTimeoutWithHttpClient)
         ));
     }

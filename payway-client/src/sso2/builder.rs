@@ -11,7 +11,7 @@ use super::client::{Endpoints, Inner, Sso2Client};
 use crate::credentials::{Credentials, MIN_SECRET_BYTES};
 use crate::environment::Environment;
 use crate::error::BuildError;
-use crate::http_settings::{HttpSettings, check_positive, choose_base_url};
+use crate::http_settings::{HttpSettings, build_http, choose_base_url};
 use crate::secret::ClientSecret;
 use crate::validate::is_identifier;
 use paywall_internal::jws::Hs256Key;
@@ -133,20 +133,20 @@ impl Sso2ClientBuilder {
     /// `reqwest::redirect::Policy::none()` and `reqwest::retry::never()`**, as for
     /// [`PaywayClientBuilder::http_client`](crate::PaywayClientBuilder::http_client).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http.http_client = Some(client);
+        self.http.http_client(client);
         self
     }
 
     /// Total time for one server call, reading the body included (default 10 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http.timeout = timeout;
+        self.http.timeout(timeout);
         self
     }
 
     /// Time to establish a connection (default 5 s); not with
     /// [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http.connect_timeout = Some(timeout);
+        self.http.connect_timeout(timeout);
         self
     }
 
@@ -176,15 +176,14 @@ impl Sso2ClientBuilder {
             return Err(BuildError::InvalidOrganisationId);
         }
         let base_url = choose_base_url(self.base_url, self.environment, Environment::sso_base_url)?;
-        check_positive(&self.http.durations())?;
+        let http = build_http(self.http)?;
         if self.leeway > MAX_LEEWAY {
             return Err(BuildError::LeewayTooLarge {
                 leeway: self.leeway,
                 max: MAX_LEEWAY,
             });
         }
-        let timeout = self.http.timeout;
-        let http = self.http.client()?;
+        let timeout = http.timeout();
         // HMAC takes keys of any length; this never refuses one.
         let key = Hs256Key::new(client_secret.expose_secret().as_bytes()).ok_or(
             BuildError::ShortSecret {

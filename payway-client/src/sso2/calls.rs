@@ -172,9 +172,8 @@ impl Sso2Client {
         let url = inner.endpoints.of(operation);
         let request = inner
             .http
-            .request(Method::POST, url.clone())
+            .request(Method::POST, url)
             .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .timeout(inner.timeout)
             .json(&RequestBody { t: token.expose() });
         let secrets = [
             token.expose(),

@@ -9,7 +9,7 @@ use url::Url;
 use super::request_token::{Operation, Signer};
 use crate::environment::Environment;
 use crate::secret::ClientSecret;
-use paywall_internal::http::append_segments;
+use paywall_internal::http::{Http, append_segments};
 use paywall_internal::jws::Hs256Key;
 
 /// A client for Tulo Payway's single sign-on, SSO2.
@@ -31,7 +31,7 @@ pub struct Sso2Client {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    pub(crate) http: Http,
     pub(crate) base_url: Url,
     pub(crate) environment: Option<Environment>,
     pub(crate) endpoints: Endpoints,
