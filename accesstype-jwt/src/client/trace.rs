@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use tracing::Instrument;
+use paywall_internal::http;
 use tracing::field::Empty;
 
 use crate::error::Error;
@@ -17,22 +17,21 @@ pub(crate) async fn traced<T>(
     label: fn(&T) -> &'static str,
 ) -> Result<T, Error> {
     let span = tracing::info_span!("accesstype", operation, environment, outcome = Empty);
-    let result = call.instrument(span.clone()).await;
-    let outcome = match &result {
+    let parent = span.clone();
+    http::traced(span, call, |result| match result {
         Ok(answer) => label(answer),
         Err(error) => {
             if matches!(error.status().map(|s| s.as_u16()), Some(401 | 403)) {
                 // Every read fails the same way until the configuration is fixed.
                 tracing::error!(
-                    parent: &span,
+                    parent: &parent,
                     "accesstype refused the request: check the api key and the account key"
                 );
             }
             error_label(error)
         }
-    };
-    span.record("outcome", outcome);
-    result
+    })
+    .await
 }
 
 /// What a grant says, in one word.
