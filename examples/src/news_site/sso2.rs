@@ -73,6 +73,9 @@ pub(crate) async fn story_page(
     let visit = PageVisit::new(&page_url, &reader)
         .session(cookie.map(Sso2Cookie::into_inner))
         .prefetch(prefetch(&headers));
+    // SSO2's login page continues through identify with this page as `r`. That `r` carries no
+    // login state, so its landing is not taken: the flow sends the reader through identify
+    // once more, under a fresh state, and SSO2, which knows them by then, lands them at once.
     let login = format!(
         r#"<a class="button" id="sso2-login" href="{}">Log in with Payway</a>"#,
         escape(site.fakes.payway.sso2_login_url(&page_url).as_str())
