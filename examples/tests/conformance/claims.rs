@@ -27,7 +27,9 @@ const LANDING_TTL: Duration = Duration::from_secs(90);
 
 /// The shared Redis, if any.
 fn redis_url() -> Option<String> {
-    std::env::var("REDIS_URL").ok().filter(|url| !url.is_empty())
+    std::env::var("REDIS_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
 }
 
 /// A key prefix no other test or run uses.
@@ -165,13 +167,22 @@ async fn made_up_tickets_hold_no_claim() {
         // ticket logs in once.
         for i in [0, FLOOD / 2, FLOOD - 1] {
             let fingerprint = Fingerprint::of(&format!("made-up-ticket-{name}-{i}"));
-            assert!(store.claim(&fingerprint, TICKET_TTL).await.unwrap(), "{name}");
+            assert!(
+                store.claim(&fingerprint, TICKET_TTL).await.unwrap(),
+                "{name}"
+            );
         }
         let ticket = Ticket::new(payway.issue_ticket("acc-1"));
         let login = client.login_with_ticket(&ticket, &*store).await.unwrap();
-        assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{name}: {login:?}");
+        assert!(
+            matches!(login, TicketLogin::LoggedIn { .. }),
+            "{name}: {login:?}"
+        );
         let again = client.login_with_ticket(&ticket, &*store).await.unwrap();
-        assert!(matches!(again, TicketLogin::AlreadyUsed), "{name}: {again:?}");
+        assert!(
+            matches!(again, TicketLogin::AlreadyUsed),
+            "{name}: {again:?}"
+        );
     }
 }
 
