@@ -9,11 +9,12 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
+use crate::ParseError;
 use crate::client::PaywayClient;
-use crate::error::{Error, ResponseBody};
+use crate::error::Error;
 use crate::http;
+use crate::parse;
 use crate::secret::AccessToken;
-use crate::strict_json::{ParseError, from_value, parse_value};
 use crate::trace::{self, in_span};
 
 /// What `Debug` prints for a personal-data field that is set.
@@ -131,7 +132,8 @@ impl Account {
     /// A [`ParseError`] when the body is not JSON, repeats a member name, has no `id`, or a
     /// named field has the wrong type. The error never quotes the body.
     pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
-        from_value(unwrap_item(parse_value(body)?))
+        parse::read(body, unwrap_item)
+            .map_err(|fault| ParseError::new("account", body.len(), fault))
     }
 }
 
@@ -188,16 +190,13 @@ impl PaywayClient {
     ///
     /// [`Error::Unauthorized`] when the token is invalid or expired; [`Error::Parse`] when
     /// the answer is not an account or repeats a member name (its text only through
-    /// [`ResponseBody::expose_text`]); any other status (a `403` for a token without
+    /// [`ParseError::expose_text`]); any other status (a `403` for a token without
     /// `/external/me/w`) or transport failure as the matching [`Error`].
     pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
         in_span("me", self.inner.environment, trace::ok, async {
             let body = self.get_json(&self.inner.endpoints.me, token).await?;
-            Account::from_json(&body.bytes).map_err(|source| Error::Parse {
-                what: "account",
-                source,
-                body: ResponseBody::kept(&body.bytes, body.content_type),
-            })
+            Account::from_json(&body.bytes)
+                .map_err(|error| parse::kept(error, &body, &[token.expose_secret()]))
         })
         .await
     }
@@ -325,7 +324,11 @@ mod tests {
             br#"{"id":"a","user_products":[{"product_code":"p","product_code":"q"}]}"#,
         ] {
             let err = Account::from_json(bad).unwrap_err();
-            assert!(err.is_repeated_member(), "{}", String::from_utf8_lossy(bad));
+            assert!(
+                err.fault().is_repeated_member(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 

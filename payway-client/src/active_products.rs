@@ -8,12 +8,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
+use crate::ParseError;
 use crate::account::{Names, masked, null_as_empty, optional_string_or_number, unwrap_item};
 use crate::client::PaywayClient;
-use crate::error::{Error, ResponseBody};
+use crate::error::Error;
 use crate::http::Received;
+use crate::parse;
 use crate::secret::AccessToken;
-use crate::strict_json::{ParseError, from_value, parse_value};
 use crate::trace::{self, in_span};
 use crate::validate::is_account_id;
 
@@ -189,7 +190,8 @@ impl ActiveProducts {
     /// active products, or has an article that is not an object of the documented fields.
     /// The error never quotes the body.
     pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
-        let raw: RawActiveProducts = from_value(unwrap_item(parse_value(body)?))?;
+        let raw: RawActiveProducts = parse::read(body, unwrap_item)
+            .map_err(|fault| ParseError::new(WHAT, body.len(), fault))?;
         Ok(Self {
             account_id: raw.id,
             product_codes: codes(raw.active_products),
@@ -231,12 +233,9 @@ fn codes(entries: Vec<Value>) -> Vec<String> {
 }
 
 /// The parse error of an active-products answer, its text kept (it holds no secret).
-fn parsed(body: &Received) -> Result<ActiveProducts, Error> {
-    ActiveProducts::from_json(&body.bytes).map_err(|source| Error::Parse {
-        what: WHAT,
-        source,
-        body: ResponseBody::kept(&body.bytes, body.content_type.clone()),
-    })
+fn parsed(body: &Received, token: &AccessToken) -> Result<ActiveProducts, Error> {
+    ActiveProducts::from_json(&body.bytes)
+        .map_err(|error| parse::kept(error, body, &[token.expose_secret()]))
 }
 
 impl PaywayClient {
@@ -255,7 +254,7 @@ impl PaywayClient {
             "active_products",
             self.inner.environment,
             trace::ok,
-            async { parsed(&self.get_json(url, token).await?) },
+            async { parsed(&self.get_json(url, token).await?, token) },
         )
         .await
     }
@@ -277,7 +276,7 @@ impl PaywayClient {
             "active_products_with_articles",
             self.inner.environment,
             trace::ok,
-            async { parsed(&self.get_json(&url, token).await?) },
+            async { parsed(&self.get_json(&url, token).await?, token) },
         )
         .await
     }
@@ -360,7 +359,7 @@ impl PaywayClient {
             }
             Err(error) => return Err(error),
         };
-        let products = parsed(&body)?;
+        let products = parsed(&body, &token)?;
         if products
             .account_id
             .as_deref()
@@ -482,7 +481,11 @@ mod tests {
             br#"{"active_products":[],"external_plus_products":[],"external_plus_products":["x"]}"#,
         ] {
             let err = ActiveProducts::from_json(bad).unwrap_err();
-            assert!(err.is_repeated_member(), "{}", String::from_utf8_lossy(bad));
+            assert!(
+                err.fault().is_repeated_member(),
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 

@@ -1,7 +1,5 @@
-//! The crate's errors: [`Error`] for calls, [`BuildError`] for configuration, and
-//! [`ResponseBody`], what an error shows of a body it could not use.
+//! The crate's errors: [`Error`] for calls, [`BuildError`] for configuration.
 
-use std::fmt;
 use std::sync::Arc;
 
 use reqwest::StatusCode;
@@ -9,7 +7,7 @@ use reqwest::StatusCode;
 use crate::provider_error::ProviderError;
 use crate::sso2::verify_error::{LandingError, SessionCookieError, TokenError};
 use crate::store::StoreError;
-use crate::strict_json::ParseError;
+use paywall_internal::parse_error::ParseError;
 
 /// Why a call failed.
 ///
@@ -67,20 +65,14 @@ pub enum Error {
         limit: usize,
     },
 
-    /// The response body is not the JSON this call expects (or repeats a member name).
-    /// Neither its `Display`, its `Debug` nor its `source()` holds body text.
-    #[error("payway response is not a valid {what}")]
-    Parse {
-        /// What was expected, e.g. `"token response"`.
-        what: &'static str,
-        /// What is wrong, and where (never a value from the body).
-        #[source]
-        source: ParseError,
-        /// The body's length and media type; its text through
-        /// [`ResponseBody::expose_text`] for answers that carry no secret (`/me`, active
-        /// products), never for token and ticket answers.
-        body: ResponseBody,
-    },
+    /// The response body is not the JSON this call expects (or repeats a member name): the
+    /// family's one shape. Neither its `Display`, its `Debug` nor its `source()` chain holds
+    /// body text; [`ParseError`] gives what was parsed, the status, the body's length and
+    /// media type, and why ([`ParseFault`](crate::ParseFault), its source). Its text, through
+    /// [`ParseError::expose_text`], only for answers that carry no secret (`/me`, active
+    /// products), never for token, ticket and SSO2 answers.
+    #[error("payway response is not a valid {}", .0.what())]
+    Parse(#[source] ParseError),
 
     /// The response parsed but is not usable (an empty access token or ticket, for example).
     #[error("payway response is not a valid {what}: {reason}")]
@@ -315,82 +307,23 @@ pub enum BuildError {
     },
 }
 
-/// What an error shows of a response body: its length and media type. Its text only
-/// through [`expose_text`](Self::expose_text), and only for answers that carry no secret.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ResponseBody {
-    len: usize,
-    content_type: Option<String>,
-    text: Option<String>,
-}
-
-impl ResponseBody {
-    /// A body of `len` bytes whose text is not kept.
-    pub(crate) fn withheld(len: usize, content_type: Option<String>) -> Self {
-        Self {
-            len,
-            content_type,
-            text: None,
-        }
-    }
-
-    /// A body whose (lossy UTF-8) text is kept for [`expose_text`](Self::expose_text).
-    pub(crate) fn kept(bytes: &[u8], content_type: Option<String>) -> Self {
-        Self {
-            len: bytes.len(),
-            content_type,
-            text: Some(String::from_utf8_lossy(bytes).into_owned()),
-        }
-    }
-
-    /// The body's length in bytes.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// `true` for an empty body.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The media type of the `Content-Type` Payway sent (`type/subtype`, lowercased, without
-    /// parameters), when it was a well-formed one of at most 100 bytes.
-    pub fn content_type(&self) -> Option<&str> {
-        self.content_type.as_deref()
-    }
-
-    /// The body's text (lossy UTF-8), when it was kept: for `/me` and active-products
-    /// answers, never for token and ticket answers.
-    ///
-    /// # Privacy
-    ///
-    /// A `/me` body holds the reader's personal data (e-mail, name, address). Do not log it.
-    pub fn expose_text(&self) -> Option<&str> {
-        self.text.as_deref()
-    }
-}
-
-impl fmt::Debug for ResponseBody {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ResponseBody")
-            .field("len", &self.len)
-            .field("content_type", &self.content_type)
-            .finish_non_exhaustive()
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use paywall_internal::parse_error::ParseFault;
+
     use super::*;
 
     #[test]
     fn a_parse_error_shows_length_and_content_type_only() {
         let body = br#"{"item":{"email":"ada@example.com","street":"Main Street 1"}}"#;
-        let error = Error::Parse {
-            what: "account",
-            source: ParseError::shape(),
-            body: ResponseBody::kept(body, Some("application/json".to_owned())),
+        let fault = ParseFault::Shape {
+            reason: "not the documented shape",
         };
+        let error = Error::Parse(
+            ParseError::new("account", body.len(), fault)
+                .answered(200, Some("application/json".to_owned()))
+                .keep_body(body.to_vec()),
+        );
         let mut shown = format!("{error} {error:?} {error:#?}");
         let mut source = std::error::Error::source(&error);
         while let Some(s) = source {
@@ -402,10 +335,10 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("application/json") && shown.contains(&body.len().to_string()));
-        let Error::Parse { body: kept, .. } = &error else {
+        let Error::Parse(kept) = &error else {
             unreachable!()
         };
         assert!(kept.expose_text().unwrap().contains("ada@example.com"));
-        assert!(ResponseBody::withheld(3, None).expose_text().is_none());
+        assert!(ParseError::new("account", 3, fault).expose_text().is_none());
     }
 }

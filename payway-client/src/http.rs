@@ -17,6 +17,7 @@ pub const MAX_BODY_BYTES: usize = core::MAX_BODY_BYTES;
 
 /// A response body read in full, with its checked media type.
 pub(crate) struct Received {
+    pub(crate) status: StatusCode,
     pub(crate) bytes: Vec<u8>,
     pub(crate) content_type: Option<String>,
 }
@@ -49,6 +50,7 @@ pub(crate) async fn call(
         return Err(Error::Redirect { status });
     }
     let received = Received {
+        status,
         bytes: answer.body.map(Vec::from).unwrap_or_default(),
         content_type: answer.content_type,
     };
@@ -125,6 +127,7 @@ mod tests {
 
     fn body(text: &[u8]) -> Received {
         Received {
+            status: StatusCode::OK,
             bytes: text.to_vec(),
             content_type: None,
         }

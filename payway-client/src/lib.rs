@@ -27,6 +27,7 @@ mod http;
 mod http_settings;
 mod login;
 mod login_state;
+mod parse;
 mod provider_error;
 mod secret;
 mod server_token;
@@ -34,7 +35,6 @@ mod server_token_cache;
 mod shop_url;
 pub mod sso2;
 mod store;
-mod strict_json;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
@@ -53,7 +53,7 @@ pub use callback::{CallbackError, ReturnPolicy, TicketCallback};
 pub use client::PaywayClient;
 pub use credentials::{MIN_CLIENT_SECRET_BYTES, MIN_SECRET_BYTES};
 pub use environment::{Environment, ParseEnvironmentError};
-pub use error::{BuildError, Error, ResponseBody};
+pub use error::{BuildError, Error};
 pub use from_env::{
     ENV_BASE_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, ENV_TOKEN_ENCODING,
 };
@@ -62,6 +62,8 @@ pub use login::{RejectReason, TicketLogin};
 pub use login_state::{
     LoginState, LoginStateError, STATE_COOKIE_PREFIX, STATE_MAX_AGE, STATE_PARAM, SetCookies,
 };
+#[doc(inline)]
+pub use paywall_internal::parse_error::{ParseError, ParseFault};
 pub use provider_error::ProviderError;
 /// The HTTP client this crate's API takes (`PaywayClientBuilder::http_client`) and whose
 /// errors it keeps as sources.
@@ -71,11 +73,10 @@ pub use shop_url::{ShopUrl, ShopUrlBuilder, ShopUrlError};
 pub use sso2::cookie_key::MAX_COOKIE_HEADER_BYTES;
 pub use sso2::from_env::{ENV_ORGANISATION_ID, ENV_PAYWALL_SECRET, ENV_SSO_BASE_URL};
 pub use sso2::jws::MAX_TOKEN_BYTES;
+pub use store::{ClaimKind, Fingerprint, MemoryTicketStore, StoreError, TicketStore};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use store::{RedisTicketStore, RedisTicketStoreBuilder};
-pub use store::{ClaimKind, Fingerprint, MemoryTicketStore, StoreError, TicketStore};
-pub use strict_json::{ParseError, ParseErrorKind};
 pub use ticket::Ticket;
 pub use ticket_request::TicketRequest;
 pub use token::DEFAULT_TICKET_SCOPE;
@@ -90,7 +91,7 @@ pub use url;
 pub mod fuzzing {
     /// Reads a token answer as the token endpoint's caller does.
     pub fn parse_token_response(body: &[u8]) -> Result<crate::TokenResponse, crate::Error> {
-        crate::token_response::parse_token_response(body, Some("application/json"))
+        crate::token_response::parse_token_response(body)
     }
 
     /// Builds the error a refused request gets, with `secrets` cut out.

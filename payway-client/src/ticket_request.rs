@@ -6,10 +6,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::client::PaywayClient;
-use crate::error::{Error, ResponseBody};
+use crate::error::Error;
 use crate::http;
+use crate::parse;
 use crate::secret::AccessToken;
-use crate::strict_json::{from_value, parse_value};
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::{self, in_span};
 use crate::validate::is_text;
@@ -123,29 +123,24 @@ impl PaywayClient {
                     http::success,
                 )
                 .await?;
-                parse_ticket(&body.bytes, body.content_type.as_deref())
+                parse_ticket(&body.bytes).map_err(|error| parse::answered(error, &body))
             },
         )
         .await
     }
 }
 
-fn parse_ticket(body: &[u8], content_type: Option<&str>) -> Result<Ticket, Error> {
+fn parse_ticket(body: &[u8]) -> Result<Ticket, Error> {
     const WHAT: &str = "ticket response";
     // `{"ticket": ...}`, or wrapped in `item` like Payway's REST answers. The body holds a
     // ticket: it is not kept in the error.
-    let parse_error = |source| Error::Parse {
-        what: WHAT,
-        source,
-        body: ResponseBody::withheld(body.len(), content_type.map(str::to_owned)),
-    };
-    let value = match parse_value(body).map_err(parse_error)? {
+    let raw: RawTicket = parse::read(body, |value| match value {
         Value::Object(mut map) if !map.contains_key("ticket") && map.contains_key("item") => {
             map.remove("item").unwrap_or(Value::Null)
         }
         other => other,
-    };
-    let raw: RawTicket = from_value(value).map_err(parse_error)?;
+    })
+    .map_err(|fault| parse::withheld(WHAT, body, fault))?;
     check_ticket(&raw.ticket).map_err(|reason| Error::InvalidResponse { what: WHAT, reason })?;
     Ok(Ticket::new(raw.ticket))
 }
@@ -170,13 +165,13 @@ mod tests {
     #[test]
     fn ticket_answers() {
         assert_eq!(
-            parse_ticket(br#"{"ticket":"t-1"}"#, None)
+            parse_ticket(br#"{"ticket":"t-1"}"#)
                 .unwrap()
                 .expose_secret(),
             "t-1"
         );
         assert_eq!(
-            parse_ticket(br#"{"item":{"ticket":"t-2"}}"#, None)
+            parse_ticket(br#"{"item":{"ticket":"t-2"}}"#)
                 .unwrap()
                 .expose_secret(),
             "t-2"
@@ -190,7 +185,7 @@ mod tests {
             br#"{"ticket":"t-3","ticket":"t-4"}"#,
             br#"{"ticket":"\u200b"}"#,
         ] {
-            let err = parse_ticket(bad, None).unwrap_err();
+            let err = parse_ticket(bad).unwrap_err();
             assert!(!format!("{err:?}").contains("t-3"));
         }
     }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::client::PaywayClient;
 use crate::error::Error;
 use crate::http;
+use crate::parse;
 use crate::secret::RefreshToken;
 use crate::ticket::{Ticket, check_ticket};
 use crate::token_encoding::TokenEncoding;
@@ -139,6 +140,6 @@ impl PaywayClient {
             http::success,
         )
         .await?;
-        parse_token_response(&body.bytes, body.content_type.as_deref())
+        parse_token_response(&body.bytes).map_err(|error| parse::answered(error, &body))
     }
 }

@@ -4,9 +4,9 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::error::{Error, ResponseBody};
+use crate::error::Error;
+use crate::parse;
 use crate::secret::{AccessToken, RefreshToken};
-use crate::strict_json::{from_value, parse_value};
 
 /// What the token endpoint issued.
 ///
@@ -42,20 +42,11 @@ struct RawTokenResponse {
 
 /// Reads a token answer: strict JSON (a repeated member is refused), a non-empty bearer
 /// token. The body holds tokens, so an error never keeps its text.
-pub(crate) fn parse_token_response(
-    body: &[u8],
-    content_type: Option<&str>,
-) -> Result<TokenResponse, Error> {
+pub(crate) fn parse_token_response(body: &[u8]) -> Result<TokenResponse, Error> {
     const WHAT: &str = "token response";
     let invalid = |reason| Error::InvalidResponse { what: WHAT, reason };
-    let parse_error = |source| Error::Parse {
-        what: WHAT,
-        source,
-        body: ResponseBody::withheld(body.len(), content_type.map(str::to_owned)),
-    };
-    let raw: RawTokenResponse = parse_value(body)
-        .and_then(from_value)
-        .map_err(parse_error)?;
+    let raw: RawTokenResponse =
+        parse::read(body, |value| value).map_err(|fault| parse::withheld(WHAT, body, fault))?;
     if raw.access_token.is_empty() {
         return Err(invalid("access_token is empty"));
     }
@@ -116,7 +107,6 @@ mod tests {
     fn parses_the_documented_response() {
         let t = parse_token_response(
             br#"{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"refresh_token":"rt-1","scope":"/external/me/w"}"#,
-            None,
         )
         .unwrap();
         assert_eq!(t.access_token.expose_secret(), "at-1");
@@ -129,17 +119,13 @@ mod tests {
     fn tolerates_loose_types_but_not_garbage() {
         let t = parse_token_response(
             br#"{"access_token":"a","expires_in":"7200","scope":["/a","/b"]}"#,
-            None,
         )
         .unwrap();
         assert_eq!(t.expires_in, Some(Duration::from_secs(7200)));
         assert_eq!(t.token_type, "Bearer");
         assert_eq!(t.scope.as_deref(), Some("/a /b"));
-        let t = parse_token_response(
-            br#"{"access_token":"a","expires_in":-5,"refresh_token":""}"#,
-            None,
-        )
-        .unwrap();
+        let t = parse_token_response(br#"{"access_token":"a","expires_in":-5,"refresh_token":""}"#)
+            .unwrap();
         assert_eq!(t.expires_in, None);
         assert!(t.refresh_token.is_none());
 
@@ -153,9 +139,9 @@ mod tests {
             br#"{"access_token":"a","access_token":"b"}"#,
             br#"{"access_token":"a","token_type":"Bearer","token_type":"mac"}"#,
         ] {
-            let err = parse_token_response(bad, None).unwrap_err();
+            let err = parse_token_response(bad).unwrap_err();
             assert!(
-                matches!(err, Error::Parse { .. } | Error::InvalidResponse { .. }),
+                matches!(err, Error::Parse(_) | Error::InvalidResponse { .. }),
                 "{err:?}"
             );
         }

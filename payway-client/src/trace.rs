@@ -58,7 +58,7 @@ fn error_label(error: &Error) -> &'static str {
         Error::Unauthorized(_) => "error:unauthorized",
         Error::UnexpectedStatus(_) => "error:unexpected_status",
         Error::BodyTooLarge { .. } => "error:body_too_large",
-        Error::Parse { .. } | Error::InvalidResponse { .. } => "error:parse",
+        Error::Parse(_) | Error::InvalidResponse { .. } => "error:parse",
         Error::Sso2Token(_) | Error::TokenTooLarge { .. } => "error:sso2_token",
         Error::ServerToken(inner) => error_label(inner),
         _ => "error:transport",

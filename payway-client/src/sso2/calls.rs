@@ -13,9 +13,9 @@ use super::client::Sso2Client;
 use super::reader::Reader;
 use super::request_token::{Operation, unix_now};
 use super::session::{Sso2Session, Sso2Status};
-use crate::error::{Error, ResponseBody};
+use crate::error::Error;
 use crate::http;
-use crate::strict_json::{from_value, parse_value};
+use crate::parse;
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::in_span;
 use crate::validate::is_text;
@@ -189,14 +189,10 @@ impl Sso2Client {
             http::success,
         )
         .await?;
-        let parse_error = |source| Error::Parse {
-            what: "sso2 answer",
-            source,
-            body: ResponseBody::withheld(received.bytes.len(), received.content_type.clone()),
-        };
-        let answer: AnswerBody = parse_value(&received.bytes)
-            .and_then(from_value)
-            .map_err(parse_error)?;
+        let answer: AnswerBody = parse::read(&received.bytes, |value| value).map_err(|fault| {
+            let error = parse::withheld("sso2 answer", &received.bytes, fault);
+            parse::answered(error, &received)
+        })?;
         let leeway = inner.leeway.as_secs();
         read_answer(&answer.t, &inner.key, leeway).map(|answer| answer.session)
     }

@@ -89,10 +89,10 @@ async fn me_refusals_and_garbage() {
     assert_eq!(details.message(), Some("Token expired"));
 
     let garbage = payway.me(&AccessToken::new("garbage")).await.unwrap_err();
-    let Error::Parse { what, body, .. } = &garbage else {
+    let Error::Parse(body) = &garbage else {
         panic!("{garbage:?}")
     };
-    assert_eq!(*what, "account");
+    assert_eq!(body.what(), "account");
     assert!(body.expose_text().unwrap().contains("no-id@example.com"));
     assert_eq!(body.content_type(), Some("application/json"));
     // Only the length and the content type show, never the reader's e-mail.
@@ -120,10 +120,10 @@ async fn repeated_members_in_me_are_refused() {
         .me(&AccessToken::new("t"))
         .await
         .unwrap_err();
-    let Error::Parse { source, .. } = &err else {
+    let Error::Parse(error) = &err else {
         panic!("{err:?}")
     };
-    assert!(source.is_repeated_member(), "{source:?}");
+    assert!(error.fault().is_repeated_member(), "{error:?}");
 }
 
 #[tokio::test]

@@ -268,7 +268,7 @@ async fn a_content_type_shows_only_as_a_checked_media_type() {
         .active_products(&AccessToken::new("access-secret-value"))
         .await
         .unwrap_err();
-    let payway_client::Error::Parse { body, .. } = &unparsable else {
+    let payway_client::Error::Parse(body) = &unparsable else {
         panic!("{unparsable:?}")
     };
     assert_eq!(body.content_type(), None);

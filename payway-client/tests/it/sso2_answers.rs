@@ -2,8 +2,8 @@
 //! answer that does not verify is an `Err` (never anonymous), and the HTTP policy holds.
 
 use httpmock::prelude::*;
+use payway_client::Error;
 use payway_client::sso2::{Sso2Error, Sso2Status, TokenError};
-use payway_client::{Error, ParseErrorKind};
 use serde_json::json;
 
 use crate::sso2_support::{
@@ -125,7 +125,7 @@ async fn an_answer_that_does_not_verify_is_an_error_never_anonymous() {
             .await
             .unwrap_err();
         assert!(
-            matches!(error, Error::Sso2Token(_) | Error::Parse { .. }),
+            matches!(error, Error::Sso2Token(_) | Error::Parse(_)),
             "{path}: {error:?}"
         );
     }
@@ -170,7 +170,7 @@ async fn answers_are_read_with_the_http_policy() {
     };
     let repeated = call("repeated").await;
     assert!(
-        matches!(&repeated, Error::Parse { source, .. } if source.kind() == ParseErrorKind::RepeatedMember),
+        matches!(&repeated, Error::Parse(error) if error.fault().is_repeated_member()),
         "{repeated:?}"
     );
     assert!(call("moved").await.is_redirect());
