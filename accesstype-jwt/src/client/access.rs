@@ -256,15 +256,10 @@ impl AccesstypeClient {
     /// crate builds already applies to every request).
     pub(crate) fn request(&self, method: Method, url: &Url) -> reqwest::RequestBuilder {
         let inner = &self.inner;
-        let request = inner
+        inner
             .http
-            .request(method, url.clone())
+            .request(method, url)
             .header(X_SUBAUTH, inner.api_key.clone())
-            .header(ACCEPT, ACCEPT_JSON);
-        if inner.timeout_per_request {
-            request.timeout(inner.timeout)
-        } else {
-            request
-        }
+            .header(ACCEPT, ACCEPT_JSON)
     }
 }

@@ -13,14 +13,15 @@ use crate::client::validate::{account_key, api_key_value, check_base_url};
 use crate::environment::Environment;
 use crate::error::BuildError;
 use paywall_internal::coalesce::Flights;
+use paywall_internal::http::{self, HttpSettings, SettingsError};
 
 /// How long a whole request may take unless [`AccesstypeClientBuilder::timeout`] says
 /// otherwise: 10 seconds.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_TIMEOUT: Duration = http::DEFAULT_TIMEOUT;
 
 /// How long connecting may take unless [`AccesstypeClientBuilder::connect_timeout`] says
 /// otherwise: 5 seconds.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = http::DEFAULT_CONNECT_TIMEOUT;
 
 impl AccesstypeClient {
     /// Starts configuring a client.
@@ -201,13 +202,25 @@ impl AccesstypeClientBuilder {
         };
         check_base_url(&base_url)?;
 
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        for (what, duration) in [("timeout", timeout), ("connect_timeout", connect_timeout)] {
-            if duration.is_zero() {
-                return Err(BuildError::ZeroDuration { what });
-            }
+        let mut settings = HttpSettings::default();
+        if let Some(client) = self.http_client {
+            settings.http_client(client);
         }
+        if let Some(timeout) = self.timeout {
+            settings.timeout(timeout);
+        }
+        if let Some(timeout) = self.connect_timeout {
+            settings.connect_timeout(timeout);
+        }
+        let http = settings
+            .build(concat!("accesstype-jwt/", env!("CARGO_PKG_VERSION")))
+            .map_err(|error| match error {
+                SettingsError::ZeroDuration { what } => BuildError::ZeroDuration { what },
+                SettingsError::ConnectTimeoutWithHttpClient => {
+                    BuildError::ConnectTimeoutWithHttpClient
+                }
+                SettingsError::HttpClient(error) => BuildError::HttpClient(error),
+            })?;
         let cache = match self.cache_grants_for {
             None => None,
             Some(keep_for) if keep_for.is_zero() => {
@@ -222,24 +235,6 @@ impl AccesstypeClientBuilder {
             }
             Some(keep_for) => Some(GrantCache::new(keep_for)),
         };
-        let timeout_per_request = self.http_client.is_some();
-        let http = match self.http_client {
-            Some(_) if self.connect_timeout.is_some() => {
-                return Err(BuildError::ConnectTimeoutWithHttpClient);
-            }
-            Some(client) => client,
-            None => reqwest::Client::builder()
-                // The key and the user JWT must never follow a redirect to another host.
-                .redirect(reqwest::redirect::Policy::none())
-                // A pingback sent twice would count a read twice.
-                .retry(reqwest::retry::never())
-                .connect_timeout(connect_timeout)
-                .timeout(timeout)
-                .user_agent(concat!("accesstype-jwt/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(BuildError::HttpClient)?,
-        };
-
         Ok(AccesstypeClient {
             inner: Arc::new(Inner {
                 http,
@@ -247,8 +242,6 @@ impl AccesstypeClientBuilder {
                 environment: self.environment,
                 account_key,
                 api_key,
-                timeout,
-                timeout_per_request,
                 flights: self.coalesce.then(Flights::default),
                 cache,
                 serve_when_pingback_fails: self.serve_when_pingback_fails,

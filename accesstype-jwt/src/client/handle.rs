@@ -12,6 +12,7 @@ use crate::environment::Environment;
 use crate::error::Error;
 use crate::grant::AccessGrant;
 use paywall_internal::coalesce::Flights;
+use paywall_internal::http::Http;
 
 /// Asks Accesstype, from your server, whether a reader may read a story, and counts metered
 /// reads.
@@ -51,7 +52,8 @@ pub struct AccesstypeClient {
 }
 
 pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
+    /// The caller's client or ours, with the total timeout.
+    pub(crate) http: Http,
     /// Host root, possibly with a proxy's path prefix; `https`, or `http` to loopback.
     pub(crate) base_url: Url,
     pub(crate) environment: Option<Environment>,
@@ -59,10 +61,6 @@ pub(crate) struct Inner {
     pub(crate) account_key: String,
     /// `X-SUBAUTH`, marked sensitive.
     pub(crate) api_key: HeaderValue,
-    pub(crate) timeout: Duration,
-    /// Whether `timeout` must be set on each request: the caller's client has its own.
-    pub(crate) timeout_per_request: bool,
-    /// `None` when coalescing is switched off.
     /// Reads in flight, shared by concurrent reads of one story by one reader (`None` when
     /// coalescing is off, so such a read never hashes a key).
     pub(crate) flights: Option<Flights<GrantKey, Result<AccessGrant, Error>>>,
@@ -114,7 +112,7 @@ impl fmt::Debug for AccesstypeClient {
             .field("base_url", &inner.base_url.as_str())
             .field("account_key", &inner.account_key)
             .field("api_key", &"[redacted]")
-            .field("timeout", &inner.timeout)
+            .field("timeout", &inner.http.timeout())
             .field("coalesce", &inner.flights.is_some())
             .field(
                 "cache_grants_for",
