@@ -35,6 +35,10 @@ pub mod cookie;
 #[doc(hidden)]
 pub mod env;
 
+#[cfg(feature = "env")]
+#[doc(hidden)]
+pub mod environment;
+
 #[cfg(feature = "coalesce")]
 #[doc(hidden)]
 pub mod expiring;

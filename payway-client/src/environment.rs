@@ -1,8 +1,5 @@
 //! Payway's two API environments.
 
-use std::fmt;
-use std::str::FromStr;
-
 use url::Url;
 
 const STAGE: &str = "https://payway-api.stage.adeprimo.se/";
@@ -56,7 +53,7 @@ impl Environment {
         Url::parse(self.sso_url_text()).expect("environment URLs are valid constants")
     }
 
-    /// The environment's name as [`FromStr`] reads it and `PAYWAY_ENVIRONMENT` takes it:
+    /// The environment's name as [`FromStr`](std::str::FromStr) reads it and `PAYWAY_ENVIRONMENT` takes it:
     /// `stage` or `production`.
     ///
     /// ```
@@ -87,32 +84,12 @@ impl Environment {
     }
 }
 
-impl fmt::Display for Environment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The text named no Payway environment (expected `stage` or `production`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown payway environment (expected `stage` or `production`)")]
 pub struct ParseEnvironmentError(());
 
-impl FromStr for Environment {
-    type Err = ParseEnvironmentError;
-
-    /// Reads `stage` or `production` (also `prod`), in any case.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        if s.eq_ignore_ascii_case("stage") {
-            Ok(Self::Stage)
-        } else if s.eq_ignore_ascii_case("production") || s.eq_ignore_ascii_case("prod") {
-            Ok(Self::Production)
-        } else {
-            Err(ParseEnvironmentError(()))
-        }
-    }
-}
+paywall_internal::stage_or_production!(Environment, ParseEnvironmentError);
 
 #[cfg(test)]
 mod tests {

@@ -1,8 +1,5 @@
 //! [`Environment`]: Payway's stage and production hosts, for pages that load the JS-API.
 
-use std::fmt;
-use std::str::FromStr;
-
 /// A Payway environment, in Payway's own words.
 ///
 /// Verification is offline and the same in both; the environment only gives the URLs a page
@@ -81,30 +78,9 @@ impl Environment {
     }
 }
 
-impl fmt::Display for Environment {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// The error returned when a string names no Payway environment.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown Payway environment (expected `stage` or `production`)")]
 pub struct ParseEnvironmentError(());
 
-impl FromStr for Environment {
-    type Err = ParseEnvironmentError;
-
-    /// Parses `stage` or `production` (also `prod`, the JS-API's own `env` value), ignoring
-    /// ASCII case and surrounding whitespace.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        if s.eq_ignore_ascii_case("stage") {
-            Ok(Self::Stage)
-        } else if s.eq_ignore_ascii_case("production") || s.eq_ignore_ascii_case("prod") {
-            Ok(Self::Production)
-        } else {
-            Err(ParseEnvironmentError(()))
-        }
-    }
-}
+paywall_internal::stage_or_production!(Environment, ParseEnvironmentError);
