@@ -9,6 +9,8 @@ use std::time::Duration;
 #[cfg(feature = "__client")]
 use reqwest::StatusCode;
 
+use paywall_internal::parse_error::ParseError;
+
 use crate::jwt_error::JwtError;
 use crate::violation::TaxonomyViolation;
 
@@ -116,18 +118,12 @@ pub enum Error {
         limit: usize,
     },
 
-    /// A body is not the JSON Accesstype documents. Neither the message nor the error holds
-    /// any of the body's text.
-    #[error("the {what} body ({len} bytes) does not parse: {reason}")]
-    #[non_exhaustive]
-    Parse {
-        /// What the body should have been, e.g. `access grant`.
-        what: &'static str,
-        /// What is wrong: not JSON, a repeated member, or not the documented shape.
-        reason: &'static str,
-        /// The body's length in bytes.
-        len: usize,
-    },
+    /// A body is not the JSON Accesstype documents. The [`ParseError`] gives what was parsed
+    /// (`access grant`, `webhook`, `subscriptions`), the body's length and, as its source, why
+    /// ([`ParseFault`](crate::ParseFault)); neither it nor this error holds any of the body's
+    /// text.
+    #[error("a body does not parse as the json accesstype documents")]
+    Parse(#[source] ParseError),
 
     /// The operating system's random number generator failed.
     #[error("the operating system's random number generator failed")]

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use paywall_internal::json::{self, Refusal, StrictValue};
+use paywall_internal::parse_error::{ParseError, ParseFault};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -74,11 +75,6 @@ impl AccessGrant {
     /// not JSON, repeats a member at any depth, or is not an object with a boolean `granted`
     /// and correctly typed documented fields. The error holds none of the body's text.
     pub fn from_slice(body: &[u8]) -> Result<Self, Error> {
-        let parse_error = |reason| Error::Parse {
-            what: "access grant",
-            reason,
-            len: body.len(),
-        };
         if body.len() > MAX_BODY_BYTES {
             return Err(Error::BodyTooLarge {
                 limit: MAX_BODY_BYTES,
@@ -89,11 +85,13 @@ impl AccessGrant {
             .deserialize_map(GrantVisitor)
             .and_then(|grant| deserializer.end().map(|()| grant));
         grant.map_err(|error| {
-            parse_error(match json::classify(&error) {
-                Refusal::Syntax => "not JSON",
-                Refusal::RepeatedMember => json::REPEATED_MEMBER,
-                Refusal::NotAnObject | Refusal::Shape => "not the documented access grant",
-            })
+            let fault = match json::classify(&error) {
+                Refusal::NotAnObject | Refusal::Shape => ParseFault::Shape {
+                    reason: "not the documented access grant",
+                },
+                _ => ParseFault::from_json(&error),
+            };
+            Error::Parse(ParseError::new("access grant", body.len(), fault))
         })
     }
 

@@ -57,6 +57,7 @@ pub use error::{BuildError, Error};
 pub use from_env::{ENV_JWT_SECRET, ENV_JWT_TTL_SECS};
 pub use grant::{AccessGrant, AssetVisibility, GrantReason, MAX_BODY_BYTES, WallType};
 pub use jwt_error::JwtError;
+pub use paywall_internal::parse_error::{ParseError, ParseFault};
 pub use reader::{MAX_COOKIE_HEADER_BYTES, ReaderId};
 pub use search::{SearchQuery, SearchResponse};
 pub use segment::MAX_STORY_ID_BYTES;

@@ -10,7 +10,8 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use paywall_internal::json::{self, Refusal, StrictValue};
+use paywall_internal::json::{self, StrictValue};
+use paywall_internal::parse_error::{ParseError, ParseFault};
 use serde::de::{self, DeserializeSeed};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -91,23 +92,19 @@ impl WebhookEvent {
     /// not JSON, repeats a member at any depth, or is not an object with a string `event` and
     /// an object `data`. The error holds none of the body's text.
     pub fn from_slice(body: &[u8]) -> Result<Self, Error> {
-        let parse_error = |reason| Error::Parse {
-            what: "webhook",
-            reason,
-            len: body.len(),
-        };
+        let parse_error = |fault| Error::Parse(ParseError::new("webhook", body.len(), fault));
         if body.len() > MAX_BODY_BYTES {
             return Err(Error::BodyTooLarge {
                 limit: MAX_BODY_BYTES,
             });
         }
-        let value = json::value_from_slice(body).map_err(|error| {
-            parse_error(match json::classify(&error) {
-                Refusal::Syntax => "not JSON",
-                _ => json::REPEATED_MEMBER,
+        let value = json::value_from_slice(body)
+            .map_err(|error| parse_error(ParseFault::from_json(&error)))?;
+        Self::from_value(value).map_err(|_| {
+            parse_error(ParseFault::Shape {
+                reason: "not the documented webhook payload",
             })
-        })?;
-        Self::from_value(value).map_err(|_| parse_error("not the documented webhook payload"))
+        })
     }
 
     fn from_value(value: Value) -> Result<Self, serde_json::Error> {

@@ -52,8 +52,8 @@ fuzz_target!(|data: &[u8]| {
                     assert_eq!(*limit, MAX_BODY_BYTES);
                     assert!(data.len() > MAX_BODY_BYTES);
                 }
-                Error::Parse { what, len, .. } => {
-                    assert_eq!((*what, *len), ("access grant", data.len()));
+                Error::Parse(parsed) => {
+                    assert_eq!((parsed.what(), parsed.len()), ("access grant", data.len()));
                     assert!(through_serde.is_err() || data.len() > MAX_BODY_BYTES);
                 }
                 other => panic!("unexpected error {other:?}"),

@@ -2,6 +2,7 @@
 //! pingback.
 
 use bytes::Bytes;
+use paywall_internal::parse_error::{ParseError, ParseFault};
 use reqwest::Method;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 use url::Url;
@@ -199,10 +200,11 @@ impl AccesstypeClient {
         let call = async {
             let request = StoryRequest::new(story_id, reader, jwt, CheckOptions::default())?;
             // A grant is JSON values under string names, which always serialise.
-            let body = serde_json::to_vec(grant).map_err(|_| Error::Parse {
-                what: "access grant",
-                reason: "could not be written as json",
-                len: 0,
+            let body = serde_json::to_vec(grant).map_err(|_| {
+                let fault = ParseFault::Shape {
+                    reason: "could not be written as json",
+                };
+                Error::Parse(ParseError::new("access grant", 0, fault))
             })?;
             self.send_pingback(&request, Bytes::from(body)).await
         };

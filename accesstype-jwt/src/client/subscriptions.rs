@@ -1,7 +1,8 @@
 //! [`AccesstypeClient::subscriptions`]: the subscriptions of one subscriber, as Accesstype
 //! keeps them.
 
-use paywall_internal::json::{self, Refusal};
+use paywall_internal::json;
+use paywall_internal::parse_error::{ParseError, ParseFault};
 use reqwest::Method;
 use serde_json::Value;
 use url::Url;
@@ -95,18 +96,12 @@ fn subscriptions_url(
 /// `{"subscriptions": [...]}`, strictly: every item an object, no member repeated at any
 /// depth. Other top-level members are ignored.
 fn parse_subscriptions(body: &[u8]) -> Result<Vec<Subscription>, Error> {
-    let parse_error = |reason| Error::Parse {
-        what: "subscriptions",
-        reason,
-        len: body.len(),
+    let parse_error = |fault| Error::Parse(ParseError::new("subscriptions", body.len(), fault));
+    const NOT_DOCUMENTED: ParseFault = ParseFault::Shape {
+        reason: "not the documented list of subscriptions",
     };
-    const NOT_DOCUMENTED: &str = "not the documented list of subscriptions";
-    let value = json::value_from_slice(body).map_err(|error| {
-        parse_error(match json::classify(&error) {
-            Refusal::Syntax => "not JSON",
-            _ => json::REPEATED_MEMBER,
-        })
-    })?;
+    let value =
+        json::value_from_slice(body).map_err(|error| parse_error(ParseFault::from_json(&error)))?;
     let Value::Object(mut top) = value else {
         return Err(parse_error(NOT_DOCUMENTED));
     };
@@ -124,6 +119,8 @@ fn parse_subscriptions(body: &[u8]) -> Result<Vec<Subscription>, Error> {
 
 #[cfg(test)]
 mod tests {
+    use paywall_internal::parse_error::ParseFault;
+
     use super::{parse_subscriptions, subscriptions_url};
     use crate::error::Error;
     use crate::subscriber_identity::SubscriberIdentity;
@@ -174,9 +171,18 @@ mod tests {
             (br#"{}"#, "not the documented list of subscriptions"),
         ] {
             let error = parse_subscriptions(body).unwrap_err();
-            assert!(
-                matches!(error, Error::Parse { what: "subscriptions", reason: r, len } if r == reason && len == body.len()),
-                "{error:?}"
+            let Error::Parse(parsed) = &error else {
+                panic!("{error:?}");
+            };
+            let found = match parsed.fault() {
+                ParseFault::Syntax { .. } => "not JSON",
+                ParseFault::RepeatedMember { .. } => "a member name is repeated",
+                ParseFault::Shape { reason } => reason,
+                _ => "other",
+            };
+            assert_eq!(
+                (parsed.what(), found, parsed.len()),
+                ("subscriptions", reason, body.len())
             );
         }
     }

@@ -62,7 +62,7 @@ fn error_label(error: &Error) -> &'static str {
         e if e.is_redirect() => "error:redirect",
         Error::UnexpectedStatus { .. } => "error:unexpected_status",
         Error::BodyTooLarge { .. } => "error:body_too_large",
-        Error::Parse { .. } => "error:parse",
+        Error::Parse(_) => "error:parse",
         _ => "error:transport",
     }
 }

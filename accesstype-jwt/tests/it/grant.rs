@@ -1,6 +1,8 @@
 //! The access grant Accesstype answers the access check with.
 
-use accesstype_jwt::{AccessGrant, AssetVisibility, Error, GrantReason, MAX_BODY_BYTES, WallType};
+use accesstype_jwt::{
+    AccessGrant, AssetVisibility, Error, GrantReason, MAX_BODY_BYTES, ParseFault, WallType,
+};
 use serde_json::json;
 
 #[test]
@@ -92,7 +94,7 @@ fn garbage_is_an_error_never_a_grant() {
     ] {
         let error = AccessGrant::from_slice(body).unwrap_err();
         assert!(
-            matches!(error, Error::Parse { what: "access grant", len, .. } if len == body.len()),
+            matches!(&error, Error::Parse(parsed) if parsed.what() == "access grant" && parsed.len() == body.len()),
             "{:?}",
             String::from_utf8_lossy(body)
         );
@@ -140,10 +142,7 @@ fn a_repeated_member_at_any_depth_is_an_error_not_the_last_copy() {
         assert!(
             matches!(
                 error,
-                Error::Parse {
-                    reason: "a member name is repeated",
-                    ..
-                }
+                Error::Parse(ref parsed) if parsed.fault().is_repeated_member()
             ),
             "{}: {error:?}",
             String::from_utf8_lossy(body)
@@ -172,19 +171,25 @@ fn parse_errors_hold_no_body_text() {
     for leak in ["john", "example.com", "4111"] {
         assert!(!shown.contains(leak), "{shown}");
     }
+    let Error::Parse(parsed) = &error else {
+        panic!("{error:?}");
+    };
     assert_eq!(
-        error.to_string(),
+        parsed.to_string(),
         format!(
-            "the access grant body ({} bytes) does not parse: not the documented access grant",
+            "the access grant could not be parsed ({} bytes, no content type)",
             body.len()
         )
     );
+    assert_eq!(
+        parsed.fault(),
+        &ParseFault::Shape {
+            reason: "not the documented access grant"
+        }
+    );
     assert!(matches!(
         AccessGrant::from_slice(b"{\"granted\":tru"),
-        Err(Error::Parse {
-            reason: "not JSON",
-            ..
-        })
+        Err(Error::Parse(parsed)) if matches!(parsed.fault(), ParseFault::Syntax { .. })
     ));
 }
 

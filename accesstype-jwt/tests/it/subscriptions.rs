@@ -1,7 +1,7 @@
 //! `AccesstypeClient::subscriptions`: the exact request, the documented answer, and the
 //! family's conventions for everything else.
 
-use accesstype_jwt::{AccesstypeClient, Error, MAX_BODY_BYTES, SubscriberIdentity};
+use accesstype_jwt::{AccesstypeClient, Error, MAX_BODY_BYTES, ParseFault, SubscriberIdentity};
 use httpmock::prelude::*;
 use serde_json::json;
 
@@ -170,9 +170,18 @@ async fn refusals_and_unexpected_answers_are_errors() {
         ("<html>".to_owned(), "not JSON"),
     ] {
         let error = answer(200, body.clone()).await.unwrap_err();
-        assert!(
-            matches!(error, Error::Parse { what: "subscriptions", reason: r, len, .. } if r == reason && len == body.len()),
-            "{error:?}"
+        let Error::Parse(parsed) = &error else {
+            panic!("{error:?}");
+        };
+        let found = match parsed.fault() {
+            ParseFault::Syntax { .. } => "not JSON",
+            ParseFault::RepeatedMember { .. } => "a member name is repeated",
+            ParseFault::Shape { reason } => reason,
+            _ => "other",
+        };
+        assert_eq!(
+            (parsed.what(), found, parsed.len()),
+            ("subscriptions", reason, body.len())
         );
     }
     let huge = format!(

@@ -111,10 +111,7 @@ fn the_signature_is_checked_before_anything_is_parsed() {
     assert!(
         matches!(
             signed,
-            Err(Error::Parse {
-                what: "webhook",
-                ..
-            })
+            Err(Error::Parse(ref parsed)) if parsed.what() == "webhook"
         ),
         "{signed:?}"
     );
