@@ -24,7 +24,6 @@ mod jwt_error;
 mod phone;
 mod reader;
 mod search;
-mod segment;
 mod signer;
 mod story;
 mod story_url;
@@ -60,9 +59,9 @@ pub use jwt_error::JwtError;
 pub use paywall_internal::parse_error::{ParseError, ParseFault};
 pub use reader::{MAX_COOKIE_HEADER_BYTES, ReaderId};
 pub use search::{SearchQuery, SearchResponse};
-pub use segment::MAX_STORY_ID_BYTES;
 pub use signer::{AccesstypeSigner, MAX_TOKEN_BYTES};
 pub use story::{StoryAttribute, StoryAttributes, StoryAttributesQuery, Visibility};
+pub use story_url::MAX_STORY_ID_BYTES;
 pub use subscriber_identity::{MAX_SUBSCRIBER_IDENTITY_BYTES, SubscriberIdentity};
 pub use subscription::{Subscription, SubscriptionAsset};
 pub use taxonomy::{

@@ -2,11 +2,27 @@
 //! encoded by the crate ([`story_segment`]), the query set through
 //! [`Url::query_pairs_mut`].
 
+use paywall_internal::segment::encode_segment;
 use url::Url;
 
 use crate::error::Error;
 use crate::reader::ReaderId;
-use crate::segment::story_segment;
+
+/// The longest story id accepted, in bytes.
+pub const MAX_STORY_ID_BYTES: usize = 256;
+
+/// A story id as one encoded path segment (the family's `encode_segment`: every byte but
+/// RFC 3986's unreserved characters becomes `%XX`).
+///
+/// # Errors
+///
+/// [`Error::InvalidStoryId`] for an empty id, `.` or `..` (no URL can hold them as a
+/// segment), one longer than [`MAX_STORY_ID_BYTES`], or one with control characters.
+pub(crate) fn story_segment(story_id: &str) -> Result<String, Error> {
+    encode_segment(story_id, MAX_STORY_ID_BYTES)
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|_| Error::InvalidStoryId)
+}
 
 /// The story endpoints Accesstype documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +126,25 @@ pub(crate) fn pingback_of(access: &Url) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_unreserved_characters_stay_as_they_are() {
+        assert_eq!(story_segment("aZ09-._~").unwrap(), "aZ09-._~");
+        assert_eq!(story_segment("..;").unwrap(), "..%3B");
+        assert_eq!(story_segment("a;b=c").unwrap(), "a%3Bb%3Dc");
+        assert_eq!(story_segment("%2e%2e").unwrap(), "%252e%252e");
+        assert_eq!(story_segment("a/b?c#d").unwrap(), "a%2Fb%3Fc%23d");
+        assert_eq!(story_segment("a\\b").unwrap(), "a%5Cb");
+        assert_eq!(story_segment("／").unwrap(), "%EF%BC%8F");
+        assert_eq!(story_segment("a\u{2028}b").unwrap(), "a%E2%80%A8b");
+        assert_eq!(
+            story_segment("john+news@example.com").unwrap(),
+            "john%2Bnews%40example.com"
+        );
+        for bad in ["", ".", "..", "a\0b", "a\r\nb"] {
+            assert!(story_segment(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn the_pingback_url_is_the_access_url_with_its_last_segment_replaced() {

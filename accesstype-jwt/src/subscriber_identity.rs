@@ -3,10 +3,10 @@
 
 use std::fmt;
 
+use paywall_internal::segment::encode_segment;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::segment::path_segment;
 use crate::text::is_hidden;
 
 /// The longest provider or value of a [`SubscriberIdentity`], in bytes.
@@ -83,8 +83,9 @@ impl SubscriberIdentity {
     #[cfg(any(feature = "__client", test))]
     pub(crate) fn segments(&self) -> Result<(String, String), Error> {
         let segment = |text: &str, part| {
-            path_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES)
-                .ok_or(Error::InvalidSubscriberIdentity { part })
+            encode_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES)
+                .map(std::borrow::Cow::into_owned)
+                .map_err(|_| Error::InvalidSubscriberIdentity { part })
         };
         Ok((
             segment(&self.provider, "provider")?,
@@ -95,7 +96,7 @@ impl SubscriberIdentity {
 
 /// The rule of [`SubscriberIdentity::new`] for one part.
 fn check(text: &str, part: &'static str) -> Result<(), Error> {
-    let sendable = path_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES).is_some();
+    let sendable = encode_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES).is_ok();
     if !sendable || text.chars().any(is_hidden) {
         return Err(Error::InvalidSubscriberIdentity { part });
     }

@@ -19,16 +19,17 @@
 
 mod answer;
 mod base_url;
-mod segment;
 mod settings;
 #[cfg(feature = "tracing")]
 mod trace;
 
 use std::time::Duration;
 
+pub use crate::segment::{
+    InvalidInput, MAX_SEGMENT_BYTES, append_segments, check_input, encode_segment,
+};
 pub use answer::{Answer, Read, SendError, media_type, send};
 pub use base_url::{BaseUrlError, check_base_url, choose_base_url, is_loopback};
-pub use segment::{InvalidInput, MAX_SEGMENT_BYTES, append_segments, check_input, encode_segment};
 pub use settings::{HeaderError, Http, HttpSettings, SettingsError, sensitive_header};
 #[cfg(feature = "tracing")]
 pub use trace::traced;

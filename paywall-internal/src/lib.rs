@@ -66,3 +66,7 @@ pub mod parse_error;
 #[cfg(feature = "http")]
 #[doc(hidden)]
 pub mod redact;
+
+#[cfg(feature = "segment")]
+#[doc(hidden)]
+pub mod segment;

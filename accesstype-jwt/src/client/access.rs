@@ -13,9 +13,8 @@ use crate::client::http::exchange;
 use crate::error::Error;
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
-use crate::segment::story_segment;
 use crate::signer::MAX_TOKEN_BYTES;
-use crate::story_url::{StoryEndpoint, StoryQuery, encoded_story_url};
+use crate::story_url::{StoryEndpoint, StoryQuery, encoded_story_url, story_segment};
 
 /// The header Accesstype reads the API key from.
 const X_SUBAUTH: HeaderName = HeaderName::from_static("x-subauth");

@@ -1,5 +1,6 @@
 //! Caller input in a URL path: checked, then percent-encoded by this crate into one segment,
-//! so that no value can leave its segment, whatever it holds.
+//! so that no value can leave its segment, whatever it holds. Feature `segment`, with no HTTP
+//! stack, for the offline crates; `http` enables it and re-exports it.
 //!
 //! `url`'s `path_segments_mut` is never used for caller input: its encoder leaves
 //! sub-delimiters such as `;` and `=` as they are (servlet containers read `;` as a
