@@ -51,6 +51,10 @@ pub mod fake;
 #[doc(hidden)]
 pub mod http;
 
+#[cfg(feature = "http")]
+#[doc(hidden)]
+pub mod http_setters;
+
 #[cfg(feature = "json")]
 #[doc(hidden)]
 pub mod json;

@@ -120,33 +120,24 @@ impl PaywayClientBuilder {
         self
     }
 
-    /// Shares your application's `reqwest::Client` (and its connection pool).
-    ///
-    /// **Build it with `reqwest::redirect::Policy::none()`.** A client that follows
-    /// redirects could carry the client secret or a bearer token to another host. This
-    /// crate notices a followed redirect afterwards (the response URL differs from the
-    /// request URL) and fails the call with [`Error::RedirectFollowed`](crate::Error::RedirectFollowed),
-    /// but by then the request has gone out. Build it with `reqwest::retry::never()` too: no
-    /// call of this crate may be sent twice. The [`timeout`](Self::timeout) still applies to
-    /// every request; the connect timeout is yours to set on that client
-    /// ([`connect_timeout`](Self::connect_timeout) together with this is refused).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http.http_client(client);
-        self
-    }
-
-    /// Total time for one request, reading the body included (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http.timeout(timeout);
-        self
-    }
-
-    /// Time to establish a connection (default 5 s). Not with
-    /// [`http_client`](Self::http_client): [`build`](Self::build) refuses the two together
-    /// ([`BuildError::ConnectTimeoutWithHttpClient`]), as that client owns its connect timeout.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http.connect_timeout(timeout);
-        self
+    paywall_internal::http_setters! {
+        /// Shares your application's `reqwest::Client` (and its connection pool).
+        ///
+        /// **Build it with `reqwest::redirect::Policy::none()`.** A client that follows
+        /// redirects could carry the client secret or a bearer token to another host. This
+        /// crate notices a followed redirect afterwards (the response URL differs from the
+        /// request URL) and fails the call with [`Error::RedirectFollowed`](crate::Error::RedirectFollowed),
+        /// but by then the request has gone out. Build it with `reqwest::retry::never()` too: no
+        /// call of this crate may be sent twice. The [`timeout`](Self::timeout) still applies to
+        /// every request; the connect timeout is yours to set on that client
+        /// ([`connect_timeout`](Self::connect_timeout) together with this is refused).
+        http_client;
+        /// Total time for one request, reading the body included (default 10 s).
+        timeout;
+        /// Time to establish a connection (default 5 s). Not with
+        /// [`http_client`](Self::http_client): [`build`](Self::build) refuses the two together
+        /// ([`BuildError::ConnectTimeoutWithHttpClient`]), as that client owns its connect timeout.
+        connect_timeout;
     }
 
     /// Scopes to request when exchanging a ticket, sent space-separated as `scope`. They

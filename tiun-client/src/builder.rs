@@ -130,31 +130,22 @@ impl TiunClientBuilder {
         self
     }
 
-    /// Uses your own `reqwest::Client`, so the whole app shares one connection pool.
-    ///
-    /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** A redirect would carry
-    /// the API key header to wherever it points; the client this crate builds never follows
-    /// one, and a call through yours that followed one fails with
-    /// [`Error::RedirectFollowed`](crate::Error::RedirectFollowed). The
-    /// [`timeout`](Self::timeout) is still applied per request; set the connect timeout on your
-    /// client.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http.http_client(client);
-        self
-    }
-
-    /// The most a whole call may take, from connecting to the last byte of the answer; default
-    /// [`DEFAULT_TIMEOUT`] (10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http.timeout(timeout);
-        self
-    }
-
-    /// The most connecting may take; default [`DEFAULT_CONNECT_TIMEOUT`] (5 s). Cannot be
-    /// combined with [`http_client`](Self::http_client).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http.connect_timeout(timeout);
-        self
+    paywall_internal::http_setters! {
+        /// Uses your own `reqwest::Client`, so the whole app shares one connection pool.
+        ///
+        /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** A redirect would carry
+        /// the API key header to wherever it points; the client this crate builds never follows
+        /// one, and a call through yours that followed one fails with
+        /// [`Error::RedirectFollowed`](crate::Error::RedirectFollowed). The
+        /// [`timeout`](Self::timeout) is still applied per request; set the connect timeout on your
+        /// client.
+        http_client;
+        /// The most a whole call may take, from connecting to the last byte of the answer; default
+        /// [`DEFAULT_TIMEOUT`] (10 s).
+        timeout;
+        /// The most connecting may take; default [`DEFAULT_CONNECT_TIMEOUT`] (5 s). Cannot be
+        /// combined with [`http_client`](Self::http_client).
+        connect_timeout;
     }
 
     /// Whether concurrent [`verify_session`](TiunClient::verify_session) calls for the same

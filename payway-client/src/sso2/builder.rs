@@ -129,25 +129,16 @@ impl Sso2ClientBuilder {
         self
     }
 
-    /// Shares your application's `reqwest::Client`; **build it with
-    /// `reqwest::redirect::Policy::none()` and `reqwest::retry::never()`**, as for
-    /// [`PaywayClientBuilder::http_client`](crate::PaywayClientBuilder::http_client).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http.http_client(client);
-        self
-    }
-
-    /// Total time for one server call, reading the body included (default 10 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http.timeout(timeout);
-        self
-    }
-
-    /// Time to establish a connection (default 5 s); not with
-    /// [`http_client`](Self::http_client).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http.connect_timeout(timeout);
-        self
+    paywall_internal::http_setters! {
+        /// Shares your application's `reqwest::Client`; **build it with
+        /// `reqwest::redirect::Policy::none()` and `reqwest::retry::never()`**, as for
+        /// [`PaywayClientBuilder::http_client`](crate::PaywayClientBuilder::http_client).
+        http_client;
+        /// Total time for one server call, reading the body included (default 10 s).
+        timeout;
+        /// Time to establish a connection (default 5 s); not with
+        /// [`http_client`](Self::http_client).
+        connect_timeout;
     }
 
     /// How far SSO2's clock may be from this server's (default [`DEFAULT_LEEWAY`], 60 s; at
