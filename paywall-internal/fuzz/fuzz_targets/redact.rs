@@ -65,7 +65,11 @@ fuzz_target!(|input: (u8, String, String, String)| {
 /// Whether `text` ends inside an escape (a backslash, `%` or `%X`, `\u` with fewer than four
 /// hex digits), which would take the first characters of what follows as its own.
 fn unfinished_escape(text: &str) -> bool {
-    let hex_tail = text.chars().rev().take_while(char::is_ascii_hexdigit).count();
+    let hex_tail = text
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_hexdigit)
+        .count();
     let head = &text[..text.len() - hex_tail];
     text.ends_with('\\')
         || (hex_tail <= 1 && head.ends_with('%'))

@@ -26,9 +26,9 @@ mod sso2_axum;
 mod sso2_binding;
 #[cfg(feature = "test-util")]
 mod sso2_browser;
+mod sso2_builder;
 #[cfg(feature = "test-util")]
 mod sso2_checkout;
-mod sso2_builder;
 mod sso2_cookie;
 #[cfg(feature = "test-util")]
 mod sso2_fake;
