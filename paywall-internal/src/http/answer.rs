@@ -36,8 +36,8 @@ pub enum Read {
 pub struct Answer {
     /// The status.
     pub status: StatusCode,
-    /// The checked media type of `Content-Type` ([`media_type`]), when the body was to be
-    /// read.
+    /// The checked media type of `Content-Type` ([`media_type`]), whether or not the body was
+    /// read: an error status left unread still says what it sent (`text/html` from a proxy).
     pub content_type: Option<String>,
     /// The body, when it was to be read and could be: an error status's body is `None` when
     /// it was over the cap or broke off (the status is the answer).
@@ -145,14 +145,14 @@ async fn receive(
         Read::Success => success,
         Read::AllBut(unread) => status != unread,
     };
+    let content_type = response.headers().get(CONTENT_TYPE).and_then(media_type);
     if !wanted {
         return Ok(Answer {
             status,
-            content_type: None,
+            content_type,
             body: None,
         });
     }
-    let content_type = response.headers().get(CONTENT_TYPE).and_then(media_type);
     let body = match read_capped(response).await {
         Ok(Some(body)) => Some(body),
         Ok(None) if success => {
@@ -388,7 +388,12 @@ mod tests {
             assert_eq!(answer.content_type.as_deref(), Some("text/html"));
             let answer = call(&url, Read::Success).await.unwrap();
             assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
-            assert_eq!((answer.body, answer.content_type), (None, None));
+            assert_eq!(answer.body, None);
+            assert_eq!(
+                answer.content_type.as_deref(),
+                Some("text/html"),
+                "kept unread"
+            );
         }
         let unless_ok = Read::AllBut(StatusCode::OK);
         for (head, read) in [
