@@ -23,6 +23,10 @@
 #[doc(hidden)]
 pub mod axum;
 
+#[cfg(feature = "axum")]
+#[doc(hidden)]
+pub mod axum_extract;
+
 #[cfg(feature = "coalesce")]
 #[doc(hidden)]
 pub mod coalesce;

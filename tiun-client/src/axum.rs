@@ -43,8 +43,6 @@
 
 use std::fmt;
 
-use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::request::Parts;
 
@@ -76,45 +74,28 @@ impl fmt::Debug for PaidSession {
     }
 }
 
-impl<S> FromRequestParts<S> for PaidSession
-where
-    TiunClient: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = PaidSessionRejection;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let tiun = TiunClient::from_ref(state);
+paywall_internal::from_request_parts!(
+    required PaidSession, TiunClient, PaidSessionRejection,
+    |parts, tiun| {
         let outcome = check(&tiun, parts).await;
         if let Err(rejection) = &outcome {
             rejection.log();
         }
         outcome
     }
-}
+);
 
-impl<S> OptionalFromRequestParts<S> for PaidSession
-where
-    TiunClient: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = PaidSessionRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &S,
-    ) -> Result<Option<Self>, Self::Rejection> {
-        let tiun = TiunClient::from_ref(state);
-        match check(&tiun, parts).await {
-            Ok(paid) => Ok(Some(paid)),
-            Err(rejection) if rejection.status() == StatusCode::PAYMENT_REQUIRED => Ok(None),
-            Err(rejection) => {
-                rejection.log();
-                Err(rejection)
-            }
+paywall_internal::from_request_parts!(
+    optional PaidSession, TiunClient, PaidSessionRejection,
+    |parts, tiun| match check(&tiun, parts).await {
+        Ok(paid) => Ok(Some(paid)),
+        Err(rejection) if rejection.status() == StatusCode::PAYMENT_REQUIRED => Ok(None),
+        Err(rejection) => {
+            rejection.log();
+            Err(rejection)
         }
     }
-}
+);
 
 async fn check(tiun: &TiunClient, parts: &Parts) -> Result<PaidSession, PaidSessionRejection> {
     let session_id = match tiun.session_source().read(parts) {
@@ -247,24 +228,5 @@ impl PaidSessionRejection {
     }
 }
 
-impl fmt::Display for PaidSessionRejection {
-    /// The [`message`](Self::message).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
-    }
-}
-
-impl std::error::Error for PaidSessionRejection {
-    /// The [`Error`] of a failed check (`tiun_unavailable`), when there was one.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error
-            .as_ref()
-            .map(|error| error as &(dyn std::error::Error + 'static))
-    }
-}
-
-impl IntoResponse for PaidSessionRejection {
-    fn into_response(self) -> Response {
-        paywall_internal::axum::rejection(self.status(), self.code(), self.message())
-    }
-}
+// `source` is the [`Error`] of a failed check (`tiun_unavailable`), when there was one.
+paywall_internal::rejection_traits!(PaidSessionRejection, |this| this.error.as_ref());

@@ -3,8 +3,6 @@
 use std::convert::Infallible;
 use std::ops::Deref;
 
-use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::header::{COOKIE, HeaderValue};
 use http::request::Parts;
@@ -12,10 +10,9 @@ use http::request::Parts;
 use crate::error::Error;
 use crate::sso2::verify_error::SessionCookieError;
 use crate::sso2::{SessionCookie, SessionCookieKey};
-use paywall_internal::axum::rejection as json_rejection;
 
 /// The reader's SSO2 session cookie, opened with the [`SessionCookieKey`] in your state
-/// (through [`FromRef`]): genuine (its tag matched this key or a previous one), unexpired.
+/// (through [`FromRef`](axum_core::extract::FromRef)): genuine (its tag matched this key or a previous one), unexpired.
 ///
 /// It reads every `Cookie` header of the request (HTTP/2 may split cookies over several), as
 /// bytes: other cookies may hold anything, only the session cookie's value must be text.
@@ -76,34 +73,15 @@ fn extract(parts: &Parts, key: &SessionCookieKey) -> Result<SessionCookie, Sso2C
     }
 }
 
-impl<S> FromRequestParts<S> for Sso2Cookie
-where
-    SessionCookieKey: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = Sso2CookieRejection;
+paywall_internal::from_request_parts!(
+    required Sso2Cookie, SessionCookieKey, Sso2CookieRejection,
+    |parts, key| extract(parts, &key).map(Sso2Cookie)
+);
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        extract(parts, &SessionCookieKey::from_ref(state)).map(Sso2Cookie)
-    }
-}
-
-impl<S> OptionalFromRequestParts<S> for Sso2Cookie
-where
-    SessionCookieKey: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &S,
-    ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(extract(parts, &SessionCookieKey::from_ref(state))
-            .ok()
-            .map(Sso2Cookie))
-    }
-}
+paywall_internal::from_request_parts!(
+    optional Sso2Cookie, SessionCookieKey, Infallible,
+    |parts, key| Ok(extract(parts, &key).ok().map(Sso2Cookie))
+);
 
 /// What was wrong with the cookie.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,22 +154,4 @@ impl Sso2CookieRejection {
     }
 }
 
-impl std::fmt::Display for Sso2CookieRejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.message())
-    }
-}
-
-impl std::error::Error for Sso2CookieRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_ref()
-            .map(|why| why as &(dyn std::error::Error + 'static))
-    }
-}
-
-impl IntoResponse for Sso2CookieRejection {
-    fn into_response(self) -> Response {
-        json_rejection(self.status(), self.code(), self.message())
-    }
-}
+paywall_internal::rejection_traits!(Sso2CookieRejection, |this| this.source.as_ref());

@@ -2,15 +2,12 @@
 
 use std::ops::Deref;
 
-use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
 use http::header::{COOKIE, HeaderValue};
 use http::request::Parts;
 
 use crate::callback::{CallbackError, ReturnPolicy, TicketCallback};
 use crate::login_state::SetCookies;
-use paywall_internal::axum::rejection as json_rejection;
 
 /// A reader back from Tulo Shop, in the browser that was sent there: the ticket, a return
 /// URL the [`ReturnPolicy`] allows, and the login's state matched against the request's
@@ -67,38 +64,19 @@ fn extract(parts: &Parts, policy: &ReturnPolicy) -> Result<TicketReturn, Callbac
     })
 }
 
-impl<S> FromRequestParts<S> for TicketReturn
-where
-    ReturnPolicy: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = TicketReturnRejection;
+paywall_internal::from_request_parts!(
+    required TicketReturn, ReturnPolicy, TicketReturnRejection,
+    |parts, policy| extract(parts, &policy).map_err(TicketReturnRejection)
+);
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let policy = ReturnPolicy::from_ref(state);
-        extract(parts, &policy).map_err(TicketReturnRejection)
+paywall_internal::from_request_parts!(
+    optional TicketReturn, ReturnPolicy, TicketReturnRejection,
+    |parts, policy| match extract(parts, &policy) {
+        Ok(back) => Ok(Some(back)),
+        Err(CallbackError::MissingTicket) => Ok(None),
+        Err(error) => Err(TicketReturnRejection(error)),
     }
-}
-
-impl<S> OptionalFromRequestParts<S> for TicketReturn
-where
-    ReturnPolicy: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = TicketReturnRejection;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &S,
-    ) -> Result<Option<Self>, Self::Rejection> {
-        let policy = ReturnPolicy::from_ref(state);
-        match extract(parts, &policy) {
-            Ok(back) => Ok(Some(back)),
-            Err(CallbackError::MissingTicket) => Ok(None),
-            Err(error) => Err(TicketReturnRejection(error)),
-        }
-    }
-}
+);
 
 /// Why a request is not a return from the shop: answered `400 Bad Request` with
 /// `Content-Type: application/json` and `{"error": "<code>", "message": "<sentence>"}`.
@@ -151,20 +129,4 @@ impl TicketReturnRejection {
     }
 }
 
-impl std::fmt::Display for TicketReturnRejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.message())
-    }
-}
-
-impl std::error::Error for TicketReturnRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.0)
-    }
-}
-
-impl IntoResponse for TicketReturnRejection {
-    fn into_response(self) -> Response {
-        json_rejection(self.status(), self.code(), self.message())
-    }
-}
+paywall_internal::rejection_traits!(TicketReturnRejection, |this| Some(&this.0));

@@ -1,0 +1,205 @@
+//! The plumbing every axum extractor and rejection of the family repeats, written once:
+//! the `FromRequestParts` and `OptionalFromRequestParts` impls over a value taken from the
+//! router's state, and a rejection's `Display`, `Error` and `IntoResponse`.
+
+#[doc(hidden)]
+pub use axum_core;
+#[doc(hidden)]
+pub use http;
+
+/// `source` as the trait object [`std::error::Error::source`] answers with.
+pub fn as_source<E: std::error::Error + 'static>(
+    source: Option<&E>,
+) -> Option<&(dyn std::error::Error + 'static)> {
+    source.map(|source| source as &(dyn std::error::Error + 'static))
+}
+
+/// Implements axum's `FromRequestParts<S>` (`required`) or `OptionalFromRequestParts<S>`
+/// (`optional`) for `$extractor`, for every state `S` it can take a `$from_state` from
+/// (`$from_state: FromRef<S>`).
+///
+/// The closure-like part names the request's `&mut Parts` and the `$from_state` value, and
+/// its body (which may `.await`) gives `Result<$extractor, $rejection>` (`required`) or
+/// `Result<Option<$extractor>, $rejection>` (`optional`).
+///
+/// ```ignore
+/// paywall_internal::from_request_parts!(required TicketReturn, ReturnPolicy, TicketReturnRejection,
+///     |parts, policy| extract(parts, &policy).map_err(TicketReturnRejection));
+/// ```
+#[macro_export]
+macro_rules! from_request_parts {
+    (required $extractor:ty, $from_state:ty, $rejection:ty,
+        |$parts:ident, $value:ident| $body:expr) => {
+        impl<S> $crate::axum_extract::axum_core::extract::FromRequestParts<S> for $extractor
+        where
+            $from_state: $crate::axum_extract::axum_core::extract::FromRef<S>,
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
+            type Rejection = $rejection;
+
+            async fn from_request_parts(
+                $parts: &mut $crate::axum_extract::http::request::Parts,
+                state: &S,
+            ) -> ::core::result::Result<Self, Self::Rejection> {
+                let $value = <$from_state as $crate::axum_extract::axum_core::extract::FromRef<
+                    S,
+                >>::from_ref(state);
+                $body
+            }
+        }
+    };
+    (optional $extractor:ty, $from_state:ty, $rejection:ty,
+        |$parts:ident, $value:ident| $body:expr) => {
+        impl<S> $crate::axum_extract::axum_core::extract::OptionalFromRequestParts<S> for $extractor
+        where
+            $from_state: $crate::axum_extract::axum_core::extract::FromRef<S>,
+            S: ::core::marker::Send + ::core::marker::Sync,
+        {
+            type Rejection = $rejection;
+
+            async fn from_request_parts(
+                $parts: &mut $crate::axum_extract::http::request::Parts,
+                state: &S,
+            ) -> ::core::result::Result<::core::option::Option<Self>, Self::Rejection> {
+                let $value = <$from_state as $crate::axum_extract::axum_core::extract::FromRef<
+                    S,
+                >>::from_ref(state);
+                $body
+            }
+        }
+    };
+}
+
+/// Implements a rejection's `Display` (its `message()`), `std::error::Error` (its source is
+/// what the closure-like part gives, an `Option<&E>`) and `IntoResponse` (the family's JSON
+/// body from its `status()`, `code()` and `message()`, see [`rejection`](crate::axum::rejection)).
+///
+/// ```ignore
+/// paywall_internal::rejection_traits!(TicketReturnRejection, |this| Some(&this.0));
+/// ```
+#[macro_export]
+macro_rules! rejection_traits {
+    ($rejection:ty, |$this:ident| $source:expr) => {
+        impl ::core::fmt::Display for $rejection {
+            /// The rejection's `message()`.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.message())
+            }
+        }
+
+        impl ::std::error::Error for $rejection {
+            fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
+                let $this = self;
+                $crate::axum_extract::as_source($source)
+            }
+        }
+
+        impl $crate::axum_extract::axum_core::response::IntoResponse for $rejection {
+            fn into_response(self) -> $crate::axum_extract::axum_core::response::Response {
+                $crate::axum::rejection(self.status(), self.code(), self.message())
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+    use axum_core::response::IntoResponse;
+    use http::StatusCode;
+    use http::request::Parts;
+    use http_body_util::BodyExt;
+
+    #[derive(Debug, Clone)]
+    struct Wanted(&'static str);
+
+    #[derive(Debug, Clone)]
+    struct State {
+        wanted: Wanted,
+    }
+
+    impl FromRef<State> for Wanted {
+        fn from_ref(state: &State) -> Self {
+            state.wanted.clone()
+        }
+    }
+
+    #[derive(Debug)]
+    struct Found;
+
+    #[derive(Debug)]
+    struct Refused(Option<std::fmt::Error>);
+
+    impl Refused {
+        fn status(&self) -> StatusCode {
+            StatusCode::UNAUTHORIZED
+        }
+        fn code(&self) -> &'static str {
+            "refused"
+        }
+        fn message(&self) -> &'static str {
+            "Refused."
+        }
+    }
+
+    fn find(parts: &Parts, wanted: &Wanted) -> Result<Found, Refused> {
+        if parts.uri.path() == wanted.0 {
+            Ok(Found)
+        } else if parts.uri.path() == "/broken" {
+            Err(Refused(Some(std::fmt::Error)))
+        } else {
+            Err(Refused(None))
+        }
+    }
+
+    crate::from_request_parts!(required Found, Wanted, Refused, |parts, wanted| find(parts, &wanted));
+    crate::from_request_parts!(optional Found, Wanted, Refused, |parts, wanted| {
+        match find(parts, &wanted) {
+            Ok(found) => Ok(Some(found)),
+            Err(Refused(None)) => Ok(None),
+            Err(refused) => Err(refused),
+        }
+    });
+    crate::rejection_traits!(Refused, |this| this.0.as_ref());
+
+    fn parts(path: &str) -> Parts {
+        http::Request::get(path).body(()).unwrap().into_parts().0
+    }
+
+    async fn required(path: &str, state: &State) -> Result<Found, Refused> {
+        <Found as FromRequestParts<State>>::from_request_parts(&mut parts(path), state).await
+    }
+
+    async fn optional(path: &str, state: &State) -> Result<Option<Found>, Refused> {
+        <Found as OptionalFromRequestParts<State>>::from_request_parts(&mut parts(path), state)
+            .await
+    }
+
+    #[tokio::test]
+    async fn the_extractors_take_their_value_from_the_state() {
+        let state = State {
+            wanted: Wanted("/here"),
+        };
+        assert!(required("/here", &state).await.is_ok());
+        assert!(required("/else", &state).await.is_err());
+        assert!(optional("/here", &state).await.unwrap().is_some());
+        assert!(optional("/else", &state).await.unwrap().is_none());
+        assert!(optional("/broken", &state).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_rejection_displays_its_message_and_answers_its_body() {
+        assert_eq!(Refused(None).to_string(), "Refused.");
+        assert!(Refused(None).source().is_none());
+        assert!(Refused(Some(std::fmt::Error)).source().is_some());
+        let response = Refused(None).into_response();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
+            serde_json::json!({"error": "refused", "message": "Refused."})
+        );
+    }
+}
