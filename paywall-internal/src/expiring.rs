@@ -1,10 +1,13 @@
 //! [`ExpiringMap`]: a bounded map whose entries expire, for the family's caches (answers kept
 //! for a while) and claim sets (a ticket taken once).
 //!
-//! **When full, it refuses.** A new key that finds the map holding `capacity` unexpired
-//! entries is refused ([`Full`]); no live entry is ever dropped to make room. A cache that
-//! refuses only asks the provider again; a claim set that evicted would let a used ticket be
-//! taken again. The family has this one policy.
+//! **When full, it refuses, unless told to evict.** A new key that finds the map holding
+//! `capacity` unexpired entries is refused by [`insert`](ExpiringMap::insert) and
+//! [`insert_new`](ExpiringMap::insert_new) ([`Full`]); no live entry is dropped to make room.
+//! A claim set must refuse: one that evicted would let a used ticket be taken again. A cache
+//! whose crate documents that the oldest entry goes first uses
+//! [`insert_evicting_oldest`](ExpiringMap::insert_evicting_oldest), which drops the entry
+//! that expires first (the oldest, in a map of one lifetime) instead.
 //!
 //! **Cost.** Every operation is O(1) amortised (O(log n) for an entry that expires before one
 //! stored earlier); none scans the map. Expiries are kept in the order entries will expire: a
@@ -182,6 +185,28 @@ impl<K: Hash + Eq + Clone, V> ExpiringMap<K, V> {
         Ok(())
     }
 
+    /// Stores `value` for `key` until `expires`, as [`insert`](Self::insert), except that a new
+    /// key finding the map full at `now` is never refused: the entry that expires first (the
+    /// oldest, when every entry lives as long) is dropped to make room, and returned.
+    pub fn insert_evicting_oldest(
+        &mut self,
+        key: K,
+        value: V,
+        expires: Instant,
+        now: Instant,
+    ) -> Option<(K, V)> {
+        self.drop_expired(now);
+        let evicted = if self.entries.len() >= self.capacity && !self.entries.contains_key(&key) {
+            self.evict_first()
+        } else {
+            None
+        };
+        // There is room now (the capacity is at least one), so this is never refused.
+        let stored = self.insert(key, value, expires, now);
+        debug_assert!(stored.is_ok());
+        evicted
+    }
+
     /// Stores `value` for `key` until `expires` only if `key` is absent or expired at `now`:
     /// taking a claim once.
     pub fn insert_new(&mut self, key: K, value: V, expires: Instant, now: Instant) -> Claim {
@@ -219,34 +244,60 @@ impl<K: Hash + Eq + Clone, V> ExpiringMap<K, V> {
 
     /// Drops every entry expired at `now`: the records at the front, each once.
     pub fn drop_expired(&mut self, now: Instant) {
-        loop {
-            let from_queue = match (self.queue.front(), self.heap.peek()) {
-                (Some(first), Some(Reverse(other))) => first <= other,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => return,
-            };
-            let next = if from_queue {
-                self.queue.front().map(|record| record.expires)
-            } else {
-                self.heap.peek().map(|Reverse(record)| record.expires)
-            };
-            if next.is_none_or(|expires| expires > now) {
-                return;
-            }
-            let record = if from_queue {
-                self.queue.pop_front()
-            } else {
-                self.heap.pop().map(|Reverse(record)| record)
-            };
-            if let Some(record) = record
-                && self
-                    .entries
-                    .get(&record.key)
-                    .is_some_and(|stored| stored.seq == record.seq)
+        while self.first_expiry().is_some_and(|expires| expires <= now) {
+            if let Some(record) = self.pop_first()
+                && self.is_live(&record)
             {
                 self.entries.remove(&record.key);
             }
+        }
+    }
+
+    /// Removes the live entry that expires first, and returns it.
+    fn evict_first(&mut self) -> Option<(K, V)> {
+        // Every live entry has one live record, so this ends at the first of them.
+        while let Some(record) = self.pop_first() {
+            if self.is_live(&record) {
+                let stored = self.entries.remove(&record.key)?;
+                return Some((record.key, stored.value));
+            }
+        }
+        None
+    }
+
+    /// Whether `record` is the expiry record of its key's stored entry.
+    fn is_live(&self, record: &Expiry<K>) -> bool {
+        self.entries
+            .get(&record.key)
+            .is_some_and(|stored| stored.seq == record.seq)
+    }
+
+    /// Whether the first expiry record is the queue's (else the heap's); `None` when both are
+    /// empty.
+    fn first_is_queued(&self) -> Option<bool> {
+        match (self.queue.front(), self.heap.peek()) {
+            (Some(first), Some(Reverse(other))) => Some(first <= other),
+            (Some(_), None) => Some(true),
+            (None, Some(_)) => Some(false),
+            (None, None) => None,
+        }
+    }
+
+    /// The expiry of the first record, live or stale.
+    fn first_expiry(&self) -> Option<Instant> {
+        if self.first_is_queued()? {
+            self.queue.front().map(|record| record.expires)
+        } else {
+            self.heap.peek().map(|Reverse(record)| record.expires)
+        }
+    }
+
+    /// Takes out the first record, live or stale.
+    fn pop_first(&mut self) -> Option<Expiry<K>> {
+        if self.first_is_queued()? {
+            self.queue.pop_front()
+        } else {
+            self.heap.pop().map(|Reverse(record)| record)
         }
     }
 
@@ -335,6 +386,63 @@ mod tests {
         map.insert("d", (), at(start, 30), at(start, 10)).unwrap();
         assert_eq!(map.len(), 2, "b and c expired");
         assert!(map.get("d", at(start, 10)).is_some());
+    }
+
+    #[test]
+    fn evicting_inserts_drop_the_entry_that_expires_first_to_make_room() {
+        let start = Instant::now();
+        let mut map = ExpiringMap::new(3);
+        assert_eq!(
+            map.insert_evicting_oldest("a", 1, at(start, 10), start),
+            None
+        );
+        assert_eq!(
+            map.insert_evicting_oldest("b", 2, at(start, 11), start),
+            None
+        );
+        assert_eq!(
+            map.insert_evicting_oldest("c", 3, at(start, 12), start),
+            None
+        );
+        // A present key is replaced in place: nothing leaves.
+        assert_eq!(
+            map.insert_evicting_oldest("b", 4, at(start, 13), start),
+            None
+        );
+        // Full: the oldest goes, whatever the new key.
+        assert_eq!(
+            map.insert_evicting_oldest("d", 5, at(start, 14), start),
+            Some(("a", 1))
+        );
+        // `c` now expires before `b` (stored again), so it goes next; `b`'s stale record is
+        // passed over.
+        assert_eq!(
+            map.insert_evicting_oldest("e", 6, at(start, 15), start),
+            Some(("c", 3))
+        );
+        assert_eq!(map.len(), 3);
+        for (key, value) in [("b", 4), ("d", 5), ("e", 6)] {
+            assert_eq!(map.get(key, start), Some(&value), "{key}");
+        }
+        // An entry expiring out of order (the heap's) goes first too.
+        assert_eq!(
+            map.insert_evicting_oldest("f", 7, at(start, 1), start),
+            Some(("b", 4))
+        );
+        assert_eq!(
+            map.insert_evicting_oldest("g", 8, at(start, 20), start),
+            Some(("f", 7))
+        );
+        // Expired entries make room before any live one is evicted.
+        assert_eq!(
+            map.insert_evicting_oldest("h", 9, at(start, 30), at(start, 14)),
+            None
+        );
+        assert_eq!(map.len(), 3, "d expired");
+        assert_eq!(
+            map.insert("i", 0, at(start, 30), at(start, 14)),
+            Err(Full { capacity: 3 })
+        );
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! The grants a client keeps (opt-in): granted answers only, for at most Accesstype's own 3
 //! minutes, in a bounded map keyed by a digest of (story, reader, user JWT, meter switch).
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use paywall_internal::coalesce::lock;
+use paywall_internal::expiring::ExpiringMap;
 use sha2::{Digest, Sha256};
 
 use crate::grant::AccessGrant;
@@ -45,27 +46,18 @@ impl GrantKey {
     }
 }
 
-/// Granted answers, each until its time is up.
+/// Granted answers, each until its time is up, in the family's expiring map; when it is full
+/// the oldest goes first (a cache, which only asks again what it dropped).
 pub(crate) struct GrantCache {
     keep_for: Duration,
-    state: Mutex<State>,
-}
-
-#[derive(Default)]
-struct State {
-    /// Each grant with its expiry and the number of the insert that stored it.
-    grants: HashMap<GrantKey, (Instant, u64, AccessGrant)>,
-    /// Keys in the order they were stored, with their expiry and insert number; all entries
-    /// live equally long, so the front is always the first to expire.
-    order: VecDeque<(Instant, u64, GrantKey)>,
-    inserts: u64,
+    grants: Mutex<ExpiringMap<GrantKey, AccessGrant>>,
 }
 
 impl GrantCache {
     pub(crate) fn new(keep_for: Duration) -> Self {
         Self {
             keep_for,
-            state: Mutex::default(),
+            grants: Mutex::new(ExpiringMap::new(MAX_CACHED_GRANTS)),
         }
     }
 
@@ -75,16 +67,7 @@ impl GrantCache {
 
     /// The grant kept for `key`, if its time is not up.
     pub(crate) fn get(&self, key: &GrantKey) -> Option<AccessGrant> {
-        let now = Instant::now();
-        let mut state = lock(&self.state);
-        match state.grants.get(key) {
-            Some((expires, _, grant)) if *expires > now => Some(grant.clone()),
-            Some(_) => {
-                state.grants.remove(key);
-                None
-            }
-            None => None,
-        }
+        lock(&self.grants).get(key, Instant::now()).cloned()
     }
 
     /// Keeps `grant` for `key`; only granted answers are ever kept, so a reader is never held
@@ -95,46 +78,16 @@ impl GrantCache {
         }
         let now = Instant::now();
         let expires = now + self.keep_for;
-        let mut state = lock(&self.state);
-        state.evict(now);
-        state.inserts += 1;
-        let number = state.inserts;
-        state.grants.insert(key, (expires, number, grant.clone()));
-        state.order.push_back((expires, number, key));
+        lock(&self.grants).insert_evicting_oldest(key, grant.clone(), expires, now);
     }
 
+    /// The grants held, once the expired ones are dropped.
     #[cfg(test)]
     fn len(&self) -> usize {
-        lock(&self.state).grants.len()
+        let mut grants = lock(&self.grants);
+        grants.drop_expired(Instant::now());
+        grants.len()
     }
-}
-
-impl State {
-    /// Drops expired grants, then the oldest ones until there is room for one more.
-    fn evict(&mut self, now: Instant) {
-        while let Some(&(expires, number, key)) = self.order.front() {
-            let expired = expires <= now;
-            // A key stored twice has an older record in `order`; that one is just dropped.
-            let full =
-                self.grants.len() >= MAX_CACHED_GRANTS || self.order.len() > 2 * MAX_CACHED_GRANTS;
-            if !expired && !full {
-                break;
-            }
-            self.order.pop_front();
-            if self
-                .grants
-                .get(&key)
-                .is_some_and(|(_, stored, _)| *stored == number)
-            {
-                self.grants.remove(&key);
-            }
-        }
-    }
-}
-
-fn lock(mutex: &Mutex<State>) -> MutexGuard<'_, State> {
-    // Each update leaves the map whole, so one that panicked elsewhere left nothing half-done.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]
@@ -191,12 +144,12 @@ mod tests {
                 .get(&GrantKey::new(&newest, "r", None, false))
                 .is_some()
         );
-        // Storing one key over and over does not grow the bookkeeping without bound.
+        // Storing one key over and over keeps one entry (the map bounds its own bookkeeping).
         let key = GrantKey::new("again", "r", None, false);
         for _ in 0..3 * MAX_CACHED_GRANTS {
             cache.insert(key, &granted);
         }
-        assert!(lock(&cache.state).order.len() <= 2 * MAX_CACHED_GRANTS + 1);
+        assert_eq!(cache.len(), MAX_CACHED_GRANTS);
         assert!(cache.get(&key).is_some());
     }
 }
