@@ -7,8 +7,46 @@
 /// `FromStr` reads `stage` or `production` (also `prod`), ignoring ASCII case and
 /// surrounding whitespace. The type must have `fn as_str(self) -> &'static str` and be
 /// `Copy`; `$error` must be a tuple struct holding `()`.
+///
+/// Given the enum itself (its docs and its two variants' docs), it also declares it:
+/// `#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]` and `#[non_exhaustive]`.
+///
+/// ```ignore
+/// paywall_internal::stage_or_production! {
+///     /// A Payway environment.
+///     pub enum Environment {
+///         /// Payway stage.
+///         Stage,
+///         /// Payway production.
+///         Production,
+///     }
+///     refused with ParseEnvironmentError;
+/// }
+/// ```
 #[macro_export]
 macro_rules! stage_or_production {
+    (
+        $(#[$doc:meta])*
+        pub enum $environment:ident {
+            $(#[$stage_doc:meta])*
+            Stage,
+            $(#[$production_doc:meta])*
+            Production $(,)?
+        }
+        refused with $error:ident;
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $environment {
+            $(#[$stage_doc])*
+            Stage,
+            $(#[$production_doc])*
+            Production,
+        }
+
+        $crate::stage_or_production!($environment, $error);
+    };
     ($environment:ident, $error:ident) => {
         impl ::core::fmt::Display for $environment {
             /// The environment's name, as [`as_str`](Self::as_str).

@@ -7,20 +7,21 @@ const PRODUCTION: &str = "https://backend.worldoftulo.com/";
 const SSO_STAGE: &str = "https://payway-sso-stage.azurewebsites.net/";
 const SSO_PRODUCTION: &str = "https://sso.worldoftulo.com/";
 
-/// A Payway environment. The token endpoint and the REST API share one host per environment
-/// ([`base_url`](Self::base_url)); single sign-on has its own
-/// ([`sso_base_url`](Self::sso_base_url)). The shop and portal hosts are per organisation and
-/// are not listed here.
-///
-/// Client ids and secrets belong to one environment: stage credentials get `401` in
-/// production.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Environment {
-    /// Payway stage, for integration and testing: `https://payway-api.stage.adeprimo.se`.
-    Stage,
-    /// Payway production: `https://backend.worldoftulo.com`.
-    Production,
+paywall_internal::stage_or_production! {
+    /// A Payway environment. The token endpoint and the REST API share one host per environment
+    /// ([`base_url`](Self::base_url)); single sign-on has its own
+    /// ([`sso_base_url`](Self::sso_base_url)). The shop and portal hosts are per organisation and
+    /// are not listed here.
+    ///
+    /// Client ids and secrets belong to one environment: stage credentials get `401` in
+    /// production.
+    pub enum Environment {
+        /// Payway stage, for integration and testing: `https://payway-api.stage.adeprimo.se`.
+        Stage,
+        /// Payway production: `https://backend.worldoftulo.com`.
+        Production,
+    }
+    refused with ParseEnvironmentError;
 }
 
 impl Environment {
@@ -88,8 +89,6 @@ impl Environment {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown payway environment (expected `stage` or `production`)")]
 pub struct ParseEnvironmentError(());
-
-paywall_internal::stage_or_production!(Environment, ParseEnvironmentError);
 
 #[cfg(test)]
 mod tests {

@@ -1,25 +1,26 @@
 //! [`Environment`]: Payway's stage and production hosts, for pages that load the JS-API.
 
-/// A Payway environment, in Payway's own words.
-///
-/// Verification is offline and the same in both; the environment only gives the URLs a page
-/// needs to load the JS-API and the value of `Tulo.init`'s `env` option.
-///
-/// ```
-/// use tulo_jwt::Environment;
-///
-/// let env = Environment::Production;
-/// let script = format!(r#"<script src="{}"></script>"#, env.js_api_script_url());
-/// assert!(script.contains("https://backend.worldoftulo.com/javascript/tulo_js_api.js"));
-/// assert_eq!(env.js_api_env(), "prod");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Environment {
-    /// Payway's test environment.
-    Stage,
-    /// Payway's live environment.
-    Production,
+paywall_internal::stage_or_production! {
+    /// A Payway environment, in Payway's own words.
+    ///
+    /// Verification is offline and the same in both; the environment only gives the URLs a page
+    /// needs to load the JS-API and the value of `Tulo.init`'s `env` option.
+    ///
+    /// ```
+    /// use tulo_jwt::Environment;
+    ///
+    /// let env = Environment::Production;
+    /// let script = format!(r#"<script src="{}"></script>"#, env.js_api_script_url());
+    /// assert!(script.contains("https://backend.worldoftulo.com/javascript/tulo_js_api.js"));
+    /// assert_eq!(env.js_api_env(), "prod");
+    /// ```
+    pub enum Environment {
+        /// Payway's test environment.
+        Stage,
+        /// Payway's live environment.
+        Production,
+    }
+    refused with ParseEnvironmentError;
 }
 
 impl Environment {
@@ -82,5 +83,3 @@ impl Environment {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown Payway environment (expected `stage` or `production`)")]
 pub struct ParseEnvironmentError(());
-
-paywall_internal::stage_or_production!(Environment, ParseEnvironmentError);
