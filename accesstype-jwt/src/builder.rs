@@ -7,12 +7,12 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::BuildError;
 use crate::signer::AccesstypeSigner;
-use paywall_internal::jws::Hs256Key;
+use paywall_internal::jws::{self, Hs256Key, SecretRefused};
 
 /// The shortest secret accepted without
 /// [`insecure_allow_short_secret`](AccesstypeSignerBuilder::insecure_allow_short_secret):
 /// 32 bytes, the output size of SHA-256 (RFC 7518 section 3.2).
-pub const MIN_SECRET_BYTES: usize = 32;
+pub const MIN_SECRET_BYTES: usize = jws::MIN_SECRET_BYTES;
 
 /// The clock leeway [`AccesstypeSigner::verify`] allows on `exp`, `nbf` and `iat` unless
 /// [`AccesstypeSignerBuilder::leeway`] says otherwise: 30 seconds.
@@ -133,16 +133,16 @@ impl AccesstypeSignerBuilder {
 ///
 /// [`BuildError::EmptySecret`] or [`BuildError::ShortSecret`].
 pub(crate) fn check_secret_len(secret: &[u8], allow_short: bool) -> Result<(), BuildError> {
-    if secret.is_empty() {
-        return Err(BuildError::EmptySecret);
+    jws::check_secret(secret, allow_short).map_err(BuildError::from)
+}
+
+impl From<SecretRefused> for BuildError {
+    fn from(refused: SecretRefused) -> Self {
+        match refused {
+            SecretRefused::Empty => Self::EmptySecret,
+            SecretRefused::Short { len, min } => Self::ShortSecret { len, min },
+        }
     }
-    if secret.len() < MIN_SECRET_BYTES && !allow_short {
-        return Err(BuildError::ShortSecret {
-            len: secret.len(),
-            min: MIN_SECRET_BYTES,
-        });
-    }
-    Ok(())
 }
 
 impl fmt::Debug for AccesstypeSignerBuilder {

@@ -8,11 +8,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::builder::check_secret_len;
 use crate::error::{BuildError, Error};
 use crate::grant::MAX_BODY_BYTES;
 use crate::webhook::WebhookEvent;
-use paywall_internal::jws::Hs256Key;
+use paywall_internal::jws::{Hs256Key, secret_key};
 
 /// The header Accesstype sends the signature in.
 pub const WEBHOOK_SIGNATURE_HEADER: &str = "X-AT-Signature";
@@ -71,9 +70,7 @@ impl WebhookSigningKey {
     }
 
     fn with_rule(secret: &SecretString, allow_short: bool) -> Result<Self, BuildError> {
-        let bytes = secret.expose_secret().as_bytes();
-        check_secret_len(bytes, allow_short)?;
-        let key = Hs256Key::new(bytes).ok_or(BuildError::EmptySecret)?;
+        let key = secret_key(secret.expose_secret().as_bytes(), allow_short)?;
         Ok(Self { key })
     }
 

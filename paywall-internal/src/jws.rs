@@ -9,9 +9,11 @@
 mod base64url;
 mod header;
 mod hs256;
+mod secret;
 
 pub use base64url::{BASE64URL, decode, decode_into, encode, encode_into};
 pub use hs256::{Hs256Key, TAG_BYTES};
+pub use secret::{MIN_SECRET_BYTES, SecretRefused, check_secret, secret_key};
 
 /// The longest token (or cookie value holding one) parsed: 8 KiB. Longer input is refused
 /// before any parsing (a browser keeps at most 4 KiB per cookie).

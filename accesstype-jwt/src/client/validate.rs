@@ -48,49 +48,32 @@ mod tests {
         check_base_url(&Url::parse(url).unwrap())
     }
 
+    /// The rule itself is paywall-internal's (and tested there); this is its mapping onto
+    /// [`BuildError`].
     #[test]
-    fn base_urls() {
+    fn base_url_refusals_map_onto_build_errors() {
         for ok in [
-            "https://www.accesstype.com/",
             "https://proxy.example/accesstype/",
             "http://127.0.0.1:8080/",
-            "http://127.9.9.9/",
-            "http://[::1]:1/",
-            "http://LocalHost/",
         ] {
             assert!(check(ok).is_ok(), "{ok}");
         }
-        for insecure in [
-            "http://www.accesstype.com/",
-            "http://10.0.0.1/",
-            "http://localhost.evil.example/",
-            "http://[::2]/",
-        ] {
-            assert!(
-                matches!(check(insecure), Err(BuildError::InsecureBaseUrl)),
-                "{insecure}"
-            );
-        }
-        for (invalid, why) in [
-            ("https://u:p@x.example/", "it must not contain credentials"),
-            ("https://u@x.example/", "it must not contain credentials"),
-            (
-                "https://x.example/?a=1",
-                "it must not have a query or fragment",
-            ),
-            (
-                "https://x.example/#f",
-                "it must not have a query or fragment",
-            ),
-            ("ftp://x.example/", "the scheme must be https"),
-            ("file:///etc/passwd", "it has no host"),
-            ("data:text/plain,x", "it has no host"),
-        ] {
-            assert!(
-                matches!(check(invalid), Err(BuildError::InvalidBaseUrl { reason }) if reason == why),
-                "{invalid}"
-            );
-        }
+        assert!(matches!(
+            check("http://www.accesstype.com/"),
+            Err(BuildError::InsecureBaseUrl)
+        ));
+        assert!(matches!(
+            check("https://u:p@x.example/"),
+            Err(BuildError::InvalidBaseUrl {
+                reason: "it must not contain credentials"
+            })
+        ));
+        assert!(matches!(
+            check("ftp://x.example/"),
+            Err(BuildError::InvalidBaseUrl {
+                reason: "the scheme must be https"
+            })
+        ));
     }
 
     #[test]

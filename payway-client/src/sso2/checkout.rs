@@ -19,7 +19,7 @@ use super::from_env::ENV_PAYWALL_SECRET;
 use super::jws::{self, MAX_TOKEN_BYTES};
 use super::landing::MAX_LANDING_LIFETIME;
 use super::verify_error::{LandingError, TokenError};
-use paywall_internal::jws::Hs256Key;
+use paywall_internal::jws::{Hs256Key, secret_key};
 use url::Url;
 
 use crate::callback::ReturnPolicy;
@@ -100,15 +100,11 @@ impl PaywallSecret {
 
     fn with_rule(secret: &SecretString, allow_short: bool) -> Result<Self, BuildError> {
         let bytes = secret.expose_secret().as_bytes();
-        let short = BuildError::ShortSecret {
+        // The family's rule; an empty secret is reported as a short one here.
+        let key = secret_key(bytes, allow_short).map_err(|_| BuildError::ShortSecret {
             len: bytes.len(),
             min: MIN_SECRET_BYTES,
-        };
-        if bytes.is_empty() || (bytes.len() < MIN_SECRET_BYTES && !allow_short) {
-            return Err(short);
-        }
-        // HMAC takes keys of any length: this never refuses one.
-        let key = Hs256Key::new(bytes).ok_or(short)?;
+        })?;
         Ok(Self { key })
     }
 }
