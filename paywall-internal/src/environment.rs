@@ -8,17 +8,15 @@
 /// surrounding whitespace. The type must have `fn as_str(self) -> &'static str` and be
 /// `Copy`; `$error` must be a tuple struct holding `()`.
 ///
-/// Given the enum itself (its docs and its two variants' docs), it also declares it:
+/// Given the enum itself (its docs, and each variant's doc as a string), it also declares it:
 /// `#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]` and `#[non_exhaustive]`.
 ///
 /// ```ignore
 /// paywall_internal::stage_or_production! {
 ///     /// A Payway environment.
 ///     pub enum Environment {
-///         /// Payway stage.
-///         Stage,
-///         /// Payway production.
-///         Production,
+///         Stage = "Payway stage.",
+///         Production = "Payway production.",
 ///     }
 ///     refused with ParseEnvironmentError;
 /// }
@@ -28,10 +26,8 @@ macro_rules! stage_or_production {
     (
         $(#[$doc:meta])*
         pub enum $environment:ident {
-            $(#[$stage_doc:meta])*
-            Stage,
-            $(#[$production_doc:meta])*
-            Production $(,)?
+            Stage = $stage_doc:literal,
+            Production = $production_doc:literal $(,)?
         }
         refused with $error:ident;
     ) => {
@@ -39,9 +35,9 @@ macro_rules! stage_or_production {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum $environment {
-            $(#[$stage_doc])*
+            #[doc = $stage_doc]
             Stage,
-            $(#[$production_doc])*
+            #[doc = $production_doc]
             Production,
         }
 

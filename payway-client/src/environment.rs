@@ -16,10 +16,8 @@ paywall_internal::stage_or_production! {
     /// Client ids and secrets belong to one environment: stage credentials get `401` in
     /// production.
     pub enum Environment {
-        /// Payway stage, for integration and testing: `https://payway-api.stage.adeprimo.se`.
-        Stage,
-        /// Payway production: `https://backend.worldoftulo.com`.
-        Production,
+        Stage = "Payway stage, for integration and testing: `https://payway-api.stage.adeprimo.se`.",
+        Production = "Payway production: `https://backend.worldoftulo.com`.",
     }
     refused with ParseEnvironmentError;
 }

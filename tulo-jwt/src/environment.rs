@@ -15,10 +15,8 @@ paywall_internal::stage_or_production! {
     /// assert_eq!(env.js_api_env(), "prod");
     /// ```
     pub enum Environment {
-        /// Payway's test environment.
-        Stage,
-        /// Payway's live environment.
-        Production,
+        Stage = "Payway's test environment.",
+        Production = "Payway's live environment.",
     }
     refused with ParseEnvironmentError;
 }
