@@ -25,16 +25,21 @@ use crate::error::Error;
 pub(crate) async fn exchange(request: RequestBuilder, url: &Url) -> Result<Bytes, Error> {
     let answer = send(request, url.clone(), Read::Success)
         .await
-        .map_err(|error| match error {
-            SendError::Transport(error) => Error::Transport(error),
-            SendError::RedirectFollowed => Error::RedirectFollowed,
-            SendError::BodyTooLarge { limit, .. } => Error::BodyTooLarge { limit },
-        })?;
+        .map_err(unusable)?;
     match answer.body {
         Some(body) if answer.status.is_success() => Ok(body),
         _ => Err(Error::UnexpectedStatus {
             status: answer.status,
             content_type: answer.content_type,
         }),
+    }
+}
+
+/// The variant of each reason the core gives for an answer that cannot be used.
+fn unusable(error: SendError) -> Error {
+    match error {
+        SendError::Transport(cause) => Error::Transport(cause),
+        SendError::RedirectFollowed => Error::RedirectFollowed,
+        SendError::BodyTooLarge { limit, .. } => Error::BodyTooLarge { limit },
     }
 }
