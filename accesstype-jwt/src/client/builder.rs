@@ -31,9 +31,7 @@ impl AccesstypeClient {
             base_url: None,
             account_key: None,
             api_key: None,
-            http_client: None,
-            timeout: None,
-            connect_timeout: None,
+            http: HttpSettings::default(),
             coalesce: true,
             cache_grants_for: None,
             serve_when_pingback_fails: false,
@@ -66,9 +64,7 @@ pub struct AccesstypeClientBuilder {
     base_url: Option<Url>,
     account_key: Option<String>,
     api_key: Option<SecretString>,
-    http_client: Option<reqwest::Client>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
+    http: HttpSettings,
     coalesce: bool,
     cache_grants_for: Option<Duration>,
     serve_when_pingback_fails: bool,
@@ -109,31 +105,22 @@ impl AccesstypeClientBuilder {
         self
     }
 
-    /// Uses your own `reqwest::Client`, so the whole app shares one connection pool.
-    ///
-    /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** A redirect would carry
-    /// the API key and the user JWT to wherever it points; the client this crate builds never
-    /// follows one, and a call through yours that followed one fails with
-    /// [`Error::RedirectFollowed`](crate::Error::RedirectFollowed). The
-    /// [`timeout`](Self::timeout) is still applied per request; set the connect timeout on
-    /// your client.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
-
-    /// The most a whole request may take, from connecting to the last byte of the answer;
-    /// default [`DEFAULT_TIMEOUT`] (10 s). A read makes up to two requests.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// The most connecting may take; default [`DEFAULT_CONNECT_TIMEOUT`] (5 s). Cannot be
-    /// combined with [`http_client`](Self::http_client).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
+    paywall_internal::http_setters! {
+        /// Uses your own `reqwest::Client`, so the whole app shares one connection pool.
+        ///
+        /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** A redirect would carry
+        /// the API key and the user JWT to wherever it points; the client this crate builds never
+        /// follows one, and a call through yours that followed one fails with
+        /// [`Error::RedirectFollowed`](crate::Error::RedirectFollowed). The
+        /// [`timeout`](Self::timeout) is still applied per request; set the connect timeout on
+        /// your client.
+        http_client;
+        /// The most a whole request may take, from connecting to the last byte of the answer;
+        /// default [`DEFAULT_TIMEOUT`] (10 s). A read makes up to two requests.
+        timeout;
+        /// The most connecting may take; default [`DEFAULT_CONNECT_TIMEOUT`] (5 s). Cannot be
+        /// combined with [`http_client`](Self::http_client).
+        connect_timeout;
     }
 
     /// Whether concurrent [`read_story`](AccesstypeClient::read_story) calls for the same
@@ -202,17 +189,8 @@ impl AccesstypeClientBuilder {
         };
         check_base_url(&base_url)?;
 
-        let mut settings = HttpSettings::default();
-        if let Some(client) = self.http_client {
-            settings.http_client(client);
-        }
-        if let Some(timeout) = self.timeout {
-            settings.timeout(timeout);
-        }
-        if let Some(timeout) = self.connect_timeout {
-            settings.connect_timeout(timeout);
-        }
-        let http = settings
+        let http = self
+            .http
             .build(concat!("accesstype-jwt/", env!("CARGO_PKG_VERSION")))
             .map_err(|error| match error {
                 SettingsError::ZeroDuration { what } => BuildError::ZeroDuration { what },
@@ -257,12 +235,7 @@ impl fmt::Debug for AccesstypeClientBuilder {
             .field("base_url", &self.base_url.as_ref().map(Url::as_str))
             .field("account_key", &self.account_key)
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
-            .field(
-                "http_client",
-                &self.http_client.as_ref().map(|_| "caller-supplied"),
-            )
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
+            .field("http", &self.http)
             .field("coalesce", &self.coalesce)
             .field("cache_grants_for", &self.cache_grants_for)
             .field("serve_when_pingback_fails", &self.serve_when_pingback_fails)
