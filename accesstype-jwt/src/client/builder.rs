@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::client::grant_cache::{GrantCache, MAX_CACHE_GRANTS_FOR};
 use crate::client::handle::{AccesstypeClient, Inner};
-use crate::client::validate::{account_key, api_key_value, check_base_url};
+use crate::client::validate::{account_key, api_key_value, base_url};
 use crate::environment::Environment;
 use crate::error::BuildError;
 use paywall_internal::coalesce::Flights;
@@ -182,12 +182,7 @@ impl AccesstypeClientBuilder {
     pub fn build(self) -> Result<AccesstypeClient, BuildError> {
         let account_key = account_key(self.account_key)?;
         let api_key = api_key_value(self.api_key.as_ref())?;
-        let base_url = match (self.base_url, self.environment) {
-            (Some(url), _) => url,
-            (None, Some(environment)) => environment.base_url(),
-            (None, None) => return Err(BuildError::MissingEnvironment),
-        };
-        check_base_url(&base_url)?;
+        let base_url = base_url(self.base_url, self.environment)?;
 
         let http = self
             .http

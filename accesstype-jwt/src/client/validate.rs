@@ -7,6 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use crate::account_key::is_valid_account_key;
+use crate::environment::Environment;
 use crate::error::BuildError;
 
 /// The API key as an `X-SUBAUTH` header value, marked sensitive so that hyper and reqwest never
@@ -31,9 +32,14 @@ pub(crate) fn account_key(key: Option<String>) -> Result<String, BuildError> {
     }
 }
 
-/// A host, no userinfo, no query, no fragment; `https`, or `http` to a loopback host.
-pub(crate) fn check_base_url(url: &Url) -> Result<(), BuildError> {
-    http::check_base_url(url).map_err(|error| match error {
+/// The caller's base URL, else `environment`'s, by the family's rule: a host, no userinfo, no
+/// query, no fragment; `https`, or `http` to a loopback host.
+pub(crate) fn base_url(
+    given: Option<Url>,
+    environment: Option<Environment>,
+) -> Result<Url, BuildError> {
+    let environment_url = || environment.map(Environment::base_url);
+    http::choose_base_url(given, environment_url).map_err(|error| match error {
         BaseUrlError::Missing => BuildError::MissingEnvironment,
         BaseUrlError::Insecure => BuildError::InsecureBaseUrl,
         BaseUrlError::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
@@ -44,8 +50,11 @@ pub(crate) fn check_base_url(url: &Url) -> Result<(), BuildError> {
 mod tests {
     use super::*;
 
-    fn check(url: &str) -> Result<(), BuildError> {
-        check_base_url(&Url::parse(url).unwrap())
+    fn check(url: &str) -> Result<Url, BuildError> {
+        base_url(
+            Some(Url::parse(url).unwrap()),
+            Some(Environment::Production),
+        )
     }
 
     /// The rule itself is paywall-internal's (and tested there); this is its mapping onto
@@ -62,6 +71,14 @@ mod tests {
             check("http://www.accesstype.com/"),
             Err(BuildError::InsecureBaseUrl)
         ));
+        assert!(matches!(
+            base_url(None, None),
+            Err(BuildError::MissingEnvironment)
+        ));
+        assert_eq!(
+            base_url(None, Some(Environment::Staging)).unwrap(),
+            Environment::Staging.base_url()
+        );
         assert!(matches!(
             check("https://u:p@x.example/"),
             Err(BuildError::InvalidBaseUrl {
