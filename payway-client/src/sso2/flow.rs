@@ -667,6 +667,10 @@ impl Sso2Flow {
         if let Some(TicketLogin::LoggedIn { account, .. }) = &login
             && account.id != checkout.account_id
         {
+            // SSO2 has logged the session into the ticket's account: end it there, or the
+            // next refresh would read an account the token did not name. The error stands
+            // whether or not the logout is answered.
+            let _ended = inner.sso2.logout(cookie.sid(), reader).await;
             return Err(Error::Landing(LandingError::CheckoutAccountMismatch));
         }
         let mut set_cookies = SetCookies::from(vec![clear_state]);

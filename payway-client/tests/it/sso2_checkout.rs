@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::Algorithm;
 use payway_client::sso2::{
-    LandingError, PaywallSecret, Reader, SessionCookieKey, Sso2Flow, TokenError,
+    LandingError, PaywallSecret, Reader, SessionCookieKey, Sso2Flow, Sso2Status, TokenError,
 };
 use payway_client::test_util::FakePayway;
 use payway_client::{BuildError, Error, LoginStateError, ReturnPolicy, TicketLogin};
@@ -299,7 +299,16 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
     fake.add_account("acc-other", ["premium"]);
-    let (jar, landing) = ready_to_buy(&fake, &flow).await;
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &reader(), &mut jar).await;
+    let landed = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
+        .await
+        .unwrap();
+    let sid = landed.cookie.unwrap().sid().to_owned();
+    let (landing, set_cookies) = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article())
+        .unwrap();
+    jar.apply(&set_cookies);
     // `aid` names another account than the delegated ticket's.
     let mut claims = purchase(&fake, "acc-buyer");
     claims["aid"] = json!("acc-other");
@@ -315,6 +324,14 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
         matches!(error, Error::Landing(LandingError::CheckoutAccountMismatch)),
         "{error:?}"
     );
+    // SSO2 had logged the session into the ticket's account: the flow ended it there, so no
+    // refresh reads an account the token did not name.
+    let after = fake
+        .sso2_client()
+        .session_status(&sid, Sso2Status::LoggedIn, &reader())
+        .await
+        .unwrap();
+    assert_ne!(after.status(), Sso2Status::LoggedIn);
     // The state cookie but no session cookie: nothing to log in.
     let mut no_session = Jar::default();
     for name in jar.names("__Host-pw-state-") {
