@@ -89,8 +89,15 @@ pub enum LoginStateError {
 ///   `SameSite=Lax`, `Path=/`, `Max-Age=600`. Each login has its own cookie, so several tabs
 ///   can log in at once.
 /// - The return URL carries `pw_state`: an HMAC-SHA256 under the cookie's bytes, which
-///   reveals nothing of them. A leaked return URL is useless to someone who can set any
-///   cookie in their own browser: they cannot make the cookie that matches it.
+///   reveals nothing of them: no one can make the cookie that matches a given `pw_state`.
+///
+/// What it stops is login CSRF: a return started in another browser (a planted or leaked
+/// link) never completes in this one. What it cannot stop is someone who holds a leaked
+/// return that is still *unused* (SSO2's `t`, a shop ticket, a paywall `jwtToken`) and
+/// carries it back under a `pw_state` of their own: neither SSO2, the shop nor the paywall
+/// echoes a value the site chose, so nothing ties the provider's token to this state. That
+/// return is then taken once, and the reader's own is a replay; a landing or checkout token
+/// lives at most a few minutes. A *used* return is refused by its claim in any browser.
 ///
 /// `{:?}` never prints the cookie's value.
 ///
