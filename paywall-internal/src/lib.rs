@@ -6,8 +6,9 @@
 //! for that reason. Its modules are hidden from the rendered documentation on purpose; each
 //! is documented in its source. Use the crate of the family you need instead.
 //!
-//! Each rule is behind a feature (`json`, `jws`, `env`, `cookie`), so that an offline crate
-//! pulls in no HTTP stack; `http`, `coalesce`, `fake` and `axum` are reserved and empty.
+//! Each rule is behind a feature, so that an offline crate pulls in no HTTP stack: `json`,
+//! `jws`, `env`, `cookie` and `segment` are offline; `http`, `coalesce`, `fake`, `axum` and
+//! `tracing` serve the crates that make requests, fake providers or answer in axum.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Library code never panics, indexes or prints; tests and benches may.
 #![deny(
