@@ -15,9 +15,9 @@ use crate::client::{Inner, TiunClient};
 use crate::environment::Environment;
 use crate::error::{self, BuildError};
 use crate::id::encode_id;
-use crate::session::{MAX_CACHE_VALID_FOR, ValidCache};
 #[cfg(feature = "axum")]
 use crate::source::SessionSource;
+use crate::valid_cache::{MAX_CACHE_VALID_FOR, ValidCache};
 
 /// The header that carries the API key unless [`TiunClientBuilder::api_key_header`] says
 /// otherwise.

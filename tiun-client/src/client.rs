@@ -11,10 +11,10 @@ use url::Url;
 
 use crate::environment::Environment;
 use crate::error::Error;
-use crate::session::ValidCache;
 #[cfg(feature = "axum")]
 use crate::source::SessionSource;
 use crate::status::SessionStatus;
+use crate::valid_cache::ValidCache;
 
 /// An async client for tiun's server-to-server API.
 ///

@@ -33,6 +33,7 @@ pub mod test_util;
 #[cfg(feature = "tracing")]
 mod trace;
 mod user;
+mod valid_cache;
 
 pub use builder::{
     DEFAULT_API_KEY_HEADER, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, TiunClientBuilder,
@@ -48,9 +49,9 @@ pub use id::{InvalidId, MAX_ID_BYTES};
 #[doc(inline)]
 pub use paywall_internal::parse_error::{ParseError, ParseFault};
 pub use problem::ProblemDetails;
-pub use session::{MAX_CACHE_VALID_FOR, MAX_CACHED_SESSIONS};
 pub use status::SessionStatus;
 pub use user::{MAX_USER_TOKEN_BYTES, UserInfo, UserLookup, UserVerification};
+pub use valid_cache::{MAX_CACHE_VALID_FOR, MAX_CACHED_SESSIONS};
 
 /// The HTTP client crate this crate is built on, for [`TiunClientBuilder::http_client`].
 pub use reqwest;

@@ -1,11 +1,6 @@
-//! The paywall session check: is this session paid for? With the opt-in validity cache of
-//! session ids tiun called `Valid` a moment ago.
+//! The paywall session check: is this session paid for? (The opt-in validity cache is in
+//! `valid_cache`.)
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-use paywall_internal::coalesce::lock;
-use paywall_internal::expiring::ExpiringMap;
 use paywall_internal::http::{Read, append_segments, send};
 use reqwest::header::CONTENT_LENGTH;
 use reqwest::{Method, StatusCode};
@@ -15,49 +10,6 @@ use crate::client::TiunClient;
 use crate::error::Error;
 use crate::id::{InvalidId, encode_id};
 use crate::status::SessionStatus;
-
-/// The longest [`cache_valid_for`](crate::TiunClientBuilder::cache_valid_for) accepted: 60 s.
-pub const MAX_CACHE_VALID_FOR: Duration = Duration::from_secs(60);
-
-/// The most session ids the validity cache holds. When it is full of unexpired entries, a new
-/// `Valid` answer is simply not remembered (its checks still go to tiun); no remembered one is
-/// dropped for it, and a full cache costs no more per check than an empty one.
-pub const MAX_CACHED_SESSIONS: usize = 10_000;
-
-/// Session ids answered `Valid`, each until its expiry. Nothing else is ever stored.
-pub(crate) struct ValidCache {
-    valid_for: Duration,
-    sessions: Mutex<ExpiringMap<String, ()>>,
-}
-
-impl ValidCache {
-    pub(crate) fn new(valid_for: Duration) -> Self {
-        Self {
-            valid_for,
-            sessions: Mutex::new(ExpiringMap::new(MAX_CACHED_SESSIONS)),
-        }
-    }
-
-    pub(crate) fn valid_for(&self) -> Duration {
-        self.valid_for
-    }
-
-    /// Whether `session_id` was answered `Valid` less than `valid_for` ago.
-    fn is_valid(&self, session_id: &str) -> bool {
-        let now = Instant::now();
-        lock(&self.sessions).get(session_id, now).is_some()
-    }
-
-    /// Remembers that tiun answered `Valid` for `session_id` just now, unless the cache is
-    /// full.
-    fn remember(&self, session_id: &str) {
-        let now = Instant::now();
-        if let Some(expires) = now.checked_add(self.valid_for) {
-            // Full: the answer is not remembered, as documented.
-            let _ = lock(&self.sessions).insert(session_id.to_owned(), (), expires, now);
-        }
-    }
-}
 
 impl TiunClient {
     /// Asks tiun whether the paywall session `session_id` is paid for.
@@ -205,41 +157,4 @@ pub(crate) fn session_url(
             ],
         ),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_remembered_session_is_valid_until_its_time_is_up() {
-        let cache = ValidCache::new(Duration::from_millis(50));
-        assert!(!cache.is_valid("s"));
-        cache.remember("s");
-        assert!(cache.is_valid("s"));
-        std::thread::sleep(Duration::from_millis(60));
-        assert!(!cache.is_valid("s"));
-    }
-
-    #[test]
-    fn a_full_cache_keeps_what_it_holds_and_costs_no_scan() {
-        let cache = ValidCache::new(MAX_CACHE_VALID_FOR);
-        for i in 0..MAX_CACHED_SESSIONS {
-            cache.remember(&format!("s{i}"));
-        }
-        // Each of these once scanned all 10,000 entries under the lock.
-        let started = Instant::now();
-        for i in 0..50_000 {
-            cache.remember(&format!("late{i}"));
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "{:?}",
-            started.elapsed()
-        );
-        assert!(!cache.is_valid("late0"), "full: not remembered");
-        assert!(cache.is_valid("s0") && cache.is_valid("s9999"));
-        cache.remember("s1");
-        assert_eq!(lock(&cache.sessions).len(), MAX_CACHED_SESSIONS);
-    }
 }
