@@ -15,10 +15,9 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::sso2::jws;
 pub use cookie_scan::MAX_COOKIE_HEADER_BYTES;
 pub(crate) use cookie_scan::{ScanError, find_cookie};
-use paywall_internal::jws::{Hs256Key, TAG_BYTES};
+use paywall_internal::jws::{self, Hs256Key, TAG_BYTES};
 pub use set_cookies::SetCookies;
 
 /// The query parameter a bound return URL carries (the SSO2 continue URL `r`, the shop's
