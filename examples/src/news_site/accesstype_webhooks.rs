@@ -14,44 +14,11 @@
 //!
 //! What a publisher copies: `receive`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-
-use accesstype_jwt::SubscriberIdentity;
 use accesstype_jwt::axum::SignedWebhook;
 use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::site::Site;
-
-/// A subscriber identity as a key: provider and value.
-type IdentityKey = (String, String);
-
-/// The plans each subscriber has active, as Accesstype last said, by identity.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Subscribers(Arc<Mutex<HashMap<IdentityKey, Vec<String>>>>);
-
-impl Subscribers {
-    /// The active plans of the subscriber known by `identity`, once a webhook named them.
-    pub(crate) fn plans(&self, identity: &SubscriberIdentity) -> Option<Vec<String>> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .get(&key(identity))
-            .cloned()
-    }
-
-    fn set(&self, identity: &SubscriberIdentity, plans: Vec<String>) {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(key(identity), plans);
-    }
-}
-
-fn key(identity: &SubscriberIdentity) -> IdentityKey {
-    (identity.provider().to_owned(), identity.value().to_owned())
-}
 
 /// `POST /webhooks/accesstype`: a signed call from Accesstype. `204` once the subscriber's
 /// subscriptions are read again; `503` when Accesstype could not be asked (it calls again

@@ -18,12 +18,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Redirect, Response};
-
-use super::return_to;
-use super::site::Site;
 
 /// The cookie that carries the site's session id.
 pub(crate) const COOKIE: &str = "__Host-daily_login";
@@ -140,7 +135,7 @@ impl Logins {
     }
 
     /// Ends the session the request's cookie names (every one, when it names several).
-    fn end(&self, headers: &HeaderMap) {
+    pub(crate) fn end(&self, headers: &HeaderMap) {
         let mut sessions = self.sessions();
         for id in cookie_values(headers) {
             sessions.remove(String::from_utf8_lossy(id).as_ref());
@@ -171,28 +166,6 @@ fn presented(headers: &HeaderMap) -> Presented<'_> {
         (Some(id), None) => Presented::One(id),
         (Some(_), Some(_)) => Presented::Repeated,
     }
-}
-
-/// The query of `POST /logout`.
-#[derive(serde::Deserialize)]
-pub(crate) struct Logout {
-    #[serde(rename = "return")]
-    to: Option<String>,
-}
-
-/// `POST /logout?return=...`: ends the reader's session, then back to `return` on this site.
-pub(crate) async fn logout(
-    State(site): State<Site>,
-    Query(back): Query<Logout>,
-    headers: HeaderMap,
-) -> Response {
-    site.logins.end(&headers);
-    let to = return_to::resolve(&site.url, back.to.as_deref());
-    (
-        [(header::SET_COOKIE, clear_cookie())],
-        Redirect::to(to.as_str()),
-    )
-        .into_response()
 }
 
 #[cfg(test)]

@@ -28,12 +28,14 @@ mod articles;
 mod home;
 mod html;
 mod logins;
+mod logout;
 mod paywall;
 mod return_to;
 mod same_origin;
 mod shop;
 mod site;
 mod sso2;
+mod subscribers;
 mod tiun;
 mod tulo;
 
@@ -60,7 +62,7 @@ pub struct NewsSite {
     url: Url,
     fakes: Arc<Fakes>,
     tickets: Arc<MemoryTicketStore>,
-    subscribers: accesstype_webhooks::Subscribers,
+    subscribers: subscribers::Subscribers,
     server: JoinHandle<()>,
 }
 
@@ -177,7 +179,7 @@ fn router(site: Site) -> Router {
         .route("/metered/articles/{slug}", get(accesstype::story_page))
         .route("/metered/reader-id", post(accesstype::reader_id))
         .route("/metered/api/stories/{slug}", get(accesstype::story_body))
-        .route("/logout", post(logins::logout))
+        .route("/logout", post(logout::logout))
         .layer(middleware::from_fn_with_state(
             site.clone(),
             same_origin::refuse_cross_origin,

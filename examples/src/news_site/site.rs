@@ -17,9 +17,9 @@ use tulo_jwt::TuloVerifier;
 use tulo_jwt::test_util::FakeTulo;
 use url::Url;
 
-use super::accesstype_webhooks::Subscribers;
 use super::articles::PRODUCT;
 use super::logins::Logins;
+use super::subscribers::Subscribers;
 
 /// The secret the stand-in Payway JS-API user signs `T_ID` cookies with.
 const TULO_SECRET: &str = "news-site-demo-secret-for-the-stand-in-only";
