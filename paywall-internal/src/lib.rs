@@ -11,14 +11,8 @@
 //! `tracing` serve the crates that make requests, fake providers or answer in axum.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Library code never panics, indexes or prints; tests and benches may.
-#![deny(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::print_stdout,
-    clippy::print_stderr
-)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![deny(clippy::indexing_slicing, clippy::print_stdout, clippy::print_stderr)]
 
 #[cfg(feature = "axum")]
 #[doc(hidden)]
