@@ -24,7 +24,7 @@ impl ValidCache {
     pub(crate) fn new(valid_for: Duration) -> Self {
         Self {
             valid_for,
-            sessions: Mutex::new(ExpiringMap::new(MAX_CACHED_SESSIONS)),
+            sessions: Mutex::new(ExpiringMap::new(MAX_CACHED_SESSIONS, valid_for)),
         }
     }
 
@@ -41,11 +41,8 @@ impl ValidCache {
     /// Remembers that tiun answered `Valid` for `session_id` just now, unless the cache is
     /// full.
     pub(crate) fn remember(&self, session_id: &str) {
-        let now = Instant::now();
-        if let Some(expires) = now.checked_add(self.valid_for) {
-            // Full: the answer is not remembered, as documented.
-            let _ = lock(&self.sessions).insert(session_id.to_owned(), (), expires, now);
-        }
+        // Full: the answer is not remembered, as documented.
+        let _ = lock(&self.sessions).insert(session_id.to_owned(), (), Instant::now());
     }
 }
 

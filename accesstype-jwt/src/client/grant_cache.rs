@@ -57,7 +57,7 @@ impl GrantCache {
     pub(crate) fn new(keep_for: Duration) -> Self {
         Self {
             keep_for,
-            grants: Mutex::new(ExpiringMap::new(MAX_CACHED_GRANTS)),
+            grants: Mutex::new(ExpiringMap::new(MAX_CACHED_GRANTS, keep_for)),
         }
     }
 
@@ -76,9 +76,7 @@ impl GrantCache {
         if !grant.granted() {
             return;
         }
-        let now = Instant::now();
-        let expires = now + self.keep_for;
-        lock(&self.grants).insert_evicting_oldest(key, grant.clone(), expires, now);
+        lock(&self.grants).insert_evicting_oldest(key, grant.clone(), Instant::now());
     }
 
     /// The grants held, once the expired ones are dropped.
