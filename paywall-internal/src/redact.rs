@@ -38,31 +38,24 @@ const MAX_READINGS: usize = 48;
 /// A client's own secrets, prepared once. Its `Debug` shows how many, never what.
 #[derive(Clone, Default)]
 pub struct Redactor {
-    patterns: Vec<Pattern<'static>>,
+    patterns: Vec<Pattern>,
 }
 
 impl Redactor {
     /// Prepares `secrets`; empty ones are ignored, every other one is cut however short it is.
     #[must_use]
     pub fn new(secrets: &[&str]) -> Self {
-        let patterns = secrets
-            .iter()
-            .filter(|secret| !secret.is_empty())
-            .map(|secret| Pattern::new(Cow::Owned(secret.as_bytes().to_vec())))
-            .collect();
-        Self { patterns }
+        Self {
+            patterns: prepare(secrets),
+        }
     }
 
     /// The client's secrets and `more` (what one request sent).
     #[must_use]
-    pub fn with<'a>(&'a self, more: &[&'a str]) -> Redaction<'a> {
+    pub fn with(&self, more: &[&str]) -> Redaction<'_> {
         Redaction {
             prepared: &self.patterns,
-            more: more
-                .iter()
-                .filter(|secret| !secret.is_empty())
-                .map(|secret| Pattern::new(Cow::Borrowed(secret.as_bytes())))
-                .collect(),
+            more: prepare(more),
         }
     }
 }
@@ -77,8 +70,8 @@ impl fmt::Debug for Redactor {
 
 /// The secrets of one request, ready to cut out of what its answer holds.
 pub struct Redaction<'a> {
-    prepared: &'a [Pattern<'static>],
-    more: Vec<Pattern<'a>>,
+    prepared: &'a [Pattern],
+    more: Vec<Pattern>,
 }
 
 impl fmt::Debug for Redaction<'_> {
@@ -89,17 +82,13 @@ impl fmt::Debug for Redaction<'_> {
     }
 }
 
-impl<'a> Redaction<'a> {
+impl Redaction<'_> {
     /// `secrets` alone, without a prepared [`Redactor`] (for one-off uses and tests).
     #[must_use]
-    pub fn of(secrets: &[&'a str]) -> Self {
+    pub fn of(secrets: &[&str]) -> Self {
         Redaction {
             prepared: &[],
-            more: secrets
-                .iter()
-                .filter(|secret| !secret.is_empty())
-                .map(|secret| Pattern::new(Cow::Borrowed(secret.as_bytes())))
-                .collect(),
+            more: prepare(secrets),
         }
     }
 
@@ -171,23 +160,17 @@ impl<'a> Redaction<'a> {
         self.prepared.is_empty() && self.more.is_empty()
     }
 
-    fn patterns(&self) -> impl Iterator<Item = &Pattern<'_>> {
-        self.prepared.iter().chain(&self.more)
-    }
-
     /// The ranges of `text` that spell a secret; `None` when the text has too many layers of
     /// escapes to read them all.
     fn find(&self, text: &[u8]) -> Option<Vec<(usize, usize)>> {
-        let mut ranges = Vec::new();
-        if self.is_empty() {
-            return Some(ranges);
+        let (mut ranges, mut budget) = (Vec::new(), MAX_READINGS);
+        if !self.is_empty() {
+            let text = Reading {
+                bytes: Cow::Borrowed(text),
+                origin: None,
+            };
+            self.search(&text, 0, &mut budget, &mut ranges)?;
         }
-        let mut budget = MAX_READINGS;
-        let text = Reading {
-            bytes: Cow::Borrowed(text),
-            origin: None,
-        };
-        self.search(&text, 0, &mut budget, &mut ranges)?;
         Some(ranges)
     }
 
@@ -200,7 +183,7 @@ impl<'a> Redaction<'a> {
         ranges: &mut Vec<(usize, usize)>,
     ) -> Option<()> {
         *budget = budget.checked_sub(1)?;
-        for pattern in self.patterns() {
+        for pattern in self.prepared.iter().chain(&self.more) {
             pattern.find_all(&reading.bytes, |start, end| {
                 ranges.push(reading.origin_of(start, end));
             });
@@ -218,8 +201,17 @@ impl<'a> Redaction<'a> {
     }
 }
 
+/// The non-empty `secrets`, each ready to be searched for.
+fn prepare(secrets: &[&str]) -> Vec<Pattern> {
+    secrets
+        .iter()
+        .filter(|secret| !secret.is_empty())
+        .map(|secret| Pattern::new(secret.as_bytes()))
+        .collect()
+}
+
 /// One way to decode a reading further.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
     /// JSON escapes.
     Json,
@@ -229,37 +221,47 @@ enum Step {
     PercentKeepingPlus,
 }
 
+/// What one escape stands for.
+enum Unit {
+    Byte(u8),
+    Char(char),
+}
+
 impl Step {
     /// The decoded reading; `None` when this step decodes nothing in it.
     fn apply(self, reading: &Reading<'_>) -> Option<Reading<'static>> {
-        let bytes = &reading.bytes;
-        if matches!(self, Self::PercentKeepingPlus) && !bytes.contains(&b'+') {
+        let from = &reading.bytes;
+        if self == Self::PercentKeepingPlus && !from.contains(&b'+') {
             // The same reading as `Percent`.
             return None;
         }
-        let mut out = Decoded::new(reading);
+        let mut bytes = Vec::with_capacity(from.len());
+        let mut origin = Vec::with_capacity(from.len());
+        let mut changed = false;
         let mut at = 0;
-        while let Some(&byte) = bytes.get(at) {
-            let decoded = match (self, byte) {
-                (Self::Json, b'\\') => json_escape(bytes, at),
+        while let Some(&byte) = from.get(at) {
+            let escape = match (self, byte) {
+                (Self::Json, b'\\') => json_escape(from, at),
                 (Self::Percent | Self::PercentKeepingPlus, b'%') => {
-                    hex(bytes, at + 1, 2).map(|value| (Unit::Byte(value), 3))
+                    hex(from, at + 1, 2).map(|value| (Unit::Byte(value), 3))
                 }
                 (Self::Percent, b'+') => Some((Unit::Byte(b' '), 1)),
                 _ => None,
             };
-            match decoded {
-                Some((unit, len)) => {
-                    out.push(unit, at, at + len);
-                    at += len;
-                }
-                None => {
-                    out.keep(at);
-                    at += 1;
-                }
+            changed |= escape.is_some();
+            // A byte that starts no escape is kept as it is.
+            let (unit, len) = escape.unwrap_or((Unit::Byte(byte), 1));
+            match unit {
+                Unit::Byte(value) => bytes.push(value),
+                Unit::Char(c) => bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes()),
             }
+            origin.resize(bytes.len(), reading.origin_of(at, at + len));
+            at += len;
         }
-        out.finish()
+        changed.then_some(Reading {
+            bytes: Cow::Owned(bytes),
+            origin: Some(origin),
+        })
     }
 }
 
@@ -284,64 +286,6 @@ impl Reading<'_> {
                 (first, last)
             }
         }
-    }
-}
-
-/// What one escape stands for.
-enum Unit {
-    Byte(u8),
-    Char(char),
-}
-
-/// A reading being built by a step.
-struct Decoded<'r, 't> {
-    from: &'r Reading<'t>,
-    bytes: Vec<u8>,
-    origin: Vec<(usize, usize)>,
-    changed: bool,
-}
-
-impl<'r, 't> Decoded<'r, 't> {
-    fn new(from: &'r Reading<'t>) -> Self {
-        let len = from.bytes.len();
-        Self {
-            from,
-            bytes: Vec::with_capacity(len),
-            origin: Vec::with_capacity(len),
-            changed: false,
-        }
-    }
-
-    /// Keeps byte `at` of the reading as it is.
-    fn keep(&mut self, at: usize) {
-        if let Some(&byte) = self.from.bytes.get(at) {
-            self.bytes.push(byte);
-            self.origin.push(self.from.origin_of(at, at + 1));
-        }
-    }
-
-    /// Adds what bytes `start..end` of the reading (one escape) stand for.
-    fn push(&mut self, unit: Unit, start: usize, end: usize) {
-        let origin = self.from.origin_of(start, end);
-        let mut buf = [0_u8; 4];
-        let byte;
-        let bytes = match unit {
-            Unit::Byte(value) => {
-                byte = value;
-                std::slice::from_ref(&byte)
-            }
-            Unit::Char(c) => c.encode_utf8(&mut buf).as_bytes(),
-        };
-        self.bytes.extend_from_slice(bytes);
-        self.origin.extend(std::iter::repeat_n(origin, bytes.len()));
-        self.changed = true;
-    }
-
-    fn finish(self) -> Option<Reading<'static>> {
-        self.changed.then_some(Reading {
-            bytes: Cow::Owned(self.bytes),
-            origin: Some(self.origin),
-        })
     }
 }
 
@@ -389,47 +333,46 @@ fn hex<T: TryFrom<u32>>(bytes: &[u8], at: usize, digits: usize) -> Option<T> {
 /// One secret, ready to be searched for (Knuth–Morris–Pratt: linear in the text, whatever it
 /// holds).
 #[derive(Clone)]
-struct Pattern<'a> {
-    bytes: Cow<'a, [u8]>,
+struct Pattern {
+    bytes: Vec<u8>,
     /// For each prefix length `n`, the length of its longest proper prefix that is also its
     /// suffix (at index `n - 1`).
     fallback: Vec<usize>,
 }
 
-impl<'a> Pattern<'a> {
-    fn new(bytes: Cow<'a, [u8]>) -> Self {
-        let mut fallback = Vec::with_capacity(bytes.len());
+impl Pattern {
+    fn new(bytes: &[u8]) -> Self {
+        let mut pattern = Self {
+            bytes: bytes.to_vec(),
+            fallback: Vec::with_capacity(bytes.len()),
+        };
+        // The secret searched for in itself, from its second byte: each step's match is the
+        // fallback of the prefix that ends there.
         let mut matched = 0;
         for (at, &byte) in bytes.iter().enumerate() {
-            if at == 0 {
-                fallback.push(0);
-                continue;
+            if at > 0 {
+                matched = pattern.step(matched, byte);
             }
-            while matched > 0 && bytes.get(matched) != Some(&byte) {
-                matched = fallback.get(matched - 1).copied().unwrap_or(0);
-            }
-            if bytes.get(matched) == Some(&byte) {
-                matched += 1;
-            }
-            fallback.push(matched);
+            pattern.fallback.push(matched);
         }
-        Self { bytes, fallback }
+        pattern
+    }
+
+    /// How much of the secret is matched after `byte`, when `matched` bytes were before it.
+    fn step(&self, mut matched: usize, byte: u8) -> usize {
+        while matched > 0 && self.bytes.get(matched) != Some(&byte) {
+            matched = self.fallback.get(matched - 1).copied().unwrap_or(0);
+        }
+        matched + usize::from(self.bytes.get(matched) == Some(&byte))
     }
 
     /// Calls `found(start, end)` for every occurrence in `text`, overlapping ones included.
     fn find_all(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
-        let len = self.bytes.len();
         let mut matched = 0;
         for (at, &byte) in text.iter().enumerate() {
-            while matched > 0 && self.bytes.get(matched) != Some(&byte) {
-                matched = self.fallback.get(matched - 1).copied().unwrap_or(0);
-            }
-            if self.bytes.get(matched) == Some(&byte) {
-                matched += 1;
-            }
-            if matched == len {
-                found(at + 1 - len, at + 1);
-                matched = self.fallback.get(len - 1).copied().unwrap_or(0);
+            matched = self.step(matched, byte);
+            if matched == self.bytes.len() {
+                found(at + 1 - matched, at + 1);
             }
         }
     }
