@@ -60,13 +60,6 @@ impl<K, T> fmt::Debug for Flights<K, T> {
     }
 }
 
-enum Role<T> {
-    /// Sends the request and drives it.
-    Leader(u64),
-    /// Waits for the leader's outcome.
-    Follower(u64, oneshot::Receiver<T>),
-}
-
 impl<K, T> Flights<K, T>
 where
     K: Hash + Eq + Send + 'static,
@@ -84,12 +77,12 @@ where
     {
         // Owned before locking: one hash of the key joins or starts a flight.
         let owned = key.to_owned();
-        let role = match lock(&self.registry).entry(owned) {
+        let (id, joined) = match lock(&self.registry).entry(owned) {
             Entry::Occupied(mut flight) => {
                 let flight = flight.get_mut();
                 let (sender, receiver) = oneshot::channel();
                 flight.followers.push(sender);
-                Role::Follower(flight.id, receiver)
+                (flight.id, Some(receiver))
             }
             Entry::Vacant(place) => {
                 let id = self.next_id.fetch_add(1, Ordering::Relaxed);
@@ -98,47 +91,36 @@ where
                     followers: Vec::new(),
                     task: None,
                 });
-                Role::Leader(id)
+                (id, None)
             }
         };
-        match role {
-            Role::Leader(id) => {
-                let mut leader = Leader {
-                    registry: &self.registry,
-                    key,
-                    id,
-                    request: Some(Box::pin(start())),
-                };
-                let outcome = match leader.request.as_mut() {
-                    Some(request) => request.await,
-                    None => return None,
-                };
-                leader.request = None;
+        let waiting = match joined {
+            Some(receiver) => Waiting::Follower(receiver),
+            None => Waiting::Leader(Box::pin(start())),
+        };
+        let mut place = Place {
+            registry: &self.registry,
+            key,
+            id,
+            waiting,
+        };
+        let outcome = match &mut place.waiting {
+            Waiting::Leader(request) => {
+                let outcome = request.await;
                 deliver(take_followers(&self.registry, key, id), &outcome);
                 Some(outcome)
             }
-            Role::Follower(id, receiver) => {
-                let mut follower = Follower {
-                    registry: &self.registry,
-                    key,
-                    id,
-                    receiver: Some(receiver),
-                };
-                follower.receive().await
-            }
-        }
+            Waiting::Follower(receiver) => receiver.await.ok(),
+            Waiting::Done => None,
+        };
+        place.waiting = Waiting::Done;
+        outcome
     }
 
     /// How many requests are in flight.
-    #[must_use]
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         lock(&self.registry).len()
-    }
-
-    /// Whether no request is in flight.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -174,9 +156,20 @@ fn deliver<T: Clone>(followers: Vec<oneshot::Sender<T>>, outcome: &T) {
     }
 }
 
-/// The leader's place in its flight: dropped before the request finished, it hands the
-/// request to a task when followers wait for it, and cancels it otherwise.
-struct Leader<'a, K, Q, T>
+/// What a call still waits for.
+enum Waiting<T> {
+    /// The request, driven by this call (the leader).
+    Leader(Request<T>),
+    /// The leader's outcome (a follower).
+    Follower(oneshot::Receiver<T>),
+    /// Nothing: the outcome arrived.
+    Done,
+}
+
+/// A call's place in its flight. Dropped before the outcome arrived, a leader hands the
+/// request to a task when followers wait for it, and cancels it otherwise; the last follower
+/// of a request handed to a task cancels it.
+struct Place<'a, K, Q, T>
 where
     K: Hash + Eq + Borrow<Q> + Send + 'static,
     Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
@@ -185,84 +178,55 @@ where
     registry: &'a Registry<K, T>,
     key: &'a Q,
     id: u64,
-    /// `None` once finished.
-    request: Option<Request<T>>,
+    waiting: Waiting<T>,
 }
 
-impl<K, Q, T> Drop for Leader<'_, K, Q, T>
+impl<K, Q, T> Drop for Place<'_, K, Q, T>
 where
     K: Hash + Eq + Borrow<Q> + Send + 'static,
     Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     T: Clone + Send + 'static,
 {
     fn drop(&mut self) {
-        let Some(request) = self.request.take() else {
+        let waiting = std::mem::replace(&mut self.waiting, Waiting::Done);
+        if let Waiting::Done = waiting {
             return;
-        };
+        }
         let mut flights = lock(self.registry);
         let Some(flight) = flights.get_mut(self.key).filter(|f| f.id == self.id) else {
             return;
         };
-        let waited_for = flight.followers.iter().any(|f| !f.is_closed());
-        match Handle::try_current() {
-            Ok(runtime) if waited_for => {
-                let (registry, key, id) = (Arc::clone(self.registry), self.key.to_owned(), self.id);
-                let task = runtime.spawn(async move {
-                    let outcome = request.await;
-                    deliver(take_followers(&registry, key.borrow(), id), &outcome);
-                });
-                flight.task = Some(task.abort_handle());
+        match waiting {
+            Waiting::Leader(request) => {
+                let waited_for = flight.followers.iter().any(|f| !f.is_closed());
+                match Handle::try_current() {
+                    Ok(runtime) if waited_for => {
+                        let (registry, key, id) =
+                            (Arc::clone(self.registry), self.key.to_owned(), self.id);
+                        let task = runtime.spawn(async move {
+                            let outcome = request.await;
+                            deliver(take_followers(&registry, key.borrow(), id), &outcome);
+                        });
+                        flight.task = Some(task.abort_handle());
+                    }
+                    // Nobody waits (or no task can be spawned): the request is dropped,
+                    // cancelled, once the lock is released.
+                    _ => {
+                        flights.remove(self.key);
+                        drop(flights);
+                    }
+                }
             }
-            // Nobody waits (or no task can be spawned): the request is dropped, cancelled.
-            _ => {
-                flights.remove(self.key);
+            Waiting::Follower(receiver) => {
+                // Closed now, so the check below counts this caller as gone.
+                drop(receiver);
+                let abandoned =
+                    flight.task.is_some() && flight.followers.iter().all(|w| w.is_closed());
+                if abandoned && let Some(task) = flights.remove(self.key).and_then(|f| f.task) {
+                    task.abort();
+                }
             }
-        }
-    }
-}
-
-/// A follower's place in a flight; leaving it (dropping the call) cancels a request handed to
-/// a task when nobody else waits for it.
-struct Follower<'a, K, Q, T>
-where
-    K: Hash + Eq + Borrow<Q>,
-    Q: Hash + Eq + ?Sized,
-{
-    registry: &'a Registry<K, T>,
-    key: &'a Q,
-    id: u64,
-    receiver: Option<oneshot::Receiver<T>>,
-}
-
-impl<K, Q, T> Follower<'_, K, Q, T>
-where
-    K: Hash + Eq + Borrow<Q>,
-    Q: Hash + Eq + ?Sized,
-{
-    async fn receive(&mut self) -> Option<T> {
-        let receiver = self.receiver.as_mut()?;
-        let outcome = receiver.await.ok();
-        self.receiver = None;
-        outcome
-    }
-}
-
-impl<K, Q, T> Drop for Follower<'_, K, Q, T>
-where
-    K: Hash + Eq + Borrow<Q>,
-    Q: Hash + Eq + ?Sized,
-{
-    fn drop(&mut self) {
-        // Closed now, so the check below counts this caller as gone.
-        if self.receiver.take().is_none() {
-            return;
-        }
-        let mut flights = lock(self.registry);
-        let abandoned = flights.get(self.key).is_some_and(|f| {
-            f.id == self.id && f.task.is_some() && f.followers.iter().all(|w| w.is_closed())
-        });
-        if abandoned && let Some(task) = flights.remove(self.key).and_then(|f| f.task) {
-            task.abort();
+            Waiting::Done => {}
         }
     }
 }
@@ -308,7 +272,7 @@ mod tests {
         let outcomes = join_all(&flights, "s", &start, 10).await;
         assert_eq!(started.load(Ordering::SeqCst), 1);
         assert!(outcomes.iter().all(|o| *o == Ok("valid")));
-        assert!(flights.is_empty(), "the flight is gone once it landed");
+        assert_eq!(flights.len(), 0, "the flight is gone once it landed");
 
         // A later call starts a new request; other keys fly on their own.
         assert_eq!(flights.run("s", &start).await, Some(Ok("valid")));
@@ -368,7 +332,7 @@ mod tests {
         first.abort();
         assert_eq!(second.await.unwrap(), Some(Ok("valid")));
         assert_eq!(started.load(Ordering::SeqCst), 1);
-        assert!(flights.is_empty());
+        assert_eq!(flights.len(), 0);
     }
 
     #[tokio::test]
@@ -391,7 +355,7 @@ mod tests {
         let gave_up =
             tokio::time::timeout(Duration::from_millis(20), flights.run("s", &start)).await;
         assert!(gave_up.is_err());
-        assert!(flights.is_empty());
+        assert_eq!(flights.len(), 0);
         tokio::time::sleep(Duration::from_millis(150)).await;
         assert_eq!(started.load(Ordering::SeqCst), 1);
         assert_eq!(
@@ -429,7 +393,7 @@ mod tests {
         assert_eq!(flights.len(), 1, "the request now runs as a task");
         follower.abort();
         tokio::time::sleep(Duration::from_millis(150)).await;
-        assert!(flights.is_empty());
+        assert_eq!(flights.len(), 0);
         assert_eq!(
             finished.load(Ordering::SeqCst),
             0,
