@@ -1,29 +1,23 @@
-//! [`ParseError`]: the one shape of every crate's `Error::Parse`, a provider's answer (or any
-//! document) that is not the JSON it should be; and [`ParseFault`], why, as its `source()`.
-//!
-//! What the error shows of the body: its length and media type. Its `Display`, its `Debug`
-//! and its `source()` chain never hold any of the body's text (a body can carry personal
-//! data, and a provider can echo a secret). The text itself is kept only when the crate asks
-//! for it ([`ParseError::keep_body`], with the request's secrets already cut out), and is
-//! read through methods whose names say they expose it.
-//!
-//! Each crate wraps it (`Error::Parse(ParseError)`) and re-exports it, with [`ParseFault`].
+//! [`ParseError`]: the one shape of every crate's `Error::Parse` (each crate wraps it and
+//! re-exports it), a provider's answer (or any document) that is not the JSON it should be;
+//! and [`ParseFault`], why, as its `source()`.
 
 use std::fmt;
 use std::sync::Arc;
 
-use serde_core::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::json::{Refusal, classify, from_slice_strict, value_from_slice};
+use crate::json::{Refusal, classify, value_from_slice};
 
 /// An answer (or another document) that did not parse: what it was, its status, its length
 /// and media type, and why ([`fault`](Self::fault), also its `source()`).
 ///
-/// Its `Display`, `Debug` and `source()` chain never hold any of the body's text. Where the
-/// body is kept for diagnosis, it is read through [`expose_text`](Self::expose_text) or
-/// [`expose_bytes`](Self::expose_bytes), with every spelling of the request's secrets already
-/// replaced by `[redacted]`; it may still hold personal data, so keep it out of logs.
+/// Its `Display`, `Debug` and `source()` chain never hold any of the body's text (a body can
+/// carry personal data, and a provider can echo a secret). Only when the crate asks for it
+/// ([`keep_body`](Self::keep_body)) is the body kept, read through
+/// [`expose_text`](Self::expose_text) or [`expose_bytes`](Self::expose_bytes), with every
+/// spelling of the request's secrets already replaced by `[redacted]`; it may still hold
+/// personal data, so keep it out of logs.
 ///
 /// Cheap to clone: everything sits behind one `Arc`, so an error handed to several callers of
 /// one request costs a reference count each.
@@ -127,16 +121,6 @@ pub fn read_value<T>(
     read(value).map_err(|reason| ParseFault::Shape { reason })
 }
 
-/// `bytes` read strictly (no member repeated at any depth) into a `T`.
-///
-/// # Errors
-///
-/// The [`ParseFault`] of the first problem found; a mismatch with `T` is
-/// [`ParseFault::Shape`] with [`NOT_THE_DOCUMENTED_SHAPE`], never `T`'s own message.
-pub fn read_typed<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseFault> {
-    from_slice_strict(bytes).map_err(|error| ParseFault::from_json(&error))
-}
-
 impl ParseError {
     /// `what` (`"user verification answer"`, `"webhook body"`) of `len` bytes did not parse,
     /// for `fault`.
@@ -234,13 +218,8 @@ impl fmt::Display for ParseError {
         if let Some(status) = details.status {
             write!(f, "status {status}, ")?;
         }
-        let content_type = details.content_type.as_deref();
-        write!(
-            f,
-            "{} bytes, {})",
-            details.len,
-            content_type.unwrap_or("no content type")
-        )
+        let content_type = details.content_type.as_deref().unwrap_or("no content type");
+        write!(f, "{} bytes, {content_type})", details.len)
     }
 }
 
@@ -321,6 +300,11 @@ mod tests {
     #[derive(Debug, Deserialize)]
     struct User {
         id: u64,
+    }
+
+    /// A typed read, as the crates make it.
+    fn read_typed<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ParseFault> {
+        crate::json::from_slice_strict(bytes).map_err(|error| ParseFault::from_json(&error))
     }
 
     #[test]
