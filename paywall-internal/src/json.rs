@@ -7,6 +7,7 @@
 //! - [`check`] and [`from_slice_strict`] check a whole document without building it, at any
 //!   depth and without recursion past [`MAX_RECURSION`] levels; [`value_from_slice`] builds a
 //!   `Value` in the same pass.
+//! - [`read_object`] with [`Members`] reads the members named, each once, and checks the rest.
 //! - For a caller's own visitor: [`read_object`], [`Name`] and [`SeenNames`] for its members,
 //!   [`AnyMember`] for a known member's value, [`NoRepeats`] (or [`skip_map`] and
 //!   [`skip_seq`]) for the rest, [`StrictValue`] for a member kept as a `Value`.
@@ -22,7 +23,7 @@ use serde_core::de::{self, DeserializeOwned, DeserializeSeed, Deserializer as _,
 use serde_json::Value;
 use serde_json::error::Category;
 
-pub use member::{AnyMember, Member};
+pub use member::{AnyMember, Member, Members};
 pub use names::{Name, SeenNames};
 pub use no_repeats::{MAX_RECURSION, NoRepeats, skip_map, skip_seq};
 pub use strict_value::StrictValue;
@@ -152,15 +153,11 @@ pub fn read_object<'de, V: Visitor<'de>>(
 
 #[cfg(test)]
 mod tests {
-    use std::fmt;
-
     use serde::Deserialize;
-    use serde_core::de::{MapAccess, Visitor};
     use serde_json::{Value, json};
 
     use super::{
-        AnyMember, Member, Name, NoRepeats, Refusal, SeenNames, check, classify, from_slice_strict,
-        read_object, value_from_slice,
+        Member, Members, Refusal, check, classify, from_slice_strict, read_object, value_from_slice,
     };
 
     #[test]
@@ -251,7 +248,7 @@ mod tests {
             let errors = [
                 check(text).err(),
                 value_from_slice(text).err(),
-                read_object(text, Names).err(),
+                read_object(text, Members(["alg"])).err(),
             ];
             for error in errors.into_iter().flatten() {
                 let printed = format!("{error} {error:?}");
@@ -260,34 +257,9 @@ mod tests {
         }
     }
 
-    /// A visitor that reads `alg` and skips the rest, as a header reader does.
-    struct Names;
-
-    impl<'de> Visitor<'de> for Names {
-        type Value = Option<Member<'de>>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("an object")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut seen = SeenNames::default();
-            let mut alg = None;
-            while let Some(Name(name)) = map.next_key()? {
-                if name == "alg" {
-                    alg = Some(map.next_value_seed(AnyMember)?);
-                } else {
-                    map.next_value_seed(NoRepeats)?;
-                }
-                seen.insert(name)?;
-            }
-            Ok(alg)
-        }
-    }
-
     #[test]
     fn read_object_hands_the_members_to_the_visitor() {
-        let alg = read_object(br#"{"x":[{}],"alg":"HS256"}"#, Names).unwrap();
+        let [alg] = read_object(br#"{"x":[{}],"alg":"HS256"}"#, Members(["alg"])).unwrap();
         assert_eq!(alg, Some(Member::Text("HS256".into())));
         for (text, refusal) in [
             (&br#"["alg"]"#[..], Refusal::NotAnObject),
@@ -298,7 +270,7 @@ mod tests {
             (br#"{"alg":1} x"#, Refusal::Syntax),
             (br#"{"alg":1"#, Refusal::Syntax),
         ] {
-            let error = read_object(text, Names).unwrap_err();
+            let error = read_object(text, Members(["alg"])).unwrap_err();
             assert_eq!(
                 classify(&error),
                 refusal,

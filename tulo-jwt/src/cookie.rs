@@ -6,11 +6,9 @@
 //! repeated names and skipped without being built.
 
 use std::borrow::Cow;
-use std::fmt;
 
 use paywall_internal::cookie::{self as scan, CookieError};
-use paywall_internal::json::{self, AnyMember, Member, Name, NoRepeats, Refusal, SeenNames};
-use serde_core::de::{MapAccess, Visitor};
+use paywall_internal::json::{self, Member, Members, Refusal};
 
 use crate::error::Error;
 
@@ -90,7 +88,7 @@ pub(crate) fn with_token<T>(
 
 /// The `signature` member of the cookie's JSON object; the whole object is checked.
 fn token_member(json: &[u8]) -> Result<Cow<'_, str>, Error> {
-    let signature = json::read_object(json, CookieObject).map_err(|error| {
+    let [signature] = json::read_object(json, Members(["signature"])).map_err(|error| {
         malformed(match json::classify(&error) {
             Refusal::RepeatedMember => "the value repeats a member name",
             Refusal::NotAnObject => "the value is not a JSON object",
@@ -101,31 +99,6 @@ fn token_member(json: &[u8]) -> Result<Cow<'_, str>, Error> {
         Some(Member::Text(token)) => Ok(token),
         None => Err(malformed("the JSON object has no `signature`")),
         Some(_) => Err(malformed("`signature` is not a string")),
-    }
-}
-
-/// Reads the cookie's object: `signature` as it is, every other member checked and skipped.
-struct CookieObject;
-
-impl<'de> Visitor<'de> for CookieObject {
-    type Value = Option<Member<'de>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the JS-API's session object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut seen = SeenNames::default();
-        let mut signature = None;
-        while let Some(Name(name)) = map.next_key()? {
-            if name == "signature" {
-                signature = Some(map.next_value_seed(AnyMember)?);
-            } else {
-                map.next_value_seed(NoRepeats)?;
-            }
-            seen.insert(name)?;
-        }
-        Ok(signature)
     }
 }
 

@@ -5,7 +5,9 @@ use std::fmt;
 
 use serde_core::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use super::no_repeats::{skip_map, skip_seq};
+use super::REPEATED_MEMBER;
+use super::names::{Name, SeenNames};
+use super::no_repeats::{NoRepeats, skip_map, skip_seq};
 
 /// One JSON value, read as deep as a reader of known members needs: scalars as they are,
 /// an array of strings as its strings, and any other array or object only as what it is
@@ -116,6 +118,56 @@ impl<'de> Visitor<'de> for MemberVisitor {
     }
 }
 
+/// Reads one object's members named here, each as a [`Member`] (`None` when absent), and
+/// checks every other member as [`NoRepeats`] does, without building it. A name the object
+/// gives twice, named here or not, is refused with [`REPEATED_MEMBER`].
+///
+/// For [`read_object`](super::read_object): the members come back in the order named.
+///
+/// ```
+/// use paywall_internal::json::{Member, Members, read_object};
+///
+/// let [alg, typ] = read_object(br#"{"typ":"JWT","x":[{}],"alg":"HS256"}"#, Members(["alg", "typ"]))?;
+/// assert_eq!(alg, Some(Member::Text("HS256".into())));
+/// assert_eq!(typ, Some(Member::Text("JWT".into())));
+/// assert!(read_object(br#"{"x":1,"x":2}"#, Members(["alg"])).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Members<'n, const N: usize>(pub [&'n str; N]);
+
+impl<'de, const N: usize> Visitor<'de> for Members<'_, N> {
+    type Value = [Option<Member<'de>>; N];
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = [const { None }; N];
+        let mut others = SeenNames::default();
+        while let Some(Name(name)) = map.next_key()? {
+            let slot = self
+                .0
+                .iter()
+                .zip(&mut found)
+                .find_map(|(known, slot)| (*known == name).then_some(slot));
+            match slot {
+                Some(slot) => {
+                    if slot.replace(map.next_value_seed(AnyMember)?).is_some() {
+                        return Err(de::Error::custom(REPEATED_MEMBER));
+                    }
+                }
+                None => {
+                    map.next_value_seed(NoRepeats)?;
+                    others.insert(name)?;
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
 /// An array element: `Some` string, or `None` for anything else (walked in full).
 struct Element;
 
@@ -183,8 +235,8 @@ mod tests {
 
     use serde_core::de::DeserializeSeed;
 
-    use super::{AnyMember, Member};
-    use crate::json::{Refusal, classify};
+    use super::{AnyMember, Member, Members};
+    use crate::json::{Refusal, classify, read_object};
 
     fn read(text: &str) -> Result<Member<'_>, serde_json::Error> {
         AnyMember.deserialize(&mut serde_json::Deserializer::from_str(text))
@@ -232,5 +284,24 @@ mod tests {
         }
         let deep = format!("[1,{}{}]", "[".repeat(3000), "]".repeat(3000));
         assert_eq!(read(&deep).unwrap(), Member::Array);
+    }
+
+    #[test]
+    fn members_reads_the_named_and_checks_the_rest() {
+        let text = br#"{"b":[{"x":{}}],"a":"x","c":{"a":1}}"#;
+        let [a, c, d] = read_object(text, Members(["a", "c", "d"])).unwrap();
+        assert_eq!(a, Some(Member::Text("x".into())));
+        assert_eq!(c, Some(Member::Object));
+        assert_eq!(d, None);
+        for text in [
+            &br#"{"a":1,"a":1}"#[..],
+            br#"{"b":1,"b":1}"#,
+            br#"{"a":1,"\u0061":2}"#,
+            br#"{"b":[{"x":1,"x":1}],"a":1}"#,
+            br#"{"a":{"x":1,"x":1}}"#,
+        ] {
+            let error = read_object(text, Members(["a"])).unwrap_err();
+            assert_eq!(classify(&error), Refusal::RepeatedMember);
+        }
     }
 }
