@@ -12,13 +12,17 @@
 //! - [`send`]: one request, a redirect a caller's client followed detected, the body read up to
 //!   [`MAX_BODY_BYTES`]; an error status is reported as its status whatever its body.
 //! - [`media_type`]: the only part of a `Content-Type` an error may show.
-//! - `traced` (feature `tracing`): one span per call with its outcome recorded.
+//! - `traced` (feature `tracing`): one span per call with its outcome recorded;
+//!   [`traced_fn!`](crate::traced_fn) writes a crate's span of that call once.
+//! - [`transport_predicates!`](crate::transport_predicates): each crate's `Error::is_timeout`,
+//!   `is_connect` and `is_redirect`.
 //!
 //! The secret redaction is [`crate::redact`]; the one `Error::Parse` shape is
 //! [`crate::parse_error`].
 
 mod answer;
 mod base_url;
+mod predicates;
 mod settings;
 #[cfg(feature = "tracing")]
 mod trace;

@@ -1,21 +1,52 @@
 //! One span per call (feature `tracing`): the crate makes the span with its own name and its
 //! fields (the operation, the environment, and an empty `outcome`), [`traced`] runs the call
-//! in it and records the outcome. Never a secret, a session id or a token.
+//! in it and records the outcome; [`traced_fn!`](crate::traced_fn) writes that for a crate.
+//! Never a secret, a session id or a token.
 
 use std::future::Future;
 
 use tracing::{Instrument, Span};
 
 /// Runs `call` inside `span` and records `outcome(&result)` in the span's `outcome` field
-/// (the span declares it `Empty`).
+/// (the span declares it `Empty`); `outcome` runs in the span, so an event it logs belongs
+/// to the call.
 pub async fn traced<T, E>(
     span: Span,
     call: impl Future<Output = Result<T, E>>,
     outcome: impl FnOnce(&Result<T, E>) -> &'static str,
 ) -> Result<T, E> {
     let result = call.instrument(span.clone()).await;
-    span.record("outcome", outcome(&result));
+    let label = span.in_scope(|| outcome(&result));
+    span.record("outcome", label);
     result
+}
+
+/// Writes a crate's `traced(operation, environment, call, label)`: `call` run in a span named
+/// `$name` (a literal, as `tracing` needs) with the `operation`, the `environment` and the
+/// outcome, `label` of the answer or `$error_label` of the crate's `$error`.
+#[macro_export]
+macro_rules! traced_fn {
+    ($name:literal, $error:ty, $error_label:path) => {
+        /// Runs `call` inside the crate's span and records its outcome on the span.
+        pub(crate) async fn traced<T>(
+            operation: &'static str,
+            environment: &'static str,
+            call: impl ::std::future::Future<Output = ::std::result::Result<T, $error>>,
+            label: fn(&T) -> &'static str,
+        ) -> ::std::result::Result<T, $error> {
+            let span = ::tracing::info_span!(
+                $name,
+                operation,
+                environment,
+                outcome = ::tracing::field::Empty
+            );
+            $crate::http::traced(span, call, |result| match result {
+                Ok(answer) => label(answer),
+                Err(error) => $error_label(error),
+            })
+            .await
+        }
+    };
 }
 
 #[cfg(test)]
