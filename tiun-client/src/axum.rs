@@ -109,7 +109,7 @@ async fn check(tiun: &TiunClient, parts: &Parts) -> Result<PaidSession, PaidSess
         Ok(SessionStatus::Unauthorized { .. }) => {
             Err(PaidSessionRejection::new(Kind::Misconfigured))
         }
-        Err(Error::InvalidSessionId(_)) => Err(PaidSessionRejection::new(Kind::InvalidSession)),
+        Err(Error::InvalidInput { .. }) => Err(PaidSessionRejection::new(Kind::InvalidSession)),
         Err(error) => Err(PaidSessionRejection {
             kind: Kind::Unavailable,
             error: Some(error),

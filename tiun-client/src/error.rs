@@ -8,7 +8,6 @@ use paywall_internal::http::{BaseUrlError, HeaderError, SendError, SettingsError
 use paywall_internal::parse_error::ParseError;
 use reqwest::StatusCode;
 
-use crate::id::InvalidId;
 use crate::problem::ProblemDetails;
 
 /// A call to tiun did not produce an answer the caller can act on.
@@ -42,15 +41,16 @@ use crate::problem::ProblemDetails;
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The session id was refused before any request was sent.
-    #[error("session id refused before sending")]
-    InvalidSessionId(#[source] InvalidId),
-    /// The user id was refused before any request was sent.
-    #[error("user id refused before sending")]
-    InvalidUserId(#[source] InvalidId),
-    /// The user verification token was refused before any request was sent.
-    #[error("user verification token refused before sending")]
-    InvalidUserToken(#[source] InvalidId),
+    /// An argument was refused before any request was sent: `what` is `"session id"`,
+    /// `"user id"` or `"user verification token"`, and `reason` says why (empty, too long, a
+    /// control character, `.` or `..`), never quoting the value.
+    #[error("invalid {what}: {reason}")]
+    InvalidInput {
+        /// Which argument.
+        what: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
     /// The request failed before a complete answer arrived: connection, TLS, timeout, or the
     /// body could not be read. See [`Error::is_timeout`] and [`Error::is_connect`]. The
     /// source holds no URL (a URL carries the session id). Concurrent checks that shared one
@@ -90,28 +90,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the request timed out (connect or total timeout).
-    #[must_use]
-    pub fn is_timeout(&self) -> bool {
-        self.transport().is_some_and(reqwest::Error::is_timeout)
-    }
-
-    /// Whether the connection to tiun could not be established.
-    #[must_use]
-    pub fn is_connect(&self) -> bool {
-        self.transport().is_some_and(reqwest::Error::is_connect)
-    }
-
-    /// Whether tiun answered with a redirect (never followed), or a caller's HTTP client
-    /// followed one ([`Error::RedirectFollowed`]).
-    #[must_use]
-    pub fn is_redirect(&self) -> bool {
-        match self {
-            Self::RedirectFollowed => true,
-            Self::UnexpectedStatus { status, .. } => status.is_redirection(),
-            _ => false,
-        }
-    }
+    paywall_internal::transport_predicates!("tiun");
 
     /// The HTTP status tiun answered with, when the error happened after an answer arrived.
     #[must_use]
@@ -130,13 +109,6 @@ impl Error {
     pub fn problem(&self) -> Option<&ProblemDetails> {
         match self {
             Self::UnexpectedStatus { problem, .. } => problem.as_deref(),
-            _ => None,
-        }
-    }
-
-    fn transport(&self) -> Option<&reqwest::Error> {
-        match self {
-            Self::Transport(error) => Some(error),
             _ => None,
         }
     }
@@ -183,9 +155,10 @@ pub enum BuildError {
     /// the network in clear text.
     #[error("refusing a plain http:// base URL to a non-loopback host; use https://")]
     InsecureBaseUrl,
-    /// The provider id cannot be used in the legacy path.
-    #[error("invalid provider id")]
-    InvalidProviderId(#[source] InvalidId),
+    /// The provider id cannot be used in the legacy path, for the reason given (empty, too
+    /// long, a control character, `.` or `..`).
+    #[error("invalid provider id: {0}")]
+    InvalidProviderId(&'static str),
     /// A connect timeout was set together with a caller's HTTP client, which has its own.
     #[error(
         "connect_timeout cannot be applied to a caller-supplied HTTP client; set it on that client"

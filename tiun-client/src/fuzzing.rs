@@ -6,7 +6,7 @@ use paywall_internal::redact::Redaction;
 use serde_json::Value;
 use url::Url;
 
-use crate::id::{InvalidId, encode_id};
+use crate::id::encode_id;
 use crate::problem::ProblemDetails;
 use crate::user::{UserLookup, UserVerification, user_lookup, verification};
 
@@ -31,8 +31,8 @@ pub fn parse_user_lookup(body: &[u8]) -> Result<UserLookup, ParseFault> {
     read_value(body, user_lookup)
 }
 
-/// Checks and encodes an identifier into one path segment.
-pub fn encode_session_id(id: &str) -> Result<String, InvalidId> {
+/// Checks and encodes an identifier into one path segment, or gives the reason it is refused.
+pub fn encode_session_id(id: &str) -> Result<String, &'static str> {
     encode_id(id).map(|segment| segment.into_owned())
 }
 
@@ -41,6 +41,6 @@ pub fn session_url(
     base: &Url,
     provider_segment: Option<&str>,
     session_id: &str,
-) -> Result<Url, InvalidId> {
+) -> Result<Url, &'static str> {
     crate::session::session_url(base, provider_segment, session_id)
 }

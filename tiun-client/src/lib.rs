@@ -39,7 +39,7 @@ pub use from_env::{
     ENV_API_KEY, ENV_API_KEY_HEADER, ENV_BASE_URL, ENV_ENVIRONMENT, ENV_PROVIDER_ID,
 };
 pub use http::MAX_BODY_BYTES;
-pub use id::{InvalidId, MAX_ID_BYTES};
+pub use id::MAX_ID_BYTES;
 #[doc(inline)]
 pub use paywall_internal::parse_error::{ParseError, ParseFault};
 pub use problem::ProblemDetails;

@@ -8,7 +8,7 @@ use url::Url;
 
 use crate::client::TiunClient;
 use crate::error::Error;
-use crate::id::{InvalidId, encode_id};
+use crate::id::encode_id;
 use crate::status::SessionStatus;
 
 impl TiunClient {
@@ -28,7 +28,7 @@ impl TiunClient {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSessionId`] before any request for an empty, over-long (more than 256
+    /// [`Error::InvalidInput`] (`session id`) before any request for an empty, over-long (more than 256
     /// bytes) or control-character id, or `.`/`..`; otherwise any transport failure, timeout,
     /// redirect, or status other than `200`, `401` and `404`. An error always means "do not
     /// serve".
@@ -127,7 +127,10 @@ impl TiunClient {
             inner.provider_segment.as_deref(),
             session_id,
         )
-        .map_err(Error::InvalidSessionId)
+        .map_err(|reason| Error::InvalidInput {
+            what: "session id",
+            reason,
+        })
     }
 }
 
@@ -137,7 +140,7 @@ pub(crate) fn session_url(
     base: &Url,
     provider_segment: Option<&str>,
     session_id: &str,
-) -> Result<Url, InvalidId> {
+) -> Result<Url, &'static str> {
     let session = encode_id(session_id)?;
     Ok(match provider_segment {
         None => append_segments(

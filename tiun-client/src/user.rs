@@ -187,7 +187,7 @@ impl TiunClient {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidUserToken`] before any request for an empty, over-long (more than
+    /// [`Error::InvalidInput`] (`user verification token`) before any request for an empty, over-long (more than
     /// [`MAX_USER_TOKEN_BYTES`]) or control-character token; otherwise a transport failure,
     /// timeout, redirect, a status other than `200` and `401`, or a `200` whose body is not the
     /// documented JSON ([`Error::Parse`]): not JSON, a repeated member name, `isAuthenticated:
@@ -205,7 +205,10 @@ impl TiunClient {
     }
 
     async fn check_user(&self, token: &str) -> Result<UserVerification, Error> {
-        check_token(token, MAX_USER_TOKEN_BYTES).map_err(Error::InvalidUserToken)?;
+        check_token(token, MAX_USER_TOKEN_BYTES).map_err(|reason| Error::InvalidInput {
+            what: "user verification token",
+            reason,
+        })?;
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", "verification"]);
         let request = self.request(Method::POST, &url).json(&VerificationRequest {
             user_verification_token: token,
@@ -233,7 +236,7 @@ impl TiunClient {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidUserId`] before any request for an empty, over-long or control-character
+    /// [`Error::InvalidInput`] (`user id`) before any request for an empty, over-long or control-character
     /// id, or `.`/`..`; otherwise a transport failure, timeout, redirect, a status other than
     /// `200`, `401` and `404` (tiun answers `400` to a malformed id), or a `200` whose body is
     /// not the documented JSON ([`Error::Parse`], as for [`verify_user`](Self::verify_user)).
@@ -250,7 +253,10 @@ impl TiunClient {
     }
 
     async fn lookup_user(&self, user_id: &str) -> Result<UserLookup, Error> {
-        let user = encode_id(user_id).map_err(Error::InvalidUserId)?;
+        let user = encode_id(user_id).map_err(|reason| Error::InvalidInput {
+            what: "user id",
+            reason,
+        })?;
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", &user, "info"]);
         let request = self.request(Method::GET, &url);
         let answer = send(request, url, Read::All).await.map_err(Error::sent)?;
