@@ -118,7 +118,7 @@ impl CookieDomain {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidCookieDomain`] for anything that is not a canonical lowercase host
+    /// [`Error::InvalidInput`] (`cookie domain`) for anything that is not a canonical lowercase host
     /// name of two or more labels.
     pub fn new(domain: &str) -> Result<Self, Error> {
         let labels: Vec<&str> = domain.split('.').collect();
@@ -134,7 +134,10 @@ impl CookieDomain {
         if canonical {
             Ok(Self(domain.to_owned()))
         } else {
-            Err(Error::InvalidCookieDomain)
+            Err(Error::InvalidInput {
+                what: "cookie domain",
+                reason: "it is not a canonical lowercase host name of two or more labels",
+            })
         }
     }
 

@@ -93,7 +93,7 @@ impl Environment {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidStoryId`] for an empty story id, `.` or `..`, one longer than
+    /// [`Error::InvalidInput`] for an empty story id, `.` or `..`, one longer than
     /// [`MAX_STORY_ID_BYTES`](crate::MAX_STORY_ID_BYTES) or one with control characters;
     /// [`Error::InvalidAccountKey`] for an empty key or one with control or whitespace
     /// characters (the client's builder refuses the same keys).

@@ -53,10 +53,20 @@ pub enum Error {
     #[error("invalid content taxonomy: {0}")]
     InvalidTaxonomy(#[from] TaxonomyViolation),
 
-    /// A reader id is empty, too short or too long, or holds characters other than ASCII
-    /// letters, digits, `-` and `_` (see [`ReaderId`](crate::ReaderId)).
-    #[error("the reader id is malformed")]
-    InvalidReaderId,
+    /// An argument was refused before anything was sent or signed: `what` is `"story id"`,
+    /// `"subscriber identity provider"`, `"subscriber identity value"`, `"reader id"` or
+    /// `"cookie domain"`, and `reason` says why, never quoting the value. The rules are those
+    /// of [`ReaderId::parse`](crate::ReaderId::parse),
+    /// [`CookieDomain::new`](crate::CookieDomain::new),
+    /// [`SubscriberIdentity::new`](crate::SubscriberIdentity::new) and, for a story id, one
+    /// URL path segment of at most [`MAX_STORY_ID_BYTES`](crate::MAX_STORY_ID_BYTES).
+    #[error("invalid {what}: {reason}")]
+    InvalidInput {
+        /// Which argument.
+        what: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 
     /// A `Cookie` header holds more than one `at-meter` cookie. Browsers send one per
     /// matching domain and path, so the copies may have been planted by a sibling subdomain:
@@ -72,26 +82,6 @@ pub enum Error {
         len: usize,
         /// The limit it exceeded.
         limit: usize,
-    },
-
-    /// A cookie domain is not a canonical host name (see [`CookieDomain`](crate::CookieDomain)).
-    #[error("the cookie domain is not a canonical lowercase host name of two or more labels")]
-    InvalidCookieDomain,
-
-    /// A story id cannot be one URL path segment: empty, `.` or `..`, longer than
-    /// [`MAX_STORY_ID_BYTES`](crate::MAX_STORY_ID_BYTES), or holding control characters.
-    #[error("the story id is empty, a dot segment, too long or holds control characters")]
-    InvalidStoryId,
-
-    /// A [`SubscriberIdentity`](crate::SubscriberIdentity) part is empty, `.` or `..`, longer
-    /// than [`MAX_SUBSCRIBER_IDENTITY_BYTES`](crate::MAX_SUBSCRIBER_IDENTITY_BYTES), or holds
-    /// control or invisible characters.
-    #[error(
-        "the subscriber identity's {part} is empty, a dot segment, too long or holds control or invisible characters"
-    )]
-    InvalidSubscriberIdentity {
-        /// Which part: `provider` or `value`.
-        part: &'static str,
     },
 
     /// A webhook call has no `X-AT-Signature` header, so it cannot be told from a forged one
@@ -204,31 +194,7 @@ impl Error {
 #[cfg(feature = "__client")]
 #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
 impl Error {
-    /// Whether a request timed out (connect or total timeout), also inside a failed
-    /// pingback.
-    #[must_use]
-    pub fn is_timeout(&self) -> bool {
-        self.transport().is_some_and(reqwest::Error::is_timeout)
-    }
-
-    /// Whether the connection to Accesstype could not be established, also for a failed
-    /// pingback.
-    #[must_use]
-    pub fn is_connect(&self) -> bool {
-        self.transport().is_some_and(reqwest::Error::is_connect)
-    }
-
-    /// Whether Accesstype answered with a redirect (never followed), or a caller's HTTP
-    /// client followed one ([`Error::RedirectFollowed`]).
-    #[must_use]
-    pub fn is_redirect(&self) -> bool {
-        match self {
-            Self::RedirectFollowed => true,
-            Self::UnexpectedStatus { status, .. } => status.is_redirection(),
-            Self::PingbackFailed(inner) => inner.is_redirect(),
-            _ => false,
-        }
-    }
+    paywall_internal::transport_predicates!("Accesstype", PingbackFailed);
 
     /// The HTTP status Accesstype answered with, when the error came after an answer (also
     /// the pingback's).
@@ -246,14 +212,6 @@ impl Error {
     #[must_use]
     pub fn is_pingback_failure(&self) -> bool {
         matches!(self, Self::PingbackFailed(_))
-    }
-
-    fn transport(&self) -> Option<&reqwest::Error> {
-        match self {
-            Self::Transport(error) => Some(error),
-            Self::PingbackFailed(inner) => inner.transport(),
-            _ => None,
-        }
     }
 }
 

@@ -12,24 +12,25 @@ use std::sync::Arc;
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum JwtError {
-    /// The user's e-mail address is empty or malformed (see [`User::email`](crate::User::email)).
-    #[error("the user's e-mail address is empty or malformed")]
-    InvalidEmail,
-
-    /// The user's login phone number is not E.164, `+` and 7 to 15 digits (see
-    /// [`User::login_phone_number`](crate::User::login_phone_number)).
-    #[error("the user's login phone number is not in e.164 form")]
-    InvalidPhoneNumber,
+    /// A part of the user to sign was refused before signing: `what` is `"e-mail address"`
+    /// (empty or malformed, see [`User::email`](crate::User::email)), `"phone number"` (not
+    /// E.164, `+` and 7 to 15 digits, see
+    /// [`User::login_phone_number`](crate::User::login_phone_number)) or `"user id"` (an
+    /// empty or over-long string, control characters, or a number above 2^53 - 1 that a
+    /// JavaScript server would round, see [`UserId`](crate::UserId)); `reason` says why,
+    /// never quoting the value.
+    #[error("invalid {what}: {reason}")]
+    InvalidInput {
+        /// Which part of the user.
+        what: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
 
     /// The user has neither an e-mail address nor a login phone number: Accesstype needs one
     /// of them to know the reader.
     #[error("the user has neither an e-mail address nor a login phone number")]
     NoEmailOrPhoneNumber,
-
-    /// The user id is an empty or over-long string, holds control characters, or is a number
-    /// above 2^53 - 1 that a JavaScript server would round (see [`UserId`](crate::UserId)).
-    #[error("the user id is empty, too long, holds control characters or is not a safe integer")]
-    InvalidUserId,
 
     /// The token is larger than [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES); it was not parsed.
     #[error("the token is {len} bytes, more than the {limit} allowed")]

@@ -79,10 +79,13 @@ impl ReaderId {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidReaderId`] unless `value` is [`MIN_LEN`](Self::MIN_LEN) to
+    /// [`Error::InvalidInput`] (`reader id`) unless `value` is [`MIN_LEN`](Self::MIN_LEN) to
     /// [`MAX_LEN`](Self::MAX_LEN) ASCII letters, digits, `-` or `_`.
     pub fn parse(value: &str) -> Result<Self, Error> {
-        Self::parse_bytes(value.as_bytes()).ok_or(Error::InvalidReaderId)
+        Self::parse_bytes(value.as_bytes()).ok_or(Error::InvalidInput {
+            what: "reader id",
+            reason: "it is not 16 to 128 ASCII letters, digits, `-` or `_`",
+        })
     }
 
     fn parse_bytes(value: &[u8]) -> Option<Self> {

@@ -101,11 +101,9 @@ impl AccesstypeSigner {
     ///
     /// # Errors
     ///
-    /// [`JwtError::NoEmailOrPhoneNumber`] for a user with neither, [`JwtError::InvalidEmail`] for an
-    /// empty or malformed e-mail address (see [`User::email`]),
-    /// [`JwtError::InvalidPhoneNumber`] for a phone number that is not E.164 (see
-    /// [`User::login_phone_number`]), [`JwtError::InvalidUserId`] for an unusable id (see
-    /// [`UserId`]),
+    /// [`JwtError::NoEmailOrPhoneNumber`] for a user with neither, [`JwtError::InvalidInput`]
+    /// for an empty or malformed e-mail address (see [`User::email`]), a phone number that is
+    /// not E.164 (see [`User::login_phone_number`]) or an unusable id (see [`UserId`]),
     /// [`JwtError::SystemClock`] when a lifetime is configured and the clock reads before 1970.
     pub fn sign(&self, user: &User) -> Result<String, JwtError> {
         user.validate()?;

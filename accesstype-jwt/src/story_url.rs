@@ -16,12 +16,15 @@ pub const MAX_STORY_ID_BYTES: usize = 256;
 ///
 /// # Errors
 ///
-/// [`Error::InvalidStoryId`] for an empty id, `.` or `..` (no URL can hold them as a
+/// [`Error::InvalidInput`] (`story id`) for an empty id, `.` or `..` (no URL can hold them as a
 /// segment), one longer than [`MAX_STORY_ID_BYTES`], or one with control characters.
 pub(crate) fn story_segment(story_id: &str) -> Result<String, Error> {
     encode_segment(story_id, MAX_STORY_ID_BYTES)
         .map(std::borrow::Cow::into_owned)
-        .map_err(|_| Error::InvalidStoryId)
+        .map_err(|refused| Error::InvalidInput {
+            what: "story id",
+            reason: refused.reason(),
+        })
 }
 
 /// The story endpoints Accesstype documents.
@@ -58,7 +61,7 @@ pub(crate) struct StoryQuery<'a> {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidStoryId`] for a story id that cannot be one segment.
+/// [`Error::InvalidInput`] for a story id that cannot be one segment.
 pub(crate) fn story_url(
     base: &Url,
     story_id: &str,
@@ -76,7 +79,7 @@ pub(crate) fn story_url(
 ///
 /// # Errors
 ///
-/// [`Error::InvalidStoryId`] if the path does not parse, which an encoded segment on a usable
+/// [`Error::InvalidInput`] (`story id`) if the path does not parse, which an encoded segment on a usable
 /// base never causes.
 pub(crate) fn encoded_story_url(
     base: &Url,
@@ -92,7 +95,10 @@ pub(crate) fn encoded_story_url(
     for part in [root, "/api/access/v1/stories/", segment, "/", endpoint] {
         text.push_str(part);
     }
-    let mut url = Url::parse(&text).map_err(|_| Error::InvalidStoryId)?;
+    let mut url = Url::parse(&text).map_err(|_| Error::InvalidInput {
+        what: "story id",
+        reason: "it does not fit in a URL path",
+    })?;
     let mut pairs = url.query_pairs_mut();
     pairs
         .append_pair("key", query.account_key)

@@ -48,13 +48,13 @@ impl SubscriberIdentity {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidSubscriberIdentity`] naming the part (`provider` or `value`) that is
-    /// empty, `.` or `..` (no URL can hold them as a segment), longer than
+    /// [`Error::InvalidInput`] naming the part (`subscriber identity provider` or
+    /// `subscriber identity value`) that is empty, `.` or `..` (no URL can hold them as a segment), longer than
     /// [`MAX_SUBSCRIBER_IDENTITY_BYTES`], or holds control or invisible characters.
     pub fn new(provider: impl Into<String>, value: impl Into<String>) -> Result<Self, Error> {
         let (provider, value) = (provider.into(), value.into());
-        check(&provider, "provider")?;
-        check(&value, "value")?;
+        check(&provider, PROVIDER)?;
+        check(&value, VALUE)?;
         Ok(Self { provider, value })
     }
 
@@ -82,25 +82,35 @@ impl SubscriberIdentity {
     /// The two parts as encoded path segments.
     #[cfg(any(feature = "__client", test))]
     pub(crate) fn segments(&self) -> Result<(String, String), Error> {
-        let segment = |text: &str, part| {
-            encode_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES)
-                .map(std::borrow::Cow::into_owned)
-                .map_err(|_| Error::InvalidSubscriberIdentity { part })
-        };
         Ok((
-            segment(&self.provider, "provider")?,
-            segment(&self.value, "value")?,
+            segment(&self.provider, PROVIDER)?,
+            segment(&self.value, VALUE)?,
         ))
     }
 }
 
+const PROVIDER: &str = "subscriber identity provider";
+const VALUE: &str = "subscriber identity value";
+
+/// One part as an encoded path segment, or [`Error::InvalidInput`] naming it (`what`).
+#[cfg(any(feature = "__client", test))]
+fn segment(text: &str, what: &'static str) -> Result<String, Error> {
+    encode_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES)
+        .map(std::borrow::Cow::into_owned)
+        .map_err(|refused| Error::InvalidInput {
+            what,
+            reason: refused.reason(),
+        })
+}
+
 /// The rule of [`SubscriberIdentity::new`] for one part.
-fn check(text: &str, part: &'static str) -> Result<(), Error> {
-    let sendable = encode_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES).is_ok();
-    if !sendable || text.chars().any(is_hidden) {
-        return Err(Error::InvalidSubscriberIdentity { part });
-    }
-    Ok(())
+fn check(text: &str, what: &'static str) -> Result<(), Error> {
+    let reason = match encode_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES) {
+        Err(refused) => refused.reason(),
+        Ok(_) if text.chars().any(is_hidden) => "it contains an invisible character",
+        Ok(_) => return Ok(()),
+    };
+    Err(Error::InvalidInput { what, reason })
 }
 
 impl fmt::Debug for SubscriberIdentity {
@@ -144,8 +154,9 @@ mod tests {
             ("email", long.as_str(), "value"),
         ] {
             let error = SubscriberIdentity::new(provider, value).unwrap_err();
+            let what = format!("subscriber identity {part}");
             assert!(
-                matches!(error, Error::InvalidSubscriberIdentity { part: p } if p == part),
+                matches!(&error, Error::InvalidInput { what: w, .. } if *w == what),
                 "{provider:?} {value:?}: {error:?}"
             );
             assert!(!error.to_string().contains("john"));

@@ -163,8 +163,8 @@ impl User {
     ///
     /// # Errors
     ///
-    /// [`JwtError::NoEmailOrPhoneNumber`], [`JwtError::InvalidEmail`],
-    /// [`JwtError::InvalidPhoneNumber`] or [`JwtError::InvalidUserId`].
+    /// [`JwtError::NoEmailOrPhoneNumber`], or [`JwtError::InvalidInput`] naming the
+    /// `e-mail address`, the `phone number` or the `user id`.
     pub fn validate(&self) -> Result<(), JwtError> {
         if self.email.is_none() && self.login_phone_number.is_none() {
             return Err(JwtError::NoEmailOrPhoneNumber);
@@ -174,17 +174,26 @@ impl User {
             .as_deref()
             .is_some_and(|email| !is_valid_email(email))
         {
-            return Err(JwtError::InvalidEmail);
+            return Err(JwtError::InvalidInput {
+                what: "e-mail address",
+                reason: "it is empty or malformed",
+            });
         }
         if self
             .login_phone_number
             .as_deref()
             .is_some_and(|number| !is_valid_phone_number(number))
         {
-            return Err(JwtError::InvalidPhoneNumber);
+            return Err(JwtError::InvalidInput {
+                what: "phone number",
+                reason: "it is not E.164, `+` and 7 to 15 digits",
+            });
         }
         if !self.id.is_valid() {
-            return Err(JwtError::InvalidUserId);
+            return Err(JwtError::InvalidInput {
+                what: "user id",
+                reason: "it is empty, too long, holds control characters or is not a safe integer",
+            });
         }
         Ok(())
     }

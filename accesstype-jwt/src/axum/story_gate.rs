@@ -77,7 +77,9 @@ impl AccesstypeClient {
                 why: Why::Denied(grant),
                 reader,
             }),
-            Err(Error::InvalidStoryId) => Err(StoryWall {
+            Err(Error::InvalidInput {
+                what: "story id", ..
+            }) => Err(StoryWall {
                 why: Why::InvalidStory,
                 reader,
             }),

@@ -133,7 +133,7 @@ impl AccesstypeClient {
     ///
     /// # Errors
     ///
-    /// Before anything is sent: [`Error::InvalidStoryId`], [`Error::TokenTooLarge`] (a JWT
+    /// Before anything is sent: [`Error::InvalidInput`] (a story id), [`Error::TokenTooLarge`] (a JWT
     /// over [`MAX_TOKEN_BYTES`]). After: [`Error::Transport`] (connection, timeout),
     /// [`Error::UnexpectedStatus`] for any status but `2xx` (redirects included; the body of
     /// such an answer is not read, whatever its size), [`Error::RedirectFollowed`],

@@ -85,8 +85,10 @@ fn subscriptions_url(
     ] {
         text.push_str(part);
     }
-    let mut url =
-        Url::parse(&text).map_err(|_| Error::InvalidSubscriberIdentity { part: "value" })?;
+    let mut url = Url::parse(&text).map_err(|_| Error::InvalidInput {
+        what: "subscriber identity value",
+        reason: "it does not fit in a URL path",
+    })?;
     if active_only {
         url.query_pairs_mut().append_pair("active_only", "true");
     }

@@ -1,37 +1,18 @@
 //! The `tracing` feature: one span per client call, with the operation, the environment and
 //! the outcome. Never the API key, the account key, a user JWT, a reader id or a story id.
 
-use std::future::Future;
-
-use paywall_internal::http;
-use tracing::field::Empty;
-
 use crate::error::Error;
 use crate::grant::AccessGrant;
 
-/// Runs `call` inside an `accesstype` span and records its outcome on the span.
-pub(crate) async fn traced<T>(
-    operation: &'static str,
-    environment: &'static str,
-    call: impl Future<Output = Result<T, Error>>,
-    label: fn(&T) -> &'static str,
-) -> Result<T, Error> {
-    let span = tracing::info_span!("accesstype", operation, environment, outcome = Empty);
-    let parent = span.clone();
-    http::traced(span, call, |result| match result {
-        Ok(answer) => label(answer),
-        Err(error) => {
-            if matches!(error.status().map(|s| s.as_u16()), Some(401 | 403)) {
-                // Every read fails the same way until the configuration is fixed.
-                tracing::error!(
-                    parent: &parent,
-                    "accesstype refused the request: check the api key and the account key"
-                );
-            }
-            error_label(error)
-        }
-    })
-    .await
+paywall_internal::traced_fn!("accesstype", Error, failed);
+
+/// The outcome of a failed call; a refused key is also logged (in the call's span), since
+/// every read fails the same way until the configuration is fixed.
+fn failed(error: &Error) -> &'static str {
+    if matches!(error.status().map(|s| s.as_u16()), Some(401 | 403)) {
+        tracing::error!("accesstype refused the request: check the api key and the account key");
+    }
+    error_label(error)
 }
 
 /// What a grant says, in one word.
@@ -54,9 +35,7 @@ pub(crate) fn served_without_pingback(error: &Error) {
 fn error_label(error: &Error) -> &'static str {
     match error {
         Error::PingbackFailed(_) => "error:pingback",
-        Error::InvalidStoryId
-        | Error::TokenTooLarge { .. }
-        | Error::InvalidSubscriberIdentity { .. } => "error:invalid_input",
+        Error::InvalidInput { .. } | Error::TokenTooLarge { .. } => "error:invalid_input",
         e if e.is_timeout() => "error:timeout",
         e if e.is_connect() => "error:connect",
         e if e.is_redirect() => "error:redirect",

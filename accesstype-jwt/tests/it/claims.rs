@@ -127,15 +127,41 @@ fn phone_numbers_are_e164() {
     ] {
         let user = User::with_phone_number(number, 1);
         assert!(
-            matches!(signer().sign(&user), Err(JwtError::InvalidPhoneNumber)),
+            matches!(
+                signer().sign(&user),
+                Err(JwtError::InvalidInput {
+                    what: "phone number",
+                    ..
+                })
+            ),
             "{number:?}"
         );
     }
+    assert_eq!(
+        signer()
+            .sign(&User::with_phone_number("+123456", 1))
+            .unwrap_err()
+            .to_string(),
+        "invalid phone number: it is not E.164, `+` and 7 to 15 digits",
+        "the family's spelling of refused input, without the number"
+    );
     // A valid phone number does not excuse a malformed e-mail address or id.
     let user = User::with_phone_number("+919999999999", 1).email("not-an-address");
-    assert!(matches!(signer().sign(&user), Err(JwtError::InvalidEmail)));
+    assert!(matches!(
+        signer().sign(&user),
+        Err(JwtError::InvalidInput {
+            what: "e-mail address",
+            ..
+        })
+    ));
     let user = User::with_phone_number("+919999999999", "");
-    assert!(matches!(signer().sign(&user), Err(JwtError::InvalidUserId)));
+    assert!(matches!(
+        signer().sign(&user),
+        Err(JwtError::InvalidInput {
+            what: "user id",
+            ..
+        })
+    ));
     assert!(
         signer()
             .sign(&User::with_phone_number("+6834002", UserId::from(5)))

@@ -285,10 +285,22 @@ async fn unusable_input_is_refused_before_anything_is_sent() {
             .read_story(story_id, &reader(), None)
             .await
             .unwrap_err();
-        assert!(matches!(error, Error::InvalidStoryId), "{story_id:?}");
+        assert!(
+            matches!(
+                error,
+                Error::InvalidInput {
+                    what: "story id",
+                    ..
+                }
+            ),
+            "{story_id:?}"
+        );
         assert!(matches!(
             accesstype.check_access(story_id, &reader(), None).await,
-            Err(Error::InvalidStoryId)
+            Err(Error::InvalidInput {
+                what: "story id",
+                ..
+            })
         ));
     }
     let huge_jwt = "j".repeat(8 * 1024 + 1);

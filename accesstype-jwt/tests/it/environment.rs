@@ -145,7 +145,10 @@ fn unusable_story_ids_and_keys_are_refused() {
         assert!(
             matches!(
                 Environment::Production.story_access_url(story_id, "acct", &reader(), None),
-                Err(Error::InvalidStoryId)
+                Err(Error::InvalidInput {
+                    what: "story id",
+                    ..
+                })
             ),
             "{story_id:?}"
         );

@@ -53,11 +53,22 @@ fn parse_accepts_hex_uuids_and_device_ids_only() {
         "\"0123456789abcdef0123456789abcdef\"",
     ] {
         assert!(
-            matches!(ReaderId::parse(bad), Err(Error::InvalidReaderId)),
+            matches!(
+                ReaderId::parse(bad),
+                Err(Error::InvalidInput {
+                    what: "reader id",
+                    ..
+                })
+            ),
             "{bad:?}"
         );
         assert!(bad.parse::<ReaderId>().is_err());
     }
+    assert_eq!(
+        ReaderId::parse("short").unwrap_err().to_string(),
+        "invalid reader id: it is not 16 to 128 ASCII letters, digits, `-` or `_`",
+        "the family's spelling of refused input"
+    );
 }
 
 fn found(header: &str) -> Option<String> {
@@ -272,7 +283,13 @@ fn cookie_domains_are_canonical_host_names() {
         &"a.".repeat(130),
     ] {
         assert!(
-            matches!(CookieDomain::new(bad), Err(Error::InvalidCookieDomain)),
+            matches!(
+                CookieDomain::new(bad),
+                Err(Error::InvalidInput {
+                    what: "cookie domain",
+                    ..
+                })
+            ),
             "{bad:?}"
         );
     }

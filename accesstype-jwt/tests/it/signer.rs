@@ -718,7 +718,10 @@ fn sign_refuses_bad_emails_and_ids() {
         assert!(
             matches!(
                 signer.sign(&User::new(email, 42)),
-                Err(JwtError::InvalidEmail)
+                Err(JwtError::InvalidInput {
+                    what: "e-mail address",
+                    ..
+                })
             ),
             "{email:?}"
         );
@@ -733,7 +736,10 @@ fn sign_refuses_bad_emails_and_ids() {
         assert!(
             matches!(
                 signer.sign(&User::new("john@example.com", id.clone())),
-                Err(JwtError::InvalidUserId)
+                Err(JwtError::InvalidInput {
+                    what: "user id",
+                    ..
+                })
             ),
             "{id:?}"
         );

@@ -210,7 +210,13 @@ async fn an_unsendable_story_id_is_a_404_wall() {
         .read_story("..", &reader, None)
         .await
         .unwrap_err();
-    assert!(matches!(wall, accesstype_jwt::Error::InvalidStoryId));
+    assert!(matches!(
+        wall,
+        accesstype_jwt::Error::InvalidInput {
+            what: "story id",
+            ..
+        }
+    ));
 
     // Through the gate, with a handler that takes the id from a query (axum's router would
     // not route a path segment `..`).
