@@ -161,32 +161,7 @@ impl Error {
         }
     }
 
-    /// `true` when the request or the response body timed out.
-    pub fn is_timeout(&self) -> bool {
-        match self {
-            Self::Transport(e) => e.is_timeout(),
-            Self::ServerToken(inner) => inner.is_timeout(),
-            _ => false,
-        }
-    }
-
-    /// `true` when no connection to Payway could be made.
-    pub fn is_connect(&self) -> bool {
-        match self {
-            Self::Transport(e) => e.is_connect(),
-            Self::ServerToken(inner) => inner.is_connect(),
-            _ => false,
-        }
-    }
-
-    /// `true` for a redirect answer or a redirect a custom client followed.
-    pub fn is_redirect(&self) -> bool {
-        match self {
-            Self::Redirect { .. } | Self::RedirectFollowed => true,
-            Self::ServerToken(inner) => inner.is_redirect(),
-            _ => false,
-        }
-    }
+    paywall_internal::transport_predicates!("Payway", ServerToken);
 
     /// `true` when the ticket store failed.
     pub fn is_store(&self) -> bool {
