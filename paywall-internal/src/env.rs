@@ -14,6 +14,14 @@ use std::fmt;
 /// The reason given for a variable that is set but not Unicode.
 pub const NOT_UNICODE: &str = "not valid unicode";
 
+/// The reason given for a base URL variable that is not an absolute URL.
+pub const NOT_A_URL: &str = "not an absolute URL";
+
+/// Why [`EnvVars::location`] refused: the variable's error, and the URL parser's reason when
+/// the base URL is not an absolute URL (the parser's reason names no part of the value).
+#[cfg(feature = "http")]
+pub type LocationError = (EnvError, Option<url::ParseError>);
+
 /// Why a variable could not be used. Never holds its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EnvError {
@@ -99,6 +107,42 @@ where
             .map(|value| parse(&value).ok_or(EnvError::Invalid { name, reason }))
             .transpose()
     }
+
+    /// Where a client calls, from two variables, at least one of them set: the environment
+    /// named in `environment_var` (read by its `FromStr`, refused with `reason`) and a base
+    /// URL in `base_url_var` (refused with [`NOT_A_URL`]).
+    ///
+    /// # Errors
+    ///
+    /// [`EnvError::Missing`] naming `environment_var` when neither is set;
+    /// [`EnvError::Invalid`] for either, as [`parsed`](Self::parsed).
+    #[cfg(feature = "http")]
+    pub fn location<E: std::str::FromStr>(
+        &self,
+        environment_var: &'static str,
+        reason: &'static str,
+        base_url_var: &'static str,
+    ) -> Result<(Option<E>, Option<url::Url>), LocationError> {
+        let environment = self
+            .parsed(environment_var, reason, |name| name.parse().ok())
+            .map_err(|error| (error, None))?;
+        let base_url = match self.optional(base_url_var).map_err(|error| (error, None))? {
+            Some(text) => Some(url::Url::parse(text.trim()).map_err(|source| {
+                let (name, reason) = (base_url_var, NOT_A_URL);
+                (EnvError::Invalid { name, reason }, Some(source))
+            })?),
+            None if environment.is_none() => {
+                return Err((
+                    EnvError::Missing {
+                        name: environment_var,
+                    },
+                    None,
+                ));
+            }
+            None => None,
+        };
+        Ok((environment, base_url))
+    }
 }
 
 #[cfg(test)]
@@ -177,6 +221,33 @@ mod tests {
                 reason: NOT_UNICODE
             })
         );
+    }
+
+    #[cfg(feature = "http")]
+    #[test]
+    fn the_location_needs_an_environment_or_a_base_url() {
+        let env = EnvVars::new(|name: &str| match name {
+            "URL" => Ok(" http://127.0.0.1:9/p/ ".to_owned()),
+            "BAD_URL" => Ok("not a url-secret".to_owned()),
+            _ => vars(name),
+        });
+        let url = url::Url::parse("http://127.0.0.1:9/p/").ok();
+        let at = |name, url_var| env.location::<String>(name, "unknown", url_var);
+        let value = Some("value".to_owned());
+        assert_eq!(at("SET", "URL"), Ok((value.clone(), url.clone())));
+        assert_eq!(at("UNSET", "URL"), Ok((None, url)));
+        assert_eq!(at("SET", "EMPTY"), Ok((value, None)));
+        let missing = EnvError::Missing { name: "UNSET" };
+        assert_eq!(at("UNSET", "EMPTY"), Err((missing, None)));
+        let refused = |name, reason| EnvError::Invalid { name, reason };
+        let parser = Some(url::ParseError::RelativeUrlWithoutBase);
+        let bad_url = at("SET", "BAD_URL").unwrap_err();
+        assert_eq!(bad_url, (refused("BAD_URL", super::NOT_A_URL), parser));
+        assert!(!format!("{bad_url:?}").contains("secret"));
+        let latin1 = (refused("LATIN1", NOT_UNICODE), None);
+        assert_eq!(at("SET", "LATIN1"), Err(latin1));
+        let number = env.location::<u64>("SET", "not a number", "URL");
+        assert_eq!(number, Err((refused("SET", "not a number"), None)));
     }
 
     #[test]

@@ -75,23 +75,6 @@ impl Default for PaywayClientBuilder {
 }
 
 impl PaywayClientBuilder {
-    /// The Payway environment whose API host to call.
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = Some(environment);
-        self
-    }
-
-    /// The API host root to call instead of the environment's, e.g. a proxy, or a mock
-    /// server in tests. Takes precedence over [`environment`](Self::environment).
-    ///
-    /// It must be `https://`, except to a loopback host (`127.0.0.1`, `[::1]`, `localhost`),
-    /// and carry no credentials, query or fragment. A path is kept as a prefix:
-    /// `https://proxy.example/payway/` calls `https://proxy.example/payway/external/api/v1/me`.
-    pub fn base_url(mut self, base_url: Url) -> Self {
-        self.base_url = Some(base_url);
-        self
-    }
-
     /// Your API client id.
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.credentials.client_id = Some(client_id.into());
@@ -121,22 +104,11 @@ impl PaywayClientBuilder {
     }
 
     paywall_internal::http_setters! {
-        /// Shares your application's `reqwest::Client` (and its connection pool).
-        ///
-        /// **Build it with `reqwest::redirect::Policy::none()`.** A client that follows
-        /// redirects could carry the client secret or a bearer token to another host. This
-        /// crate notices a followed redirect afterwards (the response URL differs from the
-        /// request URL) and fails the call with [`Error::RedirectFollowed`](crate::Error::RedirectFollowed),
-        /// but by then the request has gone out. Build it with `reqwest::retry::never()` too: no
-        /// call of this crate may be sent twice. The [`timeout`](Self::timeout) still applies to
-        /// every request; the connect timeout is yours to set on that client
-        /// ([`connect_timeout`](Self::connect_timeout) together with this is refused).
-        http_client;
-        /// Total time for one request, reading the body included (default 10 s).
-        timeout;
-        /// Time to establish a connection (default 5 s). Not with
-        /// [`http_client`](Self::http_client): [`build`](Self::build) refuses the two together
-        /// ([`BuildError::ConnectTimeoutWithHttpClient`]), as that client owns its connect timeout.
+        /// The Payway environment whose API host to call.
+        environment: Environment;
+        base_url: "`https://backend.worldoftulo.com/`", "`/external/api/v1/me`, ...";
+        http_client: "the client secret or a bearer token";
+        timeout: "request";
         connect_timeout;
     }
 
@@ -188,7 +160,6 @@ impl PaywayClientBuilder {
         }
         let ticket_scope = (!self.ticket_scopes.is_empty()).then(|| self.ticket_scopes.join(" "));
         let endpoints = Endpoints::new(&base_url);
-        let timeout = http.timeout();
         Ok(PaywayClient {
             inner: Arc::new(Inner {
                 http,
@@ -198,7 +169,6 @@ impl PaywayClientBuilder {
                 client_id,
                 client_secret,
                 token_encoding: self.token_encoding,
-                timeout,
                 ticket_scope,
                 claim_ttl: self.claim_ttl,
                 server_tokens: ServerTokenCache::default(),

@@ -44,7 +44,6 @@ pub(crate) struct Inner {
     pub(crate) client_id: String,
     pub(crate) client_secret: ClientSecret,
     pub(crate) token_encoding: TokenEncoding,
-    pub(crate) timeout: Duration,
     /// Space-joined scopes for ticket exchanges (`/external/me/w` unless configured); `None`
     /// sends no `scope`.
     pub(crate) ticket_scope: Option<String>,
@@ -82,16 +81,7 @@ impl Endpoints {
 }
 
 impl PaywayClient {
-    /// The API host root this client calls.
-    pub fn base_url(&self) -> &Url {
-        &self.inner.base_url
-    }
-
-    /// The environment given to the builder, if any (a
-    /// [`base_url`](crate::PaywayClientBuilder::base_url) overrides its host).
-    pub fn environment(&self) -> Option<Environment> {
-        self.inner.environment
-    }
+    paywall_internal::client_accessors!(Environment);
 
     /// Your API client id.
     pub fn client_id(&self) -> &str {
@@ -120,13 +110,12 @@ impl PaywayClient {
 impl fmt::Debug for PaywayClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
-        f.debug_struct("PaywayClient")
-            .field("base_url", &inner.base_url.as_str())
-            .field("environment", &inner.environment)
+        inner
+            .http
+            .debug_client(f, "PaywayClient", &inner.environment, &inner.base_url)
             .field("client_id", &inner.client_id)
             .field("client_secret", &"[redacted]")
             .field("token_encoding", &inner.token_encoding)
-            .field("timeout", &inner.timeout)
             .field("ticket_scope", &inner.ticket_scope)
             .field("claim_ttl", &inner.claim_ttl)
             .finish_non_exhaustive()

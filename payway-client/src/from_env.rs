@@ -63,30 +63,20 @@ pub(crate) fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<PaywayClientBuilder, BuildError> {
     let env = Env::new(lookup);
-    let mut builder = PaywayClient::builder()
+    let builder = PaywayClient::builder()
         .client_id(env.required(ENV_CLIENT_ID)?)
-        .client_secret(env.required(ENV_CLIENT_SECRET)?);
-    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_BASE_URL)?;
-    if let Some(environment) = environment {
-        builder = builder.environment(environment);
-    }
-    if let Some(base_url) = base_url {
-        builder = builder.base_url(base_url);
-    }
-    if let Some(encoding) = env.optional(ENV_TOKEN_ENCODING)? {
-        let encoding = match encoding.trim().to_ascii_lowercase().as_str() {
-            "form" => TokenEncoding::Form,
-            "json" => TokenEncoding::Json,
-            _ => {
-                return Err(BuildError::InvalidEnvVar {
-                    name: ENV_TOKEN_ENCODING,
-                    reason: "expected `form` or `json`",
-                });
-            }
-        };
-        builder = builder.token_encoding(encoding);
-    }
-    Ok(builder)
+        .client_secret(env.required(ENV_CLIENT_SECRET)?)
+        .location(env.location(ENV_ENVIRONMENT, ENV_BASE_URL)?);
+    let encoding = env.parsed(
+        ENV_TOKEN_ENCODING,
+        "expected `form` or `json`",
+        |text| match text.trim().to_ascii_lowercase().as_str() {
+            "form" => Some(TokenEncoding::Form),
+            "json" => Some(TokenEncoding::Json),
+            _ => None,
+        },
+    )?;
+    Ok(builder.token_encoding(encoding.unwrap_or_default()))
 }
 
 #[cfg(test)]

@@ -50,51 +50,19 @@ mod tests {
         Url::parse(s).unwrap()
     }
 
-    /// The family's base URL check, as this crate's builders see it.
-    fn check_base_url(url: &Url) -> Result<Url, BuildError> {
-        choose_base_url(Some(url.clone()), None, Environment::base_url)
-    }
-
+    /// The rule is paywall-internal's (`check_base_url`, with its cases); this is the wiring.
     #[test]
     fn plain_http_only_to_loopback() {
-        for ok in [
-            "http://127.0.0.1:8080",
-            "http://127.1.2.3/",
-            "http://[::1]:1/",
-            "http://localhost:9/",
-            "https://payway.example/prefix/",
-        ] {
-            assert!(check_base_url(&url(ok)).is_ok(), "{ok}");
-        }
-        for insecure in [
-            "http://backend.worldoftulo.com/",
-            "http://10.0.0.1/",
-            "http://localhost.evil.example/",
-            "http://[::2]/",
-        ] {
-            assert!(
-                matches!(
-                    check_base_url(&url(insecure)),
-                    Err(BuildError::InsecureBaseUrl)
-                ),
-                "{insecure}"
-            );
-        }
-        for invalid in [
-            "https://user:pw@payway.example/",
-            "https://payway.example/?a=1",
-            "https://payway.example/#x",
-            "ftp://payway.example/",
-            "data:text/plain,hi",
-        ] {
-            assert!(
-                matches!(
-                    check_base_url(&url(invalid)),
-                    Err(BuildError::InvalidBaseUrl { .. })
-                ),
-                "{invalid}"
-            );
-        }
+        let check = |base: &str| choose_base_url(Some(url(base)), None, Environment::base_url);
+        assert!(check("http://127.0.0.1:8080").is_ok());
+        assert!(matches!(
+            check("http://backend.worldoftulo.com/"),
+            Err(BuildError::InsecureBaseUrl)
+        ));
+        assert!(matches!(
+            check("https://payway.example/?a=1"),
+            Err(BuildError::InvalidBaseUrl { .. })
+        ));
     }
 
     #[test]

@@ -51,18 +51,7 @@ pub(crate) struct Inner {
 }
 
 impl TiunClient {
-    /// The environment given at build time, if any (a client built from a base URL alone has
-    /// none).
-    #[must_use]
-    pub fn environment(&self) -> Option<Environment> {
-        self.inner.environment
-    }
-
-    /// The host root requests go to.
-    #[must_use]
-    pub fn base_url(&self) -> &Url {
-        &self.inner.base_url
-    }
+    paywall_internal::client_accessors!(Environment, environment_label);
 
     /// Where [`PaidSession`](crate::axum::PaidSession) reads the session id of a request.
     #[cfg(feature = "axum")]
@@ -76,24 +65,17 @@ impl TiunClient {
     pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
         append_segments(&self.inner.base_url, segments)
     }
-
-    /// The name logs and spans use for the environment.
-    #[cfg(feature = "tracing")]
-    pub(crate) fn environment_label(&self) -> &'static str {
-        self.inner.environment.map_or("custom", Environment::as_str)
-    }
 }
 
 impl fmt::Debug for TiunClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
-        f.debug_struct("TiunClient")
-            .field("environment", &inner.environment)
-            .field("base_url", &inner.base_url.as_str())
+        inner
+            .http
+            .debug_client(f, "TiunClient", &inner.environment, &inner.base_url)
             .field("api_key_header", &inner.api_key_header)
             .field("api_key", &"[redacted]")
             .field("legacy_provider_path", &inner.provider_segment.is_some())
-            .field("timeout", &inner.http.timeout())
             .field("coalesce", &inner.flights.is_some())
             .field(
                 "cache_valid_for",

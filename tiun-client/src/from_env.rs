@@ -3,11 +3,9 @@
 use std::env::VarError;
 
 use paywall_internal::env::{EnvVars, process_env};
-use url::Url;
 
 use crate::builder::TiunClientBuilder;
 use crate::client::TiunClient;
-use crate::environment::Environment;
 use crate::error::{BuildError, env_error};
 
 /// The variable holding the API key (required).
@@ -74,27 +72,9 @@ pub(crate) fn from_lookup(
     let env = EnvVars::new(lookup);
     let api_key = env.required(ENV_API_KEY).map_err(env_error)?;
     let mut builder = TiunClient::builder().api_key(api_key);
-    let base_url = env
-        .parsed(ENV_BASE_URL, "not an absolute URL", |url| {
-            Url::parse(url).ok()
-        })
-        .map_err(env_error)?;
-    let environment = env
-        .parsed(ENV_ENVIRONMENT, "expected `live` or `sandbox`", |name| {
-            name.parse::<Environment>().ok()
-        })
-        .map_err(env_error)?;
-    if environment.is_none() && base_url.is_none() {
-        return Err(BuildError::MissingEnvVar {
-            name: ENV_ENVIRONMENT,
-        });
-    }
-    if let Some(environment) = environment {
-        builder = builder.environment(environment);
-    }
-    if let Some(url) = base_url {
-        builder = builder.base_url(url);
-    }
+    let reason = "expected `live` or `sandbox`";
+    let location = env.location(ENV_ENVIRONMENT, reason, ENV_BASE_URL);
+    builder = builder.location(location.map_err(|(error, _)| env_error(error))?);
     if let Some(provider_id) = env.optional(ENV_PROVIDER_ID).map_err(env_error)? {
         builder = builder.provider_id(provider_id);
     }
@@ -109,6 +89,7 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
+    use crate::environment::Environment;
 
     fn build(vars: &[(&str, &str)]) -> Result<TiunClient, BuildError> {
         let vars: HashMap<String, String> = vars

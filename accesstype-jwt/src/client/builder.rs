@@ -71,24 +71,6 @@ pub struct AccesstypeClientBuilder {
 }
 
 impl AccesstypeClientBuilder {
-    /// The Accesstype environment: [`Environment::Production`] or [`Environment::Staging`].
-    /// Its keys must come from the same environment.
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = Some(environment);
-        self
-    }
-
-    /// Replaces the environment's host root (`https://www.accesstype.com/`): for a proxy, or a
-    /// fake in tests. Paths are appended below it (`/api/access/v1/...`), keeping a path
-    /// prefix.
-    ///
-    /// Must be `https://`, except to a loopback host (`127.0.0.1`, `[::1]`, `localhost`); must
-    /// have no credentials, query or fragment.
-    pub fn base_url(mut self, base_url: Url) -> Self {
-        self.base_url = Some(base_url);
-        self
-    }
-
     /// The account's public key (the `key` parameter, the one the browser script is loaded
     /// with). Required.
     pub fn account_key(mut self, account_key: impl Into<String>) -> Self {
@@ -106,20 +88,13 @@ impl AccesstypeClientBuilder {
     }
 
     paywall_internal::http_setters! {
-        /// Uses your own `reqwest::Client`, so the whole app shares one connection pool.
-        ///
-        /// **Build it with `.redirect(reqwest::redirect::Policy::none())`.** A redirect would carry
-        /// the API key and the user JWT to wherever it points; the client this crate builds never
-        /// follows one, and a call through yours that followed one fails with
-        /// [`Error::RedirectFollowed`](crate::Error::RedirectFollowed). The
-        /// [`timeout`](Self::timeout) is still applied per request; set the connect timeout on
-        /// your client.
-        http_client;
-        /// The most a whole request may take, from connecting to the last byte of the answer;
-        /// default [`DEFAULT_TIMEOUT`] (10 s). A read makes up to two requests.
-        timeout;
-        /// The most connecting may take; default [`DEFAULT_CONNECT_TIMEOUT`] (5 s). Cannot be
-        /// combined with [`http_client`](Self::http_client).
+        /// The Accesstype environment: [`Environment::Production`] or [`Environment::Staging`].
+        /// Its keys must come from the same environment.
+        environment: Environment;
+        base_url: "`https://www.accesstype.com/`", "`/api/access/v1/...`";
+        http_client: "the API key and the user JWT";
+        /// A read makes up to two requests.
+        timeout: "request";
         connect_timeout;
     }
 

@@ -3,11 +3,9 @@
 use std::env::VarError;
 
 use paywall_internal::env::{EnvVars, process_env};
-use url::Url;
 
 use crate::client::builder::AccesstypeClientBuilder;
 use crate::client::handle::AccesstypeClient;
-use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::from_env::env_error;
 
@@ -73,35 +71,22 @@ fn from_lookup(
     let vars = EnvVars::new(lookup);
     let api_key = vars.required(ENV_API_KEY).map_err(env_error)?;
     let account_key = vars.required(ENV_ACCOUNT_KEY).map_err(env_error)?;
-    let mut builder = AccesstypeClient::builder()
-        .api_key(api_key)
-        .account_key(account_key);
-    let base_url = vars.optional(ENV_BASE_URL).map_err(env_error)?;
-    match vars.optional(ENV_ENVIRONMENT).map_err(env_error)? {
-        Some(name) => {
-            let environment: Environment = name.parse().map_err(|_| BuildError::InvalidEnvVar {
-                name: ENV_ENVIRONMENT,
-                reason: "expected `production` or `staging`",
-                source: None,
-            })?;
-            builder = builder.environment(environment);
-        }
-        None if base_url.is_none() => {
-            return Err(BuildError::MissingEnvVar {
-                name: ENV_ENVIRONMENT,
-            });
-        }
-        None => {}
-    }
-    if let Some(url) = base_url {
-        let url = Url::parse(&url).map_err(|error| BuildError::InvalidEnvVar {
-            name: ENV_BASE_URL,
-            reason: "not an absolute url",
-            source: Some(error),
+    let reason = "expected `production` or `staging`";
+    let location = vars
+        .location(ENV_ENVIRONMENT, reason, ENV_BASE_URL)
+        .map_err(|(error, source)| match env_error(error) {
+            // The URL parser's reason, kept as the source: it names no part of the value.
+            BuildError::InvalidEnvVar { name, reason, .. } => BuildError::InvalidEnvVar {
+                name,
+                reason,
+                source,
+            },
+            error => error,
         })?;
-        builder = builder.base_url(url);
-    }
-    Ok(builder)
+    Ok(AccesstypeClient::builder()
+        .api_key(api_key)
+        .account_key(account_key)
+        .location(location))
 }
 
 #[cfg(test)]
@@ -110,6 +95,7 @@ mod tests {
     use std::ffi::OsString;
 
     use super::*;
+    use crate::environment::Environment;
 
     const API_KEY: &str = "at-api-key-5e4d3c2b1a";
 

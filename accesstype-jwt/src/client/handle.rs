@@ -71,18 +71,7 @@ pub(crate) struct Inner {
 }
 
 impl AccesstypeClient {
-    /// The environment given at build time, if any (a client built from a base URL alone has
-    /// none).
-    #[must_use]
-    pub fn environment(&self) -> Option<Environment> {
-        self.inner.environment
-    }
-
-    /// The host root requests go to.
-    #[must_use]
-    pub fn base_url(&self) -> &Url {
-        &self.inner.base_url
-    }
+    paywall_internal::client_accessors!(Environment, environment_label);
 
     /// The account key (the public `key`) sent with every request.
     #[must_use]
@@ -96,23 +85,16 @@ impl AccesstypeClient {
     pub fn cache_grants_for(&self) -> Option<Duration> {
         self.inner.cache.as_ref().map(GrantCache::keep_for)
     }
-
-    /// The name spans give the environment.
-    #[cfg(feature = "tracing")]
-    pub(crate) fn environment_label(&self) -> &'static str {
-        self.inner.environment.map_or("custom", Environment::as_str)
-    }
 }
 
 impl fmt::Debug for AccesstypeClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
-        f.debug_struct("AccesstypeClient")
-            .field("environment", &inner.environment)
-            .field("base_url", &inner.base_url.as_str())
+        inner
+            .http
+            .debug_client(f, "AccesstypeClient", &inner.environment, &inner.base_url)
             .field("account_key", &inner.account_key)
             .field("api_key", &"[redacted]")
-            .field("timeout", &inner.http.timeout())
             .field("coalesce", &inner.flights.is_some())
             .field(
                 "cache_grants_for",

@@ -167,6 +167,24 @@ impl Http {
     pub fn is_callers(&self) -> bool {
         self.per_request
     }
+
+    /// Starts the `Debug` output of a client handle, `name`, with the fields every handle
+    /// shows: its environment, its base URL and the total timeout. The crate adds its own
+    /// (a secret only as `"[redacted]"`) and finishes it.
+    pub fn debug_client<'a, 'b: 'a>(
+        &self,
+        f: &'a mut fmt::Formatter<'b>,
+        name: &str,
+        environment: &dyn fmt::Debug,
+        base_url: &Url,
+    ) -> fmt::DebugStruct<'a, 'b> {
+        let mut debug = f.debug_struct(name);
+        debug
+            .field("environment", environment)
+            .field("base_url", &base_url.as_str())
+            .field("timeout", &self.timeout);
+        debug
+    }
 }
 
 impl fmt::Debug for Http {

@@ -82,23 +82,6 @@ impl Default for Sso2ClientBuilder {
 }
 
 impl Sso2ClientBuilder {
-    /// The Payway environment whose SSO2 host to use
-    /// ([`Environment::sso_base_url`]).
-    pub fn environment(mut self, environment: Environment) -> Self {
-        self.environment = Some(environment);
-        self
-    }
-
-    /// The SSO2 host root to use instead of the environment's: a proxy, or a fake in tests.
-    /// Takes precedence over [`environment`](Self::environment).
-    ///
-    /// It must be `https://`, except to a loopback host, and carry no credentials, query or
-    /// fragment. A path is kept as a prefix.
-    pub fn base_url(mut self, base_url: Url) -> Self {
-        self.base_url = Some(base_url);
-        self
-    }
-
     /// Your API client id (`cid`).
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.credentials.client_id = Some(client_id.into());
@@ -130,14 +113,11 @@ impl Sso2ClientBuilder {
     }
 
     paywall_internal::http_setters! {
-        /// Shares your application's `reqwest::Client`; **build it with
-        /// `reqwest::redirect::Policy::none()` and `reqwest::retry::never()`**, as for
-        /// [`PaywayClientBuilder::http_client`](crate::PaywayClientBuilder::http_client).
-        http_client;
-        /// Total time for one server call, reading the body included (default 10 s).
-        timeout;
-        /// Time to establish a connection (default 5 s); not with
-        /// [`http_client`](Self::http_client).
+        /// The Payway environment whose SSO2 host to use ([`Environment::sso_base_url`]).
+        environment: Environment;
+        base_url: "`https://sso.worldoftulo.com/`", "`/identify`, `/sessionstatus`, ...";
+        http_client: "request tokens signed with the client secret (a reader's password, too)";
+        timeout: "server call";
         connect_timeout;
     }
 
@@ -174,7 +154,6 @@ impl Sso2ClientBuilder {
                 max: MAX_LEEWAY,
             });
         }
-        let timeout = http.timeout();
         // HMAC takes keys of any length; this never refuses one.
         let key = Hs256Key::new(client_secret.expose_secret().as_bytes()).ok_or(
             BuildError::ShortSecret {
@@ -192,7 +171,6 @@ impl Sso2ClientBuilder {
                 organisation_id,
                 client_secret,
                 key,
-                timeout,
                 leeway: self.leeway,
             }),
         })

@@ -39,7 +39,6 @@ pub(crate) struct Inner {
     pub(crate) organisation_id: String,
     pub(crate) client_secret: ClientSecret,
     pub(crate) key: Hs256Key,
-    pub(crate) timeout: Duration,
     pub(crate) leeway: Duration,
 }
 
@@ -77,16 +76,7 @@ impl Endpoints {
 }
 
 impl Sso2Client {
-    /// The SSO2 host root this client calls.
-    pub fn base_url(&self) -> &Url {
-        &self.inner.base_url
-    }
-
-    /// The environment given to the builder, if any (a
-    /// [`base_url`](super::Sso2ClientBuilder::base_url) overrides its host).
-    pub fn environment(&self) -> Option<Environment> {
-        self.inner.environment
-    }
+    paywall_internal::client_accessors!(Environment);
 
     /// Your API client id (`cid`).
     pub fn client_id(&self) -> &str {
@@ -115,13 +105,12 @@ impl Sso2Client {
 impl fmt::Debug for Sso2Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let inner = &self.inner;
-        f.debug_struct("Sso2Client")
-            .field("base_url", &inner.base_url.as_str())
-            .field("environment", &inner.environment)
+        inner
+            .http
+            .debug_client(f, "Sso2Client", &inner.environment, &inner.base_url)
             .field("client_id", &inner.client_id)
             .field("organisation_id", &inner.organisation_id)
             .field("client_secret", &"[redacted]")
-            .field("timeout", &inner.timeout)
             .field("leeway", &inner.leeway)
             .finish_non_exhaustive()
     }

@@ -57,18 +57,11 @@ pub(crate) fn from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<Sso2ClientBuilder, BuildError> {
     let env = Env::new(lookup);
-    let mut builder = Sso2Client::builder()
+    Ok(Sso2Client::builder()
         .client_id(env.required(ENV_CLIENT_ID)?)
         .client_secret(env.required(ENV_CLIENT_SECRET)?)
-        .organisation_id(env.required(ENV_ORGANISATION_ID)?);
-    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?;
-    if let Some(environment) = environment {
-        builder = builder.environment(environment);
-    }
-    if let Some(base_url) = base_url {
-        builder = builder.base_url(base_url);
-    }
-    Ok(builder)
+        .organisation_id(env.required(ENV_ORGANISATION_ID)?)
+        .location(env.location(ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?))
 }
 
 #[cfg(test)]
