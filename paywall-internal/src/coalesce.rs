@@ -247,48 +247,61 @@ mod tests {
     /// An outcome that is `Clone` like the crates' results: an error shared through an `Arc`.
     type Outcome = Result<&'static str, Arc<String>>;
 
+    /// How many requests started, and how many finished.
+    #[derive(Default)]
+    struct Counts {
+        started: AtomicUsize,
+        finished: AtomicUsize,
+    }
+
+    impl Counts {
+        fn get(&self) -> (usize, usize) {
+            let load = |count: &AtomicUsize| count.load(Ordering::SeqCst);
+            (load(&self.started), load(&self.finished))
+        }
+    }
+
+    type Start = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Outcome> + Send>> + Send + Sync>;
+
     /// A request that counts itself, waits for `delay` and answers `outcome()`.
-    fn request(
-        started: &Arc<AtomicUsize>,
-        delay: Duration,
-        outcome: fn() -> Outcome,
-    ) -> impl Fn() -> Pin<Box<dyn Future<Output = Outcome> + Send>> + use<> {
-        let started = Arc::clone(started);
-        move || {
-            let started = Arc::clone(&started);
+    fn request(counts: &Arc<Counts>, delay: Duration, outcome: fn() -> Outcome) -> Start {
+        let counts = Arc::clone(counts);
+        Arc::new(move || {
+            let counts = Arc::clone(&counts);
             Box::pin(async move {
-                started.fetch_add(1, Ordering::SeqCst);
+                counts.started.fetch_add(1, Ordering::SeqCst);
                 tokio::time::sleep(delay).await;
+                counts.finished.fetch_add(1, Ordering::SeqCst);
                 outcome()
             })
-        }
+        })
     }
 
     #[tokio::test]
     async fn concurrent_calls_share_one_request() {
         let flights = Flights::<String, Outcome>::default();
-        let started = Arc::new(AtomicUsize::new(0));
-        let start = request(&started, Duration::from_millis(50), || Ok("valid"));
-        let outcomes = join_all(&flights, "s", &start, 10).await;
-        assert_eq!(started.load(Ordering::SeqCst), 1);
+        let counts = Arc::default();
+        let start = request(&counts, Duration::from_millis(50), || Ok("valid"));
+        let outcomes = join_all(&flights, &start, 10).await;
+        assert_eq!(counts.get(), (1, 1));
         assert!(outcomes.iter().all(|o| *o == Ok("valid")));
         assert_eq!(flights.len(), 0, "the flight is gone once it landed");
 
         // A later call starts a new request; other keys fly on their own.
-        assert_eq!(flights.run("s", &start).await, Some(Ok("valid")));
-        assert_eq!(flights.run("t", &start).await, Some(Ok("valid")));
-        assert_eq!(started.load(Ordering::SeqCst), 3);
+        assert_eq!(flights.run("s", &*start).await, Some(Ok("valid")));
+        assert_eq!(flights.run("t", &*start).await, Some(Ok("valid")));
+        assert_eq!(counts.get(), (3, 3));
     }
 
     #[tokio::test]
     async fn an_error_is_shared_as_the_same_error() {
         let flights = Flights::<String, Outcome>::default();
-        let started = Arc::new(AtomicUsize::new(0));
-        let start = request(&started, Duration::from_millis(50), || {
+        let counts = Arc::default();
+        let start = request(&counts, Duration::from_millis(50), || {
             Err(Arc::new("refused".to_owned()))
         });
-        let outcomes = join_all(&flights, "s", &start, 5).await;
-        assert_eq!(started.load(Ordering::SeqCst), 1);
+        let outcomes = join_all(&flights, &start, 5).await;
+        assert_eq!(counts.get(), (1, 1));
         let first = outcomes[0].clone().unwrap_err();
         for outcome in outcomes {
             assert!(
@@ -301,92 +314,64 @@ mod tests {
     #[tokio::test]
     async fn keys_of_any_type_coalesce() {
         let flights = Flights::<[u8; 32], Outcome>::default();
-        let started = Arc::new(AtomicUsize::new(0));
-        let start = request(&started, Duration::from_millis(30), || Ok("granted"));
+        let counts = Arc::default();
+        let start = request(&counts, Duration::from_millis(30), || Ok("granted"));
         let key = [7_u8; 32];
         let mut calls: Vec<_> = (0..3)
-            .map(|_| Box::pin(flights.run(&key, &start)))
+            .map(|_| Box::pin(flights.run(&key, &*start)))
             .collect();
         poll_once(&mut calls).await;
         for call in calls {
             assert_eq!(call.await, Some(Ok("granted")));
         }
-        assert_eq!(started.load(Ordering::SeqCst), 1);
+        assert_eq!(counts.get(), (1, 1));
+    }
+
+    /// A call of `key` in a task of its own, which the test can abort.
+    fn spawn_call(
+        flights: &Arc<Flights<String, Outcome>>,
+        start: &Start,
+    ) -> tokio::task::JoinHandle<Option<Outcome>> {
+        let (flights, start) = (Arc::clone(flights), Arc::clone(start));
+        tokio::spawn(async move { flights.run("s", &*start).await })
     }
 
     #[tokio::test]
     async fn a_caller_that_leaves_does_not_cancel_the_others() {
-        let flights = Arc::new(Flights::<String, Outcome>::default());
-        let started = Arc::new(AtomicUsize::new(0));
-        let start = Arc::new(request(&started, Duration::from_millis(100), || {
-            Ok("valid")
-        }));
-        let call = || {
-            let (flights, start) = (Arc::clone(&flights), Arc::clone(&start));
-            tokio::spawn(async move { flights.run("s", &*start).await })
-        };
-        let first = call();
+        let flights = Arc::default();
+        let counts = Arc::default();
+        let start = request(&counts, Duration::from_millis(100), || Ok("valid"));
+        let first = spawn_call(&flights, &start);
         tokio::time::sleep(Duration::from_millis(10)).await;
-        let second = call();
+        let second = spawn_call(&flights, &start);
         tokio::time::sleep(Duration::from_millis(10)).await;
         first.abort();
         assert_eq!(second.await.unwrap(), Some(Ok("valid")));
-        assert_eq!(started.load(Ordering::SeqCst), 1);
+        assert_eq!(counts.get(), (1, 1));
         assert_eq!(flights.len(), 0);
     }
 
     #[tokio::test]
     async fn when_every_caller_leaves_the_request_is_cancelled() {
         let flights = Flights::<String, Outcome>::default();
-        let started = Arc::new(AtomicUsize::new(0));
-        let finished = Arc::new(AtomicUsize::new(0));
-        let start = {
-            let (started, finished) = (Arc::clone(&started), Arc::clone(&finished));
-            move || {
-                let (started, finished) = (Arc::clone(&started), Arc::clone(&finished));
-                async move {
-                    started.fetch_add(1, Ordering::SeqCst);
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    finished.fetch_add(1, Ordering::SeqCst);
-                    Ok("valid")
-                }
-            }
-        };
+        let counts = Arc::default();
+        let start = request(&counts, Duration::from_millis(100), || Ok("valid"));
         let gave_up =
-            tokio::time::timeout(Duration::from_millis(20), flights.run("s", &start)).await;
+            tokio::time::timeout(Duration::from_millis(20), flights.run("s", &*start)).await;
         assert!(gave_up.is_err());
         assert_eq!(flights.len(), 0);
         tokio::time::sleep(Duration::from_millis(150)).await;
-        assert_eq!(started.load(Ordering::SeqCst), 1);
-        assert_eq!(
-            finished.load(Ordering::SeqCst),
-            0,
-            "the request was cancelled"
-        );
+        assert_eq!(counts.get(), (1, 0), "the request was cancelled");
     }
 
     #[tokio::test]
     async fn a_handed_over_request_is_cancelled_when_its_last_caller_leaves() {
-        let flights = Arc::new(Flights::<String, Outcome>::default());
-        let finished = Arc::new(AtomicUsize::new(0));
-        let start = {
-            let finished = Arc::clone(&finished);
-            Arc::new(move || {
-                let finished = Arc::clone(&finished);
-                async move {
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    finished.fetch_add(1, Ordering::SeqCst);
-                    Ok("valid")
-                }
-            })
-        };
-        let call = || {
-            let (flights, start) = (Arc::clone(&flights), Arc::clone(&start));
-            tokio::spawn(async move { flights.run("s", &*start).await })
-        };
-        let leader = call();
+        let flights = Arc::default();
+        let counts = Arc::default();
+        let start = request(&counts, Duration::from_millis(100), || Ok("valid"));
+        let leader = spawn_call(&flights, &start);
         tokio::time::sleep(Duration::from_millis(10)).await;
-        let follower = call();
+        let follower = spawn_call(&flights, &start);
         tokio::time::sleep(Duration::from_millis(10)).await;
         leader.abort();
         tokio::time::sleep(Duration::from_millis(10)).await;
@@ -394,11 +379,7 @@ mod tests {
         follower.abort();
         tokio::time::sleep(Duration::from_millis(150)).await;
         assert_eq!(flights.len(), 0);
-        assert_eq!(
-            finished.load(Ordering::SeqCst),
-            0,
-            "the request was cancelled"
-        );
+        assert_eq!(counts.get(), (1, 0), "the request was cancelled");
     }
 
     #[test]
@@ -439,17 +420,11 @@ mod tests {
         .await;
     }
 
-    /// `n` concurrent calls for `key`, as separate tasks would make them.
-    async fn join_all<F>(
-        flights: &Flights<String, Outcome>,
-        key: &str,
-        start: &(impl Fn() -> F + Sync),
-        n: usize,
-    ) -> Vec<Outcome>
-    where
-        F: Future<Output = Outcome> + Send + 'static,
-    {
-        let mut calls: Vec<_> = (0..n).map(|_| Box::pin(flights.run(key, start))).collect();
+    /// `n` concurrent calls for `s`, as separate tasks would make them.
+    async fn join_all(flights: &Flights<String, Outcome>, start: &Start, n: usize) -> Vec<Outcome> {
+        let mut calls: Vec<_> = (0..n)
+            .map(|_| Box::pin(flights.run("s", &**start)))
+            .collect();
         poll_once(&mut calls).await;
         let mut outcomes = Vec::new();
         for call in calls {
