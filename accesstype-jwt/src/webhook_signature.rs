@@ -2,57 +2,46 @@
 //! `X-AT-Signature` (the HMAC-SHA256 of the raw body under the webhook's `Secret`) before
 //! anything of the body is parsed.
 
-use std::fmt;
-
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::{BuildError, Error};
 use crate::grant::MAX_BODY_BYTES;
 use crate::webhook::WebhookEvent;
-use paywall_internal::jws::{Hs256Key, secret_key};
 
 /// The header Accesstype sends the signature in.
 pub const WEBHOOK_SIGNATURE_HEADER: &str = "X-AT-Signature";
 
-/// The `Secret` of an Accesstype webhook (Settings > Outgoing webhooks), ready to check the
-/// `X-AT-Signature` of its calls with [`WebhookEvent::from_signed_slice`].
-///
-/// Its UTF-8 bytes are the HMAC key, as in Accesstype's sample. Like every key of this crate
-/// it must be at least [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) (32) bytes long; set a
-/// long random one in the dashboard (for instance 32 random bytes as 64 hex characters). A
-/// shorter secret you cannot replace is accepted by
-/// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret).
-///
-/// Build it once at start-up and share it (it is `Clone`; with the `axum` feature the
-/// [`SignedWebhook`](crate::axum::SignedWebhook) extractor takes it from the state). `Debug`
-/// prints `[redacted]`.
-///
-/// ```
-/// use accesstype_jwt::{BuildError, WebhookSigningKey};
-///
-/// let key = WebhookSigningKey::new("4d1f0c2b9a8e7d6c5b4a39281f0e2d3c4b5a69788f9e0d1c")?;
-/// assert_eq!(format!("{key:?}"), "WebhookSigningKey([redacted])");
-/// assert!(matches!(WebhookSigningKey::new("hunter2"), Err(BuildError::ShortSecret { .. })));
-/// # Ok::<(), BuildError>(())
-/// ```
-#[derive(Clone)]
-pub struct WebhookSigningKey {
-    key: Hs256Key,
-}
-
-impl WebhookSigningKey {
+paywall_internal::hs256_secret_type! {
+    /// The `Secret` of an Accesstype webhook (Settings > Outgoing webhooks), ready to check the
+    /// `X-AT-Signature` of its calls with [`WebhookEvent::from_signed_slice`].
+    ///
+    /// Its UTF-8 bytes are the HMAC key, as in Accesstype's sample. Like every key of this crate
+    /// it must be at least [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) (32) bytes long; set a
+    /// long random one in the dashboard (for instance 32 random bytes as 64 hex characters). A
+    /// shorter secret you cannot replace is accepted by
+    /// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret).
+    ///
+    /// Build it once at start-up and share it (it is `Clone`; with the `axum` feature the
+    /// [`SignedWebhook`](crate::axum::SignedWebhook) extractor takes it from the state). `Debug`
+    /// prints `[redacted]`.
+    ///
+    /// ```
+    /// use accesstype_jwt::{BuildError, WebhookSigningKey};
+    ///
+    /// let key = WebhookSigningKey::new("4d1f0c2b9a8e7d6c5b4a39281f0e2d3c4b5a69788f9e0d1c")?;
+    /// assert_eq!(format!("{key:?}"), "WebhookSigningKey([redacted])");
+    /// assert!(matches!(WebhookSigningKey::new("hunter2"), Err(BuildError::ShortSecret { .. })));
+    /// # Ok::<(), BuildError>(())
+    /// ```
+    pub struct WebhookSigningKey;
     /// The key for a webhook's `Secret`, at least
     /// [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) long.
     ///
     /// # Errors
     ///
     /// [`BuildError::EmptySecret`], [`BuildError::ShortSecret`].
-    pub fn new(secret: impl Into<SecretString>) -> Result<Self, BuildError> {
-        Self::with_rule(&secret.into(), false)
-    }
-
+    fn new;
     /// The key for a webhook's `Secret` shorter than
     /// [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES).
     ///
@@ -63,17 +52,11 @@ impl WebhookSigningKey {
     /// # Errors
     ///
     /// [`BuildError::EmptySecret`].
-    pub fn insecure_allow_short_secret(
-        secret: impl Into<SecretString>,
-    ) -> Result<Self, BuildError> {
-        Self::with_rule(&secret.into(), true)
-    }
+    fn insecure_allow_short_secret;
+    refused: BuildError = BuildError::from;
+}
 
-    fn with_rule(secret: &SecretString, allow_short: bool) -> Result<Self, BuildError> {
-        let key = secret_key(secret.expose_secret().as_bytes(), allow_short)?;
-        Ok(Self { key })
-    }
-
+impl WebhookSigningKey {
     /// The signature Accesstype sends for `body`: the HMAC-SHA256 in lowercase hex.
     #[cfg(feature = "test-util")]
     pub(crate) fn signature(&self, body: &[u8]) -> String {
@@ -96,12 +79,6 @@ impl WebhookSigningKey {
         } else {
             Err(Error::BadWebhookSignature)
         }
-    }
-}
-
-impl fmt::Debug for WebhookSigningKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WebhookSigningKey([redacted])")
     }
 }
 

@@ -51,6 +51,56 @@ pub fn secret_key(secret: &[u8], allow_short: bool) -> Result<Hs256Key, SecretRe
     Hs256Key::new(secret).ok_or(SecretRefused::Empty)
 }
 
+/// Declares a public key type holding an HS256 key made from a caller's secret by the rule
+/// above: `new` (the rule) and `insecure_allow_short_secret` (the opt-in), each taking
+/// `impl Into<secrecy::SecretString>` (the calling crate depends on `secrecy`), with the docs
+/// given for each; a private field `key` ([`Hs256Key`]); `Clone`; and a `Debug` that prints
+/// `Name([redacted])`. `refused` maps a [`SecretRefused`] onto the crate's error type.
+#[macro_export]
+macro_rules! hs256_secret_type {
+    (
+        $(#[$type_doc:meta])*
+        pub struct $name:ident;
+        $(#[$new_doc:meta])*
+        fn new;
+        $(#[$short_doc:meta])*
+        fn insecure_allow_short_secret;
+        refused: $error:ty = $refused:expr;
+    ) => {
+        $(#[$type_doc])*
+        #[derive(Clone)]
+        pub struct $name {
+            key: $crate::jws::Hs256Key,
+        }
+
+        impl $name {
+            $(#[$new_doc])*
+            pub fn new(secret: impl Into<::secrecy::SecretString>) -> Result<Self, $error> {
+                Self::with_rule(secret.into(), false)
+            }
+
+            $(#[$short_doc])*
+            pub fn insecure_allow_short_secret(
+                secret: impl Into<::secrecy::SecretString>,
+            ) -> Result<Self, $error> {
+                Self::with_rule(secret.into(), true)
+            }
+
+            fn with_rule(secret: ::secrecy::SecretString, allow_short: bool) -> Result<Self, $error> {
+                let bytes = ::secrecy::ExposeSecret::expose_secret(&secret).as_bytes();
+                let key = $crate::jws::secret_key(bytes, allow_short).map_err($refused)?;
+                Ok(Self { key })
+            }
+        }
+
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "([redacted])"))
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

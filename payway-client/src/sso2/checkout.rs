@@ -9,9 +9,7 @@
 //! `authenticatewithticket` with `at = dtid`.
 
 use std::env::VarError;
-use std::fmt;
 
-use secrecy::{ExposeSecret as _, SecretString};
 use serde_json::Value;
 
 use super::answer::check_times;
@@ -19,7 +17,7 @@ use super::from_env::ENV_PAYWALL_SECRET;
 use super::jws::{self, MAX_TOKEN_BYTES};
 use super::landing::MAX_LANDING_LIFETIME;
 use super::verify_error::{LandingError, TokenError};
-use paywall_internal::jws::{Hs256Key, secret_key};
+use paywall_internal::jws::SecretRefused;
 use url::Url;
 
 use crate::callback::ReturnPolicy;
@@ -39,39 +37,32 @@ const MAX_FORM_BYTES: usize = 16 * 1024;
 /// The longest account id accepted, in bytes (as a session cookie holds it).
 const MAX_ACCOUNT_ID_BYTES: usize = 128;
 
-/// The paywall secret: the HS256 key of the `jwtToken` Payway's paywall posts to your
-/// checkout landing, a setting of its own in Payway (not the API client secret).
-///
-/// Like every HMAC key of the family it must be at least
-/// [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) (32) bytes long; a shorter one you cannot
-/// replace is accepted by [`insecure_allow_short_secret`](Self::insecure_allow_short_secret).
-/// Give it to [`Sso2Flow::with_paywall_secret`](super::Sso2Flow::with_paywall_secret).
-/// `{:?}` prints `[redacted]`.
-///
-/// ```
-/// use payway_client::BuildError;
-/// use payway_client::sso2::PaywallSecret;
-///
-/// let secret = PaywallSecret::new("the paywall secret from Payway, 32 bytes or more")?;
-/// assert_eq!(format!("{secret:?}"), "PaywallSecret([redacted])");
-/// assert!(matches!(PaywallSecret::new("short"), Err(BuildError::ShortSecret { .. })));
-/// # Ok::<(), BuildError>(())
-/// ```
-#[derive(Clone)]
-pub struct PaywallSecret {
-    key: Hs256Key,
-}
-
-impl PaywallSecret {
+paywall_internal::hs256_secret_type! {
+    /// The paywall secret: the HS256 key of the `jwtToken` Payway's paywall posts to your
+    /// checkout landing, a setting of its own in Payway (not the API client secret).
+    ///
+    /// Like every HMAC key of the family it must be at least
+    /// [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) (32) bytes long; a shorter one you cannot
+    /// replace is accepted by [`insecure_allow_short_secret`](Self::insecure_allow_short_secret).
+    /// Give it to [`Sso2Flow::with_paywall_secret`](super::Sso2Flow::with_paywall_secret).
+    /// `{:?}` prints `[redacted]`.
+    ///
+    /// ```
+    /// use payway_client::BuildError;
+    /// use payway_client::sso2::PaywallSecret;
+    ///
+    /// let secret = PaywallSecret::new("the paywall secret from Payway, 32 bytes or more")?;
+    /// assert_eq!(format!("{secret:?}"), "PaywallSecret([redacted])");
+    /// assert!(matches!(PaywallSecret::new("short"), Err(BuildError::ShortSecret { .. })));
+    /// # Ok::<(), BuildError>(())
+    /// ```
+    pub struct PaywallSecret;
     /// The key for the paywall secret, at least [`MIN_SECRET_BYTES`] long.
     ///
     /// # Errors
     ///
     /// [`BuildError::ShortSecret`] for a shorter (or empty) secret.
-    pub fn new(secret: impl Into<SecretString>) -> Result<Self, BuildError> {
-        Self::with_rule(&secret.into(), false)
-    }
-
+    fn new;
     /// The key for a paywall secret shorter than [`MIN_SECRET_BYTES`].
     ///
     /// **Weaker.** A short secret can be guessed offline from one posted token, and whoever
@@ -81,12 +72,15 @@ impl PaywallSecret {
     /// # Errors
     ///
     /// [`BuildError::ShortSecret`] for an empty secret.
-    pub fn insecure_allow_short_secret(
-        secret: impl Into<SecretString>,
-    ) -> Result<Self, BuildError> {
-        Self::with_rule(&secret.into(), true)
-    }
+    fn insecure_allow_short_secret;
+    // The family's rule; an empty secret is reported as a short one here.
+    refused: BuildError = |refused| match refused {
+        SecretRefused::Empty => BuildError::ShortSecret { len: 0, min: MIN_SECRET_BYTES },
+        SecretRefused::Short { len, min } => BuildError::ShortSecret { len, min },
+    };
+}
 
+impl PaywallSecret {
     /// The paywall secret from `PAYWAY_PAYWALL_SECRET` ([`ENV_PAYWALL_SECRET`]), at least
     /// [`MIN_SECRET_BYTES`] long.
     ///
@@ -96,22 +90,6 @@ impl PaywallSecret {
     /// value), or [`BuildError::ShortSecret`].
     pub fn from_env() -> Result<Self, BuildError> {
         from_lookup(|name| std::env::var(name))
-    }
-
-    fn with_rule(secret: &SecretString, allow_short: bool) -> Result<Self, BuildError> {
-        let bytes = secret.expose_secret().as_bytes();
-        // The family's rule; an empty secret is reported as a short one here.
-        let key = secret_key(bytes, allow_short).map_err(|_| BuildError::ShortSecret {
-            len: bytes.len(),
-            min: MIN_SECRET_BYTES,
-        })?;
-        Ok(Self { key })
-    }
-}
-
-impl fmt::Debug for PaywallSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("PaywallSecret([redacted])")
     }
 }
 
