@@ -13,6 +13,9 @@ pub(crate) fn ok<T>(_answer: &T) -> &'static str {
     "ok"
 }
 
+#[cfg(feature = "tracing")]
+paywall_internal::traced_fn!("payway", Error, error_label);
+
 /// Runs `call` inside a `payway` span and records its outcome (`label` of the answer, or the
 /// kind of error) on the span (feature `tracing`).
 #[cfg(feature = "tracing")]
@@ -22,15 +25,8 @@ pub(crate) async fn in_span<T>(
     label: fn(&T) -> &'static str,
     call: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    use tracing::field::Empty;
-
     let environment = environment.map_or("custom", Environment::as_str);
-    let span = tracing::info_span!("payway", operation, environment, outcome = Empty);
-    paywall_internal::http::traced(span, call, |result| match result {
-        Ok(answer) => label(answer),
-        Err(error) => error_label(error),
-    })
-    .await
+    traced(operation, environment, call, label).await
 }
 
 /// Runs `call` as is (the `tracing` feature is off).
