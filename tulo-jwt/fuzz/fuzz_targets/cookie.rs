@@ -14,7 +14,8 @@ use serde_json::Value;
 use tulo_jwt::test_util::CookieEncoding;
 use tulo_jwt::{Error, MAX_TOKEN_BYTES};
 use tulo_jwt_fuzz::{
-    Chosen, arbitrary_json, cookie_json, now, signed_by_secret, strict_signature, tulo, verifier,
+    Chosen, Verdict, arbitrary_json, cookie_json, now, signed_by_secret, strict_signature, tulo,
+    verifier,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -50,12 +51,12 @@ fuzz_target!(|data: &[u8]| {
                     );
                 }
             }
-            Err(false) => assert!(
+            Err(Verdict::Refused) => assert!(
                 matches!(outcome, Err(Error::MalformedCookie { .. })),
                 "{value:?}: {outcome:?}"
             ),
-            // Nesting or numbers past serde_json's own limits: it cannot judge these.
-            Err(true) => {}
+            // Nesting past serde_json's own limit: it cannot judge these.
+            Err(Verdict::CannotJudge) => {}
         }
     } else {
         let mut u = Unstructured::new(rest);

@@ -1,10 +1,9 @@
 //! What the three targets share: the verifier under test, a signer, fuzzer-chosen claims, and
 //! checks written without the crate (the signature recomputed with `hmac`, the cookie read
-//! with serde_json), so that an invariant never trusts the code it checks.
+//! with serde_json by paywall-internal's fuzz oracle), so that an invariant never trusts the
+//! code it checks.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
-use std::fmt;
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -12,13 +11,14 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, KeyInit, Mac};
 use libfuzzer_sys::arbitrary::{Arbitrary, Result, Unstructured};
-use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use tulo_jwt::test_util::FakeTulo;
 use tulo_jwt::{Session, SessionState, TuloVerifier};
 
 pub use libfuzzer_sys::arbitrary;
+pub use paywall_internal_fuzz::Verdict;
+use paywall_internal_fuzz::reference;
 
 /// The verifier's client secret; the seed corpus is signed with it.
 pub const SECRET: &str = "fuzz-secret-fuzz-secret-fuzz-secret!";
@@ -74,79 +74,16 @@ pub fn cookie_json(value: &str) -> Option<Cow<'_, str>> {
     None
 }
 
-/// What serde_json makes of a cookie's JSON text, strictly: `Ok(signature)` for an object
-/// without repeated names at any depth whose `signature` is a string; `Err(true)` when
-/// serde_json cannot judge it the way the crate must (nesting over its limit, a number out
-/// of a double's range); `Err(false)` when it is refused.
-pub fn strict_signature(json: &str) -> std::result::Result<String, bool> {
-    match serde_json::from_str::<NoRepeats>(json) {
-        Ok(NoRepeats(Value::Object(members))) => match members.get("signature") {
+/// The `signature` of a cookie's JSON text, as [`reference`] reads it: `Ok(signature)` for an
+/// object without repeated names at any depth whose `signature` is a string; otherwise the
+/// reference's verdict.
+pub fn strict_signature(json: &str) -> std::result::Result<String, Verdict> {
+    match reference(json.as_bytes())? {
+        Value::Object(members) => match members.get("signature") {
             Some(Value::String(token)) => Ok(token.clone()),
-            _ => Err(false),
+            _ => Err(Verdict::Refused),
         },
-        Ok(_) => Err(false),
-        Err(error) => {
-            let text = error.to_string();
-            Err(text.contains("recursion limit") || text.contains("out of range"))
-        }
-    }
-}
-
-/// A JSON value whose objects never repeat a member name.
-struct NoRepeats(Value);
-
-impl<'de> de::Deserialize<'de> for NoRepeats {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        deserializer
-            .deserialize_any(NoRepeatsVisitor)
-            .map(NoRepeats)
-    }
-}
-
-struct NoRepeatsVisitor;
-
-impl<'de> Visitor<'de> for NoRepeatsVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("JSON")
-    }
-    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
-        Ok(Value::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
-        Ok(json!(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
-        Ok(json!(v))
-    }
-    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
-        Ok(json!(v))
-    }
-    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
-    }
-    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
-        Ok(Value::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(NoRepeats(item)) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Value::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Value, A::Error> {
-        let mut seen = HashSet::new();
-        let mut members = serde_json::Map::new();
-        while let Some(name) = map.next_key::<String>()? {
-            if !seen.insert(name.clone()) {
-                return Err(de::Error::custom("repeated member name"));
-            }
-            let NoRepeats(value) = map.next_value()?;
-            members.insert(name, value);
-        }
-        Ok(Value::Object(members))
+        _ => Err(Verdict::Refused),
     }
 }
 
