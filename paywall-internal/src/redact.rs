@@ -433,18 +433,10 @@ mod tests {
                 })
                 .collect::<String>()
         };
-        let escaped_all = |upper: bool| {
-            secret
-                .encode_utf16()
-                .map(|unit| {
-                    if upper {
-                        format!("\\u{unit:04X}")
-                    } else {
-                        format!("\\u{unit:04x}")
-                    }
-                })
-                .collect::<String>()
-        };
+        let escaped_all: String = secret
+            .encode_utf16()
+            .map(|unit| format!("\\u{unit:04X}"))
+            .collect();
         let serde = serde_json::to_string(secret).unwrap();
         let serde = serde.trim_matches('"').to_owned();
         vec![
@@ -454,14 +446,14 @@ mod tests {
             form("%20").to_lowercase(),
             serde.clone(),
             serde.replace('/', "\\/"),
-            escaped_all(true),
-            escaped_all(false),
+            escaped_all.clone(),
+            escaped_all.to_lowercase(),
             // JSON quoted inside JSON.
             serde_json::to_string(&serde)
                 .unwrap()
                 .trim_matches('"')
                 .to_owned(),
-            serde_json::to_string(&escaped_all(true))
+            serde_json::to_string(&escaped_all)
                 .unwrap()
                 .trim_matches('"')
                 .to_owned(),

@@ -89,18 +89,10 @@ fn spell(secret: &str, style: u8) -> String {
             })
             .collect::<String>()
     };
-    let escaped_all = |upper: bool| {
-        secret
-            .encode_utf16()
-            .map(|unit| {
-                if upper {
-                    format!("\\u{unit:04X}")
-                } else {
-                    format!("\\u{unit:04x}")
-                }
-            })
-            .collect::<String>()
-    };
+    let escaped_all: String = secret
+        .encode_utf16()
+        .map(|unit| format!("\\u{unit:04X}"))
+        .collect();
     let quoted = |text: &str| {
         let json = serde_json::to_string(text).unwrap_or_default();
         json.get(1..json.len().saturating_sub(1))
@@ -114,10 +106,10 @@ fn spell(secret: &str, style: u8) -> String {
         3 => form("%20", true),
         4 => quoted(secret),
         5 => quoted(secret).replace('/', "\\/"),
-        6 => escaped_all(true),
-        7 => escaped_all(false),
+        6 => escaped_all,
+        7 => escaped_all.to_lowercase(),
         8 => quoted(&quoted(secret)),
-        9 => quoted(&escaped_all(true)),
+        9 => quoted(&escaped_all),
         _ => form("+", false).replace('%', "\\u0025"),
     }
 }
