@@ -59,7 +59,7 @@ mod tests {
 
     use super::*;
 
-    /// Keeps the `outcome` recorded on any span.
+    /// Keeps, in order, the `outcome` recorded on any span and each entry to and exit from one.
     #[derive(Default, Clone)]
     struct Outcomes(Arc<Mutex<Vec<String>>>);
 
@@ -88,8 +88,12 @@ mod tests {
         }
         fn record_follows_from(&self, _: &Id, _: &Id) {}
         fn event(&self, _: &Event<'_>) {}
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
+        fn enter(&self, _: &Id) {
+            self.0.lock().unwrap().push("enter".to_owned());
+        }
+        fn exit(&self, _: &Id) {
+            self.0.lock().unwrap().push("exit".to_owned());
+        }
     }
 
     #[tokio::test]
@@ -98,12 +102,19 @@ mod tests {
         let _guard = tracing::subscriber::set_default(outcomes.clone());
         for (result, expected) in [(Ok(1), "ok"), (Err(()), "error:x")] {
             let span = tracing::info_span!("family", operation = "op", outcome = Empty);
+            let seen = outcomes.clone();
             let got = traced(span, async { result }, |r: &Result<i32, ()>| {
+                seen.0.lock().unwrap().push("labelled".to_owned());
                 if r.is_ok() { "ok" } else { "error:x" }
             })
             .await;
             assert_eq!(got, result);
-            assert_eq!(outcomes.0.lock().unwrap().pop().as_deref(), Some(expected));
+            let seen = outcomes.0.lock().unwrap();
+            assert_eq!(
+                seen.get(seen.len().saturating_sub(4)..),
+                Some(&["enter", "labelled", "exit", expected].map(String::from)[..]),
+                "an event the label logs belongs to the call's span"
+            );
         }
     }
 }
