@@ -1,10 +1,7 @@
 //! The user JWT's claims, read strictly: each member once, each of the type `sign` writes,
 //! the registered time claims checked against the clock.
 
-use std::fmt;
-
-use paywall_internal::json::{self, AnyMember, Member, Name, Refusal, SeenNames, read_object};
-use serde::de::{self, MapAccess, Visitor};
+use paywall_internal::json::{self, Member, Members, Refusal, read_object};
 
 use crate::email::is_valid_email;
 use crate::jwt_error::JwtError;
@@ -22,77 +19,40 @@ pub(crate) struct Clock {
     pub(crate) require_exp: bool,
 }
 
-/// The members of a payload that matter, as read.
-#[derive(Default)]
-struct Raw<'de> {
-    email: Option<Member<'de>>,
-    id: Option<Member<'de>>,
-    phone: Option<Member<'de>>,
-    provider: Option<Member<'de>>,
-    name: Option<Member<'de>>,
-    exp: Option<Member<'de>>,
-    nbf: Option<Member<'de>>,
-    iat: Option<Member<'de>>,
-    aud: Option<Member<'de>>,
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JWT claims object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
-        let mut raw = Raw::default();
-        let mut others = SeenNames::default();
-        while let Some(Name(name)) = map.next_key()? {
-            let value = map.next_value_seed(AnyMember)?;
-            let slot = match &*name {
-                "email" => &mut raw.email,
-                "id" => &mut raw.id,
-                "login-phone-number" => &mut raw.phone,
-                "provider" => &mut raw.provider,
-                "name" => &mut raw.name,
-                "exp" => &mut raw.exp,
-                "nbf" => &mut raw.nbf,
-                "iat" => &mut raw.iat,
-                "aud" => &mut raw.aud,
-                _ => {
-                    others.insert(name)?;
-                    continue;
-                }
-            };
-            if slot.replace(value).is_some() {
-                return Err(de::Error::custom(json::REPEATED_MEMBER));
-            }
-        }
-        Ok(raw)
-    }
-}
+/// The members of a payload that matter, in the order [`user_from_payload`] reads them.
+const MEMBERS: [&str; 9] = [
+    "email",
+    "id",
+    "login-phone-number",
+    "provider",
+    "name",
+    "exp",
+    "nbf",
+    "iat",
+    "aud",
+];
 
 /// Reads the user out of a signature-checked payload, holding the claims to what `sign`
 /// would have produced and checking `aud`, `exp`, `nbf` and `iat`.
 pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, JwtError> {
-    let raw = read_object(payload, RawVisitor).map_err(|error| JwtError::Malformed {
-        reason: match json::classify(&error) {
-            Refusal::Syntax => "the payload is not JSON",
-            _ => "the payload is not a JSON object without repeated members",
-        },
-    })?;
-    if present(raw.aud.as_ref()) {
+    let [email, id, phone, provider, name, exp, nbf, iat, aud] =
+        read_object(payload, Members(MEMBERS)).map_err(|error| JwtError::Malformed {
+            reason: match json::classify(&error) {
+                Refusal::Syntax => "the payload is not JSON",
+                _ => "the payload is not a JSON object without repeated members",
+            },
+        })?;
+    if present(aud.as_ref()) {
         return Err(JwtError::InvalidAudience);
     }
-    check_times(&raw, clock)?;
+    check_times([exp, nbf, iat], clock)?;
 
-    let email = match raw.email {
+    let email = match email {
         None | Some(Member::Null) => None,
         Some(Member::Text(email)) if is_valid_email(&email) => Some(email.into_owned()),
         Some(_) => return Err(JwtError::InvalidClaim { claim: "email" }),
     };
-    let login_phone_number = match raw.phone {
+    let login_phone_number = match phone {
         None | Some(Member::Null) => None,
         Some(Member::Text(number)) if is_valid_phone_number(&number) => Some(number.into_owned()),
         Some(_) => {
@@ -106,7 +66,7 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Jw
             claim: "email or login-phone-number",
         });
     }
-    let id = match raw.id {
+    let id = match id {
         None | Some(Member::Null) => return Err(JwtError::MissingClaim { claim: "id" }),
         Some(Member::Unsigned(number)) => UserId::Number(number),
         Some(Member::Text(text)) => UserId::Text(text.into_owned()),
@@ -115,14 +75,14 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Jw
     if !id.is_valid() {
         return Err(JwtError::InvalidClaim { claim: "id" });
     }
-    let provider = match raw.provider {
+    let provider = match provider {
         None | Some(Member::Null) => Provider::default(),
         Some(Member::Text(name)) => {
             Provider::from_wire(&name).ok_or(JwtError::InvalidClaim { claim: "provider" })?
         }
         Some(_) => return Err(JwtError::InvalidClaim { claim: "provider" }),
     };
-    let name = match raw.name {
+    let name = match name {
         None | Some(Member::Null) => None,
         Some(Member::Text(name)) => Some(name.into_owned()),
         Some(_) => return Err(JwtError::InvalidClaim { claim: "name" }),
@@ -142,10 +102,10 @@ fn present(value: Option<&Member<'_>>) -> bool {
 
 /// `exp` and `nbf` with the leeway; `iat` not in the future beyond it. Each, when present,
 /// must be a whole number of seconds.
-fn check_times(raw: &Raw<'_>, clock: Clock) -> Result<(), JwtError> {
-    let exp = seconds(raw.exp.as_ref(), "exp")?;
-    let nbf = seconds(raw.nbf.as_ref(), "nbf")?;
-    let iat = seconds(raw.iat.as_ref(), "iat")?;
+fn check_times([exp, nbf, iat]: [Option<Member<'_>>; 3], clock: Clock) -> Result<(), JwtError> {
+    let exp = seconds(exp, "exp")?;
+    let nbf = seconds(nbf, "nbf")?;
+    let iat = seconds(iat, "iat")?;
     if exp.is_none() && clock.require_exp {
         return Err(JwtError::MissingClaim { claim: "exp" });
     }
@@ -166,10 +126,10 @@ fn check_times(raw: &Raw<'_>, clock: Clock) -> Result<(), JwtError> {
     Ok(())
 }
 
-fn seconds(value: Option<&Member<'_>>, claim: &'static str) -> Result<Option<u64>, JwtError> {
+fn seconds(value: Option<Member<'_>>, claim: &'static str) -> Result<Option<u64>, JwtError> {
     match value {
         None | Some(Member::Null) => Ok(None),
-        Some(Member::Unsigned(seconds)) => Ok(Some(*seconds)),
+        Some(Member::Unsigned(seconds)) => Ok(Some(seconds)),
         Some(_) => Err(JwtError::InvalidClaim { claim }),
     }
 }
