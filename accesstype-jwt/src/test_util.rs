@@ -376,24 +376,24 @@ impl FakeAccesstype {
     /// Answers the next `n` requests (access checks and pingbacks alike) with `status` and
     /// an error body.
     pub fn fail_next(&self, n: usize, status: u16) {
-        self.books.fail_next(n, status);
+        self.books.faults.fail_next(n, status);
     }
 
     /// Answers the next `n` pingbacks with `status` and an error body (access checks are
     /// answered as usual): a read the meter granted, whose count fails.
     pub fn fail_next_pingbacks(&self, n: usize, status: u16) {
-        self.books.fail_next_pingbacks(n, status);
+        self.books.pingback_faults.fail_next(n, status);
     }
 
     /// Waits `delay` before answering each request, from now on (`Duration::ZERO` to stop). A
     /// delay longer than the client's timeout is an Accesstype that never answers.
     pub fn delay(&self, delay: Duration) {
-        self.books.delay(delay);
+        self.books.faults.delay(delay);
     }
 
     /// Closes the connection of the next `n` requests without answering.
     pub fn drop_next(&self, n: usize) {
-        self.books.drop_next(n);
+        self.books.faults.drop_next(n);
     }
 }
 

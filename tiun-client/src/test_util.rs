@@ -53,7 +53,7 @@ use std::time::Duration;
 
 use http::{HeaderMap, Method, StatusCode};
 use paywall_internal::coalesce::lock;
-use paywall_internal::fake::{Captured, FakeServer, Fault, Faults, Reply, decode_segment};
+use paywall_internal::fake::{Captured, FakeServer, Faults, Reply, decode_segment};
 use serde_json::{Value, json};
 use url::Url;
 
@@ -288,12 +288,9 @@ impl State {
         if session_check {
             self.checks.fetch_add(1, Ordering::SeqCst);
         }
-        match self.faults.next().await {
-            Some(Fault::Drop) => return Reply::hang_up(),
-            Some(Fault::Fail(status)) => {
-                return problem(status, "A failure injected by FakeTiun::fail_next.");
-            }
-            None => {}
+        let fail = |status| problem(status, "A failure injected by FakeTiun::fail_next.");
+        if let Some(reply) = self.faults.intercept(fail).await {
+            return reply;
         }
         if !has_key(&request.headers) {
             return problem(

@@ -3,11 +3,11 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::sync::{Mutex, MutexGuard};
 
 use http::{Method, StatusCode};
-use percent_encoding::percent_decode_str;
+use paywall_internal::coalesce::lock;
+use paywall_internal::fake::{Faults, decode_segment};
 use serde_json::{Value, json};
 
 use crate::grant::AccessGrant;
@@ -28,14 +28,6 @@ pub(crate) struct Asked<'a> {
     pub(crate) body: &'a [u8],
 }
 
-/// A fault to inject into one request.
-pub(crate) enum Fault {
-    /// Close the connection without an answer.
-    Drop,
-    /// Answer with this status.
-    Fail(StatusCode),
-}
-
 /// How a story is walled.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Walled {
@@ -46,16 +38,6 @@ pub(crate) enum Walled {
 }
 
 #[derive(Default)]
-struct Faults {
-    fail_next: usize,
-    fail_status: u16,
-    fail_next_pingbacks: usize,
-    pingback_status: u16,
-    drop_next: usize,
-    delay: Duration,
-}
-
-#[derive(Default)]
 struct Ledger {
     free_stories: u32,
     /// Metered reads counted so far, by reader id.
@@ -63,7 +45,6 @@ struct Ledger {
     subscribers: HashSet<UserId>,
     subscriptions: SubscriptionBook,
     walls: HashMap<String, Walled>,
-    faults: Faults,
 }
 
 /// Everything the fake knows.
@@ -71,6 +52,10 @@ pub(crate) struct Books {
     pub(crate) account_key: &'static str,
     pub(crate) api_key: &'static str,
     pub(crate) signer: AccesstypeSigner,
+    /// `fail_next`, `delay` and `drop_next`, for every request.
+    pub(crate) faults: Faults,
+    /// `fail_next_pingbacks`: taken only by a pingback that no other fault took.
+    pub(crate) pingback_faults: Faults,
     ledger: Mutex<Ledger>,
     access_checks: AtomicUsize,
     pingbacks: AtomicUsize,
@@ -91,6 +76,8 @@ impl Books {
             account_key,
             api_key,
             signer,
+            faults: Faults::default(),
+            pingback_faults: Faults::default(),
             ledger: Mutex::new(Ledger {
                 free_stories,
                 ..Ledger::default()
@@ -159,55 +146,11 @@ impl Books {
             .unwrap_or(0)
     }
 
-    pub(crate) fn fail_next(&self, n: usize, status: u16) {
-        let mut ledger = self.ledger();
-        ledger.faults.fail_next = n;
-        ledger.faults.fail_status = status;
-    }
-
-    pub(crate) fn fail_next_pingbacks(&self, n: usize, status: u16) {
-        let mut ledger = self.ledger();
-        ledger.faults.fail_next_pingbacks = n;
-        ledger.faults.pingback_status = status;
-    }
-
-    pub(crate) fn drop_next(&self, n: usize) {
-        self.ledger().faults.drop_next = n;
-    }
-
-    pub(crate) fn delay(&self, delay: Duration) {
-        self.ledger().faults.delay = delay;
-    }
-
     /// Counts a request to the access check (answered or not).
     pub(crate) fn note(&self, method: &Method, path: &str) {
         if method == Method::GET && path.ends_with("/access") {
             self.access_checks.fetch_add(1, Ordering::SeqCst);
         }
-    }
-
-    /// The delay to wait before this request, and its fault, if any: drops first, then
-    /// failures, then failures of pingbacks only, each counted down.
-    pub(crate) fn take_fault(&self, method: &Method, path: &str) -> (Duration, Option<Fault>) {
-        let status = |code| StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut ledger = self.ledger();
-        let faults = &mut ledger.faults;
-        let fault = if faults.drop_next > 0 {
-            faults.drop_next -= 1;
-            Some(Fault::Drop)
-        } else if faults.fail_next > 0 {
-            faults.fail_next -= 1;
-            Some(Fault::Fail(status(faults.fail_status)))
-        } else if faults.fail_next_pingbacks > 0
-            && method == Method::POST
-            && path.ends_with("/pingback")
-        {
-            faults.fail_next_pingbacks -= 1;
-            Some(Fault::Fail(status(faults.pingback_status)))
-        } else {
-            None
-        };
-        (faults.delay, fault)
     }
 
     /// The answer to one request.
@@ -371,7 +314,7 @@ impl Books {
 
     fn ledger(&self) -> MutexGuard<'_, Ledger> {
         // Each change is one insert or counter update, so the ledger is whole after a panic.
-        self.ledger.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.ledger)
     }
 }
 
@@ -396,7 +339,7 @@ fn story_route(path: &str) -> Option<(String, &str)> {
     if segment.is_empty() || endpoint.contains('/') {
         return None;
     }
-    let story_id = percent_decode_str(segment).decode_utf8().ok()?.into_owned();
+    let story_id = decode_segment(segment)?;
     Some((story_id, endpoint))
 }
 
@@ -407,13 +350,7 @@ fn subscriber_route(rest: &str) -> Option<SubscriberIdentity> {
     if file != "subscriptions.json" {
         return None;
     }
-    let decode = |segment: &str| {
-        percent_decode_str(segment)
-            .decode_utf8()
-            .ok()
-            .map(|text| text.into_owned())
-    };
-    SubscriberIdentity::new(decode(provider)?, decode(value)?).ok()
+    SubscriberIdentity::new(decode_segment(provider)?, decode_segment(value)?).ok()
 }
 
 /// The identities Accesstype would know a logged-in user by: their e-mail address, and their

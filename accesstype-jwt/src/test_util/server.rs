@@ -3,18 +3,18 @@
 
 use std::sync::Arc;
 
-use http::HeaderValue;
-use http::StatusCode;
-use paywall_internal::fake::{Captured, Reply};
+use http::{HeaderValue, Method, StatusCode};
+use paywall_internal::fake::{Captured, Fault, Reply};
 
-use crate::test_util::books::{Asked, Books, Fault, failure};
+use crate::test_util::books::{Asked, Books, failure};
 
 /// The answer to one request.
 pub(crate) async fn handle(books: Arc<Books>, request: Captured) -> Reply {
     books.note(&request.method, &request.path);
-    let (delay, fault) = books.take_fault(&request.method, &request.path);
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+    // Drops first, then failures, then failures of pingbacks only, each counted down.
+    let mut fault = books.faults.next().await;
+    if fault.is_none() && request.method == Method::POST && request.path.ends_with("/pingback") {
+        fault = books.pingback_faults.next().await;
     }
     let (status, body) = match (fault, &request.body) {
         (Some(Fault::Drop), _) => return Reply::hang_up(),

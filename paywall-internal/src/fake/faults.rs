@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use http::StatusCode;
 
+use super::Reply;
+
 /// The faults a fake injects into the requests it answers next.
 #[derive(Default)]
 pub struct Faults(Mutex<State>);
@@ -71,6 +73,17 @@ impl Faults {
     }
 }
 
+impl Faults {
+    /// For one request: waits the delay, then the reply to give instead of an answer, if
+    /// any: a hang-up, or `fail(status)` (the fake's own error body).
+    pub async fn intercept(&self, fail: impl FnOnce(StatusCode) -> Reply) -> Option<Reply> {
+        match self.next().await? {
+            Fault::Drop => Some(Reply::hang_up()),
+            Fault::Fail(status) => Some(fail(status)),
+        }
+    }
+}
+
 /// Every update is one counter or field, so a poisoned lock still holds whole faults.
 fn lock(faults: &Mutex<State>) -> MutexGuard<'_, State> {
     faults.lock().unwrap_or_else(PoisonError::into_inner)
@@ -112,6 +125,13 @@ mod tests {
             faults.next().await,
             Some(Fault::Fail(StatusCode::INTERNAL_SERVER_ERROR))
         );
+        faults.drop_next(1);
+        faults.fail_next(1, 418);
+        let fail = |status| Reply::empty(status);
+        assert_eq!(faults.intercept(fail).await.unwrap().status(), None);
+        let failed = faults.intercept(fail).await.unwrap();
+        assert_eq!(failed.status(), Some(StatusCode::IM_A_TEAPOT));
+        assert!(faults.intercept(fail).await.is_none());
         assert_eq!(
             format!("{faults:?}"),
             "Faults { fail_next: 0, drop_next: 0, delay: 0ns }"

@@ -3,13 +3,14 @@
 use std::fmt;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, LOCATION};
 use http::{Response, StatusCode};
 use http_body_util::Full;
 use serde_core::Serialize;
 
-/// A fake's answer to one request: a response, or closing the connection without one.
-pub struct Reply(Option<Response<Full<Bytes>>>);
+/// A fake's answer to one request: a response, or closing the connection without one. Boxed,
+/// so that a handler's `Result<_, Reply>` stays small.
+pub struct Reply(Option<Box<Response<Full<Bytes>>>>);
 
 impl Reply {
     /// Close the connection without an answer (a fake's `drop_next`).
@@ -29,7 +30,7 @@ impl Reply {
     pub fn bytes(status: StatusCode, body: impl Into<Bytes>) -> Self {
         let mut response = Response::new(Full::new(body.into()));
         *response.status_mut() = status;
-        Self(Some(response))
+        Self(Some(Box::new(response)))
     }
 
     /// `status` with `body` as JSON, `Content-Type: application/json`. A body that cannot be
@@ -40,6 +41,20 @@ impl Reply {
             Ok(bytes) => Self::bytes(status, bytes).content_type("application/json"),
             Err(_) => Self::empty(StatusCode::INTERNAL_SERVER_ERROR),
         }
+    }
+
+    /// `status` with `body` as a page, `Content-Type: text/html; charset=utf-8`.
+    #[must_use]
+    pub fn html(status: StatusCode, body: String) -> Self {
+        Self::bytes(status, body).content_type("text/html; charset=utf-8")
+    }
+
+    /// `303 See Other` to `location`, with an empty `text/plain` body.
+    #[must_use]
+    pub fn see_other(location: &str) -> Self {
+        Self::empty(StatusCode::SEE_OTHER)
+            .content_type("text/plain; charset=utf-8")
+            .header(LOCATION.as_str(), location)
     }
 
     /// The same reply with `Content-Type: media_type`.
@@ -65,12 +80,12 @@ impl Reply {
     /// The status, `None` for a hang-up.
     #[must_use]
     pub fn status(&self) -> Option<StatusCode> {
-        self.0.as_ref().map(Response::status)
+        self.0.as_ref().map(|response| response.status())
     }
 
     /// The response hyper sends; `None` to hang up.
     pub(crate) fn into_response(self) -> Option<Response<Full<Bytes>>> {
-        self.0
+        self.0.map(|response| *response)
     }
 }
 
@@ -100,6 +115,14 @@ mod tests {
         assert_eq!(headers["access-control-allow-origin"], "*");
         assert_eq!(headers.len(), 2);
         assert!(Reply::hang_up().into_response().is_none());
+        let page = Reply::html(StatusCode::OK, "<p>x</p>".to_owned())
+            .into_response()
+            .unwrap();
+        assert_eq!(page.headers()[CONTENT_TYPE], "text/html; charset=utf-8");
+        let moved = Reply::see_other("/next?a=1").into_response().unwrap();
+        assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+        assert_eq!(moved.headers()[LOCATION], "/next?a=1");
+        assert_eq!(moved.headers()[CONTENT_TYPE], "text/plain; charset=utf-8");
         assert_eq!(
             format!("{:?}", Reply::hang_up()),
             "Reply { status: None, .. }"

@@ -1,16 +1,40 @@
-//! The fake's pages: plain HTML, escaped.
+//! The fake's pages: plain HTML, escaped; the form fields and absolute URLs they read, and the
+//! session cookie they set.
 
 use http::StatusCode;
+use http::header::SET_COOKIE;
 
-use super::state::Answer;
+use paywall_internal::fake::Reply;
+use url::Url;
 
 /// A `400` page saying why the fake refused a browser request.
-pub(crate) fn refusal_page(reason: &str) -> Answer {
+pub(crate) fn refusal_page(reason: &str) -> Reply {
     let body = format!("<p id=\"error\">{}</p>", escape(reason));
-    Answer::html(
+    Reply::html(
         StatusCode::BAD_REQUEST,
         document("Refused - Payway SSO2 (fake)", "Refused", &body),
     )
+}
+
+/// The browser's reply, setting the fake SSO2's session cookie when one was started.
+pub(crate) fn with_cookie(reply: Reply, set_cookie: Option<String>) -> Reply {
+    match set_cookie {
+        Some(cookie) => reply.header(SET_COOKIE.as_str(), &cookie),
+        None => reply,
+    }
+}
+
+/// A form or query field (the first of that name).
+pub(crate) fn field(form: &[u8], name: &str) -> Option<String> {
+    url::form_urlencoded::parse(form)
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// `raw` as an absolute `http(s)` URL with a host, or `None`.
+pub(crate) fn absolute_url(raw: Option<&str>) -> Option<Url> {
+    raw.and_then(|raw| Url::parse(raw).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
 /// A whole page with a `<title>`, a heading and `body` (already HTML).

@@ -308,9 +308,7 @@ impl FakePayway {
     /// the account (created, without products, if unknown).
     pub fn add_login(&self, email: &str, password: &str, account_id: &str) {
         let mut state = self.shared.state();
-        if !state.has_account(account_id) {
-            state.add_account(account_id, Vec::new());
-        }
+        state.account(account_id);
         state.sso2.logins.insert(
             email.to_lowercase(),
             FakeLogin {

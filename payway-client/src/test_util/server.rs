@@ -4,15 +4,15 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use http::header::{CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE};
-use paywall_internal::fake::{Captured, FakeServer, Fault, Reply};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE};
+use paywall_internal::fake::{Captured, FakeServer, Reply};
 use serde_json::json;
 
 use super::shared::Shared;
 use super::shop;
 use super::sso2::{self, Sso2Request};
 use super::sso2_pages;
-use super::state::{Answer, Call};
+use super::state::Call;
 
 /// Starts the fake on `127.0.0.1`, on a port of its own; it stops when dropped.
 pub(crate) async fn spawn(shared: Arc<Shared>) -> std::io::Result<FakeServer> {
@@ -24,22 +24,21 @@ pub(crate) async fn spawn(shared: Arc<Shared>) -> std::io::Result<FakeServer> {
 }
 
 async fn serve(shared: &Shared, request: Captured) -> Reply {
-    match shared.faults.next().await {
-        Some(Fault::Drop) => return Reply::hang_up(),
-        Some(Fault::Fail(status)) => {
-            let body = json!({"code": "internal_server_error", "field": null, "message": "fault injected by FakePayway"});
-            return respond(Answer::json(status, &body));
-        }
-        None => {}
+    let fail = |status| {
+        let body = json!({"code": "internal_server_error", "field": null, "message": "fault injected by FakePayway"});
+        Reply::json(status, &body)
+    };
+    if let Some(reply) = shared.faults.intercept(fail).await {
+        return reply;
     }
     let Some(body) = request.body.clone() else {
         let body = json!({"code": "invalid_parameter", "field": null, "message": "request body too large"});
-        return respond(Answer::json(StatusCode::PAYLOAD_TOO_LARGE, &body));
+        return Reply::json(StatusCode::PAYLOAD_TOO_LARGE, &body);
     };
     let path = request.path.as_str();
     let query = request.query.as_str();
     let mut state = shared.state();
-    let answer = if path.starts_with(shop::SHOP_PREFIX) {
+    if path.starts_with(shop::SHOP_PREFIX) {
         shop::answer(&mut state, &request.method, path, query)
     } else if path.starts_with(sso2::SSO_PREFIX) {
         // Other cookies of the fake's origin may hold any bytes: they must not hide its own.
@@ -62,38 +61,20 @@ async fn serve(shared: &Shared, request: Captured) -> Reply {
             .unwrap_or_else(|| {
                 let body =
                     json!({"error": "not_found", "error_description": "No such SSO2 endpoint"});
-                Answer::json(StatusCode::NOT_FOUND, &body)
+                Reply::json(StatusCode::NOT_FOUND, &body)
             })
     } else {
-        let bearer = request
-            .headers
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
-        let json_body = request
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/json"));
         state.answer(&Call {
             method: &request.method,
             path,
             query,
-            bearer,
-            json_body,
+            bearer: request
+                .header(AUTHORIZATION.as_str())
+                .and_then(|v| v.strip_prefix("Bearer ")),
+            json_body: request
+                .header(CONTENT_TYPE.as_str())
+                .is_some_and(|v| v.starts_with("application/json")),
             body: &body,
         })
-    };
-    respond(answer)
-}
-
-fn respond(answer: Answer) -> Reply {
-    let mut reply = Reply::bytes(answer.status, answer.body).content_type(answer.content_type);
-    if let Some(location) = answer.location {
-        reply = reply.header(LOCATION.as_str(), &location);
     }
-    if let Some(cookie) = answer.set_cookie {
-        reply = reply.header(SET_COOKIE.as_str(), &cookie);
-    }
-    reply
 }

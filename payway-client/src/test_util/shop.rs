@@ -3,16 +3,17 @@
 
 use http::{Method, StatusCode};
 use percent_encoding::percent_decode_str;
-use url::Url;
 
-use super::html::{self, escape};
-use super::state::{Answer, Checkout, State};
+use super::html::{self, absolute_url, escape};
+use paywall_internal::fake::Reply;
+
+use super::state::{Checkout, State};
 
 /// Where the shop lives under the fake's base URL.
 pub(crate) const SHOP_PREFIX: &str = "/shop/";
 
 /// Answers a request under [`SHOP_PREFIX`].
-pub(crate) fn answer(state: &mut State, method: &Method, path: &str, query: &str) -> Answer {
+pub(crate) fn answer(state: &mut State, method: &Method, path: &str, query: &str) -> Reply {
     let rest = path.strip_prefix(SHOP_PREFIX).unwrap_or_default();
     let pieces: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
     match (method, pieces.as_slice()) {
@@ -26,7 +27,7 @@ pub(crate) fn answer(state: &mut State, method: &Method, path: &str, query: &str
     }
 }
 
-fn checkout_page(state: &mut State, product: &str, query: &str) -> Answer {
+fn checkout_page(state: &mut State, product: &str, query: &str) -> Reply {
     let mut at = None;
     let mut return_url = None;
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
@@ -37,10 +38,7 @@ fn checkout_page(state: &mut State, product: &str, query: &str) -> Answer {
             return_url = Some(value.into_owned());
         }
     }
-    let return_url = return_url
-        .and_then(|raw| Url::parse(&raw).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
-    let Some(return_url) = return_url else {
+    let Some(return_url) = absolute_url(return_url.as_deref()) else {
         return page(
             StatusCode::BAD_REQUEST,
             "No way back",
@@ -88,10 +86,10 @@ fn checkout_page(state: &mut State, product: &str, query: &str) -> Answer {
         product = escape(&checkout.product),
         back = escape(checkout.return_url.as_str()),
     );
-    Answer::html(StatusCode::OK, document("Checkout", &body))
+    Reply::html(StatusCode::OK, document("Checkout", &body))
 }
 
-fn pay(state: &mut State, id: &str) -> Answer {
+fn pay(state: &mut State, id: &str) -> Reply {
     let Some(checkout) = state.checkouts.get(id) else {
         return page(
             StatusCode::NOT_FOUND,
@@ -123,11 +121,11 @@ fn pay(state: &mut State, id: &str) -> Answer {
         }
     };
     back.query_pairs_mut().append_pair("ticket", &ticket);
-    Answer::see_other(back.into())
+    Reply::see_other(back.as_str())
 }
 
-fn page(status: StatusCode, title: &str, text: &str) -> Answer {
-    Answer::html(status, document(title, &format!("<p>{}</p>", escape(text))))
+fn page(status: StatusCode, title: &str, text: &str) -> Reply {
+    Reply::html(status, document(title, &format!("<p>{}</p>", escape(text))))
 }
 
 fn document(title: &str, body: &str) -> String {

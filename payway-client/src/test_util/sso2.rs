@@ -7,11 +7,12 @@ use http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 use url::Url;
 
-use super::html::refusal_page;
+use super::html::{refusal_page, with_cookie};
 use super::sso2_state::{FROZEN_SECS, FakeSession, MAX_ATTEMPTS};
-use super::state::{Answer, State};
+use super::state::State;
 use crate::sso2::jws;
 use crate::sso2::request_token::{AUDIENCE, CALL_LIFETIME, IDENTIFY_LIFETIME, Signer, unix_now};
+use paywall_internal::fake::Reply;
 use paywall_internal::jws::Hs256Key;
 
 /// Where SSO2 lives under the fake's base URL.
@@ -82,7 +83,7 @@ impl Kind {
 }
 
 /// Answers the server calls and identify; `None` for any other path.
-pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Answer> {
+pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Reply> {
     let rest = request.path.strip_prefix(SSO_PREFIX)?;
     if request.method == Method::POST
         && let Some(kind) = Kind::of_path(rest)
@@ -92,13 +93,10 @@ pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Ans
     if request.method == Method::GET && rest == "identify" {
         let (sid, set_cookie) = browser_session(state, request.cookie_header);
         let answer = match identify(state, request.query, &sid) {
-            Ok(landing) => Answer::see_other(landing.into()),
+            Ok(landing) => Reply::see_other(landing.as_str()),
             Err(reason) => refusal_page(&reason),
         };
-        return Some(match set_cookie {
-            Some(cookie) => answer.with_cookie(cookie),
-            None => answer,
-        });
+        return Some(with_cookie(answer, set_cookie));
     }
     None
 }
@@ -297,21 +295,19 @@ pub(crate) fn authenticate(state: &mut State, sid: &str, email: &str, password: 
 }
 
 fn log_session_in(state: &mut State, sid: &str, account_id: &str) {
-    if !state.has_account(account_id) {
-        state.add_account(account_id, Vec::new());
-    }
+    state.account(account_id);
     if let Some(session) = state.sso2.sessions.get_mut(sid) {
         session.account_id = Some(account_id.to_owned());
     }
 }
 
-fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Answer {
+fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Reply {
     state.sso2.calls += 1;
     let token = serde_json::from_slice::<Value>(body)
         .ok()
         .and_then(|v| v.get("t").and_then(Value::as_str).map(str::to_owned));
     let Some(token) = token else {
-        return Answer::json(
+        return Reply::json(
             StatusCode::BAD_REQUEST,
             &json!({"error": "invalid_request", "error_description": "the body must be {\"t\": token}"}),
         );
@@ -319,7 +315,7 @@ fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Answer {
     let claims = match check_token(state, &token, kind) {
         Ok(claims) => claims,
         Err(reason) => {
-            return Answer::json(
+            return Reply::json(
                 StatusCode::UNAUTHORIZED,
                 &json!({"error": "invalid_token", "error_description": reason}),
             );
@@ -356,7 +352,7 @@ fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Answer {
         },
         Kind::Identify => Said::new(&sid, "anon"),
     };
-    Answer::json(StatusCode::OK, &json!({"t": sign(state, said)}))
+    Reply::json(StatusCode::OK, &json!({"t": sign(state, said)}))
 }
 
 /// The browser's session on the fake's origin, from its cookie; a new anonymous one (and

@@ -5,11 +5,11 @@
 mod paywall;
 
 use http::{Method, StatusCode};
-use url::Url;
 
-use super::html::{document, escape, refusal_page};
+use super::html::{absolute_url, document, escape, field, refusal_page, with_cookie};
 use super::sso2::{self, SSO_PREFIX, Sso2Request};
-use super::state::{Answer, State};
+use super::state::State;
+use paywall_internal::fake::Reply;
 
 /// The login page's path.
 pub(crate) const LOGIN_PATH: &str = "/sso/login";
@@ -20,7 +20,7 @@ pub(crate) use paywall::PAYWALL_CHECKOUT_PATH;
 
 /// Answers the login page, the logout control and the paywall's checkout; `None` for any
 /// other path.
-pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Answer> {
+pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Reply> {
     if request.path == PAYWALL_CHECKOUT_PATH {
         return paywall::answer(state, request);
     }
@@ -38,27 +38,11 @@ pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Ans
         (&Method::POST, LOGIN_PATH) => log_in(state, &sid, request.body),
         _ => logout_elsewhere(state, &sid, request.body),
     };
-    Some(match set_cookie {
-        Some(cookie) => answer.with_cookie(cookie),
-        None => answer,
-    })
+    Some(with_cookie(answer, set_cookie))
 }
 
-/// A form or query field.
-fn field(form: &[u8], name: &str) -> Option<String> {
-    url::form_urlencoded::parse(form)
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.into_owned())
-}
-
-/// An absolute `http(s)` continue URL, or `None`.
-fn continue_url(r: Option<&str>) -> Option<Url> {
-    r.and_then(|r| Url::parse(r).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-}
-
-fn login_page(state: &State, sid: &str, r: Option<&str>, error: Option<&str>) -> Answer {
-    let Some(back) = continue_url(r) else {
+fn login_page(state: &State, sid: &str, r: Option<&str>, error: Option<&str>) -> Reply {
+    let Some(back) = absolute_url(r) else {
         return refusal_page("the login page needs an absolute r (where to continue)");
     };
     let who = match state
@@ -86,15 +70,15 @@ fn login_page(state: &State, sid: &str, r: Option<&str>, error: Option<&str>) ->
          <button id=\"logout-elsewhere\" type=\"submit\">Log out from another site</button>\n</form>\n\
          <p><a id=\"back\" href=\"{back}\">Back without logging in</a></p>"
     );
-    Answer::html(
+    Reply::html(
         StatusCode::OK,
         document("Log in - Payway SSO2 (fake)", "Log in", &body),
     )
 }
 
-fn log_in(state: &mut State, sid: &str, form: &[u8]) -> Answer {
+fn log_in(state: &mut State, sid: &str, form: &[u8]) -> Reply {
     let r = field(form, "r");
-    let Some(back) = continue_url(r.as_deref()) else {
+    let Some(back) = absolute_url(r.as_deref()) else {
         return refusal_page("the login form needs an absolute r (where to continue)");
     };
     let email = field(form, "email").unwrap_or_default();
@@ -112,12 +96,12 @@ fn log_in(state: &mut State, sid: &str, form: &[u8]) -> Answer {
             .append_pair("r", back.as_str())
             .finish(),
     );
-    Answer::see_other(identify)
+    Reply::see_other(&identify)
 }
 
-fn logout_elsewhere(state: &mut State, sid: &str, form: &[u8]) -> Answer {
+fn logout_elsewhere(state: &mut State, sid: &str, form: &[u8]) -> Reply {
     sso2::end_session(state, sid);
-    let back = continue_url(field(form, "r").as_deref())
+    let back = absolute_url(field(form, "r").as_deref())
         .map(|u| {
             format!(
                 "<p><a id=\"back\" href=\"{}\">Back to the site</a></p>",
@@ -128,7 +112,7 @@ fn logout_elsewhere(state: &mut State, sid: &str, form: &[u8]) -> Answer {
     let body = format!(
         "<p id=\"status\">You were logged out on another site: this SSO2 session has ended.</p>\n{back}"
     );
-    Answer::html(
+    Reply::html(
         StatusCode::OK,
         document("Logged out - Payway SSO2 (fake)", "Logged out", &body),
     )

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hasher};
 
 use http::StatusCode;
+use paywall_internal::fake::Reply;
 use serde_json::{Value, json};
 
 use super::sso2_state::Sso2State;
@@ -21,54 +22,6 @@ pub(crate) const ME_SCOPE: &str = "/external/me/w";
 /// The scope `accounts/active_products` requires of a server token.
 pub(crate) const ACCOUNT_READ_SCOPE: &str = "/external/account/r";
 
-/// A fake answer: status, content type, body and, for redirects, a location; a cookie of
-/// the fake's own origin.
-pub(crate) struct Answer {
-    pub(crate) status: StatusCode,
-    pub(crate) content_type: &'static str,
-    pub(crate) body: String,
-    pub(crate) location: Option<String>,
-    pub(crate) set_cookie: Option<String>,
-}
-
-impl Answer {
-    pub(crate) fn json(status: StatusCode, body: &Value) -> Self {
-        Self {
-            status,
-            content_type: "application/json",
-            body: body.to_string(),
-            location: None,
-            set_cookie: None,
-        }
-    }
-
-    pub(crate) fn html(status: StatusCode, body: String) -> Self {
-        Self {
-            status,
-            content_type: "text/html; charset=utf-8",
-            body,
-            location: None,
-            set_cookie: None,
-        }
-    }
-
-    pub(crate) fn see_other(location: String) -> Self {
-        Self {
-            status: StatusCode::SEE_OTHER,
-            content_type: "text/plain; charset=utf-8",
-            body: String::new(),
-            location: Some(location),
-            set_cookie: None,
-        }
-    }
-
-    /// The same answer, setting a cookie on the fake's origin.
-    pub(crate) fn with_cookie(mut self, set_cookie: String) -> Self {
-        self.set_cookie = Some(set_cookie);
-        self
-    }
-}
-
 /// An account the fake knows.
 #[derive(Debug, Clone)]
 pub(crate) struct FakeAccount {
@@ -76,6 +29,18 @@ pub(crate) struct FakeAccount {
     pub(crate) products: Vec<String>,
     pub(crate) external_plus_products: Vec<String>,
     pub(crate) articles: Vec<FakeArticle>,
+}
+
+impl FakeAccount {
+    /// An account with these products, and a made-up e-mail address.
+    fn new(id: &str, products: Vec<String>) -> Self {
+        Self {
+            email: format!("reader.{id}@example.com"),
+            products,
+            external_plus_products: Vec::new(),
+            articles: Vec::new(),
+        }
+    }
 }
 
 /// A single article an account bought.
@@ -177,49 +142,32 @@ impl State {
     }
 
     pub(crate) fn add_account(&mut self, id: &str, products: Vec<String>) {
-        let email = format!("reader.{id}@example.com");
-        let account = FakeAccount {
-            email,
-            products,
-            external_plus_products: Vec::new(),
-            articles: Vec::new(),
-        };
-        self.accounts.insert(id.to_owned(), account);
+        self.accounts
+            .insert(id.to_owned(), FakeAccount::new(id, products));
+    }
+
+    /// The account, created without products if unknown.
+    pub(crate) fn account(&mut self, id: &str) -> &mut FakeAccount {
+        self.accounts
+            .entry(id.to_owned())
+            .or_insert_with(|| FakeAccount::new(id, Vec::new()))
     }
 
     /// Adds `product` to the account, creating the account if needed.
     pub(crate) fn grant_product(&mut self, id: &str, product: &str) {
-        if !self.accounts.contains_key(id) {
-            self.add_account(id, Vec::new());
-        }
-        if let Some(account) = self.accounts.get_mut(id)
-            && !account.products.iter().any(|p| p == product)
-        {
-            account.products.push(product.to_owned());
-        }
+        add_once(&mut self.account(id).products, product);
     }
 
     /// Adds an external plus product to the account, creating the account if needed.
     pub(crate) fn grant_external_plus_product(&mut self, id: &str, product: &str) {
-        if !self.accounts.contains_key(id) {
-            self.add_account(id, Vec::new());
-        }
-        if let Some(account) = self.accounts.get_mut(id)
-            && !account.external_plus_products.iter().any(|p| p == product)
-        {
-            account.external_plus_products.push(product.to_owned());
-        }
+        add_once(&mut self.account(id).external_plus_products, product);
     }
 
     /// Records the purchase of a single article, creating the account if needed.
     pub(crate) fn grant_article(&mut self, id: &str, article_id: &str) {
-        if !self.accounts.contains_key(id) {
-            self.add_account(id, Vec::new());
-        }
         let order_id = self.token("ord");
-        if let Some(account) = self.accounts.get_mut(id)
-            && !account.articles.iter().any(|a| a.article_id == article_id)
-        {
+        let account = self.account(id);
+        if !account.articles.iter().any(|a| a.article_id == article_id) {
             account.articles.push(FakeArticle {
                 article_id: article_id.to_owned(),
                 order_id,
@@ -244,19 +192,12 @@ impl State {
         account.products.len() < before
     }
 
-    /// `true` when the fake knows the account.
-    pub(crate) fn has_account(&self, id: &str) -> bool {
-        self.accounts.contains_key(id)
-    }
-
     pub(crate) fn products(&self, id: &str) -> Option<Vec<String>> {
         self.accounts.get(id).map(|a| a.products.clone())
     }
 
     pub(crate) fn issue_ticket(&mut self, account_id: &str) -> String {
-        if !self.accounts.contains_key(account_id) {
-            self.add_account(account_id, Vec::new());
-        }
+        self.account(account_id);
         let ticket = self.token("tkt");
         self.tickets.insert(
             ticket.clone(),
@@ -280,7 +221,7 @@ impl State {
     }
 
     /// Answers one API call.
-    pub(crate) fn answer(&mut self, call: &Call<'_>) -> Answer {
+    pub(crate) fn answer(&mut self, call: &Call<'_>) -> Reply {
         use http::Method;
         match (call.method, call.path) {
             (&Method::POST, "/api/authorization/access_token") => self.token_endpoint(call),
@@ -294,7 +235,7 @@ impl State {
         }
     }
 
-    fn token_endpoint(&mut self, call: &Call<'_>) -> Answer {
+    fn token_endpoint(&mut self, call: &Call<'_>) -> Reply {
         let fields = form_or_json(call.body, call.json_body);
         let field = |name: &str| fields.get(name).map(String::as_str);
         let grant = field("grant_type");
@@ -355,7 +296,7 @@ impl State {
         }
     }
 
-    fn issue_tokens(&mut self, account_id: Option<String>, scope: &str) -> Answer {
+    fn issue_tokens(&mut self, account_id: Option<String>, scope: &str) -> Reply {
         let access = self.token("at");
         let mut body = json!({
             "access_token": access,
@@ -379,22 +320,22 @@ impl State {
             scope: scope.to_owned(),
         };
         self.access_tokens.insert(access, entry);
-        Answer::json(StatusCode::OK, &body)
+        Reply::json(StatusCode::OK, &body)
     }
 
     /// The token the request carries, `401` when there is none the fake issued.
-    fn bearer(&self, call: &Call<'_>) -> Result<&TokenEntry, Answer> {
+    fn bearer(&self, call: &Call<'_>) -> Result<&TokenEntry, Reply> {
         call.bearer
             .and_then(|t| self.access_tokens.get(t))
             .ok_or_else(|| {
-                Answer::json(
+                Reply::json(
                     StatusCode::UNAUTHORIZED,
                     &json!({"code": "invalid_token", "field": null, "message": "The access token is invalid or expired"}),
                 )
             })
     }
 
-    fn generate_ticket(&mut self, call: &Call<'_>) -> Answer {
+    fn generate_ticket(&mut self, call: &Call<'_>) -> Reply {
         let reader = match self.bearer(call) {
             Ok(entry) => entry.account_id.clone(),
             Err(answer) => return answer,
@@ -411,29 +352,36 @@ impl State {
             _ => return invalid_parameter("accountId", "Unknown account"),
         };
         let ticket = self.issue_ticket(&account_id);
-        Answer::json(StatusCode::OK, &json!({"ticket": ticket}))
+        Reply::json(StatusCode::OK, &json!({"ticket": ticket}))
     }
 }
 
-fn not_found(message: &str) -> Answer {
-    Answer::json(
+fn not_found(message: &str) -> Reply {
+    Reply::json(
         StatusCode::NOT_FOUND,
         &json!({"code": "not_found", "field": null, "message": message}),
     )
 }
 
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Answer {
-    Answer::json(
+fn oauth_error(status: StatusCode, error: &str, description: &str) -> Reply {
+    Reply::json(
         status,
         &json!({"error": error, "error_description": description}),
     )
 }
 
-fn invalid_parameter(field: &str, message: &str) -> Answer {
-    Answer::json(
+fn invalid_parameter(field: &str, message: &str) -> Reply {
+    Reply::json(
         StatusCode::BAD_REQUEST,
         &json!({"code": "invalid_parameter", "field": field, "message": message}),
     )
+}
+
+/// Adds `item` to `list` unless it is there already.
+fn add_once(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|i| i == item) {
+        list.push(item.to_owned());
+    }
 }
 
 /// The fields of a form or JSON body (string values only).

@@ -7,11 +7,12 @@ use serde_json::json;
 use url::Url;
 
 use super::super::FakePayway;
-use super::super::html::{document, escape, refusal_page};
+use super::super::html::{absolute_url, document, escape, field, refusal_page, with_cookie};
 use super::super::sso2::{self, Sso2Request};
-use super::super::state::{Answer, State};
+use super::super::state::State;
 use crate::sso2::jws;
 use crate::sso2::request_token::unix_now;
+use paywall_internal::fake::Reply;
 use paywall_internal::jws::Hs256Key;
 
 /// The checkout page's path (`GET` shows it, `POST` buys).
@@ -20,31 +21,19 @@ pub(crate) const PAYWALL_CHECKOUT_PATH: &str = "/sso/paywall/checkout";
 const TOKEN_LIFETIME: u64 = 60;
 
 /// Answers the checkout page and its "Buy" button.
-pub(super) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Answer> {
+pub(super) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Reply> {
     let (sid, set_cookie) = sso2::browser_session(state, request.cookie_header);
     let answer = match *request.method {
         Method::GET => checkout_page(state, &sid, request.query.as_bytes()),
         Method::POST => buy(state, &sid, request.body),
         _ => return None,
     };
-    Some(match set_cookie {
-        Some(cookie) => answer.with_cookie(cookie),
-        None => answer,
-    })
-}
-
-/// A form or query field.
-fn field(form: &[u8], name: &str) -> Option<String> {
-    url::form_urlencoded::parse(form)
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.into_owned())
+    Some(with_cookie(answer, set_cookie))
 }
 
 /// The checkout landing and product a request names, or why not.
 fn order(form: &[u8]) -> Result<(Url, String), &'static str> {
-    let landing = field(form, "landing")
-        .and_then(|l| Url::parse(&l).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+    let landing = absolute_url(field(form, "landing").as_deref())
         .ok_or("the paywall needs an absolute landing (the site's checkout landing)")?;
     let product = field(form, "product")
         .filter(|p| !p.trim().is_empty())
@@ -61,7 +50,7 @@ fn session_account(state: &State, sid: &str) -> Option<String> {
         .and_then(|s| s.account_id.clone())
 }
 
-fn checkout_page(state: &State, sid: &str, query: &[u8]) -> Answer {
+fn checkout_page(state: &State, sid: &str, query: &[u8]) -> Reply {
     let (landing, product) = match order(query) {
         Ok(order) => order,
         Err(reason) => return refusal_page(reason),
@@ -79,13 +68,13 @@ fn checkout_page(state: &State, sid: &str, query: &[u8]) -> Answer {
         product = escape(&product),
         landing = escape(landing.as_str()),
     );
-    Answer::html(
+    Reply::html(
         StatusCode::OK,
         document("Checkout - Tulo Paywall (fake)", "Checkout", &body),
     )
 }
 
-fn buy(state: &mut State, sid: &str, form: &[u8]) -> Answer {
+fn buy(state: &mut State, sid: &str, form: &[u8]) -> Reply {
     let (landing, product) = match order(form) {
         Ok(order) => order,
         Err(reason) => return refusal_page(reason),
@@ -106,7 +95,7 @@ fn buy(state: &mut State, sid: &str, form: &[u8]) -> Answer {
         landing = escape(landing.as_str()),
         token = escape(&token),
     );
-    Answer::html(
+    Reply::html(
         StatusCode::OK,
         document("Thank you - Tulo Paywall (fake)", "Thank you", &body),
     )

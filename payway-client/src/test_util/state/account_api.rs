@@ -2,20 +2,19 @@
 //! `accounts/active_products`, each with the token and scope the docs require.
 
 use http::StatusCode;
+use paywall_internal::fake::Reply;
 use serde_json::{Value, json};
 
-use super::{
-    ACCOUNT_READ_SCOPE, Answer, Call, FakeAccount, ME_SCOPE, State, invalid_parameter, not_found,
-};
+use super::{ACCOUNT_READ_SCOPE, Call, FakeAccount, ME_SCOPE, State, invalid_parameter, not_found};
 
 impl State {
-    pub(super) fn me(&self, call: &Call<'_>, active_products: bool) -> Answer {
+    pub(super) fn me(&self, call: &Call<'_>, active_products: bool) -> Reply {
         let entry = match self.bearer(call) {
             Ok(entry) => entry,
             Err(answer) => return answer,
         };
         let Some(account_id) = &entry.account_id else {
-            return Answer::json(
+            return Reply::json(
                 StatusCode::UNAUTHORIZED,
                 &json!({"code": "invalid_token", "field": null, "message": "A server token has no reader"}),
             );
@@ -50,12 +49,12 @@ impl State {
                 "user_products": products,
             })
         };
-        Answer::json(StatusCode::OK, &json!({ "item": item }))
+        Reply::json(StatusCode::OK, &json!({ "item": item }))
     }
 
     /// `accounts/active_products?account_id=...[&include_articles=true]`, for a server
     /// token with `/external/account/r`.
-    pub(super) fn account_active_products(&self, call: &Call<'_>) -> Answer {
+    pub(super) fn account_active_products(&self, call: &Call<'_>) -> Reply {
         let entry = match self.bearer(call) {
             Ok(entry) => entry,
             Err(answer) => return answer,
@@ -75,7 +74,7 @@ impl State {
             return invalid_parameter("account_id", "The account id is not valid");
         }
         match self.accounts.get(&account_id) {
-            Some(account) => Answer::json(
+            Some(account) => Reply::json(
                 StatusCode::OK,
                 &json!({ "item": products_item(&account_id, account, include_articles) }),
             ),
@@ -120,7 +119,7 @@ fn products_item(account_id: &str, account: &FakeAccount, include_articles: bool
 /// Reads a query of `include_articles` (`true` or `false`) and at most one other parameter,
 /// the one `other` names: `(include_articles, other's value)`. Anything else, or a parameter
 /// given twice, is the `400` Payway answers.
-fn include_articles_query(query: &str, other: &[&str]) -> Result<(bool, Option<String>), Answer> {
+fn include_articles_query(query: &str, other: &[&str]) -> Result<(bool, Option<String>), Reply> {
     let mut include_articles = None;
     let mut value = None;
     for (name, given) in url::form_urlencoded::parse(query.as_bytes()) {
@@ -129,7 +128,7 @@ fn include_articles_query(query: &str, other: &[&str]) -> Result<(bool, Option<S
         } else if other.contains(&name.as_ref()) {
             &mut value
         } else {
-            return Err(Answer::json(
+            return Err(Reply::json(
                 StatusCode::BAD_REQUEST,
                 &json!({"code": "unknown_parameter", "field": name, "message": "Unknown parameter"}),
             ));
@@ -156,8 +155,8 @@ fn is_account_id(id: &str) -> bool {
     id.len() == 24 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
-fn insufficient_scope(scope: &str) -> Answer {
-    Answer::json(
+fn insufficient_scope(scope: &str) -> Reply {
+    Reply::json(
         StatusCode::FORBIDDEN,
         &json!({"code": "insufficient_scope", "field": null, "message": format!("The access token lacks the scope {scope}")}),
     )
