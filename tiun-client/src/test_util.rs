@@ -88,7 +88,7 @@ enum Session {
     Ended,
 }
 
-#[derive(Clone)]
+#[derive(Clone, Default)]
 struct FakeUser {
     email: Option<String>,
     products: Vec<String>,
@@ -185,10 +185,7 @@ impl FakeTiun {
     pub fn user_token(&self, user_id: &str) -> String {
         lock(&self.state.users)
             .entry(user_id.to_owned())
-            .or_insert_with(|| FakeUser {
-                email: None,
-                products: Vec::new(),
-            });
+            .or_default();
         let token = self.state.fresh_id("uvt");
         lock(&self.state.tokens).insert(token.clone(), user_id.to_owned());
         token
