@@ -4,7 +4,7 @@
 use std::env::VarError;
 use std::time::Duration;
 
-use paywall_internal::env::{EnvError, EnvVars, process_env};
+use paywall_internal::env::{EnvVars, process_env};
 
 use crate::builder::AccesstypeSignerBuilder;
 use crate::error::BuildError;
@@ -48,17 +48,7 @@ impl AccesstypeSigner {
     }
 }
 
-/// The shared lookup's refusal as this crate's error.
-pub(crate) fn env_error(error: EnvError) -> BuildError {
-    match error {
-        EnvError::Missing { name } => BuildError::MissingEnvVar { name },
-        EnvError::Invalid { name, reason } => BuildError::InvalidEnvVar {
-            name,
-            reason,
-            source: None,
-        },
-    }
-}
+paywall_internal::env_error_fn!(fn env_error -> BuildError { source: None });
 
 /// Reads the variables through `lookup`, so tests need not touch the process environment.
 fn from_lookup(
@@ -78,10 +68,9 @@ fn from_lookup(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::env::VarError;
-    use std::ffi::OsString;
     use std::time::Duration;
+
+    use paywall_internal::env::lookup_of;
 
     use super::{ENV_JWT_SECRET, ENV_JWT_TTL_SECS, from_lookup};
     use crate::error::BuildError;
@@ -89,28 +78,7 @@ mod tests {
     const SECRET: &str = "accesstype-test-secret-0123456789abcde";
 
     fn build(vars: &[(&str, &str)]) -> Result<crate::AccesstypeSigner, BuildError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        from_lookup(|name| vars.get(name).cloned().ok_or(VarError::NotPresent))?.build()
-    }
-
-    /// A lookup where `garbled` is set but not Unicode, and the other variables as `vars`
-    /// says.
-    fn garbled(
-        garbled: &'static str,
-        vars: &'static [(&'static str, &'static str)],
-    ) -> impl Fn(&str) -> Result<String, VarError> {
-        move |name| {
-            if name == garbled {
-                return Err(VarError::NotUnicode(OsString::from("secret-value")));
-            }
-            vars.iter()
-                .find(|(var, _)| *var == name)
-                .map(|(_, value)| (*value).to_owned())
-                .ok_or(VarError::NotPresent)
-        }
+        from_lookup(lookup_of(vars, None))?.build()
     }
 
     #[test]
@@ -119,7 +87,7 @@ mod tests {
             (ENV_JWT_SECRET, &[][..]),
             (ENV_JWT_TTL_SECS, &[(ENV_JWT_SECRET, SECRET)][..]),
         ] {
-            let error = from_lookup(garbled(name, vars)).unwrap_err();
+            let error = from_lookup(lookup_of(vars, Some(name))).unwrap_err();
             assert!(
                 matches!(
                     error,

@@ -8,7 +8,9 @@
 //! `BuildError::InvalidEnvVar { name, reason }` with a private function (not a `From` impl,
 //! which would put this crate's type into the crate's public API).
 
+use std::collections::HashMap;
 use std::env::VarError;
+use std::ffi::OsString;
 use std::fmt;
 
 /// The reason given for a variable that is set but not Unicode.
@@ -39,10 +41,53 @@ pub enum EnvError {
     },
 }
 
+/// Defines the crate-private function that turns an [`EnvError`] into the crate's own error,
+/// whose variants have the family's names: `MissingEnvVar { name }` and
+/// `InvalidEnvVar { name, reason }`, with any further fields given (`source: None`).
+///
+/// ```ignore
+/// paywall_internal::env_error_fn!(fn env_error -> BuildError);
+/// ```
+#[macro_export]
+macro_rules! env_error_fn {
+    (fn $name:ident -> $error:ident $({ $($field:ident: $value:expr),* })?) => {
+        /// The environment lookup's refusal as this crate's error, naming the variable and
+        /// never its value.
+        pub(crate) fn $name(error: $crate::env::EnvError) -> $error {
+            match error {
+                $crate::env::EnvError::Missing { name } => $error::MissingEnvVar { name },
+                $crate::env::EnvError::Invalid { name, reason } => {
+                    $error::InvalidEnvVar { name, reason $($(, $field: $value)*)? }
+                }
+            }
+        }
+    };
+}
+
 /// `std::env::var` as a lookup for [`EnvVars::new`]. (A closure: `std::env::var` is generic
 /// over its argument, so it is not `Fn(&str)` for every lifetime by itself.)
 pub fn process_env() -> impl Fn(&str) -> Result<String, VarError> {
     |name| std::env::var(name)
+}
+
+/// A lookup over `vars`, for the crates' tests (none touches the process environment): a name
+/// not among them is not present, and `garbled`, when given, is set but not Unicode, holding
+/// the text `secret-value` (which no error may show).
+pub fn lookup_of(
+    vars: &[(&str, &str)],
+    garbled: Option<&str>,
+) -> impl Fn(&str) -> Result<String, VarError> + use<> {
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    let garbled = garbled.map(str::to_owned);
+    move |name| {
+        if garbled.as_deref() == Some(name) {
+            return Err(VarError::NotUnicode(OsString::from("secret-value")));
+        }
+        vars.get(name).cloned().ok_or(VarError::NotPresent)
+    }
 }
 
 /// The variables, as a lookup gives them.
@@ -248,6 +293,51 @@ mod tests {
         assert_eq!(at("SET", "LATIN1"), Err(latin1));
         let number = env.location::<u64>("SET", "not a number", "URL");
         assert_eq!(number, Err((refused("SET", "not a number"), None)));
+    }
+
+    #[test]
+    fn a_fixed_lookup_gives_its_variables_and_garbles_one() {
+        let env = EnvVars::new(super::lookup_of(
+            &[("SET", "value"), ("BAD", "x")],
+            Some("BAD"),
+        ));
+        assert_eq!(env.required("SET"), Ok("value".to_owned()));
+        assert_eq!(env.optional("UNSET"), Ok(None));
+        let invalid = EnvError::Invalid {
+            name: "BAD",
+            reason: NOT_UNICODE,
+        };
+        assert_eq!(env.optional("BAD"), Err(invalid));
+    }
+
+    #[derive(Debug, PartialEq)]
+    pub(crate) enum BuildError {
+        MissingEnvVar {
+            name: &'static str,
+        },
+        InvalidEnvVar {
+            name: &'static str,
+            reason: &'static str,
+            source: Option<()>,
+        },
+    }
+
+    crate::env_error_fn!(fn env_error -> BuildError { source: None });
+
+    #[test]
+    fn the_mapping_names_the_variable() {
+        let missing = env_error(EnvError::Missing { name: "A" });
+        assert_eq!(missing, BuildError::MissingEnvVar { name: "A" });
+        let (name, reason, source) = ("B", NOT_UNICODE, None);
+        let invalid = env_error(EnvError::Invalid { name, reason });
+        assert_eq!(
+            invalid,
+            BuildError::InvalidEnvVar {
+                name,
+                reason,
+                source
+            }
+        );
     }
 
     #[test]

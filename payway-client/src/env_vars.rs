@@ -7,7 +7,7 @@
 
 use std::env::VarError;
 
-use paywall_internal::env::{EnvError, EnvVars};
+use paywall_internal::env::EnvVars;
 use url::Url;
 
 use crate::environment::Environment;
@@ -53,12 +53,7 @@ where
     }
 }
 
-fn build_error(error: EnvError) -> BuildError {
-    match error {
-        EnvError::Missing { name } => BuildError::MissingEnvVar { name },
-        EnvError::Invalid { name, reason } => BuildError::InvalidEnvVar { name, reason },
-    }
-}
+paywall_internal::env_error_fn!(fn build_error -> BuildError);
 
 #[cfg(test)]
 mod tests {

@@ -81,8 +81,7 @@ pub(crate) fn from_lookup(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::ffi::OsString;
+    use paywall_internal::env::lookup_of;
 
     use super::*;
     use crate::environment::Environment;
@@ -90,11 +89,7 @@ mod tests {
     const SECRET: &str = "env-secret-0123456789";
 
     fn build(vars: &[(&str, &str)]) -> Result<PaywayClient, BuildError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        from_lookup(|name| vars.get(name).cloned().ok_or(VarError::NotPresent))?.build()
+        from_lookup(lookup_of(vars, None))?.build()
     }
 
     #[test]
@@ -176,14 +171,12 @@ mod tests {
             ENV_ENVIRONMENT,
             ENV_TOKEN_ENCODING,
         ] {
-            let lookup = |name: &str| match name {
-                _ if name == bad => Err(VarError::NotUnicode(OsString::from("latin1-secret"))),
-                ENV_CLIENT_ID => Ok("x".to_owned()),
-                ENV_CLIENT_SECRET => Ok(SECRET.to_owned()),
-                ENV_ENVIRONMENT => Ok("stage".to_owned()),
-                _ => Err(VarError::NotPresent),
-            };
-            let err = from_lookup(lookup).unwrap_err();
+            let set = [
+                (ENV_CLIENT_ID, "x"),
+                (ENV_CLIENT_SECRET, SECRET),
+                (ENV_ENVIRONMENT, "stage"),
+            ];
+            let err = from_lookup(lookup_of(&set, Some(bad))).unwrap_err();
             assert!(
                 matches!(
                     err,
@@ -194,7 +187,7 @@ mod tests {
                 ),
                 "{bad}: {err:?}"
             );
-            assert!(!format!("{err} {err:?}").contains("latin1"));
+            assert!(!format!("{err} {err:?}").contains("secret-value"));
         }
     }
 }

@@ -86,49 +86,13 @@ pub(crate) fn from_lookup(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use paywall_internal::env::lookup_of;
 
     use super::*;
     use crate::environment::Environment;
 
     fn build(vars: &[(&str, &str)]) -> Result<TiunClient, BuildError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        from_lookup(|name| vars.get(name).cloned().ok_or(VarError::NotPresent))?.build()
-    }
-
-    /// A lookup where `bad` holds bytes that are not UTF-8 and the rest is `vars`.
-    fn with_non_unicode(
-        vars: &[(&'static str, &'static str)],
-        bad: &'static str,
-    ) -> impl Fn(&str) -> Result<String, VarError> {
-        let vars: HashMap<&str, &str> = vars.iter().copied().collect();
-        move |name| {
-            if name == bad {
-                // The bytes of "live" with a stray Latin-1 byte, as a misencoded file gives.
-                return Err(VarError::NotUnicode(non_unicode(b"liv\xe9")));
-            }
-            vars.get(name)
-                .map(|value| (*value).to_owned())
-                .ok_or(VarError::NotPresent)
-        }
-    }
-
-    #[cfg(unix)]
-    fn non_unicode(bytes: &[u8]) -> std::ffi::OsString {
-        use std::os::unix::ffi::OsStrExt;
-        std::ffi::OsStr::from_bytes(bytes).to_owned()
-    }
-
-    #[cfg(windows)]
-    fn non_unicode(bytes: &[u8]) -> std::ffi::OsString {
-        use std::os::windows::ffi::OsStringExt;
-        // An unpaired surrogate is what Windows can hold and UTF-8 cannot.
-        let mut wide: Vec<u16> = bytes.iter().map(|b| u16::from(*b)).collect();
-        wide.push(0xD800);
-        std::ffi::OsString::from_wide(&wide)
+        from_lookup(lookup_of(vars, None))?.build()
     }
 
     #[test]
@@ -145,7 +109,7 @@ mod tests {
             ENV_PROVIDER_ID,
             ENV_API_KEY_HEADER,
         ] {
-            let error = from_lookup(with_non_unicode(&set, name)).unwrap_err();
+            let error = from_lookup(lookup_of(&set, Some(name))).unwrap_err();
             assert!(
                 matches!(
                     error,
@@ -155,7 +119,7 @@ mod tests {
                 "{name}: {error:?}"
             );
             let printed = format!("{error} {error:?}");
-            assert!(!printed.contains("liv"), "{printed}");
+            assert!(!printed.contains("secret-value"), "{printed}");
         }
     }
 

@@ -91,24 +91,15 @@ fn from_lookup(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::ffi::OsString;
+    use paywall_internal::env::lookup_of;
 
     use super::*;
     use crate::environment::Environment;
 
     const API_KEY: &str = "at-api-key-5e4d3c2b1a";
 
-    fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Result<String, VarError> + use<> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |name| vars.get(name).cloned().ok_or(VarError::NotPresent)
-    }
-
     fn build(vars: &[(&str, &str)]) -> Result<AccesstypeClient, BuildError> {
-        from_lookup(lookup(vars))?.build()
+        from_lookup(lookup_of(vars, None))?.build()
     }
 
     #[test]
@@ -120,15 +111,7 @@ mod tests {
             (ENV_BASE_URL, "https://proxy.example/"),
         ];
         for garbled in [ENV_API_KEY, ENV_ACCOUNT_KEY, ENV_ENVIRONMENT, ENV_BASE_URL] {
-            let set = lookup(&complete);
-            let error = from_lookup(|name: &str| {
-                if name == garbled {
-                    Err(VarError::NotUnicode(OsString::from("secret-value")))
-                } else {
-                    set(name)
-                }
-            })
-            .unwrap_err();
+            let error = from_lookup(lookup_of(&complete, Some(garbled))).unwrap_err();
             assert!(
                 matches!(
                     error,
