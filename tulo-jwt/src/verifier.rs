@@ -91,8 +91,7 @@ impl TuloVerifier {
         now: SystemTime,
     ) -> Result<SessionState, Error> {
         check_len(cookie_value)?;
-        // The token is part of the value, so within the limit too.
-        cookie::with_token(cookie_value, |token| self.verify_within_limit(token, now))
+        cookie::with_token(cookie_value, |token| self.verify_at(token, now))
     }
 
     /// Finds the `T_ID` cookie ([`COOKIE_NAME`](crate::COOKIE_NAME)) in the value of a
@@ -145,18 +144,17 @@ impl TuloVerifier {
     /// As [`verify_token`](Self::verify_token);
     /// [`Error::ClockBeforeUnixEpoch`] when `now` is before 1970.
     pub fn verify_token_at(&self, token: &str, now: SystemTime) -> Result<SessionState, Error> {
-        check_len(token)?;
-        self.verify_within_limit(token, now)
+        self.verify_at(token, now)
     }
 
-    /// [`verify_token_at`](Self::verify_token_at) for a token known to be within
-    /// [`MAX_TOKEN_BYTES`].
-    fn verify_within_limit(&self, token: &str, now: SystemTime) -> Result<SessionState, Error> {
+    /// The token's checks, its length first: `jws::verify` refuses a token over
+    /// [`MAX_TOKEN_BYTES`] before reading it, so the length is checked once.
+    fn verify_at(&self, token: &str, now: SystemTime) -> Result<SessionState, Error> {
+        let payload = jws::verify(token, &self.inner.key, Typ::Any).map_err(error::from_jws)?;
         let now = now
             .duration_since(UNIX_EPOCH)
             .map_err(|_| Error::ClockBeforeUnixEpoch)?
             .as_secs_f64();
-        let payload = jws::verify(token, &self.inner.key, Typ::Any).map_err(error::from_jws)?;
         let policy = Policy {
             redirect_uri: &self.inner.redirect_uri,
             leeway: self.inner.leeway.as_secs_f64(),
