@@ -1,13 +1,9 @@
 //! The JOSE header: strict base64url of a JSON object without repeated members, whose `alg`
 //! is exactly `HS256` and which names no critical extension.
 
-use std::fmt;
-
-use serde_core::de::{MapAccess, Visitor};
-
 use super::base64url;
 use super::{ALGORITHM, JwsError, Typ};
-use crate::json::{self, AnyMember, Member, Name, NoRepeats, Refusal, SeenNames};
+use crate::json::{self, Member, Members, Refusal};
 
 /// Longest `alg` an error repeats: enough for every registered name.
 const MAX_SHOWN_ALG: usize = 16;
@@ -31,15 +27,16 @@ pub(crate) fn check(segment: &str, typ: Typ) -> Result<(), JwsError> {
     let bytes = base64url::decode(segment).ok_or(JwsError::Malformed {
         reason: "the header is not base64url",
     })?;
-    let header = json::read_object(&bytes, HeaderVisitor).map_err(|error| {
-        let reason = match json::classify(&error) {
-            Refusal::RepeatedMember => return JwsError::RepeatedHeaderMember,
-            Refusal::NotAnObject => "the header is not a JSON object",
-            Refusal::Syntax | Refusal::Shape => "the header is not valid JSON",
-        };
-        JwsError::Malformed { reason }
-    })?;
-    match header.alg {
+    let [alg, typ_member, crit] = json::read_object(&bytes, Members(["alg", "typ", "crit"]))
+        .map_err(|error| {
+            let reason = match json::classify(&error) {
+                Refusal::RepeatedMember => return JwsError::RepeatedHeaderMember,
+                Refusal::NotAnObject => "the header is not a JSON object",
+                Refusal::Syntax | Refusal::Shape => "the header is not valid JSON",
+            };
+            JwsError::Malformed { reason }
+        })?;
+    match alg {
         Some(Member::Text(alg)) if alg == ALGORITHM => {}
         Some(Member::Text(alg)) => {
             return Err(JwsError::WrongAlgorithm {
@@ -50,10 +47,10 @@ pub(crate) fn check(segment: &str, typ: Typ) -> Result<(), JwsError> {
     }
     // RFC 7515 §4.1.11: an extension marked critical that is not understood must be
     // refused; none is understood here (this also refuses RFC 7797's unencoded payloads).
-    if header.crit {
+    if crit.is_some() {
         return Err(JwsError::CriticalHeader);
     }
-    match (typ, header.typ) {
+    match (typ, typ_member) {
         (Typ::Any, _) | (Typ::JwtIfPresent, None) => Ok(()),
         (Typ::JwtIfPresent, Some(Member::Text(typ))) if typ.eq_ignore_ascii_case("JWT") => Ok(()),
         (Typ::JwtIfPresent, Some(_)) => Err(JwsError::WrongType),
@@ -65,45 +62,6 @@ fn printable(alg: &str) -> Option<String> {
     let shown =
         (1..=MAX_SHOWN_ALG).contains(&alg.len()) && alg.bytes().all(|b| b.is_ascii_graphic());
     shown.then(|| alg.to_owned())
-}
-
-/// The members of a header that matter here.
-struct Header<'de> {
-    alg: Option<Member<'de>>,
-    typ: Option<Member<'de>>,
-    crit: bool,
-}
-
-struct HeaderVisitor;
-
-impl<'de> Visitor<'de> for HeaderVisitor {
-    type Value = Header<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JOSE header")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header<'de>, A::Error> {
-        let mut seen = SeenNames::default();
-        let mut header = Header {
-            alg: None,
-            typ: None,
-            crit: false,
-        };
-        while let Some(Name(name)) = map.next_key()? {
-            match name.as_ref() {
-                "alg" => header.alg = Some(map.next_value_seed(AnyMember)?),
-                "typ" => header.typ = Some(map.next_value_seed(AnyMember)?),
-                "crit" => {
-                    header.crit = true;
-                    map.next_value_seed(NoRepeats)?;
-                }
-                _ => map.next_value_seed(NoRepeats)?,
-            }
-            seen.insert(name)?;
-        }
-        Ok(header)
-    }
 }
 
 #[cfg(test)]
