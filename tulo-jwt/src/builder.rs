@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use paywall_internal::jws::Hs256Key;
+use paywall_internal::jws::{self, SecretRefused};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::BuildError;
@@ -20,7 +20,7 @@ pub const MAX_LEEWAY: Duration = Duration::from_secs(300);
 /// The shortest client secret accepted without
 /// [`TuloVerifierBuilder::insecure_allow_short_secret`]: 32 bytes, the HS256 key size
 /// RFC 7518 §3.2 requires.
-pub const MIN_SECRET_BYTES: usize = 32;
+pub const MIN_SECRET_BYTES: usize = jws::MIN_SECRET_BYTES;
 
 /// Longest client id accepted (Payway's are 24 hex digits).
 const MAX_CLIENT_ID_LEN: usize = 256;
@@ -162,18 +162,16 @@ impl TuloVerifierBuilder {
 
         let secret = self.client_secret.ok_or(BuildError::MissingClientSecret)?;
         let secret = secret.expose_secret();
-        if secret.is_empty() {
-            return Err(BuildError::EmptyClientSecret);
-        }
         if secret.trim() != secret {
             return Err(BuildError::ClientSecretWhitespace);
         }
-        if secret.len() < MIN_SECRET_BYTES && !self.allow_short_secret {
-            return Err(BuildError::ShortSecret {
-                len: secret.len(),
-                min: MIN_SECRET_BYTES,
-            });
-        }
+        let key =
+            jws::secret_key(secret.as_bytes(), self.allow_short_secret).map_err(|refused| {
+                match refused {
+                    SecretRefused::Empty => BuildError::EmptyClientSecret,
+                    SecretRefused::Short { len, min } => BuildError::ShortSecret { len, min },
+                }
+            })?;
 
         let redirect_uri = self.redirect_uri.ok_or(BuildError::MissingRedirectUri)?;
         check_redirect_uri(&redirect_uri)?;
@@ -187,9 +185,6 @@ impl TuloVerifierBuilder {
         if self.max_age == Some(Duration::ZERO) {
             return Err(BuildError::ZeroDuration { what: "max_age" });
         }
-
-        // HMAC takes keys of any length: this never refuses one (and the secret is not empty).
-        let key = Hs256Key::new(secret.as_bytes()).ok_or(BuildError::EmptyClientSecret)?;
         Ok(TuloVerifier {
             inner: Arc::new(Inner {
                 client_id,
