@@ -5,8 +5,9 @@
 //! One rule for all: a variable that is not present or is empty is "not set"; one that is
 //! set but not Unicode is invalid, and is named without its value (it may be a secret).
 //! Each crate turns an [`EnvError`] into its own `BuildError::MissingEnvVar { name }` or
-//! `BuildError::InvalidEnvVar { name, reason }` with a private function (not a `From` impl,
-//! which would put this crate's type into the crate's public API).
+//! `BuildError::InvalidEnvVar { name, reason }` with a private function, which
+//! [`env_error_fn!`](crate::env_error_fn) writes (not a `From` impl, which would put this
+//! crate's type into the crate's public API).
 
 use std::collections::HashMap;
 use std::env::VarError;

@@ -53,7 +53,7 @@ impl PaywayClient {
     ///
     /// As [`from_env`](Self::from_env), for the variables.
     pub fn builder_from_env() -> Result<PaywayClientBuilder, BuildError> {
-        from_lookup(|name| std::env::var(name))
+        from_lookup(paywall_internal::env::process_env())
     }
 }
 

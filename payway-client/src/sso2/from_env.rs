@@ -47,7 +47,7 @@ impl Sso2Client {
     ///
     /// As [`from_env`](Self::from_env), for the variables.
     pub fn builder_from_env() -> Result<Sso2ClientBuilder, BuildError> {
-        from_lookup(|name| std::env::var(name))
+        from_lookup(paywall_internal::env::process_env())
     }
 }
 
