@@ -58,16 +58,9 @@ impl Default for Sso2State {
 /// A fresh paywall secret: 32 random bytes as 64 hex digits (a fixed one should the
 /// system's generator fail: the fake guards nothing).
 fn paywall_secret() -> String {
-    use std::fmt::Write as _;
-
     let mut bytes = [0_u8; 32];
     if getrandom::fill(&mut bytes).is_err() {
         bytes = [7; 32];
     }
-    let mut hex = String::with_capacity(64);
-    for byte in bytes {
-        // Writing to a String cannot fail.
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
