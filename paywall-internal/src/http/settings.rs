@@ -266,6 +266,24 @@ mod tests {
     }
 
     #[test]
+    fn a_client_handle_debug_opens_with_where_it_calls() {
+        struct Handle(Http);
+        impl fmt::Debug for Handle {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                let base_url = Url::parse("https://api.example/p/").unwrap();
+                let mut debug = self.0.debug_client(f, "Handle", &Some("live"), &base_url);
+                debug.field("key", &"[redacted]").finish()
+            }
+        }
+        let http = HttpSettings::default().build("x/1").unwrap();
+        assert_eq!(
+            format!("{:?}", Handle(http)),
+            "Handle { environment: Some(\"live\"), base_url: \"https://api.example/p/\", \
+             timeout: 10s, key: \"[redacted]\" }"
+        );
+    }
+
+    #[test]
     fn zero_durations_are_named_like_their_methods() {
         for (timeout, connect, what) in [
             (Some(Duration::ZERO), None, "timeout"),
