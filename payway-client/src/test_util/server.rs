@@ -4,15 +4,13 @@
 use std::sync::Arc;
 
 use http::StatusCode;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE};
 use paywall_internal::fake::{Captured, FakeServer, Reply};
 use serde_json::json;
 
 use super::shared::Shared;
 use super::shop;
-use super::sso2::{self, Sso2Request};
+use super::sso2;
 use super::sso2_pages;
-use super::state::Call;
 
 /// Starts the fake on `127.0.0.1`, on a port of its own; it stops when dropped.
 pub(crate) async fn spawn(shared: Arc<Shared>) -> std::io::Result<FakeServer> {
@@ -31,31 +29,14 @@ async fn serve(shared: &Shared, request: Captured) -> Reply {
     if let Some(reply) = shared.faults.intercept(fail).await {
         return reply;
     }
-    let Some(body) = request.body.clone() else {
+    if request.body.is_none() {
         let body = json!({"code": "invalid_parameter", "field": null, "message": "request body too large"});
         return Reply::json(StatusCode::PAYLOAD_TOO_LARGE, &body);
-    };
-    let path = request.path.as_str();
-    let query = request.query.as_str();
+    }
     let mut state = shared.state();
-    if path.starts_with(shop::SHOP_PREFIX) {
-        shop::answer(&mut state, &request.method, path, query)
-    } else if path.starts_with(sso2::SSO_PREFIX) {
-        // Other cookies of the fake's origin may hold any bytes: they must not hide its own.
-        let cookies: Vec<String> = request
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .collect();
-        let cookie_header = cookies.join("; ");
-        let request = Sso2Request {
-            method: &request.method,
-            path,
-            query,
-            cookie_header: &cookie_header,
-            body: &body,
-        };
+    if request.path.starts_with(shop::SHOP_PREFIX) {
+        shop::answer(&mut state, &request.method, &request.path, &request.query)
+    } else if request.path.starts_with(sso2::SSO_PREFIX) {
         sso2_pages::answer(&mut state, &request)
             .or_else(|| sso2::answer(&mut state, &request))
             .unwrap_or_else(|| {
@@ -64,17 +45,6 @@ async fn serve(shared: &Shared, request: Captured) -> Reply {
                 Reply::json(StatusCode::NOT_FOUND, &body)
             })
     } else {
-        state.answer(&Call {
-            method: &request.method,
-            path,
-            query,
-            bearer: request
-                .header(AUTHORIZATION.as_str())
-                .and_then(|v| v.strip_prefix("Bearer ")),
-            json_body: request
-                .header(CONTENT_TYPE.as_str())
-                .is_some_and(|v| v.starts_with("application/json")),
-            body: &body,
-        })
+        state.answer(&request)
     }
 }

@@ -3,16 +3,18 @@
 
 use std::net::IpAddr;
 
-use http::{Method, StatusCode};
+use http::header::COOKIE;
+use http::{HeaderValue, Method, StatusCode};
+use paywall_internal::cookie::find_in_headers;
 use serde_json::{Map, Value, json};
 use url::Url;
 
 use super::html::{refusal_page, with_cookie};
 use super::sso2_state::{FROZEN_SECS, FakeSession, MAX_ATTEMPTS};
-use super::state::State;
+use super::state::{State, body_of};
 use crate::sso2::jws;
 use crate::sso2::request_token::{AUDIENCE, CALL_LIFETIME, IDENTIFY_LIFETIME, Signer, unix_now};
-use paywall_internal::fake::Reply;
+use paywall_internal::fake::{Captured, Reply};
 use paywall_internal::jws::Hs256Key;
 
 /// Where SSO2 lives under the fake's base URL.
@@ -23,15 +25,6 @@ pub(crate) const SESSION_COOKIE: &str = "fake_sso2_sid";
 const ANSWER_LIFETIME: u64 = 60;
 /// How far ahead of the fake's clock a request token's `iat` or `nbf` may be, in seconds.
 const SKEW: u64 = 5;
-
-/// A request under [`SSO_PREFIX`], as the fake sees it.
-pub(crate) struct Sso2Request<'a> {
-    pub(crate) method: &'a Method,
-    pub(crate) path: &'a str,
-    pub(crate) query: &'a str,
-    pub(crate) cookie_header: &'a str,
-    pub(crate) body: &'a [u8],
-}
 
 /// Which token a request carries, and so which claims it must have.
 #[derive(Clone, Copy)]
@@ -79,16 +72,16 @@ impl Kind {
 }
 
 /// Answers the server calls and identify; `None` for any other path.
-pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Reply> {
+pub(crate) fn answer(state: &mut State, request: &Captured) -> Option<Reply> {
     let rest = request.path.strip_prefix(SSO_PREFIX)?;
     if request.method == Method::POST
         && let Some(kind) = Kind::of_path(rest)
     {
-        return Some(server_call(state, kind, request.body));
+        return Some(server_call(state, kind, body_of(request)));
     }
     if request.method == Method::GET && rest == "identify" {
-        let (sid, set_cookie) = browser_session(state, request.cookie_header);
-        let answer = match identify(state, request.query, &sid) {
+        let (sid, set_cookie) = browser_session(state, request);
+        let answer = match identify(state, &request.query, &sid) {
             Ok(landing) => Reply::see_other(landing.as_str()),
             Err(reason) => refusal_page(&reason),
         };
@@ -353,12 +346,14 @@ fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Reply {
 
 /// The browser's session on the fake's origin, from its cookie; a new anonymous one (and
 /// the cookie to set) when it has none that is alive.
-pub(crate) fn browser_session(state: &mut State, cookie_header: &str) -> (String, Option<String>) {
-    // A repeated or oversized cookie is no session: the browser gets a new one.
-    let named = paywall_internal::cookie::find_in_header(SESSION_COOKIE, cookie_header)
+pub(crate) fn browser_session(state: &mut State, request: &Captured) -> (String, Option<String>) {
+    // A repeated or oversized cookie is no session: the browser gets a new one. Other
+    // cookies of the fake's origin may hold any bytes: they must not hide its own.
+    let headers = request.headers.get_all(COOKIE).into_iter();
+    let named = find_in_headers(SESSION_COOKIE, headers.map(HeaderValue::as_bytes))
         .ok()
         .flatten()
-        .map(str::to_owned);
+        .and_then(|sid| String::from_utf8(sid.to_vec()).ok());
     if let Some(sid) = named
         && state.sso2.sessions.get(&sid).is_some_and(|s| !s.ended)
     {

@@ -7,9 +7,9 @@ mod paywall;
 use http::{Method, StatusCode};
 
 use super::html::{absolute_url, document, escape, field, refusal_page, with_cookie};
-use super::sso2::{self, SSO_PREFIX, Sso2Request};
-use super::state::State;
-use paywall_internal::fake::Reply;
+use super::sso2::{self, SSO_PREFIX};
+use super::state::{State, body_of};
+use paywall_internal::fake::{Captured, Reply};
 
 /// The login page's path.
 pub(crate) const LOGIN_PATH: &str = "/sso/login";
@@ -20,23 +20,23 @@ pub(crate) use paywall::PAYWALL_CHECKOUT_PATH;
 
 /// Answers the login page, the logout control and the paywall's checkout; `None` for any
 /// other path.
-pub(crate) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Reply> {
+pub(crate) fn answer(state: &mut State, request: &Captured) -> Option<Reply> {
     if request.path == PAYWALL_CHECKOUT_PATH {
         return paywall::answer(state, request);
     }
-    let (sid, set_cookie) = match (request.method, request.path) {
+    let (sid, set_cookie) = match (&request.method, request.path.as_str()) {
         (&Method::GET | &Method::POST, LOGIN_PATH) | (&Method::POST, LOGOUT_ELSEWHERE_PATH) => {
-            sso2::browser_session(state, request.cookie_header)
+            sso2::browser_session(state, request)
         }
         _ => return None,
     };
-    let answer = match (request.method, request.path) {
+    let answer = match (&request.method, request.path.as_str()) {
         (&Method::GET, LOGIN_PATH) => {
             let r = field(request.query.as_bytes(), "r");
             login_page(state, &sid, r.as_deref(), None)
         }
-        (&Method::POST, LOGIN_PATH) => log_in(state, &sid, request.body),
-        _ => logout_elsewhere(state, &sid, request.body),
+        (&Method::POST, LOGIN_PATH) => log_in(state, &sid, body_of(request)),
+        _ => logout_elsewhere(state, &sid, body_of(request)),
     };
     Some(with_cookie(answer, set_cookie))
 }

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hasher};
 
 use http::StatusCode;
-use paywall_internal::fake::Reply;
+use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use paywall_internal::fake::{Captured, Reply};
 use serde_json::{Value, json};
 
 use super::sso2_state::Sso2State;
@@ -97,16 +98,6 @@ pub(crate) struct State {
     exchanges: usize,
     counter: u64,
     random: RandomState,
-}
-
-/// A request as the fake sees it.
-pub(crate) struct Call<'a> {
-    pub(crate) method: &'a http::Method,
-    pub(crate) path: &'a str,
-    pub(crate) query: &'a str,
-    pub(crate) bearer: Option<&'a str>,
-    pub(crate) json_body: bool,
-    pub(crate) body: &'a [u8],
 }
 
 impl State {
@@ -221,9 +212,9 @@ impl State {
     }
 
     /// Answers one API call.
-    pub(crate) fn answer(&mut self, call: &Call<'_>) -> Reply {
+    pub(crate) fn answer(&mut self, call: &Captured) -> Reply {
         use http::Method;
-        match (call.method, call.path) {
+        match (&call.method, call.path.as_str()) {
             (&Method::POST, "/api/authorization/access_token") => self.token_endpoint(call),
             (&Method::POST, "/api/authorization/ticket") => self.generate_ticket(call),
             (&Method::GET, "/external/api/v1/me" | "/external/api/v1/me/") => self.me(call, false),
@@ -235,8 +226,8 @@ impl State {
         }
     }
 
-    fn token_endpoint(&mut self, call: &Call<'_>) -> Reply {
-        let fields = form_or_json(call.body, call.json_body);
+    fn token_endpoint(&mut self, call: &Captured) -> Reply {
+        let fields = form_or_json(call);
         let field = |name: &str| fields.get(name).map(String::as_str);
         let grant = field("grant_type");
         if grant == Some("ticket") {
@@ -324,8 +315,9 @@ impl State {
     }
 
     /// The token the request carries, `401` when there is none the fake issued.
-    fn bearer(&self, call: &Call<'_>) -> Result<&TokenEntry, Reply> {
-        call.bearer
+    fn bearer(&self, call: &Captured) -> Result<&TokenEntry, Reply> {
+        call.header(AUTHORIZATION.as_str())
+            .and_then(|v| v.strip_prefix("Bearer "))
             .and_then(|t| self.access_tokens.get(t))
             .ok_or_else(|| {
                 Reply::json(
@@ -335,12 +327,12 @@ impl State {
             })
     }
 
-    fn generate_ticket(&mut self, call: &Call<'_>) -> Reply {
+    fn generate_ticket(&mut self, call: &Captured) -> Reply {
         let reader = match self.bearer(call) {
             Ok(entry) => entry.account_id.clone(),
             Err(answer) => return answer,
         };
-        let body: Value = serde_json::from_slice(call.body).unwrap_or(Value::Null);
+        let body: Value = serde_json::from_slice(body_of(call)).unwrap_or(Value::Null);
         let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_owned);
         if text("clientId").is_none_or(|c| c.is_empty()) {
             return invalid_parameter("clientId", "The client id is missing");
@@ -384,8 +376,17 @@ fn add_once(list: &mut Vec<String>, item: &str) {
     }
 }
 
+/// The request's body; empty when it was not read (the server answered `413` then).
+pub(crate) fn body_of(call: &Captured) -> &[u8] {
+    call.body.as_deref().unwrap_or_default()
+}
+
 /// The fields of a form or JSON body (string values only).
-fn form_or_json(body: &[u8], json_body: bool) -> HashMap<String, String> {
+fn form_or_json(call: &Captured) -> HashMap<String, String> {
+    let body = body_of(call);
+    let json_body = call
+        .header(CONTENT_TYPE.as_str())
+        .is_some_and(|v| v.starts_with("application/json"));
     if json_body {
         let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         value

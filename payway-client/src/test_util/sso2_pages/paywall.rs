@@ -8,11 +8,11 @@ use url::Url;
 
 use super::super::FakePayway;
 use super::super::html::{absolute_url, document, escape, field, refusal_page, with_cookie};
-use super::super::sso2::{self, Sso2Request};
-use super::super::state::State;
+use super::super::sso2;
+use super::super::state::{State, body_of};
 use crate::sso2::jws;
 use crate::sso2::request_token::unix_now;
-use paywall_internal::fake::Reply;
+use paywall_internal::fake::{Captured, Reply};
 use paywall_internal::jws::Hs256Key;
 
 /// The checkout page's path (`GET` shows it, `POST` buys).
@@ -21,11 +21,11 @@ pub(crate) const PAYWALL_CHECKOUT_PATH: &str = "/sso/paywall/checkout";
 const TOKEN_LIFETIME: u64 = 60;
 
 /// Answers the checkout page and its "Buy" button.
-pub(super) fn answer(state: &mut State, request: &Sso2Request<'_>) -> Option<Reply> {
-    let (sid, set_cookie) = sso2::browser_session(state, request.cookie_header);
-    let answer = match *request.method {
+pub(super) fn answer(state: &mut State, request: &Captured) -> Option<Reply> {
+    let (sid, set_cookie) = sso2::browser_session(state, request);
+    let answer = match request.method {
         Method::GET => checkout_page(state, &sid, request.query.as_bytes()),
-        Method::POST => buy(state, &sid, request.body),
+        Method::POST => buy(state, &sid, body_of(request)),
         _ => return None,
     };
     Some(with_cookie(answer, set_cookie))

@@ -2,13 +2,13 @@
 //! `accounts/active_products`, each with the token and scope the docs require.
 
 use http::StatusCode;
-use paywall_internal::fake::Reply;
+use paywall_internal::fake::{Captured, Reply};
 use serde_json::{Value, json};
 
-use super::{ACCOUNT_READ_SCOPE, Call, FakeAccount, ME_SCOPE, State, invalid_parameter, not_found};
+use super::{ACCOUNT_READ_SCOPE, FakeAccount, ME_SCOPE, State, invalid_parameter, not_found};
 
 impl State {
-    pub(super) fn me(&self, call: &Call<'_>, active_products: bool) -> Reply {
+    pub(super) fn me(&self, call: &Captured, active_products: bool) -> Reply {
         let entry = match self.bearer(call) {
             Ok(entry) => entry,
             Err(answer) => return answer,
@@ -27,7 +27,7 @@ impl State {
             return not_found("No such account");
         };
         let item = if active_products {
-            let include_articles = match include_articles_query(call.query, &[]) {
+            let include_articles = match include_articles_query(&call.query, &[]) {
                 Ok((include_articles, _)) => include_articles,
                 Err(answer) => return answer,
             };
@@ -54,7 +54,7 @@ impl State {
 
     /// `accounts/active_products?account_id=...[&include_articles=true]`, for a server
     /// token with `/external/account/r`.
-    pub(super) fn account_active_products(&self, call: &Call<'_>) -> Reply {
+    pub(super) fn account_active_products(&self, call: &Captured) -> Reply {
         let entry = match self.bearer(call) {
             Ok(entry) => entry,
             Err(answer) => return answer,
@@ -63,7 +63,7 @@ impl State {
             return insufficient_scope(ACCOUNT_READ_SCOPE);
         }
         let (include_articles, account_id) =
-            match include_articles_query(call.query, &["account_id"]) {
+            match include_articles_query(&call.query, &["account_id"]) {
                 Ok(read) => read,
                 Err(answer) => return answer,
             };
