@@ -1,8 +1,6 @@
 //! The site's HTML: one layout, escaping, and the pieces every page shares. Plain
 //! server-rendered markup with a little CSS; no framework and no build step.
 
-use std::fmt::Write as _;
-
 use axum::response::Html;
 
 /// `text` escaped for HTML text and double-quoted attribute values.
@@ -23,9 +21,7 @@ pub(crate) fn escape(text: &str) -> String {
 
 /// A whole page: the site's header, `main` (already HTML) and footer.
 pub(crate) fn page(title: &str, main: &str) -> Html<String> {
-    let mut html = String::with_capacity(main.len() + 2048);
-    let _ = write!(
-        html,
+    Html(format!(
         r#"<!doctype html>
 <html lang="en">
 <head>
@@ -44,8 +40,7 @@ pub(crate) fn page(title: &str, main: &str) -> Html<String> {
 </html>
 "#,
         title = escape(title),
-    );
-    Html(html)
+    ))
 }
 
 /// The box a reader sees instead of the article: who it is for, why it is shown (the
