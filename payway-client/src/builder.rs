@@ -24,6 +24,16 @@ use crate::validate::is_identifier;
 /// [`PaywayClientBuilder::claim_ttl`].
 pub const DEFAULT_CLAIM_TTL: Duration = Duration::from_secs(600);
 
+/// How long a whole request may take unless [`PaywayClientBuilder::timeout`] (or
+/// [`Sso2ClientBuilder::timeout`](crate::sso2::Sso2ClientBuilder::timeout)) says otherwise:
+/// 10 s.
+pub const DEFAULT_TIMEOUT: Duration = paywall_internal::http::DEFAULT_TIMEOUT;
+
+/// How long connecting may take unless [`PaywayClientBuilder::connect_timeout`] (or
+/// [`Sso2ClientBuilder::connect_timeout`](crate::sso2::Sso2ClientBuilder::connect_timeout))
+/// says otherwise: 5 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = paywall_internal::http::DEFAULT_CONNECT_TIMEOUT;
+
 impl PaywayClient {
     /// Starts a [`PaywayClientBuilder`].
     ///

@@ -42,7 +42,9 @@ mod validate;
 
 pub use account::{Account, Address, UserProduct};
 pub use active_products::{ACCOUNT_READ_SCOPE, AccountProducts, ActiveArticle, ActiveProducts};
-pub use builder::{DEFAULT_CLAIM_TTL, PaywayClientBuilder};
+pub use builder::{
+    DEFAULT_CLAIM_TTL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, PaywayClientBuilder,
+};
 pub use callback::{CallbackError, ReturnPolicy, TicketCallback};
 pub use client::PaywayClient;
 pub use credentials::{MIN_CLIENT_SECRET_BYTES, MIN_SECRET_BYTES};

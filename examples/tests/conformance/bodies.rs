@@ -47,6 +47,28 @@ fn every_crate_caps_bodies_at_the_same_size() {
 }
 
 #[test]
+fn every_http_crate_names_the_same_default_timeouts() {
+    use std::time::Duration;
+    for (timeout, connect) in [
+        (
+            tiun_client::DEFAULT_TIMEOUT,
+            tiun_client::DEFAULT_CONNECT_TIMEOUT,
+        ),
+        (
+            payway_client::DEFAULT_TIMEOUT,
+            payway_client::DEFAULT_CONNECT_TIMEOUT,
+        ),
+        (
+            accesstype_jwt::DEFAULT_TIMEOUT,
+            accesstype_jwt::DEFAULT_CONNECT_TIMEOUT,
+        ),
+    ] {
+        assert_eq!(timeout, Duration::from_secs(10));
+        assert_eq!(connect, Duration::from_secs(5));
+    }
+}
+
+#[test]
 fn every_crate_caps_cookie_headers_at_the_same_size_and_refuses_one_byte_more() {
     assert_eq!(tulo_jwt::MAX_COOKIE_HEADER_BYTES, 64 * 1024);
     assert_eq!(payway_client::MAX_COOKIE_HEADER_BYTES, 64 * 1024);
