@@ -5,8 +5,9 @@
 /// `connect_timeout` setters, with their docs, and a crate-private `location` that sets the
 /// first two from what `EnvVars::location` read. The builder has the fields
 /// `environment: Option<E>`, `base_url: Option<url::Url>` and `http` (a
-/// [`HttpSettings`](crate::http::HttpSettings)), and its crate has `Error::RedirectFollowed`
-/// and `BuildError::ConnectTimeoutWithHttpClient`.
+/// [`HttpSettings`](crate::http::HttpSettings)), and its crate has `DEFAULT_TIMEOUT`,
+/// `DEFAULT_CONNECT_TIMEOUT`, `Error::RedirectFollowed` and
+/// `BuildError::ConnectTimeoutWithHttpClient`.
 ///
 /// The crate gives the words that differ: the environment's doc and type; the environment's
 /// host root and the paths appended below it; what a followed redirect would carry; what one
@@ -81,14 +82,15 @@ macro_rules! http_setters {
         }
 
         #[doc = concat!("The most a whole ", $call, " may take, from connecting to the last byte of")]
-        #[doc = "the answer; default 10 s."]
+        #[doc = "the answer; default [`DEFAULT_TIMEOUT`](crate::DEFAULT_TIMEOUT) (10 s)."]
         $(#[$timeout_doc])*
         pub fn timeout(mut self, timeout: ::core::time::Duration) -> Self {
             self.http.timeout(timeout);
             self
         }
 
-        #[doc = "The most connecting may take; default 5 s. Not with"]
+        #[doc = "The most connecting may take; default"]
+        #[doc = "[`DEFAULT_CONNECT_TIMEOUT`](crate::DEFAULT_CONNECT_TIMEOUT) (5 s). Not with"]
         #[doc = "[`http_client`](Self::http_client), which owns its connect timeout:"]
         #[doc = "[`build`](Self::build) refuses the two together"]
         #[doc = "([`BuildError::ConnectTimeoutWithHttpClient`](crate::BuildError::ConnectTimeoutWithHttpClient))."]
