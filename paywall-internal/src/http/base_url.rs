@@ -5,8 +5,9 @@ use std::net::IpAddr;
 
 use url::{Host, Url};
 
-/// Why a base URL cannot be used. Each crate maps it to its own `BuildError`:
-/// `MissingEnvironment`, `InsecureBaseUrl`, `InvalidBaseUrl { reason }`.
+/// Why a base URL cannot be used. Each crate maps it to its own `BuildError`
+/// (`MissingEnvironment`, `InsecureBaseUrl`, `InvalidBaseUrl { reason }`) with the function
+/// [`http_error_fns!`](crate::http_error_fns) writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaseUrlError {
     /// Neither a base URL nor an environment was given.

@@ -14,7 +14,8 @@ use super::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 /// The HTTP settings of a builder: the caller's client, if any, and the two timeouts.
 ///
 /// Each crate's builder holds one and forwards its `http_client`, `timeout` and
-/// `connect_timeout` methods to it, then maps a [`SettingsError`] to its own `BuildError`.
+/// `connect_timeout` methods to it, then maps a [`SettingsError`] to its own `BuildError`
+/// with the function [`http_error_fns!`](crate::http_error_fns) writes.
 #[derive(Default)]
 pub struct HttpSettings {
     client: Option<reqwest::Client>,
@@ -55,6 +56,41 @@ impl std::error::Error for SettingsError {
             _ => None,
         }
     }
+}
+
+/// Defines the crate-private functions that turn the HTTP policy's refusals into the crate's
+/// own error, whose variants have the family's names: `base_url_error` for a
+/// [`BaseUrlError`](super::BaseUrlError) (`MissingEnvironment`, `InsecureBaseUrl`,
+/// `InvalidBaseUrl { reason }`) and `settings_error` for a [`SettingsError`]
+/// (`ZeroDuration { what }`, `ConnectTimeoutWithHttpClient`, `HttpClient(source)`). Functions,
+/// not `From` impls, which would put this crate's types into the crate's public API.
+///
+/// ```ignore
+/// paywall_internal::http_error_fns!(BuildError);
+/// ```
+#[macro_export]
+macro_rules! http_error_fns {
+    ($error:ident) => {
+        /// The base URL's refusal as this crate's error.
+        pub(crate) fn base_url_error(error: $crate::http::BaseUrlError) -> $error {
+            match error {
+                $crate::http::BaseUrlError::Missing => $error::MissingEnvironment,
+                $crate::http::BaseUrlError::Insecure => $error::InsecureBaseUrl,
+                $crate::http::BaseUrlError::Invalid(reason) => $error::InvalidBaseUrl { reason },
+            }
+        }
+
+        /// The HTTP settings' refusal as this crate's error.
+        pub(crate) fn settings_error(error: $crate::http::SettingsError) -> $error {
+            match error {
+                $crate::http::SettingsError::ZeroDuration { what } => $error::ZeroDuration { what },
+                $crate::http::SettingsError::ConnectTimeoutWithHttpClient => {
+                    $error::ConnectTimeoutWithHttpClient
+                }
+                $crate::http::SettingsError::HttpClient(error) => $error::HttpClient(error),
+            }
+        }
+    };
 }
 
 impl HttpSettings {
@@ -360,6 +396,35 @@ mod tests {
         assert_eq!(response.url(), &url);
         let head = server.await.unwrap().to_ascii_lowercase();
         assert!(head.contains("user-agent: family-crate/9.9"), "{head}");
+    }
+
+    #[derive(Debug)]
+    pub(crate) enum BuildError {
+        MissingEnvironment,
+        InsecureBaseUrl,
+        InvalidBaseUrl { reason: &'static str },
+        ZeroDuration { what: &'static str },
+        ConnectTimeoutWithHttpClient,
+        HttpClient(reqwest::Error),
+    }
+
+    crate::http_error_fns!(BuildError);
+
+    #[test]
+    fn the_mappings_keep_each_refusals_words() {
+        use super::super::BaseUrlError::{Insecure, Invalid, Missing};
+        use BuildError as B;
+        assert!(matches!(base_url_error(Missing), B::MissingEnvironment));
+        assert!(matches!(base_url_error(Insecure), B::InsecureBaseUrl));
+        let invalid = base_url_error(Invalid("no host"));
+        assert!(matches!(invalid, B::InvalidBaseUrl { reason: "no host" }));
+        let zero = settings_error(SettingsError::ZeroDuration { what: "timeout" });
+        assert!(matches!(zero, B::ZeroDuration { what: "timeout" }));
+        let own = settings_error(SettingsError::ConnectTimeoutWithHttpClient);
+        assert!(matches!(own, B::ConnectTimeoutWithHttpClient));
+        let source = reqwest::Client::new().get("http://[::1").build();
+        let client = settings_error(SettingsError::HttpClient(source.unwrap_err()));
+        assert!(matches!(client, B::HttpClient(error) if error.is_builder()));
     }
 
     #[test]
