@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use paywall_internal::env::EnvError;
 use paywall_internal::jws::JwsError;
 
 /// A `T_ID` cookie or token that did not prove an active or inactive Payway session.
@@ -258,10 +257,4 @@ pub(crate) fn from_jws(error: JwsError) -> Error {
     }
 }
 
-/// The shared environment lookup's refusal in this crate's words.
-pub(crate) fn from_env(error: EnvError) -> BuildError {
-    match error {
-        EnvError::Missing { name } => BuildError::MissingEnvVar { name },
-        EnvError::Invalid { name, reason } => BuildError::InvalidEnvVar { name, reason },
-    }
-}
+paywall_internal::env_error_fn!(fn from_env -> BuildError);
