@@ -1,8 +1,6 @@
-//! The fake's pages: plain HTML, escaped; the form fields and absolute URLs they read, and the
-//! session cookie they set.
+//! The fake's pages: plain HTML, escaped; the form fields and absolute URLs they read.
 
 use http::StatusCode;
-use http::header::SET_COOKIE;
 
 use paywall_internal::fake::Reply;
 use url::Url;
@@ -14,14 +12,6 @@ pub(crate) fn refusal_page(reason: &str) -> Reply {
         StatusCode::BAD_REQUEST,
         document("Refused - Payway SSO2 (fake)", "Refused", &body),
     )
-}
-
-/// The browser's reply, setting the fake SSO2's session cookie when one was started.
-pub(crate) fn with_cookie(reply: Reply, set_cookie: Option<String>) -> Reply {
-    match set_cookie {
-        Some(cookie) => reply.header(SET_COOKIE.as_str(), &cookie),
-        None => reply,
-    }
 }
 
 /// A form or query field (the first of that name).

@@ -44,7 +44,6 @@
 
 mod html;
 mod server;
-mod shared;
 mod shop;
 mod sso2;
 mod sso2_pages;
@@ -62,7 +61,7 @@ use crate::client::PaywayClient;
 use crate::secret::AccessToken;
 use crate::sso2::{Sso2Client, Sso2ClientBuilder};
 use paywall_internal::fake::{FakeServer, Faults};
-use shared::Shared;
+use server::Shared;
 use sso2_state::FakeLogin;
 use state::State;
 

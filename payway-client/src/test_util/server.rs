@@ -1,16 +1,25 @@
 //! The fake's HTTP server: the family's fake-server scaffolding (`paywall_internal::fake`),
-//! faults applied before each answer, Payway's routes behind it.
+//! faults applied before each answer, then the shop, SSO2 or the Payway API.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use http::StatusCode;
-use paywall_internal::fake::{Captured, FakeServer, Reply};
-use serde_json::json;
+use paywall_internal::fake::{Captured, FakeServer, Faults, Reply};
 
-use super::shared::Shared;
-use super::shop;
-use super::sso2;
-use super::sso2_pages;
+use super::state::{State, api_error, oauth_error};
+use super::{shop, sso2, sso2_pages};
+
+/// What the server task and the test share: the state, and the faults to inject.
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<State>,
+    pub(crate) faults: Faults,
+}
+
+impl Shared {
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 /// Starts the fake on `127.0.0.1`, on a port of its own; it stops when dropped.
 pub(crate) async fn spawn(shared: Arc<Shared>) -> std::io::Result<FakeServer> {
@@ -23,15 +32,24 @@ pub(crate) async fn spawn(shared: Arc<Shared>) -> std::io::Result<FakeServer> {
 
 async fn serve(shared: &Shared, request: Captured) -> Reply {
     let fail = |status| {
-        let body = json!({"code": "internal_server_error", "field": null, "message": "fault injected by FakePayway"});
-        Reply::json(status, &body)
+        api_error(
+            status,
+            "internal_server_error",
+            None,
+            "fault injected by FakePayway",
+        )
     };
     if let Some(reply) = shared.faults.intercept(fail).await {
         return reply;
     }
     if request.body.is_none() {
-        let body = json!({"code": "invalid_parameter", "field": null, "message": "request body too large"});
-        return Reply::json(StatusCode::PAYLOAD_TOO_LARGE, &body);
+        let message = "request body too large";
+        return api_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "invalid_parameter",
+            None,
+            message,
+        );
     }
     let mut state = shared.state();
     if request.path.starts_with(shop::SHOP_PREFIX) {
@@ -40,9 +58,8 @@ async fn serve(shared: &Shared, request: Captured) -> Reply {
         sso2_pages::answer(&mut state, &request)
             .or_else(|| sso2::answer(&mut state, &request))
             .unwrap_or_else(|| {
-                let body =
-                    json!({"error": "not_found", "error_description": "No such SSO2 endpoint"});
-                Reply::json(StatusCode::NOT_FOUND, &body)
+                let description = "No such SSO2 endpoint";
+                oauth_error(StatusCode::NOT_FOUND, "not_found", description)
             })
     } else {
         state.answer(&request)

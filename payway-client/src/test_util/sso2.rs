@@ -9,9 +9,8 @@ use paywall_internal::cookie::find_in_headers;
 use serde_json::{Map, Value, json};
 use url::Url;
 
-use super::html::{refusal_page, with_cookie};
 use super::sso2_state::{FROZEN_SECS, FakeSession, MAX_ATTEMPTS};
-use super::state::{State, body_of};
+use super::state::{State, body_of, oauth_error, without_nulls};
 use crate::sso2::jws;
 use crate::sso2::request_token::{AUDIENCE, CALL_LIFETIME, IDENTIFY_LIFETIME, Signer, unix_now};
 use paywall_internal::fake::{Captured, Reply};
@@ -71,23 +70,10 @@ impl Kind {
     }
 }
 
-/// Answers the server calls and identify; `None` for any other path.
+/// Answers the server calls; `None` for any other request.
 pub(crate) fn answer(state: &mut State, request: &Captured) -> Option<Reply> {
-    let rest = request.path.strip_prefix(SSO_PREFIX)?;
-    if request.method == Method::POST
-        && let Some(kind) = Kind::of_path(rest)
-    {
-        return Some(server_call(state, kind, body_of(request)));
-    }
-    if request.method == Method::GET && rest == "identify" {
-        let (sid, set_cookie) = browser_session(state, request);
-        let answer = match identify(state, &request.query, &sid) {
-            Ok(landing) => Reply::see_other(landing.as_str()),
-            Err(reason) => refusal_page(&reason),
-        };
-        return Some(with_cookie(answer, set_cookie));
-    }
-    None
+    let kind = Kind::of_path(request.path.strip_prefix(SSO_PREFIX)?)?;
+    (request.method == Method::POST).then(|| server_call(state, kind, body_of(request)))
 }
 
 /// The fake's client secret as an HS256 key.
@@ -121,15 +107,17 @@ fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, S
         return Err(format!("claims are {names:?}, expected {expected:?}"));
     }
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
-    if text("cid") != Some(state.client_id.as_str()) {
-        return Err("cid is not this client's id".to_owned());
-    }
-    if text("iss") != Some(state.organisation_id.as_str()) {
-        return Err("iss is not this client's organisation".to_owned());
-    }
-    if text("aud") != Some(AUDIENCE) {
-        return Err("aud is not pw-sso".to_owned());
-    }
+    refuse(&[
+        (
+            text("cid") != Some(state.client_id.as_str()),
+            "cid is not this client's id",
+        ),
+        (
+            text("iss") != Some(state.organisation_id.as_str()),
+            "iss is not this client's organisation",
+        ),
+        (text("aud") != Some(AUDIENCE), "aud is not pw-sso"),
+    ])?;
     let number = |name: &str| claims.get(name).and_then(Value::as_u64);
     let (Some(iat), Some(nbf), Some(exp)) = (number("iat"), number("nbf"), number("exp")) else {
         return Err("iat, nbf and exp must be whole numbers".to_owned());
@@ -138,40 +126,48 @@ fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, S
         return Err(format!("exp - iat must be {}", kind.lifetime()));
     }
     let now = unix_now().map_err(|e| e.to_string())?;
-    if iat > now + SKEW || nbf > now + SKEW || nbf > exp {
-        return Err("the token is not valid yet".to_owned());
-    }
-    if exp < now {
-        return Err("the token has expired".to_owned());
-    }
+    refuse(&[
+        (
+            iat > now + SKEW || nbf > now + SKEW || nbf > exp,
+            "the token is not valid yet",
+        ),
+        (exp < now, "the token has expired"),
+    ])?;
     if matches!(kind, Kind::Identify) {
         return Ok(claims);
     }
-    if text("sid").is_none_or(str::is_empty) {
-        return Err("sid must be a non-empty string".to_owned());
-    }
-    if text("ipa")
-        .and_then(|ip| ip.parse::<IpAddr>().ok())
-        .is_none()
-    {
-        return Err("ipa must be an IP address".to_owned());
-    }
-    if text("uas").is_none() {
-        return Err("uas must be a string".to_owned());
-    }
-    let strings_ok = match kind {
+    let operation_ok = match kind {
         Kind::SessionStatus => matches!(text("lks"), Some("anon" | "loggedin" | "terminated")),
         Kind::Authenticate => text("usr").is_some() && text("pwd").is_some(),
         Kind::WithTicket => text("at").is_some(),
         Kind::Logout | Kind::Identify => true,
     };
-    if !strings_ok {
-        return Err("an operation claim has the wrong type or value".to_owned());
-    }
+    let ip = text("ipa").and_then(|ip| ip.parse::<IpAddr>().ok());
+    refuse(&[
+        (
+            text("sid").is_none_or(str::is_empty),
+            "sid must be a non-empty string",
+        ),
+        (ip.is_none(), "ipa must be an IP address"),
+        (text("uas").is_none(), "uas must be a string"),
+        (
+            !operation_ok,
+            "an operation claim has the wrong type or value",
+        ),
+    ])?;
     Ok(claims)
 }
 
+/// The reason of the first check that failed, if one did.
+fn refuse(checks: &[(bool, &str)]) -> Result<(), String> {
+    match checks.iter().find(|(failed, _)| *failed) {
+        Some((_, reason)) => Err((*reason).to_owned()),
+        None => Ok(()),
+    }
+}
+
 /// What SSO2 says about one session, as claims (no times yet).
+#[derive(Default)]
 pub(crate) struct Said {
     sid: String,
     pub(crate) sts: &'static str,
@@ -183,13 +179,11 @@ pub(crate) struct Said {
 
 impl Said {
     fn new(sid: &str, sts: &'static str) -> Self {
+        let sid = sid.to_owned();
         Self {
-            sid: sid.to_owned(),
+            sid,
             sts,
-            at: None,
-            err: None,
-            raa: None,
-            frf: None,
+            ..Self::default()
         }
     }
 
@@ -202,25 +196,17 @@ impl Said {
 /// Signs what SSO2 says, as its answers are signed: HS256 with the client secret.
 fn sign(state: &State, said: Said) -> String {
     let now = unix_now().unwrap_or_default();
-    let mut claims = json!({
+    let claims = without_nulls(json!({
         "sid": said.sid,
         "sts": said.sts,
         "iat": now,
         "nbf": now,
         "exp": now + ANSWER_LIFETIME,
-    });
-    if let Some(object) = claims.as_object_mut() {
-        for (name, value) in [
-            ("at", said.at.map(Value::from)),
-            ("err", said.err.map(Value::from)),
-            ("raa", said.raa.map(Value::from)),
-            ("frf", said.frf.map(Value::from)),
-        ] {
-            if let Some(value) = value {
-                object.insert(name.to_owned(), value);
-            }
-        }
-    }
+        "at": said.at,
+        "err": said.err,
+        "raa": said.raa,
+        "frf": said.frf,
+    }));
     // HMAC takes keys of any length: an answer the client refuses, should it not.
     key(state).map_or_else(String::new, |key| {
         jws::sign(claims.to_string().as_bytes(), &key)
@@ -248,30 +234,23 @@ pub(crate) fn authenticate(state: &mut State, sid: &str, email: &str, password: 
     if state.sso2.sessions.get(sid).is_none_or(|s| s.ended) {
         return Said::new(sid, "anon").error("session_not_found");
     }
-    let Some(login) = state.sso2.logins.get_mut(&email.to_lowercase()) else {
-        return Said {
-            raa: Some(MAX_ATTEMPTS),
-            ..Said::new(sid, "anon").error("invalid_credentials")
-        };
+    let invalid = |left| Said {
+        raa: Some(left),
+        ..Said::new(sid, "anon").error("invalid_credentials")
     };
+    let Some(login) = state.sso2.logins.get_mut(&email.to_lowercase()) else {
+        return invalid(MAX_ATTEMPTS);
+    };
+    if login.failures < MAX_ATTEMPTS && login.password != password {
+        login.failures += 1;
+        if login.failures < MAX_ATTEMPTS {
+            return invalid(MAX_ATTEMPTS - login.failures);
+        }
+    }
     if login.failures >= MAX_ATTEMPTS {
         return Said {
             frf: Some(FROZEN_SECS),
             ..Said::new(sid, "anon").error("account_frozen")
-        };
-    }
-    if login.password != password {
-        login.failures += 1;
-        let left = MAX_ATTEMPTS - login.failures;
-        if left == 0 {
-            return Said {
-                frf: Some(FROZEN_SECS),
-                ..Said::new(sid, "anon").error("account_frozen")
-            };
-        }
-        return Said {
-            raa: Some(left),
-            ..Said::new(sid, "anon").error("invalid_credentials")
         };
     }
     if !login.active {
@@ -296,19 +275,12 @@ fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Reply {
         .ok()
         .and_then(|v| v.get("t").and_then(Value::as_str).map(str::to_owned));
     let Some(token) = token else {
-        return Reply::json(
-            StatusCode::BAD_REQUEST,
-            &json!({"error": "invalid_request", "error_description": "the body must be {\"t\": token}"}),
-        );
+        let description = "the body must be {\"t\": token}";
+        return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", description);
     };
     let claims = match check_token(state, &token, kind) {
         Ok(claims) => claims,
-        Err(reason) => {
-            return Reply::json(
-                StatusCode::UNAUTHORIZED,
-                &json!({"error": "invalid_token", "error_description": reason}),
-            );
-        }
+        Err(reason) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_token", &reason),
     };
     let text = |name: &str| {
         claims
@@ -331,14 +303,8 @@ fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Reply {
                 None => status(state, &sid, false).error("invalid_ticket"),
             },
         },
-        Kind::Logout => match state.sso2.sessions.get_mut(&sid) {
-            None => Said::new(&sid, "anon").error("session_not_found"),
-            Some(session) => {
-                session.account_id = None;
-                session.ended = true;
-                Said::new(&sid, "anon")
-            }
-        },
+        Kind::Logout if end_session(state, &sid) => Said::new(&sid, "anon"),
+        Kind::Logout => Said::new(&sid, "anon").error("session_not_found"),
         Kind::Identify => Said::new(&sid, "anon"),
     };
     Reply::json(StatusCode::OK, &json!({"t": sign(state, said)}))
@@ -362,6 +328,12 @@ pub(crate) fn browser_session(state: &mut State, request: &Captured) -> (String,
     let sid = new_session(state);
     let cookie = format!("{SESSION_COOKIE}={sid}; Path={SSO_PREFIX}; HttpOnly; SameSite=Lax");
     (sid, Some(cookie))
+}
+
+/// The account session `sid` is logged in to, if any.
+pub(crate) fn session_account(state: &State, sid: &str) -> Option<String> {
+    let session = state.sso2.sessions.get(sid)?;
+    session.account_id.clone()
 }
 
 /// Starts an anonymous session.

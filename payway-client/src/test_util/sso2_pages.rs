@@ -4,9 +4,10 @@
 
 mod paywall;
 
+use http::header::SET_COOKIE;
 use http::{Method, StatusCode};
 
-use super::html::{absolute_url, document, escape, field, refusal_page, with_cookie};
+use super::html::{absolute_url, document, escape, field, refusal_page};
 use super::sso2::{self, SSO_PREFIX};
 use super::state::{State, body_of};
 use paywall_internal::fake::{Captured, Reply};
@@ -14,44 +15,52 @@ use paywall_internal::fake::{Captured, Reply};
 /// The login page's path.
 pub(crate) const LOGIN_PATH: &str = "/sso/login";
 /// The "log out from another site" control's path.
-pub(crate) const LOGOUT_ELSEWHERE_PATH: &str = "/sso/logout-elsewhere";
+const LOGOUT_ELSEWHERE_PATH: &str = "/sso/logout-elsewhere";
+/// Identify's path.
+const IDENTIFY_PATH: &str = "/sso/identify";
 
 pub(crate) use paywall::PAYWALL_CHECKOUT_PATH;
 
-/// Answers the login page, the logout control and the paywall's checkout; `None` for any
-/// other path.
+/// A page for the browser whose SSO2 session is `sid`.
+type Page = fn(&mut State, &str, &Captured) -> Reply;
+
+/// Answers identify, the login page, the logout control and the paywall's checkout, each in
+/// the browser's SSO2 session (set as a cookie when it is new); `None` for any other request.
 pub(crate) fn answer(state: &mut State, request: &Captured) -> Option<Reply> {
-    if request.path == PAYWALL_CHECKOUT_PATH {
-        return paywall::answer(state, request);
-    }
-    let (sid, set_cookie) = match (&request.method, request.path.as_str()) {
-        (&Method::GET | &Method::POST, LOGIN_PATH) | (&Method::POST, LOGOUT_ELSEWHERE_PATH) => {
-            sso2::browser_session(state, request)
-        }
+    let page: Page = match (&request.method, request.path.as_str()) {
+        (&Method::GET, IDENTIFY_PATH) => identify,
+        (&Method::GET, LOGIN_PATH) => |state, sid, request| {
+            let r = field(request.query.as_bytes(), "r");
+            login_page(state, sid, r.as_deref(), None)
+        },
+        (&Method::POST, LOGIN_PATH) => |state, sid, request| log_in(state, sid, body_of(request)),
+        (&Method::POST, LOGOUT_ELSEWHERE_PATH) => logout_elsewhere,
+        (&Method::GET, PAYWALL_CHECKOUT_PATH) => paywall::checkout_page,
+        (&Method::POST, PAYWALL_CHECKOUT_PATH) => paywall::buy,
         _ => return None,
     };
-    let answer = match (&request.method, request.path.as_str()) {
-        (&Method::GET, LOGIN_PATH) => {
-            let r = field(request.query.as_bytes(), "r");
-            login_page(state, &sid, r.as_deref(), None)
-        }
-        (&Method::POST, LOGIN_PATH) => log_in(state, &sid, body_of(request)),
-        _ => logout_elsewhere(state, &sid, body_of(request)),
-    };
-    Some(with_cookie(answer, set_cookie))
+    let (sid, set_cookie) = sso2::browser_session(state, request);
+    let reply = page(state, &sid, request);
+    Some(match set_cookie {
+        Some(cookie) => reply.header(SET_COOKIE.as_str(), &cookie),
+        None => reply,
+    })
+}
+
+/// Identify: `303` to the landing URL, or a page saying why not.
+fn identify(state: &mut State, sid: &str, request: &Captured) -> Reply {
+    match sso2::identify(state, &request.query, sid) {
+        Ok(landing) => Reply::see_other(landing.as_str()),
+        Err(reason) => refusal_page(&reason),
+    }
 }
 
 fn login_page(state: &State, sid: &str, r: Option<&str>, error: Option<&str>) -> Reply {
     let Some(back) = absolute_url(r) else {
         return refusal_page("the login page needs an absolute r (where to continue)");
     };
-    let who = match state
-        .sso2
-        .sessions
-        .get(sid)
-        .and_then(|s| s.account_id.as_deref())
-    {
-        Some(account) => format!("Logged in to SSO2 as account {}.", escape(account)),
+    let who = match sso2::session_account(state, sid) {
+        Some(account) => format!("Logged in to SSO2 as account {}.", escape(&account)),
         None => "Not logged in to SSO2.".to_owned(),
     };
     let error = error
@@ -99,9 +108,9 @@ fn log_in(state: &mut State, sid: &str, form: &[u8]) -> Reply {
     Reply::see_other(&identify)
 }
 
-fn logout_elsewhere(state: &mut State, sid: &str, form: &[u8]) -> Reply {
+fn logout_elsewhere(state: &mut State, sid: &str, request: &Captured) -> Reply {
     sso2::end_session(state, sid);
-    let back = absolute_url(field(form, "r").as_deref())
+    let back = absolute_url(field(body_of(request), "r").as_deref())
         .map(|u| {
             format!(
                 "<p><a id=\"back\" href=\"{}\">Back to the site</a></p>",

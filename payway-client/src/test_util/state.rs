@@ -5,10 +5,10 @@ use std::collections::hash_map::RandomState;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hasher};
 
-use http::StatusCode;
 use http::header::{AUTHORIZATION, CONTENT_TYPE};
+use http::{Method, StatusCode};
 use paywall_internal::fake::{Captured, Reply};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::sso2_state::Sso2State;
 
@@ -22,6 +22,9 @@ pub(crate) const ME_SCOPE: &str = "/external/me/w";
 
 /// The scope `accounts/active_products` requires of a server token.
 pub(crate) const ACCOUNT_READ_SCOPE: &str = "/external/account/r";
+
+/// An answer to an API call; a refusal is an `Err`, so that `?` answers it.
+type Answer = Result<Reply, Reply>;
 
 /// An account the fake knows.
 #[derive(Debug, Clone)]
@@ -51,13 +54,8 @@ pub(crate) struct FakeArticle {
     pub(crate) order_id: String,
 }
 
-struct TicketEntry {
-    account_id: String,
-    used: bool,
-}
-
-/// Who an access token acts for (a reader, or the organisation: a server token), and the
-/// scope it was issued with (space-separated, as asked for).
+/// Who a token acts for (a reader, or the organisation: a server token), and the scope it
+/// was issued with (space-separated, as asked for); for a refresh token, the ones it renews.
 struct TokenEntry {
     account_id: Option<String>,
     scope: String,
@@ -69,12 +67,6 @@ impl TokenEntry {
     }
 }
 
-/// The reader and the scope a refresh token renews.
-struct RefreshEntry {
-    account_id: String,
-    scope: String,
-}
-
 /// A checkout page of the fake shop.
 pub(crate) struct Checkout {
     pub(crate) account_id: Option<String>,
@@ -84,15 +76,17 @@ pub(crate) struct Checkout {
 }
 
 /// Everything the fake remembers.
+#[derive(Default)]
 pub(crate) struct State {
     pub(crate) client_id: String,
     pub(crate) client_secret: String,
     pub(crate) organisation_id: String,
     pub(crate) sso2: Sso2State,
     accounts: BTreeMap<String, FakeAccount>,
-    tickets: HashMap<String, TicketEntry>,
+    /// The account of each ticket not used yet.
+    tickets: HashMap<String, String>,
     access_tokens: HashMap<String, TokenEntry>,
-    refresh_tokens: HashMap<String, RefreshEntry>,
+    refresh_tokens: HashMap<String, TokenEntry>,
     pub(crate) checkouts: HashMap<String, Checkout>,
     pub(crate) checkout_by_at: HashMap<String, String>,
     exchanges: usize,
@@ -102,21 +96,7 @@ pub(crate) struct State {
 
 impl State {
     pub(crate) fn new() -> Self {
-        let mut state = Self {
-            client_id: String::new(),
-            client_secret: String::new(),
-            organisation_id: String::new(),
-            sso2: Sso2State::default(),
-            accounts: BTreeMap::new(),
-            tickets: HashMap::new(),
-            access_tokens: HashMap::new(),
-            refresh_tokens: HashMap::new(),
-            checkouts: HashMap::new(),
-            checkout_by_at: HashMap::new(),
-            exchanges: 0,
-            counter: 0,
-            random: RandomState::new(),
-        };
+        let mut state = Self::default();
         state.client_id = format!("fake-client-{}", state.token("id"));
         // SSO2 signs with it: 32 bytes at least, like every HMAC key of the crate.
         state.client_secret = format!("fake-secret-{}-{}", state.token("cs"), state.token("cs"));
@@ -190,21 +170,13 @@ impl State {
     pub(crate) fn issue_ticket(&mut self, account_id: &str) -> String {
         self.account(account_id);
         let ticket = self.token("tkt");
-        self.tickets.insert(
-            ticket.clone(),
-            TicketEntry {
-                account_id: account_id.to_owned(),
-                used: false,
-            },
-        );
+        self.tickets.insert(ticket.clone(), account_id.to_owned());
         ticket
     }
 
-    /// The account of an unused ticket, marking it used.
+    /// The account of an unused ticket, which is used up.
     pub(crate) fn use_ticket(&mut self, ticket: &str) -> Option<String> {
-        let entry = self.tickets.get_mut(ticket).filter(|t| !t.used)?;
-        entry.used = true;
-        Some(entry.account_id.clone())
+        self.tickets.remove(ticket)
     }
 
     pub(crate) fn exchanges(&self) -> usize {
@@ -213,105 +185,80 @@ impl State {
 
     /// Answers one API call.
     pub(crate) fn answer(&mut self, call: &Captured) -> Reply {
-        use http::Method;
-        match (&call.method, call.path.as_str()) {
-            (&Method::POST, "/api/authorization/access_token") => self.token_endpoint(call),
+        let answer = match (&call.method, call.path.as_str()) {
+            (&Method::POST, "/api/authorization/access_token") => Ok(self.token_endpoint(call)),
             (&Method::POST, "/api/authorization/ticket") => self.generate_ticket(call),
             (&Method::GET, "/external/api/v1/me" | "/external/api/v1/me/") => self.me(call, false),
             (&Method::GET, "/external/api/v1/me/active_products") => self.me(call, true),
             (&Method::GET, "/external/api/v1/accounts/active_products") => {
                 self.account_active_products(call)
             }
-            _ => not_found("No such endpoint"),
-        }
+            _ => Err(not_found("No such endpoint")),
+        };
+        answer.unwrap_or_else(|refused| refused)
     }
 
     fn token_endpoint(&mut self, call: &Captured) -> Reply {
         let fields = form_or_json(call);
         let field = |name: &str| fields.get(name).map(String::as_str);
+        // The token gets the scope asked for, and only that (none when none is asked).
+        let scope = || field("scope").unwrap_or_default().to_owned();
         let grant = field("grant_type");
         if grant == Some("ticket") {
             self.exchanges += 1;
         }
-        if field("client_id") != Some(self.client_id.as_str())
-            || field("client_secret") != Some(self.client_secret.as_str())
-        {
-            return oauth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_client",
-                "Client authentication failed",
-            );
-        }
-        match grant {
-            Some("ticket") => {
-                let Some(ticket) = field("ticket").filter(|t| !t.is_empty()) else {
-                    return oauth_error(
-                        StatusCode::BAD_REQUEST,
-                        "invalid_request",
-                        "The ticket parameter is missing",
-                    );
-                };
-                // The token gets the scope asked for, and only that (none when none is asked).
-                let scope = field("scope").unwrap_or_default().to_owned();
-                match self.use_ticket(ticket) {
-                    Some(account_id) => self.issue_tokens(Some(account_id), &scope),
-                    None => oauth_error(
-                        StatusCode::UNAUTHORIZED,
-                        "invalid_grant",
-                        "The ticket is invalid, expired or already used",
-                    ),
-                }
+        let client_known = field("client_id") == Some(self.client_id.as_str())
+            && field("client_secret") == Some(self.client_secret.as_str());
+        let issued = match grant {
+            _ if !client_known => Err(("invalid_client", "Client authentication failed")),
+            Some("ticket") => match field("ticket").filter(|t| !t.is_empty()) {
+                Some(ticket) => self.use_ticket(ticket).map(|a| (Some(a), scope())).ok_or((
+                    "invalid_grant",
+                    "The ticket is invalid, expired or already used",
+                )),
+                None => Err(("invalid_request", "The ticket parameter is missing")),
+            },
+            Some("refresh_token") => field("refresh_token")
+                .and_then(|t| self.refresh_tokens.get(t))
+                .map(|r| (r.account_id.clone(), r.scope.clone()))
+                .ok_or(("invalid_grant", "The refresh token is invalid")),
+            Some("none") => Ok((None, scope())),
+            _ => Err(("unsupported_grant_type", "The grant type is not supported")),
+        };
+        match issued {
+            Ok((account_id, scope)) => self.issue_tokens(account_id, &scope),
+            // An unknown client or grant is `401`, a malformed request `400`.
+            Err((error @ ("invalid_client" | "invalid_grant"), description)) => {
+                oauth_error(StatusCode::UNAUTHORIZED, error, description)
             }
-            Some("refresh_token") => {
-                let renewed = field("refresh_token")
-                    .and_then(|t| self.refresh_tokens.get(t))
-                    .map(|r| (r.account_id.clone(), r.scope.clone()));
-                match renewed {
-                    Some((account_id, scope)) => self.issue_tokens(Some(account_id), &scope),
-                    None => oauth_error(
-                        StatusCode::UNAUTHORIZED,
-                        "invalid_grant",
-                        "The refresh token is invalid",
-                    ),
-                }
-            }
-            Some("none") => {
-                let scope = field("scope").unwrap_or_default().to_owned();
-                self.issue_tokens(None, &scope)
-            }
-            _ => oauth_error(
-                StatusCode::BAD_REQUEST,
-                "unsupported_grant_type",
-                "The grant type is not supported",
-            ),
+            Err((error, description)) => oauth_error(StatusCode::BAD_REQUEST, error, description),
         }
     }
 
     fn issue_tokens(&mut self, account_id: Option<String>, scope: &str) -> Reply {
         let access = self.token("at");
-        let mut body = json!({
+        let refresh = account_id.clone().map(|account_id| {
+            let refresh = self.token("rt");
+            let entry = TokenEntry {
+                account_id: Some(account_id),
+                scope: scope.to_owned(),
+            };
+            self.refresh_tokens.insert(refresh.clone(), entry);
+            refresh
+        });
+        let body = json!({
             "access_token": access,
             "token_type": "Bearer",
             "expires_in": EXPIRES_IN,
             "scope": scope,
+            "refresh_token": refresh,
         });
-        if let Some(account_id) = &account_id {
-            let refresh = self.token("rt");
-            let entry = RefreshEntry {
-                account_id: account_id.clone(),
-                scope: scope.to_owned(),
-            };
-            self.refresh_tokens.insert(refresh.clone(), entry);
-            if let Some(object) = body.as_object_mut() {
-                object.insert("refresh_token".to_owned(), Value::from(refresh));
-            }
-        }
         let entry = TokenEntry {
             account_id,
             scope: scope.to_owned(),
         };
         self.access_tokens.insert(access, entry);
-        Reply::json(StatusCode::OK, &body)
+        Reply::json(StatusCode::OK, &without_nulls(body))
     }
 
     /// The token the request carries, `401` when there is none the fake issued.
@@ -319,54 +266,67 @@ impl State {
         call.header(AUTHORIZATION.as_str())
             .and_then(|v| v.strip_prefix("Bearer "))
             .and_then(|t| self.access_tokens.get(t))
-            .ok_or_else(|| {
-                Reply::json(
-                    StatusCode::UNAUTHORIZED,
-                    &json!({"code": "invalid_token", "field": null, "message": "The access token is invalid or expired"}),
-                )
-            })
+            .ok_or_else(|| invalid_token("The access token is invalid or expired"))
     }
 
-    fn generate_ticket(&mut self, call: &Captured) -> Reply {
-        let reader = match self.bearer(call) {
-            Ok(entry) => entry.account_id.clone(),
-            Err(answer) => return answer,
-        };
+    fn generate_ticket(&mut self, call: &Captured) -> Answer {
+        let reader = self.bearer(call)?.account_id.clone();
         let body: Value = serde_json::from_slice(body_of(call)).unwrap_or(Value::Null);
         let text = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_owned);
         if text("clientId").is_none_or(|c| c.is_empty()) {
-            return invalid_parameter("clientId", "The client id is missing");
+            return Err(invalid_parameter("clientId", "The client id is missing"));
         }
         let account_id = match (reader, text("accountId")) {
             (Some(reader), None) => reader,
             (Some(reader), Some(asked)) if asked == reader => reader,
             (None, Some(asked)) if self.accounts.contains_key(&asked) => asked,
-            _ => return invalid_parameter("accountId", "Unknown account"),
+            _ => return Err(invalid_parameter("accountId", "Unknown account")),
         };
         let ticket = self.issue_ticket(&account_id);
-        Reply::json(StatusCode::OK, &json!({"ticket": ticket}))
+        Ok(Reply::json(StatusCode::OK, &json!({"ticket": ticket})))
     }
 }
 
-fn not_found(message: &str) -> Reply {
-    Reply::json(
-        StatusCode::NOT_FOUND,
-        &json!({"code": "not_found", "field": null, "message": message}),
-    )
+/// An error of the Payway API: `{"code", "field", "message"}`.
+pub(crate) fn api_error(
+    status: StatusCode,
+    code: &str,
+    field: Option<&str>,
+    message: &str,
+) -> Reply {
+    let body = json!({"code": code, "field": field, "message": message});
+    Reply::json(status, &body)
 }
 
-fn oauth_error(status: StatusCode, error: &str, description: &str) -> Reply {
-    Reply::json(
-        status,
-        &json!({"error": error, "error_description": description}),
-    )
+fn not_found(message: &str) -> Reply {
+    api_error(StatusCode::NOT_FOUND, "not_found", None, message)
+}
+
+fn invalid_token(message: &str) -> Reply {
+    api_error(StatusCode::UNAUTHORIZED, "invalid_token", None, message)
 }
 
 fn invalid_parameter(field: &str, message: &str) -> Reply {
-    Reply::json(
+    api_error(
         StatusCode::BAD_REQUEST,
-        &json!({"code": "invalid_parameter", "field": field, "message": message}),
+        "invalid_parameter",
+        Some(field),
+        message,
     )
+}
+
+/// An OAuth error (of the token endpoint and SSO2): `{"error", "error_description"}`.
+pub(crate) fn oauth_error(status: StatusCode, error: &str, description: &str) -> Reply {
+    let body = json!({"error": error, "error_description": description});
+    Reply::json(status, &body)
+}
+
+/// `value` without its members that are `null`: how the fake leaves out what it has not.
+pub(crate) fn without_nulls(mut value: Value) -> Value {
+    if let Some(members) = value.as_object_mut() {
+        members.retain(|_, member| !member.is_null());
+    }
+    value
 }
 
 /// Adds `item` to `list` unless it is there already.
@@ -388,16 +348,9 @@ fn form_or_json(call: &Captured) -> HashMap<String, String> {
         .header(CONTENT_TYPE.as_str())
         .is_some_and(|v| v.starts_with("application/json"));
     if json_body {
-        let value: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        value
-            .as_object()
-            .map(|object| {
-                object
-                    .iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let members: Map<String, Value> = serde_json::from_slice(body).unwrap_or_default();
+        let text = |(name, value): (String, Value)| Some((name, value.as_str()?.to_owned()));
+        members.into_iter().filter_map(text).collect()
     } else {
         url::form_urlencoded::parse(body).into_owned().collect()
     }

@@ -2,13 +2,13 @@
 //! issues a delegated ticket (`dtid`) for the account, and posts a `jwtToken` signed with
 //! the paywall secret (`dtid`, `aid`) to the site's checkout landing, as `paywall.js` does.
 
-use http::{Method, StatusCode};
+use http::StatusCode;
 use serde_json::json;
 use url::Url;
 
 use super::super::FakePayway;
-use super::super::html::{absolute_url, document, escape, field, refusal_page, with_cookie};
-use super::super::sso2;
+use super::super::html::{absolute_url, document, escape, field, refusal_page};
+use super::super::sso2::session_account;
 use super::super::state::{State, body_of};
 use crate::sso2::jws;
 use crate::sso2::request_token::unix_now;
@@ -20,40 +20,22 @@ pub(crate) const PAYWALL_CHECKOUT_PATH: &str = "/sso/paywall/checkout";
 /// How long a checkout token lives, in seconds.
 const TOKEN_LIFETIME: u64 = 60;
 
-/// Answers the checkout page and its "Buy" button.
-pub(super) fn answer(state: &mut State, request: &Captured) -> Option<Reply> {
-    let (sid, set_cookie) = sso2::browser_session(state, request);
-    let answer = match request.method {
-        Method::GET => checkout_page(state, &sid, request.query.as_bytes()),
-        Method::POST => buy(state, &sid, body_of(request)),
-        _ => return None,
-    };
-    Some(with_cookie(answer, set_cookie))
-}
-
 /// The checkout landing and product a request names, or why not.
-fn order(form: &[u8]) -> Result<(Url, String), &'static str> {
-    let landing = absolute_url(field(form, "landing").as_deref())
-        .ok_or("the paywall needs an absolute landing (the site's checkout landing)")?;
+fn order(form: &[u8]) -> Result<(Url, String), Reply> {
+    let landing = absolute_url(field(form, "landing").as_deref()).ok_or_else(|| {
+        refusal_page("the paywall needs an absolute landing (the site's checkout landing)")
+    })?;
     let product = field(form, "product")
         .filter(|p| !p.trim().is_empty())
-        .ok_or("the paywall needs a product")?;
+        .ok_or_else(|| refusal_page("the paywall needs a product"))?;
     Ok((landing, product))
 }
 
-/// The account the browser's SSO2 session is logged in to, if any.
-fn session_account(state: &State, sid: &str) -> Option<String> {
-    state
-        .sso2
-        .sessions
-        .get(sid)
-        .and_then(|s| s.account_id.clone())
-}
-
-fn checkout_page(state: &State, sid: &str, query: &[u8]) -> Reply {
-    let (landing, product) = match order(query) {
+/// The checkout page for the product the query names.
+pub(super) fn checkout_page(state: &mut State, sid: &str, request: &Captured) -> Reply {
+    let (landing, product) = match order(request.query.as_bytes()) {
         Ok(order) => order,
-        Err(reason) => return refusal_page(reason),
+        Err(refused) => return refused,
     };
     let who = match session_account(state, sid) {
         Some(account) => format!("Buying as account {}.", escape(&account)),
@@ -74,15 +56,13 @@ fn checkout_page(state: &State, sid: &str, query: &[u8]) -> Reply {
     )
 }
 
-fn buy(state: &mut State, sid: &str, form: &[u8]) -> Reply {
-    let (landing, product) = match order(form) {
+/// The "Buy" button: the product granted and the token posted to the checkout landing.
+pub(super) fn buy(state: &mut State, sid: &str, request: &Captured) -> Reply {
+    let (landing, product) = match order(body_of(request)) {
         Ok(order) => order,
-        Err(reason) => return refusal_page(reason),
+        Err(refused) => return refused,
     };
-    let account = match session_account(state, sid) {
-        Some(account) => account,
-        None => state.token("paywall-account"),
-    };
+    let account = session_account(state, sid).unwrap_or_else(|| state.token("paywall-account"));
     let token = checkout_token(state, &account, &product);
     // What `paywall.js` does: post the token to the site's checkout landing.
     let body = format!(

@@ -5,32 +5,24 @@ use http::StatusCode;
 use paywall_internal::fake::{Captured, Reply};
 use serde_json::{Value, json};
 
-use super::{ACCOUNT_READ_SCOPE, FakeAccount, ME_SCOPE, State, invalid_parameter, not_found};
+use super::{
+    ACCOUNT_READ_SCOPE, Answer, FakeAccount, ME_SCOPE, State, api_error, invalid_parameter,
+    invalid_token, not_found, without_nulls,
+};
 
 impl State {
-    pub(super) fn me(&self, call: &Captured, active_products: bool) -> Reply {
-        let entry = match self.bearer(call) {
-            Ok(entry) => entry,
-            Err(answer) => return answer,
-        };
-        let Some(account_id) = &entry.account_id else {
-            return Reply::json(
-                StatusCode::UNAUTHORIZED,
-                &json!({"code": "invalid_token", "field": null, "message": "A server token has no reader"}),
-            );
-        };
+    pub(super) fn me(&self, call: &Captured, active_products: bool) -> Answer {
+        let entry = self.bearer(call)?;
+        let account_id = (entry.account_id.as_ref())
+            .ok_or_else(|| invalid_token("A server token has no reader"))?;
         // The docs: "Requirements: Identity yes, scope /external/me/w".
         if !entry.has_scope(ME_SCOPE) {
-            return insufficient_scope(ME_SCOPE);
+            return Err(insufficient_scope(ME_SCOPE));
         }
-        let Some(account) = self.accounts.get(account_id) else {
-            return not_found("No such account");
-        };
+        let account =
+            (self.accounts.get(account_id)).ok_or_else(|| not_found("No such account"))?;
         let item = if active_products {
-            let include_articles = match include_articles_query(&call.query, &[]) {
-                Ok((include_articles, _)) => include_articles,
-                Err(answer) => return answer,
-            };
+            let (include_articles, _) = include_articles_query(&call.query, &[])?;
             products_item(account_id, account, include_articles)
         } else {
             let products: Vec<Value> = account
@@ -49,71 +41,57 @@ impl State {
                 "user_products": products,
             })
         };
-        Reply::json(StatusCode::OK, &json!({ "item": item }))
+        Ok(Reply::json(StatusCode::OK, &json!({ "item": item })))
     }
 
     /// `accounts/active_products?account_id=...[&include_articles=true]`, for a server
     /// token with `/external/account/r`.
-    pub(super) fn account_active_products(&self, call: &Captured) -> Reply {
-        let entry = match self.bearer(call) {
-            Ok(entry) => entry,
-            Err(answer) => return answer,
-        };
+    pub(super) fn account_active_products(&self, call: &Captured) -> Answer {
+        let entry = self.bearer(call)?;
         if entry.account_id.is_some() || !entry.has_scope(ACCOUNT_READ_SCOPE) {
-            return insufficient_scope(ACCOUNT_READ_SCOPE);
+            return Err(insufficient_scope(ACCOUNT_READ_SCOPE));
         }
-        let (include_articles, account_id) =
-            match include_articles_query(&call.query, &["account_id"]) {
-                Ok(read) => read,
-                Err(answer) => return answer,
-            };
-        let Some(account_id) = account_id else {
-            return invalid_parameter("account_id", "The account id is missing");
-        };
+        let (include_articles, account_id) = include_articles_query(&call.query, &["account_id"])?;
+        let account_id = account_id
+            .ok_or_else(|| invalid_parameter("account_id", "The account id is missing"))?;
         if !is_account_id(&account_id) {
-            return invalid_parameter("account_id", "The account id is not valid");
+            return Err(invalid_parameter(
+                "account_id",
+                "The account id is not valid",
+            ));
         }
-        match self.accounts.get(&account_id) {
-            Some(account) => Reply::json(
-                StatusCode::OK,
-                &json!({ "item": products_item(&account_id, account, include_articles) }),
-            ),
-            None => not_found("No such account"),
-        }
+        let account =
+            (self.accounts.get(&account_id)).ok_or_else(|| not_found("No such account"))?;
+        let item = products_item(&account_id, account, include_articles);
+        Ok(Reply::json(StatusCode::OK, &json!({ "item": item })))
     }
 }
 
 /// The documented active-products item: `external_plus_products` when the account has
 /// some, `active_articles` when asked for.
 fn products_item(account_id: &str, account: &FakeAccount, include_articles: bool) -> Value {
-    let mut item = json!({"id": account_id, "active_products": account.products});
-    if let Some(object) = item.as_object_mut() {
-        if !account.external_plus_products.is_empty() {
-            object.insert(
-                "external_plus_products".to_owned(),
-                json!(account.external_plus_products),
-            );
-        }
-        if include_articles {
-            let articles: Vec<Value> = account
-                .articles
-                .iter()
-                .map(|article| {
-                    json!({
-                        "article_id": article.article_id,
-                        "article_name": format!("Article {}", article.article_id),
-                        "article_url": format!("https://news.example.com/articles/{}", article.article_id),
-                        "title_name": "The Fake Times",
-                        "title_code": "news",
-                        "order_id": article.order_id,
-                        "purchase_date": "2024-01-01T00:00:00Z",
-                    })
-                })
-                .collect();
-            object.insert("active_articles".to_owned(), Value::from(articles));
-        }
-    }
-    item
+    let articles = include_articles.then(|| {
+        let article = |article: &super::FakeArticle| {
+            let id = &article.article_id;
+            json!({
+                "article_id": id,
+                "article_name": format!("Article {id}"),
+                "article_url": format!("https://news.example.com/articles/{id}"),
+                "title_name": "The Fake Times",
+                "title_code": "news",
+                "order_id": article.order_id,
+                "purchase_date": "2024-01-01T00:00:00Z",
+            })
+        };
+        account.articles.iter().map(article).collect::<Vec<_>>()
+    });
+    let plus = &account.external_plus_products;
+    without_nulls(json!({
+        "id": account_id,
+        "active_products": account.products,
+        "external_plus_products": (!plus.is_empty()).then_some(plus),
+        "active_articles": articles,
+    }))
 }
 
 /// Reads a query of `include_articles` (`true` or `false`) and at most one other parameter,
@@ -128,26 +106,26 @@ fn include_articles_query(query: &str, other: &[&str]) -> Result<(bool, Option<S
         } else if other.contains(&name.as_ref()) {
             &mut value
         } else {
-            return Err(Reply::json(
+            let unknown = "Unknown parameter";
+            return Err(api_error(
                 StatusCode::BAD_REQUEST,
-                &json!({"code": "unknown_parameter", "field": name, "message": "Unknown parameter"}),
+                "unknown_parameter",
+                Some(&name),
+                unknown,
             ));
         };
         if slot.replace(given.into_owned()).is_some() {
             return Err(invalid_parameter(&name, "The parameter is given twice"));
         }
     }
-    let include_articles = match include_articles.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => {
-            return Err(invalid_parameter(
-                "include_articles",
-                "Expected true or false",
-            ));
-        }
-    };
-    Ok((include_articles, value))
+    match include_articles.as_deref() {
+        None | Some("false") => Ok((false, value)),
+        Some("true") => Ok((true, value)),
+        Some(_) => Err(invalid_parameter(
+            "include_articles",
+            "Expected true or false",
+        )),
+    }
 }
 
 /// Payway's account id check, `/^[a-f\d]{24}$/`.
@@ -156,8 +134,6 @@ fn is_account_id(id: &str) -> bool {
 }
 
 fn insufficient_scope(scope: &str) -> Reply {
-    Reply::json(
-        StatusCode::FORBIDDEN,
-        &json!({"code": "insufficient_scope", "field": null, "message": format!("The access token lacks the scope {scope}")}),
-    )
+    let message = format!("The access token lacks the scope {scope}");
+    api_error(StatusCode::FORBIDDEN, "insufficient_scope", None, &message)
 }
