@@ -192,7 +192,7 @@ impl TiunClientBuilder {
             .as_deref()
             .map(|id| encode_id(id).map(String::from))
             .transpose()
-            .map_err(BuildError::InvalidProviderId)?;
+            .map_err(|reason| BuildError::InvalidProviderId { reason })?;
 
         let http = self
             .http
@@ -330,12 +330,12 @@ mod tests {
         builder().api_key_header("X-ACCESS-TOKEN").build().unwrap();
         assert!(matches!(
             builder().provider_id("").build(),
-            Err(BuildError::InvalidProviderId(_))
+            Err(BuildError::InvalidProviderId { .. })
         ));
-        assert!(matches!(
-            builder().provider_id("..").build(),
-            Err(BuildError::InvalidProviderId(_))
-        ));
+        let error = builder().provider_id("..").build().unwrap_err();
+        let reason = "it is a dot segment";
+        assert!(matches!(error, BuildError::InvalidProviderId { reason: r } if r == reason));
+        assert_eq!(error.to_string(), format!("invalid provider id: {reason}"));
         builder().provider_id("prov/1").build().unwrap();
         assert!(matches!(
             builder().timeout(Duration::ZERO).build(),

@@ -3,8 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use paywall_internal::env::EnvError;
-use paywall_internal::http::{BaseUrlError, HeaderError, SendError, SettingsError};
+use paywall_internal::http::{HeaderError, SendError};
 use paywall_internal::parse_error::ParseError;
 use reqwest::StatusCode;
 
@@ -155,10 +154,12 @@ pub enum BuildError {
     /// the network in clear text.
     #[error("refusing a plain http:// base URL to a non-loopback host; use https://")]
     InsecureBaseUrl,
-    /// The provider id cannot be used in the legacy path, for the reason given (empty, too
-    /// long, a control character, `.` or `..`).
-    #[error("invalid provider id: {0}")]
-    InvalidProviderId(&'static str),
+    /// The provider id cannot be used in the legacy path.
+    #[error("invalid provider id: {reason}")]
+    InvalidProviderId {
+        /// Why: empty, too long, a control character, `.` or `..`.
+        reason: &'static str,
+    },
     /// A connect timeout was set together with a caller's HTTP client, which has its own.
     #[error(
         "connect_timeout cannot be applied to a caller-supplied HTTP client; set it on that client"
@@ -204,31 +205,8 @@ pub(crate) fn api_key_error(error: HeaderError) -> BuildError {
     }
 }
 
-/// The base URL's refusal.
-pub(crate) fn base_url_error(error: BaseUrlError) -> BuildError {
-    match error {
-        BaseUrlError::Missing => BuildError::MissingEnvironment,
-        BaseUrlError::Insecure => BuildError::InsecureBaseUrl,
-        BaseUrlError::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
-    }
-}
-
-/// The HTTP settings' refusal.
-pub(crate) fn settings_error(error: SettingsError) -> BuildError {
-    match error {
-        SettingsError::ZeroDuration { what } => BuildError::ZeroDuration { what },
-        SettingsError::ConnectTimeoutWithHttpClient => BuildError::ConnectTimeoutWithHttpClient,
-        SettingsError::HttpClient(error) => BuildError::HttpClient(error),
-    }
-}
-
-/// An environment variable's refusal, naming it and never its value.
-pub(crate) fn env_error(error: EnvError) -> BuildError {
-    match error {
-        EnvError::Missing { name } => BuildError::MissingEnvVar { name },
-        EnvError::Invalid { name, reason } => BuildError::InvalidEnvVar { name, reason },
-    }
-}
+paywall_internal::http_error_fns!(BuildError);
+paywall_internal::env_error_fn!(fn env_error -> BuildError);
 
 #[cfg(test)]
 mod tests {
