@@ -6,7 +6,9 @@
 //! error (the crates' errors are `Clone`, their transport errors in an `Arc`). If the leader
 //! is dropped (its reader left) while followers wait, the request is handed to a task of its
 //! own and finishes for them; only when every caller of a request is gone is the request
-//! cancelled, as it would have been without coalescing.
+//! cancelled, as it would have been without coalescing. A follower whose request was lost
+//! (its leader dropped outside a tokio runtime, where no task can take it over, or the
+//! request panicked) sends its own.
 //!
 //! **A call that cannot coalesce never builds or hashes a key.** A client holds an
 //! `Option<Flights>` (`None` when coalescing is switched off) and builds the key only inside
@@ -65,11 +67,10 @@ where
     K: Hash + Eq + Send + 'static,
     T: Clone + Send + 'static,
 {
-    /// The outcome of `start()` for `key`, shared with every concurrent call for the same key
-    /// (`start` runs only for the first). `None` when the request this call joined was lost
-    /// (its leader was dropped where no task could take it over, outside a tokio runtime):
-    /// the caller then asks on its own.
-    pub async fn run<Q, F>(&self, key: &Q, start: impl FnOnce() -> F) -> Option<T>
+    /// The outcome of `start()` for `key`, shared with every concurrent call for the same key:
+    /// `start` runs for the first, and for a later one only when the request it joined was
+    /// lost (see the module's documentation).
+    pub async fn run<Q, F>(&self, key: &Q, start: impl FnOnce() -> F) -> T
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
@@ -94,27 +95,25 @@ where
                 (id, None)
             }
         };
-        let waiting = match joined {
-            Some(receiver) => Waiting::Follower(receiver),
-            None => Waiting::Leader(Box::pin(start())),
-        };
         let mut place = Place {
             registry: &self.registry,
             key,
             id,
-            waiting,
+            request: None,
+            receiver: None,
         };
-        let outcome = match &mut place.waiting {
-            Waiting::Leader(request) => {
-                let outcome = request.await;
-                deliver(take_followers(&self.registry, key, id), &outcome);
-                Some(outcome)
-            }
-            Waiting::Follower(receiver) => receiver.await.ok(),
-            Waiting::Done => None,
+        let Some(receiver) = joined else {
+            let outcome = place.request.insert(Box::pin(start())).await;
+            place.request = None;
+            deliver(take_followers(&self.registry, key, id), &outcome);
+            return outcome;
         };
-        place.waiting = Waiting::Done;
-        outcome
+        let shared = place.receiver.insert(receiver).await;
+        place.receiver = None;
+        match shared {
+            Ok(outcome) => outcome,
+            Err(_lost) => start().await,
+        }
     }
 
     /// How many requests are in flight.
@@ -156,19 +155,10 @@ fn deliver<T: Clone>(followers: Vec<oneshot::Sender<T>>, outcome: &T) {
     }
 }
 
-/// What a call still waits for.
-enum Waiting<T> {
-    /// The request, driven by this call (the leader).
-    Leader(Request<T>),
-    /// The leader's outcome (a follower).
-    Follower(oneshot::Receiver<T>),
-    /// Nothing: the outcome arrived.
-    Done,
-}
-
-/// A call's place in its flight. Dropped before the outcome arrived, a leader hands the
-/// request to a task when followers wait for it, and cancels it otherwise; the last follower
-/// of a request handed to a task cancels it.
+/// A call's place in its flight, holding what it still waits for: the request it drives (the
+/// leader) or the leader's outcome (a follower). Dropped before the outcome arrived, a leader
+/// hands the request to a task when followers wait for it, and cancels it otherwise; the last
+/// follower of a request handed to a task cancels it.
 struct Place<'a, K, Q, T>
 where
     K: Hash + Eq + Borrow<Q> + Send + 'static,
@@ -178,7 +168,8 @@ where
     registry: &'a Registry<K, T>,
     key: &'a Q,
     id: u64,
-    waiting: Waiting<T>,
+    request: Option<Request<T>>,
+    receiver: Option<oneshot::Receiver<T>>,
 }
 
 impl<K, Q, T> Drop for Place<'_, K, Q, T>
@@ -188,45 +179,65 @@ where
     T: Clone + Send + 'static,
 {
     fn drop(&mut self) {
-        let waiting = std::mem::replace(&mut self.waiting, Waiting::Done);
-        if let Waiting::Done = waiting {
+        if self.request.is_none() && self.receiver.is_none() {
             return;
         }
         let mut flights = lock(self.registry);
         let Some(flight) = flights.get_mut(self.key).filter(|f| f.id == self.id) else {
             return;
         };
-        match waiting {
-            Waiting::Leader(request) => {
-                let waited_for = flight.followers.iter().any(|f| !f.is_closed());
-                match Handle::try_current() {
-                    Ok(runtime) if waited_for => {
-                        let (registry, key, id) =
-                            (Arc::clone(self.registry), self.key.to_owned(), self.id);
-                        let task = runtime.spawn(async move {
-                            let outcome = request.await;
-                            deliver(take_followers(&registry, key.borrow(), id), &outcome);
-                        });
-                        flight.task = Some(task.abort_handle());
-                    }
-                    // Nobody waits (or no task can be spawned): the request is dropped,
-                    // cancelled, once the lock is released.
-                    _ => {
-                        flights.remove(self.key);
-                        drop(flights);
-                    }
+        if let Some(request) = self.request.take() {
+            let waited_for = flight.followers.iter().any(|f| !f.is_closed());
+            match Handle::try_current() {
+                Ok(runtime) if waited_for => {
+                    let mut landing = Landing {
+                        registry: Arc::clone(self.registry),
+                        key: self.key.to_owned(),
+                        id: self.id,
+                        outcome: None,
+                    };
+                    let task = runtime.spawn(async move {
+                        landing.outcome.replace(request.await);
+                    });
+                    flight.task = Some(task.abort_handle());
+                }
+                // Nobody waits (or no task can be spawned): the request is dropped,
+                // cancelled, once the lock is released.
+                _ => {
+                    flights.remove(self.key);
+                    drop(flights);
                 }
             }
-            Waiting::Follower(receiver) => {
-                // Closed now, so the check below counts this caller as gone.
-                drop(receiver);
-                let abandoned =
-                    flight.task.is_some() && flight.followers.iter().all(|w| w.is_closed());
-                if abandoned && let Some(task) = flights.remove(self.key).and_then(|f| f.task) {
-                    task.abort();
-                }
+            return;
+        }
+        // Closed now, so the check below counts this caller as gone.
+        self.receiver = None;
+        if flight.task.is_some() && flight.followers.iter().all(|w| w.is_closed()) {
+            let task = flights.remove(self.key).and_then(|f| f.task);
+            // Aborted once the lock is released: the task's landing takes it.
+            drop(flights);
+            if let Some(task) = task {
+                task.abort();
             }
-            Waiting::Done => {}
+        }
+    }
+}
+
+/// A request handed to a task, as it lands: dropped with its outcome, it delivers it to the
+/// followers; dropped without (the request panicked, or was cancelled), it removes the flight,
+/// so that each follower still waiting sends its own request.
+struct Landing<K: Hash + Eq, T: Clone> {
+    registry: Registry<K, T>,
+    key: K,
+    id: u64,
+    outcome: Option<T>,
+}
+
+impl<K: Hash + Eq, T: Clone> Drop for Landing<K, T> {
+    fn drop(&mut self) {
+        let followers = take_followers(&self.registry, &self.key, self.id);
+        if let Some(outcome) = &self.outcome {
+            deliver(followers, outcome);
         }
     }
 }
@@ -288,8 +299,8 @@ mod tests {
         assert_eq!(flights.len(), 0, "the flight is gone once it landed");
 
         // A later call starts a new request; other keys fly on their own.
-        assert_eq!(flights.run("s", &*start).await, Some(Ok("valid")));
-        assert_eq!(flights.run("t", &*start).await, Some(Ok("valid")));
+        assert_eq!(flights.run("s", &*start).await, Ok("valid"));
+        assert_eq!(flights.run("t", &*start).await, Ok("valid"));
         assert_eq!(counts.get(), (3, 3));
     }
 
@@ -322,7 +333,7 @@ mod tests {
             .collect();
         poll_once(&mut calls).await;
         for call in calls {
-            assert_eq!(call.await, Some(Ok("granted")));
+            assert_eq!(call.await, Ok("granted"));
         }
         assert_eq!(counts.get(), (1, 1));
     }
@@ -331,7 +342,7 @@ mod tests {
     fn spawn_call(
         flights: &Arc<Flights<String, Outcome>>,
         start: &Start,
-    ) -> tokio::task::JoinHandle<Option<Outcome>> {
+    ) -> tokio::task::JoinHandle<Outcome> {
         let (flights, start) = (Arc::clone(flights), Arc::clone(start));
         tokio::spawn(async move { flights.run("s", &*start).await })
     }
@@ -346,7 +357,7 @@ mod tests {
         let second = spawn_call(&flights, &start);
         tokio::time::sleep(Duration::from_millis(10)).await;
         first.abort();
-        assert_eq!(second.await.unwrap(), Some(Ok("valid")));
+        assert_eq!(second.await.unwrap(), Ok("valid"));
         assert_eq!(counts.get(), (1, 1));
         assert_eq!(flights.len(), 0);
     }
@@ -391,9 +402,49 @@ mod tests {
             std::future::ready(Ok("valid"))
         };
         let outcome = block_on(flights.run("s", start));
-        assert_eq!(outcome, Some(Ok("valid")));
+        assert_eq!(outcome, Ok("valid"));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         assert_eq!(format!("{flights:?}"), "Flights { in_flight: 0 }");
+    }
+
+    #[test]
+    fn outside_a_runtime_a_follower_whose_leader_left_sends_its_own_request() {
+        let flights = Flights::<String, Outcome>::default();
+        let calls = AtomicUsize::new(0);
+        let start = || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async {
+                tokio::task::yield_now().await;
+                Ok("valid")
+            }
+        };
+        let mut calls_of_s = [
+            Box::pin(flights.run("s", start)),
+            Box::pin(flights.run("s", start)),
+        ];
+        block_on(poll_once(&mut calls_of_s));
+        let [leader, follower] = calls_of_s;
+        drop(leader);
+        assert_eq!(flights.len(), 0, "no task could take the request over");
+        assert_eq!(block_on(follower), Ok("valid"));
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_request_that_panics_leaves_no_caller_waiting() {
+        let flights = Arc::default();
+        let counts = Arc::default();
+        let start = request(&counts, Duration::from_millis(30), || {
+            panic!("the request fails")
+        });
+        let leader = spawn_call(&flights, &start);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let follower = spawn_call(&flights, &start);
+        assert!(leader.await.is_err(), "the leader's request panicked");
+        let follower = tokio::time::timeout(Duration::from_secs(5), follower).await;
+        assert!(follower.expect("the follower is not left waiting").is_err());
+        assert_eq!(counts.get().0, 2, "the follower sent its own request");
+        assert_eq!(flights.len(), 0);
     }
 
     #[test]
@@ -428,7 +479,7 @@ mod tests {
         poll_once(&mut calls).await;
         let mut outcomes = Vec::new();
         for call in calls {
-            outcomes.push(call.await.expect("no request is lost"));
+            outcomes.push(call.await);
         }
         outcomes
     }

@@ -55,21 +55,12 @@ impl PaywayClient {
 
     async fn server_token_for(&self, key: &str) -> Result<AccessToken, Error> {
         let cache = &self.inner.server_tokens;
-        loop {
-            if let Some(token) = cache.fresh(key) {
-                return Ok(token);
-            }
-            let client = self.clone();
-            let owned = key.to_owned();
-            let flight = cache.flights.run(key, move || async move {
-                client.fetch_server_token(owned).await
-            });
-            match flight.await {
-                Some(outcome) => return outcome.map_err(Error::ServerToken),
-                // The request this call joined was lost: ask again (perhaps as the leader).
-                None => continue,
-            }
+        if let Some(token) = cache.fresh(key) {
+            return Ok(token);
         }
+        let start = || self.clone().fetch_server_token(key.to_owned());
+        let outcome = cache.flights.run(key, start).await;
+        outcome.map_err(Error::ServerToken)
     }
 
     /// The one request of a flight; its token is cached before the waiting callers get it.

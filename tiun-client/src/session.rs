@@ -70,21 +70,14 @@ impl TiunClient {
         let Some(flights) = &inner.flights else {
             return self.check_and_remember(session_id, url).await;
         };
-        // Only the first call of a flight runs `start`: the URL moves into its request, with a
-        // copy of the id (the request outlives this call when its caller leaves).
+        // Only a call that sends the request runs `start`: the URL moves into it, with a copy of
+        // the id (the request outlives this call when its caller leaves).
         let start = || {
             let id = session_id.to_owned();
             let client = self.clone();
             async move { client.check_and_remember(&id, url).await }
         };
-        match flights.run(session_id, start).await {
-            Some(outcome) => outcome,
-            // The request this call waited for was lost: ask on its own.
-            None => {
-                let url = self.session_url(session_id)?;
-                self.check_and_remember(session_id, url).await
-            }
-        }
+        flights.run(session_id, start).await
     }
 
     /// One request to tiun; a `Valid` answer goes into the validity cache, when there is one.

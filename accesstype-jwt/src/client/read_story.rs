@@ -116,11 +116,7 @@ impl AccesstypeClient {
             let (client, request) = (self.clone(), request.clone());
             async move { client.read_once(&request, Some(key)).await }
         };
-        match flights.run(&key, start).await {
-            Some(outcome) => outcome,
-            // The shared read was lost (its leader dropped outside a runtime): read alone.
-            None => self.read_once(&request, Some(key)).await,
-        }
+        flights.run(&key, start).await
     }
 
     /// One access check, and the pingback of a metered grant; a granted answer goes into the
