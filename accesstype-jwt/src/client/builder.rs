@@ -9,11 +9,11 @@ use url::Url;
 
 use crate::client::grant_cache::{GrantCache, MAX_CACHE_GRANTS_FOR};
 use crate::client::handle::{AccesstypeClient, Inner};
-use crate::client::validate::{account_key, api_key_value, base_url};
+use crate::client::validate::{account_key, api_key_value, base_url, settings_error};
 use crate::environment::Environment;
 use crate::error::BuildError;
 use paywall_internal::coalesce::Flights;
-use paywall_internal::http::{self, HttpSettings, SettingsError};
+use paywall_internal::http::{self, HttpSettings};
 
 /// How long a whole request may take unless [`AccesstypeClientBuilder::timeout`] says
 /// otherwise: 10 seconds.
@@ -162,13 +162,7 @@ impl AccesstypeClientBuilder {
         let http = self
             .http
             .build(concat!("accesstype-jwt/", env!("CARGO_PKG_VERSION")))
-            .map_err(|error| match error {
-                SettingsError::ZeroDuration { what } => BuildError::ZeroDuration { what },
-                SettingsError::ConnectTimeoutWithHttpClient => {
-                    BuildError::ConnectTimeoutWithHttpClient
-                }
-                SettingsError::HttpClient(error) => BuildError::HttpClient(error),
-            })?;
+            .map_err(settings_error)?;
         let cache = match self.cache_grants_for {
             None => None,
             Some(keep_for) if keep_for.is_zero() => {

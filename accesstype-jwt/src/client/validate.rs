@@ -1,7 +1,7 @@
 //! The checks [`build`](crate::AccesstypeClientBuilder::build) runs on the client's
 //! configuration: the base URL, the API key and the account key.
 
-use paywall_internal::http::{self, BaseUrlError, HeaderError, sensitive_header};
+use paywall_internal::http::{self, HeaderError, sensitive_header};
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
@@ -39,12 +39,10 @@ pub(crate) fn base_url(
     environment: Option<Environment>,
 ) -> Result<Url, BuildError> {
     let environment_url = || environment.map(Environment::base_url);
-    http::choose_base_url(given, environment_url).map_err(|error| match error {
-        BaseUrlError::Missing => BuildError::MissingEnvironment,
-        BaseUrlError::Insecure => BuildError::InsecureBaseUrl,
-        BaseUrlError::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
-    })
+    http::choose_base_url(given, environment_url).map_err(base_url_error)
 }
+
+paywall_internal::http_error_fns!(BuildError);
 
 #[cfg(test)]
 mod tests {
