@@ -1,7 +1,7 @@
 //! The HTTP settings both clients share (the base URL, the timeouts, the caller's
 //! `reqwest::Client` or ours), checked and built the same way.
 
-use paywall_internal::http::{self, BaseUrlError, Http, SettingsError};
+use paywall_internal::http::{self, Http};
 use url::Url;
 
 use crate::environment::Environment;
@@ -22,22 +22,12 @@ pub(crate) fn choose_base_url(
     http::choose_base_url(base_url, || environment.map(host)).map_err(base_url_error)
 }
 
-fn base_url_error(problem: BaseUrlError) -> BuildError {
-    match problem {
-        BaseUrlError::Missing => BuildError::MissingEnvironment,
-        BaseUrlError::Insecure => BuildError::InsecureBaseUrl,
-        BaseUrlError::Invalid(reason) => BuildError::InvalidBaseUrl { reason },
-    }
-}
+paywall_internal::http_error_fns!(BuildError);
 
 /// The family's HTTP settings built (durations checked, the caller's client or ours), as a
 /// [`BuildError`] when refused.
 pub(crate) fn build_http(settings: HttpSettings) -> Result<Http, BuildError> {
-    settings.build(USER_AGENT).map_err(|error| match error {
-        SettingsError::ZeroDuration { what } => BuildError::ZeroDuration { what },
-        SettingsError::ConnectTimeoutWithHttpClient => BuildError::ConnectTimeoutWithHttpClient,
-        SettingsError::HttpClient(error) => BuildError::HttpClient(error),
-    })
+    settings.build(USER_AGENT).map_err(settings_error)
 }
 
 #[cfg(test)]
