@@ -28,7 +28,7 @@ use tokio::net::TcpListener;
 use tokio::task::{JoinHandle, JoinSet};
 use url::Url;
 
-pub use faults::{Fault, Faults};
+pub use faults::Faults;
 pub use reply::Reply;
 
 /// The largest request body a fake reads, in bytes (64 KiB).
@@ -149,12 +149,6 @@ impl FakeServer {
     pub fn base_url(&self) -> &Url {
         &self.base_url
     }
-
-    /// The port it listens on.
-    #[must_use]
-    pub fn port(&self) -> u16 {
-        self.base_url.port().unwrap_or_default()
-    }
 }
 
 impl Drop for FakeServer {
@@ -245,7 +239,8 @@ mod tests {
 
     /// Sends `raw` to the server and returns everything it answered before closing.
     async fn exchange(server: &FakeServer, raw: &[u8]) -> String {
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", server.port()))
+        let port = server.base_url().port().unwrap();
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .unwrap();
         stream.write_all(raw).await.unwrap();
@@ -345,7 +340,7 @@ mod tests {
         let server = FakeServer::start(|_| async { Reply::empty(StatusCode::OK) })
             .await
             .unwrap();
-        let port = server.port();
+        let port = server.base_url().port().unwrap();
         drop(server);
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert!(

@@ -21,15 +21,6 @@ struct State {
     delay: Duration,
 }
 
-/// What to do with one request instead of answering it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fault {
-    /// Close the connection without an answer.
-    Drop,
-    /// Answer with this status (and the fake's own error body).
-    Fail(StatusCode),
-}
-
 impl Faults {
     /// Answers the next `n` requests with `status` (a `500` when it is not a status).
     pub fn fail_next(&self, n: usize, status: u16) {
@@ -48,19 +39,20 @@ impl Faults {
         lock(&self.0).drop_next = n;
     }
 
-    /// For one request: waits the delay, then gives the fault to inject, if any (a drop
-    /// before a failure).
-    pub async fn next(&self) -> Option<Fault> {
+    /// For one request: waits the delay, then gives the reply to send instead of an answer,
+    /// if any: a hang-up, or else `fail(status)` (the fake's own error body).
+    pub async fn intercept(&self, fail: impl FnOnce(StatusCode) -> Reply) -> Option<Reply> {
         let (delay, fault) = {
             let mut state = lock(&self.0);
+            // `Some(None)`: drop; `Some(Some(status))`: fail.
             let fault = if state.drop_next > 0 {
                 state.drop_next -= 1;
-                Some(Fault::Drop)
+                Some(None)
             } else if state.fail_next > 0 {
                 state.fail_next -= 1;
                 let status = StatusCode::from_u16(state.fail_status)
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                Some(Fault::Fail(status))
+                Some(Some(status))
             } else {
                 None
             };
@@ -69,18 +61,7 @@ impl Faults {
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        fault
-    }
-}
-
-impl Faults {
-    /// For one request: waits the delay, then the reply to give instead of an answer, if
-    /// any: a hang-up, or `fail(status)` (the fake's own error body).
-    pub async fn intercept(&self, fail: impl FnOnce(StatusCode) -> Reply) -> Option<Reply> {
-        match self.next().await? {
-            Fault::Drop => Some(Reply::hang_up()),
-            Fault::Fail(status) => Some(fail(status)),
-        }
+        fault.map(|failure| failure.map_or_else(Reply::hang_up, fail))
     }
 }
 
@@ -104,33 +85,39 @@ impl fmt::Debug for Faults {
 mod tests {
     use super::*;
 
+    /// The status of the reply `faults` gives instead of an answer: `Some(None)` for a
+    /// hang-up, `None` for no fault.
+    async fn next(faults: &Faults) -> Option<Option<StatusCode>> {
+        let reply = faults.intercept(Reply::empty).await?;
+        Some(reply.status())
+    }
+
     #[tokio::test]
     async fn faults_are_taken_in_order_and_counted_down() {
         let faults = Faults::default();
-        assert_eq!(faults.next().await, None);
+        assert_eq!(next(&faults).await, None);
         faults.fail_next(2, 503);
         faults.drop_next(1);
-        assert_eq!(faults.next().await, Some(Fault::Drop));
-        assert_eq!(
-            faults.next().await,
-            Some(Fault::Fail(StatusCode::SERVICE_UNAVAILABLE))
-        );
-        assert_eq!(
-            faults.next().await,
-            Some(Fault::Fail(StatusCode::SERVICE_UNAVAILABLE))
-        );
-        assert_eq!(faults.next().await, None);
+        assert_eq!(next(&faults).await, Some(None));
+        let unavailable = Some(Some(StatusCode::SERVICE_UNAVAILABLE));
+        assert_eq!(next(&faults).await, unavailable);
+        assert_eq!(next(&faults).await, unavailable);
+        assert_eq!(next(&faults).await, None);
         faults.fail_next(1, 42);
-        assert_eq!(
-            faults.next().await,
-            Some(Fault::Fail(StatusCode::INTERNAL_SERVER_ERROR))
-        );
+        let internal = Some(Some(StatusCode::INTERNAL_SERVER_ERROR));
+        assert_eq!(next(&faults).await, internal);
         faults.drop_next(1);
         faults.fail_next(1, 418);
-        let fail = |status| Reply::empty(status);
+        let fail = |status| Reply::json(status, &serde_json::json!({"error": "teapot"}));
         assert_eq!(faults.intercept(fail).await.unwrap().status(), None);
-        let failed = faults.intercept(fail).await.unwrap();
-        assert_eq!(failed.status(), Some(StatusCode::IM_A_TEAPOT));
+        let failed = faults
+            .intercept(fail)
+            .await
+            .unwrap()
+            .into_response()
+            .unwrap();
+        assert_eq!(failed.status(), StatusCode::IM_A_TEAPOT);
+        assert_eq!(failed.headers()["content-type"], "application/json");
         assert!(faults.intercept(fail).await.is_none());
         assert_eq!(
             format!("{faults:?}"),
@@ -143,11 +130,11 @@ mod tests {
         let faults = Faults::default();
         faults.delay(Duration::from_millis(30));
         let started = std::time::Instant::now();
-        assert_eq!(faults.next().await, None);
+        assert_eq!(next(&faults).await, None);
         assert!(started.elapsed() >= Duration::from_millis(30));
         faults.delay(Duration::ZERO);
         let started = std::time::Instant::now();
-        faults.next().await;
+        next(&faults).await;
         assert!(started.elapsed() < Duration::from_millis(30));
     }
 }
