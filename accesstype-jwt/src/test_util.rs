@@ -187,12 +187,7 @@ impl FakeAccesstype {
             .secret(JWT_SECRET)
             .build()
             .expect("FakeAccesstype: the fixed secret is long enough");
-        let books = Arc::new(Books::new(
-            ACCOUNT_KEY,
-            API_KEY,
-            signer,
-            DEFAULT_FREE_STORIES,
-        ));
+        let books = Arc::new(Books::new(signer, DEFAULT_FREE_STORIES));
         let webhook_key = WebhookSigningKey::new(WEBHOOK_SECRET)
             .expect("FakeAccesstype: the fixed webhook secret is long enough");
         let answering = Arc::clone(&books);

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use http::{Method, StatusCode};
+use http::{HeaderValue, Method, StatusCode};
 use paywall_internal::coalesce::lock;
-use paywall_internal::fake::{Faults, decode_segment};
+use paywall_internal::fake::{Captured, Faults, Reply, decode_segment};
 use serde_json::{Value, json};
 
 use crate::grant::AccessGrant;
@@ -16,17 +16,11 @@ use crate::signer::AccesstypeSigner;
 use crate::subscriber_identity::SubscriberIdentity;
 use crate::subscription::Subscription;
 use crate::test_util::subscriptions::SubscriptionBook;
+use crate::test_util::{ACCOUNT_KEY, API_KEY};
 use crate::user::{User, UserId};
 
-/// A request as the fake's rules need it.
-pub(crate) struct Asked<'a> {
-    pub(crate) method: &'a Method,
-    pub(crate) path: &'a str,
-    pub(crate) query: &'a str,
-    pub(crate) subauth: Option<&'a [u8]>,
-    pub(crate) content_type: Option<&'a [u8]>,
-    pub(crate) body: &'a [u8],
-}
+/// An answer; a refusal is an `Err`, so that `?` answers it.
+type Answer = Result<Reply, Reply>;
 
 /// How a story is walled.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -49,8 +43,6 @@ struct Ledger {
 
 /// Everything the fake knows.
 pub(crate) struct Books {
-    pub(crate) account_key: &'static str,
-    pub(crate) api_key: &'static str,
     pub(crate) signer: AccesstypeSigner,
     /// `fail_next`, `delay` and `drop_next`, for every request.
     pub(crate) faults: Faults,
@@ -62,19 +54,9 @@ pub(crate) struct Books {
     subscription_lookups: AtomicUsize,
 }
 
-/// What the fake answers: a status and a JSON body.
-pub(crate) type Reply = (StatusCode, Value);
-
 impl Books {
-    pub(crate) fn new(
-        account_key: &'static str,
-        api_key: &'static str,
-        signer: AccesstypeSigner,
-        free_stories: u32,
-    ) -> Self {
+    pub(crate) fn new(signer: AccesstypeSigner, free_stories: u32) -> Self {
         Self {
-            account_key,
-            api_key,
             signer,
             faults: Faults::default(),
             pingback_faults: Faults::default(),
@@ -153,54 +135,35 @@ impl Books {
         }
     }
 
-    /// The answer to one request.
-    pub(crate) fn answer(&self, asked: &Asked<'_>) -> Reply {
-        if let Some(rest) = asked.path.strip_prefix("/api/v1/subscribers/") {
-            return self.subscriptions(rest, asked);
+    /// The answer to one request whose body was read.
+    pub(crate) fn answer(&self, request: &Captured, body: &[u8]) -> Answer {
+        if let Some(rest) = request.path.strip_prefix("/api/v1/subscribers/") {
+            return self.subscriptions(rest, request);
         }
-        let Some((story_id, endpoint)) = story_route(asked.path) else {
-            return failure(StatusCode::NOT_FOUND, "not_found", "No such route.");
-        };
-        if asked.subauth != Some(self.api_key.as_bytes()) {
-            return failure(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "The X-SUBAUTH API key is missing or wrong.",
-            );
+        let (story_id, endpoint) = story_route(&request.path).ok_or_else(no_route)?;
+        check_api_key(request)?;
+        let query = Query::parse(&request.query);
+        if query.key.as_deref() != Some(ACCOUNT_KEY) {
+            let message = "The key parameter names no account.";
+            return Err(failure(StatusCode::UNAUTHORIZED, "unauthorized", message));
         }
-        let query = Query::parse(asked.query);
-        if query.key.as_deref() != Some(self.account_key) {
-            return failure(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "The key parameter names no account.",
-            );
-        }
-        let Some(reader) = query
-            .reader_id
-            .as_deref()
+        let reader = (query.reader_id.as_deref())
             .and_then(|id| ReaderId::parse(id).ok())
-        else {
-            return failure(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                "The readerId parameter is missing or malformed.",
-            );
-        };
-        let user = query
-            .jwt
-            .as_deref()
-            .and_then(|jwt| self.signer.verify(jwt).ok());
-        match (asked.method, endpoint) {
+            .ok_or_else(|| {
+                let message = "The readerId parameter is missing or malformed.";
+                failure(StatusCode::BAD_REQUEST, "bad_request", message)
+            })?;
+        let user = (query.jwt.as_deref()).and_then(|jwt| self.signer.verify(jwt).ok());
+        match (&request.method, endpoint) {
             (&Method::GET, "access") => {
-                self.access(&story_id, &reader, user.as_ref(), query.disable_meter)
+                Ok(self.access(&story_id, &reader, user.as_ref(), query.disable_meter))
             }
-            (&Method::POST, "pingback") => self.pingback(&reader, asked),
-            _ => failure(
+            (&Method::POST, "pingback") => self.pingback(&reader, request, body),
+            _ => Err(failure(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
                 "Use GET for access and POST for pingback.",
-            ),
+            )),
         }
     }
 
@@ -247,33 +210,29 @@ impl Books {
         } else {
             denied("pay_wall", visibility, 0, logged_in)
         };
-        (StatusCode::OK, body)
+        Reply::json(StatusCode::OK, &body)
     }
 
     /// Counts a metered read: the only thing that moves a reader's meter.
-    fn pingback(&self, reader: &ReaderId, asked: &Asked<'_>) -> Reply {
-        let plain = asked.content_type.is_some_and(|value| {
+    fn pingback(&self, reader: &ReaderId, request: &Captured, body: &[u8]) -> Answer {
+        let content_type = request
+            .headers
+            .get("content-type")
+            .map(HeaderValue::as_bytes);
+        let plain = content_type.is_some_and(|value| {
             value
                 .split(|b| *b == b';')
                 .next()
                 .is_some_and(|essence| essence.trim_ascii().eq_ignore_ascii_case(b"text/plain"))
         });
         if !plain {
-            return failure(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "A pingback is sent as text/plain.",
-            );
+            let message = "A pingback is sent as text/plain.";
+            let error = "unsupported_media_type";
+            return Err(failure(StatusCode::UNSUPPORTED_MEDIA_TYPE, error, message));
         }
-        match AccessGrant::from_slice(asked.body) {
-            Ok(grant) if grant.is_metered() => {}
-            _ => {
-                return failure(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    "The body must be the metered access grant.",
-                );
-            }
+        if !AccessGrant::from_slice(body).is_ok_and(|grant| grant.is_metered()) {
+            let message = "The body must be the metered access grant.";
+            return Err(failure(StatusCode::BAD_REQUEST, "bad_request", message));
         }
         *self
             .ledger()
@@ -281,35 +240,31 @@ impl Books {
             .entry(reader.as_str().to_owned())
             .or_insert(0) += 1;
         self.pingbacks.fetch_add(1, Ordering::SeqCst);
-        (StatusCode::OK, json!({}))
+        Ok(Reply::json(StatusCode::OK, &json!({})))
     }
 
     /// `GET /api/v1/subscribers/{provider}/{value}/subscriptions.json[?active_only=true]`,
     /// `rest` being the path after `/api/v1/subscribers/`.
-    fn subscriptions(&self, rest: &str, asked: &Asked<'_>) -> Reply {
-        if asked.subauth != Some(self.api_key.as_bytes()) {
-            return failure(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "The X-SUBAUTH API key is missing or wrong.",
-            );
-        }
-        let Some(identity) = subscriber_route(rest) else {
-            return failure(StatusCode::NOT_FOUND, "not_found", "No such route.");
-        };
-        if asked.method != Method::GET {
-            return failure(
+    fn subscriptions(&self, rest: &str, request: &Captured) -> Answer {
+        check_api_key(request)?;
+        let identity = subscriber_route(rest).ok_or_else(no_route)?;
+        if request.method != Method::GET {
+            let message = "Use GET for subscriptions.";
+            return Err(failure(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",
-                "Use GET for subscriptions.",
-            );
+                message,
+            ));
         }
         self.subscription_lookups.fetch_add(1, Ordering::SeqCst);
-        let active_only = url::form_urlencoded::parse(asked.query.as_bytes())
+        let active_only = url::form_urlencoded::parse(request.query.as_bytes())
             .any(|(name, value)| name == "active_only" && value == "true");
         let ledger = self.ledger();
         let subscriptions = ledger.subscriptions.of(&identity, active_only);
-        (StatusCode::OK, json!({ "subscriptions": subscriptions }))
+        Ok(Reply::json(
+            StatusCode::OK,
+            &json!({ "subscriptions": subscriptions }),
+        ))
     }
 
     fn ledger(&self) -> MutexGuard<'_, Ledger> {
@@ -329,7 +284,20 @@ fn denied(wall: &str, visibility: &str, remaining: u32, logged_in: bool) -> Valu
 
 /// An error answer, `{"error", "message"}`.
 pub(crate) fn failure(status: StatusCode, error: &str, message: &str) -> Reply {
-    (status, json!({"error": error, "message": message}))
+    Reply::json(status, &json!({"error": error, "message": message}))
+}
+
+fn no_route() -> Reply {
+    failure(StatusCode::NOT_FOUND, "not_found", "No such route.")
+}
+
+/// `401` unless the request carries the API key as `X-SUBAUTH`.
+fn check_api_key(request: &Captured) -> Result<(), Reply> {
+    if request.headers.get("x-subauth").map(HeaderValue::as_bytes) == Some(API_KEY.as_bytes()) {
+        return Ok(());
+    }
+    let message = "The X-SUBAUTH API key is missing or wrong.";
+    Err(failure(StatusCode::UNAUTHORIZED, "unauthorized", message))
 }
 
 /// `/api/access/v1/stories/{id}/{access|pingback}`: the story id, decoded, and the endpoint.

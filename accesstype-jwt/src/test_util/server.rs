@@ -3,40 +3,31 @@
 
 use std::sync::Arc;
 
-use http::{HeaderValue, Method, StatusCode};
-use paywall_internal::fake::{Captured, Fault, Reply};
+use http::{Method, StatusCode};
+use paywall_internal::fake::{Captured, Reply};
 
-use crate::test_util::books::{Asked, Books, failure};
+use crate::test_util::books::{Books, failure};
 
 /// The answer to one request.
 pub(crate) async fn handle(books: Arc<Books>, request: Captured) -> Reply {
     books.note(&request.method, &request.path);
     // Drops first, then failures, then failures of pingbacks only, each counted down.
-    let mut fault = books.faults.next().await;
-    if fault.is_none() && request.method == Method::POST && request.path.ends_with("/pingback") {
-        fault = books.pingback_faults.next().await;
+    let fail = |status| failure(status, "injected", "A failure injected by the fake.");
+    if let Some(reply) = books.faults.intercept(fail).await {
+        return reply;
     }
-    let (status, body) = match (fault, &request.body) {
-        (Some(Fault::Drop), _) => return Reply::hang_up(),
-        (Some(Fault::Fail(status)), _) => {
-            failure(status, "injected", "A failure injected by the fake.")
-        }
-        (None, Some(body)) => {
-            let header = |name| request.headers.get(name).map(HeaderValue::as_bytes);
-            books.answer(&Asked {
-                method: &request.method,
-                path: &request.path,
-                query: &request.query,
-                subauth: header("x-subauth"),
-                content_type: header("content-type"),
-                body,
-            })
-        }
-        (None, None) => failure(
+    let pingback = request.method == Method::POST && request.path.ends_with("/pingback");
+    if pingback && let Some(reply) = books.pingback_faults.intercept(fail).await {
+        return reply;
+    }
+    match &request.body {
+        Some(body) => books
+            .answer(&request, body)
+            .unwrap_or_else(|refused| refused),
+        None => failure(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
             "The body could not be read.",
         ),
-    };
-    Reply::json(status, &body)
+    }
 }
