@@ -250,39 +250,37 @@ impl State {
     async fn answer(self: Arc<Self>, request: Captured) -> Reply {
         let segments = request.segments();
         let method = &request.method;
-        match (method, segments.as_slice()) {
+        // The snippet's controls, open to any origin.
+        let control = match (method, segments.as_slice()) {
             (&Method::GET, ["snippet.js"]) => return self.snippet(),
-            (&Method::OPTIONS, ["fake", ..]) => return cors(Reply::empty(StatusCode::NO_CONTENT)),
+            (&Method::OPTIONS, ["fake", ..]) => Some(Reply::empty(StatusCode::NO_CONTENT)),
             (&Method::POST, ["fake", "sessions"]) => {
                 let session_id = self.fresh_id("sess");
                 lock(&self.sessions).insert(session_id.clone(), Session::Paid);
                 let body = json!({ "sessionId": session_id });
-                return cors(Reply::json(StatusCode::CREATED, &body));
+                Some(Reply::json(StatusCode::CREATED, &body))
             }
-            (&Method::POST, ["fake", "sessions", id, "end"]) => {
-                let reply = match decode_segment(id) {
-                    Some(id) => {
-                        lock(&self.sessions).insert(id, Session::Ended);
-                        Reply::empty(StatusCode::NO_CONTENT)
-                    }
-                    None => Reply::empty(StatusCode::BAD_REQUEST),
-                };
-                return cors(reply);
-            }
-            _ => {}
+            (&Method::POST, ["fake", "sessions", id, "end"]) => Some(match decode_segment(id) {
+                Some(id) => {
+                    lock(&self.sessions).insert(id, Session::Ended);
+                    Reply::empty(StatusCode::NO_CONTENT)
+                }
+                None => Reply::empty(StatusCode::BAD_REQUEST),
+            }),
+            _ => None,
+        };
+        if let Some(reply) = control {
+            return cors(reply);
         }
 
-        let session_check = matches!(
-            (method, segments.as_slice()),
-            (
-                &Method::PATCH,
-                ["live_api", "s2s", "v1", "sessions", _, "status"]
-            ) | (
-                &Method::PATCH,
-                ["live_api", "v1", "providers", _, "sessions", _, "status"]
-            )
-        );
-        if session_check {
+        // A session check: the session id, and the provider of the legacy path.
+        let session_check = match segments.as_slice() {
+            _ if method != Method::PATCH => None,
+            ["live_api", "s2s", "v1", "sessions", id, "status"] => Some((*id, None)),
+            ["live_api", "v1", "providers", p, "sessions", id, "status"] => Some((*id, Some(*p))),
+            _ => None,
+        };
+        if session_check.is_some() {
             self.checks.fetch_add(1, Ordering::SeqCst);
         }
         let fail = |status| problem(status, "A failure injected by FakeTiun::fail_next.");
@@ -295,29 +293,13 @@ impl State {
                 "The API key is missing or invalid.",
             );
         }
-
+        if let Some((id, provider)) = session_check {
+            if provider.is_some_and(|p| decode_segment(p).as_deref() != Some(PROVIDER_ID)) {
+                return problem(StatusCode::UNAUTHORIZED, "The provider id is invalid.");
+            }
+            return self.session(id);
+        }
         match (method, segments.as_slice()) {
-            (&Method::PATCH, ["live_api", "s2s", "v1", "sessions", id, "status"]) => {
-                self.session(id)
-            }
-            (
-                &Method::PATCH,
-                [
-                    "live_api",
-                    "v1",
-                    "providers",
-                    provider,
-                    "sessions",
-                    id,
-                    "status",
-                ],
-            ) => {
-                if decode_segment(provider).as_deref() == Some(PROVIDER_ID) {
-                    self.session(id)
-                } else {
-                    problem(StatusCode::UNAUTHORIZED, "The provider id is invalid.")
-                }
-            }
             (&Method::POST, ["live_api", "s2s", "v1", "users", "verification"]) => {
                 self.verification(&request)
             }
