@@ -259,18 +259,18 @@ impl FakeAccesstype {
     /// How many metered stories each reader gets before the wall; default
     /// [`DEFAULT_FREE_STORIES`] (3).
     pub fn set_free_stories(&self, n: u32) {
-        self.books.set_free_stories(n);
+        self.books.ledger().free_stories = n;
     }
 
     /// Gives the user with this id a subscription: their valid user JWT is granted every
     /// story, as `SUBSCRIBER`, and never metered.
     pub fn subscribe(&self, user_id: impl Into<UserId>) {
-        self.books.subscribe(user_id.into(), true);
+        self.books.ledger().subscribers.insert(user_id.into());
     }
 
     /// Ends the subscription of the user with this id.
     pub fn unsubscribe(&self, user_id: impl Into<UserId>) {
-        self.books.subscribe(user_id.into(), false);
+        self.books.ledger().subscribers.remove(&user_id.into());
     }
 
     /// Seeds an active subscription on `plan_name` for the subscriber known by `identity`, in
@@ -280,14 +280,14 @@ impl FakeAccesstype {
     /// has a subscription keeps their subscriber id. Gives the subscription, to send in a
     /// [`webhook`](Self::webhook).
     pub fn add_subscription(&self, identity: &SubscriberIdentity, plan_name: &str) -> Subscription {
-        self.books.add_subscription(identity, plan_name)
+        self.books.ledger().subscriptions.add(identity, plan_name)
     }
 
     /// Seeds a subscription exactly as given (for instance from `serde_json::from_value`): it
     /// is served to every identity its `subscriber.subscriber_identities` and
     /// `preferred_identity` name.
     pub fn insert_subscription(&self, subscription: Subscription) {
-        self.books.insert_subscription(subscription);
+        self.books.ledger().subscriptions.insert(subscription);
     }
 
     /// Changes the `status` and `active` of the seeded subscription with this id (an inactive
@@ -299,14 +299,17 @@ impl FakeAccesstype {
         status: &str,
         active: bool,
     ) -> Option<Subscription> {
-        self.books.set_subscription_status(id, status, active)
+        self.books
+            .ledger()
+            .subscriptions
+            .set_status(id, status, active)
     }
 
     /// How many subscription lookups
     /// (`GET /api/v1/subscribers/{provider}/{value}/subscriptions.json`) the fake has answered.
     #[must_use]
     pub fn subscription_lookups(&self) -> usize {
-        self.books.subscription_lookups()
+        self.books.ledger().subscription_lookups
     }
 
     /// The `Secret` of the fake's outgoing webhook: the key its calls are signed with.
@@ -341,31 +344,38 @@ impl FakeAccesstype {
     /// Puts `story_id` behind a hard paywall: subscribers only, never granted by the meter
     /// (`wallType: pay_wall`).
     pub fn hard_paywall(&self, story_id: &str) {
-        self.books.wall(story_id, Walled::HardPaywall);
+        self.books
+            .ledger()
+            .walls
+            .insert(story_id.to_owned(), Walled::HardPaywall);
     }
 
     /// Puts `story_id` behind a registration wall: readers without a valid user JWT are
     /// denied with `wallType: registration_wall`; logged-in readers go through the meter.
     pub fn registration_wall(&self, story_id: &str) {
-        self.books.wall(story_id, Walled::Registration);
+        self.books
+            .ledger()
+            .walls
+            .insert(story_id.to_owned(), Walled::Registration);
     }
 
     /// How many access checks the fake has received (answered or not).
     #[must_use]
     pub fn access_checks(&self) -> usize {
-        self.books.access_checks()
+        self.books.ledger().access_checks
     }
 
     /// How many pingbacks the fake has counted: each one moved a reader's meter.
     #[must_use]
     pub fn pingbacks(&self) -> usize {
-        self.books.pingbacks()
+        self.books.ledger().pingbacks
     }
 
     /// How many metered reads the fake has counted for `reader`.
     #[must_use]
     pub fn metered_reads(&self, reader: &ReaderId) -> u32 {
-        self.books.metered_reads(reader)
+        let read = self.books.ledger().read.get(reader.as_str()).copied();
+        read.unwrap_or(0)
     }
 
     /// Answers the next `n` requests (access checks and pingbacks alike) with `status` and

@@ -2,7 +2,6 @@
 //! walled stories, counters and the faults to inject.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use http::{HeaderValue, Method, StatusCode};
@@ -14,7 +13,6 @@ use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
 use crate::signer::AccesstypeSigner;
 use crate::subscriber_identity::SubscriberIdentity;
-use crate::subscription::Subscription;
 use crate::test_util::subscriptions::SubscriptionBook;
 use crate::test_util::{ACCOUNT_KEY, API_KEY};
 use crate::user::{User, UserId};
@@ -31,14 +29,20 @@ pub(crate) enum Walled {
     Registration,
 }
 
+/// What the fake has been told and has counted.
 #[derive(Default)]
-struct Ledger {
-    free_stories: u32,
+pub(crate) struct Ledger {
+    pub(crate) free_stories: u32,
     /// Metered reads counted so far, by reader id.
-    read: HashMap<String, u32>,
-    subscribers: HashSet<UserId>,
-    subscriptions: SubscriptionBook,
-    walls: HashMap<String, Walled>,
+    pub(crate) read: HashMap<String, u32>,
+    pub(crate) subscribers: HashSet<UserId>,
+    pub(crate) subscriptions: SubscriptionBook,
+    pub(crate) walls: HashMap<String, Walled>,
+    /// Access checks received, answered or not.
+    pub(crate) access_checks: usize,
+    /// Pingbacks counted: each moved a reader's meter.
+    pub(crate) pingbacks: usize,
+    pub(crate) subscription_lookups: usize,
 }
 
 /// Everything the fake knows.
@@ -49,89 +53,31 @@ pub(crate) struct Books {
     /// `fail_next_pingbacks`: taken only by a pingback that no other fault took.
     pub(crate) pingback_faults: Faults,
     ledger: Mutex<Ledger>,
-    access_checks: AtomicUsize,
-    pingbacks: AtomicUsize,
-    subscription_lookups: AtomicUsize,
 }
 
 impl Books {
     pub(crate) fn new(signer: AccesstypeSigner, free_stories: u32) -> Self {
+        let ledger = Ledger {
+            free_stories,
+            ..Ledger::default()
+        };
         Self {
             signer,
             faults: Faults::default(),
             pingback_faults: Faults::default(),
-            ledger: Mutex::new(Ledger {
-                free_stories,
-                ..Ledger::default()
-            }),
-            access_checks: AtomicUsize::new(0),
-            pingbacks: AtomicUsize::new(0),
-            subscription_lookups: AtomicUsize::new(0),
+            ledger: Mutex::new(ledger),
         }
     }
 
-    pub(crate) fn set_free_stories(&self, n: u32) {
-        self.ledger().free_stories = n;
-    }
-
-    pub(crate) fn subscribe(&self, id: UserId, subscribed: bool) {
-        let mut ledger = self.ledger();
-        if subscribed {
-            ledger.subscribers.insert(id);
-        } else {
-            ledger.subscribers.remove(&id);
-        }
-    }
-
-    pub(crate) fn add_subscription(
-        &self,
-        identity: &SubscriberIdentity,
-        plan_name: &str,
-    ) -> Subscription {
-        self.ledger().subscriptions.add(identity, plan_name)
-    }
-
-    pub(crate) fn insert_subscription(&self, subscription: Subscription) {
-        self.ledger().subscriptions.insert(subscription);
-    }
-
-    pub(crate) fn set_subscription_status(
-        &self,
-        id: u64,
-        status: &str,
-        active: bool,
-    ) -> Option<Subscription> {
-        self.ledger().subscriptions.set_status(id, status, active)
-    }
-
-    pub(crate) fn subscription_lookups(&self) -> usize {
-        self.subscription_lookups.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn wall(&self, story_id: &str, walled: Walled) {
-        self.ledger().walls.insert(story_id.to_owned(), walled);
-    }
-
-    pub(crate) fn access_checks(&self) -> usize {
-        self.access_checks.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn pingbacks(&self) -> usize {
-        self.pingbacks.load(Ordering::SeqCst)
-    }
-
-    pub(crate) fn metered_reads(&self, reader: &ReaderId) -> u32 {
-        self.ledger()
-            .read
-            .get(reader.as_str())
-            .copied()
-            .unwrap_or(0)
+    pub(crate) fn ledger(&self) -> MutexGuard<'_, Ledger> {
+        // Each change is one insert or counter update, so the ledger is whole after a panic.
+        lock(&self.ledger)
     }
 
     /// Counts a request to the access check (answered or not).
     pub(crate) fn note(&self, method: &Method, path: &str) {
         if method == Method::GET && path.ends_with("/access") {
-            self.access_checks.fetch_add(1, Ordering::SeqCst);
+            self.ledger().access_checks += 1;
         }
     }
 
@@ -147,13 +93,18 @@ impl Books {
             let message = "The key parameter names no account.";
             return Err(failure(StatusCode::UNAUTHORIZED, "unauthorized", message));
         }
-        let reader = (query.reader_id.as_deref())
+        let reader = query
+            .reader_id
+            .as_deref()
             .and_then(|id| ReaderId::parse(id).ok())
             .ok_or_else(|| {
                 let message = "The readerId parameter is missing or malformed.";
                 failure(StatusCode::BAD_REQUEST, "bad_request", message)
             })?;
-        let user = (query.jwt.as_deref()).and_then(|jwt| self.signer.verify(jwt).ok());
+        let user = query
+            .jwt
+            .as_deref()
+            .and_then(|jwt| self.signer.verify(jwt).ok());
         match (&request.method, endpoint) {
             (&Method::GET, "access") => {
                 Ok(self.access(&story_id, &reader, user.as_ref(), query.disable_meter))
@@ -234,12 +185,9 @@ impl Books {
             let message = "The body must be the metered access grant.";
             return Err(failure(StatusCode::BAD_REQUEST, "bad_request", message));
         }
-        *self
-            .ledger()
-            .read
-            .entry(reader.as_str().to_owned())
-            .or_insert(0) += 1;
-        self.pingbacks.fetch_add(1, Ordering::SeqCst);
+        let mut ledger = self.ledger();
+        *ledger.read.entry(reader.as_str().to_owned()).or_insert(0) += 1;
+        ledger.pingbacks += 1;
         Ok(Reply::json(StatusCode::OK, &json!({})))
     }
 
@@ -256,20 +204,15 @@ impl Books {
                 message,
             ));
         }
-        self.subscription_lookups.fetch_add(1, Ordering::SeqCst);
         let active_only = url::form_urlencoded::parse(request.query.as_bytes())
             .any(|(name, value)| name == "active_only" && value == "true");
-        let ledger = self.ledger();
+        let mut ledger = self.ledger();
+        ledger.subscription_lookups += 1;
         let subscriptions = ledger.subscriptions.of(&identity, active_only);
         Ok(Reply::json(
             StatusCode::OK,
             &json!({ "subscriptions": subscriptions }),
         ))
-    }
-
-    fn ledger(&self) -> MutexGuard<'_, Ledger> {
-        // Each change is one insert or counter update, so the ledger is whole after a panic.
-        lock(&self.ledger)
     }
 }
 
