@@ -70,13 +70,12 @@ use state::State;
 /// See the [module docs](self) for what it answers. Every fake has its own client id and
 /// secret, accounts, tickets and tokens.
 pub struct FakePayway {
-    base_url: Url,
     client_id: String,
     client_secret: String,
     organisation_id: String,
     shared: Arc<Shared>,
-    // Stops the server when the fake is dropped.
-    _server: FakeServer,
+    /// Stopped, with its connections, when dropped.
+    server: FakeServer,
 }
 
 impl FakePayway {
@@ -107,20 +106,25 @@ impl FakePayway {
             faults: Faults::default(),
         });
         let server = server::spawn(Arc::clone(&shared)).await?;
-        let base_url = server.base_url().clone();
         Ok(Self {
-            base_url,
             client_id,
             client_secret,
             organisation_id,
             shared,
-            _server: server,
+            server,
         })
     }
 
     /// The API host root: `http://127.0.0.1:{port}/`.
     pub fn base_url(&self) -> Url {
-        self.base_url.clone()
+        self.server.base_url().clone()
+    }
+
+    /// The fake's URL of `path`.
+    fn url_of(&self, path: &str) -> Url {
+        let mut url = self.base_url();
+        url.set_path(path);
+        url
     }
 
     /// The fake Tulo Shop's base URL, `{base_url}shop/`, for
@@ -130,9 +134,7 @@ impl FakePayway {
     /// new demo account, which gets the product) and answers `303` to `returnUrl` with
     /// `ticket=` added. Paying twice for one checkout returns the same ticket.
     pub fn shop_base_url(&self) -> Url {
-        let mut url = self.base_url.clone();
-        url.set_path(shop::SHOP_PREFIX);
-        url
+        self.url_of(shop::SHOP_PREFIX)
     }
 
     /// The client id the fake accepts.
@@ -161,7 +163,7 @@ impl FakePayway {
     /// JSON token encoding) before building.
     pub fn client_builder(&self) -> PaywayClientBuilder {
         PaywayClient::builder()
-            .base_url(self.base_url.clone())
+            .base_url(self.base_url())
             .client_id(self.client_id.clone())
             .client_secret(self.client_secret.clone())
     }
@@ -266,9 +268,7 @@ impl FakePayway {
 impl FakePayway {
     /// The SSO2 host root: `{base_url}sso/`.
     pub fn sso_base_url(&self) -> Url {
-        let mut url = self.base_url.clone();
-        url.set_path(sso2::SSO_PREFIX);
-        url
+        self.url_of(sso2::SSO_PREFIX)
     }
 
     /// The organisation id the fake's SSO2 expects as `iss`.
@@ -335,8 +335,7 @@ impl FakePayway {
     /// The fake SSO2's login page, continuing to `continue_url` after a login (through
     /// identify, to your landing page).
     pub fn sso2_login_url(&self, continue_url: &Url) -> Url {
-        let mut url = self.base_url.clone();
-        url.set_path(sso2_pages::LOGIN_PATH);
+        let mut url = self.url_of(sso2_pages::LOGIN_PATH);
         url.query_pairs_mut()
             .append_pair("r", continue_url.as_str());
         url
@@ -407,7 +406,7 @@ impl std::error::Error for Refused {}
 impl fmt::Debug for FakePayway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FakePayway")
-            .field("base_url", &self.base_url.as_str())
+            .field("base_url", &self.server.base_url().as_str())
             .field("client_id", &self.client_id)
             .field("client_secret", &"[redacted]")
             .field("organisation_id", &self.organisation_id)

@@ -97,27 +97,20 @@ fn pay(state: &mut State, id: &str) -> Reply {
             "There is no such checkout.",
         );
     };
-    let (done, account_id, product, back) = (
-        checkout.ticket.clone(),
-        checkout.account_id.clone(),
-        checkout.product.clone(),
-        checkout.return_url.clone(),
-    );
-    let (ticket, mut back) = match done {
+    let mut back = checkout.return_url.clone();
+    let ticket = match checkout.ticket.clone() {
         // A double click: the order is complete, the reader gets the same ticket.
-        Some(ticket) => (ticket, back),
+        Some(ticket) => ticket,
         None => {
-            let account_id = match account_id {
-                Some(account_id) => account_id,
-                None => state.token("demo-account"),
-            };
+            let (account_id, product) = (checkout.account_id.clone(), checkout.product.clone());
+            let account_id = account_id.unwrap_or_else(|| state.token("demo-account"));
             state.grant_product(&account_id, &product);
             let ticket = state.issue_ticket(&account_id);
             if let Some(checkout) = state.checkouts.get_mut(id) {
                 checkout.account_id = Some(account_id);
                 checkout.ticket = Some(ticket.clone());
             }
-            (ticket, back)
+            ticket
         }
     };
     back.query_pairs_mut().append_pair("ticket", &ticket);

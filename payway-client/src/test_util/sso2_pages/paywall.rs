@@ -118,8 +118,7 @@ impl FakePayway {
     /// posts `jwtToken` to the checkout landing (submitted by a script, and a "Continue"
     /// button).
     pub fn paywall_checkout_url(&self, checkout_landing: &Url, product: &str) -> Url {
-        let mut url = self.base_url.clone();
-        url.set_path(PAYWALL_CHECKOUT_PATH);
+        let mut url = self.url_of(PAYWALL_CHECKOUT_PATH);
         url.query_pairs_mut()
             .append_pair("landing", checkout_landing.as_str())
             .append_pair("product", product);

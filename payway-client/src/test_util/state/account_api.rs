@@ -13,14 +13,18 @@ use super::{
 impl State {
     pub(super) fn me(&self, call: &Captured, active_products: bool) -> Answer {
         let entry = self.bearer(call)?;
-        let account_id = (entry.account_id.as_ref())
+        let account_id = entry
+            .account_id
+            .as_ref()
             .ok_or_else(|| invalid_token("A server token has no reader"))?;
         // The docs: "Requirements: Identity yes, scope /external/me/w".
         if !entry.has_scope(ME_SCOPE) {
             return Err(insufficient_scope(ME_SCOPE));
         }
-        let account =
-            (self.accounts.get(account_id)).ok_or_else(|| not_found("No such account"))?;
+        let account = self
+            .accounts
+            .get(account_id)
+            .ok_or_else(|| not_found("No such account"))?;
         let item = if active_products {
             let (include_articles, _) = include_articles_query(&call.query, &[])?;
             products_item(account_id, account, include_articles)
