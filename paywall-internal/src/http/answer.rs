@@ -45,6 +45,12 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The body; empty when it was not read.
+    #[must_use]
+    pub fn bytes(&self) -> &[u8] {
+        self.body.as_deref().unwrap_or_default()
+    }
+
     /// The [`ParseError`] of this answer's body, `what` (`"user info answer"`), for `fault`:
     /// the status, the body's length and media type; and, with `keep`, the body itself, every
     /// spelling of `keep`'s secrets cut out (of the media type too).
@@ -55,7 +61,7 @@ impl Answer {
         fault: ParseFault,
         keep: Option<&Redaction<'_>>,
     ) -> ParseError {
-        let body = self.body.as_deref().unwrap_or_default();
+        let body = self.bytes();
         let content_type = self.content_type.clone().map(|media_type| match keep {
             Some(redaction) => redaction.string(media_type),
             None => media_type,
