@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use paywall_internal::http::Answer;
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -194,19 +195,16 @@ impl PaywayClient {
     /// `/external/me/w`) or transport failure as the matching [`Error`].
     pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
         in_span("me", self.inner.environment, trace::ok, async {
-            let body = self.get_json(&self.inner.endpoints.me, token).await?;
-            Account::from_json(&body.bytes)
-                .map_err(|error| parse::kept(error, &body, &[token.expose_secret()]))
+            let answer = self.get_json(&self.inner.endpoints.me, token).await?;
+            let keep = Some(&[token.expose_secret()][..]);
+            Account::from_json(answer.bytes())
+                .map_err(|error| parse::answered(Error::Parse(error), &answer, keep))
         })
         .await
     }
 
     /// `GET url` with the bearer token; the body of a `200`.
-    pub(crate) async fn get_json(
-        &self,
-        url: &Url,
-        token: &AccessToken,
-    ) -> Result<http::Received, Error> {
+    pub(crate) async fn get_json(&self, url: &Url, token: &AccessToken) -> Result<Answer, Error> {
         let request = self
             .request(Method::GET, url)
             .header(AUTHORIZATION, http::bearer(token)?);

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use paywall_internal::http::Answer;
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -12,7 +13,6 @@ use crate::ParseError;
 use crate::account::{Names, masked, null_as_empty, optional_string_or_number, unwrap_item};
 use crate::client::PaywayClient;
 use crate::error::Error;
-use crate::http::Received;
 use crate::parse;
 use crate::secret::AccessToken;
 use crate::trace::{self, in_span};
@@ -233,9 +233,10 @@ fn codes(entries: Vec<Value>) -> Vec<String> {
 }
 
 /// The parse error of an active-products answer, its text kept (it holds no secret).
-fn parsed(body: &Received, token: &AccessToken) -> Result<ActiveProducts, Error> {
-    ActiveProducts::from_json(&body.bytes)
-        .map_err(|error| parse::kept(error, body, &[token.expose_secret()]))
+fn parsed(answer: &Answer, token: &AccessToken) -> Result<ActiveProducts, Error> {
+    let keep = Some(&[token.expose_secret()][..]);
+    ActiveProducts::from_json(answer.bytes())
+        .map_err(|error| parse::answered(Error::Parse(error), answer, keep))
 }
 
 impl PaywayClient {

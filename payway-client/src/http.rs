@@ -1,7 +1,7 @@
 //! The HTTP policy every call goes through: no redirects (detected even when a custom client
 //! follows them), a capped body read, sensitive `Authorization` headers.
 
-use paywall_internal::http::{self as core, Read, SendError};
+use paywall_internal::http::{self as core, Answer, Read, SendError};
 use reqwest::header::{HeaderValue, InvalidHeaderValue};
 use reqwest::{RequestBuilder, StatusCode};
 use url::Url;
@@ -15,15 +15,8 @@ use crate::secret::AccessToken;
 /// A larger body is an [`Error::BodyTooLarge`]: it is never buffered whole.
 pub const MAX_BODY_BYTES: usize = core::MAX_BODY_BYTES;
 
-/// A response body read in full, with its checked media type.
-pub(crate) struct Received {
-    pub(crate) status: StatusCode,
-    pub(crate) bytes: Vec<u8>,
-    pub(crate) content_type: Option<String>,
-}
-
-/// Sends `request` (to `url`) through the family's `send` and reads the answer: the body of
-/// a status `ok` accepts, read up to [`MAX_BODY_BYTES`]; any other status as the matching
+/// Sends `request` (to `url`) through the family's `send` and reads the answer: a status
+/// `ok` accepts, with its body read up to [`MAX_BODY_BYTES`]; any other status as the matching
 /// [`Error`], with `secrets` (what the request carried) cut from its details.
 ///
 /// A `3xx` answer is an `Err` (our own client never follows one); a response that comes
@@ -35,7 +28,7 @@ pub(crate) async fn call(
     url: &Url,
     secrets: &[&str],
     ok: fn(StatusCode) -> bool,
-) -> Result<Received, Error> {
+) -> Result<Answer, Error> {
     let answer =
         core::send(request, url.clone(), Read::All)
             .await
@@ -49,15 +42,10 @@ pub(crate) async fn call(
     if status.is_redirection() {
         return Err(Error::Redirect { status });
     }
-    let received = Received {
-        status,
-        bytes: answer.body.map(Vec::from).unwrap_or_default(),
-        content_type: answer.content_type,
-    };
     if !ok(status) {
-        return Err(status_error(endpoint, status, &received, secrets));
+        return Err(status_error(endpoint, &answer, secrets));
     }
-    Ok(received)
+    Ok(answer)
 }
 
 /// Any `2xx`: what most calls accept.
@@ -88,13 +76,9 @@ pub(crate) enum Endpoint {
 /// The status of a response that is not a success, as the matching [`Error`]. `secrets` are
 /// what the request carried (client secret, ticket, token): cut out of the details, should
 /// Payway echo them.
-pub(crate) fn status_error(
-    endpoint: Endpoint,
-    status: StatusCode,
-    body: &Received,
-    secrets: &[&str],
-) -> Error {
-    let details = ProviderError::from_body(status, body.content_type.clone(), &body.bytes, secrets);
+pub(crate) fn status_error(endpoint: Endpoint, answer: &Answer, secrets: &[&str]) -> Error {
+    let (status, content_type) = (answer.status, answer.content_type.clone());
+    let details = ProviderError::from_body(status, content_type, answer.bytes(), secrets);
     let about_client = endpoint == Endpoint::Token && details.is_client_credentials_error();
     match status {
         StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED if about_client => {
@@ -125,11 +109,11 @@ mod tests {
         assert!(!format!("{err} {err:?}").contains("zq9secret"));
     }
 
-    fn body(text: &[u8]) -> Received {
-        Received {
-            status: StatusCode::OK,
-            bytes: text.to_vec(),
+    fn answer(status: StatusCode, text: &[u8]) -> Answer {
+        Answer {
+            status,
             content_type: None,
+            body: Some(text.to_vec().into()),
         }
     }
 
@@ -137,14 +121,13 @@ mod tests {
     fn statuses_map_to_typed_errors() {
         let token = Endpoint::Token;
         assert!(matches!(
-            status_error(token, StatusCode::BAD_REQUEST, &body(b"{}"), &[]),
+            status_error(token, &answer(StatusCode::BAD_REQUEST, b"{}"), &[]),
             Error::BadRequest(_)
         ));
         assert!(matches!(
             status_error(
                 token,
-                StatusCode::UNAUTHORIZED,
-                &body(br#"{"error":"invalid_grant"}"#),
+                &answer(StatusCode::UNAUTHORIZED, br#"{"error":"invalid_grant"}"#),
                 &[]
             ),
             Error::Unauthorized(_)
@@ -152,8 +135,7 @@ mod tests {
         assert!(matches!(
             status_error(
                 token,
-                StatusCode::UNAUTHORIZED,
-                &body(br#"{"error":"invalid_client"}"#),
+                &answer(StatusCode::UNAUTHORIZED, br#"{"error":"invalid_client"}"#),
                 &[]
             ),
             Error::ClientCredentials(_)
@@ -162,13 +144,16 @@ mod tests {
         assert!(matches!(
             status_error(
                 Endpoint::Resource,
-                StatusCode::BAD_REQUEST,
-                &body(br#"{"message":"Unknown client"}"#),
+                &answer(StatusCode::BAD_REQUEST, br#"{"message":"Unknown client"}"#),
                 &[]
             ),
             Error::BadRequest(_)
         ));
-        let e = status_error(token, StatusCode::SERVICE_UNAVAILABLE, &body(b"down"), &[]);
+        let e = status_error(
+            token,
+            &answer(StatusCode::SERVICE_UNAVAILABLE, b"down"),
+            &[],
+        );
         assert!(matches!(e, Error::UnexpectedStatus(_)));
         assert_eq!(e.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
     }

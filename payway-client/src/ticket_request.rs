@@ -5,6 +5,7 @@ use reqwest::header::AUTHORIZATION;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::ParseError;
 use crate::client::PaywayClient;
 use crate::error::Error;
 use crate::http;
@@ -115,7 +116,7 @@ impl PaywayClient {
                     .header(AUTHORIZATION, http::bearer(token)?)
                     .json(&request);
                 let secrets = [token.expose_secret()];
-                let body = http::call(
+                let answer = http::call(
                     http::Endpoint::Resource,
                     http_request,
                     url,
@@ -123,7 +124,7 @@ impl PaywayClient {
                     http::success,
                 )
                 .await?;
-                parse_ticket(&body.bytes).map_err(|error| parse::answered(error, &body))
+                parse_ticket(answer.bytes()).map_err(|error| parse::answered(error, &answer, None))
             },
         )
         .await
@@ -140,7 +141,7 @@ fn parse_ticket(body: &[u8]) -> Result<Ticket, Error> {
         }
         other => other,
     })
-    .map_err(|fault| parse::withheld(WHAT, body, fault))?;
+    .map_err(|fault| Error::Parse(ParseError::new(WHAT, body.len(), fault)))?;
     check_ticket(&raw.ticket).map_err(|reason| Error::InvalidResponse { what: WHAT, reason })?;
     Ok(Ticket::new(raw.ticket))
 }

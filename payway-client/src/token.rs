@@ -132,7 +132,7 @@ impl PaywayClient {
             ticket.or(refresh_token).unwrap_or_default(),
         ];
         // The body holds tokens: it is never kept in an error.
-        let body = http::call(
+        let answer = http::call(
             http::Endpoint::Token,
             request,
             &inner.endpoints.access_token,
@@ -140,6 +140,6 @@ impl PaywayClient {
             http::success,
         )
         .await?;
-        parse_token_response(&body.bytes).map_err(|error| parse::answered(error, &body))
+        parse_token_response(answer.bytes()).map_err(|error| parse::answered(error, &answer, None))
     }
 }

@@ -181,7 +181,7 @@ impl Sso2Client {
             sid,
             operation.secret().unwrap_or_default(),
         ];
-        let received = http::call(
+        let answer = http::call(
             http::Endpoint::Resource,
             request,
             url,
@@ -189,11 +189,9 @@ impl Sso2Client {
             http::success,
         )
         .await?;
-        let answer: AnswerBody = parse::read(&received.bytes, |value| value).map_err(|fault| {
-            let error = parse::withheld("sso2 answer", &received.bytes, fault);
-            parse::answered(error, &received)
-        })?;
+        let body: AnswerBody = parse::read(answer.bytes(), |value| value)
+            .map_err(|fault| Error::Parse(answer.parse_error("sso2 answer", fault, None)))?;
         let leeway = inner.leeway.as_secs();
-        read_answer(&answer.t, &inner.key, leeway).map(|answer| answer.session)
+        read_answer(&body.t, &inner.key, leeway).map(|answer| answer.session)
     }
 }
