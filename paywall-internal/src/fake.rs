@@ -40,16 +40,11 @@ pub struct FakeServer {
     server: JoinHandle<()>,
 }
 
-/// A free port of `127.0.0.1`, bound and not yet served: for a fake whose state needs its own
-/// URL before it answers.
-pub struct FakeListener {
-    listener: TcpListener,
-    base_url: Url,
-}
-
 /// One request, read whole.
 #[derive(Debug)]
 pub struct Captured {
+    /// The root of the server that received it, `http://127.0.0.1:{port}/`.
+    pub base_url: Arc<Url>,
     /// The method.
     pub method: Method,
     /// The path, as sent (percent-encoded).
@@ -86,62 +81,25 @@ pub fn decode_segment(segment: &str) -> Option<String> {
         .map(|text| text.into_owned())
 }
 
-impl FakeListener {
-    /// The root the server will answer at, `http://127.0.0.1:{port}/`.
-    #[must_use]
-    pub fn base_url(&self) -> &Url {
-        &self.base_url
-    }
-
-    /// Serves every request with `handler`, in the current tokio runtime, until the server
-    /// is dropped.
-    pub fn serve<H, F>(self, handler: H) -> FakeServer
-    where
-        H: Fn(Captured) -> F + Send + Sync + 'static,
-        F: Future<Output = Reply> + Send + 'static,
-    {
-        let server = tokio::spawn(serve(self.listener, Arc::new(handler)));
-        FakeServer {
-            base_url: self.base_url,
-            server,
-        }
-    }
-}
-
-impl fmt::Debug for FakeListener {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FakeListener")
-            .field("base_url", &self.base_url.as_str())
-            .finish_non_exhaustive()
-    }
-}
-
 impl FakeServer {
-    /// Binds a free port of `127.0.0.1`, not yet served.
-    ///
-    /// # Errors
-    ///
-    /// When no loopback port can be bound (a test cannot run then: the crate's fake panics).
-    pub async fn bind() -> std::io::Result<FakeListener> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let address: SocketAddr = listener.local_addr()?;
-        let base_url = Url::parse(&format!("http://{address}/"))
-            .map_err(|_| std::io::Error::other("a socket address makes a URL"))?;
-        Ok(FakeListener { listener, base_url })
-    }
-
     /// Binds a free port of `127.0.0.1` and serves every request with `handler`, in the
     /// current tokio runtime, until dropped.
     ///
     /// # Errors
     ///
-    /// As [`bind`](Self::bind).
+    /// When no loopback port can be bound (a test cannot run then: the crate's fake panics).
     pub async fn start<H, F>(handler: H) -> std::io::Result<Self>
     where
         H: Fn(Captured) -> F + Send + Sync + 'static,
         F: Future<Output = Reply> + Send + 'static,
     {
-        Ok(Self::bind().await?.serve(handler))
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let address: SocketAddr = listener.local_addr()?;
+        let base_url = Url::parse(&format!("http://{address}/"))
+            .map_err(|_| std::io::Error::other("a socket address makes a URL"))?;
+        let served = Arc::new(base_url.clone());
+        let server = tokio::spawn(serve(listener, served, Arc::new(handler)));
+        Ok(Self { base_url, server })
     }
 
     /// The server's root, `http://127.0.0.1:{port}/`.
@@ -178,7 +136,7 @@ impl fmt::Display for HungUp {
 impl std::error::Error for HungUp {}
 
 /// Accepts connections until the task is aborted, which drops every connection too.
-async fn serve<H, F>(listener: TcpListener, handler: Arc<H>)
+async fn serve<H, F>(listener: TcpListener, base_url: Arc<Url>, handler: Arc<H>)
 where
     H: Fn(Captured) -> F + Send + Sync + 'static,
     F: Future<Output = Reply> + Send + 'static,
@@ -190,9 +148,11 @@ where
             tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
-        let handler = Arc::clone(&handler);
+        let (handler, base_url) = (Arc::clone(&handler), Arc::clone(&base_url));
         connections.spawn(async move {
-            let service = service_fn(move |request| answer(Arc::clone(&handler), request));
+            let service = service_fn(move |request| {
+                answer(Arc::clone(&handler), Arc::clone(&base_url), request)
+            });
             // A connection the fake drops on purpose ends with an error; nothing to report.
             let _ = http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
@@ -205,6 +165,7 @@ where
 
 async fn answer<H, F>(
     handler: Arc<H>,
+    base_url: Arc<Url>,
     request: Request<Incoming>,
 ) -> Result<http::Response<http_body_util::Full<Bytes>>, HungUp>
 where
@@ -218,6 +179,7 @@ where
         .ok()
         .map(http_body_util::Collected::to_bytes);
     let captured = Captured {
+        base_url,
         method: parts.method,
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().unwrap_or_default().to_owned(),
@@ -321,18 +283,19 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_bound_listener_knows_its_url_before_it_serves() {
-        let listener = FakeServer::bind().await.unwrap();
-        let url = listener.base_url().clone();
-        assert!(format!("{listener:?}").contains(url.as_str()));
-        let server = listener.serve(|_| async { Reply::empty(StatusCode::NO_CONTENT) });
-        assert_eq!(server.base_url(), &url);
+    async fn each_request_carries_the_url_of_its_server() {
+        let server = FakeServer::start(|request: Captured| async move {
+            Reply::bytes(StatusCode::OK, request.base_url.to_string())
+        })
+        .await
+        .unwrap();
         let answer = exchange(
             &server,
             b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n",
         )
         .await;
-        assert!(answer.starts_with("HTTP/1.1 204"), "{answer}");
+        let body = answer.split("\r\n\r\n").nth(1).unwrap();
+        assert_eq!(body, server.base_url().as_str());
     }
 
     #[tokio::test]
