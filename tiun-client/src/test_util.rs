@@ -72,8 +72,8 @@ pub struct FakeTiun {
     state: Arc<State>,
 }
 
+#[derive(Default)]
 struct State {
-    base_url: Url,
     sessions: Mutex<HashMap<String, Session>>,
     users: Mutex<HashMap<String, FakeUser>>,
     tokens: Mutex<HashMap<String, String>>,
@@ -102,20 +102,11 @@ impl FakeTiun {
     /// When no loopback port can be bound, or outside a tokio runtime: a test cannot run then.
     #[allow(clippy::expect_used)] // a test that cannot start its fake cannot run
     pub async fn start() -> Self {
-        let listener = FakeServer::bind()
+        let state = Arc::new(State::default());
+        let answering = Arc::clone(&state);
+        let server = FakeServer::start(move |request| Arc::clone(&answering).answer(request))
             .await
             .expect("FakeTiun: bind a port on 127.0.0.1");
-        let state = Arc::new(State {
-            base_url: listener.base_url().clone(),
-            sessions: Mutex::default(),
-            users: Mutex::default(),
-            tokens: Mutex::default(),
-            faults: Faults::default(),
-            checks: AtomicUsize::new(0),
-            issued: AtomicU64::new(0),
-        });
-        let answering = Arc::clone(&state);
-        let server = listener.serve(move |request| Arc::clone(&answering).answer(request));
         Self { server, state }
     }
 
@@ -186,7 +177,7 @@ impl FakeTiun {
         lock(&self.state.users)
             .entry(user_id.to_owned())
             .or_default();
-        let token = self.state.fresh_id("uvt");
+        let token = self.state.fresh_id(self.server.base_url(), "uvt");
         lock(&self.state.tokens).insert(token.clone(), user_id.to_owned());
         token
     }
@@ -252,10 +243,10 @@ impl State {
         let method = &request.method;
         // The snippet's controls, open to any origin.
         let control = match (method, segments.as_slice()) {
-            (&Method::GET, ["snippet.js"]) => return self.snippet(),
+            (&Method::GET, ["snippet.js"]) => return snippet(&request.base_url),
             (&Method::OPTIONS, ["fake", ..]) => Some(Reply::empty(StatusCode::NO_CONTENT)),
             (&Method::POST, ["fake", "sessions"]) => {
-                let session_id = self.fresh_id("sess");
+                let session_id = self.fresh_id(&request.base_url, "sess");
                 lock(&self.sessions).insert(session_id.clone(), Session::Paid);
                 let body = json!({ "sessionId": session_id });
                 Some(Reply::json(StatusCode::CREATED, &body))
@@ -353,17 +344,19 @@ impl State {
         }))
     }
 
-    fn snippet(&self) -> Reply {
-        let base = Value::from(self.base_url.as_str()).to_string();
-        let script = SNIPPET.replace("__TIUN_FAKE_BASE__", &base);
-        Reply::bytes(StatusCode::OK, script).content_type("text/javascript; charset=utf-8")
-    }
-
-    fn fresh_id(&self, prefix: &str) -> String {
+    /// A new id, unique among the fakes of the process (whose ports differ).
+    fn fresh_id(&self, base_url: &Url, prefix: &str) -> String {
         let n = self.issued.fetch_add(1, Ordering::SeqCst);
-        let port = self.base_url.port().unwrap_or_default();
+        let port = base_url.port().unwrap_or_default();
         format!("{prefix}-{port}-{n}")
     }
+}
+
+/// The stand-in snippet, calling the fake at `base_url`.
+fn snippet(base_url: &Url) -> Reply {
+    let base = Value::from(base_url.as_str()).to_string();
+    let script = SNIPPET.replace("__TIUN_FAKE_BASE__", &base);
+    Reply::bytes(StatusCode::OK, script).content_type("text/javascript; charset=utf-8")
 }
 
 fn has_key(headers: &HeaderMap) -> bool {
