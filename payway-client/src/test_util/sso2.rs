@@ -293,18 +293,20 @@ fn server_call(state: &mut State, kind: Kind, body: &[u8]) -> Reply {
     let said = match kind {
         Kind::SessionStatus => status(state, &sid, text("lks") != "loggedin"),
         Kind::Authenticate => authenticate(state, &sid, &text("usr"), &text("pwd")),
-        Kind::WithTicket => match state.sso2.sessions.get(&sid) {
-            None => Said::new(&sid, "anon").error("session_not_found"),
-            Some(_) => match state.use_ticket(&text("at")) {
-                Some(account) => {
-                    log_session_in(state, &sid, &account);
-                    status(state, &sid, true)
-                }
-                None => status(state, &sid, false).error("invalid_ticket"),
-            },
+        Kind::WithTicket | Kind::Logout if !state.sso2.sessions.contains_key(&sid) => {
+            Said::new(&sid, "anon").error("session_not_found")
+        }
+        Kind::WithTicket => match state.use_ticket(&text("at")) {
+            Some(account) => {
+                log_session_in(state, &sid, &account);
+                status(state, &sid, true)
+            }
+            None => status(state, &sid, false).error("invalid_ticket"),
         },
-        Kind::Logout if end_session(state, &sid) => Said::new(&sid, "anon"),
-        Kind::Logout => Said::new(&sid, "anon").error("session_not_found"),
+        Kind::Logout => {
+            end_session(state, &sid);
+            Said::new(&sid, "anon")
+        }
         Kind::Identify => Said::new(&sid, "anon"),
     };
     Reply::json(StatusCode::OK, &json!({"t": sign(state, said)}))
@@ -406,14 +408,12 @@ pub(crate) fn identify_token(state: &State) -> String {
 
 /// Ends a session, as a logout on another site does; `false` for an unknown one.
 pub(crate) fn end_session(state: &mut State, sid: &str) -> bool {
-    match state.sso2.sessions.get_mut(sid) {
-        Some(session) => {
-            session.ended = true;
-            session.account_id = None;
-            true
-        }
-        None => false,
-    }
+    let Some(session) = state.sso2.sessions.get_mut(sid) else {
+        return false;
+    };
+    session.account_id = None;
+    session.ended = true;
+    true
 }
 
 /// The error an `authenticate` answer carries, in words for the login page.

@@ -26,7 +26,7 @@ pub(crate) struct FakeLogin {
 }
 
 /// Everything the fake SSO2 remembers.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Sso2State {
     pub(crate) sessions: HashMap<String, FakeSession>,
     /// By lower-cased e-mail address.
@@ -42,22 +42,9 @@ pub(crate) struct Sso2State {
     pub(crate) paywall_secret: String,
 }
 
-impl Default for Sso2State {
-    fn default() -> Self {
-        Self {
-            sessions: HashMap::new(),
-            logins: HashMap::new(),
-            landing_url: None,
-            calls: 0,
-            refusals: Vec::new(),
-            paywall_secret: paywall_secret(),
-        }
-    }
-}
-
 /// A fresh paywall secret: 32 random bytes as 64 hex digits (a fixed one should the
 /// system's generator fail: the fake guards nothing).
-fn paywall_secret() -> String {
+pub(crate) fn paywall_secret() -> String {
     let mut bytes = [0_u8; 32];
     if getrandom::fill(&mut bytes).is_err() {
         bytes = [7; 32];
