@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use http::{HeaderValue, Method, StatusCode};
 use paywall_internal::coalesce::lock;
 use paywall_internal::fake::{Captured, Faults, Reply, decode_segment};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
@@ -140,27 +140,25 @@ impl Books {
         } else {
             "subscription"
         };
-        let body = if subscriber {
-            json!({
-                "granted": true,
-                "grantReason": "SUBSCRIBER",
-                "assetVisibility": visibility,
-                "data": {"isLoggedIn": true},
-            })
+        let meter = |left: u32| json!({"numberRemaining": left, "isLoggedIn": logged_in});
+        let (granted, verdict, data) = if subscriber {
+            (true, "SUBSCRIBER", json!({"isLoggedIn": true}))
         } else if disable_meter || walled == Some(Walled::HardPaywall) {
-            denied("pay_wall", visibility, remaining, logged_in)
+            (false, "pay_wall", meter(remaining))
         } else if walled == Some(Walled::Registration) && !logged_in {
-            denied("registration_wall", visibility, remaining, logged_in)
+            (false, "registration_wall", meter(remaining))
         } else if remaining > 0 {
-            json!({
-                "granted": true,
-                "grantReason": "METERING",
-                "assetVisibility": visibility,
-                "data": {"numberRemaining": remaining - 1, "isLoggedIn": logged_in},
-            })
+            (true, "METERING", meter(remaining - 1))
         } else {
-            denied("pay_wall", visibility, 0, logged_in)
+            (false, "pay_wall", meter(0))
         };
+        let verdict_name = if granted { "grantReason" } else { "wallType" };
+        let body = json!({
+            "granted": granted,
+            verdict_name: verdict,
+            "assetVisibility": visibility,
+            "data": data,
+        });
         Reply::json(StatusCode::OK, &body)
     }
 
@@ -214,15 +212,6 @@ impl Books {
             &json!({ "subscriptions": subscriptions }),
         ))
     }
-}
-
-fn denied(wall: &str, visibility: &str, remaining: u32, logged_in: bool) -> Value {
-    json!({
-        "granted": false,
-        "wallType": wall,
-        "assetVisibility": visibility,
-        "data": {"numberRemaining": remaining, "isLoggedIn": logged_in},
-    })
 }
 
 /// An error answer, `{"error", "message"}`.
