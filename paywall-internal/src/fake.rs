@@ -123,18 +123,6 @@ impl fmt::Debug for FakeServer {
     }
 }
 
-/// The error that makes hyper close a connection without an answer ([`Reply::hang_up`]).
-#[derive(Debug)]
-struct HungUp;
-
-impl fmt::Display for HungUp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the fake hung up on purpose")
-    }
-}
-
-impl std::error::Error for HungUp {}
-
 /// Accepts connections until the task is aborted, which drops every connection too.
 async fn serve<H, F>(listener: TcpListener, base_url: Arc<Url>, handler: Arc<H>)
 where
@@ -167,7 +155,7 @@ async fn answer<H, F>(
     handler: Arc<H>,
     base_url: Arc<Url>,
     request: Request<Incoming>,
-) -> Result<http::Response<http_body_util::Full<Bytes>>, HungUp>
+) -> std::io::Result<http::Response<http_body_util::Full<Bytes>>>
 where
     H: Fn(Captured) -> F,
     F: Future<Output = Reply>,
@@ -186,7 +174,9 @@ where
         headers: parts.headers,
         body,
     };
-    handler(captured).await.into_response().ok_or(HungUp)
+    // An error makes hyper close the connection without an answer ([`Reply::hang_up`]).
+    let reply = handler(captured).await.into_response();
+    reply.ok_or_else(|| std::io::Error::other("the fake hung up on purpose"))
 }
 
 #[cfg(test)]
