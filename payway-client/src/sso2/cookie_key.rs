@@ -355,7 +355,10 @@ mod tests {
     #[test]
     fn edits_truncations_and_other_keys_are_refused() {
         let key = SessionCookieKey::new(SECRET).unwrap();
-        let sealed = key.seal(&cookie()).unwrap();
+        // One cookie throughout: a second `cookie()` made after a clock second has turned
+        // would carry another time and not compare equal.
+        let cookie = cookie();
+        let sealed = key.seal(&cookie).unwrap();
         let bytes = jws::decode(&sealed).unwrap();
         for at in [0, NONCE_BYTES, bytes.len() - 1] {
             let mut edited = bytes.clone();
@@ -375,8 +378,8 @@ mod tests {
         ));
         // Rotation: the new key opens the old key's values, and seals with itself.
         let rotated = other.with_previous(SECRET).unwrap();
-        assert_eq!(rotated.open(&sealed).unwrap(), cookie());
-        assert!(key.open(&rotated.seal(&cookie()).unwrap()).is_err());
+        assert_eq!(rotated.open(&sealed).unwrap(), cookie);
+        assert!(key.open(&rotated.seal(&cookie).unwrap()).is_err());
     }
 
     #[test]
