@@ -50,7 +50,10 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(map.insert_evicting_oldest(key, value, now), expected);
             }
             2 => {
-                let expected = model.get(&key).filter(|(at, ..)| *at > now).map(|(.., v)| v);
+                let expected = model
+                    .get(&key)
+                    .filter(|(at, ..)| *at > now)
+                    .map(|(.., v)| v);
                 assert_eq!(map.get(&key, now), expected);
             }
             3 => {
