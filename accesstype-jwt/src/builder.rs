@@ -7,7 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::error::BuildError;
 use crate::signer::AccesstypeSigner;
-use paywall_internal::jws::{self, Hs256Key, SecretRefused};
+use paywall_internal::jws::{self, SecretRefused};
 
 /// The shortest secret accepted without
 /// [`insecure_allow_short_secret`](AccesstypeSignerBuilder::insecure_allow_short_secret):
@@ -106,8 +106,8 @@ impl AccesstypeSignerBuilder {
     /// [`BuildError::InvalidTtl`] or [`BuildError::LeewayTooLarge`].
     pub fn build(self) -> Result<AccesstypeSigner, BuildError> {
         let secret = self.secret.ok_or(BuildError::MissingSecret)?;
-        let key = secret.expose_secret().as_bytes();
-        check_secret_len(key, self.allow_short_secret)?;
+        let key = jws::secret_key(secret.expose_secret().as_bytes(), self.allow_short_secret)
+            .map_err(secret_error)?;
         match self.ttl {
             Some(ttl) if ttl.is_zero() => return Err(BuildError::ZeroDuration { what: "ttl" }),
             Some(ttl) if ttl < Duration::from_secs(1) || ttl > MAX_TTL => {
@@ -121,7 +121,6 @@ impl AccesstypeSignerBuilder {
                 max: MAX_LEEWAY,
             });
         }
-        let key = Hs256Key::new(key).ok_or(BuildError::EmptySecret)?;
         Ok(AccesstypeSigner::from_parts(key, self.ttl, self.leeway))
     }
 }
@@ -133,15 +132,15 @@ impl AccesstypeSignerBuilder {
 ///
 /// [`BuildError::EmptySecret`] or [`BuildError::ShortSecret`].
 pub(crate) fn check_secret_len(secret: &[u8], allow_short: bool) -> Result<(), BuildError> {
-    jws::check_secret(secret, allow_short).map_err(BuildError::from)
+    jws::check_secret(secret, allow_short).map_err(secret_error)
 }
 
-impl From<SecretRefused> for BuildError {
-    fn from(refused: SecretRefused) -> Self {
-        match refused {
-            SecretRefused::Empty => Self::EmptySecret,
-            SecretRefused::Short { len, min } => Self::ShortSecret { len, min },
-        }
+/// The shared secret rule's refusal in this crate's words: a function, not a `From` impl, so
+/// that no internal type enters the public API.
+pub(crate) fn secret_error(refused: SecretRefused) -> BuildError {
+    match refused {
+        SecretRefused::Empty => BuildError::EmptySecret,
+        SecretRefused::Short { len, min } => BuildError::ShortSecret { len, min },
     }
 }
 

@@ -53,7 +53,7 @@ paywall_internal::hs256_secret_type! {
     ///
     /// [`BuildError::EmptySecret`].
     fn insecure_allow_short_secret;
-    refused: BuildError = BuildError::from;
+    refused: BuildError = crate::builder::secret_error;
 }
 
 impl WebhookSigningKey {
