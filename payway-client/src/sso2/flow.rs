@@ -663,16 +663,27 @@ impl Sso2Flow {
             .authenticate_with_ticket(cookie.sid(), &checkout.delegated_ticket, reader)
             .await?;
         cookie.confirm(&session);
-        let login = self.log_in(&mut cookie, &session).await?;
-        if let Some(TicketLogin::LoggedIn { account, .. }) = &login
-            && account.id != checkout.account_id
-        {
-            // SSO2 has logged the session into the ticket's account: end it there, or the
-            // next refresh would read an account the token did not name. The error stands
-            // whether or not the logout is answered.
-            let _ended = inner.sso2.logout(cookie.sid(), reader).await;
-            return Err(Error::Landing(LandingError::CheckoutAccountMismatch));
-        }
+        // SSO2 has now logged the session into the ticket's account. Until the ticket login
+        // shows that account is `aid`, a failure ends the session there, or the next refresh
+        // would read an account the token did not name. The error stands whether or not the
+        // logout is answered; a failure after the check (the products read) keeps the session,
+        // whose account is the right one.
+        let exchanged = match self.exchange_ticket(&mut cookie, &session).await {
+            Ok(Some(TicketLogin::LoggedIn { account, .. }))
+                if account.id != checkout.account_id =>
+            {
+                Err(Error::Landing(LandingError::CheckoutAccountMismatch))
+            }
+            other => other,
+        };
+        let login = match exchanged {
+            Ok(login) => login,
+            Err(error) => {
+                let _ended = inner.sso2.logout(cookie.sid(), reader).await;
+                return Err(error);
+            }
+        };
+        let login = self.read_products(&mut cookie, login).await?;
         let mut set_cookies = SetCookies::from(vec![clear_state]);
         set_cookies.push(inner.key.set_cookie(&cookie)?);
         Ok(Sso2Landed {
@@ -704,6 +715,17 @@ impl Sso2Flow {
         cookie: &mut SessionCookie,
         session: &Sso2Session,
     ) -> Result<Option<TicketLogin>, Error> {
+        let login = self.exchange_ticket(cookie, session).await?;
+        self.read_products(cookie, login).await
+    }
+
+    /// The first half of [`log_in`](Self::log_in): the ticket login (once), or `None` (the
+    /// cookie marked not logged in) for a session without a ticket.
+    async fn exchange_ticket(
+        &self,
+        cookie: &mut SessionCookie,
+        session: &Sso2Session,
+    ) -> Result<Option<TicketLogin>, Error> {
         let inner = &self.inner;
         let ticket = match (session.status(), session.ticket()) {
             (Sso2Status::LoggedIn, Some(ticket)) => ticket,
@@ -717,6 +739,20 @@ impl Sso2Flow {
             .payway
             .login_with_ticket(ticket, &*inner.store)
             .await?;
+        Ok(Some(login))
+    }
+
+    /// The second half of [`log_in`](Self::log_in): a logged-in account's active products
+    /// into the cookie.
+    async fn read_products(
+        &self,
+        cookie: &mut SessionCookie,
+        login: Option<TicketLogin>,
+    ) -> Result<Option<TicketLogin>, Error> {
+        let inner = &self.inner;
+        let Some(login) = login else {
+            return Ok(None);
+        };
         if let TicketLogin::LoggedIn { account, token } = &login {
             let active = inner.payway.active_products(&token.access_token).await?;
             let products = self.kept_products(active.product_codes);

@@ -461,3 +461,48 @@ async fn the_fake_paywall_posts_a_token_signed_with_the_paywall_secret() {
         .unwrap();
     assert_eq!(landed.cookie.unwrap().account_id(), Some(account.as_str()));
 }
+
+#[tokio::test]
+async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
+    let (fake, flow) = setup().await;
+    // Room for one ticket claim, taken before the checkout: the ticket login fails closed
+    // (the store is full) after SSO2 has bound the session to the ticket's account.
+    let store = std::sync::Arc::new(payway_client::MemoryTicketStore::with_capacity(1));
+    let flow = flow.with_ticket_store(store.clone());
+    let ttl = std::time::Duration::from_secs(600);
+    let fingerprint = payway_client::Fingerprint::of("another-ticket");
+    assert!(
+        payway_client::TicketStore::claim(&*store, &fingerprint, ttl)
+            .await
+            .unwrap()
+    );
+    fake.add_account("acc-buyer", ["premium"]);
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &reader(), &mut jar).await;
+    let landed = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
+        .await
+        .unwrap();
+    let sid = landed.cookie.unwrap().sid().to_owned();
+    let (landing, set_cookies) = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article())
+        .unwrap();
+    jar.apply(&set_cookies);
+    let claims = purchase(&fake, "acc-buyer");
+    let error = post(
+        &flow,
+        &landing,
+        &form(&paywall_token(&fake, &claims)),
+        &mut jar,
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(error, Error::Store(_)), "{error:?}");
+    // The flow ended the session SSO2 had bound, so no refresh reads an account nobody
+    // compared with `aid`.
+    let after = fake
+        .sso2_client()
+        .session_status(&sid, Sso2Status::LoggedIn, &reader())
+        .await
+        .unwrap();
+    assert_ne!(after.status(), Sso2Status::LoggedIn);
+}
