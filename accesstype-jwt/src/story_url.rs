@@ -115,18 +115,16 @@ pub(crate) fn encoded_story_url(
 
 /// The pingback URL for the same story, reader and query as `access`, an access-check URL
 /// that [`encoded_story_url`] built: its last path segment replaced, nothing else parsed or
-/// encoded again (a metered read builds its URL once).
+/// encoded again (a metered read builds its URL once). `None` for a URL that does not end in
+/// the access segment, which the caller then builds in full.
 #[cfg(any(feature = "__client", test))]
-pub(crate) fn pingback_of(access: &Url) -> Url {
+pub(crate) fn pingback_of(access: &Url) -> Option<Url> {
+    let stem = access
+        .path()
+        .strip_suffix(StoryEndpoint::Access.segment())?;
     let mut url = access.clone();
-    if let Some(stem) = access.path().strip_suffix(StoryEndpoint::Access.segment()) {
-        let pingback = StoryEndpoint::Pingback.segment();
-        let mut path = String::with_capacity(stem.len() + pingback.len());
-        path.push_str(stem);
-        path.push_str(pingback);
-        url.set_path(&path);
-    }
-    url
+    url.set_path(&[stem, StoryEndpoint::Pingback.segment()].concat());
+    Some(url)
 }
 
 #[cfg(test)]
@@ -170,7 +168,14 @@ mod tests {
             let access = encoded_story_url(&base, segment, StoryEndpoint::Access, query).unwrap();
             let pingback =
                 encoded_story_url(&base, segment, StoryEndpoint::Pingback, query).unwrap();
-            assert_eq!(pingback_of(&access), pingback, "{segment}");
+            assert_eq!(pingback_of(&access), Some(pingback), "{segment}");
+        }
+    }
+
+    #[test]
+    fn a_url_that_is_not_an_access_check_gives_no_pingback_url() {
+        for url in ["https://x.example/api/other", "https://x.example/"] {
+            assert_eq!(pingback_of(&Url::parse(url).unwrap()), None, "{url}");
         }
     }
 

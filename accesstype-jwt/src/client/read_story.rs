@@ -128,9 +128,12 @@ impl AccesstypeClient {
     ) -> Result<AccessGrant, Error> {
         let (grant, body, access_url) = self.fetch(request).await?;
         // The pingback's body is the grant exactly as Accesstype sent it, its URL the access
-        // check's with the last segment replaced.
+        // check's with the last segment replaced (or built in full, should that not fit).
         if grant.is_metered()
-            && let Err(error) = self.send_pingback_to(&pingback_of(&access_url), body).await
+            && let Err(error) = match pingback_of(&access_url) {
+                Some(url) => self.send_pingback_to(&url, body).await,
+                None => self.send_pingback(request, body).await,
+            }
         {
             if !self.inner.serve_when_pingback_fails {
                 return Err(Error::PingbackFailed(Box::new(error)));
