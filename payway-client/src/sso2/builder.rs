@@ -147,13 +147,14 @@ impl Sso2ClientBuilder {
             return Err(BuildError::InvalidOrganisationId);
         }
         let base_url = choose_base_url(self.base_url, self.environment, Environment::sso_base_url)?;
-        let http = build_http(self.http)?;
         if self.leeway > MAX_LEEWAY {
             return Err(BuildError::LeewayTooLarge {
                 leeway: self.leeway,
                 max: MAX_LEEWAY,
             });
         }
+        // Last: building the HTTP client is the one costly step.
+        let http = build_http(self.http)?;
         // HMAC takes keys of any length; this never refuses one.
         let key = Hs256Key::new(client_secret.expose_secret().as_bytes()).ok_or(
             BuildError::ShortSecret {

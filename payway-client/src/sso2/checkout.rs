@@ -89,7 +89,7 @@ impl PaywallSecret {
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] (never showing the
     /// value), or [`BuildError::ShortSecret`].
     pub fn from_env() -> Result<Self, BuildError> {
-        from_lookup(|name| std::env::var(name))
+        from_lookup(paywall_internal::env::process_env())
     }
 }
 
