@@ -91,7 +91,7 @@ impl TuloVerifier {
         now: SystemTime,
     ) -> Result<SessionState, Error> {
         check_len(cookie_value)?;
-        cookie::with_token(cookie_value, |token| self.verify_at(token, now))
+        cookie::with_token(cookie_value, |token| self.verify_token_at(token, now))
     }
 
     /// Finds the `T_ID` cookie ([`COOKIE_NAME`](crate::COOKIE_NAME)) in the value of a
@@ -144,12 +144,8 @@ impl TuloVerifier {
     /// As [`verify_token`](Self::verify_token);
     /// [`Error::ClockBeforeUnixEpoch`] when `now` is before 1970.
     pub fn verify_token_at(&self, token: &str, now: SystemTime) -> Result<SessionState, Error> {
-        self.verify_at(token, now)
-    }
-
-    /// The token's checks, its length first: `jws::verify` refuses a token over
-    /// [`MAX_TOKEN_BYTES`] before reading it, so the length is checked once.
-    fn verify_at(&self, token: &str, now: SystemTime) -> Result<SessionState, Error> {
+        // The length first, once: `jws::verify` refuses a token over [`MAX_TOKEN_BYTES`]
+        // before reading it.
         let payload = jws::verify(token, &self.inner.key, Typ::Any).map_err(error::from_jws)?;
         let now = now
             .duration_since(UNIX_EPOCH)
