@@ -35,6 +35,9 @@ pub struct ExpiringMap<K, V> {
     queue: VecDeque<(Instant, K)>,
 }
 
+/// The longest an entry is kept: a year, past any cache's need.
+pub const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 60 * 60);
+
 /// A new key was refused: the map holds `capacity` unexpired entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Full {
@@ -53,12 +56,13 @@ impl<K, V> fmt::Debug for ExpiringMap<K, V> {
 
 impl<K: Hash + Eq + Clone, V> ExpiringMap<K, V> {
     /// A map of at most `capacity` unexpired entries (at least one), each kept for `lifetime`
-    /// from when it was stored. Memory is taken as entries arrive.
+    /// (held at [`MAX_LIFETIME`], so that no expiry overflows the clock) from when it was
+    /// stored. Memory is taken as entries arrive.
     #[must_use]
     pub fn new(capacity: usize, lifetime: Duration) -> Self {
         Self {
             capacity: capacity.max(1),
-            lifetime,
+            lifetime: lifetime.min(MAX_LIFETIME),
             entries: HashMap::new(),
             queue: VecDeque::new(),
         }
@@ -144,7 +148,8 @@ impl<K: Hash + Eq + Clone, V> ExpiringMap<K, V> {
 
     /// Stores the entry and files its expiry record: `now` plus the lifetime, never before the
     /// last record (so the queue stays in order even for a `now` earlier than one seen
-    /// before). A lifetime that overflows the clock stores nothing.
+    /// before). The lifetime is at most [`MAX_LIFETIME`], so only a clock a year short of its
+    /// own end could overflow; then nothing is stored.
     fn store(&mut self, key: K, value: V, now: Instant) {
         let Some(mut expires) = now.checked_add(self.lifetime) else {
             return;
@@ -173,6 +178,15 @@ mod tests {
 
     fn at(start: Instant, secs: u64) -> Instant {
         start + Duration::from_secs(secs)
+    }
+
+    #[test]
+    fn a_lifetime_past_the_clock_is_held_at_a_year_and_the_entry_kept() {
+        let start = Instant::now();
+        let mut map = ExpiringMap::new(2, Duration::MAX);
+        map.insert("a", 1, start).unwrap();
+        assert_eq!(map.get("a", at(start, 364 * 24 * 60 * 60)), Some(&1));
+        assert_eq!(map.get("a", at(start, 366 * 24 * 60 * 60)), None);
     }
 
     #[test]
