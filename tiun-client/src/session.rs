@@ -58,8 +58,9 @@ impl TiunClient {
 
     /// The check through the validity cache and the requests in flight, when configured.
     async fn shared_check(&self, session_id: &str) -> Result<SessionStatus, Error> {
-        let url = self.session_url(session_id)?;
         let inner = &self.inner;
+        // The cache first: it holds only ids tiun answered `Valid`, each checked before it was
+        // sent, so a hit needs no URL; any other id is checked as the URL is built.
         if inner
             .cache
             .as_ref()
@@ -67,6 +68,7 @@ impl TiunClient {
         {
             return Ok(SessionStatus::Valid);
         }
+        let url = self.session_url(session_id)?;
         let Some(flights) = &inner.flights else {
             return self.check_and_remember(session_id, url).await;
         };
