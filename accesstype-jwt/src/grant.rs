@@ -20,8 +20,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 ///
 /// Only `granted` is required; every field Accesstype adds beyond the documented ones is kept
 /// in [`extra`](Self::extra). Serve the story only when [`granted`](Self::granted) is `true`.
-/// Read it through the accessors: the struct is `#[non_exhaustive]`, and its fields are
-/// public only for code written before the accessors.
+/// Read it through the accessors: its fields are private, and it is `#[non_exhaustive]`.
 ///
 /// The answer decides access, so a member given twice, at any depth, makes it unreadable
 /// (`serde_json` alone would keep the last copy): this holds for [`AccessGrant::from_slice`]
