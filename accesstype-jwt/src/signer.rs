@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use paywall_internal::jws::{self, Hs256Key, JWT_HEADER, JwsError, Typ};
+use paywall_internal::jws::{self, Hs256Key, JWT_HEADER, JwsError, SIGNATURE_NOT_BASE64URL, Typ};
 use serde::Serialize;
 
 use crate::claims::{Clock, user_from_payload};
@@ -184,9 +184,6 @@ impl fmt::Debug for AccesstypeSigner {
             .finish()
     }
 }
-
-/// The JWS layer's reason for a signature segment that is not strict base64url.
-const SIGNATURE_NOT_BASE64URL: &str = "the signature is not base64url";
 
 /// A token the JWS layer refused, as this crate's error.
 fn refused(error: JwsError) -> JwtError {

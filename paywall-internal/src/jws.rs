@@ -29,6 +29,10 @@ pub const JWT_HEADER: &[u8] = br#"{"typ":"JWT","alg":"HS256"}"#;
 /// The length of an HMAC-SHA256 tag in unpadded base64url.
 const ENCODED_TAG_LEN: usize = 43;
 
+/// The reason of [`JwsError::Malformed`] for a signature segment that is not strict
+/// base64url: a crate that reports such a token as forged (it cannot be the tag) matches it.
+pub const SIGNATURE_NOT_BASE64URL: &str = "the signature is not base64url";
+
 /// What [`verify`] asks of the header's `typ` (RFC 7519 §5.1 makes it optional).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Typ {
@@ -107,7 +111,7 @@ pub fn verify(token: &str, key: &Hs256Key, typ: Typ) -> Result<Vec<u8>, JwsError
         decode(signature).map(|_| 0)
     };
     match len {
-        None => return Err(malformed("the signature is not base64url")),
+        None => return Err(malformed(SIGNATURE_NOT_BASE64URL)),
         Some(TAG_BYTES) => {}
         Some(_) => return Err(JwsError::BadSignature),
     }
