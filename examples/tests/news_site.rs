@@ -567,3 +567,46 @@ async fn a_signed_accesstype_webhook_is_taken_from_a_server_and_a_forged_one_is_
     let answer = send(&site, "POST", "/metered/reader-id", &[], "").await;
     assert_eq!(answer.status, 403);
 }
+
+#[tokio::test]
+async fn a_page_that_sends_the_reader_here_again_and_again_piles_up_no_state_cookies() {
+    let site = site().await;
+    // The browser's cookies for the site, oldest first, as it sends them.
+    let mut jar: Vec<(String, String)> = Vec::new();
+    for round in 0..3 {
+        for target in [
+            "/sso2/articles/harbour-market",
+            "/shop/subscribe?article=council-budget",
+        ] {
+            for _ in 0..10 {
+                let header = jar
+                    .iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                let mut headers = vec![BROWSER];
+                if !header.is_empty() {
+                    headers.push(("Cookie", &header));
+                }
+                let answer = send(&site, "GET", target, &headers, "").await;
+                assert_eq!(answer.status, 303, "{answer:?}");
+                for (_, set) in answer.headers.iter().filter(|(n, _)| n == "set-cookie") {
+                    let pair = set.split(';').next().unwrap_or_default();
+                    let (name, value) = pair.split_once('=').expect("name=value");
+                    jar.retain(|(held, _)| held != name);
+                    if !set.contains("Max-Age=0") {
+                        jar.push((name.to_owned(), value.to_owned()));
+                    }
+                }
+                let states = jar
+                    .iter()
+                    .filter(|(name, _)| name.starts_with(payway_client::STATE_COOKIE_PREFIX))
+                    .count();
+                assert!(
+                    states <= payway_client::MAX_LIVE_LOGIN_STATES,
+                    "round {round}, {target}: {states} state cookies"
+                );
+            }
+        }
+    }
+}

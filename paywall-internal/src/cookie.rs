@@ -72,6 +72,39 @@ where
     Ok(found)
 }
 
+/// The names of the cookies in one request's `Cookie` headers that start with `prefix`, in
+/// the order the browser sent them (RFC 6265 §5.4: among cookies of one path, the oldest
+/// first), each once. Names that are not text are left out. The headers are scanned up to
+/// [`MAX_COOKIE_HEADER_BYTES`] in all; what lies beyond is not read (these names are for
+/// clearing, so a header that is too large still yields what fits).
+pub fn names_with_prefix<'a, I>(prefix: &str, headers: I) -> Vec<&'a str>
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
+    let mut names: Vec<&'a str> = Vec::new();
+    let mut budget = MAX_COOKIE_HEADER_BYTES;
+    for header in headers {
+        let header = header.get(..budget.min(header.len())).unwrap_or_default();
+        budget -= header.len();
+        for pair in header.split(|byte| *byte == b';') {
+            let Some(end) = memchr::memchr(b'=', pair) else {
+                continue;
+            };
+            let name = trim_ows(pair.get(..end).unwrap_or_default());
+            if let Ok(name) = std::str::from_utf8(name)
+                && name.starts_with(prefix)
+                && !names.contains(&name)
+            {
+                names.push(name);
+            }
+        }
+        if budget == 0 {
+            break;
+        }
+    }
+    names
+}
+
 fn check_len(len: usize) -> Result<(), CookieError> {
     if len > MAX_COOKIE_HEADER_BYTES {
         return Err(CookieError::HeaderTooLarge {
@@ -159,9 +192,28 @@ pub fn percent_decode(value: &str) -> Cow<'_, [u8]> {
 #[cfg(test)]
 mod tests {
     use super::{
-        CookieError, MAX_COOKIE_HEADER_BYTES, find_in_header, find_in_headers, percent_decode,
-        unquote,
+        CookieError, MAX_COOKIE_HEADER_BYTES, find_in_header, find_in_headers, names_with_prefix,
+        percent_decode, unquote,
     };
+
+    #[test]
+    fn names_with_a_prefix_come_in_the_order_sent_each_once() {
+        let headers: [&[u8]; 3] = [
+            b"s-b=1; other=2; \ts-a = 3;s-\xff=4",
+            b"s-b=5;s-c=6; s-d; x=s-e",
+            b"s-f=7",
+        ];
+        assert_eq!(
+            names_with_prefix("s-", headers),
+            ["s-b", "s-a", "s-c", "s-f"]
+        );
+        assert!(names_with_prefix("s-", [b"".as_slice()]).is_empty());
+        // Past the cap, only what fits is read.
+        let mut big = b"s-first=1; ".to_vec();
+        big.resize(MAX_COOKIE_HEADER_BYTES, b'a');
+        let tail: &[u8] = b"; s-late=1";
+        assert_eq!(names_with_prefix("s-", [big.as_slice(), tail]), ["s-first"]);
+    }
 
     fn find(header: &str) -> Result<Option<&str>, CookieError> {
         find_in_header("T_ID", header)

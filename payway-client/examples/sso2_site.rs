@@ -72,7 +72,8 @@ async fn article(
     let reader = reader(peer, &headers);
     let visit = PageVisit::new(&page, &reader)
         .session(cookie.map(Sso2Cookie::into_inner))
-        .prefetch(prefetch(&headers));
+        .prefetch(prefetch(&headers))
+        .cookie_headers(headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes));
     // Every answer carries the flow's `set_cookies` (a response part): the session cookie,
     // a login's state cookie, or their clearing.
     match app.flow.page(&visit).await {

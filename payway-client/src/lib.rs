@@ -56,7 +56,8 @@ pub use from_env::{
 pub use http::MAX_BODY_BYTES;
 pub use login::{RejectReason, TicketLogin};
 pub use login_state::{
-    LoginState, LoginStateError, STATE_COOKIE_PREFIX, STATE_MAX_AGE, STATE_PARAM, SetCookies,
+    LoginState, LoginStateError, MAX_LIVE_LOGIN_STATES, STATE_COOKIE_PREFIX, STATE_MAX_AGE,
+    STATE_PARAM, SetCookies,
 };
 #[doc(inline)]
 pub use paywall_internal::parse_error::{ParseError, ParseFault};

@@ -20,7 +20,8 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Form, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::http::header::COOKIE;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use payway_client::Error;
 use payway_client::axum::Sso2Cookie;
@@ -41,6 +42,7 @@ pub(crate) const CHECKOUT_LANDING: &str = "/sso2/checkout-landing";
 pub(crate) async fn paywall_page(
     State(site): State<Site>,
     Path(slug): Path<String>,
+    headers: HeaderMap,
     cookie: Option<Sso2Cookie>,
 ) -> Response {
     let Some(article) = articles::find(Gate::Sso2, &slug) else {
@@ -57,7 +59,9 @@ pub(crate) async fn paywall_page(
     let Some(cookie) = cookie else {
         return Redirect::to(story.as_str()).into_response();
     };
-    let (for_the_paywall, set_cookies) = match site.sso2.start_checkout(&landing, &story) {
+    let cookie_headers = headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes);
+    let started = site.sso2.start_checkout(&landing, &story, cookie_headers);
+    let (for_the_paywall, set_cookies) = match started {
         Ok(started) => started,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };

@@ -8,7 +8,7 @@
 //! ticket used twice.
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use payway_client::axum::TicketReturn;
 use payway_client::axum::TicketReturnRejection;
@@ -75,6 +75,7 @@ pub(crate) struct Subscribe {
 pub(crate) async fn subscribe(
     State(site): State<Site>,
     Query(query): Query<Subscribe>,
+    headers: HeaderMap,
 ) -> Response {
     let Some(article) = articles::find(Gate::Shop, &query.article) else {
         return StatusCode::NOT_FOUND.into_response();
@@ -96,8 +97,14 @@ pub(crate) async fn subscribe(
         .campaign("demo")
         .build();
     match link {
+        // The state cookie, after the clearing of the oldest this browser holds.
         Ok(link) => (
-            [(header::SET_COOKIE, state.set_cookie())],
+            state.set_cookies(
+                headers
+                    .get_all(header::COOKIE)
+                    .iter()
+                    .map(HeaderValue::as_bytes),
+            ),
             Redirect::to(link.as_str()),
         )
             .into_response(),

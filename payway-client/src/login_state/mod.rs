@@ -8,6 +8,7 @@
 //! cleared then.
 
 mod cookie_scan;
+mod live;
 mod set_cookies;
 
 use std::fmt;
@@ -17,6 +18,8 @@ use url::Url;
 
 pub use cookie_scan::MAX_COOKIE_HEADER_BYTES;
 pub(crate) use cookie_scan::{ScanError, find_cookie};
+pub(crate) use live::LiveStates;
+pub use live::MAX_LIVE_LOGIN_STATES;
 use paywall_internal::jws::{self, Hs256Key, TAG_BYTES};
 pub use set_cookies::SetCookies;
 
@@ -158,6 +161,46 @@ impl LoginState {
         )
     }
 
+    /// The `Set-Cookie` values to send when this login starts in the browser whose request
+    /// carried `cookie_headers` (each one header's bytes): this login's state cookie
+    /// ([`set_cookie`](Self::set_cookie)), after the clearing of that browser's oldest state
+    /// cookies, so that it holds at most [`MAX_LIVE_LOGIN_STATES`]. Prefer it to
+    /// `set_cookie`: a site that another page can send the reader to again and again would
+    /// otherwise pile up cookies until the reader's requests are too large to serve.
+    ///
+    /// ```
+    /// use payway_client::{LoginState, MAX_LIVE_LOGIN_STATES};
+    ///
+    /// let held: Vec<String> = (0..MAX_LIVE_LOGIN_STATES)
+    ///     .map(|_| LoginState::new().map(|state| state.set_cookie()))
+    ///     .collect::<Result<_, _>>()?;
+    /// let header = held
+    ///     .iter()
+    ///     .map(|set_cookie| set_cookie.split(';').next().unwrap_or_default())
+    ///     .collect::<Vec<_>>()
+    ///     .join("; ");
+    /// let state = LoginState::new()?;
+    /// let set_cookies = state.set_cookies([header.as_bytes()]);
+    /// // The oldest is cleared, then the new one set.
+    /// assert_eq!(set_cookies.len(), 2);
+    /// assert!(set_cookies[0].contains("Max-Age=0"));
+    /// assert_eq!(set_cookies[1], state.set_cookie());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_cookies<'a, I>(&self, cookie_headers: I) -> SetCookies
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        self.set_cookies_among(&LiveStates::read(cookie_headers))
+    }
+
+    /// As [`set_cookies`](Self::set_cookies), with the browser's state cookies already read.
+    pub(crate) fn set_cookies_among(&self, live: &LiveStates) -> SetCookies {
+        let mut set_cookies: SetCookies = live.clear_for_one_more().collect::<Vec<_>>().into();
+        set_cookies.push(self.set_cookie());
+        set_cookies
+    }
+
     /// The value the return URL carries (not secret: it reveals nothing of the cookie).
     pub fn value(&self) -> &str {
         &self.value
@@ -189,10 +232,12 @@ fn cookie_name(value: &str) -> String {
 
 /// The `Set-Cookie` value that removes the state cookie of `value`.
 fn clear_cookie(value: &str) -> String {
-    format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax",
-        cookie_name(value)
-    )
+    clear_cookie_named(&cookie_name(value))
+}
+
+/// The `Set-Cookie` value that removes the state cookie `name`.
+fn clear_cookie_named(name: &str) -> String {
+    format!("{name}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax")
 }
 
 /// The state a return URL carries, read by [`strip_state`].

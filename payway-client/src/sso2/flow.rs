@@ -21,7 +21,7 @@ use crate::callback::ReturnPolicy;
 use crate::client::PaywayClient;
 use crate::error::Error;
 use crate::login::TicketLogin;
-use crate::login_state::{LoginState, LoginStateError, SetCookies, mark_retry};
+use crate::login_state::{LiveStates, LoginState, LoginStateError, SetCookies, mark_retry};
 use crate::store::Fingerprint;
 use crate::store::{MemoryTicketStore, TicketStore};
 
@@ -94,6 +94,7 @@ pub struct PageVisit<'a> {
     session: Option<SessionCookie>,
     prefetch: bool,
     bot: bool,
+    live_states: LiveStates,
 }
 
 impl<'a> PageVisit<'a> {
@@ -106,7 +107,23 @@ impl<'a> PageVisit<'a> {
             session: None,
             prefetch: false,
             bot: reader.is_bot(),
+            live_states: LiveStates::default(),
         }
+    }
+
+    /// The request's `Cookie` headers (each one header's bytes:
+    /// `headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes)`). Pass them: when the
+    /// visit starts a login, the browser's oldest login state cookies are cleared with it,
+    /// so that it holds at most [`MAX_LIVE_LOGIN_STATES`](crate::MAX_LIVE_LOGIN_STATES).
+    /// Without them, a page on another site that sends the reader here again and again can
+    /// pile up state cookies (each lives 10 minutes) until the reader's requests are too
+    /// large for your web server.
+    pub fn cookie_headers<'h, I>(mut self, cookie_headers: I) -> Self
+    where
+        I: IntoIterator<Item = &'h [u8]>,
+    {
+        self.live_states = LiveStates::read(cookie_headers);
+        self
     }
 
     /// The reader's session cookie, opened (with
@@ -441,22 +458,27 @@ impl Sso2Flow {
         if !may_identify {
             return Ok(Sso2Page::Anonymous { set_cookies });
         }
-        let (url, state_cookie) = self.identify(visit.page_url, false)?;
-        set_cookies.push(state_cookie);
+        let (url, state_cookies) = self.identify(visit.page_url, false, &visit.live_states)?;
+        set_cookies.extend(state_cookies);
         Ok(Sso2Page::Identify { url, set_cookies })
     }
 
     /// An identify URL continuing to `page_url` under a fresh login state (marked as a
-    /// second try when `retry`), and the state's `Set-Cookie` value.
-    fn identify(&self, page_url: &Url, retry: bool) -> Result<(Url, String), Error> {
-        let state =
-            LoginState::new().map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
+    /// second try when `retry`), and the `Set-Cookie` values of that state, after the
+    /// clearing of the oldest of the browser's `live` states.
+    fn identify(
+        &self,
+        page_url: &Url,
+        retry: bool,
+        live: &LiveStates,
+    ) -> Result<(Url, SetCookies), Error> {
+        let state = new_state()?;
         let mut continue_url = state.bind(page_url);
         if retry {
             continue_url = mark_retry(&continue_url);
         }
         let url = self.inner.sso2.identify_url(&continue_url)?;
-        Ok((url, state.set_cookie()))
+        Ok((url, state.set_cookies_among(live)))
     }
 
     /// Handles your landing page (step 2 of the sequence): `callback` is the whole URL the
@@ -499,9 +521,13 @@ impl Sso2Flow {
     {
         let inner = &self.inner;
         let landing = inner.sso2.landing(callback, &inner.policy)?;
-        let clear_state = match landing.check_state(cookie_headers) {
+        let cookie_headers: Vec<&[u8]> = cookie_headers.into_iter().collect();
+        let clear_state = match landing.check_state(cookie_headers.iter().copied()) {
             Ok(clear) => clear,
-            Err(why) => return self.not_bound(why, landing.is_retry(), landing.return_url()),
+            Err(why) => {
+                let live = LiveStates::read(cookie_headers);
+                return self.not_bound(why, landing.is_retry(), landing.return_url(), &live);
+            }
         };
         let fresh = inner
             .store
@@ -532,14 +558,15 @@ impl Sso2Flow {
         why: LoginStateError,
         retry: bool,
         return_url: &Url,
+        live: &LiveStates,
     ) -> Result<Sso2Landed, Error> {
         if retry {
             return Err(Error::Landing(LandingError::NotThisBrowser(why)));
         }
-        let (url, state_cookie) = self.identify(return_url, true)?;
+        let (url, set_cookies) = self.identify(return_url, true, live)?;
         Ok(Sso2Landed {
             redirect_to: url,
-            set_cookies: SetCookies::from(vec![state_cookie]),
+            set_cookies,
             cookie: None,
             login: None,
             not_bound: Some(why),
@@ -548,7 +575,10 @@ impl Sso2Flow {
 
     /// Starts a Tulo Paywall checkout in this browser: the checkout landing URL to give the
     /// paywall (`checkout_landing` with `r`, the page to come back to, bound to a new
-    /// [`LoginState`]), and the state cookie to set with the page that shows the paywall.
+    /// [`LoginState`]), and the `Set-Cookie` values to send with the page that shows the
+    /// paywall: the state cookie, after the clearing of the browser's oldest state cookies
+    /// (see [`PageVisit::cookie_headers`]). `cookie_headers` are that page request's `Cookie`
+    /// headers.
     ///
     /// ```
     /// # use payway_client::ReturnPolicy;
@@ -563,7 +593,9 @@ impl Sso2Flow {
     /// # let flow = Sso2Flow::new(fake.sso2_client(), fake.client(), key, policy);
     /// let landing = Url::parse("https://news.example.com/checkout-landing")?;
     /// let article = Url::parse("https://news.example.com/articles/42")?;
-    /// let (for_the_paywall, set_cookies) = flow.start_checkout(&landing, &article)?;
+    /// let cookie_header = b"consent=yes";
+    /// let (for_the_paywall, set_cookies) =
+    ///     flow.start_checkout(&landing, &article, [cookie_header.as_slice()])?;
     /// assert!(for_the_paywall.as_str().starts_with("https://news.example.com/checkout-landing?r="));
     /// assert_eq!(set_cookies.len(), 1);
     /// # Ok(())
@@ -575,21 +607,24 @@ impl Sso2Flow {
     /// [`LandingError::ReturnUrlRefused`] when the return page or the checkout landing is
     /// not allowed by the flow's [`ReturnPolicy`]; [`LandingError::CannotStart`] without
     /// randomness.
-    pub fn start_checkout(
+    pub fn start_checkout<'a, I>(
         &self,
         checkout_landing: &Url,
         return_to: &Url,
-    ) -> Result<(Url, SetCookies), Error> {
+        cookie_headers: I,
+    ) -> Result<(Url, SetCookies), Error>
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
         let policy = &self.inner.policy;
         if !policy.allows(return_to) || !policy.allows(checkout_landing) {
             return Err(Error::Landing(LandingError::ReturnUrlRefused));
         }
-        let state =
-            LoginState::new().map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
+        let state = new_state()?;
         let mut url = checkout_landing.clone();
         url.query_pairs_mut()
             .append_pair("r", state.bind(return_to).as_str());
-        Ok((url, SetCookies::from(vec![state.set_cookie()])))
+        Ok((url, state.set_cookies(cookie_headers)))
     }
 
     /// Handles your checkout landing: the Tulo Paywall posted `form` (the request body,
@@ -646,7 +681,10 @@ impl Sso2Flow {
         let headers: Vec<&[u8]> = cookie_headers.into_iter().collect();
         let clear_state = match state.check(headers.iter().copied()) {
             Ok(clear) => clear,
-            Err(why) => return self.not_bound(why, state.retry, &return_url),
+            Err(why) => {
+                let live = LiveStates::read(headers);
+                return self.not_bound(why, state.retry, &return_url, &live);
+            }
         };
         let mut cookie = inner
             .key
@@ -798,6 +836,11 @@ async fn claim(inner: &Inner, fingerprint: &Fingerprint, ttl: Duration) -> Resul
         .claim(fingerprint, ttl)
         .await
         .map_err(Error::Store)
+}
+
+/// A new login state; without randomness, [`LandingError::CannotStart`].
+fn new_state() -> Result<LoginState, Error> {
+    LoginState::new().map_err(|why| Error::Landing(LandingError::CannotStart(why)))
 }
 
 /// A return taken before (a reload, a double post): only the state cookie cleared.

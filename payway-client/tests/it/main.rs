@@ -38,6 +38,8 @@ mod sso2_fuzz_seeds;
 mod sso2_landing;
 #[cfg(feature = "test-util")]
 mod sso2_redaction;
+#[cfg(feature = "test-util")]
+mod sso2_state_flood;
 mod sso2_support;
 mod sso2_tokens;
 mod store;

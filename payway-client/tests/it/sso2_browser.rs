@@ -1,15 +1,14 @@
 //! A browser's cookie jar for the site, as a test needs it: `Set-Cookie` values set and
 //! clear cookies, and the jar gives the `Cookie` header the next request carries.
 
-use std::collections::BTreeMap;
-
 use payway_client::Error;
 use payway_client::sso2::{PageVisit, Reader, Sso2Flow, Sso2Landed, Sso2Page};
 use url::Url;
 
-/// The site's cookies in one browser, by name.
+/// The site's cookies in one browser, oldest first, as a browser sends them (RFC 6265
+/// §5.4); a cookie set again keeps its place.
 #[derive(Debug, Default, Clone)]
-pub(crate) struct Jar(BTreeMap<String, String>);
+pub(crate) struct Jar(Vec<(String, String)>);
 
 impl Jar {
     /// Stores or removes (`Max-Age=0`) each cookie the values set.
@@ -17,11 +16,15 @@ impl Jar {
         for set_cookie in set_cookies {
             let pair = set_cookie.split(';').next().unwrap();
             let (name, value) = pair.split_once('=').unwrap();
-            if set_cookie.contains("Max-Age=0") {
-                self.0.remove(name.trim());
-            } else {
-                self.0
-                    .insert(name.trim().to_owned(), value.trim().to_owned());
+            let (name, value) = (name.trim(), value.trim().to_owned());
+            let held = self.0.iter().position(|(held, _)| held == name);
+            match (set_cookie.contains("Max-Age=0"), held) {
+                (true, Some(i)) => {
+                    self.0.remove(i);
+                }
+                (true, None) => {}
+                (false, Some(i)) => self.0[i].1 = value,
+                (false, None) => self.0.push((name.to_owned(), value)),
             }
         }
     }
@@ -35,10 +38,11 @@ impl Jar {
             .join("; ")
     }
 
-    /// The names of the cookies held that start with `prefix`.
+    /// The names of the cookies held that start with `prefix`, oldest first.
     pub(crate) fn names(&self, prefix: &str) -> Vec<String> {
         self.0
-            .keys()
+            .iter()
+            .map(|(name, _)| name)
             .filter(|name| name.starts_with(prefix))
             .cloned()
             .collect()
@@ -46,14 +50,19 @@ impl Jar {
 
     /// The value of cookie `name`.
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.0
+            .iter()
+            .find(|(held, _)| held == name)
+            .map(|(_, value)| value.as_str())
     }
 }
 
 /// A first visit of `page` by `reader`: the identify URL, and `jar` holding the login's
 /// state cookie.
 pub(crate) async fn identify(flow: &Sso2Flow, page: &Url, reader: &Reader, jar: &mut Jar) -> Url {
-    let outcome = flow.page(&PageVisit::new(page, reader)).await.unwrap();
+    let header = jar.header();
+    let visit = PageVisit::new(page, reader).cookie_headers([header.as_bytes()]);
+    let outcome = flow.page(&visit).await.unwrap();
     jar.apply(outcome.set_cookies());
     let Sso2Page::Identify { url, .. } = outcome else {
         panic!("a reader without a cookie is identified: {outcome:?}")

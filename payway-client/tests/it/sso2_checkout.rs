@@ -60,7 +60,11 @@ async fn ready_to_buy(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, Url) {
         .unwrap();
     assert!(landed.cookie.is_some());
     let (landing, set_cookies) = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article())
+        .start_checkout(
+            &Url::parse(CHECKOUT).unwrap(),
+            &article(),
+            [jar.header().as_bytes()],
+        )
         .unwrap();
     jar.apply(&set_cookies);
     (jar, landing)
@@ -152,7 +156,11 @@ async fn a_checkout_posted_in_another_browser_takes_nothing() {
     );
     // A swapped `r` (another checkout's) in the reader's own browser.
     let (other_landing, _) = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article())
+        .start_checkout(
+            &Url::parse(CHECKOUT).unwrap(),
+            &article(),
+            [jar.header().as_bytes()],
+        )
         .unwrap();
     let swapped = post(&flow, &other_landing, &body, &mut jar.clone())
         .await
@@ -306,7 +314,11 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
         .unwrap();
     let sid = landed.cookie.unwrap().sid().to_owned();
     let (landing, set_cookies) = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article())
+        .start_checkout(
+            &Url::parse(CHECKOUT).unwrap(),
+            &article(),
+            [jar.header().as_bytes()],
+        )
         .unwrap();
     jar.apply(&set_cookies);
     // `aid` names another account than the delegated ticket's.
@@ -366,7 +378,8 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
     assert!(
         flow.start_checkout(
             &Url::parse(CHECKOUT).unwrap(),
-            &Url::parse("https://evil.example/").unwrap()
+            &Url::parse("https://evil.example/").unwrap(),
+            std::iter::empty(),
         )
         .is_err()
     );
@@ -484,7 +497,11 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
         .unwrap();
     let sid = landed.cookie.unwrap().sid().to_owned();
     let (landing, set_cookies) = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article())
+        .start_checkout(
+            &Url::parse(CHECKOUT).unwrap(),
+            &article(),
+            [jar.header().as_bytes()],
+        )
         .unwrap();
     jar.apply(&set_cookies);
     let claims = purchase(&fake, "acc-buyer");
