@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use paywall_internal::http::Answer;
+use paywall_internal::http::{Answer, Body};
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -196,9 +196,10 @@ impl PaywayClient {
     pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
         in_span("me", self.inner.environment, trace::ok, async {
             let answer = self.get_json(&self.inner.endpoints.me, token).await?;
-            let keep = Some(&[token.expose_secret()][..]);
-            Account::from_json(answer.bytes())
-                .map_err(|error| parse::answered(Error::Parse(error), &answer, keep))
+            let secrets = [token.expose_secret()];
+            Account::from_json(answer.bytes()).map_err(|error| {
+                parse::answered(Error::Parse(error), &answer, &secrets, Body::Kept)
+            })
         })
         .await
     }

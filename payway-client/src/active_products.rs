@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use paywall_internal::http::Answer;
+use paywall_internal::http::{Answer, Body};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -234,9 +234,9 @@ fn codes(entries: Vec<Value>) -> Vec<String> {
 
 /// The parse error of an active-products answer, its text kept (it holds no secret).
 fn parsed(answer: &Answer, token: &AccessToken) -> Result<ActiveProducts, Error> {
-    let keep = Some(&[token.expose_secret()][..]);
+    let secrets = [token.expose_secret()];
     ActiveProducts::from_json(answer.bytes())
-        .map_err(|error| parse::answered(Error::Parse(error), answer, keep))
+        .map_err(|error| parse::answered(Error::Parse(error), answer, &secrets, Body::Kept))
 }
 
 impl PaywayClient {

@@ -14,6 +14,7 @@ use crate::secret::AccessToken;
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::{self, in_span};
 use crate::validate::is_text;
+use paywall_internal::http::Body;
 
 /// The longest client id or account id sent in a ticket request, in bytes.
 const MAX_ID_BYTES: usize = 256;
@@ -124,7 +125,8 @@ impl PaywayClient {
                     http::success,
                 )
                 .await?;
-                parse_ticket(answer.bytes()).map_err(|error| parse::answered(error, &answer, None))
+                parse_ticket(answer.bytes())
+                    .map_err(|error| parse::answered(error, &answer, &secrets, Body::Withheld))
             },
         )
         .await

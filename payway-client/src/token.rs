@@ -13,6 +13,7 @@ use crate::ticket::{Ticket, check_ticket};
 use crate::token_encoding::TokenEncoding;
 use crate::token_response::{TokenResponse, parse_token_response};
 use crate::trace::{self, in_span};
+use paywall_internal::http::Body;
 
 /// The scope a ticket exchange asks for unless
 /// [`ticket_scopes`](crate::PaywayClientBuilder::ticket_scopes) says otherwise:
@@ -140,6 +141,7 @@ impl PaywayClient {
             http::success,
         )
         .await?;
-        parse_token_response(answer.bytes()).map_err(|error| parse::answered(error, &answer, None))
+        parse_token_response(answer.bytes())
+            .map_err(|error| parse::answered(error, &answer, &secrets, Body::Withheld))
     }
 }

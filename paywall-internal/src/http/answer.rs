@@ -52,27 +52,38 @@ impl Answer {
     }
 
     /// The [`ParseError`] of this answer's body, `what` (`"user info answer"`), for `fault`:
-    /// the status, the body's length and media type; and, with `keep`, the body itself, every
-    /// spelling of `keep`'s secrets cut out (of the media type too).
+    /// the status, the body's length and media type, every spelling of `redaction`'s secrets
+    /// cut from the media type; with [`Body::Kept`], the body itself, cut the same way.
     #[must_use]
     pub fn parse_error(
         &self,
         what: &'static str,
         fault: ParseFault,
-        keep: Option<&Redaction<'_>>,
+        redaction: &Redaction<'_>,
+        body: Body,
     ) -> ParseError {
-        let body = self.bytes();
-        let content_type = self.content_type.clone().map(|media_type| match keep {
-            Some(redaction) => redaction.string(media_type),
-            None => media_type,
-        });
+        let bytes = self.bytes();
+        let content_type = self
+            .content_type
+            .clone()
+            .map(|media_type| redaction.string(media_type));
         let error =
-            ParseError::new(what, body.len(), fault).answered(self.status.as_u16(), content_type);
-        match keep {
-            Some(redaction) => error.keep_body(redaction.bytes(body).into_owned()),
-            None => error,
+            ParseError::new(what, bytes.len(), fault).answered(self.status.as_u16(), content_type);
+        match body {
+            Body::Kept => error.keep_body(redaction.bytes(bytes).into_owned()),
+            Body::Withheld => error,
         }
     }
+}
+
+/// Whether a [`ParseError`] keeps the answer's body ([`Answer::parse_error`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// Kept, with the request's secrets cut out: for answers that hold no secret of their
+    /// own.
+    Kept,
+    /// Only its length and media type: for answers that hold tokens, tickets or sessions.
+    Withheld,
 }
 
 /// Why no answer can be used. Each crate maps it into its own `Error`.
@@ -241,13 +252,17 @@ mod tests {
         let fault = ParseFault::Shape {
             reason: "`userId` is missing",
         };
-        let withheld = answer.parse_error("user info answer", fault, None);
+        let redaction = Redaction::of(&["k3y"]);
+        let withheld = answer.parse_error("user info answer", fault, &redaction, Body::Withheld);
         assert_eq!(withheld.status(), Some(200));
         assert_eq!(withheld.len(), 36);
-        assert_eq!(withheld.content_type(), Some("application/x-k3y"));
+        assert_eq!(
+            withheld.content_type(),
+            Some("application/x-[redacted]"),
+            "cut from the media type even when the body is withheld"
+        );
         assert_eq!(withheld.expose_bytes(), None);
-        let redaction = Redaction::of(&["k3y"]);
-        let kept = answer.parse_error("user info answer", fault, Some(&redaction));
+        let kept = answer.parse_error("user info answer", fault, &redaction, Body::Kept);
         assert_eq!(kept.len(), 36, "the length as received");
         assert_eq!(kept.content_type(), Some("application/x-[redacted]"));
         assert_eq!(

@@ -19,6 +19,8 @@ use crate::parse;
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::in_span;
 use crate::validate::is_text;
+use paywall_internal::http::Body;
+use paywall_internal::redact::Redaction;
 
 /// The longest e-mail address sent, in bytes.
 const MAX_EMAIL_BYTES: usize = 320;
@@ -189,8 +191,10 @@ impl Sso2Client {
             http::success,
         )
         .await?;
-        let body: AnswerBody = parse::read(answer.bytes(), |value| value)
-            .map_err(|fault| Error::Parse(answer.parse_error("sso2 answer", fault, None)))?;
+        let body: AnswerBody = parse::read(answer.bytes(), |value| value).map_err(|fault| {
+            let redaction = Redaction::of(&secrets);
+            Error::Parse(answer.parse_error("sso2 answer", fault, &redaction, Body::Withheld))
+        })?;
         let leeway = inner.leeway.as_secs();
         read_answer(&body.t, &inner.key, leeway).map(|answer| answer.session)
     }

@@ -258,3 +258,27 @@ async fn an_error_body_that_echoes_the_request_never_shows_its_secrets() {
     }
     assert!(description.contains("[redacted]"), "{description}");
 }
+
+#[tokio::test]
+async fn a_session_id_echoed_in_the_media_type_of_an_unreadable_answer_is_cut() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.path("/sessionstatus");
+            then.status(200)
+                .header("content-type", "application/x-sid-secret-4711")
+                .body("not json");
+        })
+        .await;
+    let error = sso2_at(&server.base_url())
+        .session_status("sid-secret-4711", Sso2Status::LoggedIn, &reader())
+        .await
+        .unwrap_err();
+    let Error::Parse(parse) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(parse.content_type(), Some("application/x-[redacted]"));
+    assert_eq!(parse.expose_bytes(), None, "an SSO2 answer's body is never kept");
+    let shown = format!("{error} {error:?}");
+    assert!(!shown.contains("sid-secret-4711"), "{shown}");
+}
