@@ -77,7 +77,7 @@ impl NewsSite {
     }
 
     /// Like [`start`](Self::start), with a ticket store of `capacity` claims of each kind
-    /// (tickets, landings) instead of the default 100,000: a test can fill it.
+    /// (tickets, landings, checkout returns) instead of the default 100,000: a test can fill it.
     ///
     /// # Errors
     ///
