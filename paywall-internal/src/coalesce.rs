@@ -22,11 +22,13 @@ use std::future::Future;
 use std::hash::Hash;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use tokio::runtime::Handle;
 use tokio::sync::oneshot;
 use tokio::task::AbortHandle;
+
+use crate::sync::lock;
 
 type Request<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 type Registry<K, T> = Arc<Mutex<HashMap<K, Flight<T>>>>;
@@ -240,12 +242,6 @@ impl<K: Hash + Eq, T: Clone> Drop for Landing<K, T> {
             deliver(followers, outcome);
         }
     }
-}
-
-/// Locks `mutex`, whatever a panic elsewhere left: every map of the family is consistent after
-/// each statement, so a poisoned one is still whole.
-pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 #[cfg(test)]

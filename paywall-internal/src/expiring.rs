@@ -13,7 +13,7 @@
 //! outnumber the live entries (and 1,024 more) they are swept in one pass, which the inserts
 //! that left them have paid for.
 //!
-//! The map holds no lock: a client keeps it in a `Mutex` (see [`crate::coalesce::lock`]).
+//! The map holds no lock: a client keeps it in a `Mutex` (see [`crate::sync::lock`]).
 
 use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};

@@ -73,3 +73,6 @@ pub mod redact;
 #[cfg(feature = "segment")]
 #[doc(hidden)]
 pub mod segment;
+
+#[doc(hidden)]
+pub mod sync;

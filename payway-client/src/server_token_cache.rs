@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use paywall_internal::coalesce::{Flights, lock};
+use paywall_internal::coalesce::Flights;
+use paywall_internal::sync::lock;
 
 use crate::error::Error;
 use crate::secret::AccessToken;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use paywall_internal::http::{HeaderError, SendError};
+use paywall_internal::http::SendError;
 use paywall_internal::parse_error::ParseError;
 use reqwest::StatusCode;
 
@@ -197,15 +197,7 @@ pub enum BuildError {
     },
 }
 
-/// The API key's refusal.
-pub(crate) fn api_key_error(error: HeaderError) -> BuildError {
-    match error {
-        HeaderError::Empty => BuildError::MissingApiKey,
-        HeaderError::NotPrintable => BuildError::InvalidApiKey,
-    }
-}
-
-paywall_internal::http_error_fns!(BuildError);
+paywall_internal::http_error_fns!(BuildError, api_key);
 paywall_internal::env_error_fn!(fn env_error -> BuildError);
 
 #[cfg(test)]

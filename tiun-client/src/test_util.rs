@@ -52,8 +52,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::{HeaderMap, Method, StatusCode};
-use paywall_internal::coalesce::lock;
 use paywall_internal::fake::{Captured, FakeServer, Faults, Reply, decode_segment};
+use paywall_internal::sync::lock;
 use serde_json::{Value, json};
 use url::Url;
 

@@ -3,8 +3,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use paywall_internal::coalesce::lock;
 use paywall_internal::expiring::ExpiringMap;
+use paywall_internal::sync::lock;
 
 /// The longest [`cache_valid_for`](crate::TiunClientBuilder::cache_valid_for) accepted: 60 s.
 pub const MAX_CACHE_VALID_FOR: Duration = Duration::from_secs(60);

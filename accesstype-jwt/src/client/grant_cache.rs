@@ -4,8 +4,8 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use paywall_internal::coalesce::lock;
 use paywall_internal::expiring::ExpiringMap;
+use paywall_internal::sync::lock;
 use sha2::{Digest, Sha256};
 
 use crate::grant::AccessGrant;

@@ -1,7 +1,7 @@
 //! The checks [`build`](crate::AccesstypeClientBuilder::build) runs on the client's
 //! configuration: the base URL, the API key and the account key.
 
-use paywall_internal::http::{self, HeaderError, sensitive_header};
+use paywall_internal::http::{self, sensitive_header};
 use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
@@ -15,10 +15,7 @@ use crate::error::BuildError;
 /// refuse.
 pub(crate) fn api_key_value(key: Option<&SecretString>) -> Result<HeaderValue, BuildError> {
     let key = key.map(ExposeSecret::expose_secret).unwrap_or_default();
-    sensitive_header(key).map_err(|error| match error {
-        HeaderError::Empty => BuildError::MissingApiKey,
-        HeaderError::NotPrintable => BuildError::InvalidApiKey,
-    })
+    sensitive_header(key).map_err(api_key_error)
 }
 
 /// The account key (the public `key`), by the one rule of
@@ -42,7 +39,7 @@ pub(crate) fn base_url(
     http::choose_base_url(given, environment_url).map_err(base_url_error)
 }
 
-paywall_internal::http_error_fns!(BuildError);
+paywall_internal::http_error_fns!(BuildError, api_key);
 
 #[cfg(test)]
 mod tests {

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard};
 
 use http::{HeaderValue, Method, StatusCode};
-use paywall_internal::coalesce::lock;
 use paywall_internal::fake::{Captured, Faults, Reply, decode_segment};
+use paywall_internal::sync::lock;
 use serde_json::json;
 
 use crate::grant::AccessGrant;

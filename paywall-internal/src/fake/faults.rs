@@ -2,12 +2,13 @@
 //! `delay(duration)` and `drop_next(n)`.
 
 use std::fmt;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use http::StatusCode;
 
 use super::Reply;
+use crate::sync::lock;
 
 /// The faults a fake injects into the requests it answers next.
 #[derive(Default)]
@@ -63,11 +64,6 @@ impl Faults {
         }
         fault.map(|failure| failure.map_or_else(Reply::hang_up, fail))
     }
-}
-
-/// Every update is one counter or field, so a poisoned lock still holds whole faults.
-fn lock(faults: &Mutex<State>) -> MutexGuard<'_, State> {
-    faults.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 impl fmt::Debug for Faults {

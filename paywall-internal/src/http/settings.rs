@@ -62,14 +62,28 @@ impl std::error::Error for SettingsError {
 /// own error, whose variants have the family's names: `base_url_error` for a
 /// [`BaseUrlError`](super::BaseUrlError) (`MissingEnvironment`, `InsecureBaseUrl`,
 /// `InvalidBaseUrl { reason }`) and `settings_error` for a [`SettingsError`]
-/// (`ZeroDuration { what }`, `ConnectTimeoutWithHttpClient`, `HttpClient(source)`). Functions,
-/// not `From` impls, which would put this crate's types into the crate's public API.
+/// (`ZeroDuration { what }`, `ConnectTimeoutWithHttpClient`, `HttpClient(source)`); with
+/// `api_key`, also `api_key_error` for a [`HeaderError`] (`MissingApiKey`, `InvalidApiKey`).
+/// Functions, not `From` impls, which would put this crate's types into the crate's public
+/// API.
 ///
 /// ```ignore
 /// paywall_internal::http_error_fns!(BuildError);
+/// paywall_internal::http_error_fns!(BuildError, api_key);
 /// ```
 #[macro_export]
 macro_rules! http_error_fns {
+    ($error:ident, api_key) => {
+        $crate::http_error_fns!($error);
+
+        /// The API key's refusal as this crate's error.
+        pub(crate) fn api_key_error(error: $crate::http::HeaderError) -> $error {
+            match error {
+                $crate::http::HeaderError::Empty => $error::MissingApiKey,
+                $crate::http::HeaderError::NotPrintable => $error::InvalidApiKey,
+            }
+        }
+    };
     ($error:ident) => {
         /// The base URL's refusal as this crate's error.
         pub(crate) fn base_url_error(error: $crate::http::BaseUrlError) -> $error {
@@ -406,9 +420,24 @@ mod tests {
         ZeroDuration { what: &'static str },
         ConnectTimeoutWithHttpClient,
         HttpClient(reqwest::Error),
+        MissingApiKey,
+        InvalidApiKey,
     }
 
-    crate::http_error_fns!(BuildError);
+    crate::http_error_fns!(BuildError, api_key);
+
+    #[test]
+    fn an_api_key_refusal_keeps_its_words() {
+        use super::HeaderError;
+        assert!(matches!(
+            api_key_error(HeaderError::Empty),
+            BuildError::MissingApiKey
+        ));
+        assert!(matches!(
+            api_key_error(HeaderError::NotPrintable),
+            BuildError::InvalidApiKey
+        ));
+    }
 
     #[test]
     fn the_mappings_keep_each_refusals_words() {

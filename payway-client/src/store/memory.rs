@@ -2,8 +2,11 @@
 //! claim when full rather than forget a live one.
 
 use std::fmt;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, MutexGuard};
+
 use std::time::{Duration, Instant};
+
+use paywall_internal::sync::lock;
 
 use super::claims::{Claimed, Claims};
 use super::fingerprint::{ClaimKind, Fingerprint};
@@ -128,7 +131,7 @@ impl MemoryTicketStore {
             ClaimKind::Checkout => &self.checkouts,
         };
         // Every step leaves the claims consistent, so a panic elsewhere cannot corrupt them.
-        mutex.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(mutex)
     }
 
     fn now_ms(&self) -> u64 {

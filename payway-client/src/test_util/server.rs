@@ -1,10 +1,11 @@
 //! The fake's HTTP server: the family's fake-server scaffolding (`paywall_internal::fake`),
 //! faults applied before each answer, then the shop, SSO2 or the Payway API.
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use http::StatusCode;
 use paywall_internal::fake::{Captured, FakeServer, Faults, Reply};
+use paywall_internal::sync::lock;
 
 use super::state::{State, api_error, oauth_error};
 use super::{shop, sso2, sso2_pages};
@@ -17,7 +18,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.state)
     }
 }
 
