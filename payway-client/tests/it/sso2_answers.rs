@@ -278,7 +278,11 @@ async fn a_session_id_echoed_in_the_media_type_of_an_unreadable_answer_is_cut() 
         panic!("{error:?}")
     };
     assert_eq!(parse.content_type(), Some("application/x-[redacted]"));
-    assert_eq!(parse.expose_bytes(), None, "an SSO2 answer's body is never kept");
+    assert_eq!(
+        parse.expose_bytes(),
+        None,
+        "an SSO2 answer's body is never kept"
+    );
     let shown = format!("{error} {error:?}");
     assert!(!shown.contains("sid-secret-4711"), "{shown}");
 }
