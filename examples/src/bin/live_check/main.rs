@@ -48,16 +48,28 @@ async fn main() -> ExitCode {
 
 /// Whether an environment variable is set and not empty (the crates' own rule).
 fn is_set(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|value| !value.is_empty())
+    env_value(name).is_some_and(|value| !value.is_empty())
 }
 
 /// The values of `names` that are set, so that no printed member name can hold one.
 fn env_values(names: &[&str]) -> Vec<String> {
     names
         .iter()
-        .filter_map(|name| std::env::var(name).ok())
+        .filter_map(|name| env_value(name))
         .filter(|value| !value.is_empty())
         .collect()
+}
+
+/// An environment variable's value, `None` when it is not set. One that is set but is not
+/// Unicode ends the run with an error that names it: no crate can use it, and a value that
+/// cannot be read cannot be kept out of the output either.
+fn env_value(name: &str) -> Option<String> {
+    let value = std::env::var_os(name)?;
+    let Ok(value) = value.into_string() else {
+        eprintln!("{name} is set but is not valid Unicode");
+        std::process::exit(1);
+    };
+    Some(value)
 }
 
 /// An error as the crate words it, with its causes. The crates keep secrets and body text
@@ -115,4 +127,34 @@ fn made_up_uuid() -> String {
         &hex[16..20],
         &hex[20..32]
     )
+}
+
+#[cfg(test)]
+mod tests {
+    /// Run by `a_variable_that_is_not_unicode_ends_the_run` in a child process, with the
+    /// variable set; on its own, with nothing set, it passes.
+    #[test]
+    fn reads_the_garbled_variable() {
+        let _ = super::env_values(&["LIVE_CHECK_GARBLED"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_variable_that_is_not_unicode_ends_the_run() {
+        use std::os::unix::ffi::OsStrExt;
+        let garbled = std::ffi::OsStr::from_bytes(b"secret-\xff");
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "tests::reads_the_garbled_variable",
+                "--nocapture",
+            ])
+            .env("LIVE_CHECK_GARBLED", garbled)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&child.stderr);
+        assert_eq!(child.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("LIVE_CHECK_GARBLED is set but is not valid Unicode"));
+        assert!(!stderr.contains("secret-"), "{stderr}");
+    }
 }
