@@ -125,18 +125,31 @@ impl SessionCookieKey {
         Ok(self)
     }
 
-    /// Uses another cookie name than [`COOKIE_NAME`] (for example without the `__Host-`
-    /// prefix, when the cookie must be shared with subdomains).
+    /// Uses another cookie name than [`COOKIE_NAME`], which must start with `__Host-` as it
+    /// does (`__Host-news-sso2`).
+    ///
+    /// The prefix is what keeps a sibling subdomain (a blog or a campaign site on
+    /// `*.news.example.com`) from planting a cookie of the same name for the whole domain.
+    /// Without it, such a cookie would sit beside the reader's own, every request would carry
+    /// the name twice, no session would open, and every page would send the reader to SSO2
+    /// and back again, without end.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for a name that is empty or not an HTTP token.
+    /// [`Error::InvalidInput`] for a name without the `__Host-` prefix, or one that is not an
+    /// HTTP token.
     pub fn with_cookie_name(mut self, name: &str) -> Result<Self, Error> {
         let separator = |b: u8| b"()<>@,;:\\\"/[]?={}".contains(&b);
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && !separator(b)) {
+        if !name.starts_with("__Host-") {
             return Err(Error::InvalidInput {
                 what: "cookie name",
-                reason: "it is empty or not an HTTP token",
+                reason: "it does not start with `__Host-`",
+            });
+        }
+        if !name.bytes().all(|b| b.is_ascii_graphic() && !separator(b)) {
+            return Err(Error::InvalidInput {
+                what: "cookie name",
+                reason: "it is not an HTTP token",
             });
         }
         name.clone_into(&mut Arc::make_mut(&mut self.inner).cookie_name);
@@ -469,9 +482,18 @@ mod tests {
             key.clear_cookie(),
             "__Host-payway-sso2=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
         );
-        let renamed = key.with_cookie_name("sso").unwrap();
-        assert!(renamed.set_cookie(&cookie()).unwrap().starts_with("sso="));
-        for bad in ["", "a b", "a;b", "a=b", "é"] {
+        let renamed = key.with_cookie_name("__Host-sso").unwrap();
+        assert!(renamed.set_cookie(&cookie()).unwrap().starts_with("__Host-sso="));
+        for bad in [
+            "",
+            "sso",
+            "__host-sso",
+            "__Secure-sso",
+            "__Host-a b",
+            "__Host-a;b",
+            "__Host-a=b",
+            "__Host-é",
+        ] {
             assert!(
                 SessionCookieKey::new(SECRET)
                     .unwrap()
