@@ -13,9 +13,21 @@
 //! request that carries the cookie twice is ambiguous and has no login at all (neither copy
 //! is picked). A login for another account while one is live is refused: the reader logs out
 //! first, so a ticket link someone else sends cannot switch the reader's account.
+//!
+//! The table is bounded and no login scans it. Ended sessions leave as logins start, from
+//! the front of an index kept in the order sessions end. It holds at most [`MAX_SESSIONS`],
+//! and at most [`PER_ACCOUNT`] of one account (a reader's browsers and devices): a login
+//! beyond that ends the account's oldest session. When the table is full, a login for an
+//! account that has a session takes the place of its oldest one, and a login for an account
+//! that has none is refused. Ending the site's oldest session to make room instead would let
+//! anyone with shop logins log paying readers out; as it is, each session costs a ticket
+//! Payway accepted, and filling the table takes `MAX_SESSIONS / PER_ACCOUNT` (20,000)
+//! accounts that log in again within every [`MAX_AGE`] to stay in. Even then no stranger can
+//! log a reader out or keep a logged-in reader from logging in again; only readers with no
+//! session anywhere wait, until sessions end.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, header};
@@ -25,6 +37,10 @@ pub(crate) const COOKIE: &str = "__Host-daily_login";
 /// How long a session lasts: the cookie's `Max-Age` in the browser, and the session's life
 /// on the server.
 const MAX_AGE: Duration = Duration::from_secs(3600);
+/// The most live sessions the site keeps.
+const MAX_SESSIONS: usize = 100_000;
+/// The most live sessions one account keeps.
+const PER_ACCOUNT: usize = 5;
 
 /// What the site knows about a logged-in reader.
 #[derive(Debug, Clone)]
@@ -40,7 +56,8 @@ pub(crate) enum LoginRefused {
     Repeated,
     /// The browser is logged in as another account already.
     OtherAccountLive,
-    /// No random session id could be drawn.
+    /// No session could be started here: no random session id could be drawn, or the table
+    /// is full and the account has no session whose place this one could take.
     Random,
 }
 
@@ -58,11 +75,55 @@ struct Live {
     ends: Instant,
 }
 
-/// The site's sessions, by id, each ending [`MAX_AGE`] after it started.
+/// The live sessions by id, with two indexes over them kept in step.
+#[derive(Debug, Default)]
+struct Table {
+    by_id: HashMap<String, Live>,
+    /// Every id by when it ends, so that ended sessions are found at the front.
+    by_end: BTreeSet<(Instant, String)>,
+    /// Each account's ids, oldest first (all sessions last as long: first to end).
+    by_account: HashMap<String, VecDeque<String>>,
+}
+
+impl Table {
+    fn insert(&mut self, id: String, login: Login, ends: Instant) {
+        self.by_end.insert((ends, id.clone()));
+        let account = self.by_account.entry(login.account_id.clone());
+        account.or_default().push_back(id.clone());
+        self.by_id.insert(id, Live { login, ends });
+    }
+
+    fn remove(&mut self, id: &str) {
+        let Some(live) = self.by_id.remove(id) else {
+            return;
+        };
+        self.by_end.remove(&(live.ends, id.to_owned()));
+        if let Some(ids) = self.by_account.get_mut(&live.login.account_id) {
+            ids.retain(|other| other != id);
+            if ids.is_empty() {
+                self.by_account.remove(&live.login.account_id);
+            }
+        }
+    }
+
+    /// Removes the sessions that ended by `now`, and only those.
+    fn purge(&mut self, now: Instant) {
+        while let Some((ends, id)) = self.by_end.first()
+            && *ends <= now
+        {
+            let id = id.clone();
+            self.remove(&id);
+        }
+    }
+}
+
+/// The site's sessions, each ending [`MAX_AGE`] after it started.
 #[derive(Debug, Clone)]
 pub(crate) struct Logins {
-    sessions: Arc<Mutex<HashMap<String, Live>>>,
+    table: Arc<Mutex<Table>>,
     max_age: Duration,
+    max_sessions: usize,
+    per_account: usize,
 }
 
 impl Default for Logins {
@@ -75,13 +136,15 @@ impl Logins {
     /// Sessions that last `max_age` (the cookie's `Max-Age` is written in whole seconds).
     fn with_max_age(max_age: Duration) -> Self {
         Self {
-            sessions: Arc::default(),
+            table: Arc::default(),
             max_age,
+            max_sessions: MAX_SESSIONS,
+            per_account: PER_ACCOUNT,
         }
     }
 
-    fn sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, Live>> {
-        self.sessions.lock().unwrap_or_else(PoisonError::into_inner)
+    fn table(&self) -> MutexGuard<'_, Table> {
+        self.table.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Starts a session for the browser that sent `headers` and returns the `Set-Cookie`
@@ -92,27 +155,30 @@ impl Logins {
         getrandom::fill(&mut bytes).map_err(|_| LoginRefused::Random)?;
         let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let now = Instant::now();
-        let mut sessions = self.sessions();
-        // Ended sessions leave the table as new ones start, so it holds live ones only.
-        sessions.retain(|_, live| live.ends > now);
+        let mut table = self.table();
+        table.purge(now);
         match presented(headers) {
             Presented::Repeated => return Err(LoginRefused::Repeated),
             Presented::One(old) => {
                 let old = String::from_utf8_lossy(old);
-                match sessions.get(old.as_ref()) {
+                match table.by_id.get(old.as_ref()) {
                     Some(live) if live.login.account_id != login.account_id => {
                         return Err(LoginRefused::OtherAccountLive);
                     }
-                    Some(_) => {
-                        sessions.remove(old.as_ref());
-                    }
+                    Some(_) => table.remove(&old),
                     None => {}
                 }
             }
             Presented::None => {}
         }
-        let ends = now + self.max_age;
-        sessions.insert(id.clone(), Live { login, ends });
+        let full = table.by_id.len() >= self.max_sessions;
+        let own = table.by_account.get(&login.account_id);
+        match own.and_then(|ids| Some((ids.len(), ids.front()?.clone()))) {
+            Some((count, oldest)) if full || count >= self.per_account => table.remove(&oldest),
+            None if full => return Err(LoginRefused::Random),
+            _ => {}
+        }
+        table.insert(id.clone(), login, now + self.max_age);
         Ok(format!(
             "{COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
             self.max_age.as_secs()
@@ -125,20 +191,20 @@ impl Logins {
             return None;
         };
         let id = std::str::from_utf8(id).ok()?;
-        let mut sessions = self.sessions();
-        let live = sessions.get(id)?;
+        let mut table = self.table();
+        let live = table.by_id.get(id)?;
         if live.ends > Instant::now() {
             return Some(live.login.clone());
         }
-        sessions.remove(id);
+        table.remove(id);
         None
     }
 
     /// Ends the session the request's cookie names (every one, when it names several).
     pub(crate) fn end(&self, headers: &HeaderMap) {
-        let mut sessions = self.sessions();
+        let mut table = self.table();
         for id in cookie_values(headers) {
-            sessions.remove(String::from_utf8_lossy(id).as_ref());
+            table.remove(String::from_utf8_lossy(id).as_ref());
         }
     }
 }
@@ -191,6 +257,19 @@ mod tests {
     /// The `name=value` a `Set-Cookie` hands over.
     fn pair(set_cookie: &str) -> &str {
         set_cookie.split(';').next().unwrap()
+    }
+
+    /// How many sessions the table holds, once its indexes are seen to agree on them.
+    fn held(logins: &Logins) -> usize {
+        let table = logins.table();
+        let per_account: usize = table.by_account.values().map(VecDeque::len).sum();
+        assert_eq!(table.by_end.len(), table.by_id.len());
+        assert_eq!(per_account, table.by_id.len());
+        table.by_id.len()
+    }
+
+    fn found(logins: &Logins, set_cookie: &str) -> bool {
+        logins.find(&cookies(&[pair(set_cookie)])).is_some()
     }
 
     #[test]
@@ -305,7 +384,7 @@ mod tests {
         std::thread::sleep(Duration::from_millis(300));
         // The id kept past the cookie's life names nothing, and is gone from the table.
         assert!(logins.find(&browser).is_none());
-        assert!(logins.sessions().is_empty());
+        assert_eq!(held(&logins), 0);
         // Nor does it stand in the way of another account's login.
         assert!(logins.start(login("b"), &browser).is_ok());
     }
@@ -318,7 +397,7 @@ mod tests {
         }
         std::thread::sleep(Duration::from_millis(200));
         logins.start(login("b"), &HeaderMap::new()).unwrap();
-        assert_eq!(logins.sessions().len(), 1);
+        assert_eq!(held(&logins), 1);
     }
 
     #[test]
@@ -330,5 +409,72 @@ mod tests {
         assert!(logins.find(&cookies(&[pair(&a)])).is_none());
         assert!(logins.find(&cookies(&[pair(&b)])).is_none());
         assert!(clear_cookie().contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn a_full_table_refuses_an_account_with_no_session_and_keeps_the_live_ones() {
+        let logins = Logins {
+            max_sessions: 2,
+            ..Logins::default()
+        };
+        let a = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let b = logins.start(login("b"), &HeaderMap::new()).unwrap();
+        assert!(matches!(
+            logins.start(login("c"), &HeaderMap::new()),
+            Err(LoginRefused::Random)
+        ));
+        assert!(found(&logins, &a) && found(&logins, &b));
+        assert_eq!(held(&logins), 2);
+    }
+
+    #[test]
+    fn when_full_an_account_with_a_session_logs_in_in_place_of_its_oldest() {
+        let logins = Logins {
+            max_sessions: 2,
+            ..Logins::default()
+        };
+        let a = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let b = logins.start(login("b"), &HeaderMap::new()).unwrap();
+        // Another browser of the same reader, and then this browser again.
+        let elsewhere = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        assert!(!found(&logins, &a) && found(&logins, &elsewhere) && found(&logins, &b));
+        let again = logins
+            .start(login("a"), &cookies(&[pair(&elsewhere)]))
+            .unwrap();
+        assert!(found(&logins, &again) && found(&logins, &b));
+        assert_eq!(held(&logins), 2);
+    }
+
+    #[test]
+    fn an_account_keeps_at_most_per_account_sessions_and_its_oldest_ends_first() {
+        let logins = Logins {
+            per_account: 2,
+            ..Logins::default()
+        };
+        let first = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let second = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        let third = logins.start(login("a"), &HeaderMap::new()).unwrap();
+        assert!(!found(&logins, &first));
+        assert!(found(&logins, &second) && found(&logins, &third));
+        assert!(logins.start(login("b"), &HeaderMap::new()).is_ok());
+        assert_eq!(held(&logins), 3);
+    }
+
+    #[test]
+    fn ended_sessions_make_room_and_live_ones_stay() {
+        let logins = Logins {
+            max_sessions: 2,
+            ..Logins::with_max_age(Duration::from_millis(1000))
+        };
+        logins.start(login("a"), &HeaderMap::new()).unwrap();
+        std::thread::sleep(Duration::from_millis(600));
+        let b = logins.start(login("b"), &HeaderMap::new()).unwrap();
+        std::thread::sleep(Duration::from_millis(600));
+        // a has ended, b has not: c takes a's place, and b is still there.
+        let c = logins.start(login("c"), &HeaderMap::new()).unwrap();
+        assert!(found(&logins, &b) && found(&logins, &c));
+        assert_eq!(held(&logins), 2);
+        logins.end(&cookies(&[pair(&b), pair(&c)]));
+        assert_eq!(held(&logins), 0);
     }
 }
