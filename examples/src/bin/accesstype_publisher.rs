@@ -20,7 +20,6 @@
 //! The stories and attributes are a small made-up catalogue.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
@@ -34,6 +33,7 @@ use axum::extract::{FromRef, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use paywall_examples::setting;
 use serde_json::{Value, json};
 
 const DEFAULT_PORT: u16 = 3000;
@@ -68,12 +68,12 @@ impl FromRef<AppState> for ReaderCookie {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let port = match setting("ACCESSTYPE_PUBLISHER_PORT", std::env::var_os)? {
+    let port = match setting("ACCESSTYPE_PUBLISHER_PORT")? {
         Some(port) => port.parse::<u16>()?,
         None => DEFAULT_PORT,
     };
     // Host-only by default: right for one host, and the only choice on 127.0.0.1.
-    let reader_cookie = match setting("ACCESSTYPE_COOKIE_DOMAIN", std::env::var_os)? {
+    let reader_cookie = match setting("ACCESSTYPE_COOKIE_DOMAIN")? {
         Some(domain) if !domain.is_empty() => ReaderCookie::for_domain(CookieDomain::new(&domain)?),
         _ => ReaderCookie::host_only(),
     };
@@ -92,7 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/reader-id", post(reader_id))
         .with_state(state);
     // The webhook's `Secret`, as configured in Accesstype: its calls are checked against it.
-    let webhooks = match setting("ACCESSTYPE_WEBHOOK_SECRET", std::env::var_os)? {
+    let webhooks = match setting("ACCESSTYPE_WEBHOOK_SECRET")? {
         Some(secret) if !secret.is_empty() => {
             let key = WebhookSigningKey::new(secret)?;
             app = app.merge(
@@ -123,19 +123,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     axum::serve(listener, app).await?;
     Ok(())
-}
-
-/// The setting `name` as `lookup` (`std::env::var_os`) finds it: `None` when it is not set,
-/// an error when it is set but is not Unicode, so that a configured webhook secret can
-/// never read as "no secret".
-fn setting(
-    name: &'static str,
-    lookup: impl Fn(&'static str) -> Option<OsString>,
-) -> Result<Option<String>, String> {
-    let not_unicode = |_| format!("{name} is set but is not valid Unicode");
-    lookup(name)
-        .map(|value| value.into_string().map_err(not_unicode))
-        .transpose()
 }
 
 /// `GET /story-attributes?story-id=...`: who may read the story, or 404 for an unknown id.
@@ -230,22 +217,4 @@ fn catalogue(base: &str) -> Result<Catalogue, Box<dyn std::error::Error>> {
         taxonomy,
         sections,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn a_setting_that_is_not_unicode_is_an_error_not_unset() {
-        use std::os::unix::ffi::OsStringExt;
-        let lookup = |_: &str| Some(OsString::from_vec(b"secret-\xff".to_vec()));
-        let error = setting("ACCESSTYPE_WEBHOOK_SECRET", lookup).unwrap_err();
-        assert!(error.contains("ACCESSTYPE_WEBHOOK_SECRET"), "{error}");
-        assert!(!error.contains("secret-"), "{error}");
-        assert_eq!(setting("X", |_| None).unwrap(), None);
-        let set = setting("X", |_| Some(OsString::from("v"))).unwrap();
-        assert_eq!(set.as_deref(), Some("v"));
-    }
 }

@@ -27,9 +27,8 @@
 //! URL is masked.
 
 use std::error::Error;
-use std::ffi::OsString;
 
-use paywall_examples::mask_query_param;
+use paywall_examples::{mask_query_param, non_empty_setting, setting};
 use payway_client::test_util::FakePayway;
 use payway_client::{
     ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT, LoginState, MemoryTicketStore, PaywayClient,
@@ -43,7 +42,7 @@ type Result<T, E = Box<dyn Error>> = std::result::Result<T, E>;
 async fn main() -> Result<()> {
     let mut all_set = true;
     for name in [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT] {
-        all_set &= setting(name, std::env::var_os)?.is_some_and(|v| !v.is_empty());
+        all_set &= non_empty_setting(name)?.is_some();
     }
     if all_set {
         against_your_payway().await
@@ -55,16 +54,16 @@ async fn main() -> Result<()> {
 async fn against_your_payway() -> Result<()> {
     println!("PAYWAY_* is set: talking to your Payway");
     let payway = PaywayClient::from_env()?;
-    let scopes = setting("PAYWAY_SCOPES", std::env::var_os)?
+    let scopes = setting("PAYWAY_SCOPES")?
         .unwrap_or_else(|| "/external/account/r /external/account/w".to_owned());
     let scopes: Vec<&str> = scopes.split_whitespace().collect();
     let server_token = payway.server_token(&scopes).await?;
     println!("server token for {scopes:?}: {server_token:?}");
 
     let shop = (
-        setting("PAYWAY_SHOP_CLIENT_ID", std::env::var_os)?,
-        setting("PAYWAY_ACCOUNT_ID", std::env::var_os)?,
-        setting("PAYWAY_SHOP_URL", std::env::var_os)?,
+        setting("PAYWAY_SHOP_CLIENT_ID")?,
+        setting("PAYWAY_ACCOUNT_ID")?,
+        setting("PAYWAY_SHOP_URL")?,
     );
     if let (Some(shop_client), Some(account), Some(shop_url)) = shop {
         let request = TicketRequest::new(shop_client).account_id(account);
@@ -86,7 +85,7 @@ async fn against_your_payway() -> Result<()> {
         );
     }
 
-    if let Some(returned) = setting("PAYWAY_RETURN_URL", std::env::var_os)? {
+    if let Some(returned) = setting("PAYWAY_RETURN_URL")? {
         let returned = Url::parse(&returned)?;
         let host = returned.host_str().unwrap_or_default().to_owned();
         let callback = TicketCallback::parse(&returned, &ReturnPolicy::allow_hosts([host]))?;
@@ -95,19 +94,6 @@ async fn against_your_payway() -> Result<()> {
         println!("set PAYWAY_RETURN_URL to the URL the shop sent a reader back to, to log in");
     }
     Ok(())
-}
-
-/// The setting `name` as `lookup` (`std::env::var_os`) finds it: `None` when it is not set,
-/// an error when it is set but is not Unicode, so that configured credentials never read as
-/// "not set" (and a run against the fake).
-fn setting(
-    name: &'static str,
-    lookup: impl Fn(&'static str) -> Option<OsString>,
-) -> Result<Option<String>, String> {
-    let not_unicode = |_| format!("{name} is set but is not valid Unicode");
-    lookup(name)
-        .map(|value| value.into_string().map_err(not_unicode))
-        .transpose()
 }
 
 async fn login_twice(payway: &PaywayClient, callback: &TicketCallback) -> Result<()> {
@@ -205,20 +191,4 @@ async fn against_the_fake() -> Result<()> {
     login_twice(&payway, &callback).await?;
     println!("ticket exchanges Payway saw: {}", fake.exchanges());
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[cfg(unix)]
-    #[test]
-    fn a_setting_that_is_not_unicode_is_an_error_not_unset() {
-        use std::os::unix::ffi::OsStringExt;
-        let lookup = |_: &str| Some(OsString::from_vec(b"secret-\xff".to_vec()));
-        let error = setting(ENV_CLIENT_SECRET, lookup).unwrap_err();
-        assert!(error.contains(ENV_CLIENT_SECRET), "{error}");
-        assert!(!error.contains("secret-"), "{error}");
-        assert_eq!(setting("X", |_| None).unwrap(), None);
-    }
 }

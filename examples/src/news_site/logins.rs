@@ -56,9 +56,10 @@ pub(crate) enum LoginRefused {
     Repeated,
     /// The browser is logged in as another account already.
     OtherAccountLive,
-    /// No session could be started here: no random session id could be drawn, or the table
-    /// is full and the account has no session whose place this one could take.
+    /// No random session id could be drawn.
     Random,
+    /// The table is full and the account has no session whose place this one could take.
+    Full,
 }
 
 /// The session cookies a request carries.
@@ -175,7 +176,7 @@ impl Logins {
         let own = table.by_account.get(&login.account_id);
         match own.and_then(|ids| Some((ids.len(), ids.front()?.clone()))) {
             Some((count, oldest)) if full || count >= self.per_account => table.remove(&oldest),
-            None if full => return Err(LoginRefused::Random),
+            None if full => return Err(LoginRefused::Full),
             _ => {}
         }
         table.insert(id.clone(), login, now + self.max_age);
@@ -421,7 +422,7 @@ mod tests {
         let b = logins.start(login("b"), &HeaderMap::new()).unwrap();
         assert!(matches!(
             logins.start(login("c"), &HeaderMap::new()),
-            Err(LoginRefused::Random)
+            Err(LoginRefused::Full)
         ));
         assert!(found(&logins, &a) && found(&logins, &b));
         assert_eq!(held(&logins), 2);

@@ -210,6 +210,13 @@ async fn log_in(site: &Site, back: &TicketReturn, headers: &HeaderMap, article: 
                 )
                     .into_response(),
                 Err(LoginRefused::Random) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                // A reason the reader can see, and a status that says to come back.
+                Err(LoginRefused::Full) => message(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Too many readers are logged in right now",
+                    "Your purchase is safe. Please try logging in again in a few minutes.",
+                    article,
+                ),
             }
         }
         Ok(TicketLogin::AlreadyUsed) => message(

@@ -243,7 +243,7 @@ async fn pay_in_the_shop(
 
 /// With `REDIS_URL`: two app servers share a Redis; the ticket logs in once across both.
 async fn redis_fleet(fake: &FakePayway, payway: &PaywayClient) -> DemoResult {
-    let Ok(redis_url) = std::env::var("REDIS_URL") else {
+    let Some(redis_url) = paywall_examples::setting("REDIS_URL")? else {
         detail(
             "Redis",
             "set REDIS_URL (a redis-server on loopback) to see two app servers share one-time use",
@@ -278,7 +278,7 @@ async fn redis_fleet(fake: &FakePayway, payway: &PaywayClient) -> DemoResult {
 async fn your_payway() -> DemoResult {
     let all_set = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT]
         .iter()
-        .all(|name| std::env::var(name).is_ok_and(|v| !v.is_empty()));
+        .all(|name| !matches!(paywall_examples::non_empty_setting(name), Ok(None)));
     if !all_set {
         detail(
             "your Payway",

@@ -184,7 +184,13 @@ async fn real_tiun() {
             return;
         }
     };
-    let session_id = std::env::var(ENV_SESSION_ID).unwrap_or_default();
+    let session_id = match paywall_examples::setting(ENV_SESSION_ID) {
+        Ok(session_id) => session_id.unwrap_or_default(),
+        Err(error) => {
+            denied(&error);
+            return;
+        }
+    };
     match tiun.verify_session(&session_id).await {
         Ok(status) => explain(status),
         Err(error) => denied(&format!("no usable answer ({error}): show the paywall")),

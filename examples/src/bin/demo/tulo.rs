@@ -121,7 +121,8 @@ fn real_configuration() {
     step("The real configuration, from the environment.");
     let missing: Vec<&str> = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI]
         .into_iter()
-        .filter(|name| std::env::var(name).map_or(true, |value| value.is_empty()))
+        // Set but not Unicode is not "missing": `from_env` below says what is wrong with it.
+        .filter(|name| matches!(paywall_examples::non_empty_setting(name), Ok(None)))
         .collect();
     if !missing.is_empty() {
         detail(
@@ -141,8 +142,9 @@ fn real_configuration() {
         }
     };
     detail("verifier", format!("{verifier:?}"));
-    match std::env::var("T_ID") {
-        Ok(cookie) if !cookie.is_empty() => explain(verifier.verify_cookie(&cookie)),
+    match paywall_examples::setting("T_ID") {
+        Ok(Some(cookie)) if !cookie.is_empty() => explain(verifier.verify_cookie(&cookie)),
+        Err(error) => denied(&error),
         _ => detail(
             "cookie",
             "set T_ID to a T_ID value copied from your browser to check it against Payway's signature",
