@@ -483,7 +483,12 @@ mod tests {
             "__Host-payway-sso2=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
         );
         let renamed = key.with_cookie_name("__Host-sso").unwrap();
-        assert!(renamed.set_cookie(&cookie()).unwrap().starts_with("__Host-sso="));
+        assert!(
+            renamed
+                .set_cookie(&cookie())
+                .unwrap()
+                .starts_with("__Host-sso=")
+        );
         for bad in [
             "",
             "sso",
