@@ -94,7 +94,8 @@ pub struct PageVisit<'a> {
     session: Option<SessionCookie>,
     prefetch: bool,
     bot: bool,
-    live_states: LiveStates,
+    /// The request's `Cookie` headers, read only when the visit starts a login.
+    cookie_headers: Vec<&'a [u8]>,
 }
 
 impl<'a> PageVisit<'a> {
@@ -107,7 +108,7 @@ impl<'a> PageVisit<'a> {
             session: None,
             prefetch: false,
             bot: reader.is_bot(),
-            live_states: LiveStates::default(),
+            cookie_headers: Vec::new(),
         }
     }
 
@@ -118,11 +119,11 @@ impl<'a> PageVisit<'a> {
     /// Without them, a page on another site that sends the reader here again and again can
     /// pile up state cookies (each lives 10 minutes) until the reader's requests are too
     /// large for your web server.
-    pub fn cookie_headers<'h, I>(mut self, cookie_headers: I) -> Self
+    pub fn cookie_headers<I>(mut self, cookie_headers: I) -> Self
     where
-        I: IntoIterator<Item = &'h [u8]>,
+        I: IntoIterator<Item = &'a [u8]>,
     {
-        self.live_states = LiveStates::read(cookie_headers);
+        self.cookie_headers = cookie_headers.into_iter().collect();
         self
     }
 
@@ -458,7 +459,8 @@ impl Sso2Flow {
         if !may_identify {
             return Ok(Sso2Page::Anonymous { set_cookies });
         }
-        let (url, state_cookies) = self.identify(visit.page_url, false, &visit.live_states)?;
+        let live = LiveStates::read(visit.cookie_headers.iter().copied());
+        let (url, state_cookies) = self.identify(visit.page_url, false, &live)?;
         set_cookies.extend(state_cookies);
         Ok(Sso2Page::Identify { url, set_cookies })
     }
