@@ -8,9 +8,11 @@ use url::Url;
 use crate::error::Error;
 use crate::reader::ReaderId;
 
-/// The longest story id accepted, in bytes (256: the family's limit for an id put in a URL
-/// path segment).
-pub const MAX_STORY_ID_BYTES: usize = paywall_internal::segment::MAX_SEGMENT_BYTES;
+/// The longest story id accepted, in bytes.
+pub const MAX_STORY_ID_BYTES: usize = 256;
+
+// The family's limit for an id put in a URL path segment, which `encode_segment` is given.
+const _: () = assert!(MAX_STORY_ID_BYTES == paywall_internal::segment::MAX_SEGMENT_BYTES);
 
 /// A story id as one encoded path segment (the family's `encode_segment`: every byte but
 /// RFC 3986's unreserved characters becomes `%XX`).

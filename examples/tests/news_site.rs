@@ -603,7 +603,7 @@ async fn a_page_that_sends_the_reader_here_again_and_again_piles_up_no_state_coo
                     .filter(|(name, _)| name.starts_with(payway_client::STATE_COOKIE_PREFIX))
                     .count();
                 assert!(
-                    states <= payway_client::MAX_LIVE_LOGIN_STATES,
+                    states <= payway_client::MAX_STATE_COOKIES,
                     "round {round}, {target}: {states} state cookies"
                 );
             }

@@ -72,12 +72,18 @@ where
     Ok(found)
 }
 
-/// The names of the cookies in one request's `Cookie` headers that start with `prefix`, in
-/// the order the browser sent them (RFC 6265 §5.4: among cookies of one path, the oldest
-/// first), each once. Names that are not text are left out. The headers are scanned up to
+/// The names of the cookies in one request's `Cookie` headers that start with `prefix` and
+/// that `keep` accepts, in the order the browser sent them, each once, and at most `max` of
+/// them (the first). Names that are not text are left out. The headers are scanned up to
 /// [`MAX_COOKIE_HEADER_BYTES`] in all; what lies beyond is not read (these names are for
-/// clearing, so a header that is too large still yields what fits).
-pub fn names_with_prefix<'a, I>(prefix: &str, headers: I) -> Vec<&'a str>
+/// clearing, so a header that is too large still yields what fits). Each name read is
+/// compared with at most `max` others.
+pub fn names_with_prefix<'a, I>(
+    prefix: &str,
+    headers: I,
+    keep: impl Fn(&str) -> bool,
+    max: usize,
+) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
@@ -93,9 +99,13 @@ where
             let name = trim_ows(pair.get(..end).unwrap_or_default());
             if let Ok(name) = std::str::from_utf8(name)
                 && name.starts_with(prefix)
+                && keep(name)
                 && !names.contains(&name)
             {
                 names.push(name);
+                if names.len() >= max {
+                    return names;
+                }
             }
         }
         if budget == 0 {
@@ -203,16 +213,26 @@ mod tests {
             b"s-b=5;s-c=6; s-d; x=s-e",
             b"s-f=7",
         ];
+        let any = |_: &str| true;
         assert_eq!(
-            names_with_prefix("s-", headers),
+            names_with_prefix("s-", headers, any, 10),
             ["s-b", "s-a", "s-c", "s-f"]
         );
-        assert!(names_with_prefix("s-", [b"".as_slice()]).is_empty());
+        assert_eq!(names_with_prefix("s-", headers, any, 2), ["s-b", "s-a"]);
+        let not_a = |name: &str| name != "s-a";
+        assert_eq!(
+            names_with_prefix("s-", headers, not_a, 10),
+            ["s-b", "s-c", "s-f"]
+        );
+        assert!(names_with_prefix("s-", [b"".as_slice()], any, 10).is_empty());
         // Past the cap, only what fits is read.
         let mut big = b"s-first=1; ".to_vec();
         big.resize(MAX_COOKIE_HEADER_BYTES, b'a');
         let tail: &[u8] = b"; s-late=1";
-        assert_eq!(names_with_prefix("s-", [big.as_slice(), tail]), ["s-first"]);
+        assert_eq!(
+            names_with_prefix("s-", [big.as_slice(), tail], any, 10),
+            ["s-first"]
+        );
     }
 
     fn find(header: &str) -> Result<Option<&str>, CookieError> {

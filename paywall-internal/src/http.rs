@@ -32,7 +32,7 @@ use std::time::Duration;
 pub use crate::segment::{
     InvalidInput, MAX_SEGMENT_BYTES, append_segments, check_input, encode_segment,
 };
-pub use answer::{Answer, Body, Read, SendError, media_type, send};
+pub use answer::{Answer, ErrorBody, Read, SendError, media_type, send};
 pub use base_url::{BaseUrlError, check_base_url, choose_base_url, is_loopback};
 pub use settings::{HeaderError, Http, HttpSettings, SettingsError, sensitive_header};
 #[cfg(feature = "tracing")]

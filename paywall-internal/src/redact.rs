@@ -17,7 +17,7 @@
 //! way. The raw secret is cut whatever precedes it.
 //!
 //! A client prepares its own secrets once ([`Redactor::new`], at build time); each call adds
-//! the secret it sent ([`Redactor::with`]), and only when an answer is kept.
+//! the secret it sent ([`Redactor::with`]) when its answer reaches an error.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -125,6 +125,21 @@ impl Redaction<'_> {
             Cow::Borrowed(same) if same == text => text,
             cut => cut.into_owned(),
         }
+    }
+
+    /// `media_type` (lowercased, as [`media_type`](crate::http::media_type) keeps it) with
+    /// every secret cut out whatever its case: a secret echoed into `Content-Type` is only
+    /// seen after lowercasing, so it is searched for lowercased too.
+    #[must_use]
+    pub fn media_type(&self, media_type: String) -> String {
+        let lowered: Vec<String> = self
+            .prepared
+            .iter()
+            .chain(&self.more)
+            .map(|pattern| String::from_utf8_lossy(&pattern.bytes).to_ascii_lowercase())
+            .collect();
+        let secrets: Vec<&str> = lowered.iter().map(String::as_str).collect();
+        Redaction::of(&secrets).string(self.string(media_type))
     }
 
     /// `value` with every secret cut out of its strings, member names included. A number or a
@@ -417,6 +432,23 @@ mod tests {
 
     fn redact(secrets: &[&str], text: &str) -> String {
         Redaction::of(secrets).text(text).into_owned()
+    }
+
+    #[test]
+    fn a_media_type_loses_a_secret_in_any_case() {
+        let redactor = Redactor::new(&["Client-SeCrEt"]);
+        let redaction = redactor.with(&["Tok%2Fen"]);
+        for (media_type, expected) in [
+            ("application/x-client-secret", "application/x-[redacted]"),
+            ("application/x-tok%2fen", "application/x-[redacted]"),
+            (
+                "application/x-tok%2fen+json",
+                "application/x-[redacted]+json",
+            ),
+            ("application/json", "application/json"),
+        ] {
+            assert_eq!(redaction.media_type(media_type.to_owned()), expected);
+        }
     }
 
     /// Every way a provider could echo `secret` back, as text in a JSON string's decoded value.

@@ -70,10 +70,10 @@ async fn article(
         return StatusCode::BAD_REQUEST.into_response();
     };
     let reader = reader(peer, &headers);
-    let visit = PageVisit::new(&page, &reader)
+    let cookie_headers = headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes);
+    let visit = PageVisit::new(&page, &reader, cookie_headers)
         .session(cookie.map(Sso2Cookie::into_inner))
-        .prefetch(prefetch(&headers))
-        .cookie_headers(headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes));
+        .prefetch(prefetch(&headers));
     // Every answer carries the flow's `set_cookies` (a response part): the session cookie,
     // a login's state cookie, or their clearing.
     match app.flow.page(&visit).await {

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use paywall_internal::http::{Answer, Body};
+use paywall_internal::http::{Answer, ErrorBody};
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -198,7 +198,7 @@ impl PaywayClient {
             let answer = self.get_json(&self.inner.endpoints.me, token).await?;
             let secrets = [token.expose_secret()];
             Account::from_json(answer.bytes()).map_err(|error| {
-                parse::answered(Error::Parse(error), &answer, &secrets, Body::Kept)
+                parse::answered(Error::Parse(error), &answer, &secrets, ErrorBody::Kept)
             })
         })
         .await

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use paywall_internal::http::{Answer, Body};
+use paywall_internal::http::{Answer, ErrorBody};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -236,7 +236,7 @@ fn codes(entries: Vec<Value>) -> Vec<String> {
 fn parsed(answer: &Answer, token: &AccessToken) -> Result<ActiveProducts, Error> {
     let secrets = [token.expose_secret()];
     ActiveProducts::from_json(answer.bytes())
-        .map_err(|error| parse::answered(Error::Parse(error), answer, &secrets, Body::Kept))
+        .map_err(|error| parse::answered(Error::Parse(error), answer, &secrets, ErrorBody::Kept))
 }
 
 impl PaywayClient {

@@ -56,7 +56,7 @@ pub use from_env::{
 pub use http::MAX_BODY_BYTES;
 pub use login::{RejectReason, TicketLogin};
 pub use login_state::{
-    LoginState, LoginStateError, MAX_LIVE_LOGIN_STATES, STATE_COOKIE_PREFIX, STATE_MAX_AGE,
+    LoginState, LoginStateError, MAX_STATE_COOKIES, STATE_COOKIE_PREFIX, STATE_MAX_AGE,
     STATE_PARAM, SetCookies,
 };
 #[doc(inline)]

@@ -3,7 +3,7 @@
 //! at any depth refused); an answer's status, media type and kept body are the shared
 //! `Answer`'s. What this crate adds: the typed read of its answers.
 
-use paywall_internal::http::{Answer, Body};
+use paywall_internal::http::{Answer, ErrorBody};
 use paywall_internal::parse_error::{NOT_THE_DOCUMENTED_SHAPE, ParseFault, read_value};
 use paywall_internal::redact::Redaction;
 use serde::de::DeserializeOwned;
@@ -26,7 +26,7 @@ pub(crate) fn read<T: DeserializeOwned>(
 /// gives it: with the status and media type, every spelling of the request's `secrets` cut
 /// out, and the text as `body` says (kept only for an answer that holds no secret of its
 /// own: token, ticket and SSO2 answers do, and their text is never kept).
-pub(crate) fn answered(error: Error, answer: &Answer, secrets: &[&str], body: Body) -> Error {
+pub(crate) fn answered(error: Error, answer: &Answer, secrets: &[&str], body: ErrorBody) -> Error {
     match error {
         Error::Parse(error) => {
             let redaction = Redaction::of(secrets);
@@ -52,7 +52,7 @@ mod tests {
         };
         let fault = ParseFault::Shape { reason: "no `id`" };
         let error = Error::Parse(ParseError::new("account", 14, fault));
-        let Error::Parse(kept) = answered(error, &answer, &["t0k"], Body::Kept) else {
+        let Error::Parse(kept) = answered(error, &answer, &["t0k"], ErrorBody::Kept) else {
             panic!()
         };
         assert_eq!((kept.status(), kept.fault()), (Some(200), &fault));

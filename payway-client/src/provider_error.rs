@@ -54,7 +54,7 @@ impl ProviderError {
         };
         Self(Box::new(ProviderDetails {
             status,
-            content_type,
+            content_type: content_type.map(|media_type| redaction.media_type(media_type)),
             error: text_of("error"),
             error_description: text_of("error_description"),
             code: text_of("code"),

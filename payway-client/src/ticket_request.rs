@@ -14,7 +14,7 @@ use crate::secret::AccessToken;
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::{self, in_span};
 use crate::validate::is_text;
-use paywall_internal::http::Body;
+use paywall_internal::http::ErrorBody;
 
 /// The longest client id or account id sent in a ticket request, in bytes.
 const MAX_ID_BYTES: usize = 256;
@@ -126,7 +126,7 @@ impl PaywayClient {
                 )
                 .await?;
                 parse_ticket(answer.bytes())
-                    .map_err(|error| parse::answered(error, &answer, &secrets, Body::Withheld))
+                    .map_err(|error| parse::answered(error, &answer, &secrets, ErrorBody::Withheld))
             },
         )
         .await

@@ -13,7 +13,7 @@ use crate::ticket::{Ticket, check_ticket};
 use crate::token_encoding::TokenEncoding;
 use crate::token_response::{TokenResponse, parse_token_response};
 use crate::trace::{self, in_span};
-use paywall_internal::http::Body;
+use paywall_internal::http::ErrorBody;
 
 /// The scope a ticket exchange asks for unless
 /// [`ticket_scopes`](crate::PaywayClientBuilder::ticket_scopes) says otherwise:
@@ -142,6 +142,6 @@ impl PaywayClient {
         )
         .await?;
         parse_token_response(answer.bytes())
-            .map_err(|error| parse::answered(error, &answer, &secrets, Body::Withheld))
+            .map_err(|error| parse::answered(error, &answer, &secrets, ErrorBody::Withheld))
     }
 }

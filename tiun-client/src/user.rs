@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use paywall_internal::http::{Answer, Body, Read, send};
+use paywall_internal::http::{Answer, ErrorBody, Read, send};
 use paywall_internal::parse_error::read_value;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -288,7 +288,7 @@ impl TiunClient {
         // A success's body is always read: over the cap it was `Error::BodyTooLarge` already.
         let body = answer.body.as_deref().unwrap_or_default();
         read_value(body, read).map_err(|fault| {
-            Error::Parse(answer.parse_error(what, fault, &self.redaction(sent), Body::Kept))
+            Error::Parse(answer.parse_error(what, fault, &self.redaction(sent), ErrorBody::Kept))
         })
     }
 }

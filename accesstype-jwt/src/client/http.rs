@@ -5,7 +5,9 @@
 
 use bytes::Bytes;
 use paywall_internal::http::{Read, SendError, send};
+use paywall_internal::redact::Redaction;
 use reqwest::RequestBuilder;
+use reqwest::header::HeaderValue;
 use url::Url;
 
 use crate::error::Error;
@@ -20,18 +22,29 @@ use crate::error::Error;
 ///
 /// [`Error::Transport`] (without the URL, which carries the user JWT),
 /// [`Error::RedirectFollowed`] when the answer came from elsewhere,
-/// [`Error::UnexpectedStatus`] for a status other than `2xx`, [`Error::BodyTooLarge`] for a
-/// `2xx` body over the cap, announced or not.
-pub(crate) async fn exchange(request: RequestBuilder, url: &Url) -> Result<Bytes, Error> {
+/// [`Error::UnexpectedStatus`] for a status other than `2xx` (its media type without the API
+/// key or any query value `url` sent, in any case, should Accesstype echo them),
+/// [`Error::BodyTooLarge`] for a `2xx` body over the cap, announced or not.
+pub(crate) async fn exchange(
+    request: RequestBuilder,
+    url: &Url,
+    api_key: &HeaderValue,
+) -> Result<Bytes, Error> {
     let answer = send(request, url.clone(), Read::Success)
         .await
         .map_err(unusable)?;
     match answer.body {
         Some(body) if answer.status.is_success() => Ok(body),
-        _ => Err(Error::UnexpectedStatus {
-            status: answer.status,
-            content_type: answer.content_type,
-        }),
+        _ => {
+            let sent: Vec<_> = url.query_pairs().map(|(_, value)| value).collect();
+            let mut secrets: Vec<&str> = sent.iter().map(AsRef::as_ref).collect();
+            secrets.extend(api_key.to_str().ok());
+            let redaction = Redaction::of(&secrets);
+            Err(Error::UnexpectedStatus {
+                status: answer.status,
+                content_type: answer.content_type.map(|media| redaction.media_type(media)),
+            })
+        }
     }
 }
 

@@ -50,7 +50,8 @@ impl AccesstypeClient {
     ) -> Result<Vec<Subscription>, Error> {
         let call = async {
             let url = subscriptions_url(&self.inner.base_url, identity, active_only)?;
-            let body = exchange(self.request(Method::GET, &url), &url).await?;
+            let request = self.request(Method::GET, &url);
+            let body = exchange(request, &url, &self.inner.api_key).await?;
             parse_subscriptions(&body)
         };
         #[cfg(feature = "tracing")]

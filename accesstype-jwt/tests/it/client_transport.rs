@@ -507,3 +507,30 @@ fn the_client_is_send_sync_clone_and_static() {
     assert_error::<Error>();
     assert_error::<accesstype_jwt::BuildError>();
 }
+
+#[tokio::test]
+async fn an_api_key_echoed_in_the_media_type_of_an_error_is_cut_in_any_case() {
+    let server = MockServer::start_async().await;
+    let echoed = format!("application/x-{}", API_KEY.to_ascii_uppercase());
+    server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(502)
+                .header("content-type", echoed.as_str())
+                .body("");
+        })
+        .await;
+    let error = client(&server)
+        .read_story("story-1", &reader(), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::UnexpectedStatus { content_type: Some(t), .. } if t == "application/x-[redacted]"),
+        "{error:?}"
+    );
+    let printed = everything_printed(&error).to_ascii_lowercase();
+    assert!(
+        !printed.contains(&API_KEY.to_ascii_lowercase()),
+        "{printed}"
+    );
+}

@@ -4,14 +4,14 @@
 //! Payway's paywall is a script (`paywall.js`) that runs on the publisher's own page. After a
 //! purchase it posts a form field `jwtToken` to the site's checkout landing from that page: a
 //! same-origin `POST`, so the site's Origin layer lets it through like any form of its own,
-//! and the login's state cookie (`SameSite=Lax`) travels with it. The token is signed with
+//! and the reader's session cookie (`SameSite=Lax`) travels with it. The token is signed with
 //! the paywall secret and names a delegated ticket (`dtid`) and the account (`aid`).
 //!
-//! What a publisher copies: `paywall_page` (one call to `Sso2Flow::start_checkout`, its
-//! state cookie set with the page that shows the paywall) and `checkout_landing` (one call
-//! to `Sso2Flow::checkout_landing` with the posted form and the request's `Cookie` headers).
-//! The checkout is bound to the browser as a landing is: posted from another browser, it
-//! takes nothing and sends that browser through identify again, as itself.
+//! What a publisher copies: `paywall_page` (one call to `Sso2Flow::start_checkout` with the
+//! reader's session cookie; nothing is set) and `checkout_landing` (one call to
+//! `Sso2Flow::checkout_landing` with the posted form and the request's `Cookie` headers).
+//! The checkout is bound to the reader's session: posted from another browser, it takes
+//! nothing and sends that browser through identify again, as itself.
 //!
 //! `buy` is the demo's stand-in for the script and Payway's side of the purchase: the fake
 //! Payway grants the product and signs the token, as Payway's paywall would.
@@ -20,8 +20,7 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Form, Path, State};
-use axum::http::header::COOKIE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use payway_client::Error;
 use payway_client::axum::Sso2Cookie;
@@ -38,11 +37,11 @@ use super::sso2::{after_landing, cookie_headers, not_this_browser, reader, refus
 pub(crate) const CHECKOUT_LANDING: &str = "/sso2/checkout-landing";
 
 /// `GET /sso2/paywall/{slug}`: the story's page with the paywall on it, for a reader with an
-/// SSO2 session. The checkout it starts is bound to this browser.
+/// SSO2 session. The checkout it starts is bound to that session: nothing is set, so any
+/// number of tabs may show the paywall.
 pub(crate) async fn paywall_page(
     State(site): State<Site>,
     Path(slug): Path<String>,
-    headers: HeaderMap,
     cookie: Option<Sso2Cookie>,
 ) -> Response {
     let Some(article) = articles::find(Gate::Sso2, &slug) else {
@@ -59,10 +58,8 @@ pub(crate) async fn paywall_page(
     let Some(cookie) = cookie else {
         return Redirect::to(story.as_str()).into_response();
     };
-    let cookie_headers = headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes);
-    let started = site.sso2.start_checkout(&landing, &story, cookie_headers);
-    let (for_the_paywall, set_cookies) = match started {
-        Ok(started) => started,
+    let for_the_paywall = match site.sso2.start_checkout(&landing, &story, &cookie) {
+        Ok(url) => url,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     let buyer = cookie.account_id().map_or_else(
@@ -83,7 +80,7 @@ pub(crate) async fn paywall_page(
         buyer = escape(&buyer),
         landing = escape(return_to::local_part(&for_the_paywall)),
     );
-    (set_cookies, article_page(article, &content)).into_response()
+    article_page(article, &content).into_response()
 }
 
 /// The form of the stand-in paywall's "Buy".

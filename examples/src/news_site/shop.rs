@@ -99,7 +99,7 @@ pub(crate) async fn subscribe(
     match link {
         // The state cookie, after the clearing of the oldest this browser holds.
         Ok(link) => (
-            state.set_cookies(
+            state.set_cookies_for(
                 headers
                     .get_all(header::COOKIE)
                     .iter()

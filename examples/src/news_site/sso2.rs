@@ -70,10 +70,9 @@ pub(crate) async fn story_page(
         return StatusCode::BAD_REQUEST.into_response();
     };
     let reader = reader(peer, &headers);
-    let visit = PageVisit::new(&page_url, &reader)
+    let visit = PageVisit::new(&page_url, &reader, cookie_headers(&headers))
         .session(cookie.map(Sso2Cookie::into_inner))
-        .prefetch(prefetch(&headers))
-        .cookie_headers(headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes));
+        .prefetch(prefetch(&headers));
     // SSO2's login page continues through identify with this page as `r`. That `r` carries no
     // login state, so its landing is not taken: the flow sends the reader through identify
     // once more, under a fresh state, and SSO2, which knows them by then, lands them at once.

@@ -53,32 +53,32 @@ impl Answer {
 
     /// The [`ParseError`] of this answer's body, `what` (`"user info answer"`), for `fault`:
     /// the status, the body's length and media type, every spelling of `redaction`'s secrets
-    /// cut from the media type; with [`Body::Kept`], the body itself, cut the same way.
+    /// cut from the media type; with [`ErrorBody::Kept`], the body itself, cut the same way.
     #[must_use]
     pub fn parse_error(
         &self,
         what: &'static str,
         fault: ParseFault,
         redaction: &Redaction<'_>,
-        body: Body,
+        body: ErrorBody,
     ) -> ParseError {
         let bytes = self.bytes();
         let content_type = self
             .content_type
             .clone()
-            .map(|media_type| redaction.string(media_type));
+            .map(|media_type| redaction.media_type(media_type));
         let error =
             ParseError::new(what, bytes.len(), fault).answered(self.status.as_u16(), content_type);
         match body {
-            Body::Kept => error.keep_body(redaction.bytes(bytes).into_owned()),
-            Body::Withheld => error,
+            ErrorBody::Kept => error.keep_body(redaction.bytes(bytes).into_owned()),
+            ErrorBody::Withheld => error,
         }
     }
 }
 
 /// Whether a [`ParseError`] keeps the answer's body ([`Answer::parse_error`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Body {
+pub enum ErrorBody {
     /// Kept, with the request's secrets cut out: for answers that hold no secret of their
     /// own.
     Kept,
@@ -252,8 +252,10 @@ mod tests {
         let fault = ParseFault::Shape {
             reason: "`userId` is missing",
         };
-        let redaction = Redaction::of(&["k3y"]);
-        let withheld = answer.parse_error("user info answer", fault, &redaction, Body::Withheld);
+        // The secret `K3y`, echoed into `Content-Type`, is kept lowercased there.
+        let redaction = Redaction::of(&["K3y"]);
+        let withheld =
+            answer.parse_error("user info answer", fault, &redaction, ErrorBody::Withheld);
         assert_eq!(withheld.status(), Some(200));
         assert_eq!(withheld.len(), 36);
         assert_eq!(
@@ -262,12 +264,13 @@ mod tests {
             "cut from the media type even when the body is withheld"
         );
         assert_eq!(withheld.expose_bytes(), None);
-        let kept = answer.parse_error("user info answer", fault, &redaction, Body::Kept);
+        let kept = answer.parse_error("user info answer", fault, &redaction, ErrorBody::Kept);
         assert_eq!(kept.len(), 36, "the length as received");
         assert_eq!(kept.content_type(), Some("application/x-[redacted]"));
         assert_eq!(
             kept.expose_text(),
-            Some(r#"{"echo":"[redacted]","email":"a@b.example"}"#)
+            Some(r#"{"echo":"k3y","email":"a@b.example"}"#),
+            "a body keeps its case: only `K3y` itself would be cut there"
         );
         assert_eq!(kept.fault(), &fault);
     }

@@ -1,22 +1,22 @@
-//! `LoginState::set_cookies` on a hostile `Cookie` header. Invariants: the last value sets
+//! `LoginState::set_cookies_for` on a hostile `Cookie` header. Invariants: the last value sets
 //! the new login's state cookie, exactly as `set_cookie` writes it; every value before it
 //! clears a state cookie the header named, once, in a name of this crate's form (no byte an
 //! attacker chose beyond the 16 id characters); and no more are cleared than leave
-//! `MAX_LIVE_LOGIN_STATES` with the new one.
+//! `MAX_STATE_COOKIES` with the new one.
 //!
 //! Input: the header's bytes, split into several headers at each NUL.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use payway_client::{LoginState, MAX_LIVE_LOGIN_STATES, STATE_COOKIE_PREFIX};
+use payway_client::{LoginState, MAX_STATE_COOKIES, STATE_COOKIE_PREFIX};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(state) = LoginState::new() else {
         return;
     };
     let headers: Vec<&[u8]> = data.split(|byte| *byte == 0).collect();
-    let set_cookies = state.set_cookies(headers.iter().copied());
+    let set_cookies = state.set_cookies_for(headers.iter().copied());
     let (last, clears) = set_cookies.split_last().expect("the state cookie is set");
     assert_eq!(*last, state.set_cookie());
     let live = headers
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
         .flat_map(|header| header.split(|byte| *byte == b';'))
         .filter(|pair| pair.contains(&b'='))
         .count();
-    assert!(clears.len() <= live.saturating_add(1).saturating_sub(MAX_LIVE_LOGIN_STATES));
+    assert!(clears.len() <= live.saturating_add(1).saturating_sub(MAX_STATE_COOKIES));
     let mut names = Vec::new();
     for clear in clears {
         let (name, attributes) = clear.split_once('=').expect("name=value");

@@ -14,7 +14,8 @@ use crate::login_state::SetCookies;
 /// state cookie ([`TicketCallback::check_state`]).
 ///
 /// Send the reader to the shop with a `returnUrl` bound by a
-/// [`LoginState`](crate::LoginState), and its cookie set. A return without a matching state
+/// [`LoginState`](crate::LoginState), and its cookies set
+/// ([`LoginState::set_cookies_for`](crate::LoginState::set_cookies_for)). A return without a matching state
 /// cookie (opened in another browser, a swapped `returnUrl`) is refused before anything
 /// else happens: its ticket is never claimed. Send [`set_cookies`](Self::set_cookies) with
 /// your answer: it clears the state cookie.

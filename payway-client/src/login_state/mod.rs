@@ -19,7 +19,7 @@ use url::Url;
 pub use cookie_scan::MAX_COOKIE_HEADER_BYTES;
 pub(crate) use cookie_scan::{ScanError, find_cookie};
 pub(crate) use live::LiveStates;
-pub use live::MAX_LIVE_LOGIN_STATES;
+pub use live::MAX_STATE_COOKIES;
 use paywall_internal::jws::{self, Hs256Key, TAG_BYTES};
 pub use set_cookies::SetCookies;
 
@@ -68,8 +68,14 @@ pub enum LoginStateError {
     #[error("this browser did not start the login")]
     NoCookie,
     /// The state cookie does not match the state: the return URL was edited or swapped.
-    #[error("the login state does not match its cookie")]
+    /// For a checkout, which is bound to the session instead of a cookie: the state was not
+    /// made for this browser's session.
+    #[error("the login state does not match this browser")]
     Mismatch,
+    /// A checkout's state is older than
+    /// [`CHECKOUT_STATE_MAX_AGE`](crate::sso2::CHECKOUT_STATE_MAX_AGE) (or from the future).
+    #[error("the login state has expired")]
+    Expired,
     /// The request's `Cookie` headers are longer than [`MAX_COOKIE_HEADER_BYTES`].
     #[error("the cookie header is too large")]
     CookieHeaderTooLarge,
@@ -83,7 +89,8 @@ pub enum LoginStateError {
 ///
 /// The SSO2 flow ([`Sso2Flow`](crate::sso2::Sso2Flow)) makes one for every identify. For the
 /// Tulo Shop, make one when you send a reader to the shop, [`bind`](Self::bind) the shop's
-/// `returnUrl` with it, and send [`set_cookie`](Self::set_cookie) with the redirect; back
+/// `returnUrl` with it, and send [`set_cookies_for`](Self::set_cookies_for) with the redirect
+/// (its cookie, after the clearing of the browser's oldest state cookies); back
 /// from the shop, [`TicketCallback::check_state`](crate::TicketCallback::check_state) (or the
 /// `axum` feature's `TicketReturn`) accepts the return only from this browser.
 ///
@@ -164,14 +171,14 @@ impl LoginState {
     /// The `Set-Cookie` values to send when this login starts in the browser whose request
     /// carried `cookie_headers` (each one header's bytes): this login's state cookie
     /// ([`set_cookie`](Self::set_cookie)), after the clearing of that browser's oldest state
-    /// cookies, so that it holds at most [`MAX_LIVE_LOGIN_STATES`]. Prefer it to
+    /// cookies, so that it holds at most [`MAX_STATE_COOKIES`]. Prefer it to
     /// `set_cookie`: a site that another page can send the reader to again and again would
     /// otherwise pile up cookies until the reader's requests are too large to serve.
     ///
     /// ```
-    /// use payway_client::{LoginState, MAX_LIVE_LOGIN_STATES};
+    /// use payway_client::{LoginState, MAX_STATE_COOKIES};
     ///
-    /// let held: Vec<String> = (0..MAX_LIVE_LOGIN_STATES)
+    /// let held: Vec<String> = (0..MAX_STATE_COOKIES)
     ///     .map(|_| LoginState::new().map(|state| state.set_cookie()))
     ///     .collect::<Result<_, _>>()?;
     /// let header = held
@@ -180,23 +187,24 @@ impl LoginState {
     ///     .collect::<Vec<_>>()
     ///     .join("; ");
     /// let state = LoginState::new()?;
-    /// let set_cookies = state.set_cookies([header.as_bytes()]);
+    /// let set_cookies = state.set_cookies_for([header.as_bytes()]);
     /// // The oldest is cleared, then the new one set.
     /// assert_eq!(set_cookies.len(), 2);
     /// assert!(set_cookies[0].contains("Max-Age=0"));
     /// assert_eq!(set_cookies[1], state.set_cookie());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn set_cookies<'a, I>(&self, cookie_headers: I) -> SetCookies
+    pub fn set_cookies_for<'a, I>(&self, cookie_headers: I) -> SetCookies
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
-        self.set_cookies_among(&LiveStates::read(cookie_headers))
+        self.set_cookies_among(&LiveStates::read(cookie_headers), MAX_STATE_COOKIES)
     }
 
-    /// As [`set_cookies`](Self::set_cookies), with the browser's state cookies already read.
-    pub(crate) fn set_cookies_among(&self, live: &LiveStates) -> SetCookies {
-        let mut set_cookies: SetCookies = live.clear_for_one_more().collect::<Vec<_>>().into();
+    /// As [`set_cookies_for`](Self::set_cookies_for), with the browser's state cookies already
+    /// read, leaving it at most `limit`.
+    pub(crate) fn set_cookies_among(&self, live: &LiveStates, limit: usize) -> SetCookies {
+        let mut set_cookies: SetCookies = live.clear_for_one_more(limit).collect::<Vec<_>>().into();
         set_cookies.push(self.set_cookie());
         set_cookies
     }
@@ -264,17 +272,22 @@ impl ReturnState {
         self.values.is_empty()
     }
 
+    /// The one state value the URL carried.
+    pub(crate) fn single(&self) -> Result<&str, LoginStateError> {
+        match self.values.as_slice() {
+            [] => Err(LoginStateError::Missing),
+            [value] => Ok(value),
+            _ => Err(LoginStateError::Duplicate),
+        }
+    }
+
     /// Checks the state against the request's `Cookie` headers (each one header's bytes),
     /// in constant time; the `Set-Cookie` value that clears the state cookie when it matches.
     pub(crate) fn check<'a, I>(&self, cookie_headers: I) -> Result<String, LoginStateError>
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
-        let value = match self.values.as_slice() {
-            [] => return Err(LoginStateError::Missing),
-            [value] => value,
-            _ => return Err(LoginStateError::Duplicate),
-        };
+        let value = self.single()?;
         let expected = (value.len() == TEXT_LEN)
             .then(|| jws::decode(value))
             .flatten()

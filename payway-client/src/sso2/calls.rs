@@ -19,7 +19,7 @@ use crate::parse;
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::in_span;
 use crate::validate::is_text;
-use paywall_internal::http::Body;
+use paywall_internal::http::ErrorBody;
 use paywall_internal::redact::Redaction;
 
 /// The longest e-mail address sent, in bytes.
@@ -193,7 +193,7 @@ impl Sso2Client {
         .await?;
         let body: AnswerBody = parse::read(answer.bytes(), |value| value).map_err(|fault| {
             let redaction = Redaction::of(&secrets);
-            Error::Parse(answer.parse_error("sso2 answer", fault, &redaction, Body::Withheld))
+            Error::Parse(answer.parse_error("sso2 answer", fault, &redaction, ErrorBody::Withheld))
         })?;
         let leeway = inner.leeway.as_secs();
         read_answer(&body.t, &inner.key, leeway).map(|answer| answer.session)

@@ -26,6 +26,8 @@ pub const COOKIE_NAME: &str = "__Host-payway-sso2";
 
 /// Derives the AEAD key from the site's secret, for this use only (HMAC-SHA256 as a PRF).
 const KEY_CONTEXT: &[u8] = b"payway-client sso2 session cookie v3 xchacha20poly1305 key\0";
+/// Derives the key that binds a checkout to its session, for that use only.
+const STATE_KEY_CONTEXT: &[u8] = b"payway-client checkout state v1 hmac-sha256 key\0";
 
 /// Authenticated with every sealed cookie (associated data), so that a value sealed for
 /// another use of the same key never opens here.
@@ -73,9 +75,13 @@ struct Keys {
     cookie_name: String,
 }
 
-/// One AEAD key, derived from one secret.
+/// The keys derived from one secret: the AEAD key that seals cookies, and the HMAC key that
+/// binds a checkout to its session ([`checkout_state`](super::checkout_state)).
 #[derive(Clone)]
-struct SealKey(XChaCha20Poly1305);
+struct SealKey {
+    aead: XChaCha20Poly1305,
+    state: Hs256Key,
+}
 
 /// The key for `secret`, at least [`MIN_SECRET_BYTES`] long.
 fn key(secret: &[u8]) -> Result<SealKey, Error> {
@@ -87,9 +93,13 @@ fn key(secret: &[u8]) -> Result<SealKey, Error> {
         return Err(short);
     }
     // HMAC takes keys of any length, and XChaCha20 a 32-byte key: neither ever refuses.
-    let derived = Hs256Key::new(secret).ok_or(short)?.sign(&[KEY_CONTEXT]);
-    XChaCha20Poly1305::new_from_slice(&derived)
-        .map(SealKey)
+    let prf = Hs256Key::new(secret).ok_or(short)?;
+    let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT])).ok_or(Error::ShortSecret {
+        len: secret.len(),
+        min: MIN_SECRET_BYTES,
+    })?;
+    XChaCha20Poly1305::new_from_slice(&prf.sign(&[KEY_CONTEXT]))
+        .map(|aead| SealKey { aead, state })
         .map_err(|_| Error::ShortSecret {
             len: secret.len(),
             min: MIN_SECRET_BYTES,
@@ -136,14 +146,21 @@ impl SessionCookieKey {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] for a name without the `__Host-` prefix, or one that is not an
-    /// HTTP token.
+    /// [`Error::InvalidInput`] for a name without the `__Host-` prefix, one that starts with
+    /// [`STATE_COOKIE_PREFIX`](crate::STATE_COOKIE_PREFIX), or one that is not an HTTP token.
     pub fn with_cookie_name(mut self, name: &str) -> Result<Self, Error> {
         let separator = |b: u8| b"()<>@,;:\\\"/[]?={}".contains(&b);
         if !name.starts_with("__Host-") {
             return Err(Error::InvalidInput {
                 what: "cookie name",
                 reason: "it does not start with `__Host-`",
+            });
+        }
+        // Login state cookies are cleared by name when a browser holds too many.
+        if name.starts_with(crate::STATE_COOKIE_PREFIX) {
+            return Err(Error::InvalidInput {
+                what: "cookie name",
+                reason: "it is a login state cookie's name",
             });
         }
         if !name.bytes().all(|b| b.is_ascii_graphic() && !separator(b)) {
@@ -159,6 +176,14 @@ impl SessionCookieKey {
     /// The session cookie's name.
     pub fn cookie_name(&self) -> &str {
         &self.inner.cookie_name
+    }
+
+    /// The keys that bind a checkout to its session: the current one first, then the
+    /// previous ones (a checkout started before a rotation still returns).
+    pub(crate) fn state_keys(&self) -> impl Iterator<Item = &Hs256Key> {
+        std::iter::once(&self.inner.current)
+            .chain(&self.inner.previous)
+            .map(|key| &key.state)
     }
 
     /// The cookie's value: a random nonce and the encrypted, authenticated cookie, in
@@ -180,7 +205,7 @@ impl SessionCookieKey {
         let sealed = self
             .inner
             .current
-            .0
+            .aead
             .encrypt(&XNonce::from(nonce), payload)
             .map_err(|_| Error::SessionCookie(SessionCookieError::Malformed))?;
         let mut bytes = Vec::with_capacity(NONCE_BYTES + sealed.len());
@@ -221,7 +246,7 @@ impl SessionCookieKey {
                     msg: sealed,
                     aad: ASSOCIATED_DATA,
                 };
-                key.0.decrypt(&nonce, payload).ok()
+                key.aead.decrypt(&nonce, payload).ok()
             })
             .ok_or(refused(SessionCookieError::BadTag))?;
         let cookie = SessionCookie::decode(&plain).ok_or(refused(SessionCookieError::Malformed))?;
@@ -498,6 +523,7 @@ mod tests {
             "__Host-a;b",
             "__Host-a=b",
             "__Host-é",
+            "__Host-pw-state-AAAAAAAAAAAAAAAA",
         ] {
             assert!(
                 SessionCookieKey::new(SECRET)

@@ -8,6 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::checkout::{PaywallSecret, checkout_return, form_token, read_checkout_token};
+use super::checkout_state::{check_checkout_state, checkout_state};
 use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
 use super::reader::Reader;
@@ -21,7 +22,10 @@ use crate::callback::ReturnPolicy;
 use crate::client::PaywayClient;
 use crate::error::Error;
 use crate::login::TicketLogin;
-use crate::login_state::{LiveStates, LoginState, LoginStateError, SetCookies, mark_retry};
+use crate::login_state::{
+    LiveStates, LoginState, LoginStateError, MAX_STATE_COOKIES, STATE_PARAM, SetCookies,
+    mark_retry, strip_state,
+};
 use crate::store::Fingerprint;
 use crate::store::{MemoryTicketStore, TicketStore};
 
@@ -36,7 +40,7 @@ pub const DEFAULT_REFRESH_AFTER: Duration = Duration::from_secs(60);
 ///    [`set_cookies`](Sso2Page::set_cookies), its value in the continue URL `r`;
 /// 2. your landing page → [`landing`](Self::landing): `t` and `r` verified, the landing
 ///    bound to the browser that started it (its state cookie matched in constant time,
-///    then cleared; a landing opened in another browser, or with a swapped `r`, sets
+///    then cleared; a landing opened in another browser, or with a swapped `r`, takes
 ///    nothing and sends the reader through identify again), the landing taken once, a
 ///    login's ticket exchanged once with
 ///    [`login_with_ticket`](PaywayClient::login_with_ticket), the account's
@@ -86,8 +90,8 @@ struct Inner {
     paywall: Option<PaywallSecret>,
 }
 
-/// A page request, as [`Sso2Flow::page`] needs it.
-#[derive(Debug)]
+/// A page request, as [`Sso2Flow::page`] needs it. `{:?}` shows how many `Cookie` headers
+/// it holds, never their bytes.
 pub struct PageVisit<'a> {
     page_url: &'a Url,
     reader: &'a Reader,
@@ -100,31 +104,27 @@ pub struct PageVisit<'a> {
 
 impl<'a> PageVisit<'a> {
     /// A visit of `page_url` (absolute: where SSO2 sends the reader back to) by `reader`,
-    /// without a session cookie; a bot when [`Reader::is_bot`] says so.
-    pub fn new(page_url: &'a Url, reader: &'a Reader) -> Self {
+    /// whose request carried `cookie_headers` (each one header's bytes:
+    /// `headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes)`), without an opened
+    /// session cookie ([`session`](Self::session)); a bot when [`Reader::is_bot`] says so.
+    ///
+    /// The headers are read only when the visit starts a login: the browser's oldest login
+    /// state cookies are cleared with it, so that it holds at most
+    /// [`MAX_STATE_COOKIES`](crate::MAX_STATE_COOKIES). Otherwise a page on another site
+    /// that sends the reader here again and again would pile up state cookies (each lives
+    /// 10 minutes) until the reader's requests were too large for your web server.
+    pub fn new<I>(page_url: &'a Url, reader: &'a Reader, cookie_headers: I) -> Self
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
         Self {
             page_url,
             reader,
             session: None,
             prefetch: false,
             bot: reader.is_bot(),
-            cookie_headers: Vec::new(),
+            cookie_headers: cookie_headers.into_iter().collect(),
         }
-    }
-
-    /// The request's `Cookie` headers (each one header's bytes:
-    /// `headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes)`). Pass them: when the
-    /// visit starts a login, the browser's oldest login state cookies are cleared with it,
-    /// so that it holds at most [`MAX_LIVE_LOGIN_STATES`](crate::MAX_LIVE_LOGIN_STATES).
-    /// Without them, a page on another site that sends the reader here again and again can
-    /// pile up state cookies (each lives 10 minutes) until the reader's requests are too
-    /// large for your web server.
-    pub fn cookie_headers<I>(mut self, cookie_headers: I) -> Self
-    where
-        I: IntoIterator<Item = &'a [u8]>,
-    {
-        self.cookie_headers = cookie_headers.into_iter().collect();
-        self
     }
 
     /// The reader's session cookie, opened (with
@@ -150,6 +150,19 @@ impl<'a> PageVisit<'a> {
     }
 }
 
+impl fmt::Debug for PageVisit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageVisit")
+            .field("page_url", &self.page_url.as_str())
+            .field("reader", self.reader)
+            .field("session", &self.session)
+            .field("prefetch", &self.prefetch)
+            .field("bot", &self.bot)
+            .field("cookie_headers", &self.cookie_headers.len())
+            .finish()
+    }
+}
+
 /// What to answer a page request with. Send every value of
 /// [`set_cookies`](Self::set_cookies) as a `Set-Cookie` header (with the `axum` feature,
 /// [`SetCookies`] is a response part).
@@ -171,8 +184,9 @@ pub enum Sso2Page {
     Identify {
         /// The identify URL; its `r` carries the new login's state.
         url: Url,
-        /// The new login's state cookie, and the clearing of a cookie whose session ended,
-        /// when there was one.
+        /// The new login's state cookie, after the clearing of a cookie whose session ended
+        /// (when there was one) and of the browser's oldest state cookies beyond
+        /// [`MAX_STATE_COOKIES`](crate::MAX_STATE_COOKIES).
         set_cookies: SetCookies,
     },
     /// Serve the page as for an anonymous reader, without redirecting: a bot or a prefetch
@@ -226,9 +240,11 @@ pub struct Sso2Landed {
     /// Where to send the reader: the `r` of the landing, allowed by the policy and without
     /// its login state; for a landing not bound to this browser, SSO2's identify again.
     pub redirect_to: Url,
-    /// The sealed session cookie and the clearing of the login's state cookie; for a
-    /// landing not bound to this browser, only the new login's state cookie; for a replay,
-    /// only the clearing.
+    /// The sealed session cookie and the clearing of the login's state cookie (a checkout
+    /// has none: only the session cookie); for a return not bound to this browser, the new
+    /// login's state cookie, after the clearing of the browser's oldest state cookies beyond
+    /// twice [`MAX_STATE_COOKIES`](crate::MAX_STATE_COOKIES); for a replay, only the
+    /// clearing.
     pub set_cookies: SetCookies,
     /// The session, as sealed; `None` for a replayed landing or one not bound to this
     /// browser.
@@ -236,14 +252,14 @@ pub struct Sso2Landed {
     /// The ticket login, when SSO2 said the reader is logged in and gave a ticket.
     pub login: Option<TicketLogin>,
     /// Why the landing was not taken as this browser's (opened in another browser, a
-    /// swapped `r`, a login older than 10 minutes): nothing was set or taken, and the
-    /// reader goes through identify again with a fresh state.
+    /// swapped `r`, a login older than 10 minutes): nothing was taken, and the reader goes
+    /// through identify again with a fresh state (whose cookie is all that is set).
     pub not_bound: Option<LoginStateError>,
 }
 
 impl Sso2Landed {
     /// `true` when this landing URL had been taken before (a reload, a double click) and
-    /// nothing was done but clearing its state cookie.
+    /// nothing was done but clearing its state cookie (a checkout has none to clear).
     pub fn is_replay(&self) -> bool {
         self.cookie.is_none() && self.not_bound.is_none()
     }
@@ -480,7 +496,14 @@ impl Sso2Flow {
             continue_url = mark_retry(&continue_url);
         }
         let url = self.inner.sso2.identify_url(&continue_url)?;
-        Ok((url, state.set_cookies_among(live)))
+        // A second try clears only far above the cap: it must not take the place of another
+        // tab's login still under way, yet a flood of unbound returns stays bounded.
+        let limit = if retry {
+            2 * MAX_STATE_COOKIES
+        } else {
+            MAX_STATE_COOKIES
+        };
+        Ok((url, state.set_cookies_among(live, limit)))
     }
 
     /// Handles your landing page (step 2 of the sequence): `callback` is the whole URL the
@@ -575,31 +598,27 @@ impl Sso2Flow {
         })
     }
 
-    /// Starts a Tulo Paywall checkout in this browser: the checkout landing URL to give the
-    /// paywall (`checkout_landing` with `r`, the page to come back to, bound to a new
-    /// [`LoginState`]), and the `Set-Cookie` values to send with the page that shows the
-    /// paywall: the state cookie, after the clearing of the browser's oldest state cookies
-    /// (see [`PageVisit::cookie_headers`]). `cookie_headers` are that page request's `Cookie`
-    /// headers.
+    /// Starts a Tulo Paywall checkout for the reader whose session cookie is `session`: the
+    /// checkout landing URL to give the paywall (`checkout_landing` with `r`, the page to come
+    /// back to, carrying a `pw_state` bound to this session and to the time). Nothing is set:
+    /// call it for every page that shows the paywall.
+    ///
+    /// The checkout is bound to the session rather than to a state cookie of its own, as
+    /// logins are: a cookie per page that shows the paywall would pile up, and clearing the
+    /// oldest would lose the state of the tab the reader pays in. The session cookie is as
+    /// much this browser's as a state cookie (`__Host-`, `HttpOnly`, sealed), and the
+    /// checkout needs it anyway. A state holds for
+    /// [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE) (an hour).
     ///
     /// ```
-    /// # use payway_client::ReturnPolicy;
-    /// # use payway_client::sso2::{SessionCookieKey, Sso2Flow};
-    /// # use payway_client::test_util::FakePayway;
+    /// # use payway_client::sso2::{SessionCookie, Sso2Flow};
     /// # use url::Url;
-    /// # #[tokio::main(flavor = "current_thread")]
-    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// # let fake = FakePayway::start().await;
-    /// # let key = SessionCookieKey::new(b"32 bytes or more from your secret store")?;
-    /// # let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
-    /// # let flow = Sso2Flow::new(fake.sso2_client(), fake.client(), key, policy);
+    /// # fn example(flow: &Sso2Flow, session: &SessionCookie) -> Result<(), Box<dyn std::error::Error>> {
     /// let landing = Url::parse("https://news.example.com/checkout-landing")?;
     /// let article = Url::parse("https://news.example.com/articles/42")?;
-    /// let cookie_header = b"consent=yes";
-    /// let (for_the_paywall, set_cookies) =
-    ///     flow.start_checkout(&landing, &article, [cookie_header.as_slice()])?;
+    /// // `session`: the reader's opened session cookie (`Sso2Cookie` with the `axum` feature).
+    /// let for_the_paywall = flow.start_checkout(&landing, &article, session)?;
     /// assert!(for_the_paywall.as_str().starts_with("https://news.example.com/checkout-landing?r="));
-    /// assert_eq!(set_cookies.len(), 1);
     /// # Ok(())
     /// # }
     /// ```
@@ -607,48 +626,49 @@ impl Sso2Flow {
     /// # Errors
     ///
     /// [`LandingError::ReturnUrlRefused`] when the return page or the checkout landing is
-    /// not allowed by the flow's [`ReturnPolicy`]; [`LandingError::CannotStart`] without
-    /// randomness.
-    pub fn start_checkout<'a, I>(
+    /// not allowed by the flow's [`ReturnPolicy`]; [`Error::Sso2Token`] when the system clock
+    /// reads a time before 1970.
+    pub fn start_checkout(
         &self,
         checkout_landing: &Url,
         return_to: &Url,
-        cookie_headers: I,
-    ) -> Result<(Url, SetCookies), Error>
-    where
-        I: IntoIterator<Item = &'a [u8]>,
-    {
+        session: &SessionCookie,
+    ) -> Result<Url, Error> {
         let policy = &self.inner.policy;
         if !policy.allows(return_to) || !policy.allows(checkout_landing) {
             return Err(Error::Landing(LandingError::ReturnUrlRefused));
         }
-        let state = new_state()?;
+        let now = unix_now().map_err(Error::Sso2Token)?;
+        let state = checkout_state(&self.inner.key, session.sid(), now);
+        let (mut back, _) = strip_state(return_to);
+        back.query_pairs_mut().append_pair(STATE_PARAM, &state);
         let mut url = checkout_landing.clone();
-        url.query_pairs_mut()
-            .append_pair("r", state.bind(return_to).as_str());
-        Ok((url, state.set_cookies(cookie_headers)))
+        url.query_pairs_mut().append_pair("r", back.as_str());
+        Ok(url)
     }
 
     /// Handles your checkout landing: the Tulo Paywall posted `form` (the request body,
     /// `application/x-www-form-urlencoded`, with `jwtToken`) to `landing_url` (the whole URL,
-    /// as [`start_checkout`](Self::start_checkout) gave it: its `r` carries the login's
+    /// as [`start_checkout`](Self::start_checkout) gave it: its `r` carries the checkout's
     /// state). `cookie_headers` are the request's `Cookie` headers; `reader` the browser.
     ///
     /// 1. `jwtToken` must verify strictly under the [paywall secret](Self::with_paywall_secret):
     ///    HS256 only, `crit` and repeated members refused, `exp` required and at most
     ///    [`MAX_LANDING_LIFETIME`](super::MAX_LANDING_LIFETIME) and the leeway ahead,
     ///    `dtid` a ticket, `aid` an account id; `r` must pass the [`ReturnPolicy`].
-    /// 2. The checkout must be bound to this browser, as a landing is (see
-    ///    [`landing`](Self::landing)): otherwise nothing is taken, and the reader goes
-    ///    through identify again, once.
-    /// 3. The reader's SSO2 session comes from their session cookie.
+    /// 2. The reader's SSO2 session comes from their session cookie.
+    /// 3. The checkout must be bound to that session: `r`'s state must be one
+    ///    [`start_checkout`](Self::start_checkout) made for it, no older than
+    ///    [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE). Otherwise (a checkout
+    ///    URL from another browser or session, a swapped `r`) nothing is taken, and the
+    ///    reader goes through identify again, once, as for a landing.
     /// 4. The token is taken once in the ticket store (a replayed post does nothing), then
     ///    SSO2's `authenticatewithticket` with `at = dtid` logs that session in; its ticket is
     ///    exchanged once ([`login_with_ticket`](PaywayClient::login_with_ticket)), the
-    ///    account's products read, and the account must be `aid`. The cookie is sealed, the
-    ///    state cookie cleared, and the reader sent on to `r`.
+    ///    account's products read, and the account must be `aid`. The cookie is sealed and
+    ///    the reader sent on to `r`.
     ///
-    /// The state cookie is `SameSite=Lax`: it travels with the paywall's post because the
+    /// The session cookie is `SameSite=Lax`: it travels with the paywall's post because the
     /// paywall runs on your own page (a post from another site would not carry it).
     ///
     /// # Errors
@@ -681,22 +701,22 @@ impl Sso2Flow {
         let leeway = inner.sso2.leeway().as_secs();
         let checkout = read_checkout_token(&token, secret, leeway, now)?;
         let headers: Vec<&[u8]> = cookie_headers.into_iter().collect();
-        let clear_state = match state.check(headers.iter().copied()) {
-            Ok(clear) => clear,
-            Err(why) => {
-                let live = LiveStates::read(headers);
-                return self.not_bound(why, state.retry, &return_url, &live);
-            }
-        };
         let mut cookie = inner
             .key
             .open_cookie_headers(headers.iter().copied())
             .ok()
             .flatten()
             .ok_or(Error::Landing(LandingError::NoSession))?;
+        let bound = state
+            .single()
+            .and_then(|value| check_checkout_state(&inner.key, cookie.sid(), value, now));
+        if let Err(why) = bound {
+            let live = LiveStates::read(headers);
+            return self.not_bound(why, state.retry, &return_url, &live);
+        }
         let ttl = Duration::from_secs(checkout.accepted_until.saturating_sub(now).max(1));
         if !claim(inner, &checkout.fingerprint, ttl).await? {
-            return Ok(replayed(return_url, SetCookies::from(vec![clear_state])));
+            return Ok(replayed(return_url, SetCookies::new()));
         }
         let session = inner
             .sso2
@@ -724,11 +744,9 @@ impl Sso2Flow {
             }
         };
         let login = self.read_products(&mut cookie, login).await?;
-        let mut set_cookies = SetCookies::from(vec![clear_state]);
-        set_cookies.push(inner.key.set_cookie(&cookie)?);
         Ok(Sso2Landed {
             redirect_to: return_url,
-            set_cookies,
+            set_cookies: SetCookies::from(vec![inner.key.set_cookie(&cookie)?]),
             cookie: Some(cookie),
             login,
             not_bound: None,
@@ -845,7 +863,8 @@ fn new_state() -> Result<LoginState, Error> {
     LoginState::new().map_err(|why| Error::Landing(LandingError::CannotStart(why)))
 }
 
-/// A return taken before (a reload, a double post): only the state cookie cleared.
+/// A return taken before (a reload, a double post): only `set_cookies` (the clearing of a
+/// landing's state cookie; nothing for a checkout).
 fn replayed(return_url: Url, set_cookies: SetCookies) -> Sso2Landed {
     Sso2Landed {
         redirect_to: return_url,

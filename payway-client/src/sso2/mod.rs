@@ -17,8 +17,8 @@
 //! - [`Sso2Flow`]: the whole sequence as two calls, for your landing page and every other
 //!   page, every landing bound to the browser that started it
 //!   ([`LoginState`](crate::LoginState)); and the Tulo Paywall's checkout return
-//!   ([`Sso2Flow::checkout_landing`], tokens signed with a [`PaywallSecret`]), with the same
-//!   guarantees.
+//!   ([`Sso2Flow::checkout_landing`], tokens signed with a [`PaywallSecret`]), bound to the
+//!   reader's session ([`CHECKOUT_STATE_MAX_AGE`]).
 //!
 //! Every token is HS256 with the client secret, signed and verified in this crate (RustCrypto
 //! `hmac` + `sha2`): a strict compact-JWS split, strict unpadded base64url, `alg` exactly
@@ -31,6 +31,7 @@ pub(crate) mod answer;
 pub(crate) mod builder;
 pub(crate) mod calls;
 pub(crate) mod checkout;
+pub(crate) mod checkout_state;
 pub(crate) mod client;
 pub(crate) mod cookie_key;
 pub(crate) mod flow;
@@ -45,6 +46,7 @@ pub(crate) mod verify_error;
 
 pub use builder::{DEFAULT_LEEWAY, MAX_LEEWAY, Sso2ClientBuilder};
 pub use checkout::{CHECKOUT_TOKEN_FIELD, PaywallSecret};
+pub use checkout_state::CHECKOUT_STATE_MAX_AGE;
 pub use client::Sso2Client;
 pub use cookie_key::{COOKIE_NAME, SessionCookieKey};
 pub use flow::{DEFAULT_REFRESH_AFTER, PageVisit, Sso2Flow, Sso2Landed, Sso2Page};

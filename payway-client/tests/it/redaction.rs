@@ -281,3 +281,28 @@ async fn a_content_type_shows_only_as_a_checked_media_type() {
         assert_clean("error", &shown);
     }
 }
+
+#[tokio::test]
+async fn a_secret_echoed_in_the_media_type_of_a_refusal_is_cut_in_any_case() {
+    let server = MockServer::start_async().await;
+    let echoed = format!("application/x-{}", CLIENT_SECRET.to_ascii_uppercase());
+    server
+        .mock_async(|when, then| {
+            when.path("/api/authorization/access_token");
+            then.status(400)
+                .header("content-type", echoed.as_str())
+                .body(r#"{"error":"invalid_request"}"#);
+        })
+        .await;
+    let error = client(&server)
+        .exchange_ticket(&Ticket::new("tkt-1"))
+        .await
+        .unwrap_err();
+    let details = error.provider_error().unwrap();
+    assert_eq!(details.content_type(), Some("application/x-[redacted]"));
+    let shown = format!("{error} {error:?} {details:?}").to_ascii_lowercase();
+    assert!(
+        !shown.contains(&CLIENT_SECRET.to_ascii_lowercase()),
+        "{shown}"
+    );
+}

@@ -158,7 +158,7 @@ async fn a_replayed_landing_never_escalates_to_the_victims_products_at_the_refre
         .with_confirmed_at(SystemTime::now() - Duration::from_secs(3600))
         .with_lifetime(Duration::from_secs(24 * 3600));
     let (page, attacker_reader) = (article(), reader("203.0.113.66"));
-    let visit = PageVisit::new(&page, &attacker_reader).session(Some(aged));
+    let visit = PageVisit::new(&page, &attacker_reader, std::iter::empty()).session(Some(aged));
     let Sso2Page::Session { cookie, .. } = flow.page(&visit).await.unwrap() else {
         panic!("the attacker's own anonymous session")
     };

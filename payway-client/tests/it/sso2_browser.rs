@@ -61,7 +61,7 @@ impl Jar {
 /// state cookie.
 pub(crate) async fn identify(flow: &Sso2Flow, page: &Url, reader: &Reader, jar: &mut Jar) -> Url {
     let header = jar.header();
-    let visit = PageVisit::new(page, reader).cookie_headers([header.as_bytes()]);
+    let visit = PageVisit::new(page, reader, [header.as_bytes()]);
     let outcome = flow.page(&visit).await.unwrap();
     jar.apply(outcome.set_cookies());
     let Sso2Page::Identify { url, .. } = outcome else {

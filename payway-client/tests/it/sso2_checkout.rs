@@ -58,15 +58,13 @@ async fn ready_to_buy(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, Url) {
     let landed = land(flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
         .await
         .unwrap();
-    assert!(landed.cookie.is_some());
-    let (landing, set_cookies) = flow
+    let landing = flow
         .start_checkout(
             &Url::parse(CHECKOUT).unwrap(),
             &article(),
-            [jar.header().as_bytes()],
+            &landed.cookie.unwrap(),
         )
         .unwrap();
-    jar.apply(&set_cookies);
     (jar, landing)
 }
 
@@ -120,7 +118,7 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
     assert_eq!(fake.sso2_calls(), calls + 1, "one authenticatewithticket");
     assert!(
         jar.names("__Host-pw-state-").is_empty(),
-        "the state cleared"
+        "a checkout sets no state cookie"
     );
     let opened = flow
         .key()
@@ -128,7 +126,7 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
         .unwrap()
         .unwrap();
     assert_eq!(opened.account_id(), Some("acc-buyer"));
-    // The same post again, even with the state cookie still there: taken once.
+    // The same post again, in the browser as it was: taken once.
     let mut again = before.clone();
     let replay = post(&flow, &landing, &body, &mut again).await.unwrap();
     assert!(replay.is_replay(), "{replay:?}");
@@ -141,31 +139,40 @@ async fn a_checkout_posted_in_another_browser_takes_nothing() {
     fake.add_account("acc-buyer", ["premium"]);
     let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
-    // Another browser: a session cookie of its own, no state cookie for this checkout.
-    let mut other = Jar::default();
-    let session = jar.get("__Host-payway-sso2").unwrap().to_owned();
-    other.apply(&[format!("__Host-payway-sso2={session}; Path=/")]);
+    // Another browser, with a session of its own: the checkout is not bound to it.
+    let (mut other, other_landing) = ready_to_buy(&fake, &flow).await;
     let calls = fake.sso2_calls();
     let refused = post(&flow, &landing, &body, &mut other).await.unwrap();
-    assert_eq!(refused.not_bound, Some(LoginStateError::NoCookie));
+    assert_eq!(refused.not_bound, Some(LoginStateError::Mismatch));
     assert!(refused.cookie.is_none() && refused.login.is_none());
     assert_eq!(
         fake.sso2_calls(),
         calls,
         "the delegated ticket was not used"
     );
-    // A swapped `r` (another checkout's) in the reader's own browser.
-    let (other_landing, _) = flow
-        .start_checkout(
-            &Url::parse(CHECKOUT).unwrap(),
-            &article(),
-            [jar.header().as_bytes()],
-        )
-        .unwrap();
+    // A swapped `r` (the other session's checkout) in the reader's own browser.
     let swapped = post(&flow, &other_landing, &body, &mut jar.clone())
         .await
         .unwrap();
-    assert_eq!(swapped.not_bound, Some(LoginStateError::NoCookie));
+    assert_eq!(swapped.not_bound, Some(LoginStateError::Mismatch));
+    // An edited state.
+    let mut edited = landing.clone();
+    let r: String = landing
+        .query_pairs()
+        .find(|(name, _)| name == "r")
+        .unwrap()
+        .1
+        .into_owned();
+    let (front, time_and_tag) = r.split_once("pw_state=").unwrap();
+    let (time, tag) = time_and_tag.split_once('.').unwrap();
+    let later = time.parse::<u64>().unwrap() + 1;
+    edited
+        .query_pairs_mut()
+        .clear()
+        .append_pair("r", &format!("{front}pw_state={later}.{tag}"));
+    let refused = post(&flow, &edited, &body, &mut jar.clone()).await.unwrap();
+    assert_eq!(refused.not_bound, Some(LoginStateError::Mismatch));
+    assert_eq!(fake.sso2_calls(), calls);
     // The browser that started it still lands.
     let landed = post(&flow, &landing, &body, &mut jar).await.unwrap();
     assert!(landed.cookie.unwrap().has_product("premium"));
@@ -312,15 +319,11 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
     let landed = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
         .await
         .unwrap();
-    let sid = landed.cookie.unwrap().sid().to_owned();
-    let (landing, set_cookies) = flow
-        .start_checkout(
-            &Url::parse(CHECKOUT).unwrap(),
-            &article(),
-            [jar.header().as_bytes()],
-        )
+    let session = landed.cookie.unwrap();
+    let sid = session.sid().to_owned();
+    let landing = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
         .unwrap();
-    jar.apply(&set_cookies);
     // `aid` names another account than the delegated ticket's.
     let mut claims = purchase(&fake, "acc-buyer");
     claims["aid"] = json!("acc-other");
@@ -344,12 +347,8 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
         .await
         .unwrap();
     assert_ne!(after.status(), Sso2Status::LoggedIn);
-    // The state cookie but no session cookie: nothing to log in.
+    // No session cookie: nothing to log in.
     let mut no_session = Jar::default();
-    for name in jar.names("__Host-pw-state-") {
-        let value = jar.get(&name).unwrap().to_owned();
-        no_session.apply(&[format!("{name}={value}; Path=/")]);
-    }
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
     let error = post(&flow, &landing, &body, &mut no_session)
         .await
@@ -379,7 +378,7 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
         flow.start_checkout(
             &Url::parse(CHECKOUT).unwrap(),
             &Url::parse("https://evil.example/").unwrap(),
-            std::iter::empty(),
+            &session,
         )
         .is_err()
     );
@@ -495,15 +494,11 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
     let landed = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
         .await
         .unwrap();
-    let sid = landed.cookie.unwrap().sid().to_owned();
-    let (landing, set_cookies) = flow
-        .start_checkout(
-            &Url::parse(CHECKOUT).unwrap(),
-            &article(),
-            [jar.header().as_bytes()],
-        )
+    let session = landed.cookie.unwrap();
+    let sid = session.sid().to_owned();
+    let landing = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
         .unwrap();
-    jar.apply(&set_cookies);
     let claims = purchase(&fake, "acc-buyer");
     let error = post(
         &flow,
@@ -522,4 +517,33 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
         .await
         .unwrap();
     assert_ne!(after.status(), Sso2Status::LoggedIn);
+}
+
+#[tokio::test]
+async fn many_pages_with_the_paywall_open_at_once_each_still_check_out() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &reader(), &mut jar).await;
+    let session = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
+        .await
+        .unwrap()
+        .cookie
+        .unwrap();
+    // Twenty tabs show the paywall; more logins start meanwhile.
+    let landings: Vec<Url> = (0..20)
+        .map(|_| {
+            flow.start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
+                .unwrap()
+        })
+        .collect();
+    for i in 0..10 {
+        let page = Url::parse(&format!("https://news.example.com/articles/{i}")).unwrap();
+        identify(&flow, &page, &reader(), &mut jar).await;
+    }
+    // The reader pays in the first tab.
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    let landed = post(&flow, &landings[0], &body, &mut jar).await.unwrap();
+    assert!(landed.not_bound.is_none(), "{landed:?}");
+    assert!(landed.cookie.unwrap().has_product("premium"));
 }

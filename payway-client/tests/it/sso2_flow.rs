@@ -56,7 +56,10 @@ async fn identify_landing_and_pages() {
     let mut jar = Jar::default();
 
     // No cookie: identify, with a login state cookie for this browser.
-    let outcome = flow.page(&PageVisit::new(&page, &reader)).await.unwrap();
+    let outcome = flow
+        .page(&PageVisit::new(&page, &reader, std::iter::empty()))
+        .await
+        .unwrap();
     let Sso2Page::Identify { url, set_cookies } = &outcome else {
         panic!("a first visit identifies")
     };
@@ -128,7 +131,7 @@ async fn identify_landing_and_pages() {
 
     // A fresh cookie is served as it is, without asking SSO2.
     let calls = fake.sso2_calls();
-    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie.clone()));
     let Sso2Page::Session {
         cookie: served,
         set_cookies,
@@ -141,7 +144,7 @@ async fn identify_landing_and_pages() {
 
     // Past the refresh interval: one status call, the cookie resealed, the account kept.
     let eager = flow.clone().with_refresh_after(Duration::ZERO);
-    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie.clone()));
     let refreshed = eager.page(&visit).await.unwrap();
     let Sso2Page::Session {
         cookie: again,
@@ -156,7 +159,7 @@ async fn identify_landing_and_pages() {
 
     // Logged out on another site: the next refresh clears the cookie and identifies again.
     assert!(fake.log_out_elsewhere(cookie.sid()));
-    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie.clone()));
     let Sso2Page::Identify { set_cookies, .. } = eager.page(&visit).await.unwrap() else {
         panic!("a terminated session identifies again")
     };
@@ -193,7 +196,7 @@ async fn an_anonymous_landing_then_a_login_elsewhere_is_picked_up_on_refresh() {
         .unwrap();
     assert_eq!(session.status(), Sso2Status::LoggedIn);
     let eager = flow.with_refresh_after(Duration::ZERO);
-    let visit = PageVisit::new(&page, &reader).session(Some(cookie));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie));
     let Sso2Page::Session { cookie, .. } = eager.page(&visit).await.unwrap() else {
         panic!()
     };
@@ -209,25 +212,25 @@ async fn bots_and_prefetches_are_never_sent_to_identify() {
         "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
     );
     assert!(matches!(
-        flow.page(&PageVisit::new(&page, &bot)).await.unwrap(),
+        flow.page(&PageVisit::new(&page, &bot, std::iter::empty())).await.unwrap(),
         Sso2Page::Anonymous { ref set_cookies } if set_cookies.is_empty()
     ));
     let reader = browser();
     assert!(matches!(
-        flow.page(&PageVisit::new(&page, &reader).prefetch(true))
+        flow.page(&PageVisit::new(&page, &reader, std::iter::empty()).prefetch(true))
             .await
             .unwrap(),
         Sso2Page::Anonymous { ref set_cookies } if set_cookies.is_empty()
     ));
     // The app may overrule the User-Agent guess either way.
     assert!(matches!(
-        flow.page(&PageVisit::new(&page, &bot).bot(false))
+        flow.page(&PageVisit::new(&page, &bot, std::iter::empty()).bot(false))
             .await
             .unwrap(),
         Sso2Page::Identify { .. }
     ));
     assert!(matches!(
-        flow.page(&PageVisit::new(&page, &reader).bot(true))
+        flow.page(&PageVisit::new(&page, &reader, std::iter::empty()).bot(true))
             .await
             .unwrap(),
         Sso2Page::Anonymous { .. }
@@ -244,7 +247,7 @@ async fn bots_and_prefetches_are_never_sent_to_identify() {
         .unwrap();
     fake.log_out_elsewhere(cookie.sid());
     let eager = flow.with_refresh_after(Duration::ZERO);
-    let visit = PageVisit::new(&page, &reader)
+    let visit = PageVisit::new(&page, &reader, std::iter::empty())
         .session(Some(cookie))
         .prefetch(true);
     let outcome = eager.page(&visit).await.unwrap();
@@ -287,7 +290,7 @@ async fn a_forged_landing_is_an_error_and_redirects_nowhere() {
     fake.fail_next(1, 502);
     let eager = flow.with_refresh_after(Duration::ZERO);
     let error = eager
-        .page(&PageVisit::new(&article(), &browser()).session(Some(cookie)))
+        .page(&PageVisit::new(&article(), &browser(), std::iter::empty()).session(Some(cookie)))
         .await
         .unwrap_err();
     assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
@@ -344,7 +347,7 @@ async fn a_cancelled_subscription_shows_once_the_account_is_past_its_max_age() {
 
     // Within the max age, refreshes (here on every page) keep what was read.
     let eager = flow.clone().with_refresh_after(Duration::ZERO);
-    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie.clone()));
     let Sso2Page::Session { cookie: served, .. } = eager.page(&visit).await.unwrap() else {
         panic!("a session")
     };
@@ -356,7 +359,7 @@ async fn a_cancelled_subscription_shows_once_the_account_is_past_its_max_age() {
     assert!(!aged.has_product("premium") && !aged.is_logged_in());
     // ...and the next page reads the account and products again, through a fresh ticket.
     let exchanges = fake.exchanges();
-    let visit = PageVisit::new(&page, &reader).session(Some(aged));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged));
     let Sso2Page::Session {
         cookie: checked,
         set_cookies,
@@ -401,7 +404,7 @@ async fn another_account_logged_in_under_the_same_session_shows_past_the_max_age
     assert_eq!(session.status(), Sso2Status::LoggedIn);
     let aged = read_ago(&cookie, DEFAULT_ACCOUNT_MAX_AGE);
     let page = article();
-    let visit = PageVisit::new(&page, &reader).session(Some(aged));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged));
     let Sso2Page::Session {
         cookie: checked, ..
     } = flow.page(&visit).await.unwrap()
@@ -418,7 +421,7 @@ async fn a_failed_new_read_of_the_account_fails_closed() {
     let cookie = landed_logged_in(&fake, &flow, "ada@example.com").await;
     let aged = read_ago(&cookie, DEFAULT_ACCOUNT_MAX_AGE + Duration::from_secs(5));
     let (reader, page) = (browser(), article());
-    let visit = PageVisit::new(&page, &reader).session(Some(aged.clone()));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged.clone()));
     // SSO2 down: an error and no cookie sealed; the aged cookie names no product meanwhile.
     fake.fail_next(1, 502);
     let error = flow.page(&visit).await.unwrap_err();

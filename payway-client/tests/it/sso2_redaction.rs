@@ -41,7 +41,7 @@ async fn sso2_types_print_no_secret() {
         ReturnPolicy::deny_all(),
     );
     let page = Url::parse("https://news.example.com/a").unwrap();
-    let visit = PageVisit::new(&page, &reader).session(Some(cookie.clone()));
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie.clone()));
     let shown = [
         shown_builder,
         format!("{client:?} {client:#?}"),

@@ -50,8 +50,9 @@ pub(crate) async fn run() -> DemoResult {
         .build()?;
 
     step("A reader opens a premium article without a session cookie");
-    let Sso2Page::Identify { url, set_cookies } =
-        flow.page(&PageVisit::new(&article, &reader)).await?
+    let Sso2Page::Identify { url, set_cookies } = flow
+        .page(&PageVisit::new(&article, &reader, std::iter::empty()))
+        .await?
     else {
         return Err("a reader without a cookie was not identified".into());
     };
@@ -276,9 +277,11 @@ pub(crate) async fn run() -> DemoResult {
         "66.249.66.1".parse()?,
         "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
     );
-    let bot_page = flow.page(&PageVisit::new(&article, &crawler)).await?;
+    let bot_page = flow
+        .page(&PageVisit::new(&article, &crawler, std::iter::empty()))
+        .await?;
     let prefetch = flow
-        .page(&PageVisit::new(&article, &reader).prefetch(true))
+        .page(&PageVisit::new(&article, &reader, std::iter::empty()).prefetch(true))
         .await?;
     if matches!(bot_page, Sso2Page::Anonymous { .. })
         && matches!(prefetch, Sso2Page::Anonymous { .. })
@@ -295,7 +298,7 @@ pub(crate) async fn run() -> DemoResult {
         .send()
         .await?;
     let a_minute_later = flow.clone().with_refresh_after(Duration::ZERO);
-    let visit = PageVisit::new(&article, &reader).session(Some(cookie));
+    let visit = PageVisit::new(&article, &reader, std::iter::empty()).session(Some(cookie));
     match a_minute_later.page(&visit).await? {
         Sso2Page::Identify { set_cookies, .. } => {
             denied("SSO2 says terminated: identified again");
