@@ -129,17 +129,20 @@ impl Redaction<'_> {
 
     /// `media_type` (lowercased, as [`media_type`](crate::http::media_type) keeps it) with
     /// every secret cut out whatever its case: a secret echoed into `Content-Type` is only
-    /// seen after lowercasing, so it is searched for lowercased too.
+    /// seen after lowercasing, so every reading of it (an escape may decode to a capital)
+    /// is searched for the secrets without regard to ASCII case.
     #[must_use]
     pub fn media_type(&self, media_type: String) -> String {
-        let lowered: Vec<String> = self
-            .prepared
-            .iter()
-            .chain(&self.more)
-            .map(|pattern| String::from_utf8_lossy(&pattern.bytes).to_ascii_lowercase())
-            .collect();
-        let secrets: Vec<&str> = lowered.iter().map(String::as_str).collect();
-        Redaction::of(&secrets).string(self.string(media_type))
+        let folded = Redaction {
+            prepared: &[],
+            more: self
+                .prepared
+                .iter()
+                .chain(&self.more)
+                .map(|pattern| Pattern::folded(&pattern.bytes))
+                .collect(),
+        };
+        folded.string(media_type)
     }
 
     /// `value` with every secret cut out of its strings, member names included. A number or a
@@ -353,19 +356,32 @@ struct Pattern {
     /// For each prefix length `n`, the length of its longest proper prefix that is also its
     /// suffix (at index `n - 1`).
     fallback: Vec<usize>,
+    /// Whether ASCII case is ignored: `bytes` are then lowercase, and so is each byte read.
+    fold: bool,
 }
 
 impl Pattern {
     fn new(bytes: &[u8]) -> Self {
+        Self::prepare(bytes.to_vec(), false)
+    }
+
+    /// The pattern of `bytes` in any ASCII case.
+    fn folded(bytes: &[u8]) -> Self {
+        Self::prepare(bytes.to_ascii_lowercase(), true)
+    }
+
+    fn prepare(bytes: Vec<u8>, fold: bool) -> Self {
         let mut pattern = Self {
-            bytes: bytes.to_vec(),
             fallback: Vec::with_capacity(bytes.len()),
+            bytes,
+            fold,
         };
         // The secret searched for in itself, from its second byte: each step's match is the
         // fallback of the prefix that ends there.
         let mut matched = 0;
-        for (at, &byte) in bytes.iter().enumerate() {
+        for at in 0..pattern.bytes.len() {
             if at > 0 {
+                let byte = pattern.bytes.get(at).copied().unwrap_or_default();
                 matched = pattern.step(matched, byte);
             }
             pattern.fallback.push(matched);
@@ -385,6 +401,11 @@ impl Pattern {
     fn find_all(&self, text: &[u8], mut found: impl FnMut(usize, usize)) {
         let mut matched = 0;
         for (at, &byte) in text.iter().enumerate() {
+            let byte = if self.fold {
+                byte.to_ascii_lowercase()
+            } else {
+                byte
+            };
             matched = self.step(matched, byte);
             if matched == self.bytes.len() {
                 found(at + 1 - matched, at + 1);
@@ -444,6 +465,12 @@ mod tests {
             (
                 "application/x-tok%2fen+json",
                 "application/x-[redacted]+json",
+            ),
+            // Escapes that decode to capitals beside lowercased letters.
+            ("application/x-%43lient-secret", "application/x-[redacted]"),
+            (
+                "application/x-c%4cient-%53ecret",
+                "application/x-[redacted]",
             ),
             ("application/json", "application/json"),
         ] {

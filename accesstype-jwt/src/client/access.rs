@@ -229,7 +229,7 @@ impl AccesstypeClient {
     ) -> Result<(AccessGrant, Bytes, Url), Error> {
         let url = request.url(self, StoryEndpoint::Access)?;
         let request = self.request(Method::GET, &url);
-        let body = exchange(request, &url, &self.inner.api_key).await?;
+        let body = exchange(request, &url, &self.inner.api_key, &[]).await?;
         let grant = AccessGrant::from_slice(&body)?;
         Ok((grant, body, url))
     }
@@ -250,7 +250,7 @@ impl AccesstypeClient {
             .request(Method::POST, url)
             .header(CONTENT_TYPE, TEXT_PLAIN)
             .body(grant);
-        exchange(post, url, &self.inner.api_key).await?;
+        exchange(post, url, &self.inner.api_key, &[]).await?;
         Ok(())
     }
 

@@ -23,12 +23,14 @@ use crate::error::Error;
 /// [`Error::Transport`] (without the URL, which carries the user JWT),
 /// [`Error::RedirectFollowed`] when the answer came from elsewhere,
 /// [`Error::UnexpectedStatus`] for a status other than `2xx` (its media type without the API
-/// key or any query value `url` sent, in any case, should Accesstype echo them),
-/// [`Error::BodyTooLarge`] for a `2xx` body over the cap, announced or not.
+/// key, the account key, the reader id, the user JWT or `more`, in any case, should
+/// Accesstype echo them), [`Error::BodyTooLarge`] for a `2xx` body over the cap, announced or
+/// not.
 pub(crate) async fn exchange(
     request: RequestBuilder,
     url: &Url,
     api_key: &HeaderValue,
+    more: &[&str],
 ) -> Result<Bytes, Error> {
     let answer = send(request, url.clone(), Read::Success)
         .await
@@ -36,9 +38,14 @@ pub(crate) async fn exchange(
     match answer.body {
         Some(body) if answer.status.is_success() => Ok(body),
         _ => {
-            let sent: Vec<_> = url.query_pairs().map(|(_, value)| value).collect();
+            let sent: Vec<_> = url
+                .query_pairs()
+                .filter(|(name, _)| SECRET_PARAMS.contains(&name.as_ref()))
+                .map(|(_, value)| value)
+                .collect();
             let mut secrets: Vec<&str> = sent.iter().map(AsRef::as_ref).collect();
             secrets.extend(api_key.to_str().ok());
+            secrets.extend(more);
             let redaction = Redaction::of(&secrets);
             Err(Error::UnexpectedStatus {
                 status: answer.status,
@@ -47,6 +54,9 @@ pub(crate) async fn exchange(
         }
     }
 }
+
+/// The query parameters that carry what identifies the site or the reader.
+const SECRET_PARAMS: [&str; 3] = ["key", "readerId", "accesstype_jwt"];
 
 /// The variant of each reason the core gives for an answer that cannot be used.
 fn unusable(error: SendError) -> Error {

@@ -51,7 +51,7 @@ impl AccesstypeClient {
         let call = async {
             let url = subscriptions_url(&self.inner.base_url, identity, active_only)?;
             let request = self.request(Method::GET, &url);
-            let body = exchange(request, &url, &self.inner.api_key).await?;
+            let body = exchange(request, &url, &self.inner.api_key, &[identity.value()]).await?;
             parse_subscriptions(&body)
         };
         #[cfg(feature = "tracing")]

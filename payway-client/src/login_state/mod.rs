@@ -76,6 +76,10 @@ pub enum LoginStateError {
     /// [`CHECKOUT_STATE_MAX_AGE`](crate::sso2::CHECKOUT_STATE_MAX_AGE) (or from the future).
     #[error("the login state has expired")]
     Expired,
+    /// A checkout's state was taken by an earlier checkout: each page that shows the paywall
+    /// starts one checkout.
+    #[error("the login state was used before")]
+    Used,
     /// The request's `Cookie` headers are longer than [`MAX_COOKIE_HEADER_BYTES`].
     #[error("the cookie header is too large")]
     CookieHeaderTooLarge,

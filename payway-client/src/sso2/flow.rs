@@ -8,7 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::checkout::{PaywallSecret, checkout_return, form_token, read_checkout_token};
-use super::checkout_state::{check_checkout_state, checkout_state};
+use super::checkout_state::{CHECKOUT_STATE_MAX_AGE, CheckoutState, check_checkout_state};
 use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
 use super::reader::Reader;
@@ -600,25 +600,43 @@ impl Sso2Flow {
 
     /// Starts a Tulo Paywall checkout for the reader whose session cookie is `session`: the
     /// checkout landing URL to give the paywall (`checkout_landing` with `r`, the page to come
-    /// back to, carrying a `pw_state` bound to this session and to the time). Nothing is set:
-    /// call it for every page that shows the paywall.
+    /// back to, carrying a `pw_state` of its own, bound to this session, to that page and to
+    /// the time). Nothing is set: call it for every page that shows the paywall, and send
+    /// that page with `Cache-Control: private, no-store` (its URL is this reader's).
     ///
-    /// The checkout is bound to the session rather than to a state cookie of its own, as
-    /// logins are: a cookie per page that shows the paywall would pile up, and clearing the
-    /// oldest would lose the state of the tab the reader pays in. The session cookie is as
-    /// much this browser's as a state cookie (`__Host-`, `HttpOnly`, sealed), and the
-    /// checkout needs it anyway. A state holds for
-    /// [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE) (an hour).
+    /// The checkout is bound to the session rather than to a state cookie, as logins are: a
+    /// cookie per page that shows the paywall would pile up, and clearing the oldest would
+    /// lose the state of the tab the reader pays in. The session cookie is as much this
+    /// browser's as a state cookie (`__Host-`, `HttpOnly`, sealed), and the checkout needs
+    /// it anyway. A state holds for [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE)
+    /// (30 minutes) and is taken by one checkout.
     ///
     /// ```
-    /// # use payway_client::sso2::{SessionCookie, Sso2Flow};
+    /// # use payway_client::ReturnPolicy;
+    /// # use payway_client::sso2::{PageVisit, Reader, SessionCookieKey, Sso2Flow, Sso2Page};
+    /// # use payway_client::test_util::FakePayway;
     /// # use url::Url;
-    /// # fn example(flow: &Sso2Flow, session: &SessionCookie) -> Result<(), Box<dyn std::error::Error>> {
-    /// let landing = Url::parse("https://news.example.com/checkout-landing")?;
-    /// let article = Url::parse("https://news.example.com/articles/42")?;
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let fake = FakePayway::start().await;
+    /// # fake.set_sso2_landing_url(Url::parse("https://news.example.com/landing")?);
+    /// # let key = SessionCookieKey::new(b"32 bytes or more from your secret store")?;
+    /// # let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
+    /// # let flow = Sso2Flow::new(fake.sso2_client(), fake.client(), key, policy);
+    /// # let article = Url::parse("https://news.example.com/articles/42")?;
+    /// # let reader = Reader::new("203.0.113.7".parse()?, "Mozilla/5.0");
+    /// # let Sso2Page::Identify { url, set_cookies } =
+    /// #     flow.page(&PageVisit::new(&article, &reader, std::iter::empty())).await?
+    /// # else { return Err("identify".into()) };
+    /// # let header = set_cookies.iter().filter_map(|c| c.split(';').next()).collect::<Vec<_>>().join("; ");
+    /// # let landed = flow.landing(&fake.sso2_identify(&url)?, [header.as_bytes()]).await?;
+    /// # let session = landed.cookie.ok_or("a session")?;
     /// // `session`: the reader's opened session cookie (`Sso2Cookie` with the `axum` feature).
-    /// let for_the_paywall = flow.start_checkout(&landing, &article, session)?;
+    /// let landing = Url::parse("https://news.example.com/checkout-landing")?;
+    /// let for_the_paywall = flow.start_checkout(&landing, &article, &session)?;
     /// assert!(for_the_paywall.as_str().starts_with("https://news.example.com/checkout-landing?r="));
+    /// // Every page gets a state of its own.
+    /// assert_ne!(flow.start_checkout(&landing, &article, &session)?, for_the_paywall);
     /// # Ok(())
     /// # }
     /// ```
@@ -627,7 +645,7 @@ impl Sso2Flow {
     ///
     /// [`LandingError::ReturnUrlRefused`] when the return page or the checkout landing is
     /// not allowed by the flow's [`ReturnPolicy`]; [`Error::Sso2Token`] when the system clock
-    /// reads a time before 1970.
+    /// reads a time before 1970; [`LandingError::CannotStart`] without randomness.
     pub fn start_checkout(
         &self,
         checkout_landing: &Url,
@@ -639,9 +657,11 @@ impl Sso2Flow {
             return Err(Error::Landing(LandingError::ReturnUrlRefused));
         }
         let now = unix_now().map_err(Error::Sso2Token)?;
-        let state = checkout_state(&self.inner.key, session.sid(), now);
         let (mut back, _) = strip_state(return_to);
-        back.query_pairs_mut().append_pair(STATE_PARAM, &state);
+        let state = CheckoutState::new(&self.inner.key, session.sid(), now, &back)
+            .map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
+        back.query_pairs_mut()
+            .append_pair(STATE_PARAM, state.as_str());
         let mut url = checkout_landing.clone();
         url.query_pairs_mut().append_pair("r", back.as_str());
         Ok(url)
@@ -658,10 +678,11 @@ impl Sso2Flow {
     ///    `dtid` a ticket, `aid` an account id; `r` must pass the [`ReturnPolicy`].
     /// 2. The reader's SSO2 session comes from their session cookie.
     /// 3. The checkout must be bound to that session: `r`'s state must be one
-    ///    [`start_checkout`](Self::start_checkout) made for it, no older than
-    ///    [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE). Otherwise (a checkout
-    ///    URL from another browser or session, a swapped `r`) nothing is taken, and the
-    ///    reader goes through identify again, once, as for a landing.
+    ///    [`start_checkout`](Self::start_checkout) made for it and for `r`'s page, no older
+    ///    than [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE), and not taken
+    ///    before. Otherwise (a checkout URL from another browser or session, a swapped or
+    ///    edited `r`, one used already) nothing more is taken, and the reader goes through
+    ///    identify again, once, as for a landing.
     /// 4. The token is taken once in the ticket store (a replayed post does nothing), then
     ///    SSO2's `authenticatewithticket` with `at = dtid` logs that session in; its ticket is
     ///    exchanged once ([`login_with_ticket`](PaywayClient::login_with_ticket)), the
@@ -669,7 +690,9 @@ impl Sso2Flow {
     ///    the reader sent on to `r`.
     ///
     /// The session cookie is `SameSite=Lax`: it travels with the paywall's post because the
-    /// paywall runs on your own page (a post from another site would not carry it).
+    /// paywall runs on your own page. A post from another site does not carry it, but one
+    /// from a sibling subdomain (same site) does: accept this post only from your own origin
+    /// (`Origin`, or `Sec-Fetch-Site: same-origin`), as every form of yours should.
     ///
     /// # Errors
     ///
@@ -707,16 +730,26 @@ impl Sso2Flow {
             .ok()
             .flatten()
             .ok_or(Error::Landing(LandingError::NoSession))?;
-        let bound = state
-            .single()
-            .and_then(|value| check_checkout_state(&inner.key, cookie.sid(), value, now));
-        if let Err(why) = bound {
-            let live = LiveStates::read(headers);
-            return self.not_bound(why, state.retry, &return_url, &live);
-        }
+        let bound = state.single().and_then(|value| {
+            check_checkout_state(&inner.key, cookie.sid(), value, &return_url, now, leeway)
+        });
+        let state_fingerprint = match bound {
+            Ok(fingerprint) => fingerprint,
+            Err(why) => {
+                let live = LiveStates::read(headers);
+                return self.not_bound(why, state.retry, &return_url, &live);
+            }
+        };
         let ttl = Duration::from_secs(checkout.accepted_until.saturating_sub(now).max(1));
         if !claim(inner, &checkout.fingerprint, ttl).await? {
             return Ok(replayed(return_url, SetCookies::new()));
+        }
+        // Each checkout URL is taken once: a leaked one cannot carry another token later.
+        let state_ttl = CHECKOUT_STATE_MAX_AGE.saturating_add(Duration::from_secs(leeway));
+        if !claim(inner, &state_fingerprint, state_ttl).await? {
+            let live = LiveStates::read(headers);
+            let why = LoginStateError::Used;
+            return self.not_bound(why, state.retry, &return_url, &live);
         }
         let session = inner
             .sso2

@@ -53,6 +53,8 @@ impl fmt::Display for ClaimKind {
 /// token hashes to another kind's digest.
 const LANDING_DOMAIN: &[u8] = b"payway-client sso2 landing\0";
 const CHECKOUT_DOMAIN: &[u8] = b"payway-client checkout\0";
+/// Separates checkout states from checkout tokens.
+const CHECKOUT_STATE_DOMAIN: &[u8] = b"payway-client checkout state\0";
 
 /// The SHA-256 of a ticket (or landing or checkout token) and the [`ClaimKind`] it guards:
 /// what a [`TicketStore`](crate::TicketStore) keeps instead of the token itself.
@@ -92,6 +94,12 @@ impl Fingerprint {
     /// SHA-256 of `payway-client checkout`, a NUL byte and the token.
     pub fn of_checkout(token: &str) -> Self {
         Self::hashed(CHECKOUT_DOMAIN, token, ClaimKind::Checkout)
+    }
+
+    /// The fingerprint of a checkout's state (kind [`ClaimKind::Checkout`]), so that a
+    /// checkout URL is taken once.
+    pub(crate) fn of_checkout_state(state: &str) -> Self {
+        Self::hashed(CHECKOUT_STATE_DOMAIN, state, ClaimKind::Checkout)
     }
 
     fn hashed(domain: &[u8], text: &str, kind: ClaimKind) -> Self {

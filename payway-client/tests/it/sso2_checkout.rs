@@ -520,7 +520,7 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
 }
 
 #[tokio::test]
-async fn many_pages_with_the_paywall_open_at_once_each_still_check_out() {
+async fn many_pages_with_the_paywall_open_at_once_each_check_out_once() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
     let mut jar = Jar::default();
@@ -530,20 +530,53 @@ async fn many_pages_with_the_paywall_open_at_once_each_still_check_out() {
         .unwrap()
         .cookie
         .unwrap();
-    // Twenty tabs show the paywall; more logins start meanwhile.
+    // Twenty tabs show the paywall, each with a state of its own; more logins start
+    // meanwhile, and no cookie is set for any checkout.
     let landings: Vec<Url> = (0..20)
         .map(|_| {
             flow.start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
                 .unwrap()
         })
         .collect();
-    for i in 0..10 {
+    let distinct: std::collections::HashSet<&Url> = landings.iter().collect();
+    assert_eq!(distinct.len(), landings.len());
+    for i in 0..20 {
         let page = Url::parse(&format!("https://news.example.com/articles/{i}")).unwrap();
         identify(&flow, &page, &reader(), &mut jar).await;
     }
-    // The reader pays in the first tab.
+    // The reader pays in the first tab, then in the fifteenth.
+    for tab in [0, 14] {
+        let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+        let landed = post(&flow, &landings[tab], &body, &mut jar).await.unwrap();
+        assert!(landed.not_bound.is_none(), "tab {tab}: {landed:?}");
+        assert!(landed.cookie.unwrap().has_product("premium"), "tab {tab}");
+    }
+    // A checkout URL is taken once: another token posted to the first tab's URL (a leaked
+    // URL, say) takes nothing more.
+    let calls = fake.sso2_calls();
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
-    let landed = post(&flow, &landings[0], &body, &mut jar).await.unwrap();
-    assert!(landed.not_bound.is_none(), "{landed:?}");
+    let again = post(&flow, &landings[0], &body, &mut jar).await.unwrap();
+    assert_eq!(again.not_bound, Some(LoginStateError::Used));
+    assert!(again.cookie.is_none());
+    assert_eq!(fake.sso2_calls(), calls, "no authenticatewithticket");
+}
+
+#[tokio::test]
+async fn a_checkout_started_before_a_key_rotation_still_lands() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
+    let rotated = Sso2Flow::new(
+        fake.sso2_client(),
+        fake.client(),
+        SessionCookieKey::new(b"the-new-site-cookie-key-0123456789abcdef")
+            .unwrap()
+            .with_previous(KEY)
+            .unwrap(),
+        ReturnPolicy::allow_hosts(["news.example.com"]),
+    )
+    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    let landed = post(&rotated, &landing, &body, &mut jar).await.unwrap();
     assert!(landed.cookie.unwrap().has_product("premium"));
 }

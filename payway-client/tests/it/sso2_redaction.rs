@@ -41,7 +41,18 @@ async fn sso2_types_print_no_secret() {
         ReturnPolicy::deny_all(),
     );
     let page = Url::parse("https://news.example.com/a").unwrap();
-    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie.clone()));
+    let sealed = key.seal(&cookie).unwrap();
+    let header = format!("__Host-payway-sso2={sealed}; state=cookie-key-secret-in-a-header");
+    let visit = PageVisit::new(&page, &reader, [header.as_bytes()]).session(Some(cookie.clone()));
+    let visit_shown = format!("{visit:?} {visit:#?}");
+    assert!(visit_shown.contains("cookie_headers: 1"), "{visit_shown}");
+    // Neither the text nor its bytes as numbers.
+    let bytes_shown = format!("{:?}", &header.as_bytes()[..8]);
+    assert!(!visit_shown.contains(&sealed), "{visit_shown}");
+    assert!(
+        !visit_shown.contains(bytes_shown.trim_end_matches(']')),
+        "{visit_shown}"
+    );
     let shown = [
         shown_builder,
         format!("{client:?} {client:#?}"),
