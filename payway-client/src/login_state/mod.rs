@@ -327,11 +327,10 @@ pub(crate) fn strip_state(url: &Url) -> (Url, ReturnState) {
     };
     let (kept, state) = split_query(query);
     let mut url = url.clone();
-    if kept.is_empty() {
-        url.set_query(None);
-    } else {
-        url.set_query(Some(&kept.join("&")));
-    }
+    // An empty query (`?` alone) goes too, so that a URL strips to one spelling however
+    // many times it was bound and stripped.
+    let kept = kept.join("&");
+    url.set_query((!kept.is_empty()).then_some(kept.as_str()));
     (url, state)
 }
 

@@ -662,6 +662,10 @@ impl Sso2Flow {
             .map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
         back.query_pairs_mut()
             .append_pair(STATE_PARAM, state.as_str());
+        // The landing checks `r` as it is now, state and all (its length too).
+        if policy.check(back.as_str()).is_err() {
+            return Err(Error::Landing(LandingError::ReturnUrlRefused));
+        }
         let mut url = checkout_landing.clone();
         url.query_pairs_mut().append_pair("r", back.as_str());
         Ok(url)
@@ -701,7 +705,8 @@ impl Sso2Flow {
     /// `MissingReturnUrl` and `ReturnUrlRefused` for a malformed post; [`Error::Sso2Token`]
     /// for a token that does not verify; [`LandingError::NotThisBrowser`] for a second
     /// unbound return in a row; [`LandingError::NoSession`] without a usable session cookie;
-    /// [`LandingError::CheckoutAccountMismatch`]; [`Error::Store`]; and any error of
+    /// [`LandingError::CheckoutAccountMismatch`]; [`Error::Store`] (the token is then not spent:
+    /// it may be posted again); and any error of
     /// [`Sso2Client::authenticate_with_ticket`], the ticket login or the products read.
     pub async fn checkout_landing<'a, I>(
         &self,
@@ -746,7 +751,12 @@ impl Sso2Flow {
         }
         // Each checkout URL is taken once: a leaked one cannot carry another token later.
         let state_ttl = CHECKOUT_STATE_MAX_AGE.saturating_add(Duration::from_secs(leeway));
-        if !claim(inner, &state_fingerprint, state_ttl).await? {
+        let state_taken = claim(inner, &state_fingerprint, state_ttl).await;
+        if !matches!(state_taken, Ok(true)) {
+            // The checkout goes no further, so its token is not spent: posted again (once the
+            // store has room, or from a fresh page), it is taken then.
+            let _released = inner.store.release(&checkout.fingerprint).await;
+            state_taken?;
             let live = LiveStates::read(headers);
             let why = LoginStateError::Used;
             return self.not_bound(why, state.retry, &return_url, &live);

@@ -24,7 +24,9 @@ pub enum ClaimKind {
     Ticket,
     /// An SSO2 landing token ([`Fingerprint::of_landing`]).
     Landing,
-    /// A checkout return token ([`Fingerprint::of_checkout`]).
+    /// A checkout return token ([`Fingerprint::of_checkout`]), and the state of the checkout
+    /// URL it came back to (each checkout takes two claims of this kind; the state's lasts
+    /// [`CHECKOUT_STATE_MAX_AGE`](crate::sso2::CHECKOUT_STATE_MAX_AGE)).
     Checkout,
 }
 

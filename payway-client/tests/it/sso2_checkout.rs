@@ -580,3 +580,74 @@ async fn a_checkout_started_before_a_key_rotation_still_lands() {
     let landed = post(&rotated, &landing, &body, &mut jar).await.unwrap();
     assert!(landed.cookie.unwrap().has_product("premium"));
 }
+
+#[tokio::test]
+async fn a_page_with_an_empty_query_or_a_fragment_checks_out() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &reader(), &mut jar).await;
+    let session = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
+        .await
+        .unwrap()
+        .cookie
+        .unwrap();
+    for page in [
+        "https://news.example.com/articles/9?",
+        "https://news.example.com/articles/9?#top",
+        "https://news.example.com/articles/9?pw_retry=1&",
+        "https://news.example.com/articles/9?a=1&&b=%zz+c",
+    ] {
+        let page = Url::parse(page).unwrap();
+        let landing = flow
+            .start_checkout(&Url::parse(CHECKOUT).unwrap(), &page, &session)
+            .unwrap();
+        let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+        let landed = post(&flow, &landing, &body, &mut jar).await.unwrap();
+        assert!(landed.not_bound.is_none(), "{page}: {landed:?}");
+        assert!(landed.cookie.is_some(), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn a_page_too_long_to_come_back_to_is_refused_before_the_reader_pays() {
+    let (fake, flow) = setup().await;
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &reader(), &mut jar).await;
+    let session = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
+        .await
+        .unwrap()
+        .cookie
+        .unwrap();
+    // Under the return policy's 4096 bytes alone, over them with the state.
+    let long = Url::parse(&format!(
+        "https://news.example.com/articles/{}",
+        "a".repeat(4_050)
+    ))
+    .unwrap();
+    let error = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &long, &session)
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Landing(LandingError::ReturnUrlRefused)),
+        "{error:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_store_too_full_for_the_state_leaves_the_token_unspent() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
+    // Room for one checkout claim: the token takes it, the state finds none.
+    let store = std::sync::Arc::new(payway_client::MemoryTicketStore::with_capacity(1));
+    let flow = flow.with_ticket_store(store);
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    for attempt in 0..2 {
+        let error = post(&flow, &landing, &body, &mut jar).await.unwrap_err();
+        assert!(
+            matches!(error, Error::Store(_)),
+            "attempt {attempt}: {error:?} (not a replay: the token was released)"
+        );
+    }
+}
