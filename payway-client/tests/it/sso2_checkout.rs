@@ -7,7 +7,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::Algorithm;
 use payway_client::sso2::{
-    LandingError, PaywallSecret, Reader, SessionCookieKey, Sso2Flow, Sso2Status, TokenError,
+    LandingError, PaywallSecret, Reader, SessionCookie, SessionCookieKey, Sso2Flow, Sso2Status,
+    TokenError,
 };
 use payway_client::test_util::FakePayway;
 use payway_client::{BuildError, Error, LoginStateError, ReturnPolicy, TicketLogin};
@@ -51,19 +52,22 @@ fn now() -> u64 {
 }
 
 /// A browser with an anonymous SSO2 session cookie for the site (its first page identified
-/// it), then sent to the paywall: the checkout landing URL the paywall posts to.
-async fn ready_to_buy(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, Url) {
+/// it), and that session.
+async fn with_session(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, SessionCookie) {
     let mut jar = Jar::default();
     let url = identify(flow, &article(), &reader(), &mut jar).await;
     let landed = land(flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
         .await
         .unwrap();
+    (jar, landed.cookie.unwrap())
+}
+
+/// A browser with a session ([`with_session`]), then sent to the paywall: the checkout
+/// landing URL the paywall posts to.
+async fn ready_to_buy(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, Url) {
+    let (jar, session) = with_session(fake, flow).await;
     let landing = flow
-        .start_checkout(
-            &Url::parse(CHECKOUT).unwrap(),
-            &article(),
-            &landed.cookie.unwrap(),
-        )
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
         .unwrap();
     (jar, landing)
 }
@@ -314,12 +318,7 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
     fake.add_account("acc-other", ["premium"]);
-    let mut jar = Jar::default();
-    let url = identify(&flow, &article(), &reader(), &mut jar).await;
-    let landed = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
-        .await
-        .unwrap();
-    let session = landed.cookie.unwrap();
+    let (jar, session) = with_session(&fake, &flow).await;
     let sid = session.sid().to_owned();
     let landing = flow
         .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
@@ -489,12 +488,7 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
             .unwrap()
     );
     fake.add_account("acc-buyer", ["premium"]);
-    let mut jar = Jar::default();
-    let url = identify(&flow, &article(), &reader(), &mut jar).await;
-    let landed = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
-        .await
-        .unwrap();
-    let session = landed.cookie.unwrap();
+    let (mut jar, session) = with_session(&fake, &flow).await;
     let sid = session.sid().to_owned();
     let landing = flow
         .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
@@ -523,13 +517,7 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
 async fn many_pages_with_the_paywall_open_at_once_each_check_out_once() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
-    let mut jar = Jar::default();
-    let url = identify(&flow, &article(), &reader(), &mut jar).await;
-    let session = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
-        .await
-        .unwrap()
-        .cookie
-        .unwrap();
+    let (mut jar, session) = with_session(&fake, &flow).await;
     // Twenty tabs show the paywall, each with a state of its own; more logins start
     // meanwhile, and no cookie is set for any checkout.
     let landings: Vec<Url> = (0..20)
@@ -585,13 +573,7 @@ async fn a_checkout_started_before_a_key_rotation_still_lands() {
 async fn a_page_with_an_empty_query_or_a_fragment_checks_out() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
-    let mut jar = Jar::default();
-    let url = identify(&flow, &article(), &reader(), &mut jar).await;
-    let session = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
-        .await
-        .unwrap()
-        .cookie
-        .unwrap();
+    let (mut jar, session) = with_session(&fake, &flow).await;
     for page in [
         "https://news.example.com/articles/9?",
         "https://news.example.com/articles/9?#top",
@@ -612,13 +594,7 @@ async fn a_page_with_an_empty_query_or_a_fragment_checks_out() {
 #[tokio::test]
 async fn a_page_too_long_to_come_back_to_is_refused_before_the_reader_pays() {
     let (fake, flow) = setup().await;
-    let mut jar = Jar::default();
-    let url = identify(&flow, &article(), &reader(), &mut jar).await;
-    let session = land(&flow, &fake.sso2_identify(&url).unwrap(), &mut jar)
-        .await
-        .unwrap()
-        .cookie
-        .unwrap();
+    let (_, session) = with_session(&fake, &flow).await;
     // Under the return policy's 4096 bytes alone, over them with the state.
     let long = Url::parse(&format!(
         "https://news.example.com/articles/{}",
