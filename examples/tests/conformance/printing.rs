@@ -285,3 +285,50 @@ async fn accesstype_jwt() {
         .unwrap_err();
     assert_nothing_planted("accesstype Error", &chain(&error));
 }
+
+/// A media type that echoes `SECRET` percent-encoded and in capitals: every crate keeps media
+/// types lowercased, so only a search without regard to case finds it there.
+const ECHOING_MEDIA_TYPE: &str = "application/x-S3CR3T%2F%2B%3DVALUE-0123456789-ABCDEFGHIJ";
+
+/// `shown` holds no spelling of `SECRET` in any case, and says where it was cut.
+fn assert_media_type_cut(what: &str, shown: &str) {
+    let lowered = shown.to_ascii_lowercase();
+    for planted in [SECRET, SECRET_FORM] {
+        assert!(
+            !lowered.contains(&planted.to_ascii_lowercase()),
+            "{what} printed {planted:?} in some case: {shown}"
+        );
+    }
+    assert!(
+        shown.contains("application/x-[redacted]"),
+        "{what} shows no cut media type: {shown}"
+    );
+}
+
+#[tokio::test]
+async fn a_secret_echoed_into_the_media_type_shows_in_no_crate() {
+    let provider = Recorder::start(Script::Answer(200, ECHOING_MEDIA_TYPE, "{".to_owned())).await;
+    let error = tiun_client::TiunClient::builder()
+        .base_url(provider.url())
+        .api_key(SECRET)
+        .build()
+        .unwrap()
+        .verify_user("user-token")
+        .await
+        .unwrap_err();
+    assert_media_type_cut("tiun Error::Parse", &chain(&error));
+
+    let provider = Recorder::start(Script::Answer(400, ECHOING_MEDIA_TYPE, "{}".to_owned())).await;
+    let error = payway(&provider.url())
+        .exchange_ticket(&payway_client::Ticket::new("ticket-1"))
+        .await
+        .unwrap_err();
+    assert_media_type_cut("payway Error", &format!("{} {error:?}", chain(&error)));
+
+    let provider = Recorder::start(Script::Answer(502, ECHOING_MEDIA_TYPE, String::new())).await;
+    let error = crate::calls::accesstype(&provider.url())
+        .check_access("story-1", &crate::calls::reader_id(), None)
+        .await
+        .unwrap_err();
+    assert_media_type_cut("accesstype Error", &format!("{} {error:?}", chain(&error)));
+}
