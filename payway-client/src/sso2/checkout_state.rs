@@ -47,10 +47,8 @@ impl CheckoutState {
         let mut nonce = [0_u8; NONCE_BYTES];
         getrandom::fill(&mut nonce).map_err(|_| LoginStateError::RandomUnavailable)?;
         let tag = key
-            .state_keys()
-            .next()
-            .map(|key| key.sign(&[&message(sid, issued, &nonce, return_url)]))
-            .unwrap_or_default();
+            .state_key()
+            .sign(&[&message(sid, issued, &nonce, return_url)]);
         Ok(Self(format!(
             "{issued}.{}.{}",
             jws::encode(nonce),

@@ -85,25 +85,19 @@ struct SealKey {
 
 /// The key for `secret`, at least [`MIN_SECRET_BYTES`] long.
 fn key(secret: &[u8]) -> Result<SealKey, Error> {
-    let short = Error::ShortSecret {
+    let short = || Error::ShortSecret {
         len: secret.len(),
         min: MIN_SECRET_BYTES,
     };
     if secret.len() < MIN_SECRET_BYTES {
-        return Err(short);
+        return Err(short());
     }
-    // HMAC takes keys of any length, and XChaCha20 a 32-byte key: neither ever refuses.
-    let prf = Hs256Key::new(secret).ok_or(short)?;
-    let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT])).ok_or(Error::ShortSecret {
-        len: secret.len(),
-        min: MIN_SECRET_BYTES,
-    })?;
+    // HMAC takes keys of any length, and XChaCha20 a 32-byte key: none of these refuses.
+    let prf = Hs256Key::new(secret).ok_or_else(short)?;
+    let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT])).ok_or_else(short)?;
     XChaCha20Poly1305::new_from_slice(&prf.sign(&[KEY_CONTEXT]))
         .map(|aead| SealKey { aead, state })
-        .map_err(|_| Error::ShortSecret {
-            len: secret.len(),
-            min: MIN_SECRET_BYTES,
-        })
+        .map_err(|_| short())
 }
 
 impl SessionCookieKey {
@@ -178,7 +172,12 @@ impl SessionCookieKey {
         &self.inner.cookie_name
     }
 
-    /// The keys that bind a checkout to its session: the current one first, then the
+    /// The key that binds a new checkout to its session.
+    pub(crate) fn state_key(&self) -> &Hs256Key {
+        &self.inner.current.state
+    }
+
+    /// The keys a checkout's binding is checked with: the current one first, then the
     /// previous ones (a checkout started before a rotation still returns).
     pub(crate) fn state_keys(&self) -> impl Iterator<Item = &Hs256Key> {
         std::iter::once(&self.inner.current)

@@ -475,20 +475,19 @@ impl Sso2Flow {
         if !may_identify {
             return Ok(Sso2Page::Anonymous { set_cookies });
         }
-        let live = LiveStates::read(visit.cookie_headers.iter().copied());
-        let (url, state_cookies) = self.identify(visit.page_url, false, &live)?;
+        let (url, state_cookies) = self.identify(visit.page_url, false, &visit.cookie_headers)?;
         set_cookies.extend(state_cookies);
         Ok(Sso2Page::Identify { url, set_cookies })
     }
 
     /// An identify URL continuing to `page_url` under a fresh login state (marked as a
     /// second try when `retry`), and the `Set-Cookie` values of that state, after the
-    /// clearing of the oldest of the browser's `live` states.
+    /// clearing of the oldest state cookies in the request's `cookie_headers`.
     fn identify(
         &self,
         page_url: &Url,
         retry: bool,
-        live: &LiveStates,
+        cookie_headers: &[&[u8]],
     ) -> Result<(Url, SetCookies), Error> {
         let state = new_state()?;
         let mut continue_url = state.bind(page_url);
@@ -503,7 +502,8 @@ impl Sso2Flow {
         } else {
             MAX_STATE_COOKIES
         };
-        Ok((url, state.set_cookies_among(live, limit)))
+        let live = LiveStates::read(cookie_headers.iter().copied());
+        Ok((url, state.set_cookies_among(&live, limit)))
     }
 
     /// Handles your landing page (step 2 of the sequence): `callback` is the whole URL the
@@ -550,8 +550,8 @@ impl Sso2Flow {
         let clear_state = match landing.check_state(cookie_headers.iter().copied()) {
             Ok(clear) => clear,
             Err(why) => {
-                let live = LiveStates::read(cookie_headers);
-                return self.not_bound(why, landing.is_retry(), landing.return_url(), &live);
+                let (retry, back) = (landing.is_retry(), landing.return_url());
+                return self.not_bound(why, retry, back, &cookie_headers);
             }
         };
         let fresh = inner
@@ -583,12 +583,12 @@ impl Sso2Flow {
         why: LoginStateError,
         retry: bool,
         return_url: &Url,
-        live: &LiveStates,
+        cookie_headers: &[&[u8]],
     ) -> Result<Sso2Landed, Error> {
         if retry {
             return Err(Error::Landing(LandingError::NotThisBrowser(why)));
         }
-        let (url, set_cookies) = self.identify(return_url, true, live)?;
+        let (url, set_cookies) = self.identify(return_url, true, cookie_headers)?;
         Ok(Sso2Landed {
             redirect_to: url,
             set_cookies,
@@ -741,8 +741,7 @@ impl Sso2Flow {
         let state_fingerprint = match bound {
             Ok(fingerprint) => fingerprint,
             Err(why) => {
-                let live = LiveStates::read(headers);
-                return self.not_bound(why, state.retry, &return_url, &live);
+                return self.not_bound(why, state.retry, &return_url, &headers);
             }
         };
         let ttl = Duration::from_secs(checkout.accepted_until.saturating_sub(now).max(1));
@@ -757,9 +756,8 @@ impl Sso2Flow {
             // store has room, or from a fresh page), it is taken then.
             let _released = inner.store.release(&checkout.fingerprint).await;
             state_taken?;
-            let live = LiveStates::read(headers);
             let why = LoginStateError::Used;
-            return self.not_bound(why, state.retry, &return_url, &live);
+            return self.not_bound(why, state.retry, &return_url, &headers);
         }
         let session = inner
             .sso2
