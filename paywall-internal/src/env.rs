@@ -65,6 +65,31 @@ macro_rules! env_error_fn {
     };
 }
 
+/// Defines the crate-private function that turns [`EnvVars::location`]'s refusal into the
+/// crate's `BuildError`: `MissingEnvVar { name }` or `InvalidEnvVar { name, reason, source }`,
+/// keeping the URL parser's error as the source (it names no part of the value).
+///
+/// ```ignore
+/// paywall_internal::location_error_fn!(fn location_error -> BuildError);
+/// ```
+#[macro_export]
+macro_rules! location_error_fn {
+    (fn $name:ident -> $error:ident) => {
+        /// The environment's or base URL's refusal as this crate's error, naming the variable
+        /// and never its value, with the URL parser's error as its source.
+        pub(crate) fn $name((error, source): $crate::env::LocationError) -> $error {
+            match error {
+                $crate::env::EnvError::Missing { name } => $error::MissingEnvVar { name },
+                $crate::env::EnvError::Invalid { name, reason } => $error::InvalidEnvVar {
+                    name,
+                    reason,
+                    source,
+                },
+            }
+        }
+    };
+}
+
 /// `std::env::var` as a lookup for [`EnvVars::new`]. (A closure: `std::env::var` is generic
 /// over its argument, so it is not `Fn(&str)` for every lifetime by itself.)
 pub fn process_env() -> impl Fn(&str) -> Result<String, VarError> {

@@ -49,11 +49,12 @@ where
     ) -> Result<(Option<Environment>, Option<Url>), BuildError> {
         let reason = "expected `stage` or `production`";
         let location = self.0.location(environment_var, reason, base_url_var);
-        location.map_err(|(error, _)| build_error(error))
+        location.map_err(location_error)
     }
 }
 
-paywall_internal::env_error_fn!(fn build_error -> BuildError);
+paywall_internal::env_error_fn!(fn build_error -> BuildError { source: None });
+paywall_internal::location_error_fn!(fn location_error -> BuildError);
 
 #[cfg(test)]
 mod tests {
@@ -78,7 +79,8 @@ mod tests {
             bad_url,
             BuildError::InvalidEnvVar {
                 name: "BAD_URL",
-                reason: "not an absolute URL"
+                reason: "not an absolute URL",
+                source: Some(_),
             }
         ));
         assert!(!format!("{bad_url} {bad_url:?}").contains("secret"));

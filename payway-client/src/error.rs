@@ -279,6 +279,9 @@ pub enum BuildError {
         name: &'static str,
         /// What is wrong with it.
         reason: &'static str,
+        /// Why the URL parser refused the value, for a base URL variable.
+        #[source]
+        source: Option<url::ParseError>,
     },
 }
 

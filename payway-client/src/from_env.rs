@@ -182,7 +182,8 @@ mod tests {
                     err,
                     BuildError::InvalidEnvVar {
                         name: n,
-                        reason: "not valid unicode"
+                        reason: "not valid unicode",
+                        ..
                     } if n == bad
                 ),
                 "{bad}: {err:?}"

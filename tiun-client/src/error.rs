@@ -194,11 +194,15 @@ pub enum BuildError {
         name: &'static str,
         /// What is wrong with it (never its value).
         reason: &'static str,
+        /// Why the URL parser refused the value, for `TIUN_BASE_URL`.
+        #[source]
+        source: Option<url::ParseError>,
     },
 }
 
 paywall_internal::http_error_fns!(BuildError, api_key);
-paywall_internal::env_error_fn!(fn env_error -> BuildError);
+paywall_internal::env_error_fn!(fn env_error -> BuildError { source: None });
+paywall_internal::location_error_fn!(fn location_error -> BuildError);
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,7 @@ use paywall_internal::env::{EnvVars, process_env};
 
 use crate::builder::TiunClientBuilder;
 use crate::client::TiunClient;
-use crate::error::{BuildError, env_error};
+use crate::error::{BuildError, env_error, location_error};
 
 /// The variable holding the API key (required).
 pub const ENV_API_KEY: &str = "TIUN_API_KEY";
@@ -74,7 +74,7 @@ pub(crate) fn from_lookup(
     let mut builder = TiunClient::builder().api_key(api_key);
     let reason = "expected `live` or `sandbox`";
     let location = env.location(ENV_ENVIRONMENT, reason, ENV_BASE_URL);
-    builder = builder.location(location.map_err(|(error, _)| env_error(error))?);
+    builder = builder.location(location.map_err(location_error)?);
     if let Some(provider_id) = env.optional(ENV_PROVIDER_ID).map_err(env_error)? {
         builder = builder.provider_id(provider_id);
     }
@@ -113,7 +113,7 @@ mod tests {
             assert!(
                 matches!(
                     error,
-                    BuildError::InvalidEnvVar { name: named, reason: "not valid unicode" }
+                    BuildError::InvalidEnvVar { name: named, reason: "not valid unicode", .. }
                         if named == name
                 ),
                 "{name}: {error:?}"
@@ -169,6 +169,8 @@ mod tests {
                 ..
             }
         ));
+        // The URL parser's reason stays the source.
+        assert!(std::error::Error::source(&bad_url).is_some(), "{bad_url:?}");
         let insecure =
             build(&[(ENV_API_KEY, "k"), (ENV_BASE_URL, "http://tiun.example/")]).unwrap_err();
         assert!(matches!(insecure, BuildError::InsecureBaseUrl));

@@ -74,20 +74,14 @@ fn from_lookup(
     let reason = "expected `production` or `staging`";
     let location = vars
         .location(ENV_ENVIRONMENT, reason, ENV_BASE_URL)
-        .map_err(|(error, source)| match env_error(error) {
-            // The URL parser's reason, kept as the source: it names no part of the value.
-            BuildError::InvalidEnvVar { name, reason, .. } => BuildError::InvalidEnvVar {
-                name,
-                reason,
-                source,
-            },
-            error => error,
-        })?;
+        .map_err(location_error)?;
     Ok(AccesstypeClient::builder()
         .api_key(api_key)
         .account_key(account_key)
         .location(location))
 }
+
+paywall_internal::location_error_fn!(fn location_error -> BuildError);
 
 #[cfg(test)]
 mod tests {

@@ -145,7 +145,8 @@ mod tests {
             err,
             BuildError::InvalidEnvVar {
                 name: "PAYWAY_ORGANISATION_ID",
-                reason: "not valid unicode"
+                reason: "not valid unicode",
+                ..
             }
         ));
         assert!(!format!("{err} {err:?}").contains("secret-value"));
