@@ -89,11 +89,9 @@ fn key(secret: &[u8]) -> Result<SealKey, Error> {
         len: secret.len(),
         min: MIN_SECRET_BYTES,
     };
-    if secret.len() < MIN_SECRET_BYTES {
-        return Err(short());
-    }
-    // HMAC takes keys of any length, and XChaCha20 a 32-byte key: none of these refuses.
-    let prf = Hs256Key::new(secret).ok_or_else(short)?;
+    // The family's secret rule (no short key here: the site chooses this secret).
+    let prf = paywall_internal::jws::secret_key(secret, false).map_err(|_| short())?;
+    // HMAC takes keys of any length, and XChaCha20 a 32-byte key: neither refuses these.
     let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT])).ok_or_else(short)?;
     XChaCha20Poly1305::new_from_slice(&prf.sign(&[KEY_CONTEXT]))
         .map(|aead| SealKey { aead, state })
