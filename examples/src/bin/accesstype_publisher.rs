@@ -33,7 +33,7 @@ use axum::extract::{FromRef, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use paywall_examples::setting;
+use paywall_examples::{non_empty_setting, setting};
 use serde_json::{Value, json};
 
 const DEFAULT_PORT: u16 = 3000;
@@ -73,9 +73,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => DEFAULT_PORT,
     };
     // Host-only by default: right for one host, and the only choice on 127.0.0.1.
-    let reader_cookie = match setting("ACCESSTYPE_COOKIE_DOMAIN")? {
-        Some(domain) if !domain.is_empty() => ReaderCookie::for_domain(CookieDomain::new(&domain)?),
-        _ => ReaderCookie::host_only(),
+    let reader_cookie = match non_empty_setting("ACCESSTYPE_COOKIE_DOMAIN")? {
+        Some(domain) => ReaderCookie::for_domain(CookieDomain::new(&domain)?),
+        None => ReaderCookie::host_only(),
     };
     let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     // Refuses to start with a taxonomy Accesstype would reject.
@@ -92,8 +92,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/reader-id", post(reader_id))
         .with_state(state);
     // The webhook's `Secret`, as configured in Accesstype: its calls are checked against it.
-    let webhooks = match setting("ACCESSTYPE_WEBHOOK_SECRET")? {
-        Some(secret) if !secret.is_empty() => {
+    let webhooks = match non_empty_setting("ACCESSTYPE_WEBHOOK_SECRET")? {
+        Some(secret) => {
             let key = WebhookSigningKey::new(secret)?;
             app = app.merge(
                 Router::new()
@@ -102,7 +102,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
             true
         }
-        _ => false,
+        None => false,
     };
 
     let listener = tokio::net::TcpListener::bind(address).await?;

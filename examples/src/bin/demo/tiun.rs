@@ -160,7 +160,7 @@ async fn real_tiun() {
     let missing: Vec<&str> = variables
         .iter()
         .copied()
-        .filter(|name| std::env::var_os(name).is_none_or(|value| value.is_empty()))
+        .filter(|name| matches!(paywall_examples::non_empty_setting(name), Ok(None)))
         .collect();
     if missing.len() == variables.len() {
         return;

@@ -142,8 +142,8 @@ fn real_configuration() {
         }
     };
     detail("verifier", format!("{verifier:?}"));
-    match paywall_examples::setting("T_ID") {
-        Ok(Some(cookie)) if !cookie.is_empty() => explain(verifier.verify_cookie(&cookie)),
+    match paywall_examples::non_empty_setting("T_ID") {
+        Ok(Some(cookie)) => explain(verifier.verify_cookie(&cookie)),
         Err(error) => denied(&error),
         _ => detail(
             "cookie",

@@ -48,28 +48,22 @@ async fn main() -> ExitCode {
 
 /// Whether an environment variable is set and not empty (the crates' own rule).
 fn is_set(name: &str) -> bool {
-    env_value(name).is_some_and(|value| !value.is_empty())
+    env_value(name).is_some()
 }
 
 /// The values of `names` that are set, so that no printed member name can hold one.
 fn env_values(names: &[&str]) -> Vec<String> {
-    names
-        .iter()
-        .filter_map(|name| env_value(name))
-        .filter(|value| !value.is_empty())
-        .collect()
+    names.iter().filter_map(|name| env_value(name)).collect()
 }
 
-/// An environment variable's value, `None` when it is not set. One that is set but is not
-/// Unicode ends the run with an error that names it: no crate can use it, and a value that
-/// cannot be read cannot be kept out of the output either.
+/// An environment variable's value, `None` when it is not set or empty. One that is set but
+/// is not Unicode ends the run with an error that names it: no crate can use it, and a value
+/// that cannot be read cannot be kept out of the output either.
 fn env_value(name: &str) -> Option<String> {
-    let value = std::env::var_os(name)?;
-    let Ok(value) = value.into_string() else {
-        eprintln!("{name} is set but is not valid Unicode");
+    paywall_examples::non_empty_setting(name).unwrap_or_else(|error| {
+        eprintln!("{error}");
         std::process::exit(1);
-    };
-    Some(value)
+    })
 }
 
 /// An error as the crate words it, with its causes. The crates keep secrets and body text
