@@ -13,13 +13,17 @@
 //! outnumber the live entries (and 1,024 more) they are swept in one pass, which the inserts
 //! that left them have paid for.
 //!
-//! The map holds no lock: a client keeps it in a `Mutex` (see [`crate::sync::lock`]).
+//! The map holds no lock and reads no clock. A client's cache is a [`SharedExpiringMap`]: the
+//! map behind the family's lock ([`crate::sync::lock`]), read at `Instant::now()`.
 
 use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::hash::Hash;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use crate::sync::lock;
 
 /// Stale expiry records allowed beyond the live entries before a sweep.
 const SLACK: usize = 1024;
@@ -172,6 +176,71 @@ impl<K: Hash + Eq + Clone, V> ExpiringMap<K, V> {
     }
 }
 
+/// An [`ExpiringMap`] shared by a client's tasks: behind a `Mutex`, each call at
+/// `Instant::now()`, values handed out as clones. tiun-client's cache of `Valid` sessions and
+/// accesstype-jwt's cache of grants are each one of these.
+pub struct SharedExpiringMap<K, V> {
+    lifetime: Duration,
+    map: Mutex<ExpiringMap<K, V>>,
+}
+
+impl<K, V> fmt::Debug for SharedExpiringMap<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SharedExpiringMap")
+            .field("lifetime", &self.lifetime)
+            .field("map", &*lock(&self.map))
+            .finish()
+    }
+}
+
+impl<K: Hash + Eq + Clone, V: Clone> SharedExpiringMap<K, V> {
+    /// A map as [`ExpiringMap::new`], behind a lock.
+    #[must_use]
+    pub fn new(capacity: usize, lifetime: Duration) -> Self {
+        Self {
+            lifetime,
+            map: Mutex::new(ExpiringMap::new(capacity, lifetime)),
+        }
+    }
+
+    /// How long each entry is kept, as given to [`new`](Self::new).
+    #[must_use]
+    pub fn lifetime(&self) -> Duration {
+        self.lifetime
+    }
+
+    /// A copy of the value of `key`, if it has not expired.
+    pub fn get<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        lock(&self.map).get(key, Instant::now()).cloned()
+    }
+
+    /// [`ExpiringMap::insert`] now.
+    ///
+    /// # Errors
+    ///
+    /// [`Full`] as [`ExpiringMap::insert`].
+    pub fn insert(&self, key: K, value: V) -> Result<(), Full> {
+        lock(&self.map).insert(key, value, Instant::now())
+    }
+
+    /// [`ExpiringMap::insert_evicting_oldest`] now.
+    pub fn insert_evicting_oldest(&self, key: K, value: V) -> Option<(K, V)> {
+        lock(&self.map).insert_evicting_oldest(key, value, Instant::now())
+    }
+
+    /// How many entries have not expired.
+    #[must_use]
+    pub fn live_len(&self) -> usize {
+        let mut map = lock(&self.map);
+        map.drop_expired(Instant::now());
+        map.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,5 +379,31 @@ mod tests {
             format!("{map:?}"),
             "ExpiringMap { capacity: 10000, len: 10000, .. }"
         );
+    }
+
+    #[test]
+    fn a_shared_map_reads_the_clock_and_hands_out_copies() {
+        let map = SharedExpiringMap::new(2, Duration::from_millis(50));
+        assert_eq!(map.lifetime(), Duration::from_millis(50));
+        map.insert("a".to_owned(), vec![1]).unwrap();
+        map.insert("b".to_owned(), vec![2]).unwrap();
+        assert_eq!(
+            map.insert("c".to_owned(), vec![3]),
+            Err(Full { capacity: 2 })
+        );
+        assert_eq!(
+            map.insert_evicting_oldest("c".to_owned(), vec![3]),
+            Some(("a".to_owned(), vec![1]))
+        );
+        assert_eq!(map.get("b"), Some(vec![2]));
+        assert_eq!(map.get("a"), None);
+        assert_eq!(map.live_len(), 2);
+        assert_eq!(
+            format!("{map:?}"),
+            "SharedExpiringMap { lifetime: 50ms, map: ExpiringMap { capacity: 2, len: 2, .. } }"
+        );
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(map.get("b"), None);
+        assert_eq!(map.live_len(), 0);
     }
 }

@@ -17,7 +17,7 @@ use crate::error::{self, BuildError};
 use crate::id::encode_id;
 #[cfg(feature = "axum")]
 use crate::source::SessionSource;
-use crate::valid_cache::{MAX_CACHE_VALID_FOR, ValidCache};
+use crate::valid_cache::{MAX_CACHE_VALID_FOR, valid_cache};
 
 /// The header that carries the API key unless [`TiunClientBuilder::api_key_header`] says
 /// otherwise.
@@ -210,7 +210,7 @@ impl TiunClientBuilder {
                     max: MAX_CACHE_VALID_FOR,
                 });
             }
-            Some(d) => Some(ValidCache::new(d)),
+            Some(d) => Some(valid_cache(d)),
         };
 
         Ok(TiunClient {
@@ -376,7 +376,7 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(
-            client.inner.cache.as_ref().map(ValidCache::valid_for),
+            client.inner.cache.as_ref().map(|cache| cache.lifetime()),
             Some(MAX_CACHE_VALID_FOR)
         );
         assert!(client.inner.flights.is_none());

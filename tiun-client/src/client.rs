@@ -79,7 +79,7 @@ impl fmt::Debug for TiunClient {
             .field("coalesce", &inner.flights.is_some())
             .field(
                 "cache_valid_for",
-                &inner.cache.as_ref().map(ValidCache::valid_for),
+                &inner.cache.as_ref().map(ValidCache::lifetime),
             )
             .finish_non_exhaustive()
     }

@@ -1,10 +1,8 @@
 //! The opt-in validity cache: session ids tiun called `Valid` a moment ago.
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use paywall_internal::expiring::ExpiringMap;
-use paywall_internal::sync::lock;
+use paywall_internal::expiring::SharedExpiringMap;
 
 /// The longest [`cache_valid_for`](crate::TiunClientBuilder::cache_valid_for) accepted: 60 s.
 pub const MAX_CACHE_VALID_FOR: Duration = Duration::from_secs(60);
@@ -14,71 +12,58 @@ pub const MAX_CACHE_VALID_FOR: Duration = Duration::from_secs(60);
 /// dropped for it, and a full cache costs no more per check than an empty one.
 pub const MAX_CACHED_SESSIONS: usize = 10_000;
 
-/// Session ids answered `Valid`, each until its expiry. Nothing else is ever stored.
-pub(crate) struct ValidCache {
-    valid_for: Duration,
-    sessions: Mutex<ExpiringMap<String, ()>>,
-}
+/// Session ids answered `Valid`, each until its expiry. Nothing else is ever stored; when the
+/// cache is full, a new `Valid` answer is not remembered (`insert` refuses it).
+pub(crate) type ValidCache = SharedExpiringMap<String, ()>;
 
-impl ValidCache {
-    pub(crate) fn new(valid_for: Duration) -> Self {
-        Self {
-            valid_for,
-            sessions: Mutex::new(ExpiringMap::new(MAX_CACHED_SESSIONS, valid_for)),
-        }
-    }
-
-    pub(crate) fn valid_for(&self) -> Duration {
-        self.valid_for
-    }
-
-    /// Whether `session_id` was answered `Valid` less than `valid_for` ago.
-    pub(crate) fn is_valid(&self, session_id: &str) -> bool {
-        let now = Instant::now();
-        lock(&self.sessions).get(session_id, now).is_some()
-    }
-
-    /// Remembers that tiun answered `Valid` for `session_id` just now, unless the cache is
-    /// full.
-    pub(crate) fn remember(&self, session_id: &str) {
-        // Full: the answer is not remembered, as documented.
-        let _ = lock(&self.sessions).insert(session_id.to_owned(), (), Instant::now());
-    }
+/// An empty cache keeping each `Valid` answer for `valid_for`.
+pub(crate) fn valid_cache(valid_for: Duration) -> ValidCache {
+    SharedExpiringMap::new(MAX_CACHED_SESSIONS, valid_for)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::time::Instant;
+
     use super::*;
+
+    fn is_valid(cache: &ValidCache, session_id: &str) -> bool {
+        cache.get(session_id).is_some()
+    }
+
+    fn remember(cache: &ValidCache, session_id: &str) {
+        let _ = cache.insert(session_id.to_owned(), ());
+    }
 
     #[test]
     fn a_remembered_session_is_valid_until_its_time_is_up() {
-        let cache = ValidCache::new(Duration::from_millis(50));
-        assert!(!cache.is_valid("s"));
-        cache.remember("s");
-        assert!(cache.is_valid("s"));
+        let cache = valid_cache(Duration::from_millis(50));
+        assert!(!is_valid(&cache, "s"));
+        remember(&cache, "s");
+        assert!(is_valid(&cache, "s"));
         std::thread::sleep(Duration::from_millis(60));
-        assert!(!cache.is_valid("s"));
+        assert!(!is_valid(&cache, "s"));
     }
 
     #[test]
     fn a_full_cache_keeps_what_it_holds_and_costs_no_scan() {
-        let cache = ValidCache::new(MAX_CACHE_VALID_FOR);
+        let cache = valid_cache(MAX_CACHE_VALID_FOR);
         for i in 0..MAX_CACHED_SESSIONS {
-            cache.remember(&format!("s{i}"));
+            remember(&cache, &format!("s{i}"));
         }
         // Each of these once scanned all 10,000 entries under the lock.
         let started = Instant::now();
         for i in 0..50_000 {
-            cache.remember(&format!("late{i}"));
+            remember(&cache, &format!("late{i}"));
         }
         assert!(
             started.elapsed() < Duration::from_secs(1),
             "{:?}",
             started.elapsed()
         );
-        assert!(!cache.is_valid("late0"), "full: not remembered");
-        assert!(cache.is_valid("s0") && cache.is_valid("s9999"));
-        cache.remember("s1");
-        assert_eq!(lock(&cache.sessions).len(), MAX_CACHED_SESSIONS);
+        assert!(!is_valid(&cache, "late0"), "full: not remembered");
+        assert!(is_valid(&cache, "s0") && is_valid(&cache, "s9999"));
+        remember(&cache, "s1");
+        assert_eq!(cache.live_len(), MAX_CACHED_SESSIONS);
     }
 }

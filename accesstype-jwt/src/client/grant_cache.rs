@@ -1,11 +1,9 @@
 //! The grants a client keeps (opt-in): granted answers only, for at most Accesstype's own 3
 //! minutes, in a bounded map keyed by a digest of (story, reader, user JWT, meter switch).
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use paywall_internal::expiring::ExpiringMap;
-use paywall_internal::sync::lock;
+use paywall_internal::expiring::SharedExpiringMap;
 use sha2::{Digest, Sha256};
 
 use crate::grant::AccessGrant;
@@ -47,44 +45,19 @@ impl GrantKey {
 }
 
 /// Granted answers, each until its time is up, in the family's expiring map; when it is full
-/// the oldest goes first (a cache, which only asks again what it dropped).
-pub(crate) struct GrantCache {
-    keep_for: Duration,
-    grants: Mutex<ExpiringMap<GrantKey, AccessGrant>>,
+/// the oldest goes first (a cache, which only asks again what it dropped). Only granted
+/// answers are kept ([`keep`]), so a reader is never held at a wall by the cache.
+pub(crate) type GrantCache = SharedExpiringMap<GrantKey, AccessGrant>;
+
+/// An empty cache keeping each grant for `keep_for`.
+pub(crate) fn grant_cache(keep_for: Duration) -> GrantCache {
+    SharedExpiringMap::new(MAX_CACHED_GRANTS, keep_for)
 }
 
-impl GrantCache {
-    pub(crate) fn new(keep_for: Duration) -> Self {
-        Self {
-            keep_for,
-            grants: Mutex::new(ExpiringMap::new(MAX_CACHED_GRANTS, keep_for)),
-        }
-    }
-
-    pub(crate) fn keep_for(&self) -> Duration {
-        self.keep_for
-    }
-
-    /// The grant kept for `key`, if its time is not up.
-    pub(crate) fn get(&self, key: &GrantKey) -> Option<AccessGrant> {
-        lock(&self.grants).get(key, Instant::now()).cloned()
-    }
-
-    /// Keeps `grant` for `key`; only granted answers are ever kept, so a reader is never held
-    /// at a wall by the cache.
-    pub(crate) fn insert(&self, key: GrantKey, grant: &AccessGrant) {
-        if !grant.granted() {
-            return;
-        }
-        lock(&self.grants).insert_evicting_oldest(key, grant.clone(), Instant::now());
-    }
-
-    /// The grants held, once the expired ones are dropped.
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        let mut grants = lock(&self.grants);
-        grants.drop_expired(Instant::now());
-        grants.len()
+/// Keeps `grant` for `key` if it grants access; any other answer is asked again next time.
+pub(crate) fn keep(cache: &GrantCache, key: GrantKey, grant: &AccessGrant) {
+    if grant.granted() {
+        cache.insert_evicting_oldest(key, grant.clone());
     }
 }
 
@@ -115,25 +88,29 @@ mod tests {
 
     #[test]
     fn only_granted_answers_are_kept_and_only_for_a_while() {
-        let cache = GrantCache::new(Duration::from_millis(50));
+        let cache = grant_cache(Duration::from_millis(50));
         let key = GrantKey::new("s", "r", None, false);
-        cache.insert(key, &grant(false));
+        keep(&cache, key, &grant(false));
         assert!(cache.get(&key).is_none());
-        cache.insert(key, &grant(true));
+        keep(&cache, key, &grant(true));
         assert!(cache.get(&key).unwrap().granted);
         std::thread::sleep(Duration::from_millis(60));
         assert!(cache.get(&key).is_none());
-        assert_eq!(cache.len(), 0);
+        assert_eq!(cache.live_len(), 0);
     }
 
     #[test]
     fn the_cache_is_bounded() {
-        let cache = GrantCache::new(Duration::from_secs(60));
+        let cache = grant_cache(Duration::from_secs(60));
         let granted = grant(true);
         for i in 0..MAX_CACHED_GRANTS + 10 {
-            cache.insert(GrantKey::new(&i.to_string(), "r", None, false), &granted);
+            keep(
+                &cache,
+                GrantKey::new(&i.to_string(), "r", None, false),
+                &granted,
+            );
         }
-        assert_eq!(cache.len(), MAX_CACHED_GRANTS);
+        assert_eq!(cache.live_len(), MAX_CACHED_GRANTS);
         // The oldest went first.
         assert!(cache.get(&GrantKey::new("0", "r", None, false)).is_none());
         let newest = (MAX_CACHED_GRANTS + 9).to_string();
@@ -145,9 +122,9 @@ mod tests {
         // Storing one key over and over keeps one entry (the map bounds its own bookkeeping).
         let key = GrantKey::new("again", "r", None, false);
         for _ in 0..3 * MAX_CACHED_GRANTS {
-            cache.insert(key, &granted);
+            keep(&cache, key, &granted);
         }
-        assert_eq!(cache.len(), MAX_CACHED_GRANTS);
+        assert_eq!(cache.live_len(), MAX_CACHED_GRANTS);
         assert!(cache.get(&key).is_some());
     }
 }
