@@ -43,26 +43,25 @@ impl Faults {
     /// For one request: waits the delay, then gives the reply to send instead of an answer,
     /// if any: a hang-up, or else `fail(status)` (the fake's own error body).
     pub async fn intercept(&self, fail: impl FnOnce(StatusCode) -> Reply) -> Option<Reply> {
-        let (delay, fault) = {
+        let (delay, reply) = {
             let mut state = lock(&self.0);
-            // `Some(None)`: drop; `Some(Some(status))`: fail.
-            let fault = if state.drop_next > 0 {
+            let reply = if state.drop_next > 0 {
                 state.drop_next -= 1;
-                Some(None)
+                Some(Reply::hang_up())
             } else if state.fail_next > 0 {
                 state.fail_next -= 1;
                 let status = StatusCode::from_u16(state.fail_status)
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                Some(Some(status))
+                Some(fail(status))
             } else {
                 None
             };
-            (state.delay, fault)
+            (state.delay, reply)
         };
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        fault.map(|failure| failure.map_or_else(Reply::hang_up, fail))
+        reply
     }
 }
 
