@@ -36,11 +36,9 @@ mod webhook_signature;
 mod client;
 
 #[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 
 #[cfg(feature = "test-util")]
-#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 
 pub use builder::{AccesstypeSignerBuilder, DEFAULT_LEEWAY, MAX_LEEWAY, MAX_TTL, MIN_SECRET_BYTES};

@@ -7,7 +7,6 @@
 mod account;
 mod active_products;
 #[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod builder;
 mod callback;
@@ -30,7 +29,6 @@ mod shop_url;
 pub mod sso2;
 mod store;
 #[cfg(feature = "test-util")]
-#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 mod ticket;
 mod ticket_request;
@@ -72,7 +70,6 @@ pub use sso2::from_env::{ENV_ORGANISATION_ID, ENV_PAYWALL_SECRET, ENV_SSO_BASE_U
 pub use sso2::jws::MAX_TOKEN_BYTES;
 pub use store::{ClaimKind, Fingerprint, MemoryTicketStore, StoreError, TicketStore};
 #[cfg(feature = "redis")]
-#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use store::{RedisTicketStore, RedisTicketStoreBuilder};
 pub use ticket::Ticket;
 pub use ticket_request::TicketRequest;

@@ -157,7 +157,6 @@ impl TiunClientBuilder {
     /// Where [`PaidSession`](crate::axum::PaidSession) reads a request's session id; default
     /// the `X-Tiun-Session` header ([`SESSION_HEADER`](crate::axum::SESSION_HEADER)).
     #[cfg(feature = "axum")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
     pub fn session_source(mut self, source: SessionSource) -> Self {
         self.session_source = Some(source);
         self

@@ -55,7 +55,6 @@ impl TiunClient {
 
     /// Where [`PaidSession`](crate::axum::PaidSession) reads the session id of a request.
     #[cfg(feature = "axum")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
     #[must_use]
     pub fn session_source(&self) -> &SessionSource {
         &self.inner.session_source

@@ -5,7 +5,6 @@
 #![deny(clippy::indexing_slicing, clippy::print_stdout, clippy::print_stderr)]
 
 #[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod builder;
 mod client;
@@ -22,7 +21,6 @@ mod session;
 mod source;
 mod status;
 #[cfg(feature = "test-util")]
-#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 #[cfg(feature = "tracing")]
 mod trace;

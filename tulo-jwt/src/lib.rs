@@ -14,11 +14,9 @@ mod session;
 mod verifier;
 
 #[cfg(feature = "axum")]
-#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 
 #[cfg(feature = "test-util")]
-#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod test_util;
 
 pub use builder::{DEFAULT_LEEWAY, MAX_LEEWAY, MIN_SECRET_BYTES, TuloVerifierBuilder};
