@@ -17,7 +17,7 @@ use crate::error::{self, BuildError};
 use crate::id::encode_id;
 #[cfg(feature = "axum")]
 use crate::source::SessionSource;
-use crate::valid_cache::{MAX_CACHE_VALID_FOR, valid_cache};
+use crate::valid_cache::{MAX_CACHE_VALID_FOR, ValidCache};
 
 /// The header that carries the API key unless [`TiunClientBuilder::api_key_header`] says
 /// otherwise.
@@ -209,7 +209,7 @@ impl TiunClientBuilder {
                     max: MAX_CACHE_VALID_FOR,
                 });
             }
-            Some(d) => Some(valid_cache(d)),
+            Some(d) => Some(ValidCache::new(d)),
         };
 
         Ok(TiunClient {
@@ -375,7 +375,7 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(
-            client.inner.cache.as_ref().map(|cache| cache.lifetime()),
+            client.inner.cache.as_ref().map(ValidCache::valid_for),
             Some(MAX_CACHE_VALID_FOR)
         );
         assert!(client.inner.flights.is_none());

@@ -78,7 +78,7 @@ impl fmt::Debug for TiunClient {
             .field("coalesce", &inner.flights.is_some())
             .field(
                 "cache_valid_for",
-                &inner.cache.as_ref().map(ValidCache::lifetime),
+                &inner.cache.as_ref().map(ValidCache::valid_for),
             )
             .finish_non_exhaustive()
     }

@@ -64,7 +64,7 @@ impl TiunClient {
         if inner
             .cache
             .as_ref()
-            .is_some_and(|cache| cache.get(session_id).is_some())
+            .is_some_and(|cache| cache.is_valid(session_id))
         {
             return Ok(SessionStatus::Valid);
         }
@@ -86,8 +86,7 @@ impl TiunClient {
     async fn check_and_remember(&self, session_id: &str, url: Url) -> Result<SessionStatus, Error> {
         let outcome = self.check_session(session_id, url).await;
         if let (Ok(SessionStatus::Valid), Some(cache)) = (&outcome, &self.inner.cache) {
-            // Full: the answer is not remembered, as documented on `MAX_CACHED_SESSIONS`.
-            let _ = cache.insert(session_id.to_owned(), ());
+            cache.remember(session_id);
         }
         outcome
     }

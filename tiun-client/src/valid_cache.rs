@@ -12,13 +12,30 @@ pub const MAX_CACHE_VALID_FOR: Duration = Duration::from_secs(60);
 /// dropped for it, and a full cache costs no more per check than an empty one.
 pub const MAX_CACHED_SESSIONS: usize = 10_000;
 
-/// Session ids answered `Valid`, each until its expiry. Nothing else is ever stored; when the
-/// cache is full, a new `Valid` answer is not remembered (`insert` refuses it).
-pub(crate) type ValidCache = SharedExpiringMap<String, ()>;
+/// Session ids answered `Valid`, each until its expiry. Nothing else is ever stored, and no
+/// remembered id is dropped for a new one: the only ways in and out are below.
+pub(crate) struct ValidCache(SharedExpiringMap<String, ()>);
 
-/// An empty cache keeping each `Valid` answer for `valid_for`.
-pub(crate) fn valid_cache(valid_for: Duration) -> ValidCache {
-    SharedExpiringMap::new(MAX_CACHED_SESSIONS, valid_for)
+impl ValidCache {
+    pub(crate) fn new(valid_for: Duration) -> Self {
+        Self(SharedExpiringMap::new(MAX_CACHED_SESSIONS, valid_for))
+    }
+
+    pub(crate) fn valid_for(&self) -> Duration {
+        self.0.lifetime()
+    }
+
+    /// Whether `session_id` was answered `Valid` less than `valid_for` ago.
+    pub(crate) fn is_valid(&self, session_id: &str) -> bool {
+        self.0.get(session_id).is_some()
+    }
+
+    /// Remembers that tiun answered `Valid` for `session_id` just now, unless the cache is
+    /// full.
+    pub(crate) fn remember(&self, session_id: &str) {
+        // Full: the answer is not remembered, as documented on `MAX_CACHED_SESSIONS`.
+        let _ = self.0.insert(session_id.to_owned(), ());
+    }
 }
 
 #[cfg(test)]
@@ -27,43 +44,35 @@ mod tests {
 
     use super::*;
 
-    fn is_valid(cache: &ValidCache, session_id: &str) -> bool {
-        cache.get(session_id).is_some()
-    }
-
-    fn remember(cache: &ValidCache, session_id: &str) {
-        let _ = cache.insert(session_id.to_owned(), ());
-    }
-
     #[test]
     fn a_remembered_session_is_valid_until_its_time_is_up() {
-        let cache = valid_cache(Duration::from_millis(50));
-        assert!(!is_valid(&cache, "s"));
-        remember(&cache, "s");
-        assert!(is_valid(&cache, "s"));
+        let cache = ValidCache::new(Duration::from_millis(50));
+        assert!(!cache.is_valid("s"));
+        cache.remember("s");
+        assert!(cache.is_valid("s"));
         std::thread::sleep(Duration::from_millis(60));
-        assert!(!is_valid(&cache, "s"));
+        assert!(!cache.is_valid("s"));
     }
 
     #[test]
     fn a_full_cache_keeps_what_it_holds_and_costs_no_scan() {
-        let cache = valid_cache(MAX_CACHE_VALID_FOR);
+        let cache = ValidCache::new(MAX_CACHE_VALID_FOR);
         for i in 0..MAX_CACHED_SESSIONS {
-            remember(&cache, &format!("s{i}"));
+            cache.remember(&format!("s{i}"));
         }
         // Each of these once scanned all 10,000 entries under the lock.
         let started = Instant::now();
         for i in 0..50_000 {
-            remember(&cache, &format!("late{i}"));
+            cache.remember(&format!("late{i}"));
         }
         assert!(
             started.elapsed() < Duration::from_secs(1),
             "{:?}",
             started.elapsed()
         );
-        assert!(!is_valid(&cache, "late0"), "full: not remembered");
-        assert!(is_valid(&cache, "s0") && is_valid(&cache, "s9999"));
-        remember(&cache, "s1");
-        assert_eq!(cache.live_len(), MAX_CACHED_SESSIONS);
+        assert!(!cache.is_valid("late0"), "full: not remembered");
+        assert!(cache.is_valid("s0") && cache.is_valid("s9999"));
+        cache.remember("s1");
+        assert_eq!(cache.0.live_len(), MAX_CACHED_SESSIONS);
     }
 }

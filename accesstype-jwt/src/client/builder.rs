@@ -7,7 +7,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-use crate::client::grant_cache::{MAX_CACHE_GRANTS_FOR, grant_cache};
+use crate::client::grant_cache::{GrantCache, MAX_CACHE_GRANTS_FOR};
 use crate::client::handle::{AccesstypeClient, Inner};
 use crate::client::validate::{account_key, api_key_value, base_url, settings_error};
 use crate::environment::Environment;
@@ -175,7 +175,7 @@ impl AccesstypeClientBuilder {
                     max: MAX_CACHE_GRANTS_FOR,
                 });
             }
-            Some(keep_for) => Some(grant_cache(keep_for)),
+            Some(keep_for) => Some(GrantCache::new(keep_for)),
         };
         Ok(AccesstypeClient {
             inner: Arc::new(Inner {

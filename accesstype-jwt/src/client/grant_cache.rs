@@ -46,18 +46,29 @@ impl GrantKey {
 
 /// Granted answers, each until its time is up, in the family's expiring map; when it is full
 /// the oldest goes first (a cache, which only asks again what it dropped). Only granted
-/// answers are kept ([`keep`]), so a reader is never held at a wall by the cache.
-pub(crate) type GrantCache = SharedExpiringMap<GrantKey, AccessGrant>;
+/// answers ever go in ([`insert`](Self::insert)), so a reader is never held at a wall by the
+/// cache.
+pub(crate) struct GrantCache(SharedExpiringMap<GrantKey, AccessGrant>);
 
-/// An empty cache keeping each grant for `keep_for`.
-pub(crate) fn grant_cache(keep_for: Duration) -> GrantCache {
-    SharedExpiringMap::new(MAX_CACHED_GRANTS, keep_for)
-}
+impl GrantCache {
+    pub(crate) fn new(keep_for: Duration) -> Self {
+        Self(SharedExpiringMap::new(MAX_CACHED_GRANTS, keep_for))
+    }
 
-/// Keeps `grant` for `key` if it grants access; any other answer is asked again next time.
-pub(crate) fn keep(cache: &GrantCache, key: GrantKey, grant: &AccessGrant) {
-    if grant.granted() {
-        cache.insert_evicting_oldest(key, grant.clone());
+    pub(crate) fn keep_for(&self) -> Duration {
+        self.0.lifetime()
+    }
+
+    /// The grant kept for `key`, if its time is not up.
+    pub(crate) fn get(&self, key: &GrantKey) -> Option<AccessGrant> {
+        self.0.get(key)
+    }
+
+    /// Keeps `grant` for `key` if it grants access; any other answer is asked again next time.
+    pub(crate) fn insert(&self, key: GrantKey, grant: &AccessGrant) {
+        if grant.granted() {
+            self.0.insert_evicting_oldest(key, grant.clone());
+        }
     }
 }
 
@@ -88,29 +99,25 @@ mod tests {
 
     #[test]
     fn only_granted_answers_are_kept_and_only_for_a_while() {
-        let cache = grant_cache(Duration::from_millis(50));
+        let cache = GrantCache::new(Duration::from_millis(50));
         let key = GrantKey::new("s", "r", None, false);
-        keep(&cache, key, &grant(false));
+        cache.insert(key, &grant(false));
         assert!(cache.get(&key).is_none());
-        keep(&cache, key, &grant(true));
+        cache.insert(key, &grant(true));
         assert!(cache.get(&key).unwrap().granted);
         std::thread::sleep(Duration::from_millis(60));
         assert!(cache.get(&key).is_none());
-        assert_eq!(cache.live_len(), 0);
+        assert_eq!(cache.0.live_len(), 0);
     }
 
     #[test]
     fn the_cache_is_bounded() {
-        let cache = grant_cache(Duration::from_secs(60));
+        let cache = GrantCache::new(Duration::from_secs(60));
         let granted = grant(true);
         for i in 0..MAX_CACHED_GRANTS + 10 {
-            keep(
-                &cache,
-                GrantKey::new(&i.to_string(), "r", None, false),
-                &granted,
-            );
+            cache.insert(GrantKey::new(&i.to_string(), "r", None, false), &granted);
         }
-        assert_eq!(cache.live_len(), MAX_CACHED_GRANTS);
+        assert_eq!(cache.0.live_len(), MAX_CACHED_GRANTS);
         // The oldest went first.
         assert!(cache.get(&GrantKey::new("0", "r", None, false)).is_none());
         let newest = (MAX_CACHED_GRANTS + 9).to_string();
@@ -122,9 +129,9 @@ mod tests {
         // Storing one key over and over keeps one entry (the map bounds its own bookkeeping).
         let key = GrantKey::new("again", "r", None, false);
         for _ in 0..3 * MAX_CACHED_GRANTS {
-            keep(&cache, key, &granted);
+            cache.insert(key, &granted);
         }
-        assert_eq!(cache.live_len(), MAX_CACHED_GRANTS);
+        assert_eq!(cache.0.live_len(), MAX_CACHED_GRANTS);
         assert!(cache.get(&key).is_some());
     }
 }

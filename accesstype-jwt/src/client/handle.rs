@@ -83,7 +83,7 @@ impl AccesstypeClient {
     /// [`cache_grants_for`](crate::AccesstypeClientBuilder::cache_grants_for) was set.
     #[must_use]
     pub fn cache_grants_for(&self) -> Option<Duration> {
-        self.inner.cache.as_ref().map(GrantCache::lifetime)
+        self.inner.cache.as_ref().map(GrantCache::keep_for)
     }
 }
 
@@ -98,7 +98,7 @@ impl fmt::Debug for AccesstypeClient {
             .field("coalesce", &inner.flights.is_some())
             .field(
                 "cache_grants_for",
-                &inner.cache.as_ref().map(GrantCache::lifetime),
+                &inner.cache.as_ref().map(GrantCache::keep_for),
             )
             .field(
                 "serve_when_pingback_fails",

@@ -1,7 +1,7 @@
 //! [`AccesstypeClient::read_story`]: the one call a story handler makes.
 
 use crate::client::access::{CheckOptions, StoryRequest};
-use crate::client::grant_cache::{self, GrantKey};
+use crate::client::grant_cache::GrantKey;
 use crate::client::handle::AccesstypeClient;
 use crate::error::Error;
 use crate::grant::AccessGrant;
@@ -144,7 +144,7 @@ impl AccesstypeClient {
             return Ok(grant);
         }
         if let (Some(cache), Some(key)) = (&self.inner.cache, key) {
-            grant_cache::keep(cache, key, &grant);
+            cache.insert(key, &grant);
         }
         Ok(grant)
     }
