@@ -14,6 +14,12 @@ use crate::sync::lock;
 #[derive(Default)]
 pub struct Faults(Mutex<State>);
 
+/// What one request gets instead of an answer.
+enum Fault {
+    HangUp,
+    Fail(StatusCode),
+}
+
 #[derive(Default)]
 struct State {
     fail_next: usize,
@@ -43,25 +49,29 @@ impl Faults {
     /// For one request: waits the delay, then gives the reply to send instead of an answer,
     /// if any: a hang-up, or else `fail(status)` (the fake's own error body).
     pub async fn intercept(&self, fail: impl FnOnce(StatusCode) -> Reply) -> Option<Reply> {
-        let (delay, reply) = {
+        let (delay, fault) = {
             let mut state = lock(&self.0);
-            let reply = if state.drop_next > 0 {
+            let fault = if state.drop_next > 0 {
                 state.drop_next -= 1;
-                Some(Reply::hang_up())
+                Some(Fault::HangUp)
             } else if state.fail_next > 0 {
                 state.fail_next -= 1;
                 let status = StatusCode::from_u16(state.fail_status)
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                Some(fail(status))
+                Some(Fault::Fail(status))
             } else {
                 None
             };
-            (state.delay, reply)
+            (state.delay, fault)
         };
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
-        reply
+        // `fail` runs with the lock released: it may read the fake's state, faults included.
+        fault.map(|fault| match fault {
+            Fault::HangUp => Reply::hang_up(),
+            Fault::Fail(status) => fail(status),
+        })
     }
 }
 
@@ -118,6 +128,28 @@ mod tests {
             format!("{faults:?}"),
             "Faults { fail_next: 0, drop_next: 0, delay: 0ns }"
         );
+    }
+
+    #[test]
+    fn a_failure_is_built_with_the_lock_released() {
+        let (sent, received) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let faults = Faults::default();
+            faults.fail_next(1, 503);
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap();
+            // The failure reads the faults again, as a fake's error page listing them would.
+            let reply = runtime.block_on(faults.intercept(|status| {
+                let _ = format!("{faults:?}");
+                Reply::empty(status)
+            }));
+            let _ = sent.send(reply.and_then(|reply| reply.status()));
+        });
+        // Held across `fail`, the lock would be taken twice on one thread: no answer at all.
+        let status = received.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(status, Some(StatusCode::SERVICE_UNAVAILABLE));
     }
 
     #[tokio::test]
