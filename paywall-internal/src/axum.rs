@@ -30,19 +30,17 @@ pub fn rejection(status: StatusCode, code: &str, message: &str) -> Response {
     json_response(status, &body(code, message))
 }
 
-/// A rejection with the members of `extra` (an object) after `error` and `message`, which
-/// they cannot replace.
-pub fn rejection_with<E: Serialize + ?Sized>(
+/// A rejection with the members `extra` after `error` and `message`, which they cannot
+/// replace.
+pub fn rejection_with<'a>(
     status: StatusCode,
     code: &str,
     message: &str,
-    extra: &E,
+    extra: impl IntoIterator<Item = (&'a str, Value)>,
 ) -> Response {
     let mut members = body(code, message);
-    if let Ok(Value::Object(extra)) = serde_json::to_value(extra) {
-        for (name, value) in extra {
-            members.entry(name).or_insert(value);
-        }
+    for (name, value) in extra {
+        members.entry(name).or_insert(value);
     }
     json_response(status, &members)
 }
@@ -97,7 +95,10 @@ mod tests {
             StatusCode::UNAUTHORIZED,
             "login_required",
             "Log in to read on.",
-            &json!({"login_url": "/login", "error": "overridden"}),
+            [
+                ("login_url", json!("/login")),
+                ("error", json!("overridden")),
+            ],
         ))
         .await;
         assert_eq!(

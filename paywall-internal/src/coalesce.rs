@@ -103,9 +103,12 @@ where
             id,
             request: None,
             receiver: None,
+            starting: joined.is_none(),
         };
         let Some(receiver) = joined else {
-            let outcome = place.request.insert(Box::pin(start())).await;
+            let request = Box::pin(start());
+            place.starting = false;
+            let outcome = place.request.insert(request).await;
             place.request = None;
             deliver(take_followers(&self.registry, key, id), &outcome);
             return outcome;
@@ -172,6 +175,8 @@ where
     id: u64,
     request: Option<Request<T>>,
     receiver: Option<oneshot::Receiver<T>>,
+    /// A leader whose `start` has not returned: dropped so, `start` panicked.
+    starting: bool,
 }
 
 impl<K, Q, T> Drop for Place<'_, K, Q, T>
@@ -181,6 +186,18 @@ where
     T: Clone + Send + 'static,
 {
     fn drop(&mut self) {
+        if self.starting {
+            // No request will answer the flight: it goes, and its followers (their senders
+            // dropped) each send their own.
+            let mut flights = lock(self.registry);
+            if flights
+                .get(self.key)
+                .is_some_and(|flight| flight.id == self.id)
+            {
+                flights.remove(self.key);
+            }
+            return;
+        }
         if self.request.is_none() && self.receiver.is_none() {
             return;
         }
@@ -298,6 +315,26 @@ mod tests {
         assert_eq!(flights.run("s", &*start).await, Ok("valid"));
         assert_eq!(flights.run("t", &*start).await, Ok("valid"));
         assert_eq!(counts.get(), (3, 3));
+    }
+
+    #[tokio::test]
+    async fn a_start_that_panics_leaves_no_flight_behind() {
+        let flights = Arc::new(Flights::<String, Outcome>::default());
+        let leader = {
+            let flights = Arc::clone(&flights);
+            tokio::spawn(async move {
+                let start = || -> std::future::Ready<Outcome> { panic!("start panicked") };
+                flights.run("s", start).await
+            })
+        };
+        assert!(leader.await.unwrap_err().is_panic());
+        assert_eq!(flights.len(), 0, "the flight went with the panic");
+        // The next call for the key starts its own request rather than wait on nothing.
+        let next = tokio::time::timeout(
+            Duration::from_secs(5),
+            flights.run("s", || std::future::ready(Ok("valid"))),
+        );
+        assert_eq!(next.await, Ok(Ok("valid")));
     }
 
     #[tokio::test]

@@ -6,7 +6,6 @@ use std::ops::Deref;
 
 use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use http::StatusCode;
-use serde::Serialize;
 
 use crate::axum::reader::Reader;
 use crate::client::{AccesstypeClient, CheckOptions};
@@ -22,6 +21,12 @@ impl AccesstypeClient {
     /// The reader goes into either, so that a fresh reader id reaches the browser whatever
     /// the outcome (otherwise every visit of a new browser would start a new meter). Pass the
     /// JWT your site signed for a logged-in reader, `None` for an anonymous one.
+    ///
+    /// A meter kept in a cookie counts browsers: a request without a usable `at-meter`
+    /// cookie is metered under a fresh id, so a client that drops its cookies reads on. Where
+    /// your pages fetch the story after Accesstype's script has the id (its `readerIdUrl`
+    /// endpoint), a fresh [`Reader`] on the story request ([`Reader::is_fresh`]) is such a
+    /// client, and may be walled.
     ///
     /// ```
     /// use accesstype_jwt::AccesstypeClient;
@@ -280,15 +285,9 @@ impl std::error::Error for StoryWall {
 
 impl IntoResponse for StoryWall {
     fn into_response(self) -> Response {
-        #[derive(Serialize)]
-        struct Wall<'a> {
-            #[serde(rename = "wallType")]
-            wall_type: Option<&'a WallType>,
-        }
-        let wall = Wall {
-            wall_type: self.wall_type(),
-        };
-        let response = rejection_with(self.status(), self.code(), self.message(), &wall);
+        let wall_type = self.wall_type().map(WallType::as_str);
+        let extra = [("wallType", serde_json::Value::from(wall_type))];
+        let response = rejection_with(self.status(), self.code(), self.message(), extra);
         (self.reader, response).into_response()
     }
 }
