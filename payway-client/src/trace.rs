@@ -57,6 +57,8 @@ fn error_label(error: &Error) -> &'static str {
         Error::Parse(_) | Error::InvalidResponse { .. } => "error:parse",
         Error::Sso2Token(_) | Error::TokenTooLarge { .. } => "error:sso2_token",
         Error::ServerToken(inner) => error_label(inner),
+        Error::Landing(_) => "error:landing",
+        Error::SessionCookie(_) => "error:session_cookie",
         _ => "error:transport",
     }
 }

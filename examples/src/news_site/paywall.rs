@@ -169,15 +169,31 @@ pub(crate) async fn checkout_landing(
     match landed {
         Ok(landed) => after_landing(&site, landed),
         Err(Error::Landing(LandingError::NotThisBrowser(_))) => not_this_browser(),
-        // The purchase stands; the reader logs in as usual to read.
-        Err(Error::Landing(LandingError::NoSession)) => (
+        // The purchase stands at Payway whatever happened here: the reader must hear that it
+        // is done, and that logging in shows it.
+        Err(Error::Landing(
+            LandingError::NoSession
+            | LandingError::CheckoutNotLoggedIn
+            | LandingError::CheckoutAccountMismatch,
+        )) => purchase_done(
             StatusCode::BAD_REQUEST,
-            page(
-                "Log in to read",
-                r#"<h1 id="message-title">Your purchase is done</h1><p class="notice">This browser has no SSO2 session to log in. Open the story again to log in. <a href="/">Front page</a></p>"#,
-            ),
-        )
-            .into_response(),
-        Err(_) => refused(),
+            "This browser's session could not be logged in with it. Log in to read.",
+        ),
+        Err(Error::Landing(_) | Error::Sso2Token(_)) => refused(),
+        // SSO2, Payway or the store could not be reached: nothing was spent, and the same
+        // post (a reload) tries again.
+        Err(_) => purchase_done(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The login could not be finished just now: reload this page in a moment.",
+        ),
     }
+}
+
+/// The page for a purchase whose login did not finish.
+fn purchase_done(status: StatusCode, text: &str) -> Response {
+    let body = format!(
+        r#"<h1 id="message-title">Your purchase is done</h1><p class="notice">{}</p><p><a href="/">Front page</a></p>"#,
+        escape(text)
+    );
+    (status, page("Your purchase is done", &body)).into_response()
 }

@@ -20,9 +20,10 @@ use super::cookie_key::SessionCookieKey;
 use crate::login_state::LoginStateError;
 use crate::store::Fingerprint;
 
-/// How long a checkout may take, from the page that showed the paywall to the paywall's post
-/// (30 minutes: paying takes longer than logging in).
-pub const CHECKOUT_STATE_MAX_AGE: Duration = Duration::from_secs(30 * 60);
+/// How long a checkout may take, from the page that showed the paywall to the paywall's post:
+/// two hours, for a reader who reads on, or leaves the tab open, before paying. The flow
+/// remembers each taken state that long, one entry per purchase.
+pub const CHECKOUT_STATE_MAX_AGE: Duration = Duration::from_secs(2 * 60 * 60);
 
 /// Binds the HMAC to this use.
 const CONTEXT: &[u8] = b"payway-client checkout state v1\0";

@@ -418,9 +418,10 @@ impl Sso2Flow {
     ///
     /// # Errors
     ///
-    /// Any error of [`Sso2Client::session_status`],
-    /// [`PaywayClient::login_with_ticket`] or [`PaywayClient::active_products`] during a
-    /// refresh or a new read of the account, [`Error::InvalidInput`] for a page URL identify
+    /// Any error of [`Sso2Client::session_status`], of the ticket exchange and `/me` (as in
+    /// [`PaywayClient::login_with_ticket`], but SSO2's ticket, which only this server saw, is
+    /// not claimed in the store) or of [`PaywayClient::active_products`] during a refresh or
+    /// a new read of the account, [`Error::InvalidInput`] for a page URL identify
     /// cannot take, and the account id errors of [`landing`](Self::landing). Fail closed:
     /// serve the page as for an anonymous reader and keep the cookie (the next page tries
     /// again; a cookie whose account is past its max age names no product meanwhile).
@@ -455,7 +456,8 @@ impl Sso2Flow {
         if reread {
             cookie = cookie.without_account();
         }
-        self.log_in(&mut cookie, &session).await?;
+        self.log_in(&mut cookie, &session, TicketFrom::Server)
+            .await?;
         Ok(Sso2Page::Session {
             set_cookies: SetCookies::from(vec![self.inner.key.set_cookie(&cookie)?]),
             cookie,
@@ -565,7 +567,9 @@ impl Sso2Flow {
             return Ok(replayed(return_url, set_cookies));
         }
         let mut cookie = SessionCookie::new(&session);
-        let login = self.log_in(&mut cookie, &session).await?;
+        let login = self
+            .log_in(&mut cookie, &session, TicketFrom::Browser)
+            .await?;
         set_cookies.push(inner.key.set_cookie(&cookie)?);
         Ok(Sso2Landed {
             redirect_to: return_url,
@@ -609,7 +613,7 @@ impl Sso2Flow {
     /// lose the state of the tab the reader pays in. The session cookie is as much this
     /// browser's as a state cookie (`__Host-`, `HttpOnly`, sealed), and the checkout needs
     /// it anyway. A state holds for [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE)
-    /// (30 minutes) and is taken by one checkout.
+    /// (two hours) and is taken by one checkout.
     ///
     /// ```
     /// # use payway_client::ReturnPolicy;
@@ -685,13 +689,20 @@ impl Sso2Flow {
     ///    [`start_checkout`](Self::start_checkout) made for it and for `r`'s page, no older
     ///    than [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE), and not taken
     ///    before. Otherwise (a checkout URL from another browser or session, a swapped or
-    ///    edited `r`, one used already) nothing more is taken, and the reader goes through
-    ///    identify again, once, as for a landing.
-    /// 4. The token is taken once in the ticket store (a replayed post does nothing), then
-    ///    SSO2's `authenticatewithticket` with `at = dtid` logs that session in; its ticket is
-    ///    exchanged once ([`login_with_ticket`](PaywayClient::login_with_ticket)), the
-    ///    account's products read, and the account must be `aid`. The cookie is sealed and
-    ///    the reader sent on to `r`.
+    ///    edited `r`, one used already, a paywall left open too long) nothing more is taken,
+    ///    and the reader goes through identify again, once, as for a landing: a reader who
+    ///    was logged in lands with their account read afresh, the purchase included. The
+    ///    answer says so ([`Sso2Landed::not_bound`]): a reader who bought while anonymous
+    ///    is not logged in by it, so tell them that logging in shows what they bought.
+    /// 4. The token is taken once in the ticket store. Posted again, it only sends on a
+    ///    session that the checkout logged in ([`Sso2Landed::is_replay`]); in any other
+    ///    session it is [`LandingError::CheckoutNotLoggedIn`].
+    /// 5. SSO2's `authenticatewithticket` with `at = dtid` must log that session in with a
+    ///    ticket; its ticket is exchanged, the account's products read, and the account must
+    ///    be `aid`. When SSO2 does not log the session in (or its call fails), the token and
+    ///    the state are given back, so the same post may be sent again. When the account is
+    ///    not `aid`, or its ticket is refused, the session is logged out. The cookie is
+    ///    sealed and the reader sent on to `r`.
     ///
     /// The session cookie is `SameSite=Lax`: it travels with the paywall's post because the
     /// paywall runs on your own page. A post from another site does not carry it, but one
@@ -705,9 +716,12 @@ impl Sso2Flow {
     /// `MissingReturnUrl` and `ReturnUrlRefused` for a malformed post; [`Error::Sso2Token`]
     /// for a token that does not verify; [`LandingError::NotThisBrowser`] for a second
     /// unbound return in a row; [`LandingError::NoSession`] without a usable session cookie;
-    /// [`LandingError::CheckoutAccountMismatch`]; [`Error::Store`] (the token is then not spent:
-    /// it may be posted again); and any error of
-    /// [`Sso2Client::authenticate_with_ticket`], the ticket login or the products read.
+    /// [`LandingError::CheckoutNotLoggedIn`] and [`LandingError::CheckoutAccountMismatch`]
+    /// (tell the reader the purchase is made, and to log in); [`Error::Store`] (the token
+    /// is given back; should the store fail that too, a second post is
+    /// [`LandingError::CheckoutNotLoggedIn`]); and any error of
+    /// [`Sso2Client::authenticate_with_ticket`], the ticket exchange, `/me` or the products
+    /// read.
     pub async fn checkout_landing<'a, I>(
         &self,
         landing_url: &Url,
@@ -746,7 +760,13 @@ impl Sso2Flow {
         };
         let ttl = Duration::from_secs(checkout.accepted_until.saturating_sub(now).max(1));
         if !claim(inner, &checkout.fingerprint, ttl).await? {
-            return Ok(replayed(return_url, SetCookies::new()));
+            // Posted again. After a checkout that went through, the session is the buyer's,
+            // and the reader only goes on. Otherwise the first post did not finish (a store
+            // that lost its answer, a cancelled request): the reader must hear of it.
+            if cookie.account_id() == Some(checkout.account_id.as_str()) {
+                return Ok(replayed(return_url, SetCookies::new()));
+            }
+            return Err(Error::Landing(LandingError::CheckoutNotLoggedIn));
         }
         // Each checkout URL is taken once: a leaked one cannot carry another token later.
         let state_ttl = CHECKOUT_STATE_MAX_AGE.saturating_add(Duration::from_secs(leeway));
@@ -759,32 +779,57 @@ impl Sso2Flow {
             let why = LoginStateError::Used;
             return self.not_bound(why, state.retry, &return_url, &headers);
         }
-        let session = inner
+        let answer = inner
             .sso2
             .authenticate_with_ticket(cookie.sid(), &checkout.delegated_ticket, reader)
-            .await?;
-        cookie.confirm(&session);
-        // SSO2 has now logged the session into the ticket's account. Until the ticket login
-        // shows that account is `aid`, a failure ends the session there, or the next refresh
-        // would read an account the token did not name. The error stands whether or not the
-        // logout is answered; a failure after the check (the products read) keeps the session,
-        // whose account is the right one.
-        let exchanged = match self.exchange_ticket(&mut cookie, &session).await {
-            Ok(Some(TicketLogin::LoggedIn { account, .. }))
-                if account.id != checkout.account_id =>
+            .await;
+        let session = match answer {
+            Ok(session)
+                if session.status() == Sso2Status::LoggedIn && session.ticket().is_some() =>
             {
-                Err(Error::Landing(LandingError::CheckoutAccountMismatch))
+                session
             }
-            other => other,
+            other => {
+                // SSO2 did not log the session in with a ticket to show the account: the
+                // checkout is not spent, and posting it again tries again. A session logged in
+                // without a ticket is in an account nothing can check against `aid`: ended.
+                if matches!(&other, Ok(session) if session.status() == Sso2Status::LoggedIn) {
+                    let _ended = inner.sso2.logout(cookie.sid(), reader).await;
+                }
+                let _token = inner.store.release(&checkout.fingerprint).await;
+                let _state = inner.store.release(&state_fingerprint).await;
+                return Err(other
+                    .err()
+                    .unwrap_or(Error::Landing(LandingError::CheckoutNotLoggedIn)));
+            }
         };
+        cookie.confirm(&session);
+        // SSO2 has now logged the session into the ticket's account. Unless the ticket login
+        // shows that account is `aid`, the session is ended there, or the next refresh would
+        // read an account the token did not name. The error stands whether or not the logout
+        // is answered; a failure after the check (the products read) keeps the session, whose
+        // account is the right one.
+        let exchanged = self
+            .exchange_ticket(&mut cookie, &session, TicketFrom::Server)
+            .await;
         let login = match exchanged {
-            Ok(login) => login,
-            Err(error) => {
+            Ok(Some(TicketLogin::LoggedIn { account, token }))
+                if account.id == checkout.account_id =>
+            {
+                TicketLogin::LoggedIn { account, token }
+            }
+            other => {
                 let _ended = inner.sso2.logout(cookie.sid(), reader).await;
-                return Err(error);
+                return Err(match other {
+                    Err(error) => error,
+                    Ok(Some(TicketLogin::LoggedIn { .. })) => {
+                        Error::Landing(LandingError::CheckoutAccountMismatch)
+                    }
+                    Ok(_) => Error::Landing(LandingError::CheckoutNotLoggedIn),
+                });
             }
         };
-        let login = self.read_products(&mut cookie, login).await?;
+        let login = self.read_products(&mut cookie, Some(login)).await?;
         Ok(Sso2Landed {
             redirect_to: return_url,
             set_cookies: SetCookies::from(vec![inner.key.set_cookie(&cookie)?]),
@@ -813,8 +858,9 @@ impl Sso2Flow {
         &self,
         cookie: &mut SessionCookie,
         session: &Sso2Session,
+        from: TicketFrom,
     ) -> Result<Option<TicketLogin>, Error> {
-        let login = self.exchange_ticket(cookie, session).await?;
+        let login = self.exchange_ticket(cookie, session, from).await?;
         self.read_products(cookie, login).await
     }
 
@@ -824,6 +870,7 @@ impl Sso2Flow {
         &self,
         cookie: &mut SessionCookie,
         session: &Sso2Session,
+        from: TicketFrom,
     ) -> Result<Option<TicketLogin>, Error> {
         let inner = &self.inner;
         let ticket = match (session.status(), session.ticket()) {
@@ -834,10 +881,11 @@ impl Sso2Flow {
             }
         };
         *cookie = cookie.clone().without_account();
-        let login = inner
-            .payway
-            .login_with_ticket(ticket, &*inner.store)
-            .await?;
+        let payway = &inner.payway;
+        let login = match from {
+            TicketFrom::Browser => payway.login_with_ticket(ticket, &*inner.store).await?,
+            TicketFrom::Server => payway.login_with_server_ticket(ticket).await?,
+        };
         Ok(Some(login))
     }
 
@@ -888,6 +936,17 @@ impl Sso2Flow {
         }
         kept
     }
+}
+
+/// Where a session's ticket came from, which decides whether it is claimed in the store.
+#[derive(Clone, Copy)]
+enum TicketFrom {
+    /// A landing's `t`, which the browser carried (and a leaked URL may carry again): the
+    /// ticket is claimed once, as a shop return's is.
+    Browser,
+    /// An answer to this server (`sessionstatus`, `authenticatewithticket`), never in a
+    /// browser: exchanged without a claim (see `PaywayClient::login_with_server_ticket`).
+    Server,
 }
 
 /// Claims `fingerprint` in the flow's store for `ttl`: `false` when it was taken before.

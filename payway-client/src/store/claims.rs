@@ -60,7 +60,6 @@ impl Claims {
         ttl_ms: u64,
         capacity: usize,
     ) -> Claimed {
-        let expires = self.expiry(now, ttl_ms);
         for _ in 0..SWEEP_STEP {
             if !self.drop_next_expired(now) {
                 break;
@@ -72,16 +71,17 @@ impl Claims {
                 return Claimed::Full;
             }
         }
-        match self.expiries.entry(*digest) {
-            Entry::Occupied(held) if *held.get() > now => return Claimed::Held,
-            // Expired but not yet dropped: taken again in place (its queue entry is stale).
-            Entry::Occupied(mut held) => {
-                held.insert(expires);
-            }
-            Entry::Vacant(free) => {
-                free.insert(expires);
-            }
+        if self
+            .expiries
+            .get(digest)
+            .is_some_and(|&expiry| expiry > now)
+        {
+            return Claimed::Held;
         }
+        // Free, or expired but not yet dropped: then taken again in place (its queue entry is
+        // stale).
+        let expires = self.expiry(now, ttl_ms);
+        self.expiries.insert(*digest, expires);
         self.enqueue(expires, *digest);
         self.compact_if_mostly_stale();
         Claimed::Taken

@@ -130,10 +130,21 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
         .unwrap()
         .unwrap();
     assert_eq!(opened.account_id(), Some("acc-buyer"));
-    // The same post again, in the browser as it was: taken once.
-    let mut again = before.clone();
-    let replay = post(&flow, &landing, &body, &mut again).await.unwrap();
+    // The same post again (a reload): taken once, and the logged-in reader only goes on.
+    let replay = post(&flow, &landing, &body, &mut jar.clone())
+        .await
+        .unwrap();
     assert!(replay.is_replay(), "{replay:?}");
+    assert_eq!(replay.redirect_to, article());
+    // In the browser as it was before, the session is not the buyer's: the reader hears of
+    // it, and SSO2 is not asked again.
+    let error = post(&flow, &landing, &body, &mut before.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
+        "{error:?}"
+    );
     assert_eq!(fake.sso2_calls(), calls + 1);
 }
 
@@ -476,17 +487,20 @@ async fn the_fake_paywall_posts_a_token_signed_with_the_paywall_secret() {
 #[tokio::test]
 async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
     let (fake, flow) = setup().await;
-    // Room for one ticket claim, taken before the checkout: the ticket login fails closed
-    // (the store is full) after SSO2 has bound the session to the ticket's account.
-    let store = std::sync::Arc::new(payway_client::MemoryTicketStore::with_capacity(1));
-    let flow = flow.with_ticket_store(store.clone());
-    let ttl = std::time::Duration::from_secs(600);
-    let fingerprint = payway_client::Fingerprint::of("another-ticket");
-    assert!(
-        payway_client::TicketStore::claim(&*store, &fingerprint, ttl)
-            .await
-            .unwrap()
-    );
+    // Payway refuses this site's client (a secret rotated at Payway, say): the ticket login
+    // fails after SSO2 has bound the session to the ticket's account.
+    let payway = fake
+        .client_builder()
+        .client_secret("a-client-secret-payway-no-longer-knows")
+        .build()
+        .unwrap();
+    let flow = Sso2Flow::new(
+        fake.sso2_client(),
+        payway,
+        flow.key().clone(),
+        ReturnPolicy::allow_hosts(["news.example.com"]),
+    )
+    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
     fake.add_account("acc-buyer", ["premium"]);
     let (mut jar, session) = with_session(&fake, &flow).await;
     let sid = session.sid().to_owned();
@@ -494,6 +508,7 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
         .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
         .unwrap();
     let claims = purchase(&fake, "acc-buyer");
+    let calls = fake.sso2_calls();
     let error = post(
         &flow,
         &landing,
@@ -502,7 +517,12 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
     )
     .await
     .unwrap_err();
-    assert!(matches!(error, Error::Store(_)), "{error:?}");
+    assert!(matches!(error, Error::ClientCredentials(_)), "{error:?}");
+    assert_eq!(
+        fake.sso2_calls(),
+        calls + 2,
+        "authenticatewithticket, then logout"
+    );
     // The flow ended the session SSO2 had bound, so no refresh reads an account nobody
     // compared with `aid`.
     let after = fake
@@ -511,6 +531,62 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
         .await
         .unwrap();
     assert_ne!(after.status(), Sso2Status::LoggedIn);
+}
+
+#[tokio::test]
+async fn a_checkout_sso2_does_not_log_in_is_an_error_and_spends_nothing() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
+    // A delegated ticket SSO2 does not take: it answers an anonymous session with an `err`.
+    let mut claims = purchase(&fake, "acc-buyer");
+    claims["dtid"] = json!("a-delegated-ticket-sso2-never-issued");
+    let body = form(&paywall_token(&fake, &claims));
+    for _ in 0..2 {
+        let error = post(&flow, &landing, &body, &mut jar.clone())
+            .await
+            .unwrap_err();
+        // Not a quiet redirect to the story, anonymous: the reader must hear of it, the
+        // second time too (the first spent nothing, so it is no replay).
+        assert!(
+            matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
+            "{error:?}"
+        );
+    }
+    // SSO2 fails outright: the token and the state are given back, and the same post, sent
+    // again once SSO2 answers, logs the reader in.
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    fake.fail_next(1, 503);
+    let error = post(&flow, &landing, &body, &mut jar.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.status(),
+        Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    let landed = post(&flow, &landing, &body, &mut jar).await.unwrap();
+    assert!(!landed.is_replay(), "{landed:?}");
+    assert!(landed.cookie.unwrap().has_product("premium"));
+}
+
+#[tokio::test]
+async fn a_checkout_whose_session_ended_elsewhere_is_an_error() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (jar, session) = with_session(&fake, &flow).await;
+    let landing = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
+        .unwrap();
+    // The reader logs out of SSO2 in another tab while their cookie is still fresh.
+    assert!(fake.log_out_elsewhere(session.sid()));
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    let error = post(&flow, &landing, &body, &mut jar.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]

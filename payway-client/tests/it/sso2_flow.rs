@@ -438,6 +438,37 @@ async fn a_failed_new_read_of_the_account_fails_closed() {
 }
 
 #[tokio::test]
+async fn a_new_read_of_the_account_needs_no_room_in_the_ticket_store() {
+    let (fake, flow) = setup().await;
+    // Room for one claim of each kind: the landing takes the landing's and its ticket's.
+    let store = std::sync::Arc::new(payway_client::MemoryTicketStore::with_capacity(1));
+    let flow = flow.with_ticket_store(store.clone());
+    let cookie = landed_logged_in(&fake, &flow, "ada@example.com").await;
+    let another = payway_client::Fingerprint::of("another-shop-return-ticket");
+    let full = payway_client::TicketStore::claim(&*store, &another, Duration::from_secs(600))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(full, payway_client::StoreError::Full { .. }),
+        "{full:?}"
+    );
+    // The ticket SSO2 answers a refresh with reached no browser: it is exchanged without a
+    // claim, so a full (or unreachable) store cannot lock the reader out of what they pay for.
+    let aged = read_ago(&cookie, DEFAULT_ACCOUNT_MAX_AGE + Duration::from_secs(1));
+    let (reader, page) = (browser(), article());
+    let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged));
+    let exchanges = fake.exchanges();
+    let Sso2Page::Session {
+        cookie: checked, ..
+    } = flow.page(&visit).await.unwrap()
+    else {
+        panic!("a session")
+    };
+    assert_eq!(fake.exchanges(), exchanges + 1);
+    assert!(checked.has_product("premium"));
+}
+
+#[tokio::test]
 async fn an_account_with_many_or_long_product_codes_still_logs_in() {
     let (fake, flow) = setup().await;
     let mut products: Vec<String> = (0..33).map(|i| format!("extra-{i:02}")).collect();
