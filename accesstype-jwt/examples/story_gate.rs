@@ -14,7 +14,8 @@ use accesstype_jwt::test_util::FakeAccesstype;
 use accesstype_jwt::{AccesstypeClient, AccesstypeSigner, ReaderCookie, User};
 use axum::Router;
 use axum::extract::{FromRef, Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 #[derive(Clone)]
@@ -36,20 +37,22 @@ async fn story(
     Path(id): Path<String>,
     headers: HeaderMap,
     reader: Reader,
-) -> Result<(StoryPass, String), StoryWall> {
+) -> Result<(StoryPass, String), Response> {
     let logged_in = headers
         .get(COOKIE)
         .and_then(|cookie| cookie.to_str().ok())
         .is_some_and(|cookie| cookie.contains("session=42"));
     let jwt = if logged_in {
-        state
-            .signer
-            .sign(&User::new("subscriber@example.com", 42))
-            .ok()
+        // A logged-in reader whose JWT cannot be signed is not read as anonymous: that would
+        // spend a subscriber's free stories. An error page instead.
+        let user = User::new("subscriber@example.com", 42);
+        let signed = state.signer.sign(&user);
+        Some(signed.map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?)
     } else {
         None
     };
-    let pass = state.accesstype.gate(&id, reader, jwt.as_deref()).await?;
+    let gate = state.accesstype.gate(&id, reader, jwt.as_deref()).await;
+    let pass = gate.map_err(StoryWall::into_response)?;
     Ok((pass, format!("<article>All of {id}.</article>")))
 }
 

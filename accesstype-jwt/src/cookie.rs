@@ -41,6 +41,7 @@ pub const READER_ID_COOKIE_LIFETIME: Duration = Duration::from_secs(400 * 24 * 6
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct ReaderCookie {
     domain: Option<CookieDomain>,
+    lax: bool,
 }
 
 impl ReaderCookie {
@@ -49,7 +50,10 @@ impl ReaderCookie {
     /// served from an IP address (a demo on `http://127.0.0.1`) needs.
     #[must_use]
     pub fn host_only() -> Self {
-        Self { domain: None }
+        Self {
+            domain: None,
+            lax: false,
+        }
     }
 
     /// A cookie for `domain` and all its subdomains (`Domain={domain}`), as in Accesstype's
@@ -58,7 +62,20 @@ impl ReaderCookie {
     pub fn for_domain(domain: CookieDomain) -> Self {
         Self {
             domain: Some(domain),
+            lax: false,
         }
+    }
+
+    /// `SameSite=Lax` instead of Accesstype's `SameSite=None`: the browser then sends the id
+    /// with requests from your own site and with links followed to it, but not with what
+    /// another site's page loads from yours, so such a page (an `<img>` of each of your
+    /// story URLs) cannot spend the reader's metered stories. Accesstype's script reads the
+    /// cookie either way, on your pages. Keep `None` only when your stories are metered
+    /// inside another site's frame (an AMP viewer).
+    #[must_use]
+    pub fn same_site_lax(mut self) -> Self {
+        self.lax = true;
+        self
     }
 
     /// The domain, when the cookie is not host-only.
@@ -67,18 +84,17 @@ impl ReaderCookie {
         self.domain.as_ref()
     }
 
-    /// `at-meter={id}; Path=/[; Domain={domain}]; Expires={date}; SameSite=None; Secure`.
+    /// `at-meter={id}; Path=/[; Domain={domain}]; Expires={date}; SameSite={None|Lax}; Secure`.
     pub(crate) fn set_cookie_value(&self, id: &str, expires: SystemTime) -> String {
         let date = http_date(expires);
-        match &self.domain {
-            Some(domain) => format!(
-                "{READER_ID_COOKIE}={id}; Path=/; Domain={}; Expires={date}; SameSite=None; Secure",
-                domain.as_str()
-            ),
-            None => {
-                format!("{READER_ID_COOKIE}={id}; Path=/; Expires={date}; SameSite=None; Secure")
-            }
-        }
+        let same_site = if self.lax { "Lax" } else { "None" };
+        let domain = match &self.domain {
+            Some(domain) => format!("; Domain={}", domain.as_str()),
+            None => String::new(),
+        };
+        format!(
+            "{READER_ID_COOKIE}={id}; Path=/{domain}; Expires={date}; SameSite={same_site}; Secure"
+        )
     }
 }
 

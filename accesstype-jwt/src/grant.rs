@@ -301,7 +301,10 @@ open_string_enum! {
 open_string_enum! {
     /// The story's visibility as the access check reports it (`assetVisibility`).
     pub enum AssetVisibility {
-        /// `login`: any logged-in reader may read it.
+        /// `login`: the story asks for a login (anonymous readers meet the registration
+        /// wall). Accesstype documents no grant reason but `SUBSCRIBER` and `METERING`, so a
+        /// logged-in reader is let in by a subscription or by the meter, as the crate's fake
+        /// answers (`FakeAccesstype::registration_wall`).
         Login => "login",
         /// `subscription`: subscribers only.
         Subscription => "subscription",

@@ -62,7 +62,7 @@ pub use taxonomy::{
 };
 pub use user::{MAX_SAFE_INTEGER, MAX_USER_ID_BYTES, Provider, User, UserId};
 pub use violation::TaxonomyViolation;
-pub use webhook::{WebhookEvent, WebhookEventKind};
+pub use webhook::{MAX_WEBHOOK_BODY_BYTES, WebhookEvent, WebhookEventKind};
 pub use webhook_secret::WebhookSecret;
 pub use webhook_signature::{WEBHOOK_SIGNATURE_HEADER, WebhookSigningKey};
 

@@ -154,8 +154,11 @@ impl ReaderId {
     ///
     /// `at-meter={id}; Path=/[; Domain={domain}]; Expires={HTTP date}; SameSite=None; Secure`
     ///
-    /// `SameSite=None; Secure` lets Accesstype's script use it from any page; there is no
-    /// `HttpOnly` because that script reads the cookie in the browser.
+    /// `SameSite=None`, as in Accesstype's sample, lets the browser send the id with requests
+    /// from any site, so a story metered inside another site's frame counts; another site's
+    /// page can then spend the reader's metered stories by loading your story URLs, which
+    /// [`ReaderCookie::same_site_lax`] prevents. There is no `HttpOnly` because Accesstype's
+    /// script reads the cookie in the browser.
     ///
     /// The settings are a [`ReaderCookie`], checked once when you build it from your
     /// configuration at start-up, so this per-request call cannot fail and no value can

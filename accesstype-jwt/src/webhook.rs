@@ -18,10 +18,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::grant::MAX_BODY_BYTES;
 use crate::subscriber_identity::SubscriberIdentity;
 use crate::subscription::{Subscription, identities_in};
 use crate::timestamp::parse_rfc3339;
+
+/// The largest webhook request body this crate reads, in bytes (1 MiB, axum's own default
+/// is 2 MB). A webhook carries the whole subscription, its invoices included, which grows with
+/// a long-lived subscriber; Accesstype disables a webhook whose calls keep failing, so the cap
+/// is set far above any real payload rather than at the 64 KiB of an answer
+/// ([`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES)).
+pub const MAX_WEBHOOK_BODY_BYTES: usize = 1024 * 1024;
 
 /// One webhook call of Accesstype: which event, when, and what it is about.
 ///
@@ -29,7 +35,7 @@ use crate::timestamp::parse_rfc3339;
 /// [`WebhookEvent::from_signed_slice`](Self::from_signed_slice) (the webhook has a `Secret`);
 /// parse an unsigned one with [`WebhookEvent::from_slice`] behind a
 /// [`WebhookSecret`](crate::WebhookSecret). Either reads at most
-/// [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES), and, since the event changes what a reader may
+/// [`MAX_WEBHOOK_BODY_BYTES`], and, since the event changes what a reader may
 /// read, a member given twice at any depth makes it unreadable. Events this version does not
 /// know are kept as [`WebhookEventKind::Other`], with their payload.
 ///
@@ -82,7 +88,7 @@ enum Data {
 }
 
 impl WebhookEvent {
-    /// Parses a webhook request body of at most [`MAX_BODY_BYTES`], without a signature: for a
+    /// Parses a webhook request body of at most [`MAX_WEBHOOK_BODY_BYTES`], without a signature: for a
     /// webhook configured without a `Secret`, behind a [`WebhookSecret`](crate::WebhookSecret).
     /// A signed webhook is read with [`from_signed_slice`](Self::from_signed_slice).
     ///
@@ -93,9 +99,9 @@ impl WebhookEvent {
     /// an object `data`. The error holds none of the body's text.
     pub fn from_slice(body: &[u8]) -> Result<Self, Error> {
         let parse_error = |fault| Error::Parse(ParseError::new("webhook", body.len(), fault));
-        if body.len() > MAX_BODY_BYTES {
+        if body.len() > MAX_WEBHOOK_BODY_BYTES {
             return Err(Error::BodyTooLarge {
-                limit: MAX_BODY_BYTES,
+                limit: MAX_WEBHOOK_BODY_BYTES,
             });
         }
         let value = json::value_from_slice(body)

@@ -6,8 +6,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use crate::error::{BuildError, Error};
-use crate::grant::MAX_BODY_BYTES;
-use crate::webhook::WebhookEvent;
+use crate::webhook::{MAX_WEBHOOK_BODY_BYTES, WebhookEvent};
 
 /// The header Accesstype sends the signature in.
 pub const WEBHOOK_SIGNATURE_HEADER: &str = "X-AT-Signature";
@@ -83,7 +82,7 @@ impl WebhookEvent {
     /// The signature is the HMAC-SHA256 of the body under the webhook's `Secret`, in hex (as
     /// Accesstype's sample computes it; upper case accepted too) or in padded standard base64
     /// (as its prose describes it). It is compared in constant time, and nothing of the body
-    /// is parsed before it matches. A body over [`MAX_BODY_BYTES`] is refused before any HMAC
+    /// is parsed before it matches. A body over [`MAX_WEBHOOK_BODY_BYTES`] is refused before any HMAC
     /// work.
     ///
     /// ```
@@ -112,9 +111,9 @@ impl WebhookEvent {
         signature: Option<&str>,
         key: &WebhookSigningKey,
     ) -> Result<Self, Error> {
-        if body.len() > MAX_BODY_BYTES {
+        if body.len() > MAX_WEBHOOK_BODY_BYTES {
             return Err(Error::BodyTooLarge {
-                limit: MAX_BODY_BYTES,
+                limit: MAX_WEBHOOK_BODY_BYTES,
             });
         }
         key.check(body, signature)?;

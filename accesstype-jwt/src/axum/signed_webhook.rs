@@ -11,18 +11,22 @@ use http::{HeaderMap, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::error::Error;
-use crate::grant::MAX_BODY_BYTES;
+use crate::webhook::MAX_WEBHOOK_BODY_BYTES;
 use crate::webhook::WebhookEvent;
 use crate::webhook_signature::{WEBHOOK_SIGNATURE_HEADER, WebhookSigningKey};
 use paywall_internal::axum::rejection;
 
 /// A webhook call of Accesstype, signed with the webhook's `Secret`: the extractor reads the
-/// raw body (at most [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES)), checks its `X-AT-Signature`
+/// raw body (at most [`MAX_WEBHOOK_BODY_BYTES`](crate::MAX_WEBHOOK_BODY_BYTES)), checks its `X-AT-Signature`
 /// with the [`WebhookSigningKey`] it takes from the router's state through [`FromRef`], and
 /// only then parses it ([`WebhookEvent::from_signed_slice`]).
 ///
 /// It reads the body, so it is the last argument of the handler. A call without a matching
 /// signature never reaches the handler: see [`WebhookRejection`] for the answers.
+///
+/// The signature covers the body only, and Accesstype retries a refused call for a day, so
+/// calls arrive late and out of order: never let an event overwrite what one of the same
+/// subscription that [occurred](WebhookEvent::occurred_at) later stored.
 ///
 /// ```
 /// use accesstype_jwt::axum::SignedWebhook;
@@ -62,16 +66,16 @@ where
             .headers
             .get(CONTENT_LENGTH)
             .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
-        if announced.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        if announced.is_some_and(|len| len > MAX_WEBHOOK_BODY_BYTES as u64) {
             return Err(WebhookRejection::refused(Error::BodyTooLarge {
-                limit: MAX_BODY_BYTES,
+                limit: MAX_WEBHOOK_BODY_BYTES,
             }));
         }
-        let body: Bytes = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        let body: Bytes = match Limited::new(body, MAX_WEBHOOK_BODY_BYTES).collect().await {
             Ok(collected) => collected.to_bytes(),
             Err(error) if error.is::<LengthLimitError>() => {
                 return Err(WebhookRejection::refused(Error::BodyTooLarge {
-                    limit: MAX_BODY_BYTES,
+                    limit: MAX_WEBHOOK_BODY_BYTES,
                 }));
             }
             Err(error) => {
@@ -81,25 +85,24 @@ where
             }
         };
         let key = WebhookSigningKey::from_ref(state);
-        WebhookEvent::from_signed_slice(&body, signature, &key)
+        WebhookEvent::from_signed_slice(&body, Some(signature), &key)
             .map(SignedWebhook)
             .map_err(WebhookRejection::refused)
     }
 }
 
-/// The one `X-AT-Signature` of the request, if any; more than one, or one that is not
-/// visible ASCII, is a bad signature.
-fn signature(headers: &HeaderMap) -> Result<Option<&str>, WebhookRejection> {
+/// The one `X-AT-Signature` of the request: none is an unsigned call; more than one, or one
+/// that is not visible ASCII, is a bad signature.
+fn signature(headers: &HeaderMap) -> Result<&str, WebhookRejection> {
     let mut values = headers.get_all(WEBHOOK_SIGNATURE_HEADER).iter();
     let Some(first) = values.next() else {
-        return Ok(None);
+        return Err(WebhookRejection::refused(Error::MissingWebhookSignature));
     };
     if values.next().is_some() {
         return Err(WebhookRejection::refused(Error::BadWebhookSignature));
     }
     first
         .to_str()
-        .map(Some)
         .map_err(|_| WebhookRejection::refused(Error::BadWebhookSignature))
 }
 
@@ -110,7 +113,7 @@ fn signature(headers: &HeaderMap) -> Result<Option<&str>, WebhookRejection> {
 /// | --- | --- | --- |
 /// | no `X-AT-Signature` | `401` | `webhook_unsigned` |
 /// | a signature that does not match the body (or more than one) | `401` | `webhook_signature_mismatch` |
-/// | a body over [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES) | `413` | `webhook_too_large` |
+/// | a body over [`MAX_WEBHOOK_BODY_BYTES`](crate::MAX_WEBHOOK_BODY_BYTES) | `413` | `webhook_too_large` |
 /// | a body that broke off | `400` | `webhook_unreadable` |
 /// | a signed body that is not the documented payload | `400` | `webhook_invalid` |
 ///

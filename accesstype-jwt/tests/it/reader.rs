@@ -190,6 +190,13 @@ fn set_cookie_has_the_documented_format() {
             "at-meter={ID}; Path=/; Expires=Mon, 21 Oct 2075 07:28:00 GMT; SameSite=None; Secure"
         )
     );
+    // `SameSite=Lax` when asked, for a site that meters no story inside another site's frame.
+    assert_eq!(
+        reader.set_cookie_expiring(&ReaderCookie::host_only().same_site_lax(), documented_date),
+        format!(
+            "at-meter={ID}; Path=/; Expires=Mon, 21 Oct 2075 07:28:00 GMT; SameSite=Lax; Secure"
+        )
+    );
     assert_eq!(ReaderCookie::default(), ReaderCookie::host_only());
     assert_eq!(ReaderCookie::host_only().domain(), None);
     assert_eq!(

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use accesstype_jwt::axum::SignedWebhook;
-use accesstype_jwt::{MAX_BODY_BYTES, WebhookSigningKey};
+use accesstype_jwt::{MAX_WEBHOOK_BODY_BYTES, WebhookSigningKey};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{FromRef, State};
@@ -111,6 +111,9 @@ async fn a_missing_or_wrong_signature_is_a_401_that_repeats_nothing() {
         rejection(&text),
         json!({"error": "webhook_unsigned", "message": "The webhook call has no X-AT-Signature header."})
     );
+    // Refused before its body is read: an unsigned body over the cap is still a 401.
+    let (status, text) = send(&app, vec![b' '; MAX_WEBHOOK_BODY_BYTES + 1], &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{text}");
 
     for signatures in [
         vec![wrong.as_str()],
@@ -141,7 +144,7 @@ async fn bodies_it_cannot_take_are_413_and_400() {
     let (app, received) = app();
     let large = format!(
         r#"{{"event":"subscription.renewal","data":{{"pad":"{}"}}}}"#,
-        "x".repeat(MAX_BODY_BYTES)
+        "x".repeat(MAX_WEBHOOK_BODY_BYTES)
     )
     .into_bytes();
     let signature = at_signature_hex(SECRET, &large);
@@ -152,8 +155,11 @@ async fn bodies_it_cannot_take_are_413_and_400() {
     // A length announced over the cap is refused before the body is read.
     let request = Request::post("/webhooks/accesstype")
         .header("X-AT-Signature", signature.as_str())
-        .header(header::CONTENT_LENGTH, (MAX_BODY_BYTES + 1).to_string())
-        .body(Body::from(vec![b' '; MAX_BODY_BYTES + 1]))
+        .header(
+            header::CONTENT_LENGTH,
+            (MAX_WEBHOOK_BODY_BYTES + 1).to_string(),
+        )
+        .body(Body::from(vec![b' '; MAX_WEBHOOK_BODY_BYTES + 1]))
         .unwrap();
     let response = app.clone().oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);

@@ -4,7 +4,7 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use accesstype_jwt::{
-    BuildError, Error, MAX_BODY_BYTES, SubscriberIdentity, Subscription, WebhookEvent,
+    BuildError, Error, MAX_WEBHOOK_BODY_BYTES, SubscriberIdentity, Subscription, WebhookEvent,
     WebhookEventKind, WebhookSecret,
 };
 use serde_json::{Value, json};
@@ -276,7 +276,7 @@ fn forged_or_broken_payloads_are_errors() {
     }
     let huge = format!(
         r#"{{"event":"x","data":{{"pad":"{}"}}}}"#,
-        "x".repeat(MAX_BODY_BYTES)
+        "x".repeat(MAX_WEBHOOK_BODY_BYTES)
     );
     assert!(matches!(
         WebhookEvent::from_slice(huge.as_bytes()),

@@ -1,7 +1,7 @@
 //! Signed webhooks: `X-AT-Signature` computed here by aws-lc's HMAC, checked by the crate
 //! before it parses anything; the key rule of the family.
 
-use accesstype_jwt::{BuildError, Error, MAX_BODY_BYTES, WebhookEvent, WebhookSigningKey};
+use accesstype_jwt::{BuildError, Error, MAX_WEBHOOK_BODY_BYTES, WebhookEvent, WebhookSigningKey};
 
 use crate::payloads::{bytes, webhook, wrapped_webhook};
 use crate::{at_signature_base64, at_signature_hex, everything_printed};
@@ -121,14 +121,14 @@ fn the_signature_is_checked_before_anything_is_parsed() {
 fn the_body_cap_comes_before_the_hmac() {
     let body = format!(
         r#"{{"event":"subscription.renewal","data":{{"pad":"{}"}}}}"#,
-        "x".repeat(MAX_BODY_BYTES)
+        "x".repeat(MAX_WEBHOOK_BODY_BYTES)
     );
     let signature = at_signature_hex(SECRET, body.as_bytes());
     for signature in [Some(signature.as_str()), None] {
         let error =
             WebhookEvent::from_signed_slice(body.as_bytes(), signature, &key()).unwrap_err();
         assert!(
-            matches!(error, Error::BodyTooLarge { limit } if limit == MAX_BODY_BYTES),
+            matches!(error, Error::BodyTooLarge { limit } if limit == MAX_WEBHOOK_BODY_BYTES),
             "{error:?}"
         );
     }

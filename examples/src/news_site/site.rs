@@ -163,7 +163,9 @@ impl Site {
             sso2,
             accesstype: fakes.accesstype.client(),
             // No `Domain`: the cookie stays on this host, the only choice on 127.0.0.1.
-            reader_cookie: ReaderCookie::host_only(),
+            // Lax: no story of this site is metered inside another site's frame, so no other
+            // site's page may spend a reader's metered stories.
+            reader_cookie: ReaderCookie::host_only().same_site_lax(),
             webhook_key: fakes.accesstype.webhook_signing_key(),
             subscribers: Subscribers::default(),
             tickets,
