@@ -146,8 +146,9 @@ impl Redaction<'_> {
     }
 
     /// `value` with every secret cut out of its strings, member names included. A number or a
-    /// boolean whose text spells a secret becomes the cut text, as a string. A member whose cut
-    /// name another member already has is kept under that name followed by ` (2)`, ` (3)`, ….
+    /// boolean whose text spells a secret becomes the cut text, as a string. Members whose
+    /// names cut to the same text become one, holding the value of the one whose name sorts
+    /// last: a suffix to keep them apart could itself spell a secret.
     #[must_use]
     pub fn value(&self, value: Value) -> Value {
         if self.is_empty() {
@@ -158,19 +159,12 @@ impl Redaction<'_> {
             Value::Array(items) => {
                 Value::Array(items.into_iter().map(|item| self.value(item)).collect())
             }
-            Value::Object(members) => {
-                let mut kept = serde_json::Map::new();
-                for (name, value) in members {
-                    let name = self.string(name);
-                    let (mut free, mut n) = (name.clone(), 1);
-                    while kept.contains_key(&free) {
-                        n += 1;
-                        free = format!("{name} ({n})");
-                    }
-                    kept.insert(free, self.value(value));
-                }
-                Value::Object(kept)
-            }
+            Value::Object(members) => Value::Object(
+                members
+                    .into_iter()
+                    .map(|(name, value)| (self.string(name), self.value(value)))
+                    .collect(),
+            ),
             Value::Number(_) | Value::Bool(_) => {
                 let text = value.to_string();
                 match self.text(&text) {
@@ -645,9 +639,9 @@ mod tests {
             })
         );
         assert_eq!(
-            Redaction::of(&["aaa", "bbb"]).value(json!({"aaa": 1, "bbb": 2, "[redacted] (2)": 3})),
-            json!({"[redacted]": 1, "[redacted] (2)": 3, "[redacted] (3)": 2}),
-            "no member is lost to another whose name cuts to the same text"
+            Redaction::of(&["aaa", "bbb"]).value(json!({"aaa": 1, "bbb": 2})),
+            json!({"[redacted]": 2}),
+            "names that cut alike become one member"
         );
         let untouched = json!({"a": [1, "b"]});
         assert_eq!(Redaction::of(&[]).value(untouched.clone()), untouched);

@@ -13,7 +13,7 @@
 #![no_main]
 
 use accesstype_jwt::{
-    Error, MAX_BODY_BYTES, ParseFault, Subscription, WebhookEvent, WebhookSigningKey,
+    Error, MAX_WEBHOOK_BODY_BYTES, ParseFault, Subscription, WebhookEvent, WebhookSigningKey,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -139,7 +139,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     // Unsigned, or signed by anything else (the body's own bytes as a header): refused.
-    let too_large = data.len() > MAX_BODY_BYTES;
+    let too_large = data.len() > MAX_WEBHOOK_BODY_BYTES;
     let refused = |result: Result<WebhookEvent, Error>, want_missing: bool| {
         let error = result.unwrap_err();
         match &error {
@@ -167,7 +167,7 @@ fuzz_target!(|data: &[u8]| {
 
     match &unsigned {
         Ok(event) => {
-            assert!(data.len() <= MAX_BODY_BYTES);
+            assert!(data.len() <= MAX_WEBHOOK_BODY_BYTES);
             assert!(accesstype_jwt::fuzzing::strict_json(data).is_some());
             let lenient: Value = serde_json::from_slice(data).unwrap();
             assert_eq!(lenient["event"].as_str(), Some(event.kind().as_str()));
