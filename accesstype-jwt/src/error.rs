@@ -99,9 +99,10 @@ pub enum Error {
     #[error("the account key is empty or holds control or whitespace characters")]
     InvalidAccountKey,
 
-    /// A body is larger than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES); it was not parsed.
-    /// With the `client` feature, only a `2xx` answer's body is read, so only such an answer
-    /// gives this error.
+    /// A body is larger than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES) (a webhook's, than
+    /// [`MAX_WEBHOOK_BODY_BYTES`](crate::MAX_WEBHOOK_BODY_BYTES)); it was not parsed. Of
+    /// Accesstype's answers, only a `2xx` one's body is read, so only such an answer gives
+    /// this error.
     #[error("the body is larger than the {limit} bytes allowed")]
     BodyTooLarge {
         /// The limit it exceeded.

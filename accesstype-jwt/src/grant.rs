@@ -11,8 +11,9 @@ use serde_json::{Map, Value};
 
 use crate::error::Error;
 
-/// The largest body this crate parses, in bytes (64 KiB): an access grant given to
-/// [`AccessGrant::from_slice`].
+/// The largest answer body this crate parses, in bytes (64 KiB): an access grant given to
+/// [`AccessGrant::from_slice`], and every answer of the client. A webhook's request body has
+/// its own cap, [`MAX_WEBHOOK_BODY_BYTES`](crate::MAX_WEBHOOK_BODY_BYTES).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Whether a reader may read a story, as Accesstype answers

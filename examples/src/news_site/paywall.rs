@@ -180,11 +180,11 @@ pub(crate) async fn checkout_landing(
             "This browser's session could not be logged in with it. Log in to read.",
         ),
         Err(Error::Landing(_) | Error::Sso2Token(_)) => refused(),
-        // SSO2, Payway or the store could not be reached: nothing was spent, and the same
-        // post (a reload) tries again.
+        // SSO2, Payway or the store could not be reached. The checkout's token is taken once
+        // and stays taken, so a reload cannot finish it: the reader logs in instead.
         Err(_) => purchase_done(
             StatusCode::SERVICE_UNAVAILABLE,
-            "The login could not be finished just now: reload this page in a moment.",
+            "The login could not be finished. Log in to read.",
         ),
     }
 }

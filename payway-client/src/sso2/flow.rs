@@ -694,15 +694,16 @@ impl Sso2Flow {
     ///    was logged in lands with their account read afresh, the purchase included. The
     ///    answer says so ([`Sso2Landed::not_bound`]): a reader who bought while anonymous
     ///    is not logged in by it, so tell them that logging in shows what they bought.
-    /// 4. The token is taken once in the ticket store. Posted again, it only sends on a
-    ///    session that the checkout logged in ([`Sso2Landed::is_replay`]); in any other
-    ///    session it is [`LandingError::CheckoutNotLoggedIn`].
+    /// 4. The token is taken once in the ticket store, and stays taken whatever follows: a
+    ///    token given back could be posted by whoever captured it, in a session of theirs.
+    ///    Posted again, it only sends on a session that the checkout logged in (its cookie
+    ///    names `aid`, and SSO2 says it is still logged in: [`Sso2Landed::is_replay`]); any
+    ///    other is [`LandingError::CheckoutNotLoggedIn`].
     /// 5. SSO2's `authenticatewithticket` with `at = dtid` must log that session in with a
     ///    ticket; its ticket is exchanged, the account's products read, and the account must
-    ///    be `aid`. When SSO2 does not log the session in (or its call fails), the token and
-    ///    the state are given back, so the same post may be sent again. When the account is
-    ///    not `aid`, or its ticket is refused, the session is logged out. The cookie is
-    ///    sealed and the reader sent on to `r`.
+    ///    be `aid`. When the account is not `aid`, or SSO2 logs the session in without a
+    ///    ticket, or the ticket login fails, the session is logged out. The cookie is sealed
+    ///    and the reader sent on to `r`.
     ///
     /// The session cookie is `SameSite=Lax`: it travels with the paywall's post because the
     /// paywall runs on your own page. A post from another site does not carry it, but one
@@ -716,12 +717,12 @@ impl Sso2Flow {
     /// `MissingReturnUrl` and `ReturnUrlRefused` for a malformed post; [`Error::Sso2Token`]
     /// for a token that does not verify; [`LandingError::NotThisBrowser`] for a second
     /// unbound return in a row; [`LandingError::NoSession`] without a usable session cookie;
-    /// [`LandingError::CheckoutNotLoggedIn`] and [`LandingError::CheckoutAccountMismatch`]
-    /// (tell the reader the purchase is made, and to log in); [`Error::Store`] (the token
-    /// is given back; should the store fail that too, a second post is
-    /// [`LandingError::CheckoutNotLoggedIn`]); and any error of
-    /// [`Sso2Client::authenticate_with_ticket`], the ticket exchange, `/me` or the products
-    /// read.
+    /// [`LandingError::CheckoutNotLoggedIn`] and [`LandingError::CheckoutAccountMismatch`];
+    /// [`Error::Store`] (when the state cannot be taken, the token is given back: nothing
+    /// was asked of SSO2); and any error of [`Sso2Client::authenticate_with_ticket`], the
+    /// ticket exchange, `/me`, the products read, or, for a token posted again,
+    /// [`Sso2Client::session_status`]. The purchase stands at Payway whatever the error:
+    /// tell the reader it is done, and that logging in shows what they bought.
     pub async fn checkout_landing<'a, I>(
         &self,
         landing_url: &Url,
@@ -760,13 +761,9 @@ impl Sso2Flow {
         };
         let ttl = Duration::from_secs(checkout.accepted_until.saturating_sub(now).max(1));
         if !claim(inner, &checkout.fingerprint, ttl).await? {
-            // Posted again. After a checkout that went through, the session is the buyer's,
-            // and the reader only goes on. Otherwise the first post did not finish (a store
-            // that lost its answer, a cancelled request): the reader must hear of it.
-            if cookie.account_id() == Some(checkout.account_id.as_str()) {
-                return Ok(replayed(return_url, SetCookies::new()));
-            }
-            return Err(Error::Landing(LandingError::CheckoutNotLoggedIn));
+            return self
+                .checkout_posted_again(&cookie, &checkout.account_id, return_url, reader)
+                .await;
         }
         // Each checkout URL is taken once: a leaked one cannot carry another token later.
         let state_ttl = CHECKOUT_STATE_MAX_AGE.saturating_add(Duration::from_secs(leeway));
@@ -790,14 +787,13 @@ impl Sso2Flow {
                 session
             }
             other => {
-                // SSO2 did not log the session in with a ticket to show the account: the
-                // checkout is not spent, and posting it again tries again. A session logged in
-                // without a ticket is in an account nothing can check against `aid`: ended.
+                // SSO2 did not log the session in with a ticket to show the account. The
+                // token stays taken: given back, it could be posted by whoever captured it,
+                // under a session of their own. A session logged in without a ticket is in an
+                // account nothing can check against `aid`: ended.
                 if matches!(&other, Ok(session) if session.status() == Sso2Status::LoggedIn) {
                     let _ended = inner.sso2.logout(cookie.sid(), reader).await;
                 }
-                let _token = inner.store.release(&checkout.fingerprint).await;
-                let _state = inner.store.release(&state_fingerprint).await;
                 return Err(other
                     .err()
                     .unwrap_or(Error::Landing(LandingError::CheckoutNotLoggedIn)));
@@ -806,9 +802,10 @@ impl Sso2Flow {
         cookie.confirm(&session);
         // SSO2 has now logged the session into the ticket's account. Unless the ticket login
         // shows that account is `aid`, the session is ended there, or the next refresh would
-        // read an account the token did not name. The error stands whether or not the logout
-        // is answered; a failure after the check (the products read) keeps the session, whose
-        // account is the right one.
+        // read an account the token did not name (`dtid` and `aid` come signed together, so
+        // this is a second check, not the only one). The error stands whether or not the
+        // logout is answered; a failure after the check (the products read) keeps the
+        // session, whose account is the right one.
         let exchanged = self
             .exchange_ticket(&mut cookie, &session, TicketFrom::Server)
             .await;
@@ -837,6 +834,30 @@ impl Sso2Flow {
             login,
             not_bound: None,
         })
+    }
+
+    /// A checkout token posted again, in the session its state is bound to. After a checkout
+    /// that went through (a reload), the cookie names the buyer's account and SSO2 still has
+    /// the session logged in: the reader only goes on. Otherwise the first post did not
+    /// finish (SSO2 or Payway failed, the session was ended, the store lost an answer, the
+    /// request was cancelled): the reader must hear of it.
+    async fn checkout_posted_again(
+        &self,
+        cookie: &SessionCookie,
+        account_id: &str,
+        return_url: Url,
+        reader: &Reader,
+    ) -> Result<Sso2Landed, Error> {
+        if cookie.account_id() == Some(account_id) {
+            let sso2 = &self.inner.sso2;
+            let now = sso2
+                .session_status(cookie.sid(), Sso2Status::LoggedIn, reader)
+                .await?;
+            if now.status() == Sso2Status::LoggedIn {
+                return Ok(replayed(return_url, SetCookies::new()));
+            }
+        }
+        Err(Error::Landing(LandingError::CheckoutNotLoggedIn))
     }
 
     /// Logs the reader out of SSO2 (everywhere) and gives the `Set-Cookie` value that

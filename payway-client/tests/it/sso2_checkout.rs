@@ -130,14 +130,16 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
         .unwrap()
         .unwrap();
     assert_eq!(opened.account_id(), Some("acc-buyer"));
-    // The same post again (a reload): taken once, and the logged-in reader only goes on.
+    // The same post again (a reload): taken once, and the logged-in reader only goes on,
+    // once SSO2 says the session is still logged in (a status call, no second login).
     let replay = post(&flow, &landing, &body, &mut jar.clone())
         .await
         .unwrap();
     assert!(replay.is_replay(), "{replay:?}");
     assert_eq!(replay.redirect_to, article());
+    assert_eq!(fake.sso2_calls(), calls + 2);
     // In the browser as it was before, the session is not the buyer's: the reader hears of
-    // it, and SSO2 is not asked again.
+    // it, and SSO2 is not asked.
     let error = post(&flow, &landing, &body, &mut before.clone())
         .await
         .unwrap_err();
@@ -145,7 +147,7 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
         matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
         "{error:?}"
     );
-    assert_eq!(fake.sso2_calls(), calls + 1);
+    assert_eq!(fake.sso2_calls(), calls + 2);
 }
 
 #[tokio::test]
@@ -534,39 +536,111 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
 }
 
 #[tokio::test]
-async fn a_checkout_sso2_does_not_log_in_is_an_error_and_spends_nothing() {
+async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
-    let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
+    let (jar, session) = with_session(&fake, &flow).await;
+    let checkout = || {
+        flow.start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
+            .unwrap()
+    };
+    let landing = checkout();
     // A delegated ticket SSO2 does not take: it answers an anonymous session with an `err`.
     let mut claims = purchase(&fake, "acc-buyer");
     claims["dtid"] = json!("a-delegated-ticket-sso2-never-issued");
     let body = form(&paywall_token(&fake, &claims));
+    let calls = fake.sso2_calls();
     for _ in 0..2 {
         let error = post(&flow, &landing, &body, &mut jar.clone())
             .await
             .unwrap_err();
         // Not a quiet redirect to the story, anonymous: the reader must hear of it, the
-        // second time too (the first spent nothing, so it is no replay).
+        // second time too.
         assert!(
             matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
             "{error:?}"
         );
     }
-    // SSO2 fails outright: the token and the state are given back, and the same post, sent
-    // again once SSO2 answers, logs the reader in.
+    assert_eq!(
+        fake.sso2_calls(),
+        calls + 1,
+        "the token was taken once: posted again, SSO2 is not asked"
+    );
+    // SSO2 fails outright: an error, and the token stays taken (given back, it could be
+    // posted by whoever captured it, in a session of theirs).
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
     fake.fail_next(1, 503);
-    let error = post(&flow, &landing, &body, &mut jar.clone())
+    let error = post(&flow, &checkout(), &body, &mut jar.clone())
         .await
         .unwrap_err();
     assert_eq!(
         error.status(),
         Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
     );
-    let landed = post(&flow, &landing, &body, &mut jar).await.unwrap();
-    assert!(!landed.is_replay(), "{landed:?}");
-    assert!(landed.cookie.unwrap().has_product("premium"));
+    let (mut thief, thiefs_landing) = ready_to_buy(&fake, &flow).await;
+    let calls = fake.sso2_calls();
+    let error = post(&flow, &thiefs_landing, &body, &mut thief)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
+        "{error:?}"
+    );
+    assert_eq!(
+        fake.sso2_calls(),
+        calls,
+        "the captured token reached no SSO2 call"
+    );
+}
+
+#[tokio::test]
+async fn a_reload_after_a_failed_checkout_of_a_logged_in_buyer_is_an_error() {
+    let (fake, good) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    fake.add_login("buyer@example.com", "pw-buyer-123", "acc-buyer");
+    // The reader is logged in as the account that buys, before buying.
+    let mut jar = Jar::default();
+    let url = identify(&good, &article(), &reader(), &mut jar).await;
+    let arrived = fake
+        .sso2_identify_logged_in(&url, "buyer@example.com")
+        .unwrap();
+    let session = land(&good, &arrived, &mut jar)
+        .await
+        .unwrap()
+        .cookie
+        .unwrap();
+    assert_eq!(session.account_id(), Some("acc-buyer"));
+    let landing = good
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
+        .unwrap();
+    // The checkout's ticket login fails after SSO2 logged the session in (Payway refuses
+    // the site's client): the flow logs the session out.
+    let payway = fake
+        .client_builder()
+        .client_secret("a-client-secret-payway-no-longer-knows")
+        .build()
+        .unwrap();
+    let failing = Sso2Flow::new(
+        fake.sso2_client(),
+        payway,
+        good.key().clone(),
+        ReturnPolicy::allow_hosts(["news.example.com"]),
+    )
+    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    let error = post(&failing, &landing, &body, &mut jar.clone())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::ClientCredentials(_)), "{error:?}");
+    // The reload carries the old cookie, which names the buyer's account: still an error,
+    // for SSO2 no longer has the session logged in.
+    let error = post(&failing, &landing, &body, &mut jar.clone())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
