@@ -610,3 +610,29 @@ async fn a_page_that_sends_the_reader_here_again_and_again_piles_up_no_state_coo
         }
     }
 }
+
+#[tokio::test]
+async fn a_paid_checkout_that_cannot_log_the_reader_in_says_the_purchase_is_done() {
+    let site = site().await;
+    let payway = &site.fakes().payway;
+    payway.add_account(SUBSCRIBER, Vec::<String>::new());
+    // A genuine purchase token, posted by a browser that has no SSO2 session cookie: the
+    // reader must learn that the purchase stands, not meet a "link not valid" page.
+    let token = payway.paywall_checkout_token(SUBSCRIBER, "daily-digital");
+    let story = site.url().join("/story").expect("a URL");
+    let target = format!(
+        "/sso2/checkout-landing?r={}",
+        url::form_urlencoded::byte_serialize(story.as_str().as_bytes()).collect::<String>()
+    );
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("jwtToken", &token)
+        .finish();
+    let own = origin(&site);
+    let answer = send(&site, "POST", &target, &[("Origin", own.as_str())], &body).await;
+    assert_eq!(answer.status, 400, "{answer:?}");
+    assert!(
+        answer.body.contains("Your purchase is done"),
+        "{}",
+        answer.body
+    );
+}
