@@ -106,6 +106,25 @@ impl PaywayClient {
     where
         S: TicketStore + ?Sized,
     {
+        self.login(ticket, Some(store)).await
+    }
+
+    /// [`login_with_ticket`](Self::login_with_ticket) without a claim, for a ticket that SSO2
+    /// answered this server directly (`sessionstatus`, `authenticatewithticket`): no browser
+    /// ever held it, so a claim would guard nothing, while every refresh of a session would
+    /// then depend on the store's health and room. Payway's own single use still stands.
+    pub(crate) async fn login_with_server_ticket(
+        &self,
+        ticket: &Ticket,
+    ) -> Result<TicketLogin, Error> {
+        self.login::<dyn TicketStore>(ticket, None).await
+    }
+
+    /// A ticket login, claimed in `store` when there is one.
+    async fn login<S>(&self, ticket: &Ticket, store: Option<&S>) -> Result<TicketLogin, Error>
+    where
+        S: TicketStore + ?Sized,
+    {
         let ticket = ticket.expose_secret();
         in_span(
             "login_with_ticket",
@@ -117,6 +136,12 @@ impl PaywayClient {
                         reason: RejectReason::NotATicket,
                     });
                 }
+                let Some(store) = store else {
+                    return match self.exchange_claimed(ticket).await? {
+                        Exchange::Token(token) => self.logged_in(token).await,
+                        Exchange::Refused(reason) => Ok(TicketLogin::Rejected { reason }),
+                    };
+                };
                 self.login_claimed(ticket, store).await
             },
         )
@@ -152,34 +177,6 @@ impl PaywayClient {
         };
         // Payway has accepted (and consumed) the ticket: the claim stays whatever happens.
         self.logged_in(token).await
-    }
-
-    /// [`login_with_ticket`](Self::login_with_ticket) without a claim, for a ticket that SSO2
-    /// answered this server directly (`sessionstatus`, `authenticatewithticket`): no browser
-    /// ever held it, so a claim would guard nothing, while every refresh of a session would
-    /// then depend on the store's health and room. Payway's own single use still stands.
-    pub(crate) async fn login_with_server_ticket(
-        &self,
-        ticket: &Ticket,
-    ) -> Result<TicketLogin, Error> {
-        let ticket = ticket.expose_secret();
-        in_span(
-            "login_with_ticket",
-            self.inner.environment,
-            TicketLogin::label,
-            async {
-                if check_ticket(ticket).is_err() {
-                    return Ok(TicketLogin::Rejected {
-                        reason: RejectReason::NotATicket,
-                    });
-                }
-                match self.exchange_claimed(ticket).await? {
-                    Exchange::Token(token) => self.logged_in(token).await,
-                    Exchange::Refused(reason) => Ok(TicketLogin::Rejected { reason }),
-                }
-            },
-        )
-        .await
     }
 
     /// The account of the token a ticket was exchanged for, read with `/me`.

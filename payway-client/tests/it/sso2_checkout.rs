@@ -72,6 +72,31 @@ async fn ready_to_buy(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, Url) {
     (jar, landing)
 }
 
+/// `flow` with a Payway client that Payway refuses (a secret rotated at Payway, say): every
+/// ticket login fails, after SSO2 has acted.
+fn refused_by_payway(fake: &FakePayway, flow: &Sso2Flow) -> Sso2Flow {
+    let payway = fake
+        .client_builder()
+        .client_secret("a-client-secret-payway-no-longer-knows")
+        .build()
+        .unwrap();
+    Sso2Flow::new(
+        fake.sso2_client(),
+        payway,
+        flow.key().clone(),
+        ReturnPolicy::allow_hosts(["news.example.com"]),
+    )
+    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap())
+}
+
+/// A checkout that did not log the reader in, and says so.
+fn assert_not_logged_in(error: &Error) {
+    assert!(
+        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
+        "{error:?}"
+    );
+}
+
 /// A checkout token as the paywall signs it, by jsonwebtoken with the paywall secret.
 fn paywall_token(fake: &FakePayway, claims: &Value) -> String {
     sign_with(Algorithm::HS256, &fake.paywall_secret(), claims)
@@ -143,10 +168,7 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
     let error = post(&flow, &landing, &body, &mut before.clone())
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
-        "{error:?}"
-    );
+    assert_not_logged_in(&error);
     assert_eq!(fake.sso2_calls(), calls + 2);
 }
 
@@ -491,18 +513,7 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
     let (fake, flow) = setup().await;
     // Payway refuses this site's client (a secret rotated at Payway, say): the ticket login
     // fails after SSO2 has bound the session to the ticket's account.
-    let payway = fake
-        .client_builder()
-        .client_secret("a-client-secret-payway-no-longer-knows")
-        .build()
-        .unwrap();
-    let flow = Sso2Flow::new(
-        fake.sso2_client(),
-        payway,
-        flow.key().clone(),
-        ReturnPolicy::allow_hosts(["news.example.com"]),
-    )
-    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
+    let flow = refused_by_payway(&fake, &flow);
     fake.add_account("acc-buyer", ["premium"]);
     let (mut jar, session) = with_session(&fake, &flow).await;
     let sid = session.sid().to_owned();
@@ -556,10 +567,7 @@ async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
             .unwrap_err();
         // Not a quiet redirect to the story, anonymous: the reader must hear of it, the
         // second time too.
-        assert!(
-            matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
-            "{error:?}"
-        );
+        assert_not_logged_in(&error);
     }
     assert_eq!(
         fake.sso2_calls(),
@@ -582,10 +590,7 @@ async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
     let error = post(&flow, &thiefs_landing, &body, &mut thief)
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
-        "{error:?}"
-    );
+    assert_not_logged_in(&error);
     assert_eq!(
         fake.sso2_calls(),
         calls,
@@ -615,18 +620,7 @@ async fn a_reload_after_a_failed_checkout_of_a_logged_in_buyer_is_an_error() {
         .unwrap();
     // The checkout's ticket login fails after SSO2 logged the session in (Payway refuses
     // the site's client): the flow logs the session out.
-    let payway = fake
-        .client_builder()
-        .client_secret("a-client-secret-payway-no-longer-knows")
-        .build()
-        .unwrap();
-    let failing = Sso2Flow::new(
-        fake.sso2_client(),
-        payway,
-        good.key().clone(),
-        ReturnPolicy::allow_hosts(["news.example.com"]),
-    )
-    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
+    let failing = refused_by_payway(&fake, &good);
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
     let error = post(&failing, &landing, &body, &mut jar.clone())
         .await
@@ -637,10 +631,7 @@ async fn a_reload_after_a_failed_checkout_of_a_logged_in_buyer_is_an_error() {
     let error = post(&failing, &landing, &body, &mut jar.clone())
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
-        "{error:?}"
-    );
+    assert_not_logged_in(&error);
 }
 
 #[tokio::test]
@@ -657,10 +648,7 @@ async fn a_checkout_whose_session_ended_elsewhere_is_an_error() {
     let error = post(&flow, &landing, &body, &mut jar.clone())
         .await
         .unwrap_err();
-    assert!(
-        matches!(error, Error::Landing(LandingError::CheckoutNotLoggedIn)),
-        "{error:?}"
-    );
+    assert_not_logged_in(&error);
 }
 
 #[tokio::test]
