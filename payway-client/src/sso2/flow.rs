@@ -687,18 +687,20 @@ impl Sso2Flow {
     /// 2. The reader's SSO2 session comes from their session cookie.
     /// 3. The checkout must be bound to that session: `r`'s state must be one
     ///    [`start_checkout`](Self::start_checkout) made for it and for `r`'s page, no older
-    ///    than [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE), and not taken
-    ///    before. Otherwise (a checkout URL from another browser or session, a swapped or
-    ///    edited `r`, one used already, a paywall left open too long) nothing more is taken,
-    ///    and the reader goes through identify again, once, as for a landing: a reader who
-    ///    was logged in lands with their account read afresh, the purchase included. The
-    ///    answer says so ([`Sso2Landed::not_bound`]): a reader who bought while anonymous
-    ///    is not logged in by it, so tell them that logging in shows what they bought.
-    /// 4. The token is taken once in the ticket store, and stays taken whatever follows: a
+    ///    than [`CHECKOUT_STATE_MAX_AGE`](super::CHECKOUT_STATE_MAX_AGE). Otherwise (a
+    ///    checkout URL from another browser or session, a swapped or edited `r`, a paywall
+    ///    left open too long) nothing is taken, and the reader goes through identify again,
+    ///    once, as for a landing: a reader who was logged in lands with their account read
+    ///    afresh, the purchase included. The answer says so ([`Sso2Landed::not_bound`]): a
+    ///    reader who bought while anonymous is not logged in by it, so tell them that
+    ///    logging in shows what they bought.
+    /// 4. The state is taken once, then the token, which stays taken whatever follows: a
     ///    token given back could be posted by whoever captured it, in a session of theirs.
-    ///    Posted again, it only sends on a session that the checkout logged in (its cookie
-    ///    names `aid`, and SSO2 says it is still logged in: [`Sso2Landed::is_replay`]); any
-    ///    other is [`LandingError::CheckoutNotLoggedIn`].
+    ///    A token posted again only sends on a session that the checkout logged in (its
+    ///    cookie names `aid`, and SSO2 says it is still logged in: [`Sso2Landed::is_replay`]);
+    ///    any other is [`LandingError::CheckoutNotLoggedIn`]. Another token posted to a
+    ///    checkout URL taken before is spent, and the reader goes through identify again
+    ///    ([`Sso2Landed::not_bound`] is [`LoginStateError::Used`]).
     /// 5. SSO2's `authenticatewithticket` with `at = dtid` must log that session in with a
     ///    ticket; its ticket is exchanged, the account's products read, and the account must
     ///    be `aid`. When the account is not `aid`, or SSO2 logs the session in without a
@@ -718,8 +720,8 @@ impl Sso2Flow {
     /// for a token that does not verify; [`LandingError::NotThisBrowser`] for a second
     /// unbound return in a row; [`LandingError::NoSession`] without a usable session cookie;
     /// [`LandingError::CheckoutNotLoggedIn`] and [`LandingError::CheckoutAccountMismatch`];
-    /// [`Error::Store`] (when the state cannot be taken, the token is given back: nothing
-    /// was asked of SSO2); and any error of [`Sso2Client::authenticate_with_ticket`], the
+    /// [`Error::Store`] (nothing was asked of SSO2, and when the state was taken but not the
+    /// token, the state is given back, so the post may be sent again); and any error of [`Sso2Client::authenticate_with_ticket`], the
     /// ticket exchange, `/me`, the products read, or, for a token posted again,
     /// [`Sso2Client::session_status`]. The purchase stands at Payway whatever the error:
     /// tell the reader it is done, and that logging in shows what they bought.
@@ -759,22 +761,29 @@ impl Sso2Flow {
                 return self.not_bound(why, state.retry, &return_url, &headers);
             }
         };
+        // The state first: it is this session's alone, so giving it back when the token cannot
+        // be taken helps nobody else. The token, once taken, is never given back: whoever
+        // captured it could post it in a session of theirs.
         let ttl = Duration::from_secs(checkout.accepted_until.saturating_sub(now).max(1));
-        if !claim(inner, &checkout.fingerprint, ttl).await? {
+        let state_ttl = CHECKOUT_STATE_MAX_AGE.saturating_add(Duration::from_secs(leeway));
+        if !claim(inner, &state_fingerprint, state_ttl).await? {
+            // This checkout URL was taken before: a reload, or another token on a leaked URL,
+            // which is spent here and takes nothing more.
+            if !claim(inner, &checkout.fingerprint, ttl).await? {
+                return self
+                    .checkout_posted_again(&cookie, &checkout.account_id, return_url, reader)
+                    .await;
+            }
+            let why = LoginStateError::Used;
+            return self.not_bound(why, state.retry, &return_url, &headers);
+        }
+        let token_taken = claim(inner, &checkout.fingerprint, ttl).await;
+        if !matches!(token_taken, Ok(true)) {
+            let _released = inner.store.release(&state_fingerprint).await;
+            token_taken?;
             return self
                 .checkout_posted_again(&cookie, &checkout.account_id, return_url, reader)
                 .await;
-        }
-        // Each checkout URL is taken once: a leaked one cannot carry another token later.
-        let state_ttl = CHECKOUT_STATE_MAX_AGE.saturating_add(Duration::from_secs(leeway));
-        let state_taken = claim(inner, &state_fingerprint, state_ttl).await;
-        if !matches!(state_taken, Ok(true)) {
-            // The checkout goes no further, so its token is not spent: posted again (once the
-            // store has room, or from a fresh page), it is taken then.
-            let _released = inner.store.release(&checkout.fingerprint).await;
-            state_taken?;
-            let why = LoginStateError::Used;
-            return self.not_bound(why, state.retry, &return_url, &headers);
         }
         let answer = inner
             .sso2

@@ -749,19 +749,21 @@ async fn a_page_too_long_to_come_back_to_is_refused_before_the_reader_pays() {
 }
 
 #[tokio::test]
-async fn a_store_too_full_for_the_state_leaves_the_token_unspent() {
+async fn a_store_too_full_for_the_token_spends_nothing() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
     let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
-    // Room for one checkout claim: the token takes it, the state finds none.
+    // Room for one checkout claim: the state takes it, the token finds none.
     let store = std::sync::Arc::new(payway_client::MemoryTicketStore::with_capacity(1));
     let flow = flow.with_ticket_store(store);
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    let calls = fake.sso2_calls();
     for attempt in 0..2 {
         let error = post(&flow, &landing, &body, &mut jar).await.unwrap_err();
         assert!(
             matches!(error, Error::Store(_)),
-            "attempt {attempt}: {error:?} (not a replay: the token was released)"
+            "attempt {attempt}: {error:?} (not a used URL: the state was given back)"
         );
     }
+    assert_eq!(fake.sso2_calls(), calls, "SSO2 was not asked");
 }
