@@ -259,7 +259,8 @@ pub struct Sso2Landed {
 
 impl Sso2Landed {
     /// `true` when this landing URL had been taken before (a reload, a double click) and
-    /// nothing was done but clearing its state cookie (a checkout has none to clear).
+    /// nothing was done but clearing its state cookie. A checkout posted again is never a
+    /// replay: it is read afresh, or refused.
     pub fn is_replay(&self) -> bool {
         self.cookie.is_none() && self.not_bound.is_none()
     }
@@ -695,12 +696,15 @@ impl Sso2Flow {
     ///    reader who bought while anonymous is not logged in by it, so tell them that
     ///    logging in shows what they bought.
     /// 4. The state is taken once, then the token, which stays taken whatever follows: a
-    ///    token given back could be posted by whoever captured it, in a session of theirs.
-    ///    A token posted again only sends on a session that the checkout logged in (its
-    ///    cookie names `aid`, and SSO2 says it is still logged in: [`Sso2Landed::is_replay`]);
-    ///    any other is [`LandingError::CheckoutNotLoggedIn`]. Another token posted to a
-    ///    checkout URL taken before is spent, and the reader goes through identify again
-    ///    ([`Sso2Landed::not_bound`] is [`LoginStateError::Used`]).
+    ///    token given back after a failure could be posted by whoever captured it, in a
+    ///    session of theirs. (A token is bound to no session: until one post takes it, it
+    ///    logs in whichever session posts it first, within its few minutes.) A token posted
+    ///    again (a reload) is read as a login afresh when the cookie names `aid` and SSO2
+    ///    still has the session logged in, into an account that must still be `aid`; any
+    ///    other is [`LandingError::CheckoutNotLoggedIn`]. A token posted to a checkout URL
+    ///    taken before is taken and spent there, and the reader goes through identify again
+    ///    ([`Sso2Landed::not_bound`] is [`LoginStateError::Used`]): another token on a leaked
+    ///    URL, or the same one when the store took the state but lost its answer.
     /// 5. SSO2's `authenticatewithticket` with `at = dtid` must log that session in with a
     ///    ticket; its ticket is exchanged, the account's products read, and the account must
     ///    be `aid`. When the account is not `aid`, or SSO2 logs the session in without a
@@ -720,8 +724,9 @@ impl Sso2Flow {
     /// for a token that does not verify; [`LandingError::NotThisBrowser`] for a second
     /// unbound return in a row; [`LandingError::NoSession`] without a usable session cookie;
     /// [`LandingError::CheckoutNotLoggedIn`] and [`LandingError::CheckoutAccountMismatch`];
-    /// [`Error::Store`] (nothing was asked of SSO2, and when the state was taken but not the
-    /// token, the state is given back, so the post may be sent again); and any error of [`Sso2Client::authenticate_with_ticket`], the
+    /// [`Error::Store`] (nothing was asked of SSO2; when the state was taken but not the
+    /// token, the state is given back, so that the post may be sent again, unless the store
+    /// cannot give it back or had taken the token after all); and any error of [`Sso2Client::authenticate_with_ticket`], the
     /// ticket exchange, `/me`, the products read, or, for a token posted again,
     /// [`Sso2Client::session_status`]. The purchase stands at Payway whatever the error:
     /// tell the reader it is done, and that logging in shows what they bought.
@@ -771,7 +776,7 @@ impl Sso2Flow {
             // which is spent here and takes nothing more.
             if !claim(inner, &checkout.fingerprint, ttl).await? {
                 return self
-                    .checkout_posted_again(&cookie, &checkout.account_id, return_url, reader)
+                    .checkout_posted_again(cookie, &checkout.account_id, return_url, reader)
                     .await;
             }
             let why = LoginStateError::Used;
@@ -782,7 +787,7 @@ impl Sso2Flow {
             let _released = inner.store.release(&state_fingerprint).await;
             token_taken?;
             return self
-                .checkout_posted_again(&cookie, &checkout.account_id, return_url, reader)
+                .checkout_posted_again(cookie, &checkout.account_id, return_url, reader)
                 .await;
         }
         let answer = inner
@@ -845,28 +850,45 @@ impl Sso2Flow {
         })
     }
 
-    /// A checkout token posted again, in the session its state is bound to. After a checkout
-    /// that went through (a reload), the cookie names the buyer's account and SSO2 still has
-    /// the session logged in: the reader only goes on. Otherwise the first post did not
-    /// finish (SSO2 or Payway failed, the session was ended, the store lost an answer, the
-    /// request was cancelled): the reader must hear of it.
+    /// A checkout token posted again, in the session its state is bound to: a reload after a
+    /// checkout that went through, or after one that failed somewhere (SSO2 or Payway, a
+    /// store that lost an answer, a cancelled request). When the cookie names the buyer's
+    /// account and SSO2 still has the session logged in, the account is read afresh, the
+    /// purchase included, and must still be `aid`. Otherwise the reader must hear of it.
     async fn checkout_posted_again(
         &self,
-        cookie: &SessionCookie,
+        mut cookie: SessionCookie,
         account_id: &str,
         return_url: Url,
         reader: &Reader,
     ) -> Result<Sso2Landed, Error> {
-        if cookie.account_id() == Some(account_id) {
-            let sso2 = &self.inner.sso2;
-            let now = sso2
-                .session_status(cookie.sid(), Sso2Status::LoggedIn, reader)
-                .await?;
-            if now.status() == Sso2Status::LoggedIn {
-                return Ok(replayed(return_url, SetCookies::new()));
-            }
+        let not_logged_in = || Error::Landing(LandingError::CheckoutNotLoggedIn);
+        if cookie.account_id() != Some(account_id) {
+            return Err(not_logged_in());
         }
-        Err(Error::Landing(LandingError::CheckoutNotLoggedIn))
+        // `lks=anon`: a logged-in session is answered with a ticket to read the account by.
+        let session = self
+            .inner
+            .sso2
+            .session_status(cookie.sid(), Sso2Status::Anonymous, reader)
+            .await?;
+        if session.status() != Sso2Status::LoggedIn || session.ticket().is_none() {
+            return Err(not_logged_in());
+        }
+        cookie.confirm(&session);
+        let login = self
+            .log_in(&mut cookie, &session, TicketFrom::Server)
+            .await?;
+        if cookie.account_id() != Some(account_id) {
+            return Err(not_logged_in());
+        }
+        Ok(Sso2Landed {
+            redirect_to: return_url,
+            set_cookies: SetCookies::from(vec![self.inner.key.set_cookie(&cookie)?]),
+            cookie: Some(cookie),
+            login,
+            not_bound: None,
+        })
     }
 
     /// Logs the reader out of SSO2 (everywhere) and gives the `Set-Cookie` value that

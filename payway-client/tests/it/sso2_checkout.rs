@@ -155,14 +155,17 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
         .unwrap()
         .unwrap();
     assert_eq!(opened.account_id(), Some("acc-buyer"));
-    // The same post again (a reload): taken once, and the logged-in reader only goes on,
-    // once SSO2 says the session is still logged in (a status call, no second login).
-    let replay = post(&flow, &landing, &body, &mut jar.clone())
+    // The same post again (a reload): the delegated ticket is not used again; the session,
+    // which SSO2 still has logged in, is read afresh (a status call, a ticket of its own).
+    let exchanges = fake.exchanges();
+    let reload = post(&flow, &landing, &body, &mut jar.clone())
         .await
         .unwrap();
-    assert!(replay.is_replay(), "{replay:?}");
-    assert_eq!(replay.redirect_to, article());
+    assert!(!reload.is_replay(), "{reload:?}");
+    assert_eq!(reload.redirect_to, article());
+    assert!(reload.cookie.unwrap().has_product("premium"));
     assert_eq!(fake.sso2_calls(), calls + 2);
+    assert_eq!(fake.exchanges(), exchanges + 1);
     // In the browser as it was before, the session is not the buyer's: the reader hears of
     // it, and SSO2 is not asked.
     let error = post(&flow, &landing, &body, &mut before.clone())
@@ -635,6 +638,43 @@ async fn a_reload_after_a_failed_checkout_of_a_logged_in_buyer_is_an_error() {
 }
 
 #[tokio::test]
+async fn a_reload_after_sso2_failed_reads_a_logged_in_buyers_purchase() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["sport"]);
+    fake.add_login("buyer@example.com", "pw-buyer-123", "acc-buyer");
+    let mut jar = Jar::default();
+    let url = identify(&flow, &article(), &reader(), &mut jar).await;
+    let arrived = fake
+        .sso2_identify_logged_in(&url, "buyer@example.com")
+        .unwrap();
+    let session = land(&flow, &arrived, &mut jar)
+        .await
+        .unwrap()
+        .cookie
+        .unwrap();
+    assert!(!session.has_product("premium"));
+    let landing = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
+        .unwrap();
+    // The purchase grants `premium` at Payway; SSO2 fails to take the delegated ticket.
+    let body = form(&fake.paywall_checkout_token("acc-buyer", "premium"));
+    fake.fail_next(1, 503);
+    let error = post(&flow, &landing, &body, &mut jar.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error.status(),
+        Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
+    );
+    // The reload finds the session still logged in to the buyer's account, and reads the
+    // account afresh: the reader is not sent on without what they bought.
+    let landed = post(&flow, &landing, &body, &mut jar).await.unwrap();
+    let cookie = landed.cookie.unwrap();
+    assert_eq!(cookie.account_id(), Some("acc-buyer"));
+    assert!(cookie.has_product("premium"));
+}
+
+#[tokio::test]
 async fn a_checkout_whose_session_ended_elsewhere_is_an_error() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
@@ -766,4 +806,61 @@ async fn a_store_too_full_for_the_token_spends_nothing() {
         );
     }
     assert_eq!(fake.sso2_calls(), calls, "SSO2 was not asked");
+}
+
+/// A memory store that takes the second checkout claim it is asked for, then answers as if
+/// it had failed (a reply lost on the way back from Redis, say).
+#[derive(Default)]
+struct LosesSecondCheckoutReply {
+    inner: payway_client::MemoryTicketStore,
+    checkout_claims: std::sync::atomic::AtomicUsize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the reply was lost")]
+struct ReplyLost;
+
+#[async_trait::async_trait]
+impl payway_client::TicketStore for LosesSecondCheckoutReply {
+    async fn claim(
+        &self,
+        fingerprint: &payway_client::Fingerprint,
+        ttl: std::time::Duration,
+    ) -> Result<bool, payway_client::StoreError> {
+        let taken = self.inner.claim(fingerprint, ttl).await?;
+        let checkout = fingerprint.kind() == payway_client::ClaimKind::Checkout;
+        let count = &self.checkout_claims;
+        if checkout && count.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 1 {
+            return Err(payway_client::StoreError::backend(ReplyLost));
+        }
+        Ok(taken)
+    }
+
+    async fn release(
+        &self,
+        fingerprint: &payway_client::Fingerprint,
+    ) -> Result<(), payway_client::StoreError> {
+        self.inner.release(fingerprint).await
+    }
+}
+
+#[tokio::test]
+async fn a_token_whose_claim_reply_was_lost_cannot_be_posted_in_another_session() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let flow = flow.with_ticket_store(std::sync::Arc::new(LosesSecondCheckoutReply::default()));
+    let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    // The state is taken, then the token, whose reply is lost: a store error for the buyer.
+    let error = post(&flow, &landing, &body, &mut jar).await.unwrap_err();
+    assert!(matches!(error, Error::Store(_)), "{error:?}");
+    // Whoever captured the token posts it under a checkout of their own session: the token
+    // stays taken, so it logs nobody in, and SSO2 is not asked.
+    let (mut captor, captors_landing) = ready_to_buy(&fake, &flow).await;
+    let calls = fake.sso2_calls();
+    let error = post(&flow, &captors_landing, &body, &mut captor)
+        .await
+        .unwrap_err();
+    assert_not_logged_in(&error);
+    assert_eq!(fake.sso2_calls(), calls);
 }
