@@ -699,9 +699,9 @@ impl Sso2Flow {
     ///    token given back after a failure could be posted by whoever captured it, in a
     ///    session of theirs. (A token is bound to no session: until one post takes it, it
     ///    logs in whichever session posts it first, within its few minutes.) A token posted
-    ///    again (a reload) is read as a login afresh when the cookie names `aid` and SSO2
-    ///    still has the session logged in, into an account that must still be `aid`; any
-    ///    other is [`LandingError::CheckoutNotLoggedIn`]. A token posted to a checkout URL
+    ///    again (a reload) is read as a login afresh when SSO2 has the session logged in, to
+    ///    an account that must be `aid`; any other is
+    ///    [`LandingError::CheckoutNotLoggedIn`]. A token posted to a checkout URL
     ///    taken before is taken and spent there, and the reader goes through identify again
     ///    ([`Sso2Landed::not_bound`] is [`LoginStateError::Used`]): another token on a leaked
     ///    URL, or the same one when the store took the state but lost its answer.
@@ -852,9 +852,10 @@ impl Sso2Flow {
 
     /// A checkout token posted again, in the session its state is bound to: a reload after a
     /// checkout that went through, or after one that failed somewhere (SSO2 or Payway, a
-    /// store that lost an answer, a cancelled request). When the cookie names the buyer's
-    /// account and SSO2 still has the session logged in, the account is read afresh, the
-    /// purchase included, and must still be `aid`. Otherwise the reader must hear of it.
+    /// store that lost an answer, a cancelled request). When SSO2 has the session logged in,
+    /// the account is read afresh, the purchase included, and must be `aid`. Otherwise the
+    /// reader must hear of it. Only this session can come here (its state is bound to it),
+    /// and what it gets is what any page of its own would read.
     async fn checkout_posted_again(
         &self,
         mut cookie: SessionCookie,
@@ -863,9 +864,6 @@ impl Sso2Flow {
         reader: &Reader,
     ) -> Result<Sso2Landed, Error> {
         let not_logged_in = || Error::Landing(LandingError::CheckoutNotLoggedIn);
-        if cookie.account_id() != Some(account_id) {
-            return Err(not_logged_in());
-        }
         // `lks=anon`: a logged-in session is answered with a ticket to read the account by.
         let session = self
             .inner

@@ -120,9 +120,9 @@ pub enum LandingError {
     CheckoutAccountMismatch,
     /// The checkout did not log the reader's session in: SSO2 answered the delegated ticket
     /// with a session that is not logged in (or with no ticket to check the account by), or
-    /// Payway refused the ticket SSO2 gave, or the checkout was posted before by a request
-    /// that did not finish. The purchase stands at Payway: tell the reader it is done, and
-    /// that logging in shows what they bought.
+    /// Payway refused the ticket SSO2 gave, or the checkout was posted before and SSO2 does
+    /// not have the session logged in to the checkout's account now. The purchase stands
+    /// at Payway: tell the reader it is done, and that logging in shows what they bought.
     #[error("the checkout did not log the session in")]
     CheckoutNotLoggedIn,
 }

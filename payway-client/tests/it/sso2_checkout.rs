@@ -166,13 +166,23 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
     assert!(reload.cookie.unwrap().has_product("premium"));
     assert_eq!(fake.sso2_calls(), calls + 2);
     assert_eq!(fake.exchanges(), exchanges + 1);
-    // In the browser as it was before, the session is not the buyer's: the reader hears of
-    // it, and SSO2 is not asked.
-    let error = post(&flow, &landing, &body, &mut before.clone())
+    // The cookie as it was before the checkout names the same session, which SSO2 has
+    // logged in to the buyer's account now: read afresh too.
+    let again = post(&flow, &landing, &body, &mut before.clone())
+        .await
+        .unwrap();
+    assert!(again.cookie.unwrap().has_product("premium"));
+    // Once SSO2 no longer has the session logged in, a repost is refused, and says so.
+    assert!(fake.log_out_elsewhere(opened.sid()));
+    let error = post(&flow, &landing, &body, &mut jar.clone())
         .await
         .unwrap_err();
     assert_not_logged_in(&error);
-    assert_eq!(fake.sso2_calls(), calls + 2);
+    assert_eq!(
+        fake.sso2_calls(),
+        calls + 4,
+        "status calls only: the delegated ticket was used once"
+    );
 }
 
 #[tokio::test]
@@ -574,8 +584,8 @@ async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
     }
     assert_eq!(
         fake.sso2_calls(),
-        calls + 1,
-        "the token was taken once: posted again, SSO2 is not asked"
+        calls + 2,
+        "the token was taken once: posted again, only the session's status is asked"
     );
     // SSO2 fails outright: an error, and the token stays taken (given back, it could be
     // posted by whoever captured it, in a session of theirs).
@@ -596,8 +606,8 @@ async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
     assert_not_logged_in(&error);
     assert_eq!(
         fake.sso2_calls(),
-        calls,
-        "the captured token reached no SSO2 call"
+        calls + 1,
+        "the captured token reached no authenticatewithticket, only the thief's own status"
     );
 }
 
@@ -855,12 +865,12 @@ async fn a_token_whose_claim_reply_was_lost_cannot_be_posted_in_another_session(
     let error = post(&flow, &landing, &body, &mut jar).await.unwrap_err();
     assert!(matches!(error, Error::Store(_)), "{error:?}");
     // Whoever captured the token posts it under a checkout of their own session: the token
-    // stays taken, so it logs nobody in, and SSO2 is not asked.
+    // stays taken, so it logs nobody in (only the captor's own session's status is asked).
     let (mut captor, captors_landing) = ready_to_buy(&fake, &flow).await;
     let calls = fake.sso2_calls();
     let error = post(&flow, &captors_landing, &body, &mut captor)
         .await
         .unwrap_err();
     assert_not_logged_in(&error);
-    assert_eq!(fake.sso2_calls(), calls);
+    assert_eq!(fake.sso2_calls(), calls + 1, "no authenticatewithticket");
 }
