@@ -62,6 +62,19 @@ async fn with_session(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, SessionCookie
     (jar, landed.cookie.unwrap())
 }
 
+/// A browser whose session is logged in to `acc-buyer` (whose login it adds), and that
+/// session.
+async fn logged_in_buyer(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, SessionCookie) {
+    fake.add_login("buyer@example.com", "pw-buyer-123", "acc-buyer");
+    let mut jar = Jar::default();
+    let url = identify(flow, &article(), &reader(), &mut jar).await;
+    let arrived = fake
+        .sso2_identify_logged_in(&url, "buyer@example.com")
+        .unwrap();
+    let landed = land(flow, &arrived, &mut jar).await.unwrap();
+    (jar, landed.cookie.unwrap())
+}
+
 /// A browser with a session ([`with_session`]), then sent to the paywall: the checkout
 /// landing URL the paywall posts to.
 async fn ready_to_buy(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, Url) {
@@ -87,6 +100,11 @@ fn refused_by_payway(fake: &FakePayway, flow: &Sso2Flow) -> Sso2Flow {
         ReturnPolicy::allow_hosts(["news.example.com"]),
     )
     .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap())
+}
+
+/// [`post`], which must fail: its error.
+async fn refused(flow: &Sso2Flow, landing: &Url, body: &[u8], jar: &mut Jar) -> Error {
+    post(flow, landing, body, jar).await.unwrap_err()
 }
 
 /// A checkout that did not log the reader in, and says so.
@@ -174,9 +192,7 @@ async fn a_checkout_logs_the_reader_in_once_with_the_delegated_ticket() {
     assert!(again.cookie.unwrap().has_product("premium"));
     // Once SSO2 no longer has the session logged in, a repost is refused, and says so.
     assert!(fake.log_out_elsewhere(opened.sid()));
-    let error = post(&flow, &landing, &body, &mut jar.clone())
-        .await
-        .unwrap_err();
+    let error = refused(&flow, &landing, &body, &mut jar.clone()).await;
     assert_not_logged_in(&error);
     assert_eq!(
         fake.sso2_calls(),
@@ -330,9 +346,7 @@ async fn checkout_tokens_are_verified_strictly() {
         (b"other=1".to_vec(), LandingError::MissingCheckoutToken),
         (twice, LandingError::Duplicate),
     ] {
-        let error = post(&flow, &landing, &body, &mut jar.clone())
-            .await
-            .unwrap_err();
+        let error = refused(&flow, &landing, &body, &mut jar.clone()).await;
         assert!(
             matches!(error, Error::Landing(e) if e == expected),
             "{error:?}"
@@ -374,14 +388,13 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
     // `aid` names another account than the delegated ticket's.
     let mut claims = purchase(&fake, "acc-buyer");
     claims["aid"] = json!("acc-other");
-    let error = post(
+    let error = refused(
         &flow,
         &landing,
         &form(&paywall_token(&fake, &claims)),
         &mut jar.clone(),
     )
-    .await
-    .unwrap_err();
+    .await;
     assert!(
         matches!(error, Error::Landing(LandingError::CheckoutAccountMismatch)),
         "{error:?}"
@@ -397,9 +410,7 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
     // No session cookie: nothing to log in.
     let mut no_session = Jar::default();
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
-    let error = post(&flow, &landing, &body, &mut no_session)
-        .await
-        .unwrap_err();
+    let error = refused(&flow, &landing, &body, &mut no_session).await;
     assert!(
         matches!(error, Error::Landing(LandingError::NoSession)),
         "{error:?}"
@@ -535,14 +546,13 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
         .unwrap();
     let claims = purchase(&fake, "acc-buyer");
     let calls = fake.sso2_calls();
-    let error = post(
+    let error = refused(
         &flow,
         &landing,
         &form(&paywall_token(&fake, &claims)),
         &mut jar,
     )
-    .await
-    .unwrap_err();
+    .await;
     assert!(matches!(error, Error::ClientCredentials(_)), "{error:?}");
     assert_eq!(
         fake.sso2_calls(),
@@ -575,9 +585,7 @@ async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
     let body = form(&paywall_token(&fake, &claims));
     let calls = fake.sso2_calls();
     for _ in 0..2 {
-        let error = post(&flow, &landing, &body, &mut jar.clone())
-            .await
-            .unwrap_err();
+        let error = refused(&flow, &landing, &body, &mut jar.clone()).await;
         // Not a quiet redirect to the story, anonymous: the reader must hear of it, the
         // second time too.
         assert_not_logged_in(&error);
@@ -591,18 +599,14 @@ async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
     // posted by whoever captured it, in a session of theirs).
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
     fake.fail_next(1, 503);
-    let error = post(&flow, &checkout(), &body, &mut jar.clone())
-        .await
-        .unwrap_err();
+    let error = refused(&flow, &checkout(), &body, &mut jar.clone()).await;
     assert_eq!(
         error.status(),
         Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
     );
     let (mut thief, thiefs_landing) = ready_to_buy(&fake, &flow).await;
     let calls = fake.sso2_calls();
-    let error = post(&flow, &thiefs_landing, &body, &mut thief)
-        .await
-        .unwrap_err();
+    let error = refused(&flow, &thiefs_landing, &body, &mut thief).await;
     assert_not_logged_in(&error);
     assert_eq!(
         fake.sso2_calls(),
@@ -615,18 +619,8 @@ async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
 async fn a_reload_after_a_failed_checkout_of_a_logged_in_buyer_is_an_error() {
     let (fake, good) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
-    fake.add_login("buyer@example.com", "pw-buyer-123", "acc-buyer");
     // The reader is logged in as the account that buys, before buying.
-    let mut jar = Jar::default();
-    let url = identify(&good, &article(), &reader(), &mut jar).await;
-    let arrived = fake
-        .sso2_identify_logged_in(&url, "buyer@example.com")
-        .unwrap();
-    let session = land(&good, &arrived, &mut jar)
-        .await
-        .unwrap()
-        .cookie
-        .unwrap();
+    let (jar, session) = logged_in_buyer(&fake, &good).await;
     assert_eq!(session.account_id(), Some("acc-buyer"));
     let landing = good
         .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
@@ -635,15 +629,11 @@ async fn a_reload_after_a_failed_checkout_of_a_logged_in_buyer_is_an_error() {
     // the site's client): the flow logs the session out.
     let failing = refused_by_payway(&fake, &good);
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
-    let error = post(&failing, &landing, &body, &mut jar.clone())
-        .await
-        .unwrap_err();
+    let error = refused(&failing, &landing, &body, &mut jar.clone()).await;
     assert!(matches!(error, Error::ClientCredentials(_)), "{error:?}");
     // The reload carries the old cookie, which names the buyer's account: still an error,
     // for SSO2 no longer has the session logged in.
-    let error = post(&failing, &landing, &body, &mut jar.clone())
-        .await
-        .unwrap_err();
+    let error = refused(&failing, &landing, &body, &mut jar.clone()).await;
     assert_not_logged_in(&error);
 }
 
@@ -651,17 +641,7 @@ async fn a_reload_after_a_failed_checkout_of_a_logged_in_buyer_is_an_error() {
 async fn a_reload_after_sso2_failed_reads_a_logged_in_buyers_purchase() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["sport"]);
-    fake.add_login("buyer@example.com", "pw-buyer-123", "acc-buyer");
-    let mut jar = Jar::default();
-    let url = identify(&flow, &article(), &reader(), &mut jar).await;
-    let arrived = fake
-        .sso2_identify_logged_in(&url, "buyer@example.com")
-        .unwrap();
-    let session = land(&flow, &arrived, &mut jar)
-        .await
-        .unwrap()
-        .cookie
-        .unwrap();
+    let (mut jar, session) = logged_in_buyer(&fake, &flow).await;
     assert!(!session.has_product("premium"));
     let landing = flow
         .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
@@ -669,9 +649,7 @@ async fn a_reload_after_sso2_failed_reads_a_logged_in_buyers_purchase() {
     // The purchase grants `premium` at Payway; SSO2 fails to take the delegated ticket.
     let body = form(&fake.paywall_checkout_token("acc-buyer", "premium"));
     fake.fail_next(1, 503);
-    let error = post(&flow, &landing, &body, &mut jar.clone())
-        .await
-        .unwrap_err();
+    let error = refused(&flow, &landing, &body, &mut jar.clone()).await;
     assert_eq!(
         error.status(),
         Some(reqwest::StatusCode::SERVICE_UNAVAILABLE)
@@ -695,9 +673,7 @@ async fn a_checkout_whose_session_ended_elsewhere_is_an_error() {
     // The reader logs out of SSO2 in another tab while their cookie is still fresh.
     assert!(fake.log_out_elsewhere(session.sid()));
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
-    let error = post(&flow, &landing, &body, &mut jar.clone())
-        .await
-        .unwrap_err();
+    let error = refused(&flow, &landing, &body, &mut jar.clone()).await;
     assert_not_logged_in(&error);
 }
 
@@ -809,7 +785,7 @@ async fn a_store_too_full_for_the_token_spends_nothing() {
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
     let calls = fake.sso2_calls();
     for attempt in 0..2 {
-        let error = post(&flow, &landing, &body, &mut jar).await.unwrap_err();
+        let error = refused(&flow, &landing, &body, &mut jar).await;
         assert!(
             matches!(error, Error::Store(_)),
             "attempt {attempt}: {error:?} (not a used URL: the state was given back)"
@@ -862,15 +838,13 @@ async fn a_token_whose_claim_reply_was_lost_cannot_be_posted_in_another_session(
     let (mut jar, landing) = ready_to_buy(&fake, &flow).await;
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
     // The state is taken, then the token, whose reply is lost: a store error for the buyer.
-    let error = post(&flow, &landing, &body, &mut jar).await.unwrap_err();
+    let error = refused(&flow, &landing, &body, &mut jar).await;
     assert!(matches!(error, Error::Store(_)), "{error:?}");
     // Whoever captured the token posts it under a checkout of their own session: the token
     // stays taken, so it logs nobody in (only the captor's own session's status is asked).
     let (mut captor, captors_landing) = ready_to_buy(&fake, &flow).await;
     let calls = fake.sso2_calls();
-    let error = post(&flow, &captors_landing, &body, &mut captor)
-        .await
-        .unwrap_err();
+    let error = refused(&flow, &captors_landing, &body, &mut captor).await;
     assert_not_logged_in(&error);
     assert_eq!(fake.sso2_calls(), calls + 1, "no authenticatewithticket");
 }
