@@ -180,11 +180,12 @@ pub(crate) async fn checkout_landing(
             "This browser's session could not be logged in with it. Log in to read.",
         ),
         Err(Error::Landing(_) | Error::Sso2Token(_)) => refused(),
-        // SSO2, Payway or the store could not be reached. The checkout's token is taken once
-        // and stays taken, so a reload cannot finish it: the reader logs in instead.
+        // SSO2, Payway or the store could not be reached. A reload reads the reader's
+        // account afresh if SSO2 logged the session in before the failure; otherwise the
+        // reader logs in.
         Err(_) => purchase_done(
             StatusCode::SERVICE_UNAVAILABLE,
-            "The login could not be finished. Log in to read.",
+            "The login could not be finished just now. Reload this page; if that does not log you in, log in to read.",
         ),
     }
 }

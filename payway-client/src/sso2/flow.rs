@@ -726,9 +726,9 @@ impl Sso2Flow {
     /// [`LandingError::CheckoutNotLoggedIn`] and [`LandingError::CheckoutAccountMismatch`];
     /// [`Error::Store`] (nothing was asked of SSO2; when the state was taken but not the
     /// token, the state is given back, so that the post may be sent again, unless the store
-    /// cannot give it back or had taken the token after all); and any error of [`Sso2Client::authenticate_with_ticket`], the
-    /// ticket exchange, `/me`, the products read, or, for a token posted again,
-    /// [`Sso2Client::session_status`]. The purchase stands at Payway whatever the error:
+    /// cannot give it back or had taken the token after all); and any error of
+    /// [`Sso2Client::authenticate_with_ticket`], the ticket exchange, `/me`, the products
+    /// read, or, for a token posted again, [`Sso2Client::session_status`]. The purchase stands at Payway whatever the error:
     /// tell the reader it is done, and that logging in shows what they bought.
     pub async fn checkout_landing<'a, I>(
         &self,
@@ -863,23 +863,22 @@ impl Sso2Flow {
         return_url: Url,
         reader: &Reader,
     ) -> Result<Sso2Landed, Error> {
-        let not_logged_in = || Error::Landing(LandingError::CheckoutNotLoggedIn);
         // `lks=anon`: a logged-in session is answered with a ticket to read the account by.
         let session = self
             .inner
             .sso2
             .session_status(cookie.sid(), Sso2Status::Anonymous, reader)
             .await?;
-        if session.status() != Sso2Status::LoggedIn || session.ticket().is_none() {
-            return Err(not_logged_in());
-        }
         cookie.confirm(&session);
         let login = self
-            .log_in(&mut cookie, &session, TicketFrom::Server)
+            .exchange_ticket(&mut cookie, &session, TicketFrom::Server)
             .await?;
-        if cookie.account_id() != Some(account_id) {
-            return Err(not_logged_in());
+        // The account is checked before its products are read.
+        if !matches!(&login, Some(TicketLogin::LoggedIn { account, .. }) if account.id == account_id)
+        {
+            return Err(Error::Landing(LandingError::CheckoutNotLoggedIn));
         }
+        let login = self.read_products(&mut cookie, login).await?;
         Ok(Sso2Landed {
             redirect_to: return_url,
             set_cookies: SetCookies::from(vec![self.inner.key.set_cookie(&cookie)?]),
