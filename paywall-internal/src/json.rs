@@ -79,9 +79,9 @@ pub fn classify(error: &serde_json::Error) -> Refusal {
 ///
 /// serde_json's error: see [`classify`].
 pub fn check(bytes: &[u8]) -> Result<(), serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    NoRepeats.deserialize(&mut deserializer)?;
-    deserializer.end()
+    whole(serde_json::Deserializer::from_slice(bytes), |d| {
+        NoRepeats.deserialize(d)
+    })
 }
 
 /// `serde_json::from_slice`, after [`check`]: a document that repeats a member name at any
@@ -107,10 +107,9 @@ pub fn from_slice_strict<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_j
 ///
 /// serde_json's error: see [`classify`].
 pub fn value_from_slice(bytes: &[u8]) -> Result<Value, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    let value = StrictValue.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(value)
+    whole(serde_json::Deserializer::from_slice(bytes), |d| {
+        StrictValue.deserialize(d)
+    })
 }
 
 /// Reads one JSON object from `bytes` with `visitor`'s `visit_map`, refusing anything after
@@ -136,19 +135,24 @@ pub fn read_object<'de, V: Visitor<'de>>(
     // Checked as UTF-8 once, so that serde_json need not check each string; text that is not
     // UTF-8 is read as bytes, for serde_json's own report of where.
     match std::str::from_utf8(bytes) {
-        Ok(text) => {
-            let mut deserializer = serde_json::Deserializer::from_str(text);
-            let value = deserializer.deserialize_map(visitor)?;
-            deserializer.end()?;
-            Ok(value)
-        }
-        Err(_) => {
-            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            let value = deserializer.deserialize_map(visitor)?;
-            deserializer.end()?;
-            Ok(value)
-        }
+        Ok(text) => whole(serde_json::Deserializer::from_str(text), |d| {
+            d.deserialize_map(visitor)
+        }),
+        Err(_) => whole(serde_json::Deserializer::from_slice(bytes), |d| {
+            d.deserialize_map(visitor)
+        }),
     }
+}
+
+/// What `read` reads from `deserializer`, which must be the whole text: anything after it is
+/// refused.
+fn whole<'de, R: serde_json::de::Read<'de>, T>(
+    mut deserializer: serde_json::Deserializer<R>,
+    read: impl FnOnce(&mut serde_json::Deserializer<R>) -> Result<T, serde_json::Error>,
+) -> Result<T, serde_json::Error> {
+    let value = read(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
 }
 
 #[cfg(test)]

@@ -56,11 +56,22 @@ impl<'de> DeserializeSeed<'de> for AnyMember {
     type Value = Member<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Member<'de>, D::Error> {
-        deserializer.deserialize_any(MemberVisitor)
+        deserializer.deserialize_any(MemberVisitor { element: false })
     }
 }
 
-struct MemberVisitor;
+/// Reads a value as a [`Member`]; as an array's `element`, an array in it is only walked.
+struct MemberVisitor {
+    element: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for MemberVisitor {
+    type Value = Member<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Member<'de>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
 
 impl<'de> Visitor<'de> for MemberVisitor {
     type Value = Member<'de>;
@@ -102,12 +113,15 @@ impl<'de> Visitor<'de> for MemberVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Member<'de>, A::Error> {
+        if self.element {
+            return skip_seq(seq).map(|()| Member::Array);
+        }
         let mut texts = Vec::new();
-        while let Some(element) = seq.next_element_seed(Element)? {
+        while let Some(element) = seq.next_element_seed(MemberVisitor { element: true })? {
             match element {
-                Some(text) => texts.push(text),
+                Member::Text(text) => texts.push(text),
                 // The rest is walked, not kept.
-                None => return skip_seq(seq).map(|()| Member::Array),
+                _ => return skip_seq(seq).map(|()| Member::Array),
             }
         }
         Ok(Member::Texts(texts))
@@ -165,67 +179,6 @@ impl<'de, const N: usize> Visitor<'de> for Members<'_, N> {
             }
         }
         Ok(found)
-    }
-}
-
-/// An array element: `Some` string, or `None` for anything else (walked in full).
-struct Element;
-
-impl<'de> DeserializeSeed<'de> for Element {
-    type Value = Option<Cow<'de, str>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(ElementVisitor)
-    }
-}
-
-struct ElementVisitor;
-
-impl<'de> Visitor<'de> for ElementVisitor {
-    type Value = Option<Cow<'de, str>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, value: &'de str) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Borrowed(value)))
-    }
-
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(value.to_owned())))
-    }
-
-    fn visit_string<E: de::Error>(self, value: String) -> Result<Self::Value, E> {
-        Ok(Some(Cow::Owned(value)))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        skip_seq(seq).map(|()| None)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        skip_map(map).map(|()| None)
     }
 }
 

@@ -33,7 +33,13 @@ impl<'de> DeserializeSeed<'de> for NoRepeats {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(Skip)
+        let mut deferred = Vec::new();
+        Walk {
+            depth: 0,
+            deferred: &mut deferred,
+        }
+        .deserialize(deserializer)?;
+        check_deferred(deferred)
     }
 }
 
@@ -85,56 +91,6 @@ fn rethrow<E: de::Error>(error: &serde_json::Error) -> E {
     }
 }
 
-/// The arms of a visitor of any JSON value that accept every scalar as it is.
-macro_rules! accept_scalars {
-    () => {
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("any JSON value")
-        }
-
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-            Ok(())
-        }
-
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-            Ok(())
-        }
-
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-            Ok(())
-        }
-
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-            Ok(())
-        }
-
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-            Ok(())
-        }
-
-        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-            Ok(())
-        }
-    };
-}
-
-/// [`NoRepeats`]'s visitor: scalars are accepted as they are.
-struct Skip;
-
-impl<'de> Visitor<'de> for Skip {
-    type Value = ();
-
-    accept_scalars!();
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
-        skip_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        skip_map(map)
-    }
-}
-
 /// One value at `depth` levels below where the walk started.
 struct Walk<'a, 'de> {
     depth: u8,
@@ -155,10 +111,37 @@ impl<'de> DeserializeSeed<'de> for Walk<'_, 'de> {
     }
 }
 
+/// Scalars are accepted as they are.
 impl<'de> Visitor<'de> for Walk<'_, 'de> {
     type Value = ();
 
-    accept_scalars!();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         walk_seq(seq, self.depth.saturating_add(1), self.deferred)
