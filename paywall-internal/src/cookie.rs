@@ -62,11 +62,18 @@ where
     let mut scanned = 0_usize;
     for header in headers {
         scanned = scanned.saturating_add(header.len());
-        check_len(scanned)?;
-        if let Some(value) = find_one(name, header)?
-            && found.replace(value).is_some()
-        {
-            return Err(CookieError::Duplicate);
+        if scanned > MAX_COOKIE_HEADER_BYTES {
+            return Err(CookieError::HeaderTooLarge {
+                len: scanned,
+                limit: MAX_COOKIE_HEADER_BYTES,
+            });
+        }
+        for pair in header.split(|byte| *byte == b';') {
+            if let Some(value) = value_of(name, pair)
+                && found.replace(value).is_some()
+            {
+                return Err(CookieError::Duplicate);
+            }
         }
     }
     Ok(found)
@@ -113,35 +120,6 @@ where
         }
     }
     names
-}
-
-fn check_len(len: usize) -> Result<(), CookieError> {
-    if len > MAX_COOKIE_HEADER_BYTES {
-        return Err(CookieError::HeaderTooLarge {
-            len,
-            limit: MAX_COOKIE_HEADER_BYTES,
-        });
-    }
-    Ok(())
-}
-
-/// The value of `name` in one header, a slice of it; a second one is refused.
-fn find_one<'a>(name: &str, header: &'a [u8]) -> Result<Option<&'a [u8]>, CookieError> {
-    let mut found = None;
-    let mut rest = header;
-    loop {
-        let end = memchr::memchr(b';', rest);
-        let pair = rest.get(..end.unwrap_or(rest.len())).unwrap_or_default();
-        if let Some(value) = value_of(name, pair)
-            && found.replace(value).is_some()
-        {
-            return Err(CookieError::Duplicate);
-        }
-        match end.and_then(|end| rest.get(end + 1..)) {
-            Some(tail) => rest = tail,
-            None => return Ok(found),
-        }
-    }
 }
 
 /// The value of one `name=value` pair when its name, between optional whitespace, is `name`
