@@ -7,13 +7,6 @@ pub use axum_core;
 #[doc(hidden)]
 pub use http;
 
-/// `source` as the trait object [`std::error::Error::source`] answers with.
-pub fn as_source<E: std::error::Error + 'static>(
-    source: Option<&E>,
-) -> Option<&(dyn std::error::Error + 'static)> {
-    source.map(|source| source as &(dyn std::error::Error + 'static))
-}
-
 /// Implements axum's `FromRequestParts<S>` (`required`) or `OptionalFromRequestParts<S>`
 /// (`optional`) for `$extractor`, for every state `S` it can take a `$from_state` from
 /// (`$from_state: FromRef<S>`).
@@ -90,7 +83,7 @@ macro_rules! rejection_traits {
         impl ::std::error::Error for $rejection {
             fn source(&self) -> ::core::option::Option<&(dyn ::std::error::Error + 'static)> {
                 let $this = self;
-                $crate::axum_extract::as_source($source)
+                $source.map(|source| source as &(dyn ::std::error::Error + 'static))
             }
         }
 
