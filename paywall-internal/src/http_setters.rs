@@ -174,8 +174,11 @@ mod tests {
             .base_url(url.clone())
             .timeout(Duration::from_secs(3));
         assert_eq!((built.environment, &built.base_url), (Some(7), &Some(url)));
-        assert_eq!(built.http.effective_timeout(), Duration::from_secs(3));
         let reset = built.location((None, None));
+        assert_eq!(
+            reset.http.build("test").unwrap().timeout(),
+            Duration::from_secs(3)
+        );
         assert_eq!((reset.environment, reset.base_url), (None, None));
         let refused = Builder::default()
             .http_client(reqwest::Client::new())

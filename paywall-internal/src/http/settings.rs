@@ -124,12 +124,6 @@ impl HttpSettings {
         self.connect_timeout = Some(timeout);
     }
 
-    /// The total timeout requests will get.
-    #[must_use]
-    pub fn effective_timeout(&self) -> Duration {
-        self.timeout.unwrap_or(DEFAULT_TIMEOUT)
-    }
-
     /// Checks the settings and builds the client requests go through: the caller's, or one
     /// that never follows a redirect (a key header would follow it to another host), never
     /// retries (a request may have effects), has both timeouts and sends `user_agent`
@@ -140,7 +134,7 @@ impl HttpSettings {
     /// [`SettingsError::ZeroDuration`] for a zero timeout (checked first),
     /// [`SettingsError::ConnectTimeoutWithHttpClient`], [`SettingsError::HttpClient`].
     pub fn build(self, user_agent: &'static str) -> Result<Http, SettingsError> {
-        let timeout = self.effective_timeout();
+        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         for (what, duration) in [("timeout", timeout), ("connect_timeout", connect_timeout)] {
             if duration.is_zero() {
@@ -210,12 +204,6 @@ impl Http {
     #[must_use]
     pub fn timeout(&self) -> Duration {
         self.timeout
-    }
-
-    /// Whether the client is the caller's.
-    #[must_use]
-    pub fn is_callers(&self) -> bool {
-        self.per_request
     }
 
     /// Starts the `Debug` output of a client handle, `name`, with the fields every handle
@@ -308,7 +296,6 @@ mod tests {
     fn defaults_build_our_own_client() {
         let http = HttpSettings::default().build("x/1").unwrap();
         assert_eq!(http.timeout(), DEFAULT_TIMEOUT);
-        assert!(!http.is_callers());
         assert_eq!(
             format!("{http:?}"),
             "Http { client: \"built\", timeout: 10s }"
@@ -372,7 +359,7 @@ mod tests {
         )
         .build("x/1")
         .unwrap();
-        assert!(http.is_callers());
+        assert!(format!("{http:?}").contains("caller-supplied"));
         let url = Url::parse("http://127.0.0.1:9/a").unwrap();
         let request = http.request(Method::PATCH, &url).build().unwrap();
         assert_eq!(request.timeout(), Some(&Duration::from_secs(3)));
@@ -427,22 +414,15 @@ mod tests {
     crate::http_error_fns!(BuildError, api_key);
 
     #[test]
-    fn an_api_key_refusal_keeps_its_words() {
-        use super::HeaderError;
-        assert!(matches!(
-            api_key_error(HeaderError::Empty),
-            BuildError::MissingApiKey
-        ));
-        assert!(matches!(
-            api_key_error(HeaderError::NotPrintable),
-            BuildError::InvalidApiKey
-        ));
-    }
-
-    #[test]
     fn the_mappings_keep_each_refusals_words() {
         use super::super::BaseUrlError::{Insecure, Invalid, Missing};
         use BuildError as B;
+        assert!(matches!(
+            api_key_error(HeaderError::Empty),
+            B::MissingApiKey
+        ));
+        let not_printable = api_key_error(HeaderError::NotPrintable);
+        assert!(matches!(not_printable, B::InvalidApiKey));
         assert!(matches!(base_url_error(Missing), B::MissingEnvironment));
         assert!(matches!(base_url_error(Insecure), B::InsecureBaseUrl));
         let invalid = base_url_error(Invalid("no host"));
