@@ -1,15 +1,14 @@
 //! The Payway/Tulo environment names, read and written one way: `stage` and `production`
 //! (also `prod`, the JS-API's own `env` value), in any ASCII case, around any whitespace.
 
-/// Implements `Display` (the type's `as_str()`) and `FromStr` for an environment enum with
-/// the variants `Stage` and `Production`, refusing any other text with `$error(())`.
+/// Declares an environment enum with the variants `Stage` and `Production` (given its docs,
+/// and each variant's doc as a string), `#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]`
+/// and `#[non_exhaustive]`, and implements `Display` (the type's `as_str()`) and `FromStr`
+/// for it, refusing any other text with `$error(())`.
 ///
 /// `FromStr` reads `stage` or `production` (also `prod`), ignoring ASCII case and
-/// surrounding whitespace. The type must have `fn as_str(self) -> &'static str` and be
-/// `Copy`; `$error` must be a tuple struct holding `()`.
-///
-/// Given the enum itself (its docs, and each variant's doc as a string), it also declares it:
-/// `#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]` and `#[non_exhaustive]`.
+/// surrounding whitespace. The crate writes `fn as_str(self) -> &'static str`; `$error` must
+/// be a tuple struct holding `()`.
 ///
 /// ```ignore
 /// paywall_internal::stage_or_production! {
@@ -41,9 +40,6 @@ macro_rules! stage_or_production {
             Production,
         }
 
-        $crate::stage_or_production!($environment, $error);
-    };
-    ($environment:ident, $error:ident) => {
         impl ::core::fmt::Display for $environment {
             /// The environment's name, as [`as_str`](Self::as_str).
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {

@@ -139,7 +139,7 @@ impl Redaction<'_> {
                 .prepared
                 .iter()
                 .chain(&self.more)
-                .map(|pattern| Pattern::folded(&pattern.bytes))
+                .map(|pattern| Pattern::new(pattern.bytes.to_ascii_lowercase(), true))
                 .collect(),
         };
         folded.string(media_type)
@@ -226,7 +226,7 @@ fn prepare(secrets: &[&str]) -> Vec<Pattern> {
     secrets
         .iter()
         .filter(|secret| !secret.is_empty())
-        .map(|secret| Pattern::new(secret.as_bytes()))
+        .map(|secret| Pattern::new(secret.as_bytes().to_vec(), false))
         .collect()
 }
 
@@ -363,16 +363,8 @@ struct Pattern {
 }
 
 impl Pattern {
-    fn new(bytes: &[u8]) -> Self {
-        Self::prepare(bytes.to_vec(), false)
-    }
-
-    /// The pattern of `bytes` in any ASCII case.
-    fn folded(bytes: &[u8]) -> Self {
-        Self::prepare(bytes.to_ascii_lowercase(), true)
-    }
-
-    fn prepare(bytes: Vec<u8>, fold: bool) -> Self {
+    /// The pattern of `bytes`; with `fold`, matched in any ASCII case (`bytes` lowercased).
+    fn new(bytes: Vec<u8>, fold: bool) -> Self {
         let mut pattern = Self {
             fallback: Vec::with_capacity(bytes.len()),
             bytes,

@@ -101,11 +101,7 @@ pub fn encode_segment(value: &str, max: usize) -> Result<Cow<'_, str>, InvalidIn
 #[must_use]
 pub fn append_segments(base: &Url, segments: &[&str]) -> Url {
     let mut url = base.clone();
-    let base_path = url.path().trim_end_matches('/');
-    let mut path = String::with_capacity(
-        base_path.len() + segments.iter().map(|s| s.len() + 1).sum::<usize>(),
-    );
-    path.push_str(base_path);
+    let mut path = url.path().trim_end_matches('/').to_owned();
     for segment in segments {
         path.push('/');
         path.push_str(segment);

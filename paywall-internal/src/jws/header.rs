@@ -117,27 +117,22 @@ mod tests {
 
     #[test]
     fn malformed_repeated_and_critical_headers_are_refused_in_that_order() {
-        let malformed = |reason| Err(JwsError::Malformed { reason });
-        assert_eq!(
-            check("e30=", Typ::Any),
-            malformed("the header is not base64url")
-        );
-        assert_eq!(
-            check(&header("[1]"), Typ::Any),
-            malformed("the header is not a JSON object")
-        );
-        assert_eq!(
-            check(&header("{"), Typ::Any),
-            malformed("the header is not valid JSON")
-        );
-        assert_eq!(
-            check(&header(r#"{"alg":"none","alg":"HS256"}"#), Typ::Any),
-            Err(JwsError::RepeatedHeaderMember)
-        );
-        assert_eq!(
-            check(&header(r#"{"alg":"HS256","x":[{"y":1,"y":1}]}"#), Typ::Any),
-            Err(JwsError::RepeatedHeaderMember)
-        );
+        let malformed = |reason| JwsError::Malformed { reason };
+        for (segment, error) in [
+            ("e30=".to_owned(), malformed("the header is not base64url")),
+            (header("[1]"), malformed("the header is not a JSON object")),
+            (header("{"), malformed("the header is not valid JSON")),
+            (
+                header(r#"{"alg":"none","alg":"HS256"}"#),
+                JwsError::RepeatedHeaderMember,
+            ),
+            (
+                header(r#"{"alg":"HS256","x":[{"y":1,"y":1}]}"#),
+                JwsError::RepeatedHeaderMember,
+            ),
+        ] {
+            assert_eq!(check(&segment, Typ::Any), Err(error), "{segment}");
+        }
         for crit in [r#"["b64"]"#, "[]", "null", r#""exp""#] {
             let json = format!(r#"{{"alg":"HS256","crit":{crit}}}"#);
             assert_eq!(
