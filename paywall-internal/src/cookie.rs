@@ -38,13 +38,10 @@ pub enum CookieError {
 /// [`CookieError::HeaderTooLarge`] over [`MAX_COOKIE_HEADER_BYTES`];
 /// [`CookieError::Duplicate`] when the cookie appears more than once.
 pub fn find_in_header<'a>(name: &str, header: &'a str) -> Result<Option<&'a str>, CookieError> {
-    let Some(value) = find_in_headers(name, [header.as_bytes()])? else {
-        return Ok(None);
-    };
-    // `value` is a slice of `header` that starts and ends next to ASCII bytes (`=`, `;`,
-    // space, tab) or at an end, so always on character boundaries.
-    let start = (value.as_ptr() as usize).wrapping_sub(header.as_ptr() as usize);
-    Ok(header.get(start..start.saturating_add(value.len())))
+    let value = find_in_headers(name, [header.as_bytes()])?;
+    // A slice of `header` cut next to ASCII bytes (`=`, `;`, space, tab) or at an end, so
+    // always on character boundaries: it is UTF-8 too.
+    Ok(value.and_then(|value| std::str::from_utf8(value).ok()))
 }
 
 /// The value of cookie `name` across one request's `Cookie` headers (HTTP/2 may send one per

@@ -139,19 +139,15 @@ pub fn send(
     url: Url,
     read: Read,
 ) -> Pin<Box<impl Future<Output = Result<Answer, SendError>>>> {
-    Box::pin(receive(request.send(), url, read))
+    Box::pin(receive(request, url, read))
 }
 
 fn transport(error: reqwest::Error) -> SendError {
     SendError::Transport(Arc::new(error.without_url()))
 }
 
-async fn receive(
-    response: impl Future<Output = Result<Response, reqwest::Error>>,
-    url: Url,
-    read: Read,
-) -> Result<Answer, SendError> {
-    let response = response.await.map_err(transport)?;
+async fn receive(request: RequestBuilder, url: Url, read: Read) -> Result<Answer, SendError> {
+    let response = request.send().await.map_err(transport)?;
     if *response.url() != url {
         return Err(SendError::RedirectFollowed);
     }
