@@ -298,25 +298,22 @@ mod tests {
     fn evicting_inserts_drop_the_oldest_entry_to_make_room() {
         let start = Instant::now();
         let mut map = ExpiringMap::new(3, Duration::from_secs(10));
-        for (key, value, secs, evicted) in [
-            ("a", 1, 0, None),
-            ("b", 2, 1, None),
-            ("c", 3, 2, None),
-            // A present key is replaced in place: nothing leaves.
-            ("b", 4, 3, None),
-            // Full: the oldest goes, whatever the new key.
-            ("d", 5, 4, Some(("a", 1))),
-            // `c` is now older than `b` (stored again), so it goes next; `b`'s stale record is
-            // passed over.
-            ("e", 6, 5, Some(("c", 3))),
-        ] {
-            let now = at(start, secs);
-            assert_eq!(
-                map.insert_evicting_oldest(key, value, now),
-                evicted,
-                "{key}"
-            );
-        }
+        assert_eq!(map.insert_evicting_oldest("a", 1, start), None);
+        assert_eq!(map.insert_evicting_oldest("b", 2, at(start, 1)), None);
+        assert_eq!(map.insert_evicting_oldest("c", 3, at(start, 2)), None);
+        // A present key is replaced in place: nothing leaves.
+        assert_eq!(map.insert_evicting_oldest("b", 4, at(start, 3)), None);
+        // Full: the oldest goes, whatever the new key.
+        assert_eq!(
+            map.insert_evicting_oldest("d", 5, at(start, 4)),
+            Some(("a", 1))
+        );
+        // `c` is now older than `b` (stored again), so it goes next; `b`'s stale record is
+        // passed over.
+        assert_eq!(
+            map.insert_evicting_oldest("e", 6, at(start, 5)),
+            Some(("c", 3))
+        );
         assert_eq!(map.len(), 3);
         for (key, value) in [("b", 4), ("d", 5), ("e", 6)] {
             assert_eq!(map.get(key, at(start, 5)), Some(&value), "{key}");
