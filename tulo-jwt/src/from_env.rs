@@ -16,13 +16,9 @@ pub const ENV_CLIENT_SECRET: &str = "TULO_CLIENT_SECRET";
 pub const ENV_REDIRECT_URI: &str = "TULO_REDIRECT_URI";
 
 impl TuloVerifier {
-    /// A verifier with the default settings, configured from environment variables:
-    ///
-    /// | variable | meaning |
-    /// | --- | --- |
-    /// | `TULO_CLIENT_ID` | the JS-API user's client id (required) |
-    /// | `TULO_CLIENT_SECRET` | its client secret, the HS256 key (required) |
-    /// | `TULO_REDIRECT_URI` | its redirect URI, every token's `aud` (required) |
+    /// A verifier with the default settings, configured from the environment variables
+    /// [`ENV_CLIENT_ID`], [`ENV_CLIENT_SECRET`] and [`ENV_REDIRECT_URI`] (all three required;
+    /// each constant says what its variable holds).
     ///
     /// Payway delivers the three together for each API user. The JS-API user may be the same
     /// API user as payway-client's `PAYWAY_CLIENT_ID` / `PAYWAY_CLIENT_SECRET`, under another
