@@ -215,16 +215,15 @@ impl TiunClient {
         });
         let answer = send(request, url, Read::All).await.map_err(Error::sent)?;
         let sent = Some(token);
+        if answer.status == StatusCode::OK {
+            return self.read_answer(&answer, "user verification answer", sent, verification);
+        }
+        let problem = self.problem(&answer, sent);
         match answer.status {
-            StatusCode::OK => {
-                self.read_answer(&answer, "user verification answer", sent, verification)
-            }
-            StatusCode::UNAUTHORIZED => Ok(UserVerification::Unauthorized {
-                problem: self.problem(&answer, sent),
-            }),
+            StatusCode::UNAUTHORIZED => Ok(UserVerification::Unauthorized { problem }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: self.problem(&answer, sent).map(Box::new),
+                problem: problem.map(Box::new),
             }),
         }
     }
@@ -260,17 +259,16 @@ impl TiunClient {
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", &user, "info"]);
         let request = self.request(Method::GET, &url);
         let answer = send(request, url, Read::All).await.map_err(Error::sent)?;
+        if answer.status == StatusCode::OK {
+            return self.read_answer(&answer, "user info answer", None, user_lookup);
+        }
+        let problem = self.problem(&answer, None);
         match answer.status {
-            StatusCode::OK => self.read_answer(&answer, "user info answer", None, user_lookup),
-            StatusCode::NOT_FOUND => Ok(UserLookup::NotFound {
-                problem: self.problem(&answer, None),
-            }),
-            StatusCode::UNAUTHORIZED => Ok(UserLookup::Unauthorized {
-                problem: self.problem(&answer, None),
-            }),
+            StatusCode::NOT_FOUND => Ok(UserLookup::NotFound { problem }),
+            StatusCode::UNAUTHORIZED => Ok(UserLookup::Unauthorized { problem }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: self.problem(&answer, None).map(Box::new),
+                problem: problem.map(Box::new),
             }),
         }
     }
