@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use paywall_internal::http::{InvalidInput, check_input, encode_segment};
+use paywall_internal::http::{InvalidInput, encode_segment};
 
 /// The longest identifier accepted, in bytes.
 pub const MAX_ID_BYTES: usize = paywall_internal::http::MAX_SEGMENT_BYTES;
@@ -13,10 +13,4 @@ pub const MAX_ID_BYTES: usize = paywall_internal::http::MAX_SEGMENT_BYTES;
 /// when nothing needed encoding, as for the usual UUID-like ids), or why it was refused.
 pub(crate) fn encode_id(id: &str) -> Result<Cow<'_, str>, &'static str> {
     encode_segment(id, MAX_ID_BYTES).map_err(InvalidInput::reason)
-}
-
-/// The checks every untrusted string passes: not empty, at most `max` bytes, no control
-/// character.
-pub(crate) fn check_token(value: &str, max: usize) -> Result<(), &'static str> {
-    check_input(value, max).map_err(InvalidInput::reason)
 }

@@ -87,34 +87,15 @@ impl ProblemDetails {
         let Value::Object(mut members) = secrets.value(Value::Object(members)) else {
             return None;
         };
-        let mut text = |name: &str| match members.remove(name) {
-            Some(Value::String(s)) => Some(s),
-            Some(Value::Null) | None => None,
-            Some(other) => {
-                members.insert(name.to_owned(), other);
-                None
-            }
-        };
-        let problem_type = text("type");
-        let title = text("title");
-        let detail = text("detail");
-        let instance = text("instance");
-        let status = match members.remove("status") {
-            None | Some(Value::Null) => None,
-            Some(value) => {
-                let code = value.as_u64().and_then(|n| u16::try_from(n).ok());
-                if code.is_none() {
-                    members.insert("status".to_owned(), value);
-                }
-                code
-            }
-        };
+        let text = |value: &Value| value.as_str().map(str::to_owned);
         Some(Self {
-            problem_type,
-            title,
-            status,
-            detail,
-            instance,
+            problem_type: take(&mut members, "type", text),
+            title: take(&mut members, "title", text),
+            status: take(&mut members, "status", |value| {
+                value.as_u64().and_then(|n| u16::try_from(n).ok())
+            }),
+            detail: take(&mut members, "detail", text),
+            instance: take(&mut members, "instance", text),
             extensions: members,
         })
     }
@@ -135,6 +116,21 @@ impl ProblemDetails {
         put("instance", self.instance.clone().map(Value::String));
         Value::Object(members)
     }
+}
+
+/// Takes member `name` out of `members` when `read` accepts its value; `null` is taken out as
+/// absent, and a value of another type stays among the extensions.
+fn take<T>(
+    members: &mut Map<String, Value>,
+    name: &str,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Option<T> {
+    let found = match members.get(name)? {
+        Value::Null => None,
+        value => Some(read(value)?),
+    };
+    members.remove(name);
+    found
 }
 
 impl fmt::Debug for ProblemDetails {

@@ -55,36 +55,29 @@ impl SessionSource {
     /// The session id of a request: `Ok(None)` when absent or empty.
     pub(crate) fn read(&self, parts: &Parts) -> Result<Option<String>, Unreadable> {
         let found = match &self.0 {
-            Where::Header(name) => {
-                let mut values = parts.headers.get_all(name).iter();
-                let first = values.next();
-                if values.next().is_some() {
-                    return Err(Unreadable::Repeated);
-                }
-                match first {
-                    None => None,
-                    Some(value) => Some(
-                        value
-                            .to_str()
-                            .map_err(|_| Unreadable::NotText)?
-                            .trim()
-                            .to_owned(),
-                    ),
-                }
-            }
+            Where::Header(name) => only(parts.headers.get_all(name).iter())?
+                .map(|value| value.to_str().map(|id| id.trim().to_owned()))
+                .transpose()
+                .map_err(|_| Unreadable::NotText)?,
             Where::Query(name) => {
                 let query = parts.uri.query().unwrap_or_default();
-                let mut values = url::form_urlencoded::parse(query.as_bytes())
-                    .filter(|(key, _)| key == name)
-                    .map(|(_, value)| value.into_owned());
-                let first = values.next();
-                if values.next().is_some() {
-                    return Err(Unreadable::Repeated);
-                }
-                first
+                only(
+                    url::form_urlencoded::parse(query.as_bytes())
+                        .filter(|(key, _)| key == name)
+                        .map(|(_, value)| value.into_owned()),
+                )?
             }
         };
         Ok(found.filter(|id| !id.is_empty()))
+    }
+}
+
+/// The one value of `values`, if any; a second is [`Unreadable::Repeated`].
+fn only<T>(mut values: impl Iterator<Item = T>) -> Result<Option<T>, Unreadable> {
+    let first = values.next();
+    match values.next() {
+        Some(_) => Err(Unreadable::Repeated),
+        None => Ok(first),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use paywall_internal::http::{Answer, ErrorBody, Read, send};
+use paywall_internal::http::{Answer, ErrorBody, Read, check_input, send};
 use paywall_internal::parse_error::read_value;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::client::TiunClient;
 use crate::error::Error;
-use crate::id::{check_token, encode_id};
+use crate::id::encode_id;
 use crate::problem::ProblemDetails;
 
 /// The longest user verification token accepted, in bytes.
@@ -205,9 +205,9 @@ impl TiunClient {
     }
 
     async fn check_user(&self, token: &str) -> Result<UserVerification, Error> {
-        check_token(token, MAX_USER_TOKEN_BYTES).map_err(|reason| Error::InvalidInput {
+        check_input(token, MAX_USER_TOKEN_BYTES).map_err(|refused| Error::InvalidInput {
             what: "user verification token",
-            reason,
+            reason: refused.reason(),
         })?;
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", "verification"]);
         let request = self.request(Method::POST, &url).json(&VerificationRequest {
@@ -215,16 +215,15 @@ impl TiunClient {
         });
         let answer = send(request, url, Read::All).await.map_err(Error::sent)?;
         let sent = Some(token);
+        if answer.status == StatusCode::OK {
+            return self.read_answer(&answer, "user verification answer", sent, verification);
+        }
+        let problem = self.problem(&answer, sent);
         match answer.status {
-            StatusCode::OK => {
-                self.read_answer(&answer, "user verification answer", sent, verification)
-            }
-            StatusCode::UNAUTHORIZED => Ok(UserVerification::Unauthorized {
-                problem: self.problem(&answer, sent),
-            }),
+            StatusCode::UNAUTHORIZED => Ok(UserVerification::Unauthorized { problem }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: self.problem(&answer, sent).map(Box::new),
+                problem: problem.map(Box::new),
             }),
         }
     }
@@ -260,17 +259,16 @@ impl TiunClient {
         let url = self.endpoint(&["live_api", "s2s", "v1", "users", &user, "info"]);
         let request = self.request(Method::GET, &url);
         let answer = send(request, url, Read::All).await.map_err(Error::sent)?;
+        if answer.status == StatusCode::OK {
+            return self.read_answer(&answer, "user info answer", None, user_lookup);
+        }
+        let problem = self.problem(&answer, None);
         match answer.status {
-            StatusCode::OK => self.read_answer(&answer, "user info answer", None, user_lookup),
-            StatusCode::NOT_FOUND => Ok(UserLookup::NotFound {
-                problem: self.problem(&answer, None),
-            }),
-            StatusCode::UNAUTHORIZED => Ok(UserLookup::Unauthorized {
-                problem: self.problem(&answer, None),
-            }),
+            StatusCode::NOT_FOUND => Ok(UserLookup::NotFound { problem }),
+            StatusCode::UNAUTHORIZED => Ok(UserLookup::Unauthorized { problem }),
             status => Err(Error::UnexpectedStatus {
                 status,
-                problem: self.problem(&answer, None).map(Box::new),
+                problem: problem.map(Box::new),
             }),
         }
     }

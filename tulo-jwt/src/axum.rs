@@ -48,8 +48,9 @@ use axum_core::response::{IntoResponse, Response};
 use http::header::{CONTENT_TYPE, COOKIE};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, StatusCode};
+use paywall_internal::cookie::find_in_headers;
 
-use crate::cookie;
+use crate::cookie::{self, COOKIE_NAME};
 use crate::error::Error;
 use crate::session::{Session, SessionState};
 use crate::verifier::TuloVerifier;
@@ -129,7 +130,8 @@ fn extract(
 /// The `T_ID` value among all of the request's `Cookie` headers: one, at most, in all of
 /// them together, which are scanned up to `MAX_COOKIE_HEADER_BYTES` in all.
 fn find_across(headers: &HeaderMap) -> Result<Option<&str>, Error> {
-    let found = cookie::find_across(headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes))?;
+    let values = headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes);
+    let found = find_in_headers(COOKIE_NAME, values).map_err(cookie::cookie_error)?;
     // Other cookies may hold any bytes; only the `T_ID` value must be text.
     found
         .map(|value| {

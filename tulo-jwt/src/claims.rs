@@ -9,7 +9,7 @@ use serde_core::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, 
 use serde_json::{Map, Value};
 
 use crate::error::Error;
-use crate::session::{Principal, Profile, Session, SessionState, Text};
+use crate::session::{Principal, Profile, Session, SessionState};
 
 /// The issuer Payway signs into every token (`iss`).
 pub const ISSUER: &str = "Tulo";
@@ -23,51 +23,72 @@ pub(crate) struct Policy<'a> {
     pub(crate) now: f64,
 }
 
-/// The token's claims as read, before any check: each known claim as its JSON value (absent
-/// is `None`), text borrowed from the payload.
-#[derive(Default)]
-struct RawClaims<'a> {
-    iat: Option<Member<'a>>,
-    nbf: Option<Member<'a>>,
-    exp: Option<Member<'a>>,
-    iss: Option<Member<'a>>,
-    aud: Option<Member<'a>>,
-    prn: Option<Member<'a>>,
-    /// What `session` is; an object's members are read into `session_members`.
-    session: Option<SessionKind>,
-    session_members: RawSession<'a>,
+/// The top-level claims this crate checks, besides `session`.
+const CLAIMS: [&str; 6] = ["iat", "nbf", "exp", "iss", "aud", "prn"];
+
+/// The members of the `session` object that have an accessor.
+const SESSION_MEMBERS: [&str; 13] = [
+    "active",
+    "id",
+    "sid",
+    "contact_email",
+    "display_name",
+    "organisation",
+    "first_name",
+    "last_name",
+    "customer_number",
+    "mobile_number",
+    "alias",
+    "verified",
+    "products",
+];
+
+/// One object as read, before any check: each known member as its JSON value (absent is
+/// `None`, text borrowed from the payload), every other member kept as a value for
+/// `Session::get` and `Session::claim`.
+struct Object<'de, const N: usize> {
+    known: [Option<Member<'de>>; N],
     other: Map<String, Value>,
 }
 
-/// What the `session` claim is.
-#[derive(Clone, Copy)]
-enum SessionKind {
-    Object,
-    Null,
-    WrongType,
+impl<'de, const N: usize> Object<'de, N> {
+    fn new() -> Self {
+        Self {
+            known: [const { None }; N],
+            other: Map::new(),
+        }
+    }
+
+    /// Reads the value of member `name`: into its slot when it is one of `names`, into
+    /// `other` otherwise. A name the object gave before is refused.
+    fn read<A: MapAccess<'de>>(
+        &mut self,
+        names: &[&str; N],
+        name: Cow<'de, str>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let slot = names
+            .iter()
+            .zip(&mut self.known)
+            .find_map(|(known, slot)| (*known == name).then_some(slot));
+        let repeated = match slot {
+            Some(slot) => slot.replace(map.next_value_seed(AnyMember)?).is_some(),
+            None => {
+                let value = map.next_value_seed(StrictValue)?;
+                self.other.insert(name.into_owned(), value).is_some()
+            }
+        };
+        if repeated {
+            return Err(de::Error::custom(json::REPEATED_MEMBER));
+        }
+        Ok(())
+    }
 }
 
-/// The `session` object as read.
-#[derive(Default)]
-struct RawSession<'a> {
-    active: Option<Member<'a>>,
-    id: Option<Member<'a>>,
-    sid: Option<Member<'a>>,
-    contact_email: Option<Member<'a>>,
-    display_name: Option<Member<'a>>,
-    organisation: Option<Member<'a>>,
-    first_name: Option<Member<'a>>,
-    last_name: Option<Member<'a>>,
-    customer_number: Option<Member<'a>>,
-    mobile_number: Option<Member<'a>>,
-    alias: Option<Member<'a>>,
-    verified: Option<Member<'a>>,
-    products: Option<Member<'a>>,
-    other: Map<String, Value>,
-}
+/// The claims as read, and `session`'s members: `Some(None)` when it is not an object.
+type RawClaims<'de> = (Object<'de, 6>, Option<Option<Object<'de, 13>>>);
 
-/// Reads the claims: one JSON object without a repeated member name at any depth. Members
-/// without an accessor are kept as values for `Session::get` and `Session::claim`.
+/// Reads the claims: one JSON object without a repeated member name at any depth.
 fn read_claims(payload: &[u8]) -> Result<RawClaims<'_>, Error> {
     json::read_object(payload, ClaimsVisitor).map_err(|error| {
         let (reason, source) = match json::classify(&error) {
@@ -93,131 +114,71 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawClaims<'de>, A::Error> {
-        // Each known claim has a slot and every other one a map entry: a second member of
-        // any name finds its place taken.
-        let mut claims = RawClaims::default();
+        let mut claims = Object::new();
+        let mut session = None;
         while let Some(Name(name)) = map.next_key()? {
-            let slot = match name.as_ref() {
-                "iat" => &mut claims.iat,
-                "nbf" => &mut claims.nbf,
-                "exp" => &mut claims.exp,
-                "iss" => &mut claims.iss,
-                "aud" => &mut claims.aud,
-                "prn" => &mut claims.prn,
-                "session" => {
-                    let members = &mut claims.session_members;
-                    let kind = map.next_value_seed(SessionSeed(members))?;
-                    if claims.session.replace(kind).is_some() {
-                        return Err(repeated());
-                    }
-                    continue;
-                }
-                _ => {
-                    keep(&mut claims.other, name, map.next_value_seed(StrictValue)?)?;
-                    continue;
-                }
-            };
-            fill(slot, map.next_value_seed(AnyMember)?)?;
+            if name != "session" {
+                claims.read(&CLAIMS, name, &mut map)?;
+            } else if session.replace(map.next_value_seed(SessionSeed)?).is_some() {
+                return Err(de::Error::custom(json::REPEATED_MEMBER));
+            }
         }
-        Ok(claims)
+        Ok((claims, session))
     }
 }
 
-/// Stores a known member in its slot; a second member of that name is refused.
-fn fill<'a, E: de::Error>(slot: &mut Option<Member<'a>>, value: Member<'a>) -> Result<(), E> {
-    match slot.replace(value) {
-        Some(_) => Err(repeated()),
-        None => Ok(()),
-    }
-}
+/// Reads the `session` claim: its members when it is an object, `None` for any other value.
+struct SessionSeed;
 
-/// Keeps a member without an accessor; a second member of that name is refused.
-fn keep<E: de::Error>(
-    other: &mut Map<String, Value>,
-    name: Cow<'_, str>,
-    value: Value,
-) -> Result<(), E> {
-    match other.insert(name.into_owned(), value) {
-        Some(_) => Err(repeated()),
-        None => Ok(()),
-    }
-}
+impl<'de> DeserializeSeed<'de> for SessionSeed {
+    type Value = Option<Object<'de, 13>>;
 
-fn repeated<E: de::Error>() -> E {
-    E::custom(json::REPEATED_MEMBER)
-}
-
-/// Reads the `session` claim; an object's members go into the given [`RawSession`].
-struct SessionSeed<'a, 'de>(&'a mut RawSession<'de>);
-
-impl<'de> DeserializeSeed<'de> for SessionSeed<'_, 'de> {
-    type Value = SessionKind;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<SessionKind, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for SessionSeed<'_, 'de> {
-    type Value = SessionKind;
+impl<'de> Visitor<'de> for SessionSeed {
+    type Value = Option<Object<'de, 13>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the session object")
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let s = self.0;
+        let mut session = Object::new();
         while let Some(Name(name)) = map.next_key()? {
-            let slot = match name.as_ref() {
-                "active" => &mut s.active,
-                "id" => &mut s.id,
-                "sid" => &mut s.sid,
-                "contact_email" => &mut s.contact_email,
-                "display_name" => &mut s.display_name,
-                "organisation" => &mut s.organisation,
-                "first_name" => &mut s.first_name,
-                "last_name" => &mut s.last_name,
-                "customer_number" => &mut s.customer_number,
-                "mobile_number" => &mut s.mobile_number,
-                "alias" => &mut s.alias,
-                "verified" => &mut s.verified,
-                "products" => &mut s.products,
-                _ => {
-                    keep(&mut s.other, name, map.next_value_seed(StrictValue)?)?;
-                    continue;
-                }
-            };
-            fill(slot, map.next_value_seed(AnyMember)?)?;
+            session.read(&SESSION_MEMBERS, name, &mut map)?;
         }
-        Ok(SessionKind::Object)
+        Ok(Some(session))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(SessionKind::Null)
+        Ok(None)
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(SessionKind::WrongType)
+        Ok(None)
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(SessionKind::WrongType)
+        Ok(None)
     }
 
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(SessionKind::WrongType)
+        Ok(None)
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(SessionKind::WrongType)
+        Ok(None)
     }
 
     fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(SessionKind::WrongType)
+        Ok(None)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        skip_seq(seq).map(|()| SessionKind::WrongType)
+        skip_seq(seq).map(|()| None)
     }
 }
 
@@ -249,9 +210,11 @@ fn optional<'a, T>(
     }
 }
 
-/// A NumericDate (RFC 7519 §2): seconds since the epoch, integer or not.
-fn seconds(member: Member<'_>) -> Option<f64> {
-    member.as_f64()
+/// An optional string member of the profile.
+fn optional_text(member: Option<Member<'_>>, claim: &'static str) -> Result<Option<String>, Error> {
+    optional(member, claim, "a string", |member| {
+        text(member).map(Cow::into_owned)
+    })
 }
 
 fn text(member: Member<'_>) -> Option<Cow<'_, str>> {
@@ -269,19 +232,19 @@ fn boolean(member: Member<'_>) -> Option<bool> {
 }
 
 /// `session.customer_number`: a string, or an integer given in decimal.
-fn customer_number(member: Member<'_>) -> Option<Cow<'_, str>> {
+fn customer_number(member: Member<'_>) -> Option<String> {
     match member {
-        Member::Text(text) => Some(text),
-        Member::Unsigned(n) => Some(Cow::Owned(n.to_string())),
-        Member::Negative(n) => Some(Cow::Owned(n.to_string())),
+        Member::Text(text) => Some(text.into_owned()),
+        Member::Unsigned(n) => Some(n.to_string()),
+        Member::Negative(n) => Some(n.to_string()),
         _ => None,
     }
 }
 
 /// An array of strings; one element of another type makes the whole array the wrong type.
-fn strings(member: Member<'_>) -> Option<Vec<Cow<'_, str>>> {
+fn strings(member: Member<'_>) -> Option<Vec<String>> {
     match member {
-        Member::Texts(items) => Some(items),
+        Member::Texts(items) => Some(items.into_iter().map(Cow::into_owned).collect()),
         _ => None,
     }
 }
@@ -298,55 +261,65 @@ fn audience(member: Member<'_>, redirect_uri: &str) -> Option<bool> {
 
 /// Reads and checks the claims of a token whose signature has been verified.
 pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionState, Error> {
-    let raw = read_claims(payload)?;
+    let (claims, session) = read_claims(payload)?;
+    let [iat, nbf, exp, iss, aud, prn] = claims.known;
 
     // Every known claim is typed first, present or not, so a wrong type is always an error.
-    let iat = checked(raw.iat, "iat", SECONDS, seconds)?;
-    let nbf = checked(raw.nbf, "nbf", SECONDS, seconds)?;
-    let exp = checked(raw.exp, "exp", SECONDS, seconds)?;
-    let iss = checked(raw.iss, "iss", "a string", text)?;
-    let names_us = checked(raw.aud, "aud", "a string or an array of strings", |aud| {
+    let iat = checked(iat, "iat", SECONDS, |t| t.as_f64())?;
+    let nbf = checked(nbf, "nbf", SECONDS, |t| t.as_f64())?;
+    let exp = checked(exp, "exp", SECONDS, |t| t.as_f64())?;
+    let iss = checked(iss, "iss", "a string", text)?;
+    let names_us = checked(aud, "aud", "a string or an array of strings", |aud| {
         audience(aud, policy.redirect_uri)
     })?;
-    let prn = checked(raw.prn, "prn", "a string", text)?;
-    let session = match raw.session {
-        Some(SessionKind::Object) => raw.session_members,
-        Some(SessionKind::Null | SessionKind::WrongType) => {
-            return Err(invalid("session", "an object"));
-        }
+    let prn = checked(prn, "prn", "a string", text)?;
+    let session = match session {
+        Some(Some(session)) => session,
+        Some(None) => return Err(invalid("session", "an object")),
         None => return Err(Error::MissingClaim { claim: "session" }),
     };
+    let [
+        active,
+        id,
+        sid,
+        email,
+        display_name,
+        organisation,
+        first_name,
+        last_name,
+        customer,
+        mobile_number,
+        alias,
+        verified,
+        products,
+    ] = session.known;
     let active = required(
-        checked(session.active, "session.active", "a boolean", boolean)?,
+        checked(active, "session.active", "a boolean", boolean)?,
         "session.active",
     )?;
-    let account_id = checked(session.id, "session.id", "a string", text)?;
+    let account_id = checked(id, "session.id", "a string", text)?;
     if account_id.as_ref().is_some_and(|id| id.is_empty()) {
         return Err(invalid("session.id", "a non-empty string"));
     }
-    let string = "a string";
-    let profile = RawProfile {
-        sid: optional(session.sid, "session.sid", string, text)?,
-        email: optional(session.contact_email, "session.contact_email", string, text)?,
-        display_name: optional(session.display_name, "session.display_name", string, text)?,
-        organisation: optional(session.organisation, "session.organisation", string, text)?,
-        first_name: optional(session.first_name, "session.first_name", string, text)?,
-        last_name: optional(session.last_name, "session.last_name", string, text)?,
+    let profile = Profile {
+        sid: optional_text(sid, "session.sid")?,
+        email: optional_text(email, "session.contact_email")?,
+        display_name: optional_text(display_name, "session.display_name")?,
+        organisation: optional_text(organisation, "session.organisation")?,
+        first_name: optional_text(first_name, "session.first_name")?,
+        last_name: optional_text(last_name, "session.last_name")?,
         customer_number: optional(
-            session.customer_number,
+            customer,
             "session.customer_number",
             "a string or an integer",
             customer_number,
         )?,
-        mobile_number: optional(session.mobile_number, "session.mobile_number", string, text)?,
-        alias: optional(session.alias, "session.alias", string, text)?,
-        verified: optional(session.verified, "session.verified", "a boolean", boolean)?,
-        products: optional(
-            session.products,
-            "session.products",
-            "an array of strings",
-            strings,
-        )?,
+        mobile_number: optional_text(mobile_number, "session.mobile_number")?,
+        alias: optional_text(alias, "session.alias")?,
+        verified: optional(verified, "session.verified", "a boolean", boolean)?,
+        products: optional(products, "session.products", "an array of strings", strings)?
+            .unwrap_or_default(),
+        other: session.other,
     };
 
     let iat = required(iat, "iat")?;
@@ -384,90 +357,23 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
     } else {
         return Err(Error::PrincipalMismatch);
     };
-    let mut text = Text::with_capacity(account_id.len() + profile.text_len());
-    let account_id = text.push(&account_id);
-    let profile = profile.into_profile(&mut text, session.other);
-    Ok(SessionState::Active(Session::new(
-        text.finish(),
-        account_id,
+    Ok(SessionState::Active(Session {
+        account_id: account_id.into_owned(),
         principal,
-        profile,
-        raw.other,
-        [
-            to_time(iat, "iat")?,
-            to_time(nbf, "nbf")?,
-            to_time(exp, "exp")?,
-        ],
-    )))
+        profile: Box::new(profile),
+        claims: claims.other,
+        issued_at: to_time(iat, "iat")?,
+        not_before: to_time(nbf, "nbf")?,
+        expires_at: to_time(exp, "exp")?,
+    }))
 }
 
-/// The profile members, still borrowed from the payload.
-struct RawProfile<'a> {
-    sid: Option<Cow<'a, str>>,
-    email: Option<Cow<'a, str>>,
-    display_name: Option<Cow<'a, str>>,
-    organisation: Option<Cow<'a, str>>,
-    first_name: Option<Cow<'a, str>>,
-    last_name: Option<Cow<'a, str>>,
-    customer_number: Option<Cow<'a, str>>,
-    mobile_number: Option<Cow<'a, str>>,
-    alias: Option<Cow<'a, str>>,
-    verified: Option<bool>,
-    products: Option<Vec<Cow<'a, str>>>,
-}
-
-impl RawProfile<'_> {
-    fn strings(&self) -> [&Option<Cow<'_, str>>; 9] {
-        [
-            &self.sid,
-            &self.email,
-            &self.display_name,
-            &self.organisation,
-            &self.first_name,
-            &self.last_name,
-            &self.customer_number,
-            &self.mobile_number,
-            &self.alias,
-        ]
-    }
-
-    fn text_len(&self) -> usize {
-        self.strings()
-            .iter()
-            .map(|text| text.as_ref().map_or(0, |text| text.len()))
-            .sum()
-    }
-
-    fn into_profile(self, text: &mut Text, other: Map<String, Value>) -> Profile {
-        Profile {
-            sid: text.push_optional(self.sid.as_deref()),
-            email: text.push_optional(self.email.as_deref()),
-            display_name: text.push_optional(self.display_name.as_deref()),
-            organisation: text.push_optional(self.organisation.as_deref()),
-            first_name: text.push_optional(self.first_name.as_deref()),
-            last_name: text.push_optional(self.last_name.as_deref()),
-            customer_number: text.push_optional(self.customer_number.as_deref()),
-            mobile_number: text.push_optional(self.mobile_number.as_deref()),
-            alias: text.push_optional(self.alias.as_deref()),
-            verified: self.verified,
-            products: self
-                .products
-                .map(|items| items.into_iter().map(Cow::into_owned).collect())
-                .unwrap_or_default(),
-            other,
-        }
-    }
-}
-
+/// A NumericDate (RFC 7519 §2): seconds since the epoch, integer or not.
 const SECONDS: &str = "a number of seconds";
 
 /// A claim that must be present.
 fn required<T>(value: Option<T>, claim: &'static str) -> Result<T, Error> {
-    match value {
-        Some(value) => Ok(value),
-        // Built only when it is the answer: an `Error` is costly to drop.
-        None => Err(Error::MissingClaim { claim }),
-    }
+    value.ok_or(Error::MissingClaim { claim })
 }
 
 fn check_times(

@@ -49,16 +49,8 @@ pub fn find_cookie(header: &str) -> Result<Option<&str>, Error> {
     scan::find_in_header(COOKIE_NAME, header).map_err(cookie_error)
 }
 
-/// The `T_ID` value among all of a request's `Cookie` headers, as bytes: one at most, in all
-/// of them together, which are scanned up to [`MAX_COOKIE_HEADER_BYTES`] in all.
-#[cfg(feature = "axum")]
-pub(crate) fn find_across<'a>(
-    headers: impl IntoIterator<Item = &'a [u8]>,
-) -> Result<Option<&'a [u8]>, Error> {
-    scan::find_in_headers(COOKIE_NAME, headers).map_err(cookie_error)
-}
-
-fn cookie_error(error: CookieError) -> Error {
+/// The shared scan's refusal in this crate's words.
+pub(crate) fn cookie_error(error: CookieError) -> Error {
     match error {
         CookieError::HeaderTooLarge { len, limit } => Error::CookieHeaderTooLarge { len, limit },
         CookieError::Duplicate => Error::DuplicateCookie,

@@ -16,13 +16,9 @@ pub const ENV_CLIENT_SECRET: &str = "TULO_CLIENT_SECRET";
 pub const ENV_REDIRECT_URI: &str = "TULO_REDIRECT_URI";
 
 impl TuloVerifier {
-    /// A verifier with the default settings, configured from environment variables:
-    ///
-    /// | variable | meaning |
-    /// | --- | --- |
-    /// | `TULO_CLIENT_ID` | the JS-API user's client id (required) |
-    /// | `TULO_CLIENT_SECRET` | its client secret, the HS256 key (required) |
-    /// | `TULO_REDIRECT_URI` | its redirect URI, every token's `aud` (required) |
+    /// A verifier with the default settings, configured from the environment variables
+    /// [`ENV_CLIENT_ID`], [`ENV_CLIENT_SECRET`] and [`ENV_REDIRECT_URI`] (all three required;
+    /// each constant says what its variable holds).
     ///
     /// Payway delivers the three together for each API user. The JS-API user may be the same
     /// API user as payway-client's `PAYWAY_CLIENT_ID` / `PAYWAY_CLIENT_SECRET`, under another
@@ -71,8 +67,7 @@ pub(crate) fn from_lookup(
 
 #[cfg(test)]
 mod tests {
-    use std::env::VarError;
-    use std::ffi::OsString;
+    use paywall_internal::env::lookup_of;
 
     use super::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI, from_lookup};
     use crate::BuildError;
@@ -80,15 +75,19 @@ mod tests {
     /// Every variable `from_env` reads.
     const VARIABLES: [&str; 3] = [ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_REDIRECT_URI];
 
-    const SECRET: &str = "0123456789abcdef0123456789abcdef";
-
-    fn env(name: &str) -> Result<String, VarError> {
-        match name {
-            ENV_CLIENT_ID => Ok("52753620400e063f79000001".into()),
-            ENV_CLIENT_SECRET => Ok(SECRET.into()),
-            ENV_REDIRECT_URI => Ok("https://news.example.com/forward".into()),
-            _ => Err(VarError::NotPresent),
-        }
+    /// The three variables, with `value` in place of `name`'s (`None`: not set).
+    fn vars(name: &str, value: Option<&'static str>) -> Vec<(&'static str, &'static str)> {
+        [
+            (ENV_CLIENT_ID, "52753620400e063f79000001"),
+            (ENV_CLIENT_SECRET, "0123456789abcdef0123456789abcdef"),
+            (ENV_REDIRECT_URI, "https://news.example.com/forward"),
+        ]
+        .into_iter()
+        .filter_map(|(var, default)| match (var == name, value) {
+            (false, _) => Some((var, default)),
+            (true, value) => value.map(|value| (var, value)),
+        })
+        .collect()
     }
 
     #[test]
@@ -101,7 +100,10 @@ mod tests {
 
     #[test]
     fn reads_the_three_variables() {
-        let verifier = from_lookup(env).unwrap().build().unwrap();
+        let verifier = from_lookup(lookup_of(&vars("", None), None))
+            .unwrap()
+            .build()
+            .unwrap();
         assert_eq!(verifier.client_id(), "52753620400e063f79000001");
         assert_eq!(verifier.redirect_uri(), "https://news.example.com/forward");
     }
@@ -109,15 +111,8 @@ mod tests {
     #[test]
     fn names_the_missing_or_empty_variable() {
         for missing in VARIABLES {
-            for value in [Err(VarError::NotPresent), Ok(String::new())] {
-                let error = from_lookup(|name| {
-                    if name == missing {
-                        value.clone()
-                    } else {
-                        env(name)
-                    }
-                })
-                .unwrap_err();
+            for value in [None, Some("")] {
+                let error = from_lookup(lookup_of(&vars(missing, value), None)).unwrap_err();
                 assert!(
                     matches!(error, BuildError::MissingEnvVar { name } if name == missing),
                     "{error:?}"
@@ -129,16 +124,11 @@ mod tests {
 
     #[test]
     fn a_refused_secret_is_reported_without_its_value() {
-        let error = from_lookup(|name| {
-            if name == ENV_CLIENT_SECRET {
-                Ok("value-that-must-not-leak".into())
-            } else {
-                env(name)
-            }
-        })
-        .unwrap()
-        .build()
-        .unwrap_err();
+        let leaked = Some("value-that-must-not-leak");
+        let error = from_lookup(lookup_of(&vars(ENV_CLIENT_SECRET, leaked), None))
+            .unwrap()
+            .build()
+            .unwrap_err();
         assert!(matches!(
             error,
             BuildError::ShortSecret { len: 24, min: 32 }
@@ -149,14 +139,7 @@ mod tests {
     #[test]
     fn a_variable_that_is_not_unicode_is_invalid_not_missing() {
         for invalid in VARIABLES {
-            let error = from_lookup(|name| {
-                if name == invalid {
-                    Err(VarError::NotUnicode(OsString::from("x")))
-                } else {
-                    env(name)
-                }
-            })
-            .unwrap_err();
+            let error = from_lookup(lookup_of(&vars("", None), Some(invalid))).unwrap_err();
             assert!(
                 matches!(error, BuildError::InvalidEnvVar { name, reason: "not valid unicode" } if name == invalid),
                 "{error:?}"

@@ -58,49 +58,21 @@ impl SessionState {
 /// number, alias), so a session can be logged with `{:?}`.
 #[derive(Clone, PartialEq)]
 pub struct Session {
-    /// Every string member, one after the other: one allocation instead of ten.
-    text: Box<str>,
-    account_id: Span,
-    principal: Principal,
+    pub(crate) account_id: String,
+    pub(crate) principal: Principal,
     // Boxed so that `SessionState` stays small to move around.
-    profile: Box<Profile>,
-    claims: Map<String, Value>,
-    issued_at: SystemTime,
-    not_before: SystemTime,
-    expires_at: SystemTime,
+    pub(crate) profile: Box<Profile>,
+    pub(crate) claims: Map<String, Value>,
+    pub(crate) issued_at: SystemTime,
+    pub(crate) not_before: SystemTime,
+    pub(crate) expires_at: SystemTime,
 }
 
 impl Session {
-    /// `text` holds the spans of `account_id` and `profile`; `times` are `iat`, `nbf` and
-    /// `exp`.
-    pub(crate) fn new(
-        text: Box<str>,
-        account_id: Span,
-        principal: Principal,
-        profile: Profile,
-        claims: Map<String, Value>,
-        [issued_at, not_before, expires_at]: [SystemTime; 3],
-    ) -> Self {
-        Self {
-            text,
-            account_id,
-            principal,
-            profile: Box::new(profile),
-            claims,
-            issued_at,
-            not_before,
-            expires_at,
-        }
-    }
-
-    fn text(&self, span: Option<Span>) -> Option<&str> {
-        span.and_then(|span| self.text.get(span.start..span.end))
-    }
-
     /// The Payway account id (`session.id`): the stable key for this reader in your systems.
     #[must_use]
     pub fn account_id(&self) -> &str {
-        self.text(Some(self.account_id)).unwrap_or_default()
+        &self.account_id
     }
 
     /// The token's principal (`prn`), which is always either the account id
@@ -122,57 +94,57 @@ impl Session {
     /// Payway's session id (`session.sid`). Treat it as confidential: do not log it.
     #[must_use]
     pub fn sid(&self) -> Option<&str> {
-        self.text(self.profile.sid)
+        self.profile.sid.as_deref()
     }
 
     /// The account's contact e-mail (`session.contact_email`).
     #[must_use]
     pub fn email(&self) -> Option<&str> {
-        self.text(self.profile.email)
+        self.profile.email.as_deref()
     }
 
     /// The account's full name (`session.display_name`).
     #[must_use]
     pub fn display_name(&self) -> Option<&str> {
-        self.text(self.profile.display_name)
+        self.profile.display_name.as_deref()
     }
 
     /// The Payway organisation (`session.organisation`); requested with the JS-API's
     /// `fields` option.
     #[must_use]
     pub fn organisation(&self) -> Option<&str> {
-        self.text(self.profile.organisation)
+        self.profile.organisation.as_deref()
     }
 
     /// `session.first_name`; requested with the JS-API's `fields` option.
     #[must_use]
     pub fn first_name(&self) -> Option<&str> {
-        self.text(self.profile.first_name)
+        self.profile.first_name.as_deref()
     }
 
     /// `session.last_name`; requested with the JS-API's `fields` option.
     #[must_use]
     pub fn last_name(&self) -> Option<&str> {
-        self.text(self.profile.last_name)
+        self.profile.last_name.as_deref()
     }
 
     /// `session.customer_number` (a JSON number is given in decimal); requested with the
     /// JS-API's `fields` option.
     #[must_use]
     pub fn customer_number(&self) -> Option<&str> {
-        self.text(self.profile.customer_number)
+        self.profile.customer_number.as_deref()
     }
 
     /// `session.mobile_number`; requested with the JS-API's `fields` option.
     #[must_use]
     pub fn mobile_number(&self) -> Option<&str> {
-        self.text(self.profile.mobile_number)
+        self.profile.mobile_number.as_deref()
     }
 
     /// `session.alias`; requested with the JS-API's `fields` option.
     #[must_use]
     pub fn alias(&self) -> Option<&str> {
-        self.text(self.profile.alias)
+        self.profile.alias.as_deref()
     }
 
     /// Whether the account is verified (`session.verified`).
@@ -230,7 +202,7 @@ impl Session {
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let redacted = |field: &Option<Span>| field.as_ref().map(|_| "[redacted]");
+        let redacted = |field: &Option<String>| field.as_ref().map(|_| "[redacted]");
         let p = &self.profile;
         f.debug_struct("Session")
             .field("account_id", &self.account_id())
@@ -263,52 +235,18 @@ pub(crate) enum Principal {
     Email,
 }
 
-/// Where a string member lies in a session's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Span {
-    start: usize,
-    end: usize,
-}
-
-/// Collects a session's strings into one buffer.
-pub(crate) struct Text(String);
-
-impl Text {
-    pub(crate) fn with_capacity(capacity: usize) -> Self {
-        Self(String::with_capacity(capacity))
-    }
-
-    pub(crate) fn push(&mut self, text: &str) -> Span {
-        let start = self.0.len();
-        self.0.push_str(text);
-        Span {
-            start,
-            end: self.0.len(),
-        }
-    }
-
-    pub(crate) fn push_optional(&mut self, text: Option<&str>) -> Option<Span> {
-        text.map(|text| self.push(text))
-    }
-
-    pub(crate) fn finish(self) -> Box<str> {
-        self.0.into_boxed_str()
-    }
-}
-
-/// The members of the signed `session` object other than `active` and `id`, typed; the
-/// strings are spans of the session's text.
+/// The members of the signed `session` object other than `active` and `id`, typed.
 #[derive(Clone, PartialEq)]
 pub(crate) struct Profile {
-    pub(crate) sid: Option<Span>,
-    pub(crate) email: Option<Span>,
-    pub(crate) display_name: Option<Span>,
-    pub(crate) organisation: Option<Span>,
-    pub(crate) first_name: Option<Span>,
-    pub(crate) last_name: Option<Span>,
-    pub(crate) customer_number: Option<Span>,
-    pub(crate) mobile_number: Option<Span>,
-    pub(crate) alias: Option<Span>,
+    pub(crate) sid: Option<String>,
+    pub(crate) email: Option<String>,
+    pub(crate) display_name: Option<String>,
+    pub(crate) organisation: Option<String>,
+    pub(crate) first_name: Option<String>,
+    pub(crate) last_name: Option<String>,
+    pub(crate) customer_number: Option<String>,
+    pub(crate) mobile_number: Option<String>,
+    pub(crate) alias: Option<String>,
     pub(crate) verified: Option<bool>,
     pub(crate) products: Vec<String>,
     pub(crate) other: Map<String, Value>,

@@ -30,6 +30,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -194,7 +195,8 @@ impl FakeTulo {
     #[must_use]
     pub fn cookie_header(&self, t_id: &str, len: usize) -> String {
         let mut random = Lcg(0x7461_6c6f_2d6a_7774);
-        let mut before: Vec<String> = vec![
+        let t_id = format!("{COOKIE_NAME}={t_id}");
+        let mut cookies = VecDeque::from([
             format!("_ga=GA1.1.{}.1700000000", random.digits(10)),
             format!(
                 "_ga_Q8WZ4N2C6K=GS1.1.1700000000.5.1.1700000500.0.0.{}",
@@ -208,8 +210,7 @@ impl FakeTulo {
                  C0003%3A1%2CC0004%3A1%2CV2STACK42%3A1&AwaitingReconsent=false",
                 random.hex(32)
             ),
-        ];
-        let mut after: Vec<String> = vec![
+            t_id.clone(),
             format!("euconsent-v2=CP{}.YAAAAAAAAAAA", random.base64url(420)),
             format!(
                 "__gads=ID={}:T=1700000000:RT=1700000500:S=ALNI_M{}",
@@ -225,42 +226,27 @@ impl FakeTulo {
             format!("T_SFT={}", random.base64url(64)),
             format!("_pcid=%7B%22browserId%22%3A%22{}%22%7D", random.hex(16)),
             "theme=dark".to_owned(),
-        ];
-        let t_id = format!("{COOKIE_NAME}={t_id}");
-        let joined = |before: &[String], after: &[String]| {
-            let mut parts: Vec<&str> = before.iter().map(String::as_str).collect();
-            parts.push(&t_id);
-            parts.extend(after.iter().map(String::as_str));
-            parts.join("; ")
-        };
-        let mut header = joined(&before, &after);
-        while header.len() > len && !(before.is_empty() && after.is_empty()) {
-            if after.pop().is_none() {
-                before.remove(0);
+        ]);
+        // Too long: the cookies after the `T_ID` pair go first, then those before it.
+        while cookies.len() > 1 && cookies.iter().map(|c| c.len() + 2).sum::<usize>() - 2 > len {
+            if cookies.back() == Some(&t_id) {
+                cookies.pop_front();
+            } else {
+                cookies.pop_back();
             }
-            header = joined(&before, &after);
         }
-        // Advertising sync cookies fill the rest; the last one takes up the remainder.
-        let mut ends_with_t_id = after.is_empty();
+        let mut ends_with_t_id = cookies.back() == Some(&t_id);
+        let mut header = Vec::from(cookies).join("; ");
+        // Advertising sync cookies fill the rest; the last cookie's value takes up what is left.
         for filler in 0.. {
-            let name = format!("_ad_sync_{filler}=");
-            let overhead = 2 + name.len();
-            let room = len.saturating_sub(header.len());
-            if room <= overhead {
+            if len.saturating_sub(header.len()) <= 200 {
                 break;
             }
-            let mut value_len = (room - overhead).min(160);
-            let rest = room - overhead - value_len;
-            if rest <= overhead + 1 {
-                value_len += rest;
-            }
-            header.push_str("; ");
-            header.push_str(&name);
-            header.push_str(&random.hex(value_len));
+            header.push_str(&format!("; _ad_sync_{filler}={}", random.hex(160)));
             ends_with_t_id = false;
         }
         let rest = len.saturating_sub(header.len());
-        if rest > 0 && !ends_with_t_id {
+        if !ends_with_t_id {
             header.push_str(&random.hex(rest));
         } else if rest >= 5 {
             header.push_str("; x=");

@@ -90,7 +90,12 @@ impl TuloVerifier {
         cookie_value: &str,
         now: SystemTime,
     ) -> Result<SessionState, Error> {
-        check_len(cookie_value)?;
+        if cookie_value.len() > MAX_TOKEN_BYTES {
+            return Err(Error::TokenTooLarge {
+                len: cookie_value.len(),
+                limit: MAX_TOKEN_BYTES,
+            });
+        }
         cookie::with_token(cookie_value, |token| self.verify_token_at(token, now))
     }
 
@@ -183,14 +188,4 @@ impl TuloVerifier {
     pub fn max_age(&self) -> Option<Duration> {
         self.inner.max_age
     }
-}
-
-fn check_len(input: &str) -> Result<(), Error> {
-    if input.len() > MAX_TOKEN_BYTES {
-        return Err(Error::TokenTooLarge {
-            len: input.len(),
-            limit: MAX_TOKEN_BYTES,
-        });
-    }
-    Ok(())
 }
