@@ -97,22 +97,6 @@ impl ContentTaxonomy {
     /// The first rule broken, as a [`TaxonomyViolation`] (`?` turns it into
     /// [`Error::InvalidTaxonomy`](crate::Error::InvalidTaxonomy)).
     pub fn validate(&self) -> Result<(), TaxonomyViolation> {
-        self.first_violation()
-    }
-
-    /// Checks the taxonomy like [`validate`](Self::validate) and wraps it in a
-    /// [`ValidatedTaxonomy`], which cannot be changed afterwards: what is served is what was
-    /// checked.
-    ///
-    /// # Errors
-    ///
-    /// The first rule broken, as [`validate`](Self::validate).
-    pub fn validated(self) -> Result<ValidatedTaxonomy, TaxonomyViolation> {
-        self.validate()?;
-        Ok(ValidatedTaxonomy(self))
-    }
-
-    fn first_violation(&self) -> Result<(), TaxonomyViolation> {
         let mut names_by_type: HashMap<String, HashSet<String>> = HashMap::new();
         for (index, entry) in self.entries.iter().enumerate() {
             let content_type = identifier(&entry.content_type, "type")?;
@@ -142,6 +126,18 @@ impl ContentTaxonomy {
             }
         }
         Ok(())
+    }
+
+    /// Checks the taxonomy like [`validate`](Self::validate) and wraps it in a
+    /// [`ValidatedTaxonomy`], which cannot be changed afterwards: what is served is what was
+    /// checked.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, as [`validate`](Self::validate).
+    pub fn validated(self) -> Result<ValidatedTaxonomy, TaxonomyViolation> {
+        self.validate()?;
+        Ok(ValidatedTaxonomy(self))
     }
 }
 

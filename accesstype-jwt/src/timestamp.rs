@@ -95,7 +95,7 @@ fn is_leap_year(year: u64) -> bool {
     year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
 }
 
-fn days_in_month(year: u64, month: u64) -> u64 {
+pub(crate) fn days_in_month(year: u64, month: u64) -> u64 {
     match month {
         2 if is_leap_year(year) => 29,
         2 => 28,

@@ -165,7 +165,7 @@ impl AccesstypeClient {
     ) -> Result<AccessGrant, Error> {
         let call = async {
             let request = StoryRequest::new(story_id, reader, jwt, options)?;
-            self.fetch_grant(&request).await
+            self.fetch(&request).await.map(|(grant, _, _)| grant)
         };
         #[cfg(feature = "tracing")]
         let call = crate::client::trace::traced(
@@ -215,11 +215,6 @@ impl AccesstypeClient {
             |()| "counted",
         );
         call.await
-    }
-
-    /// The access check for a request already checked.
-    pub(crate) async fn fetch_grant(&self, request: &StoryRequest) -> Result<AccessGrant, Error> {
-        self.fetch(request).await.map(|(grant, _, _)| grant)
     }
 
     /// The access check, with the body as Accesstype sent it and the URL it was sent to.
