@@ -75,13 +75,6 @@ impl Books {
         lock(&self.ledger)
     }
 
-    /// Counts a request to the access check (answered or not).
-    pub(crate) fn note(&self, method: &Method, path: &str) {
-        if method == Method::GET && path.ends_with("/access") {
-            self.ledger().access_checks += 1;
-        }
-    }
-
     /// The answer to one request whose body was read.
     pub(crate) fn answer(&self, request: &Captured, body: &[u8]) -> Answer {
         if let Some(rest) = request.path.strip_prefix("/api/v1/subscribers/") {
@@ -208,7 +201,10 @@ impl Books {
 
 /// The answer to one request.
 pub(crate) async fn handle(books: Arc<Books>, request: Captured) -> Reply {
-    books.note(&request.method, &request.path);
+    // Every access check is counted, answered or not.
+    if request.method == Method::GET && request.path.ends_with("/access") {
+        books.ledger().access_checks += 1;
+    }
     // Drops first, then failures, then failures of pingbacks only, each counted down.
     let fail = |status| failure(status, "injected", "A failure injected by the fake.");
     if let Some(reply) = books.faults.intercept(fail).await {
