@@ -105,7 +105,7 @@ impl StoryRequest {
         )
     }
 
-    fn url(&self, client: &AccesstypeClient, endpoint: StoryEndpoint) -> Result<Url, Error> {
+    fn url(&self, client: &AccesstypeClient, endpoint: StoryEndpoint) -> Url {
         let query = StoryQuery {
             account_key: &client.inner.account_key,
             reader: &self.reader,
@@ -222,7 +222,7 @@ impl AccesstypeClient {
         &self,
         request: &StoryRequest,
     ) -> Result<(AccessGrant, Bytes, Url), Error> {
-        let url = request.url(self, StoryEndpoint::Access)?;
+        let url = request.url(self, StoryEndpoint::Access);
         let request = self.request(Method::GET, &url);
         let body = exchange(request, &url, &self.inner.api_key, &[]).await?;
         let grant = AccessGrant::from_slice(&body)?;
@@ -235,7 +235,7 @@ impl AccesstypeClient {
         request: &StoryRequest,
         grant: Bytes,
     ) -> Result<(), Error> {
-        let url = request.url(self, StoryEndpoint::Pingback)?;
+        let url = request.url(self, StoryEndpoint::Pingback);
         self.send_pingback_to(&url, grant).await
     }
 
