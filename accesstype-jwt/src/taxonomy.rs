@@ -256,6 +256,7 @@ impl TaxonomyEntry {
 
 /// One custom attribute and its possible values, e.g. `section` with Sports and Science.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct TaxonomyAttribute {
     /// The attribute's name; not one of [`RESERVED_ATTRIBUTE_NAMES`].
     pub name: String,
@@ -264,11 +265,7 @@ pub struct TaxonomyAttribute {
     /// An endpoint Accesstype can search for more values (`search-url`), for attributes with
     /// too many values to list; it answers a [`SearchQuery`](crate::SearchQuery) with a
     /// [`SearchResponse`](crate::SearchResponse). An absolute URL.
-    #[serde(
-        rename = "search-url",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_url: Option<String>,
 }
 
