@@ -47,20 +47,8 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Jw
     }
     check_times([exp, nbf, iat], clock)?;
 
-    let email = match email {
-        None | Some(Member::Null) => None,
-        Some(Member::Text(email)) if is_valid_email(&email) => Some(email.into_owned()),
-        Some(_) => return Err(JwtError::InvalidClaim { claim: "email" }),
-    };
-    let login_phone_number = match phone {
-        None | Some(Member::Null) => None,
-        Some(Member::Text(number)) if is_valid_phone_number(&number) => Some(number.into_owned()),
-        Some(_) => {
-            return Err(JwtError::InvalidClaim {
-                claim: "login-phone-number",
-            });
-        }
-    };
+    let email = text(email, "email", is_valid_email)?;
+    let login_phone_number = text(phone, "login-phone-number", is_valid_phone_number)?;
     if email.is_none() && login_phone_number.is_none() {
         return Err(JwtError::MissingClaim {
             claim: "email or login-phone-number",
@@ -82,11 +70,7 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Jw
         }
         Some(_) => return Err(JwtError::InvalidClaim { claim: "provider" }),
     };
-    let name = match name {
-        None | Some(Member::Null) => None,
-        Some(Member::Text(name)) => Some(name.into_owned()),
-        Some(_) => return Err(JwtError::InvalidClaim { claim: "name" }),
-    };
+    let name = text(name, "name", |_| true)?;
     Ok(User {
         email,
         id,
@@ -94,6 +78,19 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Jw
         provider,
         name,
     })
+}
+
+/// An optional string claim: absent or `null` is `None`; a string that passes `valid` is kept.
+fn text(
+    value: Option<Member<'_>>,
+    claim: &'static str,
+    valid: fn(&str) -> bool,
+) -> Result<Option<String>, JwtError> {
+    match value {
+        None | Some(Member::Null) => Ok(None),
+        Some(Member::Text(text)) if valid(&text) => Ok(Some(text.into_owned())),
+        Some(_) => Err(JwtError::InvalidClaim { claim }),
+    }
 }
 
 fn present(value: Option<&Member<'_>>) -> bool {

@@ -1,14 +1,6 @@
-//! The `client` feature: [`AccesstypeClient`], its configuration, and the calls it makes to
-//! Accesstype's server APIs.
-//!
-//! - `handle`: the client itself, cheap to clone.
-//! - `builder`, `from_env` and `validate`: its configuration, checked once at start-up.
-//! - `access` and `read_story`: the access check, the metering pingback, and the one call
-//!   a story handler makes; `flights` and `grant_cache` let reads of one story by one
-//!   reader share their work.
-//! - `subscriptions`: the subscriptions of one subscriber.
-//! - `http`: one request, sent once, its body read under the cap; `trace` (feature
-//!   `tracing`): one span per call.
+//! The `client` feature: [`AccesstypeClient`], its configuration (`builder`, `from_env`,
+//! `validate`), its calls (`access`, `read_story`, `subscriptions`) with the grant cache,
+//! one request (`http`) and, with `tracing`, one span per call (`trace`).
 
 mod access;
 mod builder;

@@ -50,10 +50,7 @@ impl ReaderCookie {
     /// served from an IP address (a demo on `http://127.0.0.1`) needs.
     #[must_use]
     pub fn host_only() -> Self {
-        Self {
-            domain: None,
-            lax: false,
-        }
+        Self::default()
     }
 
     /// A cookie for `domain` and all its subdomains (`Domain={domain}`), as in Accesstype's

@@ -14,31 +14,18 @@ pub(crate) fn is_valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };
-    if email.is_ascii() {
-        // Most addresses: checked byte by byte, with no IDNA work unless a label is `xn--`.
-        return is_valid_ascii_local_part(local) && is_valid_domain(domain);
+    // An ASCII address holds no invisible character, and its controls and spaces fail the
+    // local part's and the domain's own rules.
+    if !email.is_ascii() && email.chars().any(|c| is_hidden(c) || c.is_whitespace()) {
+        return false;
     }
-    !email.chars().any(|c| is_hidden(c) || c.is_whitespace())
-        && is_valid_local_part(local)
-        && is_valid_domain(domain)
+    is_valid_local_part(local) && is_valid_domain(domain)
 }
 
 const ATEXT_SYMBOLS: &[u8] = b"!#$%&'*+/=?^_`{|}~-";
 
-/// An ASCII local part: at most 64 bytes of letters, digits and `ATEXT_SYMBOLS` in non-empty
-/// dot-separated parts. Controls, spaces, `@` and quotes are none of these.
-fn is_valid_ascii_local_part(local: &str) -> bool {
-    let bytes = local.as_bytes();
-    !bytes.is_empty()
-        && bytes.len() <= 64
-        && bytes.first() != Some(&b'.')
-        && bytes.last() != Some(&b'.')
-        && !local.contains("..")
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || *b == b'.' || ATEXT_SYMBOLS.contains(b))
-}
-
+/// At most 64 bytes of letters, digits, `ATEXT_SYMBOLS` and (RFC 6531) non-ASCII characters
+/// in non-empty dot-separated parts. Controls, spaces, `@` and quotes are none of these.
 fn is_valid_local_part(local: &str) -> bool {
     local.len() <= 64
         // No empty dot-separated part: no leading, trailing or doubled dot, and not empty.

@@ -30,9 +30,8 @@ use crate::violation::TaxonomyViolation;
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A user JWT could not be signed, or was refused: see [`JwtError`]. Only
-    /// [`AccesstypeSigner`](crate::AccesstypeSigner) gives these; the variant lets `?` carry
-    /// one into a function that returns this type.
+    /// A user JWT could not be signed, or was refused: see [`JwtError`], which only
+    /// [`AccesstypeSigner`](crate::AccesstypeSigner) gives.
     #[error(transparent)]
     Jwt(#[from] JwtError),
 
@@ -46,10 +45,8 @@ pub enum Error {
         limit: usize,
     },
 
-    /// A content taxonomy breaks one of the spec's rules; the violation says which.
-    /// [`ContentTaxonomy::validate`](crate::ContentTaxonomy::validate) gives the
-    /// [`TaxonomyViolation`] itself; the variant lets `?` carry one into a function that
-    /// returns this type.
+    /// A content taxonomy breaks one of the spec's rules: the [`TaxonomyViolation`] that
+    /// [`ContentTaxonomy::validate`](crate::ContentTaxonomy::validate) gives says which.
     #[error("invalid content taxonomy: {0}")]
     InvalidTaxonomy(#[from] TaxonomyViolation),
 

@@ -3,10 +3,10 @@
 
 use std::fmt;
 
-use paywall_internal::json::{self, Refusal, StrictValue};
+use paywall_internal::json::{self, StrictValue};
 use paywall_internal::parse_error::{ParseError, ParseFault};
-use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::de::{self, DeserializeSeed};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
@@ -41,27 +41,20 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// assert_eq!(grant.number_remaining(), Some(6));
 /// # Ok::<(), accesstype_jwt::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(remote = "Self", rename_all = "camelCase")]
 #[must_use]
 #[non_exhaustive]
 pub struct AccessGrant {
-    /// Whether the reader may read the story.
     pub(crate) granted: bool,
-    /// Why access was granted (`grantReason`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) grant_reason: Option<GrantReason>,
-    /// The story's visibility, present when access was granted by metering
-    /// (`assetVisibility`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) asset_visibility: Option<AssetVisibility>,
-    /// Which wall to show, present when metering denied access (`wallType`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) wall_type: Option<WallType>,
-    /// Free-form data for the page, such as `numberRemaining` and `isLoggedIn`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) data: Option<Map<String, Value>>,
-    /// Every other field of the answer.
     #[serde(flatten)]
     pub(crate) extra: Map<String, Value>,
 }
@@ -80,18 +73,13 @@ impl AccessGrant {
                 limit: MAX_BODY_BYTES,
             });
         }
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let grant = deserializer
-            .deserialize_map(GrantVisitor)
-            .and_then(|grant| deserializer.end().map(|()| grant));
-        grant.map_err(|error| {
-            let fault = match json::classify(&error) {
-                Refusal::NotAnObject | Refusal::Shape => ParseFault::Shape {
-                    reason: "not the documented access grant",
-                },
-                _ => ParseFault::from_json(&error),
-            };
-            Error::Parse(ParseError::new("access grant", body.len(), fault))
+        let parse_error = |fault| Error::Parse(ParseError::new("access grant", body.len(), fault));
+        let value = json::value_from_slice(body)
+            .map_err(|error| parse_error(ParseFault::from_json(&error)))?;
+        Self::deserialize(value).map_err(|_| {
+            parse_error(ParseFault::Shape {
+                reason: "not the documented access grant",
+            })
         })
     }
 
@@ -152,68 +140,17 @@ impl AccessGrant {
 }
 
 impl<'de> Deserialize<'de> for AccessGrant {
-    /// Reads the object in one pass, refusing a repeated member at any depth.
+    /// Reads the whole value first, refusing a repeated member at any depth, then its fields
+    /// (serde's derive, which `remote = "Self"` makes an inherent function).
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(GrantVisitor)
+        let value = StrictValue.deserialize(deserializer)?;
+        Self::deserialize(value).map_err(de::Error::custom)
     }
 }
 
-/// Reads an access grant's members strictly: each once, the documented ones typed, every
-/// other one kept (itself read strictly).
-struct GrantVisitor;
-
-impl<'de> Visitor<'de> for GrantVisitor {
-    type Value = AccessGrant;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an access grant object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AccessGrant, A::Error> {
-        let mut granted = None;
-        let mut grant_reason = None;
-        let mut asset_visibility = None;
-        let mut wall_type = None;
-        let mut data = None;
-        let mut extra = Map::new();
-        while let Some(name) = map.next_key::<String>()? {
-            let value = map.next_value_seed(StrictValue)?;
-            let fresh = match name.as_str() {
-                "granted" => match value {
-                    Value::Bool(flag) => granted.replace(flag).is_none(),
-                    _ => return Err(de::Error::custom("`granted` is not a boolean")),
-                },
-                "grantReason" => grant_reason.replace(open_value(value)?).is_none(),
-                "assetVisibility" => asset_visibility.replace(open_value(value)?).is_none(),
-                "wallType" => wall_type.replace(open_value(value)?).is_none(),
-                "data" => match value {
-                    Value::Null => data.replace(None).is_none(),
-                    Value::Object(members) => data.replace(Some(members)).is_none(),
-                    _ => return Err(de::Error::custom("`data` is not an object")),
-                },
-                _ => extra.insert(name, value).is_none(),
-            };
-            if !fresh {
-                return Err(de::Error::custom(json::REPEATED_MEMBER));
-            }
-        }
-        Ok(AccessGrant {
-            granted: granted.ok_or_else(|| de::Error::missing_field("granted"))?,
-            grant_reason: grant_reason.flatten(),
-            asset_visibility: asset_visibility.flatten(),
-            wall_type: wall_type.flatten(),
-            data: data.flatten(),
-            extra,
-        })
-    }
-}
-
-/// A documented string member: absent when `null`, an error when not a string.
-fn open_value<T: From<String>, E: de::Error>(value: Value) -> Result<Option<T>, E> {
-    match value {
-        Value::Null => Ok(None),
-        Value::String(text) => Ok(Some(T::from(text))),
-        _ => Err(E::custom("a documented member is not a string")),
+impl Serialize for AccessGrant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
     }
 }
 
@@ -234,7 +171,8 @@ impl fmt::Debug for AccessGrant {
 }
 
 /// Declares an enum of documented wire strings plus `Other(String)` for values Accesstype may
-/// add later, so that a new value does not make the whole grant unreadable.
+/// add later, so that a new value does not make the whole answer unreadable: `as_str`,
+/// `Display`, and conversions from and into `String`, which serde goes through.
 macro_rules! open_string_enum {
     (
         $(#[$meta:meta])*
@@ -243,7 +181,7 @@ macro_rules! open_string_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
         #[serde(from = "String", into = "String")]
         #[non_exhaustive]
         pub enum $name {
@@ -253,7 +191,7 @@ macro_rules! open_string_enum {
         }
 
         impl $name {
-            /// The wire value.
+            /// The wire name.
             #[must_use]
             pub fn as_str(&self) -> &str {
                 match self {
@@ -281,16 +219,19 @@ macro_rules! open_string_enum {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
             }
         }
     };
 }
 
+pub(crate) use open_string_enum;
+
 open_string_enum! {
     /// Why access was granted (`grantReason`).
+    #[derive(Deserialize)]
     pub enum GrantReason {
         /// `SUBSCRIBER`: the reader has a subscription that covers the story.
         Subscriber => "SUBSCRIBER",
@@ -301,6 +242,7 @@ open_string_enum! {
 
 open_string_enum! {
     /// The story's visibility as the access check reports it (`assetVisibility`).
+    #[derive(Deserialize)]
     pub enum AssetVisibility {
         /// `login`: the story asks for a login (anonymous readers meet the registration
         /// wall). Accesstype documents no grant reason but `SUBSCRIBER` and `METERING`, so a
@@ -314,6 +256,7 @@ open_string_enum! {
 
 open_string_enum! {
     /// Which wall to show when metering denied access (`wallType`).
+    #[derive(Deserialize)]
     pub enum WallType {
         /// `pay_wall`: ask the reader to subscribe.
         PayWall => "pay_wall",

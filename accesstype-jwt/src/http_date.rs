@@ -16,10 +16,14 @@ pub(crate) fn http_date(time: SystemTime) -> String {
     let days = seconds / 86_400;
     let second_of_day = seconds % 86_400;
     let (year, month, day) = civil_from_days(days);
+    // Both indexes are in range: `days % 7` and a month of 1 to 12.
+    let weekday = WEEKDAYS
+        .get((days % 7) as usize)
+        .copied()
+        .unwrap_or_default();
+    let month = MONTHS.get(month as usize - 1).copied().unwrap_or_default();
     format!(
-        "{}, {day:02} {} {year:04} {:02}:{:02}:{:02} GMT",
-        weekday_name(days),
-        month_name(month),
+        "{weekday}, {day:02} {month} {year:04} {:02}:{:02}:{:02} GMT",
         second_of_day / 3_600,
         second_of_day % 3_600 / 60,
         second_of_day % 60,
@@ -49,35 +53,12 @@ pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
     (year, month, day)
 }
 
-fn weekday_name(days_since_epoch: u64) -> &'static str {
-    // 1970-01-01 was a Thursday.
-    match days_since_epoch % 7 {
-        0 => "Thu",
-        1 => "Fri",
-        2 => "Sat",
-        3 => "Sun",
-        4 => "Mon",
-        5 => "Tue",
-        _ => "Wed",
-    }
-}
+/// Day names from Thursday: 1970-01-01 was a Thursday.
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 
-fn month_name(month: u64) -> &'static str {
-    match month {
-        1 => "Jan",
-        2 => "Feb",
-        3 => "Mar",
-        4 => "Apr",
-        5 => "May",
-        6 => "Jun",
-        7 => "Jul",
-        8 => "Aug",
-        9 => "Sep",
-        10 => "Oct",
-        11 => "Nov",
-        _ => "Dec",
-    }
-}
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 #[cfg(test)]
 mod tests {
@@ -91,31 +72,25 @@ mod tests {
 
     #[test]
     fn formats_known_dates() {
-        assert_eq!(http_date(at(0)), "Thu, 01 Jan 1970 00:00:00 GMT");
-        assert_eq!(http_date(at(784_111_777)), "Sun, 06 Nov 1994 08:49:37 GMT");
-        assert_eq!(
-            http_date(at(1_445_412_480)),
-            "Wed, 21 Oct 2015 07:28:00 GMT"
-        );
-        // The far-future date of Accesstype's sample code falls on a Monday, not a Wednesday.
-        assert_eq!(
-            http_date(at(3_338_868_480)),
-            "Mon, 21 Oct 2075 07:28:00 GMT"
-        );
-        assert_eq!(http_date(at(951_782_400)), "Tue, 29 Feb 2000 00:00:00 GMT");
-        assert_eq!(
-            http_date(at(4_107_542_399)),
-            "Sun, 28 Feb 2100 23:59:59 GMT"
-        );
-    }
-
-    #[test]
-    fn clamps_out_of_range_times() {
+        for (seconds, expected) in [
+            (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+            (784_111_777, "Sun, 06 Nov 1994 08:49:37 GMT"),
+            (1_445_412_480, "Wed, 21 Oct 2015 07:28:00 GMT"),
+            // The far-future date of Accesstype's sample code falls on a Monday, not a
+            // Wednesday.
+            (3_338_868_480, "Mon, 21 Oct 2075 07:28:00 GMT"),
+            (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"),
+            (4_107_542_399, "Sun, 28 Feb 2100 23:59:59 GMT"),
+            // Out of range: after year 9999, its last second.
+            (u64::MAX / 2, "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ] {
+            assert_eq!(http_date(at(seconds)), expected);
+        }
+        // Before 1970: the epoch.
         assert_eq!(
             http_date(UNIX_EPOCH - Duration::from_secs(1)),
             "Thu, 01 Jan 1970 00:00:00 GMT"
         );
-        assert_eq!(http_date(at(u64::MAX / 2)), "Fri, 31 Dec 9999 23:59:59 GMT");
     }
 
     #[test]
@@ -126,13 +101,7 @@ mod tests {
         for days in 1..157_000 {
             let current = civil_from_days(days);
             let (year, month, day) = previous;
-            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-            let month_length = match month {
-                2 if leap => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
+            let month_length = crate::timestamp::days_in_month(year, month);
             let expected = if day < month_length {
                 (year, month, day + 1)
             } else if month < 12 {

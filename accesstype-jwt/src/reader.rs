@@ -61,18 +61,11 @@ impl ReaderId {
     ///
     /// [`Error::Random`] if the operating system's generator fails.
     pub fn generate() -> Result<Self, Error> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut bytes = [0_u8; 16];
         getrandom::fill(&mut bytes).map_err(Error::Random)?;
-        let mut hex = String::with_capacity(32);
-        for byte in bytes {
-            for nibble in [byte >> 4, byte & 0x0f] {
-                hex.push(char::from(
-                    HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
-                ));
-            }
-        }
-        Ok(Self(hex))
+        Ok(Self(
+            bytes.iter().map(|byte| format!("{byte:02x}")).collect(),
+        ))
     }
 
     /// A reader id from elsewhere: a device id, a value your app stored.
@@ -82,25 +75,18 @@ impl ReaderId {
     /// [`Error::InvalidInput`] (`reader id`) unless `value` is [`MIN_LEN`](Self::MIN_LEN) to
     /// [`MAX_LEN`](Self::MAX_LEN) ASCII letters, digits, `-` or `_`.
     pub fn parse(value: &str) -> Result<Self, Error> {
-        Self::parse_bytes(value.as_bytes()).ok_or(Error::InvalidInput {
+        Self::well_formed(value).ok_or(Error::InvalidInput {
             what: "reader id",
             reason: "it is not 16 to 128 ASCII letters, digits, `-` or `_`",
         })
     }
 
-    fn parse_bytes(value: &[u8]) -> Option<Self> {
+    fn well_formed(value: &str) -> Option<Self> {
         let well_formed = (Self::MIN_LEN..=Self::MAX_LEN).contains(&value.len())
             && value
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_');
-        // Only ASCII passed the check, so the bytes are UTF-8.
-        well_formed
-            .then(|| {
-                std::str::from_utf8(value)
-                    .ok()
-                    .map(|id| Self(id.to_owned()))
-            })
-            .flatten()
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        well_formed.then(|| Self(value.to_owned()))
     }
 
     /// The id, as sent to Accesstype (`readerId`) and stored in the cookie.
@@ -140,13 +126,8 @@ impl ReaderId {
                 CookieError::Duplicate => Error::DuplicateCookie,
             },
         )?;
-        Ok(found.and_then(|value| {
-            let unquoted = value
-                .strip_prefix(b"\"")
-                .and_then(|inner| inner.strip_suffix(b"\""))
-                .unwrap_or(value);
-            Self::parse_bytes(unquoted)
-        }))
+        let value = found.and_then(|value| std::str::from_utf8(value).ok());
+        Ok(value.and_then(|value| Self::well_formed(cookie::unquote(value))))
     }
 
     /// The `Set-Cookie` header value that stores this id for [`READER_ID_COOKIE_LIFETIME`]

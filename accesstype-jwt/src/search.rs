@@ -102,12 +102,10 @@ impl SearchQuery {
     #[must_use]
     pub fn to_url(&self, search_url: &Url) -> Url {
         let mut url = search_url.clone();
-        {
-            let mut pairs = url.query_pairs_mut();
-            pairs.append_pair("q", &self.q);
-            if let Some(limit) = self.limit {
-                pairs.append_pair("limit", &limit.to_string());
-            }
+        url.query_pairs_mut().append_pair("q", &self.q);
+        if let Some(limit) = self.limit {
+            url.query_pairs_mut()
+                .append_pair("limit", &limit.to_string());
         }
         url
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::claims::{Clock, user_from_payload};
 use crate::jwt_error::JwtError;
-use crate::user::{Provider, User, UserId};
+use crate::user::User;
 
 /// The largest token [`AccesstypeSigner::verify`] parses, in bytes (8 KiB). Larger input is
 /// refused with [`JwtError::TokenTooLarge`] before any decoding.
@@ -52,18 +52,12 @@ struct Inner {
     leeway: Duration,
 }
 
-/// The signed payload: the documented fields in the documented order, then the optional
-/// registered claims.
+/// The signed payload: the user's documented fields in the documented order, then the
+/// optional registered claims.
 #[derive(Serialize)]
 struct SignedClaims<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<&'a str>,
-    id: &'a UserId,
-    #[serde(rename = "login-phone-number", skip_serializing_if = "Option::is_none")]
-    login_phone_number: Option<&'a str>,
-    provider: Provider,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<&'a str>,
+    #[serde(flatten)]
+    user: &'a User,
     #[serde(skip_serializing_if = "Option::is_none")]
     iat: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,8 +97,9 @@ impl AccesstypeSigner {
     ///
     /// [`JwtError::NoEmailOrPhoneNumber`] for a user with neither, [`JwtError::InvalidInput`]
     /// for an empty or malformed e-mail address (see [`User::email`]), a phone number that is
-    /// not E.164 (see [`User::login_phone_number`]) or an unusable id (see [`UserId`]),
-    /// [`JwtError::SystemClock`] when a lifetime is configured and the clock reads before 1970.
+    /// not E.164 (see [`User::login_phone_number`]) or an unusable id (see
+    /// [`UserId`](crate::UserId)), [`JwtError::SystemClock`] when a lifetime is configured and
+    /// the clock reads before 1970.
     pub fn sign(&self, user: &User) -> Result<String, JwtError> {
         user.validate()?;
         let (iat, exp) = match self.inner.ttl {
@@ -114,15 +109,7 @@ impl AccesstypeSigner {
                 (Some(now), Some(now.saturating_add(ttl.as_secs())))
             }
         };
-        let claims = SignedClaims {
-            email: user.email.as_deref(),
-            id: &user.id,
-            login_phone_number: user.login_phone_number.as_deref(),
-            provider: user.provider,
-            name: user.name.as_deref(),
-            iat,
-            exp,
-        };
+        let claims = SignedClaims { user, iat, exp };
         let payload =
             serde_json::to_vec(&claims).map_err(|error| JwtError::Signing(Arc::new(error)))?;
         Ok(jws::sign(&self.inner.key, JWT_HEADER, &payload))

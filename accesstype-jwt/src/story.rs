@@ -25,22 +25,15 @@ use serde::{Deserialize, Serialize};
 /// );
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct StoryAttributes {
     /// Who may read the story. Required.
     pub visibility: Visibility,
     /// When the story was published, in milliseconds since the Unix epoch (`published-at`).
-    #[serde(
-        rename = "published-at",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<u64>,
     /// A whole number plans can be limited by (`access-level`).
-    #[serde(
-        rename = "access-level",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_level: Option<u64>,
     /// The story's values of your custom attributes (see
     /// [`ContentTaxonomy`](crate::ContentTaxonomy)).

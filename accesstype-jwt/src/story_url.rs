@@ -2,7 +2,7 @@
 //! encoded by the crate ([`story_segment`]), the query set through
 //! [`Url::query_pairs_mut`].
 
-use paywall_internal::segment::encode_segment;
+use paywall_internal::segment::{append_segments, encode_segment};
 use url::Url;
 
 use crate::error::Error;
@@ -72,36 +72,28 @@ pub(crate) fn story_url(
     query: StoryQuery<'_>,
 ) -> Result<Url, Error> {
     let segment = story_segment(story_id)?;
-    encoded_story_url(base, &segment, endpoint, query)
+    Ok(encoded_story_url(base, &segment, endpoint, query))
 }
 
-/// [`story_url`] for a story id already encoded by [`story_segment`]: the path is written
-/// out after `base` (which has no query or fragment: both callers check) and parsed once,
-/// then the query is appended through [`Url::query_pairs_mut`], which form-encodes each
-/// value.
-///
-/// # Errors
-///
-/// [`Error::InvalidInput`] (`story id`) if the path does not parse, which an encoded segment on a usable
-/// base never causes.
+/// [`story_url`] for a story id already encoded by [`story_segment`]: the path appended to
+/// `base` by the family's `append_segments` (a proxy's prefix kept; `base` has no query or
+/// fragment: both callers check), then the query through [`Url::query_pairs_mut`], which
+/// form-encodes each value.
 pub(crate) fn encoded_story_url(
     base: &Url,
     segment: &str,
     endpoint: StoryEndpoint,
     query: StoryQuery<'_>,
-) -> Result<Url, Error> {
-    let root = base.as_str();
-    let root = root.strip_suffix('/').unwrap_or(root);
-    let endpoint = endpoint.segment();
-    // Room for the query too, which is appended to the same buffer.
-    let mut text = String::with_capacity(root.len() + segment.len() + 160);
-    for part in [root, "/api/access/v1/stories/", segment, "/", endpoint] {
-        text.push_str(part);
-    }
-    let mut url = Url::parse(&text).map_err(|_| Error::InvalidInput {
-        what: "story id",
-        reason: "it does not fit in a URL path",
-    })?;
+) -> Url {
+    let path = [
+        "api",
+        "access",
+        "v1",
+        "stories",
+        segment,
+        endpoint.segment(),
+    ];
+    let mut url = append_segments(base, &path);
     let mut pairs = url.query_pairs_mut();
     pairs
         .append_pair("key", query.account_key)
@@ -113,7 +105,7 @@ pub(crate) fn encoded_story_url(
         pairs.append_pair("disable-meter", "true");
     }
     drop(pairs);
-    Ok(url)
+    url
 }
 
 /// The pingback URL for the same story, reader and query as `access`, an access-check URL
@@ -168,9 +160,8 @@ mod tests {
                 jwt,
                 disable_meter,
             };
-            let access = encoded_story_url(&base, segment, StoryEndpoint::Access, query).unwrap();
-            let pingback =
-                encoded_story_url(&base, segment, StoryEndpoint::Pingback, query).unwrap();
+            let access = encoded_story_url(&base, segment, StoryEndpoint::Access, query);
+            let pingback = encoded_story_url(&base, segment, StoryEndpoint::Pingback, query);
             assert_eq!(pingback_of(&access), Some(pingback), "{segment}");
         }
     }

@@ -97,22 +97,6 @@ impl ContentTaxonomy {
     /// The first rule broken, as a [`TaxonomyViolation`] (`?` turns it into
     /// [`Error::InvalidTaxonomy`](crate::Error::InvalidTaxonomy)).
     pub fn validate(&self) -> Result<(), TaxonomyViolation> {
-        self.first_violation()
-    }
-
-    /// Checks the taxonomy like [`validate`](Self::validate) and wraps it in a
-    /// [`ValidatedTaxonomy`], which cannot be changed afterwards: what is served is what was
-    /// checked.
-    ///
-    /// # Errors
-    ///
-    /// The first rule broken, as [`validate`](Self::validate).
-    pub fn validated(self) -> Result<ValidatedTaxonomy, TaxonomyViolation> {
-        self.validate()?;
-        Ok(ValidatedTaxonomy(self))
-    }
-
-    fn first_violation(&self) -> Result<(), TaxonomyViolation> {
         let mut names_by_type: HashMap<String, HashSet<String>> = HashMap::new();
         for (index, entry) in self.entries.iter().enumerate() {
             let content_type = identifier(&entry.content_type, "type")?;
@@ -142,6 +126,18 @@ impl ContentTaxonomy {
             }
         }
         Ok(())
+    }
+
+    /// Checks the taxonomy like [`validate`](Self::validate) and wraps it in a
+    /// [`ValidatedTaxonomy`], which cannot be changed afterwards: what is served is what was
+    /// checked.
+    ///
+    /// # Errors
+    ///
+    /// The first rule broken, as [`validate`](Self::validate).
+    pub fn validated(self) -> Result<ValidatedTaxonomy, TaxonomyViolation> {
+        self.validate()?;
+        Ok(ValidatedTaxonomy(self))
     }
 }
 
@@ -260,6 +256,7 @@ impl TaxonomyEntry {
 
 /// One custom attribute and its possible values, e.g. `section` with Sports and Science.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct TaxonomyAttribute {
     /// The attribute's name; not one of [`RESERVED_ATTRIBUTE_NAMES`].
     pub name: String,
@@ -268,11 +265,7 @@ pub struct TaxonomyAttribute {
     /// An endpoint Accesstype can search for more values (`search-url`), for attributes with
     /// too many values to list; it answers a [`SearchQuery`](crate::SearchQuery) with a
     /// [`SearchResponse`](crate::SearchResponse). An absolute URL.
-    #[serde(
-        rename = "search-url",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search_url: Option<String>,
 }
 

@@ -129,7 +129,6 @@
 //! [`delay`](FakeAccesstype::delay) and [`drop_next`](FakeAccesstype::drop_next).
 
 mod books;
-mod server;
 mod subscriptions;
 mod webhooks;
 
@@ -192,7 +191,7 @@ impl FakeAccesstype {
             .expect("FakeAccesstype: the fixed webhook secret is long enough");
         let answering = Arc::clone(&books);
         let server =
-            FakeServer::start(move |request| server::handle(Arc::clone(&answering), request))
+            FakeServer::start(move |request| books::handle(Arc::clone(&answering), request))
                 .await
                 .expect("FakeAccesstype: bind a port on 127.0.0.1");
         Self {

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserializer};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::email::is_valid_email;
 use crate::jwt_error::JwtError;
@@ -61,7 +61,8 @@ pub const MAX_USER_ID_BYTES: usize = 256;
 ///
 /// Deserialising requires `id` and at least one of `email` and `login-phone-number`; it does
 /// not check their form, which [`validate`](Self::validate) does.
-#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct User {
     /// The reader's e-mail address (`email`). Optional when a
     /// [`login_phone_number`](Self::login_phone_number) is given.
@@ -90,6 +91,7 @@ pub struct User {
     #[serde(rename = "login-phone-number", skip_serializing_if = "Option::is_none")]
     pub login_phone_number: Option<String>,
     /// The system the id belongs to. Optional on the wire, defaults to [`Provider::Quintype`].
+    #[serde(default)]
     pub provider: Provider,
     /// The reader's name. Optional; left out of the payload when absent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -213,33 +215,22 @@ impl fmt::Debug for User {
 }
 
 impl<'de> Deserialize<'de> for User {
-    /// The documented members; `id` and one of `email` and `login-phone-number` required.
+    /// The documented members (serde's derive, which `remote = "Self"` makes an inherent
+    /// function); `id` and one of `email` and `login-phone-number` required.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Wire {
-            #[serde(default)]
-            email: Option<String>,
-            id: UserId,
-            #[serde(rename = "login-phone-number", default)]
-            login_phone_number: Option<String>,
-            #[serde(default)]
-            provider: Provider,
-            #[serde(default)]
-            name: Option<String>,
-        }
-        let wire = Wire::deserialize(deserializer)?;
-        if wire.email.is_none() && wire.login_phone_number.is_none() {
+        let user = Self::deserialize(deserializer)?;
+        if user.email.is_none() && user.login_phone_number.is_none() {
             return Err(de::Error::custom(
                 "a user needs `email` or `login-phone-number`",
             ));
         }
-        Ok(Self {
-            email: wire.email,
-            id: wire.id,
-            login_phone_number: wire.login_phone_number,
-            provider: wire.provider,
-            name: wire.name,
-        })
+        Ok(user)
+    }
+}
+
+impl Serialize for User {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
     }
 }
 
@@ -331,12 +322,9 @@ impl Provider {
 
     /// The provider a wire name names, exactly as written (lowercase).
     pub(crate) fn from_wire(name: &str) -> Option<Self> {
-        match name {
-            "quintype" => Some(Self::Quintype),
-            "wordpress" => Some(Self::Wordpress),
-            "supertokens" => Some(Self::Supertokens),
-            _ => None,
-        }
+        [Self::Quintype, Self::Wordpress, Self::Supertokens]
+            .into_iter()
+            .find(|provider| provider.as_str() == name)
     }
 }
 

@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::grant::open_string_enum;
 use crate::subscriber_identity::SubscriberIdentity;
 use crate::subscription::{Subscription, identities_in};
 use crate::timestamp::parse_rfc3339;
@@ -233,56 +234,36 @@ impl fmt::Debug for WebhookEvent {
     }
 }
 
-/// The name of a webhook event (`event`).
-///
-/// The names Accesstype documents, and the older example's `subscription.created`; every
-/// other name arrives as [`Other`](Self::Other), with its payload, so that no event is lost
-/// to a version of this crate that does not know it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
-#[serde(into = "String")]
-#[non_exhaustive]
-pub enum WebhookEventKind {
-    /// `subscription.creation`: a subscription was created (it may wait for payment).
-    SubscriptionCreation,
-    /// `subscription.activated`: a subscription became active.
-    SubscriptionActivated,
-    /// `subscription.renewal`: a subscription was renewed.
-    SubscriptionRenewal,
-    /// `subscription.cancellation`: a subscription was cancelled.
-    SubscriptionCancellation,
-    /// `subscription.expiry`: a subscription expired.
-    SubscriptionExpiry,
-    /// `subscription.entered_grace_period`: a subscription's renewal is late, within its grace
-    /// period.
-    SubscriptionEnteredGracePeriod,
-    /// `subscription.expiry_reminder`: a subscription will expire soon.
-    SubscriptionExpiryReminder,
-    /// `subscriber.creation`: a subscriber was created; `data` is the subscriber.
-    SubscriberCreation,
-    /// `subscription.created`: the older example's name for a new subscription.
-    SubscriptionCreated,
-    /// An event this version does not know, kept as sent.
-    Other(String),
+open_string_enum! {
+    /// The name of a webhook event (`event`).
+    ///
+    /// The names Accesstype documents, and the older example's `subscription.created`; every
+    /// other name arrives as [`Other`](Self::Other), with its payload, so that no event is lost
+    /// to a version of this crate that does not know it.
+    pub enum WebhookEventKind {
+        /// `subscription.creation`: a subscription was created (it may wait for payment).
+        SubscriptionCreation => "subscription.creation",
+        /// `subscription.activated`: a subscription became active.
+        SubscriptionActivated => "subscription.activated",
+        /// `subscription.renewal`: a subscription was renewed.
+        SubscriptionRenewal => "subscription.renewal",
+        /// `subscription.cancellation`: a subscription was cancelled.
+        SubscriptionCancellation => "subscription.cancellation",
+        /// `subscription.expiry`: a subscription expired.
+        SubscriptionExpiry => "subscription.expiry",
+        /// `subscription.entered_grace_period`: a subscription's renewal is late, within its
+        /// grace period.
+        SubscriptionEnteredGracePeriod => "subscription.entered_grace_period",
+        /// `subscription.expiry_reminder`: a subscription will expire soon.
+        SubscriptionExpiryReminder => "subscription.expiry_reminder",
+        /// `subscriber.creation`: a subscriber was created; `data` is the subscriber.
+        SubscriberCreation => "subscriber.creation",
+        /// `subscription.created`: the older example's name for a new subscription.
+        SubscriptionCreated => "subscription.created",
+    }
 }
 
 impl WebhookEventKind {
-    /// The wire name.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SubscriptionCreation => "subscription.creation",
-            Self::SubscriptionActivated => "subscription.activated",
-            Self::SubscriptionRenewal => "subscription.renewal",
-            Self::SubscriptionCancellation => "subscription.cancellation",
-            Self::SubscriptionExpiry => "subscription.expiry",
-            Self::SubscriptionEnteredGracePeriod => "subscription.entered_grace_period",
-            Self::SubscriptionExpiryReminder => "subscription.expiry_reminder",
-            Self::SubscriberCreation => "subscriber.creation",
-            Self::SubscriptionCreated => "subscription.created",
-            Self::Other(name) => name,
-        }
-    }
-
     /// Whether the name is `subscription.` and more: the events whose `data` is a
     /// subscription.
     #[must_use]
@@ -293,40 +274,8 @@ impl WebhookEventKind {
     }
 }
 
-impl From<String> for WebhookEventKind {
-    fn from(name: String) -> Self {
-        match name.as_str() {
-            "subscription.creation" => Self::SubscriptionCreation,
-            "subscription.activated" => Self::SubscriptionActivated,
-            "subscription.renewal" => Self::SubscriptionRenewal,
-            "subscription.cancellation" => Self::SubscriptionCancellation,
-            "subscription.expiry" => Self::SubscriptionExpiry,
-            "subscription.entered_grace_period" => Self::SubscriptionEnteredGracePeriod,
-            "subscription.expiry_reminder" => Self::SubscriptionExpiryReminder,
-            "subscriber.creation" => Self::SubscriberCreation,
-            "subscription.created" => Self::SubscriptionCreated,
-            _ => Self::Other(name),
-        }
-    }
-}
-
 impl From<&str> for WebhookEventKind {
     fn from(name: &str) -> Self {
         Self::from(name.to_owned())
-    }
-}
-
-impl From<WebhookEventKind> for String {
-    fn from(kind: WebhookEventKind) -> Self {
-        match kind {
-            WebhookEventKind::Other(name) => name,
-            known => known.as_str().to_owned(),
-        }
-    }
-}
-
-impl fmt::Display for WebhookEventKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }

@@ -127,11 +127,13 @@ fn decode_signature(text: &str) -> Option<[u8; 32]> {
     let mut tag = [0_u8; 32];
     match text.len() {
         64 => {
+            // `to_digit` takes `0-9`, `a-f` and `A-F` only: no sign, no space.
+            let digit = |byte: u8| char::from(byte).to_digit(16);
             for (byte, pair) in tag.iter_mut().zip(text.as_bytes().chunks_exact(2)) {
                 let [high, low] = pair else {
                     return None;
                 };
-                *byte = hex_digit(*high)? << 4 | hex_digit(*low)?;
+                *byte = u8::try_from(digit(*high)? << 4 | digit(*low)?).ok()?;
             }
             Some(tag)
         }
@@ -139,15 +141,6 @@ fn decode_signature(text: &str) -> Option<[u8; 32]> {
             Ok(32) => Some(tag),
             _ => None,
         },
-        _ => None,
-    }
-}
-
-fn hex_digit(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        b'A'..=b'F' => Some(byte - b'A' + 10),
         _ => None,
     }
 }

@@ -5,8 +5,8 @@ use std::convert::Infallible;
 use std::fmt;
 use std::ops::Deref;
 
-use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
+use axum_core::extract::OptionalFromRequestParts;
+use axum_core::response::{IntoResponseParts, ResponseParts};
 use http::header::{COOKIE, SET_COOKIE};
 use http::request::Parts;
 use http::{HeaderValue, StatusCode};
@@ -14,16 +14,16 @@ use http::{HeaderValue, StatusCode};
 use crate::cookie::ReaderCookie;
 use crate::error::Error;
 use crate::reader::ReaderId;
-use paywall_internal::axum::rejection;
 
 /// The reader of a request: the id in their `at-meter` cookie, or a fresh one.
 ///
-/// Extract it in any handler whose state gives a [`ReaderCookie`] through [`FromRef`]; it
-/// derefs to [`ReaderId`] for [`Environment::story_access_url`](crate::Environment::story_access_url)
-/// and the like. Return it in the response (`(reader, body)`) so that a fresh id reaches the
-/// browser: it then adds `Set-Cookie: at-meter=...`, and nothing when the browser already had
-/// an id. Put it after any header array in the response tuple (`([(SET_COOKIE, ..)], reader,
-/// body)`): such an array replaces the headers of its name, while the reader adds its own.
+/// Extract it in any handler whose state gives a [`ReaderCookie`] through
+/// [`FromRef`](axum_core::extract::FromRef); it derefs to [`ReaderId`] for
+/// [`Environment::story_access_url`](crate::Environment::story_access_url) and the like.
+/// Return it in the response (`(reader, body)`) so that a fresh id reaches the browser: it
+/// then adds `Set-Cookie: at-meter=...`, and nothing when the browser already had an id. Put
+/// it after any header array in the response tuple (`([(SET_COOKIE, ..)], reader, body)`):
+/// such an array replaces the headers of its name, while the reader adds its own.
 ///
 /// The cookie is read across every `Cookie` header (HTTP/2 sends one per cookie). A request
 /// with no `at-meter` cookie, a malformed one, more than one (one may have been planted by a
@@ -140,32 +140,24 @@ impl fmt::Debug for Reader {
     }
 }
 
-impl<S> FromRequestParts<S> for Reader
-where
-    ReaderCookie: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = ReaderRejection;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+paywall_internal::from_request_parts!(
+    required Reader, ReaderCookie, ReaderRejection,
+    |parts, cookie| {
         if let Some(id) = Self::from_cookies(parts) {
-            return Ok(Self {
-                id,
-                set_cookie: None,
-            });
+            return Ok(Self::from(id));
         }
         let id = ReaderId::generate().map_err(|error| ReaderRejection {
             source: Some(error),
         })?;
         // A checked domain, hex and an HTTP date: always a valid header value.
-        let set_cookie = HeaderValue::try_from(id.set_cookie(&ReaderCookie::from_ref(state)))
+        let set_cookie = HeaderValue::try_from(id.set_cookie(&cookie))
             .map_err(|_| ReaderRejection { source: None })?;
         Ok(Self {
             id,
             set_cookie: Some(set_cookie),
         })
     }
-}
+);
 
 impl<S> OptionalFromRequestParts<S> for Reader
 where
@@ -177,10 +169,7 @@ where
         parts: &mut Parts,
         _state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
-        Ok(Self::from_cookies(parts).map(|id| Self {
-            id,
-            set_cookie: None,
-        }))
+        Ok(Self::from_cookies(parts).map(Self::from))
     }
 }
 
@@ -227,25 +216,7 @@ impl ReaderRejection {
     }
 }
 
-impl fmt::Display for ReaderRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
-    }
-}
-
-impl std::error::Error for ReaderRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_ref()
-            .map(|error| error as &(dyn std::error::Error + 'static))
-    }
-}
-
-impl IntoResponse for ReaderRejection {
-    fn into_response(self) -> Response {
-        rejection(self.status(), self.code(), self.message())
-    }
-}
+paywall_internal::rejection_traits!(ReaderRejection, |this| this.source.as_ref());
 
 #[cfg(test)]
 mod tests {

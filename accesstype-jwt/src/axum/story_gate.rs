@@ -75,28 +75,16 @@ impl AccesstypeClient {
         jwt: Option<&str>,
         options: CheckOptions,
     ) -> Result<StoryPass, StoryWall> {
-        let outcome = self.read_story_with(story_id, &reader, jwt, options).await;
-        match outcome {
-            Ok(grant) if grant.granted() => Ok(StoryPass { grant, reader }),
-            Ok(grant) => Err(StoryWall {
-                why: Why::Denied(grant),
-                reader,
-            }),
+        let why = match self.read_story_with(story_id, &reader, jwt, options).await {
+            Ok(grant) if grant.granted() => return Ok(StoryPass { grant, reader }),
+            Ok(grant) => Why::Denied(grant),
             Err(Error::InvalidInput {
                 what: "story id", ..
-            }) => Err(StoryWall {
-                why: Why::InvalidStory,
-                reader,
-            }),
-            Err(error @ Error::TokenTooLarge { .. }) => Err(StoryWall {
-                why: Why::TokenTooLarge(error),
-                reader,
-            }),
-            Err(error) => Err(StoryWall {
-                why: Why::Unavailable(error),
-                reader,
-            }),
-        }
+            }) => Why::InvalidStory,
+            Err(error @ Error::TokenTooLarge { .. }) => Why::TokenTooLarge(error),
+            Err(error) => Why::Unavailable(error),
+        };
+        Err(StoryWall { why, reader })
     }
 }
 
@@ -251,9 +239,7 @@ impl StoryWall {
     pub fn into_reader(self) -> Reader {
         self.reader
     }
-}
 
-impl StoryWall {
     /// One sentence for the reader: the `message` of the JSON body.
     #[must_use]
     pub fn message(&self) -> &'static str {

@@ -105,7 +105,7 @@ impl StoryRequest {
         )
     }
 
-    fn url(&self, client: &AccesstypeClient, endpoint: StoryEndpoint) -> Result<Url, Error> {
+    fn url(&self, client: &AccesstypeClient, endpoint: StoryEndpoint) -> Url {
         let query = StoryQuery {
             account_key: &client.inner.account_key,
             reader: &self.reader,
@@ -165,7 +165,7 @@ impl AccesstypeClient {
     ) -> Result<AccessGrant, Error> {
         let call = async {
             let request = StoryRequest::new(story_id, reader, jwt, options)?;
-            self.fetch_grant(&request).await
+            self.fetch(&request).await.map(|(grant, _, _)| grant)
         };
         #[cfg(feature = "tracing")]
         let call = crate::client::trace::traced(
@@ -217,17 +217,12 @@ impl AccesstypeClient {
         call.await
     }
 
-    /// The access check for a request already checked.
-    pub(crate) async fn fetch_grant(&self, request: &StoryRequest) -> Result<AccessGrant, Error> {
-        self.fetch(request).await.map(|(grant, _, _)| grant)
-    }
-
     /// The access check, with the body as Accesstype sent it and the URL it was sent to.
     pub(crate) async fn fetch(
         &self,
         request: &StoryRequest,
     ) -> Result<(AccessGrant, Bytes, Url), Error> {
-        let url = request.url(self, StoryEndpoint::Access)?;
+        let url = request.url(self, StoryEndpoint::Access);
         let request = self.request(Method::GET, &url);
         let body = exchange(request, &url, &self.inner.api_key, &[]).await?;
         let grant = AccessGrant::from_slice(&body)?;
@@ -240,7 +235,7 @@ impl AccesstypeClient {
         request: &StoryRequest,
         grant: Bytes,
     ) -> Result<(), Error> {
-        let url = request.url(self, StoryEndpoint::Pingback)?;
+        let url = request.url(self, StoryEndpoint::Pingback);
         self.send_pingback_to(&url, grant).await
     }
 

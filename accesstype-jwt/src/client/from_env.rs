@@ -91,9 +91,19 @@ mod tests {
     use crate::environment::Environment;
 
     const API_KEY: &str = "at-api-key-5e4d3c2b1a";
+    const KEYS: [(&str, &str); 2] = [(ENV_API_KEY, API_KEY), (ENV_ACCOUNT_KEY, "acct")];
 
+    /// A client from exactly `vars`, `garbled` set but not Unicode.
+    fn build_from(
+        vars: &[(&str, &str)],
+        garbled: Option<&str>,
+    ) -> Result<AccesstypeClient, BuildError> {
+        from_lookup(lookup_of(vars, garbled))?.build()
+    }
+
+    /// A client from both keys and `vars`, which may replace them (`""` counts as not set).
     fn build(vars: &[(&str, &str)]) -> Result<AccesstypeClient, BuildError> {
-        from_lookup(lookup_of(vars, None))?.build()
+        build_from(&[&KEYS[..], vars].concat(), None)
     }
 
     #[test]
@@ -105,7 +115,7 @@ mod tests {
             (ENV_BASE_URL, "https://proxy.example/"),
         ];
         for garbled in [ENV_API_KEY, ENV_ACCOUNT_KEY, ENV_ENVIRONMENT, ENV_BASE_URL] {
-            let error = from_lookup(lookup_of(&complete, Some(garbled))).unwrap_err();
+            let error = build_from(&complete, Some(garbled)).unwrap_err();
             assert!(
                 matches!(
                     error,
@@ -124,12 +134,7 @@ mod tests {
         assert_eq!(ENV_BASE_URL, "ACCESSTYPE_BASE_URL");
         assert_eq!(ENV_ACCOUNT_KEY, "ACCESSTYPE_ACCOUNT_KEY");
         assert_eq!(ENV_API_KEY, "ACCESSTYPE_API_KEY");
-        let client = build(&[
-            (ENV_API_KEY, API_KEY),
-            (ENV_ACCOUNT_KEY, "acct"),
-            (ENV_ENVIRONMENT, "Staging"),
-        ])
-        .unwrap();
+        let client = build(&[(ENV_ENVIRONMENT, "Staging")]).unwrap();
         assert_eq!(client.environment(), Some(Environment::Staging));
         assert_eq!(
             client.base_url().as_str(),
@@ -137,8 +142,6 @@ mod tests {
         );
         assert_eq!(client.account_key(), "acct");
         let proxied = build(&[
-            (ENV_API_KEY, API_KEY),
-            (ENV_ACCOUNT_KEY, "acct"),
             (ENV_BASE_URL, "http://127.0.0.1:9000/at/"),
             (ENV_ENVIRONMENT, ""),
         ])
@@ -149,78 +152,41 @@ mod tests {
 
     #[test]
     fn names_the_variable_and_never_its_value() {
-        let cases: [(&[(&str, &str)], &str); 4] = [
+        let staging = (ENV_ENVIRONMENT, "staging");
+        for (outcome, missing) in [
             (
-                &[(ENV_ACCOUNT_KEY, "acct"), (ENV_ENVIRONMENT, "staging")],
+                build_from(&[(ENV_ACCOUNT_KEY, "acct"), staging], None),
                 ENV_API_KEY,
             ),
-            (
-                &[
-                    (ENV_API_KEY, API_KEY),
-                    (ENV_ACCOUNT_KEY, ""),
-                    (ENV_ENVIRONMENT, "staging"),
-                ],
-                ENV_ACCOUNT_KEY,
-            ),
-            (
-                &[(ENV_API_KEY, API_KEY), (ENV_ACCOUNT_KEY, "acct")],
-                ENV_ENVIRONMENT,
-            ),
-            (&[(ENV_API_KEY, ""), (ENV_ACCOUNT_KEY, "acct")], ENV_API_KEY),
-        ];
-        for (vars, missing) in cases {
-            let error = build(vars).unwrap_err();
+            (build(&[(ENV_ACCOUNT_KEY, ""), staging]), ENV_ACCOUNT_KEY),
+            (build(&[]), ENV_ENVIRONMENT),
+            (build(&[(ENV_API_KEY, "")]), ENV_API_KEY),
+        ] {
+            let error = outcome.unwrap_err();
             assert!(
                 matches!(error, BuildError::MissingEnvVar { name } if name == missing),
                 "{error:?}"
             );
         }
-        let error = build(&[
-            (ENV_API_KEY, API_KEY),
-            (ENV_ACCOUNT_KEY, "acct"),
-            (ENV_ENVIRONMENT, "prod-eu-secret"),
-        ])
-        .unwrap_err();
-        assert!(matches!(
-            error,
-            BuildError::InvalidEnvVar {
-                name: "ACCESSTYPE_ENVIRONMENT",
-                ..
-            }
-        ));
-        let error = build(&[
-            (ENV_API_KEY, API_KEY),
-            (ENV_ACCOUNT_KEY, "acct"),
-            (ENV_BASE_URL, "not a url with secret-part"),
-        ])
-        .unwrap_err();
-        assert!(matches!(
-            error,
-            BuildError::InvalidEnvVar {
-                name: "ACCESSTYPE_BASE_URL",
-                ..
-            }
-        ));
+        let environment = build(&[(ENV_ENVIRONMENT, "prod-eu-secret")]).unwrap_err();
+        let base_url = build(&[(ENV_BASE_URL, "not a url with secret-part")]).unwrap_err();
+        for (error, name) in [(&environment, ENV_ENVIRONMENT), (&base_url, ENV_BASE_URL)] {
+            assert!(
+                matches!(error, BuildError::InvalidEnvVar { name: named, .. } if *named == name),
+                "{error:?}"
+            );
+        }
         // The URL parser's error is kept as the source; it names no part of the value.
-        let source = std::error::Error::source(&error).map(ToString::to_string);
+        let source = std::error::Error::source(&base_url).map(ToString::to_string);
         assert_eq!(
             source.as_deref(),
             Some(url::ParseError::RelativeUrlWithoutBase.to_string().as_str())
         );
-        assert!(!format!("{error:?}").contains("secret-part"));
         for error in [
-            build(&[
-                (ENV_API_KEY, "bad key\n"),
-                (ENV_ACCOUNT_KEY, "acct"),
-                (ENV_ENVIRONMENT, "production"),
-            ])
-            .unwrap_err(),
-            build(&[
-                (ENV_API_KEY, API_KEY),
-                (ENV_ACCOUNT_KEY, "acct"),
-                (ENV_BASE_URL, "http://accesstype.example/"),
-            ])
-            .unwrap_err(),
+            environment,
+            base_url,
+            build(&[(ENV_API_KEY, "bad key\n"), (ENV_ENVIRONMENT, "production")]).unwrap_err(),
+            build(&[(ENV_BASE_URL, "http://accesstype.example/")]).unwrap_err(),
         ] {
             let shown = format!("{error} {error:?}");
             for value in ["bad key", "prod-eu", "secret-part", API_KEY] {

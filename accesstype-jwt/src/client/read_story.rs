@@ -46,14 +46,10 @@ impl AccesstypeClient {
     /// # Reloads are metered once
     ///
     /// Concurrent calls for the same story, reader and JWT (a reader who reloads, a page and
-    /// its prefetch) share one access check and one pingback, and all get its answer (see
-    /// [`coalesce`](crate::AccesstypeClientBuilder::coalesce), on by default). The shared work
-    /// finishes even when the call that started it is dropped, as long as another one waits
-    /// for it, so a browser cancelling its first request cannot make the second one count
-    /// again. With
-    /// [`cache_grants_for`](crate::AccesstypeClientBuilder::cache_grants_for), a granted answer
-    /// is kept for a while (at most Accesstype's own 3 minutes), so a reload shortly after
-    /// is served without asking, and without another pingback.
+    /// its prefetch) share one access check and one pingback, even when the call that started
+    /// them is dropped ([`coalesce`](crate::AccesstypeClientBuilder::coalesce), on by
+    /// default); with [`cache_grants_for`](crate::AccesstypeClientBuilder::cache_grants_for),
+    /// a reload shortly after a grant is served without asking again.
     ///
     /// # Errors
     ///

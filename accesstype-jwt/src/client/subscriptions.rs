@@ -3,6 +3,7 @@
 
 use paywall_internal::json;
 use paywall_internal::parse_error::{ParseError, ParseFault};
+use paywall_internal::segment::append_segments;
 use reqwest::Method;
 use serde_json::Value;
 use url::Url;
@@ -73,23 +74,15 @@ fn subscriptions_url(
     active_only: bool,
 ) -> Result<Url, Error> {
     let (provider, value) = identity.segments()?;
-    let root = base.as_str();
-    let root = root.strip_suffix('/').unwrap_or(root);
-    let mut text = String::with_capacity(root.len() + provider.len() + value.len() + 64);
-    for part in [
-        root,
-        "/api/v1/subscribers/",
+    let path = [
+        "api",
+        "v1",
+        "subscribers",
         &provider,
-        "/",
         &value,
-        "/subscriptions.json",
-    ] {
-        text.push_str(part);
-    }
-    let mut url = Url::parse(&text).map_err(|_| Error::InvalidInput {
-        what: "subscriber identity value",
-        reason: "it does not fit in a URL path",
-    })?;
+        "subscriptions.json",
+    ];
+    let mut url = append_segments(base, &path);
     if active_only {
         url.query_pairs_mut().append_pair("active_only", "true");
     }

@@ -62,30 +62,34 @@ mod tests {
         ] {
             assert!(check(ok).is_ok(), "{ok}");
         }
-        assert!(matches!(
-            check("http://www.accesstype.com/"),
-            Err(BuildError::InsecureBaseUrl)
-        ));
-        assert!(matches!(
-            base_url(None, None),
-            Err(BuildError::MissingEnvironment)
-        ));
         assert_eq!(
             base_url(None, Some(Environment::Staging)).unwrap(),
             Environment::Staging.base_url()
         );
-        assert!(matches!(
-            check("https://u:p@x.example/"),
-            Err(BuildError::InvalidBaseUrl {
-                reason: "it must not contain credentials"
-            })
-        ));
-        assert!(matches!(
-            check("ftp://x.example/"),
-            Err(BuildError::InvalidBaseUrl {
-                reason: "the scheme must be https"
-            })
-        ));
+        for (refused, expected) in [
+            (
+                check("http://www.accesstype.com/"),
+                BuildError::InsecureBaseUrl,
+            ),
+            (base_url(None, None), BuildError::MissingEnvironment),
+            (
+                check("https://u:p@x.example/"),
+                BuildError::InvalidBaseUrl {
+                    reason: "it must not contain credentials",
+                },
+            ),
+            (
+                check("ftp://x.example/"),
+                BuildError::InvalidBaseUrl {
+                    reason: "the scheme must be https",
+                },
+            ),
+        ] {
+            assert_eq!(
+                format!("{:?}", refused.unwrap_err()),
+                format!("{expected:?}")
+            );
+        }
     }
 
     #[test]
@@ -93,37 +97,30 @@ mod tests {
         let value = api_key_value(Some(&SecretString::from("at_9f8e7d"))).unwrap();
         assert!(value.is_sensitive());
         assert!(!format!("{value:?}").contains("9f8e7d"));
-        assert!(matches!(
-            api_key_value(None),
-            Err(BuildError::MissingApiKey)
-        ));
-        assert!(matches!(
-            api_key_value(Some(&SecretString::from(""))),
-            Err(BuildError::MissingApiKey)
-        ));
-        for bad in ["k y", "key\n", "kéy", "k\u{7f}"] {
-            assert!(
-                matches!(
-                    api_key_value(Some(&SecretString::from(bad))),
-                    Err(BuildError::InvalidApiKey)
-                ),
-                "{bad:?}"
-            );
-        }
         assert_eq!(account_key(Some("acct-1".into())).unwrap(), "acct-1");
-        assert!(matches!(
-            account_key(None),
-            Err(BuildError::MissingAccountKey)
-        ));
-        assert!(matches!(
-            account_key(Some(String::new())),
-            Err(BuildError::MissingAccountKey)
-        ));
-        for bad in ["a b", "a\nb", "a\u{0}"] {
-            assert!(matches!(
-                account_key(Some(bad.into())),
-                Err(BuildError::InvalidAccountKey)
-            ));
+        // Not given or empty is missing; anything else these keys hold is invalid.
+        for key in [
+            None,
+            Some(""),
+            Some("k y"),
+            Some("key\n"),
+            Some("kéy"),
+            Some("k\u{7f}"),
+        ] {
+            let refused = api_key_value(key.map(SecretString::from).as_ref()).unwrap_err();
+            let expected = match key {
+                None | Some("") => BuildError::MissingApiKey,
+                Some(_) => BuildError::InvalidApiKey,
+            };
+            assert_eq!(format!("{refused:?}"), format!("{expected:?}"), "{key:?}");
+        }
+        for key in [None, Some(""), Some("a b"), Some("a\nb"), Some("a\u{0}")] {
+            let refused = account_key(key.map(str::to_owned)).unwrap_err();
+            let expected = match key {
+                None | Some("") => BuildError::MissingAccountKey,
+                Some(_) => BuildError::InvalidAccountKey,
+            };
+            assert_eq!(format!("{refused:?}"), format!("{expected:?}"), "{key:?}");
         }
     }
 }

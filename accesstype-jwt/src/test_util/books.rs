@@ -1,11 +1,12 @@
-//! What the fake Accesstype keeps, and how it answers: meters per reader, subscribers,
-//! walled stories, counters and the faults to inject.
+//! What the fake Accesstype keeps, and how it answers each request the family's fake server
+//! reads: meters per reader, subscribers, walled stories, counters and the faults to inject.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use http::{HeaderValue, Method, StatusCode};
 use paywall_internal::fake::{Captured, Faults, Reply, decode_segment};
+use paywall_internal::http::media_type;
 use paywall_internal::sync::lock;
 use serde_json::json;
 
@@ -72,13 +73,6 @@ impl Books {
     pub(crate) fn ledger(&self) -> MutexGuard<'_, Ledger> {
         // Each change is one insert or counter update, so the ledger is whole after a panic.
         lock(&self.ledger)
-    }
-
-    /// Counts a request to the access check (answered or not).
-    pub(crate) fn note(&self, method: &Method, path: &str) {
-        if method == Method::GET && path.ends_with("/access") {
-            self.ledger().access_checks += 1;
-        }
     }
 
     /// The answer to one request whose body was read.
@@ -164,17 +158,8 @@ impl Books {
 
     /// Counts a metered read: the only thing that moves a reader's meter.
     fn pingback(&self, reader: &ReaderId, request: &Captured, body: &[u8]) -> Answer {
-        let content_type = request
-            .headers
-            .get("content-type")
-            .map(HeaderValue::as_bytes);
-        let plain = content_type.is_some_and(|value| {
-            value
-                .split(|b| *b == b';')
-                .next()
-                .is_some_and(|essence| essence.trim_ascii().eq_ignore_ascii_case(b"text/plain"))
-        });
-        if !plain {
+        let content_type = request.headers.get("content-type").and_then(media_type);
+        if content_type.as_deref() != Some("text/plain") {
             let message = "A pingback is sent as text/plain.";
             let error = "unsupported_media_type";
             return Err(failure(StatusCode::UNSUPPORTED_MEDIA_TYPE, error, message));
@@ -214,8 +199,35 @@ impl Books {
     }
 }
 
+/// The answer to one request.
+pub(crate) async fn handle(books: Arc<Books>, request: Captured) -> Reply {
+    // Every access check is counted, answered or not.
+    if request.method == Method::GET && request.path.ends_with("/access") {
+        books.ledger().access_checks += 1;
+    }
+    // Drops first, then failures, then failures of pingbacks only, each counted down.
+    let fail = |status| failure(status, "injected", "A failure injected by the fake.");
+    if let Some(reply) = books.faults.intercept(fail).await {
+        return reply;
+    }
+    let pingback = request.method == Method::POST && request.path.ends_with("/pingback");
+    if pingback && let Some(reply) = books.pingback_faults.intercept(fail).await {
+        return reply;
+    }
+    match &request.body {
+        Some(body) => books
+            .answer(&request, body)
+            .unwrap_or_else(|refused| refused),
+        None => failure(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The body could not be read.",
+        ),
+    }
+}
+
 /// An error answer, `{"error", "message"}`.
-pub(crate) fn failure(status: StatusCode, error: &str, message: &str) -> Reply {
+fn failure(status: StatusCode, error: &str, message: &str) -> Reply {
     Reply::json(status, &json!({"error": error, "message": message}))
 }
 

@@ -59,10 +59,9 @@ impl SubscriptionBook {
             "subscriber": subscriber,
             "invoices": [],
         });
-        let subscription = match subscription {
-            Value::Object(members) => Subscription::from_members(members),
-            _ => Subscription::from_members(serde_json::Map::new()),
-        };
+        // An object, so always a map.
+        let subscription =
+            Subscription::from_members(serde_json::from_value(subscription).unwrap_or_default());
         self.subscriptions.push(subscription.clone());
         subscription
     }
