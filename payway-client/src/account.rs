@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use paywall_internal::http::{Answer, ErrorBody};
+use paywall_internal::http::ErrorBody;
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -194,26 +194,30 @@ impl PaywayClient {
     /// [`ParseError::expose_text`]); any other status (a `403` for a token without
     /// `/external/me/w`) or transport failure as the matching [`Error`].
     pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
-        in_span("me", self.inner.environment, trace::ok, async {
-            let answer = self.get_json(&self.inner.endpoints.me, token).await?;
-            let secrets = [token.expose_secret()];
-            Account::from_json(answer.bytes()).map_err(|error| {
-                parse::answered(Error::Parse(error), &answer, &secrets, ErrorBody::Kept)
-            })
-        })
-        .await
+        let url = &self.inner.endpoints.me;
+        let call = self.get_json(url, token, Account::from_json);
+        in_span("me", self.inner.environment, trace::ok, call).await
     }
 
-    /// `GET url` with the bearer token; the body of a `200`.
-    pub(crate) async fn get_json(&self, url: &Url, token: &AccessToken) -> Result<Answer, Error> {
+    /// `GET url` with the bearer token; the body of a `200` read by `from_json`. A parse
+    /// error keeps the answer's text (these answers hold no secret), the token cut out.
+    pub(crate) async fn get_json<T>(
+        &self,
+        url: &Url,
+        token: &AccessToken,
+        from_json: fn(&[u8]) -> Result<T, ParseError>,
+    ) -> Result<T, Error> {
         let request = self
             .request(Method::GET, url)
             .header(AUTHORIZATION, http::bearer(token)?);
         let secrets = [token.expose_secret()];
-        http::call(http::Endpoint::Resource, request, url, &secrets, |status| {
+        let answer = http::call(http::Endpoint::Resource, request, url, &secrets, |status| {
             status == StatusCode::OK
         })
-        .await
+        .await?;
+        from_json(answer.bytes()).map_err(|error| {
+            parse::answered(Error::Parse(error), &answer, &secrets, ErrorBody::Kept)
+        })
     }
 }
 

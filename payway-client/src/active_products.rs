@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use paywall_internal::http::{Answer, ErrorBody};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -232,13 +231,6 @@ fn codes(entries: Vec<Value>) -> Vec<String> {
         .collect()
 }
 
-/// The parse error of an active-products answer, its text kept (it holds no secret).
-fn parsed(answer: &Answer, token: &AccessToken) -> Result<ActiveProducts, Error> {
-    let secrets = [token.expose_secret()];
-    ActiveProducts::from_json(answer.bytes())
-        .map_err(|error| parse::answered(Error::Parse(error), answer, &secrets, ErrorBody::Kept))
-}
-
 impl PaywayClient {
     /// The reader's active product codes (`GET /external/api/v1/me/active_products`).
     ///
@@ -251,13 +243,8 @@ impl PaywayClient {
     /// [`Error::UnexpectedStatus`].
     pub async fn active_products(&self, token: &AccessToken) -> Result<ActiveProducts, Error> {
         let url = &self.inner.endpoints.active_products;
-        in_span(
-            "active_products",
-            self.inner.environment,
-            trace::ok,
-            async { parsed(&self.get_json(url, token).await?, token) },
-        )
-        .await
+        let call = self.get_json(url, token, ActiveProducts::from_json);
+        in_span("active_products", self.inner.environment, trace::ok, call).await
     }
 
     /// Like [`active_products`](Self::active_products), with the single articles the reader
@@ -273,11 +260,13 @@ impl PaywayClient {
         let mut url = self.inner.endpoints.active_products.clone();
         url.query_pairs_mut()
             .append_pair("include_articles", "true");
+        let call = self.get_json(&url, token, ActiveProducts::from_json);
+        let environment = self.inner.environment;
         in_span(
             "active_products_with_articles",
-            self.inner.environment,
+            environment,
             trace::ok,
-            async { parsed(&self.get_json(&url, token).await?, token) },
+            call,
         )
         .await
     }
@@ -345,8 +334,8 @@ impl PaywayClient {
             account_id,
             include_articles,
         );
-        let body = match self.get_json(&url, &token).await {
-            Ok(body) => body,
+        let products = match self.get_json(&url, &token, ActiveProducts::from_json).await {
+            Ok(products) => products,
             Err(Error::UnexpectedStatus(details))
                 if details.status() == StatusCode::NOT_FOUND
                     && details.code() == Some("not_found") =>
@@ -360,7 +349,6 @@ impl PaywayClient {
             }
             Err(error) => return Err(error),
         };
-        let products = parsed(&body, &token)?;
         if products
             .account_id
             .as_deref()
