@@ -10,7 +10,6 @@ use crate::error::Error;
 use crate::secret::AccessToken;
 use crate::server_token_cache::Outcome;
 use crate::token::Grant;
-use crate::token_response::TokenResponse;
 use crate::trace::{self, in_span};
 use crate::validate::is_identifier;
 
@@ -70,18 +69,15 @@ impl PaywayClient {
             return Ok(token);
         }
         let sent_at = Instant::now();
-        let response = self.request_server_token(&key).await.map_err(Arc::new)?;
+        let scope = (!key.is_empty()).then_some(key.as_str());
+        let grant = Grant::ServerToServer { scope };
+        let response = self.token_request(grant).await.map_err(Arc::new)?;
         if let Some(lifetime) = response.expires_in {
             self.inner
                 .server_tokens
                 .store(key, response.access_token.clone(), sent_at, lifetime);
         }
         Ok(response.access_token)
-    }
-
-    async fn request_server_token(&self, key: &str) -> Result<TokenResponse, Error> {
-        let scope = (!key.is_empty()).then_some(key);
-        self.token_request(Grant::ServerToServer { scope }).await
     }
 }
 
