@@ -23,11 +23,8 @@ use super::ticket_store::{StoreError, TicketStore};
 /// landings, checkout returns) holds at most `capacity` unexpired claims (default 100 000),
 /// apart from the others, so a flood of one kind never takes another's room. A claim that
 /// finds its kind full, once the expired claims are dropped, is refused with
-/// [`StoreError::Full`], and the login fails closed: the reader sees your login error page
-/// and the token is not used. Evicting instead would be worse: a store that made room by
-/// dropping live claims would let anyone who can send requests un-claim a landing URL
-/// someone already used, and take it again (a replay of the reader's session: account
-/// takeover).
+/// [`StoreError::Full`] (which says why evicting would be worse: a replay of the reader's
+/// session, account takeover), and the login fails closed.
 ///
 /// What can fill a kind: a ticket's claim lasts the claim TTL only once Payway *accepted*
 /// it ([`login_with_ticket`](crate::PaywayClient::login_with_ticket) releases the claim of
