@@ -5,8 +5,9 @@ use std::fmt;
 use url::Url;
 
 use crate::ticket::Ticket;
-use crate::validate::{check_base_url, is_loopback};
-use paywall_internal::http::{MAX_SEGMENT_BYTES, append_segments, encode_segment};
+use paywall_internal::http::{
+    MAX_SEGMENT_BYTES, append_segments, check_base_url, encode_segment, is_loopback,
+};
 
 /// Query parameters with a typed setter; [`ShopUrlBuilder::param`] refuses them.
 const TYPED_PARAMS: [&str; 5] = ["at", "returnUrl", "return_url", "campaign", "period"];
