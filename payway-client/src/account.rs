@@ -150,14 +150,10 @@ pub(crate) fn unwrap_item(value: Value) -> Value {
     }
 }
 
+/// A non-empty string, or a number written as one.
 fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    match Value::deserialize(deserializer)? {
-        Value::String(s) if !s.is_empty() => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        _ => Err(serde::de::Error::custom(
-            "expected a non-empty string or a number",
-        )),
-    }
+    let text = optional_string_or_number(deserializer)?.filter(|s| !s.is_empty());
+    text.ok_or_else(|| serde::de::Error::custom("expected a non-empty string or a number"))
 }
 
 /// A string, or a number written as one; `null` is `None`.

@@ -181,12 +181,9 @@ impl PaywayClient {
     }
 }
 
-/// `false` only when the exchange failed without Payway answering with a token: no answer at
-/// all arrived (no connection, a timeout or a dropped connection before the response), or
-/// the answer issued no token. Once a response has started (its body broke off or did not
-/// parse), after a redirect that a client followed, or for any other error, the ticket may
-/// have been consumed. Payway itself accepts a ticket once, so a released ticket that Payway
-/// did consume is answered `401` on the retry.
+/// `false` only when the exchange failed without Payway answering with a token (no answer
+/// arrived, or the answer issued no token); the cases, and why a retry is safe, are in
+/// [`PaywayClient::login_with_ticket`]'s docs.
 fn ticket_may_be_consumed(error: &Error) -> bool {
     match error {
         Error::Transport(e) => e.is_body() || e.is_decode() || e.is_redirect(),
