@@ -152,18 +152,12 @@ mod tests {
 
     #[test]
     fn ticket_answers() {
-        assert_eq!(
-            parse_ticket(br#"{"ticket":"t-1"}"#)
-                .unwrap()
-                .expose_secret(),
-            "t-1"
-        );
-        assert_eq!(
-            parse_ticket(br#"{"item":{"ticket":"t-2"}}"#)
-                .unwrap()
-                .expose_secret(),
-            "t-2"
-        );
+        for (body, ticket) in [
+            (&br#"{"ticket":"t-1"}"#[..], "t-1"),
+            (br#"{"item":{"ticket":"t-2"}}"#, "t-2"),
+        ] {
+            assert_eq!(parse_ticket(body).unwrap().expose_secret(), ticket);
+        }
         for bad in [
             &br#"{"ticket":""}"#[..],
             br#"{"ticket":null}"#,
