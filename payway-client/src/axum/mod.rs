@@ -8,7 +8,7 @@
 //!   names it runs only for a well-formed return in the browser that started the login, and
 //!   every other request is answered `400` with a small JSON body that never echoes the
 //!   ticket.
-//! - [`SetCookies`](crate::SetCookies) is a response part: return it with your answer and
+//! - [`SetCookies`] is a response part: return it with your answer and
 //!   each of its values goes out as a `Set-Cookie` header.
 //! - [`Sso2Cookie`]: the reader's sealed SSO2 session cookie, opened with the
 //!   [`SessionCookieKey`](crate::sso2::SessionCookieKey) in your state (through `FromRef`).
