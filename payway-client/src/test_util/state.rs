@@ -305,12 +305,8 @@ fn invalid_token(message: &str) -> Reply {
 }
 
 fn invalid_parameter(field: &str, message: &str) -> Reply {
-    api_error(
-        StatusCode::BAD_REQUEST,
-        "invalid_parameter",
-        Some(field),
-        message,
-    )
+    let status = StatusCode::BAD_REQUEST;
+    api_error(status, "invalid_parameter", Some(field), message)
 }
 
 /// An OAuth error (of the token endpoint and SSO2): `{"error", "error_description"}`.

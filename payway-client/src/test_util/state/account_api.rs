@@ -112,13 +112,8 @@ fn include_articles_query(query: &str, other: &[&str]) -> Result<(bool, Option<S
         } else if other.contains(&name.as_ref()) {
             &mut value
         } else {
-            let unknown = "Unknown parameter";
-            return Err(api_error(
-                StatusCode::BAD_REQUEST,
-                "unknown_parameter",
-                Some(&name),
-                unknown,
-            ));
+            let (status, unknown) = (StatusCode::BAD_REQUEST, "Unknown parameter");
+            return Err(api_error(status, "unknown_parameter", Some(&name), unknown));
         };
         if slot.replace(given.into_owned()).is_some() {
             return Err(invalid_parameter(&name, "The parameter is given twice"));
