@@ -307,11 +307,13 @@ impl PaywayClient {
                 reason: "it is not 24 lowercase hexadecimal digits",
             });
         }
+        let call = self.read_account_products(account_id, include_articles);
+        let environment = self.inner.environment;
         in_span(
             "account_active_products",
-            self.inner.environment,
+            environment,
             AccountProducts::label,
-            self.read_account_products(account_id, include_articles),
+            call,
         )
         .await
     }

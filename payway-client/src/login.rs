@@ -161,13 +161,8 @@ impl PaywayClient {
                 Err(reason) => Ok(TicketLogin::Rejected { reason }),
             }
         };
-        in_span(
-            "login_with_ticket",
-            self.inner.environment,
-            TicketLogin::label,
-            call,
-        )
-        .await
+        let environment = self.inner.environment;
+        in_span("login_with_ticket", environment, TicketLogin::label, call).await
     }
 
     /// The ticket exchange, with Payway's 400 and 401 about the ticket as an `Ok(Err(..))`.

@@ -31,13 +31,8 @@ impl PaywayClient {
     /// [`Error::is_timeout`] and friends look through the wrapper.
     pub async fn server_token(&self, scopes: &[&str]) -> Result<AccessToken, Error> {
         let key = scope_key(scopes)?;
-        in_span(
-            "server_token",
-            self.inner.environment,
-            trace::ok,
-            self.server_token_for(&key),
-        )
-        .await
+        let call = self.server_token_for(&key);
+        in_span("server_token", self.inner.environment, trace::ok, call).await
     }
 
     /// Drops the cached server token for `scopes`, e.g. after Payway refused it with 401;

@@ -85,13 +85,8 @@ impl PaywayClient {
             what: "ticket",
             reason,
         })?;
-        in_span(
-            "exchange_ticket",
-            self.inner.environment,
-            trace::ok,
-            self.token_request(Grant::Ticket(ticket)),
-        )
-        .await
+        let call = self.token_request(Grant::Ticket(ticket));
+        in_span("exchange_ticket", self.inner.environment, trace::ok, call).await
     }
 
     /// Trades a refresh token for a new access token (`grant_type=refresh_token`).
@@ -110,14 +105,8 @@ impl PaywayClient {
                 reason: "it is empty",
             });
         }
-        let grant = Grant::RefreshToken(refresh_token.expose_secret());
-        in_span(
-            "refresh_token",
-            self.inner.environment,
-            trace::ok,
-            self.token_request(grant),
-        )
-        .await
+        let call = self.token_request(Grant::RefreshToken(refresh_token.expose_secret()));
+        in_span("refresh_token", self.inner.environment, trace::ok, call).await
     }
 
     /// Sends a token request and reads the answer.
@@ -136,7 +125,8 @@ impl PaywayClient {
             client_id: &inner.client_id,
             client_secret: inner.client_secret.expose_secret(),
         };
-        let request = self.request(Method::POST, &inner.endpoints.access_token);
+        let url = &inner.endpoints.access_token;
+        let request = self.request(Method::POST, url);
         let request = match inner.token_encoding {
             TokenEncoding::Form => request.form(&body),
             TokenEncoding::Json => request.json(&body),
@@ -146,14 +136,8 @@ impl PaywayClient {
             ticket.or(refresh_token).unwrap_or_default(),
         ];
         // The body holds tokens: it is never kept in an error.
-        let answer = http::call(
-            http::Endpoint::Token,
-            request,
-            &inner.endpoints.access_token,
-            &secrets,
-            http::success,
-        )
-        .await?;
+        let answer =
+            http::call(http::Endpoint::Token, request, url, &secrets, http::success).await?;
         parse_token_response(answer.bytes())
             .map_err(|error| parse::answered(error, &answer, &secrets, ErrorBody::Withheld))
     }
