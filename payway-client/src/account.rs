@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use paywall_internal::http::{Answer, ErrorBody};
+use paywall_internal::http::ErrorBody;
 use reqwest::header::AUTHORIZATION;
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -150,14 +150,10 @@ pub(crate) fn unwrap_item(value: Value) -> Value {
     }
 }
 
+/// A non-empty string, or a number written as one.
 fn string_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    match Value::deserialize(deserializer)? {
-        Value::String(s) if !s.is_empty() => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        _ => Err(serde::de::Error::custom(
-            "expected a non-empty string or a number",
-        )),
-    }
+    let text = optional_string_or_number(deserializer)?.filter(|s| !s.is_empty());
+    text.ok_or_else(|| serde::de::Error::custom("expected a non-empty string or a number"))
 }
 
 /// A string, or a number written as one; `null` is `None`.
@@ -194,26 +190,30 @@ impl PaywayClient {
     /// [`ParseError::expose_text`]); any other status (a `403` for a token without
     /// `/external/me/w`) or transport failure as the matching [`Error`].
     pub async fn me(&self, token: &AccessToken) -> Result<Account, Error> {
-        in_span("me", self.inner.environment, trace::ok, async {
-            let answer = self.get_json(&self.inner.endpoints.me, token).await?;
-            let secrets = [token.expose_secret()];
-            Account::from_json(answer.bytes()).map_err(|error| {
-                parse::answered(Error::Parse(error), &answer, &secrets, ErrorBody::Kept)
-            })
-        })
-        .await
+        let url = &self.inner.endpoints.me;
+        let call = self.get_json(url, token, Account::from_json);
+        in_span("me", self.inner.environment, trace::ok, call).await
     }
 
-    /// `GET url` with the bearer token; the body of a `200`.
-    pub(crate) async fn get_json(&self, url: &Url, token: &AccessToken) -> Result<Answer, Error> {
+    /// `GET url` with the bearer token; the body of a `200` read by `from_json`. A parse
+    /// error keeps the answer's text (these answers hold no secret), the token cut out.
+    pub(crate) async fn get_json<T>(
+        &self,
+        url: &Url,
+        token: &AccessToken,
+        from_json: fn(&[u8]) -> Result<T, ParseError>,
+    ) -> Result<T, Error> {
         let request = self
             .request(Method::GET, url)
             .header(AUTHORIZATION, http::bearer(token)?);
         let secrets = [token.expose_secret()];
-        http::call(http::Endpoint::Resource, request, url, &secrets, |status| {
+        let answer = http::call(http::Endpoint::Resource, request, url, &secrets, |status| {
             status == StatusCode::OK
         })
-        .await
+        .await?;
+        from_json(answer.bytes()).map_err(|error| {
+            parse::answered(Error::Parse(error), &answer, &secrets, ErrorBody::Kept)
+        })
     }
 }
 

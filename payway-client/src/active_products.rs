@@ -3,7 +3,6 @@
 
 use std::fmt;
 
-use paywall_internal::http::{Answer, ErrorBody};
 use reqwest::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -72,36 +71,29 @@ pub struct ActiveProducts {
 /// `{:?}` prints the article and its title, masks the order id and purchase date (they
 /// describe the reader's purchase), and of [`extra`](Self::extra) only the names.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct ActiveArticle {
     /// The article's id in your site (`article_id` / `articleId`).
-    #[serde(
-        default,
-        alias = "articleId",
-        deserialize_with = "optional_string_or_number"
-    )]
+    #[serde(alias = "articleId", deserialize_with = "optional_string_or_number")]
     pub article_id: Option<String>,
     /// The article's name (`article_name` / `articleName`).
-    #[serde(default, alias = "articleName")]
+    #[serde(alias = "articleName")]
     pub article_name: Option<String>,
     /// The article's URL (`article_url` / `articleUrl`).
-    #[serde(default, alias = "articleUrl")]
+    #[serde(alias = "articleUrl")]
     pub article_url: Option<String>,
     /// The title's name (`title_name` / `titleName`).
-    #[serde(default, alias = "titleName")]
+    #[serde(alias = "titleName")]
     pub title_name: Option<String>,
     /// The title's code (`title_code` / `titleCode`).
-    #[serde(default, alias = "titleCode")]
+    #[serde(alias = "titleCode")]
     pub title_code: Option<String>,
     /// The order the article was bought in (`order_id` / `orderId`).
-    #[serde(
-        default,
-        alias = "orderId",
-        deserialize_with = "optional_string_or_number"
-    )]
+    #[serde(alias = "orderId", deserialize_with = "optional_string_or_number")]
     pub order_id: Option<String>,
     /// When it was bought (`purchase_date` / `purchaseDate`), as Payway wrote it.
-    #[serde(default, alias = "purchaseDate")]
+    #[serde(alias = "purchaseDate")]
     pub purchase_date: Option<String>,
     /// Every other field Payway sent, as received.
     #[serde(flatten)]
@@ -232,13 +224,6 @@ fn codes(entries: Vec<Value>) -> Vec<String> {
         .collect()
 }
 
-/// The parse error of an active-products answer, its text kept (it holds no secret).
-fn parsed(answer: &Answer, token: &AccessToken) -> Result<ActiveProducts, Error> {
-    let secrets = [token.expose_secret()];
-    ActiveProducts::from_json(answer.bytes())
-        .map_err(|error| parse::answered(Error::Parse(error), answer, &secrets, ErrorBody::Kept))
-}
-
 impl PaywayClient {
     /// The reader's active product codes (`GET /external/api/v1/me/active_products`).
     ///
@@ -251,13 +236,8 @@ impl PaywayClient {
     /// [`Error::UnexpectedStatus`].
     pub async fn active_products(&self, token: &AccessToken) -> Result<ActiveProducts, Error> {
         let url = &self.inner.endpoints.active_products;
-        in_span(
-            "active_products",
-            self.inner.environment,
-            trace::ok,
-            async { parsed(&self.get_json(url, token).await?, token) },
-        )
-        .await
+        let call = self.get_json(url, token, ActiveProducts::from_json);
+        in_span("active_products", self.inner.environment, trace::ok, call).await
     }
 
     /// Like [`active_products`](Self::active_products), with the single articles the reader
@@ -273,11 +253,13 @@ impl PaywayClient {
         let mut url = self.inner.endpoints.active_products.clone();
         url.query_pairs_mut()
             .append_pair("include_articles", "true");
+        let call = self.get_json(&url, token, ActiveProducts::from_json);
+        let environment = self.inner.environment;
         in_span(
             "active_products_with_articles",
-            self.inner.environment,
+            environment,
             trace::ok,
-            async { parsed(&self.get_json(&url, token).await?, token) },
+            call,
         )
         .await
     }
@@ -325,11 +307,13 @@ impl PaywayClient {
                 reason: "it is not 24 lowercase hexadecimal digits",
             });
         }
+        let call = self.read_account_products(account_id, include_articles);
+        let environment = self.inner.environment;
         in_span(
             "account_active_products",
-            self.inner.environment,
+            environment,
             AccountProducts::label,
-            self.read_account_products(account_id, include_articles),
+            call,
         )
         .await
     }
@@ -345,8 +329,8 @@ impl PaywayClient {
             account_id,
             include_articles,
         );
-        let body = match self.get_json(&url, &token).await {
-            Ok(body) => body,
+        let products = match self.get_json(&url, &token, ActiveProducts::from_json).await {
+            Ok(products) => products,
             Err(Error::UnexpectedStatus(details))
                 if details.status() == StatusCode::NOT_FOUND
                     && details.code() == Some("not_found") =>
@@ -360,7 +344,6 @@ impl PaywayClient {
             }
             Err(error) => return Err(error),
         };
-        let products = parsed(&body, &token)?;
         if products
             .account_id
             .as_deref()
@@ -435,21 +418,18 @@ mod tests {
         .unwrap();
         assert_eq!(active.external_plus_products, ["print", "ext"]);
         assert!(active.contains_external_plus("ext") && !active.contains("ext"));
-        let article = &active.active_articles[0];
-        assert_eq!(article.article_id.as_deref(), Some("art-1"));
-        assert_eq!(article.article_name.as_deref(), Some("Budget day"));
-        assert_eq!(
-            article.article_url.as_deref(),
-            Some("https://news.example.com/a/1")
-        );
-        assert_eq!(article.title_name.as_deref(), Some("The Times"));
-        assert_eq!(article.title_code.as_deref(), Some("times"));
-        assert_eq!(article.order_id.as_deref(), Some("991"));
-        assert_eq!(
-            article.purchase_date.as_deref(),
-            Some("2024-03-01T10:00:00Z")
-        );
-        assert_eq!(article.extra.get("price"), Some(&Value::from(29)));
+        let text = |s: &str| Some(s.to_owned());
+        let article = ActiveArticle {
+            article_id: text("art-1"),
+            article_name: text("Budget day"),
+            article_url: text("https://news.example.com/a/1"),
+            title_name: text("The Times"),
+            title_code: text("times"),
+            order_id: text("991"),
+            purchase_date: text("2024-03-01T10:00:00Z"),
+            extra: Map::from_iter([("price".to_owned(), Value::from(29))]),
+        };
+        assert_eq!(active.active_articles, [article]);
         assert!(active.has_article("art-1") && !active.has_article("art-2"));
 
         let camel = ActiveProducts::from_json(

@@ -63,10 +63,7 @@ impl ReturnPolicy {
 
     /// Allows no return URL at all: every `returnUrl` is refused.
     pub fn deny_all() -> Self {
-        Self {
-            hosts: Vec::new(),
-            allow_http: false,
-        }
+        Self::allow_hosts::<[&str; 0], &str>([])
     }
 
     /// Also allows plain `http` to the allowed hosts, for a development machine
@@ -83,21 +80,14 @@ impl ReturnPolicy {
     ///
     /// [`CallbackError::ReturnUrlRefused`] for anything the policy does not allow.
     pub fn check(&self, return_url: &str) -> Result<Url, CallbackError> {
-        let refused = CallbackError::ReturnUrlRefused;
-        if return_url.len() > MAX_RETURN_URL_BYTES {
-            return Err(refused);
-        }
-        let url = Url::parse(return_url).map_err(|_| CallbackError::ReturnUrlRefused)?;
+        let parsed = (return_url.len() <= MAX_RETURN_URL_BYTES)
+            .then(|| Url::parse(return_url).ok())
+            .flatten();
         // Parsing can lengthen a URL (each stray byte becomes `%XX`): the URL handed back is
         // held to the same cap, so it passes this check again.
-        if url.as_str().len() > MAX_RETURN_URL_BYTES {
-            return Err(refused);
-        }
-        if self.allows(&url) {
-            Ok(url)
-        } else {
-            Err(refused)
-        }
+        parsed
+            .filter(|url| url.as_str().len() <= MAX_RETURN_URL_BYTES && self.allows(url))
+            .ok_or(CallbackError::ReturnUrlRefused)
     }
 
     /// `true` when the policy allows `url` as a return URL.

@@ -12,7 +12,7 @@ use url::Url;
 use crate::environment::Environment;
 use crate::secret::ClientSecret;
 use crate::server_token_cache::ServerTokenCache;
-use crate::token_encoding::TokenEncoding;
+use crate::token::TokenEncoding;
 
 /// A client for the Payway API and its authorization tickets.
 ///
@@ -63,19 +63,15 @@ pub(crate) struct Endpoints {
 impl Endpoints {
     /// The endpoints under `base` (whose path, a proxy's prefix, is kept).
     pub(crate) fn new(base: &Url) -> Self {
-        let join = |segments: &[&str]| append_segments(base, segments);
+        let authorization = |last| append_segments(base, &["api", "authorization", last]);
+        let v1 =
+            |path: &[&str]| append_segments(base, &[&["external", "api", "v1"], path].concat());
         Self {
-            access_token: join(&["api", "authorization", "access_token"]),
-            ticket: join(&["api", "authorization", "ticket"]),
-            me: join(&["external", "api", "v1", "me"]),
-            active_products: join(&["external", "api", "v1", "me", "active_products"]),
-            account_active_products: join(&[
-                "external",
-                "api",
-                "v1",
-                "accounts",
-                "active_products",
-            ]),
+            access_token: authorization("access_token"),
+            ticket: authorization("ticket"),
+            me: v1(&["me"]),
+            active_products: v1(&["me", "active_products"]),
+            account_active_products: v1(&["accounts", "active_products"]),
         }
     }
 }

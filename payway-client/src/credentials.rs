@@ -1,8 +1,6 @@
 //! The client id and secret both builders take, checked the same way: the id one word, the
 //! secret non-blank and long enough unless the caller opted in by name.
 
-use std::fmt;
-
 use crate::error::BuildError;
 use crate::secret::ClientSecret;
 use crate::validate::is_identifier;
@@ -24,8 +22,9 @@ pub const MIN_CLIENT_SECRET_BYTES: usize = 16;
 /// both ways (opt-in: [`Sso2ClientBuilder::insecure_allow_short_secret`](crate::sso2::Sso2ClientBuilder::insecure_allow_short_secret)).
 pub const MIN_SECRET_BYTES: usize = 32;
 
-/// A client id and secret as given to a builder, not yet checked.
-#[derive(Default)]
+/// A client id and secret as given to a builder, not yet checked; `{:?}` shows the secret as
+/// `ClientSecret([redacted])`.
+#[derive(Debug, Default)]
 pub(crate) struct Credentials {
     pub(crate) client_id: Option<String>,
     pub(crate) client_secret: Option<ClientSecret>,
@@ -55,19 +54,6 @@ impl Credentials {
             });
         }
         Ok((client_id, client_secret))
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Credentials")
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
-            .field("allow_short_secret", &self.allow_short_secret)
-            .finish()
     }
 }
 

@@ -2,11 +2,6 @@
 
 use url::Url;
 
-const STAGE: &str = "https://payway-api.stage.adeprimo.se/";
-const PRODUCTION: &str = "https://backend.worldoftulo.com/";
-const SSO_STAGE: &str = "https://payway-sso-stage.azurewebsites.net/";
-const SSO_PRODUCTION: &str = "https://sso.worldoftulo.com/";
-
 paywall_internal::stage_or_production! {
     /// A Payway environment. The token endpoint and the REST API share one host per environment
     /// ([`base_url`](Self::base_url)); single sign-on has its own
@@ -32,9 +27,10 @@ impl Environment {
     /// assert_eq!(Environment::Production.base_url().as_str(), "https://backend.worldoftulo.com/");
     /// ```
     pub fn base_url(self) -> Url {
-        // Both constants are valid absolute URLs; a unit test parses each of them.
-        #[allow(clippy::expect_used)]
-        Url::parse(self.url_text()).expect("environment URLs are valid constants")
+        match self {
+            Self::Stage => constant_url("https://payway-api.stage.adeprimo.se/"),
+            Self::Production => constant_url("https://backend.worldoftulo.com/"),
+        }
     }
 
     /// The SSO2 host root as a [`Url`], with a trailing slash: what
@@ -47,9 +43,10 @@ impl Environment {
     /// assert_eq!(Environment::Production.sso_base_url().as_str(), "https://sso.worldoftulo.com/");
     /// ```
     pub fn sso_base_url(self) -> Url {
-        // Both constants are valid absolute URLs; a unit test parses each of them.
-        #[allow(clippy::expect_used)]
-        Url::parse(self.sso_url_text()).expect("environment URLs are valid constants")
+        match self {
+            Self::Stage => constant_url("https://payway-sso-stage.azurewebsites.net/"),
+            Self::Production => constant_url("https://sso.worldoftulo.com/"),
+        }
     }
 
     /// The environment's name as [`FromStr`](std::str::FromStr) reads it and `PAYWAY_ENVIRONMENT` takes it:
@@ -67,20 +64,12 @@ impl Environment {
             Self::Production => "production",
         }
     }
+}
 
-    const fn url_text(self) -> &'static str {
-        match self {
-            Self::Stage => STAGE,
-            Self::Production => PRODUCTION,
-        }
-    }
-
-    const fn sso_url_text(self) -> &'static str {
-        match self {
-            Self::Stage => SSO_STAGE,
-            Self::Production => SSO_PRODUCTION,
-        }
-    }
+/// One of the environments' host roots, all valid absolute URLs (a unit test parses each).
+#[allow(clippy::expect_used)]
+fn constant_url(text: &str) -> Url {
+    Url::parse(text).expect("environment URLs are valid constants")
 }
 
 /// The text named no Payway environment (expected `stage` or `production`).
@@ -95,12 +84,8 @@ mod tests {
     #[test]
     fn constants_parse_and_round_trip() {
         for env in [Environment::Stage, Environment::Production] {
-            let url = Url::parse(env.url_text()).unwrap();
-            assert_eq!(url.scheme(), "https");
-            assert_eq!(env.base_url(), url);
-            let sso = Url::parse(env.sso_url_text()).unwrap();
-            assert_eq!(sso.scheme(), "https");
-            assert_eq!(env.sso_base_url(), sso);
+            assert_eq!(env.base_url().scheme(), "https");
+            assert_eq!(env.sso_base_url().scheme(), "https");
             assert_eq!(env.to_string().parse::<Environment>().unwrap(), env);
         }
         assert_eq!(

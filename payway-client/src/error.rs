@@ -151,13 +151,9 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Self::Transport(e) => e.status(),
-            Self::BadRequest(p)
-            | Self::Unauthorized(p)
-            | Self::ClientCredentials(p)
-            | Self::UnexpectedStatus(p) => Some(p.status()),
             Self::Redirect { status } => Some(*status),
             Self::ServerToken(inner) => inner.status(),
-            _ => None,
+            other => other.provider_error().map(ProviderError::status),
         }
     }
 

@@ -7,7 +7,7 @@ use crate::builder::PaywayClientBuilder;
 use crate::client::PaywayClient;
 use crate::env_vars::Env;
 use crate::error::BuildError;
-use crate::token_encoding::TokenEncoding;
+use crate::token::TokenEncoding;
 
 /// The variable holding the API client id (required). Tulo's JS-API user may be the same
 /// API user under the name `TULO_CLIENT_ID`.
@@ -87,6 +87,12 @@ mod tests {
     use crate::environment::Environment;
 
     const SECRET: &str = "env-secret-0123456789";
+    /// Every required variable, set.
+    const SET: [(&str, &str); 3] = [
+        (ENV_CLIENT_ID, "x"),
+        (ENV_CLIENT_SECRET, SECRET),
+        (ENV_ENVIRONMENT, "stage"),
+    ];
 
     fn build(vars: &[(&str, &str)]) -> Result<PaywayClient, BuildError> {
         from_lookup(lookup_of(vars, None))?.build()
@@ -140,11 +146,7 @@ mod tests {
             (ENV_TOKEN_ENCODING, "xml-secret"),
             (ENV_BASE_URL, "not a url-secret"),
         ] {
-            let mut vars = vec![
-                (ENV_CLIENT_ID, "x"),
-                (ENV_CLIENT_SECRET, SECRET),
-                (ENV_ENVIRONMENT, "stage"),
-            ];
+            let mut vars = SET.to_vec();
             vars.retain(|(n, _)| *n != name);
             vars.push((name, value));
             let err = build(&vars).unwrap_err();
@@ -154,12 +156,7 @@ mod tests {
             );
             assert!(!format!("{err} {err:?}").contains("secret"));
         }
-        let short = build(&[
-            (ENV_CLIENT_ID, "x"),
-            (ENV_CLIENT_SECRET, "short"),
-            (ENV_ENVIRONMENT, "stage"),
-        ])
-        .unwrap_err();
+        let short = build(&[SET[0], (ENV_CLIENT_SECRET, "short"), SET[2]]).unwrap_err();
         assert!(matches!(short, BuildError::ShortSecret { len: 5, min: 16 }));
     }
 
@@ -171,12 +168,7 @@ mod tests {
             ENV_ENVIRONMENT,
             ENV_TOKEN_ENCODING,
         ] {
-            let set = [
-                (ENV_CLIENT_ID, "x"),
-                (ENV_CLIENT_SECRET, SECRET),
-                (ENV_ENVIRONMENT, "stage"),
-            ];
-            let err = from_lookup(lookup_of(&set, Some(bad))).unwrap_err();
+            let err = from_lookup(lookup_of(&SET, Some(bad))).unwrap_err();
             assert!(
                 matches!(
                     err,

@@ -126,94 +126,59 @@ impl PaywayClient {
         S: TicketStore + ?Sized,
     {
         let ticket = ticket.expose_secret();
-        in_span(
-            "login_with_ticket",
-            self.inner.environment,
-            TicketLogin::label,
-            async {
-                if check_ticket(ticket).is_err() {
-                    return Ok(TicketLogin::Rejected {
-                        reason: RejectReason::NotATicket,
-                    });
-                }
-                let Some(store) = store else {
-                    return match self.exchange_claimed(ticket).await? {
-                        Exchange::Token(token) => self.logged_in(token).await,
-                        Exchange::Refused(reason) => Ok(TicketLogin::Rejected { reason }),
-                    };
-                };
-                self.login_claimed(ticket, store).await
-            },
-        )
-        .await
-    }
-
-    async fn login_claimed<S>(&self, ticket: &str, store: &S) -> Result<TicketLogin, Error>
-    where
-        S: TicketStore + ?Sized,
-    {
-        let fingerprint = Fingerprint::of(ticket);
-        if !store
-            .claim(&fingerprint, self.inner.claim_ttl)
-            .await
-            .map_err(Error::Store)?
-        {
-            return Ok(TicketLogin::AlreadyUsed);
-        }
-        let token = match self.exchange_claimed(ticket).await {
-            Ok(Exchange::Token(token)) => token,
-            Ok(Exchange::Refused(reason)) => {
-                // Payway's own single-use check answers any later try: the claim would only
-                // hold room that made-up tickets could fill.
-                release(store, &fingerprint).await;
-                return Ok(TicketLogin::Rejected { reason });
+        let call = async {
+            if check_ticket(ticket).is_err() {
+                return Ok(TicketLogin::Rejected {
+                    reason: RejectReason::NotATicket,
+                });
             }
-            Err(error) => {
-                if !ticket_may_be_consumed(&error) {
-                    release(store, &fingerprint).await;
+            let fingerprint = Fingerprint::of(ticket);
+            if let Some(store) = store {
+                let ttl = self.inner.claim_ttl;
+                if !store.claim(&fingerprint, ttl).await.map_err(Error::Store)? {
+                    return Ok(TicketLogin::AlreadyUsed);
                 }
-                return Err(error);
+            }
+            let exchanged = self.exchange(ticket).await;
+            // A refused ticket: Payway's own single-use check answers any later try, and the
+            // claim would only hold room that made-up tickets could fill. Once Payway has
+            // accepted (and consumed) the ticket, the claim stays whatever happens.
+            let keep_claim = match &exchanged {
+                Ok(outcome) => outcome.is_ok(),
+                Err(error) => ticket_may_be_consumed(error),
+            };
+            if let Some(store) = store.filter(|_| !keep_claim) {
+                release(store, &fingerprint).await;
+            }
+            match exchanged? {
+                Ok(token) => {
+                    let account = self.me(&token.access_token).await?;
+                    Ok(TicketLogin::LoggedIn {
+                        account: Box::new(account),
+                        token,
+                    })
+                }
+                Err(reason) => Ok(TicketLogin::Rejected { reason }),
             }
         };
-        // Payway has accepted (and consumed) the ticket: the claim stays whatever happens.
-        self.logged_in(token).await
+        let environment = self.inner.environment;
+        in_span("login_with_ticket", environment, TicketLogin::label, call).await
     }
 
-    /// The account of the token a ticket was exchanged for, read with `/me`.
-    async fn logged_in(&self, token: TokenResponse) -> Result<TicketLogin, Error> {
-        let account = self.me(&token.access_token).await?;
-        Ok(TicketLogin::LoggedIn {
-            account: Box::new(account),
-            token,
-        })
-    }
-
-    /// The ticket exchange, with Payway's 400 and 401 about the ticket as answers.
-    async fn exchange_claimed(&self, ticket: &str) -> Result<Exchange, Error> {
+    /// The ticket exchange, with Payway's 400 and 401 about the ticket as an `Ok(Err(..))`.
+    async fn exchange(&self, ticket: &str) -> Result<Result<TokenResponse, RejectReason>, Error> {
         match self.token_request(Grant::Ticket(ticket)).await {
-            Ok(token) => Ok(Exchange::Token(token)),
-            Err(Error::BadRequest(details)) => {
-                Ok(Exchange::Refused(RejectReason::Malformed(details)))
-            }
-            Err(Error::Unauthorized(details)) => {
-                Ok(Exchange::Refused(RejectReason::Invalid(details)))
-            }
+            Ok(token) => Ok(Ok(token)),
+            Err(Error::BadRequest(details)) => Ok(Err(RejectReason::Malformed(details))),
+            Err(Error::Unauthorized(details)) => Ok(Err(RejectReason::Invalid(details))),
             Err(error) => Err(error),
         }
     }
 }
 
-enum Exchange {
-    Token(TokenResponse),
-    Refused(RejectReason),
-}
-
-/// `false` only when the exchange failed without Payway answering with a token: no answer at
-/// all arrived (no connection, a timeout or a dropped connection before the response), or
-/// the answer issued no token. Once a response has started (its body broke off or did not
-/// parse), after a redirect that a client followed, or for any other error, the ticket may
-/// have been consumed. Payway itself accepts a ticket once, so a released ticket that Payway
-/// did consume is answered `401` on the retry.
+/// `false` only when the exchange failed without Payway answering with a token (no answer
+/// arrived, or the answer issued no token); the cases, and why a retry is safe, are in
+/// [`PaywayClient::login_with_ticket`]'s docs.
 fn ticket_may_be_consumed(error: &Error) -> bool {
     match error {
         Error::Transport(e) => e.is_body() || e.is_decode() || e.is_redirect(),

@@ -162,11 +162,14 @@ impl fmt::Debug for ProviderError {
 mod tests {
     use super::*;
 
+    /// A `401` without a media type, `secrets` cut out.
+    fn refused(body: impl AsRef<[u8]>, secrets: &[&str]) -> ProviderError {
+        ProviderError::from_body(StatusCode::UNAUTHORIZED, None, body.as_ref(), secrets)
+    }
+
     #[test]
     fn provider_error_reads_both_error_shapes() {
-        let oauth = ProviderError::from_body(
-            StatusCode::UNAUTHORIZED,
-            None,
+        let oauth = refused(
             br#"{"error":"invalid_grant","error_description":"ticket expired"}"#,
             &[],
         );
@@ -193,9 +196,7 @@ mod tests {
 
     #[test]
     fn echoed_secrets_are_cut_out() {
-        let echo = ProviderError::from_body(
-            StatusCode::UNAUTHORIZED,
-            None,
+        let echo = refused(
             br#"{"error_description":"ticket tkt-9\"q-0123 is used","message":{"s":"cs-1-0123"}}"#,
             &["tkt-9\"q-0123", "cs-1-0123", ""],
         );
@@ -216,12 +217,7 @@ mod tests {
             let body = format!(
                 r#"{{"error":"invalid_client","error_description":"bad request: {echo}"}}"#
             );
-            let e = ProviderError::from_body(
-                StatusCode::UNAUTHORIZED,
-                None,
-                body.as_bytes(),
-                &[secret],
-            );
+            let e = refused(body, &[secret]);
             assert!(!e.expose_body().contains("cs%2"), "{}", e.expose_body());
             assert_eq!(
                 e.error_description(),
@@ -238,12 +234,7 @@ mod tests {
             r#"{"message":"secret a\u002Fb\u002Bc\u005Cd is wrong"}"#,
             r#"{"message":"secret \u0061\u002fb\u002bc\\d is wrong"}"#,
         ] {
-            let e = ProviderError::from_body(
-                StatusCode::UNAUTHORIZED,
-                None,
-                body.as_bytes(),
-                &[secret],
-            );
+            let e = refused(body, &[secret]);
             assert_eq!(
                 e.expose_body(),
                 r#"{"message":"secret [redacted] is wrong"}"#,
@@ -286,7 +277,7 @@ mod tests {
             (r#"{}"#, false),
         ];
         for (body, expected) in cases {
-            let e = ProviderError::from_body(StatusCode::UNAUTHORIZED, None, body.as_bytes(), &[]);
+            let e = refused(body, &[]);
             assert_eq!(e.is_client_credentials_error(), expected, "{body}");
         }
     }

@@ -10,7 +10,6 @@ use crate::error::Error;
 use crate::secret::AccessToken;
 use crate::server_token_cache::Outcome;
 use crate::token::Grant;
-use crate::token_response::TokenResponse;
 use crate::trace::{self, in_span};
 use crate::validate::is_identifier;
 
@@ -32,13 +31,8 @@ impl PaywayClient {
     /// [`Error::is_timeout`] and friends look through the wrapper.
     pub async fn server_token(&self, scopes: &[&str]) -> Result<AccessToken, Error> {
         let key = scope_key(scopes)?;
-        in_span(
-            "server_token",
-            self.inner.environment,
-            trace::ok,
-            self.server_token_for(&key),
-        )
-        .await
+        let call = self.server_token_for(&key);
+        in_span("server_token", self.inner.environment, trace::ok, call).await
     }
 
     /// Drops the cached server token for `scopes`, e.g. after Payway refused it with 401;
@@ -70,18 +64,15 @@ impl PaywayClient {
             return Ok(token);
         }
         let sent_at = Instant::now();
-        let response = self.request_server_token(&key).await.map_err(Arc::new)?;
+        let scope = (!key.is_empty()).then_some(key.as_str());
+        let grant = Grant::ServerToServer { scope };
+        let response = self.token_request(grant).await.map_err(Arc::new)?;
         if let Some(lifetime) = response.expires_in {
             self.inner
                 .server_tokens
                 .store(key, response.access_token.clone(), sent_at, lifetime);
         }
         Ok(response.access_token)
-    }
-
-    async fn request_server_token(&self, key: &str) -> Result<TokenResponse, Error> {
-        let scope = (!key.is_empty()).then_some(key);
-        self.token_request(Grant::ServerToServer { scope }).await
     }
 }
 

@@ -82,34 +82,22 @@ mod tests {
     #[test]
     fn only_fresh_scope_sets_stay_in_the_cache() {
         let cache = ServerTokenCache::default();
-        let token = AccessToken::new("t");
+        let store = |key: &str, sent_at, lifetime| {
+            cache.store(key.to_owned(), AccessToken::new("t"), sent_at, lifetime);
+        };
         // A token already due for refresh leaves nothing behind.
-        cache.store(
-            "/stale".to_owned(),
-            token.clone(),
-            Instant::now(),
-            Duration::ZERO,
-        );
+        store("/stale", Instant::now(), Duration::ZERO);
         assert_eq!(cache.len(), 0);
         assert!(cache.fresh("/stale").is_none());
         // A fresh token stays, and is served; a forgotten one goes.
-        cache.store(
-            "/fresh".to_owned(),
-            token.clone(),
-            Instant::now(),
-            Duration::from_secs(600),
-        );
+        store("/fresh", Instant::now(), Duration::from_secs(600));
         assert!(cache.fresh("/fresh").is_some());
         assert_eq!(cache.len(), 1);
         cache.forget("/fresh");
         assert_eq!(cache.len(), 0);
         // A short lifetime is refreshed at half of it.
-        cache.store(
-            "/short".to_owned(),
-            token,
-            Instant::now() - Duration::from_secs(31),
-            Duration::from_secs(60),
-        );
+        let sent_at = Instant::now() - Duration::from_secs(31);
+        store("/short", sent_at, Duration::from_secs(60));
         assert!(cache.fresh("/short").is_none());
     }
 }

@@ -5,8 +5,9 @@ use std::fmt;
 use url::Url;
 
 use crate::ticket::Ticket;
-use crate::validate::{check_base_url, is_loopback};
-use paywall_internal::http::{MAX_SEGMENT_BYTES, append_segments, encode_segment};
+use paywall_internal::http::{
+    MAX_SEGMENT_BYTES, append_segments, check_base_url, encode_segment, is_loopback,
+};
 
 /// Query parameters with a typed setter; [`ShopUrlBuilder::param`] refuses them.
 const TYPED_PARAMS: [&str; 5] = ["at", "returnUrl", "return_url", "campaign", "period"];
@@ -165,42 +166,29 @@ impl ShopUrlBuilder {
         }) {
             return Err(ShopUrlError::InvalidParam);
         }
-        let return_url = match &self.return_url {
-            Some(raw) => {
-                let parsed = Url::parse(raw).map_err(|_| ShopUrlError::InvalidReturnUrl)?;
-                if !is_secure(&parsed) {
-                    return Err(ShopUrlError::InvalidReturnUrl);
-                }
-                Some(parsed)
-            }
-            None => None,
-        };
+        let return_url = self.return_url.as_deref().map(|raw| {
+            let parsed = Url::parse(raw).ok().filter(is_secure);
+            parsed.ok_or(ShopUrlError::InvalidReturnUrl)
+        });
+        let return_url = return_url.transpose()?;
         if !segments.is_empty() {
             let segments: Vec<&str> = segments.iter().map(AsRef::as_ref).collect();
             url = append_segments(&url, &segments);
         }
-        let has_query = self.ticket.is_some()
-            || return_url.is_some()
-            || self.campaign.is_some()
-            || self.period.is_some()
-            || !self.params.is_empty();
-        if has_query {
-            let mut query = url.query_pairs_mut();
-            if let Some(ticket) = &self.ticket {
-                query.append_pair("at", ticket.expose_secret());
-            }
-            if let Some(return_url) = &return_url {
-                query.append_pair("returnUrl", return_url.as_str());
-            }
-            if let Some(campaign) = &self.campaign {
-                query.append_pair("campaign", campaign);
-            }
-            if let Some(period) = &self.period {
-                query.append_pair("period", period);
-            }
-            for (name, value) in &self.params {
-                query.append_pair(name, value);
-            }
+        let typed = [
+            ("at", self.ticket.as_ref().map(Ticket::expose_secret)),
+            ("returnUrl", return_url.as_ref().map(Url::as_str)),
+            ("campaign", self.campaign.as_deref()),
+            ("period", self.period.as_deref()),
+        ];
+        let typed = typed
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, value?)));
+        let extra = self.params.iter().map(|(n, v)| (n.as_str(), v.as_str()));
+        let pairs: Vec<(&str, &str)> = typed.chain(extra).collect();
+        // Without pairs the URL keeps its query as it was (no empty `?` added).
+        if !pairs.is_empty() {
+            url.query_pairs_mut().extend_pairs(pairs);
         }
         Ok(url)
     }

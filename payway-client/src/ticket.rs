@@ -5,7 +5,7 @@ use crate::validate::is_identifier;
 
 /// The longest ticket accepted, in bytes. Payway's tickets are far shorter; the bound keeps
 /// hostile input out of requests and stores.
-pub(crate) const MAX_TICKET_BYTES: usize = 4096;
+const MAX_TICKET_BYTES: usize = 4096;
 
 secret_type!(
     /// An authorization ticket: a short-lived, one-time code that Payway trades for a token
@@ -17,13 +17,10 @@ secret_type!(
     "the ticket"
 );
 
-/// Why a text is not shaped like a ticket.
-pub(crate) type TicketShapeError = &'static str;
-
 /// Checks a ticket's shape before it goes anywhere: 1 to 4096 bytes, no whitespace or
 /// control characters, and at least one visible character (a ticket made only of zero-width
-/// spaces, byte-order marks, soft hyphens or bidi controls is refused).
-pub(crate) fn check_ticket(ticket: &str) -> Result<(), TicketShapeError> {
+/// spaces, byte-order marks, soft hyphens or bidi controls is refused). The `Err` says why.
+pub(crate) fn check_ticket(ticket: &str) -> Result<(), &'static str> {
     if ticket.is_empty() {
         Err("it is empty")
     } else if ticket.len() > MAX_TICKET_BYTES {
@@ -41,7 +38,7 @@ pub(crate) fn check_ticket(ticket: &str) -> Result<(), TicketShapeError> {
 /// zero-width space and joiners, byte-order mark, soft hyphen, bidi controls, tags, ...),
 /// variation selectors, combining grapheme joiner, and the blank fillers (Hangul fillers,
 /// braille blank).
-pub(crate) fn is_invisible(c: char) -> bool {
+fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'

@@ -57,26 +57,22 @@ impl TicketRequest {
         self
     }
 
+    /// Each id must be text of at most [`MAX_ID_BYTES`].
     fn check(&self) -> Result<(), Error> {
-        check_id(&self.client_id).map_err(|reason| Error::InvalidInput {
-            what: "ticket client id",
-            reason,
-        })?;
-        if let Some(account_id) = &self.account_id {
-            check_id(account_id).map_err(|reason| Error::InvalidInput {
-                what: "ticket account id",
-                reason,
-            })?;
+        let ids = [
+            ("ticket client id", Some(&self.client_id)),
+            ("ticket account id", self.account_id.as_ref()),
+        ];
+        match ids
+            .into_iter()
+            .find(|(_, id)| id.is_some_and(|id| !is_text(id, MAX_ID_BYTES)))
+        {
+            Some((what, _)) => Err(Error::InvalidInput {
+                what,
+                reason: "it is empty, longer than 256 bytes, or has control characters",
+            }),
+            None => Ok(()),
         }
-        Ok(())
-    }
-}
-
-fn check_id(id: &str) -> Result<(), &'static str> {
-    if is_text(id, MAX_ID_BYTES) {
-        Ok(())
-    } else {
-        Err("it is empty, longer than 256 bytes, or has control characters")
     }
 }
 
@@ -106,30 +102,19 @@ impl PaywayClient {
         request: TicketRequest,
     ) -> Result<Ticket, Error> {
         request.check()?;
-        in_span(
-            "generate_ticket",
-            self.inner.environment,
-            trace::ok,
-            async {
-                let url = &self.inner.endpoints.ticket;
-                let http_request = self
-                    .request(Method::POST, url)
-                    .header(AUTHORIZATION, http::bearer(token)?)
-                    .json(&request);
-                let secrets = [token.expose_secret()];
-                let answer = http::call(
-                    http::Endpoint::Resource,
-                    http_request,
-                    url,
-                    &secrets,
-                    http::success,
-                )
-                .await?;
-                parse_ticket(answer.bytes())
-                    .map_err(|error| parse::answered(error, &answer, &secrets, ErrorBody::Withheld))
-            },
-        )
-        .await
+        let call = async {
+            let url = &self.inner.endpoints.ticket;
+            let http_request = self
+                .request(Method::POST, url)
+                .header(AUTHORIZATION, http::bearer(token)?)
+                .json(&request);
+            let secrets = [token.expose_secret()];
+            let resource = http::Endpoint::Resource;
+            let answer = http::call(resource, http_request, url, &secrets, http::success).await?;
+            parse_ticket(answer.bytes())
+                .map_err(|error| parse::answered(error, &answer, &secrets, ErrorBody::Withheld))
+        };
+        in_span("generate_ticket", self.inner.environment, trace::ok, call).await
     }
 }
 
@@ -167,18 +152,12 @@ mod tests {
 
     #[test]
     fn ticket_answers() {
-        assert_eq!(
-            parse_ticket(br#"{"ticket":"t-1"}"#)
-                .unwrap()
-                .expose_secret(),
-            "t-1"
-        );
-        assert_eq!(
-            parse_ticket(br#"{"item":{"ticket":"t-2"}}"#)
-                .unwrap()
-                .expose_secret(),
-            "t-2"
-        );
+        for (body, ticket) in [
+            (&br#"{"ticket":"t-1"}"#[..], "t-1"),
+            (br#"{"item":{"ticket":"t-2"}}"#, "t-2"),
+        ] {
+            assert_eq!(parse_ticket(body).unwrap().expose_secret(), ticket);
+        }
         for bad in [
             &br#"{"ticket":""}"#[..],
             br#"{"ticket":null}"#,

@@ -1,5 +1,5 @@
 //! The token endpoint, `POST /api/authorization/access_token`: ticket, refresh and server
-//! (`grant_type=none`) grants, form-encoded or JSON.
+//! (`grant_type=none`) grants, form-encoded or JSON ([`TokenEncoding`]).
 
 use reqwest::Method;
 use serde::Serialize;
@@ -10,7 +10,6 @@ use crate::http;
 use crate::parse;
 use crate::secret::RefreshToken;
 use crate::ticket::{Ticket, check_ticket};
-use crate::token_encoding::TokenEncoding;
 use crate::token_response::{TokenResponse, parse_token_response};
 use crate::trace::{self, in_span};
 use paywall_internal::http::ErrorBody;
@@ -22,6 +21,20 @@ use paywall_internal::http::ErrorBody;
 /// Payway's docs require an identity token with this scope for `/me` and
 /// `/me/active_products`, and the vendor's own plugin sends it with every ticket exchange.
 pub const DEFAULT_TICKET_SCOPE: &str = "/external/me/w";
+
+/// How the token request (`POST /api/authorization/access_token`) encodes its body.
+///
+/// Payway's own plugin code posts `application/x-www-form-urlencoded`, as OAuth 2 specifies;
+/// the authorization-ticket guide shows JSON. Both carry the same fields.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TokenEncoding {
+    /// `application/x-www-form-urlencoded` (the default).
+    #[default]
+    Form,
+    /// `application/json`.
+    Json,
+}
 
 /// The grant a token request asks for.
 #[derive(Clone, Copy)]
@@ -72,13 +85,8 @@ impl PaywayClient {
             what: "ticket",
             reason,
         })?;
-        in_span(
-            "exchange_ticket",
-            self.inner.environment,
-            trace::ok,
-            self.token_request(Grant::Ticket(ticket)),
-        )
-        .await
+        let call = self.token_request(Grant::Ticket(ticket));
+        in_span("exchange_ticket", self.inner.environment, trace::ok, call).await
     }
 
     /// Trades a refresh token for a new access token (`grant_type=refresh_token`).
@@ -97,14 +105,8 @@ impl PaywayClient {
                 reason: "it is empty",
             });
         }
-        let grant = Grant::RefreshToken(refresh_token.expose_secret());
-        in_span(
-            "refresh_token",
-            self.inner.environment,
-            trace::ok,
-            self.token_request(grant),
-        )
-        .await
+        let call = self.token_request(Grant::RefreshToken(refresh_token.expose_secret()));
+        in_span("refresh_token", self.inner.environment, trace::ok, call).await
     }
 
     /// Sends a token request and reads the answer.
@@ -123,7 +125,8 @@ impl PaywayClient {
             client_id: &inner.client_id,
             client_secret: inner.client_secret.expose_secret(),
         };
-        let request = self.request(Method::POST, &inner.endpoints.access_token);
+        let url = &inner.endpoints.access_token;
+        let request = self.request(Method::POST, url);
         let request = match inner.token_encoding {
             TokenEncoding::Form => request.form(&body),
             TokenEncoding::Json => request.json(&body),
@@ -133,14 +136,8 @@ impl PaywayClient {
             ticket.or(refresh_token).unwrap_or_default(),
         ];
         // The body holds tokens: it is never kept in an error.
-        let answer = http::call(
-            http::Endpoint::Token,
-            request,
-            &inner.endpoints.access_token,
-            &secrets,
-            http::success,
-        )
-        .await?;
+        let answer =
+            http::call(http::Endpoint::Token, request, url, &secrets, http::success).await?;
         parse_token_response(answer.bytes())
             .map_err(|error| parse::answered(error, &answer, &secrets, ErrorBody::Withheld))
     }

@@ -17,26 +17,22 @@ pub(crate) fn ok<T>(_answer: &T) -> &'static str {
 paywall_internal::traced_fn!("payway", Error, error_label);
 
 /// Runs `call` inside a `payway` span and records its outcome (`label` of the answer, or the
-/// kind of error) on the span (feature `tracing`).
-#[cfg(feature = "tracing")]
+/// kind of error) on the span (feature `tracing`; without it, `call` as is).
 pub(crate) async fn in_span<T>(
     operation: &'static str,
     environment: Option<Environment>,
     label: fn(&T) -> &'static str,
     call: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    let environment = environment.map_or("custom", Environment::as_str);
-    traced(operation, environment, call, label).await
-}
-
-/// Runs `call` as is (the `tracing` feature is off).
-#[cfg(not(feature = "tracing"))]
-pub(crate) async fn in_span<T>(
-    _operation: &'static str,
-    _environment: Option<Environment>,
-    _label: fn(&T) -> &'static str,
-    call: impl Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
+    #[cfg(feature = "tracing")]
+    let call = traced(
+        operation,
+        environment.map_or("custom", Environment::as_str),
+        call,
+        label,
+    );
+    #[cfg(not(feature = "tracing"))]
+    let _ = (operation, environment, label);
     call.await
 }
 
@@ -64,11 +60,7 @@ fn error_label(error: &Error) -> &'static str {
 }
 
 /// Records the status Payway answered with on the current span (feature `tracing`).
-#[cfg(feature = "tracing")]
-pub(crate) fn status(status: reqwest::StatusCode) {
-    tracing::debug!(status = status.as_u16(), "payway answered");
+pub(crate) fn status(_status: reqwest::StatusCode) {
+    #[cfg(feature = "tracing")]
+    tracing::debug!(status = _status.as_u16(), "payway answered");
 }
-
-/// Records the status Payway answered with on the current span (feature `tracing`).
-#[cfg(not(feature = "tracing"))]
-pub(crate) fn status(_status: reqwest::StatusCode) {}

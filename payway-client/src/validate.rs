@@ -1,8 +1,6 @@
 //! Small predicates on configuration values and on text sent or stored: the builders, the
 //! server-token cache, the shop links, SSO2 and the session cookie share them.
 
-pub(crate) use paywall_internal::http::{check_base_url, is_loopback};
-
 /// One word: not empty, no whitespace, no control characters. Client ids, organisation ids,
 /// scopes (joined with spaces on the wire) and SSO2 session ids are words.
 pub(crate) fn is_identifier(value: &str) -> bool {

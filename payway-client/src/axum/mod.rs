@@ -8,7 +8,7 @@
 //!   names it runs only for a well-formed return in the browser that started the login, and
 //!   every other request is answered `400` with a small JSON body that never echoes the
 //!   ticket.
-//! - [`SetCookies`](crate::SetCookies) is a response part: return it with your answer and
+//! - [`SetCookies`] is a response part: return it with your answer and
 //!   each of its values goes out as a `Set-Cookie` header.
 //! - [`Sso2Cookie`]: the reader's sealed SSO2 session cookie, opened with the
 //!   [`SessionCookieKey`](crate::sso2::SessionCookieKey) in your state (through `FromRef`).
@@ -33,9 +33,31 @@
 //! drop(app);
 //! ```
 
-mod set_cookies;
 mod sso2_cookie;
 mod ticket_return;
 
+use std::convert::Infallible;
+
+use axum_core::response::{IntoResponseParts, ResponseParts};
+use http::header::{HeaderValue, SET_COOKIE};
+
+use crate::login_state::SetCookies;
+
 pub use sso2_cookie::{Sso2Cookie, Sso2CookieRejection};
 pub use ticket_return::{TicketReturn, TicketReturnRejection};
+
+/// Appends one `Set-Cookie` header per value, in order, so a handler can return
+/// `(landed.set_cookies, Redirect::to(..))`. Every value this crate builds is a valid header
+/// value (base64url and cookie attributes); one that were not would be left out.
+impl IntoResponseParts for SetCookies {
+    type Error = Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Infallible> {
+        for value in self {
+            if let Ok(value) = HeaderValue::try_from(value) {
+                parts.headers_mut().append(SET_COOKIE, value);
+            }
+        }
+        Ok(parts)
+    }
+}

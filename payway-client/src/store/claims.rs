@@ -142,13 +142,8 @@ impl Claims {
     /// per claim amortised. Keeps the queue within twice the held claims plus the slack.
     fn compact_if_mostly_stale(&mut self) {
         let queued = self.in_order.len() + self.out_of_order.len();
-        if queued
-            <= self
-                .expiries
-                .len()
-                .saturating_mul(2)
-                .saturating_add(COMPACT_SLACK)
-        {
+        let bound = self.expiries.len().saturating_mul(2);
+        if queued <= bound.saturating_add(COMPACT_SLACK) {
             return;
         }
         let expiries = &self.expiries;

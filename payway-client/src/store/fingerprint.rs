@@ -129,13 +129,10 @@ impl Fingerprint {
     /// The digest as 64 lowercase hex digits (what `RedisTicketStore` puts in its keys,
     /// after the kind).
     pub fn to_hex(&self) -> String {
-        use fmt::Write as _;
-        let mut out = String::with_capacity(64);
-        for byte in self.digest {
-            // Writing to a String cannot fail.
-            let _ = write!(out, "{byte:02x}");
-        }
-        out
+        self.digest
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
     }
 }
 

@@ -23,11 +23,8 @@ use super::ticket_store::{StoreError, TicketStore};
 /// landings, checkout returns) holds at most `capacity` unexpired claims (default 100 000),
 /// apart from the others, so a flood of one kind never takes another's room. A claim that
 /// finds its kind full, once the expired claims are dropped, is refused with
-/// [`StoreError::Full`], and the login fails closed: the reader sees your login error page
-/// and the token is not used. Evicting instead would be worse: a store that made room by
-/// dropping live claims would let anyone who can send requests un-claim a landing URL
-/// someone already used, and take it again (a replay of the reader's session: account
-/// takeover).
+/// [`StoreError::Full`] (which says why evicting would be worse: a replay of the reader's
+/// session, account takeover), and the login fails closed.
 ///
 /// What can fill a kind: a ticket's claim lasts the claim TTL only once Payway *accepted*
 /// it ([`login_with_ticket`](crate::PaywayClient::login_with_ticket) releases the claim of
@@ -44,13 +41,11 @@ use super::ticket_store::{StoreError, TicketStore};
 /// three kinds, 42 MB at the default capacity; memory is taken as claims arrive, not up
 /// front.
 ///
-/// **Cost:** expired claims leave from the front of an expiry-ordered queue, a few with each
-/// new claim and as many as it takes when a kind is full, so no claim scans the table.
-/// Claims of one TTL expire in the order they were made and go to a plain FIFO queue (O(1));
-/// so does a claim that would expire a little before the one queued last (by at most a 64th
-/// of its TTL, or 2 ms), which is held until that one expires instead: a claim never lasts
-/// less than its TTL. A claim that expires well before one made earlier goes to a binary heap
-/// (O(log n)).
+/// **Cost:** no claim scans the table: expired claims leave from the front of an
+/// expiry-ordered queue, a few with each new claim and as many as a full kind needs. Claims
+/// that expire in the order they were made (one TTL) cost O(1); one that expires well before
+/// a claim made earlier, O(log n). A claim never lasts less than its TTL, and at most a 64th
+/// of it (or 2 ms) longer, so that claims of about one TTL stay in order.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -181,13 +181,8 @@ impl RedisTicketStore {
     }
 
     fn key(&self, fingerprint: &Fingerprint) -> String {
-        let kind = fingerprint.kind().as_str();
-        let mut key = String::with_capacity(self.prefix.len() + kind.len() + 65);
-        key.push_str(&self.prefix);
-        key.push_str(kind);
-        key.push(':');
-        key.push_str(&fingerprint.to_hex());
-        key
+        let (kind, hex) = (fingerprint.kind(), fingerprint.to_hex());
+        format!("{}{kind}:{hex}", self.prefix)
     }
 }
 

@@ -321,13 +321,8 @@ impl FakePayway {
 
     /// Marks a login as not active: logging in with it answers `account_not_active`.
     pub fn deactivate_login(&self, email: &str) {
-        if let Some(login) = self
-            .shared
-            .state()
-            .sso2
-            .logins
-            .get_mut(&email.to_lowercase())
-        {
+        let mut state = self.shared.state();
+        if let Some(login) = state.sso2.logins.get_mut(&email.to_lowercase()) {
             login.active = false;
         }
     }

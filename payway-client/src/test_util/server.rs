@@ -44,13 +44,8 @@ async fn serve(shared: &Shared, request: Captured) -> Reply {
         return reply;
     }
     if request.body.is_none() {
-        let message = "request body too large";
-        return api_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "invalid_parameter",
-            None,
-            message,
-        );
+        let (status, message) = (StatusCode::PAYLOAD_TOO_LARGE, "request body too large");
+        return api_error(status, "invalid_parameter", None, message);
     }
     let mut state = shared.state();
     if request.path.starts_with(shop::SHOP_PREFIX) {

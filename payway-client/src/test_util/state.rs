@@ -56,6 +56,7 @@ pub(crate) struct FakeArticle {
 
 /// Who a token acts for (a reader, or the organisation: a server token), and the scope it
 /// was issued with (space-separated, as asked for); for a refresh token, the ones it renews.
+#[derive(Clone)]
 struct TokenEntry {
     account_id: Option<String>,
     scope: String,
@@ -238,15 +239,15 @@ impl State {
 
     fn issue_tokens(&mut self, account_id: Option<String>, scope: &str) -> Reply {
         let access = self.token("at");
-        let refresh = account_id.clone().map(|account_id| {
-            let refresh = self.token("rt");
-            let entry = TokenEntry {
-                account_id: Some(account_id),
-                scope: scope.to_owned(),
-            };
-            self.refresh_tokens.insert(refresh.clone(), entry);
-            refresh
-        });
+        let entry = TokenEntry {
+            account_id,
+            scope: scope.to_owned(),
+        };
+        // Only a reader's token is renewed.
+        let refresh = entry.account_id.is_some().then(|| self.token("rt"));
+        if let Some(refresh) = &refresh {
+            self.refresh_tokens.insert(refresh.clone(), entry.clone());
+        }
         let body = json!({
             "access_token": access,
             "token_type": "Bearer",
@@ -254,10 +255,6 @@ impl State {
             "scope": scope,
             "refresh_token": refresh,
         });
-        let entry = TokenEntry {
-            account_id,
-            scope: scope.to_owned(),
-        };
         self.access_tokens.insert(access, entry);
         Reply::json(StatusCode::OK, &without_nulls(body))
     }
@@ -308,12 +305,8 @@ fn invalid_token(message: &str) -> Reply {
 }
 
 fn invalid_parameter(field: &str, message: &str) -> Reply {
-    api_error(
-        StatusCode::BAD_REQUEST,
-        "invalid_parameter",
-        Some(field),
-        message,
-    )
+    let status = StatusCode::BAD_REQUEST;
+    api_error(status, "invalid_parameter", Some(field), message)
 }
 
 /// An OAuth error (of the token endpoint and SSO2): `{"error", "error_description"}`.

@@ -5,6 +5,8 @@ use http::StatusCode;
 use paywall_internal::fake::{Captured, Reply};
 use serde_json::{Value, json};
 
+use crate::validate::is_account_id;
+
 use super::{
     ACCOUNT_READ_SCOPE, Answer, FakeAccount, ME_SCOPE, State, api_error, invalid_parameter,
     invalid_token, not_found, without_nulls,
@@ -110,13 +112,8 @@ fn include_articles_query(query: &str, other: &[&str]) -> Result<(bool, Option<S
         } else if other.contains(&name.as_ref()) {
             &mut value
         } else {
-            let unknown = "Unknown parameter";
-            return Err(api_error(
-                StatusCode::BAD_REQUEST,
-                "unknown_parameter",
-                Some(&name),
-                unknown,
-            ));
+            let (status, unknown) = (StatusCode::BAD_REQUEST, "Unknown parameter");
+            return Err(api_error(status, "unknown_parameter", Some(&name), unknown));
         };
         if slot.replace(given.into_owned()).is_some() {
             return Err(invalid_parameter(&name, "The parameter is given twice"));
@@ -130,11 +127,6 @@ fn include_articles_query(query: &str, other: &[&str]) -> Result<(bool, Option<S
             "Expected true or false",
         )),
     }
-}
-
-/// Payway's account id check, `/^[a-f\d]{24}$/`.
-fn is_account_id(id: &str) -> bool {
-    id.len() == 24 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn insufficient_scope(scope: &str) -> Reply {
