@@ -89,6 +89,39 @@ pub(crate) fn is_storable_product(code: &str) -> bool {
     is_text(code, MAX_PRODUCT_BYTES)
 }
 
+/// `codes`, each kept once, when a cookie can hold them all; otherwise
+/// [`Error::InvalidInput`] with `what` naming one code (blank, longer than 64 bytes, or with
+/// control characters) or all of them (more than 32).
+pub(crate) fn storable_products<I, S>(
+    codes: I,
+    [one, all]: [&'static str; 2],
+) -> Result<Vec<String>, Error>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut kept: Vec<String> = Vec::new();
+    for code in codes {
+        let code = code.into();
+        if !is_storable_product(&code) {
+            return Err(Error::InvalidInput {
+                what: one,
+                reason: "it is blank, longer than 64 bytes, or has control characters",
+            });
+        }
+        if !kept.contains(&code) {
+            kept.push(code);
+        }
+        if kept.len() > MAX_PRODUCTS {
+            return Err(Error::InvalidInput {
+                what: all,
+                reason: "there are more than 32",
+            });
+        }
+    }
+    Ok(kept)
+}
+
 /// `true` for an account id a cookie can hold: 1 to 128 bytes of text, no control characters.
 fn is_storable_account_id(account_id: &str) -> bool {
     is_text(account_id, MAX_ACCOUNT_ID_BYTES)
@@ -134,25 +167,7 @@ impl SessionCookie {
                 reason: "it is blank, longer than 128 bytes, or has control characters",
             });
         }
-        let mut codes: Vec<String> = Vec::new();
-        for code in products {
-            let code = code.into();
-            if !is_storable_product(&code) {
-                return Err(Error::InvalidInput {
-                    what: "product code",
-                    reason: "it is blank, longer than 64 bytes, or has control characters",
-                });
-            }
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-            if codes.len() > MAX_PRODUCTS {
-                return Err(Error::InvalidInput {
-                    what: "product codes",
-                    reason: "there are more than 32",
-                });
-            }
-        }
+        let codes = storable_products(products, ["product code", "product codes"])?;
         let read_at = now();
         self.account = Some(AccountRead {
             id: account_id.to_owned(),
