@@ -242,11 +242,6 @@ fn cookie_name(value: &str) -> String {
     )
 }
 
-/// The `Set-Cookie` value that removes the state cookie of `value`.
-fn clear_cookie(value: &str) -> String {
-    clear_cookie_named(&cookie_name(value))
-}
-
 /// The `Set-Cookie` value that removes the state cookie `name`.
 fn clear_cookie_named(name: &str) -> String {
     format!("{name}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax")
@@ -268,12 +263,6 @@ impl ReturnState {
         self.values.extend(other.values);
         self.retry |= other.retry;
         self
-    }
-
-    /// `true` when the URL carried no state at all.
-    #[cfg(test)]
-    fn is_missing(&self) -> bool {
-        self.values.is_empty()
     }
 
     /// The one state value the URL carried.
@@ -315,7 +304,7 @@ impl ReturnState {
         if !key.verify(&[CONTEXT], &expected) {
             return Err(LoginStateError::Mismatch);
         }
-        Ok(clear_cookie(value))
+        Ok(clear_cookie_named(&cookie_name(value)))
     }
 }
 
@@ -447,7 +436,7 @@ mod tests {
         );
         let (plain, none) = strip_state(&url("https://n.example/p?q=1"));
         assert_eq!(plain.as_str(), "https://n.example/p?q=1");
-        assert!(none.is_missing());
+        assert_eq!(none, ReturnState::default());
         assert_eq!(none.check([pair.as_bytes()]), Err(LoginStateError::Missing));
         for bad in ["", "short", "%%%%", &"A".repeat(44)] {
             let (_, read) = strip_state(&url(&format!("https://n.example/?{STATE_PARAM}={bad}")));

@@ -27,11 +27,6 @@ const MAX_EMAIL_BYTES: usize = 320;
 /// The longest password sent, in bytes.
 const MAX_PASSWORD_BYTES: usize = 1024;
 
-/// A session's status in one word, for a span.
-fn session_label(session: &Sso2Session) -> &'static str {
-    session.status().as_str()
-}
-
 /// SSO2's answer body.
 #[derive(Deserialize)]
 struct AnswerBody {
@@ -153,7 +148,8 @@ impl Sso2Client {
         operation: &'static str,
         call: impl Future<Output = Result<Sso2Session, Error>>,
     ) -> Result<Sso2Session, Error> {
-        in_span(operation, self.inner.environment, session_label, call).await
+        let label = |session: &Sso2Session| session.status().as_str();
+        in_span(operation, self.inner.environment, label, call).await
     }
 
     async fn call(

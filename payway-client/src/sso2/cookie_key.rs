@@ -142,24 +142,19 @@ impl SessionCookieKey {
     /// [`STATE_COOKIE_PREFIX`](crate::STATE_COOKIE_PREFIX), or one that is not an HTTP token.
     pub fn with_cookie_name(mut self, name: &str) -> Result<Self, Error> {
         let separator = |b: u8| b"()<>@,;:\\\"/[]?={}".contains(&b);
+        let refused = |reason| {
+            let what = "cookie name";
+            Err(Error::InvalidInput { what, reason })
+        };
         if !name.starts_with("__Host-") {
-            return Err(Error::InvalidInput {
-                what: "cookie name",
-                reason: "it does not start with `__Host-`",
-            });
+            return refused("it does not start with `__Host-`");
         }
         // Login state cookies are cleared by name when a browser holds too many.
         if name.starts_with(crate::STATE_COOKIE_PREFIX) {
-            return Err(Error::InvalidInput {
-                what: "cookie name",
-                reason: "it is a login state cookie's name",
-            });
+            return refused("it is a login state cookie's name");
         }
         if !name.bytes().all(|b| b.is_ascii_graphic() && !separator(b)) {
-            return Err(Error::InvalidInput {
-                what: "cookie name",
-                reason: "it is not an HTTP token",
-            });
+            return refused("it is not an HTTP token");
         }
         name.clone_into(&mut Arc::make_mut(&mut self.inner).cookie_name);
         Ok(self)
@@ -366,9 +361,13 @@ mod tests {
             .unwrap()
     }
 
+    fn key() -> SessionCookieKey {
+        SessionCookieKey::new(SECRET).unwrap()
+    }
+
     #[test]
     fn sealing_is_randomised_and_opens() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         let cookie = cookie();
         let sealed = key.seal(&cookie).unwrap();
         assert_ne!(sealed, key.seal(&cookie).unwrap());
@@ -389,7 +388,7 @@ mod tests {
 
     #[test]
     fn edits_truncations_and_other_keys_are_refused() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         // One cookie throughout: a second `cookie()` made after a clock second has turned
         // would carry another time and not compare equal.
         let cookie = cookie();
@@ -427,7 +426,7 @@ mod tests {
             payload.as_bytes(),
         ]);
         let signed = format!("{payload}.{}", jws::encode(tag));
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         assert!(matches!(
             key.open(&signed),
             Err(Error::SessionCookie(SessionCookieError::Malformed))
@@ -438,7 +437,7 @@ mod tests {
 
     #[test]
     fn the_cookie_header_is_scanned_exactly() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         let cookie = cookie();
         let sealed = key.seal(&cookie).unwrap();
         let header = format!("a=1; __Host-payway-sso2={sealed}; b=2");
@@ -459,7 +458,7 @@ mod tests {
 
     #[test]
     fn other_cookies_may_hold_any_bytes() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         let cookie = cookie();
         let sealed = key.seal(&cookie).unwrap();
         // HTTP/1.1: every cookie in one header, one of them Latin-1.
@@ -495,7 +494,7 @@ mod tests {
 
     #[test]
     fn set_and_clear_cookie_headers() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         let set = key.set_cookie(&cookie()).unwrap();
         assert!(set.starts_with("__Host-payway-sso2="));
         assert!(set.ends_with("; HttpOnly; Secure; SameSite=Lax"), "{set}");
@@ -504,7 +503,7 @@ mod tests {
             key.clear_cookie(),
             "__Host-payway-sso2=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
         );
-        let renamed = key.with_cookie_name("__Host-sso").unwrap();
+        let renamed = key.clone().with_cookie_name("__Host-sso").unwrap();
         assert!(
             renamed
                 .set_cookie(&cookie())
@@ -522,20 +521,13 @@ mod tests {
             "__Host-é",
             "__Host-pw-state-AAAAAAAAAAAAAAAA",
         ] {
-            assert!(
-                SessionCookieKey::new(SECRET)
-                    .unwrap()
-                    .with_cookie_name(bad)
-                    .is_err(),
-                "{bad}"
-            );
+            assert!(key.clone().with_cookie_name(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn debug_never_shows_a_key() {
-        let key = SessionCookieKey::new(SECRET)
-            .unwrap()
+        let key = key()
             .with_previous(b"old-site-cookie-secret-0123456789abcdef")
             .unwrap();
         let shown = format!("{key:?}");

@@ -55,7 +55,7 @@ impl<'a> Operation<'a> {
 }
 
 /// Every claim a token of this client may carry; absent ones are left out.
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct Claims<'a> {
     cid: &'a str,
     iss: &'a str,
@@ -111,13 +111,7 @@ impl Signer<'_> {
             iat: now,
             nbf: now,
             exp: now + lifetime,
-            sid: None,
-            ipa: None,
-            uas: None,
-            lks: None,
-            usr: None,
-            pwd: None,
-            at: None,
+            ..Claims::default()
         }
     }
 
@@ -163,15 +157,18 @@ impl Signer<'_> {
 mod tests {
     use super::*;
 
+    fn signer(key: &Hs256Key) -> Signer<'_> {
+        Signer {
+            client_id: "cid-1",
+            organisation_id: "org-1",
+            key,
+        }
+    }
+
     #[test]
     fn identify_tokens_carry_exactly_the_identify_claims() {
         let key = Hs256Key::new(b"sso2-test-secret-0123456789").unwrap();
-        let signer = Signer {
-            client_id: "cid-1",
-            organisation_id: "org-1",
-            key: &key,
-        };
-        let token = signer.identify(1_700_000_000);
+        let token = signer(&key).identify(1_700_000_000);
         let claims = jws::verify(&token, &key).unwrap();
         let json = serde_json::Value::Object(claims);
         assert_eq!(
@@ -184,21 +181,12 @@ mod tests {
     #[test]
     fn call_tokens_add_their_operation_and_never_print() {
         let key = Hs256Key::new(b"sso2-test-secret-0123456789").unwrap();
-        let signer = Signer {
-            client_id: "cid-1",
-            organisation_id: "org-1",
-            key: &key,
-        };
         let reader = Reader::new("203.0.113.9".parse().unwrap(), "Mozilla/5.0 \"quoted\"");
-        let token = signer.call(
-            100,
-            "sid-1",
-            &reader,
-            Operation::Authenticate {
-                email: "ada@example.com",
-                password: "pw-secret-1",
-            },
-        );
+        let operation = Operation::Authenticate {
+            email: "ada@example.com",
+            password: "pw-secret-1",
+        };
+        let token = signer(&key).call(100, "sid-1", &reader, operation);
         assert_eq!(format!("{token:?}"), "RequestToken([redacted])");
         let claims = jws::verify(token.expose(), &key).unwrap();
         assert_eq!(claims["exp"], 110);
