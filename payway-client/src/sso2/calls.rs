@@ -19,7 +19,7 @@ use crate::parse;
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::in_span;
 use crate::validate::is_text;
-use paywall_internal::http::ErrorBody;
+use paywall_internal::http::{ErrorBody, append_segments};
 use paywall_internal::redact::Redaction;
 
 /// The longest e-mail address sent, in bytes.
@@ -167,7 +167,8 @@ impl Sso2Client {
         let inner = &self.inner;
         let now = unix_now().map_err(Error::Sso2Token)?;
         let token = self.signer().call(now, sid, reader, operation);
-        let url = inner.endpoints.of(operation);
+        // The base URL's path, a proxy's prefix, is kept.
+        let url = &append_segments(&inner.base_url, &[operation.path()]);
         let request = inner
             .http
             .request(Method::POST, url)

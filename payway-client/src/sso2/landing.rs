@@ -17,6 +17,7 @@ use crate::callback::ReturnPolicy;
 use crate::error::Error;
 use crate::login_state::{LoginStateError, ReturnState, strip_state};
 use crate::store::Fingerprint;
+use paywall_internal::http::append_segments;
 
 /// The longest landing query string read, in bytes.
 const MAX_QUERY_BYTES: usize = 16 * 1024;
@@ -143,7 +144,7 @@ impl Sso2Client {
         }
         let now = unix_now().map_err(Error::Sso2Token)?;
         let token = self.signer().identify(now);
-        let mut url = self.inner.endpoints.identify.clone();
+        let mut url = append_segments(&self.inner.base_url, &["identify"]);
         url.query_pairs_mut()
             .append_pair("t", &token)
             .append_pair("r", continue_url.as_str());

@@ -44,6 +44,16 @@ pub(crate) enum Operation<'a> {
 }
 
 impl<'a> Operation<'a> {
+    /// The path segment SSO2 takes it at, under the base URL.
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            Self::SessionStatus { .. } => "sessionstatus",
+            Self::Authenticate { .. } => "authenticate",
+            Self::WithTicket { .. } => "authenticatewithticket",
+            Self::Logout => "logout",
+        }
+    }
+
     /// What the token carries that must never print: the password or the ticket.
     pub(crate) fn secret(self) -> Option<&'a str> {
         match self {
@@ -163,6 +173,33 @@ mod tests {
             organisation_id: "org-1",
             key,
         }
+    }
+
+    #[test]
+    fn operations_are_posted_under_the_base_path() {
+        let at = |base: &str, operation: Operation<'_>| {
+            let base = url::Url::parse(base).unwrap();
+            paywall_internal::http::append_segments(&base, &[operation.path()]).to_string()
+        };
+        assert_eq!(
+            at("https://proxy.example/sso/", Operation::Logout),
+            "https://proxy.example/sso/logout"
+        );
+        assert_eq!(
+            at(
+                "https://sso.worldoftulo.com",
+                Operation::WithTicket { ticket: "t" }
+            ),
+            "https://sso.worldoftulo.com/authenticatewithticket"
+        );
+        let last_known = Sso2Status::Anonymous;
+        assert_eq!(
+            at(
+                "https://sso.worldoftulo.com",
+                Operation::SessionStatus { last_known }
+            ),
+            "https://sso.worldoftulo.com/sessionstatus"
+        );
     }
 
     #[test]
