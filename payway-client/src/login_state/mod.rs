@@ -7,7 +7,6 @@
 //! the browser that holds the matching cookie, compared in constant time, and the cookie is
 //! cleared then.
 
-mod cookie_scan;
 mod live;
 mod set_cookies;
 
@@ -16,12 +15,15 @@ use std::time::Duration;
 
 use url::Url;
 
-pub use cookie_scan::MAX_COOKIE_HEADER_BYTES;
-pub(crate) use cookie_scan::{ScanError, find_cookie};
 pub(crate) use live::LiveStates;
 pub use live::MAX_STATE_COOKIES;
+use paywall_internal::cookie::{self, CookieError};
 use paywall_internal::jws::{self, Hs256Key, TAG_BYTES};
 pub use set_cookies::SetCookies;
+
+/// The largest whole `Cookie` header scanned for a cookie, in bytes (64 KiB): the request's
+/// `Cookie` headers together, for the session cookie or a login state cookie.
+pub const MAX_COOKIE_HEADER_BYTES: usize = cookie::MAX_COOKIE_HEADER_BYTES;
 
 /// The query parameter a bound return URL carries (the SSO2 continue URL `r`, the shop's
 /// `returnUrl`).
@@ -286,17 +288,17 @@ impl ReturnState {
             .flatten()
             .filter(|tag| tag.len() == TAG_BYTES)
             .ok_or(LoginStateError::Malformed)?;
-        let cookie = match find_cookie(&cookie_name(value), cookie_headers) {
+        // Other cookies may hold any bytes (`city=Umeå` in Latin-1); this one must be text.
+        let cookie = match cookie::find_in_headers(&cookie_name(value), cookie_headers) {
             Ok(Some(cookie)) => cookie,
             Ok(None) => return Err(LoginStateError::NoCookie),
-            Err(ScanError::Duplicate) => return Err(LoginStateError::Duplicate),
-            Err(ScanError::NotText) => return Err(LoginStateError::Mismatch),
-            Err(ScanError::TooLarge { .. }) => {
+            Err(CookieError::Duplicate) => return Err(LoginStateError::Duplicate),
+            Err(CookieError::HeaderTooLarge { .. }) => {
                 return Err(LoginStateError::CookieHeaderTooLarge);
             }
         };
         let secret = (cookie.len() == TEXT_LEN)
-            .then(|| jws::decode(cookie))
+            .then(|| jws::decode(std::str::from_utf8(cookie).ok()?))
             .flatten()
             .filter(|secret| secret.len() == SECRET_BYTES)
             .ok_or(LoginStateError::Mismatch)?;
@@ -406,6 +408,17 @@ mod tests {
         assert_eq!(
             read.check([twice.as_bytes()]),
             Err(LoginStateError::Duplicate)
+        );
+        // Other cookies may hold any bytes; this one's value must be text.
+        let latin = [b"city=Ume\xe5".as_slice(), pair.as_bytes()];
+        assert!(read.check(latin).is_ok());
+        let mut garbled = format!("{}=", state.cookie_name()).into_bytes();
+        garbled.extend_from_slice(&[0xe5; TEXT_LEN]);
+        assert_eq!(read.check([&garbled[..]]), Err(LoginStateError::Mismatch));
+        let huge = vec![b'a'; MAX_COOKIE_HEADER_BYTES + 1];
+        assert_eq!(
+            read.check([&huge[..]]),
+            Err(LoginStateError::CookieHeaderTooLarge)
         );
     }
 

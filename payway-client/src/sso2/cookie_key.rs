@@ -14,7 +14,7 @@ use super::session_cookie::SessionCookie;
 use super::verify_error::SessionCookieError;
 use crate::credentials::MIN_SECRET_BYTES;
 use crate::error::Error;
-use crate::login_state::{ScanError, find_cookie};
+use paywall_internal::cookie::{CookieError, find_in_headers};
 use paywall_internal::jws::Hs256Key;
 
 pub use crate::login_state::MAX_COOKIE_HEADER_BYTES;
@@ -200,10 +200,7 @@ impl SessionCookieKey {
             .aead
             .encrypt(&XNonce::from(nonce), payload)
             .map_err(|_| Error::SessionCookie(SessionCookieError::Malformed))?;
-        let mut bytes = Vec::with_capacity(NONCE_BYTES + sealed.len());
-        bytes.extend_from_slice(&nonce);
-        bytes.extend_from_slice(&sealed);
-        Ok(jws::encode(&bytes))
+        Ok(jws::encode([&nonce[..], &sealed].concat()))
     }
 
     /// Opens a value [`seal`](Self::seal) produced, with this key or a previous one.
@@ -227,19 +224,14 @@ impl SessionCookieKey {
             .filter(|bytes| bytes.len() > NONCE_BYTES + AEAD_TAG_BYTES)
             .ok_or(refused(SessionCookieError::Malformed))?;
         let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
-        let nonce: [u8; NONCE_BYTES] = nonce
-            .try_into()
-            .map_err(|_| refused(SessionCookieError::Malformed))?;
-        let nonce = XNonce::from(nonce);
+        let nonce = XNonce::try_from(nonce).map_err(|_| refused(SessionCookieError::Malformed))?;
+        let payload = || Payload {
+            msg: sealed,
+            aad: ASSOCIATED_DATA,
+        };
         let plain = std::iter::once(&self.inner.current)
             .chain(&self.inner.previous)
-            .find_map(|key| {
-                let payload = Payload {
-                    msg: sealed,
-                    aad: ASSOCIATED_DATA,
-                };
-                key.aead.decrypt(&nonce, payload).ok()
-            })
+            .find_map(|key| key.aead.decrypt(&nonce, payload()).ok())
             .ok_or(refused(SessionCookieError::BadTag))?;
         let cookie = SessionCookie::decode(&plain).ok_or(refused(SessionCookieError::Malformed))?;
         let now = unix_now().map_err(Error::Sso2Token)?;
@@ -292,15 +284,18 @@ impl SessionCookieKey {
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
-        let value = find_cookie(&self.inner.cookie_name, headers).map_err(|why| match why {
-            ScanError::TooLarge { len } => Error::CookieHeaderTooLarge {
-                len,
-                limit: MAX_COOKIE_HEADER_BYTES,
-            },
-            ScanError::Duplicate => Error::SessionCookie(SessionCookieError::Duplicate),
-            ScanError::NotText => Error::SessionCookie(SessionCookieError::Malformed),
+        let value = find_in_headers(&self.inner.cookie_name, headers).map_err(|why| match why {
+            CookieError::HeaderTooLarge { len, limit } => {
+                Error::CookieHeaderTooLarge { len, limit }
+            }
+            CookieError::Duplicate => Error::SessionCookie(SessionCookieError::Duplicate),
         })?;
-        value.map(|value| self.open(value)).transpose()
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let value = std::str::from_utf8(value)
+            .map_err(|_| Error::SessionCookie(SessionCookieError::Malformed))?;
+        self.open(value).map(Some)
     }
 
     /// A `Set-Cookie` header value that stores `cookie`:
