@@ -8,7 +8,7 @@ use std::time::Duration;
 use url::Url;
 
 use super::checkout::{PaywallSecret, checkout_return, form_token, read_checkout_token};
-use super::checkout_state::{CHECKOUT_STATE_MAX_AGE, CheckoutState, check_checkout_state};
+use super::checkout_state::{CHECKOUT_STATE_MAX_AGE, check_checkout_state, new_checkout_state};
 use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
 use super::reader::Reader;
@@ -446,8 +446,10 @@ impl Sso2Flow {
         if reread {
             cookie = cookie.without_account();
         }
-        self.log_in(&mut cookie, &session, TicketFrom::Server)
+        let login = self
+            .exchange_ticket(&mut cookie, &session, TicketFrom::Server)
             .await?;
+        self.read_products(&mut cookie, login).await?;
         Ok(Sso2Page::Session {
             set_cookies: SetCookies::from(vec![self.inner.key.set_cookie(&cookie)?]),
             cookie,
@@ -556,8 +558,9 @@ impl Sso2Flow {
         }
         let mut cookie = SessionCookie::new(&session);
         let login = self
-            .log_in(&mut cookie, &session, TicketFrom::Browser)
+            .exchange_ticket(&mut cookie, &session, TicketFrom::Browser)
             .await?;
+        let login = self.read_products(&mut cookie, login).await?;
         self.sealed(return_url, set_cookies, cookie, login)
     }
 
@@ -656,10 +659,9 @@ impl Sso2Flow {
         }
         let now = unix_now().map_err(Error::Sso2Token)?;
         let (mut back, _) = strip_state(return_to);
-        let state = CheckoutState::new(&self.inner.key, session.sid(), now, &back)
+        let state = new_checkout_state(&self.inner.key, session.sid(), now, &back)
             .map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
-        back.query_pairs_mut()
-            .append_pair(STATE_PARAM, state.as_str());
+        back.query_pairs_mut().append_pair(STATE_PARAM, &state);
         // The landing checks `r` as it is now, state and all (its length too).
         if policy.check(back.as_str()).is_err() {
             return Err(Error::Landing(LandingError::ReturnUrlRefused));
@@ -880,22 +882,10 @@ impl Sso2Flow {
         Ok(self.inner.key.clear_cookie())
     }
 
-    /// On a logged-in session with a ticket: the ticket login (once), then the account's
-    /// active products into the cookie. Whatever the login says, nothing read before it is
-    /// kept. A logged-in session whose account this site does not know is recorded as
-    /// anonymous, so the next refresh asks SSO2 for a ticket.
-    async fn log_in(
-        &self,
-        cookie: &mut SessionCookie,
-        session: &Sso2Session,
-        from: TicketFrom,
-    ) -> Result<Option<TicketLogin>, Error> {
-        let login = self.exchange_ticket(cookie, session, from).await?;
-        self.read_products(cookie, login).await
-    }
-
-    /// The first half of [`log_in`](Self::log_in): the ticket login (once), or `None` (the
-    /// cookie marked not logged in) for a session without a ticket.
+    /// On a logged-in session with a ticket: the ticket login (once), then (with
+    /// [`read_products`](Self::read_products)) the account's active products into the cookie.
+    /// Whatever the login says, nothing read before it is kept. `None` (the cookie marked
+    /// not logged in) for a session without a ticket.
     async fn exchange_ticket(
         &self,
         cookie: &mut SessionCookie,
@@ -919,8 +909,9 @@ impl Sso2Flow {
         Ok(Some(login))
     }
 
-    /// The second half of [`log_in`](Self::log_in): a logged-in account's active products
-    /// into the cookie.
+    /// After [`exchange_ticket`](Self::exchange_ticket): a logged-in account's active products
+    /// into the cookie. A logged-in session whose account this site does not know is
+    /// recorded as anonymous, so the next refresh asks SSO2 for a ticket.
     async fn read_products(
         &self,
         cookie: &mut SessionCookie,

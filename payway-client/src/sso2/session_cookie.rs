@@ -340,11 +340,7 @@ impl SessionCookie {
     /// length, the account id behind its length, and with an account: its two times and the
     /// product codes, each behind its length.
     pub(crate) fn encode(&self) -> Vec<u8> {
-        let products_len = self.account.as_ref().map_or(0, |account| {
-            account.id.len() + account.products.iter().map(|p| p.len() + 1).sum::<usize>()
-        });
-        let mut out = Vec::with_capacity(42 + self.sid.len() + products_len);
-        out.push(VERSION);
+        let mut out = vec![VERSION];
         out.push(match self.status {
             Sso2Status::LoggedIn => 1,
             Sso2Status::Anonymous => 2,
