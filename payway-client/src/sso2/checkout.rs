@@ -1,12 +1,7 @@
-//! The Tulo Paywall's checkout return: [`PaywallSecret`], and the `jwtToken` the paywall
-//! posts to your checkout landing, read strictly.
-//!
-//! After a purchase, Payway's paywall (`paywall.js`, on your page) posts a form field
-//! `jwtToken` to your checkout landing: HS256 under the *paywall secret* (a setting of its
-//! own, apart from the API client secret), with `dtid`, a delegated ticket, and `aid`, the
-//! account id. [`Sso2Flow::checkout_landing`](super::Sso2Flow::checkout_landing) verifies it,
-//! takes it once, checks the browser, and logs the reader in through SSO2's
-//! `authenticatewithticket` with `at = dtid`.
+//! The Tulo Paywall's checkout return: [`PaywallSecret`], and the `jwtToken` (HS256 under
+//! that secret, with `dtid`, a delegated ticket, and `aid`, the account id) that `paywall.js`
+//! posts to your checkout landing, read strictly for
+//! [`Sso2Flow::checkout_landing`](super::Sso2Flow::checkout_landing).
 
 use std::borrow::Cow;
 use std::env::VarError;

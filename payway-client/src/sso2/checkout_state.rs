@@ -1,9 +1,5 @@
-//! A checkout bound to the session that started it, without a cookie of its own.
-//!
-//! [`Sso2Flow::start_checkout`](super::Sso2Flow::start_checkout) runs for every page that
-//! shows the paywall. A state cookie per page would pile up, and a cap on them would drop the
-//! state of the tab the reader buys in. So a checkout's `pw_state` is tied to what the
-//! checkout needs anyway: the reader's session cookie (`__Host-`, `HttpOnly`, sealed).
+//! A checkout bound to the session that started it, without a cookie of its own (see
+//! [`Sso2Flow::start_checkout`](super::Sso2Flow::start_checkout) why).
 //!
 //! The state is `{issued}.{nonce}.{tag}`: the time the checkout started, 16 random bytes,
 //! and an HMAC-SHA256, under a key derived from the cookie key, of the session id, that

@@ -437,21 +437,14 @@ fn decode_account(reader: &mut Bytes<'_>, id_len: usize) -> Option<AccountRead> 
 struct Bytes<'a>(&'a [u8]);
 
 impl Bytes<'_> {
-    fn take(&mut self, len: usize) -> Option<&[u8]> {
-        if self.0.len() < len {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(len);
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk()?;
         self.0 = rest;
-        Some(head)
+        Some(*head)
     }
 
     fn byte(&mut self) -> Option<u8> {
-        self.take(1)?.first().copied()
-    }
-
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
-        self.take(N)?.try_into().ok()
+        self.array().map(|[byte]| byte)
     }
 
     fn u64(&mut self) -> Option<u64> {
@@ -459,7 +452,9 @@ impl Bytes<'_> {
     }
 
     fn text(&mut self, len: usize) -> Option<String> {
-        std::str::from_utf8(self.take(len)?).ok().map(str::to_owned)
+        let (head, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        String::from_utf8(head.to_vec()).ok()
     }
 }
 
