@@ -462,16 +462,16 @@ impl Sso2Flow {
         may_identify: bool,
         clear: Option<String>,
     ) -> Result<Sso2Page, Error> {
-        let mut set_cookies = SetCookies::new();
-        if let Some(clear) = clear {
-            set_cookies.push(clear);
-        }
         if !may_identify {
+            let set_cookies = SetCookies::from(Vec::from_iter(clear));
             return Ok(Sso2Page::Anonymous { set_cookies });
         }
         let (url, state_cookies) = self.identify(visit.page_url, false, &visit.cookie_headers)?;
-        set_cookies.extend(state_cookies);
-        Ok(Sso2Page::Identify { url, set_cookies })
+        let set_cookies = clear.into_iter().chain(state_cookies).collect::<Vec<_>>();
+        Ok(Sso2Page::Identify {
+            url,
+            set_cookies: set_cookies.into(),
+        })
     }
 
     /// An identify URL continuing to `page_url` under a fresh login state (marked as a
