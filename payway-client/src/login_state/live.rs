@@ -1,9 +1,5 @@
-//! Keeping a browser's login state cookies few: starting a login clears the oldest.
-//!
-//! Every login sets a state cookie of its own that lives 10 minutes. Without a bound, a page
-//! on another site that sends the reader here again and again (each time a new identify)
-//! would pile them up until the reader's `Cookie` header is larger than your web server
-//! accepts, and every request of theirs failed until the cookies expired.
+//! Keeping a browser's login state cookies few ([`MAX_STATE_COOKIES`]): starting a login
+//! clears the oldest.
 
 use paywall_internal::cookie;
 
@@ -12,7 +8,9 @@ use super::{ID_LEN, STATE_COOKIE_PREFIX, clear_cookie_named};
 /// The most state cookies a request leaves a browser with once a new login's cookie is set:
 /// many tabs can log in at once. Starting another clears the oldest the request carried;
 /// that tab's return then goes through identify again, once, as a return without its cookie
-/// does. Sixteen cookies are about 1.3 KiB of `Cookie` header.
+/// does. Sixteen cookies are about 1.3 KiB of `Cookie` header. Without a bound, a page on
+/// another site that sends the reader here again and again would pile up state cookies (each
+/// lives 10 minutes) until the reader's requests were too large for your web server.
 ///
 /// Requests that run at once each clear what they carried, so a browser may hold a few more
 /// for a moment; the next login it starts trims them. The second identify after a return

@@ -7,7 +7,6 @@
 //! the browser that holds the matching cookie, compared in constant time, and the cookie is
 //! cleared then.
 
-mod cookie_scan;
 mod live;
 mod set_cookies;
 
@@ -16,12 +15,15 @@ use std::time::Duration;
 
 use url::Url;
 
-pub use cookie_scan::MAX_COOKIE_HEADER_BYTES;
-pub(crate) use cookie_scan::{ScanError, find_cookie};
 pub(crate) use live::LiveStates;
 pub use live::MAX_STATE_COOKIES;
+use paywall_internal::cookie::{self, CookieError};
 use paywall_internal::jws::{self, Hs256Key, TAG_BYTES};
 pub use set_cookies::SetCookies;
+
+/// The largest whole `Cookie` header scanned for a cookie, in bytes (64 KiB): the request's
+/// `Cookie` headers together, for the session cookie or a login state cookie.
+pub const MAX_COOKIE_HEADER_BYTES: usize = cookie::MAX_COOKIE_HEADER_BYTES;
 
 /// The query parameter a bound return URL carries (the SSO2 continue URL `r`, the shop's
 /// `returnUrl`).
@@ -242,11 +244,6 @@ fn cookie_name(value: &str) -> String {
     )
 }
 
-/// The `Set-Cookie` value that removes the state cookie of `value`.
-fn clear_cookie(value: &str) -> String {
-    clear_cookie_named(&cookie_name(value))
-}
-
 /// The `Set-Cookie` value that removes the state cookie `name`.
 fn clear_cookie_named(name: &str) -> String {
     format!("{name}=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax")
@@ -270,12 +267,6 @@ impl ReturnState {
         self
     }
 
-    /// `true` when the URL carried no state at all.
-    #[cfg(test)]
-    fn is_missing(&self) -> bool {
-        self.values.is_empty()
-    }
-
     /// The one state value the URL carried.
     pub(crate) fn single(&self) -> Result<&str, LoginStateError> {
         match self.values.as_slice() {
@@ -297,17 +288,17 @@ impl ReturnState {
             .flatten()
             .filter(|tag| tag.len() == TAG_BYTES)
             .ok_or(LoginStateError::Malformed)?;
-        let cookie = match find_cookie(&cookie_name(value), cookie_headers) {
+        // Other cookies may hold any bytes (`city=Umeå` in Latin-1); this one must be text.
+        let cookie = match cookie::find_in_headers(&cookie_name(value), cookie_headers) {
             Ok(Some(cookie)) => cookie,
             Ok(None) => return Err(LoginStateError::NoCookie),
-            Err(ScanError::Duplicate) => return Err(LoginStateError::Duplicate),
-            Err(ScanError::NotText) => return Err(LoginStateError::Mismatch),
-            Err(ScanError::TooLarge { .. }) => {
+            Err(CookieError::Duplicate) => return Err(LoginStateError::Duplicate),
+            Err(CookieError::HeaderTooLarge { .. }) => {
                 return Err(LoginStateError::CookieHeaderTooLarge);
             }
         };
         let secret = (cookie.len() == TEXT_LEN)
-            .then(|| jws::decode(cookie))
+            .then(|| jws::decode(std::str::from_utf8(cookie).ok()?))
             .flatten()
             .filter(|secret| secret.len() == SECRET_BYTES)
             .ok_or(LoginStateError::Mismatch)?;
@@ -315,7 +306,7 @@ impl ReturnState {
         if !key.verify(&[CONTEXT], &expected) {
             return Err(LoginStateError::Mismatch);
         }
-        Ok(clear_cookie(value))
+        Ok(clear_cookie_named(&cookie_name(value)))
     }
 }
 
@@ -418,6 +409,17 @@ mod tests {
             read.check([twice.as_bytes()]),
             Err(LoginStateError::Duplicate)
         );
+        // Other cookies may hold any bytes; this one's value must be text.
+        let latin = [b"city=Ume\xe5".as_slice(), pair.as_bytes()];
+        assert!(read.check(latin).is_ok());
+        let mut garbled = format!("{}=", state.cookie_name()).into_bytes();
+        garbled.extend_from_slice(&[0xe5; TEXT_LEN]);
+        assert_eq!(read.check([&garbled[..]]), Err(LoginStateError::Mismatch));
+        let huge = vec![b'a'; MAX_COOKIE_HEADER_BYTES + 1];
+        assert_eq!(
+            read.check([&huge[..]]),
+            Err(LoginStateError::CookieHeaderTooLarge)
+        );
     }
 
     #[test]
@@ -447,7 +449,7 @@ mod tests {
         );
         let (plain, none) = strip_state(&url("https://n.example/p?q=1"));
         assert_eq!(plain.as_str(), "https://n.example/p?q=1");
-        assert!(none.is_missing());
+        assert_eq!(none, ReturnState::default());
         assert_eq!(none.check([pair.as_bytes()]), Err(LoginStateError::Missing));
         for bad in ["", "short", "%%%%", &"A".repeat(44)] {
             let (_, read) = strip_state(&url(&format!("https://n.example/?{STATE_PARAM}={bad}")));

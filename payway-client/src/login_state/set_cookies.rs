@@ -24,11 +24,6 @@ impl SetCookies {
         self.0.push(set_cookie);
     }
 
-    /// Adds every value of `more`, after those already here.
-    pub(crate) fn extend(&mut self, more: Self) {
-        self.0.extend(more.0);
-    }
-
     /// The values, in order.
     pub fn as_slice(&self) -> &[String] {
         &self.0

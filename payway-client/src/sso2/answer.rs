@@ -36,101 +36,97 @@ pub(crate) fn read_answer_at(
     leeway: u64,
     now: u64,
 ) -> Result<Answer, Error> {
+    let claims = verify(token, key)?;
+    let (session, exp) = session_from_claims(&claims, now, leeway).map_err(Error::Sso2Token)?;
+    Ok(Answer {
+        session,
+        accepted_until: accepted_until(exp, leeway),
+    })
+}
+
+/// The claims of a token no longer than [`MAX_TOKEN_BYTES`] that verifies under `key`.
+pub(crate) fn verify(token: &str, key: &Hs256Key) -> Result<Map<String, Value>, Error> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(Error::TokenTooLarge {
             len: token.len(),
             limit: MAX_TOKEN_BYTES,
         });
     }
-    let claims = jws::verify(token, key).map_err(Error::Sso2Token)?;
-    let session = session_from_claims(&claims, now, leeway).map_err(Error::Sso2Token)?;
-    // `exp` is a number: `session_from_claims` checked it.
-    let exp = claims
-        .get("exp")
-        .and_then(Value::as_f64)
-        .unwrap_or_default();
-    Ok(Answer {
-        session,
-        accepted_until: (exp.max(0.0) as u64).saturating_add(leeway),
-    })
+    jws::verify(token, key).map_err(Error::Sso2Token)
 }
 
-/// The session the verified `claims` describe, checked at `now` (seconds since the epoch).
+/// `exp` plus the leeway, in whole seconds since the epoch.
+pub(crate) fn accepted_until(exp: f64, leeway: u64) -> u64 {
+    (exp.max(0.0) as u64).saturating_add(leeway)
+}
+
+/// The session the verified `claims` describe, checked at `now` (seconds since the epoch),
+/// and its `exp`.
 pub(crate) fn session_from_claims(
     claims: &Map<String, Value>,
     now: u64,
     leeway: u64,
-) -> Result<Sso2Session, TokenError> {
+) -> Result<(Sso2Session, f64), TokenError> {
     if addressed_to_sso2(claims.get("aud")) {
         return Err(TokenError::NotAnAnswer);
     }
-    check_times(claims, now as f64, leeway as f64)?;
-    let sid = match claims.get("sid") {
-        None => return Err(TokenError::MissingClaim { claim: "sid" }),
-        Some(Value::String(sid)) if is_sid(sid) => sid.clone(),
-        Some(_) => {
-            return Err(TokenError::InvalidClaim {
-                claim: "sid",
-                expected: "a session id of 1 to 256 visible characters",
-            });
-        }
-    };
-    let status = match claims.get("sts") {
-        None => return Err(TokenError::MissingClaim { claim: "sts" }),
-        Some(Value::String(sts)) => Sso2Status::from_wire(sts),
-        Some(_) => None,
-    }
-    .ok_or(TokenError::InvalidClaim {
-        claim: "sts",
-        expected: "`loggedin`, `anon` or `terminated`",
+    let exp = check_times(claims, now as f64, leeway as f64)?;
+    let sid = required(
+        claims,
+        "sid",
+        "a session id of 1 to 256 visible characters",
+        |v| v.as_str().filter(|sid| is_sid(sid)).map(str::to_owned),
+    )?;
+    let status = required(claims, "sts", "`loggedin`, `anon` or `terminated`", |v| {
+        v.as_str().and_then(Sso2Status::from_wire)
     })?;
-    let ticket = match optional(claims, "at") {
-        None => None,
-        Some(Value::String(at)) if check_ticket(at).is_ok() => Some(Ticket::new(at.clone())),
-        Some(_) => {
-            return Err(TokenError::InvalidClaim {
-                claim: "at",
-                expected: "a ticket",
-            });
-        }
-    };
-    let raa = match optional(claims, "raa") {
-        None => None,
-        Some(value) => Some(value.as_u64().and_then(|n| u32::try_from(n).ok()).ok_or(
-            TokenError::InvalidClaim {
-                claim: "raa",
-                expected: "a whole number of attempts",
-            },
-        )?),
-    };
-    let frf = match optional(claims, "frf") {
-        None => None,
-        Some(value) => Some(value.as_u64().ok_or(TokenError::InvalidClaim {
-            claim: "frf",
-            expected: "a whole number of seconds",
-        })?),
-    };
-    let error = match optional(claims, "err") {
-        None => None,
-        Some(Value::String(code)) => Some(Sso2Error::from_wire(code, raa, frf)),
-        Some(_) => {
-            return Err(TokenError::InvalidClaim {
-                claim: "err",
-                expected: "a string",
-            });
-        }
-    };
-    Ok(Sso2Session {
+    let ticket = optional(claims, "at", "a ticket", |v| {
+        v.as_str()
+            .filter(|at| check_ticket(at).is_ok())
+            .map(Ticket::new)
+    })?;
+    let raa = optional(claims, "raa", "a whole number of attempts", |v| {
+        v.as_u64().and_then(|n| u32::try_from(n).ok())
+    })?;
+    let frf = optional(claims, "frf", "a whole number of seconds", Value::as_u64)?;
+    let error = optional(claims, "err", "a string", |v| {
+        v.as_str().map(|code| Sso2Error::from_wire(code, raa, frf))
+    })?;
+    let session = Sso2Session {
         sid,
         status,
         ticket,
         error,
-    })
+    };
+    Ok((session, exp))
 }
 
-/// An optional claim: absent and `null` are the same.
-fn optional<'a>(claims: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    claims.get(name).filter(|value| !value.is_null())
+/// Claim `claim`, which must be there, as `read` reads it: [`TokenError::InvalidClaim`]
+/// (saying it must be `expected`) when `read` refuses it, `null` included.
+pub(crate) fn required<T>(
+    claims: &Map<String, Value>,
+    claim: &'static str,
+    expected: &'static str,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Result<T, TokenError> {
+    let value = claims
+        .get(claim)
+        .ok_or(TokenError::MissingClaim { claim })?;
+    read(value).ok_or(TokenError::InvalidClaim { claim, expected })
+}
+
+/// An optional claim, as [`required`] reads it: absent and `null` are the same.
+pub(crate) fn optional<T>(
+    claims: &Map<String, Value>,
+    claim: &'static str,
+    expected: &'static str,
+    read: impl FnOnce(&Value) -> Option<T>,
+) -> Result<Option<T>, TokenError> {
+    claims
+        .get(claim)
+        .filter(|value| !value.is_null())
+        .map(|value| read(value).ok_or(TokenError::InvalidClaim { claim, expected }))
+        .transpose()
 }
 
 /// `true` when `aud` names SSO2: a request token of this client, not an answer.
@@ -147,20 +143,22 @@ pub(crate) fn is_sid(sid: &str) -> bool {
     sid.len() <= MAX_SID_BYTES && is_identifier(sid)
 }
 
-/// `exp` required, `nbf` and `iat` when present; every one a number, within the leeway.
+/// `exp` required, `nbf` and `iat` when present; every one a number (`null` is not),
+/// within the leeway. `exp`, when they pass.
 pub(crate) fn check_times(
     claims: &Map<String, Value>,
     now: f64,
     leeway: f64,
-) -> Result<(), TokenError> {
-    let time = |claim: &'static str| -> Result<Option<f64>, TokenError> {
-        match claims.get(claim) {
-            None => Ok(None),
-            Some(value) => value.as_f64().map(Some).ok_or(TokenError::InvalidClaim {
-                claim,
-                expected: "a number of seconds since 1970",
-            }),
-        }
+) -> Result<f64, TokenError> {
+    let time = |claim: &'static str| {
+        let expected = "a number of seconds since 1970";
+        let value = claims.get(claim);
+        value
+            .map(|v| {
+                v.as_f64()
+                    .ok_or(TokenError::InvalidClaim { claim, expected })
+            })
+            .transpose()
     };
     let exp = time("exp")?.ok_or(TokenError::MissingClaim { claim: "exp" })?;
     if now > exp + leeway {
@@ -172,7 +170,7 @@ pub(crate) fn check_times(
     if time("iat")?.is_some_and(|iat| iat > now + leeway) {
         return Err(TokenError::IssuedInFuture);
     }
-    Ok(())
+    Ok(exp)
 }
 
 #[cfg(test)]
@@ -187,7 +185,16 @@ mod tests {
         let Value::Object(map) = claims else {
             unreachable!()
         };
-        session_from_claims(&map, NOW, 60)
+        session_from_claims(&map, NOW, 60).map(|(session, _)| session)
+    }
+
+    /// An anonymous session's claims, with `extra` added.
+    fn anon(extra: Value) -> Value {
+        let mut claims = json!({"sid": "s", "sts": "anon", "exp": NOW + 30});
+        for (name, value) in extra.as_object().unwrap() {
+            claims[name] = value.clone();
+        }
+        claims
     }
 
     #[test]
@@ -235,36 +242,18 @@ mod tests {
             );
         }
         for (claims, claim) in [
-            (json!({"sid": 7, "sts": "anon", "exp": exp}), "sid"),
-            (json!({"sid": "", "sts": "anon", "exp": exp}), "sid"),
-            (json!({"sid": "a b", "sts": "anon", "exp": exp}), "sid"),
-            (json!({"sid": "s", "sts": "LoggedIn", "exp": exp}), "sts"),
-            (json!({"sid": "s", "sts": "frozen", "exp": exp}), "sts"),
-            (json!({"sid": "s", "sts": ["anon"], "exp": exp}), "sts"),
-            (
-                json!({"sid": "s", "sts": "anon", "exp": exp, "at": 5}),
-                "at",
-            ),
-            (
-                json!({"sid": "s", "sts": "anon", "exp": exp, "at": "\u{200B}"}),
-                "at",
-            ),
-            (
-                json!({"sid": "s", "sts": "anon", "exp": exp, "raa": -1}),
-                "raa",
-            ),
-            (
-                json!({"sid": "s", "sts": "anon", "exp": exp, "raa": "3"}),
-                "raa",
-            ),
-            (
-                json!({"sid": "s", "sts": "anon", "exp": exp, "frf": 1.5}),
-                "frf",
-            ),
-            (
-                json!({"sid": "s", "sts": "anon", "exp": exp, "err": 1}),
-                "err",
-            ),
+            (anon(json!({"sid": 7})), "sid"),
+            (anon(json!({"sid": ""})), "sid"),
+            (anon(json!({"sid": "a b"})), "sid"),
+            (anon(json!({"sts": "LoggedIn"})), "sts"),
+            (anon(json!({"sts": "frozen"})), "sts"),
+            (anon(json!({"sts": ["anon"]})), "sts"),
+            (anon(json!({"at": 5})), "at"),
+            (anon(json!({"at": "\u{200B}"})), "at"),
+            (anon(json!({"raa": -1})), "raa"),
+            (anon(json!({"raa": "3"})), "raa"),
+            (anon(json!({"frf": 1.5})), "frf"),
+            (anon(json!({"err": 1})), "err"),
         ] {
             assert!(
                 matches!(read(claims.clone()).unwrap_err(), TokenError::InvalidClaim { claim: c, .. } if c == claim),
@@ -272,14 +261,12 @@ mod tests {
             );
         }
         // `null` is an absent optional claim.
-        let session =
-            read(json!({"sid": "s", "sts": "anon", "exp": exp, "at": null, "err": null})).unwrap();
+        let session = read(anon(json!({"at": null, "err": null}))).unwrap();
         assert!(session.ticket().is_none() && session.error().is_none());
     }
 
     #[test]
     fn every_error_code_maps() {
-        let exp = NOW + 30;
         for (err, extra, expected) in [
             ("session_not_found", json!({}), Sso2Error::SessionNotFound),
             (
@@ -310,10 +297,8 @@ mod tests {
                 Sso2Error::Other("too_many_sessions".to_owned()),
             ),
         ] {
-            let mut claims = json!({"sid": "s", "sts": "anon", "exp": exp, "err": err});
-            for (k, v) in extra.as_object().unwrap() {
-                claims[k] = v.clone();
-            }
+            let mut claims = anon(extra);
+            claims["err"] = json!(err);
             assert_eq!(read(claims).unwrap().error(), Some(&expected), "{err}");
         }
     }

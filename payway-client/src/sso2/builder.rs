@@ -7,7 +7,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use url::Url;
 
-use super::client::{Endpoints, Inner, Sso2Client};
+use super::client::{Inner, Sso2Client};
 use crate::credentials::{Credentials, MIN_SECRET_BYTES};
 use crate::environment::Environment;
 use crate::error::BuildError;
@@ -165,7 +165,6 @@ impl Sso2ClientBuilder {
         Ok(Sso2Client {
             inner: Arc::new(Inner {
                 http,
-                endpoints: Endpoints::new(&base_url),
                 base_url,
                 environment: self.environment,
                 client_id,

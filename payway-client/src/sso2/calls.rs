@@ -19,18 +19,13 @@ use crate::parse;
 use crate::ticket::{Ticket, check_ticket};
 use crate::trace::in_span;
 use crate::validate::is_text;
-use paywall_internal::http::ErrorBody;
+use paywall_internal::http::{ErrorBody, append_segments};
 use paywall_internal::redact::Redaction;
 
 /// The longest e-mail address sent, in bytes.
 const MAX_EMAIL_BYTES: usize = 320;
 /// The longest password sent, in bytes.
 const MAX_PASSWORD_BYTES: usize = 1024;
-
-/// A session's status in one word, for a span.
-fn session_label(session: &Sso2Session) -> &'static str {
-    session.status().as_str()
-}
 
 /// SSO2's answer body.
 #[derive(Deserialize)]
@@ -153,7 +148,8 @@ impl Sso2Client {
         operation: &'static str,
         call: impl Future<Output = Result<Sso2Session, Error>>,
     ) -> Result<Sso2Session, Error> {
-        in_span(operation, self.inner.environment, session_label, call).await
+        let label = |session: &Sso2Session| session.status().as_str();
+        in_span(operation, self.inner.environment, label, call).await
     }
 
     async fn call(
@@ -171,7 +167,8 @@ impl Sso2Client {
         let inner = &self.inner;
         let now = unix_now().map_err(Error::Sso2Token)?;
         let token = self.signer().call(now, sid, reader, operation);
-        let url = inner.endpoints.of(operation);
+        // The base URL's path, a proxy's prefix, is kept.
+        let url = &append_segments(&inner.base_url, &[operation.path()]);
         let request = inner
             .http
             .request(Method::POST, url)

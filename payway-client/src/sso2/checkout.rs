@@ -1,21 +1,14 @@
-//! The Tulo Paywall's checkout return: [`PaywallSecret`], and the `jwtToken` the paywall
-//! posts to your checkout landing, read strictly.
-//!
-//! After a purchase, Payway's paywall (`paywall.js`, on your page) posts a form field
-//! `jwtToken` to your checkout landing: HS256 under the *paywall secret* (a setting of its
-//! own, apart from the API client secret), with `dtid`, a delegated ticket, and `aid`, the
-//! account id. [`Sso2Flow::checkout_landing`](super::Sso2Flow::checkout_landing) verifies it,
-//! takes it once, checks the browser, and logs the reader in through SSO2's
-//! `authenticatewithticket` with `at = dtid`.
+//! The Tulo Paywall's checkout return: [`PaywallSecret`], and the `jwtToken` (HS256 under
+//! that secret, with `dtid`, a delegated ticket, and `aid`, the account id) that `paywall.js`
+//! posts to your checkout landing, read strictly for
+//! [`Sso2Flow::checkout_landing`](super::Sso2Flow::checkout_landing).
 
+use std::borrow::Cow;
 use std::env::VarError;
 
-use serde_json::Value;
-
-use super::answer::check_times;
+use super::answer::{accepted_until, check_times, optional, verify};
 use super::from_env::ENV_PAYWALL_SECRET;
-use super::jws::{self, MAX_TOKEN_BYTES};
-use super::landing::MAX_LANDING_LIFETIME;
+use super::landing::{MAX_LANDING_LIFETIME, allowed_return, params};
 use super::verify_error::{LandingError, TokenError};
 use paywall_internal::jws::SecretRefused;
 use url::Url;
@@ -24,7 +17,7 @@ use crate::callback::ReturnPolicy;
 use crate::credentials::MIN_SECRET_BYTES;
 use crate::env_vars::Env;
 use crate::error::{BuildError, Error};
-use crate::login_state::{ReturnState, strip_state};
+use crate::login_state::ReturnState;
 use crate::store::Fingerprint;
 use crate::ticket::{Ticket, check_ticket};
 use crate::validate::is_text;
@@ -32,8 +25,6 @@ use crate::validate::is_text;
 /// The form field the paywall posts.
 pub const CHECKOUT_TOKEN_FIELD: &str = "jwtToken";
 
-/// The longest checkout form read, in bytes.
-const MAX_FORM_BYTES: usize = 16 * 1024;
 /// The longest account id accepted, in bytes (as a session cookie holds it).
 const MAX_ACCOUNT_ID_BYTES: usize = 128;
 
@@ -114,17 +105,9 @@ pub(crate) struct CheckoutToken {
 
 /// The `jwtToken` of a checkout form (`application/x-www-form-urlencoded`), exactly once.
 pub(crate) fn form_token(form: &[u8]) -> Result<String, Error> {
-    if form.len() > MAX_FORM_BYTES {
-        return Err(Error::Landing(LandingError::QueryTooLong));
-    }
-    let mut token = None;
-    for (name, value) in url::form_urlencoded::parse(form) {
-        if name == CHECKOUT_TOKEN_FIELD && token.replace(value).is_some() {
-            return Err(Error::Landing(LandingError::Duplicate));
-        }
-    }
+    let [token] = params(form, [CHECKOUT_TOKEN_FIELD])?;
     token
-        .map(std::borrow::Cow::into_owned)
+        .map(Cow::into_owned)
         .ok_or(Error::Landing(LandingError::MissingCheckoutToken))
 }
 
@@ -135,20 +118,8 @@ pub(crate) fn checkout_return(
     policy: &ReturnPolicy,
 ) -> Result<(Url, ReturnState), Error> {
     let query = landing_url.query().unwrap_or_default();
-    if query.len() > MAX_FORM_BYTES {
-        return Err(Error::Landing(LandingError::QueryTooLong));
-    }
-    let mut r = None;
-    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-        if name == "r" && r.replace(value).is_some() {
-            return Err(Error::Landing(LandingError::Duplicate));
-        }
-    }
-    let r = r.ok_or(Error::Landing(LandingError::MissingReturnUrl))?;
-    let url = policy
-        .check(&r)
-        .map_err(|_| Error::Landing(LandingError::ReturnUrlRefused))?;
-    Ok(strip_state(&url))
+    let [r] = params(query.as_bytes(), ["r"])?;
+    allowed_return(r, policy)
 }
 
 /// Verifies a checkout token at `now` (seconds since the epoch): HS256 under the paywall
@@ -161,49 +132,39 @@ pub(crate) fn read_checkout_token(
     leeway: u64,
     now: u64,
 ) -> Result<CheckoutToken, Error> {
-    if token.len() > MAX_TOKEN_BYTES {
-        return Err(Error::TokenTooLarge {
-            len: token.len(),
-            limit: MAX_TOKEN_BYTES,
-        });
-    }
     let refused = Error::Sso2Token;
-    let claims = jws::verify(token, &secret.key).map_err(refused)?;
-    check_times(&claims, now as f64, leeway as f64).map_err(refused)?;
-    // `check_times` found `exp`, a number.
-    let exp = claims
-        .get("exp")
-        .and_then(Value::as_f64)
-        .unwrap_or_default();
+    let claims = verify(token, &secret.key)?;
+    let exp = check_times(&claims, now as f64, leeway as f64).map_err(refused)?;
     let latest = now
         .saturating_add(MAX_LANDING_LIFETIME.as_secs())
         .saturating_add(leeway);
     if exp > latest as f64 {
         return Err(refused(TokenError::ExpiresTooLate));
     }
-    let text = |claim: &'static str, valid: &dyn Fn(&str) -> bool, expected| match claims.get(claim)
-    {
-        None | Some(Value::Null) => Err(refused(TokenError::MissingClaim { claim })),
-        Some(Value::String(value)) if valid(value) => Ok(value.clone()),
-        Some(_) => Err(refused(TokenError::InvalidClaim { claim, expected })),
+    // `null` is a missing claim here.
+    let text = |claim, expected, valid: fn(&str) -> bool| {
+        optional(&claims, claim, expected, |v| {
+            v.as_str().filter(|v| valid(v)).map(str::to_owned)
+        })?
+        .ok_or(TokenError::MissingClaim { claim })
     };
-    let dtid = text("dtid", &|v| check_ticket(v).is_ok(), "a ticket")?;
-    let aid = text(
-        "aid",
-        &|v| is_text(v, MAX_ACCOUNT_ID_BYTES),
-        "an account id of 1 to 128 visible characters",
-    )?;
+    let dtid = text("dtid", "a ticket", |v| check_ticket(v).is_ok()).map_err(refused)?;
+    let aid = text("aid", "an account id of 1 to 128 visible characters", |v| {
+        is_text(v, MAX_ACCOUNT_ID_BYTES)
+    })
+    .map_err(refused)?;
     Ok(CheckoutToken {
         delegated_ticket: Ticket::new(dtid),
         account_id: aid,
         fingerprint: Fingerprint::of_checkout(token),
-        accepted_until: (exp.max(0.0) as u64).saturating_add(leeway),
+        accepted_until: accepted_until(exp, leeway),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sso2::jws;
 
     const NOW: u64 = 1_700_000_000;
 
@@ -280,7 +241,7 @@ mod tests {
             Err(Error::Landing(LandingError::MissingCheckoutToken))
         ));
         assert!(matches!(
-            form_token(&vec![b'a'; MAX_FORM_BYTES + 1]),
+            form_token(&vec![b'a'; 16 * 1024 + 1]),
             Err(Error::Landing(LandingError::QueryTooLong))
         ));
     }

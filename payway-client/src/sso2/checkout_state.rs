@@ -1,9 +1,5 @@
-//! A checkout bound to the session that started it, without a cookie of its own.
-//!
-//! [`Sso2Flow::start_checkout`](super::Sso2Flow::start_checkout) runs for every page that
-//! shows the paywall. A state cookie per page would pile up, and a cap on them would drop the
-//! state of the tab the reader buys in. So a checkout's `pw_state` is tied to what the
-//! checkout needs anyway: the reader's session cookie (`__Host-`, `HttpOnly`, sealed).
+//! A checkout bound to the session that started it, without a cookie of its own (see
+//! [`Sso2Flow::start_checkout`](super::Sso2Flow::start_checkout) why).
 //!
 //! The state is `{issued}.{nonce}.{tag}`: the time the checkout started, 16 random bytes,
 //! and an HMAC-SHA256, under a key derived from the cookie key, of the session id, that
@@ -32,35 +28,24 @@ const NONCE_BYTES: usize = 16;
 /// The longest decimal `u64`.
 const MAX_ISSUED_DIGITS: usize = 20;
 
-/// A checkout's state, as the return URL carries it.
-#[derive(Debug)]
-pub(crate) struct CheckoutState(String);
-
-impl CheckoutState {
-    /// A new state for a checkout of session `sid`, started at `issued` (seconds since the
-    /// epoch), coming back to `return_url` (without its state).
-    pub(crate) fn new(
-        key: &SessionCookieKey,
-        sid: &str,
-        issued: u64,
-        return_url: &Url,
-    ) -> Result<Self, LoginStateError> {
-        let mut nonce = [0_u8; NONCE_BYTES];
-        getrandom::fill(&mut nonce).map_err(|_| LoginStateError::RandomUnavailable)?;
-        let tag = key
-            .state_key()
-            .sign(&[&message(sid, issued, &nonce, return_url)]);
-        Ok(Self(format!(
-            "{issued}.{}.{}",
-            jws::encode(nonce),
-            jws::encode(tag)
-        )))
-    }
-
-    /// The state's text.
-    pub(crate) fn as_str(&self) -> &str {
-        &self.0
-    }
+/// A new state, as the return URL carries it, for a checkout of session `sid`, started at
+/// `issued` (seconds since the epoch), coming back to `return_url` (without its state).
+pub(crate) fn new_checkout_state(
+    key: &SessionCookieKey,
+    sid: &str,
+    issued: u64,
+    return_url: &Url,
+) -> Result<String, LoginStateError> {
+    let mut nonce = [0_u8; NONCE_BYTES];
+    getrandom::fill(&mut nonce).map_err(|_| LoginStateError::RandomUnavailable)?;
+    let tag = key
+        .state_key()
+        .sign(&[&message(sid, issued, &nonce, return_url)]);
+    Ok(format!(
+        "{issued}.{}.{}",
+        jws::encode(nonce),
+        jws::encode(tag)
+    ))
 }
 
 /// Checks that `value` is the state of a checkout of session `sid` coming back to
@@ -137,10 +122,7 @@ mod tests {
     }
 
     fn state(key: &SessionCookieKey, sid: &str, issued: u64) -> String {
-        CheckoutState::new(key, sid, issued, &back())
-            .unwrap()
-            .as_str()
-            .to_owned()
+        new_checkout_state(key, sid, issued, &back()).unwrap()
     }
 
     fn check(

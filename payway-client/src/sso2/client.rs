@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use url::Url;
 
-use super::request_token::{Operation, Signer};
+use super::request_token::Signer;
 use crate::environment::Environment;
 use crate::secret::ClientSecret;
-use paywall_internal::http::{Http, append_segments};
+use paywall_internal::http::Http;
 use paywall_internal::jws::Hs256Key;
 
 /// A client for Tulo Payway's single sign-on, SSO2.
@@ -34,45 +34,11 @@ pub(crate) struct Inner {
     pub(crate) http: Http,
     pub(crate) base_url: Url,
     pub(crate) environment: Option<Environment>,
-    pub(crate) endpoints: Endpoints,
     pub(crate) client_id: String,
     pub(crate) organisation_id: String,
     pub(crate) client_secret: ClientSecret,
     pub(crate) key: Hs256Key,
     pub(crate) leeway: Duration,
-}
-
-/// Every SSO2 URL, built once from the base URL.
-pub(crate) struct Endpoints {
-    pub(crate) identify: Url,
-    session_status: Url,
-    authenticate: Url,
-    with_ticket: Url,
-    logout: Url,
-}
-
-impl Endpoints {
-    /// The endpoints under `base` (whose path, a proxy's prefix, is kept).
-    pub(crate) fn new(base: &Url) -> Self {
-        let join = |segment: &str| append_segments(base, &[segment]);
-        Self {
-            identify: join("identify"),
-            session_status: join("sessionstatus"),
-            authenticate: join("authenticate"),
-            with_ticket: join("authenticatewithticket"),
-            logout: join("logout"),
-        }
-    }
-
-    /// Where `operation` is posted.
-    pub(crate) fn of(&self, operation: Operation<'_>) -> &Url {
-        match operation {
-            Operation::SessionStatus { .. } => &self.session_status,
-            Operation::Authenticate { .. } => &self.authenticate,
-            Operation::WithTicket { .. } => &self.with_ticket,
-            Operation::Logout => &self.logout,
-        }
-    }
 }
 
 impl Sso2Client {
@@ -113,31 +79,5 @@ impl fmt::Debug for Sso2Client {
             .field("client_secret", &"[redacted]")
             .field("leeway", &inner.leeway)
             .finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn endpoints_keep_a_path_prefix() {
-        let endpoints = Endpoints::new(&Url::parse("https://proxy.example/sso/").unwrap());
-        assert_eq!(
-            endpoints.identify.as_str(),
-            "https://proxy.example/sso/identify"
-        );
-        let bare = Endpoints::new(&Url::parse("https://sso.worldoftulo.com").unwrap());
-        assert_eq!(
-            bare.of(Operation::WithTicket { ticket: "t" }).as_str(),
-            "https://sso.worldoftulo.com/authenticatewithticket"
-        );
-        assert_eq!(
-            bare.of(Operation::SessionStatus {
-                last_known: super::super::Sso2Status::Anonymous
-            })
-            .as_str(),
-            "https://sso.worldoftulo.com/sessionstatus"
-        );
     }
 }

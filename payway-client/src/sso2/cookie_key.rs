@@ -14,7 +14,7 @@ use super::session_cookie::SessionCookie;
 use super::verify_error::SessionCookieError;
 use crate::credentials::MIN_SECRET_BYTES;
 use crate::error::Error;
-use crate::login_state::{ScanError, find_cookie};
+use paywall_internal::cookie::{CookieError, find_in_headers};
 use paywall_internal::jws::Hs256Key;
 
 pub use crate::login_state::MAX_COOKIE_HEADER_BYTES;
@@ -142,24 +142,19 @@ impl SessionCookieKey {
     /// [`STATE_COOKIE_PREFIX`](crate::STATE_COOKIE_PREFIX), or one that is not an HTTP token.
     pub fn with_cookie_name(mut self, name: &str) -> Result<Self, Error> {
         let separator = |b: u8| b"()<>@,;:\\\"/[]?={}".contains(&b);
+        let refused = |reason| {
+            let what = "cookie name";
+            Err(Error::InvalidInput { what, reason })
+        };
         if !name.starts_with("__Host-") {
-            return Err(Error::InvalidInput {
-                what: "cookie name",
-                reason: "it does not start with `__Host-`",
-            });
+            return refused("it does not start with `__Host-`");
         }
         // Login state cookies are cleared by name when a browser holds too many.
         if name.starts_with(crate::STATE_COOKIE_PREFIX) {
-            return Err(Error::InvalidInput {
-                what: "cookie name",
-                reason: "it is a login state cookie's name",
-            });
+            return refused("it is a login state cookie's name");
         }
         if !name.bytes().all(|b| b.is_ascii_graphic() && !separator(b)) {
-            return Err(Error::InvalidInput {
-                what: "cookie name",
-                reason: "it is not an HTTP token",
-            });
+            return refused("it is not an HTTP token");
         }
         name.clone_into(&mut Arc::make_mut(&mut self.inner).cookie_name);
         Ok(self)
@@ -205,10 +200,7 @@ impl SessionCookieKey {
             .aead
             .encrypt(&XNonce::from(nonce), payload)
             .map_err(|_| Error::SessionCookie(SessionCookieError::Malformed))?;
-        let mut bytes = Vec::with_capacity(NONCE_BYTES + sealed.len());
-        bytes.extend_from_slice(&nonce);
-        bytes.extend_from_slice(&sealed);
-        Ok(jws::encode(&bytes))
+        Ok(jws::encode([&nonce[..], &sealed].concat()))
     }
 
     /// Opens a value [`seal`](Self::seal) produced, with this key or a previous one.
@@ -232,19 +224,14 @@ impl SessionCookieKey {
             .filter(|bytes| bytes.len() > NONCE_BYTES + AEAD_TAG_BYTES)
             .ok_or(refused(SessionCookieError::Malformed))?;
         let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
-        let nonce: [u8; NONCE_BYTES] = nonce
-            .try_into()
-            .map_err(|_| refused(SessionCookieError::Malformed))?;
-        let nonce = XNonce::from(nonce);
+        let nonce = XNonce::try_from(nonce).map_err(|_| refused(SessionCookieError::Malformed))?;
+        let payload = || Payload {
+            msg: sealed,
+            aad: ASSOCIATED_DATA,
+        };
         let plain = std::iter::once(&self.inner.current)
             .chain(&self.inner.previous)
-            .find_map(|key| {
-                let payload = Payload {
-                    msg: sealed,
-                    aad: ASSOCIATED_DATA,
-                };
-                key.aead.decrypt(&nonce, payload).ok()
-            })
+            .find_map(|key| key.aead.decrypt(&nonce, payload()).ok())
             .ok_or(refused(SessionCookieError::BadTag))?;
         let cookie = SessionCookie::decode(&plain).ok_or(refused(SessionCookieError::Malformed))?;
         let now = unix_now().map_err(Error::Sso2Token)?;
@@ -297,15 +284,18 @@ impl SessionCookieKey {
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
-        let value = find_cookie(&self.inner.cookie_name, headers).map_err(|why| match why {
-            ScanError::TooLarge { len } => Error::CookieHeaderTooLarge {
-                len,
-                limit: MAX_COOKIE_HEADER_BYTES,
-            },
-            ScanError::Duplicate => Error::SessionCookie(SessionCookieError::Duplicate),
-            ScanError::NotText => Error::SessionCookie(SessionCookieError::Malformed),
+        let value = find_in_headers(&self.inner.cookie_name, headers).map_err(|why| match why {
+            CookieError::HeaderTooLarge { len, limit } => {
+                Error::CookieHeaderTooLarge { len, limit }
+            }
+            CookieError::Duplicate => Error::SessionCookie(SessionCookieError::Duplicate),
         })?;
-        value.map(|value| self.open(value)).transpose()
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let value = std::str::from_utf8(value)
+            .map_err(|_| Error::SessionCookie(SessionCookieError::Malformed))?;
+        self.open(value).map(Some)
     }
 
     /// A `Set-Cookie` header value that stores `cookie`:
@@ -366,9 +356,13 @@ mod tests {
             .unwrap()
     }
 
+    fn key() -> SessionCookieKey {
+        SessionCookieKey::new(SECRET).unwrap()
+    }
+
     #[test]
     fn sealing_is_randomised_and_opens() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         let cookie = cookie();
         let sealed = key.seal(&cookie).unwrap();
         assert_ne!(sealed, key.seal(&cookie).unwrap());
@@ -389,7 +383,7 @@ mod tests {
 
     #[test]
     fn edits_truncations_and_other_keys_are_refused() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         // One cookie throughout: a second `cookie()` made after a clock second has turned
         // would carry another time and not compare equal.
         let cookie = cookie();
@@ -427,7 +421,7 @@ mod tests {
             payload.as_bytes(),
         ]);
         let signed = format!("{payload}.{}", jws::encode(tag));
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         assert!(matches!(
             key.open(&signed),
             Err(Error::SessionCookie(SessionCookieError::Malformed))
@@ -437,12 +431,15 @@ mod tests {
     }
 
     #[test]
-    fn the_cookie_header_is_scanned_exactly() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+    fn the_cookie_headers_are_scanned_exactly_as_bytes() {
+        let key = key();
         let cookie = cookie();
         let sealed = key.seal(&cookie).unwrap();
         let header = format!("a=1; __Host-payway-sso2={sealed}; b=2");
-        assert_eq!(key.open_cookie_header(&header).unwrap(), Some(cookie));
+        assert_eq!(
+            key.open_cookie_header(&header).unwrap(),
+            Some(cookie.clone())
+        );
         assert_eq!(key.open_cookie_header("a=1; payway-sso2=x").unwrap(), None);
         assert_eq!(key.open_cookie_header("__Host-payway-sso2").unwrap(), None);
         let twice = format!("__Host-payway-sso2={sealed}; __Host-payway-sso2={sealed}");
@@ -455,14 +452,8 @@ mod tests {
             key.open_cookie_header(&huge),
             Err(Error::CookieHeaderTooLarge { .. })
         ));
-    }
-
-    #[test]
-    fn other_cookies_may_hold_any_bytes() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
-        let cookie = cookie();
-        let sealed = key.seal(&cookie).unwrap();
-        // HTTP/1.1: every cookie in one header, one of them Latin-1.
+        // Other cookies may hold any bytes. HTTP/1.1: every cookie in one header, one of them
+        // Latin-1.
         let mut header = b"city=Ume\xe5; __Host-payway-sso2=".to_vec();
         header.extend_from_slice(sealed.as_bytes());
         header.extend_from_slice(b"; junk=\xff\xfe");
@@ -495,7 +486,7 @@ mod tests {
 
     #[test]
     fn set_and_clear_cookie_headers() {
-        let key = SessionCookieKey::new(SECRET).unwrap();
+        let key = key();
         let set = key.set_cookie(&cookie()).unwrap();
         assert!(set.starts_with("__Host-payway-sso2="));
         assert!(set.ends_with("; HttpOnly; Secure; SameSite=Lax"), "{set}");
@@ -504,7 +495,7 @@ mod tests {
             key.clear_cookie(),
             "__Host-payway-sso2=; Path=/; Max-Age=0; HttpOnly; Secure; SameSite=Lax"
         );
-        let renamed = key.with_cookie_name("__Host-sso").unwrap();
+        let renamed = key.clone().with_cookie_name("__Host-sso").unwrap();
         assert!(
             renamed
                 .set_cookie(&cookie())
@@ -522,20 +513,13 @@ mod tests {
             "__Host-é",
             "__Host-pw-state-AAAAAAAAAAAAAAAA",
         ] {
-            assert!(
-                SessionCookieKey::new(SECRET)
-                    .unwrap()
-                    .with_cookie_name(bad)
-                    .is_err(),
-                "{bad}"
-            );
+            assert!(key.clone().with_cookie_name(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn debug_never_shows_a_key() {
-        let key = SessionCookieKey::new(SECRET)
-            .unwrap()
+        let key = key()
             .with_previous(b"old-site-cookie-secret-0123456789abcdef")
             .unwrap();
         let shown = format!("{key:?}");

@@ -8,14 +8,14 @@ use std::time::Duration;
 use url::Url;
 
 use super::checkout::{PaywallSecret, checkout_return, form_token, read_checkout_token};
-use super::checkout_state::{CHECKOUT_STATE_MAX_AGE, CheckoutState, check_checkout_state};
+use super::checkout_state::{CHECKOUT_STATE_MAX_AGE, check_checkout_state, new_checkout_state};
 use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
 use super::reader::Reader;
 use super::request_token::unix_now;
 use super::session::{Sso2Session, Sso2Status};
 use super::session_cookie::{
-    DEFAULT_ACCOUNT_MAX_AGE, MAX_PRODUCTS, SessionCookie, is_storable_product,
+    DEFAULT_ACCOUNT_MAX_AGE, MAX_PRODUCTS, SessionCookie, is_storable_product, storable_products,
 };
 use super::verify_error::LandingError;
 use crate::callback::ReturnPolicy;
@@ -39,11 +39,8 @@ pub const DEFAULT_REFRESH_AFTER: Duration = Duration::from_secs(60);
 ///    fresh [`LoginState`](crate::LoginState): its `__Host-` cookie in
 ///    [`set_cookies`](Sso2Page::set_cookies), its value in the continue URL `r`;
 /// 2. your landing page → [`landing`](Self::landing): `t` and `r` verified, the landing
-///    bound to the browser that started it (its state cookie matched in constant time,
-///    then cleared; a landing opened in another browser, or with a swapped `r`, takes
-///    nothing and sends the reader through identify again), the landing taken once, a
-///    login's ticket exchanged once with
-///    [`login_with_ticket`](PaywayClient::login_with_ticket), the account's
+///    bound to the browser that started it and taken once, a login's ticket exchanged once
+///    with [`login_with_ticket`](PaywayClient::login_with_ticket), the account's
 ///    [`active_products`](PaywayClient::active_products) read, the cookie sealed, and the
 ///    reader sent on to `r`;
 /// 3. every page → [`page`](Self::page) with the opened cookie: when it
@@ -108,11 +105,9 @@ impl<'a> PageVisit<'a> {
     /// `headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes)`), without an opened
     /// session cookie ([`session`](Self::session)); a bot when [`Reader::is_bot`] says so.
     ///
-    /// The headers are read only when the visit starts a login: the browser's oldest login
-    /// state cookies are cleared with it, so that it holds at most
-    /// [`MAX_STATE_COOKIES`](crate::MAX_STATE_COOKIES). Otherwise a page on another site
-    /// that sends the reader here again and again would pile up state cookies (each lives
-    /// 10 minutes) until the reader's requests were too large for your web server.
+    /// The headers are read only when the visit starts a login, to clear the browser's oldest
+    /// login state cookies beyond [`MAX_STATE_COOKIES`](crate::MAX_STATE_COOKIES) (see there
+    /// why).
     pub fn new<I>(page_url: &'a Url, reader: &'a Reader, cookie_headers: I) -> Self
     where
         I: IntoIterator<Item = &'a [u8]>,
@@ -270,6 +265,17 @@ impl Sso2Landed {
     pub fn is_identify_again(&self) -> bool {
         self.not_bound.is_some()
     }
+
+    /// Sends the reader to `redirect_to` with `set_cookies`, and nothing more.
+    fn new(redirect_to: Url, set_cookies: SetCookies) -> Self {
+        Self {
+            redirect_to,
+            set_cookies,
+            cookie: None,
+            login: None,
+            not_bound: None,
+        }
+    }
 }
 
 impl fmt::Debug for Sso2Landed {
@@ -362,25 +368,8 @@ impl Sso2Flow {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mut gated: Vec<String> = Vec::new();
-        for code in product_codes {
-            let code = code.into();
-            if !is_storable_product(&code) {
-                return Err(Error::InvalidInput {
-                    what: "gated product code",
-                    reason: "it is blank, longer than 64 bytes, or has control characters",
-                });
-            }
-            if !gated.contains(&code) {
-                gated.push(code);
-            }
-        }
-        if gated.len() > MAX_PRODUCTS {
-            return Err(Error::InvalidInput {
-                what: "gated product codes",
-                reason: "there are more than 32",
-            });
-        }
+        let gated =
+            storable_products(product_codes, ["gated product code", "gated product codes"])?;
         Arc::make_mut(&mut self.inner).gated = Some(gated);
         Ok(self)
     }
@@ -457,8 +446,10 @@ impl Sso2Flow {
         if reread {
             cookie = cookie.without_account();
         }
-        self.log_in(&mut cookie, &session, TicketFrom::Server)
+        let login = self
+            .exchange_ticket(&mut cookie, &session, TicketFrom::Server)
             .await?;
+        self.read_products(&mut cookie, login).await?;
         Ok(Sso2Page::Session {
             set_cookies: SetCookies::from(vec![self.inner.key.set_cookie(&cookie)?]),
             cookie,
@@ -471,16 +462,16 @@ impl Sso2Flow {
         may_identify: bool,
         clear: Option<String>,
     ) -> Result<Sso2Page, Error> {
-        let mut set_cookies = SetCookies::new();
-        if let Some(clear) = clear {
-            set_cookies.push(clear);
-        }
         if !may_identify {
+            let set_cookies = SetCookies::from(Vec::from_iter(clear));
             return Ok(Sso2Page::Anonymous { set_cookies });
         }
         let (url, state_cookies) = self.identify(visit.page_url, false, &visit.cookie_headers)?;
-        set_cookies.extend(state_cookies);
-        Ok(Sso2Page::Identify { url, set_cookies })
+        let set_cookies = clear.into_iter().chain(state_cookies).collect::<Vec<_>>();
+        Ok(Sso2Page::Identify {
+            url,
+            set_cookies: set_cookies.into(),
+        })
     }
 
     /// An identify URL continuing to `page_url` under a fresh login state (marked as a
@@ -492,7 +483,8 @@ impl Sso2Flow {
         retry: bool,
         cookie_headers: &[&[u8]],
     ) -> Result<(Url, SetCookies), Error> {
-        let state = new_state()?;
+        let state =
+            LoginState::new().map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
         let mut continue_url = state.bind(page_url);
         if retry {
             continue_url = mark_retry(&continue_url);
@@ -557,27 +549,34 @@ impl Sso2Flow {
                 return self.not_bound(why, retry, back, &cookie_headers);
             }
         };
-        let fresh = inner
-            .store
-            .claim(&landing.fingerprint(), landing.replay_ttl())
-            .await
-            .map_err(Error::Store)?;
+        let fresh = claim(inner, &landing.fingerprint(), landing.replay_ttl()).await?;
         let (session, return_url) = landing.into_parts();
-        let mut set_cookies = SetCookies::from(vec![clear_state]);
+        let set_cookies = SetCookies::from(vec![clear_state]);
         if !fresh {
-            return Ok(replayed(return_url, set_cookies));
+            // Taken before (a reload, a double click): only the state cookie is cleared.
+            return Ok(Sso2Landed::new(return_url, set_cookies));
         }
         let mut cookie = SessionCookie::new(&session);
         let login = self
-            .log_in(&mut cookie, &session, TicketFrom::Browser)
+            .exchange_ticket(&mut cookie, &session, TicketFrom::Browser)
             .await?;
-        set_cookies.push(inner.key.set_cookie(&cookie)?);
+        let login = self.read_products(&mut cookie, login).await?;
+        self.sealed(return_url, set_cookies, cookie, login)
+    }
+
+    /// Sends the reader on to `return_url` with `set_cookies` and the sealed `cookie`.
+    fn sealed(
+        &self,
+        return_url: Url,
+        mut set_cookies: SetCookies,
+        cookie: SessionCookie,
+        login: Option<TicketLogin>,
+    ) -> Result<Sso2Landed, Error> {
+        set_cookies.push(self.inner.key.set_cookie(&cookie)?);
         Ok(Sso2Landed {
-            redirect_to: return_url,
-            set_cookies,
             cookie: Some(cookie),
             login,
-            not_bound: None,
+            ..Sso2Landed::new(return_url, set_cookies)
         })
     }
 
@@ -595,11 +594,8 @@ impl Sso2Flow {
         }
         let (url, set_cookies) = self.identify(return_url, true, cookie_headers)?;
         Ok(Sso2Landed {
-            redirect_to: url,
-            set_cookies,
-            cookie: None,
-            login: None,
             not_bound: Some(why),
+            ..Sso2Landed::new(url, set_cookies)
         })
     }
 
@@ -663,10 +659,9 @@ impl Sso2Flow {
         }
         let now = unix_now().map_err(Error::Sso2Token)?;
         let (mut back, _) = strip_state(return_to);
-        let state = CheckoutState::new(&self.inner.key, session.sid(), now, &back)
+        let state = new_checkout_state(&self.inner.key, session.sid(), now, &back)
             .map_err(|why| Error::Landing(LandingError::CannotStart(why)))?;
-        back.query_pairs_mut()
-            .append_pair(STATE_PARAM, state.as_str());
+        back.query_pairs_mut().append_pair(STATE_PARAM, &state);
         // The landing checks `r` as it is now, state and all (its length too).
         if policy.check(back.as_str()).is_err() {
             return Err(Error::Landing(LandingError::ReturnUrlRefused));
@@ -841,13 +836,7 @@ impl Sso2Flow {
             }
         };
         let login = self.read_products(&mut cookie, Some(login)).await?;
-        Ok(Sso2Landed {
-            redirect_to: return_url,
-            set_cookies: SetCookies::from(vec![inner.key.set_cookie(&cookie)?]),
-            cookie: Some(cookie),
-            login,
-            not_bound: None,
-        })
+        self.sealed(return_url, SetCookies::new(), cookie, login)
     }
 
     /// A checkout token posted again, in the session its state is bound to: a reload after a
@@ -879,13 +868,7 @@ impl Sso2Flow {
             return Err(Error::Landing(LandingError::CheckoutNotLoggedIn));
         }
         let login = self.read_products(&mut cookie, login).await?;
-        Ok(Sso2Landed {
-            redirect_to: return_url,
-            set_cookies: SetCookies::from(vec![self.inner.key.set_cookie(&cookie)?]),
-            cookie: Some(cookie),
-            login,
-            not_bound: None,
-        })
+        self.sealed(return_url, SetCookies::new(), cookie, login)
     }
 
     /// Logs the reader out of SSO2 (everywhere) and gives the `Set-Cookie` value that
@@ -899,22 +882,10 @@ impl Sso2Flow {
         Ok(self.inner.key.clear_cookie())
     }
 
-    /// On a logged-in session with a ticket: the ticket login (once), then the account's
-    /// active products into the cookie. Whatever the login says, nothing read before it is
-    /// kept. A logged-in session whose account this site does not know is recorded as
-    /// anonymous, so the next refresh asks SSO2 for a ticket.
-    async fn log_in(
-        &self,
-        cookie: &mut SessionCookie,
-        session: &Sso2Session,
-        from: TicketFrom,
-    ) -> Result<Option<TicketLogin>, Error> {
-        let login = self.exchange_ticket(cookie, session, from).await?;
-        self.read_products(cookie, login).await
-    }
-
-    /// The first half of [`log_in`](Self::log_in): the ticket login (once), or `None` (the
-    /// cookie marked not logged in) for a session without a ticket.
+    /// On a logged-in session with a ticket: the ticket login (once), then (with
+    /// [`read_products`](Self::read_products)) the account's active products into the cookie.
+    /// Whatever the login says, nothing read before it is kept. `None` (the cookie marked
+    /// not logged in) for a session without a ticket.
     async fn exchange_ticket(
         &self,
         cookie: &mut SessionCookie,
@@ -938,8 +909,9 @@ impl Sso2Flow {
         Ok(Some(login))
     }
 
-    /// The second half of [`log_in`](Self::log_in): a logged-in account's active products
-    /// into the cookie.
+    /// After [`exchange_ticket`](Self::exchange_ticket): a logged-in account's active products
+    /// into the cookie. A logged-in session whose account this site does not know is
+    /// recorded as anonymous, so the next refresh asks SSO2 for a ticket.
     async fn read_products(
         &self,
         cookie: &mut SessionCookie,
@@ -1005,23 +977,6 @@ async fn claim(inner: &Inner, fingerprint: &Fingerprint, ttl: Duration) -> Resul
         .claim(fingerprint, ttl)
         .await
         .map_err(Error::Store)
-}
-
-/// A new login state; without randomness, [`LandingError::CannotStart`].
-fn new_state() -> Result<LoginState, Error> {
-    LoginState::new().map_err(|why| Error::Landing(LandingError::CannotStart(why)))
-}
-
-/// A return taken before (a reload, a double post): only `set_cookies` (the clearing of a
-/// landing's state cookie; nothing for a checkout).
-fn replayed(return_url: Url, set_cookies: SetCookies) -> Sso2Landed {
-    Sso2Landed {
-        redirect_to: return_url,
-        set_cookies,
-        cookie: None,
-        login: None,
-        not_bound: None,
-    }
 }
 
 impl fmt::Debug for Sso2Flow {

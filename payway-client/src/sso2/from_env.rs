@@ -72,61 +72,47 @@ mod tests {
 
     const SECRET: &str = "env-sso2-secret-0123456789abcdefghij";
 
-    fn build(vars: &[(&str, &str)]) -> Result<Sso2Client, BuildError> {
-        from_lookup(lookup_of(vars, None))?.build()
+    /// The client id, the secret and the organisation, with `more`.
+    fn build(more: &[(&'static str, &'static str)]) -> Result<Sso2Client, BuildError> {
+        let mut vars = vec![
+            (ENV_CLIENT_ID, "cid"),
+            (ENV_CLIENT_SECRET, SECRET),
+            (ENV_ORGANISATION_ID, "org"),
+        ];
+        vars.extend_from_slice(more);
+        from_lookup(lookup_of(&vars, None))?.build()
     }
 
     #[test]
     fn reads_the_documented_variables() {
-        let sso2 = build(&[
-            (ENV_CLIENT_ID, "cid"),
-            (ENV_CLIENT_SECRET, SECRET),
-            (ENV_ORGANISATION_ID, "org"),
-            (ENV_ENVIRONMENT, "production"),
-        ])
-        .unwrap();
+        let sso2 = build(&[(ENV_ENVIRONMENT, "production")]).unwrap();
         assert_eq!(sso2.base_url().as_str(), "https://sso.worldoftulo.com/");
         assert_eq!((sso2.client_id(), sso2.organisation_id()), ("cid", "org"));
-        let proxied = build(&[
-            (ENV_CLIENT_ID, "cid"),
-            (ENV_CLIENT_SECRET, SECRET),
-            (ENV_ORGANISATION_ID, "org"),
-            (ENV_SSO_BASE_URL, "http://127.0.0.1:9/sso/"),
-        ])
-        .unwrap();
+        let proxied = build(&[(ENV_SSO_BASE_URL, "http://127.0.0.1:9/sso/")]).unwrap();
         assert_eq!(proxied.base_url().as_str(), "http://127.0.0.1:9/sso/");
         assert_eq!(proxied.environment(), None);
     }
 
     #[test]
     fn missing_or_invalid_variables_are_named_without_their_values() {
-        let missing = build(&[(ENV_CLIENT_ID, "cid"), (ENV_CLIENT_SECRET, SECRET)]).unwrap_err();
+        let set = [(ENV_CLIENT_ID, "cid"), (ENV_CLIENT_SECRET, SECRET)];
+        let missing = from_lookup(lookup_of(&set, None))
+            .and_then(Sso2ClientBuilder::build)
+            .unwrap_err();
         assert!(matches!(
             missing,
             BuildError::MissingEnvVar {
                 name: "PAYWAY_ORGANISATION_ID"
             }
         ));
-        let no_env = build(&[
-            (ENV_CLIENT_ID, "cid"),
-            (ENV_CLIENT_SECRET, SECRET),
-            (ENV_ORGANISATION_ID, "org"),
-            (ENV_SSO_BASE_URL, ""),
-        ])
-        .unwrap_err();
+        let no_env = build(&[(ENV_SSO_BASE_URL, "")]).unwrap_err();
         assert!(matches!(
             no_env,
             BuildError::MissingEnvVar {
                 name: "PAYWAY_ENVIRONMENT"
             }
         ));
-        let bad = build(&[
-            (ENV_CLIENT_ID, "cid"),
-            (ENV_CLIENT_SECRET, SECRET),
-            (ENV_ORGANISATION_ID, "org"),
-            (ENV_SSO_BASE_URL, "not a url-secret"),
-        ])
-        .unwrap_err();
+        let bad = build(&[(ENV_SSO_BASE_URL, "not a url-secret")]).unwrap_err();
         assert!(matches!(
             bad,
             BuildError::InvalidEnvVar {
@@ -150,12 +136,16 @@ mod tests {
             }
         ));
         assert!(!format!("{err} {err:?}").contains("secret-value"));
-        let short = build(&[
-            (ENV_CLIENT_ID, "cid"),
-            (ENV_CLIENT_SECRET, "a-16-byte-secret"),
-            (ENV_ORGANISATION_ID, "org"),
-            (ENV_ENVIRONMENT, "stage"),
-        ])
+        let short = from_lookup(lookup_of(
+            &[
+                (ENV_CLIENT_ID, "cid"),
+                (ENV_CLIENT_SECRET, "a-16-byte-secret"),
+                (ENV_ORGANISATION_ID, "org"),
+                (ENV_ENVIRONMENT, "stage"),
+            ],
+            None,
+        ))
+        .and_then(Sso2ClientBuilder::build)
         .unwrap_err();
         assert!(matches!(
             short,

@@ -1,6 +1,7 @@
 //! Identify and landing, the browser side of SSO2: [`Sso2Client::identify_url`] sends a
 //! reader to SSO2, and [`Sso2Client::landing`] reads the URL SSO2 sends them back with.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
@@ -16,6 +17,7 @@ use crate::callback::ReturnPolicy;
 use crate::error::Error;
 use crate::login_state::{LoginStateError, ReturnState, strip_state};
 use crate::store::Fingerprint;
+use paywall_internal::http::append_segments;
 
 /// The longest landing query string read, in bytes.
 const MAX_QUERY_BYTES: usize = 16 * 1024;
@@ -142,7 +144,7 @@ impl Sso2Client {
         }
         let now = unix_now().map_err(Error::Sso2Token)?;
         let token = self.signer().identify(now);
-        let mut url = self.inner.endpoints.identify.clone();
+        let mut url = append_segments(&self.inner.base_url, &["identify"]);
         url.query_pairs_mut()
             .append_pair("t", &token)
             .append_pair("r", continue_url.as_str());
@@ -194,27 +196,9 @@ impl Sso2Client {
         policy: &ReturnPolicy,
         now: u64,
     ) -> Result<Sso2Landing, Error> {
-        if query.len() > MAX_QUERY_BYTES {
-            return Err(Error::Landing(LandingError::QueryTooLong));
-        }
-        let mut token = None;
-        let mut return_url = None;
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            let slot = match name.as_ref() {
-                "t" => &mut token,
-                "r" => &mut return_url,
-                _ => continue,
-            };
-            if slot.replace(value).is_some() {
-                return Err(Error::Landing(LandingError::Duplicate));
-            }
-        }
+        let [token, return_url] = params(query.as_bytes(), ["t", "r"])?;
         let token = token.ok_or(Error::Landing(LandingError::MissingToken))?;
-        let return_url = return_url.ok_or(Error::Landing(LandingError::MissingReturnUrl))?;
-        let return_url = policy
-            .check(&return_url)
-            .map_err(|_| Error::Landing(LandingError::ReturnUrlRefused))?;
-        let (return_url, state) = strip_state(&return_url);
+        let (return_url, state) = allowed_return(return_url, policy)?;
         let leeway = self.inner.leeway.as_secs();
         let answer = read_answer_at(&token, &self.inner.key, leeway, now)?;
         // `accepted_until` is `exp` plus the leeway.
@@ -228,13 +212,45 @@ impl Sso2Client {
             session: answer.session,
             return_url,
             state,
-            fingerprint: landing_fingerprint(&token),
+            fingerprint: Fingerprint::of_landing(&token),
             accepted_until: answer.accepted_until,
         })
     }
 }
 
-/// The fingerprint of a landing token, apart from any ticket's.
-fn landing_fingerprint(token: &str) -> Fingerprint {
-    Fingerprint::of_landing(token)
+/// The values of `names` in a form-encoded `query` (a landing's query, a checkout's form)
+/// of at most 16 KiB, each there at most once.
+pub(crate) fn params<'q, const N: usize>(
+    query: &'q [u8],
+    names: [&str; N],
+) -> Result<[Option<Cow<'q, str>>; N], Error> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(Error::Landing(LandingError::QueryTooLong));
+    }
+    let mut found = [const { None }; N];
+    for (name, value) in url::form_urlencoded::parse(query) {
+        let slot = names
+            .iter()
+            .zip(&mut found)
+            .find(|(wanted, _)| **wanted == name);
+        if let Some((_, slot)) = slot
+            && slot.replace(value).is_some()
+        {
+            return Err(Error::Landing(LandingError::Duplicate));
+        }
+    }
+    Ok(found)
+}
+
+/// The return URL `r`, required and allowed by `policy`, without its login state; and that
+/// state.
+pub(crate) fn allowed_return(
+    r: Option<Cow<'_, str>>,
+    policy: &ReturnPolicy,
+) -> Result<(Url, ReturnState), Error> {
+    let r = r.ok_or(Error::Landing(LandingError::MissingReturnUrl))?;
+    let url = policy
+        .check(&r)
+        .map_err(|_| Error::Landing(LandingError::ReturnUrlRefused))?;
+    Ok(strip_state(&url))
 }

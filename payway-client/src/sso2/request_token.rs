@@ -44,6 +44,16 @@ pub(crate) enum Operation<'a> {
 }
 
 impl<'a> Operation<'a> {
+    /// The path segment SSO2 takes it at, under the base URL.
+    pub(crate) fn path(self) -> &'static str {
+        match self {
+            Self::SessionStatus { .. } => "sessionstatus",
+            Self::Authenticate { .. } => "authenticate",
+            Self::WithTicket { .. } => "authenticatewithticket",
+            Self::Logout => "logout",
+        }
+    }
+
     /// What the token carries that must never print: the password or the ticket.
     pub(crate) fn secret(self) -> Option<&'a str> {
         match self {
@@ -55,7 +65,7 @@ impl<'a> Operation<'a> {
 }
 
 /// Every claim a token of this client may carry; absent ones are left out.
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct Claims<'a> {
     cid: &'a str,
     iss: &'a str,
@@ -111,13 +121,7 @@ impl Signer<'_> {
             iat: now,
             nbf: now,
             exp: now + lifetime,
-            sid: None,
-            ipa: None,
-            uas: None,
-            lks: None,
-            usr: None,
-            pwd: None,
-            at: None,
+            ..Claims::default()
         }
     }
 
@@ -163,15 +167,45 @@ impl Signer<'_> {
 mod tests {
     use super::*;
 
+    fn signer(key: &Hs256Key) -> Signer<'_> {
+        Signer {
+            client_id: "cid-1",
+            organisation_id: "org-1",
+            key,
+        }
+    }
+
+    #[test]
+    fn operations_are_posted_under_the_base_path() {
+        let at = |base: &str, operation: Operation<'_>| {
+            let base = url::Url::parse(base).unwrap();
+            paywall_internal::http::append_segments(&base, &[operation.path()]).to_string()
+        };
+        assert_eq!(
+            at("https://proxy.example/sso/", Operation::Logout),
+            "https://proxy.example/sso/logout"
+        );
+        assert_eq!(
+            at(
+                "https://sso.worldoftulo.com",
+                Operation::WithTicket { ticket: "t" }
+            ),
+            "https://sso.worldoftulo.com/authenticatewithticket"
+        );
+        let last_known = Sso2Status::Anonymous;
+        assert_eq!(
+            at(
+                "https://sso.worldoftulo.com",
+                Operation::SessionStatus { last_known }
+            ),
+            "https://sso.worldoftulo.com/sessionstatus"
+        );
+    }
+
     #[test]
     fn identify_tokens_carry_exactly_the_identify_claims() {
         let key = Hs256Key::new(b"sso2-test-secret-0123456789").unwrap();
-        let signer = Signer {
-            client_id: "cid-1",
-            organisation_id: "org-1",
-            key: &key,
-        };
-        let token = signer.identify(1_700_000_000);
+        let token = signer(&key).identify(1_700_000_000);
         let claims = jws::verify(&token, &key).unwrap();
         let json = serde_json::Value::Object(claims);
         assert_eq!(
@@ -184,21 +218,12 @@ mod tests {
     #[test]
     fn call_tokens_add_their_operation_and_never_print() {
         let key = Hs256Key::new(b"sso2-test-secret-0123456789").unwrap();
-        let signer = Signer {
-            client_id: "cid-1",
-            organisation_id: "org-1",
-            key: &key,
-        };
         let reader = Reader::new("203.0.113.9".parse().unwrap(), "Mozilla/5.0 \"quoted\"");
-        let token = signer.call(
-            100,
-            "sid-1",
-            &reader,
-            Operation::Authenticate {
-                email: "ada@example.com",
-                password: "pw-secret-1",
-            },
-        );
+        let operation = Operation::Authenticate {
+            email: "ada@example.com",
+            password: "pw-secret-1",
+        };
+        let token = signer(&key).call(100, "sid-1", &reader, operation);
         assert_eq!(format!("{token:?}"), "RequestToken([redacted])");
         let claims = jws::verify(token.expose(), &key).unwrap();
         assert_eq!(claims["exp"], 110);

@@ -89,12 +89,9 @@ impl Sso2Status {
 
     /// Reads a wire value; `None` for any other text (such an answer is refused).
     pub fn from_wire(value: &str) -> Option<Self> {
-        match value {
-            "loggedin" => Some(Self::LoggedIn),
-            "anon" => Some(Self::Anonymous),
-            "terminated" => Some(Self::Terminated),
-            _ => None,
-        }
+        [Self::LoggedIn, Self::Anonymous, Self::Terminated]
+            .into_iter()
+            .find(|status| status.as_str() == value)
     }
 }
 

@@ -89,6 +89,39 @@ pub(crate) fn is_storable_product(code: &str) -> bool {
     is_text(code, MAX_PRODUCT_BYTES)
 }
 
+/// `codes`, each kept once, when a cookie can hold them all; otherwise
+/// [`Error::InvalidInput`] with `what` naming one code (blank, longer than 64 bytes, or with
+/// control characters) or all of them (more than 32).
+pub(crate) fn storable_products<I, S>(
+    codes: I,
+    [one, all]: [&'static str; 2],
+) -> Result<Vec<String>, Error>
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    let mut kept: Vec<String> = Vec::new();
+    for code in codes {
+        let code = code.into();
+        if !is_storable_product(&code) {
+            return Err(Error::InvalidInput {
+                what: one,
+                reason: "it is blank, longer than 64 bytes, or has control characters",
+            });
+        }
+        if !kept.contains(&code) {
+            kept.push(code);
+        }
+        if kept.len() > MAX_PRODUCTS {
+            return Err(Error::InvalidInput {
+                what: all,
+                reason: "there are more than 32",
+            });
+        }
+    }
+    Ok(kept)
+}
+
 /// `true` for an account id a cookie can hold: 1 to 128 bytes of text, no control characters.
 fn is_storable_account_id(account_id: &str) -> bool {
     is_text(account_id, MAX_ACCOUNT_ID_BYTES)
@@ -134,25 +167,7 @@ impl SessionCookie {
                 reason: "it is blank, longer than 128 bytes, or has control characters",
             });
         }
-        let mut codes: Vec<String> = Vec::new();
-        for code in products {
-            let code = code.into();
-            if !is_storable_product(&code) {
-                return Err(Error::InvalidInput {
-                    what: "product code",
-                    reason: "it is blank, longer than 64 bytes, or has control characters",
-                });
-            }
-            if !codes.contains(&code) {
-                codes.push(code);
-            }
-            if codes.len() > MAX_PRODUCTS {
-                return Err(Error::InvalidInput {
-                    what: "product codes",
-                    reason: "there are more than 32",
-                });
-            }
-        }
+        let codes = storable_products(products, ["product code", "product codes"])?;
         let read_at = now();
         self.account = Some(AccountRead {
             id: account_id.to_owned(),
@@ -325,11 +340,7 @@ impl SessionCookie {
     /// length, the account id behind its length, and with an account: its two times and the
     /// product codes, each behind its length.
     pub(crate) fn encode(&self) -> Vec<u8> {
-        let products_len = self.account.as_ref().map_or(0, |account| {
-            account.id.len() + account.products.iter().map(|p| p.len() + 1).sum::<usize>()
-        });
-        let mut out = Vec::with_capacity(42 + self.sid.len() + products_len);
-        out.push(VERSION);
+        let mut out = vec![VERSION];
         out.push(match self.status {
             Sso2Status::LoggedIn => 1,
             Sso2Status::Anonymous => 2,
@@ -426,21 +437,14 @@ fn decode_account(reader: &mut Bytes<'_>, id_len: usize) -> Option<AccountRead> 
 struct Bytes<'a>(&'a [u8]);
 
 impl Bytes<'_> {
-    fn take(&mut self, len: usize) -> Option<&[u8]> {
-        if self.0.len() < len {
-            return None;
-        }
-        let (head, rest) = self.0.split_at(len);
+    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk()?;
         self.0 = rest;
-        Some(head)
+        Some(*head)
     }
 
     fn byte(&mut self) -> Option<u8> {
-        self.take(1)?.first().copied()
-    }
-
-    fn array<const N: usize>(&mut self) -> Option<[u8; N]> {
-        self.take(N)?.try_into().ok()
+        self.array().map(|[byte]| byte)
     }
 
     fn u64(&mut self) -> Option<u64> {
@@ -448,7 +452,9 @@ impl Bytes<'_> {
     }
 
     fn text(&mut self, len: usize) -> Option<String> {
-        std::str::from_utf8(self.take(len)?).ok().map(str::to_owned)
+        let (head, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        String::from_utf8(head.to_vec()).ok()
     }
 }
 

@@ -179,9 +179,8 @@ pub(crate) struct Said {
 
 impl Said {
     fn new(sid: &str, sts: &'static str) -> Self {
-        let sid = sid.to_owned();
         Self {
-            sid,
+            sid: sid.to_owned(),
             sts,
             ..Self::default()
         }
@@ -334,8 +333,7 @@ pub(crate) fn browser_session(state: &mut State, request: &Captured) -> (String,
 
 /// The account session `sid` is logged in to, if any.
 pub(crate) fn session_account(state: &State, sid: &str) -> Option<String> {
-    let session = state.sso2.sessions.get(sid)?;
-    session.account_id.clone()
+    state.sso2.sessions.get(sid)?.account_id.clone()
 }
 
 /// Starts an anonymous session.
