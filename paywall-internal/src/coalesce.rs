@@ -474,6 +474,19 @@ mod tests {
         assert_eq!(flights.len(), 0);
     }
 
+    #[test]
+    fn a_poisoned_lock_is_still_taken() {
+        let mutex = Arc::new(Mutex::new(1));
+        let poisoner = Arc::clone(&mutex);
+        let _ = std::thread::spawn(move || {
+            let _guard = poisoner.lock().unwrap();
+            panic!("poison");
+        })
+        .join();
+        assert!(mutex.is_poisoned());
+        assert_eq!(*lock(&mutex), 1);
+    }
+
     /// Polls every call once, so that all join before the first lands.
     async fn poll_once<F: Future + Unpin>(calls: &mut [F]) {
         std::future::poll_fn(|cx| {

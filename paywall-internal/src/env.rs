@@ -320,6 +320,18 @@ mod tests {
         assert_eq!(number, Err((refused("SET", "not a number"), None)));
     }
 
+    #[test]
+    fn a_fixed_lookup_gives_its_variables_and_garbles_one() {
+        let env = EnvVars::new(lookup_of(&[("SET", "value"), ("BAD", "x")], Some("BAD")));
+        assert_eq!(env.required("SET"), Ok("value".to_owned()));
+        assert_eq!(env.optional("UNSET"), Ok(None));
+        let invalid = EnvError::Invalid {
+            name: "BAD",
+            reason: NOT_UNICODE,
+        };
+        assert_eq!(env.optional("BAD"), Err(invalid));
+    }
+
     #[derive(Debug, PartialEq)]
     pub(crate) enum BuildError {
         MissingEnvVar {
