@@ -38,10 +38,13 @@ pub enum CookieError {
 /// [`CookieError::HeaderTooLarge`] over [`MAX_COOKIE_HEADER_BYTES`];
 /// [`CookieError::Duplicate`] when the cookie appears more than once.
 pub fn find_in_header<'a>(name: &str, header: &'a str) -> Result<Option<&'a str>, CookieError> {
-    let value = find_in_headers(name, [header.as_bytes()])?;
-    // A slice of `header` cut next to ASCII bytes (`=`, `;`, space, tab) or at an end, so
-    // always on character boundaries: it is UTF-8 too.
-    Ok(value.and_then(|value| std::str::from_utf8(value).ok()))
+    let Some(value) = find_in_headers(name, [header.as_bytes()])? else {
+        return Ok(None);
+    };
+    // `value` is a slice of `header` that starts and ends next to ASCII bytes (`=`, `;`,
+    // space, tab) or at an end, so always on character boundaries.
+    let start = (value.as_ptr() as usize).wrapping_sub(header.as_ptr() as usize);
+    Ok(header.get(start..start.saturating_add(value.len())))
 }
 
 /// The value of cookie `name` across one request's `Cookie` headers (HTTP/2 may send one per
@@ -59,18 +62,11 @@ where
     let mut scanned = 0_usize;
     for header in headers {
         scanned = scanned.saturating_add(header.len());
-        if scanned > MAX_COOKIE_HEADER_BYTES {
-            return Err(CookieError::HeaderTooLarge {
-                len: scanned,
-                limit: MAX_COOKIE_HEADER_BYTES,
-            });
-        }
-        for pair in header.split(|byte| *byte == b';') {
-            if let Some(value) = value_of(name, pair)
-                && found.replace(value).is_some()
-            {
-                return Err(CookieError::Duplicate);
-            }
+        check_len(scanned)?;
+        if let Some(value) = find_one(name, header)?
+            && found.replace(value).is_some()
+        {
+            return Err(CookieError::Duplicate);
         }
     }
     Ok(found)
@@ -117,6 +113,35 @@ where
         }
     }
     names
+}
+
+fn check_len(len: usize) -> Result<(), CookieError> {
+    if len > MAX_COOKIE_HEADER_BYTES {
+        return Err(CookieError::HeaderTooLarge {
+            len,
+            limit: MAX_COOKIE_HEADER_BYTES,
+        });
+    }
+    Ok(())
+}
+
+/// The value of `name` in one header, a slice of it; a second one is refused.
+fn find_one<'a>(name: &str, header: &'a [u8]) -> Result<Option<&'a [u8]>, CookieError> {
+    let mut found = None;
+    let mut rest = header;
+    loop {
+        let end = memchr::memchr(b';', rest);
+        let pair = rest.get(..end.unwrap_or(rest.len())).unwrap_or_default();
+        if let Some(value) = value_of(name, pair)
+            && found.replace(value).is_some()
+        {
+            return Err(CookieError::Duplicate);
+        }
+        match end.and_then(|end| rest.get(end + 1..)) {
+            Some(tail) => rest = tail,
+            None => return Ok(found),
+        }
+    }
 }
 
 /// The value of one `name=value` pair when its name, between optional whitespace, is `name`
