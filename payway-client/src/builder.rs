@@ -14,7 +14,8 @@ use crate::error::BuildError;
 use crate::http_settings::{HttpSettings, build_http, choose_base_url};
 use crate::secret::ClientSecret;
 use crate::server_token_cache::ServerTokenCache;
-use crate::token::{DEFAULT_TICKET_SCOPE, TokenEncoding};
+use crate::token::DEFAULT_TICKET_SCOPE;
+use crate::token_encoding::TokenEncoding;
 use crate::validate::is_identifier;
 
 /// How long [`PaywayClient::login_with_ticket`] keeps a ticket claimed by default (10 minutes).

@@ -7,7 +7,7 @@ use crate::builder::PaywayClientBuilder;
 use crate::client::PaywayClient;
 use crate::env_vars::Env;
 use crate::error::BuildError;
-use crate::token::TokenEncoding;
+use crate::token_encoding::TokenEncoding;
 
 /// The variable holding the API client id (required). Tulo's JS-API user may be the same
 /// API user under the name `TULO_CLIENT_ID`.

@@ -33,6 +33,7 @@ pub mod test_util;
 mod ticket;
 mod ticket_request;
 mod token;
+mod token_encoding;
 mod token_response;
 mod trace;
 mod validate;
@@ -72,7 +73,8 @@ pub use store::{ClaimKind, Fingerprint, MemoryTicketStore, StoreError, TicketSto
 pub use store::{RedisTicketStore, RedisTicketStoreBuilder};
 pub use ticket::Ticket;
 pub use ticket_request::TicketRequest;
-pub use token::{DEFAULT_TICKET_SCOPE, TokenEncoding};
+pub use token::DEFAULT_TICKET_SCOPE;
+pub use token_encoding::TokenEncoding;
 pub use token_response::TokenResponse;
 /// The URL type this crate's API takes and returns.
 pub use url;

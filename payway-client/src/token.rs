@@ -1,5 +1,5 @@
 //! The token endpoint, `POST /api/authorization/access_token`: ticket, refresh and server
-//! (`grant_type=none`) grants, form-encoded or JSON ([`TokenEncoding`]).
+//! (`grant_type=none`) grants, form-encoded or JSON ([`TokenEncoding`](crate::TokenEncoding)).
 
 use reqwest::Method;
 use serde::Serialize;
@@ -10,6 +10,7 @@ use crate::http;
 use crate::parse;
 use crate::secret::RefreshToken;
 use crate::ticket::{Ticket, check_ticket};
+use crate::token_encoding::TokenEncoding;
 use crate::token_response::{TokenResponse, parse_token_response};
 use crate::trace::{self, in_span};
 use paywall_internal::http::ErrorBody;
@@ -21,20 +22,6 @@ use paywall_internal::http::ErrorBody;
 /// Payway's docs require an identity token with this scope for `/me` and
 /// `/me/active_products`, and the vendor's own plugin sends it with every ticket exchange.
 pub const DEFAULT_TICKET_SCOPE: &str = "/external/me/w";
-
-/// How the token request (`POST /api/authorization/access_token`) encodes its body.
-///
-/// Payway's own plugin code posts `application/x-www-form-urlencoded`, as OAuth 2 specifies;
-/// the authorization-ticket guide shows JSON. Both carry the same fields.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum TokenEncoding {
-    /// `application/x-www-form-urlencoded` (the default).
-    #[default]
-    Form,
-    /// `application/json`.
-    Json,
-}
 
 /// The grant a token request asks for.
 #[derive(Clone, Copy)]
