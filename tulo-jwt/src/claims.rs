@@ -85,8 +85,14 @@ impl<'de, const N: usize> Object<'de, N> {
     }
 }
 
+/// The top-level claims as read, besides `session`.
+type ClaimsObject<'de> = Object<'de, { CLAIMS.len() }>;
+
+/// The `session` object as read.
+type SessionObject<'de> = Object<'de, { SESSION_MEMBERS.len() }>;
+
 /// The claims as read, and `session`'s members: `Some(None)` when it is not an object.
-type RawClaims<'de> = (Object<'de, 6>, Option<Option<Object<'de, 13>>>);
+type RawClaims<'de> = (ClaimsObject<'de>, Option<Option<SessionObject<'de>>>);
 
 /// Reads the claims: one JSON object without a repeated member name at any depth.
 fn read_claims(payload: &[u8]) -> Result<RawClaims<'_>, Error> {
@@ -131,7 +137,7 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
 struct SessionSeed;
 
 impl<'de> DeserializeSeed<'de> for SessionSeed {
-    type Value = Option<Object<'de, 13>>;
+    type Value = Option<SessionObject<'de>>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_any(self)
@@ -139,7 +145,7 @@ impl<'de> DeserializeSeed<'de> for SessionSeed {
 }
 
 impl<'de> Visitor<'de> for SessionSeed {
-    type Value = Option<Object<'de, 13>>;
+    type Value = Option<SessionObject<'de>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the session object")
