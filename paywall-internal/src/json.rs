@@ -7,10 +7,12 @@
 //! - [`check`] and [`from_slice_strict`] check a whole document without building it, at any
 //!   depth and without recursion past [`MAX_RECURSION`] levels; [`value_from_slice`] builds a
 //!   `Value` in the same pass.
-//! - [`read_object`] with [`Members`] reads the members named, each once, and checks the rest.
-//! - For a caller's own visitor: [`read_object`], [`Name`] and [`SeenNames`] for its members,
-//!   [`AnyMember`] for a known member's value, [`NoRepeats`] (or [`skip_map`] and
-//!   [`skip_seq`]) for the rest, [`StrictValue`] for a member kept as a `Value`.
+//! - [`read_object`] with [`Members`] reads the members named, each once, and checks the rest;
+//!   with [`KeptMembers`] it keeps the rest as `Value`s.
+//! - For a caller's own visitor: [`read_members`] reads the members named into slots and
+//!   hands over the rest, which [`keep`] keeps; [`Name`], [`SeenNames`], [`AnyMember`],
+//!   [`NoRepeats`] (or [`skip_map`] and [`skip_seq`]) and [`StrictValue`] are the parts, for a
+//!   reader of another shape.
 //! - [`classify`] tells the refusals apart. Errors never quote the document: the refusals
 //!   this module raises hold no text from it.
 
@@ -23,7 +25,7 @@ use serde_core::de::{self, DeserializeOwned, DeserializeSeed, Deserializer as _,
 use serde_json::Value;
 use serde_json::error::Category;
 
-pub use member::{AnyMember, Member, Members};
+pub use member::{AnyMember, KeptMembers, Member, Members, keep, read_members};
 pub use names::{Name, SeenNames};
 pub use no_repeats::{MAX_RECURSION, NoRepeats, skip_map, skip_seq};
 pub use strict_value::StrictValue;

@@ -4,8 +4,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use paywall_internal::json::{self, AnyMember, Member, Name, Refusal, StrictValue, skip_seq};
-use serde_core::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use paywall_internal::json::{self, KeptMembers, Member, Refusal};
+use serde_core::de::{self, MapAccess, Visitor};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
@@ -43,148 +44,71 @@ const SESSION_MEMBERS: [&str; 13] = [
     "products",
 ];
 
-/// One object as read, before any check: each known member as its JSON value (absent is
-/// `None`, text borrowed from the payload), every other member kept as a value for
-/// `Session::get` and `Session::claim`.
-struct Object<'de, const N: usize> {
-    known: [Option<Member<'de>>; N],
-    other: Map<String, Value>,
-}
-
-impl<'de, const N: usize> Object<'de, N> {
-    fn new() -> Self {
-        Self {
-            known: [const { None }; N],
-            other: Map::new(),
-        }
-    }
-
-    /// Reads the value of member `name`: into its slot when it is one of `names`, into
-    /// `other` otherwise. A name the object gave before is refused.
-    fn read<A: MapAccess<'de>>(
-        &mut self,
-        names: &[&str; N],
-        name: Cow<'de, str>,
-        map: &mut A,
-    ) -> Result<(), A::Error> {
-        let slot = names
-            .iter()
-            .zip(&mut self.known)
-            .find_map(|(known, slot)| (*known == name).then_some(slot));
-        let repeated = match slot {
-            Some(slot) => slot.replace(map.next_value_seed(AnyMember)?).is_some(),
-            None => {
-                let value = map.next_value_seed(StrictValue)?;
-                self.other.insert(name.into_owned(), value).is_some()
-            }
-        };
-        if repeated {
-            return Err(de::Error::custom(json::REPEATED_MEMBER));
-        }
-        Ok(())
-    }
-}
-
-/// The top-level claims as read, besides `session`.
-type ClaimsObject<'de> = Object<'de, { CLAIMS.len() }>;
-
-/// The `session` object as read.
-type SessionObject<'de> = Object<'de, { SESSION_MEMBERS.len() }>;
+/// An object's known members as read, before any check (absent is `None`, text borrowed from
+/// the payload), and every other member kept as a value for `Session::get` and
+/// `Session::claim`.
+type Object<'de, const N: usize> = ([Option<Member<'de>>; N], Map<String, Value>);
 
 /// The claims as read, and `session`'s members: `Some(None)` when it is not an object.
-type RawClaims<'de> = (ClaimsObject<'de>, Option<Option<SessionObject<'de>>>);
+type RawClaims<'de> = (
+    Object<'de, { CLAIMS.len() }>,
+    Option<Option<Object<'de, { SESSION_MEMBERS.len() }>>>,
+);
 
 /// Reads the claims: one JSON object without a repeated member name at any depth.
 fn read_claims(payload: &[u8]) -> Result<RawClaims<'_>, Error> {
-    json::read_object(payload, ClaimsVisitor).map_err(|error| {
-        let (reason, source) = match json::classify(&error) {
-            Refusal::RepeatedMember => ("the claims repeat a member name", None),
-            Refusal::NotAnObject => ("the claims are not a JSON object", None),
-            // A syntax error, a number no double can hold, or a kept member nested past
-            // serde_json's limit; serde_json's report quotes no text of the claims.
-            Refusal::Syntax | Refusal::Shape => {
-                ("the claims are not JSON this crate reads", Some(error))
+    let (claims, session) = json::read_object(payload, ClaimsVisitor).map_err(malformed)?;
+    // `session`'s own text, set aside whole as the claims were read, is read apart.
+    let session = match session.map(|text| text.get().as_bytes()) {
+        None => None,
+        Some(text) => match json::read_object(text, KeptMembers(SESSION_MEMBERS)) {
+            Ok(session) => Some(Some(session)),
+            Err(error) if json::classify(&error) == Refusal::NotAnObject => {
+                json::check(text).map_err(malformed)?;
+                Some(None)
             }
-        };
-        Error::MalformedToken { reason, source }
-    })
+            Err(error) => return Err(malformed(error)),
+        },
+    };
+    Ok((claims, session))
 }
 
+fn malformed(error: serde_json::Error) -> Error {
+    let (reason, source) = match json::classify(&error) {
+        Refusal::RepeatedMember => ("the claims repeat a member name", None),
+        Refusal::NotAnObject => ("the claims are not a JSON object", None),
+        // A syntax error, a number no double can hold, or a kept member nested past
+        // serde_json's limit; serde_json's report quotes no text of the claims.
+        Refusal::Syntax | Refusal::Shape => {
+            ("the claims are not JSON this crate reads", Some(error))
+        }
+    };
+    Error::MalformedToken { reason, source }
+}
+
+/// Reads the top-level claims, with `session` set aside as its text.
 struct ClaimsVisitor;
 
 impl<'de> Visitor<'de> for ClaimsVisitor {
-    type Value = RawClaims<'de>;
+    type Value = (Object<'de, { CLAIMS.len() }>, Option<&'de RawValue>);
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the claims object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawClaims<'de>, A::Error> {
-        let mut claims = Object::new();
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut other = Map::new();
         let mut session = None;
-        while let Some(Name(name)) = map.next_key()? {
+        let known = json::read_members(map, &CLAIMS, |name, map| {
             if name != "session" {
-                claims.read(&CLAIMS, name, &mut map)?;
-            } else if session.replace(map.next_value_seed(SessionSeed)?).is_some() {
-                return Err(de::Error::custom(json::REPEATED_MEMBER));
+                json::keep(&mut other, name, map)
+            } else if session.replace(map.next_value()?).is_some() {
+                Err(de::Error::custom(json::REPEATED_MEMBER))
+            } else {
+                Ok(())
             }
-        }
-        Ok((claims, session))
-    }
-}
-
-/// Reads the `session` claim: its members when it is an object, `None` for any other value.
-struct SessionSeed;
-
-impl<'de> DeserializeSeed<'de> for SessionSeed {
-    type Value = Option<SessionObject<'de>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SessionSeed {
-    type Value = Option<SessionObject<'de>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the session object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut session = Object::new();
-        while let Some(Name(name)) = map.next_key()? {
-            session.read(&SESSION_MEMBERS, name, &mut map)?;
-        }
-        Ok(Some(session))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        skip_seq(seq).map(|()| None)
+        })?;
+        Ok(((known, other), session))
     }
 }
 
@@ -267,8 +191,7 @@ fn audience(member: Member<'_>, redirect_uri: &str) -> Option<bool> {
 
 /// Reads and checks the claims of a token whose signature has been verified.
 pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionState, Error> {
-    let (claims, session) = read_claims(payload)?;
-    let [iat, nbf, exp, iss, aud, prn] = claims.known;
+    let (([iat, nbf, exp, iss, aud, prn], other_claims), session) = read_claims(payload)?;
 
     // Every known claim is typed first, present or not, so a wrong type is always an error.
     let iat = checked(iat, "iat", SECONDS, |t| t.as_f64())?;
@@ -279,7 +202,7 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         audience(aud, policy.redirect_uri)
     })?;
     let prn = checked(prn, "prn", "a string", text)?;
-    let session = match session {
+    let (session, other_session) = match session {
         Some(Some(session)) => session,
         Some(None) => return Err(invalid("session", "an object")),
         None => return Err(Error::MissingClaim { claim: "session" }),
@@ -298,7 +221,7 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         alias,
         verified,
         products,
-    ] = session.known;
+    ] = session;
     let active = required(
         checked(active, "session.active", "a boolean", boolean)?,
         "session.active",
@@ -325,7 +248,7 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         verified: optional(verified, "session.verified", "a boolean", boolean)?,
         products: optional(products, "session.products", "an array of strings", strings)?
             .unwrap_or_default(),
-        other: session.other,
+        other: other_session,
     };
 
     let iat = required(iat, "iat")?;
@@ -367,7 +290,7 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         account_id: account_id.into_owned(),
         principal,
         profile: Box::new(profile),
-        claims: claims.other,
+        claims: other_claims,
         issued_at: to_time(iat, "iat")?,
         not_before: to_time(nbf, "nbf")?,
         expires_at: to_time(exp, "exp")?,

@@ -5,9 +5,12 @@ use std::fmt;
 
 use serde_core::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use serde_json::{Map, Value};
+
 use super::REPEATED_MEMBER;
 use super::names::{Name, SeenNames};
 use super::no_repeats::{NoRepeats, skip_map, skip_seq};
+use super::strict_value::StrictValue;
 
 /// One JSON value, read as deep as a reader of known members needs: scalars as they are,
 /// an array of strings as its strings, and any other array or object only as what it is
@@ -157,29 +160,91 @@ impl<'de, const N: usize> Visitor<'de> for Members<'_, N> {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found = [const { None }; N];
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let mut others = SeenNames::default();
-        while let Some(Name(name)) = map.next_key()? {
-            let slot = self
-                .0
-                .iter()
-                .zip(&mut found)
-                .find_map(|(known, slot)| (*known == name).then_some(slot));
-            match slot {
-                Some(slot) => {
-                    if slot.replace(map.next_value_seed(AnyMember)?).is_some() {
-                        return Err(de::Error::custom(REPEATED_MEMBER));
-                    }
-                }
-                None => {
-                    map.next_value_seed(NoRepeats)?;
-                    others.insert(name)?;
+        read_members(map, &self.0, |name, map| {
+            map.next_value_seed(NoRepeats)?;
+            others.insert(name)
+        })
+    }
+}
+
+/// [`Members`], keeping every other member as a `Value` (see [`keep`]) rather than skipping it.
+///
+/// ```
+/// use paywall_internal::json::{KeptMembers, Member, read_object};
+///
+/// let ([alg], kept) = read_object(br#"{"alg":"HS256","x":[1]}"#, KeptMembers(["alg"]))?;
+/// assert_eq!(alg, Some(Member::Text("HS256".into())));
+/// assert_eq!(kept["x"], serde_json::json!([1]));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct KeptMembers<'n, const N: usize>(pub [&'n str; N]);
+
+impl<'de, const N: usize> Visitor<'de> for KeptMembers<'_, N> {
+    type Value = ([Option<Member<'de>>; N], Map<String, Value>);
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut kept = Map::new();
+        let known = read_members(map, &self.0, |name, map| keep(&mut kept, name, map))?;
+        Ok((known, kept))
+    }
+}
+
+/// Reads the rest of an object: each member named in `names` into its slot as a [`Member`]
+/// (`None` when absent), and each other one handed to `other` with its name, to read its
+/// value and refuse a name given twice (as [`keep`] does). A name of `names` given twice is
+/// refused with [`REPEATED_MEMBER`].
+///
+/// For a visitor's `visit_map`: [`Members`] is this with the rest skipped.
+///
+/// # Errors
+///
+/// A repeated member name, `other`'s error, or whatever the deserializer reports.
+pub fn read_members<'de, A: MapAccess<'de>, const N: usize>(
+    mut map: A,
+    names: &[&str; N],
+    mut other: impl FnMut(Cow<'de, str>, &mut A) -> Result<(), A::Error>,
+) -> Result<[Option<Member<'de>>; N], A::Error> {
+    let mut found = [const { None }; N];
+    while let Some(Name(name)) = map.next_key()? {
+        let slot = names
+            .iter()
+            .zip(&mut found)
+            .find_map(|(known, slot)| (*known == name).then_some(slot));
+        match slot {
+            Some(slot) => {
+                if slot.replace(map.next_value_seed(AnyMember)?).is_some() {
+                    return Err(de::Error::custom(REPEATED_MEMBER));
                 }
             }
+            None => other(name, &mut map)?,
         }
-        Ok(found)
     }
+    Ok(found)
+}
+
+/// Keeps a member [`read_members`] hands over: its value, read as [`StrictValue`], goes into
+/// `kept` under `name`; a name `kept` holds already is refused with [`REPEATED_MEMBER`].
+///
+/// # Errors
+///
+/// A repeated member name at any depth, or whatever the deserializer reports.
+pub fn keep<'de, A: MapAccess<'de>>(
+    kept: &mut Map<String, Value>,
+    name: Cow<'de, str>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value = map.next_value_seed(StrictValue)?;
+    if kept.insert(name.into_owned(), value).is_some() {
+        return Err(de::Error::custom(REPEATED_MEMBER));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -188,7 +253,9 @@ mod tests {
 
     use serde_core::de::DeserializeSeed;
 
-    use super::{AnyMember, Member, Members};
+    use serde_json::{Value, json};
+
+    use super::{AnyMember, KeptMembers, Member, Members};
     use crate::json::{Refusal, classify, read_object};
 
     fn read(text: &str) -> Result<Member<'_>, serde_json::Error> {
@@ -240,20 +307,29 @@ mod tests {
     }
 
     #[test]
-    fn members_reads_the_named_and_checks_the_rest() {
+    fn members_read_the_named_and_check_or_keep_the_rest() {
         let text = br#"{"b":[{"x":{}}],"a":"x","c":{"a":1}}"#;
         let [a, c, d] = read_object(text, Members(["a", "c", "d"])).unwrap();
         assert_eq!(a, Some(Member::Text("x".into())));
         assert_eq!(c, Some(Member::Object));
         assert_eq!(d, None);
+        let ([a], kept) = read_object(text, KeptMembers(["a"])).unwrap();
+        assert_eq!(a, Some(Member::Text("x".into())));
+        assert_eq!(
+            Value::Object(kept),
+            json!({"b": [{"x": {}}], "c": {"a": 1}})
+        );
         for text in [
             &br#"{"a":1,"a":1}"#[..],
             br#"{"b":1,"b":1}"#,
             br#"{"a":1,"\u0061":2}"#,
+            br#"{"b":1,"\u0062":2}"#,
             br#"{"b":[{"x":1,"x":1}],"a":1}"#,
             br#"{"a":{"x":1,"x":1}}"#,
         ] {
             let error = read_object(text, Members(["a"])).unwrap_err();
+            assert_eq!(classify(&error), Refusal::RepeatedMember);
+            let error = read_object(text, KeptMembers(["a"])).unwrap_err();
             assert_eq!(classify(&error), Refusal::RepeatedMember);
         }
     }

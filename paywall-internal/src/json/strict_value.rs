@@ -5,7 +5,7 @@ use std::fmt;
 use serde_core::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use super::REPEATED_MEMBER;
+use super::member::keep;
 use super::names::Name;
 
 /// Reads one value into a [`Value`], refusing a repeated member name at any depth
@@ -18,13 +18,11 @@ impl<'de> DeserializeSeed<'de> for StrictValue {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(StrictVisitor)
+        deserializer.deserialize_any(self)
     }
 }
 
-struct StrictVisitor;
-
-impl<'de> Visitor<'de> for StrictVisitor {
+impl<'de> Visitor<'de> for StrictValue {
     type Value = Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -71,10 +69,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = Map::new();
         while let Some(Name(name)) = map.next_key()? {
-            let value = map.next_value_seed(StrictValue)?;
-            if members.insert(name.into_owned(), value).is_some() {
-                return Err(de::Error::custom(REPEATED_MEMBER));
-            }
+            keep(&mut members, name, &mut map)?;
         }
         Ok(Value::Object(members))
     }
