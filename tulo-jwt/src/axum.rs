@@ -39,14 +39,9 @@
 //! [`code`](TuloRejection::code).
 
 use std::convert::Infallible;
-use std::fmt;
 use std::ops::Deref;
-use std::time::SystemTime;
 
-use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use axum_core::response::{IntoResponse, Response};
-use http::header::{CONTENT_TYPE, COOKIE};
-use http::request::Parts;
+use http::header::COOKIE;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use paywall_internal::cookie::find_in_headers;
 
@@ -58,7 +53,9 @@ use crate::verifier::TuloVerifier;
 /// The reader's active Payway session, from the request's `T_ID` cookie; derefs to
 /// [`Session`].
 ///
-/// See the [module documentation](self) for the outcomes and an example.
+/// `Option<TuloSession>` is `None` for every request that `TuloSession` rejects: for pages that
+/// serve everyone and more to a logged-in reader. See the [module documentation](self) for the
+/// outcomes and an example.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TuloSession(Session);
 
@@ -78,49 +75,25 @@ impl Deref for TuloSession {
     }
 }
 
-impl<S> FromRequestParts<S> for TuloSession
-where
-    TuloVerifier: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = TuloRejection;
+paywall_internal::from_request_parts!(
+    required TuloSession, TuloVerifier, TuloRejection,
+    |parts, verifier| extract(&parts.headers, &verifier)
+);
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, TuloRejection> {
-        let verifier = TuloVerifier::from_ref(state);
-        extract(&parts.headers, &verifier, SystemTime::now()).map(TuloSession)
-    }
-}
+paywall_internal::from_request_parts!(
+    optional TuloSession, TuloVerifier, Infallible,
+    |parts, verifier| Ok(extract(&parts.headers, &verifier).ok())
+);
 
-/// `None` for every request that [`TuloSession`] rejects: for pages that serve everyone and
-/// more to a logged-in reader.
-impl<S> OptionalFromRequestParts<S> for TuloSession
-where
-    TuloVerifier: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Infallible> {
-        let verifier = TuloVerifier::from_ref(state);
-        Ok(extract(&parts.headers, &verifier, SystemTime::now())
-            .ok()
-            .map(TuloSession))
-    }
-}
-
-fn extract(
-    headers: &HeaderMap,
-    verifier: &TuloVerifier,
-    now: SystemTime,
-) -> Result<Session, TuloRejection> {
+fn extract(headers: &HeaderMap, verifier: &TuloVerifier) -> Result<TuloSession, TuloRejection> {
     let rejection = |reason, error| TuloRejection { reason, error };
     let value = match find_across(headers) {
         Ok(Some(value)) => value,
         Ok(None) => return Err(rejection(Reason::Missing, None)),
         Err(error) => return Err(rejection(Reason::Invalid, Some(error))),
     };
-    match verifier.verify_cookie_at(value, now) {
-        Ok(SessionState::Active(session)) => Ok(session),
+    match verifier.verify_cookie(value) {
+        Ok(SessionState::Active(session)) => Ok(TuloSession(session)),
         Ok(_) => Err(rejection(Reason::Inactive, None)),
         Err(error) if error.is_expired() => Err(rejection(Reason::Expired, Some(error))),
         Err(error) => Err(rejection(Reason::Invalid, Some(error))),
@@ -204,31 +177,7 @@ impl TuloRejection {
     }
 }
 
-impl fmt::Display for TuloRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
-    }
-}
-
-impl std::error::Error for TuloRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error
-            .as_ref()
-            .map(|error| error as &(dyn std::error::Error + 'static))
-    }
-}
-
-impl IntoResponse for TuloRejection {
-    fn into_response(self) -> Response {
-        let body = serde_json::json!({ "error": self.code(), "message": self.message() });
-        (
-            self.status(),
-            [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
-            body.to_string(),
-        )
-            .into_response()
-    }
-}
+paywall_internal::rejection_traits!(TuloRejection, |this| this.error.as_ref());
 
 #[cfg(test)]
 mod tests {
