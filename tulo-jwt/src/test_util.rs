@@ -78,8 +78,6 @@ pub enum CookieEncoding {
 /// every case. Never use it outside tests: whoever holds the secret can mint any session.
 pub struct FakeTulo {
     secret: SecretString,
-    /// Always `Some`: HMAC takes keys of any length.
-    key: Option<Hs256Key>,
     redirect_uri: String,
 }
 
@@ -95,10 +93,8 @@ impl fmt::Debug for FakeTulo {
 impl FakeTulo {
     /// A signer for the API user with this client secret and redirect URI.
     pub fn new(client_secret: impl Into<SecretString>, redirect_uri: impl Into<String>) -> Self {
-        let secret: SecretString = client_secret.into();
         Self {
-            key: Hs256Key::new(secret.expose_secret().as_bytes()),
-            secret,
+            secret: client_secret.into(),
             redirect_uri: redirect_uri.into(),
         }
     }
@@ -150,11 +146,11 @@ impl FakeTulo {
     #[must_use]
     pub fn sign(&self, claims: &Value) -> String {
         let claims = claims.to_string();
-        match &self.key {
-            Some(key) => jws::sign(key, jws::JWT_HEADER, claims.as_bytes()),
-            // Unreachable; a token no verifier accepts rather than a panic.
-            None => String::new(),
-        }
+        // HMAC takes keys of any length, so the empty token (which no verifier accepts, rather
+        // than a panic) is never given.
+        Hs256Key::new(self.secret.expose_secret().as_bytes()).map_or_else(String::new, |key| {
+            jws::sign(&key, jws::JWT_HEADER, claims.as_bytes())
+        })
     }
 
     /// A `T_ID` cookie value as the JS-API writes it: the claims as unsigned JSON plus their
