@@ -334,14 +334,11 @@ fn check_times(
 
 /// Seconds since the epoch as a [`SystemTime`]; an unrepresentable time is a wrong value.
 fn to_time(seconds: f64, claim: &'static str) -> Result<SystemTime, Error> {
+    let offset = Duration::try_from_secs_f64(seconds.abs()).ok();
     let time = if seconds >= 0.0 {
-        Duration::try_from_secs_f64(seconds)
-            .ok()
-            .and_then(|since| UNIX_EPOCH.checked_add(since))
+        offset.and_then(|since| UNIX_EPOCH.checked_add(since))
     } else {
-        Duration::try_from_secs_f64(-seconds)
-            .ok()
-            .and_then(|before| UNIX_EPOCH.checked_sub(before))
+        offset.and_then(|before| UNIX_EPOCH.checked_sub(before))
     };
     time.ok_or_else(|| invalid(claim, "a representable time"))
 }
