@@ -49,28 +49,29 @@ const SESSION_MEMBERS: [&str; 13] = [
 /// `Session::claim`.
 type Object<'de, const N: usize> = ([Option<Member<'de>>; N], Map<String, Value>);
 
-/// The claims as read, and `session`'s members: `Some(None)` when it is not an object.
+/// The claims as read, and the `session` object's.
 type RawClaims<'de> = (
     Object<'de, { CLAIMS.len() }>,
-    Option<Option<Object<'de, { SESSION_MEMBERS.len() }>>>,
+    Object<'de, { SESSION_MEMBERS.len() }>,
 );
 
-/// Reads the claims: one JSON object without a repeated member name at any depth.
+/// Reads the claims: one JSON object without a repeated member name at any depth, whose
+/// `session` is an object.
 fn read_claims(payload: &[u8]) -> Result<RawClaims<'_>, Error> {
     let (claims, session) = json::read_object(payload, ClaimsVisitor).map_err(malformed)?;
     // `session`'s own text, set aside whole as the claims were read, is read apart.
-    let session = match session.map(|text| text.get().as_bytes()) {
-        None => None,
-        Some(text) => match json::read_object(text, KeptMembers(SESSION_MEMBERS)) {
-            Ok(session) => Some(Some(session)),
-            Err(error) if json::classify(&error) == Refusal::NotAnObject => {
-                json::check(text).map_err(malformed)?;
-                Some(None)
-            }
-            Err(error) => return Err(malformed(error)),
-        },
-    };
-    Ok((claims, session))
+    let text = session
+        .ok_or(Error::MissingClaim { claim: "session" })?
+        .get()
+        .as_bytes();
+    match json::read_object(text, KeptMembers(SESSION_MEMBERS)) {
+        Ok(session) => Ok((claims, session)),
+        Err(error) if json::classify(&error) == Refusal::NotAnObject => {
+            json::check(text).map_err(malformed)?;
+            Err(invalid("session", "an object"))
+        }
+        Err(error) => Err(malformed(error)),
+    }
 }
 
 fn malformed(error: serde_json::Error) -> Error {
@@ -191,7 +192,8 @@ fn audience(member: Member<'_>, redirect_uri: &str) -> Option<bool> {
 
 /// Reads and checks the claims of a token whose signature has been verified.
 pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionState, Error> {
-    let (([iat, nbf, exp, iss, aud, prn], other_claims), session) = read_claims(payload)?;
+    let (([iat, nbf, exp, iss, aud, prn], other_claims), (session, other_session)) =
+        read_claims(payload)?;
 
     // Every known claim is typed first, present or not, so a wrong type is always an error.
     let iat = checked(iat, "iat", SECONDS, |t| t.as_f64())?;
@@ -202,11 +204,6 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         audience(aud, policy.redirect_uri)
     })?;
     let prn = checked(prn, "prn", "a string", text)?;
-    let (session, other_session) = match session {
-        Some(Some(session)) => session,
-        Some(None) => return Err(invalid("session", "an object")),
-        None => return Err(Error::MissingClaim { claim: "session" }),
-    };
     let [
         active,
         id,
