@@ -167,15 +167,16 @@ impl Sso2Client {
         let inner = &self.inner;
         let now = unix_now().map_err(Error::Sso2Token)?;
         let token = self.signer().call(now, sid, reader, operation);
+        let token = token.expose_secret();
         // The base URL's path, a proxy's prefix, is kept.
         let url = &append_segments(&inner.base_url, &[operation.path()]);
         let request = inner
             .http
             .request(Method::POST, url)
             .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .json(&RequestBody { t: token.expose() });
+            .json(&RequestBody { t: token });
         let secrets = [
-            token.expose(),
+            token,
             inner.client_secret.expose_secret(),
             sid,
             operation.secret().unwrap_or_default(),
