@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::jws::{self, MAX_TOKEN_BYTES};
-use super::request_token::{AUDIENCE, unix_now};
+use super::request_token::AUDIENCE;
 use super::session::{Sso2Error, Sso2Session, Sso2Status};
 use super::verify_error::TokenError;
 use crate::error::Error;
@@ -23,14 +23,9 @@ pub(crate) struct Answer {
     pub(crate) accepted_until: u64,
 }
 
-/// Verifies an SSO2 token and reads the session it describes.
-pub(crate) fn read_answer(token: &str, key: &Hs256Key, leeway: u64) -> Result<Answer, Error> {
-    let now = unix_now().map_err(Error::Sso2Token)?;
-    read_answer_at(token, key, leeway, now)
-}
-
-/// [`read_answer`] at `now` (seconds since the epoch).
-pub(crate) fn read_answer_at(
+/// Verifies an SSO2 token at `now` (seconds since the epoch) and reads the session it
+/// describes.
+pub(crate) fn read_answer(
     token: &str,
     key: &Hs256Key,
     leeway: u64,

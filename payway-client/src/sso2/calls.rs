@@ -193,7 +193,9 @@ impl Sso2Client {
             let redaction = Redaction::of(&secrets);
             Error::Parse(answer.parse_error("sso2 answer", fault, &redaction, ErrorBody::Withheld))
         })?;
+        // The answer's times are checked when it arrived.
+        let now = unix_now().map_err(Error::Sso2Token)?;
         let leeway = inner.leeway.as_secs();
-        read_answer(&body.t, &inner.key, leeway).map(|answer| answer.session)
+        read_answer(&body.t, &inner.key, leeway, now).map(|answer| answer.session)
     }
 }
