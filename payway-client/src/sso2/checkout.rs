@@ -9,6 +9,7 @@ use std::env::VarError;
 use super::answer::{accepted_until, check_times, optional, verify};
 use super::from_env::ENV_PAYWALL_SECRET;
 use super::landing::{MAX_LANDING_LIFETIME, allowed_return, params};
+use super::session_cookie::is_storable_account_id;
 use super::verify_error::{LandingError, TokenError};
 use paywall_internal::jws::SecretRefused;
 use url::Url;
@@ -20,13 +21,9 @@ use crate::error::{BuildError, Error};
 use crate::login_state::ReturnState;
 use crate::store::Fingerprint;
 use crate::ticket::{Ticket, check_ticket};
-use crate::validate::is_text;
 
 /// The form field the paywall posts.
 pub const CHECKOUT_TOKEN_FIELD: &str = "jwtToken";
-
-/// The longest account id accepted, in bytes (as a session cookie holds it).
-const MAX_ACCOUNT_ID_BYTES: usize = 128;
 
 paywall_internal::hs256_secret_type! {
     /// The paywall secret: the HS256 key of the `jwtToken` Payway's paywall posts to your
@@ -149,9 +146,11 @@ pub(crate) fn read_checkout_token(
         .ok_or(TokenError::MissingClaim { claim })
     };
     let dtid = text("dtid", "a ticket", |v| check_ticket(v).is_ok()).map_err(refused)?;
-    let aid = text("aid", "an account id of 1 to 128 visible characters", |v| {
-        is_text(v, MAX_ACCOUNT_ID_BYTES)
-    })
+    let aid = text(
+        "aid",
+        "an account id of 1 to 128 visible characters",
+        is_storable_account_id,
+    )
     .map_err(refused)?;
     Ok(CheckoutToken {
         delegated_ticket: Ticket::new(dtid),

@@ -123,7 +123,7 @@ where
 }
 
 /// `true` for an account id a cookie can hold: 1 to 128 bytes of text, no control characters.
-fn is_storable_account_id(account_id: &str) -> bool {
+pub(crate) fn is_storable_account_id(account_id: &str) -> bool {
     is_text(account_id, MAX_ACCOUNT_ID_BYTES)
 }
 
