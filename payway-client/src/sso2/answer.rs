@@ -262,8 +262,14 @@ mod tests {
 
     #[test]
     fn every_error_code_maps() {
+        let long = "x".repeat(500);
         for (err, extra, expected) in [
-            ("session_not_found", json!({}), Sso2Error::SessionNotFound),
+            // Details are kept only for the codes that use them.
+            (
+                "session_not_found",
+                json!({"raa": 3, "frf": 9}),
+                Sso2Error::SessionNotFound,
+            ),
             (
                 "invalid_credentials",
                 json!({"raa": 2}),
@@ -291,11 +297,20 @@ mod tests {
                 json!({}),
                 Sso2Error::Other("too_many_sessions".to_owned()),
             ),
+            // Other codes are cleaned and cut.
+            (
+                "rate_limited\n<script>",
+                json!({}),
+                Sso2Error::Other("rate_limited??script?".to_owned()),
+            ),
+            (long.as_str(), json!({}), Sso2Error::Other("x".repeat(64))),
         ] {
             let mut claims = anon(extra);
             claims["err"] = json!(err);
             assert_eq!(read(claims).unwrap().error(), Some(&expected), "{err}");
         }
+        let other = Sso2Error::Other("rate_limited??script?".to_owned());
+        assert_eq!(other.code(), "rate_limited??script?");
     }
 
     #[test]
