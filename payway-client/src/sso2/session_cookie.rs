@@ -145,11 +145,9 @@ impl SessionCookie {
     /// [`login_with_ticket`](crate::PaywayClient::login_with_ticket) and
     /// [`active_products`](crate::PaywayClient::active_products)), read now and trusted for
     /// [`DEFAULT_ACCOUNT_MAX_AGE`] ([`with_account_max_age`](Self::with_account_max_age)
-    /// changes it). A code given twice is kept once.
-    ///
-    /// [`Sso2Flow`](super::Sso2Flow) never fails a login here for its products: it keeps the
-    /// codes your site gates on ([`Sso2Flow::gated_products`](super::Sso2Flow::gated_products)),
-    /// or else the first 32 that fit.
+    /// changes it). A code given twice is kept once. ([`Sso2Flow`](super::Sso2Flow) never
+    /// fails a login for its products: see
+    /// [`gated_products`](super::Sso2Flow::gated_products).)
     ///
     /// # Errors
     ///
