@@ -119,10 +119,9 @@ pub(crate) fn checkout_return(
     allowed_return(r, policy)
 }
 
-/// Verifies a checkout token at `now` (seconds since the epoch): HS256 under the paywall
-/// secret and nothing else, `crit` and repeated members refused, `exp` required and no
-/// further ahead than [`MAX_LANDING_LIFETIME`] beyond the leeway, `nbf` and `iat` when
-/// present, `dtid` a ticket and `aid` an account id.
+/// Verifies a checkout token at `now` (seconds since the epoch) as step 1 of
+/// [`Sso2Flow::checkout_landing`](super::Sso2Flow::checkout_landing) says (`nbf` and `iat`
+/// checked when present).
 pub(crate) fn read_checkout_token(
     token: &str,
     secret: &PaywallSecret,
