@@ -51,13 +51,11 @@ impl Sso2Client {
 /// [`environment`](Self::environment) or a [`base_url`](Self::base_url).
 ///
 /// The client secret is the one Payway issued with the client id: SSO2 uses it as the HS256
-/// key of every token, both ways, so whoever guesses it can sign SSO2 answers for any
-/// reader. Like every HMAC key in this crate it must be at least
+/// key of every token, both ways. Like every HMAC key in this crate it must be at least
 /// [`MIN_SECRET_BYTES`] (32) bytes (RFC 7518 §3.2), unless you call
-/// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret) for a client whose
-/// secret you cannot change. ([`PaywayClient`](crate::PaywayClient), which only sends the
-/// secret to Payway's token endpoint, asks for
-/// [`MIN_CLIENT_SECRET_BYTES`](crate::MIN_CLIENT_SECRET_BYTES), 16.)
+/// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret) (see there why not).
+/// ([`PaywayClient`](crate::PaywayClient), which only sends the secret to Payway's token
+/// endpoint, asks for [`MIN_CLIENT_SECRET_BYTES`](crate::MIN_CLIENT_SECRET_BYTES), 16.)
 #[derive(Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct Sso2ClientBuilder {
