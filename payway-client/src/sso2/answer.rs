@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::jws::{self, MAX_TOKEN_BYTES};
-use super::request_token::{AUDIENCE, unix_now};
+use super::request_token::AUDIENCE;
 use super::session::{Sso2Error, Sso2Session, Sso2Status};
 use super::verify_error::TokenError;
 use crate::error::Error;
@@ -23,14 +23,9 @@ pub(crate) struct Answer {
     pub(crate) accepted_until: u64,
 }
 
-/// Verifies an SSO2 token and reads the session it describes.
-pub(crate) fn read_answer(token: &str, key: &Hs256Key, leeway: u64) -> Result<Answer, Error> {
-    let now = unix_now().map_err(Error::Sso2Token)?;
-    read_answer_at(token, key, leeway, now)
-}
-
-/// [`read_answer`] at `now` (seconds since the epoch).
-pub(crate) fn read_answer_at(
+/// Verifies an SSO2 token at `now` (seconds since the epoch) and reads the session it
+/// describes.
+pub(crate) fn read_answer(
     token: &str,
     key: &Hs256Key,
     leeway: u64,
@@ -267,8 +262,14 @@ mod tests {
 
     #[test]
     fn every_error_code_maps() {
+        let long = "x".repeat(500);
         for (err, extra, expected) in [
-            ("session_not_found", json!({}), Sso2Error::SessionNotFound),
+            // Details are kept only for the codes that use them.
+            (
+                "session_not_found",
+                json!({"raa": 3, "frf": 9}),
+                Sso2Error::SessionNotFound,
+            ),
             (
                 "invalid_credentials",
                 json!({"raa": 2}),
@@ -296,11 +297,20 @@ mod tests {
                 json!({}),
                 Sso2Error::Other("too_many_sessions".to_owned()),
             ),
+            // Other codes are cleaned and cut.
+            (
+                "rate_limited\n<script>",
+                json!({}),
+                Sso2Error::Other("rate_limited??script?".to_owned()),
+            ),
+            (long.as_str(), json!({}), Sso2Error::Other("x".repeat(64))),
         ] {
             let mut claims = anon(extra);
             claims["err"] = json!(err);
             assert_eq!(read(claims).unwrap().error(), Some(&expected), "{err}");
         }
+        let other = Sso2Error::Other("rate_limited??script?".to_owned());
+        assert_eq!(other.code(), "rate_limited??script?");
     }
 
     #[test]

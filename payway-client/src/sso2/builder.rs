@@ -51,13 +51,12 @@ impl Sso2Client {
 /// [`environment`](Self::environment) or a [`base_url`](Self::base_url).
 ///
 /// The client secret is the one Payway issued with the client id: SSO2 uses it as the HS256
-/// key of every token, both ways, so whoever guesses it can sign SSO2 answers for any
-/// reader. Like every HMAC key in this crate it must be at least
+/// key of every token, both ways. Like every HMAC key in this crate it must be at least
 /// [`MIN_SECRET_BYTES`] (32) bytes (RFC 7518 §3.2), unless you call
-/// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret) for a client whose
-/// secret you cannot change. ([`PaywayClient`](crate::PaywayClient), which only sends the
-/// secret to Payway's token endpoint, asks for
-/// [`MIN_CLIENT_SECRET_BYTES`](crate::MIN_CLIENT_SECRET_BYTES), 16.)
+/// [`insecure_allow_short_secret`](Self::insecure_allow_short_secret) (see there why not).
+/// ([`PaywayClient`](crate::PaywayClient), which only sends the secret to Payway's token
+/// endpoint, asks for [`MIN_CLIENT_SECRET_BYTES`](crate::MIN_CLIENT_SECRET_BYTES), 16.)
+#[derive(Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct Sso2ClientBuilder {
     environment: Option<Environment>,
@@ -65,20 +64,8 @@ pub struct Sso2ClientBuilder {
     credentials: Credentials,
     organisation_id: Option<String>,
     http: HttpSettings,
-    leeway: Duration,
-}
-
-impl Default for Sso2ClientBuilder {
-    fn default() -> Self {
-        Self {
-            environment: None,
-            base_url: None,
-            credentials: Credentials::default(),
-            organisation_id: None,
-            http: HttpSettings::default(),
-            leeway: DEFAULT_LEEWAY,
-        }
-    }
+    /// `None`: [`DEFAULT_LEEWAY`].
+    leeway: Option<Duration>,
 }
 
 impl Sso2ClientBuilder {
@@ -124,7 +111,7 @@ impl Sso2ClientBuilder {
     /// How far SSO2's clock may be from this server's (default [`DEFAULT_LEEWAY`], 60 s; at
     /// most [`MAX_LEEWAY`], 2 minutes).
     pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
+        self.leeway = Some(leeway);
         self
     }
 
@@ -147,9 +134,10 @@ impl Sso2ClientBuilder {
             return Err(BuildError::InvalidOrganisationId);
         }
         let base_url = choose_base_url(self.base_url, self.environment, Environment::sso_base_url)?;
-        if self.leeway > MAX_LEEWAY {
+        let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
+        if leeway > MAX_LEEWAY {
             return Err(BuildError::LeewayTooLarge {
-                leeway: self.leeway,
+                leeway,
                 max: MAX_LEEWAY,
             });
         }
@@ -171,7 +159,7 @@ impl Sso2ClientBuilder {
                 organisation_id,
                 client_secret,
                 key,
-                leeway: self.leeway,
+                leeway,
             }),
         })
     }
@@ -185,7 +173,7 @@ impl fmt::Debug for Sso2ClientBuilder {
             .field("credentials", &self.credentials)
             .field("organisation_id", &self.organisation_id)
             .field("http", &self.http)
-            .field("leeway", &self.leeway)
+            .field("leeway", &self.leeway.unwrap_or(DEFAULT_LEEWAY))
             .finish()
     }
 }

@@ -1,8 +1,6 @@
 //! SSO2's server calls: `POST {sso}/{operation}` with `{"t": token}`, answered
 //! `200 {"t": token}`, for a [`Reader`] and an SSO2 session id.
 
-use std::future::Future;
-
 use reqwest::Method;
 use reqwest::header::{ACCEPT, HeaderValue};
 use secrecy::{ExposeSecret as _, SecretString};
@@ -63,7 +61,7 @@ impl Sso2Client {
         reader: &Reader,
     ) -> Result<Sso2Session, Error> {
         let operation = Operation::SessionStatus { last_known };
-        self.traced("sso2_session_status", self.call(sid, reader, operation))
+        self.call("sso2_session_status", sid, reader, operation)
             .await
     }
 
@@ -101,8 +99,7 @@ impl Sso2Client {
             });
         }
         let operation = Operation::Authenticate { email, password };
-        self.traced("sso2_authenticate", self.call(sid, reader, operation))
-            .await
+        self.call("sso2_authenticate", sid, reader, operation).await
     }
 
     /// Logs session `sid` in with an authorization ticket (`authenticatewithticket`), for
@@ -125,11 +122,8 @@ impl Sso2Client {
             reason,
         })?;
         let operation = Operation::WithTicket { ticket };
-        self.traced(
-            "sso2_authenticate_with_ticket",
-            self.call(sid, reader, operation),
-        )
-        .await
+        self.call("sso2_authenticate_with_ticket", sid, reader, operation)
+            .await
     }
 
     /// Logs session `sid` out of SSO2 (`logout`): on every site of the organisation.
@@ -138,21 +132,25 @@ impl Sso2Client {
     ///
     /// As [`session_status`](Self::session_status).
     pub async fn logout(&self, sid: &str, reader: &Reader) -> Result<Sso2Session, Error> {
-        self.traced("sso2_logout", self.call(sid, reader, Operation::Logout))
+        self.call("sso2_logout", sid, reader, Operation::Logout)
             .await
     }
 
-    /// Runs a server call in its span; its outcome is the status SSO2 answered.
-    async fn traced(
+    /// Makes a server call in its span, named `span`; the span's outcome is the status SSO2
+    /// answered.
+    async fn call(
         &self,
-        operation: &'static str,
-        call: impl Future<Output = Result<Sso2Session, Error>>,
+        span: &'static str,
+        sid: &str,
+        reader: &Reader,
+        operation: Operation<'_>,
     ) -> Result<Sso2Session, Error> {
         let label = |session: &Sso2Session| session.status().as_str();
-        in_span(operation, self.inner.environment, label, call).await
+        let sent = self.send(sid, reader, operation);
+        in_span(span, self.inner.environment, label, sent).await
     }
 
-    async fn call(
+    async fn send(
         &self,
         sid: &str,
         reader: &Reader,
@@ -167,15 +165,16 @@ impl Sso2Client {
         let inner = &self.inner;
         let now = unix_now().map_err(Error::Sso2Token)?;
         let token = self.signer().call(now, sid, reader, operation);
+        let token = token.expose_secret();
         // The base URL's path, a proxy's prefix, is kept.
         let url = &append_segments(&inner.base_url, &[operation.path()]);
         let request = inner
             .http
             .request(Method::POST, url)
             .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .json(&RequestBody { t: token.expose() });
+            .json(&RequestBody { t: token });
         let secrets = [
-            token.expose(),
+            token,
             inner.client_secret.expose_secret(),
             sid,
             operation.secret().unwrap_or_default(),
@@ -192,7 +191,9 @@ impl Sso2Client {
             let redaction = Redaction::of(&secrets);
             Error::Parse(answer.parse_error("sso2 answer", fault, &redaction, ErrorBody::Withheld))
         })?;
+        // The answer's times are checked when it arrived.
+        let now = unix_now().map_err(Error::Sso2Token)?;
         let leeway = inner.leeway.as_secs();
-        read_answer(&body.t, &inner.key, leeway).map(|answer| answer.session)
+        read_answer(&body.t, &inner.key, leeway, now).map(|answer| answer.session)
     }
 }

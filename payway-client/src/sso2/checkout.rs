@@ -9,6 +9,7 @@ use std::env::VarError;
 use super::answer::{accepted_until, check_times, optional, verify};
 use super::from_env::ENV_PAYWALL_SECRET;
 use super::landing::{MAX_LANDING_LIFETIME, allowed_return, params};
+use super::session_cookie::is_storable_account_id;
 use super::verify_error::{LandingError, TokenError};
 use paywall_internal::jws::SecretRefused;
 use url::Url;
@@ -20,13 +21,9 @@ use crate::error::{BuildError, Error};
 use crate::login_state::ReturnState;
 use crate::store::Fingerprint;
 use crate::ticket::{Ticket, check_ticket};
-use crate::validate::is_text;
 
 /// The form field the paywall posts.
 pub const CHECKOUT_TOKEN_FIELD: &str = "jwtToken";
-
-/// The longest account id accepted, in bytes (as a session cookie holds it).
-const MAX_ACCOUNT_ID_BYTES: usize = 128;
 
 paywall_internal::hs256_secret_type! {
     /// The paywall secret: the HS256 key of the `jwtToken` Payway's paywall posts to your
@@ -122,10 +119,9 @@ pub(crate) fn checkout_return(
     allowed_return(r, policy)
 }
 
-/// Verifies a checkout token at `now` (seconds since the epoch): HS256 under the paywall
-/// secret and nothing else, `crit` and repeated members refused, `exp` required and no
-/// further ahead than [`MAX_LANDING_LIFETIME`] beyond the leeway, `nbf` and `iat` when
-/// present, `dtid` a ticket and `aid` an account id.
+/// Verifies a checkout token at `now` (seconds since the epoch) as step 1 of
+/// [`Sso2Flow::checkout_landing`](super::Sso2Flow::checkout_landing) says (`nbf` and `iat`
+/// checked when present).
 pub(crate) fn read_checkout_token(
     token: &str,
     secret: &PaywallSecret,
@@ -149,9 +145,11 @@ pub(crate) fn read_checkout_token(
         .ok_or(TokenError::MissingClaim { claim })
     };
     let dtid = text("dtid", "a ticket", |v| check_ticket(v).is_ok()).map_err(refused)?;
-    let aid = text("aid", "an account id of 1 to 128 visible characters", |v| {
-        is_text(v, MAX_ACCOUNT_ID_BYTES)
-    })
+    let aid = text(
+        "aid",
+        "an account id of 1 to 128 visible characters",
+        is_storable_account_id,
+    )
     .map_err(refused)?;
     Ok(CheckoutToken {
         delegated_ticket: Ticket::new(dtid),
@@ -232,18 +230,14 @@ mod tests {
     #[test]
     fn the_form_carries_the_token_once() {
         assert_eq!(form_token(b"a=1&jwtToken=x.y.z").unwrap(), "x.y.z");
-        assert!(matches!(
-            form_token(b"jwtToken=a&jwtToken=b"),
-            Err(Error::Landing(LandingError::Duplicate))
-        ));
-        assert!(matches!(
-            form_token(b"jwttoken=a"),
-            Err(Error::Landing(LandingError::MissingCheckoutToken))
-        ));
-        assert!(matches!(
-            form_token(&vec![b'a'; 16 * 1024 + 1]),
-            Err(Error::Landing(LandingError::QueryTooLong))
-        ));
+        let too_long = vec![b'a'; 16 * 1024 + 1];
+        for (form, why) in [
+            (&b"jwtToken=a&jwtToken=b"[..], LandingError::Duplicate),
+            (b"jwttoken=a", LandingError::MissingCheckoutToken),
+            (&too_long, LandingError::QueryTooLong),
+        ] {
+            assert!(matches!(form_token(form), Err(Error::Landing(e)) if e == why));
+        }
     }
 
     #[test]

@@ -150,24 +150,17 @@ mod tests {
         ] {
             assert_eq!(check(&site, sid, &value, now), Err(why), "{sid} {now}");
         }
+        let mismatch = Err(LoginStateError::Mismatch);
         let other = key(b"another-cookie-secret-0123456789abcdef");
-        assert_eq!(
-            check(&other, "sid-1", &value, NOW),
-            Err(LoginStateError::Mismatch)
-        );
+        assert_eq!(check(&other, "sid-1", &value, NOW), mismatch);
         // Another return URL under the same state.
         let elsewhere = Url::parse("https://news.example.com/articles/10").unwrap();
-        assert_eq!(
-            check_checkout_state(&site, "sid-1", &value, &elsewhere, NOW, LEEWAY).map(|_| ()),
-            Err(LoginStateError::Mismatch)
-        );
+        let checked = check_checkout_state(&site, "sid-1", &value, &elsewhere, NOW, LEEWAY);
+        assert_eq!(checked.map(|_| ()), mismatch);
         // A later time under the same tag is another message.
         let (_, rest) = value.split_once('.').unwrap();
         let moved = format!("{}.{rest}", NOW + 1);
-        assert_eq!(
-            check(&site, "sid-1", &moved, NOW + 1),
-            Err(LoginStateError::Mismatch)
-        );
+        assert_eq!(check(&site, "sid-1", &moved, NOW + 1), mismatch);
     }
 
     #[test]

@@ -48,15 +48,11 @@ pub const DEFAULT_REFRESH_AFTER: Duration = Duration::from_secs(60);
 ///    elsewhere (`terminated`, `session_not_found`) clears the cookie and identifies again;
 ///    once the account and products are older than the
 ///    [account max age](Self::with_account_max_age) (15 minutes by default), a fresh ticket
-///    (`session_status` with `lks=anon`) and the account and products read again, so a
-///    cancelled subscription, or another account logged in under the same SSO2 session,
-///    shows within that time. Until that read succeeds the cookie names no account and no
-///    product (fail closed).
+///    (`session_status` with `lks=anon`) and the account and products read again. Until
+///    that read succeeds the cookie names no account and no product (fail closed).
 ///
-/// **Product codes.** A cookie holds at most 32 product codes of at most 64 bytes. Name the
-/// codes your site gates on with [`gated_products`](Self::gated_products) and only those
-/// are kept; without it the flow keeps the first 32 codes that fit, and never fails a login
-/// for the others.
+/// **Product codes.** A cookie holds at most 32: name the ones your site gates on with
+/// [`gated_products`](Self::gated_products). A login never fails for the others.
 ///
 /// **Bots and prefetches are never sent to identify.** A crawler or a link previewer keeps no
 /// cookie, and a prefetch (`Purpose: prefetch`, `Sec-Purpose: prefetch`) follows no
@@ -416,9 +412,8 @@ impl Sso2Flow {
     /// serve the page as for an anonymous reader and keep the cookie (the next page tries
     /// again; a cookie whose account is past its max age names no product meanwhile).
     pub async fn page(&self, visit: &PageVisit<'_>) -> Result<Sso2Page, Error> {
-        let may_identify = !visit.bot && !visit.prefetch;
         let Some(mut cookie) = visit.session.clone() else {
-            return self.unidentified(visit, may_identify, None);
+            return self.unidentified(visit, None);
         };
         let reread = cookie.needs_account_check();
         if !reread && !cookie.needs_refresh(self.inner.refresh_after) {
@@ -440,7 +435,7 @@ impl Sso2Flow {
             .await?;
         if session.is_gone() {
             let clear = Some(self.inner.key.clear_cookie());
-            return self.unidentified(visit, may_identify, clear);
+            return self.unidentified(visit, clear);
         }
         cookie.confirm(&session);
         if reread {
@@ -456,13 +451,14 @@ impl Sso2Flow {
         })
     }
 
+    /// A visit without a usable cookie (after `clear`ing one whose session ended): sent to
+    /// identify, unless it is a bot or a prefetch.
     fn unidentified(
         &self,
         visit: &PageVisit<'_>,
-        may_identify: bool,
         clear: Option<String>,
     ) -> Result<Sso2Page, Error> {
-        if !may_identify {
+        if visit.bot || visit.prefetch {
             let set_cookies = SetCookies::from(Vec::from_iter(clear));
             return Ok(Sso2Page::Anonymous { set_cookies });
         }
@@ -502,8 +498,8 @@ impl Sso2Flow {
     }
 
     /// Handles your landing page (step 2 of the sequence): `callback` is the whole URL the
-    /// reader arrived at, `cookie_headers` the request's `Cookie` headers (each one's
-    /// bytes: `headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes)`).
+    /// reader arrived at, `cookie_headers` the request's `Cookie` headers (as for
+    /// [`PageVisit::new`]).
     ///
     /// 1. `t` and `r` are verified ([`Sso2Client::landing`]).
     /// 2. The landing must be bound to this browser: the login state in `r` must match one

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use url::Url;
 
-use super::answer::read_answer_at;
+use super::answer::read_answer;
 use super::client::Sso2Client;
 use super::request_token::unix_now;
 use super::session::Sso2Session;
@@ -200,7 +200,7 @@ impl Sso2Client {
         let token = token.ok_or(Error::Landing(LandingError::MissingToken))?;
         let (return_url, state) = allowed_return(return_url, policy)?;
         let leeway = self.inner.leeway.as_secs();
-        let answer = read_answer_at(&token, &self.inner.key, leeway, now)?;
+        let answer = read_answer(&token, &self.inner.key, leeway, now)?;
         // `accepted_until` is `exp` plus the leeway.
         let latest = now
             .saturating_add(MAX_LANDING_LIFETIME.as_secs())

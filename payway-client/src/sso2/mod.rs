@@ -1,12 +1,8 @@
 //! Tulo Payway single sign-on, SSO2: the login the vendor recommends, done safer than the
 //! vendor's own plugin.
 //!
-//! - [`Sso2Client`]: [`identify_url`](Sso2Client::identify_url) and
-//!   [`landing`](Sso2Client::landing) (the browser's round trip through SSO2), and the server
-//!   calls [`session_status`](Sso2Client::session_status),
-//!   [`authenticate`](Sso2Client::authenticate),
-//!   [`authenticate_with_ticket`](Sso2Client::authenticate_with_ticket) and
-//!   [`logout`](Sso2Client::logout), each for a [`Reader`].
+//! - [`Sso2Client`]: the browser's round trip through SSO2 and the server calls, each for a
+//!   [`Reader`].
 //! - [`Sso2Session`]: what SSO2 signed: the session id, its [`Sso2Status`], a ticket for
 //!   [`PaywayClient::login_with_ticket`](crate::PaywayClient::login_with_ticket), an
 //!   [`Sso2Error`].

@@ -2,11 +2,10 @@
 //! organisation id), `aud: "pw-sso"`, `iat`, `nbf`, `exp`; `exp = iat + 60` for identify,
 //! `exp = iat + 10` for server calls, which add `sid`, `ipa`, `uas` and their own claims.
 
-use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use secrecy::SecretString;
 use secrecy::zeroize::Zeroize as _;
-use secrecy::{ExposeSecret as _, SecretString};
 use serde::Serialize;
 
 use super::jws;
@@ -96,22 +95,6 @@ pub(crate) struct Signer<'a> {
     pub(crate) key: &'a Hs256Key,
 }
 
-/// A server call's token. It may carry a password or a ticket (base64url is not
-/// encryption), so it is zeroed on drop and prints `[redacted]`.
-pub(crate) struct RequestToken(SecretString);
-
-impl RequestToken {
-    pub(crate) fn expose(&self) -> &str {
-        self.0.expose_secret()
-    }
-}
-
-impl fmt::Debug for RequestToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("RequestToken([redacted])")
-    }
-}
-
 impl Signer<'_> {
     fn claims(&self, now: u64, lifetime: u64) -> Claims<'_> {
         Claims {
@@ -130,14 +113,16 @@ impl Signer<'_> {
         self.sign(&self.claims(now, IDENTIFY_LIFETIME))
     }
 
-    /// The token of a server call for session `sid` and `reader`, issued at `now`.
+    /// The token of a server call for session `sid` and `reader`, issued at `now`. It may
+    /// carry a password or a ticket (base64url is not encryption), so it is a secret: zeroed
+    /// on drop, never printed.
     pub(crate) fn call(
         &self,
         now: u64,
         sid: &str,
         reader: &Reader,
         operation: Operation<'_>,
-    ) -> RequestToken {
+    ) -> SecretString {
         let mut claims = self.claims(now, CALL_LIFETIME);
         claims.sid = Some(sid);
         claims.ipa = Some(reader.ip().to_string());
@@ -151,7 +136,7 @@ impl Signer<'_> {
             Operation::WithTicket { ticket } => claims.at = Some(ticket),
             Operation::Logout => {}
         }
-        RequestToken(SecretString::from(self.sign(&claims)))
+        SecretString::from(self.sign(&claims))
     }
 
     fn sign(&self, claims: &Claims<'_>) -> String {
@@ -165,6 +150,8 @@ impl Signer<'_> {
 
 #[cfg(test)]
 mod tests {
+    use secrecy::ExposeSecret as _;
+
     use super::*;
 
     fn signer(key: &Hs256Key) -> Signer<'_> {
@@ -177,29 +164,28 @@ mod tests {
 
     #[test]
     fn operations_are_posted_under_the_base_path() {
-        let at = |base: &str, operation: Operation<'_>| {
-            let base = url::Url::parse(base).unwrap();
-            paywall_internal::http::append_segments(&base, &[operation.path()]).to_string()
-        };
-        assert_eq!(
-            at("https://proxy.example/sso/", Operation::Logout),
-            "https://proxy.example/sso/logout"
-        );
-        assert_eq!(
-            at(
-                "https://sso.worldoftulo.com",
-                Operation::WithTicket { ticket: "t" }
-            ),
-            "https://sso.worldoftulo.com/authenticatewithticket"
-        );
         let last_known = Sso2Status::Anonymous;
-        assert_eq!(
-            at(
-                "https://sso.worldoftulo.com",
-                Operation::SessionStatus { last_known }
+        for (base, operation, expected) in [
+            (
+                "https://proxy.example/sso/",
+                Operation::Logout,
+                "https://proxy.example/sso/logout",
             ),
-            "https://sso.worldoftulo.com/sessionstatus"
-        );
+            (
+                "https://sso.worldoftulo.com",
+                Operation::WithTicket { ticket: "t" },
+                "https://sso.worldoftulo.com/authenticatewithticket",
+            ),
+            (
+                "https://sso.worldoftulo.com",
+                Operation::SessionStatus { last_known },
+                "https://sso.worldoftulo.com/sessionstatus",
+            ),
+        ] {
+            let base = url::Url::parse(base).unwrap();
+            let url = paywall_internal::http::append_segments(&base, &[operation.path()]);
+            assert_eq!(url.as_str(), expected);
+        }
     }
 
     #[test]
@@ -224,8 +210,8 @@ mod tests {
             password: "pw-secret-1",
         };
         let token = signer(&key).call(100, "sid-1", &reader, operation);
-        assert_eq!(format!("{token:?}"), "RequestToken([redacted])");
-        let claims = jws::verify(token.expose(), &key).unwrap();
+        assert!(!format!("{token:?}").contains("pw-secret"));
+        let claims = jws::verify(token.expose_secret(), &key).unwrap();
         assert_eq!(claims["exp"], 110);
         assert_eq!(claims["uas"], "Mozilla/5.0 \"quoted\"");
         assert_eq!(claims["pwd"], "pw-secret-1");

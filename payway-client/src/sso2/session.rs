@@ -189,35 +189,6 @@ mod tests {
     }
 
     #[test]
-    fn error_codes_map_with_their_details() {
-        assert_eq!(
-            Sso2Error::from_wire("session_not_found", Some(3), Some(9)),
-            Sso2Error::SessionNotFound
-        );
-        assert_eq!(
-            Sso2Error::from_wire("invalid_credentials", Some(2), None),
-            Sso2Error::InvalidCredentials {
-                remaining_attempts: Some(2)
-            }
-        );
-        assert_eq!(
-            Sso2Error::from_wire("account_frozen", None, Some(300)),
-            Sso2Error::AccountFrozen {
-                retry_after: Some(Duration::from_secs(300))
-            }
-        );
-        assert_eq!(
-            Sso2Error::from_wire("account_not_active", None, None),
-            Sso2Error::AccountNotActive
-        );
-        let other = Sso2Error::from_wire("rate_limited\n<script>", None, None);
-        assert_eq!(other, Sso2Error::Other("rate_limited??script?".to_owned()));
-        assert_eq!(other.code(), "rate_limited??script?");
-        let long = Sso2Error::from_wire(&"x".repeat(500), None, None);
-        assert_eq!(long.code().len(), MAX_OTHER_CODE);
-    }
-
-    #[test]
     fn debug_hides_the_sid_and_the_ticket() {
         let session = Sso2Session {
             sid: "sid-secret-1".to_owned(),

@@ -123,7 +123,7 @@ where
 }
 
 /// `true` for an account id a cookie can hold: 1 to 128 bytes of text, no control characters.
-fn is_storable_account_id(account_id: &str) -> bool {
+pub(crate) fn is_storable_account_id(account_id: &str) -> bool {
     is_text(account_id, MAX_ACCOUNT_ID_BYTES)
 }
 
@@ -145,11 +145,9 @@ impl SessionCookie {
     /// [`login_with_ticket`](crate::PaywayClient::login_with_ticket) and
     /// [`active_products`](crate::PaywayClient::active_products)), read now and trusted for
     /// [`DEFAULT_ACCOUNT_MAX_AGE`] ([`with_account_max_age`](Self::with_account_max_age)
-    /// changes it). A code given twice is kept once.
-    ///
-    /// [`Sso2Flow`](super::Sso2Flow) never fails a login here for its products: it keeps the
-    /// codes your site gates on ([`Sso2Flow::gated_products`](super::Sso2Flow::gated_products)),
-    /// or else the first 32 that fit.
+    /// changes it). A code given twice is kept once. ([`Sso2Flow`](super::Sso2Flow) never
+    /// fails a login for its products: see
+    /// [`gated_products`](super::Sso2Flow::gated_products).)
     ///
     /// # Errors
     ///
