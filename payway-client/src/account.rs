@@ -133,16 +133,17 @@ impl Account {
     /// A [`ParseError`] when the body is not JSON, repeats a member name, has no `id`, or a
     /// named field has the wrong type. The error never quotes the body.
     pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
-        parse::read(body, unwrap_item)
+        parse::read(body, |value| unwrap_item(value, "id"))
             .map_err(|fault| ParseError::new("account", body.len(), fault))
     }
 }
 
-/// `{"item": {...}}` → `{...}`, when the top level is only a wrapper.
-pub(crate) fn unwrap_item(value: Value) -> Value {
+/// `{"item": {...}}` → `{...}`, when the top level is only a wrapper (it has no member
+/// `flat_member`, which an unwrapped answer has).
+pub(crate) fn unwrap_item(value: Value, flat_member: &str) -> Value {
     match value {
         Value::Object(mut map)
-            if !map.contains_key("id") && map.get("item").is_some_and(Value::is_object) =>
+            if !map.contains_key(flat_member) && map.get("item").is_some_and(Value::is_object) =>
         {
             map.remove("item").unwrap_or(Value::Null)
         }
