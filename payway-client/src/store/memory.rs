@@ -64,10 +64,8 @@ use super::ticket_store::{StoreError, TicketStore};
 pub struct MemoryTicketStore {
     capacity: usize,
     origin: Instant,
-    /// One set of claims per kind, each under its own lock.
-    tickets: Mutex<Claims>,
-    landings: Mutex<Claims>,
-    checkouts: Mutex<Claims>,
+    /// One set of claims per kind (tickets, landings, checkouts), each under its own lock.
+    rooms: [Mutex<Claims>; 3],
 }
 
 impl MemoryTicketStore {
@@ -86,9 +84,7 @@ impl MemoryTicketStore {
         Self {
             capacity: capacity.max(1),
             origin: Instant::now(),
-            tickets: Mutex::default(),
-            landings: Mutex::default(),
-            checkouts: Mutex::default(),
+            rooms: Default::default(),
         }
     }
 
@@ -117,10 +113,11 @@ impl MemoryTicketStore {
     }
 
     fn lock(&self, kind: ClaimKind) -> MutexGuard<'_, Claims> {
+        let [tickets, landings, checkouts] = &self.rooms;
         let mutex = match kind {
-            ClaimKind::Ticket => &self.tickets,
-            ClaimKind::Landing => &self.landings,
-            ClaimKind::Checkout => &self.checkouts,
+            ClaimKind::Ticket => tickets,
+            ClaimKind::Landing => landings,
+            ClaimKind::Checkout => checkouts,
         };
         // Every step leaves the claims consistent, so a panic elsewhere cannot corrupt them.
         lock(mutex)
