@@ -182,7 +182,7 @@ impl ActiveProducts {
     /// active products, or has an article that is not an object of the documented fields.
     /// The error never quotes the body.
     pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
-        let raw: RawActiveProducts = parse::read(body, unwrap_item)
+        let raw: RawActiveProducts = parse::read(body, |value| unwrap_item(value, "id"))
             .map_err(|fault| ParseError::new(WHAT, body.len(), fault))?;
         Ok(Self {
             account_id: raw.id,
@@ -250,18 +250,10 @@ impl PaywayClient {
         &self,
         token: &AccessToken,
     ) -> Result<ActiveProducts, Error> {
-        let mut url = self.inner.endpoints.active_products.clone();
-        url.query_pairs_mut()
-            .append_pair("include_articles", "true");
+        let url = products_url(&self.inner.endpoints.active_products, None, true);
         let call = self.get_json(&url, token, ActiveProducts::from_json);
-        let environment = self.inner.environment;
-        in_span(
-            "active_products_with_articles",
-            environment,
-            trace::ok,
-            call,
-        )
-        .await
+        let operation = "active_products_with_articles";
+        in_span(operation, self.inner.environment, trace::ok, call).await
     }
 
     /// What the account may use now, without a reader token
@@ -324,11 +316,8 @@ impl PaywayClient {
         include_articles: bool,
     ) -> Result<AccountProducts, Error> {
         let token = self.server_token(&[ACCOUNT_READ_SCOPE]).await?;
-        let url = account_products_url(
-            &self.inner.endpoints.account_active_products,
-            account_id,
-            include_articles,
-        );
+        let endpoint = &self.inner.endpoints.account_active_products;
+        let url = products_url(endpoint, Some(account_id), include_articles);
         let products = match self.get_json(&url, &token, ActiveProducts::from_json).await {
             Ok(products) => products,
             Err(Error::UnexpectedStatus(details))
@@ -358,15 +347,14 @@ impl PaywayClient {
     }
 }
 
-/// `{endpoint}?account_id={id}[&include_articles=true]`.
-fn account_products_url(endpoint: &Url, account_id: &str, include_articles: bool) -> Url {
+/// `{endpoint}[?account_id={id}][&include_articles=true]`.
+fn products_url(endpoint: &Url, account_id: Option<&str>, include_articles: bool) -> Url {
     let mut url = endpoint.clone();
-    {
-        let mut query = url.query_pairs_mut();
-        query.append_pair("account_id", account_id);
-        if include_articles {
-            query.append_pair("include_articles", "true");
-        }
+    let account = account_id.map(|id| ("account_id", id));
+    let articles = include_articles.then_some(("include_articles", "true"));
+    let pairs: Vec<_> = account.into_iter().chain(articles).collect();
+    if !pairs.is_empty() {
+        url.query_pairs_mut().extend_pairs(pairs);
     }
     url
 }
@@ -450,11 +438,9 @@ mod tests {
             br#"{"active_products":[],"active_articles":{"article_id":"a"}}"#,
             br#"{"active_products":[],"external_plus_products":"print"}"#,
         ] {
-            assert!(
-                ActiveProducts::from_json(bad).is_err(),
-                "{}",
-                String::from_utf8_lossy(bad)
-            );
+            let err = ActiveProducts::from_json(bad).unwrap_err();
+            let body = String::from_utf8_lossy(bad);
+            assert!(!err.fault().is_repeated_member(), "{body}");
         }
         for bad in [
             &br#"{"item":{"id":"a","active_products":[],"active_products":["premium"]}}"#[..],
@@ -462,11 +448,8 @@ mod tests {
             br#"{"active_products":[],"external_plus_products":[],"external_plus_products":["x"]}"#,
         ] {
             let err = ActiveProducts::from_json(bad).unwrap_err();
-            assert!(
-                err.fault().is_repeated_member(),
-                "{}",
-                String::from_utf8_lossy(bad)
-            );
+            let body = String::from_utf8_lossy(bad);
+            assert!(err.fault().is_repeated_member(), "{body}");
         }
     }
 
@@ -508,12 +491,19 @@ mod tests {
             Url::parse("https://backend.worldoftulo.com/external/api/v1/accounts/active_products")
                 .unwrap();
         let id = "5f3c9a1b2c4d5e6f7a8b9c0d";
+        let query = |id, articles| {
+            products_url(&endpoint, id, articles)
+                .query()
+                .map(str::to_owned)
+        };
+        assert_eq!(query(None, false), None);
+        assert_eq!(query(None, true).as_deref(), Some("include_articles=true"));
         assert_eq!(
-            account_products_url(&endpoint, id, false).query(),
+            query(Some(id), false).as_deref(),
             Some("account_id=5f3c9a1b2c4d5e6f7a8b9c0d")
         );
         assert_eq!(
-            account_products_url(&endpoint, id, true).query(),
+            query(Some(id), true).as_deref(),
             Some("account_id=5f3c9a1b2c4d5e6f7a8b9c0d&include_articles=true")
         );
     }

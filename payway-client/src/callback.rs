@@ -33,14 +33,9 @@ const MAX_RETURN_URL_BYTES: usize = 4096;
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReturnPolicy {
-    hosts: Vec<AllowedHost>,
+    /// Each allowed host, normalised, and its port.
+    hosts: Vec<(String, Option<u16>)>,
     allow_http: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct AllowedHost {
-    host: String,
-    port: Option<u16>,
 }
 
 impl ReturnPolicy {
@@ -55,7 +50,7 @@ impl ReturnPolicy {
         Self {
             hosts: hosts
                 .into_iter()
-                .filter_map(|h| AllowedHost::parse(h.as_ref()))
+                .filter_map(|h| allowed_host(h.as_ref()))
                 .collect(),
             allow_http: false,
         }
@@ -103,30 +98,25 @@ impl ReturnPolicy {
         let Some(host) = url.host_str() else {
             return false;
         };
-        let port = url.port();
         self.hosts
             .iter()
-            .any(|allowed| allowed.host == host && allowed.port == port)
+            .any(|(allowed, port)| allowed == host && *port == url.port())
     }
 }
 
-impl AllowedHost {
-    fn parse(entry: &str) -> Option<Self> {
-        let entry = entry.trim();
-        if entry.is_empty() || entry.contains(['/', '\\', '@', '?', '#']) {
-            return None;
-        }
-        // Let the URL parser normalise the host (case, IDNA, IP forms) exactly as it will
-        // normalise the return URLs compared against it.
-        let url = Url::parse(&format!("https://{entry}/")).ok()?;
-        if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
-            return None;
-        }
-        Some(Self {
-            host: url.host_str()?.to_owned(),
-            port: url.port(),
-        })
+/// An entry of [`ReturnPolicy::allow_hosts`] as its host and port, when it is a plain host.
+fn allowed_host(entry: &str) -> Option<(String, Option<u16>)> {
+    let entry = entry.trim();
+    if entry.is_empty() || entry.contains(['/', '\\', '@', '?', '#']) {
+        return None;
     }
+    // Let the URL parser normalise the host (case, IDNA, IP forms) exactly as it will
+    // normalise the return URLs compared against it.
+    let url = Url::parse(&format!("https://{entry}/")).ok()?;
+    if url.path() != "/" || url.query().is_some() || !url.username().is_empty() {
+        return None;
+    }
+    Some((url.host_str()?.to_owned(), url.port()))
 }
 
 /// Why a return from the shop could not be read. Show the reader a "please log in again"

@@ -1,18 +1,11 @@
 //! Axum extractors (feature `axum`, on `axum-core` and `http` only).
 //!
-//! - [`TicketReturn`]: the return from Tulo Shop. It reads the request's query string with
-//!   [`TicketCallback::from_query`](crate::TicketCallback::from_query) and a
-//!   [`ReturnPolicy`](crate::ReturnPolicy) taken from your state through `FromRef`, and
-//!   checks the login's state against the request's cookies
-//!   ([`TicketCallback::check_state`](crate::TicketCallback::check_state)): a handler that
-//!   names it runs only for a well-formed return in the browser that started the login, and
-//!   every other request is answered `400` with a small JSON body that never echoes the
-//!   ticket.
-//! - [`SetCookies`] is a response part: return it with your answer and
-//!   each of its values goes out as a `Set-Cookie` header.
+//! - [`TicketReturn`]: the return from Tulo Shop, read with a
+//!   [`ReturnPolicy`](crate::ReturnPolicy) from your state (through `FromRef`) and bound to
+//!   the browser that started the login; any other request is answered `400`.
+//! - [`SetCookies`] is a response part: each of its values goes out as a `Set-Cookie` header.
 //! - [`Sso2Cookie`]: the reader's sealed SSO2 session cookie, opened with the
 //!   [`SessionCookieKey`](crate::sso2::SessionCookieKey) in your state (through `FromRef`).
-//!   `Option<Sso2Cookie>` is `None` for anything but a genuine, unexpired cookie.
 //!
 //! ```
 //! use axum::{Router, routing::get};

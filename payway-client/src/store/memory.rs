@@ -19,33 +19,30 @@ use super::ticket_store::{StoreError, TicketStore};
 /// load balancer, two app servers would each accept the same ticket once. Use
 /// `RedisTicketStore` (feature `redis`) for a fleet.
 ///
-/// **A live claim is never dropped; a full store refuses.** Each kind (shop tickets, SSO2
-/// landings, checkout returns) holds at most `capacity` unexpired claims (default 100 000),
-/// apart from the others, so a flood of one kind never takes another's room. A claim that
-/// finds its kind full, once the expired claims are dropped, is refused with
-/// [`StoreError::Full`] (which says why evicting would be worse: a replay of the reader's
-/// session, account takeover), and the login fails closed.
+/// **A live claim is never dropped; a full store refuses.** Each kind holds at most
+/// `capacity` unexpired claims (default 100 000) in a room of its own. A claim that finds its
+/// kind full, once the expired claims are dropped, is refused with [`StoreError::Full`]
+/// (which says why evicting would be worse), and the login fails closed.
 ///
 /// What can fill a kind: a ticket's claim lasts the claim TTL only once Payway *accepted*
 /// it ([`login_with_ticket`](crate::PaywayClient::login_with_ticket) releases the claim of
-/// a ticket Payway refused, `400` or `401`), and a landing is claimed only after its token
-/// verified. Made-up tickets and forged landings hold no room beyond the moment of their
-/// own request. Still, **rate-limit your callback routes** (per client address): a full
-/// kind refuses every login of that kind until claims expire.
+/// a ticket Payway refused), and a landing is claimed only after its token verified, so
+/// made-up tickets and forged landings hold no room beyond their own request. Still,
+/// **rate-limit your callback routes** (per client address): a full kind refuses every login
+/// of that kind until claims expire.
 ///
-/// **Memory:** a claim is one hash-table entry (32-byte digest, 8-byte expiry) and one entry
-/// of an expiry-ordered queue (the same 40 bytes). Claims dropped early (released, or taken
-/// again after they expired) leave their queue entry behind until the queue is compacted,
-/// when it holds twice the live claims and 1 024 more. About 140 bytes per claim in all (see
-/// the crate's Performance section), so at most about `3 × capacity × 140` bytes for the
-/// three kinds, 42 MB at the default capacity; memory is taken as claims arrive, not up
-/// front.
+/// **Memory:** about 140 bytes per claim (see the crate's Performance section), taken as
+/// claims arrive, so at most about `3 × capacity × 140` bytes, 42 MB at the default
+/// capacity. A claim is a hash-table entry (32-byte digest, 8-byte expiry) and the same 40
+/// bytes in an expiry-ordered queue; a claim dropped early (released, or taken again after
+/// it expired) leaves its queue entry until the queue, at twice the live claims and 1 024
+/// more, is compacted.
 ///
-/// **Cost:** no claim scans the table: expired claims leave from the front of an
-/// expiry-ordered queue, a few with each new claim and as many as a full kind needs. Claims
-/// that expire in the order they were made (one TTL) cost O(1); one that expires well before
-/// a claim made earlier, O(log n). A claim never lasts less than its TTL, and at most a 64th
-/// of it (or 2 ms) longer, so that claims of about one TTL stay in order.
+/// **Cost:** no claim scans the table: expired claims leave from the front of the queue, a
+/// few with each new claim and as many as a full kind needs. Claims that expire in the order
+/// they were made (one TTL) cost O(1); one that expires well before a claim made earlier,
+/// O(log n). A claim never lasts less than its TTL, and at most a 64th of it (or 2 ms)
+/// longer, so that claims of about one TTL stay in order.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -67,10 +64,8 @@ use super::ticket_store::{StoreError, TicketStore};
 pub struct MemoryTicketStore {
     capacity: usize,
     origin: Instant,
-    /// One set of claims per kind, each under its own lock.
-    tickets: Mutex<Claims>,
-    landings: Mutex<Claims>,
-    checkouts: Mutex<Claims>,
+    /// One set of claims per kind (tickets, landings, checkouts), each under its own lock.
+    rooms: [Mutex<Claims>; 3],
 }
 
 impl MemoryTicketStore {
@@ -89,9 +84,7 @@ impl MemoryTicketStore {
         Self {
             capacity: capacity.max(1),
             origin: Instant::now(),
-            tickets: Mutex::default(),
-            landings: Mutex::default(),
-            checkouts: Mutex::default(),
+            rooms: Default::default(),
         }
     }
 
@@ -120,10 +113,11 @@ impl MemoryTicketStore {
     }
 
     fn lock(&self, kind: ClaimKind) -> MutexGuard<'_, Claims> {
+        let [tickets, landings, checkouts] = &self.rooms;
         let mutex = match kind {
-            ClaimKind::Ticket => &self.tickets,
-            ClaimKind::Landing => &self.landings,
-            ClaimKind::Checkout => &self.checkouts,
+            ClaimKind::Ticket => tickets,
+            ClaimKind::Landing => landings,
+            ClaimKind::Checkout => checkouts,
         };
         // Every step leaves the claims consistent, so a panic elsewhere cannot corrupt them.
         lock(mutex)

@@ -6,8 +6,6 @@ mod fingerprint;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
-#[cfg(feature = "redis")]
-mod redis_policy;
 mod ticket_store;
 
 pub use fingerprint::{ClaimKind, Fingerprint};
