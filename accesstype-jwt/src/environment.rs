@@ -8,7 +8,7 @@ use url::Url;
 use crate::account_key::is_valid_account_key;
 use crate::error::Error;
 use crate::reader::ReaderId;
-use crate::story_url::{StoryEndpoint, StoryQuery, story_url};
+use crate::story_url::{ACCESS, StoryQuery, story_url};
 
 /// An Accesstype environment, in Accesstype's own words.
 ///
@@ -113,7 +113,7 @@ impl Environment {
             jwt: accesstype_jwt,
             disable_meter: false,
         };
-        story_url(&self.base_url(), story_id, StoryEndpoint::Access, query)
+        story_url(&self.base_url(), story_id, ACCESS, query)
     }
 
     /// `production` or `staging`.

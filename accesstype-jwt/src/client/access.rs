@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
 use crate::signer::MAX_TOKEN_BYTES;
-use crate::story_url::{StoryEndpoint, StoryQuery, encoded_story_url, story_segment};
+use crate::story_url::{ACCESS, PINGBACK, StoryQuery, encoded_story_url, story_segment};
 
 /// The header Accesstype reads the API key from.
 const X_SUBAUTH: HeaderName = HeaderName::from_static("x-subauth");
@@ -105,7 +105,7 @@ impl StoryRequest {
         )
     }
 
-    fn url(&self, client: &AccesstypeClient, endpoint: StoryEndpoint) -> Url {
+    fn url(&self, client: &AccesstypeClient, endpoint: &str) -> Url {
         let query = StoryQuery {
             account_key: &client.inner.account_key,
             reader: &self.reader,
@@ -222,7 +222,7 @@ impl AccesstypeClient {
         &self,
         request: &StoryRequest,
     ) -> Result<(AccessGrant, Bytes, Url), Error> {
-        let url = request.url(self, StoryEndpoint::Access);
+        let url = request.url(self, ACCESS);
         let request = self.request(Method::GET, &url);
         let body = exchange(request, &url, &self.inner.api_key, &[]).await?;
         let grant = AccessGrant::from_slice(&body)?;
@@ -235,7 +235,7 @@ impl AccesstypeClient {
         request: &StoryRequest,
         grant: Bytes,
     ) -> Result<(), Error> {
-        let url = request.url(self, StoryEndpoint::Pingback);
+        let url = request.url(self, PINGBACK);
         self.send_pingback_to(&url, grant).await
     }
 
