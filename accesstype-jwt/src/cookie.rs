@@ -6,8 +6,8 @@ use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
 use crate::error::Error;
-use crate::http_date::http_date;
 use crate::text::is_ldh_name;
+use crate::timestamp::http_date;
 
 /// The cookie Accesstype's browser script reads the reader id from: `at-meter`.
 pub const READER_ID_COOKIE: &str = "at-meter";

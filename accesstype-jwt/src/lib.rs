@@ -13,7 +13,6 @@ mod environment;
 mod error;
 mod from_env;
 mod grant;
-mod http_date;
 mod jwt_error;
 mod phone;
 mod reader;
