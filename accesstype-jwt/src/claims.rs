@@ -42,7 +42,7 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Jw
                 _ => "the payload is not a JSON object without repeated members",
             },
         })?;
-    if present(aud.as_ref()) {
+    if !matches!(aud, None | Some(Member::Null)) {
         return Err(JwtError::InvalidAudience);
     }
     check_times([exp, nbf, iat], clock)?;
@@ -91,10 +91,6 @@ fn text(
         Some(Member::Text(text)) if valid(&text) => Ok(Some(text.into_owned())),
         Some(_) => Err(JwtError::InvalidClaim { claim }),
     }
-}
-
-fn present(value: Option<&Member<'_>>) -> bool {
-    !matches!(value, None | Some(Member::Null))
 }
 
 /// `exp` and `nbf` with the leeway; `iat` not in the future beyond it. Each, when present,
