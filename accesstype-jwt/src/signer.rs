@@ -18,12 +18,9 @@ pub const MAX_TOKEN_BYTES: usize = jws::MAX_TOKEN_BYTES;
 
 /// Signs the Accesstype user JWT for a logged-in reader, and verifies one.
 ///
-/// The token is HS256 with the JWT secret of your Accesstype account (Settings > General), the
-/// payload exactly the documented `{email, id, login-phone-number, provider, name}` (the
-/// optional members left out when absent); `iat` and `exp` are added only
-/// when a lifetime is configured with
-/// [`AccesstypeSignerBuilder::ttl`](crate::AccesstypeSignerBuilder::ttl). Pass the token to
-/// Accesstype as the `accesstype_jwt` query parameter (see
+/// The token is HS256 with the JWT secret of your Accesstype account (Settings > General),
+/// its payload the documented one (see [`sign`](Self::sign)). Pass it to Accesstype as the
+/// `accesstype_jwt` query parameter (see
 /// [`Environment::story_access_url`](crate::Environment::story_access_url)) or as the user
 /// context of Accesstype's browser script.
 ///

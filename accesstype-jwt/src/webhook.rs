@@ -1,11 +1,6 @@
-//! Accesstype's outgoing webhooks: the payload it posts when a subscription or a subscriber
-//! changes, in both shapes its documentation shows.
-//!
-//! Accesstype posts `{"event", "event_timestamp", "data"}` to the URL configured under
-//! Settings > Outgoing webhooks, retries every hour on a non-`2xx` answer (up to 24 times) and
-//! disables the webhook after that. Today's documentation sends `data` as the subscription
-//! itself; an older example wraps it as `data.subscription`. A webhook configured with a
-//! `Secret` is signed (`X-AT-Signature`, see [`WebhookSigningKey`](crate::WebhookSigningKey)).
+//! Accesstype's outgoing webhooks (Settings > Outgoing webhooks): the payload it posts when a
+//! subscription or a subscriber changes, `{"event", "event_timestamp", "data"}`, in both
+//! shapes its documentation shows. Signed calls are checked in `webhook_signature`.
 
 use std::fmt;
 use std::time::SystemTime;
