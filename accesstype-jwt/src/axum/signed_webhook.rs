@@ -137,11 +137,9 @@ impl WebhookRejection {
     /// `401`, `413` or `400`, as the table above says.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        match &self.why {
-            Why::Refused(Error::MissingWebhookSignature | Error::BadWebhookSignature) => {
-                StatusCode::UNAUTHORIZED
-            }
-            Why::Refused(Error::BodyTooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+        match self.code() {
+            "webhook_unsigned" | "webhook_signature_mismatch" => StatusCode::UNAUTHORIZED,
+            "webhook_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,
         }
     }
