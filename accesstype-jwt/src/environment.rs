@@ -84,12 +84,10 @@ impl Environment {
     ///
     /// # Why a `Result`
     ///
-    /// Some story ids cannot be one segment of any URL. A WHATWG URL (what [`url::Url`] and
-    /// browsers implement) treats a segment `.` or `..` as a step in the path:
-    /// `stories/../access` would become `stories/access`, a request for another resource.
-    /// An infallible signature would have to send such a request or panic; this one returns
-    /// an error instead, so a hostile id can never change the path. Story ids you get from
-    /// your CMS (UUIDs, slugs, numbers) always succeed.
+    /// A WHATWG URL (what [`url::Url`] and browsers implement) reads a segment `.` or `..` as
+    /// a step in the path, so `stories/../access` would ask for another resource. Such an id
+    /// is an error rather than that request or a panic. Story ids you get from your CMS
+    /// (UUIDs, slugs, numbers) always succeed.
     ///
     /// # Errors
     ///

@@ -112,10 +112,9 @@ impl ContentTaxonomy {
                 if RESERVED_ATTRIBUTE_NAMES.contains(&name.as_str()) {
                     return Err(TaxonomyViolation::ReservedAttribute { name });
                 }
-                if names.contains(&name) {
+                if !names.insert(name.clone()) {
                     return Err(TaxonomyViolation::DuplicateAttribute { content_type, name });
                 }
-                names.insert(name.clone());
                 if names.len() > MAX_TAXONOMY_ATTRIBUTES {
                     return Err(TaxonomyViolation::TooManyAttributes {
                         content_type,
