@@ -138,7 +138,6 @@ impl AccesstypeSigner {
     pub fn verify(&self, token: &str) -> Result<User, JwtError> {
         let payload = jws::verify(token, &self.inner.key, Typ::Any).map_err(refused)?;
         let clock = Clock {
-            now: unix_now,
             leeway: self.inner.leeway.as_secs(),
             require_exp: self.inner.ttl.is_some(),
         };
@@ -192,7 +191,8 @@ fn refused(error: JwsError) -> JwtError {
     }
 }
 
-fn unix_now() -> Result<u64, JwtError> {
+/// Seconds since the Unix epoch, or [`JwtError::SystemClock`] before 1970.
+pub(crate) fn unix_now() -> Result<u64, JwtError> {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs())
