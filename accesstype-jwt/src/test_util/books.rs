@@ -124,9 +124,12 @@ impl Books {
     ) -> Reply {
         let ledger = self.ledger();
         let logged_in = user.is_some();
+        // A subscriber by user id, or by an identity with an active subscription.
         let subscriber = user.is_some_and(|user| {
             ledger.subscribers.contains(&user.id)
-                || ledger.subscriptions.any_active(&identities_of(user))
+                || identities_of(user)
+                    .iter()
+                    .any(|identity| !ledger.subscriptions.of(identity, true).is_empty())
         });
         let walled = ledger.walls.get(story_id).copied();
         let read = ledger.read.get(reader.as_str()).copied().unwrap_or(0);
