@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use paywall_internal::parse_error::ParseError;
 
 use crate::jwt_error::JwtError;
-use crate::violation::TaxonomyViolation;
+use crate::taxonomy::TaxonomyViolation;
 
 /// What the `client` feature's calls, reader ids, cookies, webhooks and URL builders refuse.
 ///

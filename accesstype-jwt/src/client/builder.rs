@@ -8,10 +8,9 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::account_key::is_valid_account_key;
 use crate::client::grant_cache::{GrantCache, MAX_CACHE_GRANTS_FOR};
 use crate::client::handle::{AccesstypeClient, Inner};
-use crate::environment::Environment;
+use crate::environment::{Environment, is_valid_account_key};
 use crate::error::BuildError;
 use paywall_internal::coalesce::Flights;
 use paywall_internal::http::{self, HttpSettings, sensitive_header};
@@ -217,7 +216,7 @@ fn api_key_value(key: Option<&SecretString>) -> Result<HeaderValue, BuildError> 
 }
 
 /// The account key (the public `key`), by the one rule of
-/// [`is_valid_account_key`](crate::account_key::is_valid_account_key).
+/// [`is_valid_account_key`](crate::environment::is_valid_account_key).
 fn account_key(key: Option<String>) -> Result<String, BuildError> {
     match key {
         None => Err(BuildError::MissingAccountKey),
