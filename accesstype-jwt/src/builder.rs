@@ -125,18 +125,8 @@ impl AccesstypeSignerBuilder {
     }
 }
 
-/// The family's key rule, for every HMAC key of this crate (the JWT secret, the webhook keys):
-/// never empty, and at least [`MIN_SECRET_BYTES`] unless the caller opted in to a shorter one.
-///
-/// # Errors
-///
-/// [`BuildError::EmptySecret`] or [`BuildError::ShortSecret`].
-pub(crate) fn check_secret_len(secret: &[u8], allow_short: bool) -> Result<(), BuildError> {
-    jws::check_secret(secret, allow_short).map_err(secret_error)
-}
-
-/// The shared secret rule's refusal in this crate's words: a function, not a `From` impl, so
-/// that no internal type enters the public API.
+/// The family's key rule's refusal (for the JWT secret and the webhook keys) in this crate's
+/// words: a function, not a `From` impl, so that no internal type enters the public API.
 pub(crate) fn secret_error(refused: SecretRefused) -> BuildError {
     match refused {
         SecretRefused::Empty => BuildError::EmptySecret,

@@ -6,13 +6,13 @@ use paywall_internal::json::{self, Member, Members, Refusal, read_object};
 use crate::email::is_valid_email;
 use crate::jwt_error::JwtError;
 use crate::phone::is_valid_phone_number;
+use crate::signer::unix_now;
 use crate::user::{Provider, User, UserId};
 
-/// How the time claims are checked.
+/// How the time claims are checked against the clock, which is read only when a time claim
+/// needs it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Clock {
-    /// Seconds since the Unix epoch; read only when a time claim needs it.
-    pub(crate) now: fn() -> Result<u64, JwtError>,
     /// Allowed clock difference, in seconds.
     pub(crate) leeway: u64,
     /// Whether `exp` must be present.
@@ -42,7 +42,7 @@ pub(crate) fn user_from_payload(payload: &[u8], clock: Clock) -> Result<User, Jw
                 _ => "the payload is not a JSON object without repeated members",
             },
         })?;
-    if present(aud.as_ref()) {
+    if !matches!(aud, None | Some(Member::Null)) {
         return Err(JwtError::InvalidAudience);
     }
     check_times([exp, nbf, iat], clock)?;
@@ -93,10 +93,6 @@ fn text(
     }
 }
 
-fn present(value: Option<&Member<'_>>) -> bool {
-    !matches!(value, None | Some(Member::Null))
-}
-
 /// `exp` and `nbf` with the leeway; `iat` not in the future beyond it. Each, when present,
 /// must be a whole number of seconds.
 fn check_times([exp, nbf, iat]: [Option<Member<'_>>; 3], clock: Clock) -> Result<(), JwtError> {
@@ -109,7 +105,7 @@ fn check_times([exp, nbf, iat]: [Option<Member<'_>>; 3], clock: Clock) -> Result
     if exp.is_none() && nbf.is_none() && iat.is_none() {
         return Ok(());
     }
-    let now = (clock.now)()?;
+    let now = unix_now()?;
     if exp.is_some_and(|exp| exp.saturating_add(clock.leeway) < now) {
         return Err(JwtError::Expired);
     }

@@ -1,6 +1,6 @@
-//! The `client` feature: [`AccesstypeClient`], its configuration (`builder`, `from_env`,
-//! `validate`), its calls (`access`, `read_story`, `subscriptions`) with the grant cache,
-//! one request (`http`) and, with `tracing`, one span per call (`trace`).
+//! The `client` feature: [`AccesstypeClient`], its configuration (`builder`, `from_env`), its
+//! calls (`access`, `read_story`, `subscriptions`) with the grant cache, one request (`http`)
+//! and, with `tracing`, one span per call (`trace`).
 
 mod access;
 mod builder;
@@ -12,7 +12,6 @@ mod read_story;
 mod subscriptions;
 #[cfg(feature = "tracing")]
 mod trace;
-mod validate;
 
 pub use access::CheckOptions;
 pub use builder::{AccesstypeClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};

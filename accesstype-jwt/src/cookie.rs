@@ -6,8 +6,8 @@ use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
 use crate::error::Error;
-use crate::http_date::http_date;
-use crate::text::is_ldh_label;
+use crate::text::is_ldh_name;
+use crate::timestamp::http_date;
 
 /// The cookie Accesstype's browser script reads the reader id from: `at-meter`.
 pub const READER_ID_COOKIE: &str = "at-meter";
@@ -134,14 +134,9 @@ impl CookieDomain {
     /// [`Error::InvalidInput`] (`cookie domain`) for anything that is not a canonical lowercase host
     /// name of two or more labels.
     pub fn new(domain: &str) -> Result<Self, Error> {
-        let labels: Vec<&str> = domain.split('.').collect();
         let canonical = domain.len() <= 253
-            && labels.len() >= 2
-            && labels.iter().all(|label| is_ldh_label(label))
+            && is_ldh_name(domain)
             && !domain.bytes().any(|b| b.is_ascii_uppercase())
-            && labels
-                .last()
-                .is_some_and(|tld| !tld.bytes().all(|b| b.is_ascii_digit()))
             // The host parser decodes `xn--` labels; a name it changes is not canonical.
             && matches!(url::Host::parse(domain), Ok(url::Host::Domain(parsed)) if parsed == domain);
         if canonical {

@@ -1,7 +1,7 @@
 //! The e-mail address rules of [`User::email`](crate::User::email): the address is the
 //! reader's identity at Accesstype, so two addresses that look alike must not both pass.
 
-use crate::text::{is_hidden, is_ldh_label};
+use crate::text::{is_hidden, is_ldh_name};
 
 /// The longest address accepted, in bytes (RFC 5321's path limit less the angle brackets).
 const MAX_EMAIL_BYTES: usize = 254;
@@ -67,26 +67,6 @@ fn is_valid_domain(domain: &str) -> bool {
         return false;
     };
     is_ldh_name(&ascii) && is_canonical(domain, &ascii)
-}
-
-/// Two or more LDH labels whose last one is not a number (decimal, or hexadecimal with `0x`,
-/// which URL parsers read as part of an IPv4 address).
-fn is_ldh_name(name: &str) -> bool {
-    let mut labels = name.split('.');
-    let Some(tld) = labels.next_back() else {
-        return false;
-    };
-    let numeric = tld.bytes().all(|b| b.is_ascii_digit())
-        || tld.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"))
-            && tld.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
-    let mut count = 1;
-    for label in labels {
-        if !is_ldh_label(label) {
-            return false;
-        }
-        count += 1;
-    }
-    count >= 2 && is_ldh_label(tld) && !numeric
 }
 
 /// Whether IDNA mapping changed nothing but letter case: refuses full-width letters,

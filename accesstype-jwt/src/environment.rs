@@ -5,10 +5,9 @@ use std::str::FromStr;
 
 use url::Url;
 
-use crate::account_key::is_valid_account_key;
 use crate::error::Error;
 use crate::reader::ReaderId;
-use crate::story_url::{StoryEndpoint, StoryQuery, story_url};
+use crate::story_url::{ACCESS, StoryQuery, story_url};
 
 /// An Accesstype environment, in Accesstype's own words.
 ///
@@ -84,12 +83,10 @@ impl Environment {
     ///
     /// # Why a `Result`
     ///
-    /// Some story ids cannot be one segment of any URL. A WHATWG URL (what [`url::Url`] and
-    /// browsers implement) treats a segment `.` or `..` as a step in the path:
-    /// `stories/../access` would become `stories/access`, a request for another resource.
-    /// An infallible signature would have to send such a request or panic; this one returns
-    /// an error instead, so a hostile id can never change the path. Story ids you get from
-    /// your CMS (UUIDs, slugs, numbers) always succeed.
+    /// A WHATWG URL (what [`url::Url`] and browsers implement) reads a segment `.` or `..` as
+    /// a step in the path, so `stories/../access` would ask for another resource. Such an id
+    /// is an error rather than that request or a panic. Story ids you get from your CMS
+    /// (UUIDs, slugs, numbers) always succeed.
     ///
     /// # Errors
     ///
@@ -113,7 +110,7 @@ impl Environment {
             jwt: accesstype_jwt,
             disable_meter: false,
         };
-        story_url(&self.base_url(), story_id, StoryEndpoint::Access, query)
+        story_url(&self.base_url(), story_id, ACCESS, query)
     }
 
     /// `production` or `staging`.
@@ -153,3 +150,34 @@ impl FromStr for Environment {
 #[error("unknown accesstype environment; expected `production` or `staging`")]
 #[non_exhaustive]
 pub struct ParseEnvironmentError;
+
+/// Whether `key` can be an account key: not empty, and no control or whitespace character
+/// anywhere (a stray space or line break is a copy-paste slip Accesstype would refuse).
+pub(crate) fn is_valid_account_key(key: &str) -> bool {
+    !key.is_empty() && !key.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_account_key;
+
+    #[test]
+    fn printable_keys_without_spaces_pass() {
+        for key in ["acct-7f3e", "Acct_7F3E.x", "ключ"] {
+            assert!(is_valid_account_key(key), "{key:?}");
+        }
+        for key in [
+            "",
+            "a b",
+            " a",
+            "a\t",
+            "a\u{a0}",
+            "a\u{2028}",
+            "a\r\nb",
+            "\u{0}",
+            "a\u{7f}",
+        ] {
+            assert!(!is_valid_account_key(key), "{key:?}");
+        }
+    }
+}

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use paywall_internal::parse_error::ParseError;
 
 use crate::jwt_error::JwtError;
-use crate::violation::TaxonomyViolation;
+use crate::taxonomy::TaxonomyViolation;
 
 /// What the `client` feature's calls, reader ids, cookies, webhooks and URL builders refuse.
 ///
@@ -30,8 +30,7 @@ use crate::violation::TaxonomyViolation;
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A user JWT could not be signed, or was refused: see [`JwtError`], which only
-    /// [`AccesstypeSigner`](crate::AccesstypeSigner) gives.
+    /// A user JWT could not be signed, or was refused: see [`JwtError`].
     #[error(transparent)]
     Jwt(#[from] JwtError),
 
@@ -50,13 +49,11 @@ pub enum Error {
     #[error("invalid content taxonomy: {0}")]
     InvalidTaxonomy(#[from] TaxonomyViolation),
 
-    /// An argument was refused before anything was sent or signed: `what` is `"story id"`,
+    /// An argument was refused before anything was sent or signed, by the rule its call
+    /// documents (a story id: one URL path segment of at most
+    /// [`MAX_STORY_ID_BYTES`](crate::MAX_STORY_ID_BYTES)): `what` is `"story id"`,
     /// `"subscriber identity provider"`, `"subscriber identity value"`, `"reader id"` or
-    /// `"cookie domain"`, and `reason` says why, never quoting the value. The rules are those
-    /// of [`ReaderId::parse`](crate::ReaderId::parse),
-    /// [`CookieDomain::new`](crate::CookieDomain::new),
-    /// [`SubscriberIdentity::new`](crate::SubscriberIdentity::new) and, for a story id, one
-    /// URL path segment of at most [`MAX_STORY_ID_BYTES`](crate::MAX_STORY_ID_BYTES).
+    /// `"cookie domain"`, and `reason` says why, never quoting the value.
     #[error("invalid {what}: {reason}")]
     InvalidInput {
         /// Which argument.
@@ -65,9 +62,8 @@ pub enum Error {
         reason: &'static str,
     },
 
-    /// A `Cookie` header holds more than one `at-meter` cookie. Browsers send one per
-    /// matching domain and path, so the copies may have been planted by a sibling subdomain:
-    /// none of them is trusted.
+    /// A `Cookie` header holds more than one `at-meter` cookie, so none of them is trusted
+    /// (see [`ReaderId::from_cookie_header`](crate::ReaderId::from_cookie_header)).
     #[error("the cookie header has more than one at-meter cookie")]
     DuplicateCookie,
 
@@ -81,14 +77,13 @@ pub enum Error {
         limit: usize,
     },
 
-    /// A webhook call has no `X-AT-Signature` header, so it cannot be told from a forged one
-    /// (see [`WebhookEvent::from_signed_slice`](crate::WebhookEvent::from_signed_slice)).
+    /// A webhook call has no `X-AT-Signature` header (see
+    /// [`WebhookEvent::from_signed_slice`](crate::WebhookEvent::from_signed_slice)).
     #[error("the webhook call is not signed")]
     MissingWebhookSignature,
 
     /// A webhook call's `X-AT-Signature` is not the HMAC-SHA256 of its body under the
-    /// webhook's secret (or is not spelled as hex or base64): forged, altered, or signed with
-    /// another secret. The header's value is not kept.
+    /// webhook's secret, in hex or base64: forged, altered, or signed with another secret.
     #[error("the webhook call's signature does not match")]
     BadWebhookSignature,
 
@@ -97,19 +92,16 @@ pub enum Error {
     InvalidAccountKey,
 
     /// A body is larger than [`MAX_BODY_BYTES`](crate::MAX_BODY_BYTES) (a webhook's, than
-    /// [`MAX_WEBHOOK_BODY_BYTES`](crate::MAX_WEBHOOK_BODY_BYTES)); it was not parsed. Of
-    /// Accesstype's answers, only a `2xx` one's body is read, so only such an answer gives
-    /// this error.
+    /// [`MAX_WEBHOOK_BODY_BYTES`](crate::MAX_WEBHOOK_BODY_BYTES)); it was not parsed. Only a
+    /// `2xx` answer's body is read.
     #[error("the body is larger than the {limit} bytes allowed")]
     BodyTooLarge {
         /// The limit it exceeded.
         limit: usize,
     },
 
-    /// A body is not the JSON Accesstype documents. The [`ParseError`] gives what was parsed
-    /// (`access grant`, `webhook`, `subscriptions`), the body's length and, as its source, why
-    /// ([`ParseFault`](crate::ParseFault)); neither it nor this error holds any of the body's
-    /// text.
+    /// A body is not the JSON Accesstype documents: the [`ParseError`] says what was parsed
+    /// (`access grant`, `webhook`, `subscriptions`) and why, without any of the body's text.
     #[error("a body does not parse as the json accesstype documents")]
     Parse(#[source] ParseError),
 
@@ -117,18 +109,16 @@ pub enum Error {
     #[error("the operating system's random number generator failed")]
     Random(#[source] getrandom::Error),
 
-    /// A request to Accesstype failed before a complete answer arrived: connection, TLS,
-    /// timeout, or a body that broke off. See [`Error::is_timeout`] and
-    /// [`Error::is_connect`]. The source holds no URL (the URL carries the user JWT).
+    /// A request to Accesstype failed before a complete answer arrived (connection, TLS,
+    /// timeout, a body that broke off). The source holds no URL, which carries the user JWT.
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("the request to accesstype failed")]
     Transport(#[source] Arc<reqwest::Error>),
 
     /// Accesstype answered with a status the call does not expect: a `401` (API key or
-    /// account key refused), a `5xx`, a `3xx` (never followed; see [`Error::is_redirect`]).
-    /// Accesstype does not document its error bodies: this crate does not read them, so an
-    /// error page of any size keeps its status, and none of its text is kept.
+    /// account key refused), a `5xx`, a `3xx` (never followed). The body of such an answer,
+    /// which Accesstype does not document, is not read.
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("accesstype answered with unexpected status {status}")]
@@ -140,10 +130,9 @@ pub enum Error {
         content_type: Option<String>,
     },
 
-    /// The HTTP client followed a redirect. A client given to
-    /// [`AccesstypeClientBuilder::http_client`](crate::AccesstypeClientBuilder::http_client)
-    /// must be built with `redirect::Policy::none()`: a redirect would carry the API key and
-    /// the user JWT to another location.
+    /// The HTTP client followed a redirect, which would carry the API key and the user JWT
+    /// elsewhere (see
+    /// [`AccesstypeClientBuilder::http_client`](crate::AccesstypeClientBuilder::http_client)).
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error(
@@ -152,9 +141,8 @@ pub enum Error {
     RedirectFollowed,
 
     /// Accesstype granted a story by its meter, but the pingback that counts the read failed
-    /// (the source says why), so the story must not be served: otherwise the reader would
-    /// read it for free and the meter would never move. See
-    /// [`AccesstypeClient::read_story`](crate::AccesstypeClient::read_story).
+    /// (the source says why), so the story must not be served (see
+    /// [`AccesstypeClient::read_story`](crate::AccesstypeClient::read_story)).
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("the story was granted by the meter but the pingback failed, so it is not served")]
@@ -213,11 +201,9 @@ impl Error {
     }
 }
 
-/// A configuration that a builder refuses at start-up:
-/// [`AccesstypeSignerBuilder::build`](crate::AccesstypeSignerBuilder::build) (or
-/// [`AccesstypeSigner::from_env`](crate::AccesstypeSigner::from_env)), and with the `client`
-/// feature `AccesstypeClientBuilder::build` (or `AccesstypeClient::from_env`). No message
-/// holds a secret, a key or a variable's value.
+/// A configuration that a builder (or a `from_env`) refuses at start-up, for the signer and,
+/// with the `client` feature, the client. No message holds a secret, a key or a variable's
+/// value.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
@@ -230,10 +216,8 @@ pub enum BuildError {
     #[error("the secret is empty")]
     EmptySecret,
 
-    /// The secret is shorter than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES), the HS256
-    /// minimum of RFC 7518 section 3.2, and the caller did not opt in to a shorter one
-    /// ([`AccesstypeSignerBuilder::insecure_allow_short_secret`](crate::AccesstypeSignerBuilder::insecure_allow_short_secret),
-    /// [`WebhookSigningKey::insecure_allow_short_secret`](crate::WebhookSigningKey::insecure_allow_short_secret)).
+    /// The secret is shorter than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES), and the
+    /// caller did not opt in to a shorter one (`insecure_allow_short_secret`).
     #[error("the secret is {len} bytes, shorter than the {min} bytes hmac-sha256 needs")]
     ShortSecret {
         /// The secret's length in bytes.
@@ -288,8 +272,7 @@ pub enum BuildError {
     #[error("choose an accesstype environment (production or staging) or a base url")]
     MissingEnvironment,
 
-    /// The base URL is plain `http://` to a host that is not loopback: the API key and the
-    /// user JWT would cross the network in clear text.
+    /// The base URL is plain `http://` to a host that is not loopback.
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("refusing a plain http:// base url to a non-loopback host; use https://")]
@@ -322,15 +305,13 @@ pub enum BuildError {
     #[error("no accesstype api key was given")]
     MissingApiKey,
 
-    /// The API key is not printable ASCII without spaces: a stray line break, space or
-    /// non-ASCII character usually means a copy-paste slip.
+    /// The API key is not printable ASCII without spaces.
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("the accesstype api key must be printable ascii without spaces")]
     InvalidApiKey,
 
-    /// A connect timeout was set together with a caller's HTTP client, which owns its connect
-    /// timeout.
+    /// A connect timeout was set together with a caller's HTTP client.
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error(
@@ -339,7 +320,7 @@ pub enum BuildError {
     ConnectTimeoutWithHttpClient,
 
     /// [`cache_grants_for`](crate::AccesstypeClientBuilder::cache_grants_for) is longer than
-    /// [`MAX_CACHE_GRANTS_FOR`](crate::MAX_CACHE_GRANTS_FOR), Accesstype's own 3 minutes.
+    /// [`MAX_CACHE_GRANTS_FOR`](crate::MAX_CACHE_GRANTS_FOR).
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("cache_grants_for may be at most {} s", max.as_secs())]

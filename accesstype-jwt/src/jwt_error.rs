@@ -12,13 +12,10 @@ use std::sync::Arc;
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum JwtError {
-    /// A part of the user to sign was refused before signing: `what` is `"e-mail address"`
-    /// (empty or malformed, see [`User::email`](crate::User::email)), `"phone number"` (not
-    /// E.164, `+` and 7 to 15 digits, see
-    /// [`User::login_phone_number`](crate::User::login_phone_number)) or `"user id"` (an
-    /// empty or over-long string, control characters, or a number above 2^53 - 1 that a
-    /// JavaScript server would round, see [`UserId`](crate::UserId)); `reason` says why,
-    /// never quoting the value.
+    /// A part of the user to sign was refused before signing: `what` is `"e-mail address"`,
+    /// `"phone number"` or `"user id"` (their rules: [`User::email`](crate::User::email),
+    /// [`User::login_phone_number`](crate::User::login_phone_number),
+    /// [`UserId`](crate::UserId)); `reason` says why, never quoting the value.
     #[error("invalid {what}: {reason}")]
     InvalidInput {
         /// Which part of the user.

@@ -4,7 +4,6 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![deny(clippy::indexing_slicing, clippy::print_stdout, clippy::print_stderr)]
 
-mod account_key;
 mod builder;
 mod claims;
 mod cookie;
@@ -13,7 +12,6 @@ mod environment;
 mod error;
 mod from_env;
 mod grant;
-mod http_date;
 mod jwt_error;
 mod phone;
 mod reader;
@@ -27,7 +25,6 @@ mod taxonomy;
 mod text;
 mod timestamp;
 mod user;
-mod violation;
 mod webhook;
 mod webhook_secret;
 mod webhook_signature;
@@ -58,10 +55,10 @@ pub use subscriber_identity::{MAX_SUBSCRIBER_IDENTITY_BYTES, SubscriberIdentity}
 pub use subscription::{Subscription, SubscriptionAsset};
 pub use taxonomy::{
     AttributeValue, ContentTaxonomy, DEFAULT_CONTENT_TYPE, MAX_TAXONOMY_ATTRIBUTES,
-    RESERVED_ATTRIBUTE_NAMES, TaxonomyAttribute, TaxonomyEntry, ValidatedTaxonomy,
+    RESERVED_ATTRIBUTE_NAMES, TaxonomyAttribute, TaxonomyEntry, TaxonomyViolation,
+    ValidatedTaxonomy,
 };
 pub use user::{MAX_SAFE_INTEGER, MAX_USER_ID_BYTES, Provider, User, UserId};
-pub use violation::TaxonomyViolation;
 pub use webhook::{MAX_WEBHOOK_BODY_BYTES, WebhookEvent, WebhookEventKind};
 pub use webhook_secret::WebhookSecret;
 pub use webhook_signature::{WEBHOOK_SIGNATURE_HEADER, WebhookSigningKey};

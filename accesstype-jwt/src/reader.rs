@@ -135,17 +135,12 @@ impl ReaderId {
     ///
     /// `at-meter={id}; Path=/[; Domain={domain}]; Expires={HTTP date}; SameSite=None; Secure`
     ///
-    /// `SameSite=None`, as in Accesstype's sample, lets the browser send the id with requests
-    /// from any site, so a story metered inside another site's frame counts; another site's
-    /// page can then spend the reader's metered stories by loading your story URLs, which
-    /// [`ReaderCookie::same_site_lax`] prevents. There is no `HttpOnly` because Accesstype's
-    /// script reads the cookie in the browser.
-    ///
-    /// The settings are a [`ReaderCookie`], checked once when you build it from your
-    /// configuration at start-up, so this per-request call cannot fail and no value can
-    /// smuggle extra attributes (`; HttpOnly`, a second cookie) into the header. Accesstype's
-    /// sample code takes the domain from the request's `Origin` header; use your own
-    /// configured host instead, which a request cannot choose.
+    /// `SameSite=None` is Accesstype's sample's (see [`ReaderCookie::same_site_lax`] for what
+    /// it risks); there is no `HttpOnly` because Accesstype's script reads the cookie in the
+    /// browser. The [`ReaderCookie`] was checked when you built it, so this call cannot fail
+    /// and no value can smuggle extra attributes (`; HttpOnly`, a second cookie) into the
+    /// header. Accesstype's sample code takes the domain from the request's `Origin` header;
+    /// use your own configured host instead, which a request cannot choose.
     #[must_use]
     pub fn set_cookie(&self, cookie: &ReaderCookie) -> String {
         let expires = SystemTime::now()

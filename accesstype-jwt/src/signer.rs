@@ -18,12 +18,9 @@ pub const MAX_TOKEN_BYTES: usize = jws::MAX_TOKEN_BYTES;
 
 /// Signs the Accesstype user JWT for a logged-in reader, and verifies one.
 ///
-/// The token is HS256 with the JWT secret of your Accesstype account (Settings > General), the
-/// payload exactly the documented `{email, id, login-phone-number, provider, name}` (the
-/// optional members left out when absent); `iat` and `exp` are added only
-/// when a lifetime is configured with
-/// [`AccesstypeSignerBuilder::ttl`](crate::AccesstypeSignerBuilder::ttl). Pass the token to
-/// Accesstype as the `accesstype_jwt` query parameter (see
+/// The token is HS256 with the JWT secret of your Accesstype account (Settings > General),
+/// its payload the documented one (see [`sign`](Self::sign)). Pass it to Accesstype as the
+/// `accesstype_jwt` query parameter (see
 /// [`Environment::story_access_url`](crate::Environment::story_access_url)) or as the user
 /// context of Accesstype's browser script.
 ///
@@ -141,7 +138,6 @@ impl AccesstypeSigner {
     pub fn verify(&self, token: &str) -> Result<User, JwtError> {
         let payload = jws::verify(token, &self.inner.key, Typ::Any).map_err(refused)?;
         let clock = Clock {
-            now: unix_now,
             leeway: self.inner.leeway.as_secs(),
             require_exp: self.inner.ttl.is_some(),
         };
@@ -195,7 +191,8 @@ fn refused(error: JwsError) -> JwtError {
     }
 }
 
-fn unix_now() -> Result<u64, JwtError> {
+/// Seconds since the Unix epoch, or [`JwtError::SystemClock`] before 1970.
+pub(crate) fn unix_now() -> Result<u64, JwtError> {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs())

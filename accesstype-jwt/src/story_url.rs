@@ -30,25 +30,12 @@ pub(crate) fn story_segment(story_id: &str) -> Result<String, Error> {
         })
 }
 
-/// The story endpoints Accesstype documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum StoryEndpoint {
-    /// `GET .../stories/{id}/access`: the access check.
-    Access,
-    /// `POST .../stories/{id}/pingback`: counts a metered read (sent by the client only).
-    #[cfg(any(feature = "__client", test))]
-    Pingback,
-}
+/// `GET .../stories/{id}/access`: the access check, the last segment of its URL.
+pub(crate) const ACCESS: &str = "access";
 
-impl StoryEndpoint {
-    fn segment(self) -> &'static str {
-        match self {
-            Self::Access => "access",
-            #[cfg(any(feature = "__client", test))]
-            Self::Pingback => "pingback",
-        }
-    }
-}
+/// `POST .../stories/{id}/pingback`: counts a metered read (sent by the client only).
+#[cfg(any(feature = "__client", test))]
+pub(crate) const PINGBACK: &str = "pingback";
 
 /// The query both endpoints take. No `Debug`: it holds the reader's JWT.
 #[derive(Clone, Copy)]
@@ -68,7 +55,7 @@ pub(crate) struct StoryQuery<'a> {
 pub(crate) fn story_url(
     base: &Url,
     story_id: &str,
-    endpoint: StoryEndpoint,
+    endpoint: &str,
     query: StoryQuery<'_>,
 ) -> Result<Url, Error> {
     let segment = story_segment(story_id)?;
@@ -82,17 +69,10 @@ pub(crate) fn story_url(
 pub(crate) fn encoded_story_url(
     base: &Url,
     segment: &str,
-    endpoint: StoryEndpoint,
+    endpoint: &str,
     query: StoryQuery<'_>,
 ) -> Url {
-    let path = [
-        "api",
-        "access",
-        "v1",
-        "stories",
-        segment,
-        endpoint.segment(),
-    ];
+    let path = ["api", "access", "v1", "stories", segment, endpoint];
     let mut url = append_segments(base, &path);
     let mut pairs = url.query_pairs_mut();
     pairs
@@ -114,11 +94,9 @@ pub(crate) fn encoded_story_url(
 /// the access segment, which the caller then builds in full.
 #[cfg(any(feature = "__client", test))]
 pub(crate) fn pingback_of(access: &Url) -> Option<Url> {
-    let stem = access
-        .path()
-        .strip_suffix(StoryEndpoint::Access.segment())?;
+    let stem = access.path().strip_suffix(ACCESS)?;
     let mut url = access.clone();
-    url.set_path(&[stem, StoryEndpoint::Pingback.segment()].concat());
+    url.set_path(&[stem, PINGBACK].concat());
     Some(url)
 }
 
@@ -160,8 +138,8 @@ mod tests {
                 jwt,
                 disable_meter,
             };
-            let access = encoded_story_url(&base, segment, StoryEndpoint::Access, query);
-            let pingback = encoded_story_url(&base, segment, StoryEndpoint::Pingback, query);
+            let access = encoded_story_url(&base, segment, ACCESS, query);
+            let pingback = encoded_story_url(&base, segment, PINGBACK, query);
             assert_eq!(pingback_of(&access), Some(pingback), "{segment}");
         }
     }
@@ -183,7 +161,7 @@ mod tests {
             disable_meter: true,
         };
         let base = Url::parse("https://proxy.example/accesstype/").unwrap();
-        let url = story_url(&base, "a/b", StoryEndpoint::Pingback, query).unwrap();
+        let url = story_url(&base, "a/b", PINGBACK, query).unwrap();
         assert_eq!(
             url.as_str(),
             "https://proxy.example/accesstype/api/access/v1/stories/a%2Fb/pingback\
@@ -191,7 +169,7 @@ mod tests {
              &disable-meter=true"
         );
         let root = Url::parse("http://127.0.0.1:8080").unwrap();
-        let url = story_url(&root, "s", StoryEndpoint::Access, query).unwrap();
+        let url = story_url(&root, "s", ACCESS, query).unwrap();
         assert!(
             url.as_str()
                 .starts_with("http://127.0.0.1:8080/api/access/v1/stories/s/access?key=")
@@ -206,6 +184,6 @@ mod tests {
             .append_pair("accesstype_jwt", "a.b+c")
             .append_pair("disable-meter", "true");
         assert_eq!(url, expected);
-        assert!(story_url(&root, "..", StoryEndpoint::Access, query).is_err());
+        assert!(story_url(&root, "..", ACCESS, query).is_err());
     }
 }

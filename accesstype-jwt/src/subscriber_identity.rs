@@ -1,6 +1,7 @@
 //! [`SubscriberIdentity`]: how Accesstype knows a subscriber (`{provider, value}`), checked
 //! once so that it can always be sent as two path segments.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use paywall_internal::segment::encode_segment;
@@ -53,8 +54,8 @@ impl SubscriberIdentity {
     /// [`MAX_SUBSCRIBER_IDENTITY_BYTES`], or holds control or invisible characters.
     pub fn new(provider: impl Into<String>, value: impl Into<String>) -> Result<Self, Error> {
         let (provider, value) = (provider.into(), value.into());
-        check(&provider, PROVIDER)?;
-        check(&value, VALUE)?;
+        segment(&provider, PROVIDER)?;
+        segment(&value, VALUE)?;
         Ok(Self { provider, value })
     }
 
@@ -82,33 +83,21 @@ impl SubscriberIdentity {
     /// The two parts as encoded path segments.
     #[cfg(any(feature = "__client", test))]
     pub(crate) fn segments(&self) -> Result<(String, String), Error> {
-        Ok((
-            segment(&self.provider, PROVIDER)?,
-            segment(&self.value, VALUE)?,
-        ))
+        let provider = segment(&self.provider, PROVIDER)?.into_owned();
+        Ok((provider, segment(&self.value, VALUE)?.into_owned()))
     }
 }
 
 const PROVIDER: &str = "subscriber identity provider";
 const VALUE: &str = "subscriber identity value";
 
-/// One part as an encoded path segment, or [`Error::InvalidInput`] naming it (`what`).
-#[cfg(any(feature = "__client", test))]
-fn segment(text: &str, what: &'static str) -> Result<String, Error> {
-    encode_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES)
-        .map(std::borrow::Cow::into_owned)
-        .map_err(|refused| Error::InvalidInput {
-            what,
-            reason: refused.reason(),
-        })
-}
-
-/// The rule of [`SubscriberIdentity::new`] for one part.
-fn check(text: &str, what: &'static str) -> Result<(), Error> {
+/// One part as an encoded path segment, by the rule of [`SubscriberIdentity::new`]; or
+/// [`Error::InvalidInput`] naming the part (`what`).
+fn segment<'a>(text: &'a str, what: &'static str) -> Result<Cow<'a, str>, Error> {
     let reason = match encode_segment(text, MAX_SUBSCRIBER_IDENTITY_BYTES) {
         Err(refused) => refused.reason(),
         Ok(_) if text.chars().any(is_hidden) => "it contains an invisible character",
-        Ok(_) => return Ok(()),
+        Ok(encoded) => return Ok(encoded),
     };
     Err(Error::InvalidInput { what, reason })
 }

@@ -132,11 +132,7 @@ impl Subscription {
     /// `assets`: what the subscription gives access to, each with its `type` and
     /// `metadata.access_level`. Entries that are not objects are skipped.
     pub fn assets(&self) -> impl Iterator<Item = SubscriptionAsset<'_>> + '_ {
-        self.members
-            .get("assets")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
+        items(self.members.get("assets"))
             .filter_map(Value::as_object)
             .map(SubscriptionAsset)
     }
@@ -146,8 +142,7 @@ impl Subscription {
     /// [`SubscriberIdentity::new`]) are left out.
     #[must_use]
     pub fn subscriber_identities(&self) -> Vec<SubscriberIdentity> {
-        let subscriber = self.members.get("subscriber").and_then(Value::as_object);
-        identities_in(subscriber.and_then(|s| s.get("subscriber_identities")))
+        identities_in(self.identity_list())
     }
 
     /// `preferred_identity`: the identity Accesstype contacts the subscriber by, when it is a
@@ -173,19 +168,9 @@ impl Subscription {
         self.members.get(name)?.as_str()
     }
 
-    /// The `provider` of each entry of `subscriber.subscriber_identities`, as sent: what
-    /// `Debug` shows of them.
-    fn identity_providers(&self) -> Vec<&str> {
-        let identities = self
-            .members
-            .get("subscriber")
-            .and_then(|subscriber| subscriber.get("subscriber_identities"))
-            .and_then(Value::as_array);
-        identities
-            .into_iter()
-            .flatten()
-            .filter_map(|identity| identity.get("provider")?.as_str())
-            .collect()
+    /// `subscriber.subscriber_identities`, as sent.
+    fn identity_list(&self) -> Option<&Value> {
+        self.members.get("subscriber")?.get("subscriber_identities")
     }
 }
 
@@ -201,10 +186,12 @@ impl<'de> Deserialize<'de> for Subscription {
 
 impl fmt::Debug for Subscription {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let preferred = self
-            .members
-            .get("preferred_identity")
-            .and_then(|identity| identity.get("provider")?.as_str());
+        // Of the identities, only their providers.
+        fn provider(identity: &Value) -> Option<&str> {
+            identity.get("provider")?.as_str()
+        }
+        let providers: Vec<_> = items(self.identity_list()).filter_map(provider).collect();
+        let preferred = self.members.get("preferred_identity").and_then(provider);
         f.debug_struct("Subscription")
             .field("id", &self.id())
             .field("status", &self.status())
@@ -214,7 +201,7 @@ impl fmt::Debug for Subscription {
             .field("start_timestamp", &self.start_timestamp())
             .field("end_timestamp", &self.end_timestamp())
             .field("assets", &self.assets().collect::<Vec<_>>())
-            .field("identity_providers", &self.identity_providers())
+            .field("identity_providers", &providers)
             .field("preferred_identity_provider", &preferred)
             .field("members", &self.members.keys().collect::<Vec<_>>())
             .finish()
@@ -266,13 +253,14 @@ impl fmt::Debug for SubscriptionAsset<'_> {
     }
 }
 
+/// The items of `list`, when it is an array.
+fn items(list: Option<&Value>) -> impl Iterator<Item = &Value> {
+    list.and_then(Value::as_array).into_iter().flatten()
+}
+
 /// The usable identities of a `subscriber_identities` array.
 pub(crate) fn identities_in(list: Option<&Value>) -> Vec<SubscriberIdentity> {
-    list.and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(identity_from)
-        .collect()
+    items(list).filter_map(identity_from).collect()
 }
 
 /// `{provider, value}` as an identity, when both are strings that make a usable one.

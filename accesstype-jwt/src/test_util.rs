@@ -139,6 +139,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use paywall_internal::fake::FakeServer;
+use serde_json::json;
 use url::Url;
 
 use crate::client::{AccesstypeClient, AccesstypeClientBuilder};
@@ -147,7 +148,6 @@ use crate::signer::AccesstypeSigner;
 use crate::subscriber_identity::SubscriberIdentity;
 use crate::subscription::Subscription;
 use crate::test_util::books::{Books, Walled};
-use crate::test_util::webhooks::Shape;
 use crate::user::UserId;
 use crate::webhook::WebhookEventKind;
 use crate::webhook_signature::WebhookSigningKey;
@@ -328,7 +328,11 @@ impl FakeAccesstype {
     /// `{"event", "event_timestamp", "data"}` with `data` the subscription itself (for
     /// [`WebhookEventKind::SubscriberCreation`], its `subscriber`).
     pub fn webhook(&self, kind: WebhookEventKind, subscription: &Subscription) -> FakeWebhook {
-        FakeWebhook::new(&self.webhook_key, kind, subscription, Shape::Current)
+        let data = match kind {
+            WebhookEventKind::SubscriberCreation => subscription.get("subscriber").cloned(),
+            _ => Some(json!(subscription)),
+        };
+        FakeWebhook::new(&self.webhook_key, kind, data.unwrap_or_else(|| json!({})))
     }
 
     /// The same call in the older example's shape: `data.subscription`.
@@ -337,7 +341,8 @@ impl FakeAccesstype {
         kind: WebhookEventKind,
         subscription: &Subscription,
     ) -> FakeWebhook {
-        FakeWebhook::new(&self.webhook_key, kind, subscription, Shape::Wrapped)
+        let data = json!({ "subscription": subscription });
+        FakeWebhook::new(&self.webhook_key, kind, data)
     }
 
     /// Puts `story_id` behind a hard paywall: subscribers only, never granted by the meter

@@ -171,33 +171,19 @@ impl User {
         if self.email.is_none() && self.login_phone_number.is_none() {
             return Err(JwtError::NoEmailOrPhoneNumber);
         }
-        if self
-            .email
-            .as_deref()
-            .is_some_and(|email| !is_valid_email(email))
-        {
-            return Err(JwtError::InvalidInput {
-                what: "e-mail address",
-                reason: "it is empty or malformed",
-            });
-        }
-        if self
-            .login_phone_number
-            .as_deref()
-            .is_some_and(|number| !is_valid_phone_number(number))
-        {
-            return Err(JwtError::InvalidInput {
-                what: "phone number",
-                reason: "it is not E.164, `+` and 7 to 15 digits",
-            });
-        }
-        if !self.id.is_valid() {
-            return Err(JwtError::InvalidInput {
-                what: "user id",
-                reason: "it is empty, too long, holds control characters or is not a safe integer",
-            });
-        }
-        Ok(())
+        let email = self.email.as_deref();
+        let number = self.login_phone_number.as_deref();
+        let (what, reason) = if email.is_some_and(|email| !is_valid_email(email)) {
+            ("e-mail address", "it is empty or malformed")
+        } else if number.is_some_and(|number| !is_valid_phone_number(number)) {
+            ("phone number", "it is not E.164, `+` and 7 to 15 digits")
+        } else if !self.id.is_valid() {
+            let reason = "it is empty, too long, holds control characters or is not a safe integer";
+            ("user id", reason)
+        } else {
+            return Ok(());
+        };
+        Err(JwtError::InvalidInput { what, reason })
     }
 }
 

@@ -1,11 +1,6 @@
-//! Accesstype's outgoing webhooks: the payload it posts when a subscription or a subscriber
-//! changes, in both shapes its documentation shows.
-//!
-//! Accesstype posts `{"event", "event_timestamp", "data"}` to the URL configured under
-//! Settings > Outgoing webhooks, retries every hour on a non-`2xx` answer (up to 24 times) and
-//! disables the webhook after that. Today's documentation sends `data` as the subscription
-//! itself; an older example wraps it as `data.subscription`. A webhook configured with a
-//! `Secret` is signed (`X-AT-Signature`, see [`WebhookSigningKey`](crate::WebhookSigningKey)).
+//! Accesstype's outgoing webhooks (Settings > Outgoing webhooks): the payload it posts when a
+//! subscription or a subscriber changes, `{"event", "event_timestamp", "data"}`, in both
+//! shapes its documentation shows. Signed calls are checked in `webhook_signature`.
 
 use std::fmt;
 use std::time::SystemTime;
@@ -32,17 +27,12 @@ pub const MAX_WEBHOOK_BODY_BYTES: usize = 1024 * 1024;
 
 /// One webhook call of Accesstype: which event, when, and what it is about.
 ///
-/// Check a signed call with
-/// [`WebhookEvent::from_signed_slice`](Self::from_signed_slice) (the webhook has a `Secret`);
-/// parse an unsigned one with [`WebhookEvent::from_slice`] behind a
-/// [`WebhookSecret`](crate::WebhookSecret). Either reads at most
-/// [`MAX_WEBHOOK_BODY_BYTES`], and, since the event changes what a reader may
-/// read, a member given twice at any depth makes it unreadable. Events this version does not
-/// know are kept as [`WebhookEventKind::Other`], with their payload.
-///
-/// [`subscription`](Self::subscription) reads both payload shapes Accesstype documents:
-/// `data` as the subscription itself (today's documentation, for every `subscription.*`
-/// event), and `data.subscription` (an older example, for any event).
+/// Check a signed call with [`from_signed_slice`](Self::from_signed_slice) (the webhook has a
+/// `Secret`); parse an unsigned one with [`from_slice`](Self::from_slice) behind a
+/// [`WebhookSecret`](crate::WebhookSecret). Since the event changes what a reader may read, a
+/// member given twice at any depth makes it unreadable. Events this version does not know
+/// are kept as [`WebhookEventKind::Other`], with their payload; [`subscription`](Self::subscription)
+/// reads both payload shapes.
 ///
 /// `Debug` shows the event, the timestamp, the names of the members of `data` and the
 /// subscription's own `Debug`, which leaves out personal data.

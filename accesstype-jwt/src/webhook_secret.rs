@@ -5,9 +5,9 @@ use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::builder::check_secret_len;
+use crate::builder::secret_error;
 use crate::error::BuildError;
-use paywall_internal::jws::Hs256Key;
+use paywall_internal::jws::{self, Hs256Key};
 
 /// A shared secret that tells Accesstype's webhook calls from forged ones, compared in
 /// constant time: for a webhook configured **without** a `Secret`.
@@ -56,7 +56,7 @@ impl WebhookSecret {
     /// guessed would let anyone post subscription events.
     pub fn new(secret: impl Into<SecretString>) -> Result<Self, BuildError> {
         let secret = secret.into();
-        check_secret_len(secret.expose_secret().as_bytes(), false)?;
+        jws::check_secret(secret.expose_secret().as_bytes(), false).map_err(secret_error)?;
         let mut random = [0_u8; 32];
         // Without randomness the key is fixed; the comparison stays constant-time either way.
         let _ = getrandom::fill(&mut random);

@@ -1,20 +1,15 @@
 //! The [`SignedWebhook`] extractor: a webhook call of Accesstype whose `X-AT-Signature`
 //! matches its raw body.
 
-use std::fmt;
-
 use axum_core::extract::{FromRef, FromRequest, Request};
-use axum_core::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
 use http::{HeaderMap, StatusCode};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::error::Error;
-use crate::webhook::MAX_WEBHOOK_BODY_BYTES;
-use crate::webhook::WebhookEvent;
+use crate::webhook::{MAX_WEBHOOK_BODY_BYTES, WebhookEvent};
 use crate::webhook_signature::{WEBHOOK_SIGNATURE_HEADER, WebhookSigningKey};
-use paywall_internal::axum::rejection;
 
 /// A webhook call of Accesstype, signed with the webhook's `Secret`: the extractor reads the
 /// raw body (at most [`MAX_WEBHOOK_BODY_BYTES`](crate::MAX_WEBHOOK_BODY_BYTES)), checks its `X-AT-Signature`
@@ -62,22 +57,21 @@ where
         let (parts, body) = request.into_parts();
         // An unsigned or ambiguously signed call is refused before its body is read.
         let signature = signature(&parts.headers)?;
+        let too_large = || {
+            WebhookRejection::refused(Error::BodyTooLarge {
+                limit: MAX_WEBHOOK_BODY_BYTES,
+            })
+        };
         let announced = parts
             .headers
             .get(CONTENT_LENGTH)
             .and_then(|value| value.to_str().ok()?.parse::<u64>().ok());
         if announced.is_some_and(|len| len > MAX_WEBHOOK_BODY_BYTES as u64) {
-            return Err(WebhookRejection::refused(Error::BodyTooLarge {
-                limit: MAX_WEBHOOK_BODY_BYTES,
-            }));
+            return Err(too_large());
         }
         let body: Bytes = match Limited::new(body, MAX_WEBHOOK_BODY_BYTES).collect().await {
             Ok(collected) => collected.to_bytes(),
-            Err(error) if error.is::<LengthLimitError>() => {
-                return Err(WebhookRejection::refused(Error::BodyTooLarge {
-                    limit: MAX_WEBHOOK_BODY_BYTES,
-                }));
-            }
+            Err(error) if error.is::<LengthLimitError>() => return Err(too_large()),
             Err(error) => {
                 return Err(WebhookRejection {
                     why: Why::Unreadable(error),
@@ -143,11 +137,9 @@ impl WebhookRejection {
     /// `401`, `413` or `400`, as the table above says.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        match &self.why {
-            Why::Refused(Error::MissingWebhookSignature | Error::BadWebhookSignature) => {
-                StatusCode::UNAUTHORIZED
-            }
-            Why::Refused(Error::BodyTooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+        match self.code() {
+            "webhook_unsigned" | "webhook_signature_mismatch" => StatusCode::UNAUTHORIZED,
+            "webhook_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -188,23 +180,7 @@ impl WebhookRejection {
     }
 }
 
-impl fmt::Display for WebhookRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
-    }
-}
-
-impl std::error::Error for WebhookRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.why {
-            Why::Refused(error) => Some(error),
-            Why::Unreadable(error) => Some(&**error),
-        }
-    }
-}
-
-impl IntoResponse for WebhookRejection {
-    fn into_response(self) -> Response {
-        rejection(self.status(), self.code(), self.message())
-    }
-}
+paywall_internal::rejection_traits!(WebhookRejection, |this| Some(match &this.why {
+    Why::Refused(error) => error as &(dyn std::error::Error + 'static),
+    Why::Unreadable(error) => &**error,
+}));

@@ -172,14 +172,12 @@ impl StoryWall {
     /// `402`, `401`, `404`, `400` or `503`, as the table above says.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        match &self.why {
-            Why::Denied(grant) => match grant.wall_type() {
-                Some(WallType::RegistrationWall) => StatusCode::UNAUTHORIZED,
-                _ => StatusCode::PAYMENT_REQUIRED,
-            },
-            Why::InvalidStory => StatusCode::NOT_FOUND,
-            Why::TokenTooLarge(_) => StatusCode::BAD_REQUEST,
-            Why::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        match self.code() {
+            "registration_wall" => StatusCode::UNAUTHORIZED,
+            "invalid_story_id" => StatusCode::NOT_FOUND,
+            "token_too_large" => StatusCode::BAD_REQUEST,
+            "accesstype_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::PAYMENT_REQUIRED,
         }
     }
 
@@ -262,10 +260,7 @@ impl fmt::Display for StoryWall {
 
 impl std::error::Error for StoryWall {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.why {
-            Why::TokenTooLarge(error) | Why::Unavailable(error) => Some(error),
-            _ => None,
-        }
+        self.error().map(|error| error as _)
     }
 }
 

@@ -14,7 +14,7 @@ use crate::error::Error;
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
 use crate::signer::MAX_TOKEN_BYTES;
-use crate::story_url::{StoryEndpoint, StoryQuery, encoded_story_url, story_segment};
+use crate::story_url::{ACCESS, PINGBACK, StoryQuery, encoded_story_url, story_segment};
 
 /// The header Accesstype reads the API key from.
 const X_SUBAUTH: HeaderName = HeaderName::from_static("x-subauth");
@@ -105,7 +105,7 @@ impl StoryRequest {
         )
     }
 
-    fn url(&self, client: &AccesstypeClient, endpoint: StoryEndpoint) -> Url {
+    pub(crate) fn url(&self, client: &AccesstypeClient, endpoint: &str) -> Url {
         let query = StoryQuery {
             account_key: &client.inner.account_key,
             reader: &self.reader,
@@ -205,7 +205,8 @@ impl AccesstypeClient {
                 };
                 Error::Parse(ParseError::new("access grant", 0, fault))
             })?;
-            self.send_pingback(&request, Bytes::from(body)).await
+            let url = request.url(self, PINGBACK);
+            self.send_pingback(&url, Bytes::from(body)).await
         };
         #[cfg(feature = "tracing")]
         let call = crate::client::trace::traced(
@@ -222,25 +223,15 @@ impl AccesstypeClient {
         &self,
         request: &StoryRequest,
     ) -> Result<(AccessGrant, Bytes, Url), Error> {
-        let url = request.url(self, StoryEndpoint::Access);
+        let url = request.url(self, ACCESS);
         let request = self.request(Method::GET, &url);
         let body = exchange(request, &url, &self.inner.api_key, &[]).await?;
         let grant = AccessGrant::from_slice(&body)?;
         Ok((grant, body, url))
     }
 
-    /// The pingback for a request already checked, with the grant as Accesstype sent it.
-    pub(crate) async fn send_pingback(
-        &self,
-        request: &StoryRequest,
-        grant: Bytes,
-    ) -> Result<(), Error> {
-        let url = request.url(self, StoryEndpoint::Pingback);
-        self.send_pingback_to(&url, grant).await
-    }
-
-    /// The pingback to `url`, with the grant as Accesstype sent it.
-    pub(crate) async fn send_pingback_to(&self, url: &Url, grant: Bytes) -> Result<(), Error> {
+    /// The pingback to `url`, with `grant` (the access check's answer) as its body.
+    pub(crate) async fn send_pingback(&self, url: &Url, grant: Bytes) -> Result<(), Error> {
         let post = self
             .request(Method::POST, url)
             .header(CONTENT_TYPE, TEXT_PLAIN)

@@ -45,9 +45,7 @@ impl GrantKey {
 }
 
 /// Granted answers, each until its time is up, in the family's expiring map; when it is full
-/// the oldest goes first (a cache, which only asks again what it dropped). Only granted
-/// answers ever go in ([`insert`](Self::insert)), so a reader is never held at a wall by the
-/// cache.
+/// the oldest goes first (a cache, which only asks again what it dropped).
 pub(crate) struct GrantCache(SharedExpiringMap<GrantKey, AccessGrant>);
 
 impl GrantCache {
@@ -64,7 +62,8 @@ impl GrantCache {
         self.0.get(key)
     }
 
-    /// Keeps `grant` for `key` if it grants access; any other answer is asked again next time.
+    /// Keeps `grant` for `key` if it grants access, so that the cache never holds a reader at a
+    /// wall; any other answer is asked again next time.
     pub(crate) fn insert(&self, key: GrantKey, grant: &AccessGrant) {
         if grant.granted() {
             self.0.insert_evicting_oldest(key, grant.clone());

@@ -96,10 +96,7 @@ impl fmt::Debug for AccesstypeClient {
             .field("account_key", &inner.account_key)
             .field("api_key", &"[redacted]")
             .field("coalesce", &inner.flights.is_some())
-            .field(
-                "cache_grants_for",
-                &inner.cache.as_ref().map(GrantCache::keep_for),
-            )
+            .field("cache_grants_for", &self.cache_grants_for())
             .field(
                 "serve_when_pingback_fails",
                 &inner.serve_when_pingback_fails,

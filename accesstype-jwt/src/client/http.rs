@@ -12,20 +12,10 @@ use url::Url;
 
 use crate::error::Error;
 
-/// Sends `request`, built for `url`, once, and reads the body of a `2xx` answer.
-///
-/// Any other status is [`Error::UnexpectedStatus`] without reading the body, whatever its
-/// size: the status is what the caller needs (a `401` is a configuration error to report, a
-/// `3xx` a redirect), and Accesstype documents no error body to read.
-///
-/// # Errors
-///
-/// [`Error::Transport`] (without the URL, which carries the user JWT),
-/// [`Error::RedirectFollowed`] when the answer came from elsewhere,
-/// [`Error::UnexpectedStatus`] for a status other than `2xx` (its media type without the API
-/// key, the account key, the reader id, the user JWT or `more`, in any case, should
-/// Accesstype echo them), [`Error::BodyTooLarge`] for a `2xx` body over the cap, announced or
-/// not.
+/// Sends `request`, built for `url`, as the module docs say, and gives the body of a `2xx`
+/// answer. The media type of an [`Error::UnexpectedStatus`] is cut of the API key, the
+/// account key, the reader id, the user JWT and `more`, in any case, should Accesstype echo
+/// them; an [`Error::Transport`] holds no URL, which carries the user JWT.
 pub(crate) async fn exchange(
     request: RequestBuilder,
     url: &Url,

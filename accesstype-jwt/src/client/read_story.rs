@@ -6,7 +6,7 @@ use crate::client::handle::AccesstypeClient;
 use crate::error::Error;
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
-use crate::story_url::pingback_of;
+use crate::story_url::{PINGBACK, pingback_of};
 
 impl AccesstypeClient {
     /// Decides whether `reader` may read `story_id` now, counting a metered read: the access
@@ -125,11 +125,10 @@ impl AccesstypeClient {
         let (grant, body, access_url) = self.fetch(request).await?;
         // The pingback's body is the grant exactly as Accesstype sent it, its URL the access
         // check's with the last segment replaced (or built in full, should that not fit).
+        let pingback_url =
+            || pingback_of(&access_url).unwrap_or_else(|| request.url(self, PINGBACK));
         if grant.is_metered()
-            && let Err(error) = match pingback_of(&access_url) {
-                Some(url) => self.send_pingback_to(&url, body).await,
-                None => self.send_pingback(request, body).await,
-            }
+            && let Err(error) = self.send_pingback(&pingback_url(), body).await
         {
             if !self.inner.serve_when_pingback_fails {
                 return Err(Error::PingbackFailed(Box::new(error)));

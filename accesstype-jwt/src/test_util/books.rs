@@ -82,26 +82,28 @@ impl Books {
         }
         let (story_id, endpoint) = story_route(&request.path).ok_or_else(no_route)?;
         check_api_key(request)?;
-        let query = Query::parse(&request.query);
-        if query.key.as_deref() != Some(ACCOUNT_KEY) {
+        // A query parameter, decoded; the last one when it is repeated.
+        let param = |name: &str| {
+            url::form_urlencoded::parse(request.query.as_bytes())
+                .filter(|(found, _)| found == name)
+                .last()
+                .map(|(_, value)| value.into_owned())
+        };
+        if param("key").as_deref() != Some(ACCOUNT_KEY) {
             let message = "The key parameter names no account.";
             return Err(failure(StatusCode::UNAUTHORIZED, "unauthorized", message));
         }
-        let reader = query
-            .reader_id
-            .as_deref()
-            .and_then(|id| ReaderId::parse(id).ok())
+        let reader = param("readerId")
+            .and_then(|id| ReaderId::parse(&id).ok())
             .ok_or_else(|| {
                 let message = "The readerId parameter is missing or malformed.";
                 failure(StatusCode::BAD_REQUEST, "bad_request", message)
             })?;
-        let user = query
-            .jwt
-            .as_deref()
-            .and_then(|jwt| self.signer.verify(jwt).ok());
+        let user = param("accesstype_jwt").and_then(|jwt| self.signer.verify(&jwt).ok());
+        let disable_meter = param("disable-meter").as_deref() == Some("true");
         match (&request.method, endpoint) {
             (&Method::GET, "access") => {
-                Ok(self.access(&story_id, &reader, user.as_ref(), query.disable_meter))
+                Ok(self.access(&story_id, &reader, user.as_ref(), disable_meter))
             }
             (&Method::POST, "pingback") => self.pingback(&reader, request, body),
             _ => Err(failure(
@@ -122,9 +124,12 @@ impl Books {
     ) -> Reply {
         let ledger = self.ledger();
         let logged_in = user.is_some();
+        // A subscriber by user id, or by an identity with an active subscription.
         let subscriber = user.is_some_and(|user| {
             ledger.subscribers.contains(&user.id)
-                || ledger.subscriptions.any_active(&identities_of(user))
+                || identities_of(user)
+                    .iter()
+                    .any(|identity| !ledger.subscriptions.of(identity, true).is_empty())
         });
         let walled = ledger.walls.get(story_id).copied();
         let read = ledger.read.get(reader.as_str()).copied().unwrap_or(0);
@@ -274,29 +279,4 @@ fn identities_of(user: &User) -> Vec<SubscriberIdentity> {
         .and_then(|email| SubscriberIdentity::email(email).ok());
     let by_id = SubscriberIdentity::new(user.provider.as_str(), user.id.to_string()).ok();
     by_email.into_iter().chain(by_id).collect()
-}
-
-/// The query parameters both endpoints take.
-#[derive(Default)]
-struct Query {
-    key: Option<String>,
-    reader_id: Option<String>,
-    jwt: Option<String>,
-    disable_meter: bool,
-}
-
-impl Query {
-    fn parse(query: &str) -> Self {
-        let mut parsed = Self::default();
-        for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
-            match &*name {
-                "key" => parsed.key = Some(value.into_owned()),
-                "readerId" => parsed.reader_id = Some(value.into_owned()),
-                "accesstype_jwt" => parsed.jwt = Some(value.into_owned()),
-                "disable-meter" => parsed.disable_meter = value == "true",
-                _ => {}
-            }
-        }
-        parsed
-    }
 }

@@ -109,11 +109,4 @@ impl SubscriptionBook {
             .filter(|subscription| !active_only || subscription.active() == Some(true))
             .collect()
     }
-
-    /// Whether any of `identities` has an active subscription.
-    pub(crate) fn any_active(&self, identities: &[SubscriberIdentity]) -> bool {
-        identities
-            .iter()
-            .any(|identity| !self.of(identity, true).is_empty())
-    }
 }

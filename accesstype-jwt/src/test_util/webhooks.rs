@@ -1,31 +1,19 @@
 //! [`FakeWebhook`]: a webhook call the fake signs as Accesstype does, to post to the
 //! application under test.
 
-use std::sync::Arc;
-
 use std::fmt;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use reqwest::StatusCode;
 use reqwest::header::CONTENT_TYPE;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use url::Url;
 
 use crate::error::Error;
-use crate::subscription::Subscription;
 use crate::timestamp::format_rfc3339;
 use crate::webhook::WebhookEventKind;
 use crate::webhook_signature::{WEBHOOK_SIGNATURE_HEADER, WebhookSigningKey};
-
-/// Where the subscription goes in the payload.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Shape {
-    /// Today's documentation: `data` is the subscription (the subscriber for
-    /// `subscriber.creation`).
-    Current,
-    /// The older example: `data.subscription`.
-    Wrapped,
-}
 
 /// One webhook call, signed by the fake: the body, and its `X-AT-Signature` (the HMAC-SHA256
 /// of the body under the fake's webhook secret, in lowercase hex, as Accesstype sends it).
@@ -41,20 +29,8 @@ pub struct FakeWebhook {
 }
 
 impl FakeWebhook {
-    pub(crate) fn new(
-        key: &WebhookSigningKey,
-        kind: WebhookEventKind,
-        subscription: &Subscription,
-        shape: Shape,
-    ) -> Self {
-        let data = match (shape, &kind) {
-            (Shape::Wrapped, _) => json!({ "subscription": subscription }),
-            (Shape::Current, WebhookEventKind::SubscriberCreation) => subscription
-                .get("subscriber")
-                .cloned()
-                .unwrap_or_else(|| Value::Object(Map::new())),
-            (Shape::Current, _) => json!(subscription),
-        };
+    /// The call of `kind` with `data` as its payload's `data`, signed with `key`.
+    pub(crate) fn new(key: &WebhookSigningKey, kind: WebhookEventKind, data: Value) -> Self {
         let payload = json!({
             "event": kind.as_str(),
             "event_timestamp": format_rfc3339(SystemTime::now()),

@@ -257,6 +257,7 @@ fn cookie_domains_are_canonical_host_names() {
         "0x7f.1",
         "10.0.0.256",
         "example.123",
+        "example.0x7f",
         "[::1]",
         "::1",
         // Not canonical: upper case, leading or trailing dot, Unicode, bad punycode.
