@@ -2,7 +2,6 @@
 //! up to [`MAX_BODY_BYTES`]. An error status is reported as its status whatever its body: a
 //! body too large or broken off only leaves the answer without one.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -103,27 +102,6 @@ pub enum SendError {
         /// The cap, in bytes.
         limit: usize,
     },
-}
-
-impl fmt::Display for SendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Transport(_) => f.write_str("the request failed"),
-            Self::RedirectFollowed => f.write_str("the HTTP client followed a redirect"),
-            Self::BodyTooLarge { limit, .. } => {
-                write!(f, "the response body exceeds {limit} bytes")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SendError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Transport(error) => Some(&**error),
-            _ => None,
-        }
-    }
 }
 
 /// Sends `request`, built for `url`, once, and reads the answer as `read` says.
@@ -459,7 +437,7 @@ mod tests {
             panic!("{error:?}")
         };
         assert!(cause.is_connect());
-        let printed = format!("{error} {error:?} {cause} {cause:?}");
+        let printed = format!("{error:?} {cause} {cause:?}");
         assert!(!printed.contains("secret-session-id"), "{printed}");
         let copy = error.clone();
         assert!(matches!(copy, SendError::Transport(shared) if Arc::ptr_eq(&shared, cause)));
