@@ -205,14 +205,12 @@ fn is_token_char(byte: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use reqwest::Method;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
     use super::*;
     use crate::http::HttpSettings;
+    use crate::http::test_server::server;
 
     #[test]
     fn a_parse_error_of_an_answer_keeps_its_body_only_when_asked_and_cut() {
@@ -273,47 +271,6 @@ mod tests {
         }
         let long = format!("application/{}", "x".repeat(MAX_MEDIA_TYPE_BYTES));
         assert_eq!(media_type(&HeaderValue::from_str(&long).unwrap()), None);
-    }
-
-    /// A server that answers every request with `head` then `body` sent as `chunks` chunks (no
-    /// `Content-Length` when more than one), then closes. Returns its base URL.
-    async fn server(head: &'static str, body: Vec<u8>, chunks: usize) -> Url {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = Url::parse(&format!("http://{}/x", listener.local_addr().unwrap())).unwrap();
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let body = body.clone();
-                tokio::spawn(async move {
-                    let mut seen = Vec::new();
-                    let mut buffer = [0_u8; 1024];
-                    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match stream.read(&mut buffer).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => seen.extend_from_slice(&buffer[..n]),
-                        }
-                    }
-                    let mut answer = head.as_bytes().to_vec();
-                    if chunks <= 1 {
-                        answer.extend_from_slice(
-                            format!("content-length: {}\r\n\r\n", body.len()).as_bytes(),
-                        );
-                        answer.extend_from_slice(&body);
-                    } else {
-                        answer.extend_from_slice(b"transfer-encoding: chunked\r\n\r\n");
-                        for chunk in body.chunks(body.len().div_ceil(chunks).max(1)) {
-                            answer.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
-                            answer.extend_from_slice(chunk);
-                            answer.extend_from_slice(b"\r\n");
-                        }
-                        answer.extend_from_slice(b"0\r\n\r\n");
-                    }
-                    let _ = stream.write_all(&answer).await;
-                    // Chunked answers stay open a moment, so the client reads them whole.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                });
-            }
-        });
-        url
     }
 
     async fn call(url: &Url, read: Read) -> Result<Answer, SendError> {
