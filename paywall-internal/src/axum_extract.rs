@@ -23,27 +23,18 @@ pub use http;
 macro_rules! from_request_parts {
     (required $extractor:ty, $from_state:ty, $rejection:ty,
         |$parts:ident, $value:ident| $body:expr) => {
-        impl<S> $crate::axum_extract::axum_core::extract::FromRequestParts<S> for $extractor
-        where
-            $from_state: $crate::axum_extract::axum_core::extract::FromRef<S>,
-            S: ::core::marker::Send + ::core::marker::Sync,
-        {
-            type Rejection = $rejection;
-
-            async fn from_request_parts(
-                $parts: &mut $crate::axum_extract::http::request::Parts,
-                state: &S,
-            ) -> ::core::result::Result<Self, Self::Rejection> {
-                let $value = <$from_state as $crate::axum_extract::axum_core::extract::FromRef<
-                    S,
-                >>::from_ref(state);
-                $body
-            }
-        }
+        $crate::from_request_parts!(@impl FromRequestParts -> Self,
+            $extractor, $from_state, $rejection, |$parts, $value| $body);
     };
     (optional $extractor:ty, $from_state:ty, $rejection:ty,
         |$parts:ident, $value:ident| $body:expr) => {
-        impl<S> $crate::axum_extract::axum_core::extract::OptionalFromRequestParts<S> for $extractor
+        $crate::from_request_parts!(
+            @impl OptionalFromRequestParts -> ::core::option::Option<Self>,
+            $extractor, $from_state, $rejection, |$parts, $value| $body);
+    };
+    (@impl $extract:ident -> $output:ty, $extractor:ty, $from_state:ty, $rejection:ty,
+        |$parts:ident, $value:ident| $body:expr) => {
+        impl<S> $crate::axum_extract::axum_core::extract::$extract<S> for $extractor
         where
             $from_state: $crate::axum_extract::axum_core::extract::FromRef<S>,
             S: ::core::marker::Send + ::core::marker::Sync,
@@ -53,7 +44,7 @@ macro_rules! from_request_parts {
             async fn from_request_parts(
                 $parts: &mut $crate::axum_extract::http::request::Parts,
                 state: &S,
-            ) -> ::core::result::Result<::core::option::Option<Self>, Self::Rejection> {
+            ) -> ::core::result::Result<$output, Self::Rejection> {
                 let $value = <$from_state as $crate::axum_extract::axum_core::extract::FromRef<
                     S,
                 >>::from_ref(state);

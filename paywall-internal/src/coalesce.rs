@@ -300,7 +300,7 @@ mod tests {
         let flights = Flights::<String, Outcome>::default();
         let counts = Arc::default();
         let start = request(&counts, Duration::from_millis(50), || Ok("valid"));
-        let outcomes = join_all(&flights, &start, 10).await;
+        let outcomes = join_all(&flights, "s", &start, 10).await;
         assert_eq!(counts.get(), (1, 1));
         assert!(outcomes.iter().all(|o| *o == Ok("valid")));
         assert_eq!(flights.len(), 0, "the flight is gone once it landed");
@@ -338,7 +338,7 @@ mod tests {
         let start = request(&counts, Duration::from_millis(50), || {
             Err(Arc::new("refused".to_owned()))
         });
-        let outcomes = join_all(&flights, &start, 5).await;
+        let outcomes = join_all(&flights, "s", &start, 5).await;
         assert_eq!(counts.get(), (1, 1));
         let first = outcomes[0].clone().unwrap_err();
         for outcome in outcomes {
@@ -354,14 +354,8 @@ mod tests {
         let flights = Flights::<[u8; 32], Outcome>::default();
         let counts = Arc::default();
         let start = request(&counts, Duration::from_millis(30), || Ok("granted"));
-        let key = [7_u8; 32];
-        let mut calls: Vec<_> = (0..3)
-            .map(|_| Box::pin(flights.run(&key, &*start)))
-            .collect();
-        poll_once(&mut calls).await;
-        for call in calls {
-            assert_eq!(call.await, Ok("granted"));
-        }
+        let outcomes = join_all(&flights, &[7_u8; 32], &start, 3).await;
+        assert!(outcomes.iter().all(|o| *o == Ok("granted")), "{outcomes:?}");
         assert_eq!(counts.get(), (1, 1));
     }
 
@@ -421,21 +415,7 @@ mod tests {
     }
 
     #[test]
-    fn outside_a_runtime_a_lone_call_runs_inline() {
-        let flights = Flights::<String, Outcome>::default();
-        let calls = AtomicUsize::new(0);
-        let start = || {
-            calls.fetch_add(1, Ordering::SeqCst);
-            std::future::ready(Ok("valid"))
-        };
-        let outcome = block_on(flights.run("s", start));
-        assert_eq!(outcome, Ok("valid"));
-        assert_eq!(calls.load(Ordering::SeqCst), 1);
-        assert_eq!(format!("{flights:?}"), "Flights { in_flight: 0 }");
-    }
-
-    #[test]
-    fn outside_a_runtime_a_follower_whose_leader_left_sends_its_own_request() {
+    fn outside_a_runtime_calls_run_inline_and_a_follower_whose_leader_left_sends_its_own() {
         let flights = Flights::<String, Outcome>::default();
         let calls = AtomicUsize::new(0);
         let start = || {
@@ -445,6 +425,9 @@ mod tests {
                 Ok("valid")
             }
         };
+        assert_eq!(block_on(flights.run("s", start)), Ok("valid"));
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        assert_eq!(format!("{flights:?}"), "Flights { in_flight: 0 }");
         let mut calls_of_s = [
             Box::pin(flights.run("s", start)),
             Box::pin(flights.run("s", start)),
@@ -454,7 +437,7 @@ mod tests {
         drop(leader);
         assert_eq!(flights.len(), 0, "no task could take the request over");
         assert_eq!(block_on(follower), Ok("valid"));
-        assert_eq!(calls.load(Ordering::SeqCst), 2);
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 
     #[tokio::test]
@@ -498,10 +481,19 @@ mod tests {
         .await;
     }
 
-    /// `n` concurrent calls for `s`, as separate tasks would make them.
-    async fn join_all(flights: &Flights<String, Outcome>, start: &Start, n: usize) -> Vec<Outcome> {
+    /// `n` concurrent calls for `key`, as separate tasks would make them.
+    async fn join_all<K, Q>(
+        flights: &Flights<K, Outcome>,
+        key: &Q,
+        start: &Start,
+        n: usize,
+    ) -> Vec<Outcome>
+    where
+        K: Borrow<Q> + Hash + Eq + Send + 'static,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         let mut calls: Vec<_> = (0..n)
-            .map(|_| Box::pin(flights.run("s", &**start)))
+            .map(|_| Box::pin(flights.run(key, &**start)))
             .collect();
         poll_once(&mut calls).await;
         let mut outcomes = Vec::new();

@@ -239,39 +239,34 @@ mod tests {
     }
 
     #[test]
-    fn finds_the_cookie_among_others_as_a_slice_of_the_header() {
+    fn finds_the_cookie_by_its_exact_name_as_a_slice_of_the_header() {
         for (header, value) in [
             (
                 "a=1; T_ID={\"signature\":\"x\"}; b=2",
-                "{\"signature\":\"x\"}",
+                Some("{\"signature\":\"x\"}"),
             ),
-            ("T_ID=v", "v"),
-            (" \tT_ID = v ;x=1", "v"),
-            ("x=1;T_ID=a=b", "a=b"),
-            ("T_ID=\"q\"", "\"q\""),
-            ("T_ID=", ""),
-            ("ä=ö; T_ID=é ", "é"),
+            ("T_ID=v", Some("v")),
+            (" \tT_ID = v ;x=1", Some("v")),
+            ("x=1;T_ID=a=b", Some("a=b")),
+            ("T_ID=\"q\"", Some("\"q\"")),
+            ("T_ID=", Some("")),
+            ("ä=ö; T_ID=é ", Some("é")),
+            // Names are exact.
+            ("", None),
+            ("t_id=v", None),
+            ("T_IDX=v", None),
+            ("XT_ID=v", None),
+            ("T_ID", None),
+            ("a=1; b=2", None),
+            ("\"T_ID\"=v", None),
+            ("T_ ID=v", None),
         ] {
-            let found = find(header).unwrap().unwrap();
+            let found = find(header).unwrap();
             assert_eq!(found, value, "{header:?}");
-            let start = found.as_ptr() as usize - header.as_ptr() as usize;
-            assert_eq!(&header[start..start + found.len()], found);
-        }
-    }
-
-    #[test]
-    fn names_are_exact() {
-        for header in [
-            "",
-            "t_id=v",
-            "T_IDX=v",
-            "XT_ID=v",
-            "T_ID",
-            "a=1; b=2",
-            "\"T_ID\"=v",
-            "T_ ID=v",
-        ] {
-            assert_eq!(find(header), Ok(None), "{header:?}");
+            if let Some(found) = found {
+                let start = found.as_ptr() as usize - header.as_ptr() as usize;
+                assert_eq!(&header[start..start + found.len()], found);
+            }
         }
     }
 

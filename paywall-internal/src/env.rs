@@ -203,12 +203,8 @@ where
                 (EnvError::Invalid { name, reason }, Some(source))
             })?),
             None if environment.is_none() => {
-                return Err((
-                    EnvError::Missing {
-                        name: environment_var,
-                    },
-                    None,
-                ));
+                let name = environment_var;
+                return Err((EnvError::Missing { name }, None));
             }
             None => None,
         };

@@ -13,6 +13,7 @@ mod reply;
 use std::fmt;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,6 +34,9 @@ pub use reply::Reply;
 
 /// The largest request body a fake reads, in bytes (64 KiB).
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+/// The crate's handler, shared by every connection.
+type Handler = Arc<dyn Fn(Captured) -> Pin<Box<dyn Future<Output = Reply> + Send>> + Send + Sync>;
 
 /// A fake provider's server on `127.0.0.1`; stopped, with every open connection, when dropped.
 pub struct FakeServer {
@@ -98,7 +102,8 @@ impl FakeServer {
         let base_url = Url::parse(&format!("http://{address}/"))
             .map_err(|_| std::io::Error::other("a socket address makes a URL"))?;
         let served = Arc::new(base_url.clone());
-        let server = tokio::spawn(serve(listener, served, Arc::new(handler)));
+        let handler: Handler = Arc::new(move |request| Box::pin(handler(request)));
+        let server = tokio::spawn(serve(listener, served, handler));
         Ok(Self { base_url, server })
     }
 
@@ -124,11 +129,7 @@ impl fmt::Debug for FakeServer {
 }
 
 /// Accepts connections until the task is aborted, which drops every connection too.
-async fn serve<H, F>(listener: TcpListener, base_url: Arc<Url>, handler: Arc<H>)
-where
-    H: Fn(Captured) -> F + Send + Sync + 'static,
-    F: Future<Output = Reply> + Send + 'static,
-{
+async fn serve(listener: TcpListener, base_url: Arc<Url>, handler: Handler) {
     let mut connections = JoinSet::new();
     loop {
         let Ok((stream, _)) = listener.accept().await else {
@@ -151,15 +152,11 @@ where
     }
 }
 
-async fn answer<H, F>(
-    handler: Arc<H>,
+async fn answer(
+    handler: Handler,
     base_url: Arc<Url>,
     request: Request<Incoming>,
-) -> std::io::Result<http::Response<http_body_util::Full<Bytes>>>
-where
-    H: Fn(Captured) -> F,
-    F: Future<Output = Reply>,
-{
+) -> std::io::Result<http::Response<http_body_util::Full<Bytes>>> {
     let (parts, body) = request.into_parts();
     let body = Limited::new(body, MAX_REQUEST_BYTES)
         .collect()

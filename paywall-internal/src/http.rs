@@ -46,3 +46,58 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How long connecting may take unless the caller says otherwise: 5 seconds.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[cfg(test)]
+pub(crate) mod test_server {
+    use std::time::Duration;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+    use url::Url;
+
+    /// A server that answers every request with `head` then `body` sent as `chunks` chunks (no
+    /// `Content-Length` when more than one), then closes; the head also says in `x-user-agent`
+    /// what the request's `User-Agent` was. Returns its URL.
+    pub(crate) async fn server(head: &'static str, body: Vec<u8>, chunks: usize) -> Url {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!("http://{}/x", listener.local_addr().unwrap())).unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let mut seen = Vec::new();
+                    let mut buffer = [0_u8; 1024];
+                    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buffer).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => seen.extend_from_slice(&buffer[..n]),
+                        }
+                    }
+                    let agent = String::from_utf8_lossy(&seen)
+                        .lines()
+                        .find_map(|line| Some(line.strip_prefix("user-agent: ")?.to_owned()))
+                        .unwrap_or_default();
+                    let mut answer = format!("{head}x-user-agent: {agent}\r\n").into_bytes();
+                    if chunks <= 1 {
+                        answer.extend_from_slice(
+                            format!("content-length: {}\r\n\r\n", body.len()).as_bytes(),
+                        );
+                        answer.extend_from_slice(&body);
+                    } else {
+                        answer.extend_from_slice(b"transfer-encoding: chunked\r\n\r\n");
+                        for chunk in body.chunks(body.len().div_ceil(chunks).max(1)) {
+                            answer.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                            answer.extend_from_slice(chunk);
+                            answer.extend_from_slice(b"\r\n");
+                        }
+                        answer.extend_from_slice(b"0\r\n\r\n");
+                    }
+                    let _ = stream.write_all(&answer).await;
+                    // Chunked answers stay open a moment, so the client reads them whole.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                });
+            }
+        });
+        url
+    }
+}

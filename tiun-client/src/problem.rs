@@ -156,10 +156,6 @@ mod tests {
         ProblemDetails::parse(body, &Redaction::of(&[]))
     }
 
-    fn round_trip(p: &ProblemDetails) -> Option<ProblemDetails> {
-        parse(&serde_json::to_vec(&p.to_json()).unwrap())
-    }
-
     #[test]
     fn parses_the_documented_shape() {
         let body = br#"{"type":"about:blank","title":"Not Found","status":404,"detail":"session ended","instance":"/x","traceId":"t1"}"#;
@@ -187,18 +183,16 @@ mod tests {
 
     #[test]
     fn a_parsed_problem_round_trips_through_its_json() {
-        let body = br#"{"type":"t","title":7,"status":404.5,"detail":null,"x":{"y":[1,"z"]}}"#;
-        let p = parse(body).unwrap();
-        assert_eq!(round_trip(&p), Some(p));
-    }
-
-    /// Found by fuzzing: without correctly rounded float parsing, this member changed value on
-    /// every trip through JSON.
-    #[test]
-    fn a_float_member_round_trips_exactly() {
-        let body = br#"{"neg":-90200000001416993104,"f":1e-7,"g":2.2250738585072014e-308}"#;
-        let p = parse(body).unwrap();
-        assert_eq!(round_trip(&p), Some(p));
+        for body in [
+            &br#"{"type":"t","title":7,"status":404.5,"detail":null,"x":{"y":[1,"z"]}}"#[..],
+            // Found by fuzzing: without correctly rounded float parsing, these members changed
+            // value on every trip through JSON.
+            br#"{"neg":-90200000001416993104,"f":1e-7,"g":2.2250738585072014e-308}"#,
+        ] {
+            let p = parse(body).unwrap();
+            let json = serde_json::to_vec(&p.to_json()).unwrap();
+            assert_eq!(parse(&json), Some(p));
+        }
     }
 
     #[test]

@@ -137,22 +137,17 @@ pub(crate) fn session_url(
     session_id: &str,
 ) -> Result<Url, &'static str> {
     let session = encode_id(session_id)?;
-    Ok(match provider_segment {
-        None => append_segments(
-            base,
-            &["live_api", "s2s", "v1", "sessions", &session, "status"],
-        ),
-        Some(provider) => append_segments(
-            base,
-            &[
-                "live_api",
-                "v1",
-                "providers",
-                provider,
-                "sessions",
-                &session,
-                "status",
-            ],
-        ),
-    })
+    let segments: &[&str] = match provider_segment {
+        None => &["live_api", "s2s", "v1", "sessions", &session, "status"],
+        Some(provider) => &[
+            "live_api",
+            "v1",
+            "providers",
+            provider,
+            "sessions",
+            &session,
+            "status",
+        ],
+    };
+    Ok(append_segments(base, segments))
 }

@@ -75,7 +75,8 @@ pub struct FakeTiun {
 #[derive(Default)]
 struct State {
     sessions: Mutex<HashMap<String, Session>>,
-    users: Mutex<HashMap<String, FakeUser>>,
+    /// Each user as the user endpoints answer it.
+    users: Mutex<HashMap<String, Value>>,
     tokens: Mutex<HashMap<String, String>>,
     faults: Faults,
     checks: AtomicUsize,
@@ -86,12 +87,6 @@ struct State {
 enum Session {
     Paid,
     Ended,
-}
-
-#[derive(Clone, Default)]
-struct FakeUser {
-    email: Option<String>,
-    products: Vec<String>,
 }
 
 impl FakeTiun {
@@ -163,20 +158,18 @@ impl FakeTiun {
     /// Adds a tiun user, for [`user_info`](TiunClient::user_info) and
     /// [`user_token`](Self::user_token).
     pub fn add_user(&self, user_id: impl Into<String>, email: Option<&str>, products: &[&str]) {
-        let user = FakeUser {
-            email: email.map(str::to_owned),
-            products: products.iter().map(|p| (*p).to_owned()).collect(),
-        };
-        lock(&self.state.users).insert(user_id.into(), user);
+        let user_id = user_id.into();
+        let user = json!({ "userId": user_id, "email": email, "productAccess": products });
+        lock(&self.state.users).insert(user_id, user);
     }
 
     /// A user verification token for `user_id`, as tiun's browser SDK would issue it:
     /// [`verify_user`](TiunClient::verify_user) with it answers `Authenticated`. An unknown
     /// user is added without e-mail or products.
     pub fn user_token(&self, user_id: &str) -> String {
-        lock(&self.state.users)
-            .entry(user_id.to_owned())
-            .or_default();
+        if !lock(&self.state.users).contains_key(user_id) {
+            self.add_user(user_id, None, &[]);
+        }
         let token = self.state.fresh_id(self.server.base_url(), "uvt");
         lock(&self.state.tokens).insert(token.clone(), user_id.to_owned());
         token
@@ -295,7 +288,7 @@ impl State {
                 self.verification(&request)
             }
             (&Method::GET, ["live_api", "s2s", "v1", "users", id, "info"]) => {
-                match decode_segment(id).and_then(|id| self.user_json(&id)) {
+                match decode_segment(id).and_then(|id| self.user(&id)) {
                     Some(user) => Reply::json(StatusCode::OK, &user),
                     None => problem(StatusCode::NOT_FOUND, "No such user."),
                 }
@@ -328,20 +321,15 @@ impl State {
             );
         };
         let user_id = lock(&self.tokens).get(&token).cloned();
-        let body = match user_id.and_then(|id| self.user_json(&id)) {
+        let body = match user_id.and_then(|id| self.user(&id)) {
             Some(user) => json!({ "isAuthenticated": true, "userInfo": user }),
             None => json!({ "isAuthenticated": false, "userInfo": null }),
         };
         Reply::json(StatusCode::OK, &body)
     }
 
-    fn user_json(&self, user_id: &str) -> Option<Value> {
-        let user = lock(&self.users).get(user_id).cloned()?;
-        Some(json!({
-            "userId": user_id,
-            "email": user.email,
-            "productAccess": user.products,
-        }))
+    fn user(&self, user_id: &str) -> Option<Value> {
+        lock(&self.users).get(user_id).cloned()
     }
 
     /// A new id, unique among the fakes of the process (whose ports differ).

@@ -2,7 +2,6 @@
 //! up to [`MAX_BODY_BYTES`]. An error status is reported as its status whatever its body: a
 //! body too large or broken off only leaves the answer without one.
 
-use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -103,27 +102,6 @@ pub enum SendError {
         /// The cap, in bytes.
         limit: usize,
     },
-}
-
-impl fmt::Display for SendError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Transport(_) => f.write_str("the request failed"),
-            Self::RedirectFollowed => f.write_str("the HTTP client followed a redirect"),
-            Self::BodyTooLarge { limit, .. } => {
-                write!(f, "the response body exceeds {limit} bytes")
-            }
-        }
-    }
-}
-
-impl std::error::Error for SendError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Transport(error) => Some(&**error),
-            _ => None,
-        }
-    }
 }
 
 /// Sends `request`, built for `url`, once, and reads the answer as `read` says.
@@ -227,14 +205,12 @@ fn is_token_char(byte: u8) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use reqwest::Method;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
     use super::*;
     use crate::http::HttpSettings;
+    use crate::http::test_server::server;
 
     #[test]
     fn a_parse_error_of_an_answer_keeps_its_body_only_when_asked_and_cut() {
@@ -297,47 +273,6 @@ mod tests {
         assert_eq!(media_type(&HeaderValue::from_str(&long).unwrap()), None);
     }
 
-    /// A server that answers every request with `head` then `body` sent as `chunks` chunks (no
-    /// `Content-Length` when more than one), then closes. Returns its base URL.
-    async fn server(head: &'static str, body: Vec<u8>, chunks: usize) -> Url {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = Url::parse(&format!("http://{}/x", listener.local_addr().unwrap())).unwrap();
-        tokio::spawn(async move {
-            while let Ok((mut stream, _)) = listener.accept().await {
-                let body = body.clone();
-                tokio::spawn(async move {
-                    let mut seen = Vec::new();
-                    let mut buffer = [0_u8; 1024];
-                    while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match stream.read(&mut buffer).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => seen.extend_from_slice(&buffer[..n]),
-                        }
-                    }
-                    let mut answer = head.as_bytes().to_vec();
-                    if chunks <= 1 {
-                        answer.extend_from_slice(
-                            format!("content-length: {}\r\n\r\n", body.len()).as_bytes(),
-                        );
-                        answer.extend_from_slice(&body);
-                    } else {
-                        answer.extend_from_slice(b"transfer-encoding: chunked\r\n\r\n");
-                        for chunk in body.chunks(body.len().div_ceil(chunks).max(1)) {
-                            answer.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
-                            answer.extend_from_slice(chunk);
-                            answer.extend_from_slice(b"\r\n");
-                        }
-                        answer.extend_from_slice(b"0\r\n\r\n");
-                    }
-                    let _ = stream.write_all(&answer).await;
-                    // Chunked answers stay open a moment, so the client reads them whole.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                });
-            }
-        });
-        url
-    }
-
     async fn call(url: &Url, read: Read) -> Result<Answer, SendError> {
         let http = HttpSettings::default().build("test/0").unwrap();
         send(http.request(Method::GET, url), url.clone(), read).await
@@ -361,42 +296,21 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_success_over_the_cap_is_an_error_announced_or_not() {
+    async fn over_the_cap_a_success_is_an_error_and_an_error_status_its_status() {
         for chunks in [1, 9] {
-            let url = server(
-                "HTTP/1.1 200 OK\r\n",
-                vec![b'a'; MAX_BODY_BYTES + 1],
-                chunks,
-            )
-            .await;
+            let body = vec![b'a'; MAX_BODY_BYTES + 1];
+            let success = server("HTTP/1.1 200 OK\r\n", body.clone(), chunks).await;
+            let head = "HTTP/1.1 503 Unavailable\r\ncontent-type: text/html\r\n";
+            let failure = server(head, body, chunks).await;
             for read in [Read::All, Read::Success] {
-                let error = call(&url, read).await.unwrap_err();
-                assert!(
-                    matches!(
-                        error,
-                        SendError::BodyTooLarge {
-                            status: StatusCode::OK,
-                            limit: MAX_BODY_BYTES
-                        }
-                    ),
-                    "{error:?}"
-                );
-            }
-        }
-    }
-
-    #[tokio::test]
-    async fn an_error_status_is_its_status_whatever_its_body() {
-        for chunks in [1, 9] {
-            let url = server(
-                "HTTP/1.1 503 Unavailable\r\ncontent-type: text/html\r\n",
-                vec![b'a'; MAX_BODY_BYTES + 1],
-                chunks,
-            )
-            .await;
-            // Read or not, the status and media type are the answer.
-            for read in [Read::All, Read::Success] {
-                let answer = call(&url, read).await.unwrap();
+                let error = call(&success, read).await.unwrap_err();
+                let too_large = SendError::BodyTooLarge {
+                    status: StatusCode::OK,
+                    limit: MAX_BODY_BYTES,
+                };
+                assert_eq!(format!("{error:?}"), format!("{too_large:?}"));
+                // Read or not, an error status and its media type are the answer.
+                let answer = call(&failure, read).await.unwrap();
                 assert_eq!(answer.status, StatusCode::SERVICE_UNAVAILABLE);
                 assert_eq!(answer.body, None);
                 assert_eq!(answer.content_type.as_deref(), Some("text/html"));
@@ -459,7 +373,7 @@ mod tests {
             panic!("{error:?}")
         };
         assert!(cause.is_connect());
-        let printed = format!("{error} {error:?} {cause} {cause:?}");
+        let printed = format!("{error:?} {cause} {cause:?}");
         assert!(!printed.contains("secret-session-id"), "{printed}");
         let copy = error.clone();
         assert!(matches!(copy, SendError::Transport(shared) if Arc::ptr_eq(&shared, cause)));

@@ -25,22 +25,21 @@ impl Hs256Key {
     /// The tag of the concatenation of `parts`.
     #[must_use]
     pub fn sign(&self, parts: &[&[u8]]) -> [u8; TAG_BYTES] {
-        let mut mac = self.0.clone();
-        for part in parts {
-            mac.update(part);
-        }
-        mac.finalize().into_bytes().into()
+        self.hashed(parts).finalize().into_bytes().into()
     }
 
     /// Whether `tag` is the tag of the concatenation of `parts`, compared in constant time
     /// (`verify_slice`); a tag of any other length is refused.
     #[must_use]
     pub fn verify(&self, parts: &[&[u8]], tag: &[u8]) -> bool {
+        self.hashed(parts).verify_slice(tag).is_ok()
+    }
+
+    /// The prepared state with `parts` hashed into it.
+    fn hashed(&self, parts: &[&[u8]]) -> Hmac<Sha256> {
         let mut mac = self.0.clone();
-        for part in parts {
-            mac.update(part);
-        }
-        mac.verify_slice(tag).is_ok()
+        parts.iter().for_each(|part| mac.update(part));
+        mac
     }
 }
 
