@@ -228,6 +228,13 @@ impl FakePayway {
         self.shared.state().exchanges()
     }
 
+    /// Answers the next `n` ticket exchanges (`grant_type=ticket`) `401 invalid_grant`
+    /// whatever the ticket, as Payway answers a ticket that expired before it was exchanged:
+    /// each ticket so refused is used up. A ticket SSO2 answers with is refused alike.
+    pub fn refuse_next_tickets(&self, n: usize) {
+        self.shared.state().refused_tickets = n;
+    }
+
     /// Answers the next `n` requests with `status` (and a small JSON error body), whatever
     /// they ask. A number that is not an HTTP status (outside 100-999) answers `500`.
     pub fn fail_next(&self, n: usize, status: u16) {
@@ -366,6 +373,13 @@ impl FakePayway {
     /// answers `terminated`. `false` for an unknown session.
     pub fn log_out_elsewhere(&self, sid: &str) -> bool {
         sso2::end_session(&mut self.shared.state(), sid)
+    }
+
+    /// Gives no ticket (`at`) in the next `n` SSO2 answers that would carry one (a server
+    /// call's or identify's): the session is still `loggedin`, but the site has no ticket to
+    /// read its account by.
+    pub fn sso2_withhold_next_tickets(&self, n: usize) {
+        self.shared.state().sso2.withheld_tickets = n;
     }
 
     /// How many SSO2 server calls arrived, accepted or not.

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use url::Url;
 
 use super::sso2_state::{FROZEN_SECS, FakeSession, MAX_ATTEMPTS};
-use super::state::{State, body_of, oauth_error, without_nulls};
+use super::state::{State, body_of, oauth_error, take_one, without_nulls};
 use crate::sso2::jws;
 use crate::sso2::request_token::{AUDIENCE, CALL_LIFETIME, IDENTIFY_LIFETIME, Signer, unix_now};
 use paywall_internal::fake::{Captured, Reply};
@@ -221,7 +221,8 @@ fn status(state: &mut State, sid: &str, ticket: bool) -> Said {
     };
     match account {
         Some(account) => Said {
-            at: ticket.then(|| state.issue_ticket(&account)),
+            at: (ticket && !take_one(&mut state.sso2.withheld_tickets))
+                .then(|| state.issue_ticket(&account)),
             ..Said::new(sid, "loggedin")
         },
         None => Said::new(sid, "anon"),

@@ -37,6 +37,8 @@ pub(crate) struct Sso2State {
     pub(crate) calls: usize,
     /// Why each refused request token was refused, in order.
     pub(crate) refusals: Vec<String>,
+    /// How many of the next answers that would carry a ticket carry none.
+    pub(crate) withheld_tickets: usize,
     /// The paywall secret: the HS256 key of the paywall's checkout tokens (a setting apart
     /// from the API client secret), 32 random bytes in hex.
     pub(crate) paywall_secret: String,

@@ -91,6 +91,8 @@ pub(crate) struct State {
     pub(crate) checkouts: HashMap<String, Checkout>,
     pub(crate) checkout_by_at: HashMap<String, String>,
     exchanges: usize,
+    /// How many of the next ticket exchanges to refuse, whatever the ticket.
+    pub(crate) refused_tickets: usize,
     counter: u64,
     random: RandomState,
 }
@@ -214,10 +216,17 @@ impl State {
         let issued = match grant {
             _ if !client_known => Err(("invalid_client", "Client authentication failed")),
             Some("ticket") => match field("ticket").filter(|t| !t.is_empty()) {
-                Some(ticket) => self.use_ticket(ticket).map(|a| (Some(a), scope())).ok_or((
-                    "invalid_grant",
-                    "The ticket is invalid, expired or already used",
-                )),
+                Some(ticket) => {
+                    // Used up, whether or not a knob refuses it.
+                    let account = self.use_ticket(ticket);
+                    let refused = take_one(&mut self.refused_tickets);
+                    (account.filter(|_| !refused))
+                        .map(|a| (Some(a), scope()))
+                        .ok_or((
+                            "invalid_grant",
+                            "The ticket is invalid, expired or already used",
+                        ))
+                }
                 None => Err(("invalid_request", "The ticket parameter is missing")),
             },
             Some("refresh_token") => field("refresh_token")
@@ -321,6 +330,13 @@ pub(crate) fn without_nulls(mut value: Value) -> Value {
         members.retain(|_, member| !member.is_null());
     }
     value
+}
+
+/// `true`, and one fewer, when `count` is not zero: a knob that acts on the next `count`.
+pub(crate) fn take_one(count: &mut usize) -> bool {
+    let taken = *count > 0;
+    *count = count.saturating_sub(1);
+    taken
 }
 
 /// Adds `item` to `list` unless it is there already.

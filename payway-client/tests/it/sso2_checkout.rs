@@ -569,6 +569,64 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
     assert_ne!(after.status(), Sso2Status::LoggedIn);
 }
 
+/// A checkout SSO2 logs in to the ticket's account, but with no account to show for it:
+/// `knob` makes the fake answer so (SSO2 gives no ticket, or Payway refuses SSO2's), and
+/// Payway is asked `exchanges` times. An error; the flow logs the session out at SSO2, and
+/// the token stays taken.
+async fn a_checkout_without_an_account_to_show_ends_the_session(
+    knob: fn(&FakePayway),
+    exchanges: usize,
+) {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (jar, session) = with_session(&fake, &flow).await;
+    let (mut thief, thiefs_landing) = ready_to_buy(&fake, &flow).await;
+    let sid = session.sid().to_owned();
+    let landing = flow
+        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
+        .unwrap();
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    knob(&fake);
+    let (calls, exchanged) = (fake.sso2_calls(), fake.exchanges());
+    let error = refused(&flow, &landing, &body, &mut jar.clone()).await;
+    assert_not_logged_in(&error);
+    assert_eq!(
+        fake.sso2_calls(),
+        calls + 2,
+        "authenticatewithticket, then logout"
+    );
+    assert_eq!(fake.exchanges(), exchanged + exchanges);
+    // The session SSO2 had logged in to an account nobody compared with `aid` is ended.
+    let after = fake
+        .sso2_client()
+        .session_status(&sid, Sso2Status::LoggedIn, &reader())
+        .await
+        .unwrap();
+    assert_ne!(after.status(), Sso2Status::LoggedIn);
+    // The token stays taken: posted again, here or under a checkout of another session, it
+    // reaches no authenticatewithticket (only the posting session's status is asked).
+    for (landing, jar) in [(&landing, &mut jar.clone()), (&thiefs_landing, &mut thief)] {
+        let calls = fake.sso2_calls();
+        assert_not_logged_in(&refused(&flow, landing, &body, jar).await);
+        assert_eq!(fake.sso2_calls(), calls + 1, "no authenticatewithticket");
+    }
+}
+
+#[tokio::test]
+async fn a_checkout_sso2_logs_in_without_a_ticket_ends_the_session() {
+    a_checkout_without_an_account_to_show_ends_the_session(
+        |fake| fake.sso2_withhold_next_tickets(1),
+        0,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_checkout_whose_sso2_ticket_payway_refuses_ends_the_session() {
+    a_checkout_without_an_account_to_show_ends_the_session(|fake| fake.refuse_next_tickets(1), 1)
+        .await;
+}
+
 #[tokio::test]
 async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
     let (fake, flow) = setup().await;

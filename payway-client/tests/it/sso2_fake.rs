@@ -7,7 +7,7 @@ use std::time::Duration;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use payway_client::sso2::{Reader, SessionCookie, SessionCookieKey, Sso2Error, Sso2Status};
 use payway_client::test_util::FakePayway;
-use payway_client::{Error, MemoryTicketStore, ReturnPolicy, Ticket, TicketLogin};
+use payway_client::{Error, MemoryTicketStore, RejectReason, ReturnPolicy, Ticket, TicketLogin};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use secrecy::SecretString;
@@ -442,4 +442,59 @@ async fn faults_reach_sso2_calls_too() {
         .await
         .unwrap();
     assert_eq!(fine.error(), Some(&Sso2Error::SessionNotFound));
+}
+
+#[tokio::test]
+async fn tickets_withheld_by_sso2_or_refused_by_payway_the_next_n_times_only() {
+    let fake = fake().await;
+    let sso2 = fake.sso2_client();
+    let identify = sso2
+        .identify_url(&Url::parse("https://news.example.com/").unwrap())
+        .unwrap();
+    let landed = fake.sso2_identify_logged_in(&identify, EMAIL).unwrap();
+    let sid = sso2
+        .landing(&landed, &policy())
+        .unwrap()
+        .session()
+        .sid()
+        .to_owned();
+    let reader = reader();
+    let status = || sso2.session_status(&sid, Sso2Status::Anonymous, &reader);
+    // SSO2 answers the session logged in, twice without a ticket, then with one again.
+    fake.sso2_withhold_next_tickets(2);
+    for _ in 0..2 {
+        let session = status().await.unwrap();
+        assert_eq!(session.status(), Sso2Status::LoggedIn);
+        assert!(session.ticket().is_none());
+    }
+    let first = status()
+        .await
+        .unwrap()
+        .ticket()
+        .unwrap()
+        .expose_secret()
+        .to_owned();
+    // Payway refuses the next ticket, SSO2's included, and uses it up.
+    fake.refuse_next_tickets(1);
+    let (payway, store) = (fake.client(), MemoryTicketStore::new());
+    let exchanges = fake.exchanges();
+    for _ in 0..2 {
+        let login = payway
+            .login_with_ticket(&Ticket::new(first.clone()), &store)
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                login,
+                TicketLogin::Rejected {
+                    reason: RejectReason::Invalid(_)
+                }
+            ),
+            "{login:?}"
+        );
+    }
+    assert_eq!(fake.exchanges(), exchanges + 2);
+    let second = status().await.unwrap().ticket().unwrap().clone();
+    let login = payway.login_with_ticket(&second, &store).await.unwrap();
+    assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
 }

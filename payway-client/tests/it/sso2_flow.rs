@@ -541,3 +541,57 @@ async fn an_account_id_too_long_for_the_cookie_is_an_error_not_a_session() {
     );
     assert!(!format!("{error} {error:?}").contains(&long_id));
 }
+
+#[tokio::test]
+async fn a_logged_in_session_whose_account_cannot_be_read_gets_no_account() {
+    // SSO2 answers the session logged in without a ticket, or Payway refuses SSO2's ticket:
+    // at a landing and at a new read of the account, the reader gets no account and no
+    // product (fail closed).
+    type Knob = fn(&FakePayway);
+    let knobs: [(&str, Knob); 2] = [
+        ("no ticket", |fake| fake.sso2_withhold_next_tickets(1)),
+        ("ticket refused", |fake| fake.refuse_next_tickets(1)),
+    ];
+    for (case, knob) in knobs {
+        let (fake, flow) = setup().await;
+        let (reader, page) = (browser(), article());
+        let mut jar = Jar::default();
+        let url = identify(&flow, &page, &reader, &mut jar).await;
+        knob(&fake);
+        let arrived = fake
+            .sso2_identify_logged_in(&url, "ada@example.com")
+            .unwrap();
+        let landed = land(&flow, &arrived, &mut jar).await.unwrap();
+        assert!(
+            matches!(landed.login, None | Some(TicketLogin::Rejected { .. })),
+            "{case}: {landed:?}"
+        );
+        let cookie = landed.cookie.unwrap();
+        assert!(
+            cookie.account_id().is_none() && !cookie.has_product("premium"),
+            "{case}: {cookie:?}"
+        );
+        assert_eq!(cookie.status(), Sso2Status::Anonymous, "{case}");
+
+        let aged = read_ago(
+            &landed_logged_in(&fake, &flow, "ada@example.com").await,
+            DEFAULT_ACCOUNT_MAX_AGE + Duration::from_secs(1),
+        );
+        knob(&fake);
+        let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged));
+        let Sso2Page::Session {
+            cookie: checked,
+            set_cookies,
+        } = flow.page(&visit).await.unwrap()
+        else {
+            panic!("{case}: a session")
+        };
+        for cookie in [checked, stored(&flow, &set_cookies[0])] {
+            assert!(
+                cookie.account_id().is_none() && !cookie.has_product("premium"),
+                "{case}: {cookie:?}"
+            );
+            assert!(!cookie.is_logged_in(), "{case}");
+        }
+    }
+}
