@@ -10,7 +10,7 @@ use http::{Method, StatusCode};
 use paywall_internal::fake::{Captured, Reply};
 use serde_json::{Map, Value, json};
 
-use super::sso2_state::{Sso2State, paywall_secret};
+use super::sso2::Sso2State;
 
 mod account_api;
 
@@ -104,7 +104,8 @@ impl State {
         // SSO2 signs with it: 32 bytes at least, like every HMAC key of the crate.
         state.client_secret = format!("fake-secret-{}-{}", state.token("cs"), state.token("cs"));
         state.organisation_id = format!("fake-org-{}", state.token("org"));
-        state.sso2.paywall_secret = paywall_secret();
+        state.sso2.paywall_secret =
+            format!("fake-paywall-{}-{}", state.token("pw"), state.token("pw"));
         state
     }
 
