@@ -393,7 +393,8 @@ impl FakePayway {
 }
 
 /// Why the fake refused an in-process SSO2 request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the fake SSO2 refused: {0}")]
 pub struct Refused(String);
 
 impl Refused {
@@ -402,14 +403,6 @@ impl Refused {
         &self.0
     }
 }
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the fake SSO2 refused: {}", self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
 
 impl fmt::Debug for FakePayway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
