@@ -15,7 +15,8 @@ use serde_json::json;
 use tokio::task::JoinSet;
 
 use crate::support::{
-    builder, client, dead_base_url, mock_exchange, mock_exchange_status, mock_me,
+    builder, client, dead_base_url, invalid, malformed, mock_exchange, mock_exchange_status,
+    mock_me,
 };
 
 /// A memory store that counts what the client asked of it.
@@ -173,28 +174,14 @@ async fn the_claim_is_released_after_a_401() {
         .login_with_ticket(&Ticket::new("tkt-401"), &store)
         .await
         .unwrap();
-    let TicketLogin::Rejected {
-        reason: RejectReason::Invalid(details),
-    } = &login
-    else {
-        panic!("{login:?}")
-    };
-    assert_eq!(details.error(), Some("invalid_grant"));
+    assert_eq!(invalid(&login).error(), Some("invalid_grant"));
     assert!(store.inner.is_empty());
     // Tried again, the ticket goes to Payway again, whose own single-use check refuses it.
     let again = payway
         .login_with_ticket(&Ticket::new("tkt-401"), &store)
         .await
         .unwrap();
-    assert!(
-        matches!(
-            again,
-            TicketLogin::Rejected {
-                reason: RejectReason::Invalid(_)
-            }
-        ),
-        "{again:?}"
-    );
+    invalid(&again);
     refused.assert_calls_async(2).await;
     assert_eq!(store.counts(), (2, 2));
 }
@@ -210,20 +197,13 @@ async fn the_claim_is_released_after_a_400() {
         .login_with_ticket(&Ticket::new("tkt-400"), &store)
         .await
         .unwrap();
-    assert!(
-        matches!(&login, TicketLogin::Rejected { reason: RejectReason::Malformed(d) } if d.status() == 400),
-        "{login:?}"
-    );
+    assert_eq!(malformed(&login).status(), 400);
     assert!(store.inner.is_empty());
-    assert!(matches!(
-        payway
-            .login_with_ticket(&Ticket::new("tkt-400"), &store)
-            .await
-            .unwrap(),
-        TicketLogin::Rejected {
-            reason: RejectReason::Malformed(_)
-        }
-    ));
+    let again = payway
+        .login_with_ticket(&Ticket::new("tkt-400"), &store)
+        .await
+        .unwrap();
+    malformed(&again);
     refused.assert_calls_async(2).await;
     assert_eq!(store.counts(), (2, 2));
 }
@@ -316,15 +296,7 @@ async fn a_timeout_before_payways_answer_releases_the_claim() {
         .login_with_ticket(&Ticket::new("tkt-slow"), &store)
         .await
         .unwrap();
-    assert!(
-        matches!(
-            again,
-            TicketLogin::Rejected {
-                reason: RejectReason::Invalid(_)
-            }
-        ),
-        "{again:?}"
-    );
+    invalid(&again);
     used.assert_calls_async(1).await;
     // Refused, that claim is released too.
     assert_eq!(store.counts(), (2, 2));

@@ -2,12 +2,13 @@
 //! login, a logout in another window seen as `Terminated`, a replayed SSO2 ticket, the
 //! fake's exact checks of request tokens, its faults.
 
+use crate::support::invalid;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use payway_client::sso2::{Reader, SessionCookie, SessionCookieKey, Sso2Error, Sso2Status};
 use payway_client::test_util::FakePayway;
-use payway_client::{Error, MemoryTicketStore, RejectReason, ReturnPolicy, Ticket, TicketLogin};
+use payway_client::{Error, MemoryTicketStore, ReturnPolicy, Ticket, TicketLogin};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use secrecy::SecretString;
@@ -483,15 +484,7 @@ async fn tickets_withheld_by_sso2_or_refused_by_payway_the_next_n_times_only() {
             .login_with_ticket(&Ticket::new(first.clone()), &store)
             .await
             .unwrap();
-        assert!(
-            matches!(
-                login,
-                TicketLogin::Rejected {
-                    reason: RejectReason::Invalid(_)
-                }
-            ),
-            "{login:?}"
-        );
+        invalid(&login);
     }
     assert_eq!(fake.exchanges(), exchanges + 2);
     let second = status().await.unwrap().ticket().unwrap().clone();
