@@ -16,23 +16,15 @@ use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 use url::Url;
 
-use crate::sso2_browser::{Jar, identify, land};
+use crate::sso2_browser::{Jar, KEY, identify, land, news_site};
 use crate::sso2_support::sign_with;
 
-const LANDING: &str = "https://news.example.com/sso2/landing";
 const CHECKOUT: &str = "https://news.example.com/checkout-landing";
-const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
 
 async fn setup() -> (FakePayway, Sso2Flow) {
     let fake = FakePayway::start().await;
-    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
-    let flow = Sso2Flow::new(
-        fake.sso2_client(),
-        fake.client(),
-        SessionCookieKey::new(KEY).unwrap(),
-        ReturnPolicy::allow_hosts(["news.example.com"]),
-    )
-    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
+    let flow =
+        news_site(&fake).with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
     (fake, flow)
 }
 

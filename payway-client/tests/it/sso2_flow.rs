@@ -5,29 +5,19 @@
 use std::time::{Duration, SystemTime};
 
 use payway_client::sso2::{
-    DEFAULT_ACCOUNT_MAX_AGE, PageVisit, Reader, SessionCookie, SessionCookieKey, Sso2Flow,
-    Sso2Page, Sso2Status,
+    DEFAULT_ACCOUNT_MAX_AGE, PageVisit, Reader, SessionCookie, Sso2Flow, Sso2Page, Sso2Status,
 };
 use payway_client::test_util::FakePayway;
-use payway_client::{Error, ReturnPolicy, TicketLogin};
+use payway_client::{Error, TicketLogin};
 use url::Url;
 
-use crate::sso2_browser::{Jar, identify, land};
-
-const LANDING: &str = "https://news.example.com/sso2/landing";
-const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
+use crate::sso2_browser::{Jar, LANDING, identify, land, news_site};
 
 async fn setup() -> (FakePayway, Sso2Flow) {
     let fake = FakePayway::start().await;
     fake.add_account("acc-1", ["premium"]);
     fake.add_login("ada@example.com", "pw-ada-123", "acc-1");
-    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
-    let flow = Sso2Flow::new(
-        fake.sso2_client(),
-        fake.client(),
-        SessionCookieKey::new(KEY).unwrap(),
-        ReturnPolicy::allow_hosts(["news.example.com"]),
-    );
+    let flow = news_site(&fake);
     (fake, flow)
 }
 
