@@ -62,7 +62,7 @@ use crate::sso2::{Sso2Client, Sso2ClientBuilder};
 use paywall_internal::fake::{FakeServer, Faults};
 use server::Shared;
 use sso2::FakeLogin;
-use state::State;
+use state::{FakeAccount, FakeArticle, State, add_once};
 
 /// A fake Payway API and Tulo Shop on `127.0.0.1`, for tests. Stopped when dropped.
 ///
@@ -174,23 +174,29 @@ impl FakePayway {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let products = products.into_iter().map(Into::into).collect();
-        self.shared.state().add_account(account_id, products);
+        let account = FakeAccount::new(account_id, products.into_iter().map(Into::into).collect());
+        self.shared
+            .state()
+            .accounts
+            .insert(account_id.to_owned(), account);
     }
 
     /// The account's active products, `None` for an unknown account (for example after a
     /// purchase in the fake shop).
     pub fn products(&self, account_id: &str) -> Option<Vec<String>> {
-        self.shared.state().products(account_id)
+        let state = self.shared.state();
+        state.accounts.get(account_id).map(|a| a.products.clone())
     }
 
     /// Adds an external plus product to the account (created, without products, if
     /// unknown): active-products answers list it in `external_plus_products`, a member they
     /// leave out while the account has none.
     pub fn grant_external_plus_product(&self, account_id: &str, product: &str) {
-        self.shared
-            .state()
-            .grant_external_plus_product(account_id, product);
+        let mut state = self.shared.state();
+        add_once(
+            &mut state.account(account_id).external_plus_products,
+            product,
+        );
     }
 
     /// Records that the account (created, without products, if unknown) bought the single
@@ -198,7 +204,16 @@ impl FakePayway {
     /// with `include_articles=true`, with a made-up name, URL and title, a fresh order id and
     /// a fixed purchase date.
     pub fn grant_article(&self, account_id: &str, article_id: &str) {
-        self.shared.state().grant_article(account_id, article_id);
+        let mut state = self.shared.state();
+        let order_id = state.token("ord");
+        let articles = &mut state.account(account_id).articles;
+        if !articles.iter().any(|a| a.article_id == article_id) {
+            let article_id = article_id.to_owned();
+            articles.push(FakeArticle {
+                article_id,
+                order_id,
+            });
+        }
     }
 
     /// The scope (space-separated, as asked for) the fake issued `access_token` with; `None`
@@ -213,7 +228,13 @@ impl FakePayway {
     /// Cancels the account's `product`, as a reader's cancelled subscription does: `/me` and
     /// `/me/active_products` no longer list it. `false` when the account did not have it.
     pub fn cancel_product(&self, account_id: &str, product: &str) -> bool {
-        self.shared.state().cancel_product(account_id, product)
+        let mut state = self.shared.state();
+        let Some(account) = state.accounts.get_mut(account_id) else {
+            return false;
+        };
+        let before = account.products.len();
+        account.products.retain(|p| p != product);
+        account.products.len() < before
     }
 
     /// Issues a single-use ticket for the account (created, without products, if unknown),
@@ -224,7 +245,7 @@ impl FakePayway {
 
     /// How many ticket exchanges (`grant_type=ticket`) the fake received, accepted or not.
     pub fn exchanges(&self) -> usize {
-        self.shared.state().exchanges()
+        self.shared.state().exchanges
     }
 
     /// Answers the next `n` ticket exchanges (`grant_type=ticket`) `401 invalid_grant`
