@@ -384,8 +384,11 @@ impl FakePayway {
     /// [`Refused`] for an unknown login, a refused identify token, or no landing URL.
     pub fn sso2_identify_logged_in(&self, identify_url: &Url, email: &str) -> Result<Url, Refused> {
         let mut state = self.shared.state();
-        let sid = sso2::new_logged_in_session(&mut state, email)
-            .ok_or_else(|| Refused("no such login".to_owned()))?;
+        let login = state.sso2.logins.get(&email.to_lowercase());
+        let account = login.map(|login| login.account_id.clone());
+        let account = account.ok_or_else(|| Refused("no such login".to_owned()))?;
+        let sid = sso2::new_session(&mut state);
+        sso2::log_session_in(&mut state, &sid, &account);
         sso2::identify(&mut state, identify_url.query().unwrap_or_default(), &sid).map_err(Refused)
     }
 

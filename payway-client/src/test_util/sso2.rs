@@ -132,11 +132,7 @@ pub(crate) fn check_token(
     token: &str,
     kind: Kind,
 ) -> Result<Map<String, Value>, String> {
-    let checked = check(state, token, kind);
-    if let Err(reason) = &checked {
-        state.sso2.refusals.push(reason.clone());
-    }
-    checked
+    check(state, token, kind).inspect_err(|reason| state.sso2.refusals.push(reason.clone()))
 }
 
 fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, String> {
@@ -288,7 +284,8 @@ pub(crate) fn authenticate(state: &mut State, sid: &str, email: &str, password: 
     status(state, sid, true)
 }
 
-fn log_session_in(state: &mut State, sid: &str, account_id: &str) {
+/// Logs session `sid` in to the account (created, without products, if unknown).
+pub(crate) fn log_session_in(state: &mut State, sid: &str, account_id: &str) {
     state.account(account_id);
     if let Some(session) = state.sso2.sessions.get_mut(sid) {
         session.account_id = Some(account_id.to_owned());
@@ -371,19 +368,6 @@ pub(crate) fn new_session(state: &mut State) -> String {
         .sessions
         .insert(sid.clone(), FakeSession::default());
     sid
-}
-
-/// Starts a session logged in with the login of `email`; `None` for an unknown login.
-pub(crate) fn new_logged_in_session(state: &mut State, email: &str) -> Option<String> {
-    let account = state
-        .sso2
-        .logins
-        .get(&email.to_lowercase())?
-        .account_id
-        .clone();
-    let sid = new_session(state);
-    log_session_in(state, &sid, &account);
-    Some(sid)
 }
 
 /// Answers identify for session `sid`: the landing URL with a signed answer `t` (a ticket
