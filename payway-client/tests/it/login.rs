@@ -8,8 +8,8 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use payway_client::Ticket;
 use payway_client::{
-    Error, Fingerprint, MemoryTicketStore, PaywayClient, RejectReason, StoreError, TicketLogin,
-    TicketStore,
+    Error, Fingerprint, MemoryTicketStore, PaywayClient, ProviderError, RejectReason, StoreError,
+    TicketLogin, TicketStore,
 };
 use serde_json::json;
 use tokio::task::JoinSet;
@@ -159,53 +159,37 @@ async fn the_claim_is_released_after_a_503_so_the_reader_can_retry() {
 }
 
 #[tokio::test]
-async fn the_claim_is_released_after_a_401() {
-    let server = MockServer::start_async().await;
-    let refused = mock_exchange_status(
-        &server,
-        "tkt-401",
-        401,
-        json!({"error": "invalid_grant", "error_description": "Ticket expired or already used"}),
-    )
-    .await;
-    let payway = client(&server);
-    let store = CountingStore::default();
-    let login = payway
-        .login_with_ticket(&Ticket::new("tkt-401"), &store)
-        .await
-        .unwrap();
-    assert_eq!(invalid(&login).error(), Some("invalid_grant"));
-    assert!(store.inner.is_empty());
-    // Tried again, the ticket goes to Payway again, whose own single-use check refuses it.
-    let again = payway
-        .login_with_ticket(&Ticket::new("tkt-401"), &store)
-        .await
-        .unwrap();
-    invalid(&again);
-    refused.assert_calls_async(2).await;
-    assert_eq!(store.counts(), (2, 2));
-}
-
-#[tokio::test]
-async fn the_claim_is_released_after_a_400() {
-    let server = MockServer::start_async().await;
-    let refused =
-        mock_exchange_status(&server, "tkt-400", 400, json!({"error": "invalid_request"})).await;
-    let payway = client(&server);
-    let store = CountingStore::default();
-    let login = payway
-        .login_with_ticket(&Ticket::new("tkt-400"), &store)
-        .await
-        .unwrap();
-    assert_eq!(malformed(&login).status(), 400);
-    assert!(store.inner.is_empty());
-    let again = payway
-        .login_with_ticket(&Ticket::new("tkt-400"), &store)
-        .await
-        .unwrap();
-    malformed(&again);
-    refused.assert_calls_async(2).await;
-    assert_eq!(store.counts(), (2, 2));
+async fn the_claim_is_released_after_a_401_or_a_400() {
+    // Payway refuses the ticket: `401` invalid, expired or used; `400` malformed. Tried
+    // again, the ticket goes to Payway again, whose own single-use check refuses it.
+    type Refusal = fn(&TicketLogin) -> &ProviderError;
+    let cases: [(u16, serde_json::Value, Refusal); 2] = [
+        (
+            401,
+            json!({"error": "invalid_grant", "error_description": "Ticket expired or already used"}),
+            invalid,
+        ),
+        (400, json!({"error": "invalid_request"}), malformed),
+    ];
+    for (status, body, refusal) in cases {
+        let server = MockServer::start_async().await;
+        let ticket = format!("tkt-{status}");
+        let refused = mock_exchange_status(&server, &ticket, status, body.clone()).await;
+        let payway = client(&server);
+        let store = CountingStore::default();
+        for _ in 0..2 {
+            let login = payway
+                .login_with_ticket(&Ticket::new(ticket.clone()), &store)
+                .await
+                .unwrap();
+            let details = refusal(&login);
+            assert_eq!(details.status(), status);
+            assert_eq!(details.error(), body["error"].as_str());
+            assert!(store.inner.is_empty());
+        }
+        refused.assert_calls_async(2).await;
+        assert_eq!(store.counts(), (2, 2));
+    }
 }
 
 #[tokio::test]

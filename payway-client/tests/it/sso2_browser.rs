@@ -2,9 +2,11 @@
 //! test needs it: `Set-Cookie` values set and clear cookies, and the jar gives the `Cookie`
 //! header the next request carries.
 
-use payway_client::sso2::{PageVisit, Reader, SessionCookieKey, Sso2Flow, Sso2Landed, Sso2Page};
+use payway_client::sso2::{
+    PageVisit, Reader, SessionCookie, SessionCookieKey, Sso2Flow, Sso2Landed, Sso2Page,
+};
 use payway_client::test_util::FakePayway;
-use payway_client::{Error, ReturnPolicy};
+use payway_client::{Error, ReturnPolicy, SetCookies};
 use url::Url;
 
 /// The site's landing page, where the fake's identify sends readers.
@@ -100,4 +102,19 @@ pub(crate) async fn land(
     let landed = flow.landing(arrived, [header.as_bytes()]).await?;
     jar.apply(&landed.set_cookies);
     Ok(landed)
+}
+
+/// The page `flow` answers `visit` with, which must be a session: its cookie and the
+/// `Set-Cookie` values.
+pub(crate) async fn session_page(
+    flow: &Sso2Flow,
+    visit: &PageVisit<'_>,
+) -> (SessionCookie, SetCookies) {
+    match flow.page(visit).await.unwrap() {
+        Sso2Page::Session {
+            cookie,
+            set_cookies,
+        } => (cookie, set_cookies),
+        other => panic!("expected a session, got {other:?}"),
+    }
 }
