@@ -47,7 +47,6 @@ mod server;
 mod shop;
 mod sso2;
 mod sso2_pages;
-mod sso2_state;
 mod state;
 
 use std::fmt;
@@ -62,8 +61,8 @@ use crate::secret::AccessToken;
 use crate::sso2::{Sso2Client, Sso2ClientBuilder};
 use paywall_internal::fake::{FakeServer, Faults};
 use server::Shared;
-use sso2_state::FakeLogin;
-use state::State;
+use sso2::FakeLogin;
+use state::{FakeAccount, FakeArticle, State, add_once};
 
 /// A fake Payway API and Tulo Shop on `127.0.0.1`, for tests. Stopped when dropped.
 ///
@@ -175,23 +174,29 @@ impl FakePayway {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let products = products.into_iter().map(Into::into).collect();
-        self.shared.state().add_account(account_id, products);
+        let account = FakeAccount::new(account_id, products.into_iter().map(Into::into).collect());
+        self.shared
+            .state()
+            .accounts
+            .insert(account_id.to_owned(), account);
     }
 
     /// The account's active products, `None` for an unknown account (for example after a
     /// purchase in the fake shop).
     pub fn products(&self, account_id: &str) -> Option<Vec<String>> {
-        self.shared.state().products(account_id)
+        let state = self.shared.state();
+        state.accounts.get(account_id).map(|a| a.products.clone())
     }
 
     /// Adds an external plus product to the account (created, without products, if
     /// unknown): active-products answers list it in `external_plus_products`, a member they
     /// leave out while the account has none.
     pub fn grant_external_plus_product(&self, account_id: &str, product: &str) {
-        self.shared
-            .state()
-            .grant_external_plus_product(account_id, product);
+        let mut state = self.shared.state();
+        add_once(
+            &mut state.account(account_id).external_plus_products,
+            product,
+        );
     }
 
     /// Records that the account (created, without products, if unknown) bought the single
@@ -199,7 +204,16 @@ impl FakePayway {
     /// with `include_articles=true`, with a made-up name, URL and title, a fresh order id and
     /// a fixed purchase date.
     pub fn grant_article(&self, account_id: &str, article_id: &str) {
-        self.shared.state().grant_article(account_id, article_id);
+        let mut state = self.shared.state();
+        let order_id = state.token("ord");
+        let articles = &mut state.account(account_id).articles;
+        if !articles.iter().any(|a| a.article_id == article_id) {
+            let article_id = article_id.to_owned();
+            articles.push(FakeArticle {
+                article_id,
+                order_id,
+            });
+        }
     }
 
     /// The scope (space-separated, as asked for) the fake issued `access_token` with; `None`
@@ -214,7 +228,13 @@ impl FakePayway {
     /// Cancels the account's `product`, as a reader's cancelled subscription does: `/me` and
     /// `/me/active_products` no longer list it. `false` when the account did not have it.
     pub fn cancel_product(&self, account_id: &str, product: &str) -> bool {
-        self.shared.state().cancel_product(account_id, product)
+        let mut state = self.shared.state();
+        let Some(account) = state.accounts.get_mut(account_id) else {
+            return false;
+        };
+        let before = account.products.len();
+        account.products.retain(|p| p != product);
+        account.products.len() < before
     }
 
     /// Issues a single-use ticket for the account (created, without products, if unknown),
@@ -225,7 +245,14 @@ impl FakePayway {
 
     /// How many ticket exchanges (`grant_type=ticket`) the fake received, accepted or not.
     pub fn exchanges(&self) -> usize {
-        self.shared.state().exchanges()
+        self.shared.state().exchanges
+    }
+
+    /// Answers the next `n` ticket exchanges (`grant_type=ticket`) `401 invalid_grant`
+    /// whatever the ticket, as Payway answers a ticket that expired before it was exchanged:
+    /// each ticket so refused is used up. A ticket SSO2 answers with is refused alike.
+    pub fn refuse_next_tickets(&self, n: usize) {
+        self.shared.state().refused_tickets = n;
     }
 
     /// Answers the next `n` requests with `status` (and a small JSON error body), whatever
@@ -357,8 +384,11 @@ impl FakePayway {
     /// [`Refused`] for an unknown login, a refused identify token, or no landing URL.
     pub fn sso2_identify_logged_in(&self, identify_url: &Url, email: &str) -> Result<Url, Refused> {
         let mut state = self.shared.state();
-        let sid = sso2::new_logged_in_session(&mut state, email)
-            .ok_or_else(|| Refused("no such login".to_owned()))?;
+        let login = state.sso2.logins.get(&email.to_lowercase());
+        let account = login.map(|login| login.account_id.clone());
+        let account = account.ok_or_else(|| Refused("no such login".to_owned()))?;
+        let sid = sso2::new_session(&mut state);
+        sso2::log_session_in(&mut state, &sid, &account);
         sso2::identify(&mut state, identify_url.query().unwrap_or_default(), &sid).map_err(Refused)
     }
 
@@ -366,6 +396,13 @@ impl FakePayway {
     /// answers `terminated`. `false` for an unknown session.
     pub fn log_out_elsewhere(&self, sid: &str) -> bool {
         sso2::end_session(&mut self.shared.state(), sid)
+    }
+
+    /// Gives no ticket (`at`) in the next `n` SSO2 answers that would carry one (a server
+    /// call's or identify's): the session is still `loggedin`, but the site has no ticket to
+    /// read its account by.
+    pub fn sso2_withhold_next_tickets(&self, n: usize) {
+        self.shared.state().sso2.withheld_tickets = n;
     }
 
     /// How many SSO2 server calls arrived, accepted or not.
@@ -380,7 +417,8 @@ impl FakePayway {
 }
 
 /// Why the fake refused an in-process SSO2 request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the fake SSO2 refused: {0}")]
 pub struct Refused(String);
 
 impl Refused {
@@ -389,14 +427,6 @@ impl Refused {
         &self.0
     }
 }
-
-impl fmt::Display for Refused {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the fake SSO2 refused: {}", self.0)
-    }
-}
-
-impl std::error::Error for Refused {}
 
 impl fmt::Debug for FakePayway {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,6 +1,8 @@
-//! The fake SSO2: the four server calls, identify, and the signed answers, with every request
-//! token's claims checked exactly as SSO2 specifies them.
+//! The fake SSO2: what it remembers (sessions and logins), the four server calls, identify,
+//! and the signed answers, with every request token's claims checked exactly as SSO2
+//! specifies them.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 
 use http::header::COOKIE;
@@ -9,8 +11,7 @@ use paywall_internal::cookie::find_in_headers;
 use serde_json::{Map, Value, json};
 use url::Url;
 
-use super::sso2_state::{FROZEN_SECS, FakeSession, MAX_ATTEMPTS};
-use super::state::{State, body_of, oauth_error, without_nulls};
+use super::state::{State, body_of, oauth_error, take_one, without_nulls};
 use crate::sso2::jws;
 use crate::sso2::request_token::{AUDIENCE, CALL_LIFETIME, IDENTIFY_LIFETIME, Signer, unix_now};
 use paywall_internal::fake::{Captured, Reply};
@@ -24,6 +25,48 @@ pub(crate) const SESSION_COOKIE: &str = "fake_sso2_sid";
 const ANSWER_LIFETIME: u64 = 60;
 /// How far ahead of the fake's clock a request token's `iat` or `nbf` may be, in seconds.
 const SKEW: u64 = 5;
+
+/// How many wrong passwords freeze a login.
+const MAX_ATTEMPTS: u32 = 3;
+/// How long a frozen login stays frozen, in seconds (`frf`).
+const FROZEN_SECS: u64 = 300;
+
+/// One reader's SSO2 session.
+#[derive(Debug, Default)]
+pub(crate) struct FakeSession {
+    /// The account logged in, if any.
+    pub(crate) account_id: Option<String>,
+    /// Ended: a logout, here or "on another site". Status calls answer `terminated`.
+    pub(crate) ended: bool,
+}
+
+/// An e-mail and password the fake accepts, for an account.
+#[derive(Debug)]
+pub(crate) struct FakeLogin {
+    pub(crate) password: String,
+    pub(crate) account_id: String,
+    pub(crate) active: bool,
+    pub(crate) failures: u32,
+}
+
+/// Everything the fake SSO2 remembers.
+#[derive(Debug, Default)]
+pub(crate) struct Sso2State {
+    pub(crate) sessions: HashMap<String, FakeSession>,
+    /// By lower-cased e-mail address.
+    pub(crate) logins: HashMap<String, FakeLogin>,
+    /// Where identify sends readers back to, as Payway configures it per client.
+    pub(crate) landing_url: Option<url::Url>,
+    /// How many server calls arrived, accepted or not.
+    pub(crate) calls: usize,
+    /// Why each refused request token was refused, in order.
+    pub(crate) refusals: Vec<String>,
+    /// How many of the next answers that would carry a ticket carry none.
+    pub(crate) withheld_tickets: usize,
+    /// The paywall secret: the HS256 key of the paywall's checkout tokens (a setting apart
+    /// from the API client secret).
+    pub(crate) paywall_secret: String,
+}
 
 /// Which token a request carries, and so which claims it must have.
 #[derive(Clone, Copy)]
@@ -89,11 +132,7 @@ pub(crate) fn check_token(
     token: &str,
     kind: Kind,
 ) -> Result<Map<String, Value>, String> {
-    let checked = check(state, token, kind);
-    if let Err(reason) = &checked {
-        state.sso2.refusals.push(reason.clone());
-    }
-    checked
+    check(state, token, kind).inspect_err(|reason| state.sso2.refusals.push(reason.clone()))
 }
 
 fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, String> {
@@ -107,17 +146,11 @@ fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, S
         return Err(format!("claims are {names:?}, expected {expected:?}"));
     }
     let text = |name: &str| claims.get(name).and_then(Value::as_str);
-    refuse(&[
-        (
-            text("cid") != Some(state.client_id.as_str()),
-            "cid is not this client's id",
-        ),
-        (
-            text("iss") != Some(state.organisation_id.as_str()),
-            "iss is not this client's organisation",
-        ),
-        (text("aud") != Some(AUDIENCE), "aud is not pw-sso"),
-    ])?;
+    let is = |name: &str, value: &str| text(name) == Some(value);
+    ensure(is("cid", &state.client_id), "cid is not this client's id")?;
+    let organisation = "iss is not this client's organisation";
+    ensure(is("iss", &state.organisation_id), organisation)?;
+    ensure(is("aud", AUDIENCE), "aud is not pw-sso")?;
     let number = |name: &str| claims.get(name).and_then(Value::as_u64);
     let (Some(iat), Some(nbf), Some(exp)) = (number("iat"), number("nbf"), number("exp")) else {
         return Err("iat, nbf and exp must be whole numbers".to_owned());
@@ -126,13 +159,9 @@ fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, S
         return Err(format!("exp - iat must be {}", kind.lifetime()));
     }
     let now = unix_now().map_err(|e| e.to_string())?;
-    refuse(&[
-        (
-            iat > now + SKEW || nbf > now + SKEW || nbf > exp,
-            "the token is not valid yet",
-        ),
-        (exp < now, "the token has expired"),
-    ])?;
+    let valid_yet = iat <= now + SKEW && nbf <= now + SKEW && nbf <= exp;
+    ensure(valid_yet, "the token is not valid yet")?;
+    ensure(exp >= now, "the token has expired")?;
     if matches!(kind, Kind::Identify) {
         return Ok(claims);
     }
@@ -143,27 +172,20 @@ fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, S
         Kind::Logout | Kind::Identify => true,
     };
     let ip = text("ipa").and_then(|ip| ip.parse::<IpAddr>().ok());
-    refuse(&[
-        (
-            text("sid").is_none_or(str::is_empty),
-            "sid must be a non-empty string",
-        ),
-        (ip.is_none(), "ipa must be an IP address"),
-        (text("uas").is_none(), "uas must be a string"),
-        (
-            !operation_ok,
-            "an operation claim has the wrong type or value",
-        ),
-    ])?;
+    let sid = text("sid").is_some_and(|sid| !sid.is_empty());
+    ensure(sid, "sid must be a non-empty string")?;
+    ensure(ip.is_some(), "ipa must be an IP address")?;
+    ensure(text("uas").is_some(), "uas must be a string")?;
+    ensure(
+        operation_ok,
+        "an operation claim has the wrong type or value",
+    )?;
     Ok(claims)
 }
 
-/// The reason of the first check that failed, if one did.
-fn refuse(checks: &[(bool, &str)]) -> Result<(), String> {
-    match checks.iter().find(|(failed, _)| *failed) {
-        Some((_, reason)) => Err((*reason).to_owned()),
-        None => Ok(()),
-    }
+/// `Ok` when `passed`; else why not.
+fn ensure(passed: bool, reason: &str) -> Result<(), String> {
+    passed.then_some(()).ok_or_else(|| reason.to_owned())
 }
 
 /// What SSO2 says about one session, as claims (no times yet).
@@ -221,7 +243,8 @@ fn status(state: &mut State, sid: &str, ticket: bool) -> Said {
     };
     match account {
         Some(account) => Said {
-            at: ticket.then(|| state.issue_ticket(&account)),
+            at: (ticket && !take_one(&mut state.sso2.withheld_tickets))
+                .then(|| state.issue_ticket(&account)),
             ..Said::new(sid, "loggedin")
         },
         None => Said::new(sid, "anon"),
@@ -261,7 +284,8 @@ pub(crate) fn authenticate(state: &mut State, sid: &str, email: &str, password: 
     status(state, sid, true)
 }
 
-fn log_session_in(state: &mut State, sid: &str, account_id: &str) {
+/// Logs session `sid` in to the account (created, without products, if unknown).
+pub(crate) fn log_session_in(state: &mut State, sid: &str, account_id: &str) {
     state.account(account_id);
     if let Some(session) = state.sso2.sessions.get_mut(sid) {
         session.account_id = Some(account_id.to_owned());
@@ -344,19 +368,6 @@ pub(crate) fn new_session(state: &mut State) -> String {
         .sessions
         .insert(sid.clone(), FakeSession::default());
     sid
-}
-
-/// Starts a session logged in with the login of `email`; `None` for an unknown login.
-pub(crate) fn new_logged_in_session(state: &mut State, email: &str) -> Option<String> {
-    let account = state
-        .sso2
-        .logins
-        .get(&email.to_lowercase())?
-        .account_id
-        .clone();
-    let sid = new_session(state);
-    log_session_in(state, &sid, &account);
-    Some(sid)
 }
 
 /// Answers identify for session `sid`: the landing URL with a signed answer `t` (a ticket

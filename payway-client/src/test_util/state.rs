@@ -10,7 +10,7 @@ use http::{Method, StatusCode};
 use paywall_internal::fake::{Captured, Reply};
 use serde_json::{Map, Value, json};
 
-use super::sso2_state::{Sso2State, paywall_secret};
+use super::sso2::Sso2State;
 
 mod account_api;
 
@@ -37,7 +37,7 @@ pub(crate) struct FakeAccount {
 
 impl FakeAccount {
     /// An account with these products, and a made-up e-mail address.
-    fn new(id: &str, products: Vec<String>) -> Self {
+    pub(crate) fn new(id: &str, products: Vec<String>) -> Self {
         Self {
             email: format!("reader.{id}@example.com"),
             products,
@@ -83,14 +83,16 @@ pub(crate) struct State {
     pub(crate) client_secret: String,
     pub(crate) organisation_id: String,
     pub(crate) sso2: Sso2State,
-    accounts: BTreeMap<String, FakeAccount>,
+    pub(crate) accounts: BTreeMap<String, FakeAccount>,
     /// The account of each ticket not used yet.
     tickets: HashMap<String, String>,
     access_tokens: HashMap<String, TokenEntry>,
     refresh_tokens: HashMap<String, TokenEntry>,
     pub(crate) checkouts: HashMap<String, Checkout>,
     pub(crate) checkout_by_at: HashMap<String, String>,
-    exchanges: usize,
+    pub(crate) exchanges: usize,
+    /// How many of the next ticket exchanges to refuse, whatever the ticket.
+    pub(crate) refused_tickets: usize,
     counter: u64,
     random: RandomState,
 }
@@ -102,7 +104,8 @@ impl State {
         // SSO2 signs with it: 32 bytes at least, like every HMAC key of the crate.
         state.client_secret = format!("fake-secret-{}-{}", state.token("cs"), state.token("cs"));
         state.organisation_id = format!("fake-org-{}", state.token("org"));
-        state.sso2.paywall_secret = paywall_secret();
+        state.sso2.paywall_secret =
+            format!("fake-paywall-{}-{}", state.token("pw"), state.token("pw"));
         state
     }
 
@@ -112,11 +115,6 @@ impl State {
         let mut hasher = self.random.build_hasher();
         hasher.write_u64(self.counter);
         format!("{kind}-{:x}{:016x}", self.counter, hasher.finish())
-    }
-
-    pub(crate) fn add_account(&mut self, id: &str, products: Vec<String>) {
-        self.accounts
-            .insert(id.to_owned(), FakeAccount::new(id, products));
     }
 
     /// The account, created without products if unknown.
@@ -131,42 +129,11 @@ impl State {
         add_once(&mut self.account(id).products, product);
     }
 
-    /// Adds an external plus product to the account, creating the account if needed.
-    pub(crate) fn grant_external_plus_product(&mut self, id: &str, product: &str) {
-        add_once(&mut self.account(id).external_plus_products, product);
-    }
-
-    /// Records the purchase of a single article, creating the account if needed.
-    pub(crate) fn grant_article(&mut self, id: &str, article_id: &str) {
-        let order_id = self.token("ord");
-        let account = self.account(id);
-        if !account.articles.iter().any(|a| a.article_id == article_id) {
-            account.articles.push(FakeArticle {
-                article_id: article_id.to_owned(),
-                order_id,
-            });
-        }
-    }
-
     /// The scope an access token was issued with, `None` for a token the fake never issued.
     pub(crate) fn granted_scope(&self, access_token: &str) -> Option<String> {
         self.access_tokens
             .get(access_token)
             .map(|t| t.scope.clone())
-    }
-
-    /// Removes `product` from the account's active products; `false` when it was not one.
-    pub(crate) fn cancel_product(&mut self, id: &str, product: &str) -> bool {
-        let Some(account) = self.accounts.get_mut(id) else {
-            return false;
-        };
-        let before = account.products.len();
-        account.products.retain(|p| p != product);
-        account.products.len() < before
-    }
-
-    pub(crate) fn products(&self, id: &str) -> Option<Vec<String>> {
-        self.accounts.get(id).map(|a| a.products.clone())
     }
 
     pub(crate) fn issue_ticket(&mut self, account_id: &str) -> String {
@@ -179,10 +146,6 @@ impl State {
     /// The account of an unused ticket, which is used up.
     pub(crate) fn use_ticket(&mut self, ticket: &str) -> Option<String> {
         self.tickets.remove(ticket)
-    }
-
-    pub(crate) fn exchanges(&self) -> usize {
-        self.exchanges
     }
 
     /// Answers one API call.
@@ -214,10 +177,17 @@ impl State {
         let issued = match grant {
             _ if !client_known => Err(("invalid_client", "Client authentication failed")),
             Some("ticket") => match field("ticket").filter(|t| !t.is_empty()) {
-                Some(ticket) => self.use_ticket(ticket).map(|a| (Some(a), scope())).ok_or((
-                    "invalid_grant",
-                    "The ticket is invalid, expired or already used",
-                )),
+                Some(ticket) => {
+                    // Used up, whether or not a knob refuses it.
+                    let account = self.use_ticket(ticket);
+                    let refused = take_one(&mut self.refused_tickets);
+                    (account.filter(|_| !refused))
+                        .map(|a| (Some(a), scope()))
+                        .ok_or((
+                            "invalid_grant",
+                            "The ticket is invalid, expired or already used",
+                        ))
+                }
                 None => Err(("invalid_request", "The ticket parameter is missing")),
             },
             Some("refresh_token") => field("refresh_token")
@@ -323,8 +293,15 @@ pub(crate) fn without_nulls(mut value: Value) -> Value {
     value
 }
 
+/// `true`, and one fewer, when `count` is not zero: a knob that acts on the next `count`.
+pub(crate) fn take_one(count: &mut usize) -> bool {
+    let taken = *count > 0;
+    *count = count.saturating_sub(1);
+    taken
+}
+
 /// Adds `item` to `list` unless it is there already.
-fn add_once(list: &mut Vec<String>, item: &str) {
+pub(crate) fn add_once(list: &mut Vec<String>, item: &str) {
     if !list.iter().any(|i| i == item) {
         list.push(item.to_owned());
     }

@@ -1,12 +1,13 @@
 //! `FakePayway`: the state it keeps, the answers it gives, its faults and its shop, through
 //! the crate's real client.
 
+use crate::support::invalid;
 use std::time::Duration;
 
 use payway_client::test_util::FakePayway;
 use payway_client::{
-    ACCOUNT_READ_SCOPE, AccessToken, Error, MemoryTicketStore, RefreshToken, RejectReason, ShopUrl,
-    Ticket, TicketLogin, TicketRequest, TokenEncoding,
+    ACCOUNT_READ_SCOPE, AccessToken, Error, MemoryTicketStore, RefreshToken, ShopUrl, Ticket,
+    TicketLogin, TicketRequest, TokenEncoding,
 };
 use reqwest::StatusCode;
 use url::Url;
@@ -33,15 +34,7 @@ async fn a_ticket_used_twice_is_refused_the_second_time() {
         .login_with_ticket(&ticket, &MemoryTicketStore::new())
         .await
         .unwrap();
-    assert!(
-        matches!(
-            login,
-            TicketLogin::Rejected {
-                reason: RejectReason::Invalid(_)
-            }
-        ),
-        "{login:?}"
-    );
+    invalid(&login);
     assert_eq!(fake.exchanges(), 3);
 }
 
@@ -102,15 +95,7 @@ async fn a_flood_of_made_up_tickets_past_capacity_never_locks_out_a_real_login()
             .login_with_ticket(&Ticket::new(format!("made-up-{i}")), &store)
             .await
             .unwrap();
-        assert!(
-            matches!(
-                login,
-                TicketLogin::Rejected {
-                    reason: RejectReason::Invalid(_)
-                }
-            ),
-            "{login:?}"
-        );
+        invalid(&login);
     }
     assert!(store.len() <= 64);
     let real = Ticket::new(fake.issue_ticket("acc-1"));

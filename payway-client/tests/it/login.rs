@@ -8,14 +8,15 @@ use std::time::Duration;
 use httpmock::prelude::*;
 use payway_client::Ticket;
 use payway_client::{
-    Error, Fingerprint, MemoryTicketStore, PaywayClient, RejectReason, StoreError, TicketLogin,
-    TicketStore,
+    Error, Fingerprint, MemoryTicketStore, PaywayClient, ProviderError, RejectReason, StoreError,
+    TicketLogin, TicketStore,
 };
 use serde_json::json;
 use tokio::task::JoinSet;
 
 use crate::support::{
-    builder, client, dead_base_url, mock_exchange, mock_exchange_status, mock_me,
+    builder, client, dead_base_url, invalid, malformed, mock_exchange, mock_exchange_status,
+    mock_me,
 };
 
 /// A memory store that counts what the client asked of it.
@@ -158,74 +159,37 @@ async fn the_claim_is_released_after_a_503_so_the_reader_can_retry() {
 }
 
 #[tokio::test]
-async fn the_claim_is_released_after_a_401() {
-    let server = MockServer::start_async().await;
-    let refused = mock_exchange_status(
-        &server,
-        "tkt-401",
-        401,
-        json!({"error": "invalid_grant", "error_description": "Ticket expired or already used"}),
-    )
-    .await;
-    let payway = client(&server);
-    let store = CountingStore::default();
-    let login = payway
-        .login_with_ticket(&Ticket::new("tkt-401"), &store)
-        .await
-        .unwrap();
-    let TicketLogin::Rejected {
-        reason: RejectReason::Invalid(details),
-    } = &login
-    else {
-        panic!("{login:?}")
-    };
-    assert_eq!(details.error(), Some("invalid_grant"));
-    assert!(store.inner.is_empty());
-    // Tried again, the ticket goes to Payway again, whose own single-use check refuses it.
-    let again = payway
-        .login_with_ticket(&Ticket::new("tkt-401"), &store)
-        .await
-        .unwrap();
-    assert!(
-        matches!(
-            again,
-            TicketLogin::Rejected {
-                reason: RejectReason::Invalid(_)
-            }
+async fn the_claim_is_released_after_a_401_or_a_400() {
+    // Payway refuses the ticket: `401` invalid, expired or used; `400` malformed. Tried
+    // again, the ticket goes to Payway again, whose own single-use check refuses it.
+    type Refusal = fn(&TicketLogin) -> &ProviderError;
+    let cases: [(u16, serde_json::Value, Refusal); 2] = [
+        (
+            401,
+            json!({"error": "invalid_grant", "error_description": "Ticket expired or already used"}),
+            invalid,
         ),
-        "{again:?}"
-    );
-    refused.assert_calls_async(2).await;
-    assert_eq!(store.counts(), (2, 2));
-}
-
-#[tokio::test]
-async fn the_claim_is_released_after_a_400() {
-    let server = MockServer::start_async().await;
-    let refused =
-        mock_exchange_status(&server, "tkt-400", 400, json!({"error": "invalid_request"})).await;
-    let payway = client(&server);
-    let store = CountingStore::default();
-    let login = payway
-        .login_with_ticket(&Ticket::new("tkt-400"), &store)
-        .await
-        .unwrap();
-    assert!(
-        matches!(&login, TicketLogin::Rejected { reason: RejectReason::Malformed(d) } if d.status() == 400),
-        "{login:?}"
-    );
-    assert!(store.inner.is_empty());
-    assert!(matches!(
-        payway
-            .login_with_ticket(&Ticket::new("tkt-400"), &store)
-            .await
-            .unwrap(),
-        TicketLogin::Rejected {
-            reason: RejectReason::Malformed(_)
+        (400, json!({"error": "invalid_request"}), malformed),
+    ];
+    for (status, body, refusal) in cases {
+        let server = MockServer::start_async().await;
+        let ticket = format!("tkt-{status}");
+        let refused = mock_exchange_status(&server, &ticket, status, body.clone()).await;
+        let payway = client(&server);
+        let store = CountingStore::default();
+        for _ in 0..2 {
+            let login = payway
+                .login_with_ticket(&Ticket::new(ticket.clone()), &store)
+                .await
+                .unwrap();
+            let details = refusal(&login);
+            assert_eq!(details.status(), status);
+            assert_eq!(details.error(), body["error"].as_str());
+            assert!(store.inner.is_empty());
         }
-    ));
-    refused.assert_calls_async(2).await;
-    assert_eq!(store.counts(), (2, 2));
+        refused.assert_calls_async(2).await;
+        assert_eq!(store.counts(), (2, 2));
+    }
 }
 
 #[tokio::test]
@@ -316,15 +280,7 @@ async fn a_timeout_before_payways_answer_releases_the_claim() {
         .login_with_ticket(&Ticket::new("tkt-slow"), &store)
         .await
         .unwrap();
-    assert!(
-        matches!(
-            again,
-            TicketLogin::Rejected {
-                reason: RejectReason::Invalid(_)
-            }
-        ),
-        "{again:?}"
-    );
+    invalid(&again);
     used.assert_calls_async(1).await;
     // Refused, that claim is released too.
     assert_eq!(store.counts(), (2, 2));

@@ -3,12 +3,12 @@
 use httpmock::prelude::*;
 use payway_client::{
     AccessToken, ClientSecret, Environment, MemoryTicketStore, PaywayClient, RefreshToken,
-    RejectReason, ReturnPolicy, ShopUrl, Ticket, TicketCallback, TicketLogin,
+    ReturnPolicy, ShopUrl, Ticket, TicketCallback, TicketLogin,
 };
 use serde_json::json;
 use url::Url;
 
-use crate::support::{CLIENT_SECRET, builder, client, mock_exchange, mock_me};
+use crate::support::{CLIENT_SECRET, builder, client, invalid, mock_exchange, mock_me};
 
 const SECRETS: [&str; 5] = [
     CLIENT_SECRET,
@@ -139,12 +139,7 @@ async fn errors_never_carry_secrets() {
         .login_with_ticket(&Ticket::new("ticket-secret-value"), &store)
         .await
         .unwrap();
-    let TicketLogin::Rejected {
-        reason: RejectReason::Invalid(details),
-    } = &rejected
-    else {
-        panic!("{rejected:?}")
-    };
+    let details = invalid(&rejected);
     assert!(
         details.expose_body().contains("[redacted]"),
         "{}",

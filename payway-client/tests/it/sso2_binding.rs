@@ -15,34 +15,21 @@ use payway_client::sso2::{
 };
 use payway_client::test_util::FakePayway;
 use payway_client::{
-    Error, LoginState, LoginStateError, MemoryTicketStore, ReturnPolicy, TicketCallback,
-    TicketLogin,
+    Error, LoginState, LoginStateError, MemoryTicketStore, TicketCallback, TicketLogin,
 };
 use serde_json::json;
 use url::Url;
 
-use crate::sso2_browser::{Jar, identify, land};
+use crate::sso2_browser::{Jar, LANDING, identify, land, news_site, policy};
 use crate::sso2_support::sign_with;
 
-const LANDING: &str = "https://news.example.com/sso2/landing";
-const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
 const SESSION_COOKIE: &str = "__Host-payway-sso2";
-
-fn policy() -> ReturnPolicy {
-    ReturnPolicy::allow_hosts(["news.example.com"])
-}
 
 async fn setup() -> (FakePayway, Sso2Flow) {
     let fake = FakePayway::start().await;
     fake.add_account("acc-victim", ["premium"]);
     fake.add_login("victim@example.com", "pw-victim-123", "acc-victim");
-    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
-    let flow = Sso2Flow::new(
-        fake.sso2_client(),
-        fake.client(),
-        SessionCookieKey::new(KEY).unwrap(),
-        policy(),
-    );
+    let flow = news_site(&fake);
     (fake, flow)
 }
 

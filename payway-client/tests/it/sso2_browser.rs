@@ -1,9 +1,31 @@
-//! A browser's cookie jar for the site, as a test needs it: `Set-Cookie` values set and
-//! clear cookies, and the jar gives the `Cookie` header the next request carries.
+//! The news site the SSO2 tests run on `FakePayway`, and a browser's cookie jar for it, as a
+//! test needs it: `Set-Cookie` values set and clear cookies, and the jar gives the `Cookie`
+//! header the next request carries.
 
-use payway_client::Error;
-use payway_client::sso2::{PageVisit, Reader, Sso2Flow, Sso2Landed, Sso2Page};
+use payway_client::sso2::{
+    PageVisit, Reader, SessionCookie, SessionCookieKey, Sso2Flow, Sso2Landed, Sso2Page,
+};
+use payway_client::test_util::FakePayway;
+use payway_client::{Error, ReturnPolicy, SetCookies};
 use url::Url;
+
+/// The site's landing page, where the fake's identify sends readers.
+pub(crate) const LANDING: &str = "https://news.example.com/sso2/landing";
+/// The site's session cookie key.
+pub(crate) const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
+
+/// The site's return policy: its own host.
+pub(crate) fn policy() -> ReturnPolicy {
+    ReturnPolicy::allow_hosts(["news.example.com"])
+}
+
+/// The site's flow on `fake` (its clients, [`KEY`], [`policy`]), with the fake's identify
+/// sending readers to [`LANDING`].
+pub(crate) fn news_site(fake: &FakePayway) -> Sso2Flow {
+    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
+    let key = SessionCookieKey::new(KEY).unwrap();
+    Sso2Flow::new(fake.sso2_client(), fake.client(), key, policy())
+}
 
 /// The site's cookies in one browser, oldest first, as a browser sends them (RFC 6265
 /// §5.4); a cookie set again keeps its place.
@@ -80,4 +102,19 @@ pub(crate) async fn land(
     let landed = flow.landing(arrived, [header.as_bytes()]).await?;
     jar.apply(&landed.set_cookies);
     Ok(landed)
+}
+
+/// The page `flow` answers `visit` with, which must be a session: its cookie and the
+/// `Set-Cookie` values.
+pub(crate) async fn session_page(
+    flow: &Sso2Flow,
+    visit: &PageVisit<'_>,
+) -> (SessionCookie, SetCookies) {
+    match flow.page(visit).await.unwrap() {
+        Sso2Page::Session {
+            cookie,
+            set_cookies,
+        } => (cookie, set_cookies),
+        other => panic!("expected a session, got {other:?}"),
+    }
 }

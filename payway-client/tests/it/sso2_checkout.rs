@@ -16,23 +16,15 @@ use reqwest::header::{COOKIE, SET_COOKIE};
 use serde_json::{Value, json};
 use url::Url;
 
-use crate::sso2_browser::{Jar, identify, land};
+use crate::sso2_browser::{Jar, KEY, identify, land, news_site};
 use crate::sso2_support::sign_with;
 
-const LANDING: &str = "https://news.example.com/sso2/landing";
 const CHECKOUT: &str = "https://news.example.com/checkout-landing";
-const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
 
 async fn setup() -> (FakePayway, Sso2Flow) {
     let fake = FakePayway::start().await;
-    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
-    let flow = Sso2Flow::new(
-        fake.sso2_client(),
-        fake.client(),
-        SessionCookieKey::new(KEY).unwrap(),
-        ReturnPolicy::allow_hosts(["news.example.com"]),
-    )
-    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
+    let flow =
+        news_site(&fake).with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
     (fake, flow)
 }
 
@@ -49,6 +41,12 @@ fn article() -> Url {
 
 fn now() -> u64 {
     jsonwebtoken::get_current_timestamp()
+}
+
+/// The checkout landing URL `flow` gives the paywall on [`article`] for `session`.
+fn checkout_of(flow: &Sso2Flow, session: &SessionCookie) -> Url {
+    flow.start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), session)
+        .unwrap()
 }
 
 /// A browser with an anonymous SSO2 session cookie for the site (its first page identified
@@ -79,9 +77,7 @@ async fn logged_in_buyer(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, SessionCoo
 /// landing URL the paywall posts to.
 async fn ready_to_buy(fake: &FakePayway, flow: &Sso2Flow) -> (Jar, Url) {
     let (jar, session) = with_session(fake, flow).await;
-    let landing = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
-        .unwrap();
+    let landing = checkout_of(flow, &session);
     (jar, landing)
 }
 
@@ -382,9 +378,7 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
     fake.add_account("acc-other", ["premium"]);
     let (jar, session) = with_session(&fake, &flow).await;
     let sid = session.sid().to_owned();
-    let landing = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
-        .unwrap();
+    let landing = checkout_of(&flow, &session);
     // `aid` names another account than the delegated ticket's.
     let mut claims = purchase(&fake, "acc-buyer");
     claims["aid"] = json!("acc-other");
@@ -541,9 +535,7 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
     fake.add_account("acc-buyer", ["premium"]);
     let (mut jar, session) = with_session(&fake, &flow).await;
     let sid = session.sid().to_owned();
-    let landing = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
-        .unwrap();
+    let landing = checkout_of(&flow, &session);
     let claims = purchase(&fake, "acc-buyer");
     let calls = fake.sso2_calls();
     let error = refused(
@@ -569,15 +561,68 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
     assert_ne!(after.status(), Sso2Status::LoggedIn);
 }
 
+/// A checkout SSO2 logs in to the ticket's account, but with no account to show for it:
+/// `knob` makes the fake answer so (SSO2 gives no ticket, or Payway refuses SSO2's), and
+/// Payway is asked `exchanges` times. An error; the flow logs the session out at SSO2, and
+/// the token stays taken.
+async fn a_checkout_without_an_account_to_show_ends_the_session(
+    knob: fn(&FakePayway),
+    exchanges: usize,
+) {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["premium"]);
+    let (jar, session) = with_session(&fake, &flow).await;
+    let (mut thief, thiefs_landing) = ready_to_buy(&fake, &flow).await;
+    let sid = session.sid().to_owned();
+    let landing = checkout_of(&flow, &session);
+    let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
+    knob(&fake);
+    let (calls, exchanged) = (fake.sso2_calls(), fake.exchanges());
+    let error = refused(&flow, &landing, &body, &mut jar.clone()).await;
+    assert_not_logged_in(&error);
+    assert_eq!(
+        fake.sso2_calls(),
+        calls + 2,
+        "authenticatewithticket, then logout"
+    );
+    assert_eq!(fake.exchanges(), exchanged + exchanges);
+    // The session SSO2 had logged in to an account nobody compared with `aid` is ended.
+    let after = fake
+        .sso2_client()
+        .session_status(&sid, Sso2Status::LoggedIn, &reader())
+        .await
+        .unwrap();
+    assert_ne!(after.status(), Sso2Status::LoggedIn);
+    // The token stays taken: posted again, here or under a checkout of another session, it
+    // reaches no authenticatewithticket (only the posting session's status is asked).
+    for (landing, jar) in [(&landing, &mut jar.clone()), (&thiefs_landing, &mut thief)] {
+        let calls = fake.sso2_calls();
+        assert_not_logged_in(&refused(&flow, landing, &body, jar).await);
+        assert_eq!(fake.sso2_calls(), calls + 1, "no authenticatewithticket");
+    }
+}
+
+#[tokio::test]
+async fn a_checkout_sso2_logs_in_without_a_ticket_ends_the_session() {
+    a_checkout_without_an_account_to_show_ends_the_session(
+        |fake| fake.sso2_withhold_next_tickets(1),
+        0,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_checkout_whose_sso2_ticket_payway_refuses_ends_the_session() {
+    a_checkout_without_an_account_to_show_ends_the_session(|fake| fake.refuse_next_tickets(1), 1)
+        .await;
+}
+
 #[tokio::test]
 async fn a_checkout_sso2_does_not_log_in_is_an_error_every_time_it_is_posted() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
     let (jar, session) = with_session(&fake, &flow).await;
-    let checkout = || {
-        flow.start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
-            .unwrap()
-    };
+    let checkout = || checkout_of(&flow, &session);
     let landing = checkout();
     // A delegated ticket SSO2 does not take: it answers an anonymous session with an `err`.
     let mut claims = purchase(&fake, "acc-buyer");
@@ -622,9 +667,7 @@ async fn a_reload_after_a_failed_checkout_of_a_logged_in_buyer_is_an_error() {
     // The reader is logged in as the account that buys, before buying.
     let (jar, session) = logged_in_buyer(&fake, &good).await;
     assert_eq!(session.account_id(), Some("acc-buyer"));
-    let landing = good
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
-        .unwrap();
+    let landing = checkout_of(&good, &session);
     // The checkout's ticket login fails after SSO2 logged the session in (Payway refuses
     // the site's client): the flow logs the session out.
     let failing = refused_by_payway(&fake, &good);
@@ -643,9 +686,7 @@ async fn a_reload_after_sso2_failed_reads_a_logged_in_buyers_purchase() {
     fake.add_account("acc-buyer", ["sport"]);
     let (mut jar, session) = logged_in_buyer(&fake, &flow).await;
     assert!(!session.has_product("premium"));
-    let landing = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
-        .unwrap();
+    let landing = checkout_of(&flow, &session);
     // The purchase grants `premium` at Payway; SSO2 fails to take the delegated ticket.
     let body = form(&fake.paywall_checkout_token("acc-buyer", "premium"));
     fake.fail_next(1, 503);
@@ -667,9 +708,7 @@ async fn a_checkout_whose_session_ended_elsewhere_is_an_error() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
     let (jar, session) = with_session(&fake, &flow).await;
-    let landing = flow
-        .start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
-        .unwrap();
+    let landing = checkout_of(&flow, &session);
     // The reader logs out of SSO2 in another tab while their cookie is still fresh.
     assert!(fake.log_out_elsewhere(session.sid()));
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
@@ -684,12 +723,7 @@ async fn many_pages_with_the_paywall_open_at_once_each_check_out_once() {
     let (mut jar, session) = with_session(&fake, &flow).await;
     // Twenty tabs show the paywall, each with a state of its own; more logins start
     // meanwhile, and no cookie is set for any checkout.
-    let landings: Vec<Url> = (0..20)
-        .map(|_| {
-            flow.start_checkout(&Url::parse(CHECKOUT).unwrap(), &article(), &session)
-                .unwrap()
-        })
-        .collect();
+    let landings: Vec<Url> = (0..20).map(|_| checkout_of(&flow, &session)).collect();
     let distinct: std::collections::HashSet<&Url> = landings.iter().collect();
     assert_eq!(distinct.len(), landings.len());
     for i in 0..20 {

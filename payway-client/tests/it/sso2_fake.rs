@@ -2,10 +2,13 @@
 //! login, a logout in another window seen as `Terminated`, a replayed SSO2 ticket, the
 //! fake's exact checks of request tokens, its faults.
 
+use crate::support::invalid;
 use std::time::Duration;
 
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use payway_client::sso2::{Reader, SessionCookie, SessionCookieKey, Sso2Error, Sso2Status};
+use payway_client::sso2::{
+    Reader, SessionCookie, SessionCookieKey, Sso2Client, Sso2Error, Sso2Status,
+};
 use payway_client::test_util::FakePayway;
 use payway_client::{Error, MemoryTicketStore, ReturnPolicy, Ticket, TicketLogin};
 use reqwest::StatusCode;
@@ -55,6 +58,20 @@ fn fake_cookie(response: &reqwest::Response) -> String {
     let set = response.headers()[SET_COOKIE].to_str().unwrap();
     assert!(set.contains("HttpOnly"), "{set}");
     set.split(';').next().unwrap().to_owned()
+}
+
+/// The SSO2 session of a browser the fake identifies (logged in with the login of `email`,
+/// when given), as its landing names it.
+fn identified(fake: &FakePayway, sso2: &Sso2Client, email: Option<&str>) -> String {
+    let identify = sso2
+        .identify_url(&Url::parse("https://news.example.com/").unwrap())
+        .unwrap();
+    let landed = match email {
+        Some(email) => fake.sso2_identify_logged_in(&identify, email),
+        None => fake.sso2_identify(&identify),
+    };
+    let landing = sso2.landing(&landed.unwrap(), &policy()).unwrap();
+    landing.session().sid().to_owned()
 }
 
 #[tokio::test]
@@ -188,16 +205,7 @@ async fn the_whole_login_then_a_logout_elsewhere_then_a_replayed_ticket() {
 async fn server_side_logins_and_their_refusals() {
     let fake = fake().await;
     let sso2 = fake.sso2_client();
-    let identify = sso2
-        .identify_url(&Url::parse("https://news.example.com/").unwrap())
-        .unwrap();
-    let landed = fake.sso2_identify(&identify).unwrap();
-    let sid = sso2
-        .landing(&landed, &policy())
-        .unwrap()
-        .session()
-        .sid()
-        .to_owned();
+    let sid = identified(&fake, &sso2, None);
     let password = |p: &str| SecretString::from(p.to_owned());
 
     for left in [2, 1] {
@@ -442,4 +450,42 @@ async fn faults_reach_sso2_calls_too() {
         .await
         .unwrap();
     assert_eq!(fine.error(), Some(&Sso2Error::SessionNotFound));
+}
+
+#[tokio::test]
+async fn tickets_withheld_by_sso2_or_refused_by_payway_the_next_n_times_only() {
+    let fake = fake().await;
+    let sso2 = fake.sso2_client();
+    let sid = identified(&fake, &sso2, Some(EMAIL));
+    let reader = reader();
+    let status = || sso2.session_status(&sid, Sso2Status::Anonymous, &reader);
+    // SSO2 answers the session logged in, twice without a ticket, then with one again.
+    fake.sso2_withhold_next_tickets(2);
+    for _ in 0..2 {
+        let session = status().await.unwrap();
+        assert_eq!(session.status(), Sso2Status::LoggedIn);
+        assert!(session.ticket().is_none());
+    }
+    let first = status()
+        .await
+        .unwrap()
+        .ticket()
+        .unwrap()
+        .expose_secret()
+        .to_owned();
+    // Payway refuses the next ticket, SSO2's included, and uses it up.
+    fake.refuse_next_tickets(1);
+    let (payway, store) = (fake.client(), MemoryTicketStore::new());
+    let exchanges = fake.exchanges();
+    for _ in 0..2 {
+        let login = payway
+            .login_with_ticket(&Ticket::new(first.clone()), &store)
+            .await
+            .unwrap();
+        invalid(&login);
+    }
+    assert_eq!(fake.exchanges(), exchanges + 2);
+    let second = status().await.unwrap().ticket().unwrap().clone();
+    let login = payway.login_with_ticket(&second, &store).await.unwrap();
+    assert!(matches!(login, TicketLogin::LoggedIn { .. }), "{login:?}");
 }

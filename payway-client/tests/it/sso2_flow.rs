@@ -5,29 +5,19 @@
 use std::time::{Duration, SystemTime};
 
 use payway_client::sso2::{
-    DEFAULT_ACCOUNT_MAX_AGE, PageVisit, Reader, SessionCookie, SessionCookieKey, Sso2Flow,
-    Sso2Page, Sso2Status,
+    DEFAULT_ACCOUNT_MAX_AGE, PageVisit, Reader, SessionCookie, Sso2Flow, Sso2Page, Sso2Status,
 };
 use payway_client::test_util::FakePayway;
-use payway_client::{Error, ReturnPolicy, TicketLogin};
+use payway_client::{Error, TicketLogin};
 use url::Url;
 
-use crate::sso2_browser::{Jar, identify, land};
-
-const LANDING: &str = "https://news.example.com/sso2/landing";
-const KEY: &[u8] = b"news-site-cookie-key-0123456789abcdef";
+use crate::sso2_browser::{Jar, LANDING, identify, land, news_site, session_page};
 
 async fn setup() -> (FakePayway, Sso2Flow) {
     let fake = FakePayway::start().await;
     fake.add_account("acc-1", ["premium"]);
     fake.add_login("ada@example.com", "pw-ada-123", "acc-1");
-    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
-    let flow = Sso2Flow::new(
-        fake.sso2_client(),
-        fake.client(),
-        SessionCookieKey::new(KEY).unwrap(),
-        ReturnPolicy::allow_hosts(["news.example.com"]),
-    );
+    let flow = news_site(&fake);
     (fake, flow)
 }
 
@@ -132,13 +122,7 @@ async fn identify_landing_and_pages() {
     // A fresh cookie is served as it is, without asking SSO2.
     let calls = fake.sso2_calls();
     let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie.clone()));
-    let Sso2Page::Session {
-        cookie: served,
-        set_cookies,
-    } = flow.page(&visit).await.unwrap()
-    else {
-        panic!("a fresh cookie is a session")
-    };
+    let (served, set_cookies) = session_page(&flow, &visit).await;
     assert!(set_cookies.is_empty() && served.has_product("premium"));
     assert_eq!(fake.sso2_calls(), calls);
 
@@ -197,9 +181,7 @@ async fn an_anonymous_landing_then_a_login_elsewhere_is_picked_up_on_refresh() {
     assert_eq!(session.status(), Sso2Status::LoggedIn);
     let eager = flow.with_refresh_after(Duration::ZERO);
     let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie));
-    let Sso2Page::Session { cookie, .. } = eager.page(&visit).await.unwrap() else {
-        panic!()
-    };
+    let (cookie, _) = session_page(&eager, &visit).await;
     assert!(cookie.has_product("premium"), "{cookie:?}");
 }
 
@@ -348,9 +330,7 @@ async fn a_cancelled_subscription_shows_once_the_account_is_past_its_max_age() {
     // Within the max age, refreshes (here on every page) keep what was read.
     let eager = flow.clone().with_refresh_after(Duration::ZERO);
     let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(cookie.clone()));
-    let Sso2Page::Session { cookie: served, .. } = eager.page(&visit).await.unwrap() else {
-        panic!("a session")
-    };
+    let (served, _) = session_page(&eager, &visit).await;
     assert!(served.has_product("premium"));
 
     // Past it, the cookie alone vouches for nothing (fail closed)...
@@ -360,13 +340,7 @@ async fn a_cancelled_subscription_shows_once_the_account_is_past_its_max_age() {
     // ...and the next page reads the account and products again, through a fresh ticket.
     let exchanges = fake.exchanges();
     let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged));
-    let Sso2Page::Session {
-        cookie: checked,
-        set_cookies,
-    } = flow.page(&visit).await.unwrap()
-    else {
-        panic!("a session, resealed")
-    };
+    let (checked, set_cookies) = session_page(&flow, &visit).await;
     let set_cookie = &set_cookies[0];
     assert_eq!(fake.exchanges(), exchanges + 1);
     assert!(checked.is_logged_in() && !checked.has_product("premium"));
@@ -405,12 +379,7 @@ async fn another_account_logged_in_under_the_same_session_shows_past_the_max_age
     let aged = read_ago(&cookie, DEFAULT_ACCOUNT_MAX_AGE);
     let page = article();
     let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged));
-    let Sso2Page::Session {
-        cookie: checked, ..
-    } = flow.page(&visit).await.unwrap()
-    else {
-        panic!("a session")
-    };
+    let (checked, _) = session_page(&flow, &visit).await;
     assert_eq!(checked.account_id(), Some("acc-2"));
     assert!(checked.has_product("sport") && !checked.has_product("premium"));
 }
@@ -428,12 +397,7 @@ async fn a_failed_new_read_of_the_account_fails_closed() {
     assert_eq!(error.status(), Some(reqwest::StatusCode::BAD_GATEWAY));
     assert!(!aged.has_product("premium") && aged.account_id().is_none());
     // Once SSO2 answers again, the account is read again.
-    let Sso2Page::Session {
-        cookie: checked, ..
-    } = flow.page(&visit).await.unwrap()
-    else {
-        panic!("a session")
-    };
+    let (checked, _) = session_page(&flow, &visit).await;
     assert!(checked.has_product("premium"));
 }
 
@@ -458,12 +422,7 @@ async fn a_new_read_of_the_account_needs_no_room_in_the_ticket_store() {
     let (reader, page) = (browser(), article());
     let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged));
     let exchanges = fake.exchanges();
-    let Sso2Page::Session {
-        cookie: checked, ..
-    } = flow.page(&visit).await.unwrap()
-    else {
-        panic!("a session")
-    };
+    let (checked, _) = session_page(&flow, &visit).await;
     assert_eq!(fake.exchanges(), exchanges + 1);
     assert!(checked.has_product("premium"));
 }
@@ -540,4 +499,52 @@ async fn an_account_id_too_long_for_the_cookie_is_an_error_not_a_session() {
         "{error:?}"
     );
     assert!(!format!("{error} {error:?}").contains(&long_id));
+}
+
+#[tokio::test]
+async fn a_logged_in_session_whose_account_cannot_be_read_gets_no_account() {
+    // SSO2 answers the session logged in without a ticket, or Payway refuses SSO2's ticket:
+    // at a landing and at a new read of the account, the reader gets no account and no
+    // product (fail closed).
+    type Knob = fn(&FakePayway);
+    let knobs: [(&str, Knob); 2] = [
+        ("no ticket", |fake| fake.sso2_withhold_next_tickets(1)),
+        ("ticket refused", |fake| fake.refuse_next_tickets(1)),
+    ];
+    for (case, knob) in knobs {
+        let (fake, flow) = setup().await;
+        let (reader, page) = (browser(), article());
+        let mut jar = Jar::default();
+        let url = identify(&flow, &page, &reader, &mut jar).await;
+        knob(&fake);
+        let arrived = fake
+            .sso2_identify_logged_in(&url, "ada@example.com")
+            .unwrap();
+        let landed = land(&flow, &arrived, &mut jar).await.unwrap();
+        assert!(
+            matches!(landed.login, None | Some(TicketLogin::Rejected { .. })),
+            "{case}: {landed:?}"
+        );
+        let cookie = landed.cookie.unwrap();
+        assert!(
+            cookie.account_id().is_none() && !cookie.has_product("premium"),
+            "{case}: {cookie:?}"
+        );
+        assert_eq!(cookie.status(), Sso2Status::Anonymous, "{case}");
+
+        let aged = read_ago(
+            &landed_logged_in(&fake, &flow, "ada@example.com").await,
+            DEFAULT_ACCOUNT_MAX_AGE + Duration::from_secs(1),
+        );
+        knob(&fake);
+        let visit = PageVisit::new(&page, &reader, std::iter::empty()).session(Some(aged));
+        let (checked, set_cookies) = session_page(&flow, &visit).await;
+        for cookie in [checked, stored(&flow, &set_cookies[0])] {
+            assert!(
+                cookie.account_id().is_none() && !cookie.has_product("premium"),
+                "{case}: {cookie:?}"
+            );
+            assert!(!cookie.is_logged_in(), "{case}");
+        }
+    }
 }

@@ -2,28 +2,18 @@
 //! login with a state cookie of its own, and without a bound they would pile up until the
 //! reader's `Cookie` header is larger than the site's web server accepts.
 
-use payway_client::sso2::{PageVisit, Reader, SessionCookieKey, Sso2Flow, Sso2Page};
+use payway_client::sso2::{PageVisit, Reader, Sso2Flow, Sso2Page};
 use payway_client::test_util::FakePayway;
-use payway_client::{
-    LoginState, LoginStateError, MAX_STATE_COOKIES, ReturnPolicy, STATE_COOKIE_PREFIX,
-};
+use payway_client::{LoginState, LoginStateError, MAX_STATE_COOKIES, STATE_COOKIE_PREFIX};
 use url::Url;
 
-use crate::sso2_browser::{Jar, identify, land};
-
-const LANDING: &str = "https://news.example.com/sso2/landing";
+use crate::sso2_browser::{Jar, identify, land, news_site};
 
 async fn setup() -> (FakePayway, Sso2Flow) {
     let fake = FakePayway::start().await;
     fake.add_account("acc-reader", ["premium"]);
     fake.add_login("reader@example.com", "pw-reader-123", "acc-reader");
-    fake.set_sso2_landing_url(Url::parse(LANDING).unwrap());
-    let flow = Sso2Flow::new(
-        fake.sso2_client(),
-        fake.client(),
-        SessionCookieKey::new(b"news-site-cookie-key-0123456789abcdef").unwrap(),
-        ReturnPolicy::allow_hosts(["news.example.com"]),
-    );
+    let flow = news_site(&fake);
     (fake, flow)
 }
 

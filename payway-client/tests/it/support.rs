@@ -1,8 +1,9 @@
-//! Shared fixtures: a client pointed at a mock Payway, and the two mocks a login needs.
+//! Shared fixtures: a client pointed at a mock Payway, the two mocks a login needs, and the
+//! ticket logins Payway refused.
 
 use httpmock::Mock;
 use httpmock::prelude::*;
-use payway_client::{PaywayClient, PaywayClientBuilder};
+use payway_client::{PaywayClient, PaywayClientBuilder, ProviderError, RejectReason, TicketLogin};
 use serde_json::json;
 use url::Url;
 
@@ -100,4 +101,28 @@ pub(crate) fn dead_base_url() -> Url {
     let port = listener.local_addr().unwrap().port();
     drop(listener);
     Url::parse(&format!("http://127.0.0.1:{port}/")).unwrap()
+}
+
+/// The details of a ticket login Payway refused with `401` (the ticket invalid, expired or
+/// used); a panic for any other outcome.
+#[track_caller]
+pub(crate) fn invalid(login: &TicketLogin) -> &ProviderError {
+    match login {
+        TicketLogin::Rejected {
+            reason: RejectReason::Invalid(details),
+        } => details,
+        other => panic!("expected a ticket Payway refused (401), got {other:?}"),
+    }
+}
+
+/// The details of a ticket login Payway refused with `400` (the ticket malformed); a panic
+/// for any other outcome.
+#[track_caller]
+pub(crate) fn malformed(login: &TicketLogin) -> &ProviderError {
+    match login {
+        TicketLogin::Rejected {
+            reason: RejectReason::Malformed(details),
+        } => details,
+        other => panic!("expected a ticket Payway found malformed (400), got {other:?}"),
+    }
 }
