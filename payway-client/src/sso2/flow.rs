@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use url::Url;
 
@@ -11,6 +11,7 @@ use super::checkout::{PaywallSecret, checkout_return, form_token, read_checkout_
 use super::checkout_state::{CHECKOUT_STATE_MAX_AGE, check_checkout_state, new_checkout_state};
 use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
+use super::landing::claim_ttl;
 use super::reader::Reader;
 use super::request_token::unix_now;
 use super::session::{Sso2Session, Sso2Status};
@@ -760,8 +761,12 @@ impl Sso2Flow {
         // The state first: it is this session's alone, so giving it back when the token cannot
         // be taken helps nobody else. The token, once taken, is never given back: whoever
         // captured it could post it in a session of theirs.
-        let ttl = Duration::from_secs(checkout.accepted_until.saturating_sub(now).max(1));
-        let state_ttl = CHECKOUT_STATE_MAX_AGE.saturating_add(Duration::from_secs(leeway));
+        let ttl = claim_ttl(checkout.accepted_until, SystemTime::now());
+        // A state is accepted until the end of the second `issued + CHECKOUT_STATE_MAX_AGE`,
+        // and `issued` is at most `leeway` ahead of this server's clock.
+        let state_ttl = CHECKOUT_STATE_MAX_AGE
+            .saturating_add(Duration::from_secs(leeway))
+            .saturating_add(Duration::from_secs(1));
         if !claim(inner, &state_fingerprint, state_ttl).await? {
             // This checkout URL was taken before: a reload, or another token on a leaked URL,
             // which is spent here and takes nothing more.

@@ -95,15 +95,22 @@ impl Sso2Landing {
         self.fingerprint
     }
 
-    /// How long this landing's token is still accepted (its `exp` plus the leeway, from now):
-    /// the time a replay claim must last.
+    /// How long this landing's token is still accepted (its `exp` plus the leeway, from now,
+    /// to the end of that second): the time a replay claim must last.
     pub fn replay_ttl(&self) -> Duration {
-        let until = system_time(self.accepted_until);
-        until
-            .duration_since(SystemTime::now())
-            .unwrap_or_default()
-            .max(Duration::from_secs(1))
+        claim_ttl(self.accepted_until, SystemTime::now())
     }
+}
+
+/// How long from `now` a one-time claim must last to outlive a token or state accepted
+/// until `accepted_until` (seconds since the epoch), at least a second. Times are checked
+/// against the clock's whole seconds, so it is still accepted during all of that second:
+/// the claim lasts until the second after it ends.
+pub(crate) fn claim_ttl(accepted_until: u64, now: SystemTime) -> Duration {
+    system_time(accepted_until.saturating_add(1))
+        .duration_since(now)
+        .unwrap_or_default()
+        .max(Duration::from_secs(1))
 }
 
 impl fmt::Debug for Sso2Landing {
@@ -253,4 +260,21 @@ pub(crate) fn allowed_return(
         .check(&r)
         .map_err(|_| Error::Landing(LandingError::ReturnUrlRefused))?;
     Ok(strip_state(&url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_claim_outlives_the_last_second_its_token_is_accepted_in() {
+        let now = system_time(1_000) + Duration::from_millis(300);
+        // Accepted while the clock's whole seconds read at most 1_010: until 1_011.
+        assert_eq!(claim_ttl(1_010, now), Duration::from_millis(10_700));
+        // Accepted for the last time in this very second, or no longer: a second.
+        assert_eq!(claim_ttl(1_000, now), Duration::from_secs(1));
+        assert_eq!(claim_ttl(900, now), Duration::from_secs(1));
+        // A saturated expiry neither overflows nor panics.
+        assert!(claim_ttl(u64::MAX, now) > Duration::from_secs(1 << 32));
+    }
 }
