@@ -217,7 +217,9 @@ pub enum BuildError {
     EmptySecret,
 
     /// The secret is shorter than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES), and the
-    /// caller did not opt in to a shorter one (`insecure_allow_short_secret`).
+    /// caller did not opt in to a shorter one
+    /// ([`AccesstypeSignerBuilder::insecure_allow_short_secret`](crate::AccesstypeSignerBuilder::insecure_allow_short_secret),
+    /// [`WebhookSigningKey::insecure_allow_short_secret`](crate::WebhookSigningKey::insecure_allow_short_secret)).
     #[error("the secret is {len} bytes, shorter than the {min} bytes hmac-sha256 needs")]
     ShortSecret {
         /// The secret's length in bytes.

@@ -25,7 +25,7 @@ use serde_core::de::{self, DeserializeOwned, DeserializeSeed, Deserializer as _,
 use serde_json::Value;
 use serde_json::error::Category;
 
-pub use member::{AnyMember, KeptMembers, Member, Members, keep, read_members};
+pub use member::{AnyMember, KeptMembers, Member, Members, ObjectOrNone, keep, read_members};
 pub use names::{Name, SeenNames};
 pub use no_repeats::{MAX_RECURSION, NoRepeats, skip_map, skip_seq};
 pub use strict_value::StrictValue;

@@ -159,7 +159,7 @@ impl FakeTiun {
     /// [`user_token`](Self::user_token).
     pub fn add_user(&self, user_id: impl Into<String>, email: Option<&str>, products: &[&str]) {
         let user_id = user_id.into();
-        let user = json!({ "userId": user_id, "email": email, "productAccess": products });
+        let user = user_json(&user_id, email, products);
         lock(&self.state.users).insert(user_id, user);
     }
 
@@ -167,9 +167,9 @@ impl FakeTiun {
     /// [`verify_user`](TiunClient::verify_user) with it answers `Authenticated`. An unknown
     /// user is added without e-mail or products.
     pub fn user_token(&self, user_id: &str) -> String {
-        if !lock(&self.state.users).contains_key(user_id) {
-            self.add_user(user_id, None, &[]);
-        }
+        lock(&self.state.users)
+            .entry(user_id.to_owned())
+            .or_insert_with(|| user_json(user_id, None, &[]));
         let token = self.state.fresh_id(self.server.base_url(), "uvt");
         lock(&self.state.tokens).insert(token.clone(), user_id.to_owned());
         token
@@ -373,4 +373,9 @@ fn cors(reply: Reply) -> Reply {
         .header("access-control-allow-origin", "*")
         .header("access-control-allow-methods", "POST, OPTIONS")
         .header("access-control-allow-headers", "content-type")
+}
+
+/// A user as tiun's user endpoints answer it.
+fn user_json(user_id: &str, email: Option<&str>, products: &[&str]) -> Value {
+    json!({ "userId": user_id, "email": email, "productAccess": products })
 }

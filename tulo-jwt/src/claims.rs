@@ -4,9 +4,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use paywall_internal::json::{self, KeptMembers, Member, Refusal};
+use paywall_internal::json::{self, KeptMembers, Member, ObjectOrNone, Refusal};
 use serde_core::de::{self, MapAccess, Visitor};
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
@@ -49,49 +48,34 @@ const SESSION_MEMBERS: [&str; 13] = [
 /// `Session::claim`.
 type Object<'de, const N: usize> = ([Option<Member<'de>>; N], Map<String, Value>);
 
-/// The claims as read, and the `session` object's.
+/// The claims as read, and the `session` claim's: `None` when absent, `Some(None)` when it is
+/// not an object.
 type RawClaims<'de> = (
     Object<'de, { CLAIMS.len() }>,
-    Object<'de, { SESSION_MEMBERS.len() }>,
+    Option<Option<Object<'de, { SESSION_MEMBERS.len() }>>>,
 );
 
-/// Reads the claims: one JSON object without a repeated member name at any depth, whose
-/// `session` is an object.
+/// Reads the claims: one JSON object without a repeated member name at any depth.
 fn read_claims(payload: &[u8]) -> Result<RawClaims<'_>, Error> {
-    let (claims, session) = json::read_object(payload, ClaimsVisitor).map_err(malformed)?;
-    // `session`'s own text, set aside whole as the claims were read, is read apart.
-    let text = session
-        .ok_or(Error::MissingClaim { claim: "session" })?
-        .get()
-        .as_bytes();
-    match json::read_object(text, KeptMembers(SESSION_MEMBERS)) {
-        Ok(session) => Ok((claims, session)),
-        Err(error) if json::classify(&error) == Refusal::NotAnObject => {
-            json::check(text).map_err(malformed)?;
-            Err(invalid("session", "an object"))
-        }
-        Err(error) => Err(malformed(error)),
-    }
+    json::read_object(payload, ClaimsVisitor).map_err(|error| {
+        let (reason, source) = match json::classify(&error) {
+            Refusal::RepeatedMember => ("the claims repeat a member name", None),
+            Refusal::NotAnObject => ("the claims are not a JSON object", None),
+            // A syntax error, a number no double can hold, or a kept member nested past
+            // serde_json's limit; serde_json's report quotes no text of the claims.
+            Refusal::Syntax | Refusal::Shape => {
+                ("the claims are not JSON this crate reads", Some(error))
+            }
+        };
+        Error::MalformedToken { reason, source }
+    })
 }
 
-fn malformed(error: serde_json::Error) -> Error {
-    let (reason, source) = match json::classify(&error) {
-        Refusal::RepeatedMember => ("the claims repeat a member name", None),
-        Refusal::NotAnObject => ("the claims are not a JSON object", None),
-        // A syntax error, a number no double can hold, or a kept member nested past
-        // serde_json's limit; serde_json's report quotes no text of the claims.
-        Refusal::Syntax | Refusal::Shape => {
-            ("the claims are not JSON this crate reads", Some(error))
-        }
-    };
-    Error::MalformedToken { reason, source }
-}
-
-/// Reads the top-level claims, with `session` set aside as its text.
+/// Reads the top-level claims, and `session` in the same pass.
 struct ClaimsVisitor;
 
 impl<'de> Visitor<'de> for ClaimsVisitor {
-    type Value = (Object<'de, { CLAIMS.len() }>, Option<&'de RawValue>);
+    type Value = RawClaims<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("the claims object")
@@ -103,7 +87,10 @@ impl<'de> Visitor<'de> for ClaimsVisitor {
         let known = json::read_members(map, &CLAIMS, |name, map| {
             if name != "session" {
                 json::keep(&mut other, name, map)
-            } else if session.replace(map.next_value()?).is_some() {
+            } else if session
+                .replace(map.next_value_seed(ObjectOrNone(KeptMembers(SESSION_MEMBERS)))?)
+                .is_some()
+            {
                 Err(de::Error::custom(json::REPEATED_MEMBER))
             } else {
                 Ok(())
@@ -192,8 +179,7 @@ fn audience(member: Member<'_>, redirect_uri: &str) -> Option<bool> {
 
 /// Reads and checks the claims of a token whose signature has been verified.
 pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionState, Error> {
-    let (([iat, nbf, exp, iss, aud, prn], other_claims), (session, other_session)) =
-        read_claims(payload)?;
+    let (([iat, nbf, exp, iss, aud, prn], other_claims), session) = read_claims(payload)?;
 
     // Every known claim is typed first, present or not, so a wrong type is always an error.
     let iat = checked(iat, "iat", SECONDS, |t| t.as_f64())?;
@@ -204,6 +190,11 @@ pub(crate) fn evaluate(payload: &[u8], policy: &Policy<'_>) -> Result<SessionSta
         audience(aud, policy.redirect_uri)
     })?;
     let prn = checked(prn, "prn", "a string", text)?;
+    let (session, other_session) = match session {
+        Some(Some(session)) => session,
+        Some(None) => return Err(invalid("session", "an object")),
+        None => return Err(Error::MissingClaim { claim: "session" }),
+    };
     let [
         active,
         id,

@@ -137,23 +137,30 @@ impl WebhookRejection {
     /// `401`, `413` or `400`, as the table above says.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        match self.code() {
-            "webhook_unsigned" | "webhook_signature_mismatch" => StatusCode::UNAUTHORIZED,
-            "webhook_too_large" => StatusCode::PAYLOAD_TOO_LARGE,
-            _ => StatusCode::BAD_REQUEST,
-        }
+        self.code_and_status().1
     }
 
     /// `webhook_unsigned`, `webhook_signature_mismatch`, `webhook_too_large`,
     /// `webhook_unreadable` or `webhook_invalid`.
     #[must_use]
     pub fn code(&self) -> &'static str {
+        self.code_and_status().0
+    }
+
+    /// Each case's code and status, side by side, so that neither is chosen by the other.
+    fn code_and_status(&self) -> (&'static str, StatusCode) {
         match &self.why {
-            Why::Refused(Error::MissingWebhookSignature) => "webhook_unsigned",
-            Why::Refused(Error::BadWebhookSignature) => "webhook_signature_mismatch",
-            Why::Refused(Error::BodyTooLarge { .. }) => "webhook_too_large",
-            Why::Unreadable(_) => "webhook_unreadable",
-            Why::Refused(_) => "webhook_invalid",
+            Why::Refused(Error::MissingWebhookSignature) => {
+                ("webhook_unsigned", StatusCode::UNAUTHORIZED)
+            }
+            Why::Refused(Error::BadWebhookSignature) => {
+                ("webhook_signature_mismatch", StatusCode::UNAUTHORIZED)
+            }
+            Why::Refused(Error::BodyTooLarge { .. }) => {
+                ("webhook_too_large", StatusCode::PAYLOAD_TOO_LARGE)
+            }
+            Why::Unreadable(_) => ("webhook_unreadable", StatusCode::BAD_REQUEST),
+            Why::Refused(_) => ("webhook_invalid", StatusCode::BAD_REQUEST),
         }
     }
 

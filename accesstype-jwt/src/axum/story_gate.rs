@@ -172,28 +172,27 @@ impl StoryWall {
     /// `402`, `401`, `404`, `400` or `503`, as the table above says.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        match self.code() {
-            "registration_wall" => StatusCode::UNAUTHORIZED,
-            "invalid_story_id" => StatusCode::NOT_FOUND,
-            "token_too_large" => StatusCode::BAD_REQUEST,
-            "accesstype_unavailable" => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::PAYMENT_REQUIRED,
-        }
+        self.code_and_status().1
     }
 
     /// `pay_wall`, `registration_wall`, `access_denied`, `invalid_story_id`,
     /// `token_too_large` or `accesstype_unavailable`.
     #[must_use]
     pub fn code(&self) -> &'static str {
+        self.code_and_status().0
+    }
+
+    /// Each case's code and status, side by side, so that neither is chosen by the other.
+    fn code_and_status(&self) -> (&'static str, StatusCode) {
         match &self.why {
             Why::Denied(grant) => match grant.wall_type() {
-                Some(WallType::RegistrationWall) => "registration_wall",
-                Some(_) => "pay_wall",
-                None => "access_denied",
+                Some(WallType::RegistrationWall) => ("registration_wall", StatusCode::UNAUTHORIZED),
+                Some(_) => ("pay_wall", StatusCode::PAYMENT_REQUIRED),
+                None => ("access_denied", StatusCode::PAYMENT_REQUIRED),
             },
-            Why::InvalidStory => "invalid_story_id",
-            Why::TokenTooLarge(_) => "token_too_large",
-            Why::Unavailable(_) => "accesstype_unavailable",
+            Why::InvalidStory => ("invalid_story_id", StatusCode::NOT_FOUND),
+            Why::TokenTooLarge(_) => ("token_too_large", StatusCode::BAD_REQUEST),
+            Why::Unavailable(_) => ("accesstype_unavailable", StatusCode::SERVICE_UNAVAILABLE),
         }
     }
 

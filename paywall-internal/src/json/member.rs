@@ -187,6 +187,74 @@ impl<'de, const N: usize> Visitor<'de> for KeptMembers<'_, N> {
     }
 }
 
+/// Reads a value with `V` when it is an object; any other value is checked as [`NoRepeats`]
+/// does and read as `None`. For a member that must be an object, whose other types the caller
+/// refuses in its own words after reading the rest (the members of a token's `session`).
+///
+/// ```
+/// use paywall_internal::json::{KeptMembers, ObjectOrNone};
+/// use serde_core::de::DeserializeSeed;
+///
+/// let read = |text: &str| {
+///     let mut json = serde_json::Deserializer::from_str(text);
+///     ObjectOrNone(KeptMembers(["id"])).deserialize(&mut json).map(|object| object.is_some())
+/// };
+/// assert!(read(r#"{"id":"a","x":[1]}"#)?);
+/// assert!(!read(r#"[{"a":1},"b",2.5,null]"#)?);
+/// assert!(read(r#"[{"a":1,"a":2}]"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct ObjectOrNone<V>(pub V);
+
+impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for ObjectOrNone<V> {
+    type Value = Option<V::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for ObjectOrNone<V> {
+    type Value = Option<V::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(map).map(Some)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        skip_seq(seq).map(|()| None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
 /// Reads the rest of an object: each member named in `names` into its slot as a [`Member`]
 /// (`None` when absent), and each other one handed to `other` with its name, to read its
 /// value and refuse a name given twice (as [`keep`] does). A name of `names` given twice is

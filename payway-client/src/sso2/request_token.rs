@@ -210,7 +210,9 @@ mod tests {
             password: "pw-secret-1",
         };
         let token = signer(&key).call(100, "sid-1", &reader, operation);
-        assert!(!format!("{token:?}").contains("pw-secret"));
+        let shown = format!("{token:?}");
+        assert!(shown.contains("REDACTED"), "{shown}");
+        assert!(!shown.contains(token.expose_secret()), "{shown}");
         let claims = jws::verify(token.expose_secret(), &key).unwrap();
         assert_eq!(claims["exp"], 110);
         assert_eq!(claims["uas"], "Mozilla/5.0 \"quoted\"");
