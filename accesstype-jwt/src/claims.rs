@@ -1,12 +1,13 @@
 //! The user JWT's claims, read strictly: each member once, each of the type `sign` writes,
 //! the registered time claims checked against the clock.
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use paywall_internal::json::{self, Member, Members, Refusal, read_object};
 
 use crate::email::is_valid_email;
 use crate::jwt_error::JwtError;
 use crate::phone::is_valid_phone_number;
-use crate::signer::unix_now;
 use crate::user::{Provider, User, UserId};
 
 /// How the time claims are checked against the clock, which is read only when a time claim
@@ -125,4 +126,12 @@ fn seconds(value: Option<Member<'_>>, claim: &'static str) -> Result<Option<u64>
         Some(Member::Unsigned(seconds)) => Ok(Some(seconds)),
         Some(_) => Err(JwtError::InvalidClaim { claim }),
     }
+}
+
+/// Seconds since the Unix epoch, or [`JwtError::SystemClock`] before 1970.
+pub(crate) fn unix_now() -> Result<u64, JwtError> {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .map_err(|_| JwtError::SystemClock)
 }

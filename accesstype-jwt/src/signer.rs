@@ -3,12 +3,12 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use paywall_internal::jws::{self, Hs256Key, JWT_HEADER, JwsError, SIGNATURE_NOT_BASE64URL, Typ};
 use serde::Serialize;
 
-use crate::claims::{Clock, user_from_payload};
+use crate::claims::{Clock, unix_now, user_from_payload};
 use crate::jwt_error::JwtError;
 use crate::user::User;
 
@@ -189,12 +189,4 @@ fn refused(error: JwsError) -> JwtError {
         JwsError::WrongAlgorithm { found } => JwtError::WrongAlgorithm { found },
         JwsError::BadSignature => JwtError::BadSignature,
     }
-}
-
-/// Seconds since the Unix epoch, or [`JwtError::SystemClock`] before 1970.
-pub(crate) fn unix_now() -> Result<u64, JwtError> {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .map_err(|_| JwtError::SystemClock)
 }

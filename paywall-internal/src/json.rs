@@ -25,10 +25,10 @@ use serde_core::de::{self, DeserializeOwned, DeserializeSeed, Deserializer as _,
 use serde_json::Value;
 use serde_json::error::Category;
 
-pub use member::{AnyMember, KeptMembers, Member, Members, ObjectOrNone, keep, read_members};
+pub use member::{AnyMember, KeptMembers, Member, Members, ObjectOrNone, read_members};
 pub use names::{Name, SeenNames};
 pub use no_repeats::{MAX_RECURSION, NoRepeats, skip_map, skip_seq};
-pub use strict_value::StrictValue;
+pub use strict_value::{StrictValue, keep};
 
 /// The message of the error raised for a repeated member name (never the name itself: it
 /// may be personal data).

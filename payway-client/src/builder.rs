@@ -13,7 +13,7 @@ use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::http_settings::{HttpSettings, build_http, choose_base_url};
 use crate::secret::ClientSecret;
-use crate::server_token::ServerTokenCache;
+use crate::server_token_cache::ServerTokenCache;
 use crate::token::DEFAULT_TICKET_SCOPE;
 use crate::token_encoding::TokenEncoding;
 use crate::validate::is_identifier;

@@ -11,7 +11,7 @@ use url::Url;
 
 use crate::environment::Environment;
 use crate::secret::ClientSecret;
-use crate::server_token::ServerTokenCache;
+use crate::server_token_cache::ServerTokenCache;
 use crate::token_encoding::TokenEncoding;
 
 /// A client for the Payway API and its authorization tickets.

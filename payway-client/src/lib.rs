@@ -24,6 +24,7 @@ mod parse;
 mod provider_error;
 mod secret;
 mod server_token;
+mod server_token_cache;
 mod shop_url;
 pub mod sso2;
 mod store;

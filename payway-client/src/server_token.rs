@@ -1,17 +1,14 @@
 //! Server-to-server tokens (`grant_type=none`), cached per scope set, one request in flight
-//! per scope set however many callers ask at once (the family's request coalescing,
-//! `paywall_internal::coalesce`).
+//! per scope set however many callers ask at once.
 
-use std::collections::{BTreeSet, HashMap};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-use paywall_internal::coalesce::Flights;
-use paywall_internal::sync::lock;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Instant;
 
 use crate::client::PaywayClient;
 use crate::error::Error;
 use crate::secret::AccessToken;
+use crate::server_token_cache::Outcome;
 use crate::token::Grant;
 use crate::trace::{self, in_span};
 use crate::validate::is_identifier;
@@ -91,63 +88,6 @@ fn scope_key(scopes: &[&str]) -> Result<String, Error> {
     Ok(set.into_iter().collect::<Vec<_>>().join(" "))
 }
 
-/// A cached token is replaced this long before Payway said it expires (at most half its
-/// lifetime), so that no caller gets a token that dies in flight.
-const REFRESH_MARGIN: Duration = Duration::from_secs(60);
-
-/// A token is never cached longer than this, whatever `expires_in` says.
-const MAX_CACHED_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
-
-/// What a request in flight hands to the callers waiting on it.
-type Outcome = Result<AccessToken, Arc<Error>>;
-
-/// The per-client cache, keyed by the normalised scope set. A scope set stays in the map
-/// only while its token is fresh.
-#[derive(Default)]
-pub(crate) struct ServerTokenCache {
-    tokens: Mutex<HashMap<String, Cached>>,
-    flights: Flights<String, Outcome>,
-}
-
-struct Cached {
-    token: AccessToken,
-    refresh_at: Instant,
-}
-
-impl ServerTokenCache {
-    /// The cached token for `key`, while it is fresh.
-    fn fresh(&self, key: &str) -> Option<AccessToken> {
-        let now = Instant::now();
-        lock(&self.tokens)
-            .get(key)
-            .filter(|cached| now < cached.refresh_at)
-            .map(|cached| cached.token.clone())
-    }
-
-    /// Caches `token`, sent for at `sent_at` and valid for `lifetime`, until shortly before
-    /// it expires; scope sets whose token is no longer fresh go, so the map cannot grow past
-    /// what is in use.
-    fn store(&self, key: String, token: AccessToken, sent_at: Instant, lifetime: Duration) {
-        let lifetime = lifetime.min(MAX_CACHED_LIFETIME);
-        let refresh_at = sent_at + lifetime - REFRESH_MARGIN.min(lifetime / 2);
-        let now = Instant::now();
-        let mut tokens = lock(&self.tokens);
-        tokens.retain(|_, cached| now < cached.refresh_at);
-        if now < refresh_at {
-            tokens.insert(key, Cached { token, refresh_at });
-        }
-    }
-
-    pub(crate) fn forget(&self, key: &str) {
-        lock(&self.tokens).remove(key);
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        lock(&self.tokens).len()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,27 +101,5 @@ mod tests {
         assert_eq!(scope_key(&[]).unwrap(), "");
         assert!(scope_key(&["/a /b"]).is_err());
         assert!(scope_key(&[""]).is_err());
-    }
-
-    #[test]
-    fn only_fresh_scope_sets_stay_in_the_cache() {
-        let cache = ServerTokenCache::default();
-        let store = |key: &str, sent_at, lifetime| {
-            cache.store(key.to_owned(), AccessToken::new("t"), sent_at, lifetime);
-        };
-        // A token already due for refresh leaves nothing behind.
-        store("/stale", Instant::now(), Duration::ZERO);
-        assert_eq!(cache.len(), 0);
-        assert!(cache.fresh("/stale").is_none());
-        // A fresh token stays, and is served; a forgotten one goes.
-        store("/fresh", Instant::now(), Duration::from_secs(600));
-        assert!(cache.fresh("/fresh").is_some());
-        assert_eq!(cache.len(), 1);
-        cache.forget("/fresh");
-        assert_eq!(cache.len(), 0);
-        // A short lifetime is refreshed at half of it.
-        let sent_at = Instant::now() - Duration::from_secs(31);
-        store("/short", sent_at, Duration::from_secs(60));
-        assert!(cache.fresh("/short").is_none());
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::REPEATED_MEMBER;
 use super::names::{Name, SeenNames};
 use super::no_repeats::{NoRepeats, skip_map, skip_seq};
-use super::strict_value::StrictValue;
+use super::strict_value::keep;
 
 /// One JSON value, read as deep as a reader of known members needs: scalars as they are,
 /// an array of strings as its strings, and any other array or object only as what it is
@@ -286,24 +286,6 @@ pub fn read_members<'de, A: MapAccess<'de>, const N: usize>(
         }
     }
     Ok(found)
-}
-
-/// Keeps a member [`read_members`] hands over: its value, read as [`StrictValue`], goes into
-/// `kept` under `name`; a name `kept` holds already is refused with [`REPEATED_MEMBER`].
-///
-/// # Errors
-///
-/// A repeated member name at any depth, or whatever the deserializer reports.
-pub fn keep<'de, A: MapAccess<'de>>(
-    kept: &mut Map<String, Value>,
-    name: Cow<'de, str>,
-    map: &mut A,
-) -> Result<(), A::Error> {
-    let value = map.next_value_seed(StrictValue)?;
-    if kept.insert(name.into_owned(), value).is_some() {
-        return Err(de::Error::custom(REPEATED_MEMBER));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! [`StrictValue`]: a `serde_json::Value`, refusing a repeated member name at any depth.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde_core::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-use super::member::keep;
+use super::REPEATED_MEMBER;
 use super::names::Name;
 
 /// Reads one value into a [`Value`], refusing a repeated member name at any depth
@@ -73,6 +74,24 @@ impl<'de> Visitor<'de> for StrictValue {
         }
         Ok(Value::Object(members))
     }
+}
+
+/// Keeps a member [`read_members`](super::read_members) hands over: its value, read as [`StrictValue`], goes into
+/// `kept` under `name`; a name `kept` holds already is refused with [`REPEATED_MEMBER`].
+///
+/// # Errors
+///
+/// A repeated member name at any depth, or whatever the deserializer reports.
+pub fn keep<'de, A: MapAccess<'de>>(
+    kept: &mut Map<String, Value>,
+    name: Cow<'de, str>,
+    map: &mut A,
+) -> Result<(), A::Error> {
+    let value = map.next_value_seed(StrictValue)?;
+    if kept.insert(name.into_owned(), value).is_some() {
+        return Err(de::Error::custom(REPEATED_MEMBER));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ mod server;
 mod shop;
 mod sso2;
 mod sso2_pages;
+mod sso2_state;
 mod state;
 
 use std::fmt;
@@ -61,7 +62,7 @@ use crate::secret::AccessToken;
 use crate::sso2::{Sso2Client, Sso2ClientBuilder};
 use paywall_internal::fake::{FakeServer, Faults};
 use server::Shared;
-use sso2::FakeLogin;
+use sso2_state::FakeLogin;
 use state::{FakeAccount, FakeArticle, State, add_once};
 
 /// A fake Payway API and Tulo Shop on `127.0.0.1`, for tests. Stopped when dropped.

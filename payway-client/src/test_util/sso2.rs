@@ -2,7 +2,6 @@
 //! and the signed answers, with every request token's claims checked exactly as SSO2
 //! specifies them.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
 
 use http::header::COOKIE;
@@ -11,6 +10,7 @@ use paywall_internal::cookie::find_in_headers;
 use serde_json::{Map, Value, json};
 use url::Url;
 
+use super::sso2_state::{FROZEN_SECS, FakeSession, MAX_ATTEMPTS};
 use super::state::{State, body_of, oauth_error, take_one, without_nulls};
 use crate::sso2::jws;
 use crate::sso2::request_token::{AUDIENCE, CALL_LIFETIME, IDENTIFY_LIFETIME, Signer, unix_now};
@@ -25,48 +25,6 @@ pub(crate) const SESSION_COOKIE: &str = "fake_sso2_sid";
 const ANSWER_LIFETIME: u64 = 60;
 /// How far ahead of the fake's clock a request token's `iat` or `nbf` may be, in seconds.
 const SKEW: u64 = 5;
-
-/// How many wrong passwords freeze a login.
-const MAX_ATTEMPTS: u32 = 3;
-/// How long a frozen login stays frozen, in seconds (`frf`).
-const FROZEN_SECS: u64 = 300;
-
-/// One reader's SSO2 session.
-#[derive(Debug, Default)]
-pub(crate) struct FakeSession {
-    /// The account logged in, if any.
-    pub(crate) account_id: Option<String>,
-    /// Ended: a logout, here or "on another site". Status calls answer `terminated`.
-    pub(crate) ended: bool,
-}
-
-/// An e-mail and password the fake accepts, for an account.
-#[derive(Debug)]
-pub(crate) struct FakeLogin {
-    pub(crate) password: String,
-    pub(crate) account_id: String,
-    pub(crate) active: bool,
-    pub(crate) failures: u32,
-}
-
-/// Everything the fake SSO2 remembers.
-#[derive(Debug, Default)]
-pub(crate) struct Sso2State {
-    pub(crate) sessions: HashMap<String, FakeSession>,
-    /// By lower-cased e-mail address.
-    pub(crate) logins: HashMap<String, FakeLogin>,
-    /// Where identify sends readers back to, as Payway configures it per client.
-    pub(crate) landing_url: Option<url::Url>,
-    /// How many server calls arrived, accepted or not.
-    pub(crate) calls: usize,
-    /// Why each refused request token was refused, in order.
-    pub(crate) refusals: Vec<String>,
-    /// How many of the next answers that would carry a ticket carry none.
-    pub(crate) withheld_tickets: usize,
-    /// The paywall secret: the HS256 key of the paywall's checkout tokens (a setting apart
-    /// from the API client secret).
-    pub(crate) paywall_secret: String,
-}
 
 /// Which token a request carries, and so which claims it must have.
 #[derive(Clone, Copy)]

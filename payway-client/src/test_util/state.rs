@@ -10,7 +10,7 @@ use http::{Method, StatusCode};
 use paywall_internal::fake::{Captured, Reply};
 use serde_json::{Map, Value, json};
 
-use super::sso2::Sso2State;
+use super::sso2_state::Sso2State;
 
 mod account_api;
 

@@ -395,12 +395,7 @@ async fn a_checkout_for_another_account_or_without_a_session_is_refused() {
     );
     // SSO2 had logged the session into the ticket's account: the flow ended it there, so no
     // refresh reads an account the token did not name.
-    let after = fake
-        .sso2_client()
-        .session_status(&sid, Sso2Status::LoggedIn, &reader())
-        .await
-        .unwrap();
-    assert_ne!(after.status(), Sso2Status::LoggedIn);
+    assert_ended(&fake, &sid).await;
     // No session cookie: nothing to log in.
     let mut no_session = Jar::default();
     let body = form(&paywall_token(&fake, &purchase(&fake, "acc-buyer")));
@@ -553,12 +548,7 @@ async fn a_checkout_whose_ticket_login_fails_ends_the_session_it_bound() {
     );
     // The flow ended the session SSO2 had bound, so no refresh reads an account nobody
     // compared with `aid`.
-    let after = fake
-        .sso2_client()
-        .session_status(&sid, Sso2Status::LoggedIn, &reader())
-        .await
-        .unwrap();
-    assert_ne!(after.status(), Sso2Status::LoggedIn);
+    assert_ended(&fake, &sid).await;
 }
 
 /// A checkout SSO2 logs in to the ticket's account, but with no account to show for it:
@@ -587,12 +577,7 @@ async fn a_checkout_without_an_account_to_show_ends_the_session(
     );
     assert_eq!(fake.exchanges(), exchanged + exchanges);
     // The session SSO2 had logged in to an account nobody compared with `aid` is ended.
-    let after = fake
-        .sso2_client()
-        .session_status(&sid, Sso2Status::LoggedIn, &reader())
-        .await
-        .unwrap();
-    assert_ne!(after.status(), Sso2Status::LoggedIn);
+    assert_ended(&fake, &sid).await;
     // The token stays taken: posted again, here or under a checkout of another session, it
     // reaches no authenticatewithticket (only the posting session's status is asked).
     for (landing, jar) in [(&landing, &mut jar.clone()), (&thiefs_landing, &mut thief)] {
@@ -881,4 +866,14 @@ async fn a_token_whose_claim_reply_was_lost_cannot_be_posted_in_another_session(
     let error = refused(&flow, &captors_landing, &body, &mut captor).await;
     assert_not_logged_in(&error);
     assert_eq!(fake.sso2_calls(), calls + 1, "no authenticatewithticket");
+}
+
+/// SSO2 no longer has the session `sid` logged in.
+async fn assert_ended(fake: &FakePayway, sid: &str) {
+    let after = fake
+        .sso2_client()
+        .session_status(sid, Sso2Status::LoggedIn, &reader())
+        .await
+        .unwrap();
+    assert_ne!(after.status(), Sso2Status::LoggedIn);
 }
