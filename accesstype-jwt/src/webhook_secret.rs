@@ -60,7 +60,7 @@ impl WebhookSecret {
         let mut random = [0_u8; 32];
         // Without randomness the key is fixed; the comparison stays constant-time either way.
         let _ = getrandom::fill(&mut random);
-        let key = Hs256Key::new(&random).ok_or(BuildError::EmptySecret)?;
+        let key = Hs256Key::new(&random);
         let tag = key.sign(&[secret.expose_secret().as_bytes()]);
         Ok(Self { secret, key, tag })
     }

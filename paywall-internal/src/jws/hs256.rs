@@ -15,11 +15,15 @@ pub struct Hs256Key(Hmac<Sha256>);
 
 impl Hs256Key {
     /// The key for `secret` (RFC 2104: `hmac` hashes a secret longer than SHA-256's 64-byte
-    /// block and pads a shorter one). `None` only if `hmac` refused the length, which it
-    /// never does for HMAC; callers check emptiness and length themselves.
+    /// block and pads a shorter one). Any length is a key, the empty one included: callers
+    /// check emptiness and length themselves ([`check_secret`](super::check_secret)).
     #[must_use]
-    pub fn new(secret: &[u8]) -> Option<Self> {
-        Hmac::new_from_slice(secret).ok().map(Self)
+    pub fn new(secret: &[u8]) -> Self {
+        #[allow(
+            clippy::expect_used,
+            reason = "HMAC is defined for keys of every length; `hmac` refuses none"
+        )]
+        Self(Hmac::new_from_slice(secret).expect("HMAC takes a key of any length"))
     }
 
     /// The tag of the concatenation of `parts`.
@@ -58,7 +62,7 @@ mod tests {
     }
 
     fn key(secret: &[u8]) -> Hs256Key {
-        Hs256Key::new(secret).unwrap()
+        Hs256Key::new(secret)
     }
 
     #[test]
@@ -81,7 +85,8 @@ mod tests {
         let mut longer = block.to_vec();
         longer.push(0);
         assert_ne!(key(&block).sign(&[b"m"]), key(&longer).sign(&[b"m"]));
-        assert!(Hs256Key::new(b"").is_some());
+        // The empty key is a key too: RFC 2104 pads it with zeros, as it pads a lone zero byte.
+        assert_eq!(key(b"").sign(&[b"m"]), key(b"\0").sign(&[b"m"]));
     }
 
     #[test]

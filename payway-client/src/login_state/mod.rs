@@ -232,8 +232,7 @@ impl fmt::Debug for LoginState {
 
 /// The HMAC-SHA256 of the context under `secret`.
 fn state_tag(secret: &[u8]) -> [u8; TAG_BYTES] {
-    // HMAC takes keys of any length: `new` never fails.
-    Hs256Key::new(secret).map_or([0; TAG_BYTES], |key| key.sign(&[CONTEXT]))
+    Hs256Key::new(secret).sign(&[CONTEXT])
 }
 
 /// The state cookie's name for state `value` (at least [`ID_LEN`] characters long).
@@ -302,8 +301,7 @@ impl ReturnState {
             .flatten()
             .filter(|secret| secret.len() == SECRET_BYTES)
             .ok_or(LoginStateError::Mismatch)?;
-        let key = Hs256Key::new(&secret).ok_or(LoginStateError::Mismatch)?;
-        if !key.verify(&[CONTEXT], &expected) {
+        if !Hs256Key::new(&secret).verify(&[CONTEXT], &expected) {
             return Err(LoginStateError::Mismatch);
         }
         Ok(clear_cookie_named(&cookie_name(value)))

@@ -143,13 +143,7 @@ impl Sso2ClientBuilder {
         }
         // Last: building the HTTP client is the one costly step.
         let http = build_http(self.http)?;
-        // HMAC takes keys of any length; this never refuses one.
-        let key = Hs256Key::new(client_secret.expose_secret().as_bytes()).ok_or(
-            BuildError::ShortSecret {
-                len: client_secret.expose_secret().len(),
-                min: MIN_SECRET_BYTES,
-            },
-        )?;
+        let key = Hs256Key::new(client_secret.expose_secret().as_bytes());
         Ok(Sso2Client {
             inner: Arc::new(Inner {
                 http,

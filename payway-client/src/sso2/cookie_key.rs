@@ -91,8 +91,8 @@ fn key(secret: &[u8]) -> Result<SealKey, Error> {
     };
     // The family's secret rule (no short key here: the site chooses this secret).
     let prf = paywall_internal::jws::secret_key(secret, false).map_err(|_| short())?;
-    // HMAC takes keys of any length, and XChaCha20 a 32-byte key: neither refuses these.
-    let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT])).ok_or_else(short)?;
+    // XChaCha20 takes a 32-byte key, as this is: it is never refused.
+    let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT]));
     XChaCha20Poly1305::new_from_slice(&prf.sign(&[KEY_CONTEXT]))
         .map(|aead| SealKey { aead, state })
         .map_err(|_| short())
@@ -416,7 +416,7 @@ mod tests {
         // As versions before sealing wrote it: base64url of the binary form, a dot, and an
         // HMAC-SHA256 tag under the secret over a context and that text.
         let payload = jws::encode(cookie().encode());
-        let tag = Hs256Key::new(SECRET).unwrap().sign(&[
+        let tag = Hs256Key::new(SECRET).sign(&[
             b"payway-client sso2 session cookie v1\0",
             payload.as_bytes(),
         ]);

@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn identify_tokens_carry_exactly_the_identify_claims() {
-        let key = Hs256Key::new(b"sso2-test-secret-0123456789").unwrap();
+        let key = Hs256Key::new(b"sso2-test-secret-0123456789");
         let token = signer(&key).identify(1_700_000_000);
         let claims = jws::verify(&token, &key).unwrap();
         let json = serde_json::Value::Object(claims);
@@ -203,7 +203,7 @@ mod tests {
 
     #[test]
     fn call_tokens_add_their_operation_and_never_print() {
-        let key = Hs256Key::new(b"sso2-test-secret-0123456789").unwrap();
+        let key = Hs256Key::new(b"sso2-test-secret-0123456789");
         let reader = Reader::new("203.0.113.9".parse().unwrap(), "Mozilla/5.0 \"quoted\"");
         let operation = Operation::Authenticate {
             email: "ada@example.com",

@@ -95,10 +95,8 @@ pub(crate) fn checkout_token(state: &mut State, account_id: &str, product: &str)
         "nbf": now,
         "exp": now + TOKEN_LIFETIME,
     });
-    // HMAC takes keys of any length.
-    Hs256Key::new(state.sso2.paywall_secret.as_bytes()).map_or_else(String::new, |key| {
-        jws::sign(claims.to_string().as_bytes(), &key)
-    })
+    let key = Hs256Key::new(state.sso2.paywall_secret.as_bytes());
+    jws::sign(claims.to_string().as_bytes(), &key)
 }
 
 /// The Tulo Paywall's checkout, on the fake's SSO2 host: the paywall secret, the checkout
