@@ -4,6 +4,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use paywall_internal::json::{self, Member, Members, Refusal, read_object};
+use paywall_internal::jws::{self, TimeRefused};
 
 use crate::email::is_valid_email;
 use crate::jwt_error::JwtError;
@@ -94,8 +95,8 @@ fn text(
     }
 }
 
-/// `exp` and `nbf` with the leeway; `iat` not in the future beyond it. Each, when present,
-/// must be a whole number of seconds.
+/// `exp`, `nbf` and `iat` by the family's rule ([`jws::check_times`]), with the leeway. Each,
+/// when present, must be a whole number of seconds.
 fn check_times([exp, nbf, iat]: [Option<Member<'_>>; 3], clock: Clock) -> Result<(), JwtError> {
     let exp = seconds(exp, "exp")?;
     let nbf = seconds(nbf, "nbf")?;
@@ -106,18 +107,16 @@ fn check_times([exp, nbf, iat]: [Option<Member<'_>>; 3], clock: Clock) -> Result
     if exp.is_none() && nbf.is_none() && iat.is_none() {
         return Ok(());
     }
-    let now = unix_now()?;
-    if exp.is_some_and(|exp| exp.saturating_add(clock.leeway) < now) {
-        return Err(JwtError::Expired);
-    }
-    let latest_start = now.saturating_add(clock.leeway);
-    if nbf.is_some_and(|nbf| nbf > latest_start) {
-        return Err(JwtError::NotYetValid);
-    }
-    if iat.is_some_and(|iat| iat > latest_start) {
-        return Err(JwtError::IssuedInFuture);
-    }
-    Ok(())
+    // Whole seconds, as every claim here is (the family's rule reads them exactly).
+    let seconds = |time: Option<u64>| time.map(|time| time as f64);
+    let times = [seconds(exp), seconds(nbf), seconds(iat)];
+    jws::check_times(times, unix_now()? as f64, clock.leeway as f64).map_err(
+        |refused| match refused {
+            TimeRefused::Expired => JwtError::Expired,
+            TimeRefused::NotYetValid => JwtError::NotYetValid,
+            TimeRefused::IssuedInFuture => JwtError::IssuedInFuture,
+        },
+    )
 }
 
 fn seconds(value: Option<Member<'_>>, claim: &'static str) -> Result<Option<u64>, JwtError> {

@@ -4,16 +4,19 @@
 //! repeated header member at any depth, and an HMAC-SHA256 compared in constant time.
 //!
 //! Claims are not read here: [`verify`] hands back their bytes only under a genuine
-//! signature, and each crate reads its own profile from them.
+//! signature, and each crate reads its own profile from them; [`check_times`] then checks the
+//! times it read, by one rule for the family.
 
 mod base64url;
 mod header;
 mod hs256;
 mod secret;
+mod times;
 
 pub use base64url::{BASE64URL, decode, decode_into, encode, encode_into};
 pub use hs256::{Hs256Key, TAG_BYTES};
 pub use secret::{MIN_SECRET_BYTES, SecretRefused, check_secret, secret_key};
+pub use times::{TimeRefused, check_times};
 
 /// The longest token (or cookie value holding one) parsed: 8 KiB. Longer input is refused
 /// before any parsing (a browser keeps at most 4 KiB per cookie).

@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use paywall_internal::json::{self, KeptMembers, Member, ObjectOrNone, Refusal};
+use paywall_internal::jws::{self, TimeRefused};
 use serde_core::de::{self, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -293,6 +294,7 @@ fn required<T>(value: Option<T>, claim: &'static str) -> Result<T, Error> {
     value.ok_or(Error::MissingClaim { claim })
 }
 
+/// The family's time rule ([`jws::check_times`]), then `max_age` counted from `iat`.
 fn check_times(
     iat: f64,
     nbf: Option<f64>,
@@ -300,17 +302,11 @@ fn check_times(
     policy: &Policy<'_>,
 ) -> Result<(), Error> {
     let Policy { now, leeway, .. } = *policy;
-    if iat > now + leeway {
-        return Err(Error::IssuedInFuture);
-    }
-    // RFC 7519 §4.1.4: the token must not be accepted on or after `exp`.
-    if exp.is_some_and(|exp| now >= exp + leeway) {
-        return Err(Error::Expired);
-    }
-    // RFC 7519 §4.1.5: the token must not be accepted before `nbf`.
-    if nbf.is_some_and(|nbf| now < nbf - leeway) {
-        return Err(Error::NotYetValid);
-    }
+    jws::check_times([exp, nbf, Some(iat)], now, leeway).map_err(|refused| match refused {
+        TimeRefused::Expired => Error::Expired,
+        TimeRefused::NotYetValid => Error::NotYetValid,
+        TimeRefused::IssuedInFuture => Error::IssuedInFuture,
+    })?;
     if policy
         .max_age
         .is_some_and(|max_age| now - iat > max_age + leeway)

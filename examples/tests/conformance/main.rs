@@ -13,6 +13,7 @@
 //! | repeated JSON members are refused where an answer decides access or identity | `repeated_members.rs` |
 //! | `{:?}` and `{}` never show a secret or personal data | `printing.rs` |
 //! | a claim is never evicted while live; a full store refuses; made-up tickets hold no claim | `claims.rs` |
+//! | a signed token is refused from its `exp` plus the leeway on, not a second later | `token_times.rs` |
 
 mod base_urls;
 mod bodies;
@@ -24,3 +25,4 @@ mod recorder;
 mod redirects;
 mod repeated_members;
 mod table;
+mod token_times;

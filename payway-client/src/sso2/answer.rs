@@ -11,7 +11,7 @@ use super::verify_error::TokenError;
 use crate::error::Error;
 use crate::ticket::{Ticket, check_ticket};
 use crate::validate::is_identifier;
-use paywall_internal::jws::Hs256Key;
+use paywall_internal::jws::{Hs256Key, TimeRefused};
 
 /// The longest session id accepted, in bytes.
 pub(crate) const MAX_SID_BYTES: usize = 256;
@@ -50,7 +50,7 @@ pub(crate) fn verify(token: &str, key: &Hs256Key) -> Result<Map<String, Value>, 
     jws::verify(token, key).map_err(Error::Sso2Token)
 }
 
-/// `exp` plus the leeway, in whole seconds since the epoch.
+/// `exp` plus the leeway, in whole seconds since the epoch (rounded down).
 pub(crate) fn accepted_until(exp: f64, leeway: u64) -> u64 {
     (exp.max(0.0) as u64).saturating_add(leeway)
 }
@@ -138,8 +138,9 @@ pub(crate) fn is_sid(sid: &str) -> bool {
     sid.len() <= MAX_SID_BYTES && is_identifier(sid)
 }
 
-/// `exp` required, `nbf` and `iat` when present; every one a number (`null` is not),
-/// within the leeway. `exp`, when they pass.
+/// `exp` required, `nbf` and `iat` when present; every one a number (`null` is not), checked
+/// with the leeway by the family's rule ([`check_times`](paywall_internal::jws::check_times)).
+/// `exp`, when they pass.
 pub(crate) fn check_times(
     claims: &Map<String, Value>,
     now: f64,
@@ -156,15 +157,12 @@ pub(crate) fn check_times(
             .transpose()
     };
     let exp = time("exp")?.ok_or(TokenError::MissingClaim { claim: "exp" })?;
-    if now > exp + leeway {
-        return Err(TokenError::Expired);
-    }
-    if time("nbf")?.is_some_and(|nbf| nbf > now + leeway) {
-        return Err(TokenError::NotYetValid);
-    }
-    if time("iat")?.is_some_and(|iat| iat > now + leeway) {
-        return Err(TokenError::IssuedInFuture);
-    }
+    let times = [Some(exp), time("nbf")?, time("iat")?];
+    paywall_internal::jws::check_times(times, now, leeway).map_err(|refused| match refused {
+        TimeRefused::Expired => TokenError::Expired,
+        TimeRefused::NotYetValid => TokenError::NotYetValid,
+        TimeRefused::IssuedInFuture => TokenError::IssuedInFuture,
+    })?;
     Ok(exp)
 }
 
@@ -206,8 +204,9 @@ mod tests {
     #[test]
     fn times_are_checked_with_the_leeway() {
         let base = |exp: u64| json!({"sid": "s", "sts": "anon", "exp": exp});
-        assert!(read(base(NOW - 60)).is_ok());
-        assert_eq!(read(base(NOW - 61)).unwrap_err(), TokenError::Expired);
+        // Refused from `exp` plus the leeway (60 s) on: accepted the second before.
+        assert!(read(base(NOW - 59)).is_ok());
+        assert_eq!(read(base(NOW - 60)).unwrap_err(), TokenError::Expired);
         let mut future = base(NOW + 300);
         future["nbf"] = json!(NOW + 61);
         assert_eq!(read(future.clone()).unwrap_err(), TokenError::NotYetValid);

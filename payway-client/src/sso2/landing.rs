@@ -103,9 +103,10 @@ impl Sso2Landing {
 }
 
 /// How long from `now` a one-time claim must last to outlive a token or state accepted
-/// until `accepted_until` (seconds since the epoch), at least a second. Times are checked
-/// against the clock's whole seconds, so it is still accepted during all of that second:
-/// the claim lasts until the second after it ends.
+/// until `accepted_until` (whole seconds since the epoch), at least a second. The clock is
+/// read in whole seconds, so a token whose `exp` has a fraction is still accepted during all
+/// of that second: the claim lasts until the second after it ends (a second more than a
+/// whole-second `exp` needs, which costs nothing).
 pub(crate) fn claim_ttl(accepted_until: u64, now: SystemTime) -> Duration {
     system_time(accepted_until.saturating_add(1))
         .duration_since(now)
