@@ -126,6 +126,21 @@ impl PaywayClientBuilder {
     /// replace the default, [`DEFAULT_TICKET_SCOPE`] (`/external/me/w`): Payway's docs
     /// require that scope for `/me` and `/me/active_products`, so keep it in the list if you
     /// call them. An empty list sends no `scope` at all.
+    ///
+    /// To [generate a ticket](PaywayClient::generate_ticket) with the reader's own token,
+    /// that token needs `/api/authorization/ticket` too (Payway's ticket guide); without it
+    /// Payway refuses the call (a `401` or a `403`). Ask for both:
+    ///
+    /// ```
+    /// # use payway_client::{Environment, PaywayClient};
+    /// let payway = PaywayClient::builder()
+    ///     .environment(Environment::Stage)
+    ///     .client_id("your-client-id")
+    ///     .client_secret("your-client-secret-0123")
+    ///     .ticket_scopes(["/external/me/w", "/api/authorization/ticket"])
+    ///     .build();
+    /// assert!(payway.is_ok());
+    /// ```
     pub fn ticket_scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,

@@ -90,12 +90,25 @@ impl PaywayClient {
     /// token from [`server_token`](Self::server_token) (then set the account id). Tickets
     /// are short-lived and single-use: generate one just before the redirect.
     ///
+    /// A reader's token must carry the scope `/api/authorization/ticket` (Payway's ticket
+    /// guide). A ticket exchange asks only for
+    /// [`DEFAULT_TICKET_SCOPE`](crate::DEFAULT_TICKET_SCOPE) (`/external/me/w`) unless told
+    /// otherwise, so ask for both when you build the client, with
+    /// [`ticket_scopes`](crate::PaywayClientBuilder::ticket_scopes):
+    /// `ticket_scopes(["/external/me/w", "/api/authorization/ticket"])`. A reader's token
+    /// without it is refused; Payway's docs do not say with which status (they list `401`
+    /// for an invalid token), so expect a `401` or a `403`. `FakePayway` (feature
+    /// `test-util`) answers `403 insufficient_scope`. The scope a server token needs is not
+    /// documented.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidInput`] for an empty, over-long or control-character id (nothing
     /// sent); [`Error::BadRequest`] (400: unknown client or account id) and
-    /// [`Error::Unauthorized`] (401: token invalid or lacking the scope) with Payway's body;
-    /// [`Error::InvalidResponse`] when the answer holds no usable ticket.
+    /// [`Error::Unauthorized`] (401: an invalid token, or perhaps one lacking the scope)
+    /// with Payway's body; [`Error::UnexpectedStatus`] for any other status, a `403` among
+    /// them (a token lacking the scope, as the fake answers); [`Error::InvalidResponse`]
+    /// when the answer holds no usable ticket.
     pub async fn generate_ticket(
         &self,
         token: &AccessToken,

@@ -21,6 +21,9 @@ use paywall_internal::http::ErrorBody;
 ///
 /// Payway's docs require an identity token with this scope for `/me` and
 /// `/me/active_products`, and the vendor's own plugin sends it with every ticket exchange.
+/// It is not enough to [generate a ticket](PaywayClient::generate_ticket) with the
+/// reader's token, which needs `/api/authorization/ticket` as well: ask for both with
+/// [`ticket_scopes`](crate::PaywayClientBuilder::ticket_scopes).
 pub const DEFAULT_TICKET_SCOPE: &str = "/external/me/w";
 
 /// The grant a token request asks for.

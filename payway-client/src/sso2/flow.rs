@@ -700,8 +700,11 @@ impl Sso2Flow {
     /// 5. SSO2's `authenticatewithticket` with `at = dtid` must log that session in with a
     ///    ticket; its ticket is exchanged, the account's products read, and the account must
     ///    be `aid`. When the account is not `aid`, or SSO2 logs the session in without a
-    ///    ticket, or the ticket login fails, the session is logged out. The cookie is sealed
-    ///    and the reader sent on to `r`.
+    ///    ticket, or the ticket login fails, the session is logged out. When SSO2 refuses
+    ///    the ticket (its answer carries an `err`) on a session logged in before, that login
+    ///    is the reader's own and is kept: the post is read as a token posted again (step 4),
+    ///    so a reload whose claims were lost (a restart of a memory store) still finds the
+    ///    purchase. The cookie is sealed and the reader sent on to `r`.
     ///
     /// The session cookie is `SameSite=Lax`: it travels with the paywall's post because the
     /// paywall runs on your own page. A post from another site does not carry it, but one
@@ -720,7 +723,8 @@ impl Sso2Flow {
     /// token, the state is given back, so that the post may be sent again, unless the store
     /// cannot give it back or had taken the token after all); and any error of
     /// [`Sso2Client::authenticate_with_ticket`], the ticket exchange, `/me`, the products
-    /// read, or, for a token posted again, [`Sso2Client::session_status`]. The purchase stands at Payway whatever the error:
+    /// read, or, for a token posted again or one SSO2 refuses on a logged-in session,
+    /// [`Sso2Client::session_status`]. The purchase stands at Payway whatever the error:
     /// tell the reader it is done, and that logging in shows what they bought.
     pub async fn checkout_landing<'a, I>(
         &self,
@@ -796,11 +800,22 @@ impl Sso2Flow {
             {
                 session
             }
+            // SSO2 refused the ticket on a session logged in before: that login is the
+            // reader's own, not the ticket's, and stays. The token stays taken; the session is
+            // read as for a token posted again, and accepted only in the account `aid`.
+            Ok(session)
+                if session.status() == Sso2Status::LoggedIn && session.error().is_some() =>
+            {
+                return self
+                    .checkout_posted_again(cookie, &checkout.account_id, return_url, reader)
+                    .await;
+            }
             other => {
                 // SSO2 did not log the session in with a ticket to show the account. The
                 // token stays taken: given back, it could be posted by whoever captured it,
-                // under a session of their own. A session logged in without a ticket is in an
-                // account nothing can check against `aid`: ended.
+                // under a session of their own. A session SSO2 logged in with the ticket (no
+                // `err`) but without a ticket of its own is in an account nothing can check
+                // against `aid`: ended.
                 if matches!(&other, Ok(session) if session.status() == Sso2Status::LoggedIn) {
                     let _ended = inner.sso2.logout(cookie.sid(), reader).await;
                 }
@@ -842,10 +857,12 @@ impl Sso2Flow {
 
     /// A checkout token posted again, in the session its state is bound to: a reload after a
     /// checkout that went through, or after one that failed somewhere (SSO2 or Payway, a
-    /// store that lost an answer, a cancelled request). When SSO2 has the session logged in,
-    /// the account is read afresh, the purchase included, and must be `aid`. Otherwise the
-    /// reader must hear of it. Only this session can come here (its state is bound to it),
-    /// and what it gets is what any page of its own would read.
+    /// store that lost an answer, a cancelled request); or a token whose delegated ticket
+    /// SSO2 refused on a session logged in before (a reload after the claims were lost, the
+    /// ticket used already). When SSO2 has the session logged in, the account is read
+    /// afresh, the purchase included, and must be `aid`. Otherwise the reader must hear of
+    /// it. Only this session can come here (its state is bound to it), and what it gets is
+    /// what any page of its own would read.
     async fn checkout_posted_again(
         &self,
         mut cookie: SessionCookie,

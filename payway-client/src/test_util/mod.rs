@@ -9,10 +9,13 @@
 //! single articles), ticket generation; and it injects faults.
 //!
 //! Scopes are enforced as Payway's docs describe them: `/me` and `/me/active_products`
-//! answer `403` to a reader's token without `/external/me/w`, and
+//! answer `403` to a reader's token without `/external/me/w`;
 //! `accounts/active_products` answers `403` to anything but a server token with
-//! `/external/account/r`; a `403` body is `{"code": "insufficient_scope", "field": null,
-//! "message": ...}`.
+//! `/external/account/r`; and generating a ticket answers `403` to a reader's token
+//! without `/api/authorization/ticket`, the scope the ticket guide requires of it (which
+//! status real Payway answers there is not documented; the scope a server token needs is
+//! not either, so the fake takes a server token of any scope). A `403` body is
+//! `{"code": "insufficient_scope", "field": null, "message": ...}`.
 //! It also serves a stand-in Tulo Shop whose "Pay" button sends the reader back with a
 //! ticket, and SSO2 (see [`FakePayway::sso_base_url`]): sessions, logins, the server calls,
 //! identify, a login page and a "log out from another site" control.

@@ -158,12 +158,36 @@ async fn json_token_requests_and_server_tokens() {
         matches!(&unknown, Error::BadRequest(d) if d.field() == Some("accountId")),
         "{unknown:?}"
     );
-    // A reader's token generates a ticket for that reader.
-    let for_reader = payway
+    // A reader's token needs the scope `/api/authorization/ticket` (the ticket guide): this
+    // one, asked for with the default scope only, is refused.
+    let refused = payway
+        .generate_ticket(&token.access_token, TicketRequest::new("tulo-shop"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, Error::UnexpectedStatus(d)
+            if d.status() == StatusCode::FORBIDDEN && d.code() == Some("insufficient_scope")),
+        "{refused:?}"
+    );
+    // Asked for, it generates a ticket for that reader.
+    let with_scope = fake
+        .client_builder()
+        .ticket_scopes(["/external/me/w", "/api/authorization/ticket"])
+        .build()
+        .unwrap();
+    let token = with_scope
+        .exchange_ticket(&Ticket::new(fake.issue_ticket("acc-3")))
+        .await
+        .unwrap();
+    let for_reader = with_scope
         .generate_ticket(&token.access_token, TicketRequest::new("tulo-shop"))
         .await
         .unwrap();
-    assert!(payway.exchange_ticket(&for_reader).await.is_ok());
+    let exchanged = payway.exchange_ticket(&for_reader).await.unwrap();
+    assert_eq!(
+        payway.me(&exchanged.access_token).await.unwrap().id,
+        "acc-3"
+    );
 }
 
 #[tokio::test]

@@ -689,6 +689,57 @@ async fn a_reload_after_sso2_failed_reads_a_logged_in_buyers_purchase() {
 }
 
 #[tokio::test]
+async fn a_reload_after_a_restart_keeps_the_buyers_own_login_and_reads_the_purchase() {
+    let (fake, flow) = setup().await;
+    fake.add_account("acc-buyer", ["sport"]);
+    let (mut jar, session) = logged_in_buyer(&fake, &flow).await;
+    let landing = checkout_of(&flow, &session);
+    let body = form(&fake.paywall_checkout_token("acc-buyer", "premium"));
+    let landed = post(&flow, &landing, &body, &mut jar).await.unwrap();
+    assert!(landed.cookie.unwrap().has_product("premium"));
+    // The app restarts: same key, same policy, a new (empty) memory store, so the state and
+    // the token are taken again and the used delegated ticket reaches SSO2, which refuses it
+    // (`err`) on the session the reader logged in to before buying.
+    let restarted = Sso2Flow::new(
+        fake.sso2_client(),
+        fake.client(),
+        flow.key().clone(),
+        ReturnPolicy::allow_hosts(["news.example.com"]),
+    )
+    .with_paywall_secret(PaywallSecret::new(fake.paywall_secret()).unwrap());
+    let (calls, exchanges) = (fake.sso2_calls(), fake.exchanges());
+    let reload = post(&restarted, &landing, &body, &mut jar.clone())
+        .await
+        .unwrap();
+    // Read as a token posted again: the session, still logged in to `aid`, is read afresh.
+    assert!(!reload.is_replay(), "{reload:?}");
+    assert_eq!(reload.redirect_to, article());
+    let cookie = reload.cookie.unwrap();
+    assert_eq!(cookie.account_id(), Some("acc-buyer"));
+    assert!(cookie.has_product("premium"));
+    assert_eq!(
+        fake.sso2_calls(),
+        calls + 2,
+        "authenticatewithticket, then a status call; no logout"
+    );
+    assert_eq!(fake.exchanges(), exchanges + 1, "the status call's ticket");
+    assert_logged_in(&fake, session.sid()).await;
+    // A token SSO2 refuses for another account than the session's: an error, and the
+    // reader's own login is kept all the same.
+    let mut claims = purchase(&fake, "acc-other");
+    claims["dtid"] = json!("a-delegated-ticket-sso2-never-issued");
+    let error = refused(
+        &restarted,
+        &checkout_of(&restarted, &session),
+        &form(&paywall_token(&fake, &claims)),
+        &mut jar.clone(),
+    )
+    .await;
+    assert_not_logged_in(&error);
+    assert_logged_in(&fake, session.sid()).await;
+}
+
+#[tokio::test]
 async fn a_checkout_whose_session_ended_elsewhere_is_an_error() {
     let (fake, flow) = setup().await;
     fake.add_account("acc-buyer", ["premium"]);
@@ -866,6 +917,16 @@ async fn a_token_whose_claim_reply_was_lost_cannot_be_posted_in_another_session(
     let error = refused(&flow, &captors_landing, &body, &mut captor).await;
     assert_not_logged_in(&error);
     assert_eq!(fake.sso2_calls(), calls + 1, "no authenticatewithticket");
+}
+
+/// SSO2 has the session `sid` logged in.
+async fn assert_logged_in(fake: &FakePayway, sid: &str) {
+    let status = fake
+        .sso2_client()
+        .session_status(sid, Sso2Status::LoggedIn, &reader())
+        .await
+        .unwrap();
+    assert_eq!(status.status(), Sso2Status::LoggedIn);
 }
 
 /// SSO2 no longer has the session `sid` logged in.

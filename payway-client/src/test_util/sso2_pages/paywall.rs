@@ -1,6 +1,9 @@
 //! The fake Tulo Paywall's checkout: a page with a "Buy" button; buying grants the product,
 //! issues a delegated ticket (`dtid`) for the account, and posts a `jwtToken` signed with
-//! the paywall secret (`dtid`, `aid`) to the site's checkout landing, as `paywall.js` does.
+//! the paywall secret (`dtid`, `aid`) to the site's checkout landing. `paywall.js` runs on
+//! the site's own page and posts from there; this page is served from the fake's origin
+//! and posts from there, which a browser takes for the site's own site only because both
+//! are on `127.0.0.1` (see [`FakePayway::paywall_checkout_url`]).
 
 use http::StatusCode;
 use serde_json::json;
@@ -115,6 +118,23 @@ impl FakePayway {
     /// (a new account otherwise), issues a delegated ticket, and answers a page whose form
     /// posts `jwtToken` to the checkout landing (submitted by a script, and a "Continue"
     /// button).
+    ///
+    /// This page, and the post its "Buy" answers, come from the fake's own origin
+    /// (`http://127.0.0.1:{port}`), not from your site. The real paywall (`paywall.js`)
+    /// runs on your own page and posts from there, which is what lets the reader's
+    /// `SameSite=Lax` session cookie travel with the post. A browser sends that cookie with
+    /// this page's post only because your test site is on `127.0.0.1` too, and a site
+    /// ignores ports: every port of the loopback address is one site. Between two real host
+    /// names the same post is cross-site, carries no session cookie
+    /// ([`LandingError::NoSession`](crate::sso2::LandingError::NoSession)), and its
+    /// `Origin` is not your site's, which a landing that takes posts only from its own
+    /// origin (as [`Sso2Flow::checkout_landing`](crate::sso2::Sso2Flow::checkout_landing)
+    /// advises) refuses even on loopback. So a test of a site whose paywall is another
+    /// site, or of that origin check, must post the token from a page of your site: get it
+    /// from [`paywall_checkout_token`](Self::paywall_checkout_token) and submit it in a
+    /// form on your page, as the workspace's browser tests do with their `post_checkout`
+    /// helper (`examples/tests/browser/paywall.rs`), and its news site's stand-in paywall
+    /// does (`examples/src/news_site/paywall.rs`).
     pub fn paywall_checkout_url(&self, checkout_landing: &Url, product: &str) -> Url {
         let mut url = self.url_of(PAYWALL_CHECKOUT_PATH);
         url.query_pairs_mut()

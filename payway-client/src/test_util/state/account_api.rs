@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use crate::validate::is_account_id;
 
 use super::{
-    ACCOUNT_READ_SCOPE, Answer, FakeAccount, ME_SCOPE, State, api_error, invalid_parameter,
-    invalid_token, not_found, without_nulls,
+    ACCOUNT_READ_SCOPE, Answer, FakeAccount, ME_SCOPE, State, api_error, insufficient_scope,
+    invalid_parameter, invalid_token, not_found, without_nulls,
 };
 
 impl State {
@@ -127,9 +127,4 @@ fn include_articles_query(query: &str, other: &[&str]) -> Result<(bool, Option<S
             "Expected true or false",
         )),
     }
-}
-
-fn insufficient_scope(scope: &str) -> Reply {
-    let message = format!("The access token lacks the scope {scope}");
-    api_error(StatusCode::FORBIDDEN, "insufficient_scope", None, &message)
 }
