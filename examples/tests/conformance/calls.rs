@@ -93,6 +93,24 @@ pub(crate) fn payway(url: &Url) -> PaywayClient {
         .unwrap()
 }
 
+/// `claims` as an HS256 JWT under [`SECRET`], signed by jsonwebtoken, an independent signer.
+pub(crate) fn signed(claims: &impl serde::Serialize) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+/// The clock, in whole seconds since the epoch.
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
 pub(crate) fn sso2(url: &Url) -> Sso2Client {
     Sso2Client::builder()
         .base_url(url.clone())

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
-use crate::calls::{payway, tiun};
+use crate::calls::{payway, signed, tiun, unix_now};
 use crate::recorder::{Recorder, Script};
 use crate::table::SECRET;
 
@@ -95,15 +95,6 @@ impl Serialize for Repeated {
     }
 }
 
-fn sign(claims: &Repeated, secret: &str) -> String {
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        claims,
-        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
-    )
-    .unwrap()
-}
-
 #[test]
 fn tulo_session_tokens() {
     let tulo = tulo_jwt::test_util::FakeTulo::new(SECRET, "https://news.example.com/forward");
@@ -118,12 +109,12 @@ fn tulo_session_tokens() {
     }
     assert!(
         verifier
-            .verify_token(&sign(&Repeated(repeated.clone()), SECRET))
+            .verify_token(&signed(&Repeated(repeated.clone())))
             .is_ok()
     );
     // The same token with `session` given twice: first inactive, then the real one.
     repeated.insert(0, ("session", json!({ "active": false })));
-    let token = sign(&Repeated(repeated), SECRET);
+    let token = signed(&Repeated(repeated));
     assert!(verifier.verify_token(&token).is_err());
 }
 
@@ -133,29 +124,23 @@ fn accesstype_user_tokens() {
         .secret(SECRET)
         .build()
         .unwrap();
-    let token = sign(
-        &Repeated(vec![
-            ("email", json!("reader@example.com")),
-            ("id", json!(42)),
-            ("email", json!("admin@example.com")),
-        ]),
-        SECRET,
-    );
+    let token = signed(&Repeated(vec![
+        ("email", json!("reader@example.com")),
+        ("id", json!(42)),
+        ("email", json!("admin@example.com")),
+    ]));
     assert!(signer.verify(&token).is_err());
 }
 
 #[test]
 fn sso2_landing_tokens() {
     let sso2 = crate::calls::sso2(&url::Url::parse("https://sso.example/").unwrap());
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = unix_now();
     let landing = |claims: Vec<(&'static str, Value)>| {
         let mut landing = url::Url::parse("https://news.example.com/sso2/landing").unwrap();
         landing
             .query_pairs_mut()
-            .append_pair("t", &sign(&Repeated(claims), SECRET))
+            .append_pair("t", &signed(&Repeated(claims)))
             .append_pair("r", "https://news.example.com/story");
         landing
     };
@@ -194,20 +179,14 @@ async fn tiun_user_lookup() {
 
 #[tokio::test]
 async fn sso2_server_answers() {
-    let now = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
+    let now = unix_now();
     let answer = |sts: &str| {
-        sign(
-            &Repeated(vec![
-                ("sid", json!("sid-1")),
-                ("sts", json!(sts)),
-                ("iat", json!(now)),
-                ("exp", json!(now + 10)),
-            ]),
-            SECRET,
-        )
+        signed(&Repeated(vec![
+            ("sid", json!("sid-1")),
+            ("sts", json!(sts)),
+            ("iat", json!(now)),
+            ("exp", json!(now + 10)),
+        ]))
     };
     let status = |body: String| async move {
         let provider = Recorder::start(Script::Answer(200, "application/json", body)).await;

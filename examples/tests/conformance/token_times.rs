@@ -5,16 +5,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::calls::{signed, unix_now};
 use crate::table::SECRET;
-
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
 
 /// `check(now)` at the clock's second `now`, run again until the second did not change while
 /// it ran, so the crate's own clock read the same second.
@@ -26,15 +20,6 @@ fn within_one_second<T>(check: impl Fn(u64) -> T) -> T {
             return outcome;
         }
     }
-}
-
-fn sign(claims: &Value) -> String {
-    jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
-        claims,
-        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
-    )
-    .unwrap()
 }
 
 #[test]
@@ -64,7 +49,7 @@ fn accesstype_user_tokens() {
         .unwrap();
     let leeway = signer.leeway().as_secs();
     let verify = |exp: u64| {
-        let token = sign(&json!({"email": "reader@example.com", "id": 42, "exp": exp}));
+        let token = signed(&json!({"email": "reader@example.com", "id": 42, "exp": exp}));
         signer.verify(&token)
     };
     let at_the_end = within_one_second(|now| verify(now - leeway));
@@ -82,7 +67,7 @@ fn sso2_landing_tokens() {
     let leeway = sso2.leeway().as_secs();
     let policy = payway_client::ReturnPolicy::allow_hosts(["news.example.com"]);
     let land = |exp: u64| {
-        let token = sign(&json!({"sid": "sid-1", "sts": "anon", "iat": exp - 60, "exp": exp}));
+        let token = signed(&json!({"sid": "sid-1", "sts": "anon", "iat": exp - 60, "exp": exp}));
         let mut landing = url::Url::parse("https://news.example.com/sso2/landing").unwrap();
         landing
             .query_pairs_mut()
