@@ -93,6 +93,14 @@ pub(crate) fn payway(url: &Url) -> PaywayClient {
         .unwrap()
 }
 
+/// accesstype-jwt's signer under [`SECRET`], with its default leeway.
+pub(crate) fn accesstype_signer() -> accesstype_jwt::AccesstypeSigner {
+    accesstype_jwt::AccesstypeSigner::builder()
+        .secret(SECRET)
+        .build()
+        .unwrap()
+}
+
 /// `claims` as an HS256 JWT under [`SECRET`], signed by jsonwebtoken, an independent signer.
 pub(crate) fn signed(claims: &impl serde::Serialize) -> String {
     jsonwebtoken::encode(

@@ -120,10 +120,7 @@ fn tulo_session_tokens() {
 
 #[test]
 fn accesstype_user_tokens() {
-    let signer = accesstype_jwt::AccesstypeSigner::builder()
-        .secret(SECRET)
-        .build()
-        .unwrap();
+    let signer = crate::calls::accesstype_signer();
     let token = signed(&Repeated(vec![
         ("email", json!("reader@example.com")),
         ("id", json!(42)),

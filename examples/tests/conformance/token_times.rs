@@ -43,10 +43,7 @@ fn tulo_session_tokens() {
 
 #[test]
 fn accesstype_user_tokens() {
-    let signer = accesstype_jwt::AccesstypeSigner::builder()
-        .secret(SECRET)
-        .build()
-        .unwrap();
+    let signer = crate::calls::accesstype_signer();
     let leeway = signer.leeway().as_secs();
     let verify = |exp: u64| {
         let token = signed(&json!({"email": "reader@example.com", "id": 42, "exp": exp}));
