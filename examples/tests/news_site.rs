@@ -263,6 +263,39 @@ async fn a_post_from_the_sites_own_pages_passes() {
 }
 
 #[tokio::test]
+async fn no_page_that_depends_on_the_reader_may_be_stored_by_a_cache() {
+    let site = site().await;
+    let own_origin = origin(&site);
+    // Each story at its one URL for every reader, the front page, an API body, a refusal.
+    for (method, target, headers) in [
+        ("GET", "/", vec![]),
+        ("GET", "/tiun/articles/paying-by-the-minute", vec![]),
+        ("GET", "/tiun/api/articles/paying-by-the-minute", vec![]),
+        ("GET", "/tulo/articles/harbour-market", vec![]),
+        ("GET", "/sso2/articles/harbour-market", vec![]),
+        ("GET", "/shop/articles/council-budget", vec![]),
+        ("GET", "/metered/articles/second-language", vec![]),
+        (
+            "POST",
+            "/logout",
+            vec![("Origin", "https://elsewhere.example")],
+        ),
+        ("POST", "/logout", vec![("Origin", own_origin.as_str())]),
+    ] {
+        let answer = send(&site, method, target, &headers, "").await;
+        assert_eq!(
+            answer.header("cache-control"),
+            Some("private, no-store"),
+            "{method} {target}: {}",
+            answer.status
+        );
+    }
+    // The stylesheet is the same for everyone.
+    let css = send(&site, "GET", "/site.css", &[], "").await;
+    assert_eq!(css.header("cache-control"), Some("public, max-age=300"));
+}
+
+#[tokio::test]
 async fn logging_out_clears_the_host_only_cookie_and_goes_back_on_the_site_only() {
     let site = site().await;
     let own = origin(&site);

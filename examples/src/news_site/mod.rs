@@ -29,6 +29,7 @@ mod home;
 mod html;
 mod logins;
 mod logout;
+mod not_stored;
 mod paywall;
 mod return_to;
 mod same_origin;
@@ -149,8 +150,9 @@ impl Drop for NewsSite {
 }
 
 /// Every page and endpoint of the site. The same-origin layer wraps every route a browser
-/// calls, so a `POST` route added among them is checked like the others. Calls from the
-/// providers' servers (webhooks) carry no `Origin`: they sit outside that layer, and each
+/// calls, so a `POST` route added among them is checked like the others, and the not-stored
+/// layer marks every answer not to be cached (each depends on the reader). Calls from the
+/// providers' servers (webhooks) carry no `Origin`: they sit outside those layers, and each
 /// proves where it came from itself (a signature).
 fn router(site: Site) -> Router {
     let server_calls = Router::new()
@@ -184,13 +186,18 @@ fn router(site: Site) -> Router {
             site.clone(),
             same_origin::refuse_cross_origin,
         ))
+        .layer(middleware::from_fn(not_stored::not_stored))
         .with_state(site)
         .merge(server_calls)
 }
 
 async fn stylesheet() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            // The same for every reader: any cache may keep it.
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
         html::CSS,
     )
 }
