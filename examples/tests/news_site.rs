@@ -204,6 +204,68 @@ async fn the_login_form_posts_a_return_that_stays_on_the_site() {
     assert!(!location.contains('\t'), "{location:?}");
 }
 
+/// What the stand-in `Tulo.session` answers the subscriber's browser when the page's
+/// `Tulo.init` asked for `fields` (`None`: the option left out): the session and the `T_ID`.
+async fn tulo_session(site: &NewsSite, fields: Option<&str>) -> (serde_json::Value, String) {
+    let target = match fields {
+        Some(fields) => format!("/payway-standin/session?fields={fields}"),
+        None => "/payway-standin/session".to_owned(),
+    };
+    let login = format!("payway_standin={SUBSCRIBER}");
+    let answer = send(site, "GET", &target, &[("Cookie", &login)], "").await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let mut answer: serde_json::Value = serde_json::from_str(&answer.body).expect("JSON");
+    let cookie = answer["cookie"].as_str().expect("a T_ID value").to_owned();
+    (answer["session"].take(), cookie)
+}
+
+#[tokio::test]
+async fn the_tulo_page_asks_for_products_which_payway_sends_only_when_asked() {
+    let site = site().await;
+    let story = "/tulo/articles/harbour-market";
+    let page = send(&site, "GET", story, &[], "").await;
+    assert!(
+        page.body.contains(r#"fields: "products""#),
+        "the page's Tulo.init does not ask for products"
+    );
+
+    // As seed 002 says of Payway: no `fields`, no products, and the gate walls a subscriber.
+    for fields in [None, Some("first_name")] {
+        let (session, cookie) = tulo_session(&site, fields).await;
+        assert_eq!(session["active"], true, "{fields:?}");
+        assert!(session.get("products").is_none(), "{fields:?}: {session}");
+        let t_id = format!("T_ID={cookie}");
+        let page = send(&site, "GET", story, &[("Cookie", &t_id)], "").await;
+        assert!(page.body.contains("has no subscription"), "{fields:?}");
+        assert!(!page.body.contains(r#"id="article-body""#), "{fields:?}");
+    }
+
+    for fields in ["products", "first_name,%20products"] {
+        let (session, cookie) = tulo_session(&site, Some(fields)).await;
+        assert_eq!(session["products"], serde_json::json!(["daily-digital"]));
+        let t_id = format!("T_ID={cookie}");
+        let page = send(&site, "GET", story, &[("Cookie", &t_id)], "").await;
+        assert!(page.body.contains(r#"id="article-body""#), "{fields}");
+    }
+}
+
+#[tokio::test]
+async fn the_tulo_story_page_is_never_kept_by_a_shared_cache() {
+    let site = site().await;
+    let story = "/tulo/articles/harbour-market";
+    let (_, cookie) = tulo_session(&site, Some("products")).await;
+    let t_id = format!("T_ID={cookie}");
+    for headers in [vec![], vec![("Cookie", t_id.as_str())]] {
+        let page = send(&site, "GET", story, &headers, "").await;
+        assert_eq!(page.status, 200, "{headers:?}");
+        assert_eq!(
+            page.header("cache-control"),
+            Some("private, no-store"),
+            "{headers:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_post_from_another_origin_or_of_unknown_origin_is_refused() {
     let site = site().await;

@@ -3,7 +3,9 @@
 //!
 //! What a publisher copies: `story_page`, whose gate is the `TuloSession` argument (its
 //! rejection says why there is no session), and the few lines of page script that call
-//! `Tulo.session` on every page, as seed 002 asks.
+//! `Tulo.session` on every page, as seed 002 asks. `Tulo.init` must ask for
+//! `fields: "products"`: without it Payway signs no products, and the gate refuses every
+//! subscriber.
 //!
 //! Payway's own script and backend are not here: `standin_*` below play them, signing with
 //! `FakeTulo`. A real site loads `Environment::js_api_script_url()` instead.
@@ -64,7 +66,9 @@ pub(crate) async fn story_page(
 <script src="/payway-standin/tulo_js_api.js"></script>
 <script>
 // Seed 002: call Tulo.session on every page; it refreshes the T_ID cookie our server reads.
-Tulo.init("fake-tulo-client", location.origin + "/tulo/forward", "daily", {{ env: "stage" }});
+// Payway signs the reader's products only when `fields` asks for them.
+Tulo.init("fake-tulo-client", location.origin + "/tulo/forward", "daily",
+          {{ env: "stage", fields: "products" }});
 Tulo.session(function (data, changed) {{
   if (changed && !sessionStorage.getItem("tulo-reloaded")) {{
     sessionStorage.setItem("tulo-reloaded", "1");
@@ -75,7 +79,13 @@ Tulo.session(function (data, changed) {{
 }});
 </script>"#
     );
-    article_page(article, &content).into_response()
+    // The answer depends on the reader's cookie: no shared cache (CDN, proxy) may keep it, or
+    // it would serve one subscriber's story to everyone, or a wall to subscribers.
+    (
+        [(header::CACHE_CONTROL, "private, no-store")],
+        article_page(article, &content),
+    )
+        .into_response()
 }
 
 /// The verifier's typed outcome, in words.
@@ -103,17 +113,21 @@ pub(crate) async fn standin_script() -> Response {
 }
 
 const STANDIN_SCRIPT: &str = r#"// A stand-in for Payway's tulo_js_api.js: the same Tulo.init / Tulo.session calls, answered
-// by the demo's stand-in backend, which signs like Payway with a test secret.
+// by the demo's stand-in backend, which signs like Payway with a test secret. As Payway's, it
+// sends the session only the extra fields that Tulo.init's `fields` option asked for.
 window.Tulo = (function () {
   "use strict";
+  var fields = "";
   function current() {
     var found = document.cookie.split("; ").filter(function (c) { return c.indexOf("T_ID=") === 0; });
     return found.length ? found[0].slice(5) : null;
   }
   return {
-    init: function () {},
+    init: function (clientId, redirectUri, organisation, options) {
+      fields = (options && options.fields) || "";
+    },
     session: function (callback) {
-      fetch("/payway-standin/session", { credentials: "same-origin" })
+      fetch("/payway-standin/session?fields=" + encodeURIComponent(fields), { credentials: "same-origin" })
         .then(function (response) { return response.json(); })
         .then(function (answer) {
           var changed = current() !== answer.cookie;
@@ -127,17 +141,36 @@ window.Tulo = (function () {
 })();
 "#;
 
-/// `GET /payway-standin/session`: plays Payway's `/session`: the session, signed, and the
-/// `T_ID` value the script writes.
-pub(crate) async fn standin_session(State(site): State<Site>, headers: HeaderMap) -> Response {
+/// The fields `Tulo.init` asked for beyond the defaults, comma-separated (seed 002).
+#[derive(serde::Deserialize)]
+pub(crate) struct Fields {
+    fields: Option<String>,
+}
+
+/// `GET /payway-standin/session?fields=...`: plays Payway's `/session`: the session, signed,
+/// and the `T_ID` value the script writes. Like Payway's, the session carries `products` only
+/// when `fields` asks for them.
+pub(crate) async fn standin_session(
+    State(site): State<Site>,
+    Query(asked): Query<Fields>,
+    headers: HeaderMap,
+) -> Response {
+    let with_products = asked
+        .fields
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .any(|field| field.trim() == "products");
     let account = standin_account(&headers);
     let fake = &site.fakes.tulo;
     let claims = match account {
         Some((id, email, subscriber)) => {
             let mut claims = fake.active_claims(id, SystemTime::now());
             claims["session"]["contact_email"] = json!(email);
-            let products: Vec<&str> = if subscriber { vec![PRODUCT] } else { vec![] };
-            claims["session"]["products"] = json!(products);
+            if with_products {
+                let products: Vec<&str> = if subscriber { vec![PRODUCT] } else { vec![] };
+                claims["session"]["products"] = json!(products);
+            }
             claims
         }
         None => fake.inactive_claims(SystemTime::now()),
