@@ -14,11 +14,19 @@
 //! | anything else (forged, tampered, repeated, malformed) | 401, `session_invalid` | `None` |
 //!
 //! ```
+//! use axum::http::{StatusCode, header};
+//! use axum::response::{IntoResponse, Response};
 //! use axum::{Router, routing::get};
 //! use tulo_jwt::{TuloVerifier, axum::TuloSession};
 //!
-//! async fn article(reader: TuloSession) -> String {
-//!     format!("the whole article, for account {}", reader.account_id())
+//! async fn article(reader: TuloSession) -> Response {
+//!     // Depends on the reader's cookie: no shared cache (a CDN) may keep it by URL.
+//!     let private = [(header::CACHE_CONTROL, "private, no-store")];
+//!     // Logged in is not paid: check the product.
+//!     if !reader.has_product("digital") {
+//!         return (StatusCode::PAYMENT_REQUIRED, private, "subscribe to read on").into_response();
+//!     }
+//!     (private, format!("the whole article, for account {}", reader.account_id())).into_response()
 //! }
 //!
 //! async fn teaser(reader: Option<TuloSession>) -> &'static str {
