@@ -14,17 +14,17 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, FromRef, State};
-use axum::http::header::{COOKIE, USER_AGENT};
+use axum::http::header::{CACHE_CONTROL, COOKIE, USER_AGENT};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use payway_client::ReturnPolicy;
 use payway_client::axum::Sso2Cookie;
 use payway_client::reqwest;
 use payway_client::sso2::{
     PageVisit, Reader, SessionCookie, SessionCookieKey, Sso2Flow, Sso2Page, is_prefetch,
 };
 use payway_client::test_util::FakePayway;
+use payway_client::{Error, ReturnPolicy};
 use url::Url;
 
 // ---- The site: copy from here --------------------------------------------------------
@@ -59,6 +59,8 @@ fn prefetch(headers: &HeaderMap) -> bool {
 }
 
 /// GET /articles/{id}: the whole article for a reader with the product, else the paywall.
+/// Every answer depends on the reader's cookies: `Cache-Control: private, no-store`, so that
+/// no shared cache (a CDN caching by URL) serves one reader's page to another.
 async fn article(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -76,7 +78,7 @@ async fn article(
         .prefetch(prefetch(&headers));
     // Every answer carries the flow's `set_cookies` (a response part): the session cookie,
     // a login's state cookie, or their clearing.
-    match app.flow.page(&visit).await {
+    let answer = match app.flow.page(&visit).await {
         Ok(Sso2Page::Identify { url, set_cookies }) => {
             (set_cookies, Redirect::to(url.as_str())).into_response()
         }
@@ -85,9 +87,19 @@ async fn article(
             set_cookies,
         }) => (set_cookies, render(Some(&cookie))).into_response(),
         Ok(other) => (other.set_cookies().clone(), render(None)).into_response(),
-        // SSO2 or Payway could not answer: fail closed, keep the cookie, try again next page.
-        Err(_) => render(None).into_response(),
-    }
+        // SSO2 or Payway could not answer: fail closed (never the article), keep the cookie,
+        // and say so: a subscriber must not be told to subscribe.
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Html(
+                "<h1>Subscription not checked</h1><p>We could not check your subscription \
+                 right now. Please reload the page in a moment.</p>"
+                    .to_owned(),
+            ),
+        )
+            .into_response(),
+    };
+    ([(CACHE_CONTROL, "private, no-store")], answer).into_response()
 }
 
 fn render(cookie: Option<&SessionCookie>) -> Html<String> {
@@ -120,7 +132,16 @@ async fn landing(State(app): State<AppState>, uri: Uri, headers: HeaderMap) -> R
             .into_response(),
         // A forged or expired token, a return URL the policy refuses, or a browser that keeps
         // no cookies: no redirect.
-        Err(_) => (StatusCode::BAD_REQUEST, "This login link is not valid.").into_response(),
+        Err(Error::Landing(_) | Error::Sso2Token(_) | Error::TokenTooLarge { .. }) => {
+            (StatusCode::BAD_REQUEST, "This login link is not valid.").into_response()
+        }
+        // SSO2, Payway or the ticket store did not answer: the link may well be good. Nothing
+        // was set; the reader's next page identifies them again.
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The login could not be finished right now. Please open the page again in a moment.",
+        )
+            .into_response(),
     }
 }
 
@@ -276,7 +297,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     println!("   the article: {}", summary(&page));
 
-    println!("4. An edited cookie is no cookie at all: back to identify");
+    println!("4. SSO2 is down when their cookie is due to be checked again");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    fake.fail_next(1, 503);
+    let answer = get(article.clone(), site_cookie.clone()).await?;
+    let status = answer.status();
+    let cache = answer
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    println!(
+        "   {status}, Cache-Control: {cache}: {}",
+        summary(&answer.text().await?)
+    );
+
+    println!("5. An edited cookie is no cookie at all: back to identify");
     let edited = site_cookie.clone().map(|cookie| {
         // One character of the value changed, as a reader editing it in devtools would.
         let at = cookie.len() - 10;
@@ -286,7 +323,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let answer = get(article.clone(), edited).await?;
     println!("   {}", answer.status());
 
-    println!("5. A crawler without a cookie reads the paywall, and is never sent to SSO2");
+    println!("6. A crawler without a cookie reads the paywall, and is never sent to SSO2");
     let crawler = browser
         .get(article.clone())
         .header(
@@ -301,7 +338,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         crawler.text().await?.contains("Paywall")
     );
 
-    println!("6. They log out on another site of the organisation");
+    println!("7. They log out on another site of the organisation");
     browser
         .post(fake.base_url().join("sso/logout-elsewhere")?)
         .header("cookie", sso_cookie.unwrap_or_default())

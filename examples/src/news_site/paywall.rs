@@ -24,7 +24,7 @@ use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use payway_client::Error;
 use payway_client::axum::Sso2Cookie;
-use payway_client::sso2::{CHECKOUT_TOKEN_FIELD, LandingError};
+use payway_client::sso2::{CHECKOUT_TOKEN_FIELD, LandingError, TokenError};
 
 use super::articles::{self, Gate, PRODUCT};
 use super::home::article_page;
@@ -179,7 +179,27 @@ pub(crate) async fn checkout_landing(
             StatusCode::BAD_REQUEST,
             "This browser's session could not be logged in with it. Log in to read.",
         ),
-        Err(Error::Landing(_) | Error::Sso2Token(_)) => refused(),
+        // A token that is not the paywall's (edited, forged, garbled) tells of no purchase.
+        Err(Error::Sso2Token(
+            TokenError::BadSignature
+            | TokenError::Malformed { .. }
+            | TokenError::WrongAlgorithm { .. }
+            | TokenError::CriticalHeader
+            | TokenError::RepeatedMember,
+        )) => refused(),
+        // Our own fault (no paywall secret configured, no randomness): the purchase stands.
+        Err(Error::Landing(LandingError::NoPaywallSecret | LandingError::CannotStart(_))) => {
+            purchase_done(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The login could not be finished here. Log in to read.",
+            )
+        }
+        // A genuine token out of its time (expired, say) or a post this landing cannot take:
+        // the purchase stands all the same.
+        Err(Error::Landing(_) | Error::Sso2Token(_)) => purchase_done(
+            StatusCode::BAD_REQUEST,
+            "The login could not be finished with this link. Log in to read.",
+        ),
         // SSO2, Payway or the store could not be reached. A reload reads the reader's
         // account afresh if SSO2 logged the session in before the failure; otherwise the
         // reader logs in.
