@@ -6,7 +6,7 @@
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 
-use accesstype_jwt::{SubscriberIdentity, WebhookEventKind};
+use accesstype_jwt::{ReaderId, SubscriberIdentity, WebhookEventKind};
 use paywall_examples::news_site::NewsSite;
 use payway_client::ClaimKind;
 use url::Url;
@@ -566,6 +566,63 @@ async fn a_signed_accesstype_webhook_is_taken_from_a_server_and_a_forged_one_is_
     // The browser-facing POST routes still need the site's own Origin.
     let answer = send(&site, "POST", "/metered/reader-id", &[], "").await;
     assert_eq!(answer.status, 403);
+}
+
+#[tokio::test]
+async fn the_metered_story_api_serves_the_sites_own_page_only_and_no_shared_cache() {
+    let site = site().await;
+    let accesstype = &site.fakes().accesstype;
+    let reader = ReaderId::parse("0123456789abcdef0123456789abcdef").unwrap();
+    let cookie = ("Cookie", "at-meter=0123456789abcdef0123456789abcdef");
+    let story = |slug: &str| format!("/metered/api/stories/{slug}");
+
+    // Started by another site (a link or a redirect to the API carries a Lax cookie), or by
+    // an address typed in: refused before Accesstype is asked, so no story is spent.
+    for headers in [
+        vec![cookie, ("Sec-Fetch-Site", "cross-site")],
+        vec![cookie, ("Sec-Fetch-Site", "same-site")],
+        vec![cookie, ("Sec-Fetch-Site", "none")],
+        vec![
+            cookie,
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+    ] {
+        let answer = send(&site, "GET", &story("night-train"), &headers, "").await;
+        assert_eq!(answer.status, 403, "{headers:?}: {answer:?}");
+        assert!(answer.header("set-cookie").is_none(), "{answer:?}");
+    }
+    assert_eq!(accesstype.access_checks(), 0);
+
+    // The page's own fetch, and a client that is not a browser: served, each answer kept by
+    // no shared cache, the wall included.
+    for (slug, headers, status) in [
+        (
+            "night-train",
+            vec![cookie, ("Sec-Fetch-Site", "same-origin")],
+            200,
+        ),
+        ("first-frost", vec![cookie], 200),
+        (
+            "ship-models",
+            vec![cookie, ("Sec-Fetch-Site", "same-origin")],
+            200,
+        ),
+        (
+            "second-language",
+            vec![cookie, ("Sec-Fetch-Site", "same-origin")],
+            402,
+        ),
+    ] {
+        let answer = send(&site, "GET", &story(slug), &headers, "").await;
+        assert_eq!(answer.status, status, "{slug}: {answer:?}");
+        assert_eq!(
+            answer.header("cache-control"),
+            Some("private, no-store"),
+            "{slug}"
+        );
+    }
+    assert_eq!(accesstype.metered_reads(&reader), 3);
 }
 
 #[tokio::test]
