@@ -14,7 +14,7 @@ use accesstype_jwt::test_util::FakeAccesstype;
 use accesstype_jwt::{AccesstypeClient, AccesstypeSigner, ReaderCookie, User};
 use axum::Router;
 use axum::extract::{FromRef, Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
@@ -37,7 +37,7 @@ async fn story(
     Path(id): Path<String>,
     headers: HeaderMap,
     reader: Reader,
-) -> Result<(StoryPass, String), Response> {
+) -> Response {
     let logged_in = headers
         .get(COOKIE)
         .and_then(|cookie| cookie.to_str().ok())
@@ -46,14 +46,19 @@ async fn story(
         // A logged-in reader whose JWT cannot be signed is not read as anonymous: that would
         // spend a subscriber's free stories. An error page instead.
         let user = User::new("subscriber@example.com", 42);
-        let signed = state.signer.sign(&user);
-        Some(signed.map_err(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())?)
+        let Ok(signed) = state.signer.sign(&user) else {
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        };
+        Some(signed)
     } else {
         None
     };
-    let gate = state.accesstype.gate(&id, reader, jwt.as_deref()).await;
-    let pass = gate.map_err(StoryWall::into_response)?;
-    Ok((pass, format!("<article>All of {id}.</article>")))
+    let gate: Result<StoryPass, StoryWall> =
+        state.accesstype.gate(&id, reader, jwt.as_deref()).await;
+    let answer = gate.map(|pass| (pass, format!("<article>All of {id}.</article>")));
+    // Story or wall, the answer is this reader's: no shared cache (a CDN that keys on the URL)
+    // may keep it and serve it to the next reader.
+    ([(header::CACHE_CONTROL, "private, no-store")], answer).into_response()
 }
 
 #[tokio::main]
@@ -63,8 +68,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState {
         accesstype: accesstype.client(),
         signer: accesstype.signer(),
-        // Host-only: the only choice for a site on 127.0.0.1.
-        reader_cookie: ReaderCookie::host_only(),
+        // Host-only: the only choice for a site on 127.0.0.1. Lax: another site's page cannot
+        // spend the reader's free stories by loading story URLs (`<img>` tags). Keep the
+        // default `None` only if stories are metered inside another site's frame (AMP).
+        reader_cookie: ReaderCookie::host_only().same_site_lax(),
     };
     let app = Router::new()
         .route("/story/{id}", get(story))

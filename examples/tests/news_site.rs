@@ -6,7 +6,7 @@
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 
-use accesstype_jwt::{SubscriberIdentity, WebhookEventKind};
+use accesstype_jwt::{ReaderId, SubscriberIdentity, WebhookEventKind};
 use paywall_examples::news_site::NewsSite;
 use payway_client::ClaimKind;
 use url::Url;
@@ -613,6 +613,17 @@ async fn a_shop_return_without_its_state_cookie_is_refused_before_payway_or_the_
     assert_eq!(cleared, 1, "{answer:?}");
 }
 
+/// Whether `done` holds within 10 seconds: the site acts on a webhook after answering it.
+async fn eventually(mut done: impl FnMut() -> bool) -> bool {
+    for _ in 0..1000 {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    done()
+}
+
 #[tokio::test]
 async fn a_signed_accesstype_webhook_is_taken_from_a_server_and_a_forged_one_is_refused() {
     let site = site().await;
@@ -640,15 +651,13 @@ async fn a_signed_accesstype_webhook_is_taken_from_a_server_and_a_forged_one_is_
     assert_eq!(accesstype.subscription_lookups(), 0);
     assert_eq!(site.accesstype_plans(&identity), None);
 
-    // Accesstype's own call, as its servers send it (no Origin, no browser): the site reads
-    // the subscriber's subscriptions again.
+    // Accesstype's own call, as its servers send it (no Origin, no browser): answered at
+    // once, then the site reads the subscriber's subscriptions again.
     let url = site.url().join("/webhooks/accesstype").unwrap();
     assert_eq!(call.post(&url).await.unwrap().as_u16(), 204);
+    let gold = Some(vec!["Gold".to_owned()]);
+    assert!(eventually(|| site.accesstype_plans(&identity) == gold).await);
     assert_eq!(accesstype.subscription_lookups(), 1);
-    assert_eq!(
-        site.accesstype_plans(&identity),
-        Some(vec!["Gold".to_owned()])
-    );
 
     // Cancelled: the next call leaves no active plan.
     let cancelled = accesstype
@@ -656,11 +665,85 @@ async fn a_signed_accesstype_webhook_is_taken_from_a_server_and_a_forged_one_is_
         .unwrap();
     let call = accesstype.webhook(WebhookEventKind::SubscriptionCancellation, &cancelled);
     assert_eq!(call.post(&url).await.unwrap().as_u16(), 204);
-    assert_eq!(site.accesstype_plans(&identity), Some(Vec::new()));
+    assert!(eventually(|| site.accesstype_plans(&identity) == Some(Vec::new())).await);
 
     // The browser-facing POST routes still need the site's own Origin.
     let answer = send(&site, "POST", "/metered/reader-id", &[], "").await;
     assert_eq!(answer.status, 403);
+}
+
+#[tokio::test]
+async fn an_accesstype_webhook_is_answered_at_once_while_the_subscriptions_api_fails() {
+    let site = site().await;
+    let accesstype = &site.fakes().accesstype;
+    let identity = SubscriberIdentity::email("grace@example.com").unwrap();
+    let subscription = accesstype.add_subscription(&identity, "Silver");
+    let call = accesstype.webhook(WebhookEventKind::SubscriptionActivated, &subscription);
+    // The first read fails: Accesstype still gets its 204 (any other answer would e-mail its
+    // admins and, repeated, disable the webhook), and the site reads again on its own.
+    accesstype.fail_next(1, 503);
+    let url = site.url().join("/webhooks/accesstype").unwrap();
+    assert_eq!(call.post(&url).await.unwrap().as_u16(), 204);
+    let silver = Some(vec!["Silver".to_owned()]);
+    assert!(eventually(|| site.accesstype_plans(&identity) == silver).await);
+    assert_eq!(accesstype.subscription_lookups(), 1);
+}
+
+#[tokio::test]
+async fn the_metered_story_api_serves_the_sites_own_page_only_and_no_shared_cache() {
+    let site = site().await;
+    let accesstype = &site.fakes().accesstype;
+    let reader = ReaderId::parse("0123456789abcdef0123456789abcdef").unwrap();
+    let cookie = ("Cookie", "at-meter=0123456789abcdef0123456789abcdef");
+    let story = |slug: &str| format!("/metered/api/stories/{slug}");
+
+    // Started by another site (a link or a redirect to the API carries a Lax cookie), or by
+    // an address typed in: refused before Accesstype is asked, so no story is spent.
+    for headers in [
+        vec![cookie, ("Sec-Fetch-Site", "cross-site")],
+        vec![cookie, ("Sec-Fetch-Site", "same-site")],
+        vec![cookie, ("Sec-Fetch-Site", "none")],
+        vec![
+            cookie,
+            ("Sec-Fetch-Site", "same-origin"),
+            ("Sec-Fetch-Site", "same-origin"),
+        ],
+    ] {
+        let answer = send(&site, "GET", &story("night-train"), &headers, "").await;
+        assert_eq!(answer.status, 403, "{headers:?}: {answer:?}");
+        assert!(answer.header("set-cookie").is_none(), "{answer:?}");
+    }
+    assert_eq!(accesstype.access_checks(), 0);
+
+    // The page's own fetch, and a client that is not a browser: served, each answer kept by
+    // no shared cache, the wall included.
+    for (slug, headers, status) in [
+        (
+            "night-train",
+            vec![cookie, ("Sec-Fetch-Site", "same-origin")],
+            200,
+        ),
+        ("first-frost", vec![cookie], 200),
+        (
+            "ship-models",
+            vec![cookie, ("Sec-Fetch-Site", "same-origin")],
+            200,
+        ),
+        (
+            "second-language",
+            vec![cookie, ("Sec-Fetch-Site", "same-origin")],
+            402,
+        ),
+    ] {
+        let answer = send(&site, "GET", &story(slug), &headers, "").await;
+        assert_eq!(answer.status, status, "{slug}: {answer:?}");
+        assert_eq!(
+            answer.header("cache-control"),
+            Some("private, no-store"),
+            "{slug}"
+        );
+    }
+    assert_eq!(accesstype.metered_reads(&reader), 3);
 }
 
 #[tokio::test]

@@ -4,12 +4,13 @@
 //! grant names.
 //!
 //! What a publisher copies: `reader_id` (the `Reader` extractor sets the `at-meter` cookie
-//! only when it is new) and `story_body` (one call to `gate`).
+//! only when it is new) and `story_body` (one call to `gate`, for the site's own page only,
+//! kept by no shared cache).
 
-use accesstype_jwt::axum::{Reader, StoryWall};
+use accesstype_jwt::axum::{Reader, StoryPass, StoryWall};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -74,18 +75,54 @@ pub(crate) async fn story_page(Path(slug): Path<String>) -> Response {
 }
 
 /// `GET /metered/api/stories/{slug}`: the body for a reader Accesstype lets in, its metered
-/// read counted first; otherwise the wall, as JSON with the grant's `wallType`.
+/// read counted first; otherwise the wall, as JSON with the grant's `wallType`. Only for the
+/// story page's own `fetch`: `403` for a request another site started.
 pub(crate) async fn story_body(
     State(site): State<Site>,
     Path(slug): Path<String>,
+    headers: HeaderMap,
     reader: Reader,
-) -> Result<Response, StoryWall> {
+) -> Response {
+    // A GET that spends a free story: the `SameSite=Lax` cookie keeps it out of what another
+    // site's page loads (`<img>`), but a link or redirect from another site (a top-level
+    // navigation) still carries the cookie, and would spend one story each time.
+    if !from_own_page(&headers) {
+        let refused = json!({
+            "error": "cross_site",
+            "message": "This story is read from its page on this site.",
+            "wallType": null,
+        });
+        return (StatusCode::FORBIDDEN, Json(refused)).into_response();
+    }
     // Only a story we publish is checked and metered: an unknown id costs the reader nothing.
     let Some(article) = articles::find(Gate::Metered, &slug) else {
-        return Ok(StatusCode::NOT_FOUND.into_response());
+        return StatusCode::NOT_FOUND.into_response();
     };
-    let pass = site.accesstype.gate(article.slug, reader, None).await?;
-    let remaining = pass.grant().number_remaining();
-    let answer = Json(json!({ "html": body(article), "remaining": remaining }));
-    Ok((pass, answer).into_response())
+    let gate: Result<StoryPass, StoryWall> = site.accesstype.gate(article.slug, reader, None).await;
+    let answer = gate.map(|pass| {
+        let remaining = pass.grant().number_remaining();
+        (
+            pass,
+            Json(json!({ "html": body(article), "remaining": remaining })),
+        )
+    });
+    // Story or wall, the answer is this reader's: no shared cache (a CDN that keys on the URL)
+    // may keep it and serve it to the next reader.
+    ([(header::CACHE_CONTROL, "private, no-store")], answer).into_response()
+}
+
+/// `true` for one `Sec-Fetch-Site: same-origin` (what the page's `fetch` carries) and for no
+/// `Sec-Fetch-Site` at all; `false` for any other value (`cross-site`, `same-site`, `none`
+/// for an address typed in) and for the header sent twice. Browsers send it to every https
+/// (or loopback) origin, so a request without it comes from a client that is not a browser:
+/// it holds only its own cookies and can spend no one's stories but its own. (A browser too
+/// old to send it is left with the Lax cookie's protection, which does not cover links.)
+fn from_own_page(headers: &HeaderMap) -> bool {
+    let mut fetch_site = headers.get_all("sec-fetch-site").iter();
+    match (fetch_site.next(), fetch_site.next()) {
+        (None, _) => true,
+        (Some(value), None) => value.as_bytes() == b"same-origin",
+        // Sent twice: no browser does that.
+        (Some(_), Some(_)) => false,
+    }
 }

@@ -10,19 +10,31 @@
 //! is what proves where it came from.
 //!
 //! The payload is a hint, not the truth (calls can arrive late, twice or out of order): the
-//! handler asks Accesstype for the subscriber's active subscriptions and keeps those.
+//! site asks Accesstype for the subscriber's active subscriptions and keeps those. It does
+//! so after answering: on any answer but `2xx` Accesstype e-mails the account's admins,
+//! retries hourly and, after 24 failures, disables the webhook, so a slow or failing
+//! subscriptions API must not turn into failed webhook calls.
 //!
-//! What a publisher copies: `receive`.
+//! What a publisher copies: `receive` and `read_again`.
 
+use std::time::Duration;
+
+use accesstype_jwt::SubscriberIdentity;
 use accesstype_jwt::axum::SignedWebhook;
 use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::site::Site;
 
-/// `POST /webhooks/accesstype`: a signed call from Accesstype. `204` once the subscriber's
-/// subscriptions are read again; `503` when Accesstype could not be asked (it calls again
-/// within the hour); `401` from the extractor for a call that is not Accesstype's.
+/// How many times the subscriptions are read before the site gives up on one event.
+const READ_ATTEMPTS: u32 = 5;
+
+/// The wait before the first retry, doubled before each next one (1 + 2 + 4 + 8 seconds).
+const FIRST_RETRY_AFTER: Duration = Duration::from_secs(1);
+
+/// `POST /webhooks/accesstype`: a signed call from Accesstype. `204` at once, the
+/// subscriber's subscriptions read again in the background; `401` from the extractor for a
+/// call that is not Accesstype's.
 pub(crate) async fn receive(
     State(site): State<Site>,
     SignedWebhook(event): SignedWebhook,
@@ -35,16 +47,39 @@ pub(crate) async fn receive(
     else {
         return StatusCode::NO_CONTENT;
     };
-    match site.accesstype.subscriptions(&identity, true).await {
-        Ok(active) => {
-            let plans = active
-                .iter()
-                .filter_map(|subscription| subscription.plan_name())
-                .map(str::to_owned)
-                .collect();
-            site.subscribers.set(&identity, plans);
-            StatusCode::NO_CONTENT
+    // The event is taken: answer now, read the truth in a task of its own. This demo keeps
+    // the pending read in memory only; a production site writes the event to its own store
+    // (a queue, a table) before answering, so that a restart does not lose it.
+    tokio::spawn(read_again(site, identity));
+    StatusCode::NO_CONTENT
+}
+
+/// Reads the active subscriptions of `identity` and keeps their plans, retrying a failed
+/// read a few times with a growing wait. When every attempt fails, the site keeps what it
+/// knew and says so on stderr (without the identity): Accesstype, answered `204`, will not
+/// call again for this event.
+async fn read_again(site: Site, identity: SubscriberIdentity) {
+    let mut wait = FIRST_RETRY_AFTER;
+    for attempt in 1..=READ_ATTEMPTS {
+        match site.accesstype.subscriptions(&identity, true).await {
+            Ok(active) => {
+                let plans = active
+                    .iter()
+                    .filter_map(|subscription| subscription.plan_name())
+                    .map(str::to_owned)
+                    .collect();
+                site.subscribers.set(&identity, plans);
+                return;
+            }
+            Err(_) if attempt < READ_ATTEMPTS => {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            Err(_) => {}
         }
-        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
+    eprintln!(
+        "Accesstype webhook: the subscriber's subscriptions could not be read in \
+         {READ_ATTEMPTS} attempts; the site keeps what it knew"
+    );
 }

@@ -163,8 +163,10 @@ impl Site {
             sso2,
             accesstype: fakes.accesstype.client(),
             // No `Domain`: the cookie stays on this host, the only choice on 127.0.0.1.
-            // Lax: no story of this site is metered inside another site's frame, so no other
-            // site's page may spend a reader's metered stories.
+            // Lax: no story of this site is metered inside another site's frame, so the cookie
+            // is left out of what another site's page loads from here (`<img>` of a story
+            // URL). A link from another site still carries it: the metered story route itself
+            // refuses requests another site started (`accesstype::story_body`).
             reader_cookie: ReaderCookie::host_only().same_site_lax(),
             webhook_key: fakes.accesstype.webhook_signing_key(),
             subscribers: Subscribers::default(),
