@@ -1,18 +1,23 @@
 //! The family's axum rejection body: `Content-Type: application/json` and
 //! `{"error": "<snake_case code>", "message": "<one sentence>"}`, plus documented,
 //! non-personal fields where a page needs them. No secret, token or personal data goes in.
+//!
+//! Every answer made here is `Cache-Control: private, no-store`: it depends on who asked (a
+//! cookie, a header), so a shared cache (a CDN, a proxy) that kept it by URL would answer the
+//! next reader with it: a paying reader with another reader's wall.
 
 use axum_core::body::Body;
 use axum_core::response::{IntoResponse, Response};
 use http::StatusCode;
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use serde_core::Serialize;
 use serde_json::{Map, Value};
 
-/// `status` with `body` as JSON (`Content-Type: application/json`); an empty `500` if it
-/// cannot be written, which the family's bodies never cause.
+/// `status` with `body` as JSON (`Content-Type: application/json`), not to be stored by any
+/// shared cache (`Cache-Control: private, no-store`); an empty `500` if it cannot be written,
+/// which the family's bodies never cause.
 pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
-    match serde_json::to_vec(body) {
+    let mut response = match serde_json::to_vec(body) {
         Ok(bytes) => {
             let mut response = Response::new(Body::from(bytes));
             *response.status_mut() = status;
@@ -22,7 +27,11 @@ pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Res
             response
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
+    };
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    response
 }
 
 /// A rejection: `status` and `{"error": code, "message": message}`.
@@ -61,6 +70,7 @@ mod tests {
 
     async fn parts(response: Response) -> (StatusCode, String, Value) {
         let status = response.status();
+        assert_eq!(response.headers()[CACHE_CONTROL], "private, no-store");
         let content_type = response.headers()[CONTENT_TYPE]
             .to_str()
             .unwrap()
