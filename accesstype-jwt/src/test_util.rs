@@ -49,7 +49,10 @@
 //!     accesstype.set_free_stories(2);
 //!     let app = Router::new()
 //!         .route("/story/{id}", get(story))
-//!         .with_state(App { accesstype: accesstype.client(), cookie: ReaderCookie::host_only() });
+//!         .with_state(App {
+//!             accesstype: accesstype.client(),
+//!             cookie: ReaderCookie::host_only().same_site_lax(),
+//!         });
 //!
 //!     let cookie = "at-meter=0123456789abcdef0123456789abcdef";
 //!     let read = |id: &str| {

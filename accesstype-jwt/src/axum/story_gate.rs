@@ -32,15 +32,19 @@ impl AccesstypeClient {
     /// use accesstype_jwt::AccesstypeClient;
     /// use accesstype_jwt::axum::{Reader, StoryPass, StoryWall};
     /// use axum::extract::{Path, State};
+    /// use axum::http::{HeaderName, header};
     ///
-    /// // GET /story/{id}, with an `AccesstypeClient` and a `ReaderCookie` in the state.
+    /// // GET /story/{id}, with an `AccesstypeClient` and a `ReaderCookie`
+    /// // (`ReaderCookie::host_only().same_site_lax()`) in the state.
     /// async fn story(
     ///     State(accesstype): State<AccesstypeClient>,
     ///     Path(id): Path<String>,
     ///     reader: Reader,
-    /// ) -> Result<(StoryPass, String), StoryWall> {
+    /// ) -> Result<(StoryPass, [(HeaderName, &'static str); 1], String), StoryWall> {
     ///     let pass = accesstype.gate(&id, reader, None).await?;
-    ///     Ok((pass, format!("the whole of story {id}")))
+    ///     // One reader's story: no shared cache may keep it (a `StoryWall` says so itself).
+    ///     let not_stored = [(header::CACHE_CONTROL, "private, no-store")];
+    ///     Ok((pass, not_stored, format!("the whole of story {id}")))
     /// }
     /// ```
     ///
