@@ -410,6 +410,52 @@ fn way_back(subscribe: &Answer, base: &Url) -> Url {
 }
 
 #[tokio::test]
+async fn an_sso2_landing_payway_cannot_answer_says_so_and_is_not_called_invalid() {
+    let site = site().await;
+    let base = site.url().clone();
+    let story = send(
+        &site,
+        "GET",
+        "/sso2/articles/harbour-market",
+        &[BROWSER],
+        "",
+    )
+    .await;
+    assert_eq!(story.status, 303, "{story:?}");
+    let state = story.cookies_set().join("; ");
+    let landing = site
+        .fakes()
+        .payway
+        .sso2_identify_logged_in(&story.location(&base), "subscriber@example.com")
+        .expect("SSO2 sends the reader to the landing");
+    // The landing's ticket exchange meets a Payway that is down.
+    site.fakes().payway.fail_next(1, 503);
+    let landed = send(
+        &site,
+        "GET",
+        &target(&landing),
+        &[BROWSER, ("Cookie", &state)],
+        "",
+    )
+    .await;
+    assert_eq!(landed.status, 503, "{landed:?}");
+    assert!(
+        landed
+            .body
+            .contains("The login could not be finished right now"),
+        "{landed:?}"
+    );
+    assert!(!landed.body.contains("not valid"), "{landed:?}");
+    assert!(
+        !landed
+            .cookies_set()
+            .iter()
+            .any(|c| c.starts_with("__Host-payway-sso2=")),
+        "no session without an account: {landed:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_flood_of_made_up_shop_tickets_does_not_make_a_used_landing_work_again() {
     // A store of 64 claims per kind: with claims evicted when full, 200 made-up tickets
     // would push the landing's claim out.

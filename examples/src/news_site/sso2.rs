@@ -152,7 +152,10 @@ pub(crate) async fn landing(State(site): State<Site>, uri: Uri, headers: HeaderM
         // the link came from elsewhere). A page, never a third redirect.
         Err(Error::Landing(LandingError::NotThisBrowser(_))) => not_this_browser(),
         // A forged or expired token, or a return URL the policy refuses: no redirect.
-        Err(_) => refused(),
+        Err(Error::Landing(_) | Error::Sso2Token(_) | Error::TokenTooLarge { .. }) => refused(),
+        // SSO2, Payway or the ticket store could not answer: the link may still be good, and
+        // the reader should hear that it is this site's trouble, not theirs.
+        Err(_) => unavailable(),
     }
 }
 
@@ -177,6 +180,18 @@ pub(crate) fn not_this_browser() -> Response {
         page(
             "Login not started here",
             r#"<h1 id="message-title">This login was not started in this browser</h1><p class="notice">The login link was opened in another browser, or this browser does not keep cookies for this site. Nothing was changed. <a href="/">Front page</a></p>"#,
+        ),
+    )
+        .into_response()
+}
+
+/// The page for a landing that could not be finished for want of SSO2, Payway or the store.
+fn unavailable() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        page(
+            "Login not finished",
+            r#"<h1 id="message-title">The login could not be finished right now</h1><p class="notice">A service this site needs did not answer. Nothing was changed; please open the page again in a moment. <a href="/">Front page</a></p>"#,
         ),
     )
         .into_response()
