@@ -860,3 +860,64 @@ async fn a_paid_checkout_that_cannot_log_the_reader_in_says_the_purchase_is_done
         answer.body
     );
 }
+
+#[tokio::test]
+async fn a_checkout_post_is_called_invalid_only_without_a_genuine_token() {
+    let site = site().await;
+    let payway = &site.fakes().payway;
+    payway.add_account(SUBSCRIBER, Vec::<String>::new());
+    let story = site.url().join("/story").expect("a URL");
+    let target = format!(
+        "/sso2/checkout-landing?r={}",
+        url::form_urlencoded::byte_serialize(story.as_str().as_bytes()).collect::<String>()
+    );
+    let own = origin(&site);
+    let post = |form: Vec<(&'static str, String)>| {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let (site, target, own) = (&site, &target, &own);
+        async move { send(site, "POST", target, &[("Origin", own.as_str())], &body).await }
+    };
+    let sign = |secret: &str, exp: u64| {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let claims = serde_json::json!({
+            "dtid": "delegated-ticket-1", "aid": SUBSCRIBER,
+            "iat": now - 600, "nbf": now - 600, "exp": now - 600 + exp,
+        });
+        jsonwebtoken::encode(
+            &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+            &claims,
+            &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+        )
+        .unwrap()
+    };
+    let secret = payway.paywall_secret().to_owned();
+    // No token, or one the paywall did not sign: nothing tells of a purchase.
+    for form in [
+        vec![],
+        vec![("jwtToken", "not-a-token".to_owned())],
+        vec![(
+            "jwtToken",
+            sign("another-secret-0123456789-0123456789", 900),
+        )],
+    ] {
+        let answer = post(form.clone()).await;
+        assert_eq!(answer.status, 400, "{form:?}: {answer:?}");
+        assert!(
+            answer.body.contains("not valid"),
+            "{form:?}: {}",
+            answer.body
+        );
+    }
+    // The paywall's own token, expired since: the purchase stands, and the reader hears it.
+    let answer = post(vec![("jwtToken", sign(&secret, 120))]).await;
+    assert!(
+        answer.body.contains("Your purchase is done"),
+        "{}",
+        answer.body
+    );
+}

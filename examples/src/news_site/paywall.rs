@@ -179,13 +179,21 @@ pub(crate) async fn checkout_landing(
             StatusCode::BAD_REQUEST,
             "This browser's session could not be logged in with it. Log in to read.",
         ),
-        // A token that is not the paywall's (edited, forged, garbled) tells of no purchase.
+        // A token that is not the paywall's (edited, forged, garbled), or a post without one,
+        // tells of no purchase.
         Err(Error::Sso2Token(
             TokenError::BadSignature
             | TokenError::Malformed { .. }
             | TokenError::WrongAlgorithm { .. }
             | TokenError::CriticalHeader
             | TokenError::RepeatedMember,
+        ))
+        | Err(Error::Landing(
+            LandingError::MissingCheckoutToken
+            | LandingError::MissingToken
+            | LandingError::MissingReturnUrl
+            | LandingError::Duplicate
+            | LandingError::QueryTooLong,
         )) => refused(),
         // Our own fault (no paywall secret configured, no randomness): the purchase stands.
         Err(Error::Landing(LandingError::NoPaywallSecret | LandingError::CannotStart(_))) => {
@@ -194,8 +202,8 @@ pub(crate) async fn checkout_landing(
                 "The login could not be finished here. Log in to read.",
             )
         }
-        // A genuine token out of its time (expired, say) or a post this landing cannot take:
-        // the purchase stands all the same.
+        // A genuine token out of its time (expired, say), or a return this landing cannot
+        // take: the purchase stands all the same.
         Err(Error::Landing(_) | Error::Sso2Token(_)) => purchase_done(
             StatusCode::BAD_REQUEST,
             "The login could not be finished with this link. Log in to read.",
