@@ -409,35 +409,46 @@ fn way_back(subscribe: &Answer, base: &Url) -> Url {
     Url::parse(&back).expect("a URL")
 }
 
-#[tokio::test]
-async fn an_sso2_landing_payway_cannot_answer_says_so_and_is_not_called_invalid() {
-    let site = site().await;
-    let base = site.url().clone();
-    let story = send(
-        &site,
-        "GET",
-        "/sso2/articles/harbour-market",
-        &[BROWSER],
-        "",
-    )
-    .await;
+/// A story opened in a fresh browser, SSO2's identify for the subscriber (logged in there),
+/// and the landing it sends the browser to: the landing's target and the state cookie.
+async fn sso2_landing_for_the_subscriber(site: &NewsSite) -> (Url, String) {
+    let story = send(site, "GET", "/sso2/articles/harbour-market", &[BROWSER], "").await;
     assert_eq!(story.status, 303, "{story:?}");
-    let state = story.cookies_set().join("; ");
     let landing = site
         .fakes()
         .payway
-        .sso2_identify_logged_in(&story.location(&base), "subscriber@example.com")
+        .sso2_identify_logged_in(&story.location(site.url()), "subscriber@example.com")
         .expect("SSO2 sends the reader to the landing");
-    // The landing's ticket exchange meets a Payway that is down.
-    site.fakes().payway.fail_next(1, 503);
-    let landed = send(
-        &site,
+    (landing, story.cookies_set().join("; "))
+}
+
+/// Opens `landing` in the browser that holds the state cookie `state`.
+async fn land(site: &NewsSite, landing: &Url, state: &str) -> Answer {
+    send(
+        site,
         "GET",
-        &target(&landing),
-        &[BROWSER, ("Cookie", &state)],
+        &target(landing),
+        &[BROWSER, ("Cookie", state)],
         "",
     )
-    .await;
+    .await
+}
+
+/// Whether `answer` sets the SSO2 session cookie.
+fn sets_sso2_session(answer: &Answer) -> bool {
+    answer
+        .cookies_set()
+        .iter()
+        .any(|c| c.starts_with("__Host-payway-sso2="))
+}
+
+#[tokio::test]
+async fn an_sso2_landing_payway_cannot_answer_says_so_and_is_not_called_invalid() {
+    let site = site().await;
+    let (landing, state) = sso2_landing_for_the_subscriber(&site).await;
+    // The landing's ticket exchange meets a Payway that is down.
+    site.fakes().payway.fail_next(1, 503);
+    let landed = land(&site, &landing, &state).await;
     assert_eq!(landed.status, 503, "{landed:?}");
     assert!(
         landed
@@ -447,10 +458,7 @@ async fn an_sso2_landing_payway_cannot_answer_says_so_and_is_not_called_invalid(
     );
     assert!(!landed.body.contains("not valid"), "{landed:?}");
     assert!(
-        !landed
-            .cookies_set()
-            .iter()
-            .any(|c| c.starts_with("__Host-payway-sso2=")),
+        !sets_sso2_session(&landed),
         "no session without an account: {landed:?}"
     );
 }
@@ -465,35 +473,11 @@ async fn a_flood_of_made_up_shop_tickets_does_not_make_a_used_landing_work_again
     let base = site.url().clone();
 
     // The victim, logged in to SSO2, opens a story: identify, then the landing, once.
-    let story = send(
-        &site,
-        "GET",
-        "/sso2/articles/harbour-market",
-        &[BROWSER],
-        "",
-    )
-    .await;
-    assert_eq!(story.status, 303, "{story:?}");
-    let state = story.cookies_set().join("; ");
-    let landing = site
-        .fakes()
-        .payway
-        .sso2_identify_logged_in(&story.location(&base), "subscriber@example.com")
-        .expect("SSO2 sends the victim to the landing");
-    let landed = send(
-        &site,
-        "GET",
-        &target(&landing),
-        &[BROWSER, ("Cookie", &state)],
-        "",
-    )
-    .await;
+    let (landing, state) = sso2_landing_for_the_subscriber(&site).await;
+    let landed = land(&site, &landing, &state).await;
     assert_eq!(landed.status, 303, "{landed:?}");
     assert!(
-        landed
-            .cookies_set()
-            .iter()
-            .any(|c| c.starts_with("__Host-payway-sso2=")),
+        sets_sso2_session(&landed),
         "the victim has a session: {landed:?}"
     );
 
@@ -531,10 +515,7 @@ async fn a_flood_of_made_up_shop_tickets_does_not_make_a_used_landing_work_again
     let replay = send(&site, "GET", &target(&landing), &[BROWSER], "").await;
     assert_eq!(replay.status, 303, "{replay:?}");
     assert!(
-        !replay
-            .cookies_set()
-            .iter()
-            .any(|c| c.starts_with("__Host-payway-sso2=")),
+        !sets_sso2_session(&replay),
         "the replay got a session: {replay:?}"
     );
     assert_ne!(
@@ -553,10 +534,7 @@ async fn a_flood_of_made_up_shop_tickets_does_not_make_a_used_landing_work_again
     .await;
     assert_eq!(replay.status, 303, "{replay:?}");
     assert!(
-        !replay
-            .cookies_set()
-            .iter()
-            .any(|c| c.starts_with("__Host-payway-sso2=")),
+        !sets_sso2_session(&replay),
         "the replay got a session: {replay:?}"
     );
     assert_eq!(
