@@ -4,11 +4,12 @@
 //! `TiunClient: FromRef<YourState>`) and add `PaidSession` to the handler's arguments:
 //!
 //! ```
-//! use axum::{Router, routing::get};
+//! use axum::{Router, http::header, response::IntoResponse, routing::get};
 //! use tiun_client::{TiunClient, axum::PaidSession};
 //!
-//! async fn article(_paid: PaidSession) -> &'static str {
-//!     "the whole article"
+//! async fn article(_paid: PaidSession) -> impl IntoResponse {
+//!     // A paywall for other readers at the same URL: no shared cache (a CDN) may keep it.
+//!     ([(header::CACHE_CONTROL, "private, no-store")], "the whole article")
 //! }
 //!
 //! fn app(tiun: TiunClient) -> Router {
@@ -23,6 +24,8 @@
 //! | has a session id | `404`, [`Invalid`](crate::SessionStatus::Invalid) | does not run: `402` |
 //! | has a session id | `401`, [`Unauthorized`](crate::SessionStatus::Unauthorized) | does not run: `503`, logged as a configuration error |
 //! | has a session id | anything else, no answer, a timeout | does not run: `503` |
+//!
+//! Every rejection is sent `Cache-Control: private, no-store`, as the article should be.
 //!
 //! `Option<PaidSession>` lets one handler serve both readers: `Some` for a paid session, `None`
 //! where `PaidSession` answers `402` (show the teaser and the paywall). Where it answers `503`
