@@ -6,6 +6,7 @@ use std::ops::Deref;
 
 use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use http::StatusCode;
+use http::header::{CACHE_CONTROL, HeaderValue};
 
 use crate::axum::reader::Reader;
 use crate::client::{AccesstypeClient, CheckOptions};
@@ -32,19 +33,17 @@ impl AccesstypeClient {
     /// use accesstype_jwt::AccesstypeClient;
     /// use accesstype_jwt::axum::{Reader, StoryPass, StoryWall};
     /// use axum::extract::{Path, State};
-    /// use axum::http::{HeaderName, header};
     ///
     /// // GET /story/{id}, with an `AccesstypeClient` and a `ReaderCookie`
-    /// // (`ReaderCookie::host_only().same_site_lax()`) in the state.
+    /// // (`ReaderCookie::host_only().same_site_lax()`) in the state. The pass and the wall
+    /// // each mark the answer `Cache-Control: private, no-store`.
     /// async fn story(
     ///     State(accesstype): State<AccesstypeClient>,
     ///     Path(id): Path<String>,
     ///     reader: Reader,
-    /// ) -> Result<(StoryPass, [(HeaderName, &'static str); 1], String), StoryWall> {
+    /// ) -> Result<(StoryPass, String), StoryWall> {
     ///     let pass = accesstype.gate(&id, reader, None).await?;
-    ///     // One reader's story: no shared cache may keep it (a `StoryWall` says so itself).
-    ///     let not_stored = [(header::CACHE_CONTROL, "private, no-store")];
-    ///     Ok((pass, not_stored, format!("the whole of story {id}")))
+    ///     Ok((pass, format!("the whole of story {id}")))
     /// }
     /// ```
     ///
@@ -95,7 +94,9 @@ impl AccesstypeClient {
 /// A story the reader may read: the [`AccessGrant`] (it derefs to it), and the [`Reader`].
 ///
 /// Return it in the response (`(pass, body)`) so that a fresh reader id reaches the browser:
-/// it adds the reader's `Set-Cookie` then, and nothing for a known reader.
+/// it adds the reader's `Set-Cookie` then, and nothing for a known reader. It also marks the
+/// answer `Cache-Control: private, no-store` (unless the answer sets its own), as a
+/// [`StoryWall`] is: no shared cache may keep one reader's story.
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct StoryPass {
@@ -131,9 +132,15 @@ impl Deref for StoryPass {
 impl IntoResponseParts for StoryPass {
     type Error = std::convert::Infallible;
 
-    /// The reader's `Set-Cookie`, for a fresh id only.
+    /// The reader's `Set-Cookie`, for a fresh id only, and `Cache-Control: private, no-store`
+    /// unless the answer already has a `Cache-Control`: the story is this reader's, and a
+    /// shared cache (a CDN) keeping it by URL would serve it to the next reader.
     fn into_response_parts(self, res: ResponseParts) -> Result<ResponseParts, Self::Error> {
-        self.reader.into_response_parts(res)
+        let mut res = self.reader.into_response_parts(res)?;
+        res.headers_mut()
+            .entry(CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("private, no-store"));
+        Ok(res)
     }
 }
 

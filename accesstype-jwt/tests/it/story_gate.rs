@@ -113,11 +113,14 @@ async fn three_metered_reads_then_the_pay_wall() {
         assert_eq!(status, StatusCode::OK, "{story}");
         assert_eq!(body, format!("all of {story}"));
         assert!(headers.get(header::SET_COOKIE).is_none());
+        // One reader's story: no shared cache may keep it.
+        assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
     }
     let (status, headers, body) = get_page(&app, "/story/four", Some(&cookie)).await;
 
     assert_eq!(status, StatusCode::PAYMENT_REQUIRED);
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    assert_eq!(headers[header::CACHE_CONTROL], "private, no-store");
     assert_eq!(
         json_body(&body),
         json!({"error": "pay_wall", "message": "This story is for subscribers.", "wallType": "pay_wall"})
@@ -242,6 +245,29 @@ async fn an_unsendable_story_id_is_a_404_wall() {
         "There is no story with this id."
     );
     assert_eq!(fake.access_checks(), 0);
+}
+
+#[tokio::test]
+async fn a_pass_keeps_a_cache_control_the_handler_set_before_it() {
+    type Cached = (
+        [(header::HeaderName, &'static str); 1],
+        StoryPass,
+        &'static str,
+    );
+    async fn cached(State(app): State<App>, reader: Reader) -> Result<Cached, StoryWall> {
+        let pass = app.accesstype.gate("one", reader, None).await?;
+        let own = [(header::CACHE_CONTROL, "private, max-age=60")];
+        Ok((own, pass, "served"))
+    }
+    let fake = FakeAccesstype::start().await;
+    let app = Router::new().route("/s", get(cached)).with_state(App {
+        accesstype: fake.client(),
+        cookie: ReaderCookie::host_only(),
+        jwt: String::new(),
+    });
+    let (status, headers, _) = get_page(&app, "/s", Some(&format!("at-meter={READER}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "private, max-age=60");
 }
 
 #[tokio::test]
