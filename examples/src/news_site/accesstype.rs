@@ -7,10 +7,10 @@
 //! only when it is new) and `story_body` (one call to `gate`, for the site's own page only,
 //! kept by no shared cache).
 
-use accesstype_jwt::axum::{Reader, StoryPass, StoryWall};
+use accesstype_jwt::axum::Reader;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -98,17 +98,16 @@ pub(crate) async fn story_body(
     let Some(article) = articles::find(Gate::Metered, &slug) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    let gate: Result<StoryPass, StoryWall> = site.accesstype.gate(article.slug, reader, None).await;
-    let answer = gate.map(|pass| {
-        let remaining = pass.grant().number_remaining();
-        (
-            pass,
-            Json(json!({ "html": body(article), "remaining": remaining })),
-        )
-    });
-    // Story or wall, the answer is this reader's: no shared cache (a CDN that keys on the URL)
-    // may keep it and serve it to the next reader.
-    ([(header::CACHE_CONTROL, "private, no-store")], answer).into_response()
+    // Story or wall, the answer is this reader's: the pass and the wall each mark it
+    // `Cache-Control: private, no-store`.
+    match site.accesstype.gate(article.slug, reader, None).await {
+        Ok(pass) => {
+            let remaining = pass.grant().number_remaining();
+            let story = json!({ "html": body(article), "remaining": remaining });
+            (pass, Json(story)).into_response()
+        }
+        Err(wall) => wall.into_response(),
+    }
 }
 
 /// `true` for one `Sec-Fetch-Site: same-origin` (what the page's `fetch` carries) and for no

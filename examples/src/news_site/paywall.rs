@@ -20,7 +20,7 @@ use std::net::SocketAddr;
 
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Form, Path, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use payway_client::Error;
 use payway_client::axum::Sso2Cookie;
@@ -80,12 +80,9 @@ pub(crate) async fn paywall_page(
         buyer = escape(&buyer),
         landing = escape(return_to::local_part(&for_the_paywall)),
     );
-    // The checkout URL on this page is this reader's: no shared cache may keep it.
-    (
-        [(header::CACHE_CONTROL, "private, no-store")],
-        article_page(article, &content),
-    )
-        .into_response()
+    // The checkout URL on this page is this reader's: the site's not-stored layer keeps it out
+    // of shared caches.
+    article_page(article, &content).into_response()
 }
 
 /// The form of the stand-in paywall's "Buy".

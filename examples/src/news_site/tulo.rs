@@ -79,13 +79,9 @@ Tulo.session(function (data, changed) {{
 }});
 </script>"#
     );
-    // The answer depends on the reader's cookie: no shared cache (CDN, proxy) may keep it, or
-    // it would serve one subscriber's story to everyone, or a wall to subscribers.
-    (
-        [(header::CACHE_CONTROL, "private, no-store")],
-        article_page(article, &content),
-    )
-        .into_response()
+    // The answer depends on the reader's cookie: the site's not-stored layer keeps it out of
+    // shared caches.
+    article_page(article, &content).into_response()
 }
 
 /// The verifier's typed outcome, in words.

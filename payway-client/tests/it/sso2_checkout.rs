@@ -919,22 +919,21 @@ async fn a_token_whose_claim_reply_was_lost_cannot_be_posted_in_another_session(
     assert_eq!(fake.sso2_calls(), calls + 1, "no authenticatewithticket");
 }
 
+/// The status SSO2 has for the session `sid` now.
+async fn sso2_status(fake: &FakePayway, sid: &str) -> Sso2Status {
+    let sso2 = fake.sso2_client();
+    let answer = sso2
+        .session_status(sid, Sso2Status::LoggedIn, &reader())
+        .await;
+    answer.unwrap().status()
+}
+
 /// SSO2 has the session `sid` logged in.
 async fn assert_logged_in(fake: &FakePayway, sid: &str) {
-    let status = fake
-        .sso2_client()
-        .session_status(sid, Sso2Status::LoggedIn, &reader())
-        .await
-        .unwrap();
-    assert_eq!(status.status(), Sso2Status::LoggedIn);
+    assert_eq!(sso2_status(fake, sid).await, Sso2Status::LoggedIn);
 }
 
 /// SSO2 no longer has the session `sid` logged in.
 async fn assert_ended(fake: &FakePayway, sid: &str) {
-    let after = fake
-        .sso2_client()
-        .session_status(sid, Sso2Status::LoggedIn, &reader())
-        .await
-        .unwrap();
-    assert_ne!(after.status(), Sso2Status::LoggedIn);
+    assert_ne!(sso2_status(fake, sid).await, Sso2Status::LoggedIn);
 }
