@@ -10,12 +10,13 @@
 //! is what proves where it came from.
 //!
 //! The payload is a hint, not the truth (calls can arrive late, twice or out of order): the
-//! site asks Accesstype for the subscriber's active subscriptions and keeps those. It does
+//! site asks Accesstype for the subscriber's active subscriptions and keeps those, or the
+//! answer to a read that started later (`subscribers.rs`). It does
 //! so after answering: on any answer but `2xx` Accesstype e-mails the account's admins,
 //! retries hourly and, after 24 failures, disables the webhook, so a slow or failing
 //! subscriptions API must not turn into failed webhook calls.
 //!
-//! What a publisher copies: `receive` and `read_again`.
+//! What a publisher copies: `receive`, `read_again` and the numbered reads of `subscribers.rs`.
 
 use std::time::Duration;
 
@@ -54,13 +55,17 @@ pub(crate) async fn receive(
     StatusCode::NO_CONTENT
 }
 
-/// Reads the active subscriptions of `identity` and keeps their plans, retrying a failed
-/// read a few times with a growing wait. When every attempt fails, the site keeps what it
+/// Reads the active subscriptions of `identity` and keeps their plans (unless a read that
+/// started later already kept its own), retrying a failed read a few times with a growing
+/// wait. When every attempt fails, the site keeps what it
 /// knew and says so on stderr (without the identity): Accesstype, answered `204`, will not
 /// call again for this event.
 async fn read_again(site: Site, identity: SubscriberIdentity) {
     let mut wait = FIRST_RETRY_AFTER;
     for attempt in 1..=READ_ATTEMPTS {
+        // Numbered as it starts: a read of an earlier event that finishes after this one
+        // (a retry, a slow answer) cannot put back what this one replaced.
+        let read = site.subscribers.start_read();
         match site.accesstype.subscriptions(&identity, true).await {
             Ok(active) => {
                 let plans = active
@@ -68,7 +73,7 @@ async fn read_again(site: Site, identity: SubscriberIdentity) {
                     .filter_map(|subscription| subscription.plan_name())
                     .map(str::to_owned)
                     .collect();
-                site.subscribers.set(&identity, plans);
+                site.subscribers.set(&identity, read, plans);
                 return;
             }
             Err(_) if attempt < READ_ATTEMPTS => {
