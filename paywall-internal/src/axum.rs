@@ -8,6 +8,7 @@
 
 use axum_core::body::Body;
 use axum_core::response::{IntoResponse, Response};
+use http::HeaderMap;
 use http::StatusCode;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderValue};
 use serde_core::Serialize;
@@ -28,10 +29,19 @@ pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Res
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
+    response.headers_mut().insert(CACHE_CONTROL, private());
     response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    response
+}
+
+/// Marks an answer made for one reader (a paid story, a reader's page) `Cache-Control:
+/// private, no-store`, unless `headers` already hold a `Cache-Control`, which a handler set
+/// on purpose: a shared cache (a CDN) that kept it by URL would serve it to the next reader.
+pub fn keep_private(headers: &mut HeaderMap) {
+    headers.entry(CACHE_CONTROL).or_insert_with(private);
+}
+
+fn private() -> HeaderValue {
+    HeaderValue::from_static("private, no-store")
 }
 
 /// A rejection: `status` and `{"error": code, "message": message}`.
@@ -117,5 +127,20 @@ mod tests {
         );
         let (status, _, body) = parts(json_response(StatusCode::OK, &json!([1, 2]))).await;
         assert_eq!((status, body), (StatusCode::OK, json!([1, 2])));
+    }
+
+    #[test]
+    fn an_answer_is_kept_private_unless_it_says_otherwise() {
+        let mut headers = HeaderMap::new();
+        keep_private(&mut headers);
+        assert_eq!(headers[CACHE_CONTROL], "private, no-store");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            CACHE_CONTROL,
+            HeaderValue::from_static("private, max-age=60"),
+        );
+        keep_private(&mut headers);
+        assert_eq!(headers[CACHE_CONTROL], "private, max-age=60");
+        assert_eq!(headers.get_all(CACHE_CONTROL).iter().count(), 1);
     }
 }

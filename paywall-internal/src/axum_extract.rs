@@ -1,6 +1,7 @@
 //! The plumbing every axum extractor and rejection of the family repeats, written once:
 //! the `FromRequestParts` and `OptionalFromRequestParts` impls over a value taken from the
-//! router's state, and a rejection's `Display`, `Error` and `IntoResponse`.
+//! router's state, a reader's session as a response part that keeps the answer private, and
+//! a rejection's `Display`, `Error` and `IntoResponse`.
 
 #[doc(hidden)]
 pub use axum_core;
@@ -49,6 +50,37 @@ macro_rules! from_request_parts {
                     S,
                 >>::from_ref(state);
                 $body
+            }
+        }
+    };
+}
+
+/// Implements axum's `IntoResponseParts` for `$session`, what an extractor gives for one
+/// reader: returned with the page served for it (`(session, body)`), it marks the answer
+/// `Cache-Control: private, no-store` unless the answer sets its own
+/// ([`keep_private`](crate::axum::keep_private)).
+///
+/// ```ignore
+/// paywall_internal::private_response_part!(PaidSession);
+/// ```
+#[macro_export]
+macro_rules! private_response_part {
+    ($session:ty) => {
+        impl $crate::axum_extract::axum_core::response::IntoResponseParts for $session {
+            type Error = ::core::convert::Infallible;
+
+            /// `Cache-Control: private, no-store`, unless the answer already has a
+            /// `Cache-Control`: the page is this reader's, and a shared cache (a CDN) that
+            /// kept it by URL would serve it to the next reader.
+            fn into_response_parts(
+                self,
+                mut res: $crate::axum_extract::axum_core::response::ResponseParts,
+            ) -> ::core::result::Result<
+                $crate::axum_extract::axum_core::response::ResponseParts,
+                Self::Error,
+            > {
+                $crate::axum::keep_private(res.headers_mut());
+                ::core::result::Result::Ok(res)
             }
         }
     };
@@ -147,6 +179,7 @@ mod tests {
         }
     });
     crate::rejection_traits!(Refused, |this| this.0.as_ref());
+    crate::private_response_part!(Found);
 
     fn parts(path: &str) -> Parts {
         http::Request::get(path).body(()).unwrap().into_parts().0
@@ -185,5 +218,19 @@ mod tests {
             serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
             serde_json::json!({"error": "refused", "message": "Refused."})
         );
+    }
+
+    #[test]
+    fn a_session_returned_with_its_page_keeps_the_page_private() {
+        use http::header::CACHE_CONTROL;
+        let response = (Found, "the story").into_response();
+        assert_eq!(response.headers()[CACHE_CONTROL], "private, no-store");
+        let own = [(CACHE_CONTROL, "private, max-age=60")];
+        for response in [
+            (own.clone(), Found, "the story").into_response(),
+            (Found, own, "the story").into_response(),
+        ] {
+            assert_eq!(response.headers()[CACHE_CONTROL], "private, max-age=60");
+        }
     }
 }

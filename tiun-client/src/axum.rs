@@ -4,12 +4,13 @@
 //! `TiunClient: FromRef<YourState>`) and add `PaidSession` to the handler's arguments:
 //!
 //! ```
-//! use axum::{Router, http::header, response::IntoResponse, routing::get};
+//! use axum::{Router, response::IntoResponse, routing::get};
 //! use tiun_client::{TiunClient, axum::PaidSession};
 //!
-//! async fn article(_paid: PaidSession) -> impl IntoResponse {
-//!     // A paywall for other readers at the same URL: no shared cache (a CDN) may keep it.
-//!     ([(header::CACHE_CONTROL, "private, no-store")], "the whole article")
+//! async fn article(paid: PaidSession) -> impl IntoResponse {
+//!     // Returned with the article, the session marks it `Cache-Control: private, no-store`:
+//!     // the URL is a paywall for other readers, so no shared cache (a CDN) may keep it.
+//!     (paid, "the whole article")
 //! }
 //!
 //! fn app(tiun: TiunClient) -> Router {
@@ -25,7 +26,8 @@
 //! | has a session id | `401`, [`Unauthorized`](crate::SessionStatus::Unauthorized) | does not run: `503`, logged as a configuration error |
 //! | has a session id | anything else, no answer, a timeout | does not run: `503` |
 //!
-//! Every rejection is sent `Cache-Control: private, no-store`, as the article should be.
+//! Every rejection is sent `Cache-Control: private, no-store`, and so is the article when the
+//! handler returns the `PaidSession` with it (`(paid, body)`), unless it sets its own.
 //!
 //! `Option<PaidSession>` lets one handler serve both readers: `Some` for a paid session, `None`
 //! where `PaidSession` answers `402` (show the teaser and the paywall). Where it answers `503`
@@ -56,6 +58,10 @@ use crate::status::SessionStatus;
 
 /// A request whose tiun session is paid for: tiun answered `200` for its session id.
 ///
+/// Return it with the content it pays for (`(paid, body)`): as a response part it marks the
+/// answer `Cache-Control: private, no-store` (unless the answer sets its own `Cache-Control`),
+/// so that no shared cache serves the paid content to the next reader at that URL.
+///
 /// Its `Debug` output does not show the session id (whoever holds it reads as the reader).
 pub struct PaidSession {
     session_id: String,
@@ -76,6 +82,8 @@ impl fmt::Debug for PaidSession {
             .finish()
     }
 }
+
+paywall_internal::private_response_part!(PaidSession);
 
 paywall_internal::from_request_parts!(
     required PaidSession, TiunClient, PaidSessionRejection,

@@ -14,19 +14,19 @@
 //! | anything else (forged, tampered, repeated, malformed) | 401, `session_invalid` | `None` |
 //!
 //! ```
-//! use axum::http::{StatusCode, header};
+//! use axum::http::StatusCode;
 //! use axum::response::{IntoResponse, Response};
 //! use axum::{Router, routing::get};
 //! use tulo_jwt::{TuloVerifier, axum::TuloSession};
 //!
 //! async fn article(reader: TuloSession) -> Response {
-//!     // Depends on the reader's cookie: no shared cache (a CDN) may keep it by URL.
-//!     let private = [(header::CACHE_CONTROL, "private, no-store")];
 //!     // Logged in is not paid: check the product.
 //!     if !reader.has_product("digital") {
-//!         return (StatusCode::PAYMENT_REQUIRED, private, "subscribe to read on").into_response();
+//!         return (StatusCode::PAYMENT_REQUIRED, reader, "subscribe to read on").into_response();
 //!     }
-//!     (private, format!("the whole article, for account {}", reader.account_id())).into_response()
+//!     let article = format!("the whole article, for account {}", reader.account_id());
+//!     // Returned with the answer, the session marks it `Cache-Control: private, no-store`.
+//!     (reader, article).into_response()
 //! }
 //!
 //! async fn teaser(reader: Option<TuloSession>) -> &'static str {
@@ -61,6 +61,10 @@ use crate::verifier::TuloVerifier;
 /// The reader's active Payway session, from the request's `T_ID` cookie; derefs to
 /// [`Session`].
 ///
+/// Return it with the page served for it (`(session, body)`): as a response part it marks the
+/// answer `Cache-Control: private, no-store` (unless the answer sets its own
+/// `Cache-Control`), so that no shared cache serves one reader's page to the next.
+///
 /// `Option<TuloSession>` is `None` for every request that `TuloSession` rejects: for pages that
 /// serve everyone and more to a logged-in reader. See the [module documentation](self) for the
 /// outcomes and an example.
@@ -82,6 +86,8 @@ impl Deref for TuloSession {
         &self.0
     }
 }
+
+paywall_internal::private_response_part!(TuloSession);
 
 paywall_internal::from_request_parts!(
     required TuloSession, TuloVerifier, TuloRejection,

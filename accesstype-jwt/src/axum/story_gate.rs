@@ -6,13 +6,12 @@ use std::ops::Deref;
 
 use axum_core::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use http::StatusCode;
-use http::header::{CACHE_CONTROL, HeaderValue};
 
 use crate::axum::reader::Reader;
 use crate::client::{AccesstypeClient, CheckOptions};
 use crate::error::Error;
 use crate::grant::{AccessGrant, WallType};
-use paywall_internal::axum::rejection_with;
+use paywall_internal::axum::{keep_private, rejection_with};
 
 impl AccesstypeClient {
     /// The gate of a story route: [`read_story`](Self::read_story) for the request's
@@ -137,9 +136,7 @@ impl IntoResponseParts for StoryPass {
     /// shared cache (a CDN) keeping it by URL would serve it to the next reader.
     fn into_response_parts(self, res: ResponseParts) -> Result<ResponseParts, Self::Error> {
         let mut res = self.reader.into_response_parts(res)?;
-        res.headers_mut()
-            .entry(CACHE_CONTROL)
-            .or_insert(HeaderValue::from_static("private, no-store"));
+        keep_private(res.headers_mut());
         Ok(res)
     }
 }

@@ -74,9 +74,9 @@ pub(crate) async fn story_page(State(site): State<Site>, Path(slug): Path<String
 /// `GET /tiun/api/articles/{slug}` with the header `X-Tiun-Session`: the story's body, only
 /// for a session tiun calls paid. Anything else is the extractor's rejection: `402` with
 /// `{"error", "message"}` for a missing or unpaid session, `503` when tiun cannot tell.
-pub(crate) async fn story_body(_paid: PaidSession, Path(slug): Path<String>) -> Response {
+pub(crate) async fn story_body(paid: PaidSession, Path(slug): Path<String>) -> Response {
     match articles::find(Gate::Tiun, &slug) {
-        Some(article) => Json(json!({ "html": body(article) })).into_response(),
+        Some(article) => (paid, Json(json!({ "html": body(article) }))).into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -1,12 +1,16 @@
 //! Every axum rejection of the family is `Cache-Control: private, no-store`: it answers one
 //! reader (no session, a forged cookie, an unsigned call), and a shared cache that kept it by
-//! URL would answer the next reader, a paying one too, with it.
+//! URL would answer the next reader, a paying one too, with it. So is every page a handler
+//! returns with the reader's session or pass (`(session, body)`), unless the handler set a
+//! `Cache-Control` of its own.
 
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::{Request, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, IntoResponseParts, Response};
+use serde_json::json;
 
+use crate::calls::{signed, unix_now};
 use crate::table::SECRET;
 
 /// A request with no session, cookie or signature of any kind.
@@ -65,4 +69,104 @@ async fn every_rejection_is_kept_by_no_shared_cache() {
             Err(rejection) => rejection.into_response(),
         };
     assert_not_stored("SignedWebhook", &response, StatusCode::UNAUTHORIZED);
+}
+
+/// The `Cache-Control` of a page returned with the first session, and of one returned with
+/// the second after a handler's own `Cache-Control`.
+fn cache_controls<P>(sessions: [P; 2]) -> [String; 2]
+where
+    P: IntoResponseParts,
+    P::Error: IntoResponse,
+{
+    let [first, second] = sessions;
+    let own = [(header::CACHE_CONTROL, "private, max-age=60")];
+    [
+        (first, "the story").into_response(),
+        (own, second, "the story").into_response(),
+    ]
+    .map(|page| {
+        assert_eq!(page.status(), StatusCode::OK);
+        page.headers()[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    })
+}
+
+/// The session `E` extracted from a request with `headers`, or a panic.
+async fn extracted<E, S>(headers: &[(&str, &str)], state: &S) -> E
+where
+    E: FromRequestParts<S>,
+    E::Rejection: std::fmt::Debug,
+    S: Send + Sync,
+{
+    let mut request = Request::get("https://news.example.com/article/1");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let (mut parts, _) = request.body(Body::empty()).unwrap().into_parts();
+    E::from_request_parts(&mut parts, state).await.unwrap()
+}
+
+#[tokio::test]
+async fn every_page_served_with_a_session_is_kept_by_no_shared_cache() {
+    let expected = ["private, no-store", "private, max-age=60"].map(String::from);
+
+    let tiun = tiun_client::test_util::FakeTiun::start().await;
+    tiun.paid_session("sess-paid");
+    let header = (tiun_client::axum::SESSION_HEADER, "sess-paid");
+    let client = tiun.client();
+    let paid = [
+        extracted::<tiun_client::axum::PaidSession, _>(&[header], &client).await,
+        extracted::<tiun_client::axum::PaidSession, _>(&[header], &client).await,
+    ];
+    assert_eq!(cache_controls(paid), expected, "PaidSession");
+
+    let tulo = tulo_jwt::test_util::FakeTulo::new(SECRET, "https://news.example.com/forward");
+    let cookie = format!("T_ID={}", tulo.active_cookie("account-a"));
+    let verifier = tulo.verifier().unwrap();
+    let session =
+        extracted::<tulo_jwt::axum::TuloSession, _>(&[("cookie", &cookie)], &verifier).await;
+    assert_eq!(
+        cache_controls([session.clone(), session]),
+        expected,
+        "TuloSession"
+    );
+
+    let key = payway_client::sso2::SessionCookieKey::new(SECRET.as_bytes()).unwrap();
+    let sealed = key.seal(&sso2_cookie()).unwrap();
+    let cookie = format!("__Host-payway-sso2={sealed}");
+    let session =
+        extracted::<payway_client::axum::Sso2Cookie, _>(&[("cookie", &cookie)], &key).await;
+    assert_eq!(
+        cache_controls([session.clone(), session]),
+        expected,
+        "Sso2Cookie"
+    );
+
+    let accesstype = accesstype_jwt::test_util::FakeAccesstype::start().await;
+    let reader = accesstype_jwt::axum::Reader::from(crate::calls::reader_id());
+    let pass = accesstype
+        .client()
+        .gate("story-1", reader, None)
+        .await
+        .unwrap();
+    assert_eq!(cache_controls([pass.clone(), pass]), expected, "StoryPass");
+}
+
+/// A logged-in SSO2 session cookie, from a landing whose token SSO2 signed.
+fn sso2_cookie() -> payway_client::sso2::SessionCookie {
+    let sso2 = crate::calls::sso2(&url::Url::parse("https://sso.example/").unwrap());
+    let now = unix_now();
+    let token = signed(&json!({"sid": "sid-1", "sts": "loggedin", "iat": now, "exp": now + 60}));
+    let mut landing = url::Url::parse("https://news.example.com/sso2/landing").unwrap();
+    landing
+        .query_pairs_mut()
+        .append_pair("t", &token)
+        .append_pair("r", "https://news.example.com/story");
+    let policy = payway_client::ReturnPolicy::allow_hosts(["news.example.com"]);
+    let (session, _) = sso2.landing(&landing, &policy).unwrap().into_parts();
+    payway_client::sso2::SessionCookie::new(&session)
+        .with_account("account-a", ["premium"])
+        .unwrap()
 }

@@ -21,20 +21,35 @@ use crate::sso2::{SessionCookie, SessionCookieKey};
 /// session, for [`Sso2Flow::page`](crate::sso2::Sso2Flow::page) to identify again. Derefs to
 /// [`SessionCookie`].
 ///
+/// Return it with the page served for it (`(cookie, body)`): as a response part it marks the
+/// answer `Cache-Control: private, no-store` (unless the answer sets its own
+/// `Cache-Control`), so that no shared cache serves one reader's page to the next. A page
+/// that also serves readers without one (`Option<Sso2Cookie>` is `None`) differs per reader
+/// too: mark it yourself, as below.
+///
 /// ```
-/// use axum::{Router, routing::get};
+/// use axum::{Router, http::header, response::IntoResponse, routing::get};
 /// use payway_client::axum::Sso2Cookie;
 /// use payway_client::sso2::SessionCookieKey;
 ///
-/// async fn article(session: Option<Sso2Cookie>) -> &'static str {
-///     match session {
+/// async fn account(cookie: Sso2Cookie) -> impl IntoResponse {
+///     let page = format!("account {:?}", cookie.account_id());
+///     (cookie, page)
+/// }
+///
+/// async fn article(session: Option<Sso2Cookie>) -> impl IntoResponse {
+///     let page = match session {
 ///         Some(cookie) if cookie.has_product("premium") => "the whole article",
 ///         _ => "the first paragraph, and the paywall",
-///     }
+///     };
+///     ([(header::CACHE_CONTROL, "private, no-store")], page)
 /// }
 ///
 /// let key = SessionCookieKey::new(b"32-bytes-or-more-of-site-secret!")?;
-/// let app: Router = Router::new().route("/article", get(article)).with_state(key);
+/// let app: Router = Router::new()
+///     .route("/account", get(account))
+///     .route("/article", get(article))
+///     .with_state(key);
 /// # drop(app);
 /// # Ok::<(), payway_client::Error>(())
 /// ```
@@ -47,6 +62,8 @@ impl Sso2Cookie {
         self.0
     }
 }
+
+paywall_internal::private_response_part!(Sso2Cookie);
 
 impl Deref for Sso2Cookie {
     type Target = SessionCookie;
