@@ -8,17 +8,14 @@ use std::env::VarError;
 
 use super::answer::{accepted_until, check_times, optional, verify};
 use super::from_env::ENV_PAYWALL_SECRET;
-use super::landing::{MAX_LANDING_LIFETIME, allowed_return, params};
+use super::landing::{MAX_LANDING_LIFETIME, params};
 use super::session_cookie::is_storable_account_id;
 use super::verify_error::{LandingError, TokenError};
 use paywall_internal::jws::SecretRefused;
-use url::Url;
 
-use crate::callback::ReturnPolicy;
 use crate::credentials::MIN_SECRET_BYTES;
 use crate::env_vars::Env;
 use crate::error::{BuildError, Error};
-use crate::login_state::ReturnState;
 use crate::store::Fingerprint;
 use crate::ticket::{Ticket, check_ticket};
 
@@ -106,17 +103,6 @@ pub(crate) fn form_token(form: &[u8]) -> Result<String, Error> {
     token
         .map(Cow::into_owned)
         .ok_or(Error::Landing(LandingError::MissingCheckoutToken))
-}
-
-/// The return URL `r` a checkout landing URL carries, exactly once, allowed by `policy`,
-/// without its login state; and that state.
-pub(crate) fn checkout_return(
-    landing_url: &Url,
-    policy: &ReturnPolicy,
-) -> Result<(Url, ReturnState), Error> {
-    let query = landing_url.query().unwrap_or_default();
-    let [r] = params(query.as_bytes(), ["r"])?;
-    allowed_return(r, policy)
 }
 
 /// Verifies a checkout token at `now` (seconds since the epoch) as step 1 of

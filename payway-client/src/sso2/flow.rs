@@ -7,11 +7,11 @@ use std::time::{Duration, SystemTime};
 
 use url::Url;
 
-use super::checkout::{PaywallSecret, checkout_return, form_token, read_checkout_token};
+use super::checkout::{PaywallSecret, form_token, read_checkout_token};
 use super::checkout_state::{CHECKOUT_STATE_MAX_AGE, check_checkout_state, new_checkout_state};
 use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
-use super::landing::claim_ttl;
+use super::landing::{allowed_return, claim_ttl, params};
 use super::reader::Reader;
 use super::request_token::unix_now;
 use super::session::{Sso2Session, Sso2Status};
@@ -435,8 +435,7 @@ impl Sso2Flow {
             .session_status(cookie.sid(), last_known, visit.reader)
             .await?;
         if session.is_gone() {
-            let clear = Some(self.inner.key.clear_cookie());
-            return self.unidentified(visit, clear);
+            return self.unidentified(visit, Some(self.inner.key.clear_cookie()));
         }
         cookie.confirm(&session);
         if reread {
@@ -741,7 +740,8 @@ impl Sso2Flow {
             .paywall
             .as_ref()
             .ok_or(Error::Landing(LandingError::NoPaywallSecret))?;
-        let (return_url, state) = checkout_return(landing_url, &inner.policy)?;
+        let [r] = params(landing_url.query().unwrap_or_default().as_bytes(), ["r"])?;
+        let (return_url, state) = allowed_return(r, &inner.policy)?;
         let token = form_token(form)?;
         let now = unix_now().map_err(Error::Sso2Token)?;
         let leeway = inner.sso2.leeway().as_secs();
@@ -758,9 +758,7 @@ impl Sso2Flow {
         });
         let state_fingerprint = match bound {
             Ok(fingerprint) => fingerprint,
-            Err(why) => {
-                return self.not_bound(why, state.retry, &return_url, &headers);
-            }
+            Err(why) => return self.not_bound(why, state.retry, &return_url, &headers),
         };
         // The state first: it is this session's alone, so giving it back when the token cannot
         // be taken helps nobody else. The token, once taken, is never given back: whoever
@@ -779,8 +777,7 @@ impl Sso2Flow {
                     .checkout_posted_again(cookie, &checkout.account_id, return_url, reader)
                     .await;
             }
-            let why = LoginStateError::Used;
-            return self.not_bound(why, state.retry, &return_url, &headers);
+            return self.not_bound(LoginStateError::Used, state.retry, &return_url, &headers);
         }
         let token_taken = claim(inner, &checkout.fingerprint, ttl).await;
         if !matches!(token_taken, Ok(true)) {
@@ -911,12 +908,9 @@ impl Sso2Flow {
         from: TicketFrom,
     ) -> Result<Option<TicketLogin>, Error> {
         let inner = &self.inner;
-        let ticket = match (session.status(), session.ticket()) {
-            (Sso2Status::LoggedIn, Some(ticket)) => ticket,
-            _ => {
-                cookie.mark_not_logged_in();
-                return Ok(None);
-            }
+        let (Sso2Status::LoggedIn, Some(ticket)) = (session.status(), session.ticket()) else {
+            cookie.mark_not_logged_in();
+            return Ok(None);
         };
         *cookie = cookie.clone().without_account();
         let payway = &inner.payway;
@@ -936,10 +930,7 @@ impl Sso2Flow {
         login: Option<TicketLogin>,
     ) -> Result<Option<TicketLogin>, Error> {
         let inner = &self.inner;
-        let Some(login) = login else {
-            return Ok(None);
-        };
-        if let TicketLogin::LoggedIn { account, token } = &login {
+        if let Some(TicketLogin::LoggedIn { account, token }) = &login {
             let active = inner.payway.active_products(&token.access_token).await?;
             let products = self.kept_products(active.product_codes);
             *cookie = cookie
@@ -948,7 +939,7 @@ impl Sso2Flow {
                 .with_account_max_age(inner.account_max_age);
         }
         cookie.mark_not_logged_in();
-        Ok(Some(login))
+        Ok(login)
     }
 
     /// The codes of `active` the cookie keeps: the gated ones, or else the first 32 that fit.
