@@ -77,17 +77,21 @@ impl Deref for Sso2Cookie {
 /// cookie that is not UTF-8 (`city=Umeå` in Latin-1) never hides it.
 fn extract(parts: &Parts, key: &SessionCookieKey) -> Result<SessionCookie, Sso2CookieRejection> {
     let headers = parts.headers.get_all(COOKIE).into_iter();
-    match key.open_cookie_headers(headers.map(HeaderValue::as_bytes)) {
-        Ok(Some(cookie)) => Ok(cookie),
-        Ok(None) => Err(Sso2CookieRejection::new(Reason::Missing, None)),
-        Err(error) => {
-            let source = match &error {
-                Error::SessionCookie(why) => Some(*why),
-                _ => None,
+    let (reason, source) = match key.open_cookie_headers(headers.map(HeaderValue::as_bytes)) {
+        Ok(Some(cookie)) => return Ok(cookie),
+        Ok(None) => (Reason::Missing, None),
+        Err(Error::SessionCookie(why)) => {
+            let reason = match why {
+                SessionCookieError::Duplicate => Reason::Duplicate,
+                SessionCookieError::Expired => Reason::Expired,
+                _ => Reason::Invalid,
             };
-            Err(Sso2CookieRejection::new(Reason::from(&error), source))
+            (reason, Some(why))
         }
-    }
+        Err(Error::CookieHeaderTooLarge { .. }) => (Reason::TooLarge, None),
+        Err(_) => (Reason::Invalid, None),
+    };
+    Err(Sso2CookieRejection { reason, source })
 }
 
 paywall_internal::from_request_parts!(
@@ -110,17 +114,6 @@ enum Reason {
     TooLarge,
 }
 
-impl From<&Error> for Reason {
-    fn from(error: &Error) -> Self {
-        match error {
-            Error::SessionCookie(SessionCookieError::Duplicate) => Self::Duplicate,
-            Error::SessionCookie(SessionCookieError::Expired) => Self::Expired,
-            Error::CookieHeaderTooLarge { .. } => Self::TooLarge,
-            _ => Self::Invalid,
-        }
-    }
-}
-
 /// Why a request carries no usable session cookie: answered `401 Unauthorized` with
 /// `Content-Type: application/json` and `{"error": "<code>", "message": "<sentence>"}`.
 ///
@@ -136,10 +129,6 @@ pub struct Sso2CookieRejection {
 }
 
 impl Sso2CookieRejection {
-    fn new(reason: Reason, source: Option<SessionCookieError>) -> Self {
-        Self { reason, source }
-    }
-
     /// Always `401 Unauthorized`.
     pub fn status(&self) -> StatusCode {
         StatusCode::UNAUTHORIZED
