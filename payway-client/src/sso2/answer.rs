@@ -148,13 +148,9 @@ pub(crate) fn check_times(
 ) -> Result<f64, TokenError> {
     let time = |claim: &'static str| {
         let expected = "a number of seconds since 1970";
-        let value = claims.get(claim);
-        value
-            .map(|v| {
-                v.as_f64()
-                    .ok_or(TokenError::InvalidClaim { claim, expected })
-            })
-            .transpose()
+        let invalid = TokenError::InvalidClaim { claim, expected };
+        let read = |v: &Value| v.as_f64().ok_or(invalid);
+        claims.get(claim).map(read).transpose()
     };
     let exp = time("exp")?.ok_or(TokenError::MissingClaim { claim: "exp" })?;
     let times = [Some(exp), time("nbf")?, time("iat")?];
