@@ -210,9 +210,8 @@ impl LoginState {
     /// As [`set_cookies_for`](Self::set_cookies_for), with the browser's state cookies already
     /// read, leaving it at most `limit`.
     pub(crate) fn set_cookies_among(&self, live: &LiveStates, limit: usize) -> SetCookies {
-        let mut set_cookies: SetCookies = live.clear_for_one_more(limit).collect::<Vec<_>>().into();
-        set_cookies.push(self.set_cookie());
-        set_cookies
+        let clear = live.clear_for_one_more(limit);
+        clear.chain([self.set_cookie()]).collect::<Vec<_>>().into()
     }
 
     /// The value the return URL carries (not secret: it reveals nothing of the cookie).
