@@ -85,17 +85,15 @@ struct SealKey {
 
 /// The key for `secret`, at least [`MIN_SECRET_BYTES`] long.
 fn key(secret: &[u8]) -> Result<SealKey, Error> {
-    let short = || Error::ShortSecret {
+    // The family's secret rule (no short key here: the site chooses this secret).
+    let prf = paywall_internal::jws::secret_key(secret, false).map_err(|_| Error::ShortSecret {
         len: secret.len(),
         min: MIN_SECRET_BYTES,
-    };
-    // The family's secret rule (no short key here: the site chooses this secret).
-    let prf = paywall_internal::jws::secret_key(secret, false).map_err(|_| short())?;
-    // XChaCha20 takes a 32-byte key, as this is: it is never refused.
+    })?;
+    // HMAC-SHA256 gives 32 bytes: XChaCha20's key size.
+    let aead = XChaCha20Poly1305::new(&prf.sign(&[KEY_CONTEXT]).into());
     let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT]));
-    XChaCha20Poly1305::new_from_slice(&prf.sign(&[KEY_CONTEXT]))
-        .map(|aead| SealKey { aead, state })
-        .map_err(|_| short())
+    Ok(SealKey { aead, state })
 }
 
 impl SessionCookieKey {
