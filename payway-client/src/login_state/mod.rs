@@ -332,16 +332,10 @@ fn split_query(query: &str) -> (Vec<&str>, ReturnState) {
     let mut state = ReturnState::default();
     let mut kept: Vec<&str> = Vec::new();
     for piece in query.split('&') {
-        let Some((name, value)) = url::form_urlencoded::parse(piece.as_bytes()).next() else {
-            kept.push(piece);
-            continue;
-        };
-        if name == STATE_PARAM {
-            state.values.push(value.into_owned());
-        } else if name == RETRY_PARAM {
-            state.retry = true;
-        } else {
-            kept.push(piece);
+        match url::form_urlencoded::parse(piece.as_bytes()).next() {
+            Some((name, value)) if name == STATE_PARAM => state.values.push(value.into_owned()),
+            Some((name, _)) if name == RETRY_PARAM => state.retry = true,
+            _ => kept.push(piece),
         }
     }
     (kept, state)
