@@ -141,19 +141,11 @@ impl Sso2Error {
                 retry_after: frf.map(Duration::from_secs),
             },
             "account_not_active" => Self::AccountNotActive,
-            other => Self::Other(
-                other
-                    .chars()
-                    .take(MAX_OTHER_CODE)
-                    .map(|c| {
-                        if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                            c
-                        } else {
-                            '?'
-                        }
-                    })
-                    .collect(),
-            ),
+            other => {
+                let kept = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+                let clean = |c| if kept(c) { c } else { '?' };
+                Self::Other(other.chars().take(MAX_OTHER_CODE).map(clean).collect())
+            }
         }
     }
 
