@@ -14,7 +14,7 @@ use crate::validate::is_identifier;
 use paywall_internal::jws::{Hs256Key, TimeRefused};
 
 /// The longest session id accepted, in bytes.
-pub(crate) const MAX_SID_BYTES: usize = 256;
+const MAX_SID_BYTES: usize = 256;
 
 /// A verified SSO2 token: the session, and when the token stops being accepted.
 pub(crate) struct Answer {
@@ -98,7 +98,7 @@ pub(crate) fn session_from_claims(
 
 /// Claim `claim`, which must be there, as `read` reads it: [`TokenError::InvalidClaim`]
 /// (saying it must be `expected`) when `read` refuses it, `null` included.
-pub(crate) fn required<T>(
+fn required<T>(
     claims: &Map<String, Value>,
     claim: &'static str,
     expected: &'static str,

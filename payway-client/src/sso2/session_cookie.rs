@@ -24,9 +24,9 @@ pub const DEFAULT_ACCOUNT_MAX_AGE: Duration = Duration::from_secs(15 * 60);
 /// The most product codes a cookie holds.
 pub(crate) const MAX_PRODUCTS: usize = 32;
 /// The longest product code a cookie holds, in bytes.
-pub(crate) const MAX_PRODUCT_BYTES: usize = 64;
+const MAX_PRODUCT_BYTES: usize = 64;
 /// The longest account id a cookie holds, in bytes.
-pub(crate) const MAX_ACCOUNT_ID_BYTES: usize = 128;
+const MAX_ACCOUNT_ID_BYTES: usize = 128;
 /// The first byte of the binary form.
 const VERSION: u8 = 2;
 
