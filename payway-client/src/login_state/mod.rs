@@ -147,7 +147,7 @@ impl LoginState {
     }
 
     fn from_secret(secret: [u8; SECRET_BYTES]) -> Self {
-        let value = jws::encode(state_tag(&secret));
+        let value = jws::encode(Hs256Key::new(&secret).sign(&[CONTEXT]));
         Self { secret, value }
     }
 
@@ -227,11 +227,6 @@ impl fmt::Debug for LoginState {
             .field("secret", &"[redacted]")
             .finish()
     }
-}
-
-/// The HMAC-SHA256 of the context under `secret`.
-fn state_tag(secret: &[u8]) -> [u8; TAG_BYTES] {
-    Hs256Key::new(secret).sign(&[CONTEXT])
 }
 
 /// The state cookie's name for state `value` (at least [`ID_LEN`] characters long).
