@@ -299,51 +299,45 @@ impl PaywayClient {
                 reason: "it is not 24 lowercase hexadecimal digits",
             });
         }
-        let call = self.read_account_products(account_id, include_articles);
-        let environment = self.inner.environment;
+        let call = async {
+            let token = self.server_token(&[ACCOUNT_READ_SCOPE]).await?;
+            let endpoint = &self.inner.endpoints.account_active_products;
+            let url = products_url(endpoint, Some(account_id), include_articles);
+            let products = match self.get_json(&url, &token, ActiveProducts::from_json).await {
+                Ok(products) => products,
+                Err(Error::UnexpectedStatus(details))
+                    if details.status() == StatusCode::NOT_FOUND
+                        && details.code() == Some("not_found") =>
+                {
+                    return Ok(AccountProducts::UnknownAccount);
+                }
+                Err(error @ Error::Unauthorized(_)) => {
+                    // One scope: its cache key is the scope itself.
+                    self.inner.server_tokens.forget(ACCOUNT_READ_SCOPE);
+                    return Err(error);
+                }
+                Err(error) => return Err(error),
+            };
+            if products
+                .account_id
+                .as_deref()
+                .is_some_and(|id| id != account_id)
+            {
+                return Err(Error::InvalidResponse {
+                    what: WHAT,
+                    reason: "it is for another account than the one asked for",
+                });
+            }
+            Ok(AccountProducts::Found(products))
+        };
+        let operation = "account_active_products";
         in_span(
-            "account_active_products",
-            environment,
+            operation,
+            self.inner.environment,
             AccountProducts::label,
             call,
         )
         .await
-    }
-
-    async fn read_account_products(
-        &self,
-        account_id: &str,
-        include_articles: bool,
-    ) -> Result<AccountProducts, Error> {
-        let token = self.server_token(&[ACCOUNT_READ_SCOPE]).await?;
-        let endpoint = &self.inner.endpoints.account_active_products;
-        let url = products_url(endpoint, Some(account_id), include_articles);
-        let products = match self.get_json(&url, &token, ActiveProducts::from_json).await {
-            Ok(products) => products,
-            Err(Error::UnexpectedStatus(details))
-                if details.status() == StatusCode::NOT_FOUND
-                    && details.code() == Some("not_found") =>
-            {
-                return Ok(AccountProducts::UnknownAccount);
-            }
-            Err(error @ Error::Unauthorized(_)) => {
-                // One scope: its cache key is the scope itself.
-                self.inner.server_tokens.forget(ACCOUNT_READ_SCOPE);
-                return Err(error);
-            }
-            Err(error) => return Err(error),
-        };
-        if products
-            .account_id
-            .as_deref()
-            .is_some_and(|id| id != account_id)
-        {
-            return Err(Error::InvalidResponse {
-                what: WHAT,
-                reason: "it is for another account than the one asked for",
-            });
-        }
-        Ok(AccountProducts::Found(products))
     }
 }
 

@@ -31,7 +31,15 @@ impl PaywayClient {
     /// [`Error::is_timeout`] and friends look through the wrapper.
     pub async fn server_token(&self, scopes: &[&str]) -> Result<AccessToken, Error> {
         let key = scope_key(scopes)?;
-        let call = self.server_token_for(&key);
+        let call = async {
+            let cache = &self.inner.server_tokens;
+            if let Some(token) = cache.fresh(&key) {
+                return Ok(token);
+            }
+            let start = || self.clone().fetch_server_token(key.clone());
+            let outcome = cache.flights.run(&key, start).await;
+            outcome.map_err(Error::ServerToken)
+        };
         in_span("server_token", self.inner.environment, trace::ok, call).await
     }
 
@@ -45,16 +53,6 @@ impl PaywayClient {
         let key = scope_key(scopes)?;
         self.inner.server_tokens.forget(&key);
         Ok(())
-    }
-
-    async fn server_token_for(&self, key: &str) -> Result<AccessToken, Error> {
-        let cache = &self.inner.server_tokens;
-        if let Some(token) = cache.fresh(key) {
-            return Ok(token);
-        }
-        let start = || self.clone().fetch_server_token(key.to_owned());
-        let outcome = cache.flights.run(key, start).await;
-        outcome.map_err(Error::ServerToken)
     }
 
     /// The one request of a flight; its token is cached before the waiting callers get it.
