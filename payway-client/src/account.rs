@@ -48,13 +48,12 @@ pub struct Account {
     #[serde(deserialize_with = "string_or_number")]
     pub id: String,
     /// The account's e-mail address.
-    #[serde(default)]
     pub email: Option<String>,
     /// First name (`first_name` / `firstName`).
-    #[serde(default, alias = "firstName")]
+    #[serde(alias = "firstName")]
     pub first_name: Option<String>,
     /// Last name (`last_name` / `lastName`).
-    #[serde(default, alias = "lastName")]
+    #[serde(alias = "lastName")]
     pub last_name: Option<String>,
     /// Customer number (`customer_number` / `customerNumber`).
     #[serde(
@@ -64,7 +63,6 @@ pub struct Account {
     )]
     pub customer_number: Option<String>,
     /// Postal address, when the account has one.
-    #[serde(default)]
     pub address: Option<Address>,
     /// The account's products (`user_products` / `userProducts` / `products`).
     #[serde(
@@ -85,16 +83,14 @@ pub struct Account {
 #[non_exhaustive]
 pub struct Address {
     /// Street and number.
-    #[serde(default)]
     pub street: Option<String>,
     /// Postal code (`zip_code` / `zipCode`).
-    #[serde(default, alias = "zipCode")]
+    #[serde(alias = "zipCode")]
     pub zip_code: Option<String>,
     /// City.
-    #[serde(default)]
     pub city: Option<String>,
     /// Country code (`country_code` / `countryCode`).
-    #[serde(default, alias = "countryCode")]
+    #[serde(alias = "countryCode")]
     pub country_code: Option<String>,
     /// Every other field, as received.
     #[serde(flatten)]
@@ -106,19 +102,18 @@ pub struct Address {
 #[non_exhaustive]
 pub struct UserProduct {
     /// The product code (`product_code` / `productCode`).
-    #[serde(default, alias = "productCode")]
+    #[serde(alias = "productCode")]
     pub product_code: Option<String>,
     /// The title code (`title_code` / `titleCode`).
-    #[serde(default, alias = "titleCode")]
+    #[serde(alias = "titleCode")]
     pub title_code: Option<String>,
     /// Start of validity (`valid_from` / `validFrom`).
-    #[serde(default, alias = "validFrom")]
+    #[serde(alias = "validFrom")]
     pub valid_from: Option<String>,
     /// End of validity (`valid_to` / `validTo`).
-    #[serde(default, alias = "validTo")]
+    #[serde(alias = "validTo")]
     pub valid_to: Option<String>,
     /// The product's state.
-    #[serde(default)]
     pub state: Option<String>,
     /// Every other field, as received.
     #[serde(flatten)]

@@ -31,13 +31,9 @@ pub struct TokenResponse {
 #[derive(Deserialize)]
 struct RawTokenResponse {
     access_token: String,
-    #[serde(default)]
     token_type: Option<String>,
-    #[serde(default)]
     expires_in: Option<serde_json::Value>,
-    #[serde(default)]
     refresh_token: Option<String>,
-    #[serde(default)]
     scope: Option<serde_json::Value>,
 }
 
