@@ -63,16 +63,13 @@ impl TicketRequest {
             ("ticket client id", Some(&self.client_id)),
             ("ticket account id", self.account_id.as_ref()),
         ];
-        match ids
-            .into_iter()
-            .find(|(_, id)| id.is_some_and(|id| !is_text(id, MAX_ID_BYTES)))
-        {
-            Some((what, _)) => Err(Error::InvalidInput {
-                what,
-                reason: "it is empty, longer than 256 bytes, or has control characters",
-            }),
-            None => Ok(()),
+        for (what, id) in ids {
+            if id.is_some_and(|id| !is_text(id, MAX_ID_BYTES)) {
+                let reason = "it is empty, longer than 256 bytes, or has control characters";
+                return Err(Error::InvalidInput { what, reason });
+            }
         }
+        Ok(())
     }
 }
 
