@@ -6,8 +6,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use redis::ErrorKind;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{ErrorKind, ServerErrorKind};
 
 use super::fingerprint::Fingerprint;
 use super::ticket_store::{StoreError, TicketStore};
@@ -258,8 +258,7 @@ async fn read_policy(connection: &mut ConnectionManager) -> Result<Option<String
 fn is_refusal(error: &redis::RedisError) -> bool {
     matches!(
         error.kind(),
-        ErrorKind::Server(redis::ServerErrorKind::ResponseError)
-            | ErrorKind::Server(redis::ServerErrorKind::NoPerm)
+        ErrorKind::Server(ServerErrorKind::ResponseError | ServerErrorKind::NoPerm)
             | ErrorKind::Extension
     )
 }
