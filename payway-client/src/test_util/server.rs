@@ -32,14 +32,8 @@ pub(crate) async fn spawn(shared: Arc<Shared>) -> std::io::Result<FakeServer> {
 }
 
 async fn serve(shared: &Shared, request: Captured) -> Reply {
-    let fail = |status| {
-        api_error(
-            status,
-            "internal_server_error",
-            None,
-            "fault injected by FakePayway",
-        )
-    };
+    let injected = "fault injected by FakePayway";
+    let fail = |status| api_error(status, "internal_server_error", None, injected);
     if let Some(reply) = shared.faults.intercept(fail).await {
         return reply;
     }

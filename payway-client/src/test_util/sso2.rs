@@ -134,10 +134,8 @@ fn check(state: &State, token: &str, kind: Kind) -> Result<Map<String, Value>, S
     ensure(sid, "sid must be a non-empty string")?;
     ensure(ip.is_some(), "ipa must be an IP address")?;
     ensure(text("uas").is_some(), "uas must be a string")?;
-    ensure(
-        operation_ok,
-        "an operation claim has the wrong type or value",
-    )?;
+    let operation = "an operation claim has the wrong type or value";
+    ensure(operation_ok, operation)?;
     Ok(claims)
 }
 

@@ -61,10 +61,8 @@ impl State {
         let account_id = account_id
             .ok_or_else(|| invalid_parameter("account_id", "The account id is missing"))?;
         if !is_account_id(&account_id) {
-            return Err(invalid_parameter(
-                "account_id",
-                "The account id is not valid",
-            ));
+            let invalid = "The account id is not valid";
+            return Err(invalid_parameter("account_id", invalid));
         }
         let account =
             (self.accounts.get(&account_id)).ok_or_else(|| not_found("No such account"))?;
