@@ -8,7 +8,7 @@ pub(crate) const MAX_ATTEMPTS: u32 = 3;
 pub(crate) const FROZEN_SECS: u64 = 300;
 
 /// One reader's SSO2 session.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct FakeSession {
     /// The account logged in, if any.
     pub(crate) account_id: Option<String>,
@@ -17,7 +17,6 @@ pub(crate) struct FakeSession {
 }
 
 /// An e-mail and password the fake accepts, for an account.
-#[derive(Debug)]
 pub(crate) struct FakeLogin {
     pub(crate) password: String,
     pub(crate) account_id: String,
@@ -26,7 +25,7 @@ pub(crate) struct FakeLogin {
 }
 
 /// Everything the fake SSO2 remembers.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Sso2State {
     pub(crate) sessions: HashMap<String, FakeSession>,
     /// By lower-cased e-mail address.

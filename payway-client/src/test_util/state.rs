@@ -30,7 +30,6 @@ pub(crate) const TICKET_SCOPE: &str = "/api/authorization/ticket";
 type Answer = Result<Reply, Reply>;
 
 /// An account the fake knows.
-#[derive(Debug, Clone)]
 pub(crate) struct FakeAccount {
     pub(crate) email: String,
     pub(crate) products: Vec<String>,
@@ -51,7 +50,6 @@ impl FakeAccount {
 }
 
 /// A single article an account bought.
-#[derive(Debug, Clone)]
 pub(crate) struct FakeArticle {
     pub(crate) article_id: String,
     pub(crate) order_id: String,
