@@ -19,11 +19,7 @@ pub(crate) fn answer(state: &mut State, method: &Method, path: &str, query: &str
     match (method, pieces.as_slice()) {
         (&Method::POST, ["checkout", id, "pay"]) => pay(state, id),
         (&Method::GET, [.., product]) => checkout_page(state, product, query),
-        _ => page(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "There is no such page in this shop.",
-        ),
+        _ => not_found("There is no such page in this shop."),
     }
 }
 
@@ -72,7 +68,7 @@ fn checkout_page(state: &mut State, product: &str, query: &str) -> Reply {
         }
     };
     let Some(checkout) = state.checkouts.get(&id) else {
-        return page(StatusCode::NOT_FOUND, "Not found", "This checkout is gone.");
+        return not_found("This checkout is gone.");
     };
     let who = match &checkout.account_id {
         Some(account) => format!("logged in as account {}", escape(account)),
@@ -91,11 +87,7 @@ fn checkout_page(state: &mut State, product: &str, query: &str) -> Reply {
 
 fn pay(state: &mut State, id: &str) -> Reply {
     let Some(checkout) = state.checkouts.get(id) else {
-        return page(
-            StatusCode::NOT_FOUND,
-            "Not found",
-            "There is no such checkout.",
-        );
+        return not_found("There is no such checkout.");
     };
     let mut back = checkout.return_url.clone();
     let ticket = match checkout.ticket.clone() {
@@ -119,6 +111,10 @@ fn pay(state: &mut State, id: &str) -> Reply {
 
 fn page(status: StatusCode, title: &str, text: &str) -> Reply {
     Reply::html(status, document(title, &format!("<p>{}</p>", escape(text))))
+}
+
+fn not_found(text: &str) -> Reply {
+    page(StatusCode::NOT_FOUND, "Not found", text)
 }
 
 fn document(title: &str, body: &str) -> String {
