@@ -3,8 +3,8 @@
 
 use std::fmt;
 
-use paywall_internal::json::{self, StrictValue};
-use paywall_internal::parse_error::{ParseError, ParseFault};
+use paywall_internal::json::StrictValue;
+use paywall_internal::parse_error::{ParseError, read_value};
 use serde::de::{self, DeserializeSeed};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -73,14 +73,10 @@ impl AccessGrant {
                 limit: MAX_BODY_BYTES,
             });
         }
-        let parse_error = |fault| Error::Parse(ParseError::new("access grant", body.len(), fault));
-        let value = json::value_from_slice(body)
-            .map_err(|error| parse_error(ParseFault::from_json(&error)))?;
-        Self::deserialize(value).map_err(|_| {
-            parse_error(ParseFault::Shape {
-                reason: "not the documented access grant",
-            })
+        read_value(body, |value| {
+            Self::deserialize(value).map_err(|_| "not the documented access grant")
         })
+        .map_err(|fault| Error::Parse(ParseError::new("access grant", body.len(), fault)))
     }
 
     /// `granted`: whether the reader may read the story.

@@ -5,8 +5,8 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use paywall_internal::json::{self, StrictValue};
-use paywall_internal::parse_error::{ParseError, ParseFault};
+use paywall_internal::json::StrictValue;
+use paywall_internal::parse_error::{ParseError, read_value};
 use serde::de::{self, DeserializeSeed};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -89,19 +89,15 @@ impl WebhookEvent {
     /// not JSON, repeats a member at any depth, or is not an object with a string `event` and
     /// an object `data`. The error holds none of the body's text.
     pub fn from_slice(body: &[u8]) -> Result<Self, Error> {
-        let parse_error = |fault| Error::Parse(ParseError::new("webhook", body.len(), fault));
         if body.len() > MAX_WEBHOOK_BODY_BYTES {
             return Err(Error::BodyTooLarge {
                 limit: MAX_WEBHOOK_BODY_BYTES,
             });
         }
-        let value = json::value_from_slice(body)
-            .map_err(|error| parse_error(ParseFault::from_json(&error)))?;
-        Self::from_value(value).map_err(|_| {
-            parse_error(ParseFault::Shape {
-                reason: "not the documented webhook payload",
-            })
+        read_value(body, |value| {
+            Self::from_value(value).map_err(|_| "not the documented webhook payload")
         })
+        .map_err(|fault| Error::Parse(ParseError::new("webhook", body.len(), fault)))
     }
 
     fn from_value(value: Value) -> Result<Self, serde_json::Error> {

@@ -1,8 +1,7 @@
 //! [`AccesstypeClient::subscriptions`]: the subscriptions of one subscriber, as Accesstype
 //! keeps them.
 
-use paywall_internal::json;
-use paywall_internal::parse_error::{ParseError, ParseFault};
+use paywall_internal::parse_error::{ParseError, read_value};
 use paywall_internal::segment::append_segments;
 use reqwest::Method;
 use serde_json::Value;
@@ -92,25 +91,23 @@ fn subscriptions_url(
 /// `{"subscriptions": [...]}`, strictly: every item an object, no member repeated at any
 /// depth. Other top-level members are ignored.
 fn parse_subscriptions(body: &[u8]) -> Result<Vec<Subscription>, Error> {
-    let parse_error = |fault| Error::Parse(ParseError::new("subscriptions", body.len(), fault));
-    const NOT_DOCUMENTED: ParseFault = ParseFault::Shape {
-        reason: "not the documented list of subscriptions",
-    };
-    let value =
-        json::value_from_slice(body).map_err(|error| parse_error(ParseFault::from_json(&error)))?;
-    let Value::Object(mut top) = value else {
-        return Err(parse_error(NOT_DOCUMENTED));
-    };
-    let Some(Value::Array(items)) = top.remove("subscriptions") else {
-        return Err(parse_error(NOT_DOCUMENTED));
-    };
-    items
-        .into_iter()
-        .map(|item| match item {
-            Value::Object(members) => Ok(Subscription::from_members(members)),
-            _ => Err(parse_error(NOT_DOCUMENTED)),
-        })
-        .collect()
+    const NOT_DOCUMENTED: &str = "not the documented list of subscriptions";
+    read_value(body, |value| {
+        let Value::Object(mut top) = value else {
+            return Err(NOT_DOCUMENTED);
+        };
+        let Some(Value::Array(items)) = top.remove("subscriptions") else {
+            return Err(NOT_DOCUMENTED);
+        };
+        items
+            .into_iter()
+            .map(|item| match item {
+                Value::Object(members) => Ok(Subscription::from_members(members)),
+                _ => Err(NOT_DOCUMENTED),
+            })
+            .collect()
+    })
+    .map_err(|fault| Error::Parse(ParseError::new("subscriptions", body.len(), fault)))
 }
 
 #[cfg(test)]
