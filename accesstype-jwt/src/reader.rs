@@ -112,20 +112,21 @@ impl ReaderId {
     /// [`Error::CookieHeaderTooLarge`] for a header over [`MAX_COOKIE_HEADER_BYTES`]. Either
     /// way, treat the reader as new.
     pub fn from_cookie_header(header: &str) -> Result<Option<Self>, Error> {
-        Self::from_cookie_headers(&[header.as_bytes()])
+        Self::from_cookie_headers([header.as_bytes()])
     }
 
     /// Like [`from_cookie_header`](Self::from_cookie_header) over several `Cookie` header
     /// values, as raw bytes: one request's headers, in order.
-    pub(crate) fn from_cookie_headers(headers: &[&[u8]]) -> Result<Option<Self>, Error> {
-        let found = cookie::find_in_headers(READER_ID_COOKIE, headers.iter().copied()).map_err(
-            |error| match error {
+    pub(crate) fn from_cookie_headers<'a>(
+        headers: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Option<Self>, Error> {
+        let found =
+            cookie::find_in_headers(READER_ID_COOKIE, headers).map_err(|error| match error {
                 CookieError::HeaderTooLarge { len, limit } => {
                     Error::CookieHeaderTooLarge { len, limit }
                 }
                 CookieError::Duplicate => Error::DuplicateCookie,
-            },
-        )?;
+            })?;
         let value = found.and_then(|value| std::str::from_utf8(value).ok());
         Ok(value.and_then(|value| Self::well_formed(cookie::unquote(value))))
     }

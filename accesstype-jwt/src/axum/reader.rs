@@ -96,13 +96,10 @@ impl Reader {
     /// The id in the request's `at-meter` cookie, if there is exactly one and it is
     /// well-formed.
     fn from_cookies(parts: &Parts) -> Option<ReaderId> {
-        let headers: Vec<&[u8]> = parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .map(HeaderValue::as_bytes)
-            .collect();
-        ReaderId::from_cookie_headers(&headers).ok().flatten()
+        let headers = parts.headers.get_all(COOKIE).iter();
+        ReaderId::from_cookie_headers(headers.map(HeaderValue::as_bytes))
+            .ok()
+            .flatten()
     }
 }
 
