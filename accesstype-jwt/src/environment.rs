@@ -7,7 +7,7 @@ use url::Url;
 
 use crate::error::Error;
 use crate::reader::ReaderId;
-use crate::story_url::{ACCESS, StoryQuery, story_url};
+use crate::story_url::{ACCESS, StoryQuery, encoded_story_url, story_segment};
 
 /// An Accesstype environment, in Accesstype's own words.
 ///
@@ -110,7 +110,8 @@ impl Environment {
             jwt: accesstype_jwt,
             disable_meter: false,
         };
-        story_url(&self.base_url(), story_id, ACCESS, query)
+        let segment = story_segment(story_id)?;
+        Ok(encoded_story_url(&self.base_url(), &segment, ACCESS, query))
     }
 
     /// `production` or `staging`.

@@ -46,26 +46,11 @@ pub(crate) struct StoryQuery<'a> {
     pub(crate) disable_meter: bool,
 }
 
-/// `{base}/api/access/v1/stories/{story_id}/{access|pingback}?key=&readerId=
-/// [&accesstype_jwt=][&disable-meter=true]`, keeping any path prefix of `base`.
-///
-/// # Errors
-///
-/// [`Error::InvalidInput`] for a story id that cannot be one segment.
-pub(crate) fn story_url(
-    base: &Url,
-    story_id: &str,
-    endpoint: &str,
-    query: StoryQuery<'_>,
-) -> Result<Url, Error> {
-    let segment = story_segment(story_id)?;
-    Ok(encoded_story_url(base, &segment, endpoint, query))
-}
-
-/// [`story_url`] for a story id already encoded by [`story_segment`]: the path appended to
-/// `base` by the family's `append_segments` (a proxy's prefix kept; `base` has no query or
-/// fragment: both callers check), then the query through [`Url::query_pairs_mut`], which
-/// form-encodes each value.
+/// `{base}/api/access/v1/stories/{segment}/{access|pingback}?key=&readerId=
+/// [&accesstype_jwt=][&disable-meter=true]` for a story id already encoded by
+/// [`story_segment`]: the path appended to `base` by the family's `append_segments` (a proxy's
+/// prefix kept; `base` has no query or fragment: both callers check), then the query through
+/// [`Url::query_pairs_mut`], which form-encodes each value.
 pub(crate) fn encoded_story_url(
     base: &Url,
     segment: &str,
@@ -161,7 +146,7 @@ mod tests {
             disable_meter: true,
         };
         let base = Url::parse("https://proxy.example/accesstype/").unwrap();
-        let url = story_url(&base, "a/b", PINGBACK, query).unwrap();
+        let url = encoded_story_url(&base, &story_segment("a/b").unwrap(), PINGBACK, query);
         assert_eq!(
             url.as_str(),
             "https://proxy.example/accesstype/api/access/v1/stories/a%2Fb/pingback\
@@ -169,7 +154,7 @@ mod tests {
              &disable-meter=true"
         );
         let root = Url::parse("http://127.0.0.1:8080").unwrap();
-        let url = story_url(&root, "s", ACCESS, query).unwrap();
+        let url = encoded_story_url(&root, &story_segment("s").unwrap(), ACCESS, query);
         assert!(
             url.as_str()
                 .starts_with("http://127.0.0.1:8080/api/access/v1/stories/s/access?key=")
@@ -184,6 +169,5 @@ mod tests {
             .append_pair("accesstype_jwt", "a.b+c")
             .append_pair("disable-meter", "true");
         assert_eq!(url, expected);
-        assert!(story_url(&root, "..", ACCESS, query).is_err());
     }
 }
