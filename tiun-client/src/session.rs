@@ -68,7 +68,13 @@ impl TiunClient {
         {
             return Ok(SessionStatus::Valid);
         }
-        let url = self.session_url(session_id)?;
+        let provider = inner.provider_segment.as_deref();
+        let url = session_url(&inner.base_url, provider, session_id).map_err(|reason| {
+            Error::InvalidInput {
+                what: "session id",
+                reason,
+            }
+        })?;
         let Some(flights) = &inner.flights else {
             return self.check_and_remember(session_id, url).await;
         };
@@ -112,20 +118,6 @@ impl TiunClient {
                 problem: problem.map(Box::new),
             }),
         }
-    }
-
-    /// The check's URL for this client's base URL and path.
-    fn session_url(&self, session_id: &str) -> Result<Url, Error> {
-        let inner = &self.inner;
-        session_url(
-            &inner.base_url,
-            inner.provider_segment.as_deref(),
-            session_id,
-        )
-        .map_err(|reason| Error::InvalidInput {
-            what: "session id",
-            reason,
-        })
     }
 }
 
