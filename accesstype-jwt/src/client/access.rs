@@ -10,6 +10,8 @@ use url::Url;
 use crate::client::grant_cache::GrantKey;
 use crate::client::handle::AccesstypeClient;
 use crate::client::http::exchange;
+#[cfg(feature = "tracing")]
+use crate::client::trace::{grant_label, traced};
 use crate::error::Error;
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
@@ -168,12 +170,7 @@ impl AccesstypeClient {
             self.fetch(&request).await.map(|(grant, _, _)| grant)
         };
         #[cfg(feature = "tracing")]
-        let call = crate::client::trace::traced(
-            "check_access",
-            self.environment_label(),
-            call,
-            crate::client::trace::grant_label,
-        );
+        let call = traced("check_access", self.environment_label(), call, grant_label);
         call.await
     }
 
@@ -209,12 +206,7 @@ impl AccesstypeClient {
             self.send_pingback(&url, Bytes::from(body)).await
         };
         #[cfg(feature = "tracing")]
-        let call = crate::client::trace::traced(
-            "pingback",
-            self.environment_label(),
-            call,
-            |()| "counted",
-        );
+        let call = traced("pingback", self.environment_label(), call, |()| "counted");
         call.await
     }
 

@@ -3,6 +3,8 @@
 use crate::client::access::{CheckOptions, StoryRequest};
 use crate::client::grant_cache::GrantKey;
 use crate::client::handle::AccesstypeClient;
+#[cfg(feature = "tracing")]
+use crate::client::trace::{grant_label, served_without_pingback, traced};
 use crate::error::Error;
 use crate::grant::AccessGrant;
 use crate::reader::ReaderId;
@@ -79,12 +81,7 @@ impl AccesstypeClient {
     ) -> Result<AccessGrant, Error> {
         let call = self.shared_read(story_id, reader, jwt, options);
         #[cfg(feature = "tracing")]
-        let call = crate::client::trace::traced(
-            "read_story",
-            self.environment_label(),
-            call,
-            crate::client::trace::grant_label,
-        );
+        let call = traced("read_story", self.environment_label(), call, grant_label);
         call.await
     }
 
@@ -134,7 +131,7 @@ impl AccesstypeClient {
                 return Err(Error::PingbackFailed(Box::new(error)));
             }
             #[cfg(feature = "tracing")]
-            crate::client::trace::served_without_pingback(&error);
+            served_without_pingback(&error);
             // Not kept: the next read asks, and pings back, again.
             return Ok(grant);
         }
