@@ -14,6 +14,7 @@ use http::{HeaderValue, StatusCode};
 use crate::cookie::ReaderCookie;
 use crate::error::Error;
 use crate::reader::ReaderId;
+use paywall_internal::axum::keep_private;
 
 /// The reader of a request: the id in their `at-meter` cookie, or a fresh one.
 ///
@@ -21,7 +22,8 @@ use crate::reader::ReaderId;
 /// [`FromRef`](axum_core::extract::FromRef); it derefs to [`ReaderId`] for
 /// [`Environment::story_access_url`](crate::Environment::story_access_url) and the like.
 /// Return it in the response (`(reader, body)`) so that a fresh id reaches the browser: it
-/// then adds `Set-Cookie: at-meter=...`, and nothing when the browser already had an id. Put
+/// then adds `Set-Cookie: at-meter=...` (and `Cache-Control: private, no-store`, unless the
+/// response has its own), and nothing when the browser already had an id. Put
 /// it after any header array in the response tuple (`([(SET_COOKIE, ..)], reader, body)`):
 /// such an array replaces the headers of its name, while the reader adds its own.
 ///
@@ -173,11 +175,14 @@ where
 impl IntoResponseParts for Reader {
     type Error = Infallible;
 
-    /// Appends the `Set-Cookie` of a fresh id; a known id adds nothing. Other `Set-Cookie`
-    /// headers of the response are kept.
+    /// Appends the `Set-Cookie` of a fresh id, and `Cache-Control: private, no-store` unless
+    /// the response has its own (a shared cache that kept it would give every later reader
+    /// this id, and one meter); a known id adds nothing. Other `Set-Cookie` headers of the
+    /// response are kept.
     fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Infallible> {
         if let Some(set_cookie) = self.set_cookie {
             res.headers_mut().append(SET_COOKIE, set_cookie);
+            keep_private(res.headers_mut());
         }
         Ok(res)
     }

@@ -1,8 +1,9 @@
 //! Every axum rejection of the family is `Cache-Control: private, no-store`: it answers one
 //! reader (no session, a forged cookie, an unsigned call), and a shared cache that kept it by
 //! URL would answer the next reader, a paying one too, with it. So is every page a handler
-//! returns with the reader's session or pass (`(session, body)`), unless the handler set a
-//! `Cache-Control` of its own.
+//! returns with the reader's session or pass (`(session, body)`), and every answer that sets
+//! one of the family's cookies (a shared cache would hand the cookie on), unless the handler
+//! set a `Cache-Control` of its own.
 
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts};
@@ -169,4 +170,32 @@ fn sso2_cookie() -> payway_client::sso2::SessionCookie {
     payway_client::sso2::SessionCookie::new(&session)
         .with_account("account-a", ["premium"])
         .unwrap()
+}
+
+#[tokio::test]
+async fn every_answer_that_sets_a_cookie_is_kept_by_no_shared_cache() {
+    let expected = ["private, no-store", "private, max-age=60"].map(String::from);
+
+    let set_cookies = payway_client::SetCookies::from(vec![
+        "__Host-payway-sso2=sealed; Path=/; Secure; HttpOnly; SameSite=Lax".to_owned(),
+    ]);
+    assert_eq!(
+        cache_controls([set_cookies.clone(), set_cookies]),
+        expected,
+        "SetCookies"
+    );
+    let none = (payway_client::SetCookies::new(), "a page").into_response();
+    assert!(none.headers().get(header::CACHE_CONTROL).is_none());
+
+    let cookie = accesstype_jwt::ReaderCookie::host_only().same_site_lax();
+    let fresh = extracted::<accesstype_jwt::axum::Reader, _>(&[], &cookie).await;
+    assert!(fresh.is_fresh());
+    assert_eq!(
+        cache_controls([fresh.clone(), fresh]),
+        expected,
+        "a fresh Reader"
+    );
+    let known = accesstype_jwt::axum::Reader::from(crate::calls::reader_id());
+    let page = (known, "a page").into_response();
+    assert!(page.headers().get(header::CACHE_CONTROL).is_none());
 }

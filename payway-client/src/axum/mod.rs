@@ -33,6 +33,7 @@ use std::convert::Infallible;
 
 use axum_core::response::{IntoResponseParts, ResponseParts};
 use http::header::{HeaderValue, SET_COOKIE};
+use paywall_internal::axum::keep_private;
 
 use crate::login_state::SetCookies;
 
@@ -42,14 +43,23 @@ pub use ticket_return::{TicketReturn, TicketReturnRejection};
 /// Appends one `Set-Cookie` header per value, in order, so a handler can return
 /// `(landed.set_cookies, Redirect::to(..))`. Every value this crate builds is a valid header
 /// value (base64url and cookie attributes); one that were not would be left out.
+///
+/// An answer that sets a cookie is also marked `Cache-Control: private, no-store`, unless it
+/// has a `Cache-Control` of its own: a shared cache (a CDN) that kept it would hand the
+/// cookie (a sealed session, a login's state) to every reader after this one.
 impl IntoResponseParts for SetCookies {
     type Error = Infallible;
 
     fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Infallible> {
+        let mut set = false;
         for value in self {
             if let Ok(value) = HeaderValue::try_from(value) {
                 parts.headers_mut().append(SET_COOKIE, value);
+                set = true;
             }
+        }
+        if set {
+            keep_private(parts.headers_mut());
         }
         Ok(parts)
     }

@@ -7,7 +7,11 @@ use std::ops::Deref;
 ///
 /// A login step may set several cookies at once (the sealed session cookie, and the clearing
 /// of the login's state cookie). Send every one: iterate, or with the `axum` feature return
-/// it as a response part (it implements `IntoResponseParts`). Derefs to `[String]`.
+/// it as a response part (it implements `IntoResponseParts`, and marks an answer that sets a
+/// cookie `Cache-Control: private, no-store` unless it has its own). Derefs to `[String]`.
+///
+/// Whatever you send them with, keep such an answer out of shared caches: a CDN that stored
+/// it would give this reader's cookie to the next.
 ///
 /// `{:?}` prints the cookie names only: the values carry sealed sessions and login states.
 #[derive(Clone, Default, PartialEq, Eq)]
