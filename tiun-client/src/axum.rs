@@ -32,7 +32,8 @@
 //! `Option<PaidSession>` lets one handler serve both readers: `Some` for a paid session, `None`
 //! where `PaidSession` answers `402` (show the teaser and the paywall). Where it answers `503`
 //! (tiun cannot tell), `Option<PaidSession>` answers `503` too, so a paying reader is never
-//! shown a paywall that would ask them to pay again.
+//! shown a paywall that would ask them to pay again. Such a page differs per reader, paid or
+//! not, and `None` marks nothing: send it `Cache-Control: private, no-store` yourself.
 //!
 //! The session id is read from the [`SESSION_HEADER`] header unless the client was built with
 //! another [`SessionSource`] (a header of your choice, or a query parameter). The source lives

@@ -14,7 +14,7 @@
 //! | anything else (forged, tampered, repeated, malformed) | 401, `session_invalid` | `None` |
 //!
 //! ```
-//! use axum::http::StatusCode;
+//! use axum::http::{StatusCode, header};
 //! use axum::response::{IntoResponse, Response};
 //! use axum::{Router, routing::get};
 //! use tulo_jwt::{TuloVerifier, axum::TuloSession};
@@ -29,8 +29,10 @@
 //!     (reader, article).into_response()
 //! }
 //!
-//! async fn teaser(reader: Option<TuloSession>) -> &'static str {
-//!     if reader.is_some() { "read on" } else { "log in to read on" }
+//! async fn teaser(reader: Option<TuloSession>) -> Response {
+//!     let page = if reader.is_some() { "read on" } else { "log in to read on" };
+//!     // A page per reader, with a session or without (`None` marks nothing): mark it here.
+//!     ([(header::CACHE_CONTROL, "private, no-store")], page).into_response()
 //! }
 //!
 //! fn app(verifier: TuloVerifier) -> Router {

@@ -23,11 +23,11 @@ struct Known {
     /// The number of the read started last.
     reads: u64,
     /// Each subscriber's plans, with the number of the read that said them.
-    plans: HashMap<IdentityKey, (u64, Vec<String>)>,
+    plans: HashMap<IdentityKey, (Read, Vec<String>)>,
 }
 
-/// The number of one read of a subscriber's subscriptions, taken when it starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+/// The number of one read of a subscriber's subscriptions, taken when it starts (none is 0).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Read(u64);
 
 impl Subscribers {
@@ -52,8 +52,8 @@ impl Subscribers {
     pub(crate) fn set(&self, identity: &SubscriberIdentity, read: Read, plans: Vec<String>) {
         let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let entry = known.plans.entry(key(identity)).or_default();
-        if entry.0 < read.0 {
-            *entry = (read.0, plans);
+        if entry.0 < read {
+            *entry = (read, plans);
         }
     }
 }

@@ -3,7 +3,9 @@
 //! - [`TicketReturn`]: the return from Tulo Shop, read with a
 //!   [`ReturnPolicy`](crate::ReturnPolicy) from your state (through `FromRef`) and bound to
 //!   the browser that started the login; any other request is answered `400`.
-//! - [`SetCookies`] is a response part: each of its values goes out as a `Set-Cookie` header.
+//! - [`SetCookies`] is a response part: each of its values goes out as a `Set-Cookie` header,
+//!   and an answer that sets one is marked `Cache-Control: private, no-store` (unless it has
+//!   its own).
 //! - [`Sso2Cookie`]: the reader's sealed SSO2 session cookie, opened with the
 //!   [`SessionCookieKey`](crate::sso2::SessionCookieKey) in your state (through `FromRef`).
 //!

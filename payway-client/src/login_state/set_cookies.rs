@@ -11,7 +11,9 @@ use std::ops::Deref;
 /// cookie `Cache-Control: private, no-store` unless it has its own). Derefs to `[String]`.
 ///
 /// Whatever you send them with, keep such an answer out of shared caches: a CDN that stored
-/// it would give this reader's cookie to the next.
+/// it would give this reader's cookie to the next. Put it after any header array in the
+/// response tuple (`([(SET_COOKIE, ..)], set_cookies, body)`): such an array replaces the
+/// headers of its name, while `SetCookies` adds its own.
 ///
 /// `{:?}` prints the cookie names only: the values carry sealed sessions and login states.
 #[derive(Clone, Default, PartialEq, Eq)]
