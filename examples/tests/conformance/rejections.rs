@@ -14,11 +14,24 @@ use serde_json::json;
 use crate::calls::{signed, unix_now};
 use crate::table::SECRET;
 
-/// A request with no session, cookie or signature of any kind.
-fn bare_request() -> Request<Body> {
-    Request::get("https://news.example.com/article/1")
-        .body(Body::empty())
-        .unwrap()
+/// A request for an article with `headers`; with none, it carries no session, cookie or
+/// signature of any kind.
+fn request(headers: &[(&str, &str)]) -> Request<Body> {
+    let mut request = Request::get("https://news.example.com/article/1");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.body(Body::empty()).unwrap()
+}
+
+/// What extractor `E` makes of a request with `headers`, with `state`.
+async fn extract<E, S>(headers: &[(&str, &str)], state: &S) -> Result<E, E::Rejection>
+where
+    E: FromRequestParts<S>,
+    S: Send + Sync,
+{
+    let (mut parts, _) = request(headers).into_parts();
+    E::from_request_parts(&mut parts, state).await
 }
 
 /// The rejection of extractor `E` on a bare request, with `state`.
@@ -28,8 +41,7 @@ where
     E::Rejection: IntoResponse,
     S: Send + Sync,
 {
-    let (mut parts, _) = bare_request().into_parts();
-    match E::from_request_parts(&mut parts, state).await {
+    match extract::<E, S>(&[], state).await {
         Ok(_) => panic!("a bare request was let through"),
         Err(rejection) => rejection.into_response(),
     }
@@ -65,7 +77,7 @@ async fn every_rejection_is_kept_by_no_shared_cache() {
 
     let signing = accesstype_jwt::WebhookSigningKey::new(SECRET).unwrap();
     let response =
-        match accesstype_jwt::axum::SignedWebhook::from_request(bare_request(), &signing).await {
+        match accesstype_jwt::axum::SignedWebhook::from_request(request(&[]), &signing).await {
             Ok(_) => panic!("an unsigned webhook was let through"),
             Err(rejection) => rejection.into_response(),
         };
@@ -101,12 +113,7 @@ where
     E::Rejection: std::fmt::Debug,
     S: Send + Sync,
 {
-    let mut request = Request::get("https://news.example.com/article/1");
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let (mut parts, _) = request.body(Body::empty()).unwrap().into_parts();
-    E::from_request_parts(&mut parts, state).await.unwrap()
+    extract(headers, state).await.unwrap()
 }
 
 #[tokio::test]
