@@ -179,10 +179,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let host = site.host_str().unwrap_or_default().to_owned();
     let port = site.port().unwrap_or_default();
+    let sso2 = fake.sso2_client(); // yours: Sso2Client::from_env()?
+    // Bound to its SSO2 client: a cookie sealed for another environment does not open here.
+    // Yours: SessionCookieKey::from_env()? (`PAYWAY_SSO2_COOKIE_SECRET`, one per environment).
+    let key = SessionCookieKey::new(b"32 bytes or more from your secret store")?.bound_to(&sso2);
     let flow = Sso2Flow::new(
-        fake.sso2_client(), // yours: Sso2Client::from_env()?
-        fake.client(),      // yours: PaywayClient::from_env()?
-        SessionCookieKey::new(b"32 bytes or more from your secret store")?,
+        sso2,
+        fake.client(), // yours: PaywayClient::from_env()?
+        key,
         ReturnPolicy::allow_hosts([format!("{host}:{port}")]).allow_http_for_local_development(),
     )
     // The product codes the article page asks about: the only ones the cookie keeps.

@@ -66,7 +66,10 @@ pub use reqwest;
 pub use secret::{AccessToken, ClientSecret, RefreshToken};
 pub use shop_url::{ShopUrl, ShopUrlBuilder, ShopUrlError};
 pub use sso2::cookie_key::MAX_COOKIE_HEADER_BYTES;
-pub use sso2::from_env::{ENV_ORGANISATION_ID, ENV_PAYWALL_SECRET, ENV_SSO_BASE_URL};
+pub use sso2::from_env::{
+    ENV_ORGANISATION_ID, ENV_PAYWALL_SECRET, ENV_SSO_BASE_URL, ENV_SSO2_COOKIE_PREVIOUS_SECRET,
+    ENV_SSO2_COOKIE_SECRET,
+};
 pub use sso2::jws::MAX_TOKEN_BYTES;
 pub use store::{ClaimKind, Fingerprint, MemoryTicketStore, StoreError, TicketStore};
 #[cfg(feature = "redis")]

@@ -143,10 +143,14 @@ impl Site {
         // port 80, another origin). Plain http because the demo runs on loopback.
         let return_policy =
             ReturnPolicy::allow_hosts([local.to_string()]).allow_http_for_local_development();
+        // The cookie key, bound to its SSO2 client: a cookie sealed for another environment
+        // never opens here (in production, SessionCookieKey::from_env, which binds).
+        let sso2_client = fakes.payway.sso2_client();
+        let cookie_key = SessionCookieKey::new(SSO2_COOKIE_KEY)?.bound_to(&sso2_client);
         let sso2 = Sso2Flow::new(
-            fakes.payway.sso2_client(),
+            sso2_client,
             fakes.payway.client(),
-            SessionCookieKey::new(SSO2_COOKIE_KEY)?,
+            cookie_key,
             return_policy.clone(),
         )
         .with_ticket_store(tickets.clone())

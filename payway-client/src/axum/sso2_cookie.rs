@@ -13,6 +13,8 @@ use crate::sso2::{SessionCookie, SessionCookieKey};
 
 /// The reader's SSO2 session cookie, opened with the [`SessionCookieKey`] in your state
 /// (through [`FromRef`](axum_core::extract::FromRef)): genuine (its tag matched this key or a previous one), unexpired.
+/// Put your flow's own key there ([`Sso2Flow::key`](crate::sso2::Sso2Flow::key)), bound to
+/// its SSO2 client ([`SessionCookieKey::bound_to`]).
 ///
 /// It reads every `Cookie` header of the request (HTTP/2 may split cookies over several), as
 /// bytes: other cookies may hold anything, only the session cookie's value must be text.

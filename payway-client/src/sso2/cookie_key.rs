@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 
+use super::client::Sso2Client;
 use super::jws::{self, MAX_TOKEN_BYTES};
 use super::request_token::unix_now;
 use super::session_cookie::SessionCookie;
@@ -30,7 +31,8 @@ const KEY_CONTEXT: &[u8] = b"payway-client sso2 session cookie v3 xchacha20poly1
 const STATE_KEY_CONTEXT: &[u8] = b"payway-client checkout state v1 hmac-sha256 key\0";
 
 /// Authenticated with every sealed cookie (associated data), so that a value sealed for
-/// another use of the same key never opens here.
+/// another use of the same key never opens here; a bound key adds its SSO2 client's
+/// identity ([`SessionCookieKey::bound_to`]).
 const ASSOCIATED_DATA: &[u8] = b"payway-client sso2 session cookie v3";
 
 /// The random nonce of each sealed value, in bytes.
@@ -49,6 +51,16 @@ const AEAD_TAG_BYTES: usize = 16;
 /// - Rotation: `SessionCookieKey::new(new)?.with_previous(old)?` opens values sealed by
 ///   either key and seals with the new one; drop the old key once every cookie sealed with
 ///   it has expired ([`DEFAULT_COOKIE_LIFETIME`](super::DEFAULT_COOKIE_LIFETIME)).
+/// - [`bound_to`](Self::bound_to) an [`Sso2Client`] (as [`from_env`](Self::from_env) does),
+///   it opens only what it sealed for that client's SSO2 host, client id and organisation.
+///
+/// # One secret per site and environment
+///
+/// A key opens every value sealed with its secret. Were stage and production to share one,
+/// a reader could carry a cookie from stage, where products are bought with test cards, to
+/// production, and read there as a subscriber until the flow next asked SSO2. Give each
+/// environment and each site its own secret, and bind the key to its SSO2 client, which
+/// refuses such a cookie even when the secrets are the same.
 ///
 /// Clone it freely: the keys sit behind an `Arc`, so a clone (an extractor's `FromRef` on
 /// every request) copies no key.
@@ -73,6 +85,8 @@ struct Keys {
     current: SealKey,
     previous: Vec<SealKey>,
     cookie_name: String,
+    /// [`ASSOCIATED_DATA`], and the SSO2 client of a bound key.
+    associated_data: Vec<u8>,
 }
 
 /// The keys derived from one secret: the AEAD key that seals cookies, and the HMAC key that
@@ -83,17 +97,22 @@ struct SealKey {
     state: Hs256Key,
 }
 
-/// The key for `secret`, at least [`MIN_SECRET_BYTES`] long.
-fn key(secret: &[u8]) -> Result<SealKey, Error> {
+/// The key for `secret`, at least [`MIN_SECRET_BYTES`] long; refused with its length.
+fn key(secret: &[u8]) -> Result<SealKey, usize> {
     // The family's secret rule (no short key here: the site chooses this secret).
-    let prf = paywall_internal::jws::secret_key(secret, false).map_err(|_| Error::ShortSecret {
-        len: secret.len(),
-        min: MIN_SECRET_BYTES,
-    })?;
+    let prf = paywall_internal::jws::secret_key(secret, false).map_err(|_| secret.len())?;
     // HMAC-SHA256 gives 32 bytes: XChaCha20's key size.
     let aead = XChaCha20Poly1305::new(&prf.sign(&[KEY_CONTEXT]).into());
     let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT]));
     Ok(SealKey { aead, state })
+}
+
+/// A secret of `len` bytes, refused as too short.
+fn short_secret(len: usize) -> Error {
+    Error::ShortSecret {
+        len,
+        min: MIN_SECRET_BYTES,
+    }
 }
 
 impl SessionCookieKey {
@@ -104,13 +123,61 @@ impl SessionCookieKey {
     ///
     /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
     pub fn new(secret: &[u8]) -> Result<Self, Error> {
+        Self::from_secrets(secret, None).map_err(short_secret)
+    }
+
+    /// The key for `current`, which also opens what `previous` sealed; a secret refused with
+    /// its length.
+    pub(crate) fn from_secrets(current: &[u8], previous: Option<&[u8]>) -> Result<Self, usize> {
         Ok(Self {
             inner: Arc::new(Keys {
-                current: key(secret)?,
-                previous: Vec::new(),
+                current: key(current)?,
+                previous: previous.map(key).transpose()?.into_iter().collect(),
                 cookie_name: COOKIE_NAME.to_owned(),
+                associated_data: ASSOCIATED_DATA.to_vec(),
             }),
         })
+    }
+
+    /// Binds the key to `sso2`: every value it seals from now on carries the client's SSO2
+    /// host, client id and organisation id, authenticated, and it opens only values that
+    /// carry the same (sealed by a key bound to the same client, with this secret or a
+    /// previous one). A cookie sealed for another environment, another SSO2 client or
+    /// another organisation is refused as if edited, even under the same secret. Binding
+    /// again replaces the binding. Every app server of a site must bind to the same SSO2 host
+    /// (the environment's, or the same `PAYWAY_SSO_BASE_URL`).
+    ///
+    /// Bind the key before you give it to [`Sso2Flow::new`](super::Sso2Flow::new), and open
+    /// cookies with the flow's [`key`](super::Sso2Flow::key) (the `axum` feature's
+    /// `Sso2Cookie` through `FromRef`). Cookies sealed before the key was bound no longer
+    /// open: their readers are sent through SSO2 once more, which knows them and lands them
+    /// at once.
+    ///
+    /// ```
+    /// use payway_client::sso2::{SessionCookieKey, Sso2Client};
+    ///
+    /// let stage = Sso2Client::builder()
+    ///     .environment(payway_client::Environment::Stage)
+    ///     .client_id("news-site")
+    ///     .client_secret("the SSO2 client secret, 32 bytes or more")
+    ///     .organisation_id("news")
+    ///     .build()?;
+    /// let key = SessionCookieKey::new(b"32-bytes-or-more-of-site-secret!")?.bound_to(&stage);
+    /// assert!(format!("{key:?}").contains("bound: true"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn bound_to(mut self, sso2: &Sso2Client) -> Self {
+        let mut associated_data = ASSOCIATED_DATA.to_vec();
+        for part in [
+            sso2.base_url().as_str(),
+            sso2.client_id(),
+            sso2.organisation_id(),
+        ] {
+            associated_data.extend_from_slice(&(part.len() as u64).to_be_bytes());
+            associated_data.extend_from_slice(part.as_bytes());
+        }
+        Arc::make_mut(&mut self.inner).associated_data = associated_data;
+        self
     }
 
     /// Also opens values sealed with `previous_secret` (the key being retired); sealing keeps
@@ -120,7 +187,7 @@ impl SessionCookieKey {
     ///
     /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
     pub fn with_previous(mut self, previous_secret: &[u8]) -> Result<Self, Error> {
-        let previous = key(previous_secret)?;
+        let previous = key(previous_secret).map_err(short_secret)?;
         Arc::make_mut(&mut self.inner).previous.push(previous);
         Ok(self)
     }
@@ -190,7 +257,7 @@ impl SessionCookieKey {
             .map_err(|_| Error::SessionCookie(SessionCookieError::RandomUnavailable))?;
         let payload = Payload {
             msg: &cookie.encode(),
-            aad: ASSOCIATED_DATA,
+            aad: &self.inner.associated_data,
         };
         let sealed = self
             .inner
@@ -208,7 +275,8 @@ impl SessionCookieKey {
     /// [`Error::TokenTooLarge`] over [`MAX_TOKEN_BYTES`](crate::MAX_TOKEN_BYTES);
     /// [`Error::SessionCookie`] with [`SessionCookieError::Malformed`] (not a sealed value,
     /// truncated, or the signed-only form of earlier versions),
-    /// [`BadTag`](SessionCookieError::BadTag) (edited, or sealed with another key) or
+    /// [`BadTag`](SessionCookieError::BadTag) (edited, sealed with another key, or for
+    /// another SSO2 client: [`bound_to`](Self::bound_to)) or
     /// [`Expired`](SessionCookieError::Expired). Treat the reader as having no cookie.
     pub fn open(&self, value: &str) -> Result<SessionCookie, Error> {
         if value.len() > MAX_TOKEN_BYTES {
@@ -225,7 +293,7 @@ impl SessionCookieKey {
         let nonce = XNonce::try_from(nonce).map_err(|_| refused(SessionCookieError::Malformed))?;
         let payload = || Payload {
             msg: sealed,
-            aad: ASSOCIATED_DATA,
+            aad: &self.inner.associated_data,
         };
         let plain = std::iter::once(&self.inner.current)
             .chain(&self.inner.previous)
@@ -331,6 +399,10 @@ impl fmt::Debug for SessionCookieKey {
             .field("key", &"[redacted]")
             .field("previous_keys", &self.inner.previous.len())
             .field("cookie_name", &self.inner.cookie_name)
+            .field(
+                "bound",
+                &(self.inner.associated_data.len() > ASSOCIATED_DATA.len()),
+            )
             .finish()
     }
 }
@@ -507,6 +579,67 @@ mod tests {
         ] {
             assert!(key.clone().with_cookie_name(bad).is_err(), "{bad}");
         }
+    }
+
+    fn sso2(base_url: &str, client_id: &str) -> Sso2Client {
+        Sso2Client::builder()
+            .base_url(url::Url::parse(base_url).unwrap())
+            .client_id(client_id)
+            .client_secret("sso2-client-secret-0123456789abcdef")
+            .organisation_id("org")
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_bound_key_opens_only_what_it_sealed_for_its_client() {
+        let stage = sso2("https://sso-stage.example.com/", "site");
+        let bound = key().bound_to(&stage);
+        let cookie = cookie();
+        let sealed = bound.seal(&cookie).unwrap();
+        assert_eq!(bound.open(&sealed).unwrap(), cookie);
+        // Binding again to the same client changes nothing.
+        assert_eq!(
+            bound.clone().bound_to(&stage).open(&sealed).unwrap(),
+            cookie
+        );
+        let others = [
+            key(),
+            key().bound_to(&sso2("https://sso.example.com/", "site")),
+            key().bound_to(&sso2("https://sso-stage.example.com/", "other-site")),
+        ];
+        for other in &others {
+            assert_eq!(refusal(other.open(&sealed)), Some(BadTag));
+            assert_eq!(
+                refusal(bound.open(&other.seal(&cookie).unwrap())),
+                Some(BadTag)
+            );
+        }
+        // Rotation keeps the binding for the previous key too.
+        let rotated = SessionCookieKey::new(b"next-site-cookie-secret-0123456789abcdef")
+            .unwrap()
+            .with_previous(SECRET)
+            .unwrap()
+            .bound_to(&stage);
+        assert_eq!(rotated.open(&sealed).unwrap(), cookie);
+        let from_secrets = SessionCookieKey::from_secrets(
+            b"next-site-cookie-secret-0123456789abcdef",
+            Some(SECRET),
+        );
+        assert_eq!(
+            from_secrets
+                .unwrap()
+                .bound_to(&stage)
+                .open(&sealed)
+                .unwrap(),
+            cookie
+        );
+        assert_eq!(
+            SessionCookieKey::from_secrets(SECRET, Some(b"short")).err(),
+            Some(5)
+        );
+        assert!(format!("{bound:?}").contains("bound: true"));
+        assert!(format!("{:?}", key()).contains("bound: false"));
     }
 
     #[test]

@@ -288,8 +288,9 @@ impl fmt::Debug for Sso2Landed {
 }
 
 impl Sso2Flow {
-    /// The flow with these clients, your cookie key and the return policy for landings.
-    /// Landings and tickets are taken once in a [`MemoryTicketStore`] (one process); with
+    /// The flow with these clients, your cookie key (bound to `sso2`:
+    /// [`SessionCookieKey::bound_to`], or [`SessionCookieKey::from_env`]) and the return
+    /// policy for landings. Landings and tickets are taken once in a [`MemoryTicketStore`] (one process); with
     /// several app servers, give them a shared store with
     /// [`with_ticket_store`](Self::with_ticket_store).
     pub fn new(
@@ -348,7 +349,7 @@ impl Sso2Flow {
     /// # async fn main() -> Result<(), payway_client::Error> {
     /// # let fake = FakePayway::start().await;
     /// # let (sso2, payway) = (fake.sso2_client(), fake.client());
-    /// # let key = SessionCookieKey::new(b"32 bytes or more from your secret store")?;
+    /// # let key = SessionCookieKey::new(b"32 bytes or more from your secret store")?.bound_to(&sso2);
     /// # let policy = ReturnPolicy::allow_hosts(["news.example.com"]);
     /// let flow = Sso2Flow::new(sso2, payway, key, policy).gated_products(["premium", "weekend"])?;
     /// # drop(flow);

@@ -1,10 +1,13 @@
-//! Configuration from environment variables: [`Sso2Client::from_env`] and
-//! [`Sso2Client::builder_from_env`], both over one lookup that tests can replace.
+//! Configuration from environment variables: [`Sso2Client::from_env`],
+//! [`Sso2Client::builder_from_env`] and [`SessionCookieKey::from_env`], over one lookup that
+//! tests can replace.
 
 use std::env::VarError;
 
 use super::builder::Sso2ClientBuilder;
 use super::client::Sso2Client;
+use super::cookie_key::SessionCookieKey;
+use crate::credentials::MIN_SECRET_BYTES;
 use crate::env_vars::Env;
 use crate::error::BuildError;
 use crate::from_env::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT};
@@ -16,6 +19,11 @@ pub const ENV_SSO_BASE_URL: &str = "PAYWAY_SSO_BASE_URL";
 /// The variable holding the paywall secret, the key of the Tulo Paywall's checkout tokens
 /// ([`PaywallSecret::from_env`](super::PaywallSecret::from_env)).
 pub const ENV_PAYWALL_SECRET: &str = "PAYWAY_PAYWALL_SECRET";
+/// The variable holding the site's own secret for its SSO2 session cookies
+/// ([`SessionCookieKey::from_env`]).
+pub const ENV_SSO2_COOKIE_SECRET: &str = "PAYWAY_SSO2_COOKIE_SECRET";
+/// The variable holding the cookie secret being retired, during a rotation (optional).
+pub const ENV_SSO2_COOKIE_PREVIOUS_SECRET: &str = "PAYWAY_SSO2_COOKIE_PREVIOUS_SECRET";
 
 impl Sso2Client {
     /// Builds an SSO2 client from environment variables:
@@ -49,6 +57,43 @@ impl Sso2Client {
     pub fn builder_from_env() -> Result<Sso2ClientBuilder, BuildError> {
         from_lookup(paywall_internal::env::process_env())
     }
+}
+
+impl SessionCookieKey {
+    /// The session cookie key from environment variables, [bound](Self::bound_to) to the
+    /// SSO2 client the same variables describe ([`Sso2Client::from_env`]'s):
+    ///
+    /// | variable | |
+    /// | --- | --- |
+    /// | `PAYWAY_SSO2_COOKIE_SECRET` ([`ENV_SSO2_COOKIE_SECRET`](crate::ENV_SSO2_COOKIE_SECRET)) | required, at least 32 bytes ([`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES)): the site's own, one per environment |
+    /// | `PAYWAY_SSO2_COOKIE_PREVIOUS_SECRET` ([`ENV_SSO2_COOKIE_PREVIOUS_SECRET`](crate::ENV_SSO2_COOKIE_PREVIOUS_SECRET)) | optional: the secret being retired ([`with_previous`](Self::with_previous)) |
+    /// | the variables of [`Sso2Client::from_env`] | required as there |
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] (which never shows the
+    /// value), [`BuildError::ShortSecret`] for a cookie secret, or any error of
+    /// [`Sso2Client::from_env`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        key_from_lookup(paywall_internal::env::process_env())
+    }
+}
+
+/// [`SessionCookieKey::from_env`], through `lookup`.
+fn key_from_lookup(
+    lookup: impl Fn(&str) -> Result<String, VarError>,
+) -> Result<SessionCookieKey, BuildError> {
+    let sso2 = from_lookup(&lookup)?.build()?;
+    let env = Env::new(&lookup);
+    let current = env.required(ENV_SSO2_COOKIE_SECRET)?;
+    let previous = env.parsed(ENV_SSO2_COOKIE_PREVIOUS_SECRET, "", |v| Some(v.to_owned()))?;
+    let key =
+        SessionCookieKey::from_secrets(current.as_bytes(), previous.as_deref().map(str::as_bytes))
+            .map_err(|len| BuildError::ShortSecret {
+                len,
+                min: MIN_SECRET_BYTES,
+            })?;
+    Ok(key.bound_to(&sso2))
 }
 
 /// Reads the variables through `lookup` (shaped like `std::env::var`), so that tests never
@@ -121,6 +166,78 @@ mod tests {
             }
         ));
         assert!(!format!("{bad} {bad:?}").contains("url-secret"));
+    }
+
+    #[test]
+    fn the_cookie_key_is_bound_to_the_client_the_same_variables_describe() {
+        const COOKIE_SECRET: &str = "env-cookie-secret-0123456789abcdefgh";
+        const OLD_SECRET: &str = "old-cookie-secret-0123456789abcdefgh";
+        let vars = |more: &[(&'static str, &'static str)]| {
+            let mut vars = vec![
+                (ENV_CLIENT_ID, "cid"),
+                (ENV_CLIENT_SECRET, SECRET),
+                (ENV_ORGANISATION_ID, "org"),
+                (ENV_ENVIRONMENT, "stage"),
+                (ENV_SSO2_COOKIE_SECRET, COOKIE_SECRET),
+            ];
+            vars.extend_from_slice(more);
+            vars
+        };
+        let cookie = crate::sso2::SessionCookie::new(&crate::sso2::Sso2Session {
+            sid: "sid-1".to_owned(),
+            status: crate::sso2::Sso2Status::LoggedIn,
+            ticket: None,
+            error: None,
+        });
+        let key = key_from_lookup(lookup_of(&vars(&[]), None)).unwrap();
+        let sso2 = from_lookup(lookup_of(&vars(&[]), None))
+            .unwrap()
+            .build()
+            .unwrap();
+        let sealed = key.seal(&cookie).unwrap();
+        let same = SessionCookieKey::new(COOKIE_SECRET.as_bytes()).unwrap();
+        assert_eq!(same.clone().bound_to(&sso2).open(&sealed).unwrap(), cookie);
+        assert!(same.open(&sealed).is_err());
+        // The same secret in production is another key.
+        let production = vars(&[(ENV_ENVIRONMENT, "production")]);
+        let production = key_from_lookup(lookup_of(&production, None)).unwrap();
+        assert!(production.open(&sealed).is_err());
+        // Rotation: the previous secret still opens what it sealed.
+        let old = SessionCookieKey::new(OLD_SECRET.as_bytes())
+            .unwrap()
+            .bound_to(&sso2);
+        let rotating = vars(&[(ENV_SSO2_COOKIE_PREVIOUS_SECRET, OLD_SECRET)]);
+        let rotating = key_from_lookup(lookup_of(&rotating, None)).unwrap();
+        assert_eq!(rotating.open(&old.seal(&cookie).unwrap()).unwrap(), cookie);
+        assert!(old.open(&rotating.seal(&cookie).unwrap()).is_err());
+        // Refusals, never showing a value.
+        let mut unset = vars(&[]);
+        unset.retain(|(name, _)| *name != ENV_SSO2_COOKIE_SECRET);
+        let missing = key_from_lookup(lookup_of(&unset, None)).unwrap_err();
+        assert!(matches!(
+            missing,
+            BuildError::MissingEnvVar {
+                name: "PAYWAY_SSO2_COOKIE_SECRET"
+            }
+        ));
+        for short in [
+            vars(&[(ENV_SSO2_COOKIE_SECRET, "short-secret-value")]),
+            vars(&[(ENV_SSO2_COOKIE_PREVIOUS_SECRET, "short-secret-value")]),
+        ] {
+            let error = key_from_lookup(lookup_of(&short, None)).unwrap_err();
+            assert!(matches!(
+                error,
+                BuildError::ShortSecret { len: 18, min: 32 }
+            ));
+            assert!(!format!("{error} {error:?}").contains("secret-value"));
+        }
+        let no_client = key_from_lookup(lookup_of(&vars(&[(ENV_CLIENT_ID, "")]), None));
+        assert!(matches!(
+            no_client.unwrap_err(),
+            BuildError::MissingEnvVar {
+                name: "PAYWAY_CLIENT_ID"
+            }
+        ));
     }
 
     #[test]

@@ -1,17 +1,18 @@
 //! `Sso2Flow` against `FakePayway`: identify, landing (taken once), refresh, a session ended
 //! elsewhere, the account and products read again past their max age, accounts with many
-//! products, bots and prefetches.
+//! products, bots and prefetches, and a key bound to its SSO2 client.
 
 use std::time::{Duration, SystemTime};
 
 use payway_client::sso2::{
-    DEFAULT_ACCOUNT_MAX_AGE, PageVisit, Reader, SessionCookie, Sso2Flow, Sso2Page, Sso2Status,
+    COOKIE_NAME, DEFAULT_ACCOUNT_MAX_AGE, PageVisit, Reader, SessionCookie, SessionCookieError,
+    SessionCookieKey, Sso2Flow, Sso2Page, Sso2Status,
 };
 use payway_client::test_util::FakePayway;
 use payway_client::{Error, TicketLogin};
 use url::Url;
 
-use crate::sso2_browser::{Jar, LANDING, identify, land, news_site, session_page};
+use crate::sso2_browser::{Jar, KEY, LANDING, identify, land, news_site, policy, session_page};
 
 async fn setup() -> (FakePayway, Sso2Flow) {
     let fake = FakePayway::start().await;
@@ -553,4 +554,44 @@ async fn a_logged_in_session_whose_account_cannot_be_read_gets_no_account() {
             assert!(!cookie.is_logged_in(), "{case}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_bound_key_refuses_a_cookie_from_another_environment_under_the_same_secret() {
+    // Stage and production, by mistake with one cookie secret: a subscriber on stage (where
+    // products are bought with test cards) carries the cookie to production.
+    let (stage, stage_flow) = setup().await;
+    let production = FakePayway::start().await;
+    production.set_sso2_landing_url(Url::parse(LANDING).unwrap());
+    let bound = |fake: &FakePayway| {
+        let sso2 = fake.sso2_client();
+        let key = SessionCookieKey::new(KEY).unwrap().bound_to(&sso2);
+        Sso2Flow::new(sso2, fake.client(), key, policy())
+    };
+    let (bound_stage, bound_production) = (bound(&stage), bound(&production));
+
+    // Unbound, the secret alone decides: the stage cookie opens on production.
+    let cookie = landed_logged_in(&stage, &stage_flow, "ada@example.com").await;
+    assert!(cookie.has_product("premium"));
+    let unbound_production = news_site(&production);
+    let carried = stage_flow.key().seal(&cookie).unwrap();
+    assert!(unbound_production.key().open(&carried).is_ok());
+
+    // Bound, it opens only where it was sealed, and production sends the reader to identify.
+    let cookie = landed_logged_in(&stage, &bound_stage, "ada@example.com").await;
+    let carried = bound_stage.key().seal(&cookie).unwrap();
+    assert_eq!(bound_stage.key().open(&carried).unwrap(), cookie);
+    for other in [&bound_production, &unbound_production, &stage_flow] {
+        assert!(matches!(
+            other.key().open(&carried),
+            Err(Error::SessionCookie(SessionCookieError::BadTag))
+        ));
+    }
+    let header = format!("{COOKIE_NAME}={carried}");
+    let opened = bound_production.key().open_cookie_header(&header);
+    assert!(opened.is_err());
+    let (reader, page) = (browser(), article());
+    let visit = PageVisit::new(&page, &reader, [header.as_bytes()]).session(None);
+    let answer = bound_production.page(&visit).await.unwrap();
+    assert!(matches!(answer, Sso2Page::Identify { .. }), "{answer:?}");
 }

@@ -32,10 +32,12 @@ pub(crate) async fn run() -> DemoResult {
     fake.set_sso2_landing_url(Url::parse(LANDING)?);
     detail("SSO2", fake.sso_base_url());
     detail("our landing page (configured in Payway)", LANDING);
+    let sso2 = fake.sso2_client();
+    let key = SessionCookieKey::new(b"the news site's own 32-byte secret key")?.bound_to(&sso2);
     let flow = Sso2Flow::new(
-        fake.sso2_client(),
+        sso2,
         fake.client(),
-        SessionCookieKey::new(b"the news site's own 32-byte secret key")?,
+        key,
         ReturnPolicy::allow_hosts(["news.example.com"]),
     );
     let reader = Reader::new(
