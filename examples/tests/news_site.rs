@@ -714,6 +714,38 @@ async fn an_accesstype_webhook_is_answered_at_once_while_the_subscriptions_api_f
 }
 
 #[tokio::test]
+async fn a_replayed_accesstype_webhook_costs_one_read_and_one_more_after_it() {
+    let site = site().await;
+    let accesstype = &site.fakes().accesstype;
+    let identity = SubscriberIdentity::email("lin@example.com").unwrap();
+    let subscription = accesstype.add_subscription(&identity, "Gold");
+    // One genuine signed call, sent twenty times (the signature covers the body alone, so
+    // whoever saw the call can send it again) while the subscriptions API is slow.
+    let call = accesstype.webhook(WebhookEventKind::SubscriptionActivated, &subscription);
+    let body = String::from_utf8(call.body().to_vec()).unwrap();
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("X-AT-Signature", call.signature()),
+    ];
+    accesstype.delay(std::time::Duration::from_secs(2));
+    for _ in 0..20 {
+        let answer = send(&site, "POST", "/webhooks/accesstype", &headers, &body).await;
+        assert_eq!(answer.status, 204, "{answer:?}");
+    }
+    // The read under way, and one more for the calls that came in during it: not twenty.
+    let gold = Some(vec!["Gold".to_owned()]);
+    assert!(eventually(|| site.accesstype_plans(&identity) == gold).await);
+    assert!(eventually(|| accesstype.subscription_lookups() == 2).await);
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(accesstype.subscription_lookups(), 2);
+    accesstype.delay(std::time::Duration::ZERO);
+    // Once it is done, the next event reads again.
+    let url = site.url().join("/webhooks/accesstype").unwrap();
+    assert_eq!(call.post(&url).await.unwrap().as_u16(), 204);
+    assert!(eventually(|| accesstype.subscription_lookups() == 3).await);
+}
+
+#[tokio::test]
 async fn the_metered_story_api_serves_the_sites_own_page_only_and_no_shared_cache() {
     let site = site().await;
     let accesstype = &site.fakes().accesstype;

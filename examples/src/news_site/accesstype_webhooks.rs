@@ -9,14 +9,16 @@
 //! site's same-origin layer: no browser sends it, and it carries no `Origin`; the signature
 //! is what proves where it came from.
 //!
-//! The payload is a hint, not the truth (calls can arrive late, twice or out of order): the
-//! site asks Accesstype for the subscriber's active subscriptions and keeps those, or the
-//! answer to a read that started later (`subscribers.rs`). It does
-//! so after answering: on any answer but `2xx` Accesstype e-mails the account's admins,
+//! The payload is a hint, not the truth (calls can arrive late, twice or out of order, and
+//! the signature covers the body alone, so whoever saw one signed call can send it again): the
+//! site asks Accesstype for the subscriber's active subscriptions and keeps those, one read
+//! per subscriber at a time, with one more after it for the events that came in meanwhile
+//! (`subscribers.rs`). A replayed call costs no more than that. It does so after answering: on any answer but `2xx` Accesstype e-mails the account's admins,
 //! retries hourly and, after 24 failures, disables the webhook, so a slow or failing
 //! subscriptions API must not turn into failed webhook calls.
 //!
-//! What a publisher copies: `receive`, `read_again` and the numbered reads of `subscribers.rs`.
+//! What a publisher copies: `receive`, `read_again` and the one-read-at-a-time of
+//! `subscribers.rs`.
 
 use std::time::Duration;
 
@@ -48,33 +50,46 @@ pub(crate) async fn receive(
     else {
         return StatusCode::NO_CONTENT;
     };
-    // The event is taken: answer now, read the truth in a task of its own. This demo keeps
-    // the pending read in memory only; a production site writes the event to its own store
-    // (a queue, a table) before answering, so that a restart does not lose it.
-    tokio::spawn(read_again(site, identity));
+    // The event is taken: answer now, read the truth in a task of its own, unless one is
+    // reading this subscriber already (it reads once more when done). This demo keeps the
+    // pending read in memory only; a production site writes the event to its own store (a
+    // queue, a table) before answering, so that a restart does not lose it.
+    if site.subscribers.event(&identity) {
+        tokio::spawn(read_again(site, identity));
+    }
     StatusCode::NO_CONTENT
 }
 
-/// Reads the active subscriptions of `identity` and keeps their plans (unless a read that
-/// started later already kept its own), retrying a failed read a few times with a growing
-/// wait. When every attempt fails, the site keeps what it
-/// knew and says so on stderr (without the identity): Accesstype, answered `204`, will not
-/// call again for this event.
+/// Reads the active subscriptions of `identity` and keeps their plans, again while events
+/// about them came in during the read. A failed read is retried a few times with a growing
+/// wait; when every attempt fails, the site keeps what it knew and says so on stderr (without
+/// the identity): Accesstype, answered `204`, will not call again for this event.
 async fn read_again(site: Site, identity: SubscriberIdentity) {
+    loop {
+        let plans = read_plans(&site, &identity).await;
+        if plans.is_none() {
+            eprintln!(
+                "Accesstype webhook: the subscriber's subscriptions could not be read in \
+                 {READ_ATTEMPTS} attempts; the site keeps what it knew"
+            );
+        }
+        if !site.subscribers.read_done(&identity, plans) {
+            return;
+        }
+    }
+}
+
+/// The plans of `identity`'s active subscriptions, in up to [`READ_ATTEMPTS`] attempts.
+async fn read_plans(site: &Site, identity: &SubscriberIdentity) -> Option<Vec<String>> {
     let mut wait = FIRST_RETRY_AFTER;
     for attempt in 1..=READ_ATTEMPTS {
-        // Numbered as it starts: a read of an earlier event that finishes after this one
-        // (a retry, a slow answer) cannot put back what this one replaced.
-        let read = site.subscribers.start_read();
-        match site.accesstype.subscriptions(&identity, true).await {
+        match site.accesstype.subscriptions(identity, true).await {
             Ok(active) => {
                 let plans = active
                     .iter()
                     .filter_map(|subscription| subscription.plan_name())
-                    .map(str::to_owned)
-                    .collect();
-                site.subscribers.set(&identity, read, plans);
-                return;
+                    .map(str::to_owned);
+                return Some(plans.collect());
             }
             Err(_) if attempt < READ_ATTEMPTS => {
                 tokio::time::sleep(wait).await;
@@ -83,8 +98,5 @@ async fn read_again(site: Site, identity: SubscriberIdentity) {
             Err(_) => {}
         }
     }
-    eprintln!(
-        "Accesstype webhook: the subscriber's subscriptions could not be read in \
-         {READ_ATTEMPTS} attempts; the site keeps what it knew"
-    );
+    None
 }

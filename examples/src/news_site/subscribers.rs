@@ -1,12 +1,15 @@
 //! What the site knows of Accesstype's subscribers: the plans each has active, as the newest
-//! webhook re-read said (see `accesstype_webhooks`).
+//! webhook re-read said (see `accesstype_webhooks`), and whose re-read is under way.
 //!
-//! Two webhooks about one subscriber (created, then cancelled a moment later) start two
-//! re-reads, and a retried one can finish last. Each read is numbered when it starts, and a
-//! subscriber's plans are only replaced by a read that started later than the one that said
-//! them: the read that asked Accesstype last has its newest answer.
+//! One re-read per subscriber at a time. Webhooks can arrive twice, out of order, or be
+//! replayed by whoever saw one signed call: an event for a subscriber whose read is under way
+//! only asks for one more read after it, so that the last read starts after the last event
+//! and has Accesstype's newest answer, and a flood of one event costs at most two reads at a
+//! time, not one task each. Reads of one subscriber never overlap, so an older answer never
+//! replaces a newer one.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use accesstype_jwt::SubscriberIdentity;
@@ -20,40 +23,59 @@ pub(crate) struct Subscribers(Arc<Mutex<Known>>);
 
 #[derive(Debug, Default)]
 struct Known {
-    /// The number of the read started last.
-    reads: u64,
-    /// Each subscriber's plans, with the number of the read that said them.
-    plans: HashMap<IdentityKey, (Read, Vec<String>)>,
+    /// Each subscriber's plans.
+    plans: HashMap<IdentityKey, Vec<String>>,
+    /// The subscribers whose read is under way, and whether an event came in since it started.
+    reading: HashMap<IdentityKey, bool>,
 }
 
-/// The number of one read of a subscriber's subscriptions, taken when it starts (none is 0).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Read(u64);
-
 impl Subscribers {
+    fn known(&self) -> std::sync::MutexGuard<'_, Known> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The active plans of the subscriber known by `identity`, once a webhook named them.
     pub(crate) fn plans(&self, identity: &SubscriberIdentity) -> Option<Vec<String>> {
-        let known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        known
-            .plans
-            .get(&key(identity))
-            .map(|(_, plans)| plans.clone())
+        self.known().plans.get(&key(identity)).cloned()
     }
 
-    /// Numbers a read about to ask Accesstype: each is later than every one before.
-    pub(crate) fn start_read(&self) -> Read {
-        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        known.reads += 1;
-        Read(known.reads)
+    /// An event about `identity` came in: `true` when the caller is to start its read, `false`
+    /// when one is under way (it reads once more when it is done).
+    pub(crate) fn event(&self, identity: &SubscriberIdentity) -> bool {
+        match self.known().reading.entry(key(identity)) {
+            Entry::Occupied(mut again) => {
+                again.insert(true);
+                false
+            }
+            Entry::Vacant(start) => {
+                start.insert(false);
+                true
+            }
+        }
     }
 
-    /// Keeps `plans`, as `read` found them, as the active plans of the subscriber known by
-    /// `identity`, unless a read that started later already said them.
-    pub(crate) fn set(&self, identity: &SubscriberIdentity, read: Read, plans: Vec<String>) {
-        let mut known = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let entry = known.plans.entry(key(identity)).or_default();
-        if entry.0 < read {
-            *entry = (read, plans);
+    /// The read of `identity` is done, with `plans` when it got an answer: `true` when an
+    /// event came in meanwhile and the reader is to read again, `false` when it may stop.
+    pub(crate) fn read_done(
+        &self,
+        identity: &SubscriberIdentity,
+        plans: Option<Vec<String>>,
+    ) -> bool {
+        let key = key(identity);
+        let mut known = self.known();
+        if let Some(plans) = plans {
+            known.plans.insert(key.clone(), plans);
+        }
+        match known.reading.entry(key) {
+            Entry::Occupied(mut again) if *again.get() => {
+                again.insert(false);
+                true
+            }
+            Entry::Occupied(done) => {
+                done.remove();
+                false
+            }
+            Entry::Vacant(_) => false,
         }
     }
 }
@@ -71,17 +93,29 @@ mod tests {
     }
 
     #[test]
-    fn a_read_that_started_earlier_never_replaces_a_later_one() {
+    fn one_read_at_a_time_and_one_more_after_events_that_came_during_it() {
         let subscribers = Subscribers::default();
         let reader = identity("reader@example.com");
-        let (created, cancelled) = (subscribers.start_read(), subscribers.start_read());
-        subscribers.set(&reader, cancelled, Vec::new());
-        subscribers.set(&reader, created, vec!["Digital".to_owned()]);
+        let other = identity("other@example.com");
+        // Created: a read starts. Cancelled, and the same call replayed a hundred times,
+        // while it runs: no read starts, one more is asked for after it.
+        assert!(subscribers.event(&reader));
+        for _ in 0..100 {
+            assert!(!subscribers.event(&reader));
+        }
+        // Another subscriber's event is not held up.
+        assert!(subscribers.event(&other));
+        let digital = vec!["Digital".to_owned()];
+        assert!(subscribers.read_done(&reader, Some(digital.clone())));
+        assert_eq!(subscribers.plans(&reader), Some(digital));
+        // The read after the cancellation has the last word, and nothing is left to read.
+        assert!(!subscribers.read_done(&reader, Some(Vec::new())));
         assert_eq!(subscribers.plans(&reader), Some(Vec::new()));
-
-        let renewed = subscribers.start_read();
-        subscribers.set(&reader, renewed, vec!["Digital".to_owned()]);
-        assert_eq!(subscribers.plans(&reader), Some(vec!["Digital".to_owned()]));
-        assert_eq!(subscribers.plans(&identity("other@example.com")), None);
+        // A read that got no answer keeps what the site knew; the next event starts a read.
+        assert!(subscribers.event(&reader));
+        assert!(!subscribers.read_done(&reader, None));
+        assert_eq!(subscribers.plans(&reader), Some(Vec::new()));
+        assert!(subscribers.event(&reader));
+        assert_eq!(subscribers.plans(&other), None);
     }
 }
