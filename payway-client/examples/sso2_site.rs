@@ -59,8 +59,9 @@ fn prefetch(headers: &HeaderMap) -> bool {
 }
 
 /// GET /articles/{id}: the whole article for a reader with the product, else the paywall.
-/// Every answer depends on the reader's cookies: `Cache-Control: private, no-store`, so that
-/// no shared cache (a CDN caching by URL) serves one reader's page to another.
+/// Every answer depends on the reader's cookies: `Cache-Control: private, no-store` (the
+/// flow's page, as a response part, sets it), so that no shared cache (a CDN caching by URL)
+/// serves one reader's page to another.
 async fn article(
     State(app): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -76,21 +77,22 @@ async fn article(
     let visit = PageVisit::new(&page, &reader, cookie_headers)
         .session(cookie.map(Sso2Cookie::into_inner))
         .prefetch(prefetch(&headers));
-    // Every answer carries the flow's `set_cookies` (a response part): the session cookie,
-    // a login's state cookie, or their clearing.
-    let answer = match app.flow.page(&visit).await {
-        Ok(Sso2Page::Identify { url, set_cookies }) => {
-            (set_cookies, Redirect::to(url.as_str())).into_response()
+    match app.flow.page(&visit).await {
+        // The page is a response part: it sends the flow's cookies (the session cookie, a
+        // login's state cookie, or their clearing) and marks the answer private.
+        Ok(page) => {
+            let body = match &page {
+                Sso2Page::Identify { url, .. } => Redirect::to(url.as_str()).into_response(),
+                Sso2Page::Session { cookie, .. } => render(Some(cookie)).into_response(),
+                _ => render(None).into_response(),
+            };
+            (page, body).into_response()
         }
-        Ok(Sso2Page::Session {
-            cookie,
-            set_cookies,
-        }) => (set_cookies, render(Some(&cookie))).into_response(),
-        Ok(other) => (other.set_cookies().clone(), render(None)).into_response(),
         // SSO2 or Payway could not answer: fail closed (never the article), keep the cookie,
         // and say so: a subscriber must not be told to subscribe.
         Err(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
+            [(CACHE_CONTROL, "private, no-store")],
             Html(
                 "<h1>Subscription not checked</h1><p>We could not check your subscription \
                  right now. Please reload the page in a moment.</p>"
@@ -98,8 +100,7 @@ async fn article(
             ),
         )
             .into_response(),
-    };
-    ([(CACHE_CONTROL, "private, no-store")], answer).into_response()
+    }
 }
 
 fn render(cookie: Option<&SessionCookie>) -> Html<String> {

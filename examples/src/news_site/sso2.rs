@@ -81,25 +81,27 @@ pub(crate) async fn story_page(
         escape(site.fakes.payway.sso2_login_url(&page_url).as_str())
     );
     match site.sso2.page(&visit).await {
-        // To SSO2, with the new login's state cookie (and the clearing of an ended session).
-        Ok(Sso2Page::Identify { url, set_cookies }) => {
-            (set_cookies, Redirect::to(url.as_str())).into_response()
-        }
-        Ok(Sso2Page::Session {
-            cookie,
-            set_cookies,
-        }) => {
-            let content = render(&cookie, &login, article);
-            (set_cookies, article_page(article, &content)).into_response()
-        }
-        Ok(other) => {
-            let wall = paywall(
-                "Tulo subscribers",
-                "You are reading without an SSO2 session (a crawler or a prefetch is not sent \
-                 to log in).",
-                &login,
-            );
-            (other.set_cookies().clone(), article_page(article, &wall)).into_response()
+        // The page is a response part: it sends the flow's cookies and marks the answer
+        // private.
+        Ok(page) => {
+            let body = match &page {
+                // To SSO2, with the new login's state cookie (and the clearing of an ended
+                // session).
+                Sso2Page::Identify { url, .. } => Redirect::to(url.as_str()).into_response(),
+                Sso2Page::Session { cookie, .. } => {
+                    article_page(article, &render(cookie, &login, article)).into_response()
+                }
+                _ => {
+                    let wall = paywall(
+                        "Tulo subscribers",
+                        "You are reading without an SSO2 session (a crawler or a prefetch is \
+                         not sent to log in).",
+                        &login,
+                    );
+                    article_page(article, &wall).into_response()
+                }
+            };
+            (page, body).into_response()
         }
         // SSO2 or Payway could not answer: fail closed, keep the cookie, ask again next page.
         Err(_) => article_page(

@@ -151,6 +151,18 @@ async fn every_page_served_with_a_session_is_kept_by_no_shared_cache() {
         expected,
         "Sso2Cookie"
     );
+    // The flow's answer for a page, whether it sets a cookie or not.
+    for page in [
+        payway_client::sso2::Sso2Page::Session {
+            cookie: sso2_cookie(),
+            set_cookies: payway_client::SetCookies::new(),
+        },
+        payway_client::sso2::Sso2Page::Anonymous {
+            set_cookies: payway_client::SetCookies::new(),
+        },
+    ] {
+        assert_eq!(cache_controls([page.clone(), page]), expected, "Sso2Page");
+    }
 
     let accesstype = accesstype_jwt::test_util::FakeAccesstype::start().await;
     let reader = accesstype_jwt::axum::Reader::from(crate::calls::reader_id());

@@ -8,6 +8,8 @@
 //!   its own).
 //! - [`Sso2Cookie`]: the reader's sealed SSO2 session cookie, opened with the
 //!   [`SessionCookieKey`](crate::sso2::SessionCookieKey) in your state (through `FromRef`).
+//! - [`Sso2Page`] is a response part: its cookies, and `Cache-Control: private, no-store`
+//!   (unless the answer has its own) on every page the flow answered for.
 //!
 //! ```
 //! use axum::{Router, routing::get};
@@ -38,6 +40,7 @@ use http::header::{HeaderValue, SET_COOKIE};
 use paywall_internal::axum::keep_private;
 
 use crate::login_state::SetCookies;
+use crate::sso2::Sso2Page;
 
 pub use sso2_cookie::{Sso2Cookie, Sso2CookieRejection};
 pub use ticket_return::{TicketReturn, TicketReturnRejection};
@@ -63,6 +66,44 @@ impl IntoResponseParts for SetCookies {
         if set {
             keep_private(parts.headers_mut());
         }
+        Ok(parts)
+    }
+}
+
+/// Returned with the answer the flow asked for (`(page, body)`, or `(page, redirect)` for
+/// [`Sso2Page::Identify`]), the page sends its [`set_cookies`](Sso2Page::set_cookies) and
+/// marks the answer `Cache-Control: private, no-store`, unless it has a `Cache-Control` of
+/// its own, whichever the variant and whether a cookie is set or not. One URL serves a
+/// subscriber the article, another reader the paywall, and a bot the public page: a shared
+/// cache (a CDN) that kept any of them by URL would serve it to the next reader.
+///
+/// ```
+/// use axum::response::{IntoResponse, Redirect, Response};
+/// use payway_client::sso2::Sso2Page;
+///
+/// fn answer(page: Sso2Page) -> Response {
+///     let body = match &page {
+///         Sso2Page::Identify { url, .. } => Redirect::to(url.as_str()).into_response(),
+///         Sso2Page::Session { cookie, .. } if cookie.has_product("premium") => {
+///             "the whole article".into_response()
+///         }
+///         _ => "the first paragraph, and the paywall".into_response(),
+///     };
+///     (page, body).into_response()
+/// }
+/// # drop(answer);
+/// ```
+impl IntoResponseParts for Sso2Page {
+    type Error = Infallible;
+
+    fn into_response_parts(self, parts: ResponseParts) -> Result<ResponseParts, Infallible> {
+        let set_cookies = match self {
+            Self::Session { set_cookies, .. }
+            | Self::Identify { set_cookies, .. }
+            | Self::Anonymous { set_cookies } => set_cookies,
+        };
+        let mut parts = set_cookies.into_response_parts(parts)?;
+        keep_private(parts.headers_mut());
         Ok(parts)
     }
 }

@@ -156,8 +156,9 @@ impl fmt::Debug for PageVisit<'_> {
 }
 
 /// What to answer a page request with. Send every value of
-/// [`set_cookies`](Self::set_cookies) as a `Set-Cookie` header (with the `axum` feature,
-/// [`SetCookies`] is a response part).
+/// [`set_cookies`](Self::set_cookies) as a `Set-Cookie` header, and mark the answer
+/// `Cache-Control: private, no-store`: the page differs per reader. With the `axum` feature
+/// the page is a response part that does both (`(page, body)`).
 #[derive(Clone)]
 #[non_exhaustive]
 #[must_use = "the page must be answered as the flow says"]
