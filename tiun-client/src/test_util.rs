@@ -355,7 +355,8 @@ fn has_key(headers: &HeaderMap) -> bool {
     })
 }
 
-/// RFC 7807 problem details, as tiun sends them with `401` and `404`.
+/// RFC 7807 problem details, as tiun sends them with `401` and `404`: as `application/json`,
+/// not `application/problem+json` (the client takes either).
 fn problem(status: StatusCode, detail: &str) -> Reply {
     let body = json!({
         "type": "about:blank",
@@ -364,7 +365,7 @@ fn problem(status: StatusCode, detail: &str) -> Reply {
         "detail": detail,
         "instance": null,
     });
-    Reply::json(status, &body).content_type("application/problem+json")
+    Reply::json(status, &body)
 }
 
 /// Lets a page on any origin call the snippet's controls.

@@ -116,7 +116,9 @@ impl FakeTulo {
 
     /// The claims of an active session issued at `now`, in the shape Payway documents:
     /// `nbf = iat - 300`, `exp = iat + 300`, `iss`, `aud`, `prn` and `session.id` set to
-    /// `account_id`, and a test `sid`. Edit the returned value to add fields.
+    /// `account_id`, and the session's other default values (seed 002: `sid`,
+    /// `contact_email`, `display_name`), made up. Edit the returned value to add fields
+    /// (`products` comes only when `Tulo.init` asks for it) or change these.
     #[must_use]
     pub fn active_claims(&self, account_id: &str, now: SystemTime) -> Value {
         let iat = unix_seconds(now);
@@ -131,6 +133,8 @@ impl FakeTulo {
                 "active": true,
                 "id": account_id,
                 "sid": "test-session-id",
+                "contact_email": "reader@example.com",
+                "display_name": "Test Reader",
             },
         })
     }

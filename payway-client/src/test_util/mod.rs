@@ -173,6 +173,11 @@ impl FakePayway {
 
     /// Adds (or replaces) an account with these active products. Its `/me` carries a
     /// made-up e-mail and name.
+    ///
+    /// Any id is taken, but Payway's are 24 lowercase hex digits, and
+    /// [`PaywayClient::account_active_products`] refuses any other before it sends: give such
+    /// an id to the accounts that call is tested with. The accounts the fake shop and paywall
+    /// create for a purchase have one.
     pub fn add_account<I, S>(&self, account_id: &str, products: I)
     where
         I: IntoIterator<Item = S>,

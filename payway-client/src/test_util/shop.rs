@@ -95,7 +95,7 @@ fn pay(state: &mut State, id: &str) -> Reply {
         Some(ticket) => ticket,
         None => {
             let (account_id, product) = (checkout.account_id.clone(), checkout.product.clone());
-            let account_id = account_id.unwrap_or_else(|| state.token("demo-account"));
+            let account_id = account_id.unwrap_or_else(|| state.account_id());
             state.grant_product(&account_id, &product);
             let ticket = state.issue_ticket(&account_id);
             if let Some(checkout) = state.checkouts.get_mut(id) {

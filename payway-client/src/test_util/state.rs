@@ -118,6 +118,15 @@ impl State {
         format!("{kind}-{:x}{:016x}", self.counter, hasher.finish())
     }
 
+    /// A new account id in Payway's shape: 24 lowercase hex digits (a MongoDB ObjectId), the
+    /// only ids `account_active_products` sends.
+    pub(crate) fn account_id(&mut self) -> String {
+        self.counter += 1;
+        let mut hasher = self.random.build_hasher();
+        hasher.write_u64(self.counter);
+        format!("{:08x}{:016x}", self.counter, hasher.finish())
+    }
+
     /// The account, created without products if unknown.
     pub(crate) fn account(&mut self, id: &str) -> &mut FakeAccount {
         self.accounts

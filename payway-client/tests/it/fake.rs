@@ -291,6 +291,23 @@ async fn the_shop_pays_and_sends_the_reader_back_with_one_ticket() {
     let token = payway.exchange_ticket(&ticket).await.unwrap();
     let active = payway.active_products(&token.access_token).await.unwrap();
     assert_eq!(active.product_codes, ["premium"]);
+    // Its id is in Payway's shape (24 lowercase hex digits), so the server-side call that
+    // takes an account id takes it too.
+    let account = payway.me(&token.access_token).await.unwrap();
+    assert!(
+        account.id.len() == 24
+            && account
+                .id
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        "{}",
+        account.id
+    );
+    let found = payway
+        .account_active_products(&account.id, false)
+        .await
+        .unwrap();
+    assert!(found.contains("premium"), "{found:?}");
 }
 
 #[tokio::test]

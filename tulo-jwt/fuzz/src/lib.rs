@@ -139,11 +139,15 @@ impl Chosen {
         let mut claims =
             tulo().active_claims(&self.account_id, UNIX_EPOCH + Duration::from_secs(self.iat));
         let session = &mut claims["session"];
-        if let Some(email) = &self.email {
-            session["contact_email"] = json!(email);
-            if self.prn_is_email {
-                claims["prn"] = json!(email);
+        match &self.email {
+            Some(email) => {
+                session["contact_email"] = json!(email);
+                if self.prn_is_email {
+                    claims["prn"] = json!(email);
+                }
             }
+            // The fake's made-up default is taken out: this session has none.
+            None => session["contact_email"] = Value::Null,
         }
         claims["session"]["products"] = json!(self.products);
         if let Some((name, value)) = &self.extra {

@@ -65,7 +65,7 @@ pub(super) fn buy(state: &mut State, sid: &str, request: &Captured) -> Reply {
         Ok(order) => order,
         Err(refused) => return refused,
     };
-    let account = session_account(state, sid).unwrap_or_else(|| state.token("paywall-account"));
+    let account = session_account(state, sid).unwrap_or_else(|| state.account_id());
     let token = checkout_token(state, &account, &product);
     // What `paywall.js` does: post the token to the site's checkout landing.
     let body = format!(
