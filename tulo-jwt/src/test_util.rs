@@ -116,7 +116,7 @@ impl FakeTulo {
 
     /// The claims of an active session issued at `now`, in the shape Payway documents:
     /// `nbf = iat - 300`, `exp = iat + 300`, `iss`, `aud`, `prn` and `session.id` set to
-    /// `account_id`, and the session's other default values (seed 002: `sid`,
+    /// `account_id`, and the other values Payway's session carries by default (`sid`,
     /// `contact_email`, `display_name`), made up. Edit the returned value to add fields
     /// (`products` comes only when `Tulo.init` asks for it) or change these.
     #[must_use]

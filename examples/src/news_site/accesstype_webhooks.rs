@@ -13,7 +13,8 @@
 //! the signature covers the body alone, so whoever saw one signed call can send it again): the
 //! site asks Accesstype for the subscriber's active subscriptions and keeps those, one read
 //! per subscriber at a time, with one more after it for the events that came in meanwhile
-//! (`subscribers.rs`). A replayed call costs no more than that. It does so after answering: on any answer but `2xx` Accesstype e-mails the account's admins,
+//! (`subscribers.rs`): replayed calls add no task and no read beyond that. It does so after
+//! answering: on any answer but `2xx` Accesstype e-mails the account's admins,
 //! retries hourly and, after 24 failures, disables the webhook, so a slow or failing
 //! subscriptions API must not turn into failed webhook calls.
 //!
@@ -65,6 +66,12 @@ pub(crate) async fn receive(
 /// wait; when every attempt fails, the site keeps what it knew and says so on stderr (without
 /// the identity): Accesstype, answered `204`, will not call again for this event.
 async fn read_again(site: Site, identity: SubscriberIdentity) {
+    // Should this task end any other way (a panic, the runtime shutting down), the next event
+    // about the subscriber must still start a read.
+    let reading = Reading {
+        site: &site,
+        identity: &identity,
+    };
     loop {
         let plans = read_plans(&site, &identity).await;
         if plans.is_none() {
@@ -74,8 +81,22 @@ async fn read_again(site: Site, identity: SubscriberIdentity) {
             );
         }
         if !site.subscribers.read_done(&identity, plans) {
+            // Done: the subscriber may already have a new read, which is not this one's to end.
+            std::mem::forget(reading);
             return;
         }
+    }
+}
+
+/// A read under way, given up when dropped before it is done.
+struct Reading<'a> {
+    site: &'a Site,
+    identity: &'a SubscriberIdentity,
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        self.site.subscribers.read_abandoned(self.identity);
     }
 }
 

@@ -4,9 +4,9 @@
 //! One re-read per subscriber at a time. Webhooks can arrive twice, out of order, or be
 //! replayed by whoever saw one signed call: an event for a subscriber whose read is under way
 //! only asks for one more read after it, so that the last read starts after the last event
-//! and has Accesstype's newest answer, and a flood of one event costs at most two reads at a
-//! time, not one task each. Reads of one subscriber never overlap, so an older answer never
-//! replaces a newer one.
+//! and has Accesstype's newest answer. A flood of one event is one read at a time, one after
+//! the other while the flood lasts, not one task per call. Reads of one subscriber never
+//! overlap, so an older answer never replaces a newer one.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -78,6 +78,12 @@ impl Subscribers {
             Entry::Vacant(_) => false,
         }
     }
+
+    /// The read of `identity` ended without [`read_done`](Self::read_done) (its task
+    /// panicked or was cancelled): the next event starts a read again.
+    pub(crate) fn read_abandoned(&self, identity: &SubscriberIdentity) {
+        self.known().reading.remove(&key(identity));
+    }
 }
 
 fn key(identity: &SubscriberIdentity) -> IdentityKey {
@@ -117,5 +123,9 @@ mod tests {
         assert_eq!(subscribers.plans(&reader), Some(Vec::new()));
         assert!(subscribers.event(&reader));
         assert_eq!(subscribers.plans(&other), None);
+        // A read that never finished does not keep the subscriber from the next one.
+        assert!(!subscribers.event(&reader));
+        subscribers.read_abandoned(&reader);
+        assert!(subscribers.event(&reader));
     }
 }

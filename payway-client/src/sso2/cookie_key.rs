@@ -52,7 +52,7 @@ const AEAD_TAG_BYTES: usize = 16;
 ///   either key and seals with the new one; drop the old key once every cookie sealed with
 ///   it has expired ([`DEFAULT_COOKIE_LIFETIME`](super::DEFAULT_COOKIE_LIFETIME)).
 /// - [`bound_to`](Self::bound_to) an [`Sso2Client`] (as [`from_env`](Self::from_env) does),
-///   it opens only what it sealed for that client's SSO2 host, client id and organisation.
+///   it opens only what it sealed for that client's SSO2 base URL, client id and organisation.
 ///
 /// # One secret per site and environment
 ///
@@ -65,7 +65,8 @@ const AEAD_TAG_BYTES: usize = 16;
 /// Clone it freely: the keys sit behind an `Arc`, so a clone (an extractor's `FromRef` on
 /// every request) copies no key.
 ///
-/// `{:?}` prints the cookie name and how many previous keys there are, never a key.
+/// `{:?}` prints the cookie name, how many previous keys there are and whether the key is
+/// bound, never a key.
 ///
 /// ```
 /// use payway_client::sso2::SessionCookieKey;
@@ -140,18 +141,23 @@ impl SessionCookieKey {
     }
 
     /// Binds the key to `sso2`: every value it seals from now on carries the client's SSO2
-    /// host, client id and organisation id, authenticated, and it opens only values that
-    /// carry the same (sealed by a key bound to the same client, with this secret or a
-    /// previous one). A cookie sealed for another environment, another SSO2 client or
-    /// another organisation is refused as if edited, even under the same secret. Binding
-    /// again replaces the binding. Every app server of a site must bind to the same SSO2 host
-    /// (the environment's, or the same `PAYWAY_SSO_BASE_URL`).
+    /// base URL (as [`Sso2Client::base_url`] gives it), client id and organisation id,
+    /// authenticated, and it opens only values that carry the same (sealed by a key bound to
+    /// the same client, with this secret or a previous one). A cookie sealed for another
+    /// environment, another SSO2 client or another organisation is refused as if edited,
+    /// even under the same secret. Binding again replaces the binding. Every app server of a
+    /// site must bind to the same base URL, byte for byte (the environment's, or the same
+    /// `PAYWAY_SSO_BASE_URL`).
     ///
     /// Bind the key before you give it to [`Sso2Flow::new`](super::Sso2Flow::new), and open
     /// cookies with the flow's [`key`](super::Sso2Flow::key) (the `axum` feature's
-    /// `Sso2Cookie` through `FromRef`). Cookies sealed before the key was bound no longer
-    /// open: their readers are sent through SSO2 once more, which knows them and lands them
-    /// at once.
+    /// `Sso2Cookie` through `FromRef`).
+    ///
+    /// **Switching an existing site to a bound key** logs every live cookie out once: a
+    /// cookie sealed unbound does not open under a bound key, and the other way round, for
+    /// previous keys too. Its reader is sent through SSO2 once more, which knows them and
+    /// lands them at once, without a password. Switch every app server together: while some
+    /// bind and some do not, a reader sent to the other kind goes through SSO2 again.
     ///
     /// ```
     /// use payway_client::sso2::{SessionCookieKey, Sso2Client};
@@ -166,13 +172,20 @@ impl SessionCookieKey {
     /// assert!(format!("{key:?}").contains("bound: true"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn bound_to(mut self, sso2: &Sso2Client) -> Self {
+    pub fn bound_to(self, sso2: &Sso2Client) -> Self {
+        self.bound(sso2.base_url(), sso2.client_id(), sso2.organisation_id())
+    }
+
+    /// [`bound_to`](Self::bound_to) a client with this base URL, client id and organisation
+    /// id (what `from_env` reads, without building the client).
+    pub(crate) fn bound(
+        mut self,
+        base_url: &url::Url,
+        client_id: &str,
+        organisation_id: &str,
+    ) -> Self {
         let mut associated_data = ASSOCIATED_DATA.to_vec();
-        for part in [
-            sso2.base_url().as_str(),
-            sso2.client_id(),
-            sso2.organisation_id(),
-        ] {
+        for part in [base_url.as_str(), client_id, organisation_id] {
             associated_data.extend_from_slice(&(part.len() as u64).to_be_bytes());
             associated_data.extend_from_slice(part.as_bytes());
         }

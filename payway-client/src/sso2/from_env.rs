@@ -9,8 +9,10 @@ use super::client::Sso2Client;
 use super::cookie_key::SessionCookieKey;
 use crate::credentials::MIN_SECRET_BYTES;
 use crate::env_vars::Env;
+use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::from_env::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT};
+use crate::http_settings::choose_base_url;
 
 /// The variable holding the Payway organisation id, SSO2's `iss` (required for SSO2).
 pub const ENV_ORGANISATION_ID: &str = "PAYWAY_ORGANISATION_ID";
@@ -66,14 +68,17 @@ impl SessionCookieKey {
     /// | variable | |
     /// | --- | --- |
     /// | `PAYWAY_SSO2_COOKIE_SECRET` ([`ENV_SSO2_COOKIE_SECRET`](crate::ENV_SSO2_COOKIE_SECRET)) | required, at least 32 bytes ([`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES)): the site's own, one per environment |
-    /// | `PAYWAY_SSO2_COOKIE_PREVIOUS_SECRET` ([`ENV_SSO2_COOKIE_PREVIOUS_SECRET`](crate::ENV_SSO2_COOKIE_PREVIOUS_SECRET)) | optional: the secret being retired ([`with_previous`](Self::with_previous)) |
-    /// | the variables of [`Sso2Client::from_env`] | required as there |
+    /// | `PAYWAY_SSO2_COOKIE_PREVIOUS_SECRET` ([`ENV_SSO2_COOKIE_PREVIOUS_SECRET`](crate::ENV_SSO2_COOKIE_PREVIOUS_SECRET)) | optional, at least 32 bytes: the secret being retired ([`with_previous`](Self::with_previous)) |
+    /// | `PAYWAY_CLIENT_ID`, `PAYWAY_ORGANISATION_ID`, and `PAYWAY_ENVIRONMENT` or `PAYWAY_SSO_BASE_URL` | required, as for [`Sso2Client::from_env`]: the client the key is bound to (its secret is not read) |
+    ///
+    /// A client configured in code beyond these variables (another base URL) is another
+    /// binding: bind the key to it yourself, `SessionCookieKey::new(secret)?.bound_to(&sso2)`.
     ///
     /// # Errors
     ///
     /// [`BuildError::MissingEnvVar`] or [`BuildError::InvalidEnvVar`] (which never shows the
-    /// value), [`BuildError::ShortSecret`] for a cookie secret, or any error of
-    /// [`Sso2Client::from_env`].
+    /// value; a cookie secret shorter than 32 bytes is one, naming its variable), or the base
+    /// URL errors of [`Sso2Client::from_env`].
     pub fn from_env() -> Result<Self, BuildError> {
         key_from_lookup(paywall_internal::env::process_env())
     }
@@ -83,17 +88,28 @@ impl SessionCookieKey {
 fn key_from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<SessionCookieKey, BuildError> {
-    let sso2 = from_lookup(&lookup)?.build()?;
-    let env = Env::new(&lookup);
-    let current = env.required(ENV_SSO2_COOKIE_SECRET)?;
-    let previous = env.parsed(ENV_SSO2_COOKIE_PREVIOUS_SECRET, "", |v| Some(v.to_owned()))?;
+    let env = Env::new(lookup);
+    let secret = |name| -> Result<Option<String>, BuildError> {
+        let long = |value: &str| (value.len() >= MIN_SECRET_BYTES).then(|| value.to_owned());
+        env.parsed(name, "shorter than 32 bytes (MIN_SECRET_BYTES)", long)
+    };
+    let current = secret(ENV_SSO2_COOKIE_SECRET)?.ok_or(BuildError::MissingEnvVar {
+        name: ENV_SSO2_COOKIE_SECRET,
+    })?;
+    let previous = secret(ENV_SSO2_COOKIE_PREVIOUS_SECRET)?;
+    // The client the same variables describe, as `Sso2Client::from_env` would build it; its
+    // secret is not needed to bind, nor read.
+    let client_id = env.required(ENV_CLIENT_ID)?;
+    let organisation_id = env.required(ENV_ORGANISATION_ID)?;
+    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?;
+    let base_url = choose_base_url(base_url, environment, Environment::sso_base_url)?;
     let key =
         SessionCookieKey::from_secrets(current.as_bytes(), previous.as_deref().map(str::as_bytes))
             .map_err(|len| BuildError::ShortSecret {
                 len,
                 min: MIN_SECRET_BYTES,
             })?;
-    Ok(key.bound_to(&sso2))
+    Ok(key.bound(&base_url, &client_id, &organisation_id))
 }
 
 /// Reads the variables through `lookup` (shaped like `std::env::var`), so that tests never
@@ -220,16 +236,21 @@ mod tests {
                 name: "PAYWAY_SSO2_COOKIE_SECRET"
             }
         ));
-        for short in [
-            vars(&[(ENV_SSO2_COOKIE_SECRET, "short-secret-value")]),
-            vars(&[(ENV_SSO2_COOKIE_PREVIOUS_SECRET, "short-secret-value")]),
-        ] {
+        for name in [ENV_SSO2_COOKIE_SECRET, ENV_SSO2_COOKIE_PREVIOUS_SECRET] {
+            let short = vars(&[(name, "short-secret-value")]);
             let error = key_from_lookup(lookup_of(&short, None)).unwrap_err();
-            assert!(matches!(
-                error,
-                BuildError::ShortSecret { len: 18, min: 32 }
-            ));
+            assert!(
+                matches!(error, BuildError::InvalidEnvVar { name: named, .. } if named == name),
+                "{error:?}"
+            );
             assert!(!format!("{error} {error:?}").contains("secret-value"));
+        }
+        // The client's own secret is not the key's business: a short one (taken by the
+        // client with its opt-in), or none, binds the same.
+        for client_secret in ["a-16-byte-secret", ""] {
+            let other = vars(&[(ENV_CLIENT_SECRET, client_secret)]);
+            let key = key_from_lookup(lookup_of(&other, None)).unwrap();
+            assert_eq!(key.open(&sealed).unwrap(), cookie);
         }
         let no_client = key_from_lookup(lookup_of(&vars(&[(ENV_CLIENT_ID, "")]), None));
         assert!(matches!(

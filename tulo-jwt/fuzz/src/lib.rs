@@ -147,7 +147,11 @@ impl Chosen {
                 }
             }
             // The fake's made-up default is taken out: this session has none.
-            None => session["contact_email"] = Value::Null,
+            None => {
+                if let Some(session) = session.as_object_mut() {
+                    session.remove("contact_email");
+                }
+            }
         }
         claims["session"]["products"] = json!(self.products);
         if let Some((name, value)) = &self.extra {
