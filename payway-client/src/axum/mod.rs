@@ -97,12 +97,7 @@ impl IntoResponseParts for Sso2Page {
     type Error = Infallible;
 
     fn into_response_parts(self, parts: ResponseParts) -> Result<ResponseParts, Infallible> {
-        let set_cookies = match self {
-            Self::Session { set_cookies, .. }
-            | Self::Identify { set_cookies, .. }
-            | Self::Anonymous { set_cookies } => set_cookies,
-        };
-        let mut parts = set_cookies.into_response_parts(parts)?;
+        let mut parts = self.set_cookies().clone().into_response_parts(parts)?;
         keep_private(parts.headers_mut());
         Ok(parts)
     }

@@ -115,6 +115,26 @@ impl Sso2ClientBuilder {
         self
     }
 
+    /// The base URL [`build`](Self::build) chooses: the one given, else the environment's.
+    fn chosen_base_url(&self) -> Result<Url, BuildError> {
+        choose_base_url(
+            self.base_url.clone(),
+            self.environment,
+            Environment::sso_base_url,
+        )
+    }
+
+    /// What a session cookie key bound to the client this builds is bound to
+    /// ([`SessionCookieKey::bound_to`](super::SessionCookieKey::bound_to)): the base URL, the
+    /// client id and the organisation id, without checking the secret.
+    pub(crate) fn cookie_binding(&self) -> Result<(Url, &str, &str), BuildError> {
+        let client_id = self.credentials.client_id.as_deref();
+        let client_id = client_id.ok_or(BuildError::MissingClientId)?;
+        let organisation_id = self.organisation_id.as_deref();
+        let organisation_id = organisation_id.ok_or(BuildError::MissingOrganisationId)?;
+        Ok((self.chosen_base_url()?, client_id, organisation_id))
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -126,6 +146,8 @@ impl Sso2ClientBuilder {
     /// connect timeout is set with a caller's HTTP client, or when the HTTP client cannot be
     /// built.
     pub fn build(self) -> Result<Sso2Client, BuildError> {
+        // Chosen before the fields move out; its error comes in its turn, below.
+        let base_url = self.chosen_base_url();
         let (client_id, client_secret) = self.credentials.check(MIN_SECRET_BYTES)?;
         let organisation_id = self
             .organisation_id
@@ -133,7 +155,7 @@ impl Sso2ClientBuilder {
         if !is_identifier(&organisation_id) {
             return Err(BuildError::InvalidOrganisationId);
         }
-        let base_url = choose_base_url(self.base_url, self.environment, Environment::sso_base_url)?;
+        let base_url = base_url?;
         let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
         if leeway > MAX_LEEWAY {
             return Err(BuildError::LeewayTooLarge {

@@ -93,27 +93,27 @@ struct Keys {
 /// The keys derived from one secret: the AEAD key that seals cookies, and the HMAC key that
 /// binds a checkout to its session ([`checkout_state`](super::checkout_state)).
 #[derive(Clone)]
-struct SealKey {
+pub(crate) struct SealKey {
     aead: XChaCha20Poly1305,
     state: Hs256Key,
 }
 
-/// The key for `secret`, at least [`MIN_SECRET_BYTES`] long; refused with its length.
-fn key(secret: &[u8]) -> Result<SealKey, usize> {
+/// The key for `secret`, at least [`MIN_SECRET_BYTES`] long; `None` for a shorter one.
+pub(crate) fn key(secret: &[u8]) -> Option<SealKey> {
     // The family's secret rule (no short key here: the site chooses this secret).
-    let prf = paywall_internal::jws::secret_key(secret, false).map_err(|_| secret.len())?;
+    let prf = paywall_internal::jws::secret_key(secret, false).ok()?;
     // HMAC-SHA256 gives 32 bytes: XChaCha20's key size.
     let aead = XChaCha20Poly1305::new(&prf.sign(&[KEY_CONTEXT]).into());
     let state = Hs256Key::new(&prf.sign(&[STATE_KEY_CONTEXT]));
-    Ok(SealKey { aead, state })
+    Some(SealKey { aead, state })
 }
 
-/// A secret of `len` bytes, refused as too short.
-fn short_secret(len: usize) -> Error {
-    Error::ShortSecret {
-        len,
+/// The key for `secret`, or [`Error::ShortSecret`].
+fn key_or_short(secret: &[u8]) -> Result<SealKey, Error> {
+    key(secret).ok_or(Error::ShortSecret {
+        len: secret.len(),
         min: MIN_SECRET_BYTES,
-    }
+    })
 }
 
 impl SessionCookieKey {
@@ -124,20 +124,19 @@ impl SessionCookieKey {
     ///
     /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
     pub fn new(secret: &[u8]) -> Result<Self, Error> {
-        Self::from_secrets(secret, None).map_err(short_secret)
+        Ok(Self::from_keys(key_or_short(secret)?, None))
     }
 
-    /// The key for `current`, which also opens what `previous` sealed; a secret refused with
-    /// its length.
-    pub(crate) fn from_secrets(current: &[u8], previous: Option<&[u8]>) -> Result<Self, usize> {
-        Ok(Self {
+    /// The key that seals with `current` and also opens what `previous` sealed.
+    pub(crate) fn from_keys(current: SealKey, previous: Option<SealKey>) -> Self {
+        Self {
             inner: Arc::new(Keys {
-                current: key(current)?,
-                previous: previous.map(key).transpose()?.into_iter().collect(),
+                current,
+                previous: Vec::from_iter(previous),
                 cookie_name: COOKIE_NAME.to_owned(),
                 associated_data: ASSOCIATED_DATA.to_vec(),
             }),
-        })
+        }
     }
 
     /// Binds the key to `sso2`: every value it seals from now on carries the client's SSO2
@@ -200,7 +199,7 @@ impl SessionCookieKey {
     ///
     /// [`Error::ShortSecret`] for fewer than [`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES) bytes.
     pub fn with_previous(mut self, previous_secret: &[u8]) -> Result<Self, Error> {
-        let previous = key(previous_secret).map_err(short_secret)?;
+        let previous = key_or_short(previous_secret)?;
         Arc::make_mut(&mut self.inner).previous.push(previous);
         Ok(self)
     }
@@ -635,22 +634,10 @@ mod tests {
             .unwrap()
             .bound_to(&stage);
         assert_eq!(rotated.open(&sealed).unwrap(), cookie);
-        let from_secrets = SessionCookieKey::from_secrets(
-            b"next-site-cookie-secret-0123456789abcdef",
-            Some(SECRET),
-        );
-        assert_eq!(
-            from_secrets
-                .unwrap()
-                .bound_to(&stage)
-                .open(&sealed)
-                .unwrap(),
-            cookie
-        );
-        assert_eq!(
-            SessionCookieKey::from_secrets(SECRET, Some(b"short")).err(),
-            Some(5)
-        );
+        let next = super::key(b"next-site-cookie-secret-0123456789abcdef").unwrap();
+        let from_keys = SessionCookieKey::from_keys(next, super::key(SECRET));
+        assert_eq!(from_keys.bound_to(&stage).open(&sealed).unwrap(), cookie);
+        assert!(super::key(b"short").is_none());
         assert!(format!("{bound:?}").contains("bound: true"));
         assert!(format!("{:?}", key()).contains("bound: false"));
     }

@@ -6,13 +6,10 @@ use std::env::VarError;
 
 use super::builder::Sso2ClientBuilder;
 use super::client::Sso2Client;
-use super::cookie_key::SessionCookieKey;
-use crate::credentials::MIN_SECRET_BYTES;
+use super::cookie_key::{self, SessionCookieKey};
 use crate::env_vars::Env;
-use crate::environment::Environment;
 use crate::error::BuildError;
 use crate::from_env::{ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_ENVIRONMENT};
-use crate::http_settings::choose_base_url;
 
 /// The variable holding the Payway organisation id, SSO2's `iss` (required for SSO2).
 pub const ENV_ORGANISATION_ID: &str = "PAYWAY_ORGANISATION_ID";
@@ -69,7 +66,7 @@ impl SessionCookieKey {
     /// | --- | --- |
     /// | `PAYWAY_SSO2_COOKIE_SECRET` ([`ENV_SSO2_COOKIE_SECRET`](crate::ENV_SSO2_COOKIE_SECRET)) | required, at least 32 bytes ([`MIN_SECRET_BYTES`](crate::MIN_SECRET_BYTES)): the site's own, one per environment |
     /// | `PAYWAY_SSO2_COOKIE_PREVIOUS_SECRET` ([`ENV_SSO2_COOKIE_PREVIOUS_SECRET`](crate::ENV_SSO2_COOKIE_PREVIOUS_SECRET)) | optional, at least 32 bytes: the secret being retired ([`with_previous`](Self::with_previous)) |
-    /// | `PAYWAY_CLIENT_ID`, `PAYWAY_ORGANISATION_ID`, and `PAYWAY_ENVIRONMENT` or `PAYWAY_SSO_BASE_URL` | required, as for [`Sso2Client::from_env`]: the client the key is bound to (its secret is not read) |
+    /// | the variables of [`Sso2Client::from_env`] | required as there: the client the key is bound to (its secret may be one the client takes only with [`insecure_allow_short_secret`](super::Sso2ClientBuilder::insecure_allow_short_secret)) |
     ///
     /// A client configured in code beyond these variables (another base URL) is another
     /// binding: bind the key to it yourself, `SessionCookieKey::new(secret)?.bound_to(&sso2)`.
@@ -88,28 +85,21 @@ impl SessionCookieKey {
 fn key_from_lookup(
     lookup: impl Fn(&str) -> Result<String, VarError>,
 ) -> Result<SessionCookieKey, BuildError> {
-    let env = Env::new(lookup);
-    let secret = |name| -> Result<Option<String>, BuildError> {
-        let long = |value: &str| (value.len() >= MIN_SECRET_BYTES).then(|| value.to_owned());
-        env.parsed(name, "shorter than 32 bytes (MIN_SECRET_BYTES)", long)
+    let env = Env::new(&lookup);
+    let key = |name| {
+        env.parsed(name, "shorter than 32 bytes (MIN_SECRET_BYTES)", |secret| {
+            cookie_key::key(secret.as_bytes())
+        })
     };
-    let current = secret(ENV_SSO2_COOKIE_SECRET)?.ok_or(BuildError::MissingEnvVar {
+    let current = key(ENV_SSO2_COOKIE_SECRET)?.ok_or(BuildError::MissingEnvVar {
         name: ENV_SSO2_COOKIE_SECRET,
     })?;
-    let previous = secret(ENV_SSO2_COOKIE_PREVIOUS_SECRET)?;
-    // The client the same variables describe, as `Sso2Client::from_env` would build it; its
-    // secret is not needed to bind, nor read.
-    let client_id = env.required(ENV_CLIENT_ID)?;
-    let organisation_id = env.required(ENV_ORGANISATION_ID)?;
-    let (environment, base_url) = env.location(ENV_ENVIRONMENT, ENV_SSO_BASE_URL)?;
-    let base_url = choose_base_url(base_url, environment, Environment::sso_base_url)?;
-    let key =
-        SessionCookieKey::from_secrets(current.as_bytes(), previous.as_deref().map(str::as_bytes))
-            .map_err(|len| BuildError::ShortSecret {
-                len,
-                min: MIN_SECRET_BYTES,
-            })?;
-    Ok(key.bound(&base_url, &client_id, &organisation_id))
+    let previous = key(ENV_SSO2_COOKIE_PREVIOUS_SECRET)?;
+    // The client `Sso2Client::from_env` builds from the same variables; the binding needs
+    // neither its secret's length nor its HTTP client.
+    let sso2 = from_lookup(&lookup)?;
+    let (base_url, client_id, organisation_id) = sso2.cookie_binding()?;
+    Ok(SessionCookieKey::from_keys(current, previous).bound(&base_url, client_id, organisation_id))
 }
 
 /// Reads the variables through `lookup` (shaped like `std::env::var`), so that tests never
@@ -245,13 +235,11 @@ mod tests {
             );
             assert!(!format!("{error} {error:?}").contains("secret-value"));
         }
-        // The client's own secret is not the key's business: a short one (taken by the
-        // client with its opt-in), or none, binds the same.
-        for client_secret in ["a-16-byte-secret", ""] {
-            let other = vars(&[(ENV_CLIENT_SECRET, client_secret)]);
-            let key = key_from_lookup(lookup_of(&other, None)).unwrap();
-            assert_eq!(key.open(&sealed).unwrap(), cookie);
-        }
+        // The client's secret is not the key's business: a short one (which the client takes
+        // with its opt-in) binds the same.
+        let short_client_secret = vars(&[(ENV_CLIENT_SECRET, "a-16-byte-secret")]);
+        let key = key_from_lookup(lookup_of(&short_client_secret, None)).unwrap();
+        assert_eq!(key.open(&sealed).unwrap(), cookie);
         let no_client = key_from_lookup(lookup_of(&vars(&[(ENV_CLIENT_ID, "")]), None));
         assert!(matches!(
             no_client.unwrap_err(),

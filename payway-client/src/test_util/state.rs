@@ -110,21 +110,25 @@ impl State {
         state
     }
 
-    /// A fresh, unguessable value: a counter and 64 random bits, as hex.
-    pub(crate) fn token(&mut self, kind: &str) -> String {
+    /// The next counter and 64 random bits: what makes each fresh value unguessable.
+    fn next_random(&mut self) -> (u64, u64) {
         self.counter += 1;
         let mut hasher = self.random.build_hasher();
         hasher.write_u64(self.counter);
-        format!("{kind}-{:x}{:016x}", self.counter, hasher.finish())
+        (self.counter, hasher.finish())
+    }
+
+    /// A fresh, unguessable value: a counter and 64 random bits, as hex.
+    pub(crate) fn token(&mut self, kind: &str) -> String {
+        let (counter, random) = self.next_random();
+        format!("{kind}-{counter:x}{random:016x}")
     }
 
     /// A new account id in Payway's shape: 24 lowercase hex digits (a MongoDB ObjectId), the
     /// only ids `account_active_products` sends.
     pub(crate) fn account_id(&mut self) -> String {
-        self.counter += 1;
-        let mut hasher = self.random.build_hasher();
-        hasher.write_u64(self.counter);
-        format!("{:08x}{:016x}", self.counter, hasher.finish())
+        let (counter, random) = self.next_random();
+        format!("{counter:08x}{random:016x}")
     }
 
     /// The account, created without products if unknown.
