@@ -189,6 +189,7 @@ impl Error {
         match self {
             Self::UnexpectedStatus { status, .. } => Some(*status),
             Self::PingbackFailed(inner) => inner.status(),
+            Self::Parse(error) => error.status().and_then(|s| StatusCode::from_u16(s).ok()),
             _ => self.transport().and_then(reqwest::Error::status),
         }
     }
@@ -204,7 +205,7 @@ impl Error {
 /// A configuration that a builder (or a `from_env`) refuses at start-up, for the signer and,
 /// with the `client` feature, the client. No message holds a secret, a key or a variable's
 /// value.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// No secret was given.
@@ -335,7 +336,7 @@ pub enum BuildError {
     #[cfg(feature = "__client")]
     #[cfg_attr(docsrs, doc(cfg(feature = "client")))]
     #[error("could not build the http client")]
-    HttpClient(#[source] reqwest::Error),
+    HttpClient(#[source] Arc<reqwest::Error>),
 }
 
 #[cfg(all(test, feature = "__client"))]

@@ -153,6 +153,7 @@ impl Error {
             Self::Transport(e) => e.status(),
             Self::Redirect { status } => Some(*status),
             Self::ServerToken(inner) => inner.status(),
+            Self::Parse(error) => error.status().and_then(|s| StatusCode::from_u16(s).ok()),
             other => other.provider_error().map(ProviderError::status),
         }
     }
@@ -188,7 +189,7 @@ impl Error {
 
 /// Why [`PaywayClientBuilder::build`](crate::PaywayClientBuilder::build) or
 /// [`PaywayClient::from_env`](crate::PaywayClient::from_env) refused the configuration.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// No client id was given.
@@ -260,7 +261,7 @@ pub enum BuildError {
     InvalidScope,
     /// The HTTP client could not be built (TLS backend initialisation).
     #[error("http client could not be built")]
-    HttpClient(#[source] reqwest::Error),
+    HttpClient(#[source] Arc<reqwest::Error>),
     /// A required environment variable is not set.
     #[error("environment variable {name} is not set")]
     MissingEnvVar {

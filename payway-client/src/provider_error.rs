@@ -43,7 +43,9 @@ impl ProviderError {
     ) -> Self {
         let redaction = Redaction::of(secrets);
         let text = redaction.text(&String::from_utf8_lossy(body)).into_owned();
-        let json = serde_json::from_slice::<serde_json::Value>(body).ok();
+        // Read strictly, as every answer is: a body naming a member twice gives no fields,
+        // rather than the last one (an `account_active_products` decision reads `code`).
+        let json = paywall_internal::json::value_from_slice(body).ok();
         let object = json.as_ref().and_then(serde_json::Value::as_object);
         let text_of = |name: &str| -> Option<String> {
             match object?.get(name)? {
@@ -186,6 +188,14 @@ mod tests {
         assert_eq!(rest.code(), Some("invalid_parameter"));
         assert_eq!(rest.field(), Some("clientId"));
         assert_eq!(rest.message(), Some("unknown"));
+
+        let twice = ProviderError::from_body(
+            StatusCode::NOT_FOUND,
+            None,
+            br#"{"code":"invalid_parameter","code":"not_found"}"#,
+            &[],
+        );
+        assert_eq!((twice.code(), twice.body_len()), (None, 47));
 
         let garbage =
             ProviderError::from_body(StatusCode::BAD_GATEWAY, None, b"<html>oops</html>", &[]);

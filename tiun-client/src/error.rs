@@ -126,7 +126,7 @@ impl Error {
 ///
 /// Found by [`build`](crate::TiunClientBuilder::build) at start-up, before any request. The
 /// message never contains the API key.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// No API key was given, or it was empty.
@@ -180,7 +180,7 @@ pub enum BuildError {
     },
     /// The HTTP client could not be built (for example, no TLS backend could be initialised).
     #[error("could not build the HTTP client")]
-    HttpClient(#[source] reqwest::Error),
+    HttpClient(#[source] Arc<reqwest::Error>),
     /// A required environment variable is not set (or is empty).
     #[error("environment variable {name} is not set")]
     MissingEnvVar {

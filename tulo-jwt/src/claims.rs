@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use paywall_internal::json::{self, KeptMembers, Member, ObjectOrNone, Refusal};
@@ -64,9 +65,10 @@ fn read_claims(payload: &[u8]) -> Result<RawClaims<'_>, Error> {
             Refusal::NotAnObject => ("the claims are not a JSON object", None),
             // A syntax error, a number no double can hold, or a kept member nested past
             // serde_json's limit; serde_json's report quotes no text of the claims.
-            Refusal::Syntax | Refusal::Shape => {
-                ("the claims are not JSON this crate reads", Some(error))
-            }
+            Refusal::Syntax | Refusal::Shape => (
+                "the claims are not JSON this crate reads",
+                Some(Arc::new(error)),
+            ),
         };
         Error::MalformedToken { reason, source }
     })

@@ -1,5 +1,6 @@
 //! What can go wrong: [`Error`] when verifying, [`BuildError`] when configuring.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use paywall_internal::jws::JwsError;
@@ -24,7 +25,7 @@ use paywall_internal::jws::JwsError;
 /// }
 /// # }
 /// ```
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The cookie value or token was longer than
@@ -69,9 +70,10 @@ pub enum Error {
         reason: &'static str,
         /// serde_json's report, when the claims are not JSON it reads: a syntax error, a number
         /// no double can hold, or a member without an accessor nested deeper than a
-        /// `serde_json::Value` is built (128 levels). It quotes no text of the token.
+        /// `serde_json::Value` is built (128 levels). It quotes no text of the token. Shared,
+        /// so that the error clones.
         #[source]
-        source: Option<serde_json::Error>,
+        source: Option<Arc<serde_json::Error>>,
     },
     /// The token's header names an algorithm other than `HS256` (including `none` in any
     /// case), or none at all. Refused before any signature work.
@@ -164,7 +166,7 @@ impl Error {
 /// [`TuloVerifier::from_env`](crate::TuloVerifier::from_env).
 ///
 /// Messages never contain the client secret.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// No client id was given.

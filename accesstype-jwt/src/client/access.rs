@@ -217,8 +217,8 @@ impl AccesstypeClient {
     ) -> Result<(AccessGrant, Bytes, Url), Error> {
         let url = request.url(self, ACCESS);
         let request = self.request(Method::GET, &url);
-        let body = exchange(request, &url, &self.inner.api_key, &[]).await?;
-        let grant = AccessGrant::from_slice(&body)?;
+        let read = |body: &Bytes| Ok((AccessGrant::from_slice(body)?, body.clone()));
+        let (grant, body) = exchange(request, &url, &self.inner.api_key, &[], read).await?;
         Ok((grant, body, url))
     }
 
@@ -228,8 +228,7 @@ impl AccesstypeClient {
             .request(Method::POST, url)
             .header(CONTENT_TYPE, TEXT_PLAIN)
             .body(grant);
-        exchange(post, url, &self.inner.api_key, &[]).await?;
-        Ok(())
+        exchange(post, url, &self.inner.api_key, &[], |_| Ok(())).await
     }
 
     /// A request with the API key, `Accept` and the total timeout (which the client this

@@ -4,7 +4,7 @@
 //! media type of its `Content-Type`, its body unread).
 
 use bytes::Bytes;
-use paywall_internal::http::{Read, SendError, send};
+use paywall_internal::http::{ErrorBody, Read, SendError, send};
 use paywall_internal::redact::Redaction;
 use reqwest::RequestBuilder;
 use reqwest::header::HeaderValue;
@@ -12,37 +12,58 @@ use url::Url;
 
 use crate::error::Error;
 
-/// Sends `request`, built for `url`, as the module docs say, and gives the body of a `2xx`
-/// answer. The media type of an [`Error::UnexpectedStatus`] is cut of the API key, the
-/// account key, the reader id, the user JWT and `more`, in any case, should Accesstype echo
-/// them; an [`Error::Transport`] holds no URL, which carries the user JWT.
-pub(crate) async fn exchange(
+/// Sends `request`, built for `url`, as the module docs say, and reads the body of a `2xx`
+/// answer with `parse`. The media type of an [`Error::UnexpectedStatus`] is cut of the API
+/// key, the account key, the reader id, the user JWT and `more`, in any case, should
+/// Accesstype echo them; an [`Error::Parse`] from `parse` gets the answer's status and media
+/// type, cut the same way; an [`Error::Transport`] holds no URL, which carries the user JWT.
+pub(crate) async fn exchange<T>(
     request: RequestBuilder,
     url: &Url,
     api_key: &HeaderValue,
     more: &[&str],
-) -> Result<Bytes, Error> {
+    parse: impl FnOnce(&Bytes) -> Result<T, Error>,
+) -> Result<T, Error> {
     let answer = send(request, url.clone(), Read::Success)
         .await
         .map_err(unusable)?;
-    match answer.body {
-        Some(body) if answer.status.is_success() => Ok(body),
-        _ => {
-            let sent: Vec<_> = url
-                .query_pairs()
-                .filter(|(name, _)| SECRET_PARAMS.contains(&name.as_ref()))
-                .map(|(_, value)| value)
-                .collect();
-            let mut secrets: Vec<&str> = sent.iter().map(AsRef::as_ref).collect();
-            secrets.extend(api_key.to_str().ok());
-            secrets.extend(more);
-            let redaction = Redaction::of(&secrets);
+    match &answer.body {
+        Some(body) if answer.status.is_success() => parse(body).map_err(|error| match error {
+            Error::Parse(error) => cut(url, api_key, more, |redaction| {
+                let (what, fault) = (error.what(), *error.fault());
+                Error::Parse(answer.parse_error(what, fault, redaction, ErrorBody::Withheld))
+            }),
+            other => other,
+        }),
+        _ => cut(url, api_key, more, |redaction| {
             Err(Error::UnexpectedStatus {
                 status: answer.status,
-                content_type: answer.content_type.map(|media| redaction.media_type(media)),
+                content_type: answer
+                    .content_type
+                    .clone()
+                    .map(|media| redaction.media_type(media)),
             })
-        }
+        }),
     }
+}
+
+/// `make` with the redaction of what identifies the site or the reader in `url`, the API key
+/// and `more`: built only for an answer that cannot be used.
+fn cut<R>(
+    url: &Url,
+    api_key: &HeaderValue,
+    more: &[&str],
+    make: impl FnOnce(&Redaction<'_>) -> R,
+) -> R {
+    let sent: Vec<_> = url
+        .query_pairs()
+        .filter(|(name, _)| SECRET_PARAMS.contains(&name.as_ref()))
+        .map(|(_, value)| value)
+        .collect();
+    let mut secrets: Vec<&str> = sent.iter().map(AsRef::as_ref).collect();
+    secrets.extend(api_key.to_str().ok());
+    secrets.extend(more);
+    make(&Redaction::of(&secrets))
 }
 
 /// The query parameters that carry what identifies the site or the reader.

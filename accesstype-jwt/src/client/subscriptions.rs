@@ -51,8 +51,11 @@ impl AccesstypeClient {
         let call = async {
             let url = subscriptions_url(&self.inner.base_url, identity, active_only)?;
             let request = self.request(Method::GET, &url);
-            let body = exchange(request, &url, &self.inner.api_key, &[identity.value()]).await?;
-            parse_subscriptions(&body)
+            let secrets = [identity.value()];
+            exchange(request, &url, &self.inner.api_key, &secrets, |body| {
+                parse_subscriptions(body)
+            })
+            .await
         };
         #[cfg(feature = "tracing")]
         let call = crate::client::trace::traced(

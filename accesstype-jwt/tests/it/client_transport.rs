@@ -245,6 +245,7 @@ async fn garbage_and_repeated_members_are_never_a_grant() {
             .await
             .unwrap_err();
         assert!(matches!(error, Error::Parse { .. }), "{path}: {error:?}");
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(200), "{path}");
     }
 }
 

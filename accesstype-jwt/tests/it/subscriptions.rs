@@ -180,8 +180,8 @@ async fn refusals_and_unexpected_answers_are_errors() {
             _ => "other",
         };
         assert_eq!(
-            (parsed.what(), found, parsed.len()),
-            ("subscriptions", reason, body.len())
+            (parsed.what(), found, parsed.len(), parsed.status()),
+            ("subscriptions", reason, body.len(), Some(200))
         );
     }
     let huge = format!(

@@ -14,12 +14,14 @@
 //! | `{:?}` and `{}` never show a secret or personal data | `printing.rs` |
 //! | a claim is never evicted while live; a full store refuses; made-up tickets hold no claim | `claims.rs` |
 //! | a signed token is refused from its `exp` plus the leeway on, not a second later | `token_times.rs` |
+//! | every error type clones, keeping its source, and crosses threads | `errors.rs` |
 //! | an axum rejection, a page returned with the reader's session, and an answer that sets a cookie, is kept by no shared cache | `rejections.rs` |
 
 mod base_urls;
 mod bodies;
 mod calls;
 mod claims;
+mod errors;
 mod paths;
 mod printing;
 mod recorder;

@@ -331,4 +331,19 @@ async fn a_secret_echoed_into_the_media_type_shows_in_no_crate() {
         .await
         .unwrap_err();
     assert_media_type_cut("accesstype Error", &format!("{} {error:?}", chain(&error)));
+
+    let provider = Recorder::start(Script::Answer(200, ECHOING_MEDIA_TYPE, "{".to_owned())).await;
+    let error = crate::calls::accesstype(&provider.url())
+        .check_access("story-1", &crate::calls::reader_id(), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, accesstype_jwt::Error::Parse(_)),
+        "{error:?}"
+    );
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_media_type_cut(
+        "accesstype Error::Parse",
+        &format!("{} {error:?}", chain(&error)),
+    );
 }

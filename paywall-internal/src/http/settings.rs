@@ -3,6 +3,7 @@
 //! goes through.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
@@ -24,7 +25,7 @@ pub struct HttpSettings {
 }
 
 /// Why [`HttpSettings::build`] refused the settings.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum SettingsError {
     /// A timeout is zero; `what` is spelled like the builder method (`"connect_timeout"`).
     ZeroDuration {
@@ -33,8 +34,9 @@ pub enum SettingsError {
     },
     /// A connect timeout was set beside a caller's client, which owns its connect timeout.
     ConnectTimeoutWithHttpClient,
-    /// reqwest could not build a client (no TLS backend could be initialised, ...).
-    HttpClient(reqwest::Error),
+    /// reqwest could not build a client (no TLS backend could be initialised, ...); shared,
+    /// so that the crates' builder errors clone.
+    HttpClient(Arc<reqwest::Error>),
 }
 
 /// Defines the crate-private functions that turn the HTTP policy's refusals into the crate's
@@ -133,7 +135,7 @@ impl HttpSettings {
                     .timeout(timeout)
                     .user_agent(user_agent)
                     .build()
-                    .map_err(SettingsError::HttpClient)?;
+                    .map_err(|error| SettingsError::HttpClient(Arc::new(error)))?;
                 (client, false)
             }
         };
@@ -344,7 +346,7 @@ mod tests {
         InvalidBaseUrl { reason: &'static str },
         ZeroDuration { what: &'static str },
         ConnectTimeoutWithHttpClient,
-        HttpClient(reqwest::Error),
+        HttpClient(Arc<reqwest::Error>),
         MissingApiKey,
         InvalidApiKey,
     }
@@ -370,7 +372,7 @@ mod tests {
         let own = settings_error(SettingsError::ConnectTimeoutWithHttpClient);
         assert!(matches!(own, B::ConnectTimeoutWithHttpClient));
         let source = reqwest::Client::new().get("http://[::1").build();
-        let client = settings_error(SettingsError::HttpClient(source.unwrap_err()));
+        let client = settings_error(SettingsError::HttpClient(Arc::new(source.unwrap_err())));
         assert!(matches!(client, B::HttpClient(error) if error.is_builder()));
     }
 

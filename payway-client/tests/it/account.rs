@@ -93,6 +93,7 @@ async fn me_refusals_and_garbage() {
         panic!("{garbage:?}")
     };
     assert_eq!(body.what(), "account");
+    assert_eq!(garbage.status().map(|s| s.as_u16()), Some(200));
     assert!(body.expose_text().unwrap().contains("no-id@example.com"));
     assert_eq!(body.content_type(), Some("application/json"));
     // Only the length and the content type show, never the reader's e-mail.
