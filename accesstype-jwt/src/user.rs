@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use paywall_internal::segment::check_input;
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -239,11 +240,7 @@ impl UserId {
     pub(crate) fn is_valid(&self) -> bool {
         match self {
             Self::Number(n) => *n <= MAX_SAFE_INTEGER,
-            Self::Text(text) => {
-                !text.is_empty()
-                    && text.len() <= MAX_USER_ID_BYTES
-                    && !text.chars().any(char::is_control)
-            }
+            Self::Text(text) => check_input(text, MAX_USER_ID_BYTES).is_ok(),
         }
     }
 }

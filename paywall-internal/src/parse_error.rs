@@ -75,7 +75,7 @@ impl ParseFault {
             Refusal::Syntax => Self::Syntax { line, column },
             Refusal::RepeatedMember => Self::RepeatedMember { line, column },
             Refusal::NotAnObject => Self::Shape {
-                reason: "the JSON text is not an object",
+                reason: crate::json::NOT_AN_OBJECT,
             },
             Refusal::Shape => Self::Shape {
                 reason: NOT_THE_DOCUMENTED_SHAPE,

@@ -18,9 +18,6 @@ use crate::parse;
 use crate::secret::AccessToken;
 use crate::trace::{self, in_span};
 
-/// What `Debug` prints for a personal-data field that is set.
-const MASK: &str = "[redacted]";
-
 /// A Payway account, from [`PaywayClient::me`].
 ///
 /// Payway documents `/me` wrapped in `item` with snake_case names; the authorization-ticket
@@ -128,8 +125,7 @@ impl Account {
     /// A [`ParseError`] when the body is not JSON, repeats a member name, has no `id`, or a
     /// named field has the wrong type. The error never quotes the body.
     pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
-        parse::read(body, |value| unwrap_item(value, "id"))
-            .map_err(|fault| ParseError::new("account", body.len(), fault))
+        parse::read("account", body, |value| unwrap_item(value, "id"))
     }
 }
 
@@ -215,7 +211,7 @@ impl PaywayClient {
 
 /// `Some("[redacted]")` for a set field, `None` for an unset one.
 pub(crate) fn masked<T>(field: &Option<T>) -> Option<&'static str> {
-    field.as_ref().map(|_| MASK)
+    field.as_ref().map(|_| paywall_internal::redact::MARK)
 }
 
 /// The names of the unknown fields, never their values (a phone number could be one).

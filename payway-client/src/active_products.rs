@@ -182,8 +182,7 @@ impl ActiveProducts {
     /// active products, or has an article that is not an object of the documented fields.
     /// The error never quotes the body.
     pub fn from_json(body: &[u8]) -> Result<Self, ParseError> {
-        let raw: RawActiveProducts = parse::read(body, |value| unwrap_item(value, "id"))
-            .map_err(|fault| ParseError::new(WHAT, body.len(), fault))?;
+        let raw: RawActiveProducts = parse::read(WHAT, body, |value| unwrap_item(value, "id"))?;
         Ok(Self {
             account_id: raw.id,
             product_codes: codes(raw.active_products),

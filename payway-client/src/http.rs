@@ -38,7 +38,8 @@ pub(crate) async fn call(
                 SendError::BodyTooLarge { limit, .. } => Error::BodyTooLarge { limit },
             })?;
     let status = answer.status;
-    crate::trace::status(status);
+    #[cfg(feature = "tracing")]
+    tracing::debug!(status = status.as_u16(), "payway answered");
     if status.is_redirection() {
         return Err(Error::Redirect { status });
     }

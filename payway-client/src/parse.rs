@@ -4,22 +4,24 @@
 //! `Answer`'s. What this crate adds: the typed read of its answers.
 
 use paywall_internal::http::{Answer, ErrorBody};
-use paywall_internal::parse_error::{NOT_THE_DOCUMENTED_SHAPE, ParseFault, read_value};
+use paywall_internal::parse_error::{NOT_THE_DOCUMENTED_SHAPE, ParseError, read_value};
 use paywall_internal::redact::Redaction;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::Error;
 
-/// `body` read strictly, `unwrap` applied to its value, then read as `T`; a mismatch never
-/// quotes `T`'s own message (it can hold a value of the body).
+/// `body` (the `what`, `"account"`) read strictly, `unwrap` applied to its value, then read
+/// as `T`; a mismatch never quotes `T`'s own message (it can hold a value of the body).
 pub(crate) fn read<T: DeserializeOwned>(
+    what: &'static str,
     body: &[u8],
     unwrap: impl FnOnce(Value) -> Value,
-) -> Result<T, ParseFault> {
+) -> Result<T, ParseError> {
     read_value(body, |value| {
         serde_json::from_value(unwrap(value)).map_err(|_| NOT_THE_DOCUMENTED_SHAPE)
     })
+    .map_err(|fault| ParseError::new(what, body.len(), fault))
 }
 
 /// `error`, when it is the `Error::Parse` of `answer`'s body, as [`Answer::parse_error`]
@@ -38,7 +40,7 @@ pub(crate) fn answered(error: Error, answer: &Answer, secrets: &[&str], body: Er
 
 #[cfg(test)]
 mod tests {
-    use paywall_internal::parse_error::ParseError;
+    use paywall_internal::parse_error::ParseFault;
     use reqwest::StatusCode;
 
     use super::*;

@@ -4,7 +4,6 @@ use reqwest::Method;
 use reqwest::header::AUTHORIZATION;
 use serde::{Deserialize, Serialize};
 
-use crate::ParseError;
 use crate::account::unwrap_item;
 use crate::client::PaywayClient;
 use crate::error::Error;
@@ -132,8 +131,8 @@ fn parse_ticket(body: &[u8]) -> Result<Ticket, Error> {
     const WHAT: &str = "ticket response";
     // `{"ticket": ...}`, or wrapped in `item` like Payway's REST answers. The body holds a
     // ticket: it is not kept in the error.
-    let raw: RawTicket = parse::read(body, |value| unwrap_item(value, "ticket"))
-        .map_err(|fault| Error::Parse(ParseError::new(WHAT, body.len(), fault)))?;
+    let raw: RawTicket =
+        parse::read(WHAT, body, |value| unwrap_item(value, "ticket")).map_err(Error::Parse)?;
     check_ticket(&raw.ticket).map_err(|reason| Error::InvalidResponse { what: WHAT, reason })?;
     Ok(Ticket::new(raw.ticket))
 }

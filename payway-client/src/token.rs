@@ -125,7 +125,6 @@ impl PaywayClient {
             body.client_secret,
             ticket.or(refresh_token).unwrap_or_default(),
         ];
-        // The body holds tokens: it is never kept in an error.
         let answer =
             http::call(http::Endpoint::Token, request, url, &secrets, http::success).await?;
         parse_token_response(answer.bytes())

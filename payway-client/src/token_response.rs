@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use crate::ParseError;
 use crate::error::Error;
 use crate::parse;
 use crate::secret::{AccessToken, RefreshToken};
@@ -42,8 +41,7 @@ struct RawTokenResponse {
 pub(crate) fn parse_token_response(body: &[u8]) -> Result<TokenResponse, Error> {
     const WHAT: &str = "token response";
     let invalid = |reason| Error::InvalidResponse { what: WHAT, reason };
-    let raw: RawTokenResponse = parse::read(body, |value| value)
-        .map_err(|fault| Error::Parse(ParseError::new(WHAT, body.len(), fault)))?;
+    let raw: RawTokenResponse = parse::read(WHAT, body, |value| value).map_err(Error::Parse)?;
     if raw.access_token.is_empty() {
         return Err(invalid("access_token is empty"));
     }

@@ -58,9 +58,3 @@ fn error_label(error: &Error) -> &'static str {
         _ => "error:transport",
     }
 }
-
-/// Records the status Payway answered with on the current span (feature `tracing`).
-pub(crate) fn status(_status: reqwest::StatusCode) {
-    #[cfg(feature = "tracing")]
-    tracing::debug!(status = _status.as_u16(), "payway answered");
-}

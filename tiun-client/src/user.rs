@@ -284,8 +284,7 @@ impl TiunClient {
         read: impl FnOnce(Value) -> Result<T, &'static str>,
     ) -> Result<T, Error> {
         // A success's body is always read: over the cap it was `Error::BodyTooLarge` already.
-        let body = answer.body.as_deref().unwrap_or_default();
-        read_value(body, read).map_err(|fault| {
+        read_value(answer.bytes(), read).map_err(|fault| {
             Error::Parse(answer.parse_error(what, fault, &self.redaction(sent), ErrorBody::Kept))
         })
     }

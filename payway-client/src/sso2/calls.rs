@@ -18,7 +18,6 @@ use crate::ticket::{Ticket, check_ticket};
 use crate::trace::in_span;
 use crate::validate::is_text;
 use paywall_internal::http::{ErrorBody, append_segments};
-use paywall_internal::redact::Redaction;
 
 /// The longest e-mail address sent, in bytes.
 const MAX_EMAIL_BYTES: usize = 320;
@@ -166,7 +165,6 @@ impl Sso2Client {
         let now = unix_now().map_err(Error::Sso2Token)?;
         let token = self.signer().call(now, sid, reader, operation);
         let token = token.expose_secret();
-        // The base URL's path, a proxy's prefix, is kept.
         let url = &append_segments(&inner.base_url, &[operation.path()]);
         let request = inner
             .http
@@ -187,10 +185,10 @@ impl Sso2Client {
             http::success,
         )
         .await?;
-        let body: AnswerBody = parse::read(answer.bytes(), |value| value).map_err(|fault| {
-            let redaction = Redaction::of(&secrets);
-            Error::Parse(answer.parse_error("sso2 answer", fault, &redaction, ErrorBody::Withheld))
-        })?;
+        let body: AnswerBody =
+            parse::read("sso2 answer", answer.bytes(), |value| value).map_err(|error| {
+                parse::answered(Error::Parse(error), &answer, &secrets, ErrorBody::Withheld)
+            })?;
         // The answer's times are checked when it arrived.
         let now = unix_now().map_err(Error::Sso2Token)?;
         let leeway = inner.leeway.as_secs();

@@ -19,8 +19,8 @@ use crate::login_state::{LoginStateError, ReturnState, strip_state};
 use crate::store::Fingerprint;
 use paywall_internal::http::append_segments;
 
-/// The longest landing query string read, in bytes.
-const MAX_QUERY_BYTES: usize = 16 * 1024;
+/// The longest query string read from a landing or a shop return, in bytes.
+pub(crate) const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// The longest continue URL sent to identify, in bytes.
 const MAX_CONTINUE_URL_BYTES: usize = 4096;
 
