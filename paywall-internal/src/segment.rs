@@ -101,7 +101,11 @@ pub fn encode_segment(value: &str, max: usize) -> Result<Cow<'_, str>, InvalidIn
 #[must_use]
 pub fn append_segments(base: &Url, segments: &[&str]) -> Url {
     let mut url = base.clone();
-    let mut path = url.path().trim_end_matches('/').to_owned();
+    let prefix = url.path().trim_end_matches('/');
+    // Sized once: this runs for every request.
+    let len = prefix.len() + segments.iter().map(|s| s.len() + 1).sum::<usize>();
+    let mut path = String::with_capacity(len);
+    path.push_str(prefix);
     for segment in segments {
         path.push('/');
         path.push_str(segment);
