@@ -101,7 +101,8 @@ pub enum Error {
     },
 
     /// A body is not the JSON Accesstype documents: the [`ParseError`] says what was parsed
-    /// (`access grant`, `webhook`, `subscriptions`) and why, without any of the body's text.
+    /// (`access grant`, `webhook`, `subscriptions`) and why, without any of the body's text;
+    /// for an answer, also its status and media type, cut of the request's secrets.
     #[error("a body does not parse as the json accesstype documents")]
     Parse(#[source] ParseError),
 

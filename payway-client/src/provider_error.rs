@@ -10,7 +10,8 @@ use paywall_internal::redact::Redaction;
 /// What Payway said when it refused a request: the status and the parsed error body.
 ///
 /// Payway's token endpoint answers OAuth-style (`error`, `error_description`); its REST API
-/// answers `{code, field, message}`. Every field is optional. Should Payway echo a secret the
+/// answers `{code, field, message}`. Every field is optional, and a body that names a member
+/// twice gives none (it is read strictly, as every answer is). Should Payway echo a secret the
 /// request carried (the client secret, a ticket, a token), in any spelling (raw,
 /// percent-encoded, JSON-escaped in any style), it is cut out of every field and of the body.
 ///

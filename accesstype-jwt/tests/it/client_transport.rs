@@ -535,3 +535,43 @@ async fn an_api_key_echoed_in_the_media_type_of_an_error_is_cut_in_any_case() {
         "{printed}"
     );
 }
+
+/// Whatever of the request Accesstype echoes into the media type of an answer the client
+/// cannot use (an error status, or a `2xx` that does not parse) is cut from it: the account
+/// key, the reader id, the user JWT, as well as the API key.
+#[tokio::test]
+async fn every_secret_of_a_story_request_echoed_in_a_media_type_is_cut() {
+    let jwt = signer().sign(&User::new("john@example.com", 42)).unwrap();
+    for planted in [READER, jwt.as_str(), ACCOUNT_KEY] {
+        for status in [200, 502] {
+            let server = MockServer::start_async().await;
+            let echoed = format!("application/x-{planted}");
+            server
+                .mock_async(|when, then| {
+                    when.any_request();
+                    then.status(status)
+                        .header("content-type", echoed.as_str())
+                        .body("{");
+                })
+                .await;
+            let error = client(&server)
+                .check_access("story-1", &reader(), Some(&jwt))
+                .await
+                .unwrap_err();
+            let shown = match &error {
+                Error::Parse(parsed) => parsed.content_type(),
+                Error::UnexpectedStatus { content_type, .. } => content_type.as_deref(),
+                other => panic!("{status}: {other:?}"),
+            };
+            // A media type over 100 bytes (one holding a JWT) is not kept at all.
+            let cut = (echoed.len() <= 100).then_some("application/x-[redacted]");
+            assert_eq!(shown, cut, "{status}: {error:?}");
+            assert_eq!(error.status().map(|s| s.as_u16()), Some(status));
+            let printed = everything_printed(&error).to_ascii_lowercase();
+            assert!(
+                !printed.contains(&planted.to_ascii_lowercase()),
+                "{status}: {printed}"
+            );
+        }
+    }
+}

@@ -196,3 +196,37 @@ async fn refusals_and_unexpected_answers_are_errors() {
         "{printed}"
     );
 }
+
+/// The subscriber identity, echoed into the media type of an answer the client cannot use, is
+/// cut from it, as the keys are.
+#[tokio::test]
+async fn a_subscriber_identity_echoed_in_a_media_type_is_cut() {
+    let server = MockServer::start_async().await;
+    let identity = SubscriberIdentity::new("phone", "46701234567").unwrap();
+    for status in [200, 404] {
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(GET);
+                then.status(status)
+                    .header("content-type", "application/x-46701234567")
+                    .body("{");
+            })
+            .await;
+        let error = client(&server)
+            .subscriptions(&identity, false)
+            .await
+            .unwrap_err();
+        mock.delete_async().await;
+        let shown = match &error {
+            Error::Parse(parsed) => parsed.content_type(),
+            Error::UnexpectedStatus { content_type, .. } => content_type.as_deref(),
+            other => panic!("{status}: {other:?}"),
+        };
+        assert_eq!(
+            shown,
+            Some("application/x-[redacted]"),
+            "{status}: {error:?}"
+        );
+        assert!(!format!("{error} {error:?}").contains("46701234567"));
+    }
+}

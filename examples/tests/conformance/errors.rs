@@ -1,5 +1,7 @@
 //! Every error type of the four crates clones, and crosses threads: an app can keep a copy
 //! for its metrics and hand the original on, and a shared call can give each waiter its own.
+//! (accesstype-jwt's `axum::StoryWall` is left out: it is an answer, carrying the reader's
+//! cookie, that also names its error as a source.)
 
 use std::error::Error as StdError;
 
