@@ -6,9 +6,10 @@ use std::fmt;
 use url::Url;
 
 use crate::login_state::{LoginStateError, ReturnState, query_state, strip_state};
-use crate::sso2::landing::MAX_QUERY_BYTES;
 use crate::ticket::{Ticket, check_ticket};
 
+/// The longest query string read from a shop return or an SSO2 landing, in bytes.
+pub(crate) const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// The longest return URL accepted, in bytes.
 const MAX_RETURN_URL_BYTES: usize = 4096;
 

@@ -13,14 +13,12 @@ use super::request_token::unix_now;
 use super::session::Sso2Session;
 use super::session_cookie::system_time;
 use super::verify_error::{LandingError, TokenError};
-use crate::callback::ReturnPolicy;
+use crate::callback::{MAX_QUERY_BYTES, ReturnPolicy};
 use crate::error::Error;
 use crate::login_state::{LoginStateError, ReturnState, strip_state};
 use crate::store::Fingerprint;
 use paywall_internal::http::append_segments;
 
-/// The longest query string read from a landing or a shop return, in bytes.
-pub(crate) const MAX_QUERY_BYTES: usize = 16 * 1024;
 /// The longest continue URL sent to identify, in bytes.
 const MAX_CONTINUE_URL_BYTES: usize = 4096;
 
