@@ -32,7 +32,7 @@ pub(crate) fn answered(error: Error, answer: &Answer, secrets: &[&str], body: Er
     match error {
         Error::Parse(error) => {
             let redaction = Redaction::of(secrets);
-            Error::Parse(answer.parse_error(error.what(), *error.fault(), &redaction, body))
+            Error::Parse(answer.complete(error, &redaction, body))
         }
         other => other,
     }

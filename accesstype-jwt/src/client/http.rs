@@ -30,18 +30,14 @@ pub(crate) async fn exchange<T>(
     match &answer.body {
         Some(body) if answer.status.is_success() => parse(body).map_err(|error| match error {
             Error::Parse(error) => cut(url, api_key, more, |redaction| {
-                let (what, fault) = (error.what(), *error.fault());
-                Error::Parse(answer.parse_error(what, fault, redaction, ErrorBody::Withheld))
+                Error::Parse(answer.complete(error, redaction, ErrorBody::Withheld))
             }),
             other => other,
         }),
         _ => cut(url, api_key, more, |redaction| {
             Err(Error::UnexpectedStatus {
                 status: answer.status,
-                content_type: answer
-                    .content_type
-                    .clone()
-                    .map(|media| redaction.media_type(media)),
+                content_type: answer.content_type.map(|media| redaction.media_type(media)),
             })
         }),
     }

@@ -61,15 +61,29 @@ impl Answer {
         redaction: &Redaction<'_>,
         body: ErrorBody,
     ) -> ParseError {
-        let bytes = self.bytes();
+        self.complete(
+            ParseError::new(what, self.bytes().len(), fault),
+            redaction,
+            body,
+        )
+    }
+
+    /// `error`, raised reading this answer's body, completed as
+    /// [`parse_error`](Self::parse_error) makes one.
+    #[must_use]
+    pub fn complete(
+        &self,
+        error: ParseError,
+        redaction: &Redaction<'_>,
+        body: ErrorBody,
+    ) -> ParseError {
         let content_type = self
             .content_type
             .clone()
             .map(|media_type| redaction.media_type(media_type));
-        let error =
-            ParseError::new(what, bytes.len(), fault).answered(self.status.as_u16(), content_type);
+        let error = error.answered(self.status.as_u16(), content_type);
         match body {
-            ErrorBody::Kept => error.keep_body(redaction.bytes(bytes).into_owned()),
+            ErrorBody::Kept => error.keep_body(redaction.bytes(self.bytes()).into_owned()),
             ErrorBody::Withheld => error,
         }
     }

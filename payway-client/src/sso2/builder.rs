@@ -126,12 +126,19 @@ impl Sso2ClientBuilder {
 
     /// What a session cookie key bound to the client this builds is bound to
     /// ([`SessionCookieKey::bound_to`](super::SessionCookieKey::bound_to)): the base URL, the
-    /// client id and the organisation id, without checking the secret.
+    /// client id and the organisation id, checked as [`build`](Self::build) checks them, without
+    /// checking the secret.
     pub(crate) fn cookie_binding(&self) -> Result<(Url, &str, &str), BuildError> {
         let client_id = self.credentials.client_id.as_deref();
         let client_id = client_id.ok_or(BuildError::MissingClientId)?;
+        if !is_identifier(client_id) {
+            return Err(BuildError::InvalidClientId);
+        }
         let organisation_id = self.organisation_id.as_deref();
         let organisation_id = organisation_id.ok_or(BuildError::MissingOrganisationId)?;
+        if !is_identifier(organisation_id) {
+            return Err(BuildError::InvalidOrganisationId);
+        }
         Ok((self.chosen_base_url()?, client_id, organisation_id))
     }
 

@@ -411,10 +411,7 @@ impl fmt::Debug for SessionCookieKey {
             .field("key", &"[redacted]")
             .field("previous_keys", &self.inner.previous.len())
             .field("cookie_name", &self.inner.cookie_name)
-            .field(
-                "bound",
-                &(self.inner.associated_data.len() > ASSOCIATED_DATA.len()),
-            )
+            .field("bound", &(self.inner.associated_data != ASSOCIATED_DATA))
             .finish()
     }
 }

@@ -247,6 +247,14 @@ mod tests {
                 name: "PAYWAY_CLIENT_ID"
             }
         ));
+        // Ids the client refuses are never a binding.
+        let spaced = key_from_lookup(lookup_of(&vars(&[(ENV_CLIENT_ID, "c id")]), None));
+        assert!(matches!(spaced.unwrap_err(), BuildError::InvalidClientId));
+        let spaced = key_from_lookup(lookup_of(&vars(&[(ENV_ORGANISATION_ID, "o rg")]), None));
+        assert!(matches!(
+            spaced.unwrap_err(),
+            BuildError::InvalidOrganisationId
+        ));
     }
 
     #[test]
