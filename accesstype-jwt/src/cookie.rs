@@ -6,7 +6,7 @@ use std::str::FromStr;
 use std::time::{Duration, SystemTime};
 
 use crate::error::Error;
-use crate::text::is_ldh_name;
+use crate::host_name::is_ldh_name;
 use crate::timestamp::http_date;
 
 /// The cookie Accesstype's browser script reads the reader id from: `at-meter`.

@@ -1,7 +1,9 @@
 //! The e-mail address rules of [`User::email`](crate::User::email): the address is the
 //! reader's identity at Accesstype, so two addresses that look alike must not both pass.
 
-use crate::text::{is_hidden, is_ldh_name};
+use paywall_internal::text::is_hidden;
+
+use crate::host_name::is_ldh_name;
 
 /// The longest address accepted, in bytes (RFC 5321's path limit less the angle brackets).
 const MAX_EMAIL_BYTES: usize = 254;

@@ -8,7 +8,7 @@ use paywall_internal::segment::encode_segment;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::text::is_hidden;
+use paywall_internal::text::is_hidden;
 
 /// The longest provider or value of a [`SubscriberIdentity`], in bytes.
 pub const MAX_SUBSCRIBER_IDENTITY_BYTES: usize = 256;

@@ -7,7 +7,7 @@ use std::ops::Deref;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::text::{is_bidi_control, is_hidden};
+use paywall_internal::text::{is_bidi_control, is_hidden};
 
 /// At most this many distinct attributes per content type.
 pub const MAX_TAXONOMY_ATTRIBUTES: usize = 10;

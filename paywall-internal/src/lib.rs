@@ -7,7 +7,7 @@
 //! is documented in its source. Use the crate of the family you need instead.
 //!
 //! Each rule is behind a feature, so that an offline crate pulls in no HTTP stack: `json`,
-//! `jws`, `env`, `cookie` and `segment` are offline; `http`, `coalesce`, `fake`, `axum` and
+//! `jws`, `env`, `cookie`, `segment` and `text` are offline; `http`, `coalesce`, `fake`, `axum` and
 //! `tracing` serve the crates that make requests, fake providers or answer in axum.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // Library code never panics, indexes or prints; tests and benches may.
@@ -76,3 +76,7 @@ pub mod segment;
 
 #[doc(hidden)]
 pub mod sync;
+
+#[cfg(feature = "text")]
+#[doc(hidden)]
+pub mod text;

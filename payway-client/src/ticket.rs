@@ -1,5 +1,7 @@
 //! [`Ticket`], and what a ticket may look like before it is claimed, stored or sent.
 
+use paywall_internal::text::is_invisible;
+
 use crate::secret::secret_type;
 use crate::validate::is_identifier;
 
@@ -32,41 +34,6 @@ pub(crate) fn check_ticket(ticket: &str) -> Result<(), &'static str> {
     } else {
         Ok(())
     }
-}
-
-/// `true` for a character that shows nothing: Unicode format characters (category `Cf`:
-/// zero-width space and joiners, byte-order mark, soft hyphen, bidi controls, tags, ...),
-/// variation selectors, combining grapheme joiner, and the blank fillers (Hangul fillers,
-/// braille blank).
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'..='\u{1160}'
-            | '\u{17B4}'..='\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{2800}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF0}'..='\u{FFFB}'
-            | '\u{0600}'..='\u{0605}'
-            | '\u{06DD}'
-            | '\u{070F}'
-            | '\u{08E2}'
-            | '\u{110BD}'
-            | '\u{110CD}'
-            | '\u{13430}'..='\u{1343F}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    )
 }
 
 #[cfg(test)]
