@@ -1,59 +1,165 @@
-//! Times on well-known crates: the RFC 3339 times of Accesstype's subscriptions and webhooks
-//! (`2019-06-16T14:04:39.836Z`) as the `time` crate reads them, and the HTTP dates
-//! (`IMF-fixdate`, RFC 9110 section 5.6.7) of cookie `Expires` attributes as `httpdate` writes
-//! them.
+//! Times: the ISO 8601 times of Accesstype's subscriptions and webhooks
+//! (`2019-06-16T14:04:39.836Z`, RFC 3339's profile), read (and, for the fake, written) without
+//! a date crate, whose cold build would cost more than this calendar code; and the HTTP dates
+//! (`IMF-fixdate`, RFC 9110 section 5.6.7) of cookie `Expires` attributes, by `httpdate`.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-
-/// Reads an RFC 3339 date-time: `YYYY-MM-DD`, a separator, `HH:MM:SS`, an optional fraction,
-/// then `Z` or an offset `+HH:MM` / `-HH:MM`. `None` for anything else, for a date that does
-/// not exist, and for a time before 1970.
+/// Reads an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9
+/// digits, then `Z` or an offset `+HH:MM` / `-HH:MM`. `None` for anything else, for a date
+/// that does not exist, and for a time before 1970.
 pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
-    let time = OffsetDateTime::parse(text, &Rfc3339).ok()?;
-    let seconds = u64::try_from(time.unix_timestamp()).ok()?;
-    UNIX_EPOCH.checked_add(Duration::new(seconds, time.nanosecond()))
-}
+    let bytes = text.as_bytes();
+    let number = |from: usize, len: usize| -> Option<u64> {
+        let digits = bytes.get(from..from + len)?;
+        digits.iter().try_fold(0_u64, |n, b| {
+            b.is_ascii_digit().then(|| n * 10 + u64::from(b - b'0'))
+        })
+    };
+    let separator =
+        |at: usize, expected: &[u8]| bytes.get(at).is_some_and(|b| expected.contains(b));
+    if !(separator(4, b"-")
+        && separator(7, b"-")
+        && separator(10, b"Tt")
+        && separator(13, b":")
+        && separator(16, b":"))
+    {
+        return None;
+    }
+    let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
+    let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
+    if !(1..=12).contains(&month)
+        || day == 0
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
 
-/// 9999-12-31 23:59:59 UTC, the last second a four-digit year can show.
-const LAST_FOUR_DIGIT_SECOND: Duration = Duration::from_secs(253_402_300_799);
+    let mut at = 19;
+    let mut nanos = 0_u32;
+    if separator(at, b".") {
+        let digits = bytes
+            .get(at + 1..)?
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if !(1..=9).contains(&digits) {
+            return None;
+        }
+        let fraction = u32::try_from(number(at + 1, digits)?).ok()?;
+        nanos = fraction * 10_u32.pow(9 - u32::try_from(digits).ok()?);
+        at += 1 + digits;
+    }
+    let offset_seconds: i64 = match bytes.get(at..)? {
+        b"Z" | b"z" => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (hours, minutes) = (number(at + 1, 2)?, number(at + 4, 2)?);
+            if hours > 23 || minutes > 59 {
+                return None;
+            }
+            let magnitude = i64::try_from(hours * 3_600 + minutes * 60).ok()?;
+            if *sign == b'+' { magnitude } else { -magnitude }
+        }
+        _ => return None,
+    };
 
-/// `time`, moved into the years 1970 to 9999 that both date formats can show (and that
-/// neither crate accepts outside of, without a panic).
-fn four_digit_year(time: SystemTime) -> SystemTime {
-    time.clamp(UNIX_EPOCH, UNIX_EPOCH + LAST_FOUR_DIGIT_SECOND)
+    let days = days_from_civil(year, month, day)?;
+    let local = days * 86_400 + hour * 3_600 + minute * 60 + second;
+    let utc = i64::try_from(local).ok()?.checked_sub(offset_seconds)?;
+    let utc = u64::try_from(utc).ok()?;
+    UNIX_EPOCH.checked_add(Duration::new(utc, nanos))
 }
 
 /// Writes `time` as `2019-06-16T14:04:39.836Z` (milliseconds, UTC), as Accesstype does. Times
 /// before 1970 are written as the epoch.
 #[cfg(feature = "test-util")]
 pub(crate) fn format_rfc3339(time: SystemTime) -> String {
-    let time = OffsetDateTime::from(four_digit_year(time));
+    let elapsed = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let seconds = elapsed.as_secs();
+    let (year, month, day) = civil_from_days(seconds / 86_400);
+    let second_of_day = seconds % 86_400;
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
-        time.year(),
-        u8::from(time.month()),
-        time.day(),
-        time.hour(),
-        time.minute(),
-        time.second(),
-        time.millisecond(),
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        second_of_day / 3_600,
+        second_of_day % 3_600 / 60,
+        second_of_day % 60,
+        elapsed.subsec_millis(),
     )
 }
 
-/// Formats `time` as `Sun, 06 Nov 1994 08:49:37 GMT`. Times before 1970 are shown as the
-/// epoch, times after year 9999 as its last second.
+fn is_leap_year(year: u64) -> bool {
+    year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400))
+}
+
+fn days_in_month(year: u64, month: u64) -> u64 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date; `None` before 1970. The inverse of
+/// [`civil_from_days`].
+fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
+    // Years counted from March, so that the leap day ends a year.
+    let year = if month <= 2 {
+        year.checked_sub(1)?
+    } else {
+        year
+    };
+    let era = year / 400;
+    let year_of_era = year % 400;
+    let month_from_march = if month > 2 { month - 3 } else { month + 9 };
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    // 719_468 days lie between 0000-03-01 and 1970-01-01.
+    (era * 146_097 + day_of_era).checked_sub(719_468)
+}
+
+/// 9999-12-31 23:59:59 UTC, the last second a four-digit year can show.
+const LAST_FOUR_DIGIT_SECOND: Duration = Duration::from_secs(253_402_300_799);
+
+/// Formats `time` as `Sun, 06 Nov 1994 08:49:37 GMT` (the `httpdate` crate). Times before
+/// 1970 are shown as the epoch, times after year 9999 as its last second (outside those
+/// years `httpdate` would panic).
 pub(crate) fn http_date(time: SystemTime) -> String {
-    httpdate::fmt_http_date(four_digit_year(time))
+    httpdate::fmt_http_date(time.clamp(UNIX_EPOCH, UNIX_EPOCH + LAST_FOUR_DIGIT_SECOND))
+}
+
+/// The proleptic Gregorian date `days` after 1970-01-01: (year, month 1..=12, day 1..=31).
+///
+/// Counts in 400-year eras that start on 1 March, so that the leap day ends a year.
+#[cfg(any(test, feature = "test-util"))]
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    // 719_468 days lie between 0000-03-01 and 1970-01-01.
+    let shifted = days + 719_468;
+    let era = shifted / 146_097;
+    let day_of_era = shifted % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    // Months counted from March: 0 = March ... 11 = February.
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = era * 400 + year_of_era + u64::from(month <= 2);
+    (year, month, day)
 }
 
 #[cfg(test)]
 mod tests {
     use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-    use super::{http_date, parse_rfc3339};
+    use super::{civil_from_days, days_from_civil, days_in_month, http_date, parse_rfc3339};
 
     fn seconds(text: &str) -> Option<f64> {
         parse_rfc3339(text).map(|time| time.duration_since(UNIX_EPOCH).unwrap().as_secs_f64())
@@ -82,9 +188,10 @@ mod tests {
         for bad in [
             "",
             "2019-06-16",
+            "2019-06-16 14:04:39Z",
             "2019-06-16T14:04:39",
-            "2024-05-02 09:41:07",
             "2019-06-16T14:04:39.Z",
+            "2019-06-16T14:04:39.1234567890Z",
             "2019-06-16T14:04:39+0530",
             "2019-06-16T14:04:39+24:00",
             "2019-13-16T14:04:39Z",
@@ -97,12 +204,20 @@ mod tests {
             "2019-06-16T14:04:39ZZ",
             "+2019-06-16T14:04:39Z",
             "1969-12-31T23:59:59Z",
-            "1969-12-31T23:59:59.999Z",
             "1970-01-01T00:00:00+00:01",
             "２019-06-16T14:04:39Z",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn days_and_dates_agree() {
+        for days in (0..800_000).step_by(97) {
+            let (year, month, day) = civil_from_days(days);
+            assert_eq!(days_from_civil(year, month, day), Some(days));
+        }
+        assert_eq!(days_from_civil(1969, 12, 31), None);
     }
 
     #[cfg(feature = "test-util")]
@@ -112,10 +227,6 @@ mod tests {
         let text = super::format_rfc3339(time);
         assert_eq!(text, "2019-06-16T14:04:39.836Z");
         assert_eq!(parse_rfc3339(&text), Some(time));
-        let whole_second = super::format_rfc3339(UNIX_EPOCH + Duration::from_secs(86_400));
-        assert_eq!(whole_second, "1970-01-02T00:00:00.000Z");
-        let before = super::format_rfc3339(UNIX_EPOCH - Duration::from_secs(1));
-        assert_eq!(before, "1970-01-01T00:00:00.000Z");
     }
 
     fn at(seconds: u64) -> SystemTime {
@@ -144,5 +255,26 @@ mod tests {
             http_date(UNIX_EPOCH - Duration::from_secs(1)),
             "Thu, 01 Jan 1970 00:00:00 GMT"
         );
+    }
+
+    #[test]
+    fn every_day_follows_the_previous_one() {
+        // Walks 1970..=2400 day by day: the date must advance by exactly one calendar day.
+        let mut previous = civil_from_days(0);
+        assert_eq!(previous, (1970, 1, 1));
+        for days in 1..157_000 {
+            let current = civil_from_days(days);
+            let (year, month, day) = previous;
+            let month_length = days_in_month(year, month);
+            let expected = if day < month_length {
+                (year, month, day + 1)
+            } else if month < 12 {
+                (year, month + 1, 1)
+            } else {
+                (year + 1, 1, 1)
+            };
+            assert_eq!(current, expected, "day {days}");
+            previous = current;
+        }
     }
 }
