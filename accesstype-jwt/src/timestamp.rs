@@ -104,7 +104,7 @@ fn days_in_month(year: u64, month: u64) -> u64 {
 }
 
 /// Days from 1970-01-01 to a proleptic Gregorian date; `None` before 1970. The inverse of
-/// [`civil_from_days`].
+/// `civil_from_days`.
 fn days_from_civil(year: u64, month: u64, day: u64) -> Option<u64> {
     // Years counted from March, so that the leap day ends a year.
     let year = if month <= 2 {
@@ -250,11 +250,20 @@ mod tests {
         ] {
             assert_eq!(http_date(at(seconds)), expected);
         }
-        // Before 1970: the epoch.
+        // A fraction of a second is dropped, at the edges too.
+        let last = at(253_402_300_799) + Duration::from_nanos(999_999_999);
+        assert_eq!(http_date(last), "Fri, 31 Dec 9999 23:59:59 GMT");
         assert_eq!(
-            http_date(UNIX_EPOCH - Duration::from_secs(1)),
-            "Thu, 01 Jan 1970 00:00:00 GMT"
+            http_date(at(784_111_777) + Duration::from_millis(999)),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
         );
+        // Before 1970: the epoch.
+        for before in [Duration::from_secs(1), Duration::from_nanos(1)] {
+            assert_eq!(
+                http_date(UNIX_EPOCH - before),
+                "Thu, 01 Jan 1970 00:00:00 GMT"
+            );
+        }
     }
 
     #[test]

@@ -112,6 +112,17 @@ mod tests {
     }
 
     #[test]
+    fn the_invisible_set_is_the_one_of_the_locked_unicode_data() {
+        // The data of icu_properties 2.4. A release with a newer Unicode version may change
+        // the count: check what it adds before updating it.
+        let count = (0..=0x10FFFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_invisible(c))
+            .count();
+        assert_eq!(count, 4_207);
+    }
+
+    #[test]
     fn controls_and_invisibles_are_hidden() {
         assert!(is_hidden('\n') && is_hidden('\u{7F}') && is_hidden('\u{85}'));
         assert!(is_hidden('\u{200B}'));
