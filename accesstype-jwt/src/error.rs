@@ -190,7 +190,7 @@ impl Error {
         match self {
             Self::UnexpectedStatus { status, .. } => Some(*status),
             Self::PingbackFailed(inner) => inner.status(),
-            Self::Parse(error) => error.status().and_then(|s| StatusCode::from_u16(s).ok()),
+            Self::Parse(error) => error.http_status(),
             _ => self.transport().and_then(reqwest::Error::status),
         }
     }

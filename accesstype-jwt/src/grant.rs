@@ -4,7 +4,7 @@
 use std::fmt;
 
 use paywall_internal::json::StrictValue;
-use paywall_internal::parse_error::{ParseError, read_value};
+use paywall_internal::parse_error::read;
 use serde::de::{self, DeserializeSeed};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -73,10 +73,10 @@ impl AccessGrant {
                 limit: MAX_BODY_BYTES,
             });
         }
-        read_value(body, |value| {
+        read("access grant", body, |value| {
             Self::deserialize(value).map_err(|_| "not the documented access grant")
         })
-        .map_err(|fault| Error::Parse(ParseError::new("access grant", body.len(), fault)))
+        .map_err(Error::Parse)
     }
 
     /// `granted`: whether the reader may read the story.

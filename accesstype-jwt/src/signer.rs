@@ -170,18 +170,16 @@ impl fmt::Debug for AccesstypeSigner {
 
 /// A token the JWS layer refused, as this crate's error.
 fn refused(error: JwsError) -> JwtError {
-    let reason = match error {
-        JwsError::TooLarge { len, limit } => return JwtError::TokenTooLarge { len, limit },
+    match error {
+        JwsError::TooLarge { len, limit } => JwtError::TokenTooLarge { len, limit },
         // A signature segment that is not base64url cannot be the tag: forged, as before.
         JwsError::Malformed {
             reason: SIGNATURE_NOT_BASE64URL,
         }
-        | JwsError::BadSignature => return JwtError::BadSignature,
-        JwsError::WrongAlgorithm { found } => return JwtError::WrongAlgorithm { found },
-        JwsError::Malformed { reason } => reason,
-        JwsError::RepeatedHeaderMember => "the header repeats a member",
-        JwsError::CriticalHeader => "the header lists critical extensions",
-        JwsError::WrongType => "the header's typ is not jwt",
-    };
-    JwtError::Malformed { reason }
+        | JwsError::BadSignature => JwtError::BadSignature,
+        JwsError::WrongAlgorithm { found } => JwtError::WrongAlgorithm { found },
+        other => JwtError::Malformed {
+            reason: other.reason(),
+        },
+    }
 }

@@ -5,10 +5,10 @@ use std::borrow::Cow;
 use std::fmt;
 
 use paywall_internal::segment::encode_segment;
+use paywall_internal::text::is_hidden;
 use serde::Serialize;
 
 use crate::error::Error;
-use paywall_internal::text::is_hidden;
 
 /// The longest provider or value of a [`SubscriberIdentity`], in bytes.
 pub const MAX_SUBSCRIBER_IDENTITY_BYTES: usize = 256;
@@ -138,6 +138,8 @@ mod tests {
             ("email", "", "value"),
             ("email", "..", "value"),
             ("email", "jo\u{200B}hn@example.com", "value"),
+            // The braille blank draws nothing either.
+            ("phone", "\u{2800}46701234567", "value"),
             ("email", "john@example.com\r\n", "value"),
             ("e\u{202E}mail", "x", "provider"),
             ("email", long.as_str(), "value"),

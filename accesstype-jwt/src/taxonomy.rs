@@ -4,10 +4,9 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Deref;
 
+use paywall_internal::text::{is_bidi_control, is_hidden};
 use serde::{Deserialize, Serialize};
 use url::Url;
-
-use paywall_internal::text::{is_bidi_control, is_hidden};
 
 /// At most this many distinct attributes per content type.
 pub const MAX_TAXONOMY_ATTRIBUTES: usize = 10;

@@ -6,7 +6,7 @@ use std::fmt;
 use std::time::SystemTime;
 
 use paywall_internal::json::StrictValue;
-use paywall_internal::parse_error::{ParseError, read_value};
+use paywall_internal::parse_error::read;
 use serde::de::{self, DeserializeSeed};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -94,10 +94,10 @@ impl WebhookEvent {
                 limit: MAX_WEBHOOK_BODY_BYTES,
             });
         }
-        read_value(body, |value| {
+        read("webhook", body, |value| {
             Self::from_value(value).map_err(|_| "not the documented webhook payload")
         })
-        .map_err(|fault| Error::Parse(ParseError::new("webhook", body.len(), fault)))
+        .map_err(Error::Parse)
     }
 
     fn from_value(value: Value) -> Result<Self, serde_json::Error> {

@@ -77,6 +77,24 @@ pub enum JwsError {
     BadSignature,
 }
 
+impl JwsError {
+    /// The refusal in the family's words, for a crate that reports it as a malformed token:
+    /// a [`Malformed`](Self::Malformed) reason as it is, each other refusal in one phrase that
+    /// names no part of the token (not even the `alg`).
+    #[must_use]
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::TooLarge { .. } => "the token is too large",
+            Self::Malformed { reason } => reason,
+            Self::RepeatedHeaderMember => "the header repeats a member name",
+            Self::WrongAlgorithm { .. } => "the header's alg is not HS256",
+            Self::CriticalHeader => "the header lists critical extensions",
+            Self::WrongType => "the header's typ is not JWT",
+            Self::BadSignature => "the signature does not match",
+        }
+    }
+}
+
 /// Checks `token`'s length, structure, header and signature, and returns its claims segment
 /// decoded (not parsed), only when the signature is genuine.
 ///
@@ -172,6 +190,34 @@ mod tests {
             verify(&token, &other, Typ::Any),
             Err(JwsError::BadSignature)
         );
+    }
+
+    #[test]
+    fn every_refusal_has_words_that_name_no_part_of_the_token() {
+        let found = Some("none-of-your-business".to_owned());
+        for (error, words) in [
+            (
+                JwsError::TooLarge { len: 9, limit: 8 },
+                "the token is too large",
+            ),
+            (JwsError::Malformed { reason: "odd" }, "odd"),
+            (
+                JwsError::RepeatedHeaderMember,
+                "the header repeats a member name",
+            ),
+            (
+                JwsError::WrongAlgorithm { found },
+                "the header's alg is not HS256",
+            ),
+            (
+                JwsError::CriticalHeader,
+                "the header lists critical extensions",
+            ),
+            (JwsError::WrongType, "the header's typ is not JWT"),
+            (JwsError::BadSignature, "the signature does not match"),
+        ] {
+            assert_eq!(error.reason(), words, "{error:?}");
+        }
     }
 
     #[test]

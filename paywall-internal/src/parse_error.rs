@@ -121,6 +121,20 @@ pub fn read_value<T>(
     read(value).map_err(|reason| ParseFault::Shape { reason })
 }
 
+/// [`read_value`], its fault made the [`ParseError`] of `what` (`"access grant"`), with
+/// `bytes`' length: the one strict read of a document a crate types itself.
+///
+/// # Errors
+///
+/// The [`ParseError`] of the first problem found.
+pub fn read<T>(
+    what: &'static str,
+    bytes: &[u8],
+    read: impl FnOnce(Value) -> Result<T, &'static str>,
+) -> Result<T, ParseError> {
+    read_value(bytes, read).map_err(|fault| ParseError::new(what, bytes.len(), fault))
+}
+
 impl ParseError {
     /// `what` (`"user verification answer"`, `"webhook body"`) of `len` bytes did not parse,
     /// for `fault`.
@@ -167,6 +181,17 @@ impl ParseError {
     #[must_use]
     pub fn status(&self) -> Option<u16> {
         self.0.status
+    }
+
+    /// [`status`](Self::status) as reqwest's `StatusCode`: what each crate's
+    /// `Error::status()` gives for its `Error::Parse`.
+    #[cfg(feature = "http")]
+    #[doc(hidden)]
+    #[must_use]
+    pub fn http_status(&self) -> Option<reqwest::StatusCode> {
+        self.0
+            .status
+            .and_then(|status| reqwest::StatusCode::from_u16(status).ok())
     }
 
     /// The body's length in bytes, as received.
@@ -297,6 +322,27 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_document_read_names_what_it_was_and_its_length() {
+        let body = br#"{"a":1,"a":2}"#;
+        let error = read("access grant", body, Ok).unwrap_err();
+        assert_eq!((error.what(), error.len()), ("access grant", body.len()));
+        assert!(error.fault().is_repeated_member());
+        assert_eq!(error.status(), None);
+        let shape = read("webhook", b"[]", |_| Err::<(), _>("not an event")).unwrap_err();
+        assert_eq!(
+            (shape.what(), shape.len(), *shape.fault()),
+            (
+                "webhook",
+                2,
+                ParseFault::Shape {
+                    reason: "not an event"
+                }
+            )
+        );
+        assert_eq!(read("webhook", b" 7 ", Ok).ok(), Some(json!(7)));
+    }
+
     #[derive(Debug, Deserialize)]
     struct User {
         id: u64,
@@ -356,6 +402,8 @@ mod tests {
             assert!(!text.contains("leak"), "{text}");
             assert!(text.contains("`userId` is empty"), "{text}");
             assert_eq!(error.status(), Some(200));
+            #[cfg(feature = "http")]
+            assert_eq!(error.http_status(), Some(reqwest::StatusCode::OK));
             assert_eq!(error.len(), body.len());
             assert_eq!(error.content_type(), Some("application/json"));
             assert_eq!(error.what(), "user info answer");

@@ -203,9 +203,8 @@ impl PaywayClient {
             status == StatusCode::OK
         })
         .await?;
-        from_json(answer.bytes()).map_err(|error| {
-            parse::answered(Error::Parse(error), &answer, &secrets, ErrorBody::Kept)
-        })
+        from_json(answer.bytes())
+            .map_err(|error| parse::completed(error, &answer, &secrets, ErrorBody::Kept))
     }
 }
 

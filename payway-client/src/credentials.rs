@@ -38,10 +38,7 @@ impl Credentials {
         self,
         min_secret_bytes: usize,
     ) -> Result<(String, ClientSecret), BuildError> {
-        let client_id = self.client_id.ok_or(BuildError::MissingClientId)?;
-        if !is_identifier(&client_id) {
-            return Err(BuildError::InvalidClientId);
-        }
+        let client_id = self.checked_client_id()?.to_owned();
         let client_secret = self.client_secret.ok_or(BuildError::MissingClientSecret)?;
         let secret = client_secret.expose_secret();
         if secret.trim().is_empty() {
@@ -54,6 +51,16 @@ impl Credentials {
             });
         }
         Ok((client_id, client_secret))
+    }
+
+    /// The client id, once it is given and one word.
+    pub(crate) fn checked_client_id(&self) -> Result<&str, BuildError> {
+        let client_id = self.client_id.as_deref();
+        let client_id = client_id.ok_or(BuildError::MissingClientId)?;
+        if !is_identifier(client_id) {
+            return Err(BuildError::InvalidClientId);
+        }
+        Ok(client_id)
     }
 }
 

@@ -153,7 +153,7 @@ impl Error {
             Self::Transport(e) => e.status(),
             Self::Redirect { status } => Some(*status),
             Self::ServerToken(inner) => inner.status(),
-            Self::Parse(error) => error.status().and_then(|s| StatusCode::from_u16(s).ok()),
+            Self::Parse(error) => error.http_status(),
             other => other.provider_error().map(ProviderError::status),
         }
     }

@@ -4,7 +4,7 @@
 //! `Answer`'s. What this crate adds: the typed read of its answers.
 
 use paywall_internal::http::{Answer, ErrorBody};
-use paywall_internal::parse_error::{NOT_THE_DOCUMENTED_SHAPE, ParseError, read_value};
+use paywall_internal::parse_error::{self, NOT_THE_DOCUMENTED_SHAPE, ParseError};
 use paywall_internal::redact::Redaction;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -18,10 +18,9 @@ pub(crate) fn read<T: DeserializeOwned>(
     body: &[u8],
     unwrap: impl FnOnce(Value) -> Value,
 ) -> Result<T, ParseError> {
-    read_value(body, |value| {
+    parse_error::read(what, body, |value| {
         serde_json::from_value(unwrap(value)).map_err(|_| NOT_THE_DOCUMENTED_SHAPE)
     })
-    .map_err(|fault| ParseError::new(what, body.len(), fault))
 }
 
 /// `error`, when it is the `Error::Parse` of `answer`'s body, as [`Answer::parse_error`]
@@ -30,12 +29,19 @@ pub(crate) fn read<T: DeserializeOwned>(
 /// own: token, ticket and SSO2 answers do, and their text is never kept).
 pub(crate) fn answered(error: Error, answer: &Answer, secrets: &[&str], body: ErrorBody) -> Error {
     match error {
-        Error::Parse(error) => {
-            let redaction = Redaction::of(secrets);
-            Error::Parse(answer.complete(error, &redaction, body))
-        }
+        Error::Parse(error) => completed(error, answer, secrets, body),
         other => other,
     }
+}
+
+/// [`answered`] for a [`ParseError`] itself.
+pub(crate) fn completed(
+    error: ParseError,
+    answer: &Answer,
+    secrets: &[&str],
+    body: ErrorBody,
+) -> Error {
+    Error::Parse(answer.complete(error, &Redaction::of(secrets), body))
 }
 
 #[cfg(test)]

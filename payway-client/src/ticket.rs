@@ -63,6 +63,8 @@ mod tests {
             "\u{FE0F}",
             "\u{3164}",
             "\u{2800}",
+            // Arabic format characters, read from Unicode's data.
+            "\u{0890}\u{0891}",
         ] {
             assert_eq!(
                 check_ticket(invisible),

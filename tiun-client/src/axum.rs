@@ -155,7 +155,7 @@ async fn check(tiun: &TiunClient, parts: &Parts) -> Result<PaidSession, PaidSess
 ///     }
 /// }
 /// ```
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PaidSessionRejection {
     kind: Kind,
     error: Option<Error>,

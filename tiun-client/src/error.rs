@@ -98,7 +98,7 @@ impl Error {
             Self::UnexpectedStatus { status, .. } | Self::BodyTooLarge { status, .. } => {
                 Some(*status)
             }
-            Self::Parse(error) => error.status().and_then(|s| StatusCode::from_u16(s).ok()),
+            Self::Parse(error) => error.http_status(),
             _ => self.transport().and_then(reqwest::Error::status),
         }
     }

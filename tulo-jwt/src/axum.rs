@@ -137,7 +137,7 @@ fn find_across(headers: &HeaderMap) -> Result<Option<&str>, Error> {
 ///
 /// Take `Result<TuloSession, TuloRejection>` in a handler to answer otherwise; the verifier's
 /// [`Error`] is kept for your logs ([`error`](Self::error)).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TuloRejection {
     reason: Reason,
     error: Option<Error>,

@@ -244,18 +244,14 @@ pub enum BuildError {
 /// The shared JWS layer's refusal in this crate's words. (A function, not a `From` impl: the
 /// internal crate's types stay out of the public API.)
 pub(crate) fn from_jws(error: JwsError) -> Error {
-    let reason = match error {
-        JwsError::TooLarge { len, limit } => return Error::TokenTooLarge { len, limit },
-        JwsError::WrongAlgorithm { found } => return Error::WrongAlgorithm { found },
-        JwsError::BadSignature => return Error::BadSignature,
-        JwsError::Malformed { reason } => reason,
-        JwsError::RepeatedHeaderMember => "the header repeats a member name",
-        JwsError::CriticalHeader => "the header lists critical extensions",
-        JwsError::WrongType => "the header's typ is not JWT",
-    };
-    Error::MalformedToken {
-        reason,
-        source: None,
+    match error {
+        JwsError::TooLarge { len, limit } => Error::TokenTooLarge { len, limit },
+        JwsError::WrongAlgorithm { found } => Error::WrongAlgorithm { found },
+        JwsError::BadSignature => Error::BadSignature,
+        other => Error::MalformedToken {
+            reason: other.reason(),
+            source: None,
+        },
     }
 }
 

@@ -192,7 +192,7 @@ impl IntoResponseParts for Reader {
 /// failed, so no fresh id could be made. Answers `500` with
 /// `{"error":"reader_id_unavailable","message":"..."}`; the generator's error is the
 /// [`source`](std::error::Error::source).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ReaderRejection {
     /// [`Error::Random`], when the generator failed.
     source: Option<Error>,

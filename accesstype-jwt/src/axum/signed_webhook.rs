@@ -1,6 +1,8 @@
 //! The [`SignedWebhook`] extractor: a webhook call of Accesstype whose `X-AT-Signature`
 //! matches its raw body.
 
+use std::sync::Arc;
+
 use axum_core::extract::{FromRef, FromRequest, Request};
 use bytes::Bytes;
 use http::header::CONTENT_LENGTH;
@@ -74,7 +76,7 @@ where
             Err(error) if error.is::<LengthLimitError>() => return Err(too_large()),
             Err(error) => {
                 return Err(WebhookRejection {
-                    why: Why::Unreadable(error),
+                    why: Why::Unreadable(Arc::from(error)),
                 });
             }
         };
@@ -114,17 +116,17 @@ fn signature(headers: &HeaderMap) -> Result<&str, WebhookRejection> {
 /// Accesstype retries a call that did not get a `2xx` every hour, up to 24 times, and
 /// e-mails the account's admins, so a wrong secret on your side is noticed. Neither the body
 /// nor the error holds the header's value or the request's text.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct WebhookRejection {
     why: Why,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Why {
     /// What [`WebhookEvent::from_signed_slice`] refused, or the body cap.
     Refused(Error),
-    /// The body could not be read.
-    Unreadable(axum_core::BoxError),
+    /// The body could not be read; shared, so that the rejection clones.
+    Unreadable(Arc<dyn std::error::Error + Send + Sync>),
 }
 
 impl WebhookRejection {

@@ -1,7 +1,7 @@
 //! [`AccesstypeClient::subscriptions`]: the subscriptions of one subscriber, as Accesstype
 //! keeps them.
 
-use paywall_internal::parse_error::{ParseError, read_value};
+use paywall_internal::parse_error::read;
 use paywall_internal::segment::append_segments;
 use reqwest::Method;
 use serde_json::Value;
@@ -95,7 +95,7 @@ fn subscriptions_url(
 /// depth. Other top-level members are ignored.
 fn parse_subscriptions(body: &[u8]) -> Result<Vec<Subscription>, Error> {
     const NOT_DOCUMENTED: &str = "not the documented list of subscriptions";
-    read_value(body, |value| {
+    read("subscriptions", body, |value| {
         let Value::Object(mut top) = value else {
             return Err(NOT_DOCUMENTED);
         };
@@ -110,7 +110,7 @@ fn parse_subscriptions(body: &[u8]) -> Result<Vec<Subscription>, Error> {
             })
             .collect()
     })
-    .map_err(|fault| Error::Parse(ParseError::new("subscriptions", body.len(), fault)))
+    .map_err(Error::Parse)
 }
 
 #[cfg(test)]

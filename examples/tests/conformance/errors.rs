@@ -1,7 +1,7 @@
 //! Every error type of the four crates clones, and crosses threads: an app can keep a copy
 //! for its metrics and hand the original on, and a shared call can give each waiter its own.
-//! (accesstype-jwt's `axum::StoryWall` is left out: it is an answer, carrying the reader's
-//! cookie, that also names its error as a source.)
+//! The axum rejections are errors too. (accesstype-jwt's `axum::StoryWall` is left out: it is
+//! an answer, carrying the reader's cookie, that also names its error as a source.)
 
 use std::error::Error as StdError;
 
@@ -13,6 +13,7 @@ fn every_error_type_clones() {
     clones::<tiun_client::Error>();
     clones::<tiun_client::BuildError>();
     clones::<tiun_client::ParseEnvironmentError>();
+    clones::<tiun_client::axum::PaidSessionRejection>();
 
     clones::<payway_client::Error>();
     clones::<payway_client::BuildError>();
@@ -25,10 +26,13 @@ fn every_error_type_clones() {
     clones::<payway_client::sso2::TokenError>();
     clones::<payway_client::sso2::LandingError>();
     clones::<payway_client::sso2::SessionCookieError>();
+    clones::<payway_client::axum::TicketReturnRejection>();
+    clones::<payway_client::axum::Sso2CookieRejection>();
 
     clones::<tulo_jwt::Error>();
     clones::<tulo_jwt::BuildError>();
     clones::<tulo_jwt::ParseEnvironmentError>();
+    clones::<tulo_jwt::axum::TuloRejection>();
 
     clones::<accesstype_jwt::Error>();
     clones::<accesstype_jwt::BuildError>();
@@ -36,6 +40,8 @@ fn every_error_type_clones() {
     clones::<accesstype_jwt::ParseEnvironmentError>();
     clones::<accesstype_jwt::ParseError>();
     clones::<accesstype_jwt::TaxonomyViolation>();
+    clones::<accesstype_jwt::axum::ReaderRejection>();
+    clones::<accesstype_jwt::axum::WebhookRejection>();
 }
 
 /// A clone keeps the original's source: shared, not copied into words.

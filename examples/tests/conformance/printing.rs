@@ -325,6 +325,18 @@ async fn a_secret_echoed_into_the_media_type_shows_in_no_crate() {
         .unwrap_err();
     assert_media_type_cut("payway Error", &format!("{} {error:?}", chain(&error)));
 
+    let provider = Recorder::start(Script::Answer(200, ECHOING_MEDIA_TYPE, "{".to_owned())).await;
+    let error = payway(&provider.url())
+        .exchange_ticket(&payway_client::Ticket::new("ticket-1"))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, payway_client::Error::Parse(_)), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_media_type_cut(
+        "payway Error::Parse",
+        &format!("{} {error:?}", chain(&error)),
+    );
+
     let provider = Recorder::start(Script::Answer(502, ECHOING_MEDIA_TYPE, String::new())).await;
     let error = crate::calls::accesstype(&provider.url())
         .check_access("story-1", &crate::calls::reader_id(), None)

@@ -129,17 +129,19 @@ impl Sso2ClientBuilder {
     /// client id and the organisation id, checked as [`build`](Self::build) checks them, without
     /// checking the secret.
     pub(crate) fn cookie_binding(&self) -> Result<(Url, &str, &str), BuildError> {
-        let client_id = self.credentials.client_id.as_deref();
-        let client_id = client_id.ok_or(BuildError::MissingClientId)?;
-        if !is_identifier(client_id) {
-            return Err(BuildError::InvalidClientId);
-        }
+        let client_id = self.credentials.checked_client_id()?;
+        let organisation_id = self.checked_organisation_id()?;
+        Ok((self.chosen_base_url()?, client_id, organisation_id))
+    }
+
+    /// The organisation id, once it is given and one word.
+    fn checked_organisation_id(&self) -> Result<&str, BuildError> {
         let organisation_id = self.organisation_id.as_deref();
         let organisation_id = organisation_id.ok_or(BuildError::MissingOrganisationId)?;
         if !is_identifier(organisation_id) {
             return Err(BuildError::InvalidOrganisationId);
         }
-        Ok((self.chosen_base_url()?, client_id, organisation_id))
+        Ok(organisation_id)
     }
 
     /// Checks the configuration and builds the client.
@@ -155,13 +157,10 @@ impl Sso2ClientBuilder {
     pub fn build(self) -> Result<Sso2Client, BuildError> {
         // Chosen before the fields move out; its error comes in its turn, below.
         let base_url = self.chosen_base_url();
+        // Checked in the order of its errors: the credentials first.
+        let organisation_id = self.checked_organisation_id().map(str::to_owned);
         let (client_id, client_secret) = self.credentials.check(MIN_SECRET_BYTES)?;
-        let organisation_id = self
-            .organisation_id
-            .ok_or(BuildError::MissingOrganisationId)?;
-        if !is_identifier(&organisation_id) {
-            return Err(BuildError::InvalidOrganisationId);
-        }
+        let organisation_id = organisation_id?;
         let base_url = base_url?;
         let leeway = self.leeway.unwrap_or(DEFAULT_LEEWAY);
         if leeway > MAX_LEEWAY {

@@ -185,10 +185,8 @@ impl Sso2Client {
             http::success,
         )
         .await?;
-        let body: AnswerBody =
-            parse::read("sso2 answer", answer.bytes(), |value| value).map_err(|error| {
-                parse::answered(Error::Parse(error), &answer, &secrets, ErrorBody::Withheld)
-            })?;
+        let body: AnswerBody = parse::read("sso2 answer", answer.bytes(), |value| value)
+            .map_err(|error| parse::completed(error, &answer, &secrets, ErrorBody::Withheld))?;
         // The answer's times are checked when it arrived.
         let now = unix_now().map_err(Error::Sso2Token)?;
         let leeway = inner.leeway.as_secs();

@@ -27,17 +27,13 @@ pub(crate) fn sign(claims: &[u8], key: &Hs256Key) -> String {
 /// bounded its length.
 pub(crate) fn verify(token: &str, key: &Hs256Key) -> Result<Map<String, Value>, TokenError> {
     let claims = core::verify(token, key, Typ::JwtIfPresent).map_err(|error| match error {
-        JwsError::TooLarge { .. } => TokenError::Malformed {
-            reason: "the token is too large",
-        },
-        JwsError::Malformed { reason } => TokenError::Malformed { reason },
         JwsError::RepeatedHeaderMember => TokenError::RepeatedMember,
         JwsError::WrongAlgorithm { found } => TokenError::WrongAlgorithm { found },
         JwsError::CriticalHeader => TokenError::CriticalHeader,
-        JwsError::WrongType => TokenError::Malformed {
-            reason: "the header's typ is not JWT",
-        },
         JwsError::BadSignature => TokenError::BadSignature,
+        other => TokenError::Malformed {
+            reason: other.reason(),
+        },
     })?;
     match value_from_slice(&claims) {
         Ok(Value::Object(map)) => Ok(map),
